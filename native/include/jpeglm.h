@@ -1,0 +1,214 @@
+// jpeglm.h — a small, stable C API over llama.cpp for running Jpeg-LM models.
+//
+// Rules of this API:
+//   - Opaque handles; only scalars and pointers cross it (no llama.cpp type, no struct by value).
+//   - Every fallible function returns a status code (JPEGLM_OK = 0) or a sentinel documented on it;
+//     jpeglm_last_error() then describes the failure. The message is per thread.
+//   - No input reachable through this API aborts the process: arguments are checked before llama.cpp sees them.
+//   - A model may be used by many threads at once. A session must be used by one thread at a time,
+//     except jpeglm_session_cancel(), which any thread may call.
+//   - Token positions are per sequence; sequence ids run from 0 to n_seq - 1.
+//
+// One generation step for all active sequences is one call (jpeglm_session_step): sampling runs here, in
+// native code, per sequence, with its own sampler and seed.
+//
+// Java binds this header through FFM (bindings/); a test there keeps the two identical: change both together.
+#ifndef JPEGLM_H
+#define JPEGLM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(JPEGLM_BUILD)
+#define JPEGLM_API __attribute__((visibility("default")))
+#else
+#define JPEGLM_API
+#endif
+
+#define JPEGLM_API_VERSION 1
+
+// Status codes.
+#define JPEGLM_OK                    0
+#define JPEGLM_ERR_INVALID_ARGUMENT  1  // an argument is out of range or null where it must not be
+#define JPEGLM_ERR_IO                2  // a file cannot be opened, read or written
+#define JPEGLM_ERR_FORMAT            3  // a file or buffer is malformed (not GGUF, truncated, inconsistent)
+#define JPEGLM_ERR_UNSUPPORTED       4  // well-formed but not supported (architecture, tensor type, ...)
+#define JPEGLM_ERR_OUT_OF_MEMORY     5  // host or device memory could not be allocated
+#define JPEGLM_ERR_CONTEXT_FULL      6  // a sequence would exceed the session's context length
+#define JPEGLM_ERR_CANCELLED         7  // jpeglm_session_cancel() stopped the call
+#define JPEGLM_ERR_STATE             8  // the call does not fit the current state (e.g. no logits yet)
+#define JPEGLM_ERR_COMPUTE           9  // llama.cpp failed to evaluate a batch
+#define JPEGLM_ERR_INTERNAL         10  // an unexpected failure inside llama.cpp or jpeglm
+
+// Log levels (the same values as ggml's).
+#define JPEGLM_LOG_DEBUG 1
+#define JPEGLM_LOG_INFO  2
+#define JPEGLM_LOG_WARN  3
+#define JPEGLM_LOG_ERROR 4
+
+// Model load flags.
+#define JPEGLM_MODEL_NO_MMAP       1  // read the weights into memory instead of memory-mapping the file
+#define JPEGLM_MODEL_CHECK_TENSORS 2  // validate tensor data (NaN/Inf, quantization blocks) while loading
+
+// Session flags.
+#define JPEGLM_SESSION_KV_UNIFIED     1  // one KV buffer shared by all sequences (default: one per sequence)
+#define JPEGLM_SESSION_FLASH_ATTN_ON  2  // force flash attention on (default: llama.cpp decides)
+#define JPEGLM_SESSION_FLASH_ATTN_OFF 4  // force flash attention off
+
+// GGUF metadata value types (the same values as GGUF's).
+#define JPEGLM_META_UINT8    0
+#define JPEGLM_META_INT8     1
+#define JPEGLM_META_UINT16   2
+#define JPEGLM_META_INT16    3
+#define JPEGLM_META_UINT32   4
+#define JPEGLM_META_INT32    5
+#define JPEGLM_META_FLOAT32  6
+#define JPEGLM_META_BOOL     7
+#define JPEGLM_META_STRING   8
+#define JPEGLM_META_ARRAY    9
+#define JPEGLM_META_UINT64  10
+#define JPEGLM_META_INT64   11
+#define JPEGLM_META_FLOAT64 12
+
+typedef struct jpeglm_model   jpeglm_model;
+typedef struct jpeglm_session jpeglm_session;
+
+// Receives one log message; text is valid only during the call. Called from any thread.
+typedef void (*jpeglm_log_callback)(int32_t level, const char * text, void * user_data);
+
+//
+// Library
+//
+
+// The value of JPEGLM_API_VERSION this library was built with.
+JPEGLM_API int32_t jpeglm_api_version(void);
+
+// Describes the last failure on the calling thread; never NULL, "" if none. Valid until the next call on it.
+JPEGLM_API const char * jpeglm_last_error(void);
+
+// Initializes llama.cpp's backends once; later calls do nothing. Other functions call it when needed.
+JPEGLM_API int32_t jpeglm_backend_init(void);
+
+// Routes llama.cpp's and jpeglm's log messages at min_level or above to callback (NULL: to stderr).
+JPEGLM_API void jpeglm_log_set(jpeglm_log_callback callback, int32_t min_level, void * user_data);
+
+// The CPU features and backends compiled in, as one line of text.
+JPEGLM_API const char * jpeglm_system_info(void);
+
+// 1 if a GPU backend is compiled in and a device is present, else 0.
+JPEGLM_API int32_t jpeglm_gpu_offload_supported(void);
+
+//
+// Model
+//
+
+// Loads a GGUF model. n_gpu_layers < 0 offloads every layer; flags are JPEGLM_MODEL_*.
+JPEGLM_API int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flags, jpeglm_model ** out_model);
+
+// Frees a model; its sessions must be freed first. NULL is ignored.
+JPEGLM_API void jpeglm_model_free(jpeglm_model * model);
+
+// Hyper-parameters; each returns -1 with an error if model is NULL.
+JPEGLM_API int32_t jpeglm_model_n_vocab    (const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_ctx_train(const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_embd     (const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_layer    (const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_head     (const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_head_kv  (const jpeglm_model * model);
+JPEGLM_API int64_t jpeglm_model_n_params   (const jpeglm_model * model);
+JPEGLM_API int64_t jpeglm_model_size_bytes (const jpeglm_model * model);
+
+// Writes a one-line description ("llama 28M F16") into buf (NUL-terminated, truncated to size).
+JPEGLM_API int32_t jpeglm_model_desc(const jpeglm_model * model, char * buf, size_t size);
+
+// GGUF metadata. Keys are indexed 0 .. count-1; every pointer returned stays valid while the model lives.
+JPEGLM_API int64_t      jpeglm_model_meta_count       (const jpeglm_model * model);
+// Index of key, or -1 if absent (not an error).
+JPEGLM_API int64_t      jpeglm_model_meta_find        (const jpeglm_model * model, const char * key);
+// NULL with an error if index is out of range.
+JPEGLM_API const char * jpeglm_model_meta_key         (const jpeglm_model * model, int64_t index);
+// A JPEGLM_META_* type, or -1 with an error.
+JPEGLM_API int32_t      jpeglm_model_meta_type        (const jpeglm_model * model, int64_t index);
+// Element type of an array value, or -1 with an error if the value is not an array.
+JPEGLM_API int32_t      jpeglm_model_meta_array_type  (const jpeglm_model * model, int64_t index);
+// Element count of an array value, or -1 with an error if the value is not an array.
+JPEGLM_API int64_t      jpeglm_model_meta_array_length(const jpeglm_model * model, int64_t index);
+// Copies a scalar (not string) value, 1 to 8 bytes in the machine's byte order, into out (out_size >= its size).
+JPEGLM_API int32_t      jpeglm_model_meta_scalar      (const jpeglm_model * model, int64_t index, void * out, size_t out_size);
+// A string value (element < 0) or element of a string array, NUL-terminated; NULL with an error otherwise.
+JPEGLM_API const char * jpeglm_model_meta_string      (const jpeglm_model * model, int64_t index, int64_t element);
+// The packed elements of a numeric or bool array; NULL with an error otherwise.
+JPEGLM_API const void * jpeglm_model_meta_array_data  (const jpeglm_model * model, int64_t index);
+
+//
+// Session: a llama.cpp context with n_seq independent sequences, their samplers, logits and masks.
+//
+
+// Creates a session. n_ctx: tokens per sequence; n_seq: sequences (1..256); n_batch: tokens per llama_decode
+// (0: 512); n_threads: CPU threads (0: all cores); flags: JPEGLM_SESSION_*.
+JPEGLM_API int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq, int32_t n_batch,
+                                         int32_t n_threads, uint32_t flags, jpeglm_session ** out_session);
+
+// Frees a session. NULL is ignored.
+JPEGLM_API void jpeglm_session_free(jpeglm_session * session);
+
+// Size of the session; -1 with an error if session is NULL.
+JPEGLM_API int32_t jpeglm_session_n_ctx  (const jpeglm_session * session);
+JPEGLM_API int32_t jpeglm_session_n_seq  (const jpeglm_session * session);
+JPEGLM_API int32_t jpeglm_session_n_vocab(const jpeglm_session * session);
+
+// Sets the CPU threads for single-token steps and for prompt batches.
+JPEGLM_API int32_t jpeglm_session_set_threads(jpeglm_session * session, int32_t n_threads, int32_t n_threads_batch);
+
+// Replaces sequence seq's sampler. temperature <= 0 is greedy; top_k <= 0, top_p >= 1 and min_p <= 0 disable
+// those filters. The same seed and logits give the same tokens. New sequences sample greedily.
+JPEGLM_API int32_t jpeglm_session_set_sampler(jpeglm_session * session, int32_t seq, float temperature,
+                                              int32_t top_k, float top_p, float min_p, uint64_t seed);
+
+// Restricts sampling for seq to the tokens with allowed[token] != 0 (n == n_vocab; at least one allowed)
+// until changed; allowed == NULL clears the mask. Raw logits are not changed.
+JPEGLM_API int32_t jpeglm_session_set_mask(jpeglm_session * session, int32_t seq, const uint8_t * allowed, int32_t n);
+
+// Appends tokens[i] to sequence seqs[i] for i < n, in order, evaluating them in batches of n_batch; afterwards
+// each sequence named has the logits of its last token. On failure, the call's tokens are removed again and
+// those sequences have no logits until their next successful decode.
+JPEGLM_API int32_t jpeglm_session_decode(jpeglm_session * session, int32_t n, const int32_t * seqs, const int32_t * tokens);
+
+// Samples one token for each of seqs[0..n-1] (distinct) from its current logits, mask applied, into out_tokens.
+JPEGLM_API int32_t jpeglm_session_sample(jpeglm_session * session, int32_t n, const int32_t * seqs, int32_t * out_tokens);
+
+// One generation step: jpeglm_session_sample, then jpeglm_session_decode of the sampled tokens, in one call.
+JPEGLM_API int32_t jpeglm_session_step(jpeglm_session * session, int32_t n, const int32_t * seqs, int32_t * out_tokens);
+
+// The current logits of seq (n_vocab floats, writable: edits affect its next sample), or NULL with an error
+// if seq has none. Valid until the next decode, step, clear or free of the session.
+JPEGLM_API float * jpeglm_session_logits(jpeglm_session * session, int32_t seq);
+
+// Number of tokens in seq (its next position), or -1 with an error.
+JPEGLM_API int32_t jpeglm_session_seq_length(const jpeglm_session * session, int32_t seq);
+
+// Keeps the first n_keep tokens of seq (0: clears it) and drops its logits; seq < 0 applies to every sequence.
+JPEGLM_API int32_t jpeglm_session_seq_truncate(jpeglm_session * session, int32_t seq, int32_t n_keep);
+
+// Requests (cancelled != 0) or withdraws the cancellation of running and later decodes; any thread may call it.
+// While requested, decode and step fail with JPEGLM_ERR_CANCELLED.
+JPEGLM_API void jpeglm_session_cancel(jpeglm_session * session, int32_t cancelled);
+
+// Bytes needed to save seq's state (KV cache, length, logits); -1 with an error.
+JPEGLM_API int64_t jpeglm_session_state_size(jpeglm_session * session, int32_t seq);
+
+// Saves seq's state into dst (size bytes) and stores the bytes used in out_written.
+JPEGLM_API int32_t jpeglm_session_state_save(jpeglm_session * session, int32_t seq, uint8_t * dst, size_t size, size_t * out_written);
+
+// Replaces seq's state with one saved from a session of the same model and n_vocab.
+JPEGLM_API int32_t jpeglm_session_state_load(jpeglm_session * session, int32_t seq, const uint8_t * src, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // JPEGLM_H
