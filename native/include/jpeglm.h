@@ -58,6 +58,7 @@ extern "C" {
 #define JPEGLM_SESSION_KV_UNIFIED     1  // one KV buffer shared by all sequences (default: one per sequence)
 #define JPEGLM_SESSION_FLASH_ATTN_ON  2  // force flash attention on (default: llama.cpp decides)
 #define JPEGLM_SESSION_FLASH_ATTN_OFF 4  // force flash attention off
+#define JPEGLM_SESSION_KV_F32         8  // keep the KV cache in F32 (default F16): exact, twice the memory
 
 // GGUF metadata value types (the same values as GGUF's).
 #define JPEGLM_META_UINT8    0

@@ -368,6 +368,7 @@ struct jpeglm_sequence {
     bool                 has_logits = false;
     std::vector<float>   logits;           // n_vocab
     std::vector<uint8_t> mask;             // empty: no mask
+    bool                 overwritten = false;  // logits replaced by the decode call in progress
 };
 
 struct jpeglm_session {
@@ -382,6 +383,7 @@ struct jpeglm_session {
     std::vector<llama_token_data> candidates;
     std::vector<int32_t> scratch_tokens;
     std::vector<int32_t> scratch_last;     // per sequence: index in the call of its last token, or -1
+    std::vector<std::vector<float>> backup; // per sequence: logits to restore if a multi-batch decode fails
     std::atomic<int32_t> cancelled{0};
 
     ~jpeglm_session() {
@@ -448,13 +450,27 @@ llama_sampler * make_sampler(float temperature, int32_t top_k, float top_p, floa
     return chain;
 }
 
-// Removes the positions [from[i], inf) of each listed sequence after a failed decode.
-void roll_back(jpeglm_session & s, const std::vector<std::pair<int32_t, int32_t>> & from) {
+// What a decode call changes in one sequence, to undo it if the call fails.
+struct seq_undo {
+    int32_t seq;
+    int32_t length;       // its length before the call
+    bool    had_logits;   // whether it had logits before the call
+    bool    backed_up;    // whether its old logits are in the session's backup
+};
+
+// Undoes a failed decode: removes the call's positions and gives each sequence back the logits it had, so a
+// cancelled or failed step can simply be retried.
+void roll_back(jpeglm_session & s, const std::vector<seq_undo> & undo) {
     llama_memory_t mem = llama_get_memory(s.ctx);
-    for (const auto & [seq, pos] : from) {
-        llama_memory_seq_rm(mem, seq, pos, -1);
-        s.seqs[seq].length = pos;
-        s.seqs[seq].has_logits = false;
+    for (const seq_undo & u : undo) {
+        llama_memory_seq_rm(mem, u.seq, u.length, -1);
+        jpeglm_sequence & q = s.seqs[u.seq];
+        q.length = u.length;
+        if (u.backed_up) {
+            std::memcpy(q.logits.data(), s.backup[u.seq].data(), sizeof(float) * s.n_vocab);
+        }
+        q.has_logits = u.had_logits && (u.backed_up || !q.overwritten);
+        q.overwritten = false;
     }
 }
 
@@ -475,21 +491,18 @@ void decode_tokens(jpeglm_session & s, int32_t n, const int32_t * seqs, const in
         last[seqs[i]] = i;
         added[seqs[i]]++;
     }
-    std::vector<std::pair<int32_t, int32_t>> start;
+    std::vector<seq_undo> undo;
     for (int32_t q = 0; q < s.n_seq; q++) {
         if (added[q] == 0) continue;
         if ((int64_t) s.seqs[q].length + added[q] > s.n_ctx) {
             fail(JPEGLM_ERR_CONTEXT_FULL, "sequence %d would hold %lld tokens, more than the context length %d", q,
                  (long long) s.seqs[q].length + added[q], s.n_ctx);
         }
-        start.emplace_back(q, s.seqs[q].length);
+        undo.push_back(seq_undo{q, s.seqs[q].length, s.seqs[q].has_logits, false});
+        s.seqs[q].overwritten = false;
     }
     if (s.cancelled.load()) {
         fail(JPEGLM_ERR_CANCELLED, "cancelled");
-    }
-    // Logits from an earlier call are stale once a sequence grows; each gets its last token's below.
-    for (const auto & [q, pos] : start) {
-        s.seqs[q].has_logits = false;
     }
 
     for (int32_t begin = 0; begin < n; begin += s.n_batch) {
@@ -510,7 +523,7 @@ void decode_tokens(jpeglm_session & s, int32_t n, const int32_t * seqs, const in
             error_capture capture;
             rc = llama_decode(s.ctx, b);
             if (rc != 0) {
-                roll_back(s, start);
+                roll_back(s, undo);
                 if (rc == 2 || s.cancelled.load()) fail(JPEGLM_ERR_CANCELLED, "cancelled");
                 if (rc == 1) fail(JPEGLM_ERR_CONTEXT_FULL, "no room left in the KV cache for the batch");
                 fail(JPEGLM_ERR_COMPUTE, "llama_decode failed (%d)%s%s", rc, capture.text().empty() ? "" : ": ",
@@ -521,13 +534,27 @@ void decode_tokens(jpeglm_session & s, int32_t n, const int32_t * seqs, const in
             if (last[seqs[i]] != i) continue;
             const float * l = llama_get_logits_ith(s.ctx, i - begin);
             if (l == nullptr) {
-                roll_back(s, start);
+                roll_back(s, undo);
                 fail(JPEGLM_ERR_INTERNAL, "llama.cpp returned no logits for batch index %d", i - begin);
             }
             jpeglm_sequence & seq = s.seqs[seqs[i]];
+            if (end < n && seq.has_logits) {
+                // A later batch of this call may still fail: keep the old logits to give back (prompts only;
+                // a step is one batch and never copies).
+                for (seq_undo & u : undo) {
+                    if (u.seq == seqs[i]) {
+                        s.backup[u.seq].assign(seq.logits.begin(), seq.logits.end());
+                        u.backed_up = true;
+                    }
+                }
+            }
             std::memcpy(seq.logits.data(), l, sizeof(float) * s.n_vocab);
-            seq.has_logits = true;
+            seq.overwritten = true;
         }
+    }
+    for (const seq_undo & u : undo) {
+        s.seqs[u.seq].has_logits = true;
+        s.seqs[u.seq].overwritten = false;
     }
 }
 
@@ -806,7 +833,8 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         if (n_seq < 1 || n_seq > kMaxSeq) fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_seq must be in [1, %d] (got %d)", kMaxSeq, n_seq);
         if (n_batch < 0) fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_batch must not be negative (got %d)", n_batch);
         if (n_threads < 0) fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_threads must not be negative (got %d)", n_threads);
-        require((flags & ~(uint32_t) (JPEGLM_SESSION_KV_UNIFIED | JPEGLM_SESSION_FLASH_ATTN_ON | JPEGLM_SESSION_FLASH_ATTN_OFF)) == 0,
+        require((flags & ~(uint32_t) (JPEGLM_SESSION_KV_UNIFIED | JPEGLM_SESSION_FLASH_ATTN_ON | JPEGLM_SESSION_FLASH_ATTN_OFF |
+                                      JPEGLM_SESSION_KV_F32)) == 0,
                 "unknown session flags");
         require(!((flags & JPEGLM_SESSION_FLASH_ATTN_ON) && (flags & JPEGLM_SESSION_FLASH_ATTN_OFF)),
                 "flash attention cannot be both on and off");
@@ -829,6 +857,10 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         params.flash_attn_type = (flags & JPEGLM_SESSION_FLASH_ATTN_ON)  ? LLAMA_FLASH_ATTN_TYPE_ENABLED
                                : (flags & JPEGLM_SESSION_FLASH_ATTN_OFF) ? LLAMA_FLASH_ATTN_TYPE_DISABLED
                                                                          : LLAMA_FLASH_ATTN_TYPE_AUTO;
+        if (flags & JPEGLM_SESSION_KV_F32) {
+            params.type_k = GGML_TYPE_F32;
+            params.type_v = GGML_TYPE_F32;
+        }
         params.no_perf         = true;
         params.abort_callback  = [](void * data) { return ((jpeglm_session *) data)->cancelled.load() != 0; };
         params.abort_callback_data = s.get();
@@ -855,6 +887,7 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         }
         s->candidates.resize(s->n_vocab);
         s->scratch_last.resize(n_seq);
+        s->backup.resize(n_seq);
         *out_session = s.release();
     });
 }
