@@ -1,0 +1,90 @@
+package org.jpeglm;
+
+import static org.jpeglm.bindings.jpeglm_h.*;
+
+import java.util.Objects;
+
+/** Library-wide settings and facts: logging, backends, version. */
+public final class Jpeglm {
+    private Jpeglm() {}
+
+    /** Severity of a log message from llama.cpp, ggml or jpeglm's native code. */
+    public enum LogLevel {
+        DEBUG(1, System.Logger.Level.DEBUG),
+        INFO(2, System.Logger.Level.INFO),
+        WARN(3, System.Logger.Level.WARNING),
+        ERROR(4, System.Logger.Level.ERROR),
+        /** Nothing is logged. */
+        OFF(5, System.Logger.Level.OFF);
+
+        private final int nativeLevel;
+        private final System.Logger.Level systemLevel;
+
+        LogLevel(int nativeLevel, System.Logger.Level systemLevel) {
+            this.nativeLevel = nativeLevel;
+            this.systemLevel = systemLevel;
+        }
+
+        int nativeLevel() {
+            return nativeLevel;
+        }
+
+        /** The matching {@link System.Logger} level. */
+        public System.Logger.Level systemLevel() {
+            return systemLevel;
+        }
+
+        static LogLevel ofNative(int level) {
+            return switch (level) {
+                case 1 -> DEBUG;
+                case 2 -> INFO;
+                case 3 -> WARN;
+                default -> ERROR;
+            };
+        }
+    }
+
+    /** Receives native log messages, possibly from native threads; must not block for long. */
+    @FunctionalInterface
+    public interface LogHandler {
+        void log(LogLevel level, String message);
+    }
+
+    private static final System.Logger SYSTEM_LOGGER = System.getLogger("org.jpeglm.native");
+    private static final LogHandler SYSTEM_LOG = (level, message) -> SYSTEM_LOGGER.log(level.systemLevel(), message);
+
+    private static volatile LogHandler handler = SYSTEM_LOG;
+    private static volatile LogLevel level = LogLevel.valueOf(
+            System.getProperty("jpeglm.log.level", "WARN").toUpperCase(java.util.Locale.ROOT));
+
+    /** Sends native log messages to handler (default: the System.Logger "org.jpeglm.native"). */
+    public static void setLogHandler(LogHandler handler) {
+        Jpeglm.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** Logs only messages at level or above (default WARN, or the system property jpeglm.log.level). */
+    public static void setLogLevel(LogLevel level) {
+        Jpeglm.level = Objects.requireNonNull(level, "level");
+        Native.applyLogLevel();
+    }
+
+    static LogHandler logHandler() {
+        return handler;
+    }
+
+    static LogLevel logLevel() {
+        return level;
+    }
+
+    /** The CPU features and backends compiled into the native library. */
+    public static String systemInfo() {
+        Native.init();
+        return Native.string(jpeglm_system_info());
+    }
+
+    /** Whether a GPU backend is compiled in and a device is present, so layers can be offloaded. */
+    public static boolean gpuOffloadSupported() {
+        Native.init();
+        return jpeglm_gpu_offload_supported() != 0;
+    }
+}

@@ -1,0 +1,187 @@
+package org.jpeglm;
+
+import static org.jpeglm.bindings.jpeglm_h.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A loaded GGUF Llama model. Immutable and safe to share between threads; each thread works through its own
+ * {@link Session}. Close it (try-with-resources) after every session made from it is closed.
+ */
+public final class Model implements AutoCloseable {
+    private final Path path;
+    private final int vocabSize;
+    private final int trainedContextLength;
+    private final int embeddingLength;
+    private final int layers;
+    private final int heads;
+    private final int kvHeads;
+    private final long parameterCount;
+    private final long sizeBytes;
+    private final String description;
+    private final ModelMetadata metadata;
+
+    // Guarded by this: the native handle, and how many sessions use it.
+    private MemorySegment handle;
+    private int openSessions;
+
+    private Model(Path path, MemorySegment handle) {
+        this.path = path;
+        this.handle = handle;
+        this.vocabSize = jpeglm_model_n_vocab(handle);
+        this.trainedContextLength = jpeglm_model_n_ctx_train(handle);
+        this.embeddingLength = jpeglm_model_n_embd(handle);
+        this.layers = jpeglm_model_n_layer(handle);
+        this.heads = jpeglm_model_n_head(handle);
+        this.kvHeads = jpeglm_model_n_head_kv(handle);
+        this.parameterCount = jpeglm_model_n_params(handle);
+        this.sizeBytes = jpeglm_model_size_bytes(handle);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(256);
+            Native.check(jpeglm_model_desc(handle, buf, buf.byteSize()));
+            this.description = buf.getString(0);
+        }
+        this.metadata = ModelMetadata.read(handle);
+    }
+
+    /** Loads a model from a GGUF file with {@link ModelOptions#defaults()}. */
+    public static Model load(Path path) {
+        return load(path, ModelOptions.defaults());
+    }
+
+    /**
+     * Loads a model from a GGUF file.
+     *
+     * @throws JpeglmException naming the problem: a missing file ({@link ErrorCode#IO}), a file that is not a valid
+     *     GGUF Llama model ({@link ErrorCode#FORMAT}), an unsupported architecture ({@link ErrorCode#UNSUPPORTED})
+     */
+    public static Model load(Path path, ModelOptions options) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        Native.init();
+        Path absolute = path.toAbsolutePath();
+        if (!Files.exists(absolute)) {
+            // Checked again natively; this gives the Java path in the message.
+            throw new JpeglmException(ErrorCode.IO, "model file not found: " + absolute);
+        }
+        int flags = (options.mmap() ? 0 : JPEGLM_MODEL_NO_MMAP()) | (options.checkTensors() ? JPEGLM_MODEL_CHECK_TENSORS() : 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            Native.check(jpeglm_model_load(arena.allocateFrom(absolute.toString()), options.gpuLayers(), flags, out));
+            MemorySegment handle = out.get(ValueLayout.ADDRESS, 0);
+            try {
+                return new Model(absolute, handle);
+            } catch (RuntimeException | Error e) {
+                jpeglm_model_free(handle);
+                throw e;
+            }
+        }
+    }
+
+    /** Opens a session (a context with its own KV cache) on this model. */
+    public Session newSession(SessionOptions options) {
+        return new Session(this, Objects.requireNonNull(options, "options"));
+    }
+
+    /** Opens a session with default options and the given context length per sequence. */
+    public Session newSession(int contextLength) {
+        return newSession(SessionOptions.builder().contextLength(contextLength).build());
+    }
+
+    synchronized MemorySegment acquireForSession() {
+        ensureOpen();
+        openSessions++;
+        return handle;
+    }
+
+    synchronized void releaseSession() {
+        openSessions--;
+    }
+
+    private void ensureOpen() {
+        if (handle == null) {
+            throw new IllegalStateException("model " + path.getFileName() + " is closed");
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Number of token ids the model scores. */
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /** The context length the model was trained with. */
+    public int trainedContextLength() {
+        return trainedContextLength;
+    }
+
+    public int embeddingLength() {
+        return embeddingLength;
+    }
+
+    public int layers() {
+        return layers;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    public long parameterCount() {
+        return parameterCount;
+    }
+
+    /** Bytes of tensor data. */
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    /** llama.cpp's one-line description, e.g. "llama ?B F16". */
+    public String description() {
+        return description;
+    }
+
+    /** Every GGUF metadata key and value of the file. */
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /** Whether {@link #close()} has run. */
+    public synchronized boolean isClosed() {
+        return handle == null;
+    }
+
+    /**
+     * Frees the model. Closing twice does nothing.
+     *
+     * @throws IllegalStateException if sessions made from it are still open
+     */
+    @Override
+    public synchronized void close() {
+        if (handle == null) {
+            return;
+        }
+        if (openSessions > 0) {
+            throw new IllegalStateException(openSessions + " session(s) of this model are still open: close them first");
+        }
+        jpeglm_model_free(handle);
+        handle = null;
+    }
+
+    @Override
+    public String toString() {
+        return "Model[" + path.getFileName() + ", " + description + ", vocab " + vocabSize + "]";
+    }
+}

@@ -1,0 +1,102 @@
+package org.jpeglm;
+
+/**
+ * The shape of a session.
+ *
+ * @param contextLength tokens each sequence can hold
+ * @param sequences independent sequences stepped together (1..256)
+ * @param batchSize tokens per native evaluation when feeding prompts
+ * @param threads CPU threads; 0 uses every core
+ * @param kvUnified one KV buffer shared by all sequences (faster when they share a long prefix)
+ * @param flashAttention whether llama.cpp uses flash attention
+ * @param kvCacheType the element type of the KV cache
+ */
+public record SessionOptions(int contextLength, int sequences, int batchSize, int threads, boolean kvUnified,
+                             FlashAttention flashAttention, KvCacheType kvCacheType) {
+    /** Flash attention choice; AUTO lets llama.cpp decide per backend. */
+    public enum FlashAttention { AUTO, ON, OFF }
+
+    /**
+     * KV cache precision: F16 (llama.cpp's default, half the memory) or F32. F32 with flash attention OFF makes
+     * attention float32 throughout (llama.cpp's CPU flash attention rounds through F16 whatever the cache type).
+     */
+    public enum KvCacheType { F16, F32 }
+
+    public SessionOptions {
+        if (contextLength < 1) {
+            throw new IllegalArgumentException("contextLength must be positive, got " + contextLength);
+        }
+        if (sequences < 1 || sequences > 256) {
+            throw new IllegalArgumentException("sequences must be in [1, 256], got " + sequences);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        if (flashAttention == null) {
+            throw new IllegalArgumentException("flashAttention must not be null");
+        }
+        if (kvCacheType == null) {
+            throw new IllegalArgumentException("kvCacheType must not be null");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builder; defaults: 4096 tokens, 1 sequence, batch 512, all cores, per-sequence KV in F16, flash attention
+     * AUTO.
+     */
+    public static final class Builder {
+        private int contextLength = 4096;
+        private int sequences = 1;
+        private int batchSize = 512;
+        private int threads;
+        private boolean kvUnified;
+        private FlashAttention flashAttention = FlashAttention.AUTO;
+        private KvCacheType kvCacheType = KvCacheType.F16;
+
+        public Builder contextLength(int contextLength) {
+            this.contextLength = contextLength;
+            return this;
+        }
+
+        public Builder sequences(int sequences) {
+            this.sequences = sequences;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder kvUnified(boolean kvUnified) {
+            this.kvUnified = kvUnified;
+            return this;
+        }
+
+        public Builder flashAttention(FlashAttention flashAttention) {
+            this.flashAttention = flashAttention;
+            return this;
+        }
+
+        public Builder kvCacheType(KvCacheType kvCacheType) {
+            this.kvCacheType = kvCacheType;
+            return this;
+        }
+
+        public SessionOptions build() {
+            return new SessionOptions(contextLength, sequences, batchSize, threads, kvUnified, flashAttention, kvCacheType);
+        }
+    }
+}
