@@ -77,6 +77,7 @@ extern "C" {
 
 typedef struct jpeglm_model   jpeglm_model;
 typedef struct jpeglm_session jpeglm_session;
+typedef struct jpeglm_trainer jpeglm_trainer;
 
 // Receives one log message; text is valid only during the call. Called from any thread.
 typedef void (*jpeglm_log_callback)(int32_t level, const char * text, void * user_data);
@@ -207,6 +208,44 @@ JPEGLM_API int32_t jpeglm_session_state_save(jpeglm_session * session, int32_t s
 
 // Replaces seq's state with one saved from a session of the same model and n_vocab.
 JPEGLM_API int32_t jpeglm_session_state_load(jpeglm_session * session, int32_t seq, const uint8_t * src, size_t size);
+
+//
+// Files
+//
+
+// Quantizes the GGUF model at in_path into out_path with llama.cpp's quantizer, keeping every metadata key.
+// ftype is a llama.cpp file type (LLAMA_FTYPE_MOSTLY_*: 1 F16, 7 Q8_0, 15 Q4_K_M, 17 Q5_K_M, 18 Q6_K, ...;
+// the types that need an importance matrix are refused); n_threads 0 uses every core. out_path is overwritten.
+JPEGLM_API int32_t jpeglm_quantize(const char * in_path, const char * out_path, int32_t ftype, int32_t n_threads);
+
+// Writes the model's current weights (e.g. after training) to path as GGUF, with llama.cpp's metadata for it.
+JPEGLM_API int32_t jpeglm_model_save(const jpeglm_model * model, const char * path);
+
+//
+// Training: llama.cpp's optimizer (ggml-opt, AdamW) updates the weights of a model in place. The model must be
+// loaded with JPEGLM_MODEL_NO_MMAP and hold only F32 tensors. Training data are windows of n_ctx tokens, n_ctx
+// being the model's trained context length; each optimizer step takes n_ubatch tokens of a window.
+//
+
+// Creates a trainer for model. n_ubatch must divide the context length (0: the whole window); n_threads 0 uses
+// every core.
+JPEGLM_API int32_t jpeglm_trainer_create(jpeglm_model * model, int32_t n_ubatch, int32_t n_threads, jpeglm_trainer ** out_trainer);
+
+// Frees a trainer. NULL is ignored.
+JPEGLM_API void jpeglm_trainer_free(jpeglm_trainer * trainer);
+
+// The window length in tokens (the model's trained context length), or -1 with an error.
+JPEGLM_API int32_t jpeglm_trainer_n_ctx(const jpeglm_trainer * trainer);
+
+// Sets AdamW's parameters for the following steps (defaults: 1e-3, 0.9, 0.999, 1e-8, 0).
+JPEGLM_API int32_t jpeglm_trainer_set_optimizer(jpeglm_trainer * trainer, float learning_rate, float beta1, float beta2,
+                                                float eps, float weight_decay);
+
+// Trains on windows [0, n_train) and then evaluates windows [n_train, n_windows). tokens and labels hold n_windows
+// windows of n_ctx token ids each; labels[i] is the token that should follow tokens[i]. Writes the mean
+// cross-entropy (nats per token) of the trained and of the evaluated windows (NaN where there are none).
+JPEGLM_API int32_t jpeglm_trainer_run(jpeglm_trainer * trainer, int64_t n_windows, int64_t n_train, const int32_t * tokens,
+                                      const int32_t * labels, float * out_train_loss, float * out_eval_loss);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 #include "jpeglm.h"
 
 #include "ggml.h"
+#include "ggml-opt.h"
 #include "gguf.h"
 #include "llama.h"
 
@@ -354,6 +355,7 @@ struct jpeglm_model {
     llama_model *  model = nullptr;
     gguf_context * meta  = nullptr;  // metadata only, for typed key access
     int32_t        n_vocab = 0;
+    bool           in_memory = false;  // loaded without mmap: weights are writable (training)
     std::atomic<int32_t> n_sessions{0};
 
     ~jpeglm_model() {
@@ -387,10 +389,24 @@ struct jpeglm_session {
     std::atomic<int32_t> cancelled{0};
 
     ~jpeglm_session() {
+        // (sessions and trainers both count in model->n_sessions)
         for (auto & s : seqs) {
             if (s.sampler) llama_sampler_free(s.sampler);
         }
         if (batch.token) llama_batch_free(batch);
+        if (ctx) llama_free(ctx);
+        if (model) model->n_sessions.fetch_sub(1);
+    }
+};
+
+struct jpeglm_trainer {
+    jpeglm_model *  model = nullptr;
+    llama_context * ctx   = nullptr;
+    int32_t n_ctx   = 0;
+    int32_t n_vocab = 0;
+    ggml_opt_optimizer_params opt {};
+
+    ~jpeglm_trainer() {
         if (ctx) llama_free(ctx);
         if (model) model->n_sessions.fetch_sub(1);
     }
@@ -664,6 +680,7 @@ int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flag
                      error_text(capture, "llama.cpp rejected it").c_str());
             }
         }
+        m->in_memory = (flags & JPEGLM_MODEL_NO_MMAP) != 0;
         m->n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(m->model));
         if (m->n_vocab <= 0) {
             fail(JPEGLM_ERR_FORMAT, "model '%s' has no vocabulary (set llama.vocab_size)", path);
@@ -1082,6 +1099,209 @@ int32_t jpeglm_session_state_load(jpeglm_session * session, int32_t seq, const u
             std::memcpy(q.logits.data(), src + sizeof h, logits);
             q.has_logits = true;
         }
+    });
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// Files
+
+int32_t jpeglm_quantize(const char * in_path, const char * out_path, int32_t ftype, int32_t n_threads) {
+    return guarded([&] {
+        require(in_path != nullptr && out_path != nullptr, "in_path or out_path is NULL");
+        // The types llama.cpp quantizes without an importance matrix.
+        static const int32_t kAllowed[] = {0, 1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 32};
+        if (std::find(std::begin(kAllowed), std::end(kAllowed), ftype) == std::end(kAllowed)) {
+            fail(JPEGLM_ERR_UNSUPPORTED, "file type %d is not supported (it is unknown or needs an importance matrix)", ftype);
+        }
+        if (n_threads < 0) fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_threads must not be negative (got %d)", n_threads);
+        if (std::strcmp(in_path, out_path) == 0) fail(JPEGLM_ERR_INVALID_ARGUMENT, "in_path and out_path are the same file");
+        backend_init();
+        gguf_holder meta;
+        meta.ctx = preflight(in_path);
+        for (int64_t i = 0; i < gguf_get_n_tensors(meta.ctx); i++) {
+            const int64_t * ne = gguf_get_tensor_ne(meta.ctx, i);
+            const enum ggml_type type = gguf_get_tensor_type(meta.ctx, i);
+            if (type != GGML_TYPE_F32 && type != GGML_TYPE_F16 && type != GGML_TYPE_BF16) {
+                fail(JPEGLM_ERR_UNSUPPORTED, "tensor '%s' is already quantized (%s): quantize from an F32, F16 or BF16 file",
+                     gguf_get_tensor_name(meta.ctx, i), ggml_type_name(type));
+            }
+            if (ne[1] > 1 && ne[0] % 32 != 0) {
+                fail(JPEGLM_ERR_UNSUPPORTED, "tensor '%s' has rows of %lld values, not a multiple of 32: it cannot be quantized",
+                     gguf_get_tensor_name(meta.ctx, i), (long long) ne[0]);
+            }
+        }
+        FILE * probe = fopen(out_path, "ab");
+        if (probe == nullptr) fail(JPEGLM_ERR_IO, "cannot write '%s': %s", out_path, strerror(errno));
+        fclose(probe);
+
+        llama_model_quantize_params params = llama_model_quantize_default_params();
+        params.nthread = n_threads;
+        params.ftype   = (enum llama_ftype) ftype;
+        error_capture capture;
+        if (llama_model_quantize(in_path, out_path, &params) != 0) {
+            fail(JPEGLM_ERR_INTERNAL, "quantizing '%s' failed: %s", in_path, error_text(capture, "llama.cpp gave no reason").c_str());
+        }
+    });
+}
+
+int32_t jpeglm_model_save(const jpeglm_model * model, const char * path) {
+    return guarded([&] {
+        const jpeglm_model & m = model_ref(model);
+        require(path != nullptr, "path is NULL");
+        error_capture capture;
+        llama_model_save_to_file(m.model, path);
+        const std::string why = capture.text();
+        if (!why.empty()) fail(JPEGLM_ERR_IO, "cannot save the model to '%s': %s", path, why.c_str());
+    });
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// Training
+
+int32_t jpeglm_trainer_create(jpeglm_model * model, int32_t n_ubatch, int32_t n_threads, jpeglm_trainer ** out_trainer) {
+    return guarded([&] {
+        require(out_trainer != nullptr, "out_trainer is NULL");
+        *out_trainer = nullptr;
+        require(model != nullptr, "model is NULL");
+        if (!model->in_memory) {
+            fail(JPEGLM_ERR_STATE, "training changes the weights: load the model with JPEGLM_MODEL_NO_MMAP");
+        }
+        for (int64_t i = 0; i < gguf_get_n_tensors(model->meta); i++) {
+            if (gguf_get_tensor_type(model->meta, i) != GGML_TYPE_F32) {
+                fail(JPEGLM_ERR_UNSUPPORTED, "training needs F32 weights; tensor '%s' is %s", gguf_get_tensor_name(model->meta, i),
+                     ggml_type_name(gguf_get_tensor_type(model->meta, i)));
+            }
+        }
+        const int32_t n_ctx = llama_model_n_ctx_train(model->model);
+        if (n_ctx < 1 || n_ctx > 1 << 20) fail(JPEGLM_ERR_FORMAT, "the model's context length %d cannot be trained", n_ctx);
+        if (n_ubatch == 0) n_ubatch = n_ctx;
+        if (n_ubatch < 1 || n_ctx % n_ubatch != 0) {
+            fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_ubatch %d must divide the context length %d", n_ubatch, n_ctx);
+        }
+        if (n_threads < 0) fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_threads must not be negative (got %d)", n_threads);
+        if (n_threads == 0) n_threads = default_threads();
+
+        auto t = std::make_unique<jpeglm_trainer>();
+        llama_context_params params = llama_context_default_params();
+        params.n_ctx           = (uint32_t) n_ctx;
+        params.n_batch         = (uint32_t) n_ctx;
+        params.n_ubatch        = (uint32_t) n_ubatch;
+        params.n_seq_max       = 1;
+        params.n_threads       = n_threads;
+        params.n_threads_batch = n_threads;
+        params.type_k          = GGML_TYPE_F32;
+        params.type_v          = GGML_TYPE_F32;
+        params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+        params.no_perf         = true;
+        {
+            error_capture capture;
+            t->ctx = llama_init_from_model(model->model, params);
+            if (t->ctx == nullptr) {
+                fail(JPEGLM_ERR_OUT_OF_MEMORY, "cannot create a training context: %s", error_text(capture, "llama.cpp refused it").c_str());
+            }
+        }
+        t->model = model;
+        model->n_sessions.fetch_add(1);
+        // llama.cpp's training loop reads windows of the model's context length into buffers of the context's
+        // length: the two must agree.
+        if ((int32_t) llama_n_ctx(t->ctx) != n_ctx) {
+            fail(JPEGLM_ERR_UNSUPPORTED, "llama.cpp made a context of %u tokens for a model trained on %d; use a context length "
+                 "that is a multiple of 256", llama_n_ctx(t->ctx), n_ctx);
+        }
+        t->n_ctx   = n_ctx;
+        t->n_vocab = model->n_vocab;
+        t->opt = ggml_opt_get_default_optimizer_params(nullptr);
+        t->opt.adamw.alpha = 1e-3f;
+        t->opt.adamw.wd    = 0.0f;
+
+        llama_opt_params lopt {};
+        lopt.n_ctx_train     = 0;
+        lopt.param_filter    = llama_opt_param_filter_all;
+        lopt.param_filter_ud = nullptr;
+        lopt.get_opt_pars    = [](void * ud) { return ((jpeglm_trainer *) ud)->opt; };
+        lopt.get_opt_pars_ud = t.get();
+        lopt.optimizer_type  = GGML_OPT_OPTIMIZER_TYPE_ADAMW;
+        {
+            error_capture capture;
+            llama_opt_init(t->ctx, model->model, lopt);
+        }
+        *out_trainer = t.release();
+    });
+}
+
+void jpeglm_trainer_free(jpeglm_trainer * trainer) {
+    delete trainer;
+}
+
+int32_t jpeglm_trainer_n_ctx(const jpeglm_trainer * trainer) {
+    return guarded_value<int32_t>(-1, [&] {
+        require(trainer != nullptr, "trainer is NULL");
+        return trainer->n_ctx;
+    });
+}
+
+int32_t jpeglm_trainer_set_optimizer(jpeglm_trainer * trainer, float learning_rate, float beta1, float beta2, float eps,
+                                     float weight_decay) {
+    return guarded([&] {
+        require(trainer != nullptr, "trainer is NULL");
+        auto finite = [](float v) { return std::isfinite(v); };
+        if (!finite(learning_rate) || learning_rate < 0 || !finite(beta1) || beta1 < 0 || beta1 >= 1 || !finite(beta2) ||
+            beta2 < 0 || beta2 >= 1 || !finite(eps) || eps <= 0 || !finite(weight_decay) || weight_decay < 0 || weight_decay >= 1) {
+            fail(JPEGLM_ERR_INVALID_ARGUMENT, "AdamW parameters out of range (lr %g, beta1 %g, beta2 %g, eps %g, weight decay %g)",
+                 learning_rate, beta1, beta2, eps, weight_decay);
+        }
+        trainer->opt.adamw.alpha = learning_rate;
+        trainer->opt.adamw.beta1 = beta1;
+        trainer->opt.adamw.beta2 = beta2;
+        trainer->opt.adamw.eps   = eps;
+        trainer->opt.adamw.wd    = weight_decay;
+    });
+}
+
+int32_t jpeglm_trainer_run(jpeglm_trainer * trainer, int64_t n_windows, int64_t n_train, const int32_t * tokens,
+                           const int32_t * labels, float * out_train_loss, float * out_eval_loss) {
+    return guarded([&] {
+        require(trainer != nullptr, "trainer is NULL");
+        jpeglm_trainer & t = *trainer;
+        if (n_windows < 1 || n_train < 0 || n_train > n_windows) {
+            fail(JPEGLM_ERR_INVALID_ARGUMENT, "need 1 <= n_windows and 0 <= n_train <= n_windows (got %lld, %lld)",
+                 (long long) n_windows, (long long) n_train);
+        }
+        if (n_windows > (int64_t) INT32_MAX / t.n_ctx) fail(JPEGLM_ERR_INVALID_ARGUMENT, "too many windows: %lld", (long long) n_windows);
+        require(tokens != nullptr && labels != nullptr, "tokens or labels is NULL");
+        const int64_t n = n_windows * t.n_ctx;
+        for (int64_t i = 0; i < n; i++) {
+            if (tokens[i] < 0 || tokens[i] >= t.n_vocab || labels[i] < 0 || labels[i] >= t.n_vocab) {
+                fail(JPEGLM_ERR_INVALID_ARGUMENT, "token or label at index %lld is out of range [0, %d)", (long long) i, t.n_vocab);
+            }
+        }
+        struct dataset_holder {
+            ggml_opt_dataset_t d = nullptr;
+            ~dataset_holder() { if (d) ggml_opt_dataset_free(d); }
+        } ds;
+        struct result_holder {
+            ggml_opt_result_t r = ggml_opt_result_init();
+            ~result_holder() { ggml_opt_result_free(r); }
+        } train, eval;
+        ds.d = ggml_opt_dataset_init(GGML_TYPE_I32, GGML_TYPE_I32, t.n_ctx, t.n_ctx, n_windows, 1);
+        std::memcpy(ggml_opt_dataset_data(ds.d)->data, tokens, sizeof(int32_t) * n);
+        std::memcpy(ggml_opt_dataset_labels(ds.d)->data, labels, sizeof(int32_t) * n);
+        {
+            error_capture capture;
+            llama_opt_epoch(t.ctx, ds.d, train.r, eval.r, n_train, nullptr, nullptr);
+            const std::string why = capture.text();
+            if (!why.empty()) fail(JPEGLM_ERR_COMPUTE, "training failed: %s", why.c_str());
+        }
+        auto mean_loss = [](ggml_opt_result_t r) {
+            int64_t count = 0;
+            ggml_opt_result_ndata(r, &count);
+            if (count == 0) return std::numeric_limits<float>::quiet_NaN();
+            double loss = 0, unc = 0;
+            ggml_opt_result_loss(r, &loss, &unc);
+            return (float) loss;
+        };
+        if (out_train_loss) *out_train_loss = mean_loss(train.r);
+        if (out_eval_loss) *out_eval_loss = mean_loss(eval.r);
     });
 }
 

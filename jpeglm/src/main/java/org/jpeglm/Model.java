@@ -93,6 +93,18 @@ public final class Model implements AutoCloseable {
         return newSession(SessionOptions.builder().contextLength(contextLength).build());
     }
 
+    /**
+     * Writes the model's current weights (e.g. after {@link Trainer} changed them) to path as GGUF, with the
+     * metadata llama.cpp writes for it (not this file's own extra keys).
+     */
+    public synchronized void saveWeights(Path path) {
+        Objects.requireNonNull(path, "path");
+        ensureOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            Native.check(jpeglm_model_save(handle, arena.allocateFrom(path.toAbsolutePath().toString())));
+        }
+    }
+
     synchronized MemorySegment acquireForSession() {
         ensureOpen();
         openSessions++;

@@ -142,7 +142,6 @@ public final class jpeglm_h {
     public static int JPEGLM_SESSION_FLASH_ATTN_OFF() {
         return JPEGLM_SESSION_FLASH_ATTN_OFF;
     }
-
     private static final int JPEGLM_SESSION_KV_F32 = 8;
 
     public static int JPEGLM_SESSION_KV_F32() {
@@ -1355,6 +1354,188 @@ public final class jpeglm_h {
         var mh$ = jpeglm_session_state_load.HANDLE;
         try {
             return (int) mh$.invokeExact(session, seq, src, size);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final class jpeglm_quantize {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_INT);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_quantize");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_quantize$descriptor() {
+        return jpeglm_quantize.DESC;
+    }
+
+    public static MethodHandle jpeglm_quantize$handle() {
+        return jpeglm_quantize.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_quantize$address() {
+        return jpeglm_quantize.ADDR;
+    }
+
+    public static int jpeglm_quantize(MemorySegment in_path, MemorySegment out_path, int ftype, int n_threads) {
+        var mh$ = jpeglm_quantize.HANDLE;
+        try {
+            return (int) mh$.invokeExact(in_path, out_path, ftype, n_threads);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final class jpeglm_model_save {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_model_save");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_model_save$descriptor() {
+        return jpeglm_model_save.DESC;
+    }
+
+    public static MethodHandle jpeglm_model_save$handle() {
+        return jpeglm_model_save.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_model_save$address() {
+        return jpeglm_model_save.ADDR;
+    }
+
+    public static int jpeglm_model_save(MemorySegment model, MemorySegment path) {
+        var mh$ = jpeglm_model_save.HANDLE;
+        try {
+            return (int) mh$.invokeExact(model, path);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final class jpeglm_trainer_create {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_create");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_trainer_create$descriptor() {
+        return jpeglm_trainer_create.DESC;
+    }
+
+    public static MethodHandle jpeglm_trainer_create$handle() {
+        return jpeglm_trainer_create.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_trainer_create$address() {
+        return jpeglm_trainer_create.ADDR;
+    }
+
+    public static int jpeglm_trainer_create(MemorySegment model, int n_ubatch, int n_threads, MemorySegment out_trainer) {
+        var mh$ = jpeglm_trainer_create.HANDLE;
+        try {
+            return (int) mh$.invokeExact(model, n_ubatch, n_threads, out_trainer);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final class jpeglm_trainer_free {
+        static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_free");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_trainer_free$descriptor() {
+        return jpeglm_trainer_free.DESC;
+    }
+
+    public static MethodHandle jpeglm_trainer_free$handle() {
+        return jpeglm_trainer_free.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_trainer_free$address() {
+        return jpeglm_trainer_free.ADDR;
+    }
+
+    public static void jpeglm_trainer_free(MemorySegment trainer) {
+        var mh$ = jpeglm_trainer_free.HANDLE;
+        try {
+            mh$.invokeExact(trainer);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final class jpeglm_trainer_n_ctx {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_n_ctx");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_trainer_n_ctx$descriptor() {
+        return jpeglm_trainer_n_ctx.DESC;
+    }
+
+    public static MethodHandle jpeglm_trainer_n_ctx$handle() {
+        return jpeglm_trainer_n_ctx.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_trainer_n_ctx$address() {
+        return jpeglm_trainer_n_ctx.ADDR;
+    }
+
+    public static int jpeglm_trainer_n_ctx(MemorySegment trainer) {
+        var mh$ = jpeglm_trainer_n_ctx.HANDLE;
+        try {
+            return (int) mh$.invokeExact(trainer);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final class jpeglm_trainer_set_optimizer {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_FLOAT, C_FLOAT, C_FLOAT, C_FLOAT, C_FLOAT);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_set_optimizer");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_trainer_set_optimizer$descriptor() {
+        return jpeglm_trainer_set_optimizer.DESC;
+    }
+
+    public static MethodHandle jpeglm_trainer_set_optimizer$handle() {
+        return jpeglm_trainer_set_optimizer.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_trainer_set_optimizer$address() {
+        return jpeglm_trainer_set_optimizer.ADDR;
+    }
+
+    public static int jpeglm_trainer_set_optimizer(MemorySegment trainer, float learning_rate, float beta1, float beta2, float eps, float weight_decay) {
+        var mh$ = jpeglm_trainer_set_optimizer.HANDLE;
+        try {
+            return (int) mh$.invokeExact(trainer, learning_rate, beta1, beta2, eps, weight_decay);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final class jpeglm_trainer_run {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_LONG, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_run");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_trainer_run$descriptor() {
+        return jpeglm_trainer_run.DESC;
+    }
+
+    public static MethodHandle jpeglm_trainer_run$handle() {
+        return jpeglm_trainer_run.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_trainer_run$address() {
+        return jpeglm_trainer_run.ADDR;
+    }
+
+    public static int jpeglm_trainer_run(MemorySegment trainer, long n_windows, long n_train, MemorySegment tokens, MemorySegment labels, MemorySegment out_train_loss, MemorySegment out_eval_loss) {
+        var mh$ = jpeglm_trainer_run.HANDLE;
+        try {
+            return (int) mh$.invokeExact(trainer, n_windows, n_train, tokens, labels, out_train_loss, out_eval_loss);
         } catch (Throwable ex$) {
             throw new AssertionError("should not reach here", ex$);
         }

@@ -127,10 +127,11 @@ public final class GgufWriter {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".partial");
+        // Not Files.createTempFile: it makes the file owner-only, and the rename would keep that.
+        Path tmp = dir.resolve("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".partial");
         boolean done = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
                  Arena arena = Arena.ofConfined()) {
                 byte[] header = header();
                 writeFully(ch, ByteBuffer.wrap(header));
