@@ -1210,6 +1210,19 @@ int32_t jpeglm_trainer_create(jpeglm_model * model, int32_t n_ubatch, int32_t n_
         }
         t->n_ctx   = n_ctx;
         t->n_vocab = model->n_vocab;
+        // llama.cpp hands its thread count to the CPU backend only when it evaluates a batch itself; its training
+        // loop does not, and would run on ggml's default of 4 threads. One token through llama_decode sets it.
+        {
+            error_capture capture;
+            llama_batch one = llama_batch_get_one(nullptr, 0);
+            llama_token token = 0;
+            one.token = &token;
+            one.n_tokens = 1;
+            if (llama_decode(t->ctx, one) != 0) {
+                fail(JPEGLM_ERR_COMPUTE, "cannot run the training context: %s", error_text(capture, "llama_decode failed").c_str());
+            }
+            llama_memory_clear(llama_get_memory(t->ctx), true);
+        }
         t->opt = ggml_opt_get_default_optimizer_params(nullptr);
         t->opt.adamw.alpha = 1e-3f;
         t->opt.adamw.wd    = 0.0f;
@@ -1245,8 +1258,9 @@ int32_t jpeglm_trainer_set_optimizer(jpeglm_trainer * trainer, float learning_ra
     return guarded([&] {
         require(trainer != nullptr, "trainer is NULL");
         auto finite = [](float v) { return std::isfinite(v); };
-        if (!finite(learning_rate) || learning_rate < 0 || !finite(beta1) || beta1 < 0 || beta1 >= 1 || !finite(beta2) ||
-            beta2 < 0 || beta2 >= 1 || !finite(eps) || eps <= 0 || !finite(weight_decay) || weight_decay < 0 || weight_decay >= 1) {
+        // ggml-opt asserts (aborts) on a learning rate of 0.
+        if (!finite(learning_rate) || learning_rate <= 0 || !finite(beta1) || beta1 < 0 || beta1 >= 1 || !finite(beta2) ||
+            beta2 < 0 || beta2 >= 1 || !finite(eps) || eps <= 0 || !finite(weight_decay) || weight_decay < 0 || weight_decay > 1) {
             fail(JPEGLM_ERR_INVALID_ARGUMENT, "AdamW parameters out of range (lr %g, beta1 %g, beta2 %g, eps %g, weight decay %g)",
                  learning_rate, beta1, beta2, eps, weight_decay);
         }

@@ -104,6 +104,8 @@ class TrainerTest {
             assertThrows(IllegalArgumentException.class, () -> trainer.run(d[0], d[1], 1));
             assertThrows(IllegalArgumentException.class, () -> trainer.run(new int[100], new int[100], 0));
             assertThrows(IllegalArgumentException.class, () -> trainer.setOptimizer(Trainer.AdamW.of(Float.NaN)));
+            // ggml-opt aborts the process on a learning rate of 0: refused before it gets there.
+            assertThrows(IllegalArgumentException.class, () -> trainer.setOptimizer(Trainer.AdamW.of(0f)));
             assertThrows(IllegalStateException.class, model::close, "a trainer is open");
         }
         Path q8 = dir.resolve("q8.gguf");
