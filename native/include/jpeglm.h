@@ -180,6 +180,12 @@ JPEGLM_API int32_t jpeglm_session_set_mask(jpeglm_session * session, int32_t seq
 // those sequences have no logits until their next successful decode.
 JPEGLM_API int32_t jpeglm_session_decode(jpeglm_session * session, int32_t n, const int32_t * seqs, const int32_t * tokens);
 
+// Like jpeglm_session_decode, and also writes out_logprobs[i] = ln p(tokens[i] | the tokens of seqs[i] before it):
+// the log-likelihood of each token under the model (NaN for a sequence's first token if it had no logits). Every
+// position's logits are computed, so it costs a little more than a decode.
+JPEGLM_API int32_t jpeglm_session_score(jpeglm_session * session, int32_t n, const int32_t * seqs, const int32_t * tokens,
+                                        float * out_logprobs);
+
 // Samples one token for each of seqs[0..n-1] (distinct) from its current logits, mask applied, into out_tokens.
 JPEGLM_API int32_t jpeglm_session_sample(jpeglm_session * session, int32_t n, const int32_t * seqs, int32_t * out_tokens);
 
@@ -225,6 +231,8 @@ JPEGLM_API int32_t jpeglm_model_save(const jpeglm_model * model, const char * pa
 // Training: llama.cpp's optimizer (ggml-opt, AdamW) updates the weights of a model in place. The model must be
 // loaded with JPEGLM_MODEL_NO_MMAP and hold only F32 tensors. Training data are windows of n_ctx tokens, n_ctx
 // being the model's trained context length; each optimizer step takes n_ubatch tokens of a window.
+// At the pinned commit llama.cpp does not train the token embedding, and its KV cache passes no gradient to the
+// key/value projections: use it to fine-tune, not to train from scratch.
 //
 
 // Creates a trainer for model. n_ubatch must divide the context length (0: the whole window); n_threads 0 uses

@@ -490,7 +490,18 @@ void roll_back(jpeglm_session & s, const std::vector<seq_undo> & undo) {
     }
 }
 
-void decode_tokens(jpeglm_session & s, int32_t n, const int32_t * seqs, const int32_t * tokens) {
+// ln softmax(logits)[token], computed in double.
+float log_prob(const float * logits, int32_t n_vocab, int32_t token) {
+    float max = -INFINITY;
+    for (int32_t t = 0; t < n_vocab; t++) max = std::max(max, logits[t]);
+    double sum = 0;
+    for (int32_t t = 0; t < n_vocab; t++) sum += std::exp((double) logits[t] - max);
+    return (float) ((double) logits[token] - max - std::log(sum));
+}
+
+// Appends tokens to their sequences. With out_logprobs, every position's logits are computed and
+// out_logprobs[i] = ln p(tokens[i] | the sequence before it) (NaN where the sequence had no logits yet).
+void decode_tokens(jpeglm_session & s, int32_t n, const int32_t * seqs, const int32_t * tokens, float * out_logprobs = nullptr) {
     require(n >= 0, "token count is negative");
     if (n == 0) return;
     require(seqs != nullptr && tokens != nullptr, "seqs or tokens is NULL");
@@ -532,7 +543,7 @@ void decode_tokens(jpeglm_session & s, int32_t n, const int32_t * seqs, const in
             b.pos[k]       = s.seqs[q].length++;
             b.n_seq_id[k]  = 1;
             b.seq_id[k][0] = q;
-            b.logits[k]    = last[q] == i ? 1 : 0;
+            b.logits[k]    = (out_logprobs != nullptr || last[q] == i) ? 1 : 0;
         }
         int32_t rc;
         {
@@ -547,14 +558,19 @@ void decode_tokens(jpeglm_session & s, int32_t n, const int32_t * seqs, const in
             }
         }
         for (int32_t i = begin; i < end; i++) {
-            if (last[seqs[i]] != i) continue;
+            jpeglm_sequence & seq = s.seqs[seqs[i]];
+            if (out_logprobs != nullptr) {
+                const bool known = seq.overwritten || seq.has_logits;
+                out_logprobs[i] = known ? log_prob(seq.logits.data(), s.n_vocab, tokens[i]) : std::numeric_limits<float>::quiet_NaN();
+            } else if (last[seqs[i]] != i) {
+                continue;
+            }
             const float * l = llama_get_logits_ith(s.ctx, i - begin);
             if (l == nullptr) {
                 roll_back(s, undo);
                 fail(JPEGLM_ERR_INTERNAL, "llama.cpp returned no logits for batch index %d", i - begin);
             }
-            jpeglm_sequence & seq = s.seqs[seqs[i]];
-            if (end < n && seq.has_logits) {
+            if (end < n && seq.has_logits && !seq.overwritten) {
                 // A later batch of this call may still fail: keep the old logits to give back (prompts only;
                 // a step is one batch and never copies).
                 for (seq_undo & u : undo) {
@@ -964,6 +980,14 @@ int32_t jpeglm_session_set_mask(jpeglm_session * session, int32_t seq, const uin
 
 int32_t jpeglm_session_decode(jpeglm_session * session, int32_t n, const int32_t * seqs, const int32_t * tokens) {
     return guarded([&] { decode_tokens(session_ref(session), n, seqs, tokens); });
+}
+
+int32_t jpeglm_session_score(jpeglm_session * session, int32_t n, const int32_t * seqs, const int32_t * tokens,
+                             float * out_logprobs) {
+    return guarded([&] {
+        require(n == 0 || out_logprobs != nullptr, "out_logprobs is NULL");
+        decode_tokens(session_ref(session), n, seqs, tokens, out_logprobs);
+    });
 }
 
 int32_t jpeglm_session_sample(jpeglm_session * session, int32_t n, const int32_t * seqs, int32_t * out_tokens) {

@@ -206,6 +206,43 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends tokens[i] to sequence seqs[i] like {@link #decode} and returns the natural log-likelihood of each
+     * token given the tokens of its sequence before it, under the model's raw logits (no mask or sampling).
+     * Element i is NaN for the first token of a sequence that had no logits yet (e.g. BOS of an empty sequence).
+     */
+    public float[] score(int[] seqs, int[] tokens) {
+        Objects.requireNonNull(seqs, "seqs");
+        Objects.requireNonNull(tokens, "tokens");
+        if (seqs.length != tokens.length) {
+            throw new IllegalArgumentException(seqs.length + " sequence ids for " + tokens.length + " tokens");
+        }
+        enter();
+        try (Arena call = Arena.ofConfined()) {
+            for (int i = 0; i < seqs.length; i++) {
+                checkSeq(seqs[i]);
+                checkToken(tokens[i], i);
+            }
+            int n = seqs.length;
+            ensureCapacity(n);
+            MemorySegment.copy(seqs, 0, seqBuffer, INT, 0, n);
+            MemorySegment.copy(tokens, 0, tokenBuffer, INT, 0, n);
+            MemorySegment out = call.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, n));
+            call(jpeglm_session_score(handle, n, seqBuffer, tokenBuffer, out));
+            return n == 0 ? new float[0] : out.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_FLOAT);
+        } finally {
+            exit();
+        }
+    }
+
+    /** {@link #score(int[], int[])} of one sequence's tokens. */
+    public float[] score(int seq, int... tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        int[] seqs = new int[tokens.length];
+        Arrays.fill(seqs, seq);
+        return score(seqs, tokens);
+    }
+
     /** One generation step of sequence seq: samples a token, appends it, and returns it. */
     public int step(int seq) {
         enter();

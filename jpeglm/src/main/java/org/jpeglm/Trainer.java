@@ -13,6 +13,12 @@ import java.util.Objects;
  * {@link Model#saveWeights}. Training data are windows of {@link #contextLength()} tokens, each with the tokens
  * that should follow; an optimizer step takes {@code microBatch} tokens of a window.
  *
+ * <p>What llama.cpp trains at the pinned commit (measured, see TrainerTest and models/README.md): the query,
+ * output and feed-forward projections, norms and the output layer. It leaves the token embedding out
+ * ({@code FIXME} in llama-context.cpp) and no gradient reaches the key and value projections through its KV cache,
+ * so attention cannot learn new patterns: this suits fine-tuning a trained model, not training one from scratch
+ * (the bundled model is trained with train/train_llama.py instead).
+ *
  * <p>Used by the thread that created it; close it (try-with-resources) before closing the model.
  */
 public final class Trainer implements AutoCloseable {

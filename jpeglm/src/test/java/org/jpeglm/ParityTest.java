@@ -60,6 +60,38 @@ class ParityTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
+    void scoresAreTheReferenceLogLikelihoods(Tiny tiny) {
+        int[] tokens = randomTokens(30, tiny.config().vocabSize(), 14);
+        float[][] logits = tiny.reference().logits(tokens);
+        try (Model model = Model.load(tiny.path(), TinyModels.options());
+             Session session = model.newSession(TinyModels.exact(64).batchSize(8).build())) {
+            float[] first = session.score(0, java.util.Arrays.copyOf(tokens, 10));   // two calls, batches of 8
+            float[] rest = session.score(0, java.util.Arrays.copyOfRange(tokens, 10, 30));
+            assertTrue(Float.isNaN(first[0]), "nothing precedes the first token");
+            for (int i = 1; i < tokens.length; i++) {
+                float got = i < 10 ? first[i] : rest[i - 10];
+                double expected = logSoftmax(logits[i - 1], tokens[i]);
+                assertEquals(expected, got, 1e-4 * Math.max(1, Math.abs(expected)), tiny.name() + " token " + i);
+            }
+            // Afterwards the sequence has the last token's logits, as after decode.
+            assertTrue(TinyModels.relativeError(session.logits(0), logits[tokens.length - 1]) < TOLERANCE);
+        }
+    }
+
+    static double logSoftmax(float[] logits, int token) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        return logits[token] - max - Math.log(sum);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
     void greedyGenerationFollowsReferenceArgmax(Tiny tiny) {
         int[] prompt = randomTokens(5, tiny.config().vocabSize(), 13);
         LlamaReference.Session ref = tiny.reference().newSession();

@@ -1124,6 +1124,32 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final class jpeglm_session_score {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_session_score");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_session_score$descriptor() {
+        return jpeglm_session_score.DESC;
+    }
+
+    public static MethodHandle jpeglm_session_score$handle() {
+        return jpeglm_session_score.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_session_score$address() {
+        return jpeglm_session_score.ADDR;
+    }
+
+    public static int jpeglm_session_score(MemorySegment session, int n, MemorySegment seqs, MemorySegment tokens, MemorySegment out_logprobs) {
+        var mh$ = jpeglm_session_score.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, n, seqs, tokens, out_logprobs);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
     private static final class jpeglm_session_sample {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_sample");

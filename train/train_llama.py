@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""Trains a small Llama (Hugging Face LlamaForCausalLM layout) on token windows, on the CPU, with NumPy only.
+
+This is how the bundled model in models/ is made (see models/README.md). The usual recipe is PyTorch and
+transformers on a GPU; this project's machines have neither, so the same architecture is written out here:
+forward and backward by hand, top to bottom, checked against finite differences (train/test_train_llama.py)
+and against llama.cpp after conversion (TrainRecipeTest in the train module).
+
+Input: a directory from `PrepareFashionMnist` (train.u16/test.u16 windows, tokenizer.json, jpeglm_profile.json,
+meta.json). Output: a checkpoint directory the converter reads (config.json, model.safetensors, tokenizer.json,
+jpeglm_profile.json) plus trainer_state.npz to resume, and training_log.json.
+
+    python3 train/train_llama.py --data train/data --out train/checkpoint --steps 3000
+    jpeglm convert train/checkpoint -o models/fashion-mnist-32.gguf --type f32
+    python3 train/train_llama.py logits CHECKPOINT 576,12,7 logits.f32     (every position's logits, for tests)
+
+Needs python3-numpy (Debian) and, for speed, libopenblas0-pthread.
+"""
+import argparse
+import json
+import math
+import os
+import shutil
+import struct
+import sys
+import time
+
+import numpy as np
+
+F32 = np.float32
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Model
+
+class Config:
+    def __init__(self, vocab, dim, layers, heads, ffn, context, rope_theta=10000.0, eps=1e-5):
+        assert dim % heads == 0 and (dim // heads) % 2 == 0
+        self.vocab, self.dim, self.layers, self.heads, self.ffn = vocab, dim, layers, heads, ffn
+        self.context, self.rope_theta, self.eps = context, rope_theta, eps
+        self.head_dim = dim // heads
+
+    def hf_config(self, bos, eos):
+        return {
+            "architectures": ["LlamaForCausalLM"], "model_type": "llama",
+            "vocab_size": self.vocab, "hidden_size": self.dim, "intermediate_size": self.ffn,
+            "num_hidden_layers": self.layers, "num_attention_heads": self.heads,
+            "num_key_value_heads": self.heads, "max_position_embeddings": self.context,
+            "rms_norm_eps": self.eps, "rope_theta": self.rope_theta, "hidden_act": "silu",
+            "tie_word_embeddings": False, "attention_bias": False, "mlp_bias": False,
+            "bos_token_id": bos, "eos_token_id": eos, "torch_dtype": "float32",
+        }
+
+
+def init_params(c, rng, std=0.02):
+    """transformers' LlamaPreTrainedModel init: N(0, std^2) for embeddings and projections, ones for norms."""
+    p = {"model.embed_tokens.weight": rng.normal(0, std, (c.vocab, c.dim))}
+    for i in range(c.layers):
+        L = f"model.layers.{i}."
+        p[L + "input_layernorm.weight"] = np.ones(c.dim)
+        for name, shape in (("q", (c.dim, c.dim)), ("k", (c.dim, c.dim)), ("v", (c.dim, c.dim)), ("o", (c.dim, c.dim))):
+            p[L + f"self_attn.{name}_proj.weight"] = rng.normal(0, std, shape)
+        p[L + "post_attention_layernorm.weight"] = np.ones(c.dim)
+        p[L + "mlp.gate_proj.weight"] = rng.normal(0, std, (c.ffn, c.dim))
+        p[L + "mlp.up_proj.weight"] = rng.normal(0, std, (c.ffn, c.dim))
+        p[L + "mlp.down_proj.weight"] = rng.normal(0, std, (c.dim, c.ffn))
+    p["model.norm.weight"] = np.ones(c.dim)
+    p["lm_head.weight"] = rng.normal(0, std, (c.vocab, c.dim))
+    return {k: v.astype(F32) for k, v in p.items()}
+
+
+def rope_tables(c, T):
+    """cos/sin of transformers' rotate-half RoPE: frequency j applies to dims j and j + head_dim/2."""
+    half = c.head_dim // 2
+    inv_freq = 1.0 / (c.rope_theta ** (np.arange(half, dtype=np.float64) * 2 / c.head_dim))
+    ang = np.outer(np.arange(T, dtype=np.float64), inv_freq)          # [T, half]
+    ang = np.concatenate([ang, ang], axis=1)                           # [T, head_dim]
+    return np.cos(ang).astype(F32), np.sin(ang).astype(F32)
+
+
+def rotate_half(x):
+    h = x.shape[-1] // 2
+    return np.concatenate([-x[..., h:], x[..., :h]], axis=-1)
+
+
+def rotate_half_t(g):
+    """The transpose of rotate_half, for the backward pass."""
+    h = g.shape[-1] // 2
+    return np.concatenate([g[..., h:], -g[..., :h]], axis=-1)
+
+
+def rmsnorm(x, w, eps):
+    r = 1.0 / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps)
+    return x * r * w, r
+
+
+def rmsnorm_back(dy, x, w, r):
+    """y = x * r * w with r = (mean(x^2) + eps)^-1/2."""
+    u = dy * w
+    dx = r * u - x * (r ** 3) * np.mean(u * x, axis=-1, keepdims=True)
+    dw = np.sum(dy * x * r, axis=tuple(range(dy.ndim - 1)))
+    return dx, dw
+
+
+def silu(x):
+    return x / (1.0 + np.exp(-x))
+
+
+def forward(p, c, tokens, labels=None):
+    """tokens [B, T] -> (logits [B, T, V], loss or None, cache for backward)."""
+    B, T = tokens.shape
+    H, D, hd = c.heads, c.dim, c.head_dim
+    cos, sin = rope_tables(c, T)
+    mask = np.triu(np.full((T, T), -np.inf, dtype=F32), 1)
+    x = p["model.embed_tokens.weight"][tokens]                         # [B, T, D]
+    cache = {"tokens": tokens, "layers": []}
+    for i in range(c.layers):
+        L = f"model.layers.{i}."
+        lc = {"x": x}
+        h, lc["r1"] = rmsnorm(x, p[L + "input_layernorm.weight"], c.eps)
+        lc["h"] = h
+        q = (h @ p[L + "self_attn.q_proj.weight"].T).reshape(B, T, H, hd).transpose(0, 2, 1, 3)
+        k = (h @ p[L + "self_attn.k_proj.weight"].T).reshape(B, T, H, hd).transpose(0, 2, 1, 3)
+        v = (h @ p[L + "self_attn.v_proj.weight"].T).reshape(B, T, H, hd).transpose(0, 2, 1, 3)
+        qr = q * cos + rotate_half(q) * sin                            # [B, H, T, hd]
+        kr = k * cos + rotate_half(k) * sin
+        s = (qr @ kr.transpose(0, 1, 3, 2)) * F32(1.0 / math.sqrt(hd)) + mask
+        s -= s.max(axis=-1, keepdims=True)
+        a = np.exp(s)
+        a /= a.sum(axis=-1, keepdims=True)                            # [B, H, T, T]
+        o = (a @ v).transpose(0, 2, 1, 3).reshape(B, T, D)
+        lc.update(qr=qr, kr=kr, v=v, a=a, o=o)
+        x = x + o @ p[L + "self_attn.o_proj.weight"].T
+        lc["x2"] = x
+        h2, lc["r2"] = rmsnorm(x, p[L + "post_attention_layernorm.weight"], c.eps)
+        g = h2 @ p[L + "mlp.gate_proj.weight"].T
+        u = h2 @ p[L + "mlp.up_proj.weight"].T
+        sg = 1.0 / (1.0 + np.exp(-g))
+        m = g * sg * u
+        lc.update(h2=h2, g=g, u=u, sg=sg, m=m)
+        x = x + m @ p[L + "mlp.down_proj.weight"].T
+        cache["layers"].append(lc)
+    hn, rn = rmsnorm(x, p["model.norm.weight"], c.eps)
+    logits = hn @ p["lm_head.weight"].T                               # [B, T, V]
+    cache.update(xn=x, hn=hn, rn=rn, cos=cos, sin=sin)
+    if labels is None:
+        return logits, None, cache
+    z = logits - logits.max(axis=-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    loss = -np.mean(np.take_along_axis(logp, labels[..., None], axis=-1))
+    cache.update(logp=logp, labels=labels)
+    return logits, float(loss), cache
+
+
+def backward(p, c, cache):
+    """Gradients of the mean cross-entropy of forward(..., labels) with respect to every parameter."""
+    tokens, labels, logp = cache["tokens"], cache["labels"], cache["logp"]
+    B, T = tokens.shape
+    H, D, hd = c.heads, c.dim, c.head_dim
+    cos, sin = cache["cos"], cache["sin"]
+    grads = {}
+    dlogits = np.exp(logp)
+    np.put_along_axis(dlogits, labels[..., None], np.take_along_axis(dlogits, labels[..., None], axis=-1) - 1, axis=-1)
+    dlogits /= F32(B * T)
+    hn = cache["hn"]
+    grads["lm_head.weight"] = dlogits.reshape(-1, c.vocab).T @ hn.reshape(-1, D)
+    dhn = dlogits @ p["lm_head.weight"]
+    dx, grads["model.norm.weight"] = rmsnorm_back(dhn, cache["xn"], p["model.norm.weight"], cache["rn"])
+    for i in reversed(range(c.layers)):
+        L = f"model.layers.{i}."
+        lc = cache["layers"][i]
+        # feed-forward: x = x2 + m @ Wd^T, m = silu(g) * u
+        grads[L + "mlp.down_proj.weight"] = dx.reshape(-1, D).T @ lc["m"].reshape(-1, c.ffn)
+        dm = dx @ p[L + "mlp.down_proj.weight"]
+        g, u, sg = lc["g"], lc["u"], lc["sg"]
+        du = dm * g * sg
+        dg = dm * u * sg * (1 + g * (1 - sg))
+        h2 = lc["h2"].reshape(-1, D)
+        grads[L + "mlp.gate_proj.weight"] = dg.reshape(-1, c.ffn).T @ h2
+        grads[L + "mlp.up_proj.weight"] = du.reshape(-1, c.ffn).T @ h2
+        dh2 = dg @ p[L + "mlp.gate_proj.weight"] + du @ p[L + "mlp.up_proj.weight"]
+        dx2, grads[L + "post_attention_layernorm.weight"] = rmsnorm_back(
+            dh2, lc["x2"], p[L + "post_attention_layernorm.weight"], lc["r2"])
+        dx = dx + dx2
+        # attention: x2 = x + o @ Wo^T
+        grads[L + "self_attn.o_proj.weight"] = dx.reshape(-1, D).T @ lc["o"].reshape(-1, D)
+        do = (dx @ p[L + "self_attn.o_proj.weight"]).reshape(B, T, H, hd).transpose(0, 2, 1, 3)
+        a, v, qr, kr = lc["a"], lc["v"], lc["qr"], lc["kr"]
+        da = do @ v.transpose(0, 1, 3, 2)
+        dv = a.transpose(0, 1, 3, 2) @ do
+        ds = a * (da - np.sum(da * a, axis=-1, keepdims=True)) * F32(1.0 / math.sqrt(hd))
+        dqr = ds @ kr
+        dkr = ds.transpose(0, 1, 3, 2) @ qr
+        dq = dqr * cos + rotate_half_t(dqr * sin)
+        dk = dkr * cos + rotate_half_t(dkr * sin)
+        h = lc["h"].reshape(-1, D)
+        dh = np.zeros_like(lc["h"])
+        for name, dproj in (("q", dq), ("k", dk), ("v", dv)):
+            d2 = dproj.transpose(0, 2, 1, 3).reshape(-1, D)
+            grads[L + f"self_attn.{name}_proj.weight"] = d2.T @ h
+            dh += (d2 @ p[L + f"self_attn.{name}_proj.weight"]).reshape(B, T, D)
+        dx1, grads[L + "input_layernorm.weight"] = rmsnorm_back(dh, lc["x"], p[L + "input_layernorm.weight"], lc["r1"])
+        dx = dx + dx1
+    demb = np.zeros_like(p["model.embed_tokens.weight"])
+    np.add.at(demb, tokens.reshape(-1), dx.reshape(-1, D))
+    grads["model.embed_tokens.weight"] = demb
+    return {k: v.astype(F32) for k, v in grads.items()}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Optimizer: AdamW with decoupled weight decay on matrices (not norms or embeddings), global-norm clipping.
+
+class AdamW:
+    def __init__(self, params, beta1=0.9, beta2=0.95, eps=1e-8, weight_decay=0.1):
+        self.m = {k: np.zeros_like(v) for k, v in params.items()}
+        self.v = {k: np.zeros_like(v) for k, v in params.items()}
+        self.beta1, self.beta2, self.eps, self.wd, self.t = beta1, beta2, eps, weight_decay, 0
+
+    def step(self, params, grads, lr, clip=1.0):
+        norm = math.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads.values()))
+        scale = min(1.0, clip / (norm + 1e-6)) if clip > 0 else 1.0
+        self.t += 1
+        b1c, b2c = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
+        for k, w in params.items():
+            g = grads[k] * F32(scale)
+            m, v = self.m[k], self.v[k]
+            m *= self.beta1
+            m += (1 - self.beta1) * g
+            v *= self.beta2
+            v += (1 - self.beta2) * g * g
+            if w.ndim == 2 and k != "model.embed_tokens.weight":
+                w *= F32(1 - lr * self.wd)
+            w -= F32(lr) * (m / b1c) / (np.sqrt(v / b2c) + F32(self.eps))
+        return norm
+
+
+def learning_rate(step, steps, peak, warmup, floor):
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, steps - warmup))
+    return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Files
+
+def write_safetensors(path, tensors):
+    """safetensors: 8-byte little-endian header length, JSON header, raw little-endian F32 data."""
+    header, offset, blobs = {}, 0, []
+    for name in sorted(tensors):
+        data = np.ascontiguousarray(tensors[name], dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+        blobs.append(data)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * (-len(h) % 8)
+    tmp = path + ".partial"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+    os.replace(tmp, path)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        base = 8 + n
+        out = {}
+        for name, t in header.items():
+            if name == "__metadata__":
+                continue
+            f.seek(base + t["data_offsets"][0])
+            count = int(np.prod(t["shape"])) if t["shape"] else 1
+            out[name] = np.frombuffer(f.read(count * 4), dtype="<f4").reshape(t["shape"]).astype(F32)
+        return out
+
+
+def load_windows(path, context):
+    w = np.fromfile(path, dtype="<u2").astype(np.int64)
+    if w.size % (context + 1) != 0:
+        sys.exit(f"error: {path} does not hold windows of {context + 1} tokens")
+    return w.reshape(-1, context + 1)
+
+
+def save_checkpoint(out, params, cfg, meta, opt, step, rng, data_dir, log):
+    os.makedirs(out, exist_ok=True)
+    write_safetensors(os.path.join(out, "model.safetensors"), params)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(cfg.hf_config(meta["bos_id"], meta["eos_id"]), f, indent=2)
+    for name in ("tokenizer.json", "jpeglm_profile.json"):
+        shutil.copyfile(os.path.join(data_dir, name), os.path.join(out, name))
+    state = {"step": step, "t": opt.t, "rng": json.dumps(rng.bit_generator.state)}
+    for k in params:
+        state["m/" + k], state["v/" + k] = opt.m[k], opt.v[k]
+    np.savez(os.path.join(out, "trainer_state.partial.npz"), **state)
+    os.replace(os.path.join(out, "trainer_state.partial.npz"), os.path.join(out, "trainer_state.npz"))
+    with open(os.path.join(out, "training_log.json"), "w") as f:
+        json.dump(log, f, indent=2)
+
+
+def evaluate(params, cfg, windows, batch):
+    losses = []
+    for i in range(0, len(windows), batch):
+        w = windows[i:i + batch]
+        losses.append(forward(params, cfg, w[:, :-1], w[:, 1:])[1] * len(w))
+    return sum(losses) / len(windows)
+
+
+def write_logits(checkpoint, tokens, out):
+    """Writes the logits of every position for tokens (little-endian f32, [len, vocab]): for parity tests."""
+    with open(os.path.join(checkpoint, "config.json")) as f:
+        hf = json.load(f)
+    cfg = Config(hf["vocab_size"], hf["hidden_size"], hf["num_hidden_layers"], hf["num_attention_heads"],
+                 hf["intermediate_size"], hf["max_position_embeddings"], hf["rope_theta"], hf["rms_norm_eps"])
+    params = read_safetensors(os.path.join(checkpoint, "model.safetensors"))
+    logits = forward(params, cfg, np.array([tokens]))[0][0]
+    logits.astype("<f4").tofile(out)
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "logits":
+        # train_llama.py logits CHECKPOINT TOKEN,TOKEN,... OUT
+        write_logits(sys.argv[2], [int(t) for t in sys.argv[3].split(",")], sys.argv[4])
+        return
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, help="directory written by PrepareFashionMnist")
+    ap.add_argument("--out", required=True, help="checkpoint directory (the converter's input)")
+    ap.add_argument("--dim", type=int, default=192)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--heads", type=int, default=6)
+    ap.add_argument("--ffn", type=int, default=512)
+    ap.add_argument("--max-positions", type=int, default=512, help="max_position_embeddings written to config.json")
+    ap.add_argument("--batch", type=int, default=32, help="windows per step")
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--min-lr-ratio", type=float, default=0.1)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--weight-decay", type=float, default=0.1)
+    ap.add_argument("--clip", type=float, default=1.0)
+    ap.add_argument("--eval-every", type=int, default=200)
+    ap.add_argument("--eval-windows", type=int, default=256)
+    ap.add_argument("--checkpoint-every", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--resume", action="store_true", help="continue from --out's trainer_state.npz")
+    args = ap.parse_args()
+
+    with open(os.path.join(args.data, "meta.json")) as f:
+        meta = json.load(f)
+    ctx = meta["context"]
+    train = load_windows(os.path.join(args.data, "train.u16"), ctx)
+    test = load_windows(os.path.join(args.data, "test.u16"), ctx)
+    cfg = Config(meta["vocab_size"], args.dim, args.layers, args.heads, args.ffn, args.max_positions)
+    rng = np.random.default_rng(args.seed)
+    params = init_params(cfg, rng)
+    opt = AdamW(params, weight_decay=args.weight_decay)
+    log = {"args": vars(args), "meta": meta, "history": []}
+    start = 0
+    if args.resume:
+        params = read_safetensors(os.path.join(args.out, "model.safetensors"))
+        st = np.load(os.path.join(args.out, "trainer_state.npz"))
+        opt.m = {k: st["m/" + k].copy() for k in params}
+        opt.v = {k: st["v/" + k].copy() for k in params}
+        opt.t, start = int(st["t"]), int(st["step"])
+        rng.bit_generator.state = json.loads(str(st["rng"]))
+        with open(os.path.join(args.out, "training_log.json")) as f:
+            log["history"] = json.load(f)["history"]
+        print(f"resumed at step {start}", file=sys.stderr)
+    n_params = sum(v.size for v in params.values())
+    print(f"{n_params:,} parameters; {len(train)} training windows of {ctx} tokens; "
+          f"{args.batch * ctx} tokens per step; {args.steps} steps = {args.steps * args.batch / len(train):.2f} epochs",
+          file=sys.stderr)
+    eval_set = test[:args.eval_windows]
+    order = rng.permutation(len(train))
+    t0, tokens_done, smooth = time.time(), 0, None
+    for step in range(start, args.steps):
+        epoch_pos = (step * args.batch) % len(train)
+        if epoch_pos < args.batch:
+            order = rng.permutation(len(train))
+        idx = order[epoch_pos:epoch_pos + args.batch]
+        batch = train[idx]
+        _, loss, cache = forward(params, cfg, batch[:, :-1], batch[:, 1:])
+        grads = backward(params, cfg, cache)
+        del cache
+        lr = learning_rate(step, args.steps, args.lr, args.warmup, args.min_lr_ratio)
+        gnorm = opt.step(params, grads, lr, args.clip)
+        tokens_done += batch.size - len(batch)
+        smooth = loss if smooth is None else 0.95 * smooth + 0.05 * loss
+        if (step + 1) % 10 == 0:
+            rate = tokens_done / (time.time() - t0)
+            print(f"step {step + 1}/{args.steps} loss {smooth:.4f} lr {lr:.2e} |g| {gnorm:.2f} {rate:.0f} tok/s",
+                  file=sys.stderr, flush=True)
+        last = step + 1 == args.steps
+        if (step + 1) % args.eval_every == 0 or last:
+            ev = evaluate(params, cfg, eval_set, args.batch)
+            entry = {"step": step + 1, "train_loss": smooth, "test_loss": ev, "lr": lr,
+                     "elapsed_s": round(time.time() - t0, 1)}
+            log["history"].append(entry)
+            print(f"eval {json.dumps(entry)}", file=sys.stderr, flush=True)
+        if (step + 1) % args.checkpoint_every == 0 or last:
+            save_checkpoint(args.out, params, cfg, meta, opt, step + 1, rng, args.data, log)
+    full = evaluate(params, cfg, test, args.batch)
+    bits_per_byte = full / math.log(2) * meta["test_tokens"] / meta["test_bytes"]
+    log["final"] = {"test_loss_nats_per_token": full, "test_bits_per_byte_approx": bits_per_byte,
+                    "train_seconds": round(time.time() - t0, 1)}
+    save_checkpoint(args.out, params, cfg, meta, opt, args.steps, rng, args.data, log)
+    print(f"test set: {full:.4f} nats/token, about {bits_per_byte:.3f} bits/byte", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
