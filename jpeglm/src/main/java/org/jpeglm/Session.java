@@ -41,6 +41,7 @@ public final class Session implements AutoCloseable {
     // Reused argument buffers of the per-token calls; grown on demand.
     private MemorySegment seqBuffer;
     private MemorySegment tokenBuffer;
+    private MemorySegment maskBuffer;
 
     private final AtomicReference<Thread> owner = new AtomicReference<>();
     private final Object lifecycle = new Object();  // orders cancel() against close()
@@ -151,6 +152,42 @@ public final class Session implements AutoCloseable {
                 }
                 Native.check(jpeglm_session_set_mask(handle, seq, bytes, vocabSize));
             }
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Lets sequence seq sample only the tokens whose bits are set in words (bit t of words[t / 64]; at least one
+     * token), until changed. The fast form of {@link #setMask(int, BitSet)} for a mask per step: no allocation.
+     */
+    public void setMask(int seq, long[] words) {
+        Objects.requireNonNull(words, "words");
+        enter();
+        try {
+            checkSeq(seq);
+            if (words.length < (vocabSize + 63) / 64) {
+                throw new IllegalArgumentException("a mask of " + vocabSize + " tokens needs " + (vocabSize + 63) / 64 + " words");
+            }
+            if (maskBuffer == null) {
+                maskBuffer = arena.allocate(vocabSize);
+            }
+            boolean any = false;
+            for (int w = 0; w * 64 < vocabSize; w++) {
+                long bits = words[w];
+                int n = Math.min(64, vocabSize - w * 64);
+                if (n < 64) {
+                    bits &= (1L << n) - 1;
+                }
+                any |= bits != 0;
+                for (int b = 0; b < n; b++) {
+                    maskBuffer.set(ValueLayout.JAVA_BYTE, w * 64L + b, (byte) ((bits >>> b) & 1));
+                }
+            }
+            if (!any) {
+                throw new IllegalArgumentException("the mask allows no token of the vocabulary");
+            }
+            Native.check(jpeglm_session_set_mask(handle, seq, maskBuffer, vocabSize));
         } finally {
             exit();
         }

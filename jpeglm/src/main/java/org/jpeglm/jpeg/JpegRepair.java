@@ -46,8 +46,13 @@ public final class JpegRepair {
 
     /** A repairer for streams meant to follow {@code profile}. */
     public JpegRepair(JpegProfile profile) {
+        this(profile, Objects.requireNonNull(profile, "profile").tables());
+    }
+
+    /** A repairer for streams meant to follow {@code profile}, coded with {@code tables} (e.g. a model's own). */
+    public JpegRepair(JpegProfile profile, JpegTables tables) {
         this.profile = Objects.requireNonNull(profile, "profile");
-        this.tables = profile.tables();
+        this.tables = Objects.requireNonNull(tables, "tables");
     }
 
     /** The profile. */

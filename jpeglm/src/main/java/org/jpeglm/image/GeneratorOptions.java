@@ -1,0 +1,93 @@
+package org.jpeglm.image;
+
+import java.util.Objects;
+import org.jpeglm.SamplingParams;
+
+/**
+ * How an {@link ImageGenerator} runs.
+ *
+ * @param parallel images generated together, one sequence each, in one native step (1..256)
+ * @param threads CPU threads; 0 uses every core
+ * @param sampling how tokens are drawn; each image's seed is derived from {@link #seed} and its index
+ * @param seed the request's base seed: the same seed gives the same images
+ * @param constrained sample only tokens that keep the stream valid JPEG (see {@link SyntaxMasks}); off samples
+ *     freely as the paper does and leaves invalid streams to repair
+ * @param maxTokens most tokens generated per image; 0: as many as the model's context allows
+ * @param batchSize tokens per native evaluation when feeding prompts and scoring
+ */
+public record GeneratorOptions(int parallel, int threads, SamplingParams sampling, long seed, boolean constrained,
+                               int maxTokens, int batchSize) {
+    public GeneratorOptions {
+        if (parallel < 1 || parallel > 256) {
+            throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        Objects.requireNonNull(sampling, "sampling");
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: 1 image at a time, all cores, temperature 1, seed 0, constrained, limit from the context, batch 512. */
+    public static GeneratorOptions defaults() {
+        return builder().build();
+    }
+
+    public static final class Builder {
+        private int parallel = 1;
+        private int threads;
+        private SamplingParams sampling = SamplingParams.builder().temperature(1.0f).build();
+        private long seed;
+        private boolean constrained = true;
+        private int maxTokens;
+        private int batchSize = 512;
+
+        public Builder parallel(int parallel) {
+            this.parallel = parallel;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder sampling(SamplingParams sampling) {
+            this.sampling = sampling;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder constrained(boolean constrained) {
+            this.constrained = constrained;
+            return this;
+        }
+
+        public Builder maxTokens(int maxTokens) {
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public GeneratorOptions build() {
+            return new GeneratorOptions(parallel, threads, sampling, seed, constrained, maxTokens, batchSize);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.jpeglm.image;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jpeglm.ErrorCode;
+import org.jpeglm.JpeglmException;
+import org.jpeglm.Model;
+import org.jpeglm.ModelOptions;
+
+/**
+ * A Jpeg-LM model: a GGUF model with the {@code jpeglm.*} keys that say how its tokens are JPEG bytes
+ * ({@link JpegLmSpec}). Shared by any number of threads, like {@link Model}; each thread generates through its
+ * own {@link ImageGenerator}.
+ */
+public final class ImageModel implements AutoCloseable {
+    private final Model model;
+    private final JpegLmSpec spec;
+
+    private ImageModel(Model model, JpegLmSpec spec) {
+        this.model = model;
+        this.spec = spec;
+    }
+
+    /** Loads a Jpeg-LM model on the CPU. */
+    public static ImageModel load(Path path) {
+        return load(path, ModelOptions.defaults());
+    }
+
+    /**
+     * Loads a Jpeg-LM model.
+     *
+     * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
+     *     for models without a valid Jpeg-LM tokenizer and JPEG profile
+     */
+    public static ImageModel load(Path path, ModelOptions options) {
+        Model model = Model.load(path, options);
+        try {
+            Map<String, Object> values = new HashMap<>();
+            for (String key : model.metadata().keys()) {
+                values.put(key, model.metadata().get(key).orElseThrow());
+            }
+            JpegLmSpec spec;
+            try {
+                spec = JpegLmSpec.fromMetadata(values);
+            } catch (IllegalArgumentException e) {
+                throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": " + e.getMessage());
+            }
+            if (spec.tokenizer().vocabSize() > model.vocabSize()) {
+                throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": the tokenizer has "
+                        + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
+            }
+            return new ImageModel(model, spec);
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** An image model over an already loaded model; closing it closes the model. */
+    public static ImageModel of(Model model, JpegLmSpec spec) {
+        return new ImageModel(Objects.requireNonNull(model, "model"), Objects.requireNonNull(spec, "spec"));
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public JpegLmSpec spec() {
+        return spec;
+    }
+
+    /** A generator (one llama.cpp context of options.parallel sequences) for the calling thread. */
+    public ImageGenerator newGenerator(GeneratorOptions options) {
+        return new ImageGenerator(this, Objects.requireNonNull(options, "options"));
+    }
+
+    /** Closes the model; generators must be closed first. */
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ImageModel[" + model.path().getFileName() + ", " + spec.profile() + "]";
+    }
+}
