@@ -1,0 +1,38 @@
+package org.jpeglm.cli;
+
+import org.jpeglm.convert.cli.ConvertCommand;
+import org.jpeglm.convert.cli.InfoCommand;
+import org.jpeglm.convert.cli.RandomModelCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The jpeglm command line. */
+@Command(name = "jpeglm", mixinStandardHelpOptions = true, version = "jpeglm 0.1.0",
+        description = "Run Jpeg-LM image models (LLMs over JPEG bytes) locally through llama.cpp.",
+        subcommands = {GenerateCommand.class, CompleteCommand.class, ScoreCommand.class, InfoCommand.class,
+                ConvertCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nRun 'jpeglm help COMMAND' for a command's options and examples.%n", footer = "")
+public final class JpeglmCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    public JpeglmCli() {
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: generate, complete, score, info, convert or random");
+    }
+
+    /** The command line, ready to execute. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new JpeglmCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
