@@ -42,6 +42,8 @@ public final class ImageGenerator implements AutoCloseable {
     private final int contextLength;
     private final int maxTokens;
     private final byte[][] tokenBytes;
+    private final JpegSyntax.State probe;
+    private GenerationStats stats = new GenerationStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     ImageGenerator(ImageModel model, GeneratorOptions options) {
         this.spec = model.spec();
@@ -57,6 +59,7 @@ public final class ImageGenerator implements AutoCloseable {
         for (int id = 0; id < tokenBytes.length; id++) {
             tokenBytes[id] = tokenizer.isSpecial(id) ? new byte[0] : tokenizer.tokenBytes(id);
         }
+        this.probe = syntax.start();
         this.session = model.model().newSession(SessionOptions.builder().contextLength(contextLength)
                 .sequences(options.parallel()).threads(options.threads()).batchSize(options.batchSize()).build());
     }
@@ -173,6 +176,11 @@ public final class ImageGenerator implements AutoCloseable {
         return encoder.encode(fitted);
     }
 
+    /** Where the time of the last generate or complete request went. */
+    public GenerationStats lastStats() {
+        return stats;
+    }
+
     /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */
     public void cancel() {
         session.cancel();
@@ -215,11 +223,21 @@ public final class ImageGenerator implements AutoCloseable {
             return forcedAt < job.forced().length;
         }
 
-        /** The tokens this slot may sample next, or null for any. */
-        long[] allowed() {
-            if (!forcing()) {
-                return masks == null ? null : masks.allowed(state);
+        /** Whether token keeps this slot's stream valid (EOS exactly when it is complete). */
+        boolean fits(int token) {
+            if (token == tokenizer.eosId()) {
+                return state.isComplete();
             }
+            byte[] b = tokenBytes[token];
+            if (b.length == 0) {
+                return false;  // BOS or another special token
+            }
+            probe.copyFrom(state);
+            return probe.advance(b, 0, b.length);
+        }
+
+        /** The tokens this slot may sample while its forced bytes last (those bytes, and valid if constrained). */
+        long[] allowed() {
             long[] mask = new long[(tokenBytes.length + 63) / 64];
             byte[] forced = job.forced();
             JpegSyntax.State probe = syntax.start();
@@ -289,7 +307,18 @@ public final class ImageGenerator implements AutoCloseable {
         int[] out = new int[p];
         int[] order = new int[p];
         boolean[] maskSet = new boolean[p];
+        long t0 = System.nanoTime();
+        long tStep = 0;
+        long tPrompt = 0;
+        long tMask = 0;
+        long tAccept = 0;
+        long steps = 0;
+        long tokens = 0;
+        finishNanos = 0;
+        firstImage = 0;
+        runStart = t0;
         while (!pending.isEmpty() || Arrays.stream(slots).anyMatch(Objects::nonNull)) {
+            long a = System.nanoTime();
             // Start new images in free sequences: every new prompt in one native call.
             List<int[]> promptSeqs = new ArrayList<>();
             for (int q = 0; q < p && !pending.isEmpty(); q++) {
@@ -317,6 +346,8 @@ public final class ImageGenerator implements AutoCloseable {
                 }
                 session.decode(s, t);
             }
+            long b = System.nanoTime();
+            tPrompt += b - a;
             // Images whose prompt already ends them (e.g. a ratio of 1) are done before any step.
             int n = 0;
             for (int q = 0; q < p; q++) {
@@ -328,9 +359,8 @@ public final class ImageGenerator implements AutoCloseable {
                     finish(slots, q, -1, done, listener);
                     continue;
                 }
-                long[] mask = slot.allowed();
-                if (mask != null) {
-                    session.setMask(q, mask);
+                if (slot.forcing()) {
+                    session.setMask(q, slot.allowed());
                     maskSet[q] = true;
                 } else if (maskSet[q]) {
                     session.clearMask(q);
@@ -343,22 +373,77 @@ public final class ImageGenerator implements AutoCloseable {
                 continue;
             }
             int[] stepSeqs = n == p ? seqs : Arrays.copyOf(seqs, n);
-            session.step(stepSeqs, out);
+            long c = System.nanoTime();
+            long check = 0;
+            if (masks == null) {
+                session.step(stepSeqs, out);
+            } else {
+                // Sample freely, and only where the token would break the stream, sample again under the grammar's
+                // mask: the result is the masked distribution, at the price of a mask for the rare bad token.
+                session.sample(stepSeqs, out);
+                long e = System.nanoTime();
+                int[] again = null;
+                int redo = 0;
+                for (int i = 0; i < n; i++) {
+                    Slot slot = slots[order[i]];
+                    if (!slot.forcing() && !slot.fits(out[i])) {
+                        session.setMask(order[i], masks.allowed(slot.state));
+                        maskSet[order[i]] = true;
+                        again = again == null ? new int[n] : again;
+                        again[redo++] = i;
+                    }
+                }
+                check = System.nanoTime() - e;
+                if (redo > 0) {
+                    int[] redoSeqs = new int[redo];
+                    int[] redoOut = new int[redo];
+                    for (int k = 0; k < redo; k++) {
+                        redoSeqs[k] = order[again[k]];
+                    }
+                    session.sample(redoSeqs, redoOut);
+                    for (int k = 0; k < redo; k++) {
+                        out[again[k]] = redoOut[k];
+                    }
+                }
+                session.decode(stepSeqs, Arrays.copyOf(out, n));
+            }
+            long d = System.nanoTime();
+            tStep -= check;
+            tMask += check;
+            steps++;
+            tokens += n;
             for (int i = 0; i < n; i++) {
                 int q = order[i];
                 if (slots[q].accept(out[i])) {
+                    long f = System.nanoTime();
                     finish(slots, q, out[i], done, listener);
+                    tAccept -= System.nanoTime() - f;  // counted as finish time
                 }
             }
+            tMask += c - b;
+            tStep += d - c;
+            tAccept += System.nanoTime() - d;
         }
+        stats = new GenerationStats(done.size(), tokens, steps, System.nanoTime() - t0, tStep, tPrompt, tMask, tAccept, finishNanos,
+                firstImage);
         done.sort(Comparator.comparingInt(GeneratedImage::index));
         return done;
     }
 
+    private long finishNanos;
+    private long firstImage;
+    private long runStart;
+
     private void finish(Slot[] slots, int q, int lastToken, List<GeneratedImage> done, Consumer<GeneratedImage> listener) {
+        long a = System.nanoTime();
         GeneratedImage image = slots[q].finish(lastToken);
         slots[q] = null;
         done.add(image);
+        long b = System.nanoTime();
+        finishNanos += b - a;
+        if (firstImage == 0) {
+            firstImage = b - runStart;
+        }
         listener.accept(image);
     }
 }

@@ -110,9 +110,11 @@ final class SyntaxMasks {
      * token can reach as far as the key's horizon. Header states are exact too (their key holds the position).
      */
     private long cacheKey(JpegSyntax.State state) {
-        long key = state.key();
+        if (maxMcusPerToken < JpegSyntax.KEY_HORIZON) {
+            return state.key(maxMcusPerToken + 1);  // no token reaches further: fewer keys, more hits
+        }
         boolean exact = syntax.mcuCount() - state.mcusDone() < JpegSyntax.KEY_HORIZON;
-        return exact || maxMcusPerToken < JpegSyntax.KEY_HORIZON ? key : JpegSyntax.NO_KEY;
+        return exact ? state.key() : JpegSyntax.NO_KEY;
     }
 
     private void walk(Node node, JpegSyntax.State state, int depth, long[] mask) {

@@ -271,11 +271,22 @@ public final class JpegSyntax {
          * and the restart number), so states at different MCUs share keys.
          */
         public long key() {
+            return key(KEY_HORIZON);
+        }
+
+        /**
+         * {@link #key()} exact only for continuations that complete fewer than horizon MCUs (1..63): fewer
+         * distinct keys, for callers that know how far their byte sequences reach.
+         */
+        public long key(int horizon) {
             if (restartInterval > 63) {
                 return NO_KEY;
             }
+            if (horizon < 1 || horizon > KEY_HORIZON) {
+                throw new IllegalArgumentException("horizon must be in [1, " + KEY_HORIZON + "], got " + horizon);
+            }
             int intervalsDone = restartInterval == 0 ? 0 : mcu / restartInterval;
-            int remaining = Math.min(mcus - mcu, KEY_HORIZON);
+            int remaining = Math.min(mcus - mcu, horizon);
             long kk = phase;                                       // 3 bits
             kk = kk << 7 | (phase == HEADER ? headerPos : 0);      // 7
             kk = kk << 4 | block;                                  // 4
