@@ -8,19 +8,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import javax.imageio.ImageIO;
-import org.jpeglm.bpe.BpeTokenizer;
-import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgmlType;
-import org.jpeglm.image.JpegLmSpec;
-import org.jpeglm.jpeg.JpegEncoder;
-import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.RandomLlama;
+import org.jpeglm.testing.TinyJpegLm;
 import org.jpeglm.testing.TinyLlamaGguf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,32 +40,15 @@ class CliTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    static BufferedImage picture(long seed) {
-        Random r = new Random(seed);
-        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < 16; y++) {
-            for (int x = 0; x < 16; x++) {
-                img.getRaster().setSample(x, y, 0, (x + y) * 7 + r.nextInt(20));
-            }
-        }
-        return img;
-    }
-
     @BeforeAll
     static void models() throws IOException {
-        JpegProfile profile = new JpegProfile(25, Subsampling.GRAY, 1, 16, 16);
-        List<byte[]> streams = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            streams.add(new JpegEncoder(profile).encode(picture(i)));
-        }
-        BpeTokenizer tok = new BpeTrainer(30, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
-        LlamaConfig config = new LlamaConfig(tok.vocabSize(), 32, 1, 2, 2, 32, 256, 10000f, 1e-5f, false);
         model = dir.resolve("tiny.gguf");
-        TinyLlamaGguf.writer(RandomLlama.create(config, 5), GgmlType.F32).putAll(JpegLmSpec.of(profile, tok).toGguf()).write(model);
+        TinyJpegLm.write(model, 5);
         plainModel = dir.resolve("plain.gguf");
-        TinyLlamaGguf.write(RandomLlama.create(config, 5), plainModel, GgmlType.F32);
+        TinyLlamaGguf.write(RandomLlama.create(new LlamaConfig(64, 32, 1, 2, 2, 32, 64, 10000f, 1e-5f, false), 5), plainModel,
+                GgmlType.F32);
         image = dir.resolve("in.png");
-        ImageIO.write(picture(99), "png", image.toFile());
+        ImageIO.write(TinyJpegLm.picture(99), "png", image.toFile());
     }
 
     @Test

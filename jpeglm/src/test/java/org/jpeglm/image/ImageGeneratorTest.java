@@ -9,22 +9,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.Session;
-import org.jpeglm.bpe.BpeTokenizer;
-import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgmlType;
-import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegStreams;
 import org.jpeglm.jpeg.JpegSyntax;
-import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.RandomLlama;
+import org.jpeglm.testing.TinyJpegLm;
 import org.jpeglm.testing.TinyLlamaGguf;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,41 +32,25 @@ import org.junit.jupiter.api.Test;
  * kept, repair catches the rest).
  */
 class ImageGeneratorTest {
-    static final JpegProfile PROFILE = new JpegProfile(25, Subsampling.GRAY, 1, 16, 16);
+    static final JpegProfile PROFILE = TinyJpegLm.PROFILE;
     static Path dir;
     static Path modelPath;
     static ImageModel model;
     static List<BufferedImage> images;
 
     static BufferedImage image(long seed) {
-        Random r = new Random(seed);
-        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
-        int cx = 3 + r.nextInt(10);
-        int cy = 3 + r.nextInt(10);
-        for (int y = 0; y < 16; y++) {
-            for (int x = 0; x < 16; x++) {
-                int d = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-                img.getRaster().setSample(x, y, 0, d < 20 ? 200 + r.nextInt(40) : r.nextInt(30));
-            }
-        }
-        return img;
+        return TinyJpegLm.picture(seed);
     }
 
     @BeforeAll
     static void writeModel() throws IOException {
         dir = Files.createTempDirectory("jpeglm-image-test");
         images = new ArrayList<>();
-        List<byte[]> streams = new ArrayList<>();
-        JpegEncoder enc = new JpegEncoder(PROFILE);
         for (int i = 0; i < 40; i++) {
             images.add(image(i));
-            streams.add(enc.encode(images.getLast()));
         }
-        BpeTokenizer tokenizer = new BpeTrainer(40, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
-        JpegLmSpec spec = JpegLmSpec.of(PROFILE, tokenizer);
-        LlamaConfig config = new LlamaConfig(tokenizer.vocabSize(), 32, 2, 4, 2, 48, 256, 10000f, 1e-5f, false);
         modelPath = dir.resolve("tiny-jpeglm.gguf");
-        TinyLlamaGguf.writer(RandomLlama.create(config, 11), GgmlType.F32).putAll(spec.toGguf()).write(modelPath);
+        TinyJpegLm.write(modelPath, 11);
         model = ImageModel.load(modelPath);
     }
 
