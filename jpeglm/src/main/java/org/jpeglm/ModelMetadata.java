@@ -135,6 +135,13 @@ public final class ModelMetadata {
         };
     }
 
+    /** Every key's value (Java types as in the class comment), in file order. */
+    public Map<String, Object> values() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        entries.forEach((k, e) -> out.put(k, e.value()));
+        return Collections.unmodifiableMap(out);
+    }
+
     /** Keys in file order. */
     public Set<String> keys() {
         return entries.keySet();

@@ -1,8 +1,6 @@
 package org.jpeglm.image;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
@@ -37,13 +35,9 @@ public final class ImageModel implements AutoCloseable {
     public static ImageModel load(Path path, ModelOptions options) {
         Model model = Model.load(path, options);
         try {
-            Map<String, Object> values = new HashMap<>();
-            for (String key : model.metadata().keys()) {
-                values.put(key, model.metadata().get(key).orElseThrow());
-            }
             JpegLmSpec spec;
             try {
-                spec = JpegLmSpec.fromMetadata(values);
+                spec = JpegLmSpec.fromMetadata(model.metadata().values());
             } catch (IllegalArgumentException e) {
                 throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": " + e.getMessage());
             }

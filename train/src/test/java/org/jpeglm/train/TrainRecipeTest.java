@@ -86,11 +86,7 @@ class TrainRecipeTest {
         Converter.convert(new ConvertOptions().input(checkpoint).output(gguf).type("f32"));
         int[] tokens;
         try (Model model = Model.load(gguf)) {
-            var values = new java.util.HashMap<String, Object>();
-            for (String k : model.metadata().keys()) {
-                values.put(k, model.metadata().get(k).orElseThrow());
-            }
-            JpegLmSpec spec = JpegLmSpec.fromMetadata(values);
+            JpegLmSpec spec = JpegLmSpec.fromMetadata(model.metadata().values());
             assertEquals(32, spec.profile().width());
             // A real image's tokens, as the model sees them.
             byte[] stream = new org.jpeglm.jpeg.JpegEncoder(spec.profile())
