@@ -282,15 +282,7 @@ public final class Session implements AutoCloseable {
 
     /** One generation step of sequence seq: samples a token, appends it, and returns it. */
     public int step(int seq) {
-        enter();
-        try {
-            checkSeq(seq);
-            seqBuffer.setAtIndex(INT, 0, seq);
-            call(jpeglm_session_step(handle, 1, seqBuffer, tokenBuffer));
-            return tokenBuffer.getAtIndex(INT, 0);
-        } finally {
-            exit();
-        }
+        return stepOrSample(seq, true);
     }
 
     /**
@@ -303,11 +295,16 @@ public final class Session implements AutoCloseable {
 
     /** Samples the next token of sequence seq without appending it (see {@link #decode}). */
     public int sample(int seq) {
+        return stepOrSample(seq, false);
+    }
+
+    private int stepOrSample(int seq, boolean decode) {
         enter();
         try {
             checkSeq(seq);
             seqBuffer.setAtIndex(INT, 0, seq);
-            call(jpeglm_session_sample(handle, 1, seqBuffer, tokenBuffer));
+            call(decode ? jpeglm_session_step(handle, 1, seqBuffer, tokenBuffer)
+                        : jpeglm_session_sample(handle, 1, seqBuffer, tokenBuffer));
             return tokenBuffer.getAtIndex(INT, 0);
         } finally {
             exit();
