@@ -86,10 +86,12 @@ public final class GenerateCommand extends JpeglmCommand {
         Outputs.png(output.resolve("grid.png"), ImageGrid.compose(grid, cols));
         writeSummary(images, seconds);
         long clean = images.stream().filter(GeneratedImage::clean).count();
+        long decodable = images.stream().filter(i -> i.repair().decodable()).count();
         long tokens = images.stream().mapToLong(GeneratedImage::tokens).sum();
-        out().printf(Locale.ROOT, "%d images in %.1f s (%.2f images/s, %.0f tokens/s); %d clean (%.1f%%), %d repaired; wrote %s%n",
+        out().printf(Locale.ROOT, "%d images in %.1f s (%.2f images/s, %.0f tokens/s); %d clean (%.1f%%), %d decodable as written "
+                        + "(%.1f%%), %d repaired; wrote %s%n",
                 images.size(), seconds, images.size() / seconds, tokens / seconds, clean, 100.0 * clean / images.size(),
-                images.size() - clean, output.resolve(noImages ? "grid.png" : ""));
+                decodable, 100.0 * decodable / images.size(), images.size() - clean, output.resolve(noImages ? "grid.png" : ""));
         out().flush();
         return 0;
     }
@@ -99,11 +101,13 @@ public final class GenerateCommand extends JpeglmCommand {
         ObjectNode root = json.createObjectNode();
         root.put("count", images.size()).put("seconds", seconds)
                 .put("clean", images.stream().filter(GeneratedImage::clean).count())
+                .put("decodable", images.stream().filter(i -> i.repair().decodable()).count())
                 .put("constrained", !sampling.unconstrained).put("seed", sampling.seed);
         ArrayNode list = root.putArray("images");
         for (GeneratedImage img : images) {
             list.addObject().put("index", img.index()).put("seed", img.seed()).put("tokens", img.tokens())
-                    .put("stop", img.stop().name()).put("clean", img.clean()).put("repair", img.repair().summary())
+                    .put("stop", img.stop().name()).put("clean", img.clean())
+                    .put("decodable", img.repair().decodable()).put("repair", img.repair().summary())
                     .put("bytes", img.stream().length).put("ms", img.time().toMillis());
         }
         Outputs.write(output.resolve("summary.json"), json.writeValueAsBytes(root));

@@ -40,6 +40,16 @@ public record RepairReport(boolean clean, int mcusExpected, int mcusFound, int m
         notes = List.copyOf(notes);
     }
 
+    /**
+     * Whether a standard baseline decoder reads the input as it is, with every MCU intact: the only changes were
+     * to non-canonical but valid coding inside restart intervals (fill bits that are not all ones, bytes after an
+     * interval's last MCU, a ZRL run ended by EOB). Always true when {@link #clean()}.
+     */
+    public boolean decodable() {
+        return clean || (mcusKept == mcusExpected && mcusDropped == 0 && invalidMarkersRemoved == 0
+                && restartMarkersRenumbered == 0 && !headerRewritten && !eoiAdded && trailingBytesDropped == 0);
+    }
+
     /** One line for logs, e.g. {@code "repaired: 250/256 MCUs kept, 6 padded, EOI added"}. */
     public String summary() {
         if (clean) return "clean: " + mcusExpected + " MCUs";
@@ -47,6 +57,7 @@ public record RepairReport(boolean clean, int mcusExpected, int mcusFound, int m
         if (mcusRepaired > 0) sb.append(", ").append(mcusRepaired).append(" damaged");
         if (mcusPadded > 0) sb.append(", ").append(mcusPadded).append(" padded");
         if (mcusDropped > 0) sb.append(", ").append(mcusDropped).append(" dropped");
+        if (mcusKept == mcusExpected && intervalsRewritten > 0) sb.append(", ").append(intervalsRewritten).append(" intervals re-encoded");
         if (invalidMarkersRemoved > 0) sb.append(", ").append(invalidMarkersRemoved).append(" invalid markers removed");
         if (restartMarkersRenumbered > 0) sb.append(", ").append(restartMarkersRenumbered).append(" RST renumbered");
         if (headerRewritten) sb.append(", header rewritten");

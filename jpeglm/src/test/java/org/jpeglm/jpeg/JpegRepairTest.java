@@ -161,6 +161,20 @@ class JpegRepairTest {
         assertEquals(256, r.report().mcusKept());
         assertEquals(1, r.report().intervalsRewritten());
         assertTrue(r.report().notes().toString().contains("surplus"));
+        assertTrue(r.report().decodable(), "every MCU intact: a decoder reads it as it is");
+        assertEquals("repaired: 256/256 MCUs kept, 1 intervals re-encoded", r.report().summary());
+    }
+
+    @Test
+    void onlyIntactStreamsAreDecodable() {
+        assertTrue(repair(STREAM, PAPER).report().decodable());
+        assertFalse(repair(Arrays.copyOf(STREAM, STREAM.length - 2), PAPER).report().decodable(), "EOI missing");
+        assertFalse(repair(Arrays.copyOf(STREAM, INDEX.endWithMarker(9)), PAPER).report().decodable(), "truncated");
+        byte[] rst = STREAM.clone();
+        rst[INDEX.mcuEnd(3) + 1] ^= 1;  // RST3 -> RST2
+        RepairReport renumbered = repair(rst, PAPER).report();
+        assertEquals(256, renumbered.mcusKept());
+        assertFalse(renumbered.decodable(), "broken RST cycle");
     }
 
     @Test
