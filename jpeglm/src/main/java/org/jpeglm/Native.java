@@ -46,8 +46,14 @@ final class Native {
     private static void log(int level, MemorySegment text, MemorySegment userData) {
         try {
             String message = text.reinterpret(Long.MAX_VALUE).getString(0).stripTrailing();
-            if (!message.isEmpty()) {
-                Jpeglm.logHandler().log(Jpeglm.LogLevel.ofNative(level), message);
+            Jpeglm.LogLevel l = Jpeglm.LogLevel.ofNative(level);
+            // llama.cpp warns that it pads the vocabulary of every model without a text tokenizer, that is every
+            // Jpeg-LM model: expected, so it is information, not a warning.
+            if (l == Jpeglm.LogLevel.WARN && message.endsWith(" dummy tokens") && message.startsWith("load: adding ")) {
+                l = Jpeglm.LogLevel.INFO;
+            }
+            if (!message.isEmpty() && l.compareTo(Jpeglm.logLevel()) >= 0) {
+                Jpeglm.logHandler().log(l, message);
             }
         } catch (Throwable ignored) {
             // A logging failure must not unwind into llama.cpp.
