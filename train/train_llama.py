@@ -334,7 +334,7 @@ def main():
     ap.add_argument("--ffn", type=int, default=512)
     ap.add_argument("--max-positions", type=int, default=512, help="max_position_embeddings written to config.json")
     ap.add_argument("--batch", type=int, default=32, help="windows per step")
-    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--min-lr-ratio", type=float, default=0.1)
     ap.add_argument("--warmup", type=int, default=100)
