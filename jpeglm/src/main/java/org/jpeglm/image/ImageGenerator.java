@@ -42,7 +42,6 @@ public final class ImageGenerator implements AutoCloseable {
     private final int contextLength;
     private final int maxTokens;
     private final byte[][] tokenBytes;
-    private final JpegSyntax.State probe;
     private GenerationStats stats = new GenerationStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     ImageGenerator(ImageModel model, GeneratorOptions options) {
@@ -59,7 +58,6 @@ public final class ImageGenerator implements AutoCloseable {
         for (int id = 0; id < tokenBytes.length; id++) {
             tokenBytes[id] = tokenizer.isSpecial(id) ? new byte[0] : tokenizer.tokenBytes(id);
         }
-        this.probe = syntax.start();
         this.session = model.model().newSession(SessionOptions.builder().contextLength(contextLength)
                 .sequences(options.parallel()).threads(options.threads()).batchSize(options.batchSize()).build());
     }
@@ -205,7 +203,9 @@ public final class ImageGenerator implements AutoCloseable {
     private final class Slot {
         final Job job;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        final JpegSyntax.State state = syntax.start();
+        JpegSyntax.State state = syntax.start();
+        JpegSyntax.State next = syntax.start();  // state after the token fits() last accepted, reused by accept()
+        int checked = -1;
         final long started = System.nanoTime();
         int forcedAt;
         int generated;
@@ -232,8 +232,10 @@ public final class ImageGenerator implements AutoCloseable {
             if (b.length == 0) {
                 return false;  // BOS or another special token
             }
-            probe.copyFrom(state);
-            return probe.advance(b, 0, b.length);
+            next.copyFrom(state);
+            boolean ok = next.advance(b, 0, b.length);
+            checked = ok ? token : -1;
+            return ok;
         }
 
         /** The tokens this slot may sample while its forced bytes last (those bytes, and valid if constrained). */
@@ -270,9 +272,14 @@ public final class ImageGenerator implements AutoCloseable {
             byte[] b = tokenBytes[token];
             append(b);
             forcedAt = Math.min(job.forced().length, forcedAt + b.length);
-            if (!state.isDead()) {
+            if (checked == token) {
+                JpegSyntax.State t = state;  // fits() already advanced a copy: take it instead of advancing again
+                state = next;
+                next = t;
+            } else if (!state.isDead()) {
                 state.advance(b, 0, b.length);
             }
+            checked = -1;
             eoi |= state.isComplete();
             return eoi || generated >= maxTokens || job.prompt().length + generated >= contextLength;
         }
