@@ -11,6 +11,7 @@ import org.jpeglm.image.JpegLmSpec;
 import org.jpeglm.jpeg.JpegTables;
 import org.jpeglm.jpeg.Subsampling;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,8 +49,8 @@ public class ConvertCommand extends JpeglmCommand {
     @Parameters(index = "0", paramLabel = "CHECKPOINT_DIR", description = "The Hugging Face checkpoint directory.")
     Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The GGUF file to write.")
-    Path output;
+    @Mixin
+    GgufOutput target;
 
     @Option(names = {"-t", "--type"}, defaultValue = "auto", paramLabel = "TYPE",
             description = "Weight type (default: ${DEFAULT-VALUE}: bf16 for a BF16 checkpoint, else f16). Written in Java: "
@@ -88,15 +89,6 @@ public class ConvertCommand extends JpeglmCommand {
     @Option(names = "--name", paramLabel = "NAME", description = "general.name (default: the config's _name_or_path, else the directory name).")
     String name;
 
-    @Option(names = {"-f", "--force"}, description = "Overwrite an existing output file.")
-    boolean force;
-
-    @Option(names = {"-j", "--threads"}, defaultValue = "0", paramLabel = "N", description = "Quantizer threads (default: 0 = all cores).")
-    int threads;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only warnings and errors, no progress.")
-    boolean quiet;
-
     public ConvertCommand() {
     }
 
@@ -106,11 +98,11 @@ public class ConvertCommand extends JpeglmCommand {
         if (plain && (tokenizer != null || profile != null || !overrides.isEmpty())) {
             throw new CheckpointException("--plain writes no tokenizer and no JPEG profile; drop --tokenizer, --profile and the profile overrides");
         }
-        ConvertOptions options = new ConvertOptions().input(input).output(output).type(type).tokenizer(tokenizer).profile(profile)
-                .profileOverrides(overrides).plain(plain).force(force).threads(threads).name(name)
-                .listener(new ConsoleProgress(err(), quiet));
+        ConvertOptions options = new ConvertOptions().input(input).output(target.output).type(type).tokenizer(tokenizer).profile(profile)
+                .profileOverrides(overrides).plain(plain).force(target.force).threads(target.threads).name(name)
+                .listener(new ConsoleProgress(err(), target.quiet));
         ConvertResult r;
-        try (TempFileCleanup cleanup = TempFileCleanup.forOutput(output)) {
+        try (TempFileCleanup cleanup = TempFileCleanup.forOutput(target.output)) {
             r = Converter.convert(options);
         }
         out().printf(Locale.ROOT, "wrote %s: %s, %d tensors, %.1f MiB%s in %.1f s (%.0f MB/s of checkpoint)%n", r.output(),

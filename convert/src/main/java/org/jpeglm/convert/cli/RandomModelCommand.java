@@ -1,11 +1,11 @@
 package org.jpeglm.convert.cli;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import org.jpeglm.FileType;
 import org.jpeglm.convert.CheckpointException;
 import org.jpeglm.convert.RandomModelWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code random}: a random-weight Llama GGUF of a given shape, for benchmarks. */
@@ -62,8 +62,8 @@ public class RandomModelCommand extends JpeglmCommand {
         }
     }
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The GGUF file to write.")
-    Path output;
+    @Mixin
+    GgufOutput target;
 
     @Option(names = "--preset", defaultValue = "tiny", paramLabel = "NAME",
             description = "Shape to start from: tiny (default), 1b (TinyLlama-1.1B), 7b (Llama-2-7B).")
@@ -110,15 +110,6 @@ public class RandomModelCommand extends JpeglmCommand {
     @Option(names = "--jpeglm", description = "Add the paper's JPEG profile and a synthetic tokenizer of --vocab tokens (258 to 65794).")
     boolean jpegLm;
 
-    @Option(names = {"-f", "--force"}, description = "Overwrite an existing output file.")
-    boolean force;
-
-    @Option(names = {"-j", "--threads"}, defaultValue = "0", paramLabel = "N", description = "Quantizer threads (default: 0 = all cores).")
-    int threads;
-
-    @Option(names = {"-q", "--quiet"}, description = "Print only warnings and errors, no progress.")
-    boolean quiet;
-
     public RandomModelCommand() {
     }
 
@@ -135,8 +126,8 @@ public class RandomModelCommand extends JpeglmCommand {
                 or(heads, p.heads), or(kvHeads, kvHeads == null && heads != null ? heads : p.kvHeads), or(ffn, p.ffn), or(ctx, p.ctx),
                 ropeTheta, rmsEps, tied);
         RandomModelWriter.Result r;
-        try (TempFileCleanup cleanup = TempFileCleanup.forOutput(output)) {
-            r = RandomModelWriter.write(shape, fileType, seed, jpegLm, output, force, threads, new ConsoleProgress(err(), quiet));
+        try (TempFileCleanup cleanup = TempFileCleanup.forOutput(target.output)) {
+            r = RandomModelWriter.write(shape, fileType, seed, jpegLm, target.output, target.force, target.threads, new ConsoleProgress(err(), target.quiet));
         }
         out().printf(Locale.ROOT, "wrote %s: %s, %,d parameters (%d layer%s x %d, %d heads / %d KV heads, ffn %d, vocab %d), %.1f MiB in %.1f s%n",
                 r.output(), fileType.name().toLowerCase(Locale.ROOT), r.parameters(), shape.layers(), shape.layers() == 1 ? "" : "s",
