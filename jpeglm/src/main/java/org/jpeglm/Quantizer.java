@@ -5,11 +5,11 @@ import static org.jpeglm.bindings.jpeglm_h.*;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+
+import org.jpeglm.io.AtomicFile;
 
 /** Quantizes GGUF files with llama.cpp's quantizer (every metadata key is kept). */
 public final class Quantizer {
@@ -36,33 +36,11 @@ public final class Quantizer {
         if (!Files.exists(source)) {
             throw new JpeglmException(ErrorCode.IO, "model file not found: " + source);
         }
-        Path tmp;
-        try {
-            Files.createDirectories(target.getParent());
-            tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                    + System.nanoTime() + ".partial");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        boolean done = false;
         try (Arena arena = Arena.ofConfined()) {
-            Native.check(jpeglm_quantize(arena.allocateFrom(source.toString()), arena.allocateFrom(tmp.toString()), type.id(), threads));
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
+            AtomicFile.write(target, tmp -> Native.check(jpeglm_quantize(arena.allocateFrom(source.toString()),
+                    arena.allocateFrom(tmp.toString()), type.id(), threads)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (!done) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort; the original error matters more
-                }
-            }
         }
     }
 }

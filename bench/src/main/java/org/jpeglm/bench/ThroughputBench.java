@@ -22,7 +22,7 @@ import org.jpeglm.image.GenerationStats;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.JpegLmSpec;
+import org.jpeglm.spec.JpegLmSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.jpeglm.convert.cli.JpeglmCommand;
+import org.jpeglm.cli.JpeglmCommand;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;

@@ -1,9 +1,5 @@
 package org.jpeglm.cli;
 
-import org.jpeglm.convert.cli.ConvertCommand;
-import org.jpeglm.convert.cli.InfoCommand;
-import org.jpeglm.convert.cli.RandomModelCommand;
-import org.jpeglm.train.PrepareFashionMnist;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "jpeglm", mixinStandardHelpOptions = true, version = "jpeglm 0.1.0",
         description = "Run Jpeg-LM image models (LLMs over JPEG bytes) locally through llama.cpp.",
         subcommands = {GenerateCommand.class, CompleteCommand.class, ScoreCommand.class, InfoCommand.class,
-                ConvertCommand.class, RandomModelCommand.class, PrepareFashionMnist.class, CommandLine.HelpCommand.class},
+                ConvertCommand.class, RandomModelCommand.class, PrepareFashionMnistCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nRun 'jpeglm help COMMAND' for a command's options and examples.%n", footer = "")
 public final class JpeglmCli implements Runnable {
     @Spec

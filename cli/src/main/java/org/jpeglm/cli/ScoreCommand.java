@@ -3,7 +3,7 @@ package org.jpeglm.cli;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
-import org.jpeglm.convert.cli.JpeglmCommand;
+import org.jpeglm.cli.JpeglmCommand;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;

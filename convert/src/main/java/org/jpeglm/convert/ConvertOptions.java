@@ -1,5 +1,6 @@
 package org.jpeglm.convert;
 
+import org.jpeglm.spec.JpegProfileFile;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package org.jpeglm.convert;
 
+import org.jpeglm.spec.JpegProfileFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.jpeglm.io.AtomicFile;
 import org.jpeglm.FileType;
 import org.jpeglm.Quantizer;
 import org.jpeglm.bpe.BpeTokenizer;
@@ -15,7 +17,7 @@ import org.jpeglm.convert.safetensors.SafetensorsDType;
 import org.jpeglm.convert.safetensors.SafetensorsFile;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufWriter;
-import org.jpeglm.image.JpegLmSpec;
+import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * Converts a Hugging Face Llama checkpoint into one GGUF file that jpeglm (llama.cpp) loads: weights, the
@@ -133,8 +135,7 @@ public final class Converter {
             if (direct != null) {
                 write(writer, out, total, "writing " + type, recording);
             } else {
-                Path tmp = out.resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime()
-                        + "." + matrixType.name().toLowerCase() + ".gguf");
+                Path tmp = AtomicFile.temporarySibling(out);
                 try {
                     write(writer, tmp, total, "writing " + matrixType + " for the quantizer", recording);
                     recording.info("quantizing to " + type + " with llama.cpp (" + (options.threads() == 0 ? "all cores" : options.threads() + " threads") + ")");

@@ -13,7 +13,7 @@ import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufTensorInfo;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
-import org.jpeglm.image.JpegLmSpec;
+import org.jpeglm.spec.JpegLmSpec;
 
 /** A readable dump of any GGUF file's header: metadata, tensors, and the Jpeg-LM spec when it has one. */
 public final class GgufInfo {

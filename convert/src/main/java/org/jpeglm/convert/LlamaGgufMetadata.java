@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jpeglm.FileType;
 import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.image.JpegLmSpec;
+import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * The GGUF metadata of a converted model: {@code general.*}, the {@code llama.*} hyper-parameters llama.cpp reads,

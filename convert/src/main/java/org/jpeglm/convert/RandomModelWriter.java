@@ -18,7 +18,7 @@ import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufWriter;
 import org.jpeglm.gguf.TensorOutput;
 import org.jpeglm.gguf.TensorPayload;
-import org.jpeglm.image.JpegLmSpec;
+import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegProfile;
 
 /**

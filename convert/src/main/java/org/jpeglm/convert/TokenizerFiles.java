@@ -13,7 +13,7 @@ import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.HfTokenizerJson;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.image.JpegLmSpec;
+import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * Reads a Jpeg-LM tokenizer from the files a checkpoint may carry: a Hugging Face {@code tokenizer.json}

@@ -1,5 +1,8 @@
 package org.jpeglm.convert;
 
+import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.testing.HfCheckpoints;
+import org.jpeglm.testing.SafetensorsTestWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,7 @@
 package org.jpeglm.convert;
 
+import org.jpeglm.testing.HfCheckpoints;
+import org.jpeglm.testing.SafetensorsTestWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,8 @@
 package org.jpeglm.convert;
 
+import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.testing.HfCheckpoints;
+import org.jpeglm.testing.SafetensorsTestWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +20,7 @@ import org.jpeglm.bpe.VocabEntry;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.image.JpegLmSpec;
+import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegTables;
 import org.jpeglm.jpeg.Subsampling;

@@ -1,5 +1,7 @@
 package org.jpeglm.convert;
 
+import org.jpeglm.testing.HfCheckpoints;
+import org.jpeglm.testing.SafetensorsTestWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -10,7 +12,7 @@ import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
-import org.jpeglm.image.JpegLmSpec;
+import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.LlamaReference;

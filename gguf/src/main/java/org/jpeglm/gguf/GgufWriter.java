@@ -8,10 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jpeglm.io.AtomicFile;
 
 /**
  * Writes a GGUF v3 file: metadata in insertion order, tensor infos, then each tensor's data at an aligned offset.
@@ -124,13 +123,7 @@ public final class GgufWriter {
 
     /** Writes the file, reporting after each tensor. */
     public void write(Path target, Progress progress) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        // Not Files.createTempFile: it makes the file owner-only, and the rename would keep that.
-        Path tmp = dir.resolve("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".partial");
-        boolean done = false;
-        try {
+        AtomicFile.write(target, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
                  Arena arena = Arena.ofConfined()) {
                 byte[] header = header();
@@ -152,19 +145,8 @@ public final class GgufWriter {
                     written += p.info().byteSize();
                     progress.tensorWritten(p.info(), written, totalTensorBytes());
                 }
-                ch.force(true);
             }
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        });
     }
 
     private long totalTensorBytes() {

@@ -1,5 +1,6 @@
 package org.jpeglm.image;
 
+import org.jpeglm.spec.JpegLmSpec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package org.jpeglm.image;
 
+import org.jpeglm.spec.JpegLmSpec;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jpeglm.ErrorCode;

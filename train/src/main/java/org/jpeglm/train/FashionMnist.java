@@ -19,6 +19,9 @@ public final class FashionMnist {
     private FashionMnist() {}
 
     /** Where Debian installs the dataset. */
+    /** The side of a Fashion-MNIST image. */
+    public static final int SIDE = 28;
+
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** The class names, by label. */

@@ -1,0 +1,4 @@
+/** The FFM bindings of native/include/jpeglm.h, in jextract's shape, and the loader of libjpeglm. */
+module org.jpeglm.bindings {
+    exports org.jpeglm.bindings;
+}

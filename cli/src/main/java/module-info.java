@@ -1,0 +1,12 @@
+/** The jpeglm command line: every command, one root, one option vocabulary (llama.cpp's names). */
+module org.jpeglm.cli {
+    requires org.jpeglm;
+    requires org.jpeglm.convert;
+    requires org.jpeglm.train;
+    requires org.jpeglm.io;
+    requires info.picocli;
+    requires me.tongfei.progressbar;
+    requires com.fasterxml.jackson.databind;
+
+    opens org.jpeglm.cli to info.picocli;
+}

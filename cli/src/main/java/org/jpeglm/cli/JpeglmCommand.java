@@ -1,0 +1,81 @@
+package org.jpeglm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.Callable;
+import org.jpeglm.JpeglmException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of the jpeglm commands: runs {@link #run()} and turns the failures a user causes (missing or malformed
+ * files, refused checkpoints, bad arguments, llama.cpp errors) into one {@code error: ...} line on the error
+ * stream and exit code {@value #USER_ERROR}, without a stack trace. Anything else is a bug: it is reported with its
+ * stack trace. Commands can be mounted as subcommands of any picocli command line.
+ */
+public abstract class JpeglmCommand implements Callable<Integer> {
+    /** Exit code of a failure the user can fix (picocli's own usage errors exit with 2). */
+    public static final int USER_ERROR = 1;
+
+    @Spec
+    protected CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--stacktrace", hidden = true, description = "Print stack traces of errors (for bug reports).")
+    boolean stacktrace;
+
+    /** Does the work; returns the exit code. */
+    protected abstract int run() throws Exception;
+
+    @Override
+    public final Integer call() throws Exception {
+        try {
+            return run();
+        } catch (CommandLine.ParameterException e) {
+            throw e;
+        } catch (IOException | UncheckedIOException | JpeglmException | IllegalArgumentException e) {
+            err().println("error: " + describe(e));
+            if (stacktrace) {
+                e.printStackTrace(err());
+            }
+            err().flush();
+            return USER_ERROR;
+        }
+    }
+
+    /** Where results go. */
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Where messages go. */
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** A message for e that names the problem. */
+    static String describe(Throwable e) {
+        if (e instanceof UncheckedIOException u && u.getCause() != null) {
+            return describe(u.getCause());
+        }
+        if (e instanceof NoSuchFileException f) {
+            return "no such file: " + f.getFile() + (f.getReason() != null ? " (" + f.getReason() + ")" : "");
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,202 @@
+package org.jpeglm.cli;
+
+import org.jpeglm.testing.HfCheckpoints;
+import org.jpeglm.testing.SafetensorsTestWriter;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jpeglm.Model;
+import org.jpeglm.Session;
+import org.jpeglm.SessionOptions;
+import org.jpeglm.gguf.GgmlType;
+import org.jpeglm.gguf.GgufFile;
+import org.jpeglm.gguf.GgufTensorInfo;
+import org.jpeglm.convert.TokenizerFiles;
+import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.testing.LlamaConfig;
+import org.jpeglm.testing.RandomLlama;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands as a user runs them: exit codes, messages without stack traces, help with examples. */
+class ConvertCliTest {
+    @TempDir
+    Path dir;
+
+    /** An F32 KV cache and no flash attention: only float rounding separates llama.cpp from the reference. */
+    static final SessionOptions EXACT_64 = SessionOptions.builder().contextLength(64).kvCacheType(SessionOptions.KvCacheType.F32)
+            .flashAttention(SessionOptions.FlashAttention.OFF).build();
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = JpeglmCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static void assertNoStackTrace(Run r) {
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void helpOfEveryCommandHasExamples() {
+        for (String cmd : List.of("convert", "info", "random")) {
+            Run r = run(cmd, "--help");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("Examples:"), cmd + ": " + r.out());
+            assertTrue(r.out().contains("Usage: jpeglm " + cmd), r.out());
+        }
+        Run top = run("--help");
+        assertEquals(0, top.exit());
+        assertTrue(top.out().contains("convert") && top.out().contains("info") && top.out().contains("random"), top.out());
+    }
+
+    @Test
+    void convertThenInfo() throws IOException {
+        LlamaConfig c = new LlamaConfig(300, 64, 2, 4, 2, 96, 128, 10000f, 1e-5f, true);
+        Path ckpt = HfCheckpoints.write(dir.resolve("ckpt"), RandomLlama.create(c, 1), "BF16", 1);
+        HfCheckpoints.tokenizer(c.vocabSize(), 2);
+        org.jpeglm.bpe.HfTokenizerJson.write(HfCheckpoints.tokenizer(c.vocabSize(), 2), ckpt.resolve("tokenizer.json"));
+        Path out = dir.resolve("m.gguf");
+        Run r = run("convert", ckpt.toString(), "-o", out.toString(), "--profile", "paper", "--size", "64x32", "--type", "q8_0");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("wrote " + out + ": q8_0, 20 tensors"), r.out());
+        assertTrue(r.err().contains("writing Q8_0"), r.err());
+        assertEquals(new JpegProfile(25, org.jpeglm.jpeg.Subsampling.S420, 1, 64, 32),
+                org.jpeglm.convert.TokenizerFiles.readSpec(out).profile());
+
+        Run again = run("convert", ckpt.toString(), "-o", out.toString(), "--profile", "paper");
+        assertEquals(1, again.exit());
+        assertTrue(again.err().startsWith("error: the output " + out + " exists; pass --force"), again.err());
+        assertNoStackTrace(again);
+
+        Run info = run("info", out.toString());
+        assertEquals(0, info.exit(), info.err());
+        assertTrue(info.out().contains("general.architecture"), info.out());
+        assertTrue(info.out().contains("\"llama\""), info.out());
+        assertTrue(info.out().contains("llama.attention.head_count_kv"), info.out());
+        assertTrue(info.out().contains("blk.1.ffn_down.weight"), info.out());
+        assertTrue(info.out().contains("Jpeg-LM: JPEG quality 25, 4:2:0, restart interval 1, 64x32"), info.out());
+        assertTrue(info.out().contains("tokenizer: 300 tokens, 42 merges, BOS 298, EOS 299"), info.out());
+        assertTrue(info.out().contains("... (84 values)"), "long arrays are abbreviated: " + info.out());
+        Run brief = run("info", out.toString(), "--no-tensors");
+        assertFalse(brief.out().contains("blk.1.ffn_down.weight"));
+    }
+
+    @Test
+    void userErrorsAreOneLineWithoutStackTrace() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Run r = run("convert", empty.toString(), "-o", dir.resolve("x.gguf").toString());
+        assertEquals(1, r.exit());
+        assertEquals("error: missing config.json: " + empty + " has no config.json (a Hugging Face checkpoint directory holds "
+                + "config.json and model.safetensors)", r.err().strip());
+        assertNoStackTrace(r);
+
+        Run info = run("info", dir.resolve("none.gguf").toString());
+        assertEquals(1, info.exit());
+        assertTrue(info.err().startsWith("error: no such file: "), info.err());
+        assertNoStackTrace(info);
+
+        Path text = dir.resolve("text.gguf");
+        Files.writeString(text, "not a model at all");
+        Run notGguf = run("info", text.toString());
+        assertEquals(1, notGguf.exit());
+        assertTrue(notGguf.err().contains("is not a GGUF file"), notGguf.err());
+
+        Run badType = run("random", "-o", dir.resolve("r.gguf").toString(), "--type", "q9");
+        assertEquals(1, badType.exit());
+        assertTrue(badType.err().startsWith("error: unknown --type 'q9'"), badType.err());
+        assertNoStackTrace(badType);
+
+        Run badShape = run("random", "-o", dir.resolve("r.gguf").toString(), "--dim", "100", "--heads", "3");
+        assertEquals(1, badShape.exit());
+        assertTrue(badShape.err().contains("hidden_size 100 is not a multiple of num_attention_heads 3"), badShape.err());
+
+        Run usage = run("convert", empty.toString());
+        assertEquals(2, usage.exit(), "picocli's usage error");
+        assertTrue(usage.err().contains("Missing required option: '--output=FILE'"), usage.err());
+        assertFalse(Files.exists(dir.resolve("r.gguf")));
+        assertFalse(Files.exists(dir.resolve("x.gguf")));
+    }
+
+    @Test
+    void randomWritesAModelThatLoadsAndRuns() throws IOException {
+        Path out = dir.resolve("random.gguf");
+        Run r = run("random", "-o", out.toString(), "--dim", "64", "--layers", "3", "--heads", "4", "--kv-heads", "2", "--ffn", "96",
+                "--vocab", "400", "--ctx", "256", "--type", "q8_0", "--jpeglm", "--seed", "7");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("q8_0"), r.out());
+        long params;
+        try (GgufFile f = GgufFile.open(out)) {
+            params = f.tensors().stream().mapToLong(GgufTensorInfo::elementCount).sum();
+            assertEquals(GgmlType.Q8_0, f.tensor("blk.2.attn_q.weight").orElseThrow().type());
+            assertEquals(GgmlType.F32, f.tensor("blk.2.ffn_norm.weight").orElseThrow().type());
+            assertEquals(2 + 9 * 3 + 1, f.tensors().size());
+            JpegLmSpec spec = TokenizerFiles.readSpec(out);
+            assertEquals(400, spec.tokenizer().vocabSize());
+            assertEquals(JpegProfile.PAPER, spec.profile());
+        }
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%,d parameters", params)), r.out());
+        try (Model m = Model.load(out); Session s = m.newSession(EXACT_64)) {
+            assertEquals(400, m.vocabSize());
+            assertEquals(3, m.layers());
+            assertEquals(2, m.kvHeads());
+            s.feed(0, new int[] {398, 1, 2, 3});
+            float[] logits = s.logits(0);
+            for (float v : logits) {
+                assertTrue(Float.isFinite(v));
+            }
+            double spread = 0;
+            for (float v : logits) {
+                spread = Math.max(spread, Math.abs(v - logits[0]));
+            }
+            assertTrue(spread > 1e-3, "random weights give distinct logits");
+            for (int i = 0; i < 8; i++) {
+                int t = s.step(0);
+                assertTrue(t >= 0 && t < 400);
+            }
+        }
+        // The same seed writes the same file; another seed another one.
+        Path same = dir.resolve("same.gguf");
+        assertEquals(0, run("random", "-o", same.toString(), "--dim", "64", "--layers", "3", "--heads", "4", "--kv-heads", "2", "--ffn",
+                "96", "--vocab", "400", "--ctx", "256", "--type", "q8_0", "--jpeglm", "--seed", "7", "-q").exit());
+        assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(same));
+        assertEquals(0, run("random", "-o", same.toString(), "--dim", "64", "--layers", "3", "--heads", "4", "--kv-heads", "2", "--ffn",
+                "96", "--vocab", "400", "--ctx", "256", "--type", "q8_0", "--jpeglm", "--seed", "8", "-q", "--force").exit());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(out), Files.readAllBytes(same)));
+        Run exists = run("random", "-o", same.toString());
+        assertEquals(1, exists.exit());
+        assertTrue(exists.err().contains("exists; pass --force"), exists.err());
+    }
+
+    @Test
+    void randomKQuant() throws IOException {
+        Path out = dir.resolve("q4.gguf");
+        Run r = run("random", "-o", out.toString(), "--dim", "256", "--layers", "2", "--heads", "4", "--ffn", "512", "--vocab", "300",
+                "--type", "q4_k_m", "--tied", "-t", "2");
+        assertEquals(0, r.exit(), r.err());
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals(GgmlType.Q4_K, f.tensor("blk.0.ffn_up.weight").orElseThrow().type());
+            assertTrue(f.tensor("output.weight").isEmpty());
+        }
+        try (Model m = Model.load(out); Session s = m.newSession(EXACT_64)) {
+            s.feed(0, new int[] {1, 2, 3});
+            assertTrue(s.step(0) >= 0);
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("q4.gguf"), files.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/** Hugging Face Llama checkpoints to one self-contained GGUF, and quantization; a library (the command is in cli). */
+module org.jpeglm.convert {
+    requires transitive org.jpeglm;
+    requires org.jpeglm.io;
+    requires com.fasterxml.jackson.databind;
+
+    exports org.jpeglm.convert;
+    exports org.jpeglm.convert.safetensors;
+}

@@ -1,0 +1,4 @@
+/** Short programs that use the jpeglm API, to copy from. */
+module org.jpeglm.examples {
+    requires org.jpeglm;
+}

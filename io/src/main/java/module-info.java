@@ -1,0 +1,4 @@
+/** Safe file output shared by every writer of jpeglm: atomic replacement of a file. */
+module org.jpeglm.io {
+    exports org.jpeglm.io;
+}

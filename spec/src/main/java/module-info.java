@@ -1,0 +1,10 @@
+/** What a Jpeg-LM model file carries beside its weights: JPEG profile, tables and tokenizer under jpeglm.* keys. */
+module org.jpeglm.spec {
+    requires transitive org.jpeglm.jpeg;
+    requires transitive org.jpeglm.bpe;
+    requires transitive org.jpeglm.gguf;
+    requires org.jpeglm.io;
+    requires com.fasterxml.jackson.databind;
+
+    exports org.jpeglm.spec;
+}

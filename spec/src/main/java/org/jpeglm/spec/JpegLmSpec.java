@@ -1,0 +1,213 @@
+package org.jpeglm.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jpeglm.bpe.BpeGgufKey;
+import org.jpeglm.bpe.BpeGgufMetadata;
+import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.gguf.GgufValue;
+import org.jpeglm.gguf.GgufValueType;
+import org.jpeglm.jpeg.JpegFormatException;
+import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.jpeg.JpegTables;
+import org.jpeglm.jpeg.Subsampling;
+
+/**
+ * What a Jpeg-LM model file says about its data, beside its weights: the JPEG profile its images were encoded
+ * with, the quantization and Huffman tables to put back into generated streams, and its BPE tokenizer. A GGUF
+ * file carries them under the {@code jpeglm.*} keys below, so the file alone is enough to generate images.
+ *
+ * <table>
+ *   <caption>GGUF keys</caption>
+ *   <tr><td>{@code jpeglm.format_version}</td><td>UINT32</td><td>1</td></tr>
+ *   <tr><td>{@code jpeglm.jpeg.quality}</td><td>UINT32</td><td>IJG quality 1..100 (25 in the paper)</td></tr>
+ *   <tr><td>{@code jpeglm.jpeg.subsampling}</td><td>STRING</td><td>{@code 4:2:0}, {@code 4:4:4}, {@code gray}
+ *       (one component with 2×2 factors, as Pillow saves L images with 4:2:0) or {@code gray-1x1}</td></tr>
+ *   <tr><td>{@code jpeglm.jpeg.restart_interval}</td><td>UINT32</td><td>MCUs per restart interval (1)</td></tr>
+ *   <tr><td>{@code jpeglm.jpeg.width}, {@code .height}</td><td>UINT32</td><td>the image size trained on</td></tr>
+ *   <tr><td>{@code jpeglm.jpeg.tables}</td><td>ARRAY[UINT8]</td><td>a tables-only JPEG (SOI, DQT, DHT, EOI);
+ *       optional: the IJG tables of the quality when absent</td></tr>
+ *   <tr><td>{@code jpeglm.bpe.*}</td><td></td><td>the tokenizer, see {@link BpeGgufKey}</td></tr>
+ * </table>
+ *
+ * @param profile the JPEG profile, with the image size
+ * @param tables the tables generated streams are completed with
+ * @param tokenizer the byte-level BPE tokenizer, with BOS and EOS
+ */
+public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer tokenizer) {
+    public static final int FORMAT_VERSION = 1;
+    public static final String FORMAT_VERSION_KEY = "jpeglm.format_version";
+    public static final String QUALITY_KEY = "jpeglm.jpeg.quality";
+    public static final String SUBSAMPLING_KEY = "jpeglm.jpeg.subsampling";
+    public static final String RESTART_INTERVAL_KEY = "jpeglm.jpeg.restart_interval";
+    public static final String WIDTH_KEY = "jpeglm.jpeg.width";
+    public static final String HEIGHT_KEY = "jpeglm.jpeg.height";
+    public static final String TABLES_KEY = "jpeglm.jpeg.tables";
+
+    public JpegLmSpec {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(tables, "tables");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        if (!profile.hasSize()) {
+            throw new IllegalArgumentException("a Jpeg-LM model is trained on one image size; the profile has none");
+        }
+        if (tokenizer.bosId() < 0 || tokenizer.eosId() < 0) {
+            throw new IllegalArgumentException("a Jpeg-LM tokenizer needs BOS and EOS tokens");
+        }
+    }
+
+    /** A spec with the IJG tables of the profile's quality. */
+    public static JpegLmSpec of(JpegProfile profile, BpeTokenizer tokenizer) {
+        return new JpegLmSpec(profile, profile.tables(), tokenizer);
+    }
+
+    /** The subsampling's name in the file. */
+    public static String subsamplingName(Subsampling s) {
+        return switch (s) {
+            case S420 -> "4:2:0";
+            case S444 -> "4:4:4";
+            case GRAY -> "gray";
+            case GRAY_444 -> "gray-1x1";
+        };
+    }
+
+    /** The subsampling of a name in the file. */
+    public static Subsampling subsamplingOf(String name) {
+        return switch (name) {
+            case "4:2:0" -> Subsampling.S420;
+            case "4:4:4" -> Subsampling.S444;
+            case "gray" -> Subsampling.GRAY;
+            case "gray-1x1" -> Subsampling.GRAY_444;
+            default -> throw new IllegalArgumentException("unknown " + SUBSAMPLING_KEY + " '" + name
+                    + "' (one of 4:2:0, 4:4:4, gray, gray-1x1)");
+        };
+    }
+
+    /** Every {@code jpeglm.*} key of this spec as GGUF values, in a stable order. */
+    public Map<String, GgufValue> toGguf() {
+        Map<String, GgufValue> m = new LinkedHashMap<>();
+        m.put(FORMAT_VERSION_KEY, GgufValue.uint32(FORMAT_VERSION));
+        m.put(QUALITY_KEY, GgufValue.uint32(profile.quality()));
+        m.put(SUBSAMPLING_KEY, GgufValue.string(subsamplingName(profile.subsampling())));
+        m.put(RESTART_INTERVAL_KEY, GgufValue.uint32(profile.restartInterval()));
+        m.put(WIDTH_KEY, GgufValue.uint32(profile.width()));
+        m.put(HEIGHT_KEY, GgufValue.uint32(profile.height()));
+        byte[] t = tables.toTablesOnlyJpeg();
+        long[] bytes = new long[t.length];
+        for (int i = 0; i < t.length; i++) {
+            bytes[i] = t[i] & 0xFF;
+        }
+        m.put(TABLES_KEY, GgufValue.array(GgufValueType.UINT8, bytes));
+        for (var e : BpeGgufMetadata.toMetadata(tokenizer).entrySet()) {
+            BpeGgufKey key = keyOf(e.getKey());
+            Object v = e.getValue();
+            m.put(e.getKey(), switch (key.type()) {
+                case UINT32 -> GgufValue.uint32(((Number) v).longValue());
+                case BOOL -> GgufValue.bool((Boolean) v);
+                case INT32_ARRAY -> GgufValue.array(GgufValueType.INT32, (int[]) v);
+                case STRING_ARRAY -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> list = (List<String>) v;
+                    yield GgufValue.strings(list);
+                }
+            });
+        }
+        return m;
+    }
+
+    private static BpeGgufKey keyOf(String key) {
+        for (BpeGgufKey k : BpeGgufKey.values()) {
+            if (k.key().equals(key)) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("unknown tokenizer key " + key);
+    }
+
+    /** Whether metadata declares a Jpeg-LM model. */
+    public static boolean isJpegLm(Map<String, ?> metadata) {
+        return metadata.containsKey(FORMAT_VERSION_KEY);
+    }
+
+    /**
+     * Reads a spec from metadata values as Java objects (integers as any {@link Number}, arrays as {@code long[]}
+     * or {@code int[]}, strings, lists of strings), e.g. a loaded model's metadata.
+     *
+     * @throws IllegalArgumentException naming the missing or malformed key, or saying the metadata is not a
+     *     Jpeg-LM model's at all
+     */
+    public static JpegLmSpec fromMetadata(Map<String, ?> metadata) {
+        if (!isJpegLm(metadata)) {
+            throw new IllegalArgumentException("not a Jpeg-LM model: the file has no '" + FORMAT_VERSION_KEY
+                    + "' key (convert it with jpeglm convert, which adds the tokenizer and JPEG profile)");
+        }
+        int version = integer(metadata, FORMAT_VERSION_KEY);
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("Jpeg-LM format version " + version + " is not supported (this is version "
+                    + FORMAT_VERSION + ")");
+        }
+        Object sub = require(metadata, SUBSAMPLING_KEY);
+        if (!(sub instanceof String s)) {
+            throw new IllegalArgumentException(SUBSAMPLING_KEY + " must be a string");
+        }
+        JpegProfile profile;
+        try {
+            profile = new JpegProfile(integer(metadata, QUALITY_KEY), subsamplingOf(s), integer(metadata, RESTART_INTERVAL_KEY),
+                    integer(metadata, WIDTH_KEY), integer(metadata, HEIGHT_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad JPEG profile in the model: " + e.getMessage(), e);
+        }
+        JpegTables tables = profile.tables();
+        if (metadata.containsKey(TABLES_KEY)) {
+            try {
+                tables = JpegTables.fromTablesOnlyJpeg(bytes(metadata.get(TABLES_KEY)));
+            } catch (JpegFormatException e) {
+                throw new IllegalArgumentException(TABLES_KEY + " is not a tables-only JPEG: " + e.getMessage(), e);
+            }
+        }
+        BpeTokenizer tokenizer;
+        try {
+            tokenizer = BpeGgufMetadata.fromMetadata(metadata);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad tokenizer in the model: " + e.getMessage(), e);
+        }
+        return new JpegLmSpec(profile, tables, tokenizer);
+    }
+
+    private static Object require(Map<String, ?> metadata, String key) {
+        Object v = metadata.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("the model lacks '" + key + "'");
+        }
+        return v;
+    }
+
+    private static int integer(Map<String, ?> metadata, String key) {
+        if (!(require(metadata, key) instanceof Number n) || n instanceof Float || n instanceof Double) {
+            throw new IllegalArgumentException("'" + key + "' must be an integer");
+        }
+        long v = n.longValue();
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("'" + key + "' = " + v + " is out of range");
+        }
+        return (int) v;
+    }
+
+    private static byte[] bytes(Object v) {
+        long[] a = switch (v) {
+            case long[] l -> l;
+            case int[] i -> java.util.Arrays.stream(i).asLongStream().toArray();
+            default -> throw new IllegalArgumentException(TABLES_KEY + " must be an array of bytes");
+        };
+        byte[] out = new byte[a.length];
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] < 0 || a[i] > 255) {
+                throw new IllegalArgumentException(TABLES_KEY + " holds " + a[i] + ", not a byte");
+            }
+            out[i] = (byte) a[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,94 @@
+package org.jpeglm.spec;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.bpe.BpeTrainer;
+import org.jpeglm.gguf.GgmlType;
+import org.jpeglm.gguf.GgufFile;
+import org.jpeglm.gguf.GgufValue;
+import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.jpeg.JpegTables;
+import org.jpeglm.jpeg.Subsampling;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JpegLmSpecTest {
+    @TempDir
+    Path dir;
+
+    static BpeTokenizer tokenizer() {
+        byte[] a = "\u00ff\u00d8abcabcabcabd\u00ff\u00d0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new BpeTrainer(5, 1, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(List.of(a, a));
+    }
+
+    static JpegLmSpec spec() {
+        // Custom tables (quality 60's) on a quality-25 profile: the file must carry them, not derive them.
+        return new JpegLmSpec(new JpegProfile(25, Subsampling.GRAY, 1, 32, 32), JpegTables.forQuality(60), tokenizer());
+    }
+
+    static Map<String, Object> values(Map<String, GgufValue> gguf) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        gguf.forEach((k, v) -> m.put(k, v.value()));
+        return m;
+    }
+
+    static void assertSameSpec(JpegLmSpec expected, JpegLmSpec actual) {
+        assertEquals(expected.profile(), actual.profile());
+        assertArrayEquals(expected.tables().toTablesOnlyJpeg(), actual.tables().toTablesOnlyJpeg());
+        assertEquals(expected.tokenizer(), actual.tokenizer());
+    }
+
+    @Test
+    void roundTripsThroughAGgufFile() throws IOException {
+        JpegLmSpec spec = spec();
+        Path p = dir.resolve("spec.gguf");
+        var w = new org.jpeglm.gguf.GgufWriter().putAll(spec.toGguf());
+        w.addTensor("t", GgmlType.F32, new long[] {1}, new float[] {0});
+        w.write(p);
+        try (GgufFile f = GgufFile.open(p)) {
+            Map<String, GgufValue> read = f.metadata();
+            assertEquals("gray", read.get(JpegLmSpec.SUBSAMPLING_KEY).asString());
+            assertSameSpec(spec, JpegLmSpec.fromMetadata(values(read)));
+        }
+    }
+
+    @Test
+    void withoutTablesTheQualitysTablesAreUsed() {
+        JpegLmSpec spec = JpegLmSpec.of(JpegProfile.PAPER, tokenizer());
+        Map<String, Object> v = values(spec.toGguf());
+        v.remove(JpegLmSpec.TABLES_KEY);
+        assertArrayEquals(JpegTables.forQuality(25).toTablesOnlyJpeg(), JpegLmSpec.fromMetadata(v).tables().toTablesOnlyJpeg());
+    }
+
+    @Test
+    void badMetadataIsNamed() {
+        Map<String, Object> good = values(spec().toGguf());
+        IllegalArgumentException notJpegLm = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(Map.of()));
+        assertTrue(notJpegLm.getMessage().contains("not a Jpeg-LM model"), notJpegLm.getMessage());
+        for (String key : List.of(JpegLmSpec.QUALITY_KEY, JpegLmSpec.SUBSAMPLING_KEY, JpegLmSpec.WIDTH_KEY, "jpeglm.bpe.merges")) {
+            Map<String, Object> m = new HashMap<>(good);
+            m.remove(key);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(m), key);
+            assertTrue(e.getMessage().contains(key), e.getMessage());
+        }
+        Map<String, Object> badSub = new HashMap<>(good);
+        badSub.put(JpegLmSpec.SUBSAMPLING_KEY, "4:1:1");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(badSub)).getMessage().contains("4:1:1"));
+        Map<String, Object> badTables = new HashMap<>(good);
+        badTables.put(JpegLmSpec.TABLES_KEY, new long[] {0xFF, 0xD8, 0x01});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(badTables)).getMessage()
+                .contains(JpegLmSpec.TABLES_KEY));
+        Map<String, Object> version = new HashMap<>(good);
+        version.put(JpegLmSpec.FORMAT_VERSION_KEY, 2L);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(version)).getMessage().contains("version 2"));
+        assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.of(JpegProfile.of(25, Subsampling.S420, 1), tokenizer()),
+                "a profile without a size");
+    }
+}

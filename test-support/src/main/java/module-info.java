@@ -1,0 +1,8 @@
+/** Test fixtures shared by the modules' tests: the float32 Llama reference, tiny GGUF and Hugging Face checkpoints. */
+module org.jpeglm.testing {
+    requires transitive org.jpeglm.spec;
+    requires com.fasterxml.jackson.databind;
+    requires org.junit.jupiter.api;
+
+    exports org.jpeglm.testing;
+}

@@ -1,0 +1,59 @@
+package org.jpeglm.testing;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.bpe.BpeTrainer;
+import org.jpeglm.gguf.GgmlType;
+import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.jpeg.JpegEncoder;
+import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.jpeg.Subsampling;
+
+/**
+ * A tiny random-weight Jpeg-LM for tests of everything above the model: 16×16 gray images (4 MCUs), quality 25,
+ * a restart marker after every MCU, a BPE of a few dozen merges learned on blob images, and a two-layer Llama.
+ */
+public final class TinyJpegLm {
+    private TinyJpegLm() {}
+
+    public static final JpegProfile PROFILE = new JpegProfile(25, Subsampling.GRAY, 1, 16, 16);
+
+    /** A 16×16 gray picture: a bright blob on a dark noisy background. */
+    public static BufferedImage picture(long seed) {
+        Random r = new Random(seed);
+        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+        int cx = 3 + r.nextInt(10);
+        int cy = 3 + r.nextInt(10);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                int d = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+                img.getRaster().setSample(x, y, 0, d < 20 ? 200 + r.nextInt(40) : r.nextInt(30));
+            }
+        }
+        return img;
+    }
+
+    /** The spec: the profile and a tokenizer learned on 40 pictures. */
+    public static JpegLmSpec spec() {
+        List<byte[]> streams = new ArrayList<>();
+        JpegEncoder enc = new JpegEncoder(PROFILE);
+        for (int i = 0; i < 40; i++) {
+            streams.add(enc.encode(picture(i)));
+        }
+        BpeTokenizer tokenizer = new BpeTrainer(40, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
+        return JpegLmSpec.of(PROFILE, tokenizer);
+    }
+
+    /** Writes the model (context 256) and returns its spec. */
+    public static JpegLmSpec write(Path path, long seed) throws IOException {
+        JpegLmSpec spec = spec();
+        LlamaConfig config = new LlamaConfig(spec.tokenizer().vocabSize(), 32, 2, 4, 2, 48, 256, 10000f, 1e-5f, false);
+        TinyLlamaGguf.writer(RandomLlama.create(config, seed), GgmlType.F32).putAll(spec.toGguf()).write(path);
+        return spec;
+    }
+}
