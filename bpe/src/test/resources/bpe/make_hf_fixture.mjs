@@ -1,7 +1,7 @@
 // The Node half of the Hugging Face fixture that HfFixtureTest checks (the Java half is
 // org.jpeglm.bpe.HfFixture, which also says how to run the whole thing). From jpeglm/:
 //
-//   src/test/scripts/run-test-tool.sh org.jpeglm.bpe.HfFixture src/test/resources/bpe/hf-fixture /tmp/hf-work
+//   scripts/run-test-tool bpe org.jpeglm.bpe.HfFixture bpe/src/test/resources/bpe/hf-fixture /tmp/hf-work
 //   (mkdir -p /tmp/hf-node && cd /tmp/hf-node && npm install tokenizers@0.23.2)
 //   TOKENIZERS_HOME=/tmp/hf-node node src/test/resources/bpe/make_hf_fixture.mjs \
 //       src/test/resources/bpe/hf-fixture /tmp/hf-work

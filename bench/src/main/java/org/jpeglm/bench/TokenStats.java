@@ -24,7 +24,7 @@ import org.jpeglm.jpeg.JpegStreams;
  * by photo (each half encoded by a tokenizer trained on random crops of the other half's photos only).
  * Prints Markdown. Not a test: run it with
  * <pre>
- *   jpeglm/src/test/scripts/run-test-tool.sh org.jpeglm.tools.TokenStats [--crops K] [--seed S] PHOTO...
+ *   java -cp bench/target/benchmarks.jar org.jpeglm.bench.TokenStats [--crops K] [--seed S] PHOTO...
  * </pre>
  */
 public final class TokenStats {

@@ -33,7 +33,7 @@ import java.util.Random;
  * <p>Regenerate the whole fixture (run from {@code jpeglm/}; the Node half needs the npm package
  * {@code tokenizers}, Hugging Face's Rust library with prebuilt Node bindings):
  * <pre>
- *   src/test/scripts/run-test-tool.sh org.jpeglm.bpe.HfFixture src/test/resources/bpe/hf-fixture /tmp/hf-work
+ *   scripts/run-test-tool bpe org.jpeglm.bpe.HfFixture bpe/src/test/resources/bpe/hf-fixture /tmp/hf-work
  *   (mkdir -p /tmp/hf-node &amp;&amp; cd /tmp/hf-node &amp;&amp; npm install tokenizers@0.23.2)
  *   TOKENIZERS_HOME=/tmp/hf-node node src/test/resources/bpe/make_hf_fixture.mjs \
  *       src/test/resources/bpe/hf-fixture /tmp/hf-work
