@@ -65,7 +65,7 @@ public class BpeEncodeBenchmark {
 
     static BufferedImage photo(String name) {
         try (InputStream in = BpeEncodeBenchmark.class.getResourceAsStream("/jpeg/sources/" + name)) {
-            if (in == null) throw new IllegalStateException("missing /jpeg/sources/" + name + " (jpeglm's test jar)");
+            if (in == null) throw new IllegalStateException("missing /jpeg/sources/" + name + " (bench/pom.xml copies them from jpeg/src/test/resources)");
             return ImageIO.read(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
