@@ -1,11 +1,15 @@
 package org.jpeglm.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jpeglm.convert.CheckpointException;
 import org.jpeglm.convert.ConvertOptions;
 import org.jpeglm.convert.ConvertResult;
 import org.jpeglm.convert.Converter;
+import org.jpeglm.convert.JpegLmSources;
+import org.jpeglm.convert.ProfileSource;
+import org.jpeglm.convert.TokenizerSource;
 import org.jpeglm.spec.JpegProfileFile;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegTables;
@@ -94,16 +98,12 @@ public class ConvertCommand extends JpeglmCommand {
 
     @Override
     protected int run() throws Exception {
-        JpegProfileFile.Fields overrides = overrides();
-        if (plain && (tokenizer != null || profile != null || !overrides.isEmpty())) {
-            throw new CheckpointException("--plain writes no tokenizer and no JPEG profile; drop --tokenizer, --profile and the profile overrides");
-        }
-        ConvertOptions options = new ConvertOptions().input(input).output(target.output).type(type).tokenizer(tokenizer).profile(profile)
-                .profileOverrides(overrides).plain(plain).force(target.force).threads(target.threads).name(name)
-                .listener(new ConsoleProgress(err(), target.quiet));
+        ConvertOptions options = options();
         ConvertResult r;
         try (TempFileCleanup cleanup = TempFileCleanup.forOutput(target.output)) {
             r = Converter.convert(options);
+        } catch (CheckpointException e) {
+            throw ConvertFlags.withFlags(e);
         }
         out().printf(Locale.ROOT, "wrote %s: %s, %d tensors, %.1f MiB%s in %.1f s (%.0f MB/s of checkpoint)%n", r.output(),
                 r.type().name().toLowerCase(Locale.ROOT), r.tensors(), r.fileBytes() / (double) (1 << 20),
@@ -113,13 +113,41 @@ public class ConvertCommand extends JpeglmCommand {
         return 0;
     }
 
-    private JpegProfileFile.Fields overrides() throws java.io.IOException {
+    /** The flags as the converter's typed options. */
+    private ConvertOptions options() throws IOException {
+        ConvertOptions.Builder b = ConvertOptions.builder(input, target.output).replaceExisting(target.force).threads(target.threads)
+                .name(name).listener(new ConsoleProgress(err(), target.quiet));
+        ConvertFlags.type(type, true).ifPresent(b::type);
+        JpegProfileFile.Fields overrides = overrides();
+        if (plain) {
+            if (tokenizer != null || profile != null || !overrides.isEmpty()) {
+                throw new IllegalArgumentException("--plain writes no tokenizer and no JPEG profile; drop --tokenizer, --profile and the "
+                        + "profile overrides");
+            }
+            return b.plain(true).build();
+        }
+        TokenizerSource t = tokenizer == null ? TokenizerSource.checkpoint() : TokenizerSource.file(tokenizer);
+        return b.jpegLm(new JpegLmSources(t, profileSource(), overrides)).build();
+    }
+
+    /** --profile: "paper", a Jpeg-LM GGUF (*.gguf), or a jpeglm_profile.json; none: the checkpoint's. */
+    private ProfileSource profileSource() {
+        if (profile == null) {
+            return ProfileSource.checkpoint();
+        }
+        if (profile.equals("paper")) {
+            return ProfileSource.paper();
+        }
+        return profile.endsWith(".gguf") ? ProfileSource.gguf(Path.of(profile)) : ProfileSource.file(Path.of(profile));
+    }
+
+    private JpegProfileFile.Fields overrides() throws IOException {
         Subsampling sub = null;
         if (subsampling != null) {
             try {
                 sub = JpegLmSpec.subsamplingOf(subsampling);
             } catch (IllegalArgumentException e) {
-                throw new CheckpointException("--subsampling " + subsampling + " is not one of 4:2:0, 4:4:4, gray, gray-1x1");
+                throw new IllegalArgumentException("--subsampling " + subsampling + " is not one of 4:2:0, 4:4:4, gray, gray-1x1");
             }
         }
         Integer width = null;
@@ -133,7 +161,7 @@ public class ConvertCommand extends JpeglmCommand {
                 width = Integer.parseInt(parts[0].trim());
                 height = Integer.parseInt(parts[1].trim());
             } catch (NumberFormatException e) {
-                throw new CheckpointException("--size " + size + " is not WIDTHxHEIGHT, e.g. 256x256");
+                throw new IllegalArgumentException("--size " + size + " is not WIDTHxHEIGHT, e.g. 256x256");
             }
         }
         JpegTables t = tables == null ? null : JpegProfileFile.readTables(tables);

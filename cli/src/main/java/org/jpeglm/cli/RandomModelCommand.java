@@ -52,12 +52,12 @@ public class RandomModelCommand extends JpeglmCommand {
             this.ctx = ctx;
         }
 
-        static Preset of(String s) throws CheckpointException {
+        static Preset of(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
                 case "tiny" -> tiny;
                 case "1b" -> _1b;
                 case "7b" -> _7b;
-                default -> throw new CheckpointException("unknown --preset '" + s + "'; one of tiny, 1b, 7b");
+                default -> throw new IllegalArgumentException("unknown --preset '" + s + "'; one of tiny, 1b, 7b");
             };
         }
     }
@@ -115,26 +115,31 @@ public class RandomModelCommand extends JpeglmCommand {
 
     @Override
     protected int run() throws Exception {
-        Preset p = Preset.of(preset);
-        FileType fileType;
-        try {
-            fileType = FileType.of(type);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException("unknown --type '" + type + "'; " + e.getMessage().replaceFirst("^unknown file type '[^']*'; ", ""));
+        RandomModelWriter.Options options = options();
+        RandomModelWriter.Result r;
+        try (TempFileCleanup cleanup = TempFileCleanup.forOutput(target.output)) {
+            r = RandomModelWriter.write(options);
+        } catch (CheckpointException e) {
+            throw ConvertFlags.withFlags(e);
         }
+        RandomModelWriter.Shape shape = options.shape();
+        out().printf(Locale.ROOT, "wrote %s: %s, %,d parameters (%d layer%s x %d, %d heads / %d KV heads, ffn %d, vocab %d), %.1f MiB in %.1f s%n",
+                r.output(), r.type().name().toLowerCase(Locale.ROOT), r.parameters(), shape.layers(), shape.layers() == 1 ? "" : "s",
+                shape.dim(), shape.heads(), shape.kvHeads(), shape.ffn(), shape.vocab(), r.fileBytes() / (double) (1 << 20),
+                r.elapsed().toNanos() / 1e9);
+        out().flush();
+        return 0;
+    }
+
+    /** The flags as the writer's typed options: the preset's shape with the given dimensions replaced. */
+    private RandomModelWriter.Options options() {
+        Preset p = Preset.of(preset);
+        FileType fileType = ConvertFlags.type(type, false).orElseThrow();
         RandomModelWriter.Shape shape = new RandomModelWriter.Shape(or(vocab, p.vocab), or(dim, p.dim), or(layers, p.layers),
                 or(heads, p.heads), or(kvHeads, kvHeads == null && heads != null ? heads : p.kvHeads), or(ffn, p.ffn), or(ctx, p.ctx),
                 ropeTheta, rmsEps, tied);
-        RandomModelWriter.Result r;
-        try (TempFileCleanup cleanup = TempFileCleanup.forOutput(target.output)) {
-            r = RandomModelWriter.write(shape, fileType, seed, jpegLm, target.output, target.force, target.threads, new ConsoleProgress(err(), target.quiet));
-        }
-        out().printf(Locale.ROOT, "wrote %s: %s, %,d parameters (%d layer%s x %d, %d heads / %d KV heads, ffn %d, vocab %d), %.1f MiB in %.1f s%n",
-                r.output(), fileType.name().toLowerCase(Locale.ROOT), r.parameters(), shape.layers(), shape.layers() == 1 ? "" : "s",
-                shape.dim(), shape.heads(),
-                shape.kvHeads(), shape.ffn(), shape.vocab(), r.fileBytes() / (double) (1 << 20), r.elapsed().toNanos() / 1e9);
-        out().flush();
-        return 0;
+        return RandomModelWriter.Options.builder(shape, target.output).type(fileType).seed(seed).jpegLm(jpegLm)
+                .replaceExisting(target.force).threads(target.threads).listener(new ConsoleProgress(err(), target.quiet)).build();
     }
 
     private static int or(Integer v, int fallback) {

@@ -132,6 +132,41 @@ class ConvertCliTest {
     }
 
     @Test
+    void converterProblemsNameTheFlagThatFixesThem() throws IOException {
+        LlamaConfig c = new LlamaConfig(300, 64, 2, 4, 2, 96, 128, 10000f, 1e-5f, false);
+        Path bare = HfCheckpoints.write(dir.resolve("bare"), RandomLlama.create(c, 2), "F32", 1);
+        String out = dir.resolve("x.gguf").toString();
+        assertRefused(run("convert", "-q", bare.toString(), "-o", out), "error: " + bare + " has no tokenizer.json and no jpeglm_profile.json",
+                "give them with --tokenizer and --profile (--profile paper", "or pass --plain");
+        Path tokenizer = dir.resolve("tok.json");
+        org.jpeglm.bpe.HfTokenizerJson.write(HfCheckpoints.tokenizer(c.vocabSize(), 2), tokenizer);
+        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--tokenizer", tokenizer.toString()), "error: no JPEG profile: ",
+                "give one with --profile FILE, --profile paper", "--quality/--subsampling/--restart-interval/--size");
+        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--profile", "paper"), "error: no tokenizer: ",
+                "give one with --tokenizer (a tokenizer.json or a Jpeg-LM .gguf), or pass --plain");
+        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--tokenizer", tokenizer.toString(), "--quality", "25", "--subsampling",
+                "4:2:0", "--restart-interval", "1"), "error: the JPEG profile (the overrides) lacks 'width'", "--size WxH");
+        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--type", "q3_x"), "error: unknown --type 'q3_x'; one of auto, f32",
+                "q4_k_m");
+        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--plain", "--tokenizer", tokenizer.toString()),
+                "error: --plain writes no tokenizer and no JPEG profile; drop --tokenizer");
+        assertRefused(run("convert", "-q", bare.toString(), "-o", dir.toString(), "--plain"),
+                "error: the output " + dir + " is a directory; give the GGUF file to write (-o model.gguf)");
+        assertRefused(run("random", "-q", "-o", out, "--vocab", "100", "--jpeglm"),
+                "error: a synthetic Jpeg-LM tokenizer fills a vocabulary of 258 to 65794 tokens", "not 100; --jpeglm needs --vocab 258 to 65794");
+        assertFalse(Files.exists(Path.of(out)));
+    }
+
+    static void assertRefused(Run r, String start, String... fragments) {
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().startsWith(start), r.err());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "'" + f + "' in " + r.err());
+        }
+        assertNoStackTrace(r);
+    }
+
+    @Test
     void randomWritesAModelThatLoadsAndRuns() throws IOException {
         Path out = dir.resolve("random.gguf");
         Run r = run("random", "-o", out.toString(), "--dim", "64", "--layers", "3", "--heads", "4", "--kv-heads", "2", "--ffn", "96",

@@ -1,146 +1,162 @@
 package org.jpeglm.convert;
 
-import org.jpeglm.spec.JpegProfileFile;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
+import org.jpeglm.FileType;
+import org.jpeglm.spec.JpegProfileFile;
 
 /**
- * What to convert and how; a mutable builder passed to {@link Converter#convert}.
+ * What to convert and how, for {@link Converter#convert}; made by {@link #builder}.
  *
- * <p>Only {@link #input} and {@link #output} are required. The tokenizer and the JPEG profile default to the
- * checkpoint's {@code tokenizer.json} and {@code jpeglm_profile.json}; the profile overrides replace single fields
- * of whatever profile is used.
+ * @param input           the Hugging Face checkpoint directory
+ * @param output          the GGUF file to write
+ * @param type            the weight type; empty: BF16 for a BF16 checkpoint, F16 otherwise. F32, F16, BF16 and Q8_0
+ *                        are written in Java; the other types through llama.cpp's quantizer (the native library)
+ * @param jpegLm          where the Jpeg-LM tokenizer and JPEG profile come from; empty: a plain llama GGUF without
+ *                        them (it cannot turn tokens into images by itself)
+ * @param replaceExisting whether an existing output file may be replaced
+ * @param threads         threads for llama.cpp's quantizer; 0 uses every core
+ * @param name            general.name; empty: the config's {@code _name_or_path}, else the directory's name
+ * @param listener        where messages and progress go
  */
-public final class ConvertOptions {
-    private Path input;
-    private Path output;
-    private String type = "auto";
-    private Path tokenizer;
-    private String profile;
-    private JpegProfileFile.Fields profileOverrides = JpegProfileFile.Fields.EMPTY;
-    private boolean plain;
-    private boolean force;
-    private int threads;
-    private String name;
-    private ConvertListener listener = ConvertListener.NONE;
-
-    /** The Hugging Face checkpoint directory. */
-    public ConvertOptions input(Path input) {
-        this.input = Objects.requireNonNull(input, "input");
-        return this;
-    }
-
-    /** The GGUF file to write. */
-    public ConvertOptions output(Path output) {
-        this.output = Objects.requireNonNull(output, "output");
-        return this;
-    }
-
-    /**
-     * The weight type: {@code auto} (default: BF16 for a BF16 checkpoint, F16 otherwise), {@code f32}, {@code f16},
-     * {@code bf16}, {@code q8_0} (written in Java), or one of llama.cpp's types ({@code q4_k_m}, {@code q5_k_m},
-     * {@code q6_k}, ... see {@link org.jpeglm.FileType}; written through llama.cpp's quantizer).
-     */
-    public ConvertOptions type(String type) {
-        this.type = Objects.requireNonNull(type, "type");
-        return this;
-    }
-
-    /** The tokenizer: a {@code tokenizer.json} or a GGUF with {@code jpeglm.bpe.*} keys (null: the checkpoint's). */
-    public ConvertOptions tokenizer(Path tokenizer) {
-        this.tokenizer = tokenizer;
-        return this;
-    }
-
-    /**
-     * The JPEG profile: a {@code jpeglm_profile.json}, a GGUF with {@code jpeglm.jpeg.*} keys, or {@code "paper"}
-     * for the paper's (quality 25, 4:2:0, restart interval 1, 256x256); null: the checkpoint's.
-     */
-    public ConvertOptions profile(String profile) {
-        this.profile = profile;
-        return this;
-    }
-
-    /** Profile fields that replace those of the profile used (null fields change nothing). */
-    public ConvertOptions profileOverrides(JpegProfileFile.Fields overrides) {
-        this.profileOverrides = overrides == null ? JpegProfileFile.Fields.EMPTY : overrides;
-        return this;
-    }
-
-    /** Write a plain llama GGUF, without tokenizer or JPEG profile (it cannot generate images by itself). */
-    public ConvertOptions plain(boolean plain) {
-        this.plain = plain;
-        return this;
-    }
-
-    /** Replace an existing output file. */
-    public ConvertOptions force(boolean force) {
-        this.force = force;
-        return this;
-    }
-
-    /** Threads for llama.cpp's quantizer; 0 (default) uses every core. */
-    public ConvertOptions threads(int threads) {
+public record ConvertOptions(Path input, Path output, Optional<FileType> type, Optional<JpegLmSources> jpegLm,
+                             boolean replaceExisting, int threads, Optional<String> name, ConvertListener listener) {
+    public ConvertOptions {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(jpegLm, "jpegLm");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(listener, "listener");
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
-        this.threads = threads;
-        return this;
+        if (name.isPresent() && name.get().isBlank()) {
+            throw new IllegalArgumentException("name is blank");
+        }
     }
 
-    /** general.name; null: the config's _name_or_path, else the directory's name. */
-    public ConvertOptions name(String name) {
-        this.name = name;
-        return this;
+    /** Options to convert input into output: the checkpoint's tokenizer and profile, the automatic type. */
+    public static Builder builder(Path input, Path output) {
+        return new Builder(input, output);
     }
 
-    /** Where messages and progress go. */
-    public ConvertOptions listener(ConvertListener listener) {
-        this.listener = listener == null ? ConvertListener.NONE : listener;
-        return this;
-    }
-
-    public Path input() {
-        return input;
-    }
-
-    public Path output() {
-        return output;
-    }
-
-    public String type() {
-        return type;
-    }
-
-    public Path tokenizer() {
-        return tokenizer;
-    }
-
-    public String profile() {
-        return profile;
-    }
-
-    public JpegProfileFile.Fields profileOverrides() {
-        return profileOverrides;
-    }
-
+    /** Whether the file gets no tokenizer and no JPEG profile. */
     public boolean plain() {
-        return plain;
+        return jpegLm.isEmpty();
     }
 
-    public boolean force() {
-        return force;
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder(input, output).replaceExisting(replaceExisting).threads(threads).listener(listener);
+        b.type = type.orElse(null);
+        b.sources = jpegLm.orElse(JpegLmSources.CHECKPOINT);
+        b.plain = jpegLm.isEmpty();
+        b.name = name.orElse(null);
+        return b;
     }
 
-    public int threads() {
-        return threads;
-    }
+    /** Builds {@link ConvertOptions}; only input and output are required. */
+    public static final class Builder {
+        private Path input;
+        private Path output;
+        private FileType type;
+        private JpegLmSources sources = JpegLmSources.CHECKPOINT;
+        private boolean plain;
+        private boolean replaceExisting;
+        private int threads;
+        private String name;
+        private ConvertListener listener = ConvertListener.NONE;
 
-    public String name() {
-        return name;
-    }
+        private Builder(Path input, Path output) {
+            input(input);
+            output(output);
+        }
 
-    public ConvertListener listener() {
-        return listener;
+        public Builder input(Path input) {
+            this.input = Objects.requireNonNull(input, "input");
+            return this;
+        }
+
+        public Builder output(Path output) {
+            this.output = Objects.requireNonNull(output, "output");
+            return this;
+        }
+
+        /** The weight type. */
+        public Builder type(FileType type) {
+            this.type = Objects.requireNonNull(type, "type");
+            return this;
+        }
+
+        /** The automatic weight type (the default): BF16 for a BF16 checkpoint, F16 otherwise. */
+        public Builder autoType() {
+            this.type = null;
+            return this;
+        }
+
+        /** Where the tokenizer and the JPEG profile come from (default: {@link JpegLmSources#CHECKPOINT}). */
+        public Builder jpegLm(JpegLmSources sources) {
+            this.sources = Objects.requireNonNull(sources, "sources");
+            return this;
+        }
+
+        /** Where the tokenizer comes from (default: the checkpoint's tokenizer.json). */
+        public Builder tokenizer(TokenizerSource tokenizer) {
+            return jpegLm(sources.withTokenizer(tokenizer));
+        }
+
+        /** Where the JPEG profile comes from (default: the checkpoint's jpeglm_profile.json). */
+        public Builder profile(ProfileSource profile) {
+            return jpegLm(sources.withProfile(profile));
+        }
+
+        /** Profile fields that replace those of the profile used (unset fields change nothing). */
+        public Builder profileOverrides(JpegProfileFile.Fields overrides) {
+            return jpegLm(sources.withOverrides(overrides));
+        }
+
+        /** Write a plain llama GGUF, without tokenizer and JPEG profile; not with a tokenizer, profile or overrides. */
+        public Builder plain(boolean plain) {
+            this.plain = plain;
+            return this;
+        }
+
+        public Builder replaceExisting(boolean replaceExisting) {
+            this.replaceExisting = replaceExisting;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** general.name; null: the config's _name_or_path, else the directory's name. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Where messages and progress go; null: nowhere. */
+        public Builder listener(ConvertListener listener) {
+            this.listener = listener == null ? ConvertListener.NONE : listener;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException for negative threads, a blank name, or a plain file with a tokenizer,
+         *     profile or overrides
+         */
+        public ConvertOptions build() {
+            if (plain && !sources.equals(JpegLmSources.CHECKPOINT)) {
+                throw new IllegalArgumentException("a plain GGUF has no tokenizer and no JPEG profile, but " + sources + " was given");
+            }
+            return new ConvertOptions(input, output, Optional.ofNullable(type), plain ? Optional.empty() : Optional.of(sources),
+                    replaceExisting, threads, Optional.ofNullable(name), listener);
+        }
     }
 }

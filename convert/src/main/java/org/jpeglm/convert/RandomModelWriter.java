@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.jpeglm.FileType;
-import org.jpeglm.Quantizer;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.TokenPair;
 import org.jpeglm.gguf.GgmlType;
@@ -69,35 +69,113 @@ public final class RandomModelWriter {
         }
     }
 
+    /**
+     * What to write.
+     *
+     * @param type            the weight type; F32, F16, BF16 and Q8_0 are written in Java, the others through
+     *                        llama.cpp's quantizer (the native library)
+     * @param seed            the same seed and shape give the same file
+     * @param jpegLm          whether to add the paper's JPEG profile and a synthetic tokenizer filling the vocabulary
+     * @param replaceExisting whether an existing output file may be replaced
+     * @param threads         threads for llama.cpp's quantizer; 0 uses every core
+     */
+    public record Options(Shape shape, FileType type, long seed, boolean jpegLm, Path output, boolean replaceExisting, int threads,
+                          ConvertListener listener) {
+        public Options {
+            Objects.requireNonNull(shape, "shape");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(output, "output");
+            Objects.requireNonNull(listener, "listener");
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+            }
+        }
+
+        /** F16, seed 42, no Jpeg-LM keys, no replacing, every core, no listener. */
+        public static Builder builder(Shape shape, Path output) {
+            return new Builder(shape, output);
+        }
+
+        /** Builds {@link Options}. */
+        public static final class Builder {
+            private final Shape shape;
+            private final Path output;
+            private FileType type = FileType.F16;
+            private long seed = 42;
+            private boolean jpegLm;
+            private boolean replaceExisting;
+            private int threads;
+            private ConvertListener listener = ConvertListener.NONE;
+
+            private Builder(Shape shape, Path output) {
+                this.shape = shape;
+                this.output = output;
+            }
+
+            public Builder type(FileType type) {
+                this.type = type;
+                return this;
+            }
+
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            public Builder jpegLm(boolean jpegLm) {
+                this.jpegLm = jpegLm;
+                return this;
+            }
+
+            public Builder replaceExisting(boolean replaceExisting) {
+                this.replaceExisting = replaceExisting;
+                return this;
+            }
+
+            public Builder threads(int threads) {
+                this.threads = threads;
+                return this;
+            }
+
+            /** Where messages and progress go; null: nowhere. */
+            public Builder listener(ConvertListener listener) {
+                this.listener = listener == null ? ConvertListener.NONE : listener;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(shape, type, seed, jpegLm, output, replaceExisting, threads, listener);
+            }
+        }
+    }
+
     /** What was written. */
     public record Result(Path output, FileType type, long fileBytes, long parameters, Duration elapsed) {}
 
     /**
      * Writes the model.
      *
-     * @param threads threads for llama.cpp's quantizer (types other than F32, F16, BF16, Q8_0); 0 = every core
-     * @throws CheckpointException for a bad shape, an existing output without force, too little disk space
+     * @throws CheckpointException for a bad shape, an existing output that may not be replaced, too little disk
+     *     space, a type that needs the native library when it cannot be loaded
      */
-    public static Result write(Shape shape, FileType type, long seed, boolean jpegLm, Path output, boolean force, int threads,
-                               ConvertListener listener) throws IOException {
+    public static Result write(Options o) throws IOException {
         long started = System.nanoTime();
-        HfLlamaConfig config = shape.config();
-        Path out = output.toAbsolutePath().normalize();
-        if (Files.isDirectory(out)) {
-            throw new CheckpointException("the output " + out + " is a directory; give the GGUF file to write (-o model.gguf)");
-        }
-        if (Files.exists(out) && !force) {
-            throw new CheckpointException("the output " + out + " exists; pass --force to overwrite it");
-        }
-        GgmlType direct = Converter.directType(type);
-        if (direct == null) {
-            Converter.requireNative(type);
-        }
-        GgmlType matrixType = direct != null ? direct : GgmlType.F16;
-        JpegLmSpec spec = jpegLm ? syntheticSpec(shape.vocab()) : null;
+        HfLlamaConfig config = o.shape().config();
+        Path out = GgufTarget.check(o.output(), o.replaceExisting());
+        GgufTarget.requireWritable(o.type());
+        GgmlType matrixType = GgufTarget.javaType(o.type()).orElse(GgmlType.F16);
+        JpegLmSpec spec = o.jpegLm() ? syntheticSpec(o.shape().vocab()) : null;
         GgufWriter writer = new GgufWriter();
-        writer.putAll(LlamaGgufMetadata.of(config, "random llama " + shape.layers() + "x" + shape.dim(),
-                direct != null ? type : FileType.F16, spec));
+        writer.putAll(LlamaGgufMetadata.of(config, "random llama " + o.shape().layers() + "x" + o.shape().dim(),
+                GgufTarget.javaType(o.type()).isPresent() ? o.type() : FileType.F16, spec));
+        long total = addTensors(writer, config, matrixType, o.seed(), o.listener());
+        GgufTarget.checkSpace(out, total);
+        GgufTarget.write(writer, out, o.type(), matrixType, total, o.threads(), o.listener());
+        return new Result(out, o.type(), Files.size(out), o.shape().parameters(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Adds every tensor of config with seeded random values; returns their bytes. */
+    private static long addTensors(GgufWriter writer, HfLlamaConfig config, GgmlType matrixType, long seed, ConvertListener listener) {
         long total = 0;
         int index = 0;
         for (LlamaTensorPlan.Expected e : LlamaTensorPlan.expected(config)) {
@@ -110,44 +188,16 @@ public final class RandomModelWriter {
             writer.addTensor(e.gguf(), t, shapeGguf, new RandomPayload(elements, tensorSeed, std, vector ? 1f : 0f, listener));
             total += t.rowBytes(shapeGguf[0]) * (vector ? 1 : shapeGguf[1]);
         }
-        Path dir = out.getParent();
-        Files.createDirectories(dir);
-        long free = Files.getFileStore(dir).getUsableSpace();
-        if (free < total) {
-            throw new CheckpointException("not enough disk space in " + dir + ": the model needs " + total / (1 << 20) + " MiB, "
-                    + free / (1 << 20) + " MiB are free");
-        }
-        if (direct != null) {
-            listener.start("writing " + type, total);
-            try {
-                writer.write(out);
-            } finally {
-                listener.finish();
-            }
-        } else {
-            Path tmp = out.resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".f16.gguf");
-            try {
-                listener.start("writing F16 for the quantizer", total);
-                try {
-                    writer.write(tmp);
-                } finally {
-                    listener.finish();
-                }
-                listener.info("quantizing to " + type + " with llama.cpp");
-                Quantizer.quantize(tmp, out, type, threads);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        }
-        return new Result(out, type, Files.size(out), shape.parameters(), Duration.ofNanos(System.nanoTime() - started));
+        return total;
     }
 
     /** The paper's profile and a tokenizer of exactly vocab ids: 256 bytes, vocab - 258 two-byte merges, BOS, EOS. */
     public static JpegLmSpec syntheticSpec(int vocab) throws CheckpointException {
         int merges = vocab - 258;
         if (merges < 0 || merges > 256 * 256) {
-            throw new CheckpointException("--jpeglm needs a vocabulary of 258 to " + (258 + 256 * 256) + " tokens (256 bytes, "
-                    + "merges, BOS, EOS), got " + vocab);
+            throw new CheckpointException(CheckpointException.Kind.VOCABULARY_SIZE, "a synthetic Jpeg-LM tokenizer fills a "
+                    + "vocabulary of 258 to " + (258 + 256 * 256) + " tokens (256 bytes, merges, BOS, EOS), not " + vocab,
+                    "give the shape such a vocabulary, or write no Jpeg-LM keys");
         }
         List<TokenPair> pairs = new ArrayList<>(merges);
         for (int i = 0; i < merges; i++) {

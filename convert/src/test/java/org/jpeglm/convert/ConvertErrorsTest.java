@@ -10,9 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jpeglm.FileType;
+import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.jpeg.Subsampling;
+import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.spec.JpegProfileFile;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.LlamaWeights;
 import org.jpeglm.testing.RandomLlama;
@@ -272,19 +278,44 @@ class ConvertErrorsTest {
     void noTokenizerNorProfileWithoutPlain() throws IOException {
         Files.delete(ckpt.resolve("tokenizer.json"));
         Files.delete(ckpt.resolve("jpeglm_profile.json"));
-        assertRefused(options(), "no tokenizer.json and no jpeglm_profile.json", "--plain");
+        CheckpointException e = assertRefused(options(), "no tokenizer.json and no jpeglm_profile.json", "neither was given", "plain");
+        assertEquals(CheckpointException.Kind.NO_TOKENIZER_NOR_PROFILE, e.kind());
     }
 
     @Test
     void noProfile() throws IOException {
         Files.delete(ckpt.resolve("jpeglm_profile.json"));
-        assertRefused(options(), "no JPEG profile", "--profile paper");
+        CheckpointException e = assertRefused(options(), "no JPEG profile", "no profile was given", "the paper's");
+        assertEquals(CheckpointException.Kind.NO_PROFILE, e.kind());
     }
 
     @Test
     void noTokenizer() throws IOException {
         Files.delete(ckpt.resolve("tokenizer.json"));
-        assertRefused(options(), "no tokenizer", "--tokenizer");
+        CheckpointException e = assertRefused(options(), "no tokenizer", "no tokenizer was given");
+        assertEquals(CheckpointException.Kind.NO_TOKENIZER, e.kind());
+    }
+
+    @Test
+    void overridesCompleteAMissingProfileOrNameWhatIsMissing() throws IOException {
+        Files.delete(ckpt.resolve("jpeglm_profile.json"));
+        CheckpointException e = assertRefused(options().profileOverrides(new JpegProfileFile.Fields(25, Subsampling.S420, 1, 64, null,
+                null, null)), "the JPEG profile (the overrides) lacks 'height'");
+        assertEquals(CheckpointException.Kind.INCOMPLETE_PROFILE, e.kind());
+        Converter.convert(options().profileOverrides(new JpegProfileFile.Fields(25, Subsampling.S420, 1, 64, 32, null, null)).build());
+        assertEquals(new JpegProfile(25, Subsampling.S420, 1, 64, 32), TokenizerFiles.readSpec(outDir.resolve("model.gguf")).profile());
+    }
+
+    @Test
+    void givenTokenizerAndProfileFieldsNeedNoFiles() throws IOException {
+        Files.delete(ckpt.resolve("tokenizer.json"));
+        Files.delete(ckpt.resolve("jpeglm_profile.json"));
+        BpeTokenizer tokenizer = HfCheckpoints.tokenizer(CONFIG.vocabSize(), 1);
+        Converter.convert(options().jpegLm(new JpegLmSources(TokenizerSource.of(tokenizer), ProfileSource.of(JpegProfileFile.paper()),
+                JpegProfileFile.Fields.EMPTY)).build());
+        JpegLmSpec spec = TokenizerFiles.readSpec(outDir.resolve("model.gguf"));
+        assertEquals(tokenizer, spec.tokenizer());
+        assertEquals(JpegProfile.PAPER, spec.profile());
     }
 
     @Test
@@ -305,7 +336,7 @@ class ConvertErrorsTest {
         Files.writeString(p, "{\"quality\": 25, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"width\": 256, \"height\": 256, \"qualty\": 3}");
         assertRefused(options(), "unknown key 'qualty'");
         Files.writeString(p, "{\"quality\": 25, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"height\": 256}");
-        assertRefused(options(), "lacks 'width'");
+        assertEquals(CheckpointException.Kind.INCOMPLETE_PROFILE, assertRefused(options(), "lacks 'width'").kind());
         Files.writeString(p, "{\"quality\": 250, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"width\": 256, \"height\": 256}");
         assertRefused(options(), "bad JPEG profile", "quality must be 1..100");
         Files.writeString(p, "{\"quality\": 25, \"subsampling\": \"4:1:1\", \"restart_interval\": 1, \"width\": 256, \"height\": 256}");
@@ -318,12 +349,14 @@ class ConvertErrorsTest {
     void existingOutputWithoutForce() throws IOException {
         Path out = outDir.resolve("model.gguf");
         Files.writeString(out, "precious");
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Converter.convert(options()));
-        assertTrue(e.getMessage().contains("exists; pass --force"), e.getMessage());
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Converter.convert(options().build()));
+        assertEquals(CheckpointException.Kind.OUTPUT_EXISTS, e.kind());
+        assertEquals("the output " + out + " exists", e.problem());
+        assertTrue(e.getMessage().contains("exists; allow replacing it"), e.getMessage());
         assertEquals("precious", Files.readString(out), "the existing file is untouched");
         assertEquals(List.of("model.gguf"), listing(outDir));
 
-        Converter.convert(options().force(true));
+        Converter.convert(options().replaceExisting(true).build());
         assertEquals("GGUF", new String(Files.readAllBytes(out), 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
         assertEquals(List.of("model.gguf"), listing(outDir));
     }
@@ -331,23 +364,36 @@ class ConvertErrorsTest {
     @Test
     void outputIsADirectory() throws IOException {
         Files.createDirectories(outDir.resolve("model.gguf"));
-        assertThrows(CheckpointException.class, () -> Converter.convert(options()));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Converter.convert(options().build()));
+        assertEquals(CheckpointException.Kind.OUTPUT_IS_DIRECTORY, e.kind());
         assertEquals(List.of("model.gguf"), listing(outDir));
     }
 
     @Test
-    void unknownType() {
-        assertRefused(options().type("q3_x"), "unknown --type 'q3_x'", "q4_k_m");
+    void optionsAreCheckedWhenBuilt() {
+        IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
+                () -> options().plain(true).profile(ProfileSource.paper()).build());
+        assertTrue(plain.getMessage().contains("a plain GGUF has no tokenizer and no JPEG profile"), plain.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> options().threads(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> options().name(" ").build());
+        assertThrows(NullPointerException.class, () -> options().type(null));
+        ConvertOptions o = options().threads(3).name("m").build();
+        assertEquals(Optional.of(FileType.F16), o.type());
+        assertEquals(Optional.of(JpegLmSources.CHECKPOINT), o.jpegLm());
+        assertEquals(o, o.toBuilder().build());
+        assertTrue(options().plain(true).build().plain());
+        assertEquals(Optional.empty(), options().autoType().build().type());
     }
 
     // ---- helpers
 
-    ConvertOptions options() {
-        return new ConvertOptions().input(ckpt).output(outDir.resolve("model.gguf")).type("f16");
+    ConvertOptions.Builder options() {
+        return ConvertOptions.builder(ckpt, outDir.resolve("model.gguf")).type(FileType.F16);
     }
 
-    void assertRefused(ConvertOptions options, String... fragments) {
-        IOException e = assertThrows(IOException.class, () -> Converter.convert(options));
+    /** The refusal, a CheckpointException or null for another IOException. */
+    CheckpointException assertRefused(ConvertOptions.Builder options, String... fragments) {
+        IOException e = assertThrows(IOException.class, () -> Converter.convert(options.build()));
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' should contain '" + f + "'");
         }
@@ -360,6 +406,7 @@ class ConvertErrorsTest {
         } catch (IOException io) {
             throw new AssertionError(io);
         }
+        return e instanceof CheckpointException c ? c : null;
     }
 
     static List<String> listing(Path d) throws IOException {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jpeglm.FileType;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.bpe.BpeTokenizer;
@@ -48,7 +49,7 @@ class ConvertFeaturesTest {
 
     Path convert(Path ckpt, String type) throws IOException {
         Path out = dir.resolve("out-" + System.nanoTime() + ".gguf");
-        Converter.convert(new ConvertOptions().input(ckpt).output(out).type(type));
+        Converter.convert(Models.convert(ckpt, out, type).build());
         return out;
     }
 
@@ -168,12 +169,12 @@ class ConvertFeaturesTest {
         HfCheckpoints.writeWeights(ckpt, entries, 1);
         List<String> infos = new ArrayList<>();
         Path out = dir.resolve("tied.gguf");
-        Converter.convert(new ConvertOptions().input(ckpt).output(out).type("f32").listener(new ConvertListener() {
+        Converter.convert(ConvertOptions.builder(ckpt, out).type(FileType.F32).listener(new ConvertListener() {
             @Override
             public void info(String message) {
                 infos.add(message);
             }
-        }));
+        }).build());
         assertTrue(infos.stream().anyMatch(s -> s.contains("lm_head.weight is skipped")), infos.toString());
         try (GgufFile f = GgufFile.open(out)) {
             assertTrue(f.tensor("output.weight").isEmpty());
@@ -190,7 +191,7 @@ class ConvertFeaturesTest {
         LlamaWeights w = RandomLlama.create(odd, 6);
         Path ckpt = checkpoint(w, "F32", 1);
         Path out = dir.resolve("odd.gguf");
-        ConvertResult r = Converter.convert(new ConvertOptions().input(ckpt).output(out).type("q8_0"));
+        ConvertResult r = Converter.convert(ConvertOptions.builder(ckpt, out).type(FileType.Q8_0).build());
         assertEquals(1, r.warnings().size(), r.warnings().toString());
         assertTrue(r.warnings().getFirst().contains("written as F16"), r.warnings().toString());
         try (GgufFile f = GgufFile.open(out)) {
@@ -305,15 +306,16 @@ class ConvertFeaturesTest {
         // A bare checkpoint takes tokenizer and profile from that model, with two fields overridden.
         Path bare = HfCheckpoints.write(dir.resolve("bare"), w, "F32", 1);
         Path out = dir.resolve("bare.gguf");
-        Converter.convert(new ConvertOptions().input(bare).output(out).type("f16").tokenizer(model).profile(model.toString())
-                .profileOverrides(new JpegProfileFile.Fields(30, null, null, 256, 256, null, null)));
+        Converter.convert(ConvertOptions.builder(bare, out).type(FileType.F16).jpegLm(new JpegLmSources(TokenizerSource.file(model),
+                ProfileSource.gguf(model), new JpegProfileFile.Fields(30, null, null, 256, 256, null, null))).build());
         JpegLmSpec second = TokenizerFiles.readSpec(out);
         assertEquals(spec.tokenizer(), second.tokenizer());
         assertEquals(new JpegProfile(30, Subsampling.GRAY, 2, 256, 256), second.profile());
         assertEquals(JpegTables.forQuality(30), second.tables(), "a new quality brings its own tables");
 
-        // --profile paper
-        Converter.convert(new ConvertOptions().input(bare).output(out).force(true).tokenizer(model).profile("paper"));
+        // the paper's profile
+        Converter.convert(ConvertOptions.builder(bare, out).replaceExisting(true).tokenizer(TokenizerSource.file(model))
+                .profile(ProfileSource.paper()).build());
         assertEquals(JpegProfile.PAPER, TokenizerFiles.readSpec(out).profile());
     }
 
@@ -322,9 +324,9 @@ class ConvertFeaturesTest {
         LlamaWeights w = RandomLlama.create(GQA, 12);
         Path bare = HfCheckpoints.write(dir.resolve("bare"), w, "BF16", 1);
         Path out = dir.resolve("plain.gguf");
-        ConvertResult r = Converter.convert(new ConvertOptions().input(bare).output(out).plain(true));
+        ConvertResult r = Converter.convert(ConvertOptions.builder(bare, out).plain(true).build());
         assertFalse(r.jpegLm());
-        assertEquals(org.jpeglm.FileType.BF16, r.type(), "auto keeps a BF16 checkpoint BF16");
+        assertEquals(FileType.BF16, r.type(), "auto keeps a BF16 checkpoint BF16");
         assertTrue(r.warnings().stream().anyMatch(s -> s.contains("plain llama GGUF")), r.warnings().toString());
         try (GgufFile f = GgufFile.open(out)) {
             assertTrue(f.metadata().keySet().stream().noneMatch(k -> k.startsWith("jpeglm.")));

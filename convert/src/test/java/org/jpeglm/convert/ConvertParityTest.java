@@ -70,7 +70,7 @@ class ConvertParityTest {
         Path ckpt = HfCheckpoints.write(dir.resolve("ckpt"), weights, c.dtype(), c.shards());
         HfCheckpoints.addJpegLm(ckpt, HfCheckpoints.tokenizer(c.config().vocabSize(), c.seed()), JpegProfile.PAPER);
         Path out = dir.resolve("out/model.gguf");
-        ConvertResult result = Converter.convert(new ConvertOptions().input(ckpt).output(out).type(c.type()));
+        ConvertResult result = Converter.convert(Models.convert(ckpt, out, c.type()).build());
         assertTrue(result.jpegLm());
         assertEquals(Files.size(out), result.fileBytes());
 

@@ -39,7 +39,7 @@ class ConvertQuantizeTest {
         HfCheckpoints.addJpegLm(ckpt, HfCheckpoints.tokenizer(CONFIG.vocabSize(), 5), JpegProfile.PAPER);
         Path outDir = Files.createDirectories(dir.resolve("out"));
         Path out = outDir.resolve("model.gguf");
-        ConvertResult r = Converter.convert(new ConvertOptions().input(ckpt).output(out).type(type).threads(2));
+        ConvertResult r = Converter.convert(Models.convert(ckpt, out, type).threads(2).build());
         assertEquals(List.of("model.gguf"), ConvertErrorsTest.listing(outDir), "the temporary file is gone");
         try (GgufFile f = GgufFile.open(out)) {
             assertEquals(expected, f.tensor("blk.0.ffn_up.weight").orElseThrow().type());

@@ -2,6 +2,7 @@ package org.jpeglm.convert;
 
 import java.nio.file.Path;
 import java.util.Random;
+import org.jpeglm.FileType;
 import org.jpeglm.Model;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.Session;
@@ -10,6 +11,12 @@ import org.jpeglm.SessionOptions;
 /** Running converted files through llama.cpp for the tests. */
 final class Models {
     private Models() {}
+
+    /** Options converting in to out as type, a type name or "auto". */
+    static ConvertOptions.Builder convert(Path in, Path out, String type) {
+        ConvertOptions.Builder b = ConvertOptions.builder(in, out);
+        return type.equals("auto") ? b.autoType() : b.type(FileType.of(type));
+    }
 
     static ModelOptions options() {
         return ModelOptions.builder().gpuLayers(Integer.getInteger("jpeglm.test.gpuLayers", 0)).build();

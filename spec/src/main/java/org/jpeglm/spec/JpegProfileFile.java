@@ -11,8 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jpeglm.io.AtomicFile;
 import org.jpeglm.jpeg.JpegFormatException;
@@ -86,6 +85,13 @@ public final class JpegProfileFile {
             return equals(EMPTY);
         }
 
+        /** The JSON key of the first field a complete profile needs that is unset, if any. */
+        public Optional<String> missingKey() {
+            return quality == null ? Optional.of("quality") : subsampling == null ? Optional.of("subsampling")
+                    : restartInterval == null ? Optional.of("restart_interval") : width == null ? Optional.of("width")
+                    : height == null ? Optional.of("height") : Optional.empty();
+        }
+
         /**
          * The complete profile and its tables.
          *
@@ -93,19 +99,10 @@ public final class JpegProfileFile {
          * @throws ProfileFileException naming a missing or bad field
          */
         public JpegLmSpecParts complete(String where) throws ProfileFileException {
-            for (var f : List.of(Map.entry("quality", "--quality"), Map.entry("subsampling", "--subsampling"),
-                    Map.entry("restart_interval", "--restart-interval"), Map.entry("width", "--size"), Map.entry("height", "--size"))) {
-                Object v = switch (f.getKey()) {
-                    case "quality" -> quality;
-                    case "subsampling" -> subsampling;
-                    case "restart_interval" -> restartInterval;
-                    case "width" -> width;
-                    default -> height;
-                };
-                if (v == null) {
-                    throw new ProfileFileException("the JPEG profile (" + where + ") lacks '" + f.getKey() + "': set it in "
-                            + FILE_NAME + " or with " + f.getValue());
-                }
+            Optional<String> missing = missingKey();
+            if (missing.isPresent()) {
+                throw new ProfileFileException("the JPEG profile (" + where + ") lacks '" + missing.get() + "': set it in "
+                        + FILE_NAME + " or override it");
             }
             JpegProfile profile;
             try {
