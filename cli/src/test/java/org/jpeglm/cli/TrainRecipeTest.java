@@ -88,7 +88,7 @@ class TrainRecipeTest {
         assertTrue(train.output().contains("test set:"), train.output());
 
         Path gguf = tmp.resolve("model.gguf");
-        Converter.convert(new ConvertOptions().input(checkpoint).output(gguf).type("f32"));
+        Converter.convert(ConvertOptions.builder(checkpoint, gguf).type(org.jpeglm.FileType.F32).build());
         int[] tokens;
         try (Model model = Model.load(gguf)) {
             JpegLmSpec spec = JpegLmSpec.fromMetadata(model.metadata().values());
