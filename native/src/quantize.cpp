@@ -27,7 +27,9 @@ constexpr llama_ftype kQuantizable[] = {
 constexpr int64_t kQuantBlock = 32;
 
 bool quantizable(int32_t ftype) {
-    return std::find(std::begin(kQuantizable), std::end(kQuantizable), (llama_ftype) ftype) != std::end(kQuantizable);
+    // Compared as integers: an int outside the enum's values must not be cast to it.
+    return std::any_of(std::begin(kQuantizable), std::end(kQuantizable),
+                       [ftype](llama_ftype type) { return (int32_t) type == ftype; });
 }
 
 // Every tensor of the source is unquantized and has rows llama.cpp can quantize.
