@@ -32,16 +32,16 @@ extern "C" {
 #define JPEGLM_API_VERSION 1
 
 // Status codes.
-#define JPEGLM_OK                    0
-#define JPEGLM_ERR_INVALID_ARGUMENT  1  // an argument is out of range or null where it must not be
-#define JPEGLM_ERR_IO                2  // a file cannot be opened, read or written
-#define JPEGLM_ERR_FORMAT            3  // a file or buffer is malformed (not GGUF, truncated, inconsistent)
-#define JPEGLM_ERR_UNSUPPORTED       4  // well-formed but not supported (architecture, tensor type, ...)
-#define JPEGLM_ERR_OUT_OF_MEMORY     5  // host or device memory could not be allocated
-#define JPEGLM_ERR_CONTEXT_FULL      6  // a sequence would exceed the session's context length
-#define JPEGLM_ERR_CANCELLED         7  // jpeglm_session_cancel() stopped the call
-#define JPEGLM_ERR_STATE             8  // the call does not fit the current state (e.g. no logits yet)
-#define JPEGLM_ERR_COMPUTE           9  // llama.cpp failed to evaluate a batch
+#define JPEGLM_OK                   0
+#define JPEGLM_ERR_INVALID_ARGUMENT 1   // an argument is out of range or null where it must not be
+#define JPEGLM_ERR_IO               2   // a file cannot be opened, read or written
+#define JPEGLM_ERR_FORMAT           3   // a file or buffer is malformed (not GGUF, truncated, inconsistent)
+#define JPEGLM_ERR_UNSUPPORTED      4   // well-formed but not supported (architecture, tensor type, ...)
+#define JPEGLM_ERR_OUT_OF_MEMORY    5   // host or device memory could not be allocated
+#define JPEGLM_ERR_CONTEXT_FULL     6   // a sequence would exceed the session's context length
+#define JPEGLM_ERR_CANCELLED        7   // jpeglm_session_cancel() stopped the call
+#define JPEGLM_ERR_STATE            8   // the call does not fit the current state (e.g. no logits yet)
+#define JPEGLM_ERR_COMPUTE          9   // llama.cpp failed to evaluate a batch
 #define JPEGLM_ERR_INTERNAL         10  // an unexpected failure inside llama.cpp or jpeglm
 
 // Log levels (the same values as ggml's).
@@ -61,16 +61,16 @@ extern "C" {
 #define JPEGLM_SESSION_KV_F32         8  // keep the KV cache in F32 (default F16): exact, twice the memory
 
 // GGUF metadata value types (the same values as GGUF's).
-#define JPEGLM_META_UINT8    0
-#define JPEGLM_META_INT8     1
-#define JPEGLM_META_UINT16   2
-#define JPEGLM_META_INT16    3
-#define JPEGLM_META_UINT32   4
-#define JPEGLM_META_INT32    5
-#define JPEGLM_META_FLOAT32  6
-#define JPEGLM_META_BOOL     7
-#define JPEGLM_META_STRING   8
-#define JPEGLM_META_ARRAY    9
+#define JPEGLM_META_UINT8   0
+#define JPEGLM_META_INT8    1
+#define JPEGLM_META_UINT16  2
+#define JPEGLM_META_INT16   3
+#define JPEGLM_META_UINT32  4
+#define JPEGLM_META_INT32   5
+#define JPEGLM_META_FLOAT32 6
+#define JPEGLM_META_BOOL    7
+#define JPEGLM_META_STRING  8
+#define JPEGLM_META_ARRAY   9
 #define JPEGLM_META_UINT64  10
 #define JPEGLM_META_INT64   11
 #define JPEGLM_META_FLOAT64 12
@@ -109,42 +109,43 @@ JPEGLM_API int32_t jpeglm_gpu_offload_supported(void);
 //
 
 // Loads a GGUF model. n_gpu_layers < 0 offloads every layer; flags are JPEGLM_MODEL_*.
-JPEGLM_API int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flags, jpeglm_model ** out_model);
+JPEGLM_API int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flags,
+                                     jpeglm_model ** out_model);
 
 // Frees a model; its sessions must be freed first. NULL is ignored.
 JPEGLM_API void jpeglm_model_free(jpeglm_model * model);
 
 // Hyper-parameters; each returns -1 with an error if model is NULL.
-JPEGLM_API int32_t jpeglm_model_n_vocab    (const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_vocab(const jpeglm_model * model);
 JPEGLM_API int32_t jpeglm_model_n_ctx_train(const jpeglm_model * model);
-JPEGLM_API int32_t jpeglm_model_n_embd     (const jpeglm_model * model);
-JPEGLM_API int32_t jpeglm_model_n_layer    (const jpeglm_model * model);
-JPEGLM_API int32_t jpeglm_model_n_head     (const jpeglm_model * model);
-JPEGLM_API int32_t jpeglm_model_n_head_kv  (const jpeglm_model * model);
-JPEGLM_API int64_t jpeglm_model_n_params   (const jpeglm_model * model);
-JPEGLM_API int64_t jpeglm_model_size_bytes (const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_embd(const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_layer(const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_head(const jpeglm_model * model);
+JPEGLM_API int32_t jpeglm_model_n_head_kv(const jpeglm_model * model);
+JPEGLM_API int64_t jpeglm_model_n_params(const jpeglm_model * model);
+JPEGLM_API int64_t jpeglm_model_size_bytes(const jpeglm_model * model);
 
 // Writes a one-line description ("llama 28M F16") into buf (NUL-terminated, truncated to size).
 JPEGLM_API int32_t jpeglm_model_desc(const jpeglm_model * model, char * buf, size_t size);
 
 // GGUF metadata. Keys are indexed 0 .. count-1; every pointer returned stays valid while the model lives.
-JPEGLM_API int64_t      jpeglm_model_meta_count       (const jpeglm_model * model);
+JPEGLM_API int64_t jpeglm_model_meta_count(const jpeglm_model * model);
 // Index of key, or -1 if absent (not an error).
-JPEGLM_API int64_t      jpeglm_model_meta_find        (const jpeglm_model * model, const char * key);
+JPEGLM_API int64_t jpeglm_model_meta_find(const jpeglm_model * model, const char * key);
 // NULL with an error if index is out of range.
-JPEGLM_API const char * jpeglm_model_meta_key         (const jpeglm_model * model, int64_t index);
+JPEGLM_API const char * jpeglm_model_meta_key(const jpeglm_model * model, int64_t index);
 // A JPEGLM_META_* type, or -1 with an error.
-JPEGLM_API int32_t      jpeglm_model_meta_type        (const jpeglm_model * model, int64_t index);
+JPEGLM_API int32_t jpeglm_model_meta_type(const jpeglm_model * model, int64_t index);
 // Element type of an array value, or -1 with an error if the value is not an array.
-JPEGLM_API int32_t      jpeglm_model_meta_array_type  (const jpeglm_model * model, int64_t index);
+JPEGLM_API int32_t jpeglm_model_meta_array_type(const jpeglm_model * model, int64_t index);
 // Element count of an array value, or -1 with an error if the value is not an array.
-JPEGLM_API int64_t      jpeglm_model_meta_array_length(const jpeglm_model * model, int64_t index);
+JPEGLM_API int64_t jpeglm_model_meta_array_length(const jpeglm_model * model, int64_t index);
 // Copies a scalar (not string) value, 1 to 8 bytes in the machine's byte order, into out (out_size >= its size).
-JPEGLM_API int32_t      jpeglm_model_meta_scalar      (const jpeglm_model * model, int64_t index, void * out, size_t out_size);
+JPEGLM_API int32_t jpeglm_model_meta_scalar(const jpeglm_model * model, int64_t index, void * out, size_t out_size);
 // A string value (element < 0) or element of a string array, NUL-terminated; NULL with an error otherwise.
-JPEGLM_API const char * jpeglm_model_meta_string      (const jpeglm_model * model, int64_t index, int64_t element);
+JPEGLM_API const char * jpeglm_model_meta_string(const jpeglm_model * model, int64_t index, int64_t element);
 // The packed elements of a numeric or bool array; NULL with an error otherwise.
-JPEGLM_API const void * jpeglm_model_meta_array_data  (const jpeglm_model * model, int64_t index);
+JPEGLM_API const void * jpeglm_model_meta_array_data(const jpeglm_model * model, int64_t index);
 
 //
 // Session: a llama.cpp context with n_seq independent sequences, their samplers, logits and masks.
@@ -159,8 +160,8 @@ JPEGLM_API int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, in
 JPEGLM_API void jpeglm_session_free(jpeglm_session * session);
 
 // Size of the session; -1 with an error if session is NULL.
-JPEGLM_API int32_t jpeglm_session_n_ctx  (const jpeglm_session * session);
-JPEGLM_API int32_t jpeglm_session_n_seq  (const jpeglm_session * session);
+JPEGLM_API int32_t jpeglm_session_n_ctx(const jpeglm_session * session);
+JPEGLM_API int32_t jpeglm_session_n_seq(const jpeglm_session * session);
 JPEGLM_API int32_t jpeglm_session_n_vocab(const jpeglm_session * session);
 
 // Sets the CPU threads for single-token steps and for prompt batches.
@@ -168,8 +169,8 @@ JPEGLM_API int32_t jpeglm_session_set_threads(jpeglm_session * session, int32_t 
 
 // Replaces sequence seq's sampler. temperature <= 0 is greedy; top_k <= 0, top_p >= 1 and min_p <= 0 disable
 // those filters. The same seed and logits give the same tokens. New sequences sample greedily.
-JPEGLM_API int32_t jpeglm_session_set_sampler(jpeglm_session * session, int32_t seq, float temperature,
-                                              int32_t top_k, float top_p, float min_p, uint64_t seed);
+JPEGLM_API int32_t jpeglm_session_set_sampler(jpeglm_session * session, int32_t seq, float temperature, int32_t top_k,
+                                              float top_p, float min_p, uint64_t seed);
 
 // Restricts sampling for seq to the tokens with allowed[token] != 0 (n == n_vocab; at least one allowed)
 // until changed; allowed == NULL clears the mask. Raw logits are not changed.
@@ -178,16 +179,18 @@ JPEGLM_API int32_t jpeglm_session_set_mask(jpeglm_session * session, int32_t seq
 // Appends tokens[i] to sequence seqs[i] for i < n, in order, evaluating them in batches of n_batch; afterwards
 // each sequence named has the logits of its last token. On failure, the call's tokens are removed again and
 // those sequences have no logits until their next successful decode.
-JPEGLM_API int32_t jpeglm_session_decode(jpeglm_session * session, int32_t n, const int32_t * seqs, const int32_t * tokens);
+JPEGLM_API int32_t jpeglm_session_decode(jpeglm_session * session, int32_t n, const int32_t * seqs,
+                                         const int32_t * tokens);
 
 // Like jpeglm_session_decode, and also writes out_logprobs[i] = ln p(tokens[i] | the tokens of seqs[i] before it):
 // the log-likelihood of each token under the model (NaN for a sequence's first token if it had no logits). Every
 // position's logits are computed, so it costs a little more than a decode.
-JPEGLM_API int32_t jpeglm_session_score(jpeglm_session * session, int32_t n, const int32_t * seqs, const int32_t * tokens,
-                                        float * out_logprobs);
+JPEGLM_API int32_t jpeglm_session_score(jpeglm_session * session, int32_t n, const int32_t * seqs,
+                                        const int32_t * tokens, float * out_logprobs);
 
 // Samples one token for each of seqs[0..n-1] (distinct) from its current logits, mask applied, into out_tokens.
-JPEGLM_API int32_t jpeglm_session_sample(jpeglm_session * session, int32_t n, const int32_t * seqs, int32_t * out_tokens);
+JPEGLM_API int32_t jpeglm_session_sample(jpeglm_session * session, int32_t n, const int32_t * seqs,
+                                         int32_t * out_tokens);
 
 // One generation step: jpeglm_session_sample, then jpeglm_session_decode of the sampled tokens, in one call.
 JPEGLM_API int32_t jpeglm_session_step(jpeglm_session * session, int32_t n, const int32_t * seqs, int32_t * out_tokens);
@@ -210,7 +213,8 @@ JPEGLM_API void jpeglm_session_cancel(jpeglm_session * session, int32_t cancelle
 JPEGLM_API int64_t jpeglm_session_state_size(jpeglm_session * session, int32_t seq);
 
 // Saves seq's state into dst (size bytes) and stores the bytes used in out_written.
-JPEGLM_API int32_t jpeglm_session_state_save(jpeglm_session * session, int32_t seq, uint8_t * dst, size_t size, size_t * out_written);
+JPEGLM_API int32_t jpeglm_session_state_save(jpeglm_session * session, int32_t seq, uint8_t * dst, size_t size,
+                                             size_t * out_written);
 
 // Replaces seq's state with one saved from a session of the same model and n_vocab.
 JPEGLM_API int32_t jpeglm_session_state_load(jpeglm_session * session, int32_t seq, const uint8_t * src, size_t size);
@@ -237,7 +241,8 @@ JPEGLM_API int32_t jpeglm_model_save(const jpeglm_model * model, const char * pa
 
 // Creates a trainer for model. n_ubatch must divide the context length (0: the whole window); n_threads 0 uses
 // every core.
-JPEGLM_API int32_t jpeglm_trainer_create(jpeglm_model * model, int32_t n_ubatch, int32_t n_threads, jpeglm_trainer ** out_trainer);
+JPEGLM_API int32_t jpeglm_trainer_create(jpeglm_model * model, int32_t n_ubatch, int32_t n_threads,
+                                         jpeglm_trainer ** out_trainer);
 
 // Frees a trainer. NULL is ignored.
 JPEGLM_API void jpeglm_trainer_free(jpeglm_trainer * trainer);
@@ -252,11 +257,12 @@ JPEGLM_API int32_t jpeglm_trainer_set_optimizer(jpeglm_trainer * trainer, float 
 // Trains on windows [0, n_train) and then evaluates windows [n_train, n_windows). tokens and labels hold n_windows
 // windows of n_ctx token ids each; labels[i] is the token that should follow tokens[i]. Writes the mean
 // cross-entropy (nats per token) of the trained and of the evaluated windows (NaN where there are none).
-JPEGLM_API int32_t jpeglm_trainer_run(jpeglm_trainer * trainer, int64_t n_windows, int64_t n_train, const int32_t * tokens,
-                                      const int32_t * labels, float * out_train_loss, float * out_eval_loss);
+JPEGLM_API int32_t jpeglm_trainer_run(jpeglm_trainer * trainer, int64_t n_windows, int64_t n_train,
+                                      const int32_t * tokens, const int32_t * labels, float * out_train_loss,
+                                      float * out_eval_loss);
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif // JPEGLM_H
+#endif  // JPEGLM_H

@@ -1,6 +1,7 @@
 package org.jpeglm;
 
 /** Why a native call failed: the status codes of {@code jpeglm.h}. */
+// The values are jpeglm.h's JPEGLM_ERR_*: NativeConstantsTest fails if they differ or one is missing.
 public enum ErrorCode {
     INVALID_ARGUMENT(1),
     IO(2),

@@ -9,6 +9,7 @@ public final class Jpeglm {
     private Jpeglm() {}
 
     /** Severity of a log message from llama.cpp, ggml or jpeglm's native code. */
+    // The native levels are jpeglm.h's JPEGLM_LOG_*: NativeConstantsTest fails if they differ.
     public enum LogLevel {
         DEBUG(1, System.Logger.Level.DEBUG),
         INFO(2, System.Logger.Level.INFO),
@@ -34,13 +35,14 @@ public final class Jpeglm {
             return systemLevel;
         }
 
+        /** The level of a native JPEGLM_LOG_* value; unknown values are errors. */
         static LogLevel ofNative(int level) {
-            return switch (level) {
-                case 1 -> DEBUG;
-                case 2 -> INFO;
-                case 3 -> WARN;
-                default -> ERROR;
-            };
+            for (LogLevel l : values()) {
+                if (l != OFF && l.nativeLevel == level) {
+                    return l;
+                }
+            }
+            return ERROR;
         }
     }
 

@@ -1,0 +1,186 @@
+// internal.h — what the source files of libjpeglm share: errors, logging, the GGUF pre-check and the handles.
+// Nothing here is exported: the library's symbols are hidden unless jpeglm.h marks them JPEGLM_API.
+#ifndef JPEGLM_INTERNAL_H
+#define JPEGLM_INTERNAL_H
+
+#include "jpeglm.h"
+
+#include "gguf.h"
+#include "llama.h"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace jpeglm {
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors (library.cpp): exceptions carrying a status code, turned into the status and the thread's message at
+// the API boundary, so that no C++ exception escapes.
+
+struct error : std::runtime_error {
+    int32_t status;
+
+    error(int32_t code, const std::string & message) : std::runtime_error(message), status(code) {}
+};
+
+[[noreturn]] void fail(int32_t status, const char * fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// Throws JPEGLM_ERR_INVALID_ARGUMENT with what unless ok.
+void require(bool ok, const char * what);
+
+void clear_last_error();
+
+// Called in a catch block: records the exception being handled as the thread's error and returns its status.
+int32_t status_of_current_exception();
+
+// Runs body, turning exceptions into a status code and the thread's error message.
+template <typename F> int32_t guarded(F && body) {
+    try {
+        clear_last_error();
+        body();
+        return JPEGLM_OK;
+    } catch (...) {
+        return status_of_current_exception();
+    }
+}
+
+// For functions that return a value and a sentinel on failure.
+template <typename T, typename F> T guarded_value(T sentinel, F && body) {
+    T             result = sentinel;
+    const int32_t status = guarded([&] { result = body(); });
+    return status == JPEGLM_OK ? result : sentinel;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Logging (library.cpp): one sink for llama.cpp, ggml and jpeglm.
+
+// Initializes llama.cpp's backends and routes its log to the sink, once.
+void backend_init();
+
+// Logs one line at a JPEGLM_LOG_* level.
+void log_message(int32_t level, const std::string & message);
+
+// Captures the errors llama.cpp logs on this thread while it lives, so a failed call can say why instead of
+// only "failed". The captured errors are not logged.
+class error_capture {
+  public:
+    error_capture();
+    ~error_capture();
+    error_capture(const error_capture &)             = delete;
+    error_capture & operator=(const error_capture &) = delete;
+
+    // What was captured, without trailing blanks.
+    std::string text() const;
+    // text(), or fallback if nothing was captured.
+    std::string text_or(const char * fallback) const;
+};
+
+// CPU threads to use when the caller passes 0.
+int32_t default_threads();
+
+// ---------------------------------------------------------------------------------------------------------------
+// GGUF (gguf_check.cpp).
+
+struct gguf_free_deleter {
+    void operator()(gguf_context * ctx) const { gguf_free(ctx); }
+};
+
+using gguf_ptr = std::unique_ptr<gguf_context, gguf_free_deleter>;
+
+// Bytes of one GGUF scalar value; 0 for strings and arrays.
+size_t gguf_scalar_size(enum gguf_type type);
+
+// Opens path's GGUF metadata (no tensor data) and checks everything llama.cpp's loader would assert on or
+// divide by, so that a bad file fails with a message instead of aborting the process.
+gguf_ptr gguf_check(const char * path);
+
+}  // namespace jpeglm
+
+// ---------------------------------------------------------------------------------------------------------------
+// Handles (the opaque types of jpeglm.h).
+
+struct jpeglm_model {
+    llama_model *    model = nullptr;
+    jpeglm::gguf_ptr meta;  // metadata only, for typed key access
+    int32_t          n_vocab   = 0;
+    bool             in_memory = false;  // loaded without mmap: weights are writable (training)
+    // Sessions and trainers whose llama context references the model: it cannot be freed before them.
+    std::atomic<int32_t> n_contexts{0};
+
+    ~jpeglm_model();
+};
+
+struct jpeglm_sequence {
+    llama_sampler *      sampler    = nullptr;
+    int32_t              length     = 0;  // tokens in the KV cache
+    bool                 has_logits = false;
+    std::vector<float>   logits;               // n_vocab
+    std::vector<uint8_t> mask;                 // empty: no mask
+    bool                 overwritten = false;  // logits replaced by the decode call in progress
+};
+
+namespace jpeglm {
+
+// What a decode call changes in one sequence, to undo it if the call fails.
+struct seq_undo {
+    int32_t seq;
+    int32_t length;      // its length before the call
+    bool    had_logits;  // whether it had logits before the call
+    bool    backed_up;   // whether its old logits are in the session's backup
+};
+
+}  // namespace jpeglm
+
+struct jpeglm_session {
+    jpeglm_model *               model   = nullptr;
+    llama_context *              ctx     = nullptr;
+    int32_t                      n_ctx   = 0;  // per sequence
+    int32_t                      n_seq   = 0;
+    int32_t                      n_batch = 0;
+    int32_t                      n_vocab = 0;
+    llama_batch                  batch{};
+    std::vector<jpeglm_sequence> seqs;
+    std::atomic<int32_t>         cancelled{0};
+
+    // Scratch of one decode or sample call, sized when the session is created so that the per-token path
+    // allocates nothing.
+    std::vector<llama_token_data>   candidates;  // n_vocab
+    std::vector<int32_t>            last_index;  // per sequence: index in the call of its last token, or -1
+    std::vector<int32_t>            n_added;     // per sequence: tokens the call appends to it
+    std::vector<int32_t>            listed_at;   // per sequence: index in a sample call that names it, or -1
+    std::vector<jpeglm::seq_undo>   undo;        // one per sequence the call appends to
+    std::vector<std::vector<float>> backup;      // per sequence: logits to restore if a multi-batch decode fails
+
+    ~jpeglm_session();
+};
+
+namespace jpeglm {
+
+inline const jpeglm_model & model_ref(const jpeglm_model * model) {
+    require(model != nullptr, "model is NULL");
+    return *model;
+}
+
+inline jpeglm_session & session_ref(jpeglm_session * session) {
+    require(session != nullptr, "session is NULL");
+    return *session;
+}
+
+inline const jpeglm_session & session_ref(const jpeglm_session * session) {
+    require(session != nullptr, "session is NULL");
+    return *session;
+}
+
+inline void require_seq(const jpeglm_session & s, int32_t seq) {
+    if (seq < 0 || seq >= s.n_seq) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "sequence %d is out of range [0, %d)", seq, s.n_seq);
+    }
+}
+
+}  // namespace jpeglm
+
+#endif  // JPEGLM_INTERNAL_H

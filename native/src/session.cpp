@@ -1,0 +1,285 @@
+// session.cpp — creating a session and setting up its sequences: samplers, masks, lengths, cancellation.
+// Decoding and sampling are in session_decode.cpp, saving and loading sequence state in session_state.cpp.
+
+#include "internal.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <new>
+
+jpeglm_session::~jpeglm_session() {
+    for (auto & seq : seqs) {
+        if (seq.sampler) {
+            llama_sampler_free(seq.sampler);
+        }
+    }
+    if (batch.token) {
+        llama_batch_free(batch);
+    }
+    if (ctx) {
+        llama_free(ctx);
+    }
+    if (model) {
+        model->n_contexts.fetch_sub(1);
+    }
+}
+
+using namespace jpeglm;
+
+namespace {
+
+constexpr int32_t kDefaultBatch = 512;  // tokens per llama_decode when the caller passes 0 (see jpeglm.h)
+
+constexpr uint32_t kSessionFlags =
+    JPEGLM_SESSION_KV_UNIFIED | JPEGLM_SESSION_FLASH_ATTN_ON | JPEGLM_SESSION_FLASH_ATTN_OFF | JPEGLM_SESSION_KV_F32;
+
+// A 64-bit seed folded to the 32 bits llama.cpp's dist sampler takes, never its "random seed" value.
+uint32_t sampler_seed(uint64_t seed) {
+    uint64_t z = seed + 0x9E3779B97F4A7C15ull;
+    z          = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z          = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    const uint32_t folded = (uint32_t) (z ^ (z >> 32));
+    return folded == LLAMA_DEFAULT_SEED ? 0x5EED5EEDu : folded;
+}
+
+llama_sampler * make_sampler(float temperature, int32_t top_k, float top_p, float min_p, uint64_t seed) {
+    if (std::isnan(temperature) || std::isnan(top_p) || std::isnan(min_p)) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "sampling parameters must not be NaN");
+    }
+    if (top_p <= 0.0f || min_p > 1.0f) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "top_p must be in (0, 1] and min_p in [0, 1] (top_p=%g, min_p=%g)", top_p,
+             min_p);
+    }
+    llama_sampler * chain = llama_sampler_chain_init(llama_sampler_chain_default_params());
+    if (chain == nullptr) {
+        throw std::bad_alloc();
+    }
+    if (temperature <= 0.0f) {
+        llama_sampler_chain_add(chain, llama_sampler_init_greedy());
+        return chain;
+    }
+    if (top_k > 0) {
+        llama_sampler_chain_add(chain, llama_sampler_init_top_k(top_k));
+    }
+    if (top_p < 1.0f) {
+        llama_sampler_chain_add(chain, llama_sampler_init_top_p(top_p, 1));
+    }
+    if (min_p > 0.0f) {
+        llama_sampler_chain_add(chain, llama_sampler_init_min_p(min_p, 1));
+    }
+    llama_sampler_chain_add(chain, llama_sampler_init_temp(temperature));
+    llama_sampler_chain_add(chain, llama_sampler_init_dist(sampler_seed(seed)));
+    return chain;
+}
+
+void check_create_args(int32_t n_ctx, int32_t n_seq, int32_t n_batch, int32_t n_threads, uint32_t flags) {
+    const int32_t max_seq = (int32_t) llama_max_parallel_sequences();
+    if (n_ctx < 1) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_ctx must be positive (got %d)", n_ctx);
+    }
+    if (n_seq < 1 || n_seq > max_seq) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_seq must be in [1, %d] (got %d)", max_seq, n_seq);
+    }
+    if (n_batch < 0) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_batch must not be negative (got %d)", n_batch);
+    }
+    if (n_threads < 0) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_threads must not be negative (got %d)", n_threads);
+    }
+    require((flags & ~kSessionFlags) == 0, "unknown session flags");
+    require(!((flags & JPEGLM_SESSION_FLASH_ATTN_ON) && (flags & JPEGLM_SESSION_FLASH_ATTN_OFF)),
+            "flash attention cannot be both on and off");
+}
+
+llama_context_params context_params(int32_t n_tokens, int32_t n_seq, int32_t n_batch, int32_t n_threads,
+                                    uint32_t flags) {
+    llama_context_params params = llama_context_default_params();
+    // One micro-batch is never larger than llama.cpp's default.
+    params.n_ubatch        = std::min((uint32_t) n_batch, params.n_ubatch);
+    params.n_ctx           = (uint32_t) n_tokens;
+    params.n_batch         = (uint32_t) n_batch;
+    params.n_seq_max       = (uint32_t) n_seq;
+    params.n_threads       = n_threads;
+    params.n_threads_batch = n_threads;
+    params.kv_unified      = (flags & JPEGLM_SESSION_KV_UNIFIED) != 0;
+    params.flash_attn_type = (flags & JPEGLM_SESSION_FLASH_ATTN_ON)    ? LLAMA_FLASH_ATTN_TYPE_ENABLED
+                             : (flags & JPEGLM_SESSION_FLASH_ATTN_OFF) ? LLAMA_FLASH_ATTN_TYPE_DISABLED
+                                                                       : LLAMA_FLASH_ATTN_TYPE_AUTO;
+    if (flags & JPEGLM_SESSION_KV_F32) {
+        params.type_k = GGML_TYPE_F32;
+        params.type_v = GGML_TYPE_F32;
+    }
+    params.no_perf        = true;
+    params.abort_callback = [](void * session) { return ((jpeglm_session *) session)->cancelled.load() != 0; };
+    return params;
+}
+
+// Sizes the sequences and the per-call scratch buffers once, so that decoding allocates nothing per token.
+void init_sequences(jpeglm_session & s) {
+    s.seqs.resize(s.n_seq);
+    for (auto & seq : s.seqs) {
+        seq.logits.assign(s.n_vocab, 0.0f);
+        seq.sampler = make_sampler(0.0f, 0, 1.0f, 0.0f, 0);
+    }
+    s.candidates.resize(s.n_vocab);
+    s.last_index.resize(s.n_seq);
+    s.n_added.resize(s.n_seq);
+    s.listed_at.resize(s.n_seq);
+    s.undo.reserve(s.n_seq);
+    s.backup.resize(s.n_seq);
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq, int32_t n_batch, int32_t n_threads,
+                              uint32_t flags, jpeglm_session ** out_session) {
+    return guarded([&] {
+        require(out_session != nullptr, "out_session is NULL");
+        *out_session = nullptr;
+        require(model != nullptr, "model is NULL");
+        check_create_args(n_ctx, n_seq, n_batch, n_threads, flags);
+        const int64_t n_tokens = (int64_t) n_ctx * n_seq;
+        if (n_tokens > INT32_MAX / 2) {
+            fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_ctx * n_seq = %lld tokens is too large", (long long) n_tokens);
+        }
+        if (n_batch == 0) {
+            n_batch = kDefaultBatch;
+        }
+        if (n_threads == 0) {
+            n_threads = default_threads();
+        }
+
+        auto                 s      = std::make_unique<jpeglm_session>();
+        llama_context_params params = context_params((int32_t) n_tokens, n_seq, n_batch, n_threads, flags);
+        params.abort_callback_data  = s.get();
+        {
+            error_capture capture;
+            s->ctx = llama_init_from_model(model->model, params);
+            if (s->ctx == nullptr) {
+                fail(JPEGLM_ERR_OUT_OF_MEMORY, "cannot create a context of %lld tokens: %s", (long long) n_tokens,
+                     capture.text_or("llama.cpp refused it").c_str());
+            }
+        }
+        // The context now references the model: count it before anything else can fail.
+        s->model = model;
+        model->n_contexts.fetch_add(1);
+        s->n_ctx   = n_ctx;
+        s->n_seq   = n_seq;
+        s->n_batch = n_batch;
+        s->n_vocab = model->n_vocab;
+        s->batch   = llama_batch_init(n_batch, 0, 1);
+        init_sequences(*s);
+        *out_session = s.release();
+    });
+}
+
+void jpeglm_session_free(jpeglm_session * session) {
+    delete session;
+}
+
+int32_t jpeglm_session_n_ctx(const jpeglm_session * session) {
+    return guarded_value<int32_t>(-1, [&] { return session_ref(session).n_ctx; });
+}
+
+int32_t jpeglm_session_n_seq(const jpeglm_session * session) {
+    return guarded_value<int32_t>(-1, [&] { return session_ref(session).n_seq; });
+}
+
+int32_t jpeglm_session_n_vocab(const jpeglm_session * session) {
+    return guarded_value<int32_t>(-1, [&] { return session_ref(session).n_vocab; });
+}
+
+int32_t jpeglm_session_set_threads(jpeglm_session * session, int32_t n_threads, int32_t n_threads_batch) {
+    return guarded([&] {
+        jpeglm_session & s = session_ref(session);
+        if (n_threads < 1 || n_threads_batch < 1) {
+            fail(JPEGLM_ERR_INVALID_ARGUMENT, "thread counts must be positive (got %d, %d)", n_threads,
+                 n_threads_batch);
+        }
+        llama_set_n_threads(s.ctx, n_threads, n_threads_batch);
+    });
+}
+
+int32_t jpeglm_session_set_sampler(jpeglm_session * session, int32_t seq, float temperature, int32_t top_k, float top_p,
+                                   float min_p, uint64_t seed) {
+    return guarded([&] {
+        jpeglm_session & s = session_ref(session);
+        require_seq(s, seq);
+        llama_sampler * fresh = make_sampler(temperature, top_k, top_p, min_p, seed);
+        llama_sampler_free(s.seqs[seq].sampler);
+        s.seqs[seq].sampler = fresh;
+    });
+}
+
+int32_t jpeglm_session_set_mask(jpeglm_session * session, int32_t seq, const uint8_t * allowed, int32_t n) {
+    return guarded([&] {
+        jpeglm_session & s = session_ref(session);
+        require_seq(s, seq);
+        if (allowed == nullptr) {
+            s.seqs[seq].mask.clear();
+            return;
+        }
+        if (n != s.n_vocab) {
+            fail(JPEGLM_ERR_INVALID_ARGUMENT, "mask has %d entries, the vocabulary %d", n, s.n_vocab);
+        }
+        if (std::all_of(allowed, allowed + n, [](uint8_t a) { return a == 0; })) {
+            fail(JPEGLM_ERR_INVALID_ARGUMENT, "mask allows no token");
+        }
+        s.seqs[seq].mask.assign(allowed, allowed + n);
+    });
+}
+
+float * jpeglm_session_logits(jpeglm_session * session, int32_t seq) {
+    return guarded_value<float *>(nullptr, [&]() -> float * {
+        jpeglm_session & s = session_ref(session);
+        require_seq(s, seq);
+        if (!s.seqs[seq].has_logits) {
+            fail(JPEGLM_ERR_STATE, "sequence %d has no logits: decode a token first", seq);
+        }
+        return s.seqs[seq].logits.data();
+    });
+}
+
+int32_t jpeglm_session_seq_length(const jpeglm_session * session, int32_t seq) {
+    return guarded_value<int32_t>(-1, [&] {
+        const jpeglm_session & s = session_ref(session);
+        require_seq(s, seq);
+        return s.seqs[seq].length;
+    });
+}
+
+int32_t jpeglm_session_seq_truncate(jpeglm_session * session, int32_t seq, int32_t n_keep) {
+    return guarded([&] {
+        jpeglm_session & s = session_ref(session);
+        if (seq >= 0) {
+            require_seq(s, seq);
+        }
+        require(n_keep >= 0, "n_keep is negative");
+        llama_memory_t mem   = llama_get_memory(s.ctx);
+        const int32_t  first = seq < 0 ? 0 : seq;
+        const int32_t  end   = seq < 0 ? s.n_seq : seq + 1;
+        for (int32_t id = first; id < end; id++) {
+            jpeglm_sequence & sq = s.seqs[id];
+            if (n_keep >= sq.length) {
+                continue;
+            }
+            if (!llama_memory_seq_rm(mem, id, n_keep, -1)) {
+                fail(JPEGLM_ERR_INTERNAL, "llama.cpp could not remove positions %d.. of sequence %d", n_keep, id);
+            }
+            sq.length     = n_keep;
+            sq.has_logits = false;
+        }
+    });
+}
+
+void jpeglm_session_cancel(jpeglm_session * session, int32_t cancelled) {
+    if (session != nullptr) {
+        session->cancelled.store(cancelled != 0 ? 1 : 0);
+    }
+}
+
+}  // extern "C"
