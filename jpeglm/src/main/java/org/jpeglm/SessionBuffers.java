@@ -107,19 +107,20 @@ final class SessionBuffers {
         if (mask == null) {
             mask = arena.allocate(vocabSize);
         }
+        MemorySegment bytes = mask;
         boolean any = false;
         for (int w = 0; w < needed; w++) {
             int n = Math.min(64, vocabSize - w * 64);
             long bits = n < 64 ? words[w] & ((1L << n) - 1) : words[w];
             any |= bits != 0;
             for (int b = 0; b < n; b++) {
-                mask.set(ValueLayout.JAVA_BYTE, w * 64L + b, (byte) ((bits >>> b) & 1));
+                bytes.set(ValueLayout.JAVA_BYTE, w * 64L + b, (byte) ((bits >>> b) & 1));
             }
         }
         if (!any) {
             throw new IllegalArgumentException("the mask allows no token of the vocabulary");
         }
-        return mask;
+        return bytes;
     }
 
     private void grow(long capacity) {

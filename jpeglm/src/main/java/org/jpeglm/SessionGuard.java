@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * allocates nothing on the per-token path.
  *
  * <p>The owner stays set while a generate listener runs, so a call from the listener finds its own thread inside
- * and is refused as re-entry; after {@link #closeForGood()} the owner stays set too, so every call is refused.
+ * and is refused as re-entry; after {@link #markClosed()} the owner stays set too, so every call is refused.
  */
 final class SessionGuard implements AutoCloseable {
     private final AtomicReference<Thread> owner = new AtomicReference<>();
@@ -17,11 +17,7 @@ final class SessionGuard implements AutoCloseable {
     /** Admits the calling thread, or throws {@link IllegalStateException} saying why not. */
     SessionGuard enter() {
         Thread self = Thread.currentThread();
-        if (!owner.compareAndSet(null, self)) {
-            throw refusal(self);
-        }
-        if (closed) {  // closed between the caller's last call and this one
-            owner.set(null);
+        if (!owner.compareAndSet(null, self)) {  // after close the owner stays set: closed sessions land here
             throw refusal(self);
         }
         return this;
