@@ -46,7 +46,7 @@ public final class Model implements AutoCloseable {
             Native.check(jpeglm_model_desc(handle, buf, buf.byteSize()));
             this.description = buf.getString(0);
         }
-        this.metadata = ModelMetadata.read(handle);
+        this.metadata = ModelMetadata.read(path);
     }
 
     /** Loads a model from a GGUF file with {@link ModelOptions#defaults()}. */
@@ -165,7 +165,7 @@ public final class Model implements AutoCloseable {
         return description;
     }
 
-    /** Every GGUF metadata key and value of the file. */
+    /** Every GGUF metadata key and value of the file, as typed GGUF values. */
     public ModelMetadata metadata() {
         return metadata;
     }

@@ -8,12 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
@@ -22,14 +18,13 @@ import java.util.stream.StreamSupport;
  * A llama.cpp context on a {@link Model}: {@link #sequences()} independent token sequences, each with its own
  * KV cache, sampler and logits, stepped together by one native call.
  *
- * <p>A session is used by one thread at a time. A call while another thread is inside the session, a call from
- * inside a {@link #generate} listener, and any call after {@link #close()} throw {@link IllegalStateException};
- * only {@link #cancel()} may be called from any thread at any time. Every sequence samples greedily until
- * {@link #setSampling} says otherwise.
+ * <p>A session is used by one thread at a time. Every method except {@link #cancel()}, {@link #close()},
+ * {@link #isClosed()} and {@link #toString()} throws {@link IllegalStateException}, before it looks at its
+ * arguments, when called while another thread is inside the session, from inside a {@link #generate} listener,
+ * or after {@link #close()}. {@link #cancel()} may be called from any thread at any time. Every sequence samples
+ * greedily until {@link #setSampling} says otherwise.
  */
 public final class Session implements AutoCloseable {
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-
     private final Model model;
     private final MemorySegment handle;
     private final Arena arena = Arena.ofShared();
@@ -37,29 +32,19 @@ public final class Session implements AutoCloseable {
     private final int contextLength;
     private final int vocabSize;
     private final SamplingParams[] sampling;
+    private final SessionBuffers buffers;
 
-    // Reused argument buffers of the per-token calls; grown on demand.
-    private MemorySegment seqBuffer;
-    private MemorySegment tokenBuffer;
-    private MemorySegment maskBuffer;
-
-    private final AtomicReference<Thread> owner = new AtomicReference<>();
+    private final SessionGuard guard = new SessionGuard();
     private final Object lifecycle = new Object();  // orders cancel() against close()
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
-    private volatile boolean closed;
 
     Session(Model model, SessionOptions options) {
         this.model = model;
         MemorySegment modelHandle = model.acquireForSession();
-        int flags = (options.kvUnified() ? JPEGLM_SESSION_KV_UNIFIED() : 0) | switch (options.flashAttention()) {
-            case AUTO -> 0;
-            case ON -> JPEGLM_SESSION_FLASH_ATTN_ON();
-            case OFF -> JPEGLM_SESSION_FLASH_ATTN_OFF();
-        } | (options.kvCacheType() == SessionOptions.KvCacheType.F32 ? JPEGLM_SESSION_KV_F32() : 0);
         try {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             Native.check(jpeglm_session_create(modelHandle, options.contextLength(), options.sequences(),
-                    options.batchSize(), options.threads(), flags, out));
+                    options.batchSize(), options.threads(), options.nativeFlags(), out));
             this.handle = out.get(ValueLayout.ADDRESS, 0);
         } catch (RuntimeException | Error e) {
             arena.close();
@@ -71,60 +56,59 @@ public final class Session implements AutoCloseable {
         this.vocabSize = model.vocabSize();
         this.sampling = new SamplingParams[sequences];
         Arrays.fill(sampling, SamplingParams.greedy());
-        int capacity = Math.max(sequences, 64);
-        this.seqBuffer = arena.allocate(INT, capacity);
-        this.tokenBuffer = arena.allocate(INT, capacity);
+        this.buffers = new SessionBuffers(arena, sequences, vocabSize);
     }
 
     public Model model() {
-        return model;
+        try (var _ = guard.enter()) {
+            return model;
+        }
     }
 
     /** Number of sequences, numbered 0 .. sequences() - 1. */
     public int sequences() {
-        return sequences;
+        try (var _ = guard.enter()) {
+            return sequences;
+        }
     }
 
     /** Tokens each sequence can hold. */
     public int contextLength() {
-        return contextLength;
+        try (var _ = guard.enter()) {
+            return contextLength;
+        }
     }
 
     public int vocabSize() {
-        return vocabSize;
+        try (var _ = guard.enter()) {
+            return vocabSize;
+        }
     }
 
     // ---- sampling ----------------------------------------------------------------------------------------
 
     /** Sets how sequence seq samples; this also restarts its random generator from the seed. */
     public void setSampling(int seq, SamplingParams params) {
-        Objects.requireNonNull(params, "params");
-        enter();
-        try {
-            checkSeq(seq);
-            applySampling(seq, params);
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            applySampling(buffers.checkSeq(seq), Objects.requireNonNull(params, "params"));
         }
     }
 
     /** Sets how every sequence samples (same parameters and seed for each). */
     public void setSampling(SamplingParams params) {
-        Objects.requireNonNull(params, "params");
-        enter();
-        try {
+        try (var _ = guard.enter()) {
+            Objects.requireNonNull(params, "params");
             for (int seq = 0; seq < sequences; seq++) {
                 applySampling(seq, params);
             }
-        } finally {
-            exit();
         }
     }
 
     /** The sampling parameters of sequence seq. */
     public SamplingParams sampling(int seq) {
-        checkSeq(seq);
-        return sampling[seq];
+        try (var _ = guard.enter()) {
+            return sampling[buffers.checkSeq(seq)];
+        }
     }
 
     private void applySampling(int seq, SamplingParams p) {
@@ -134,26 +118,13 @@ public final class Session implements AutoCloseable {
 
     /** Lets sequence seq sample only the tokens set in allowed (at least one) until cleared. */
     public void setMask(int seq, BitSet allowed) {
-        Objects.requireNonNull(allowed, "allowed");
-        enter();
-        try {
-            checkSeq(seq);
-            if (allowed.isEmpty() || allowed.nextSetBit(0) >= vocabSize) {
-                throw new IllegalArgumentException("the mask allows no token of the vocabulary");
-            }
-            if (allowed.length() > vocabSize) {
+        try (var _ = guard.enter()) {
+            buffers.checkSeq(seq);
+            if (Objects.requireNonNull(allowed, "allowed").length() > vocabSize) {
                 throw new IllegalArgumentException("the mask allows token " + (allowed.length() - 1)
                         + ", outside the vocabulary of " + vocabSize);
             }
-            try (Arena call = Arena.ofConfined()) {
-                MemorySegment bytes = call.allocate(vocabSize);
-                for (int t = allowed.nextSetBit(0); t >= 0; t = allowed.nextSetBit(t + 1)) {
-                    bytes.set(ValueLayout.JAVA_BYTE, t, (byte) 1);
-                }
-                Native.check(jpeglm_session_set_mask(handle, seq, bytes, vocabSize));
-            }
-        } finally {
-            exit();
+            applyMask(seq, buffers.mask(Arrays.copyOf(allowed.toLongArray(), (vocabSize + 63) / 64)), vocabSize);
         }
     }
 
@@ -162,56 +133,30 @@ public final class Session implements AutoCloseable {
      * token), until changed. The fast form of {@link #setMask(int, BitSet)} for a mask per step: no allocation.
      */
     public void setMask(int seq, long[] words) {
-        Objects.requireNonNull(words, "words");
-        enter();
-        try {
-            checkSeq(seq);
-            if (words.length < (vocabSize + 63) / 64) {
-                throw new IllegalArgumentException("a mask of " + vocabSize + " tokens needs " + (vocabSize + 63) / 64 + " words");
-            }
-            if (maskBuffer == null) {
-                maskBuffer = arena.allocate(vocabSize);
-            }
-            boolean any = false;
-            for (int w = 0; w * 64 < vocabSize; w++) {
-                long bits = words[w];
-                int n = Math.min(64, vocabSize - w * 64);
-                if (n < 64) {
-                    bits &= (1L << n) - 1;
-                }
-                any |= bits != 0;
-                for (int b = 0; b < n; b++) {
-                    maskBuffer.set(ValueLayout.JAVA_BYTE, w * 64L + b, (byte) ((bits >>> b) & 1));
-                }
-            }
-            if (!any) {
-                throw new IllegalArgumentException("the mask allows no token of the vocabulary");
-            }
-            Native.check(jpeglm_session_set_mask(handle, seq, maskBuffer, vocabSize));
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            buffers.checkSeq(seq);
+            applyMask(seq, buffers.mask(words), vocabSize);
         }
     }
 
     /** Removes sequence seq's mask. */
     public void clearMask(int seq) {
-        enter();
-        try {
-            checkSeq(seq);
-            Native.check(jpeglm_session_set_mask(handle, seq, MemorySegment.NULL, 0));
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            applyMask(buffers.checkSeq(seq), MemorySegment.NULL, 0);
         }
+    }
+
+    private void applyMask(int seq, MemorySegment bytes, int length) {
+        Native.check(jpeglm_session_set_mask(handle, seq, bytes, length));
     }
 
     // ---- decoding and stepping -------------------------------------------------------------------------
 
     /** Appends tokens (a prompt) to sequence seq; afterwards it has the logits of the last one. */
     public void feed(int seq, int... tokens) {
-        Objects.requireNonNull(tokens, "tokens");
-        int[] seqs = new int[tokens.length];
-        Arrays.fill(seqs, seq);
-        decode(seqs, tokens);
+        try (var _ = guard.enter()) {
+            decodeOrScore(sameSequence(seq, tokens), tokens, false);
+        }
     }
 
     /**
@@ -222,24 +167,8 @@ public final class Session implements AutoCloseable {
      * @throws CancellationException if {@link #cancel()} stopped it; the call's tokens are then not kept
      */
     public void decode(int[] seqs, int[] tokens) {
-        Objects.requireNonNull(seqs, "seqs");
-        Objects.requireNonNull(tokens, "tokens");
-        if (seqs.length != tokens.length) {
-            throw new IllegalArgumentException(seqs.length + " sequence ids for " + tokens.length + " tokens");
-        }
-        enter();
-        try {
-            for (int i = 0; i < seqs.length; i++) {
-                checkSeq(seqs[i]);
-                checkToken(tokens[i], i);
-            }
-            int n = seqs.length;
-            ensureCapacity(n);
-            MemorySegment.copy(seqs, 0, seqBuffer, INT, 0, n);
-            MemorySegment.copy(tokens, 0, tokenBuffer, INT, 0, n);
-            call(jpeglm_session_decode(handle, n, seqBuffer, tokenBuffer));
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            decodeOrScore(seqs, tokens, false);
         }
     }
 
@@ -249,40 +178,42 @@ public final class Session implements AutoCloseable {
      * Element i is NaN for the first token of a sequence that had no logits yet (e.g. BOS of an empty sequence).
      */
     public float[] score(int[] seqs, int[] tokens) {
-        Objects.requireNonNull(seqs, "seqs");
-        Objects.requireNonNull(tokens, "tokens");
-        if (seqs.length != tokens.length) {
-            throw new IllegalArgumentException(seqs.length + " sequence ids for " + tokens.length + " tokens");
-        }
-        enter();
-        try (Arena call = Arena.ofConfined()) {
-            for (int i = 0; i < seqs.length; i++) {
-                checkSeq(seqs[i]);
-                checkToken(tokens[i], i);
-            }
-            int n = seqs.length;
-            ensureCapacity(n);
-            MemorySegment.copy(seqs, 0, seqBuffer, INT, 0, n);
-            MemorySegment.copy(tokens, 0, tokenBuffer, INT, 0, n);
-            MemorySegment out = call.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, n));
-            call(jpeglm_session_score(handle, n, seqBuffer, tokenBuffer, out));
-            return n == 0 ? new float[0] : out.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_FLOAT);
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            return decodeOrScore(seqs, tokens, true);
         }
     }
 
     /** {@link #score(int[], int[])} of one sequence's tokens. */
     public float[] score(int seq, int... tokens) {
-        Objects.requireNonNull(tokens, "tokens");
-        int[] seqs = new int[tokens.length];
+        try (var _ = guard.enter()) {
+            return decodeOrScore(sameSequence(seq, tokens), tokens, true);
+        }
+    }
+
+    private static int[] sameSequence(int seq, int[] tokens) {
+        int[] seqs = new int[Objects.requireNonNull(tokens, "tokens").length];
         Arrays.fill(seqs, seq);
-        return score(seqs, tokens);
+        return seqs;
+    }
+
+    private float[] decodeOrScore(int[] seqs, int[] tokens, boolean score) {
+        int n = buffers.stage(seqs, Objects.requireNonNull(tokens, "tokens"));
+        if (!score) {
+            call(jpeglm_session_decode(handle, n, buffers.seqs(), buffers.tokens()));
+            return null;
+        }
+        MemorySegment out = buffers.scores(n);
+        call(jpeglm_session_score(handle, n, buffers.seqs(), buffers.tokens(), out));
+        return out.asSlice(0, (long) n * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
     /** One generation step of sequence seq: samples a token, appends it, and returns it. */
     public int step(int seq) {
-        return stepOrSample(seq, true);
+        try (var _ = guard.enter()) {
+            buffers.stage(seq);
+            call(stepOrSample(1, true));
+            return buffers.token(0);
+        }
     }
 
     /**
@@ -290,52 +221,40 @@ public final class Session implements AutoCloseable {
      * logits, then evaluates them together. outTokens[i] receives the token of seqs[i].
      */
     public void step(int[] seqs, int[] outTokens) {
-        stepOrSample(seqs, outTokens, true);
+        try (var _ = guard.enter()) {
+            stepOrSample(seqs, outTokens, true);
+        }
     }
 
     /** Samples the next token of sequence seq without appending it (see {@link #decode}). */
     public int sample(int seq) {
-        return stepOrSample(seq, false);
-    }
-
-    private int stepOrSample(int seq, boolean decode) {
-        enter();
-        try {
-            checkSeq(seq);
-            seqBuffer.setAtIndex(INT, 0, seq);
-            call(decode ? jpeglm_session_step(handle, 1, seqBuffer, tokenBuffer)
-                        : jpeglm_session_sample(handle, 1, seqBuffer, tokenBuffer));
-            return tokenBuffer.getAtIndex(INT, 0);
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            buffers.stage(seq);
+            call(stepOrSample(1, false));
+            return buffers.token(0);
         }
     }
 
     /** Samples the next token of several distinct sequences without appending them. */
     public void sample(int[] seqs, int[] outTokens) {
-        stepOrSample(seqs, outTokens, false);
+        try (var _ = guard.enter()) {
+            stepOrSample(seqs, outTokens, false);
+        }
     }
 
-    private void stepOrSample(int[] seqs, int[] outTokens, boolean decode) {
-        Objects.requireNonNull(seqs, "seqs");
+    private void stepOrSample(int[] seqs, int[] outTokens, boolean step) {
         Objects.requireNonNull(outTokens, "outTokens");
-        if (outTokens.length < seqs.length) {
-            throw new IllegalArgumentException("outTokens has room for " + outTokens.length + " of " + seqs.length + " tokens");
+        int n = buffers.stage(seqs, null);
+        if (outTokens.length < n) {
+            throw new IllegalArgumentException("outTokens has room for " + outTokens.length + " of " + n + " tokens");
         }
-        enter();
-        try {
-            for (int seq : seqs) {
-                checkSeq(seq);
-            }
-            int n = seqs.length;
-            ensureCapacity(n);
-            MemorySegment.copy(seqs, 0, seqBuffer, INT, 0, n);
-            call(decode ? jpeglm_session_step(handle, n, seqBuffer, tokenBuffer)
-                        : jpeglm_session_sample(handle, n, seqBuffer, tokenBuffer));
-            MemorySegment.copy(tokenBuffer, INT, 0, outTokens, 0, n);
-        } finally {
-            exit();
-        }
+        call(stepOrSample(n, step));
+        buffers.tokensTo(outTokens, n);
+    }
+
+    private int stepOrSample(int n, boolean step) {
+        return step ? jpeglm_session_step(handle, n, buffers.seqs(), buffers.tokens())
+                    : jpeglm_session_sample(handle, n, buffers.seqs(), buffers.tokens());
     }
 
     /**
@@ -343,58 +262,44 @@ public final class Session implements AutoCloseable {
      * listener returns false, at maxTokens, when the context is full, or on {@link #cancel()}.
      */
     public Generation generate(int seq, int maxTokens, IntPredicate listener) {
-        Objects.requireNonNull(listener, "listener");
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
-        }
-        enter();
-        int[] tokens = new int[Math.min(maxTokens, 1024)];
-        int n = 0;
-        Generation.StopReason reason = Generation.StopReason.MAX_TOKENS;
-        try {
-            checkSeq(seq);
-            seqBuffer.setAtIndex(INT, 0, seq);
-            int length = jpeglm_session_seq_length(handle, seq);
-            while (n < maxTokens) {
-                if (cancelRequested.get()) {
-                    consumeCancel();
-                    reason = Generation.StopReason.CANCELLED;
-                    break;
-                }
-                if (length >= contextLength) {
-                    reason = Generation.StopReason.CONTEXT_FULL;
-                    break;
-                }
-                int rc = jpeglm_session_step(handle, 1, seqBuffer, tokenBuffer);
-                if (rc == JPEGLM_ERR_CANCELLED()) {
-                    consumeCancel();
-                    reason = Generation.StopReason.CANCELLED;
-                    break;
-                }
-                Native.check(rc);
-                length++;
-                int token = tokenBuffer.getAtIndex(INT, 0);
-                if (n == tokens.length) {
-                    tokens = Arrays.copyOf(tokens, Math.min(maxTokens, tokens.length * 2));
-                }
-                tokens[n++] = token;
-                boolean more;
-                Thread self = Thread.currentThread();
-                owner.set(CALLBACK_MARK);  // the listener may not re-enter the session
-                try {
-                    more = listener.test(token);
-                } finally {
-                    owner.set(self);
-                }
-                if (!more) {
-                    reason = Generation.StopReason.LISTENER;
-                    break;
+        try (var _ = guard.enter()) {
+            Objects.requireNonNull(listener, "listener");
+            checkMaxTokens(maxTokens);
+            buffers.stage(seq);
+            int[] tokens = new int[Math.min(maxTokens, 1024)];
+            int n = 0;
+            Generation.StopReason reason = null;
+            for (int length = jpeglm_session_seq_length(handle, seq); reason == null; length++) {
+                reason = n == maxTokens ? Generation.StopReason.MAX_TOKENS : generationStep(length);
+                if (reason == null) {
+                    if (n == tokens.length) {
+                        tokens = Arrays.copyOf(tokens, Math.min(maxTokens, 2 * n));
+                    }
+                    tokens[n] = buffers.token(0);
+                    // The guard stays held while the listener runs: a call from it is refused as re-entry.
+                    reason = listener.test(tokens[n++]) ? null : Generation.StopReason.LISTENER;
                 }
             }
-        } finally {
-            exit();
+            return new Generation(Arrays.copyOf(tokens, n), reason);
         }
-        return new Generation(Arrays.copyOf(tokens, n), reason);
+    }
+
+    /** Steps the staged sequence of length tokens: null if it made a token, else why the generation stops. */
+    private Generation.StopReason generationStep(int length) {
+        if (cancelRequested.get()) {
+            consumeCancel();
+            return Generation.StopReason.CANCELLED;
+        }
+        if (length >= contextLength) {
+            return Generation.StopReason.CONTEXT_FULL;
+        }
+        int status = stepOrSample(1, true);
+        if (status == JPEGLM_ERR_CANCELLED()) {
+            consumeCancel();
+            return Generation.StopReason.CANCELLED;
+        }
+        Native.check(status);
+        return null;
     }
 
     /**
@@ -402,72 +307,50 @@ public final class Session implements AutoCloseable {
      * the context is full or on {@link #cancel()}. Consume it on the thread that owns the session.
      */
     public IntStream stream(int seq, int maxTokens) {
-        checkSeq(seq);
+        try (var _ = guard.enter()) {
+            buffers.checkSeq(seq);
+            checkMaxTokens(maxTokens);
+        }
+        return StreamSupport.intStream(new StepSpliterator(this, seq, maxTokens), false);
+    }
+
+    private static void checkMaxTokens(int maxTokens) {
         if (maxTokens < 0) {
             throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
         }
-        var tokens = new Spliterators.AbstractIntSpliterator(maxTokens, Spliterator.ORDERED | Spliterator.NONNULL) {
-            private int produced;
-
-            @Override
-            public boolean tryAdvance(IntConsumer action) {
-                if (produced >= maxTokens || length(seq) >= contextLength) {
-                    return false;
-                }
-                int token;
-                try {
-                    token = step(seq);
-                } catch (CancellationException e) {
-                    return false;
-                }
-                produced++;
-                action.accept(token);
-                return true;
-            }
-        };
-        return StreamSupport.intStream(tokens, false);
     }
 
     // ---- logits ---------------------------------------------------------------------------------------
 
     /** A copy of sequence seq's current logits (vocabSize floats). */
     public float[] logits(int seq) {
-        float[] out = new float[vocabSize];
-        logits(seq, out);
-        return out;
+        try (var _ = guard.enter()) {
+            return logitsSegment(seq).toArray(ValueLayout.JAVA_FLOAT);
+        }
     }
 
     /** Copies sequence seq's current logits into dst (at least vocabSize long). */
     public void logits(int seq, float[] dst) {
-        Objects.requireNonNull(dst, "dst");
-        if (dst.length < vocabSize) {
-            throw new IllegalArgumentException("dst has " + dst.length + " floats, the vocabulary " + vocabSize);
-        }
-        enter();
-        try {
+        try (var _ = guard.enter()) {
+            if (Objects.requireNonNull(dst, "dst").length < vocabSize) {
+                throw new IllegalArgumentException("dst has " + dst.length + " floats, the vocabulary " + vocabSize);
+            }
             MemorySegment.copy(logitsSegment(seq), ValueLayout.JAVA_FLOAT, 0, dst, 0, vocabSize);
-        } finally {
-            exit();
         }
     }
 
     /** Replaces sequence seq's current logits (e.g. to bias or constrain its next sample). */
     public void setLogits(int seq, float[] values) {
-        Objects.requireNonNull(values, "values");
-        if (values.length != vocabSize) {
-            throw new IllegalArgumentException(values.length + " logits for a vocabulary of " + vocabSize);
-        }
-        enter();
-        try {
+        try (var _ = guard.enter()) {
+            if (Objects.requireNonNull(values, "values").length != vocabSize) {
+                throw new IllegalArgumentException(values.length + " logits for a vocabulary of " + vocabSize);
+            }
             MemorySegment.copy(values, 0, logitsSegment(seq), ValueLayout.JAVA_FLOAT, 0, vocabSize);
-        } finally {
-            exit();
         }
     }
 
     private MemorySegment logitsSegment(int seq) {
-        checkSeq(seq);
-        MemorySegment p = jpeglm_session_logits(handle, seq);
+        MemorySegment p = jpeglm_session_logits(handle, buffers.checkSeq(seq));
         if (p.equals(MemorySegment.NULL)) {
             throw new IllegalStateException(Native.lastError());
         }
@@ -478,51 +361,36 @@ public final class Session implements AutoCloseable {
 
     /** Number of tokens in sequence seq. */
     public int length(int seq) {
-        enter();
-        try {
-            checkSeq(seq);
-            return jpeglm_session_seq_length(handle, seq);
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            return jpeglm_session_seq_length(handle, buffers.checkSeq(seq));
         }
     }
 
     /** Keeps the first keep tokens of sequence seq; it has no logits until its next decode. */
     public void truncate(int seq, int keep) {
-        if (keep < 0) {
-            throw new IllegalArgumentException("keep must be >= 0, got " + keep);
-        }
-        enter();
-        try {
-            checkSeq(seq);
-            Native.check(jpeglm_session_seq_truncate(handle, seq, keep));
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            if (keep < 0) {
+                throw new IllegalArgumentException("keep must be >= 0, got " + keep);
+            }
+            Native.check(jpeglm_session_seq_truncate(handle, buffers.checkSeq(seq), keep));
         }
     }
 
     /** Empties sequence seq and restarts its sampler from its seed; its mask stays. */
     public void clear(int seq) {
-        enter();
-        try {
-            checkSeq(seq);
-            Native.check(jpeglm_session_seq_truncate(handle, seq, 0));
+        try (var _ = guard.enter()) {
+            Native.check(jpeglm_session_seq_truncate(handle, buffers.checkSeq(seq), 0));
             applySampling(seq, sampling[seq]);
-        } finally {
-            exit();
         }
     }
 
     /** Empties every sequence and restarts every sampler; masks stay. */
     public void reset() {
-        enter();
-        try {
+        try (var _ = guard.enter()) {
             Native.check(jpeglm_session_seq_truncate(handle, -1, 0));
             for (int seq = 0; seq < sequences; seq++) {
                 applySampling(seq, sampling[seq]);
             }
-        } finally {
-            exit();
         }
     }
 
@@ -530,36 +398,15 @@ public final class Session implements AutoCloseable {
 
     /** Sequence seq's state (its KV cache, length and logits), to {@link #loadState} later. */
     public byte[] saveState(int seq) {
-        enter();
-        try (Arena call = Arena.ofConfined()) {
-            checkSeq(seq);
-            long size = jpeglm_session_state_size(handle, seq);
-            if (size < 0) {
-                throw Native.lastErrorException(ErrorCode.INTERNAL);
-            }
-            if (size > Integer.MAX_VALUE - 8) {
-                throw new JpeglmException(ErrorCode.OUT_OF_MEMORY, "sequence state of " + size + " bytes is too large for a byte[]");
-            }
-            MemorySegment buf = call.allocate(size);
-            MemorySegment written = call.allocate(ValueLayout.JAVA_LONG);
-            Native.check(jpeglm_session_state_save(handle, seq, buf, size, written));
-            return buf.asSlice(0, written.get(ValueLayout.JAVA_LONG, 0)).toArray(ValueLayout.JAVA_BYTE);
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            return SessionState.save(handle, buffers.checkSeq(seq));
         }
     }
 
     /** Replaces sequence seq's state with one saved by {@link #saveState} from a session of the same model. */
     public void loadState(int seq, byte[] state) {
-        Objects.requireNonNull(state, "state");
-        enter();
-        try (Arena call = Arena.ofConfined()) {
-            checkSeq(seq);
-            MemorySegment buf = call.allocate(Math.max(1, state.length));
-            MemorySegment.copy(state, 0, buf, ValueLayout.JAVA_BYTE, 0, state.length);
-            Native.check(jpeglm_session_state_load(handle, seq, buf, state.length));
-        } finally {
-            exit();
+        try (var _ = guard.enter()) {
+            SessionState.load(handle, buffers.checkSeq(seq), Objects.requireNonNull(state, "state"));
         }
     }
 
@@ -572,78 +419,17 @@ public final class Session implements AutoCloseable {
      */
     public void cancel() {
         synchronized (lifecycle) {
-            if (!closed) {
+            if (!guard.isClosed()) {
                 cancelRequested.set(true);
                 jpeglm_session_cancel(handle, 1);
             }
         }
     }
 
+    /** Uses up the cancel request that stopped a call. */
     private void consumeCancel() {
         cancelRequested.set(false);
         jpeglm_session_cancel(handle, 0);
-    }
-
-    /** Whether {@link #close()} has run. */
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /**
-     * Frees the session's native context. Closing twice does nothing.
-     *
-     * @throws IllegalStateException if another thread is using the session
-     */
-    @Override
-    public void close() {
-        Thread self = Thread.currentThread();
-        Thread current = owner.get();
-        if (closed) {
-            return;
-        }
-        if (current == CALLBACK_MARK) {
-            throw new IllegalStateException("a session cannot be closed from inside its own generate listener");
-        }
-        if (!owner.compareAndSet(null, self)) {
-            throw new IllegalStateException("session is in use by thread " + owner.get().getName());
-        }
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            jpeglm_session_free(handle);
-        }
-        arena.close();
-        model.releaseSession();
-        // owner stays set: every later call finds the session busy, then closed.
-    }
-
-    // Marks the session as owned by a generate listener, so re-entrant calls fail clearly.
-    private static final Thread CALLBACK_MARK = new Thread("jpeglm-generate-listener");
-
-    private void enter() {
-        Thread self = Thread.currentThread();
-        if (owner.compareAndSet(null, self)) {
-            if (closed) {
-                owner.set(null);
-                throw new IllegalStateException("session is closed");
-            }
-            return;
-        }
-        if (closed) {
-            throw new IllegalStateException("session is closed");
-        }
-        Thread other = owner.get();
-        if (other == CALLBACK_MARK) {
-            throw new IllegalStateException("a generate listener cannot call its own session (except cancel)");
-        }
-        throw new IllegalStateException("session is in use by thread "
-                + (other == null ? "?" : other.getName()) + "; a session is used by one thread at a time");
-    }
-
-    private void exit() {
-        owner.set(null);
     }
 
     private void call(int status) {
@@ -653,28 +439,31 @@ public final class Session implements AutoCloseable {
         Native.check(status);
     }
 
-    private void ensureCapacity(int n) {
-        if (seqBuffer.byteSize() < (long) n * Integer.BYTES) {
-            long grown = Math.max(n, seqBuffer.byteSize() / Integer.BYTES * 2);
-            seqBuffer = arena.allocate(INT, grown);
-            tokenBuffer = arena.allocate(INT, grown);
-        }
+    /** Whether {@link #close()} has run. */
+    public boolean isClosed() {
+        return guard.isClosed();
     }
 
-    private void checkSeq(int seq) {
-        if (seq < 0 || seq >= sequences) {
-            throw new IllegalArgumentException("sequence " + seq + " is out of range [0, " + sequences + ")");
+    /**
+     * Frees the session's native context. Closing twice does nothing.
+     *
+     * @throws IllegalStateException if another thread is using the session, or from a generate listener
+     */
+    @Override
+    public void close() {
+        if (!guard.enterToClose()) {
+            return;
         }
-    }
-
-    private void checkToken(int token, int index) {
-        if (token < 0 || token >= vocabSize) {
-            throw new IllegalArgumentException("token " + token + " at index " + index + " is out of range [0, " + vocabSize + ")");
+        synchronized (lifecycle) {
+            guard.markClosed();
+            jpeglm_session_free(handle);
         }
+        arena.close();
+        model.releaseSession();
     }
 
     @Override
     public String toString() {
-        return "Session[" + sequences + " x " + contextLength + " tokens" + (closed ? ", closed" : "") + "]";
+        return "Session[" + sequences + " x " + contextLength + " tokens" + (guard.isClosed() ? ", closed" : "") + "]";
     }
 }

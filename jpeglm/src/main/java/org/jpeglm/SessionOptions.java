@@ -1,5 +1,7 @@
 package org.jpeglm;
 
+import static org.jpeglm.bindings.jpeglm_h.*;
+
 /**
  * The shape of a session.
  *
@@ -41,6 +43,17 @@ public record SessionOptions(int contextLength, int sequences, int batchSize, in
         if (kvCacheType == null) {
             throw new IllegalArgumentException("kvCacheType must not be null");
         }
+    }
+
+    /** The JPEGLM_SESSION_* flags of these options. */
+    int nativeFlags() {
+        int attention = switch (flashAttention) {
+            case AUTO -> 0;
+            case ON -> JPEGLM_SESSION_FLASH_ATTN_ON();
+            case OFF -> JPEGLM_SESSION_FLASH_ATTN_OFF();
+        };
+        return attention | (kvUnified ? JPEGLM_SESSION_KV_UNIFIED() : 0)
+                | (kvCacheType == KvCacheType.F32 ? JPEGLM_SESSION_KV_F32() : 0);
     }
 
     public static Builder builder() {

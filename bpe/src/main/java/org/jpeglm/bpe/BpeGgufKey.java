@@ -1,5 +1,7 @@
 package org.jpeglm.bpe;
 
+import org.jpeglm.gguf.GgufValueType;
+
 /**
  * The GGUF metadata keys that store a {@link BpeTokenizer}, with their GGUF value types. See
  * {@link BpeGgufMetadata} for reading and writing them.
@@ -12,43 +14,33 @@ package org.jpeglm.bpe;
  */
 public enum BpeGgufKey {
     /** UINT32: number of token ids; every id in {@code [0, vocab_size)} is described below. */
-    VOCAB_SIZE("jpeglm.bpe.vocab_size", ValueType.UINT32, true),
+    VOCAB_SIZE("jpeglm.bpe.vocab_size", GgufValueType.UINT32, null, true),
     /** ARRAY of 256 INT32: the id of each byte's single-byte token (identity in the default layout). */
-    BYTE_IDS("jpeglm.bpe.byte_ids", ValueType.INT32_ARRAY, true),
+    BYTE_IDS("jpeglm.bpe.byte_ids", GgufValueType.ARRAY, GgufValueType.INT32, true),
     /** ARRAY of INT32, two per merge, by rank: left id, right id, left id, right id, ... */
-    MERGES("jpeglm.bpe.merges", ValueType.INT32_ARRAY, true),
+    MERGES("jpeglm.bpe.merges", GgufValueType.ARRAY, GgufValueType.INT32, true),
     /** ARRAY of INT32, one per merge: the id it makes (256+rank in the default layout when no merges share bytes). */
-    MERGE_IDS("jpeglm.bpe.merge_ids", ValueType.INT32_ARRAY, true),
+    MERGE_IDS("jpeglm.bpe.merge_ids", GgufValueType.ARRAY, GgufValueType.INT32, true),
     /** ARRAY of INT32: the ids of the special tokens, in the order of {@link #SPECIAL_TOKENS}. */
-    SPECIAL_IDS("jpeglm.bpe.special_ids", ValueType.INT32_ARRAY, true),
+    SPECIAL_IDS("jpeglm.bpe.special_ids", GgufValueType.ARRAY, GgufValueType.INT32, true),
     /** ARRAY of STRING: the texts of the special tokens (e.g. {@code <s>}, {@code </s>}). */
-    SPECIAL_TOKENS("jpeglm.bpe.special_tokens", ValueType.STRING_ARRAY, true),
+    SPECIAL_TOKENS("jpeglm.bpe.special_tokens", GgufValueType.ARRAY, GgufValueType.STRING, true),
     /** UINT32, optional: the BOS id; absent when there is none. */
-    BOS_ID("jpeglm.bpe.bos_id", ValueType.UINT32, false),
+    BOS_ID("jpeglm.bpe.bos_id", GgufValueType.UINT32, null, false),
     /** UINT32, optional: the EOS id; absent when there is none. */
-    EOS_ID("jpeglm.bpe.eos_id", ValueType.UINT32, false),
+    EOS_ID("jpeglm.bpe.eos_id", GgufValueType.UINT32, null, false),
     /** BOOL, optional (false when absent): HF's {@code ignore_merges}. */
-    IGNORE_MERGES("jpeglm.bpe.ignore_merges", ValueType.BOOL, false);
-
-    /** GGUF value types used here, and the Java type {@link BpeGgufMetadata#toMetadata} gives each. */
-    public enum ValueType {
-        /** GGUF UINT32, as {@link Integer} (values stay below 2^31). */
-        UINT32,
-        /** GGUF BOOL, as {@link Boolean}. */
-        BOOL,
-        /** GGUF ARRAY of INT32, as {@code int[]}. */
-        INT32_ARRAY,
-        /** GGUF ARRAY of STRING, as {@code List<String>}. */
-        STRING_ARRAY
-    }
+    IGNORE_MERGES("jpeglm.bpe.ignore_merges", GgufValueType.BOOL, null, false);
 
     private final String key;
-    private final ValueType type;
+    private final GgufValueType type;
+    private final GgufValueType elementType;
     private final boolean required;
 
-    BpeGgufKey(String key, ValueType type, boolean required) {
+    BpeGgufKey(String key, GgufValueType type, GgufValueType elementType, boolean required) {
         this.key = key;
         this.type = type;
+        this.elementType = elementType;
         this.required = required;
     }
 
@@ -57,9 +49,17 @@ public enum BpeGgufKey {
         return key;
     }
 
-    /** The GGUF value type. */
-    public ValueType type() {
+    /**
+     * The GGUF value type {@link BpeGgufMetadata#toGguf} writes. {@link BpeGgufMetadata#fromGguf} also reads an
+     * integer (or integer array) of any other integer type, as long as its values fit.
+     */
+    public GgufValueType type() {
         return type;
+    }
+
+    /** The element type of an {@link GgufValueType#ARRAY}, else null. */
+    public GgufValueType elementType() {
+        return elementType;
     }
 
     /** Whether a tokenizer's metadata always has this key. */

@@ -5,23 +5,25 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.jpeglm.gguf.GgufValue;
 
 /**
- * A {@link BpeTokenizer} as GGUF metadata values under the {@link BpeGgufKey} keys, in a plain
- * {@code Map<String, Object>} that a GGUF writer can store and a GGUF reader can give back.
+ * A {@link BpeTokenizer} as GGUF metadata values under the {@link BpeGgufKey} keys: the map a GGUF writer
+ * stores and a GGUF reader (or a loaded model) gives back.
  */
 public final class BpeGgufMetadata {
     private BpeGgufMetadata() {
     }
 
     /**
-     * The metadata for {@code tokenizer}, in key order of {@link BpeGgufKey}; values have the Java
-     * types {@link BpeGgufKey.ValueType} lists.
+     * The metadata for {@code tokenizer}, in key order of {@link BpeGgufKey}, each value of its key's
+     * {@link BpeGgufKey#type()}.
      *
      * @throws IllegalArgumentException if a piece is neither a byte nor made by a merge (such a
      *                                  vocabulary, possible from an import, has no GGUF form here)
      */
-    public static Map<String, Object> toMetadata(BpeTokenizer tokenizer) {
+    public static Map<String, GgufValue> toGguf(BpeTokenizer tokenizer) {
         int size = tokenizer.vocabSize();
         boolean[] described = new boolean[size];
         int[] byteIds = new int[256];
@@ -51,40 +53,47 @@ public final class BpeGgufMetadata {
             }
         }
 
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put(BpeGgufKey.VOCAB_SIZE.key(), size);
-        out.put(BpeGgufKey.BYTE_IDS.key(), byteIds);
-        out.put(BpeGgufKey.MERGES.key(), merges);
-        out.put(BpeGgufKey.MERGE_IDS.key(), mergeIds);
-        out.put(BpeGgufKey.SPECIAL_IDS.key(), specialIds.stream().mapToInt(Integer::intValue).toArray());
-        out.put(BpeGgufKey.SPECIAL_TOKENS.key(), List.copyOf(specialTexts));
+        Map<String, GgufValue> out = new LinkedHashMap<>();
+        put(out, BpeGgufKey.VOCAB_SIZE, size);
+        put(out, BpeGgufKey.BYTE_IDS, byteIds);
+        put(out, BpeGgufKey.MERGES, merges);
+        put(out, BpeGgufKey.MERGE_IDS, mergeIds);
+        put(out, BpeGgufKey.SPECIAL_IDS, specialIds.stream().mapToInt(Integer::intValue).toArray());
+        out.put(BpeGgufKey.SPECIAL_TOKENS.key(), GgufValue.strings(specialTexts));
         if (tokenizer.bosId() != BpeTokenizer.NO_TOKEN) {
-            out.put(BpeGgufKey.BOS_ID.key(), tokenizer.bosId());
+            put(out, BpeGgufKey.BOS_ID, tokenizer.bosId());
         }
         if (tokenizer.eosId() != BpeTokenizer.NO_TOKEN) {
-            out.put(BpeGgufKey.EOS_ID.key(), tokenizer.eosId());
+            put(out, BpeGgufKey.EOS_ID, tokenizer.eosId());
         }
         if (tokenizer.ignoreMerges()) {
-            out.put(BpeGgufKey.IGNORE_MERGES.key(), true);
+            out.put(BpeGgufKey.IGNORE_MERGES.key(), GgufValue.bool(true));
         }
         return out;
     }
 
+    private static void put(Map<String, GgufValue> out, BpeGgufKey key, int value) {
+        out.put(key.key(), GgufValue.integer(key.type(), value));
+    }
+
+    private static void put(Map<String, GgufValue> out, BpeGgufKey key, int[] ids) {
+        out.put(key.key(), GgufValue.array(key.elementType(), ids));
+    }
+
     /**
-     * The tokenizer stored in {@code metadata}; other keys are ignored. Numbers may be any
-     * {@link Number}; INT32 arrays may be {@code int[]}, {@code long[]} or a {@code List} of numbers;
-     * string arrays a {@code List} or {@code String[]}.
+     * The tokenizer stored in {@code metadata}; other keys are ignored. Integers and integer arrays may
+     * have any GGUF integer type whose values fit.
      *
-     * @throws IllegalArgumentException if a key is missing, has the wrong type, or the values are
-     *                                  inconsistent
+     * @throws IllegalArgumentException naming the key that is missing, has the wrong type, or is
+     *                                  inconsistent with the others
      */
-    public static BpeTokenizer fromMetadata(Map<String, ?> metadata) {
-        int size = toInt(require(metadata, BpeGgufKey.VOCAB_SIZE), BpeGgufKey.VOCAB_SIZE);
-        int[] byteIds = ints(require(metadata, BpeGgufKey.BYTE_IDS), BpeGgufKey.BYTE_IDS);
-        int[] flatMerges = ints(require(metadata, BpeGgufKey.MERGES), BpeGgufKey.MERGES);
-        int[] mergeIds = ints(require(metadata, BpeGgufKey.MERGE_IDS), BpeGgufKey.MERGE_IDS);
-        int[] specialIds = ints(require(metadata, BpeGgufKey.SPECIAL_IDS), BpeGgufKey.SPECIAL_IDS);
-        List<String> specialTexts = strings(require(metadata, BpeGgufKey.SPECIAL_TOKENS), BpeGgufKey.SPECIAL_TOKENS);
+    public static BpeTokenizer fromGguf(Map<String, GgufValue> metadata) {
+        int size = id(metadata, BpeGgufKey.VOCAB_SIZE);
+        int[] byteIds = read(metadata, BpeGgufKey.BYTE_IDS, GgufValue::asIntArray);
+        int[] flatMerges = read(metadata, BpeGgufKey.MERGES, GgufValue::asIntArray);
+        int[] mergeIds = read(metadata, BpeGgufKey.MERGE_IDS, GgufValue::asIntArray);
+        int[] specialIds = read(metadata, BpeGgufKey.SPECIAL_IDS, GgufValue::asIntArray);
+        List<String> specialTexts = read(metadata, BpeGgufKey.SPECIAL_TOKENS, GgufValue::asStringList);
         if (byteIds.length != 256) {
             throw bad(BpeGgufKey.BYTE_IDS, "has " + byteIds.length + " entries, not 256");
         }
@@ -142,30 +151,36 @@ public final class BpeGgufMetadata {
                 throw bad(BpeGgufKey.VOCAB_SIZE, "id " + id + " is not a byte, merge result or special token");
             }
         }
-        int bos = optionalId(metadata, BpeGgufKey.BOS_ID);
-        int eos = optionalId(metadata, BpeGgufKey.EOS_ID);
-        Object ignore = metadata.get(BpeGgufKey.IGNORE_MERGES.key());
-        if (ignore != null && !(ignore instanceof Boolean)) {
-            throw bad(BpeGgufKey.IGNORE_MERGES, "is not a Boolean");
-        }
+        int bos = metadata.containsKey(BpeGgufKey.BOS_ID.key()) ? id(metadata, BpeGgufKey.BOS_ID) : BpeTokenizer.NO_TOKEN;
+        int eos = metadata.containsKey(BpeGgufKey.EOS_ID.key()) ? id(metadata, BpeGgufKey.EOS_ID) : BpeTokenizer.NO_TOKEN;
+        boolean ignoreMerges = metadata.containsKey(BpeGgufKey.IGNORE_MERGES.key())
+                && read(metadata, BpeGgufKey.IGNORE_MERGES, GgufValue::asBoolean);
         try {
-            return BpeTokenizer.of(Arrays.asList(entries), merges, bos, eos, Boolean.TRUE.equals(ignore));
+            return BpeTokenizer.of(Arrays.asList(entries), merges, bos, eos, ignoreMerges);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("GGUF tokenizer metadata: " + e.getMessage(), e);
         }
     }
 
-    private static Object require(Map<String, ?> metadata, BpeGgufKey key) {
-        Object v = metadata.get(key.key());
+    /** The value of key as as() reads it; a missing key or a value of another type is named. */
+    private static <T> T read(Map<String, GgufValue> metadata, BpeGgufKey key, Function<GgufValue, T> as) {
+        GgufValue v = metadata.get(key.key());
         if (v == null) {
             throw bad(key, "is missing");
         }
-        return v;
+        try {
+            return as.apply(v);
+        } catch (IllegalStateException e) {  // GgufValue's accessors say what the value is instead
+            throw bad(key, "is not usable: " + e.getMessage());
+        }
     }
 
-    private static int optionalId(Map<String, ?> metadata, BpeGgufKey key) {
-        Object v = metadata.get(key.key());
-        return v == null ? BpeTokenizer.NO_TOKEN : toInt(v, key);
+    private static int id(Map<String, GgufValue> metadata, BpeGgufKey key) {
+        int v = read(metadata, key, GgufValue::asInt);
+        if (v < 0) {
+            throw bad(key, "is not a non-negative 32-bit integer: " + v);
+        }
+        return v;
     }
 
     private static int checkId(int id, int size, BpeGgufKey key) {
@@ -173,39 +188,6 @@ public final class BpeGgufMetadata {
             throw bad(key, "has id " + id + " outside the vocabulary of " + size);
         }
         return id;
-    }
-
-    private static int toInt(Object v, BpeGgufKey key) {
-        if (v instanceof Number n && n.longValue() >= 0 && n.longValue() <= Integer.MAX_VALUE
-                && n.doubleValue() == n.longValue()) {
-            return n.intValue();
-        }
-        throw bad(key, "is not a non-negative 32-bit integer: " + v);
-    }
-
-    private static int[] ints(Object v, BpeGgufKey key) {
-        return switch (v) {
-            case int[] a -> a.clone();
-            case long[] a -> Arrays.stream(a).mapToInt(x -> toInt(x, key)).toArray();
-            case List<?> list -> list.stream().mapToInt(x -> toInt(x, key)).toArray();
-            default -> throw bad(key, "is not an integer array: " + v.getClass().getName());
-        };
-    }
-
-    private static List<String> strings(Object v, BpeGgufKey key) {
-        List<?> list = switch (v) {
-            case String[] a -> Arrays.asList(a);
-            case List<?> l -> l;
-            default -> throw bad(key, "is not a string array: " + v.getClass().getName());
-        };
-        List<String> out = new ArrayList<>(list.size());
-        for (Object o : list) {
-            if (!(o instanceof CharSequence s)) {
-                throw bad(key, "has a non-string element: " + o);
-            }
-            out.add(s.toString());
-        }
-        return out;
     }
 
     private static IllegalArgumentException bad(BpeGgufKey key, String message) {

@@ -62,7 +62,7 @@ public final class GgufInfo {
             if (JpegLmSpec.isJpegLm(f.metadata())) {
                 out.println();
                 try {
-                    JpegLmSpec spec = JpegLmSpec.fromMetadata(TokenizerFiles.javaValues(f.metadata()));
+                    JpegLmSpec spec = JpegLmSpec.fromMetadata(f.metadata());
                     BpeTokenizer tok = spec.tokenizer();
                     out.printf("Jpeg-LM: JPEG quality %d, %s, restart interval %d, %dx%d, %d quantization and %d Huffman tables%n",
                             spec.profile().quality(), JpegLmSpec.subsamplingName(spec.profile().subsampling()),

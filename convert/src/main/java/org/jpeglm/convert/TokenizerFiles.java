@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.HfTokenizerJson;
 import org.jpeglm.gguf.GgufFile;
-import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.spec.JpegLmSpec;
 
 /**
@@ -35,7 +32,7 @@ public final class TokenizerFiles {
         }
         if (file.getFileName().toString().endsWith(".gguf")) {
             try (GgufFile g = GgufFile.open(file)) {
-                return BpeGgufMetadata.fromMetadata(javaValues(g.metadata()));
+                return BpeGgufMetadata.fromGguf(g.metadata());
             } catch (IllegalArgumentException e) {
                 throw new CheckpointException("tokenizer " + file + ": no usable jpeglm.bpe.* keys: " + e.getMessage());
             }
@@ -62,7 +59,7 @@ public final class TokenizerFiles {
     /** A GGUF file's Jpeg-LM spec (tokenizer, profile, tables). */
     public static JpegLmSpec readSpec(Path gguf) throws IOException {
         try (GgufFile g = GgufFile.open(gguf)) {
-            return JpegLmSpec.fromMetadata(javaValues(g.metadata()));
+            return JpegLmSpec.fromMetadata(g.metadata());
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(gguf + ": " + e.getMessage());
         }
@@ -77,12 +74,5 @@ public final class TokenizerFiles {
             return v.asText();
         }
         return v.path("content").asText(fallback);
-    }
-
-    /** GGUF metadata as the plain Java values the jpeglm readers take. */
-    static Map<String, Object> javaValues(Map<String, GgufValue> metadata) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        metadata.forEach((k, v) -> m.put(k, v.value()));
-        return m;
     }
 }

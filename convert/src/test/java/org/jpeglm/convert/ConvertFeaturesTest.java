@@ -81,7 +81,7 @@ class ConvertFeaturesTest {
             assertEquals("none", m.get("tokenizer.ggml.model").asString());
             assertFalse(m.containsKey("llama.rope.scaling.type"));
 
-            JpegLmSpec spec = JpegLmSpec.fromMetadata(TokenizerFiles.javaValues(m));
+            JpegLmSpec spec = JpegLmSpec.fromMetadata(m);
             assertEquals(JpegProfile.PAPER, spec.profile());
             assertEquals(JpegTables.forQuality(25), spec.tables());
             assertEquals(HfTokenizerJson.read(ckpt.resolve("tokenizer.json")), spec.tokenizer());
@@ -279,7 +279,7 @@ class ConvertFeaturesTest {
                 "{\"bos_token\": \"<|begin|>\", \"eos_token\": {\"content\": \"<|end|>\", \"special\": true}}");
         Path out = convert(ckpt, "f16");
         try (GgufFile f = GgufFile.open(out)) {
-            JpegLmSpec spec = JpegLmSpec.fromMetadata(TokenizerFiles.javaValues(f.metadata()));
+            JpegLmSpec spec = JpegLmSpec.fromMetadata(f.metadata());
             assertEquals(renamed, spec.tokenizer());
             assertEquals(t.bosId(), spec.tokenizer().bosId());
             assertEquals(t.eosId(), spec.tokenizer().eosId());

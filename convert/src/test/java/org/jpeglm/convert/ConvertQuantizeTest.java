@@ -47,7 +47,7 @@ class ConvertQuantizeTest {
             assertEquals(org.jpeglm.FileType.of(type).id(), f.get("general.file_type").orElseThrow().asLong());
             long params = f.tensors().stream().mapToLong(org.jpeglm.gguf.GgufTensorInfo::elementCount).sum();
             assertTrue(r.fileBytes() < 0.35 * 4 * params, "at most ~11 bits per weight: " + r.fileBytes() + " bytes for " + params);
-            JpegLmSpec spec = JpegLmSpec.fromMetadata(TokenizerFiles.javaValues(f.metadata()));
+            JpegLmSpec spec = JpegLmSpec.fromMetadata(f.metadata());
             assertEquals(JpegProfile.PAPER, spec.profile());
             assertEquals(CONFIG.vocabSize(), spec.tokenizer().vocabSize());
         }

@@ -1,9 +1,9 @@
 package org.jpeglm.spec;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jpeglm.bpe.BpeGgufKey;
 import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
@@ -100,113 +100,85 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
             bytes[i] = t[i] & 0xFF;
         }
         m.put(TABLES_KEY, GgufValue.array(GgufValueType.UINT8, bytes));
-        for (var e : BpeGgufMetadata.toMetadata(tokenizer).entrySet()) {
-            BpeGgufKey key = keyOf(e.getKey());
-            Object v = e.getValue();
-            m.put(e.getKey(), switch (key.type()) {
-                case UINT32 -> GgufValue.uint32(((Number) v).longValue());
-                case BOOL -> GgufValue.bool((Boolean) v);
-                case INT32_ARRAY -> GgufValue.array(GgufValueType.INT32, (int[]) v);
-                case STRING_ARRAY -> {
-                    @SuppressWarnings("unchecked")
-                    List<String> list = (List<String>) v;
-                    yield GgufValue.strings(list);
-                }
-            });
-        }
+        m.putAll(BpeGgufMetadata.toGguf(tokenizer));
         return m;
     }
 
-    private static BpeGgufKey keyOf(String key) {
-        for (BpeGgufKey k : BpeGgufKey.values()) {
-            if (k.key().equals(key)) {
-                return k;
-            }
-        }
-        throw new IllegalStateException("unknown tokenizer key " + key);
-    }
-
     /** Whether metadata declares a Jpeg-LM model. */
-    public static boolean isJpegLm(Map<String, ?> metadata) {
+    public static boolean isJpegLm(Map<String, GgufValue> metadata) {
         return metadata.containsKey(FORMAT_VERSION_KEY);
     }
 
     /**
-     * Reads a spec from metadata values as Java objects (integers as any {@link Number}, arrays as {@code long[]}
-     * or {@code int[]}, strings, lists of strings), e.g. a loaded model's metadata.
+     * Reads a spec from a model file's metadata ({@code GgufFile.metadata()}, or a loaded model's). Integers may
+     * have any GGUF integer type whose values fit.
      *
      * @throws IllegalArgumentException naming the missing or malformed key, or saying the metadata is not a
      *     Jpeg-LM model's at all
      */
-    public static JpegLmSpec fromMetadata(Map<String, ?> metadata) {
+    public static JpegLmSpec fromMetadata(Map<String, GgufValue> metadata) {
         if (!isJpegLm(metadata)) {
             throw new IllegalArgumentException("not a Jpeg-LM model: the file has no '" + FORMAT_VERSION_KEY
                     + "' key (convert it with jpeglm convert, which adds the tokenizer and JPEG profile)");
         }
-        int version = integer(metadata, FORMAT_VERSION_KEY);
+        int version = count(metadata, FORMAT_VERSION_KEY);
         if (version != FORMAT_VERSION) {
             throw new IllegalArgumentException("Jpeg-LM format version " + version + " is not supported (this is version "
                     + FORMAT_VERSION + ")");
         }
-        Object sub = require(metadata, SUBSAMPLING_KEY);
-        if (!(sub instanceof String s)) {
-            throw new IllegalArgumentException(SUBSAMPLING_KEY + " must be a string");
-        }
+        Subsampling subsampling = subsamplingOf(read(metadata, SUBSAMPLING_KEY, GgufValue::asString));
         JpegProfile profile;
         try {
-            profile = new JpegProfile(integer(metadata, QUALITY_KEY), subsamplingOf(s), integer(metadata, RESTART_INTERVAL_KEY),
-                    integer(metadata, WIDTH_KEY), integer(metadata, HEIGHT_KEY));
+            profile = new JpegProfile(count(metadata, QUALITY_KEY), subsampling, count(metadata, RESTART_INTERVAL_KEY),
+                    count(metadata, WIDTH_KEY), count(metadata, HEIGHT_KEY));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad JPEG profile in the model: " + e.getMessage(), e);
         }
         JpegTables tables = profile.tables();
         if (metadata.containsKey(TABLES_KEY)) {
             try {
-                tables = JpegTables.fromTablesOnlyJpeg(bytes(metadata.get(TABLES_KEY)));
+                tables = JpegTables.fromTablesOnlyJpeg(bytes(read(metadata, TABLES_KEY, GgufValue::asLongArray)));
             } catch (JpegFormatException e) {
                 throw new IllegalArgumentException(TABLES_KEY + " is not a tables-only JPEG: " + e.getMessage(), e);
             }
         }
         BpeTokenizer tokenizer;
         try {
-            tokenizer = BpeGgufMetadata.fromMetadata(metadata);
+            tokenizer = BpeGgufMetadata.fromGguf(metadata);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad tokenizer in the model: " + e.getMessage(), e);
         }
         return new JpegLmSpec(profile, tables, tokenizer);
     }
 
-    private static Object require(Map<String, ?> metadata, String key) {
-        Object v = metadata.get(key);
+    /** The value of key as as() reads it; a missing key or a value of another type is named. */
+    private static <T> T read(Map<String, GgufValue> metadata, String key, Function<GgufValue, T> as) {
+        GgufValue v = metadata.get(key);
         if (v == null) {
             throw new IllegalArgumentException("the model lacks '" + key + "'");
+        }
+        try {
+            return as.apply(v);
+        } catch (IllegalStateException e) {  // GgufValue's accessors say what the value is instead
+            throw new IllegalArgumentException("'" + key + "' is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    private static int count(Map<String, GgufValue> metadata, String key) {
+        int v = read(metadata, key, GgufValue::asInt);
+        if (v < 0) {
+            throw new IllegalArgumentException("'" + key + "' = " + v + " is out of range");
         }
         return v;
     }
 
-    private static int integer(Map<String, ?> metadata, String key) {
-        if (!(require(metadata, key) instanceof Number n) || n instanceof Float || n instanceof Double) {
-            throw new IllegalArgumentException("'" + key + "' must be an integer");
-        }
-        long v = n.longValue();
-        if (v < 0 || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("'" + key + "' = " + v + " is out of range");
-        }
-        return (int) v;
-    }
-
-    private static byte[] bytes(Object v) {
-        long[] a = switch (v) {
-            case long[] l -> l;
-            case int[] i -> java.util.Arrays.stream(i).asLongStream().toArray();
-            default -> throw new IllegalArgumentException(TABLES_KEY + " must be an array of bytes");
-        };
-        byte[] out = new byte[a.length];
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] < 0 || a[i] > 255) {
-                throw new IllegalArgumentException(TABLES_KEY + " holds " + a[i] + ", not a byte");
+    private static byte[] bytes(long[] values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] > 255) {
+                throw new IllegalArgumentException(TABLES_KEY + " holds " + values[i] + ", not a byte");
             }
-            out[i] = (byte) a[i];
+            out[i] = (byte) values[i];
         }
         return out;
     }

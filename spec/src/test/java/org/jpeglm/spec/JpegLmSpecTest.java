@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jpeglm.bpe.BpeTokenizer;
@@ -13,6 +12,7 @@ import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufValue;
+import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegTables;
 import org.jpeglm.jpeg.Subsampling;
@@ -33,12 +33,6 @@ class JpegLmSpecTest {
         return new JpegLmSpec(new JpegProfile(25, Subsampling.GRAY, 1, 32, 32), JpegTables.forQuality(60), tokenizer());
     }
 
-    static Map<String, Object> values(Map<String, GgufValue> gguf) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        gguf.forEach((k, v) -> m.put(k, v.value()));
-        return m;
-    }
-
     static void assertSameSpec(JpegLmSpec expected, JpegLmSpec actual) {
         assertEquals(expected.profile(), actual.profile());
         assertArrayEquals(expected.tables().toTablesOnlyJpeg(), actual.tables().toTablesOnlyJpeg());
@@ -55,40 +49,62 @@ class JpegLmSpecTest {
         try (GgufFile f = GgufFile.open(p)) {
             Map<String, GgufValue> read = f.metadata();
             assertEquals("gray", read.get(JpegLmSpec.SUBSAMPLING_KEY).asString());
-            assertSameSpec(spec, JpegLmSpec.fromMetadata(values(read)));
+            assertSameSpec(spec, JpegLmSpec.fromMetadata(read));
         }
     }
 
     @Test
     void withoutTablesTheQualitysTablesAreUsed() {
         JpegLmSpec spec = JpegLmSpec.of(JpegProfile.PAPER, tokenizer());
-        Map<String, Object> v = values(spec.toGguf());
+        Map<String, GgufValue> v = spec.toGguf();
         v.remove(JpegLmSpec.TABLES_KEY);
         assertArrayEquals(JpegTables.forQuality(25).toTablesOnlyJpeg(), JpegLmSpec.fromMetadata(v).tables().toTablesOnlyJpeg());
     }
 
     @Test
     void badMetadataIsNamed() {
-        Map<String, Object> good = values(spec().toGguf());
+        Map<String, GgufValue> good = spec().toGguf();
         IllegalArgumentException notJpegLm = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(Map.of()));
         assertTrue(notJpegLm.getMessage().contains("not a Jpeg-LM model"), notJpegLm.getMessage());
         for (String key : List.of(JpegLmSpec.QUALITY_KEY, JpegLmSpec.SUBSAMPLING_KEY, JpegLmSpec.WIDTH_KEY, "jpeglm.bpe.merges")) {
-            Map<String, Object> m = new HashMap<>(good);
+            Map<String, GgufValue> m = new HashMap<>(good);
             m.remove(key);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(m), key);
             assertTrue(e.getMessage().contains(key), e.getMessage());
         }
-        Map<String, Object> badSub = new HashMap<>(good);
-        badSub.put(JpegLmSpec.SUBSAMPLING_KEY, "4:1:1");
+        Map<String, GgufValue> badSub = new HashMap<>(good);
+        badSub.put(JpegLmSpec.SUBSAMPLING_KEY, GgufValue.string("4:1:1"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(badSub)).getMessage().contains("4:1:1"));
-        Map<String, Object> badTables = new HashMap<>(good);
-        badTables.put(JpegLmSpec.TABLES_KEY, new long[] {0xFF, 0xD8, 0x01});
+        Map<String, GgufValue> badTables = new HashMap<>(good);
+        badTables.put(JpegLmSpec.TABLES_KEY, GgufValue.array(GgufValueType.UINT8, new long[] {0xFF, 0xD8, 0x01}));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(badTables)).getMessage()
                 .contains(JpegLmSpec.TABLES_KEY));
-        Map<String, Object> version = new HashMap<>(good);
-        version.put(JpegLmSpec.FORMAT_VERSION_KEY, 2L);
+        Map<String, GgufValue> version = new HashMap<>(good);
+        version.put(JpegLmSpec.FORMAT_VERSION_KEY, GgufValue.uint32(2));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(version)).getMessage().contains("version 2"));
         assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.of(JpegProfile.of(25, Subsampling.S420, 1), tokenizer()),
                 "a profile without a size");
+    }
+
+    @Test
+    void valuesOfTheWrongTypeAreNamed() {
+        Map<String, GgufValue> good = spec().toGguf();
+        Map<String, GgufValue> wrong = Map.of(
+                JpegLmSpec.QUALITY_KEY, GgufValue.string("25"),
+                JpegLmSpec.SUBSAMPLING_KEY, GgufValue.uint32(420),
+                JpegLmSpec.WIDTH_KEY, GgufValue.int32(-32),
+                JpegLmSpec.HEIGHT_KEY, GgufValue.uint64(-1),
+                JpegLmSpec.TABLES_KEY, GgufValue.floats(new float[] {255, 216}),
+                "jpeglm.bpe.merges", GgufValue.strings(List.of("a b")));
+        wrong.forEach((key, value) -> {
+            Map<String, GgufValue> m = new HashMap<>(good);
+            m.put(key, value);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(m), key);
+            assertTrue(e.getMessage().contains(key), e.getMessage());
+        });
+        Map<String, GgufValue> otherWidths = new HashMap<>(good);
+        otherWidths.put(JpegLmSpec.WIDTH_KEY, GgufValue.uint16(32));
+        otherWidths.put(JpegLmSpec.QUALITY_KEY, GgufValue.int64(25));
+        assertSameSpec(spec(), JpegLmSpec.fromMetadata(otherWidths));
     }
 }
