@@ -60,21 +60,6 @@ extern "C" {
 #define JPEGLM_SESSION_FLASH_ATTN_OFF 4  // force flash attention off
 #define JPEGLM_SESSION_KV_F32         8  // keep the KV cache in F32 (default F16): exact, twice the memory
 
-// GGUF metadata value types (the same values as GGUF's).
-#define JPEGLM_META_UINT8   0
-#define JPEGLM_META_INT8    1
-#define JPEGLM_META_UINT16  2
-#define JPEGLM_META_INT16   3
-#define JPEGLM_META_UINT32  4
-#define JPEGLM_META_INT32   5
-#define JPEGLM_META_FLOAT32 6
-#define JPEGLM_META_BOOL    7
-#define JPEGLM_META_STRING  8
-#define JPEGLM_META_ARRAY   9
-#define JPEGLM_META_UINT64  10
-#define JPEGLM_META_INT64   11
-#define JPEGLM_META_FLOAT64 12
-
 typedef struct jpeglm_model   jpeglm_model;
 typedef struct jpeglm_session jpeglm_session;
 typedef struct jpeglm_trainer jpeglm_trainer;
@@ -127,25 +112,6 @@ JPEGLM_API int64_t jpeglm_model_size_bytes(const jpeglm_model * model);
 
 // Writes a one-line description ("llama 28M F16") into buf (NUL-terminated, truncated to size).
 JPEGLM_API int32_t jpeglm_model_desc(const jpeglm_model * model, char * buf, size_t size);
-
-// GGUF metadata. Keys are indexed 0 .. count-1; every pointer returned stays valid while the model lives.
-JPEGLM_API int64_t jpeglm_model_meta_count(const jpeglm_model * model);
-// Index of key, or -1 if absent (not an error).
-JPEGLM_API int64_t jpeglm_model_meta_find(const jpeglm_model * model, const char * key);
-// NULL with an error if index is out of range.
-JPEGLM_API const char * jpeglm_model_meta_key(const jpeglm_model * model, int64_t index);
-// A JPEGLM_META_* type, or -1 with an error.
-JPEGLM_API int32_t jpeglm_model_meta_type(const jpeglm_model * model, int64_t index);
-// Element type of an array value, or -1 with an error if the value is not an array.
-JPEGLM_API int32_t jpeglm_model_meta_array_type(const jpeglm_model * model, int64_t index);
-// Element count of an array value, or -1 with an error if the value is not an array.
-JPEGLM_API int64_t jpeglm_model_meta_array_length(const jpeglm_model * model, int64_t index);
-// Copies a scalar (not string) value, 1 to 8 bytes in the machine's byte order, into out (out_size >= its size).
-JPEGLM_API int32_t jpeglm_model_meta_scalar(const jpeglm_model * model, int64_t index, void * out, size_t out_size);
-// A string value (element < 0) or element of a string array, NUL-terminated; NULL with an error otherwise.
-JPEGLM_API const char * jpeglm_model_meta_string(const jpeglm_model * model, int64_t index, int64_t element);
-// The packed elements of a numeric or bool array; NULL with an error otherwise.
-JPEGLM_API const void * jpeglm_model_meta_array_data(const jpeglm_model * model, int64_t index);
 
 //
 // Session: a llama.cpp context with n_seq independent sequences, their samplers, logits and masks.

@@ -105,7 +105,7 @@ gguf_ptr gguf_check(const char * path);
 
 struct jpeglm_model {
     llama_model *    model = nullptr;
-    jpeglm::gguf_ptr meta;  // metadata only, for typed key access
+    jpeglm::gguf_ptr meta;  // metadata and tensor infos (no data): the trainer checks tensor types
     int32_t          n_vocab   = 0;
     bool             in_memory = false;  // loaded without mmap: weights are writable (training)
     // Sessions and trainers whose llama context references the model: it cannot be freed before them.

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ties the numbers the Java API copies from native headers to those headers: {@link ErrorCode} to jpeglm.h's
- * JPEGLM_ERR_*, {@link Jpeglm.LogLevel} to JPEGLM_LOG_*, {@link ModelMetadata.Type} to JPEGLM_META_*, and
+ * JPEGLM_ERR_*, {@link Jpeglm.LogLevel} to JPEGLM_LOG_*, and
  * {@link FileType} to llama.h's LLAMA_FTYPE_* and to the file types the native quantizer accepts. Each check
  * goes both ways: a constant missing on either side fails as a wrong value does.
  */
@@ -96,11 +96,6 @@ class NativeConstantsTest {
         // OFF is Java's own: a minimum level above every native one, so nothing passes it.
         int highest = header.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         assertTrue(Jpeglm.LogLevel.OFF.nativeLevel() > highest, "OFF must be above " + highest);
-    }
-
-    @Test
-    void metadataTypesAreTheHeaderTypes() {
-        assertMatches(withPrefix(defines, "JPEGLM_META_"), ModelMetadata.Type.class, Enum::ordinal, "JPEGLM_META_*");
     }
 
     @Test

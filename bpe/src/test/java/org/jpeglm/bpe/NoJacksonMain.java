@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.jpeglm.gguf.GgufValue;
 import java.util.SplittableRandom;
 
 /**
@@ -30,8 +31,8 @@ public final class NoJacksonMain {
             }
         }
         System.out.println("round trip: " + tokenizer.mergeCount() + " merges, " + tokenizer.vocabSize() + " tokens");
-        Map<String, Object> metadata = BpeGgufMetadata.toMetadata(tokenizer);
-        if (!BpeGgufMetadata.fromMetadata(metadata).equals(tokenizer)) {
+        Map<String, GgufValue> metadata = BpeGgufMetadata.toGguf(tokenizer);
+        if (!BpeGgufMetadata.fromGguf(metadata).equals(tokenizer)) {
             throw new AssertionError("the GGUF metadata does not round-trip");
         }
         System.out.println("gguf metadata: " + metadata.size() + " keys");

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -241,6 +242,9 @@ public final class GgufFile implements AutoCloseable {
         private static final int MAX_NESTING = 4;
         private final MemorySegment s;
         private final Path path;
+        // One strict decoder for every string of the file (decode(ByteBuffer) resets it each time).
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         long position;
 
         Cursor(MemorySegment s, Path path) {
@@ -249,7 +253,7 @@ public final class GgufFile implements AutoCloseable {
         }
 
         private void need(long bytes, String what) throws GgufFormatException {
-            if (bytes < 0 || position + bytes > s.byteSize() || position + bytes < 0) {
+            if (!fits(bytes)) {
                 throw new GgufFormatException(path + " is truncated: " + what + " at byte " + position + " needs "
                         + (bytes < 0 ? Long.toUnsignedString(bytes) : bytes) + " bytes, the file has " + s.byteSize());
             }
@@ -270,16 +274,38 @@ public final class GgufFile implements AutoCloseable {
         }
 
         String string(String what) throws GgufFormatException {
-            long length = u64("the length of " + what);
-            need(length, what);
+            return string(what, -1);
+        }
+
+        /**
+         * A string; a non-negative element names it as that element of what. Messages are built only on failure:
+         * a tokenizer's vocabulary holds hundreds of thousands of strings.
+         */
+        String string(String what, long element) throws GgufFormatException {
+            if (!fits(8)) {
+                need(8, "the length of " + label(what, element));
+            }
+            long length = s.get(ValueLayout.JAVA_LONG_UNALIGNED, position);
+            position += 8;
+            if (!fits(length)) {
+                need(length, label(what, element));
+            }
             byte[] bytes = s.asSlice(position, length).toArray(ValueLayout.JAVA_BYTE);
             position += length;
             try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                return utf8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {
-                throw new GgufFormatException(path + ": " + what + " at byte " + (position - length) + " is not valid UTF-8");
+                throw new GgufFormatException(path + ": " + label(what, element) + " at byte " + (position - length)
+                        + " is not valid UTF-8");
             }
+        }
+
+        private boolean fits(long bytes) {
+            return bytes >= 0 && position + bytes <= s.byteSize() && position + bytes >= 0;
+        }
+
+        private static String label(String what, long element) {
+            return element < 0 ? what : "element " + element + " of " + what;
         }
 
         GgufValue value(String what, int depth) throws GgufFormatException {
@@ -312,7 +338,7 @@ public final class GgufFile implements AutoCloseable {
                 case STRING -> {
                     List<String> list = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
-                        list.add(string("element " + i + " of " + what));
+                        list.add(string(what, i));
                     }
                     yield GgufValue.strings(list);
                 }
