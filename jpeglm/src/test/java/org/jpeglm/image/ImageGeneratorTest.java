@@ -195,6 +195,45 @@ class ImageGeneratorTest {
     }
 
     @Test
+    void statsAccountForTheRequestButNotTheListener() {
+        try (ImageGenerator g = model.newGenerator(options().parallel(3).build())) {
+            List<GeneratedImage> out = g.generate(5, image -> {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            GenerationStats st = g.lastStats();
+            assertEquals(5, st.images());
+            long tokens = out.stream().mapToLong(GeneratedImage::tokens).sum();
+            assertEquals(tokens, st.tokens());
+            long longest = out.stream().mapToLong(GeneratedImage::tokens).max().orElseThrow();
+            assertTrue(st.steps() >= Math.max(longest, (tokens + 2) / 3) && st.steps() <= tokens, st.toString());
+            for (long phase : new long[] {st.stepNanos(), st.promptNanos(), st.maskNanos(), st.acceptNanos(), st.finishNanos()}) {
+                assertTrue(phase > 0, st.toString());
+            }
+            long phases = st.stepNanos() + st.promptNanos() + st.maskNanos() + st.acceptNanos() + st.finishNanos();
+            assertTrue(st.totalNanos() - phases >= 5 * 20_000_000L, "the listener's sleep is in the total only: " + st);
+            assertTrue(st.firstImageNanos() > 0 && st.firstImageNanos() < st.totalNanos(), st.toString());
+        }
+    }
+
+    @Test
+    void aPromptThatFillsTheContextIsRefusedBeforeGenerating() throws IOException {
+        Path small = dir.resolve("context-16.gguf");
+        var spec = TinyJpegLm.spec();
+        var config = new LlamaConfig(spec.tokenizer().vocabSize(), 32, 1, 2, 2, 32, 16, 10000f, 1e-5f, false);
+        TinyLlamaGguf.writer(RandomLlama.create(config, 3), GgmlType.F32).putAll(spec.toGguf()).write(small);
+        try (ImageModel m = ImageModel.load(small); ImageGenerator g = m.newGenerator(options().build())) {
+            assertEquals(16, g.contextLength());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.complete(images.subList(0, 1), 1));
+            assertTrue(e.getMessage().contains("context of 16"), e.getMessage());
+            assertEquals(1, g.complete(images.subList(0, 1), 0).size(), "a header-only prompt fits");
+        }
+    }
+
+    @Test
     void aModelWithoutJpegLmKeysIsRefusedByName() throws IOException {
         Path plain = dir.resolve("plain.gguf");
         TinyLlamaGguf.write(RandomLlama.create(new LlamaConfig(64, 32, 1, 2, 2, 32, 64, 10000f, 1e-5f, false), 1), plain, GgmlType.F32);
