@@ -32,6 +32,9 @@ final class BatchGenerator {
     private final TokenTable tokens;
     private final int maxTokens;
     private final int contextLength;
+    // Sequences whose native mask is set. Masks outlive requests (clearing a sequence keeps its mask), so this
+    // outlives them too: an image ended under a mask, or a cancelled request, must not mask the next image.
+    private final boolean[] masked;
 
     /**
      * @param constrained whether sampled tokens must keep streams valid (masks also serve forced bytes either way)
@@ -49,6 +52,7 @@ final class BatchGenerator {
         this.tokens = tokens;
         this.maxTokens = maxTokens;
         this.contextLength = contextLength;
+        this.masked = new boolean[session.sequences()];
     }
 
     /** Result of one request: its images in index order and where its time went. */
@@ -64,7 +68,6 @@ final class BatchGenerator {
         private final Deque<ImageJob> pending;
         private final Consumer<GeneratedImage> listener;
         private final Slot[] slots = new Slot[session.sequences()];
-        private final boolean[] masked = new boolean[slots.length];  // sequences whose mask is set
         private final int[] seqs = new int[slots.length];            // this round's stepping sequences, in order
         private final int[] out = new int[slots.length];             // and their tokens
         private final int[] redo = new int[slots.length];            // positions in seqs to sample again

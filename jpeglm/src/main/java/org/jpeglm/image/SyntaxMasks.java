@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.jpeg.JpegSyntax;
 
@@ -125,17 +126,18 @@ final class SyntaxMasks {
      * never; unlike {@link #allowed}, not cached (only the first steps of a completion force bytes).
      */
     long[] forced(byte[] forced, int from) {
-        return forced(forced, from, null);
+        return forcedMask(forced, from, null);
     }
 
     /** {@link #forced(byte[], int)}, only the tokens the grammar accepts in state. */
     long[] forced(byte[] forced, int from, JpegSyntax.State state) {
+        forcedProbe.copyFrom(Objects.requireNonNull(state, "state"));
+        return forcedMask(forced, from, forcedProbe);
+    }
+
+    /** The forced mask, grammar-checked from probe's state (advanced on the way) unless probe is null. */
+    private long[] forcedMask(byte[] forced, int from, JpegSyntax.State probe) {
         long[] mask = new long[words()];
-        JpegSyntax.State probe = null;
-        if (state != null) {
-            probe = forcedProbe;
-            probe.copyFrom(state);
-        }
         Node node = root;
         for (int i = from; i < forced.length; i++) {
             int b = forced[i] & 0xFF;

@@ -123,6 +123,22 @@ class ImageGeneratorTest {
     }
 
     @Test
+    void anEarlierRequestDoesNotChangeTheImagesOfTheNext() {
+        List<GeneratedImage> fresh;
+        try (ImageGenerator g = model.newGenerator(options().constrained(false).parallel(2).maxTokens(40).build())) {
+            fresh = g.generate(4);
+        }
+        try (ImageGenerator g = model.newGenerator(options().constrained(false).parallel(2).maxTokens(40).build())) {
+            // A whole-image completion ends while forcing its last token's bytes, under that mask.
+            g.complete(images.subList(0, 2), 1);
+            List<GeneratedImage> after = g.generate(4);
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(fresh.get(i).stream(), after.get(i).stream(), "image " + i);
+            }
+        }
+    }
+
+    @Test
     void completionKeepsThePromptsMcusByteForByte() {
         try (ImageGenerator g = model.newGenerator(options().parallel(2).build())) {
             List<BufferedImage> prompts = images.subList(0, 4);
