@@ -13,6 +13,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOInvalidTreeException;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.plugins.jpeg.JPEGHuffmanTable;
 import javax.imageio.plugins.jpeg.JPEGQTable;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.w3c.dom.Node;
@@ -38,10 +39,33 @@ public final class JpegEncoder {
     private final JpegProfile profile;
     private final JpegTables tables;
 
-    /** An encoder for {@code profile}. */
+    /** An encoder for {@code profile}, with the IJG tables of its quality ({@link JpegProfile#tables()}). */
     public JpegEncoder(JpegProfile profile) {
+        this(profile, Objects.requireNonNull(profile, "profile").tables());
+    }
+
+    /**
+     * An encoder for {@code profile} that quantizes and Huffman-codes with {@code tables} instead of the IJG
+     * tables of the quality: for models trained on streams written with custom tables.
+     *
+     * @throws IllegalArgumentException if tables lack a table the profile's components use (quantization table 0,
+     *     DC and AC table 0, and for colour also the tables 1), or a quantization table needs 16-bit precision,
+     *     which baseline JPEG does not allow
+     */
+    public JpegEncoder(JpegProfile profile, JpegTables tables) {
         this.profile = Objects.requireNonNull(profile, "profile");
-        this.tables = profile.tables();
+        this.tables = Objects.requireNonNull(tables, "tables");
+        Frame frame = profile.subsampling().frame(8, 8);
+        for (Frame.Component c : frame.components()) {
+            QuantTable q = tables.quant(c.tq());
+            if (q == null) throw new IllegalArgumentException("tables lack quantization table " + c.tq());
+            if (q.sixteenBit())
+                throw new IllegalArgumentException("quantization table " + c.tq() + " has values above 255: baseline JPEG needs 8-bit quantizers");
+        }
+        for (ScanHeader.Component c : ScanHeader.forFrame(frame).components()) {
+            if (tables.dc(c.dc()) == null) throw new IllegalArgumentException("tables lack DC Huffman table " + c.dc());
+            if (tables.ac(c.ac()) == null) throw new IllegalArgumentException("tables lack AC Huffman table " + c.ac());
+        }
     }
 
     /** The encoder for {@link JpegProfile#PAPER}. */
@@ -62,7 +86,8 @@ public final class JpegEncoder {
     /**
      * The abbreviated stream a Jpeg-LM model reads: SOI, APP0, SOF0, DRI, SOS, entropy-coded data, EOI.
      *
-     * @throws IllegalArgumentException if the profile fixes a size the image does not have
+     * @throws IllegalArgumentException if the profile fixes a size the image does not have, or a custom Huffman
+     *     table has no code for a symbol the image needs
      */
     public byte[] encode(BufferedImage image) {
         Objects.requireNonNull(image, "image");
@@ -116,6 +141,10 @@ public final class JpegEncoder {
                 writer.write(null, new IIOImage(input, null, metadata), param);
             }
             return bytes.toByteArray();
+        } catch (javax.imageio.IIOException e) {
+            // libjpeg's own errors; with validated tables, e.g. a Huffman table lacking a code the image needs.
+            throw new IllegalArgumentException("ImageIO's JPEG writer could not encode the image with these tables: "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("ImageIO JPEG writer failed", e);
         } finally {
@@ -123,7 +152,7 @@ public final class JpegEncoder {
         }
     }
 
-    /** Sets our quant tables, sampling factors and restart interval in the writer's native metadata tree. */
+    /** Sets our tables, sampling factors and restart interval in the writer's native metadata tree. */
     private void configure(IIOMetadata metadata) throws IIOInvalidTreeException {
         var root = (IIOMetadataNode) metadata.getAsTree(NATIVE_FORMAT);
         var markers = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
@@ -132,6 +161,14 @@ public final class JpegEncoder {
             var node = (IIOMetadataNode) qtables.item(i);
             int id = Integer.parseInt(node.getAttribute("qtableId"));
             node.setUserObject(new JPEGQTable(tables.quant(id).natural()));
+        }
+        // The writer's default DHT nodes name the tables it will code with (DC/AC 0, and 1 for colour).
+        var htables = markers.getElementsByTagName("dhtable");
+        for (int i = 0; i < htables.getLength(); i++) {
+            var node = (IIOMetadataNode) htables.item(i);
+            int id = Integer.parseInt(node.getAttribute("htableId"));
+            boolean dc = Integer.parseInt(node.getAttribute("class")) == 0;
+            node.setUserObject(jdkHuffman(dc ? tables.dc(id) : tables.ac(id)));
         }
         var specs = markers.getElementsByTagName("componentSpec");
         for (int i = 0; i < specs.getLength(); i++) {
@@ -147,6 +184,14 @@ public final class JpegEncoder {
             markers.insertBefore(dri, sof);
         }
         metadata.setFromTree(NATIVE_FORMAT, root);
+    }
+
+    private static JPEGHuffmanTable jdkHuffman(HuffmanTable table) {
+        short[] lengths = new short[16];
+        for (int i = 0; i < 16; i++) lengths[i] = (short) table.count(i);
+        short[] values = new short[table.symbolCount()];
+        for (int i = 0; i < values.length; i++) values[i] = (short) table.symbol(i);
+        return new JPEGHuffmanTable(lengths, values);
     }
 
     /** The image as TYPE_3BYTE_BGR with its sRGB values (gray samples replicated). */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.jpeg.JpegSyntax;
 
@@ -11,7 +12,7 @@ import org.jpeglm.jpeg.JpegSyntax;
  * For a grammar state, the tokens whose bytes the grammar accepts: the mask of constrained generation. A trie of
  * the tokens' bytes is walked from the state, so shared prefixes are checked once, and the result is cached by the
  * state's key, so the common states cost one map look-up. EOS is allowed exactly when the stream is complete;
- * BOS and other special tokens never.
+ * BOS and other special tokens never. The same trie gives the masks of forced bytes ({@link #forced}).
  *
  * <p>Not thread-safe: one per generator.
  */
@@ -25,6 +26,7 @@ final class SyntaxMasks {
     private final int maxMcusPerToken;  // most MCUs one token that can occur in entropy-coded data completes
     private final Map<Long, long[]> cache = new HashMap<>();
     private final List<JpegSyntax.State> scratch = new ArrayList<>();
+    private final JpegSyntax.State forcedProbe;
 
     /** A trie node: the tokens whose bytes end here, and children by next byte. */
     private static final class Node {
@@ -45,6 +47,7 @@ final class SyntaxMasks {
 
     SyntaxMasks(BpeTokenizer tokenizer, JpegSyntax syntax) {
         this.syntax = syntax;
+        this.forcedProbe = syntax.start();
         this.vocabSize = tokenizer.vocabSize();
         this.eosId = tokenizer.eosId();
         int longest = 0;
@@ -117,6 +120,56 @@ final class SyntaxMasks {
         return exact ? state.key() : JpegSyntax.NO_KEY;
     }
 
+    /**
+     * The tokens whose bytes agree with forced[from..] over their common length: prefixes of the bytes left, and
+     * tokens that start with all of them. Token healing forces the prompt's last bytes this way. Special tokens
+     * never; unlike {@link #allowed}, not cached (only the first steps of a completion force bytes).
+     */
+    long[] forced(byte[] forced, int from) {
+        return forcedMask(forced, from, null);
+    }
+
+    /** {@link #forced(byte[], int)}, only the tokens the grammar accepts in state. */
+    long[] forced(byte[] forced, int from, JpegSyntax.State state) {
+        forcedProbe.copyFrom(Objects.requireNonNull(state, "state"));
+        return forcedMask(forced, from, forcedProbe);
+    }
+
+    /** The forced mask, grammar-checked from probe's state (advanced on the way) unless probe is null. */
+    private long[] forcedMask(byte[] forced, int from, JpegSyntax.State probe) {
+        long[] mask = new long[words()];
+        Node node = root;
+        for (int i = from; i < forced.length; i++) {
+            int b = forced[i] & 0xFF;
+            node = node.children[b];
+            if (node == null || probe != null && !probe.advance(b)) {
+                return mask;  // no token spells these bytes, or the grammar refuses them: nothing longer fits either
+            }
+            set(node.tokens, mask);
+        }
+        if (probe == null) {
+            addAll(node, mask);
+        } else {
+            walk(node, probe, 0, mask);
+        }
+        return mask;
+    }
+
+    private static void set(int[] tokens, long[] mask) {
+        for (int id : tokens) {
+            mask[id >>> 6] |= 1L << id;
+        }
+    }
+
+    /** Every token below node. */
+    private static void addAll(Node node, long[] mask) {
+        for (int b : node.childBytes) {
+            Node child = node.children[b];
+            set(child.tokens, mask);
+            addAll(child, mask);
+        }
+    }
+
     private void walk(Node node, JpegSyntax.State state, int depth, long[] mask) {
         while (scratch.size() <= depth) {
             scratch.add(syntax.start());
@@ -128,9 +181,7 @@ final class SyntaxMasks {
                 continue;
             }
             Node child = node.children[b];
-            for (int id : child.tokens) {
-                mask[id >>> 6] |= 1L << id;
-            }
+            set(child.tokens, mask);
             if (child.childBytes.length > 0) {
                 walk(child, next, depth + 1, mask);
                 // walk reuses deeper scratch states only; next is intact for the next sibling's copyFrom.

@@ -123,6 +123,22 @@ class ImageGeneratorTest {
     }
 
     @Test
+    void anEarlierRequestDoesNotChangeTheImagesOfTheNext() {
+        List<GeneratedImage> fresh;
+        try (ImageGenerator g = model.newGenerator(options().constrained(false).parallel(2).maxTokens(40).build())) {
+            fresh = g.generate(4);
+        }
+        try (ImageGenerator g = model.newGenerator(options().constrained(false).parallel(2).maxTokens(40).build())) {
+            // A whole-image completion ends while forcing its last token's bytes, under that mask.
+            g.complete(images.subList(0, 2), 1);
+            List<GeneratedImage> after = g.generate(4);
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(fresh.get(i).stream(), after.get(i).stream(), "image " + i);
+            }
+        }
+    }
+
+    @Test
     void completionKeepsThePromptsMcusByteForByte() {
         try (ImageGenerator g = model.newGenerator(options().parallel(2).build())) {
             List<BufferedImage> prompts = images.subList(0, 4);
@@ -191,6 +207,45 @@ class ImageGeneratorTest {
                 assertEquals(stream.length, sc.bytes());
                 assertTrue(sc.bitsPerByte() > 0);
             }
+        }
+    }
+
+    @Test
+    void statsAccountForTheRequestButNotTheListener() {
+        try (ImageGenerator g = model.newGenerator(options().parallel(3).build())) {
+            List<GeneratedImage> out = g.generate(5, image -> {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            GenerationStats st = g.lastStats();
+            assertEquals(5, st.images());
+            long tokens = out.stream().mapToLong(GeneratedImage::tokens).sum();
+            assertEquals(tokens, st.tokens());
+            long longest = out.stream().mapToLong(GeneratedImage::tokens).max().orElseThrow();
+            assertTrue(st.steps() >= Math.max(longest, (tokens + 2) / 3) && st.steps() <= tokens, st.toString());
+            for (long phase : new long[] {st.stepNanos(), st.promptNanos(), st.maskNanos(), st.acceptNanos(), st.finishNanos()}) {
+                assertTrue(phase > 0, st.toString());
+            }
+            long phases = st.stepNanos() + st.promptNanos() + st.maskNanos() + st.acceptNanos() + st.finishNanos();
+            assertTrue(st.totalNanos() - phases >= 5 * 20_000_000L, "the listener's sleep is in the total only: " + st);
+            assertTrue(st.firstImageNanos() > 0 && st.firstImageNanos() < st.totalNanos(), st.toString());
+        }
+    }
+
+    @Test
+    void aPromptThatFillsTheContextIsRefusedBeforeGenerating() throws IOException {
+        Path small = dir.resolve("context-16.gguf");
+        var spec = TinyJpegLm.spec();
+        var config = new LlamaConfig(spec.tokenizer().vocabSize(), 32, 1, 2, 2, 32, 16, 10000f, 1e-5f, false);
+        TinyLlamaGguf.writer(RandomLlama.create(config, 3), GgmlType.F32).putAll(spec.toGguf()).write(small);
+        try (ImageModel m = ImageModel.load(small); ImageGenerator g = m.newGenerator(options().build())) {
+            assertEquals(16, g.contextLength());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.complete(images.subList(0, 1), 1));
+            assertTrue(e.getMessage().contains("context of 16"), e.getMessage());
+            assertEquals(1, g.complete(images.subList(0, 1), 0).size(), "a header-only prompt fits");
         }
     }
 

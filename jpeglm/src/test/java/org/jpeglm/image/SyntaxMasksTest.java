@@ -3,6 +3,7 @@ package org.jpeglm.image;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.jpeglm.bpe.BpeTokenizer;
@@ -54,6 +55,64 @@ class SyntaxMasksTest {
             }
         }
         assertTrue(cached.cached() > 10);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 0})
+    void forcedMasksAreTheTokensAgreeingWithTheForcedBytes(int restartInterval) {
+        JpegProfile profile = new JpegProfile(25, Subsampling.GRAY, restartInterval, 24, 16);
+        JpegEncoder enc = new JpegEncoder(profile);
+        List<byte[]> streams = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            streams.add(enc.encode(resize(ImageGeneratorTest.image(i))));
+        }
+        BpeTokenizer tok = new BpeTrainer(60, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
+        JpegSyntax syntax = new JpegSyntax(profile);
+        SyntaxMasks masks = new SyntaxMasks(tok, syntax);
+        Random r = new Random(restartInterval);
+        int nonEmpty = 0;
+        int refusedByGrammar = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            byte[] stream = streams.get(r.nextInt(streams.size()));
+            int cut = r.nextInt(stream.length - 1);
+            byte[] forced = Arrays.copyOfRange(stream, cut, Math.min(stream.length, cut + 1 + r.nextInt(8)));
+            if (trial % 4 == 3) {
+                forced[r.nextInt(forced.length)] = (byte) r.nextInt(256);  // bytes the grammar may refuse
+            }
+            int from = r.nextInt(forced.length);
+            JpegSyntax.State state = syntax.start();
+            assertTrue(state.advance(stream, 0, cut));
+            JpegSyntax.State before = state.copy();
+            long[] free = masks.forced(forced, from);
+            long[] valid = masks.forced(forced, from, state);
+            assertArrayEquals(bruteForce(tok, forced, from, null), free, "trial " + trial);
+            assertArrayEquals(bruteForce(tok, forced, from, state), valid, "trial " + trial);
+            assertEquals(before.key(), state.key(), "the state is left as it was");
+            nonEmpty += Arrays.stream(valid).anyMatch(w -> w != 0) ? 1 : 0;
+            refusedByGrammar += Arrays.equals(free, valid) ? 0 : 1;
+        }
+        assertTrue(nonEmpty > 200, "most forced bytes of real streams have tokens: " + nonEmpty);
+        assertTrue(refusedByGrammar > 20, "the grammar refuses some: " + refusedByGrammar);
+    }
+
+    /** Every token checked on its own: its bytes and the forced bytes left agree, and (with a state) the grammar takes it. */
+    static long[] bruteForce(BpeTokenizer tok, byte[] forced, int from, JpegSyntax.State state) {
+        long[] mask = new long[(tok.vocabSize() + 63) / 64];
+        for (int id = 0; id < tok.vocabSize(); id++) {
+            if (tok.isSpecial(id)) {
+                continue;
+            }
+            byte[] b = tok.tokenBytes(id);
+            int common = Math.min(b.length, forced.length - from);
+            if (!Arrays.equals(b, 0, common, forced, from, from + common)) {
+                continue;
+            }
+            if (state != null && !state.copy().advance(b, 0, b.length)) {
+                continue;
+            }
+            mask[id >>> 6] |= 1L << id;
+        }
+        return mask;
     }
 
     static java.awt.image.BufferedImage resize(java.awt.image.BufferedImage img) {
