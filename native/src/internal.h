@@ -160,6 +160,16 @@ struct jpeglm_session {
 
 namespace jpeglm {
 
+// Frees a llama context made on model (a session's or a trainer's) and gives back the model's count of them.
+inline void release_context(llama_context * ctx, jpeglm_model * model) {
+    if (ctx) {
+        llama_free(ctx);
+    }
+    if (model) {
+        model->n_contexts.fetch_sub(1);
+    }
+}
+
 inline const jpeglm_model & model_ref(const jpeglm_model * model) {
     require(model != nullptr, "model is NULL");
     return *model;

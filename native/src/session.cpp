@@ -17,12 +17,7 @@ jpeglm_session::~jpeglm_session() {
     if (batch.token) {
         llama_batch_free(batch);
     }
-    if (ctx) {
-        llama_free(ctx);
-    }
-    if (model) {
-        model->n_contexts.fetch_sub(1);
-    }
+    jpeglm::release_context(ctx, model);
 }
 
 using namespace jpeglm;

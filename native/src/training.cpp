@@ -17,14 +17,7 @@ struct jpeglm_trainer {
     int32_t                   n_vocab = 0;
     ggml_opt_optimizer_params opt{};
 
-    ~jpeglm_trainer() {
-        if (ctx) {
-            llama_free(ctx);
-        }
-        if (model) {
-            model->n_contexts.fetch_sub(1);
-        }
-    }
+    ~jpeglm_trainer() { jpeglm::release_context(ctx, model); }
 };
 
 using namespace jpeglm;

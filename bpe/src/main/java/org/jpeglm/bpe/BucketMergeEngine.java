@@ -167,12 +167,8 @@ final class BucketMergeEngine implements MergeEngine {
         if (q >= n || sym[q] != right) {
             return;
         }
-        int after = next[q];
-        sym[p] = result;
-        sym[q] = SymbolChain.DEAD;
-        next[p] = after;
+        int after = s.chain.merge(p, q, result);
         if (after < n) {
-            prev[after] = p;
             int r = rules.rank(result, sym[after]);
             if (r >= 0) {
                 s.push(r, p);

@@ -98,13 +98,7 @@ final class HeapMergeEngine implements MergeEngine {
             if (q >= n || sym[q] != rules.right[rank]) {
                 continue;
             }
-            int after = next[q];
-            sym[p] = result;
-            sym[q] = SymbolChain.DEAD;
-            next[p] = after;
-            if (after < n) {
-                prev[after] = p;
-            }
+            int after = chain.merge(p, q, result);
             int before = prev[p];
             if (before >= 0) {
                 int r = rules.rank(sym[before], result);

@@ -31,6 +31,22 @@ final class SymbolChain {
         }
     }
 
+    /**
+     * Merges the symbol at q (p's successor) into p's, which becomes result, and unlinks q.
+     *
+     * @return the position after the merged symbol ({@code n} at the end)
+     */
+    int merge(int p, int q, int result) {
+        int after = next[q];
+        sym[p] = result;
+        sym[q] = DEAD;
+        next[p] = after;
+        if (after < n) {
+            prev[after] = p;
+        }
+        return after;
+    }
+
     /** The surviving symbols in order, between the optional prefix and suffix ids. */
     int[] toIds(int prefixId, int suffixId) {
         int count = 0;
