@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "score", sortOptions = false,
         description = "Negative log-likelihood of images under a Jpeg-LM model: bits per image and bits per byte of their JPEG streams.",
         footerHeading = "%nExamples:%n",
-        footer = {"  jpeglm score --fashion-mnist 10000              # the bundled model's test-set bits per byte",
+        footer = {"  jpeglm score --fashion-mnist 10000              # the bundled model's test-set bits per byte (10000: the whole test split)",
                 "  jpeglm score a.png b.png -m model.gguf"})
 public final class ScoreCommand extends JpeglmCommand {
     @Mixin
@@ -24,8 +24,8 @@ public final class ScoreCommand extends JpeglmCommand {
     @Mixin
     InputImages inputs;
 
-    @Option(names = {"-np", "--parallel"}, paramLabel = "N", description = "images scored together (default: ${DEFAULT-VALUE})")
-    int parallel = 16;
+    @Mixin
+    ParallelArgs parallelArgs;
 
     @Option(names = "--each", description = "print every image's score, not only the totals")
     boolean each;
@@ -35,10 +35,12 @@ public final class ScoreCommand extends JpeglmCommand {
 
     @Override
     protected int run() throws Exception {
-        try (ImageModel model = modelArgs.load()) {
+        int n = inputs.count();
+        Limits.requireCount("input images", n);
+        modelArgs.check();
+        GeneratorOptions options = GeneratorOptions.builder().parallel(parallelArgs.forJobs(n)).threads(modelArgs.threads).build();
+        try (ImageModel model = modelArgs.load(err())) {
             List<BufferedImage> images = inputs.load(model.spec().profile());
-            GeneratorOptions options = GeneratorOptions.builder().parallel(Math.max(1, Math.min(parallel, images.size())))
-                    .threads(modelArgs.threads).build();
             double bits = 0;
             long bytes = 0;
             long tokens = 0;
