@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {"  jpeglm generate -n 16 -o out                 # 16 images with the bundled model",
                 "  jpeglm generate -m model.gguf -n 64 -np 16 --temp 0.9 --top-k 50 --seed 7",
-                "  jpeglm generate -n 1000 --no-images -o stats --force   # only the statistics (clean share, speed)"})
+                "  jpeglm generate -n 1000 --no-images -o stats  # statistics only",
+                "  jpeglm generate -n 16 -o out --force         # replace the run in out"})
 public final class GenerateCommand extends JpeglmCommand {
     /** Images in grid.png at most. */
     static final int GRID_IMAGES = 256;

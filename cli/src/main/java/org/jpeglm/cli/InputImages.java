@@ -97,7 +97,12 @@ final class InputImages {
                 }
                 try {
                     return reader.read(0);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                    if (outOfMemory(e)) {
+                        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s (%dx%d pixels) does not fit in the Java heap "
+                                + "(%s) to be decoded; use a smaller image, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx4g", f,
+                                reader.getWidth(0), reader.getHeight(0), Limits.heap()));
+                    }
                     throw unreadable(f, e);
                 }
             } finally {
@@ -113,6 +118,16 @@ final class InputImages {
         } catch (IOException | RuntimeException e) {
             throw unreadable(f, e);
         }
+    }
+
+    /** Whether e is, or was caused by, an OutOfMemoryError (ImageIO wraps it in an IIOException). */
+    private static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** ImageIO's message and its causes' ("Caught exception during read:" alone says nothing). */

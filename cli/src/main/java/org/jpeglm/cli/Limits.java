@@ -42,6 +42,16 @@ final class Limits {
         return THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
     }
 
+    /** threads as -t gives it, checked: 0 (every core) to {@link #maxThreads()}. */
+    static int requireThreads(int threads) {
+        int max = maxThreads();
+        if (threads < 0 || threads > max) {
+            throw new IllegalArgumentException("--threads must be 0 (every core) to " + max + " (" + THREADS_PER_CORE + " per core, "
+                    + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
+        }
+        return threads;
+    }
+
     /** Heap bytes one decoded image of profile's size takes (3 bytes a pixel, as JPEG decoding and fitting give). */
     static long bytesPerImage(JpegProfile profile) {
         return 3L * profile.width() * profile.height();

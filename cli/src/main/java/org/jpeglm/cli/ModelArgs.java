@@ -50,11 +50,7 @@ final class ModelArgs {
         if (gpuLayers < -1) {
             throw new IllegalArgumentException("--gpu-layers must be -1 (all) or >= 0, got " + gpuLayers);
         }
-        int max = Limits.maxThreads();
-        if (threads < 0 || threads > max) {
-            throw new IllegalArgumentException("--threads must be 0 (every core) to " + max + " (" + Limits.THREADS_PER_CORE + " per core, "
-                    + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
-        }
+        Limits.requireThreads(threads);
     }
 
     /** Loads the model, warning on err when -ngl asks for a GPU that this native library or machine does not have. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "score", sortOptions = false,
         description = "Negative log-likelihood of images under a Jpeg-LM model: bits per image and bits per byte of their JPEG streams.",
         footerHeading = "%nExamples:%n",
-        footer = {"  jpeglm score --fashion-mnist 10000              # the bundled model's test-set bits per byte (10000: the whole test split)",
+        footer = {"  jpeglm score --fashion-mnist 10000              # the bundled model's test-set bits per byte",
                 "  jpeglm score a.png b.png -m model.gguf"})
 public final class ScoreCommand extends JpeglmCommand {
     @Mixin

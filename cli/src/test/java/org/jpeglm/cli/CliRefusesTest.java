@@ -200,6 +200,20 @@ class CliRefusesTest {
         assertEquals(16L * 16 * 3 + 2 * (256 + 1024) + 2048, Limits.bytesPerResult(TinyJpegLm.PROFILE));
     }
 
+    @Test
+    void aSmallHeapRefusesLargeRunsAndImagesWithOneLine() throws Exception {
+        Path out = dir.resolve("small-heap");
+        Run r = runChild(List.of("-Xmx64m"), "generate", "-m", model.toString(), "-n", "100000", "-o", out.toString());
+        assertUserError(r, "100,000 generated images keep about 513 MiB in memory, more than the Java heap can hold");
+        assertFalse(Files.exists(out), "refused before anything is written");
+
+        Path large = dir.resolve("large.png");
+        ImageIO.write(new java.awt.image.BufferedImage(4000, 4000, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", large.toFile());
+        Run s = runChild(List.of("-Xmx32m"), "score", "-m", model.toString(), large.toString());
+        assertUserError(s, large + " (4000x4000 pixels) does not fit in the Java heap");
+        assertFalse(s.err().contains("Exception"), s.err());
+    }
+
     @Command(name = "oom")
     static final class OutOfMemoryCommand extends JpeglmCommand {
         @Override
@@ -234,7 +248,10 @@ class CliRefusesTest {
                 assertUserError(run(concat(command, "-np", np)), "--parallel must be 1 to 256, got " + np);
             }
         }
+        Path gguf = dir.resolve("never.gguf");
+        assertUserError(run("random", "-q", "-o", gguf.toString(), "-t", "1000"), "--threads must be 0 (every core) to " + max + " ");
         assertFalse(Files.exists(out));
+        assertFalse(Files.exists(gguf));
     }
 
     static String[] concat(List<String> head, String... tail) {
@@ -249,14 +266,8 @@ class CliRefusesTest {
     void anInterruptedRunLeavesASummaryListingExactlyTheImagesWritten() throws Exception {
         Path out = dir.resolve("interrupted");
         Path log = dir.resolve("interrupted.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED"));
-        if (System.getProperty("jpeglm.library.path") != null) {
-            command.add("-Djpeglm.library.path=" + System.getProperty("jpeglm.library.path"));
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), JpeglmCli.class.getName(), "generate", "-m", model.toString(),
-                "-n", "100000", "-np", "4", "-t", "2", "--max-tokens", "8", "-o", out.toString()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = child(List.of(), log, "generate", "-m", model.toString(), "-n", "100000", "-np", "4", "-t", "2", "--max-tokens",
+                "8", "-o", out.toString());
         String signal = "INT";
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -281,6 +292,31 @@ class CliRefusesTest {
         assertEquals(100_000, summary.get("requested").asInt());
         assertFalse(names(out).contains("grid.png"), "the grid is written only by a complete run");
         System.out.println("CliRefusesTest: stopped by SIG" + signal + " with " + summary.get("count") + " images listed");
+    }
+
+    /** The command line in a new JVM with jvmOptions (as a user runs it), its output and errors going to log. */
+    static Process child(List<String> jvmOptions, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED"));
+        if (System.getProperty("jpeglm.library.path") != null) {
+            command.add("-Djpeglm.library.path=" + System.getProperty("jpeglm.library.path"));
+        }
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), JpeglmCli.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** child(...) run to its end: exit code and output (as err). */
+    static Run runChild(List<String> jvmOptions, String... args) throws Exception {
+        Path log = Files.createTempFile(dir, "child", ".log");
+        Process p = child(jvmOptions, log, args);
+        try {
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES), "ends: " + read(log));
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Run(p.exitValue(), "", read(log));
     }
 
     static String read(Path log) {

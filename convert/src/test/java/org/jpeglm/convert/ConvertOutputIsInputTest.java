@@ -109,6 +109,16 @@ class ConvertOutputIsInputTest {
     }
 
     @Test
+    void theFileOfOverridingTablesIsRefused() throws IOException {
+        Path tables = Files.writeString(dir.resolve("tables.jpg"), "read by the front end");
+        JpegProfileFile.Fields overrides = new JpegProfileFile.Fields(null, null, null, null, null, JpegProfile.PAPER.tables(),
+                tables.toString());
+        CheckpointException e = refused(ConvertOptions.builder(ckpt, tables).profileOverrides(overrides).replaceExisting(true));
+        assertEquals("the output " + tables + " is an input of this conversion", e.problem());
+        assertEquals("read by the front end", Files.readString(tables));
+    }
+
+    @Test
     void givenFilesListsWhatTheOptionsRead() {
         Path tok = Path.of("/x/tok.json");
         ConvertOptions o = ConvertOptions.builder(ckpt, Path.of("o.gguf")).tokenizer(TokenizerSource.file(tok))
