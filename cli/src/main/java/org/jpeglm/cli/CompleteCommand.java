@@ -1,29 +1,46 @@
 package org.jpeglm.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import org.jpeglm.cli.JpeglmCommand;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.jpeg.ImageGrid;
 import org.jpeglm.jpeg.JpegImages;
+import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegStreams;
+import org.jpeglm.spec.JpegLmSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "complete", sortOptions = false,
-        description = "Complete images from their top part: the first ratio of their MCUs is the prompt, kept byte for byte.",
+        description = {"Complete images from their top part: the first ratio of their MCUs is the prompt, kept byte for byte.",
+                "",
+                "Writes completion-I-K.png/.jpg (input I, sample K), grid.png (a row per input, the first 64: the original, the "
+                        + "prompt, then the first 14 completions) and summary.json. The output directory must be empty, or --force "
+                        + "given: then an earlier run's files are deleted first (other files are kept). summary.json is written "
+                        + "first with \"complete\": false and rewritten at the end with \"complete\": true. At most 1,000,000 "
+                        + "completions (inputs x --samples) per run, and as many as the Java heap holds.",
+                ""},
         footerHeading = "%nExamples:%n",
         footer = {"  jpeglm complete --fashion-mnist 8 --ratio 0.5 -o completions",
                 "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf"})
 public final class CompleteCommand extends JpeglmCommand {
+    /** Rows (inputs) and completions per row in grid.png at most. */
+    static final int GRID_ROWS = 64;
+    static final int GRID_SAMPLES = 14;
+
     @Mixin
     ModelArgs modelArgs;
 
@@ -36,14 +53,17 @@ public final class CompleteCommand extends JpeglmCommand {
     @Option(names = {"-r", "--ratio"}, paramLabel = "R", description = "share of each image's MCUs given as the prompt, 0..1 (default: ${DEFAULT-VALUE})")
     double ratio = 0.5;
 
-    @Option(names = "--samples", paramLabel = "K", description = "completions per image (default: ${DEFAULT-VALUE})")
+    @Option(names = "--samples", paramLabel = "K", description = "completions per image, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int samples = 1;
 
-    @Option(names = {"-np", "--parallel"}, paramLabel = "N", description = "completions generated together (default: 16)")
-    int parallel = 16;
+    @Mixin
+    ParallelArgs parallelArgs;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory, empty or new (default: ${DEFAULT-VALUE})")
     Path output = Path.of("out");
+
+    @Option(names = {"-f", "--force"}, description = "write into a non-empty output directory, deleting an earlier run's files first")
+    boolean force;
 
     public CompleteCommand() {
     }
@@ -53,44 +73,76 @@ public final class CompleteCommand extends JpeglmCommand {
         if (!(ratio >= 0 && ratio <= 1)) {
             throw new IllegalArgumentException("--ratio must be between 0 and 1, got " + ratio);
         }
-        if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1, got " + samples);
-        }
-        try (ImageModel model = modelArgs.load()) {
-            List<BufferedImage> originals = inputs.load(model.spec().profile());
-            List<BufferedImage> prompts = new ArrayList<>();
+        Limits.requireCount("--samples", samples);
+        int n = inputs.count();
+        long jobs = (long) n * samples;
+        Limits.requireCount(n + " inputs x --samples " + samples, jobs);
+        modelArgs.check();
+        GeneratorOptions options = GeneratorOptions.builder().parallel(parallelArgs.forJobs(jobs)).threads(modelArgs.threads)
+                .sampling(sampling.params()).seed(sampling.seed).constrained(!sampling.unconstrained).build();
+        try (RunOutput out = RunOutput.open(output, force); ImageModel model = modelArgs.load(err())) {
+            JpegProfile profile = model.spec().profile();
+            Limits.requireHeap(jobs, Limits.bytesPerResult(profile), "completions");
+            List<BufferedImage> originals = inputs.load(profile);
+            List<BufferedImage> prompts = new ArrayList<>((int) jobs);
             for (BufferedImage img : originals) {
                 for (int k = 0; k < samples; k++) {
                     prompts.add(img);
                 }
             }
-            GeneratorOptions options = GeneratorOptions.builder().parallel(Math.min(parallel, prompts.size()))
-                    .threads(modelArgs.threads).sampling(sampling.params()).seed(sampling.seed)
-                    .constrained(!sampling.unconstrained).build();
-            List<GeneratedImage> done;
-            List<BufferedImage> grid = new ArrayList<>();
-            try (ImageGenerator g = model.newGenerator(options); Progress progress = new Progress(err(), "complete", prompts.size(), "img")) {
-                done = g.complete(prompts, ratio, img -> progress.step(img.clean() ? "clean" : "repaired"));
-                // One row per input: the original, what the model was shown, then its completions.
-                for (int i = 0; i < originals.size(); i++) {
-                    byte[] stream = g.streamOf(originals.get(i));
-                    grid.add(JpegImages.decode(JpegRepair.repair(stream, model.spec().profile()).jpeg()));
-                    byte[] prefix = JpegStreams.prefix(stream, ratio);
-                    grid.add(JpegImages.decode(new JpegRepair(model.spec().profile(), model.spec().tables()).repair(prefix).jpeg()));
-                    for (int k = 0; k < samples; k++) {
-                        GeneratedImage c = done.get(i * samples + k);
-                        grid.add(c.image());
-                        Outputs.png(output.resolve(String.format("completion-%04d-%d.png", i, k)), c.image());
-                        Outputs.write(output.resolve(String.format("completion-%04d-%d.jpg", i, k)), c.jpeg());
-                    }
+            try (ImageGenerator g = model.newGenerator(options)) {
+                out.start(header(n));
+                List<GeneratedImage> done;
+                try (Progress progress = new Progress(err(), "complete", jobs, "img")) {
+                    done = g.complete(prompts, ratio, img -> {
+                        progress.step(img.clean() ? "clean" : "repaired");
+                        out.add(img.index(), entry(img), files(img));
+                    });
                 }
+                long clean = done.stream().filter(GeneratedImage::clean).count();
+                out.finish(JsonNodeFactory.instance.objectNode().put("clean", clean), grid(g, model.spec(), originals, done));
+                out().printf(Locale.ROOT, "%d completions at ratio %.2f; %d clean, %d repaired; grid rows: original, prompt, completions; "
+                        + "wrote %s%n", done.size(), ratio, clean, done.size() - clean, output);
+                out().flush();
             }
-            Outputs.png(output.resolve("grid.png"), ImageGrid.compose(grid, samples + 2));
-            long clean = done.stream().filter(GeneratedImage::clean).count();
-            out().printf(Locale.ROOT, "%d completions at ratio %.2f; %d clean, %d repaired; grid rows: original, prompt, completions; wrote %s%n",
-                    done.size(), ratio, clean, done.size() - clean, output);
-            out().flush();
         }
         return 0;
+    }
+
+    /** One row per input (the first {@link #GRID_ROWS}): the original, what the model was shown, then its completions. */
+    private BufferedImage grid(ImageGenerator g, JpegLmSpec spec, List<BufferedImage> originals, List<GeneratedImage> done) {
+        JpegRepair prefixRepair = new JpegRepair(spec.profile(), spec.tables());
+        int shown = Math.min(samples, GRID_SAMPLES);
+        List<BufferedImage> cells = new ArrayList<>();
+        for (int i = 0; i < Math.min(originals.size(), GRID_ROWS); i++) {
+            byte[] stream = g.streamOf(originals.get(i));
+            cells.add(JpegImages.decode(JpegRepair.repair(stream, spec.profile()).jpeg()));
+            cells.add(JpegImages.decode(prefixRepair.repair(JpegStreams.prefix(stream, ratio)).jpeg()));
+            for (int k = 0; k < shown; k++) {
+                cells.add(done.get(i * samples + k).image());
+            }
+        }
+        return ImageGrid.compose(cells, shown + 2);
+    }
+
+    private ObjectNode header(int n) {
+        return JsonNodeFactory.instance.objectNode().put("command", "complete").put("inputs", n).put("samples", samples)
+                .put("ratio", ratio).put("requested", (long) n * samples).put("constrained", !sampling.unconstrained)
+                .put("seed", sampling.seed);
+    }
+
+    private ObjectNode entry(GeneratedImage img) {
+        return JsonNodeFactory.instance.objectNode().put("index", img.index()).put("input", img.index() / samples)
+                .put("sample", img.index() % samples).put("seed", img.seed()).put("tokens", img.tokens())
+                .put("prompt_tokens", img.promptTokens()).put("stop", img.stop().name()).put("clean", img.clean())
+                .put("decodable", img.repair().decodable()).put("repair", img.repair().summary()).put("ms", img.time().toMillis());
+    }
+
+    private Map<String, Supplier<byte[]>> files(GeneratedImage img) {
+        String name = String.format("completion-%04d-%d", img.index() / samples, img.index() % samples);
+        Map<String, Supplier<byte[]>> files = new LinkedHashMap<>();
+        files.put(name + ".png", RunOutput.png(img.image()));
+        files.put(name + ".jpg", img::jpeg);
+        return files;
     }
 }

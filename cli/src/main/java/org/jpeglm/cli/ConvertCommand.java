@@ -115,7 +115,7 @@ public class ConvertCommand extends JpeglmCommand {
 
     /** The flags as the converter's typed options. */
     private ConvertOptions options() throws IOException {
-        ConvertOptions.Builder b = ConvertOptions.builder(input, target.output).replaceExisting(target.force).threads(target.threads)
+        ConvertOptions.Builder b = ConvertOptions.builder(input, target.output).replaceExisting(target.force).threads(target.threads())
                 .name(name).listener(new ConsoleProgress(err(), target.quiet));
         ConvertFlags.type(type, true).ifPresent(b::type);
         JpegProfileFile.Fields overrides = overrides();

@@ -22,6 +22,7 @@ final class ConvertFlags {
     private static final Map<Kind, String> FIXES = new EnumMap<>(Map.of(
             Kind.OUTPUT_EXISTS, "pass --force to overwrite it",
             Kind.OUTPUT_IS_DIRECTORY, "give the GGUF file to write (-o model.gguf)",
+            Kind.OUTPUT_IS_INPUT, "give another -o path: the converter reads this file, and --force never replaces an input",
             Kind.NO_TOKENIZER_NOR_PROFILE, "give them with --tokenizer and --profile (--profile paper for the paper's JPEG settings), "
                     + PLAIN,
             Kind.NO_TOKENIZER, "give one with --tokenizer (a tokenizer.json or a Jpeg-LM .gguf), " + PLAIN,

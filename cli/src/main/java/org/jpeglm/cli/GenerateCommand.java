@@ -1,15 +1,15 @@
 package org.jpeglm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import org.jpeglm.cli.JpeglmCommand;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
@@ -20,34 +20,48 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", sortOptions = false,
-        description = "Generate images with a Jpeg-LM model: N images, written as PNG and JPEG files plus one PNG grid.",
+        description = {"Generate images with a Jpeg-LM model: N images, written as PNG and JPEG files plus one PNG grid and summary.json.",
+                "",
+                "The output directory must be empty, or --force given: then an earlier run's image-*, grid.png and summary.json are "
+                        + "deleted first (other files are kept). Images are written as they are done; summary.json is written first "
+                        + "with \"complete\": false and rewritten at the end with \"complete\": true, so a run stopped midway says so "
+                        + "and lists exactly the images it wrote. At most 1,000,000 images per run, and as many as the Java heap holds "
+                        + "(they stay in memory until the end).",
+                ""},
         footerHeading = "%nExamples:%n",
         footer = {"  jpeglm generate -n 16 -o out                 # 16 images with the bundled model",
                 "  jpeglm generate -m model.gguf -n 64 -np 16 --temp 0.9 --top-k 50 --seed 7",
-                "  jpeglm generate -n 1000 --no-images          # only the statistics (clean share, speed)"})
+                "  jpeglm generate -n 1000 --no-images -o stats  # statistics only",
+                "  jpeglm generate -n 16 -o out --force         # replace the run in out"})
 public final class GenerateCommand extends JpeglmCommand {
+    /** Images in grid.png at most. */
+    static final int GRID_IMAGES = 256;
+
     @Mixin
     ModelArgs modelArgs;
 
     @Mixin
     SamplingArgs sampling;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "images to generate (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "images to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int count = 16;
 
-    @Option(names = {"-np", "--parallel"}, paramLabel = "N", description = "images generated together (default: min(N, 16))")
-    Integer parallel;
+    @Mixin
+    ParallelArgs parallelArgs;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory, empty or new (default: ${DEFAULT-VALUE})")
     Path output = Path.of("out");
 
-    @Option(names = "--max-tokens", paramLabel = "N", description = "tokens per image at most (default: the model's context)")
-    int maxTokens;
+    @Option(names = {"-f", "--force"}, description = "write into a non-empty output directory, deleting an earlier run's files first")
+    boolean force;
 
-    @Option(names = "--columns", paramLabel = "N", description = "columns of the grid (default: about the square root of N)")
-    int columns;
+    @Option(names = "--max-tokens", paramLabel = "N", description = "tokens per image at most, 1 to the model's context (default: the model's context)")
+    Integer maxTokens;
 
-    @Option(names = "--no-images", description = "write only grid.png and summary.json, not every image")
+    @Option(names = "--columns", paramLabel = "N", description = "columns of the grid, at least 1 (default: about the square root of N)")
+    Integer columns;
+
+    @Option(names = "--no-images", description = "write only grid.png (the first 256 images) and summary.json, not every image")
     boolean noImages;
 
     public GenerateCommand() {
@@ -55,61 +69,85 @@ public final class GenerateCommand extends JpeglmCommand {
 
     @Override
     protected int run() throws Exception {
-        if (count < 1) {
-            throw new IllegalArgumentException("--count must be at least 1, got " + count);
-        }
-        int p = parallel != null ? parallel : Math.min(count, 16);
-        GeneratorOptions options = GeneratorOptions.builder().parallel(p).threads(modelArgs.threads)
-                .sampling(sampling.params()).seed(sampling.seed).constrained(!sampling.unconstrained).maxTokens(maxTokens)
-                .build();
-        List<GeneratedImage> images;
-        long started = System.nanoTime();
-        try (ImageModel model = modelArgs.load(); ImageGenerator generator = model.newGenerator(options);
-             Progress progress = new Progress(err(), "generate", count, "img")) {
-            err().printf("%s: %s, %dx%d, %d in parallel, %s%n", model.model().path().getFileName(), model.model().description(),
-                    model.spec().profile().width(), model.spec().profile().height(), p,
-                    options.constrained() ? "constrained to valid JPEG" : "unconstrained");
-            images = generator.generate(count, img -> progress.step(img.clean() ? "clean" : "repaired"));
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        if (!noImages) {
-            for (GeneratedImage img : images) {
-                Outputs.png(output.resolve(String.format("image-%04d.png", img.index())), img.image());
-                Outputs.write(output.resolve(String.format("image-%04d.jpg", img.index())), img.jpeg());
+        Limits.requireCount("--count", count);
+        modelArgs.check();
+        int p = parallelArgs.forJobs(count);
+        requirePositive("--max-tokens", maxTokens);
+        requirePositive("--columns", columns);
+        GeneratorOptions options = GeneratorOptions.builder().parallel(p).threads(modelArgs.threads).sampling(sampling.params())
+                .seed(sampling.seed).constrained(!sampling.unconstrained).maxTokens(maxTokens == null ? 0 : maxTokens).build();
+        try (RunOutput out = RunOutput.open(output, force); ImageModel model = modelArgs.load(err())) {
+            Limits.requireHeap(count, Limits.bytesPerResult(model.spec().profile()), "generated images");
+            try (ImageGenerator generator = model.newGenerator(options)) {
+                requireMaxTokens(generator);
+                err().printf("%s: %s, %dx%d, %d in parallel, %s%n", model.model().path().getFileName(), model.model().description(),
+                        model.spec().profile().width(), model.spec().profile().height(), p,
+                        options.constrained() ? "constrained to valid JPEG" : "unconstrained");
+                generate(generator, out);
             }
         }
-        List<BufferedImage> grid = new ArrayList<>();
-        for (GeneratedImage img : images.subList(0, Math.min(images.size(), 256))) {
-            grid.add(img.image());
+        return 0;
+    }
+
+    private void generate(ImageGenerator generator, RunOutput out) throws Exception {
+        out.start(header());
+        BufferedImage[] grid = new BufferedImage[Math.min(count, GRID_IMAGES)];
+        List<GeneratedImage> images;
+        long started = System.nanoTime();
+        try (Progress progress = new Progress(err(), "generate", count, "img")) {
+            images = generator.generate(count, img -> {
+                progress.step(img.clean() ? "clean" : "repaired");
+                if (img.index() < grid.length) {
+                    grid[img.index()] = img.image();
+                }
+                out.add(img.index(), entry(img), files(img));
+            });
         }
-        int cols = columns > 0 ? columns : (int) Math.ceil(Math.sqrt(grid.size()));
-        Outputs.png(output.resolve("grid.png"), ImageGrid.compose(grid, cols));
-        writeSummary(images, seconds);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(grid.length));
         long clean = images.stream().filter(GeneratedImage::clean).count();
         long decodable = images.stream().filter(i -> i.repair().decodable()).count();
+        out.finish(JsonNodeFactory.instance.objectNode().put("seconds", seconds).put("clean", clean).put("decodable", decodable),
+                ImageGrid.compose(Arrays.asList(grid), cols));
         long tokens = images.stream().mapToLong(GeneratedImage::tokens).sum();
         out().printf(Locale.ROOT, "%d images in %.1f s (%.2f images/s, %.0f tokens/s); %d clean (%.1f%%), %d decodable as written "
                         + "(%.1f%%), %d repaired; wrote %s%n",
                 images.size(), seconds, images.size() / seconds, tokens / seconds, clean, 100.0 * clean / images.size(),
-                decodable, 100.0 * decodable / images.size(), images.size() - clean, output.resolve(noImages ? "grid.png" : ""));
+                decodable, 100.0 * decodable / images.size(), images.size() - clean, out.dir().resolve(noImages ? RunOutput.GRID : ""));
         out().flush();
-        return 0;
     }
 
-    private void writeSummary(List<GeneratedImage> images, double seconds) throws Exception {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode();
-        root.put("count", images.size()).put("seconds", seconds)
-                .put("clean", images.stream().filter(GeneratedImage::clean).count())
-                .put("decodable", images.stream().filter(i -> i.repair().decodable()).count())
-                .put("constrained", !sampling.unconstrained).put("seed", sampling.seed);
-        ArrayNode list = root.putArray("images");
-        for (GeneratedImage img : images) {
-            list.addObject().put("index", img.index()).put("seed", img.seed()).put("tokens", img.tokens())
-                    .put("stop", img.stop().name()).put("clean", img.clean())
-                    .put("decodable", img.repair().decodable()).put("repair", img.repair().summary())
-                    .put("bytes", img.stream().length).put("ms", img.time().toMillis());
+    static void requirePositive(String option, Integer value) {
+        if (value != null && value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, got " + value);
         }
-        Outputs.write(output.resolve("summary.json"), json.writeValueAsBytes(root));
+    }
+
+    private void requireMaxTokens(ImageGenerator generator) {
+        int most = generator.contextLength() - 1;
+        if (maxTokens != null && maxTokens > most) {
+            throw new IllegalArgumentException("--max-tokens " + maxTokens + " exceeds the model's context of " + generator.contextLength()
+                    + " tokens: an image takes at most " + most);
+        }
+    }
+
+    private ObjectNode header() {
+        return JsonNodeFactory.instance.objectNode().put("command", "generate").put("requested", count)
+                .put("constrained", !sampling.unconstrained).put("seed", sampling.seed);
+    }
+
+    private static ObjectNode entry(GeneratedImage img) {
+        return JsonNodeFactory.instance.objectNode().put("index", img.index()).put("seed", img.seed()).put("tokens", img.tokens())
+                .put("stop", img.stop().name()).put("clean", img.clean()).put("decodable", img.repair().decodable())
+                .put("repair", img.repair().summary()).put("bytes", img.stream().length).put("ms", img.time().toMillis());
+    }
+
+    private Map<String, Supplier<byte[]>> files(GeneratedImage img) {
+        Map<String, Supplier<byte[]>> files = new LinkedHashMap<>();
+        if (!noImages) {
+            files.put(String.format("image-%04d.png", img.index()), RunOutput.png(img.image()));
+            files.put(String.format("image-%04d.jpg", img.index()), img::jpeg);
+        }
+        return files;
     }
 }

@@ -11,9 +11,15 @@ final class GgufOutput {
     @Option(names = {"-f", "--force"}, description = "Overwrite an existing output file.")
     boolean force;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", paramLabel = "N", description = "Quantizer threads (default: 0 = all cores).")
+    @Option(names = {"-t", "--threads"}, defaultValue = "0", paramLabel = "N",
+            description = "Quantizer threads, 1 to " + Limits.THREADS_PER_CORE + " per core (default: 0 = all cores).")
     int threads;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only warnings and errors, no progress.")
     boolean quiet;
+
+    /** -t, checked. */
+    int threads() {
+        return Limits.requireThreads(threads);
+    }
 }

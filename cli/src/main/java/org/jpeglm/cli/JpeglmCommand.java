@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 /**
  * Base of the jpeglm commands: runs {@link #run()} and turns the failures a user causes (missing or malformed
  * files, refused checkpoints, bad arguments, llama.cpp errors) into one {@code error: ...} line on the error
- * stream and exit code {@value #USER_ERROR}, without a stack trace. Anything else is a bug: it is reported with its
- * stack trace. Commands can be mounted as subcommands of any picocli command line.
+ * stream and exit code {@value #USER_ERROR}, without a stack trace; so is an {@link OutOfMemoryError}. Anything else is
+ * a bug: it is reported with its stack trace. Commands can be mounted as subcommands of any picocli command line.
  */
 public abstract class JpeglmCommand implements Callable<Integer> {
     /** Exit code of a failure the user can fix (picocli's own usage errors exit with 2). */
@@ -42,13 +42,22 @@ public abstract class JpeglmCommand implements Callable<Integer> {
         } catch (CommandLine.ParameterException e) {
             throw e;
         } catch (IOException | UncheckedIOException | JpeglmException | IllegalArgumentException e) {
-            err().println("error: " + describe(e));
-            if (stacktrace) {
-                e.printStackTrace(err());
-            }
-            err().flush();
-            return USER_ERROR;
+            return fail(describe(e), e);
+        } catch (OutOfMemoryError e) {
+            // The commands refuse counts the heap cannot hold before they start; this is what slips through
+            // (e.g. a huge image file): still a clear line, not a stack trace.
+            return fail("out of memory: the Java heap (" + Limits.heap() + ") cannot hold this run; use fewer or smaller "
+                    + "images per run, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx16g", e);
         }
+    }
+
+    private int fail(String message, Throwable e) {
+        err().println("error: " + message);
+        if (stacktrace) {
+            e.printStackTrace(err());
+        }
+        err().flush();
+        return USER_ERROR;
     }
 
     /** Where results go. */

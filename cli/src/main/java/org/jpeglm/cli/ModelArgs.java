@@ -1,12 +1,17 @@
 package org.jpeglm.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jpeglm.Jpeglm;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.image.ImageModel;
 import picocli.CommandLine.Option;
 
-/** The options that choose and load a model, shared by the commands (llama.cpp's names where they exist). */
+/**
+ * The options that choose and load a model, shared by the commands (llama.cpp's names where they exist), and the
+ * one place where they are checked.
+ */
 final class ModelArgs {
     /** The bundled model, relative to the repository (or the working directory). */
     static final String BUNDLED = "models/fashion-mnist-32.gguf";
@@ -15,10 +20,12 @@ final class ModelArgs {
             description = "Jpeg-LM GGUF model (default: $JPEGLM_MODEL, else the bundled " + BUNDLED + ")")
     Path model;
 
-    @Option(names = {"-ngl", "--gpu-layers"}, paramLabel = "N", description = "layers to offload to the GPU, -1 all (default: 0)")
+    @Option(names = {"-ngl", "--gpu-layers"}, paramLabel = "N",
+            description = "layers to offload to the GPU, -1 all (default: 0); a warning says when this build or machine has no GPU")
     int gpuLayers;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads (default: every core)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N",
+            description = "CPU threads, 1 to " + Limits.THREADS_PER_CORE + " per core (default: 0 = every core)")
     int threads;
 
     Path modelPath() {
@@ -38,12 +45,21 @@ final class ModelArgs {
         throw new IllegalArgumentException("no model given and the bundled " + BUNDLED + " was not found: pass -m FILE");
     }
 
-    ImageModel load() {
+    /** Checks -ngl and -t; called before anything is loaded or written. */
+    void check() {
         if (gpuLayers < -1) {
             throw new IllegalArgumentException("--gpu-layers must be -1 (all) or >= 0, got " + gpuLayers);
         }
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        Limits.requireThreads(threads);
+    }
+
+    /** Loads the model, warning on err when -ngl asks for a GPU that this native library or machine does not have. */
+    ImageModel load(PrintWriter err) {
+        check();
+        if (gpuLayers != 0 && !Jpeglm.gpuOffloadSupported()) {
+            err.println("warning: -ngl " + gpuLayers + " offloads nothing: this native library has no GPU backend, or no GPU was "
+                    + "found; running on the CPU");
+            err.flush();
         }
         return ImageModel.load(modelPath(), ModelOptions.builder().gpuLayers(gpuLayers).build());
     }

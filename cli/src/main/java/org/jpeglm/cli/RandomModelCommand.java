@@ -139,7 +139,7 @@ public class RandomModelCommand extends JpeglmCommand {
                 or(heads, p.heads), or(kvHeads, kvHeads == null && heads != null ? heads : p.kvHeads), or(ffn, p.ffn), or(ctx, p.ctx),
                 ropeTheta, rmsEps, tied);
         return RandomModelWriter.Options.builder(shape, target.output).type(fileType).seed(seed).jpegLm(jpegLm)
-                .replaceExisting(target.force).threads(target.threads).listener(new ConsoleProgress(err(), target.quiet)).build();
+                .replaceExisting(target.force).threads(target.threads()).listener(new ConsoleProgress(err(), target.quiet)).build();
     }
 
     private static int or(Integer v, int fallback) {

@@ -24,8 +24,8 @@ public final class ScoreCommand extends JpeglmCommand {
     @Mixin
     InputImages inputs;
 
-    @Option(names = {"-np", "--parallel"}, paramLabel = "N", description = "images scored together (default: ${DEFAULT-VALUE})")
-    int parallel = 16;
+    @Mixin
+    ParallelArgs parallelArgs;
 
     @Option(names = "--each", description = "print every image's score, not only the totals")
     boolean each;
@@ -35,10 +35,12 @@ public final class ScoreCommand extends JpeglmCommand {
 
     @Override
     protected int run() throws Exception {
-        try (ImageModel model = modelArgs.load()) {
+        int n = inputs.count();
+        Limits.requireCount("input images", n);
+        modelArgs.check();
+        GeneratorOptions options = GeneratorOptions.builder().parallel(parallelArgs.forJobs(n)).threads(modelArgs.threads).build();
+        try (ImageModel model = modelArgs.load(err())) {
             List<BufferedImage> images = inputs.load(model.spec().profile());
-            GeneratorOptions options = GeneratorOptions.builder().parallel(Math.max(1, Math.min(parallel, images.size())))
-                    .threads(modelArgs.threads).build();
             double bits = 0;
             long bytes = 0;
             long tokens = 0;

@@ -19,8 +19,13 @@ public class CheckpointException extends IOException {
         OUTPUT_EXISTS,
         /** The output names a directory, not the file to write. */
         OUTPUT_IS_DIRECTORY,
-        /** The output cannot be written there: it is a file of the checkpoint, or its folder is not a directory. */
+        /** The output cannot be written there: its folder is not a directory. */
         BAD_OUTPUT_PATH,
+        /**
+         * The output is (or resolves, through links, to) a file the conversion reads: a file of the checkpoint, the
+         * tokenizer, the JPEG profile or tables. Refused even when replacing an existing output is allowed.
+         */
+        OUTPUT_IS_INPUT,
         /** Not enough disk space for the output. */
         NO_SPACE,
         /** A Jpeg-LM file was asked for, and neither a tokenizer nor a JPEG profile was found or given. */

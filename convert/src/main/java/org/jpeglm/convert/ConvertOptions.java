@@ -1,6 +1,9 @@
 package org.jpeglm.convert;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jpeglm.FileType;
@@ -45,6 +48,39 @@ public record ConvertOptions(Path input, Path output, Optional<FileType> type, O
     /** Whether the file gets no tokenizer and no JPEG profile. */
     public boolean plain() {
         return jpegLm.isEmpty();
+    }
+
+    /**
+     * The files these options name as inputs: a tokenizer file (and the {@code tokenizer_config.json} read beside
+     * a tokenizer.json), a profile file or GGUF, the file the overriding tables came from. The checkpoint's own files
+     * are not among them.
+     */
+    public List<Path> givenFiles() {
+        List<Path> files = new ArrayList<>();
+        jpegLm.ifPresent(s -> {
+            if (s.tokenizer() instanceof TokenizerSource.FromFile f) {
+                files.add(f.file());
+                files.add(f.file().toAbsolutePath().resolveSibling(TokenizerFiles.CONFIG_FILE_NAME));
+            }
+            switch (s.profile()) {
+                case ProfileSource.FromFile f -> files.add(f.file());
+                case ProfileSource.FromGguf g -> files.add(g.file());
+                default -> { }
+            }
+            if (s.overrides().tables() != null && s.overrides().source() != null) {
+                sourcePath(s.overrides().source()).ifPresent(files::add);
+            }
+        });
+        return files;
+    }
+
+    /** The tables' source as a path, when it names one (it may also be a description). */
+    private static Optional<Path> sourcePath(String source) {
+        try {
+            return Optional.of(Path.of(source));
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     /** A builder holding these options. */

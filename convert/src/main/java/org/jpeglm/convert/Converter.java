@@ -11,11 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.jpeglm.FileType;
 import org.jpeglm.convert.safetensors.SafetensorsDType;
-import org.jpeglm.convert.safetensors.SafetensorsFile;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufWriter;
 import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.spec.JpegProfileFile;
 
 /**
  * Converts a Hugging Face Llama checkpoint into one GGUF file that jpeglm (llama.cpp) loads: weights, the
@@ -61,9 +61,8 @@ public final class Converter {
     public static ConvertResult convert(ConvertOptions options) throws IOException {
         long started = System.nanoTime();
         WarningRecorder listener = new WarningRecorder(options.listener());
-        Path out = GgufTarget.check(options.output(), options.replaceExisting());
         try (Checkpoint checkpoint = Checkpoint.open(options.input())) {
-            checkNotAnInput(checkpoint, out);
+            Path out = GgufTarget.check(options.output(), options.replaceExisting(), inputs(options, checkpoint));
             describe(checkpoint, listener);
             Plan plan = plan(checkpoint, options.type(), listener);
             JpegLmSpec spec = spec(options, checkpoint, listener);
@@ -78,13 +77,16 @@ public final class Converter {
         }
     }
 
-    private static void checkNotAnInput(Checkpoint checkpoint, Path out) throws IOException {
-        for (SafetensorsFile f : checkpoint.files()) {
-            if (Files.exists(out) && Files.isSameFile(f.path(), out)) {
-                throw new CheckpointException(CheckpointException.Kind.BAD_OUTPUT_PATH, "the output " + out + " is one of the checkpoint's files",
-                        null);
-            }
+    /** Every file the conversion may read: the checkpoint's (config, index, weights, tokenizer, profile) and the given ones. */
+    private static List<Path> inputs(ConvertOptions options, Checkpoint checkpoint) {
+        List<Path> files = new ArrayList<>();
+        for (String name : List.of(HfLlamaConfig.FILE_NAME, Checkpoint.SINGLE_FILE, Checkpoint.INDEX_FILE, TokenizerFiles.FILE_NAME,
+                TokenizerFiles.CONFIG_FILE_NAME, JpegProfileFile.FILE_NAME)) {
+            files.add(checkpoint.dir().resolve(name));
         }
+        checkpoint.files().forEach(f -> files.add(f.path()));
+        files.addAll(options.givenFiles());
+        return files;
     }
 
     private static void describe(Checkpoint checkpoint, ConvertListener listener) {

@@ -3,6 +3,8 @@ package org.jpeglm.convert;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jpeglm.FileType;
@@ -33,12 +35,22 @@ final class GgufTarget {
     }
 
     /** The output as an absolute path, refused when it is a directory, exists without replaceExisting, or cannot be made. */
-    static Path check(Path output, boolean replaceExisting) throws CheckpointException {
+    static Path check(Path output, boolean replaceExisting) throws IOException {
+        return check(output, replaceExisting, List.of());
+    }
+
+    /**
+     * The output as an absolute path, refused when it is a directory, is one of inputs (also through a link, with or
+     * without replaceExisting: replacing would destroy what is being read), exists without replaceExisting, or cannot
+     * be made.
+     */
+    static Path check(Path output, boolean replaceExisting, Collection<Path> inputs) throws IOException {
         Path out = output.toAbsolutePath().normalize();
         if (Files.isDirectory(out)) {
             throw new CheckpointException(CheckpointException.Kind.OUTPUT_IS_DIRECTORY, "the output " + out + " is a directory",
                     "give the path of the GGUF file to write");
         }
+        checkNotAnInput(out, inputs);
         if (Files.exists(out) && !replaceExisting) {
             throw new CheckpointException(CheckpointException.Kind.OUTPUT_EXISTS, "the output " + out + " exists",
                     "allow replacing it, or give another path");
@@ -49,6 +61,21 @@ final class GgufTarget {
                     null);
         }
         return out;
+    }
+
+    /** Refuses an existing out that is the same file as an input (by file identity: links and symlinks count). */
+    private static void checkNotAnInput(Path out, Collection<Path> inputs) throws IOException {
+        if (!Files.exists(out)) {
+            return;
+        }
+        for (Path in : inputs) {
+            if (Files.exists(in) && Files.isSameFile(in, out)) {
+                Path input = in.toAbsolutePath().normalize();
+                String which = input.equals(out) ? "an input of this conversion" : "the input " + input + " (through a link)";
+                throw new CheckpointException(CheckpointException.Kind.OUTPUT_IS_INPUT, "the output " + out + " is " + which,
+                        "write the GGUF file elsewhere: an input is never replaced, not even when replacing is allowed");
+            }
+        }
     }
 
     /** Fails early, before anything is written, when type needs llama.cpp's quantizer and the native library cannot be loaded. */

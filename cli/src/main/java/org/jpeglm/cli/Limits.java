@@ -1,0 +1,101 @@
+package org.jpeglm.cli;
+
+import java.util.Locale;
+import org.jpeglm.jpeg.JpegProfile;
+
+/**
+ * The documented bounds of one command, checked before any work starts so that a count too large for the machine
+ * is refused with a message instead of ending in an {@link OutOfMemoryError} (or a stall) midway.
+ *
+ * <p>generate and complete keep every result in memory until the run ends (the library returns them as one list),
+ * and complete and score keep their inputs, fitted to the model's size; so besides a fixed maximum per run the
+ * heap must hold what the count implies. {@link #bytesPerResult} estimates that from the model's JPEG profile.
+ */
+final class Limits {
+    private Limits() {}
+
+    /** Most images one generate, complete ({@code inputs × --samples}) or score run makes or reads. */
+    static final int MAX_IMAGES = 1_000_000;
+
+    /** Most pixels of an input image file: it is decoded whole before being fitted to the model's size. */
+    static final long MAX_INPUT_PIXELS = 64L << 20;
+
+    /** CPU threads per core at most for {@code -t}: more only adds contention. */
+    static final int THREADS_PER_CORE = 4;
+
+    /** Share of the free heap a run may plan to fill: the rest is for encoding, grids and the JVM itself. */
+    private static final double HEAP_SHARE = 0.75;
+
+    /** Refuses a count outside 1..{@link #MAX_IMAGES}; option names it ("--count", "inputs x --samples"). */
+    static void requireCount(String option, long count) {
+        if (count < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, got " + count);
+        }
+        if (count > MAX_IMAGES) {
+            throw new IllegalArgumentException(option + " is " + String.format(Locale.ROOT, "%,d", count) + ": at most "
+                    + String.format(Locale.ROOT, "%,d", MAX_IMAGES) + " images per run; split the work into several runs (another --seed each)");
+        }
+    }
+
+    /** Most threads {@code -t} accepts on this machine. */
+    static int maxThreads() {
+        return THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
+    }
+
+    /** threads as -t gives it, checked: 0 (every core) to {@link #maxThreads()}. */
+    static int requireThreads(int threads) {
+        int max = maxThreads();
+        if (threads < 0 || threads > max) {
+            throw new IllegalArgumentException("--threads must be 0 (every core) to " + max + " (" + THREADS_PER_CORE + " per core, "
+                    + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
+        }
+        return threads;
+    }
+
+    /** Heap bytes one decoded image of profile's size takes (3 bytes a pixel, as JPEG decoding and fitting give). */
+    static long bytesPerImage(JpegProfile profile) {
+        return 3L * profile.width() * profile.height();
+    }
+
+    /**
+     * Heap bytes one generated or completed image keeps until the run ends: the decoded image, the model's stream and
+     * the repaired JPEG file (a byte a pixel each, generous for quality 25, plus headers), and its records.
+     */
+    static long bytesPerResult(JpegProfile profile) {
+        long pixels = (long) profile.width() * profile.height();
+        return bytesPerImage(profile) + 2 * (pixels + 1024) + 2048;
+    }
+
+    /** Refuses to plan count items of bytesEach when the free heap cannot hold them; what says what they are. */
+    static void requireHeap(long count, long bytesEach, String what) {
+        Runtime rt = Runtime.getRuntime();
+        requireHeap(count, bytesEach, what, rt.maxMemory(), rt.totalMemory() - rt.freeMemory());
+    }
+
+    /** {@link #requireHeap(long, long, String)} for a heap of maxHeap bytes of which used are in use. */
+    static void requireHeap(long count, long bytesEach, String what, long maxHeap, long used) {
+        double needed = (double) count * bytesEach;
+        double available = (maxHeap - used) * HEAP_SHARE;
+        if (needed > available) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d %s keep about %s in memory, more than the Java heap "
+                    + "can hold (%s free of %s); use fewer per run, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx%dg", count, what,
+                    size(needed), size(maxHeap - used), size(maxHeap), suggestedHeapGiB(needed + used)));
+        }
+    }
+
+    /** The heap's size, for messages. */
+    static String heap() {
+        return size(Runtime.getRuntime().maxMemory());
+    }
+
+    private static long suggestedHeapGiB(double bytes) {
+        return Math.max(1, (long) Math.ceil(bytes / HEAP_SHARE / (1L << 30)));
+    }
+
+    static String size(double bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30));
+        }
+        return String.format(Locale.ROOT, "%.0f MiB", Math.ceil(bytes / (1L << 20)));
+    }
+}
