@@ -71,7 +71,34 @@ final class RunOutput implements AutoCloseable {
         } else {
             requireCreatable(dir);
         }
+        probe(dir);
         return new RunOutput(dir, force);
+    }
+
+    /**
+     * Permissions do not tell everything (root ignores them; read-only file systems, sysfs, quotas): makes the
+     * directory and a file in it, and removes both again, so that nothing is left before the run starts.
+     */
+    private static void probe(Path dir) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        Path firstMissing = null;
+        for (Path p = absolute; p != null && !Files.exists(p); p = p.getParent()) {
+            firstMissing = p;
+        }
+        try {
+            Files.createDirectories(absolute);
+            Files.delete(Files.createTempFile(absolute, ".jpeglm-probe-", ".partial"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write into the output directory " + dir + ": " + JpeglmCommand.describe(e));
+        } finally {
+            for (Path p = absolute; firstMissing != null && p != null && p.startsWith(firstMissing); p = p.getParent()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    break; // not empty or not ours: leave it
+                }
+            }
+        }
     }
 
     private static void requireUsable(Path dir, boolean force) throws IOException {
