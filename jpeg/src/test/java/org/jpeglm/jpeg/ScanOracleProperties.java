@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -12,14 +15,16 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /**
  * The grammar, the parser and repair, now built on one walker of entropy-coded data ({@link ScanBytes}) and one
  * block decoder ({@link CoefficientDecoder}), behave exactly as the three scanners before them (kept as the
  * {@code Legacy*} oracles): the grammar refuses the same byte of every input, the parser fails with the same
  * problem and message or finds the same segments and intervals, and repair writes the same bytes and report.
- * Inputs: encoder output and repaired random data for five layouts, with the standard tables and with tables that
- * code every symbol (so undefined and non-canonical symbols occur), mutated up to six times.
+ * Inputs: encoder output, streams written symbol by symbol with rare and invalid symbols mixed in, and random data
+ * after the header, for five layouts, with the standard tables, tables that code every symbol (so undefined and
+ * non-canonical symbols occur) and tables of a few short code words (so most bit patterns are none), mutated.
  */
 class ScanOracleProperties {
     private static final List<JpegProfile> PROFILES = JpegSyntaxTest.profiles();
@@ -27,11 +32,20 @@ class ScanOracleProperties {
     /** Every DC category 0..15 as a 4-bit code word, every AC symbol but 0xFF as an 8-bit one (at most 255). */
     private static final JpegTables EVERY_SYMBOL = everySymbol();
 
+    /** A few short code words, so most bit patterns are no code word from the second bit on. */
+    private static final JpegTables FEW_SYMBOLS = fewSymbols();
+
     /** One layout and table set, its seed streams and both grammars. */
-    record Layout(JpegProfile profile, JpegTables tables, List<byte[]> seeds, JpegSyntax syntax, LegacyJpegSyntax legacy) {
+    record Layout(JpegProfile profile, JpegTables tables, List<byte[]> seeds, JpegSyntax syntax,
+                  LegacyJpegSyntax legacy) {
+        Layout(JpegProfile profile, JpegTables tables, List<byte[]> seeds) {
+            this(profile, tables, seeds, new JpegSyntax(profile, tables), new LegacyJpegSyntax(profile, tables));
+        }
+
         @Override
         public String toString() {
-            return profile + (tables == EVERY_SYMBOL ? " with every symbol coded" : "");
+            String codes = tables == EVERY_SYMBOL ? ", every symbol coded" : tables == FEW_SYMBOLS ? ", few symbols" : "";
+            return profile + codes;
         }
     }
 
@@ -49,22 +63,34 @@ class ScanOracleProperties {
         return new JpegTables(JpegTables.forQuality(50).quantTables(), huffman);
     }
 
+    private static JpegTables fewSymbols() {
+        int[] dcCounts = new int[16], acCounts = new int[16];
+        dcCounts[1] = 2;  // 00, 01
+        acCounts[1] = 2;  // 00, 01
+        acCounts[2] = 2;  // 100, 101
+        List<HuffmanTable> huffman = new ArrayList<>();
+        for (int id = 0; id < 2; id++) {
+            huffman.add(new HuffmanTable(0, id, dcCounts, new int[] {0, 1}));
+            huffman.add(new HuffmanTable(1, id, acCounts, new int[] {0x00, 0x01, 0xF0, 0x11}));
+        }
+        return new JpegTables(JpegTables.forQuality(50).quantTables(), huffman);
+    }
+
     private static List<Layout> layouts() {
         List<Layout> out = new ArrayList<>();
-        java.util.Random r = new java.util.Random(11);
+        Random r = new Random(11);
         for (JpegProfile p : PROFILES) {
-            List<byte[]> seeds = new ArrayList<>(JpegSyntaxTest.streams(p).subList(0, 6));
-            out.add(new Layout(p, p.tables(), seeds, new JpegSyntax(p), new LegacyJpegSyntax(p)));
-            // Streams coded with every symbol: random data made canonical by repair.
+            out.add(new Layout(p, p.tables(), JpegSyntaxTest.streams(p).subList(0, 6)));
+            // Streams in the other tables: random data made canonical by repair.
             List<byte[]> odd = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 byte[] noise = new byte[64 + r.nextInt(400)];
                 r.nextBytes(noise);
-                byte[] random = concat(JpegStreams.header(p), noise);
-                odd.add(new JpegRepair(p, EVERY_SYMBOL).repair(random).stream());
+                odd.add(new JpegRepair(p, EVERY_SYMBOL).repair(concat(JpegStreams.header(p), noise)).stream());
             }
-            out.add(new Layout(p, EVERY_SYMBOL, odd, new JpegSyntax(p, EVERY_SYMBOL),
-                    new LegacyJpegSyntax(p, EVERY_SYMBOL)));
+            out.add(new Layout(p, EVERY_SYMBOL, odd));
+            byte[] few = new JpegRepair(p, FEW_SYMBOLS).repair(odd.getFirst()).stream();
+            out.add(new Layout(p, FEW_SYMBOLS, List.of(few)));
         }
         return out;
     }
@@ -79,7 +105,7 @@ class ScanOracleProperties {
     record Case(Layout layout, byte[] bytes) {
         @Override
         public String toString() {
-            return layout + ": " + java.util.HexFormat.of().formatHex(bytes);
+            return layout + ": " + HexFormat.of().formatHex(bytes);
         }
     }
 
@@ -102,14 +128,14 @@ class ScanOracleProperties {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
         Arbitrary<Case> tails = Combinators.combine(layouts, Arbitraries.oneOf(markerish, random))
                 .as((l, tail) -> new Case(l, concat(JpegStreams.header(l.profile()), tail)));
-        Arbitrary<Case> symbols = Combinators.combine(layouts, Arbitraries.longs(), edits.list().ofMaxSize(1))
+        Arbitrary<Case> symbols = Combinators.combine(layouts, Arbitraries.longs(), edit.list().ofMaxSize(2))
                 .as((l, seed, ms) -> {
-                    byte[] b = symbolStream(l, new java.util.Random(seed));
-                    for (List<JpegFuzzProperties.Mutation> m : ms) for (JpegFuzzProperties.Mutation e : m) b = e.apply(b);
+                    byte[] b = symbolStream(l, new Random(seed));
+                    for (JpegFuzzProperties.Mutation m : ms) b = m.apply(b);
                     return new Case(l, b);
                 });
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(2, mutated), net.jqwik.api.Tuple.of(1, tails),
-                net.jqwik.api.Tuple.of(3, symbols));
+        return Arbitraries.frequencyOf(Tuple.of(2, mutated), Tuple.of(1, tails),
+                Tuple.of(3, symbols));
     }
 
     /**
@@ -117,7 +143,7 @@ class ScanOracleProperties {
      * mixed in: DC categories above 11, r/0 symbols, sizes above 10, runs past coefficient 63, a ZRL reaching
      * 63, EOB right after a ZRL, bits that are no code word; and intervals cut short or left out.
      */
-    static byte[] symbolStream(Layout l, java.util.Random r) {
+    static byte[] symbolStream(Layout l, Random r) {
         Frame frame = l.profile().subsampling().frame(l.profile().width(), l.profile().height());
         ScanHeader scan = ScanHeader.forFrame(frame);
         List<LegacyHuffmanCode[]> blocks = new ArrayList<>();
@@ -125,8 +151,8 @@ class ScanOracleProperties {
             ScanHeader.Component sc = scan.components().get(c);
             var codes = new LegacyHuffmanCode[] {new LegacyHuffmanCode(l.tables().dc(sc.dc())),
                     new LegacyHuffmanCode(l.tables().ac(sc.ac()))};
-            int n = frame.components().size() == 1 ? 1 : frame.components().get(c).h() * frame.components().get(c).v();
-            for (int i = 0; i < n; i++) blocks.add(codes);
+            Frame.Component fc = frame.components().get(c);
+            for (int i = 0; i < (frame.components().size() == 1 ? 1 : fc.h() * fc.v()); i++) blocks.add(codes);
         }
         var out = new ByteSink(1024);
         out.write(JpegStreams.header(l.profile()));
@@ -149,14 +175,14 @@ class ScanOracleProperties {
     }
 
     /** Writes one block; false after a fault an encoder would never write (then the MCU is cut short). */
-    private static boolean block(LegacyHuffmanCode dc, LegacyHuffmanCode ac, BitWriter bits, java.util.Random r) {
+    private static boolean block(LegacyHuffmanCode dc, LegacyHuffmanCode ac, BitWriter bits, Random r) {
         int category = r.nextInt(30) == 0 ? 12 + r.nextInt(4) : r.nextInt(r.nextBoolean() ? 3 : 12);
         if (!write(dc, category, bits, r) || category > 11) return false;
         int k = 1;
         while (k < 64) {
             int pick = r.nextInt(100);
             int symbol;
-            if (pick < 55) symbol = (r.nextInt(Math.min(16, 64 - k)) << 4) | (1 + r.nextInt(r.nextBoolean() ? 2 : 10));
+            if (pick < 55) symbol = r.nextInt(Math.min(16, 64 - k)) << 4 | 1 + r.nextInt(r.nextBoolean() ? 2 : 10);
             else if (pick < 70) symbol = 0xF0;
             else if (pick < 88) symbol = 0x00;
             else if (pick < 91) symbol = (1 + r.nextInt(14)) << 4;                  // r/0: undefined
@@ -177,7 +203,7 @@ class ScanOracleProperties {
     }
 
     /** Writes symbol and random magnitude bits (as many as its size) if the code has it; false if not. */
-    private static boolean write(LegacyHuffmanCode code, int symbol, BitWriter bits, java.util.Random r) {
+    private static boolean write(LegacyHuffmanCode code, int symbol, BitWriter bits, Random r) {
         if (!code.has(symbol)) return false;
         code.encode(bits, symbol);
         int size = symbol & 15;
@@ -207,12 +233,13 @@ class ScanOracleProperties {
     }
 
     /** What parsing gives, as text: the problem and message, or the segments, MCU index and end. */
-    private static String parse(java.util.function.Supplier<JpegFile> parse) {
+    private static String parse(Supplier<JpegFile> parse) {
         try {
             JpegFile f = parse.get();
             McuIndex idx = f.mcuIndex();
             var sb = new StringBuilder(f.segments() + " " + f.frame() + " " + f.scan() + " " + f.end() + " " + idx);
-            for (int i = 0; i < idx.intervalCount(); i++) sb.append(' ').append(idx.start(i)).append('-').append(idx.end(i));
+            for (int i = 0; i < idx.intervalCount(); i++) sb.append(' ').append(idx.start(i)).append('-')
+                    .append(idx.end(i));
             return sb.toString();
         } catch (JpegFormatException e) {
             return e.problem() + ": " + e.getMessage();
