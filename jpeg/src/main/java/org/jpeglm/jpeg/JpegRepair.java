@@ -262,11 +262,10 @@ public final class JpegRepair {
         static Scan of(byte[] in, int from, boolean restarts) {
             var split = new Splitter(in.length - from, from);
             var walker = new ScanBytes();
-            for (int i = from; ; i++) {
-                int data = walker.dataEnd(in, i, in.length);
-                split.data.write(in, i, data);  // plain data bytes, copied at once
-                if (data == in.length) break;
-                i = data;
+            int taken = from;  // input bytes before this offset are dealt with
+            for (int i = walker.dataEnd(in, from, in.length); i < in.length; i = walker.dataEnd(in, i + 1, in.length)) {
+                split.data.write(in, taken, i);  // plain data bytes, copied at once
+                taken = i + 1;
                 int v = in[i] & 0xFF, kind = walker.next(v);
                 if (kind == ScanBytes.RST && !restarts) kind = ScanBytes.MARKER;  // no intervals to close
                 switch (kind) {  // i - 1: the 0xFF before this byte
@@ -284,6 +283,7 @@ public final class JpegRepair {
                     }
                 }
             }
+            split.data.write(in, taken, in.length);
             if (walker.afterFF()) split.drop(in.length - 1);
             split.close(in.length, -1);
             return split.finish(false, 0);
