@@ -236,49 +236,43 @@ public final class JpegParser {
         int mcus = frame.mcuCount();
         int expected = restartInterval == 0 ? 1 : Subsampling.ceilDiv(mcus, restartInterval);
         int[] starts = new int[expected], ends = new int[expected];
-        int found = 0, intervalStart = start, i = start, n = b.length, eoiEnd;
-        while (true) {
-            if (i >= n)
-                throw fail(TRUNCATED, "truncated: no EOI; data ends inside the scan after " + found + " of "
-                        + expected + " restart intervals");
-            if (b[i] != (byte) 0xFF) {
-                i++;
-                continue;
-            }
-            int j = i + 1;
-            while (j < n && b[j] == (byte) 0xFF) j++;
-            if (j >= n) throw fail(TRUNCATED, "truncated: data ends inside a marker at offset " + i);
-            int m = u8(j);
-            if (m == 0x00) {
-                i = j + 1;
-                continue;
-            }
-            if (Markers.isRst(m) || m == Markers.EOI) {
-                if (found == expected)
-                    throw fail(MALFORMED, "scan has more than the " + expected + " restart intervals the frame needs"
-                            + " (" + Markers.name(m) + " at offset " + j + ")");
-                starts[found] = intervalStart;
-                ends[found] = i;
-                found++;
-                if (m == Markers.EOI) {
-                    eoiEnd = j + 1;
-                    break;
+        var walker = new ScanBytes();
+        int found = 0, intervalStart = start, markerStart = start;
+        for (int i = walker.dataEnd(b, start, b.length); i < b.length; i = walker.dataEnd(b, i + 1, b.length)) {
+            int kind = walker.next(u8(i));
+            switch (kind) {
+                case ScanBytes.FF -> markerStart = i;
+                case ScanBytes.MARKER -> throw fail(MALFORMED, "marker " + Markers.name(u8(i)) + " at offset " + i
+                        + " inside entropy-coded data (multi-scan files are not supported)");
+                case ScanBytes.RST, ScanBytes.EOI -> {
+                    if (found == expected)
+                        throw fail(MALFORMED, "scan has more than the " + expected + " restart intervals the frame"
+                                + " needs (" + Markers.name(u8(i)) + " at offset " + i + ")");
+                    starts[found] = intervalStart;
+                    ends[found++] = markerStart;
+                    if (kind == ScanBytes.EOI) {
+                        if (found != expected)
+                            throw fail(MALFORMED, "scan has " + found + " restart intervals; the frame needs " + expected);
+                        return new JpegFile(b, segments, frame, scan, restartInterval, tables,
+                                new McuIndex(mcus, restartInterval, starts, ends, i + 1), i + 1);
+                    }
+                    checkRestart(u8(i), i, found - 1);
+                    intervalStart = i + 1;
                 }
-                if (restartInterval == 0) throw fail(MALFORMED, Markers.name(m) + " at offset " + j + " but no DRI");
-                int want = Markers.RST0 + (found - 1) % 8;
-                if (m != want)
-                    throw fail(MALFORMED, "restart marker " + Markers.name(m) + " at offset " + j + " where "
-                            + Markers.name(want) + " belongs");
-                intervalStart = i = j + 1;
-                continue;
+                default -> { } // the 00 after a data FF, fill bytes before a marker
             }
-            throw fail(MALFORMED, "marker " + Markers.name(m) + " at offset " + j
-                    + " inside entropy-coded data (multi-scan files are not supported)");
         }
-        if (found != expected)
-            throw fail(MALFORMED, "scan has " + found + " restart intervals; the frame needs " + expected);
-        return new JpegFile(b, segments, frame, scan, restartInterval, tables,
-                new McuIndex(mcus, restartInterval, starts, ends, eoiEnd), eoiEnd);
+        if (walker.afterFF()) throw fail(TRUNCATED, "truncated: data ends inside a marker at offset " + markerStart);
+        throw fail(TRUNCATED, "truncated: no EOI; data ends inside the scan after " + found + " of " + expected
+                + " restart intervals");
+    }
+
+    /** Checks that marker m at offset at is the RSTn that closes restart interval i. */
+    private void checkRestart(int m, int at, int i) {
+        if (restartInterval == 0) throw fail(MALFORMED, Markers.name(m) + " at offset " + at + " but no DRI");
+        if (m != Markers.rst(i))
+            throw fail(MALFORMED, "restart marker " + Markers.name(m) + " at offset " + at + " where "
+                    + Markers.name(Markers.rst(i)) + " belongs");
     }
 
     private int u8(int i) {

@@ -43,6 +43,7 @@ public final class JpegRepair {
 
     private final JpegProfile profile;
     private final JpegTables tables;
+    private ScanCodes codes;  // built on first use (immutable: a race at worst builds it twice)
 
     /** A repairer for streams meant to follow {@code profile}. */
     public JpegRepair(JpegProfile profile) {
@@ -72,6 +73,12 @@ public final class JpegRepair {
      */
     public Result repair(byte[] generated) {
         return new Run(generated).execute();
+    }
+
+    private ScanCodes codes() {
+        ScanCodes c = codes;
+        if (c == null) codes = c = ScanCodes.of(profile.subsampling(), tables, false);
+        return c;
     }
 
     /** State of one repair. */
@@ -110,7 +117,7 @@ public final class JpegRepair {
             var out = new ByteSink(header.length + Math.max(in.length - scanStart, 0) + 8 * expected + 16);
             out.write(header);
             var bits = new BitWriter(out);
-            var coder = new ScanTranscoder(frame, ScanHeader.forFrame(frame), tables);
+            var coder = new ScanTranscoder(codes());
             int kept = 0, repaired = 0, padded = 0, rewritten = 0, renumbered = 0;
             int found = scan.count();
             for (int i = 0; i < expected; i++) {
@@ -248,56 +255,74 @@ public final class JpegRepair {
             return bounds[5 * i + 4];
         }
 
+        /**
+         * Splits in[from..) at its EOI and, if restarts, at its RSTn markers. An 0xFF that starts no stuffed 0x00,
+         * RSTn or EOI (a fill byte, another marker, the last byte) is dropped; the byte after it stays as data.
+         */
         static Scan of(byte[] in, int from, boolean restarts) {
-            int n = in.length;
-            var data = new ByteSink(Math.max(n - from, 16));
-            int[] bounds = new int[40];
-            int count = 0, invalid = 0, firstInvalid = -1, trailing = 0;
-            boolean eoi = false;
-            int dataStart = 0, inputStart = from;
-            int i = from;
-            while (i < n) {
-                int v = in[i] & 0xFF;
-                if (v != 0xFF) {
-                    data.write(v);
-                    i++;
-                    continue;
-                }
-                int m = i + 1 < n ? in[i + 1] & 0xFF : -1;
-                if (m == 0x00) {
-                    data.write(0xFF);
-                    i += 2;
-                } else if (m == Markers.EOI || (restarts && Markers.isRst(m))) {
-                    bounds = add(bounds, count++, dataStart, data.size(), inputStart, i, m == Markers.EOI ? -1 : m - Markers.RST0);
-                    dataStart = data.size();
-                    inputStart = i + 2;
-                    i += 2;
-                    if (m == Markers.EOI) {
-                        eoi = true;
-                        trailing = n - i;
-                        break;
+            var split = new Splitter(in.length - from, from);
+            var walker = new ScanBytes();
+            int taken = from;  // input bytes before this offset are dealt with
+            for (int i = walker.dataEnd(in, from, in.length); i < in.length; i = walker.dataEnd(in, i + 1, in.length)) {
+                split.data.write(in, taken, i);  // plain data bytes, copied at once
+                taken = i + 1;
+                int v = in[i] & 0xFF, kind = walker.next(v);
+                if (kind == ScanBytes.RST && !restarts) kind = ScanBytes.MARKER;  // no intervals to close
+                switch (kind) {  // i - 1: the 0xFF before this byte
+                    case ScanBytes.FF -> { }  // the next byte says what it is
+                    case ScanBytes.STUFFED -> split.data.write(0xFF);
+                    case ScanBytes.FILL -> split.drop(i - 1);
+                    case ScanBytes.RST -> split.close(i - 1, v - Markers.RST0);
+                    case ScanBytes.EOI -> {
+                        split.close(i - 1, -1);
+                        return split.finish(true, in.length - i - 1);
                     }
-                } else {
-                    // A lone 0xFF (fill byte, unstuffed data byte, or a marker that cannot be here): drop it.
-                    if (firstInvalid < 0) firstInvalid = i;
-                    invalid++;
-                    i++;
+                    default -> {  // a marker that does not belong: its 0xFF is dropped, the code kept as data
+                        split.drop(i - 1);
+                        split.data.write(v);
+                    }
                 }
             }
-            if (!eoi) bounds = add(bounds, count++, dataStart, data.size(), inputStart, n, -1);
-            // An empty last interval is no MCU: the stream stopped (or wrote EOI) right after a marker.
-            if (count > 0 && bounds[5 * (count - 1)] == bounds[5 * (count - 1) + 1]) count--;
-            return new Scan(data.toByteArray(), bounds, count, invalid, firstInvalid, eoi, trailing);
+            split.data.write(in, taken, in.length);
+            if (walker.afterFF()) split.drop(in.length - 1);
+            split.close(in.length, -1);
+            return split.finish(false, 0);
         }
 
-        private static int[] add(int[] b, int i, int ds, int de, int is, int ie, int rst) {
-            if (5 * i + 5 > b.length) b = Arrays.copyOf(b, b.length * 2);
-            b[5 * i] = ds;
-            b[5 * i + 1] = de;
-            b[5 * i + 2] = is;
-            b[5 * i + 3] = ie;
-            b[5 * i + 4] = rst;
-            return b;
+        /** A Scan being built. */
+        private static final class Splitter {
+            final ByteSink data;
+            int[] bounds = new int[40];
+            int count, invalid, firstInvalid = -1, inputStart;
+
+            Splitter(int size, int from) {
+                data = new ByteSink(Math.max(size, 16));
+                inputStart = from;
+            }
+
+            /** The 0xFF at offset at is no marker's: dropped. */
+            void drop(int at) {
+                if (firstInvalid < 0) firstInvalid = at;
+                invalid++;
+            }
+
+            /** The interval ends at input offset end (a marker's 0xFF, rst its number, or the input's end). */
+            void close(int end, int rst) {
+                int i = count++;
+                if (5 * count > bounds.length) bounds = Arrays.copyOf(bounds, bounds.length * 2);
+                bounds[5 * i] = i == 0 ? 0 : bounds[5 * i - 4];
+                bounds[5 * i + 1] = data.size();
+                bounds[5 * i + 2] = inputStart;
+                bounds[5 * i + 3] = end;
+                bounds[5 * i + 4] = rst;
+                inputStart = end + 2;
+            }
+
+            Scan finish(boolean eoi, int trailing) {
+                // An empty last interval is no MCU: the stream stopped (or wrote EOI) right after a marker.
+                if (count > 0 && bounds[5 * (count - 1)] == bounds[5 * (count - 1) + 1]) count--;
+                return new Scan(data.toByteArray(), bounds, count, invalid, firstInvalid, eoi, trailing);
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ final class JpegSegments {
 
     static void rst(ByteSink out, int n) {
         out.write(0xFF);
-        out.write(Markers.RST0 + (n & 7));
+        out.write(Markers.rst(n));
     }
 
     static void dqt(ByteSink out, QuantTable t) {

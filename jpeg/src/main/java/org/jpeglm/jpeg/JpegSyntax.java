@@ -1,7 +1,5 @@
 package org.jpeglm.jpeg;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,54 +12,37 @@ import java.util.Objects;
  * byte and says at once when a byte cannot continue a valid stream; every prefix it accepts can be completed. It
  * is the basis of constrained generation: a token may be sampled only if the state accepts all its bytes.
  *
+ * <p>Its bytes after the header go through the package's one walker of entropy-coded data ({@code ScanBytes}) and
+ * one block decoder ({@code CoefficientDecoder}), the ones parsing and repair use, with its Huffman codes made
+ * canonical: no fill bytes, padding all 1-bits, only symbols an encoder writes where it writes them.
+ *
  * <p>Immutable and thread-safe; states are not.
  */
 public final class JpegSyntax {
     private final byte[] header;
     private final int mcus;
     private final int restartInterval;
-    private final int[] blockDc;   // per block of an MCU: its DC decoder index
-    private final int[] blockAc;
-    private final Decoder[] decoders;
+    private final ScanCodes codes;
 
     /** The grammar of streams of profile (which must fix the image size). */
     public JpegSyntax(JpegProfile profile) {
         this(profile, profile.tables());
     }
 
-    /** The grammar of streams of profile coded with tables' Huffman tables. */
+    /**
+     * The grammar of streams of profile coded with tables' Huffman tables.
+     *
+     * @throws IllegalArgumentException if the profile fixes no image size or tables lack a Huffman table it uses
+     */
     public JpegSyntax(JpegProfile profile, JpegTables tables) {
         Objects.requireNonNull(profile, "profile");
         if (!profile.hasSize()) {
             throw new IllegalArgumentException("the grammar needs a profile with a fixed image size: " + profile);
         }
         this.header = JpegStreams.header(profile);
-        Frame frame = profile.subsampling().frame(profile.width(), profile.height());
-        ScanHeader scan = ScanHeader.forFrame(frame);
-        this.mcus = frame.mcuCount();
+        this.mcus = profile.subsampling().frame(profile.width(), profile.height()).mcuCount();
         this.restartInterval = profile.restartInterval();
-        List<Decoder> ds = new ArrayList<>();
-        List<Integer> dc = new ArrayList<>();
-        List<Integer> ac = new ArrayList<>();
-        boolean single = frame.components().size() == 1;
-        for (int i = 0; i < frame.components().size(); i++) {
-            Frame.Component c = frame.components().get(i);
-            ScanHeader.Component sc = scan.components().get(i);
-            int blocks = single ? 1 : c.h() * c.v();
-            HuffmanTable dcTable = Objects.requireNonNull(tables.dc(sc.dc()), "no DC Huffman table " + sc.dc());
-            HuffmanTable acTable = Objects.requireNonNull(tables.ac(sc.ac()), "no AC Huffman table " + sc.ac());
-            ds.add(new Decoder(dcTable));
-            int dcIndex = ds.size() - 1;
-            ds.add(new Decoder(acTable));
-            int acIndex = ds.size() - 1;
-            for (int b = 0; b < blocks; b++) {
-                dc.add(dcIndex);
-                ac.add(acIndex);
-            }
-        }
-        this.decoders = ds.toArray(Decoder[]::new);
-        this.blockDc = dc.stream().mapToInt(Integer::intValue).toArray();
-        this.blockAc = ac.stream().mapToInt(Integer::intValue).toArray();
+        this.codes = ScanCodes.of(profile.subsampling(), tables, true);
     }
 
     /** MCUs of the image. */
@@ -72,8 +53,8 @@ public final class JpegSyntax {
     /** A lower bound on the entropy-coded bits of one MCU: per block, the shortest DC code and AC code. */
     public int minBitsPerMcu() {
         int bits = 0;
-        for (int b = 0; b < blockDc.length; b++) {
-            bits += decoders[blockDc[b]].shortest() + decoders[blockAc[b]].shortest();
+        for (int b = 0; b < codes.blocks(); b++) {
+            bits += codes.dc(b).shortest() + codes.ac(b).shortest();
         }
         return Math.max(1, bits);
     }
@@ -92,107 +73,6 @@ public final class JpegSyntax {
     public boolean accepts(byte[] bytes) {
         State s = start();
         return s.advance(bytes, 0, bytes.length) && s.isComplete();
-    }
-
-    /**
-     * A Huffman table as a binary trie of its canonical codes. Each node also knows which symbols lie below it, so
-     * a partial code is refused as soon as no symbol it can still become is valid there (the grammar stays
-     * prefix-closed: whatever it accepts can be completed).
-     */
-    private static final class Decoder {
-        int[] zero = new int[1];     // child on a 0 bit, 0 if none (the root is never a child)
-        int[] one = new int[1];
-        int[] symbol = {-1};         // the symbol of a leaf, -1 for inner nodes
-        int[] minRun = {99};         // AC: the smallest run of a coefficient symbol (size 1..10) below
-        boolean[] eob = {false};     // AC: an end of block below
-        boolean[] zrl = {false};     // AC: a ZRL below
-        boolean[] dc = {false};      // DC: a category 0..11 below
-        int nodes = 1;
-
-        Decoder(HuffmanTable t) {
-            int[] counts = t.counts();
-            int[] symbols = t.symbols();
-            int code = 0;
-            int k = 0;
-            for (int len = 1; len <= 16; len++) {
-                for (int i = 0; i < counts[len - 1]; i++) {
-                    insert(code++, len, symbols[k++], t.tableClass() == 1);
-                }
-                code <<= 1;
-            }
-        }
-
-        private void insert(int code, int len, int sym, boolean ac) {
-            int node = 0;
-            for (int bit = len - 1; bit >= 0; bit--) {
-                note(node, sym, ac);
-                int[] side = ((code >> bit) & 1) == 0 ? zero : one;
-                if (side[node] == 0) {
-                    grow();
-                    side = ((code >> bit) & 1) == 0 ? zero : one;
-                    side[node] = nodes++;
-                }
-                node = side[node];
-            }
-            note(node, sym, ac);
-            symbol[node] = sym;
-        }
-
-        private void note(int node, int sym, boolean ac) {
-            int run = sym >> 4;
-            int size = sym & 15;
-            if (!ac) {
-                dc[node] |= sym <= 11;
-            } else if (sym == 0x00) {
-                eob[node] = true;
-            } else if (sym == 0xF0) {
-                zrl[node] = true;
-            } else if (size >= 1 && size <= 10) {
-                minRun[node] = Math.min(minRun[node], run);
-            }
-        }
-
-        private void grow() {
-            if (nodes < zero.length) {
-                return;
-            }
-            int n = zero.length * 2;
-            zero = java.util.Arrays.copyOf(zero, n);
-            one = java.util.Arrays.copyOf(one, n);
-            int old = symbol.length;
-            symbol = java.util.Arrays.copyOf(symbol, n);
-            minRun = java.util.Arrays.copyOf(minRun, n);
-            java.util.Arrays.fill(symbol, old, n, -1);
-            java.util.Arrays.fill(minRun, old, n, 99);
-            eob = java.util.Arrays.copyOf(eob, n);
-            zrl = java.util.Arrays.copyOf(zrl, n);
-            dc = java.util.Arrays.copyOf(dc, n);
-        }
-
-        /** Whether a code reaching node can still end in a symbol valid at coefficient k. */
-        boolean alive(int node, int k, int zeroRuns) {
-            if (k == 0) {
-                return dc[node];
-            }
-            return minRun[node] <= 63 - k || (eob[node] && zeroRuns == 0) || (zrl[node] && k + 16 < 64);
-        }
-
-        int shortest() {
-            int best = 16;
-            int[] depth = new int[nodes];
-            for (int n = 0; n < nodes; n++) {
-                if (symbol[n] >= 0 && n != 0) {
-                    best = Math.min(best, depth[n]);
-                }
-                if (zero[n] != 0) {
-                    depth[zero[n]] = depth[n] + 1;
-                }
-                if (one[n] != 0) {
-                    depth[one[n]] = depth[n] + 1;
-                }
-            }
-            return best;
-        }
     }
 
     /** {@link State#key()} of a state that cannot be keyed. */
@@ -217,13 +97,9 @@ public final class JpegSyntax {
         private int headerPos;
         private int mcu;             // MCUs completed
         private int inInterval;      // MCUs completed in the current restart interval
-        private int block;           // block within the MCU
-        private int k;               // coefficient index in the block: 0 = DC
-        private int node;            // position in the current Huffman code's trie (0: at a code's start)
-        private int extra;           // magnitude bits still to read
-        private int zeroRuns;        // ZRLs not yet followed by a coefficient (an EOB after them is not canonical)
         private boolean padding;     // the interval is complete: the rest of the byte must be 1-bits
-        private boolean stuffing;    // the last data byte was FF: 00 must follow
+        private final ScanBytes walker = new ScanBytes();
+        private final CoefficientDecoder decoder = new CoefficientDecoder(codes);
 
         private State() {}
 
@@ -233,13 +109,9 @@ public final class JpegSyntax {
             headerPos = other.headerPos;
             mcu = other.mcu;
             inInterval = other.inInterval;
-            block = other.block;
-            k = other.k;
-            node = other.node;
-            extra = other.extra;
-            zeroRuns = other.zeroRuns;
             padding = other.padding;
-            stuffing = other.stuffing;
+            walker.copyFrom(other.walker);
+            decoder.copyFrom(other.decoder);
         }
 
         /** A copy of this state. */
@@ -289,13 +161,9 @@ public final class JpegSyntax {
             int remaining = Math.min(mcus - mcu, horizon);
             long kk = phase;                                       // 3 bits
             kk = kk << 7 | (phase == HEADER ? headerPos : 0);      // 7
-            kk = kk << 4 | block;                                  // 4
-            kk = kk << 7 | k;                                      // 7
-            kk = kk << 16 | node;                                  // 16
-            kk = kk << 5 | extra;                                  // 5
-            kk = kk << 3 | Math.min(zeroRuns, 7);                  // 3
+            kk = kk << 35 | decoder.key();                          // 35
             kk = kk << 1 | (padding ? 1 : 0);                      // 1
-            kk = kk << 1 | (stuffing ? 1 : 0);                     // 1
+            kk = kk << 1 | (walker.afterFF() ? 1 : 0);              // 1
             kk = kk << 3 | intervalsDone % 8;                      // 3
             kk = kk << 6 | remaining;                              // 6
             kk = kk << 6 | inInterval;                             // 6
@@ -312,58 +180,81 @@ public final class JpegSyntax {
 
         /** Reads one byte; false (and dead) if it cannot continue a valid stream. */
         public boolean advance(int b) {
-            switch (phase) {
-                case HEADER -> {
-                    if ((header[headerPos] & 0xFF) != b) {
+            return switch (phase) {
+                case HEADER -> header(b);
+                case DATA, MARKER, MARKER_2 -> scan(b);
+                default -> die();
+            };
+        }
+
+        private boolean header(int b) {
+            if ((header[headerPos] & 0xFF) != b) {
+                return die();
+            }
+            if (++headerPos == header.length) {
+                phase = mcus == 0 ? MARKER : DATA;
+            }
+            return true;
+        }
+
+        /** A byte after the header: data while an interval lasts, then its marker (fill bytes are not canonical). */
+        private boolean scan(int b) {
+            return switch (walker.next(b)) {
+                case ScanBytes.DATA -> phase == DATA ? data(b) : die();
+                case ScanBytes.FF -> phase == DATA ? data(b) : phase == MARKER ? to(MARKER_2) : die();
+                case ScanBytes.STUFFED -> phase != MARKER_2 || die();  // the 00 after a data FF
+                case ScanBytes.RST, ScanBytes.EOI -> phase == MARKER_2 && b == expectedMarker() ? nextInterval() : die();
+                default -> die();
+            };
+        }
+
+        /** The eight bits of a data byte: entropy-coded MCUs, after the interval's last one 1-bit padding. */
+        private boolean data(int b) {
+            for (int left = 8; left > 0; ) {  // left: the low bits of b not read yet
+                if (padding) {
+                    return (b | -1 << left) == -1 || die();
+                }
+                int n = Math.min(decoder.magnitudeLeft(), left), r;
+                if (n > 0) {  // magnitude bits: any value will do
+                    left -= n;
+                    r = decoder.magnitude(n);
+                } else {
+                    r = decoder.bit(b >> --left & 1);
+                }
+                if (r != CoefficientDecoder.MORE) {
+                    if (r < 0) {
                         return die();
                     }
-                    if (++headerPos == header.length) {
-                        phase = mcus == 0 ? MARKER : DATA;
+                    if ((r & CoefficientDecoder.MCU_END) != 0) {
+                        mcuDone();
                     }
-                }
-                case DATA -> {
-                    if (stuffing) {
-                        stuffing = false;
-                        return b == 0x00 || die();
-                    }
-                    for (int bit = 7; bit >= 0; bit--) {
-                        if (!bit((b >> bit) & 1)) {
-                            return die();
-                        }
-                    }
-                    if (phase == DATA) {
-                        stuffing = b == 0xFF;
-                    } else if (phase == MARKER) {
-                        // The interval ended inside this byte and the rest was 1-bit padding.
-                        if (b == 0xFF) {
-                            stuffing = true;  // data FF: its 00 comes before the marker
-                        }
-                    }
-                }
-                case MARKER -> {
-                    if (stuffing) {
-                        stuffing = false;
-                        return b == 0x00 || die();
-                    }
-                    if (b != 0xFF) {
-                        return die();
-                    }
-                    phase = MARKER_2;
-                }
-                case MARKER_2 -> {
-                    boolean end = mcu == mcus;
-                    int expected = end ? 0xD9 : 0xD0 + ((mcu / restartInterval - 1) % 8);
-                    if (b != expected) {
-                        return die();
-                    }
-                    phase = end ? DONE : DATA;
-                    inInterval = 0;
-                    padding = false;
-                }
-                default -> {
-                    return die();
                 }
             }
+            return true;
+        }
+
+        private void mcuDone() {
+            mcu++;
+            inInterval++;
+            if (mcu == mcus || (restartInterval > 0 && inInterval == restartInterval)) {
+                padding = true;
+                phase = MARKER;
+            }
+        }
+
+        private int expectedMarker() {
+            return mcu == mcus ? Markers.EOI : Markers.rst(mcu / restartInterval - 1);
+        }
+
+        private boolean nextInterval() {
+            phase = mcu == mcus ? DONE : DATA;
+            inInterval = 0;
+            padding = false;
+            return true;
+        }
+
+        private boolean to(int next) {
+            phase = next;
             return true;
         }
 
@@ -372,80 +263,9 @@ public final class JpegSyntax {
             return false;
         }
 
-        /** One bit of entropy-coded data. */
-        private boolean bit(int v) {
-            if (padding) {
-                return v == 1;
-            }
-            if (extra > 0) {
-                if (--extra == 0 && k >= 64) {
-                    return endBlock();
-                }
-                return true;
-            }
-            Decoder d = decoders[k == 0 ? blockDc[block] : blockAc[block]];
-            int next = v == 0 ? d.zero[node] : d.one[node];
-            if (next == 0 || !d.alive(next, k, zeroRuns)) {
-                return false;  // no such code, or none that is valid here
-            }
-            int symbol = d.symbol[next];
-            if (symbol < 0) {
-                node = next;
-                return true;
-            }
-            node = 0;
-            if (k == 0) {
-                if (symbol > 11) {
-                    return false;  // DC categories are 0..11 for 8-bit samples
-                }
-                k = 1;
-                extra = symbol;
-                return true;
-            }
-            int run = symbol >> 4;
-            int size = symbol & 15;
-            if (size == 0) {
-                if (run == 0) {           // EOB
-                    return zeroRuns == 0 && endBlock();
-                }
-                if (run == 15) {          // ZRL: 16 zeros
-                    k += 16;
-                    zeroRuns++;
-                    return k < 64;        // a run must be followed by a coefficient within the block
-                }
-                return false;             // r/0 for 0 < r < 15 is not defined
-            }
-            if (size > 10) {
-                return false;
-            }
-            k += run + 1;
-            zeroRuns = 0;
-            if (k > 64) {
-                return false;
-            }
-            extra = size;
-            return true;  // k == 64 ends the block once the magnitude bits are read
-        }
-
-        private boolean endBlock() {
-            k = 0;
-            zeroRuns = 0;
-            if (++block < blockDc.length) {
-                return true;
-            }
-            block = 0;
-            mcu++;
-            inInterval++;
-            if (mcu == mcus || (restartInterval > 0 && inInterval == restartInterval)) {
-                padding = true;
-                phase = MARKER;
-            }
-            return true;
-        }
-
         @Override
         public String toString() {
-            return "State[phase " + phase + ", mcu " + mcu + "/" + mcus + ", block " + block + ", k " + k + "]";
+            return "State[phase " + phase + ", mcu " + mcu + "/" + mcus + "]";
         }
     }
 }

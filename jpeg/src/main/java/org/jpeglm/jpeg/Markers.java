@@ -12,6 +12,11 @@ final class Markers {
         return m >= 0xD0 && m <= 0xD7;
     }
 
+    /** The restart marker that closes restart interval {@code i} (0-based): RST0..RST7 in turn (T.81 B.2.1). */
+    static int rst(int i) {
+        return RST0 + (i & 7);
+    }
+
     static boolean isSof(int m) {
         return m >= 0xC0 && m <= 0xCF && m != DHT && m != 0xC8 && m != DAC;
     }

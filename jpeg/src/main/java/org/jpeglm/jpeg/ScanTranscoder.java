@@ -15,31 +15,17 @@ final class ScanTranscoder {
     /** What became of one interval's MCUs. */
     record Outcome(int kept, int repaired, int padded, boolean surplus, String fault) {}
 
-    private final int[] blockComponent;   // component index of each block in an MCU
-    private final HuffmanCode[] dcCodes;  // per component
-    private final HuffmanCode[] acCodes;
-    private final int components;
-    private final int[] pred;
+    private final ScanCodes codes;
+    private final CoefficientDecoder decoder;
     private final int[] zz = new int[64];
 
-    ScanTranscoder(Frame frame, ScanHeader scan, JpegTables tables) {
-        components = frame.components().size();
-        dcCodes = new HuffmanCode[components];
-        acCodes = new HuffmanCode[components];
-        pred = new int[components];
-        blockComponent = new int[frame.blocksPerMcu()];
-        int b = 0;
-        for (int c = 0; c < components; c++) {
-            Frame.Component fc = frame.components().get(c);
-            ScanHeader.Component sc = scan.components().get(c);
-            HuffmanTable dc = tables.dc(sc.dc()), ac = tables.ac(sc.ac());
-            if (dc == null || ac == null) throw new IllegalArgumentException("missing Huffman table for component " + fc.id());
-            dcCodes[c] = new HuffmanCode(dc);
-            acCodes[c] = new HuffmanCode(ac);
-            if (!dcCodes[c].has(0) || !acCodes[c].has(0x00) || !acCodes[c].has(0xF0))
+    /** A transcoder of intervals coded with codes (lenient ones: it decodes what libjpeg decodes). */
+    ScanTranscoder(ScanCodes codes) {
+        this.codes = codes;
+        decoder = new CoefficientDecoder(codes);
+        for (int b = 0; b < codes.blocks(); b++) {
+            if (!codes.dc(b).has(0) || !codes.ac(b).has(0x00) || !codes.ac(b).has(0xF0))
                 throw new IllegalArgumentException("Huffman tables lack DC category 0, EOB or ZRL");
-            int blocks = components == 1 ? 1 : fc.h() * fc.v();
-            for (int i = 0; i < blocks; i++) blockComponent[b++] = c;
         }
     }
 
@@ -48,7 +34,7 @@ final class ScanTranscoder {
      * byte boundary, to {@code out}.
      */
     Outcome transcode(byte[] data, int from, int to, int mcus, BitWriter out) {
-        Arrays.fill(pred, 0);
+        decoder.reset();
         var in = new BitReader(data, from, to);
         int kept = 0, repaired = 0;
         String fault = null;
@@ -58,13 +44,13 @@ final class ScanTranscoder {
                 fault = "interval holds " + kept + " of " + mcus + " MCUs";
                 break;
             }
-            for (int c : blockComponent) {
+            for (int b = 0; b < codes.blocks(); b++) {
                 if (fault != null) {
-                    writeBlock(out, c, 0, false);
+                    writeBlock(out, b, 0, false);
                     continue;
                 }
-                fault = decodeBlock(in, c);
-                writeBlock(out, c, zz[0], true);
+                fault = decodeBlock(in);
+                writeBlock(out, b, zz[0], true);
             }
             if (fault != null) {
                 repaired = 1;
@@ -83,13 +69,12 @@ final class ScanTranscoder {
 
     /** Writes {@code mcus} neutral MCUs as a fresh interval, padded to a byte boundary. */
     void neutral(int mcus, BitWriter out) {
-        Arrays.fill(pred, 0);
         for (int m = 0; m < mcus; m++) writeNeutralMcu(out);
         out.flush();
     }
 
     private void writeNeutralMcu(BitWriter out) {
-        for (int c : blockComponent) writeBlock(out, c, 0, false);
+        for (int b = 0; b < codes.blocks(); b++) writeBlock(out, b, 0, false);
     }
 
     private static boolean onesFrom(byte[] data, int to, long bits) {
@@ -101,48 +86,38 @@ final class ScanTranscoder {
     }
 
     /** Decodes one block into zz (zz[0] = DC difference); returns null or what went wrong. */
-    private String decodeBlock(BitReader in, int c) {
+    private String decodeBlock(BitReader in) {
         Arrays.fill(zz, 0);
-        int s = dcCodes[c].decode(in);
-        if (s < 0) return codeFault(s, "a DC");
-        if (s > 11) return "DC category " + s + " above 11";
-        if (s > 0) {
-            int v = in.bits(s);
-            if (v < 0) return "data ends inside a DC value";
-            zz[0] = extend(v, s);
-        }
-        for (int k = 1; k < 64; ) {
-            int rs = acCodes[c].decode(in);
-            if (rs < 0) return codeFault(rs, "an AC");
-            int run = rs >> 4, size = rs & 15;
-            if (size == 0) {
-                if (run != 15) return null; // EOB
-                if (k + 16 > 64) return "zero run past coefficient 63";
-                k += 16;
-                continue;
+        while (true) {
+            int n = decoder.magnitudeLeft(), r;
+            if (n > 0) {
+                int v = in.bits(n);
+                if (v < 0) return decoder.describeEnd();
+                zz[decoder.coefficient()] = extend(v, n);
+                r = decoder.magnitude(n);
+            } else {
+                r = decoder.codeWord(in);
+                if (r < 0) return fault(r, in);
             }
-            if (size > 10) return "AC size " + size + " above 10";
-            k += run;
-            if (k > 63) return "coefficient index " + k + " past 63";
-            int v = in.bits(size);
-            if (v < 0) return "data ends inside an AC value";
-            zz[k++] = extend(v, size);
+            if ((r & CoefficientDecoder.BLOCK_END) != 0) return null;
         }
-        return null;
     }
 
-    private static String codeFault(int status, String what) {
-        return status == HuffmanCode.NO_DATA ? "data ends inside " + what + " code" : "invalid " + what + " Huffman code";
+    // A decoder reading code words as T.81 F.16 does, libjpeg's way, takes 16 bits to call one invalid: with
+    // fewer left it reports the data ending, and so does this note.
+    private String fault(int fault, BitReader in) {
+        if (fault == CoefficientDecoder.BAD_CODE && in.remaining() < 16 - decoder.codeBits()) return decoder.describeEnd();
+        return decoder.describe(fault);
     }
 
-    /** Encodes DC difference {@code diff} and, if {@code withAc}, zz[1..63]; otherwise an immediate EOB. */
-    private void writeBlock(BitWriter out, int c, int diff, boolean withAc) {
+    /** Encodes block b: DC difference {@code diff} and, if {@code withAc}, zz[1..63]; otherwise an immediate EOB. */
+    private void writeBlock(BitWriter out, int b, int diff, boolean withAc) {
+        HuffmanCode dc = codes.dc(b), ac = codes.ac(b);
         int cat = magnitudeBits(diff);
-        dcCodes[c].encode(out, cat);
+        dc.encode(out, cat);
         if (cat > 0) out.put(diff < 0 ? diff - 1 : diff, cat);
-        pred[c] += diff;
         if (!withAc) {
-            acCodes[c].encode(out, 0x00);
+            ac.encode(out, 0x00);
             return;
         }
         int run = 0;
@@ -152,17 +127,18 @@ final class ScanTranscoder {
                 run++;
                 continue;
             }
-            for (; run > 15; run -= 16) acCodes[c].encode(out, 0xF0);
+            for (; run > 15; run -= 16) ac.encode(out, 0xF0);
             int size = magnitudeBits(v);
-            acCodes[c].encode(out, (run << 4) | size);
+            ac.encode(out, (run << 4) | size);
             out.put(v < 0 ? v - 1 : v, size);
             run = 0;
         }
-        if (run > 0) acCodes[c].encode(out, 0x00);
+        if (run > 0) ac.encode(out, 0x00);
     }
 
-    private static int extend(int v, int s) {
-        return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+    /** The coefficient that n magnitude bits v stand for (T.81 F.2.2.1 EXTEND). */
+    private static int extend(int v, int n) {
+        return v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
     }
 
     private static int magnitudeBits(int v) {

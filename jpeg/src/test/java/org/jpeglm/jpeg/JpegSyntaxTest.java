@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -131,5 +132,36 @@ class JpegSyntaxTest {
             }
         }
         assertTrue(seen.size() > 10);
+    }
+
+    @Test
+    void advancingAllocatesNothing() throws ReflectiveOperationException {
+        JpegProfile p = profiles().get(1);
+        JpegSyntax syntax = new JpegSyntax(p);
+        byte[] stream = streams(p).getFirst();
+        JpegSyntax.State start = syntax.start(), st = syntax.start();
+        long before = 0;
+        for (int round = 0; round < 2; round++) {  // the first round loads and links what advance uses
+            before = allocatedBytes();
+            for (int rep = 0; rep < 200; rep++) {
+                st.copyFrom(start);
+                for (byte b : stream) st.advance(b & 0xFF);
+                assertTrue(st.isComplete());
+            }
+        }
+        long allocated = allocatedBytes() - before;
+        assertTrue(allocated < 1024, allocated + " bytes allocated over " + 200 * stream.length + " bytes advanced");
+    }
+
+    private static Object threads;
+    private static java.lang.reflect.Method allocated;
+
+    // Reached reflectively: these tests compile inside module org.jpeglm.jpeg, which reads no management API.
+    private static long allocatedBytes() throws ReflectiveOperationException {
+        if (allocated == null) {
+            threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            allocated = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
+        }
+        return (long) allocated.invoke(threads);
     }
 }
