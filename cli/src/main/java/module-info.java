@@ -8,5 +8,6 @@ module org.jpeglm.cli {
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
 
-    opens org.jpeglm.cli to info.picocli;
+    opens org.jpeglm.cli to
+            info.picocli;
 }

@@ -56,8 +56,8 @@ public final class Jpeglm {
     private static final LogHandler SYSTEM_LOG = (level, message) -> SYSTEM_LOGGER.log(level.systemLevel(), message);
 
     private static volatile LogHandler handler = SYSTEM_LOG;
-    private static volatile LogLevel level = LogLevel.valueOf(
-            System.getProperty("jpeglm.log.level", "WARN").toUpperCase(java.util.Locale.ROOT));
+    private static volatile LogLevel level =
+            LogLevel.valueOf(System.getProperty("jpeglm.log.level", "WARN").toUpperCase(java.util.Locale.ROOT));
 
     /** Sends native log messages to handler (default: the System.Logger "org.jpeglm.native"). */
     public static void setLogHandler(LogHandler handler) {

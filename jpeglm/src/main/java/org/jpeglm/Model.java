@@ -69,7 +69,8 @@ public final class Model implements AutoCloseable {
             // Checked again natively; this gives the Java path in the message.
             throw new JpeglmException(ErrorCode.IO, "model file not found: " + absolute);
         }
-        int flags = (options.mmap() ? 0 : JPEGLM_MODEL_NO_MMAP()) | (options.checkTensors() ? JPEGLM_MODEL_CHECK_TENSORS() : 0);
+        int flags = (options.mmap() ? 0 : JPEGLM_MODEL_NO_MMAP())
+                | (options.checkTensors() ? JPEGLM_MODEL_CHECK_TENSORS() : 0);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             Native.check(jpeglm_model_load(arena.allocateFrom(absolute.toString()), options.gpuLayers(), flags, out));
@@ -101,7 +102,8 @@ public final class Model implements AutoCloseable {
         Objects.requireNonNull(path, "path");
         ensureOpen();
         try (Arena arena = Arena.ofConfined()) {
-            Native.check(jpeglm_model_save(handle, arena.allocateFrom(path.toAbsolutePath().toString())));
+            Native.check(jpeglm_model_save(
+                    handle, arena.allocateFrom(path.toAbsolutePath().toString())));
         }
     }
 
@@ -186,7 +188,8 @@ public final class Model implements AutoCloseable {
             return;
         }
         if (openSessions > 0) {
-            throw new IllegalStateException(openSessions + " session(s) of this model are still open: close them first");
+            throw new IllegalStateException(
+                    openSessions + " session(s) of this model are still open: close them first");
         }
         jpeglm_model_free(handle);
         handle = null;

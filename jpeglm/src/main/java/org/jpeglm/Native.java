@@ -23,8 +23,10 @@ final class Native {
                 return;
             }
             if (jpeglm_api_version() != JPEGLM_API_VERSION()) {
-                throw new JpeglmException(ErrorCode.INTERNAL, "libjpeglm has API version " + jpeglm_api_version()
-                        + ", these bindings expect " + JPEGLM_API_VERSION());
+                throw new JpeglmException(
+                        ErrorCode.INTERNAL,
+                        "libjpeglm has API version " + jpeglm_api_version() + ", these bindings expect "
+                                + JPEGLM_API_VERSION());
             }
             // The upcall stub lives as long as the process: llama.cpp may log at any time.
             MemorySegment stub = jpeglm_log_callback.allocate(Native::log, Arena.global());
@@ -81,7 +83,7 @@ final class Native {
             case STATE -> {
                 return new IllegalStateException(message);
             }
-            default -> { }
+            default -> {}
         }
         return new JpeglmException(code, message.isEmpty() ? code.name().toLowerCase() : message);
     }
@@ -98,6 +100,8 @@ final class Native {
     }
 
     static String string(MemorySegment p) {
-        return p.equals(MemorySegment.NULL) ? null : p.reinterpret(Long.MAX_VALUE).getString(0);
+        return p.equals(MemorySegment.NULL)
+                ? null
+                : p.reinterpret(Long.MAX_VALUE).getString(0);
     }
 }

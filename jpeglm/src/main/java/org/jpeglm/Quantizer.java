@@ -8,7 +8,6 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-
 import org.jpeglm.io.AtomicFile;
 
 /** Quantizes GGUF files with llama.cpp's quantizer (every metadata key is kept). */
@@ -37,8 +36,13 @@ public final class Quantizer {
             throw new JpeglmException(ErrorCode.IO, "model file not found: " + source);
         }
         try (Arena arena = Arena.ofConfined()) {
-            AtomicFile.write(target, tmp -> Native.check(jpeglm_quantize(arena.allocateFrom(source.toString()),
-                    arena.allocateFrom(tmp.toString()), type.id(), threads)));
+            AtomicFile.write(
+                    target,
+                    tmp -> Native.check(jpeglm_quantize(
+                            arena.allocateFrom(source.toString()),
+                            arena.allocateFrom(tmp.toString()),
+                            type.id(),
+                            threads)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

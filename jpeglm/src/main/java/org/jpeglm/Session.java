@@ -35,7 +35,7 @@ public final class Session implements AutoCloseable {
     private final SessionBuffers buffers;
 
     private final SessionGuard guard = new SessionGuard();
-    private final Object lifecycle = new Object();  // orders cancel() against close()
+    private final Object lifecycle = new Object(); // orders cancel() against close()
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
 
     Session(Model model, SessionOptions options) {
@@ -43,8 +43,14 @@ public final class Session implements AutoCloseable {
         MemorySegment modelHandle = model.acquireForSession();
         try {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Native.check(jpeglm_session_create(modelHandle, options.contextLength(), options.sequences(),
-                    options.batchSize(), options.threads(), options.nativeFlags(), out));
+            Native.check(jpeglm_session_create(
+                    modelHandle,
+                    options.contextLength(),
+                    options.sequences(),
+                    options.batchSize(),
+                    options.threads(),
+                    options.nativeFlags(),
+                    out));
             this.handle = out.get(ValueLayout.ADDRESS, 0);
         } catch (RuntimeException | Error e) {
             arena.close();
@@ -121,8 +127,8 @@ public final class Session implements AutoCloseable {
         try (var _ = guard.enter()) {
             buffers.checkSeq(seq);
             if (Objects.requireNonNull(allowed, "allowed").length() > vocabSize) {
-                throw new IllegalArgumentException("the mask allows token " + (allowed.length() - 1)
-                        + ", outside the vocabulary of " + vocabSize);
+                throw new IllegalArgumentException(
+                        "the mask allows token " + (allowed.length() - 1) + ", outside the vocabulary of " + vocabSize);
             }
             applyMask(seq, buffers.mask(Arrays.copyOf(allowed.toLongArray(), (vocabSize + 63) / 64)), vocabSize);
         }
@@ -253,8 +259,9 @@ public final class Session implements AutoCloseable {
     }
 
     private int stepOrSample(int n, boolean step) {
-        return step ? jpeglm_session_step(handle, n, buffers.seqs(), buffers.tokens())
-                    : jpeglm_session_sample(handle, n, buffers.seqs(), buffers.tokens());
+        return step
+                ? jpeglm_session_step(handle, n, buffers.seqs(), buffers.tokens())
+                : jpeglm_session_sample(handle, n, buffers.seqs(), buffers.tokens());
     }
 
     /**

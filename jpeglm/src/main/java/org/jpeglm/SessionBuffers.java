@@ -68,8 +68,8 @@ final class SessionBuffers {
         for (int i = 0; i < n; i++) {
             checkSeq(seqIds[i]);
             if (tokenIds != null && (tokenIds[i] < 0 || tokenIds[i] >= vocabSize)) {
-                throw new IllegalArgumentException("token " + tokenIds[i] + " at index " + i + " is out of range [0, "
-                        + vocabSize + ")");
+                throw new IllegalArgumentException(
+                        "token " + tokenIds[i] + " at index " + i + " is out of range [0, " + vocabSize + ")");
             }
         }
         if (seqs.byteSize() < (long) n * Integer.BYTES) {

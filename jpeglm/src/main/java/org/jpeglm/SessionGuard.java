@@ -17,7 +17,7 @@ final class SessionGuard implements AutoCloseable {
     /** Admits the calling thread, or throws {@link IllegalStateException} saying why not. */
     SessionGuard enter() {
         Thread self = Thread.currentThread();
-        if (!owner.compareAndSet(null, self)) {  // after close the owner stays set: closed sessions land here
+        if (!owner.compareAndSet(null, self)) { // after close the owner stays set: closed sessions land here
             throw refusal(self);
         }
         return this;

@@ -13,16 +13,29 @@ import static org.jpeglm.bindings.jpeglm_h.*;
  * @param flashAttention whether llama.cpp uses flash attention
  * @param kvCacheType the element type of the KV cache
  */
-public record SessionOptions(int contextLength, int sequences, int batchSize, int threads, boolean kvUnified,
-                             FlashAttention flashAttention, KvCacheType kvCacheType) {
+public record SessionOptions(
+        int contextLength,
+        int sequences,
+        int batchSize,
+        int threads,
+        boolean kvUnified,
+        FlashAttention flashAttention,
+        KvCacheType kvCacheType) {
     /** Flash attention choice; AUTO lets llama.cpp decide per backend. */
-    public enum FlashAttention { AUTO, ON, OFF }
+    public enum FlashAttention {
+        AUTO,
+        ON,
+        OFF
+    }
 
     /**
      * KV cache precision: F16 (llama.cpp's default, half the memory) or F32. F32 with flash attention OFF makes
      * attention float32 throughout (llama.cpp's CPU flash attention rounds through F16 whatever the cache type).
      */
-    public enum KvCacheType { F16, F32 }
+    public enum KvCacheType {
+        F16,
+        F32
+    }
 
     public SessionOptions {
         if (contextLength < 1) {
@@ -52,7 +65,8 @@ public record SessionOptions(int contextLength, int sequences, int batchSize, in
             case ON -> JPEGLM_SESSION_FLASH_ATTN_ON();
             case OFF -> JPEGLM_SESSION_FLASH_ATTN_OFF();
         };
-        return attention | (kvUnified ? JPEGLM_SESSION_KV_UNIFIED() : 0)
+        return attention
+                | (kvUnified ? JPEGLM_SESSION_KV_UNIFIED() : 0)
                 | (kvCacheType == KvCacheType.F32 ? JPEGLM_SESSION_KV_F32() : 0);
     }
 
@@ -109,7 +123,8 @@ public record SessionOptions(int contextLength, int sequences, int batchSize, in
         }
 
         public SessionOptions build() {
-            return new SessionOptions(contextLength, sequences, batchSize, threads, kvUnified, flashAttention, kvCacheType);
+            return new SessionOptions(
+                    contextLength, sequences, batchSize, threads, kvUnified, flashAttention, kvCacheType);
         }
     }
 }

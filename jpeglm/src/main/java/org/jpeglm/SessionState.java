@@ -16,7 +16,8 @@ final class SessionState {
             throw Native.lastErrorException(ErrorCode.INTERNAL);
         }
         if (size > Integer.MAX_VALUE - 8) {
-            throw new JpeglmException(ErrorCode.OUT_OF_MEMORY, "sequence state of " + size + " bytes is too large for a byte[]");
+            throw new JpeglmException(
+                    ErrorCode.OUT_OF_MEMORY, "sequence state of " + size + " bytes is too large for a byte[]");
         }
         try (Arena call = Arena.ofConfined()) {
             MemorySegment buf = call.allocate(size);

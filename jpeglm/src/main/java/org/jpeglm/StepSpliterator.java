@@ -30,7 +30,7 @@ final class StepSpliterator extends Spliterators.AbstractIntSpliterator {
         try {
             token = session.step(seq);
         } catch (CancellationException e) {
-            return false;  // cancel() ends the stream like the context's end does
+            return false; // cancel() ends the stream like the context's end does
         }
         produced++;
         action.accept(token);

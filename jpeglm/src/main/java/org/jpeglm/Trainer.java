@@ -87,8 +87,8 @@ public final class Trainer implements AutoCloseable {
     public void setOptimizer(AdamW adamW) {
         Objects.requireNonNull(adamW, "adamW");
         ensureOpen();
-        Native.check(jpeglm_trainer_set_optimizer(handle, adamW.learningRate(), adamW.beta1(), adamW.beta2(), adamW.eps(),
-                adamW.weightDecay()));
+        Native.check(jpeglm_trainer_set_optimizer(
+                handle, adamW.learningRate(), adamW.beta1(), adamW.beta2(), adamW.eps(), adamW.weightDecay()));
     }
 
     /**
@@ -113,8 +113,8 @@ public final class Trainer implements AutoCloseable {
         }
         MemorySegment.copy(tokens, 0, tokenBuffer, ValueLayout.JAVA_INT, 0, tokens.length);
         MemorySegment.copy(labels, 0, labelBuffer, ValueLayout.JAVA_INT, 0, labels.length);
-        Native.check(jpeglm_trainer_run(handle, windows, trainWindows, tokenBuffer, labelBuffer, losses,
-                losses.asSlice(4)));
+        Native.check(
+                jpeglm_trainer_run(handle, windows, trainWindows, tokenBuffer, labelBuffer, losses, losses.asSlice(4)));
         return new Losses(losses.getAtIndex(ValueLayout.JAVA_FLOAT, 0), losses.getAtIndex(ValueLayout.JAVA_FLOAT, 1));
     }
 

@@ -20,7 +20,8 @@ class LogRoutingTest {
             assertTrue(m.vocabSize() > 0);
         } finally {
             Jpeglm.setLogLevel(Jpeglm.LogLevel.WARN);
-            Jpeglm.setLogHandler((l, msg) -> System.getLogger("org.jpeglm.native").log(l.systemLevel(), msg));
+            Jpeglm.setLogHandler(
+                    (l, msg) -> System.getLogger("org.jpeglm.native").log(l.systemLevel(), msg));
         }
         return seen;
     }
@@ -28,9 +29,14 @@ class LogRoutingTest {
     @Test
     void infoLevelShowsTheLoaderAndTheDummyTokenNoteAsInfo() {
         List<Entry> seen = loadWith(Jpeglm.LogLevel.INFO);
-        assertTrue(seen.stream().anyMatch(e -> e.message().contains("llama") || e.message().contains("load")), seen::toString);
+        assertTrue(
+                seen.stream()
+                        .anyMatch(e ->
+                                e.message().contains("llama") || e.message().contains("load")),
+                seen::toString);
         assertTrue(seen.stream().noneMatch(e -> e.level() == Jpeglm.LogLevel.DEBUG), "below the level: " + seen);
-        List<Entry> dummy = seen.stream().filter(e -> e.message().endsWith(" dummy tokens")).toList();
+        List<Entry> dummy =
+                seen.stream().filter(e -> e.message().endsWith(" dummy tokens")).toList();
         assertFalse(dummy.isEmpty(), "a model without a text tokenizer gets padded: " + seen);
         assertTrue(dummy.stream().allMatch(e -> e.level() == Jpeglm.LogLevel.INFO), dummy::toString);
     }
@@ -38,7 +44,9 @@ class LogRoutingTest {
     @Test
     void warnLevelIsQuietForAGoodModel() {
         List<Entry> seen = loadWith(Jpeglm.LogLevel.WARN);
-        assertEquals(List.of(), seen.stream().filter(e -> e.message().contains("dummy tokens")).toList());
+        assertEquals(
+                List.of(),
+                seen.stream().filter(e -> e.message().contains("dummy tokens")).toList());
         assertTrue(seen.stream().allMatch(e -> e.level().compareTo(Jpeglm.LogLevel.WARN) >= 0), seen::toString);
     }
 }

@@ -28,7 +28,8 @@ class ModelLoadErrorsTest {
 
     @AfterEach
     void theJvmStillWorks() {
-        try (Model m = Model.load(TinyModels.mhaTied().path(), TinyModels.options()); Session s = m.newSession(16)) {
+        try (Model m = Model.load(TinyModels.mhaTied().path(), TinyModels.options());
+                Session s = m.newSession(16)) {
             s.feed(0, 1, 2, 3);
             assertTrue(s.step(0) >= 0);
         }
@@ -71,7 +72,8 @@ class ModelLoadErrorsTest {
     /** The offset of the value of a u32 metadata key (after its type id). */
     private static int u32ValueOffset(byte[] file, String key) {
         int at = indexOf(file, key.getBytes(StandardCharsets.UTF_8)) + key.length();
-        assertEquals(4, ByteBuffer.wrap(file, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt(), key + " is not UINT32");
+        assertEquals(
+                4, ByteBuffer.wrap(file, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt(), key + " is not UINT32");
         return at + 4;
     }
 
@@ -87,8 +89,10 @@ class ModelLoadErrorsTest {
 
     @Test
     void notAGgufFile() throws IOException {
-        loadFails(write("text.gguf", "hello, this is not a model\n".getBytes(StandardCharsets.UTF_8)),
-                ErrorCode.FORMAT, "not a GGUF file");
+        loadFails(
+                write("text.gguf", "hello, this is not a model\n".getBytes(StandardCharsets.UTF_8)),
+                ErrorCode.FORMAT,
+                "not a GGUF file");
         loadFails(write("empty.gguf", new byte[0]), ErrorCode.FORMAT, "not a GGUF file");
     }
 

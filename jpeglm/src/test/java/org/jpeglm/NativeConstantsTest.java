@@ -46,7 +46,8 @@ class NativeConstantsTest {
     }
 
     static Path headerPath() {
-        Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+                .toAbsolutePath();
         for (Path p = base; p != null; p = p.getParent()) {
             Path h = p.resolve("native/include/jpeglm.h");
             if (Files.isRegularFile(h)) {
@@ -58,14 +59,15 @@ class NativeConstantsTest {
 
     /** The header's constants with prefix, keyed by the rest of their name. */
     static Map<String, Integer> withPrefix(Map<String, Integer> values, String prefix) {
-        return values.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                .collect(Collectors.toMap(e -> e.getKey().substring(prefix.length()), Map.Entry::getValue,
-                        (a, b) -> a, TreeMap::new));
+        return values.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .collect(Collectors.toMap(
+                        e -> e.getKey().substring(prefix.length()), Map.Entry::getValue, (a, b) -> a, TreeMap::new));
     }
 
     /** Asserts that the enum constants (all but those in javaOnly) and their values are exactly the header's. */
-    static <E extends Enum<E>> void assertMatches(Map<String, Integer> header, Class<E> type, Function<E, Integer> value,
-            String what, String... javaOnly) {
+    static <E extends Enum<E>> void assertMatches(
+            Map<String, Integer> header, Class<E> type, Function<E, Integer> value, String what, String... javaOnly) {
         Map<String, Integer> java = Arrays.stream(type.getEnumConstants())
                 .filter(e -> !Arrays.asList(javaOnly).contains(e.name()))
                 .collect(Collectors.toMap(Enum::name, value, (a, b) -> a, TreeMap::new));
@@ -101,9 +103,12 @@ class NativeConstantsTest {
     @Test
     void fileTypesAreLlamaCppFileTypes() throws IOException {
         Optional<Path> llamaH = llamaHeader();
-        Assumptions.assumeTrue(llamaH.isPresent(), "libjpeglm was not built here: no CMakeCache.txt beside "
-                + System.getProperty("jpeglm.library.path") + " to find llama.h in");
-        Map<String, Integer> ftypes = parse(Files.readString(llamaH.orElseThrow()), "(LLAMA_FTYPE_\\w+)\\s*=\\s*(\\d+)");
+        Assumptions.assumeTrue(
+                llamaH.isPresent(),
+                "libjpeglm was not built here: no CMakeCache.txt beside " + System.getProperty("jpeglm.library.path")
+                        + " to find llama.h in");
+        Map<String, Integer> ftypes =
+                parse(Files.readString(llamaH.orElseThrow()), "(LLAMA_FTYPE_\\w+)\\s*=\\s*(\\d+)");
         assertTrue(ftypes.size() > 20, "parsed only " + ftypes.size() + " LLAMA_FTYPE_* from " + llamaH.get());
         for (FileType type : FileType.values()) {
             String name = type == FileType.F32 ? "LLAMA_FTYPE_ALL_F32" : "LLAMA_FTYPE_MOSTLY_" + type.name();
@@ -128,8 +133,8 @@ class NativeConstantsTest {
                 }
             }
         }
-        TreeSet<Integer> java = Arrays.stream(FileType.values()).map(FileType::id)
-                .collect(Collectors.toCollection(TreeSet::new));
+        TreeSet<Integer> java =
+                Arrays.stream(FileType.values()).map(FileType::id).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(FileType.values().length, java.size(), "two FileTypes share an id");
         assertEquals(accepted, java, "FileType against the types jpeglm_quantize accepts");
     }

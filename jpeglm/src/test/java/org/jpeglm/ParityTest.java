@@ -32,9 +32,10 @@ class ParityTest {
         int[] tokens = randomTokens(37, tiny.config().vocabSize(), 11);
         float[][] expected = tiny.reference().logits(tokens);
         try (Model model = Model.load(tiny.path(), TinyModels.options());
-             Session session = model.newSession(TinyModels.exact(128).batchSize(16).build())) {
+                Session session =
+                        model.newSession(TinyModels.exact(128).batchSize(16).build())) {
             assertEquals(tiny.config().vocabSize(), model.vocabSize());
-            session.feed(0, tokens);  // three native batches of at most 16
+            session.feed(0, tokens); // three native batches of at most 16
             float[] got = session.logits(0);
             double err = TinyModels.relativeError(got, expected[tokens.length - 1]);
             assertTrue(err < TOLERANCE, tiny.name() + ": relative error " + err);
@@ -47,7 +48,7 @@ class ParityTest {
         int[] tokens = randomTokens(24, tiny.config().vocabSize(), 12);
         LlamaReference.Session ref = tiny.reference().newSession();
         try (Model model = Model.load(tiny.path(), TinyModels.options());
-             Session session = model.newSession(TinyModels.exact(64).build())) {
+                Session session = model.newSession(TinyModels.exact(64).build())) {
             for (int i = 0; i < tokens.length; i++) {
                 session.feed(0, tokens[i]);
                 float[] expected = ref.next(tokens[i]);
@@ -64,8 +65,9 @@ class ParityTest {
         int[] tokens = randomTokens(30, tiny.config().vocabSize(), 14);
         float[][] logits = tiny.reference().logits(tokens);
         try (Model model = Model.load(tiny.path(), TinyModels.options());
-             Session session = model.newSession(TinyModels.exact(64).batchSize(8).build())) {
-            float[] first = session.score(0, java.util.Arrays.copyOf(tokens, 10));   // two calls, batches of 8
+                Session session =
+                        model.newSession(TinyModels.exact(64).batchSize(8).build())) {
+            float[] first = session.score(0, java.util.Arrays.copyOf(tokens, 10)); // two calls, batches of 8
             float[] rest = session.score(0, java.util.Arrays.copyOfRange(tokens, 10, 30));
             assertTrue(Float.isNaN(first[0]), "nothing precedes the first token");
             for (int i = 1; i < tokens.length; i++) {
@@ -97,7 +99,7 @@ class ParityTest {
         LlamaReference.Session ref = tiny.reference().newSession();
         float[] logits = ref.nextAll(prompt);
         try (Model model = Model.load(tiny.path(), TinyModels.options());
-             Session session = model.newSession(TinyModels.exact(64).build())) {
+                Session session = model.newSession(TinyModels.exact(64).build())) {
             session.feed(0, prompt);
             for (int i = 0; i < 20; i++) {
                 int token = session.step(0);

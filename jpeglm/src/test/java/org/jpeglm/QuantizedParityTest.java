@@ -35,7 +35,7 @@ class QuantizedParityTest {
         int[] tokens = ParityTest.randomTokens(20, CONFIG.vocabSize(), 21);
         float[][] expected = new LlamaReference(weights, RopeStyle.HALF).logits(tokens);
         try (Model model = Model.load(path, TinyModels.options());
-             Session session = model.newSession(TinyModels.exact(64).build())) {
+                Session session = model.newSession(TinyModels.exact(64).build())) {
             session.feed(0, tokens);
             double err = TinyModels.relativeError(session.logits(0), expected[tokens.length - 1]);
             assertTrue(err < tolerance, type + ": relative error " + err);

@@ -29,7 +29,9 @@ class QuantizerTest {
 
     Path f32(LlamaWeights w) throws IOException {
         Path p = dir.resolve("f32.gguf");
-        TinyLlamaGguf.writer(w, GgmlType.F32).put("jpeglm.example", GgufValue.strings(List.of("kept"))).write(p);
+        TinyLlamaGguf.writer(w, GgmlType.F32)
+                .put("jpeglm.example", GgufValue.strings(List.of("kept")))
+                .write(p);
         return p;
     }
 
@@ -48,7 +50,8 @@ class QuantizerTest {
         }
         int[] tokens = ParityTest.randomTokens(16, CONFIG.vocabSize(), 4);
         float[] expectedLogits = new LlamaReference(w, RopeStyle.HALF).logits(tokens)[tokens.length - 1];
-        try (Model m = Model.load(out, TinyModels.options()); Session s = m.newSession(64)) {
+        try (Model m = Model.load(out, TinyModels.options());
+                Session s = m.newSession(64)) {
             s.feed(0, tokens);
             double err = TinyModels.relativeError(s.logits(0), expectedLogits);
             assertTrue(err < tolerance, type + ": relative error " + err);
@@ -60,24 +63,29 @@ class QuantizerTest {
     void failuresLeaveNoOutput() throws IOException {
         Path in = f32(RandomLlama.create(CONFIG, 9));
         Path out = dir.resolve("out.gguf");
-        JpeglmException missing = assertThrows(JpeglmException.class,
-                () -> Quantizer.quantize(dir.resolve("none.gguf"), out, FileType.Q8_0, 1));
+        JpeglmException missing = assertThrows(
+                JpeglmException.class, () -> Quantizer.quantize(dir.resolve("none.gguf"), out, FileType.Q8_0, 1));
         assertEquals(ErrorCode.IO, missing.code());
 
         Path q8 = dir.resolve("q8.gguf");
         Quantizer.quantize(in, q8, FileType.Q8_0, 1);
-        JpeglmException requantize = assertThrows(JpeglmException.class, () -> Quantizer.quantize(q8, out, FileType.Q4_K_M, 1));
+        JpeglmException requantize =
+                assertThrows(JpeglmException.class, () -> Quantizer.quantize(q8, out, FileType.Q4_K_M, 1));
         assertEquals(ErrorCode.UNSUPPORTED, requantize.code());
         assertTrue(requantize.getMessage().contains("already quantized"), requantize.getMessage());
 
         Path notGguf = dir.resolve("text.gguf");
         Files.writeString(notGguf, "not a model");
-        assertEquals(ErrorCode.FORMAT, assertThrows(JpeglmException.class,
-                () -> Quantizer.quantize(notGguf, out, FileType.Q8_0, 1)).code());
+        assertEquals(
+                ErrorCode.FORMAT,
+                assertThrows(JpeglmException.class, () -> Quantizer.quantize(notGguf, out, FileType.Q8_0, 1))
+                        .code());
 
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("f32.gguf", "q8.gguf", "text.gguf"),
-                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no partial output");
+            assertEquals(
+                    List.of("f32.gguf", "q8.gguf", "text.gguf"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no partial output");
         }
     }
 }

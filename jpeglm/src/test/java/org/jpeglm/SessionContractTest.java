@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class SessionContractTest {
     /** The methods the class comment exempts from the one-thread rule. */
     static final Set<String> EXEMPT = Set.of("cancel", "close", "isClosed", "toString");
+
     static final int[] PROMPT = {3, 14, 15, 9, 26};
     static Model model;
 
@@ -48,7 +49,9 @@ class SessionContractTest {
     static List<Method> guardedMethods() {
         List<Method> methods = new ArrayList<>();
         for (Method m : Session.class.getDeclaredMethods()) {
-            if (Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers()) && !m.isSynthetic()
+            if (Modifier.isPublic(m.getModifiers())
+                    && !Modifier.isStatic(m.getModifiers())
+                    && !m.isSynthetic()
                     && !EXEMPT.contains(m.getName())) {
                 methods.add(m);
             }
@@ -63,7 +66,8 @@ class SessionContractTest {
      */
     static String refusal(Session s, Method m) {
         Object[] args = Arrays.stream(m.getParameterTypes())
-                .map(t -> t == int.class ? (Object) 0 : t == long.class ? (Object) 0L : null).toArray();
+                .map(t -> t == int.class ? (Object) 0 : t == long.class ? (Object) 0L : null)
+                .toArray();
         try {
             m.invoke(s, args);
             return m + " was not refused";
@@ -86,9 +90,16 @@ class SessionContractTest {
     @Test
     void theContractCoversTheMethodsThatSkippedIt() {
         List<String> names = guardedMethods().stream().map(Method::getName).toList();
-        assertTrue(names.containsAll(List.of("sampling", "stream", "step", "generate", "model", "vocabSize")), names.toString());
-        assertEquals(Set.of(), EXEMPT.stream().filter(n -> Arrays.stream(Session.class.getMethods())
-                .noneMatch(m -> m.getName().equals(n))).collect(java.util.stream.Collectors.toSet()), "stale exemptions");
+        assertTrue(
+                names.containsAll(List.of("sampling", "stream", "step", "generate", "model", "vocabSize")),
+                names.toString());
+        assertEquals(
+                Set.of(),
+                EXEMPT.stream()
+                        .filter(n -> Arrays.stream(Session.class.getMethods())
+                                .noneMatch(m -> m.getName().equals(n)))
+                        .collect(java.util.stream.Collectors.toSet()),
+                "stale exemptions");
     }
 
     @Test
@@ -115,7 +126,8 @@ class SessionContractTest {
             try {
                 Future<Generation> a = pool.submit(() -> s.generate(0, 1, t -> {
                     assertAllRefused(s, "generate listener", problems, "listener");
-                    String close = assertThrows(IllegalStateException.class, s::close).getMessage();
+                    String close =
+                            assertThrows(IllegalStateException.class, s::close).getMessage();
                     if (!close.contains("generate listener")) {
                         problems.add("listener: close -> " + close);
                     }
@@ -158,8 +170,11 @@ class SessionContractTest {
     static long allocatedBytes() {
         // Through reflection: the test module does not read jdk.management; tests run on the class path.
         try {
-            Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            return (Long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes")
+            Object bean = Class.forName("java.lang.management.ManagementFactory")
+                    .getMethod("getThreadMXBean")
+                    .invoke(null);
+            return (Long) Class.forName("com.sun.management.ThreadMXBean")
+                    .getMethod("getCurrentThreadAllocatedBytes")
                     .invoke(bean);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
@@ -171,7 +186,7 @@ class SessionContractTest {
      * which allocates where compiled code does not.
      */
     static void assertAllocationFree(String what, int calls, IntSupplier call) {
-        long overhead = Long.MAX_VALUE;  // of reading the counter itself
+        long overhead = Long.MAX_VALUE; // of reading the counter itself
         for (int i = 0; i < 3; i++) {
             overhead = Math.min(overhead, -allocatedBytes() + allocatedBytes());
         }

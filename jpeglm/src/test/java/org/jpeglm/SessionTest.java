@@ -24,7 +24,12 @@ class SessionTest {
     static Tiny tiny;
     static Model model;
     static final int[] PROMPT = {3, 14, 15, 9, 26};
-    static final SamplingParams SAMPLING = SamplingParams.builder().temperature(1.2f).topK(40).topP(0.95f).seed(7).build();
+    static final SamplingParams SAMPLING = SamplingParams.builder()
+            .temperature(1.2f)
+            .topK(40)
+            .topP(0.95f)
+            .seed(7)
+            .build();
 
     @BeforeAll
     static void load() {
@@ -38,7 +43,8 @@ class SessionTest {
     }
 
     static Session session(int sequences, int contextLength) {
-        return model.newSession(TinyModels.exact(contextLength).sequences(sequences).threads(2).build());
+        return model.newSession(
+                TinyModels.exact(contextLength).sequences(sequences).threads(2).build());
     }
 
     static int[] generate(SamplingParams sampling, int n) {
@@ -77,7 +83,7 @@ class SessionTest {
         for (int q = 0; q < n; q++) {
             try (Session s = session(1, 64)) {
                 s.setSampling(0, SAMPLING.withSeed(100 + q));
-                s.feed(0, Arrays.copyOfRange(PROMPT, 0, 2 + q));  // prompts of different lengths
+                s.feed(0, Arrays.copyOfRange(PROMPT, 0, 2 + q)); // prompts of different lengths
                 for (int i = 0; i < steps; i++) {
                     aloneTokens[q][i] = s.step(0);
                     alone[q][i] = s.logits(0);
@@ -109,7 +115,7 @@ class SessionTest {
             int[][] prompts = {{1, 2, 3}, {4, 5}, {6, 7, 8, 9}};
             int[] seqs = {0, 0, 0, 1, 1, 2, 2, 2, 2};
             int[] tokens = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-            s.decode(seqs, tokens);  // three prompts in one native batch
+            s.decode(seqs, tokens); // three prompts in one native batch
             for (int q = 0; q < 3; q++) {
                 float[][] expected = reference.logits(prompts[q]);
                 double err = TinyModels.relativeError(s.logits(q), expected[prompts[q].length - 1]);
@@ -275,12 +281,15 @@ class SessionTest {
             assertThrows(IllegalArgumentException.class, () -> s.feed(0, -5));
             assertThrows(IllegalStateException.class, () -> s.step(0), "no logits before a prompt");
             s.feed(0, 1);
-            assertThrows(IllegalArgumentException.class, () -> s.step(new int[] {0, 0}, new int[2]), "duplicate sequence");
+            assertThrows(
+                    IllegalArgumentException.class, () -> s.step(new int[] {0, 0}, new int[2]), "duplicate sequence");
             assertThrows(IllegalArgumentException.class, () -> s.decode(new int[] {0}, new int[] {1, 2}));
             assertThrows(IllegalArgumentException.class, () -> new SamplingParams(-1, 0, 1, 0, 0));
             assertThrows(IllegalArgumentException.class, () -> new SamplingParams(1, 0, 0, 0, 0));
             assertThrows(IllegalArgumentException.class, () -> new SamplingParams(Float.NaN, 0, 1, 0, 0));
-            assertThrows(IllegalArgumentException.class, () -> SessionOptions.builder().sequences(0).build());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SessionOptions.builder().sequences(0).build());
         }
     }
 
@@ -289,13 +298,13 @@ class SessionTest {
         Session s = session(1, 32);
         s.feed(0, PROMPT);
         s.close();
-        s.close();  // idempotent
+        s.close(); // idempotent
         assertTrue(s.isClosed());
         assertThrows(IllegalStateException.class, () -> s.step(0));
         assertThrows(IllegalStateException.class, () -> s.feed(0, 1));
         assertThrows(IllegalStateException.class, () -> s.logits(0));
         assertThrows(IllegalStateException.class, () -> s.length(0));
-        s.cancel();  // harmless after close
+        s.cancel(); // harmless after close
     }
 
     @Test
@@ -325,7 +334,7 @@ class SessionTest {
                 release.countDown();
                 pool.shutdownNow();
             }
-            s.step(0);  // free again
+            s.step(0); // free again
         }
     }
 
@@ -351,7 +360,8 @@ class SessionTest {
             for (int k = 0; k < threads; k++) {
                 int[] prompt = {k + 1, 2 * k + 3, 7};
                 results.add(pool.submit(() -> {
-                    try (Session s = model.newSession(TinyModels.exact(64).threads(1).build())) {
+                    try (Session s =
+                            model.newSession(TinyModels.exact(64).threads(1).build())) {
                         s.feed(0, prompt);
                         return s.generate(0, 15, t -> true).tokens();
                     }

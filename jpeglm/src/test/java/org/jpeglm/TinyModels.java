@@ -43,7 +43,9 @@ final class TinyModels {
 
     /** GPU layers for tests: -Djpeglm.test.gpuLayers=-1 runs them with every layer offloaded. */
     static ModelOptions options() {
-        return ModelOptions.builder().gpuLayers(Integer.getInteger("jpeglm.test.gpuLayers", 0)).build();
+        return ModelOptions.builder()
+                .gpuLayers(Integer.getInteger("jpeglm.test.gpuLayers", 0))
+                .build();
     }
 
     /**
@@ -51,7 +53,9 @@ final class TinyModels {
      * rounds through F16), so only float32 rounding separates llama.cpp from the reference.
      */
     static SessionOptions.Builder exact(int contextLength) {
-        return SessionOptions.builder().contextLength(contextLength).kvCacheType(SessionOptions.KvCacheType.F32)
+        return SessionOptions.builder()
+                .contextLength(contextLength)
+                .kvCacheType(SessionOptions.KvCacheType.F32)
                 .flashAttention(SessionOptions.FlashAttention.OFF);
     }
 

@@ -45,7 +45,10 @@ class TrainerTest {
     }
 
     static ModelOptions inMemory() {
-        return ModelOptions.builder().mmap(false).gpuLayers(TinyModels.options().gpuLayers()).build();
+        return ModelOptions.builder()
+                .mmap(false)
+                .gpuLayers(TinyModels.options().gpuLayers())
+                .build();
     }
 
     @Test
@@ -57,7 +60,7 @@ class TrainerTest {
                 assertEquals(256, trainer.contextLength());
                 trainer.setOptimizer(Trainer.AdamW.of(3e-3f));
                 int[][] d = data(8, 256, 1);
-                Trainer.Losses first = trainer.run(d[0], d[1], 0);  // evaluation only
+                Trainer.Losses first = trainer.run(d[0], d[1], 0); // evaluation only
                 assertTrue(Float.isNaN(first.train()), "nothing trained: NaN");
                 Trainer.Losses last = first;
                 for (int epoch = 0; epoch < 20; epoch++) {
@@ -82,7 +85,8 @@ class TrainerTest {
             }
             model.saveWeights(saved);
         }
-        try (GgufFile before = GgufFile.open(path); GgufFile after = GgufFile.open(saved)) {
+        try (GgufFile before = GgufFile.open(path);
+                GgufFile after = GgufFile.open(saved)) {
             GgufTensorInfo a = before.tensor("blk.0.ffn_up.weight").orElseThrow();
             GgufTensorInfo b = after.tensor("blk.0.ffn_up.weight").orElseThrow();
             assertArrayEquals(a.shape(), b.shape());
@@ -97,10 +101,12 @@ class TrainerTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Trainer.create(mapped, 0, 1));
             assertTrue(e.getMessage().contains("NO_MMAP"), e.getMessage());
         }
-        try (Model model = Model.load(path, inMemory()); Trainer trainer = Trainer.create(model, 0, 1)) {
-            assertThrows(IllegalArgumentException.class, () -> Trainer.create(model, 100, 1), "100 does not divide 256");
+        try (Model model = Model.load(path, inMemory());
+                Trainer trainer = Trainer.create(model, 0, 1)) {
+            assertThrows(
+                    IllegalArgumentException.class, () -> Trainer.create(model, 100, 1), "100 does not divide 256");
             int[][] d = data(1, 256, 2);
-            d[0][17] = 64;  // outside the vocabulary
+            d[0][17] = 64; // outside the vocabulary
             assertThrows(IllegalArgumentException.class, () -> trainer.run(d[0], d[1], 1));
             assertThrows(IllegalArgumentException.class, () -> trainer.run(new int[100], new int[100], 0));
             assertThrows(IllegalArgumentException.class, () -> trainer.setOptimizer(Trainer.AdamW.of(Float.NaN)));

@@ -43,11 +43,12 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 @Threads(1)
 public class BpeEncodeBenchmark {
-    static final List<String> PHOTOS = List.of("hopper.png", "seeding.png", "picos.png", "wine.png", "life-gray.png",
-            "umang-gray.png");
+    static final List<String> PHOTOS =
+            List.of("hopper.png", "seeding.png", "picos.png", "wine.png", "life-gray.png", "umang-gray.png");
 
     /** The six 256×256 streams, about 5.5 KB each. */
     byte[][] streams;
+
     BpeTokenizer tokenizer;
     int[][] encoded;
 
@@ -65,7 +66,9 @@ public class BpeEncodeBenchmark {
 
     static BufferedImage photo(String name) {
         try (InputStream in = BpeEncodeBenchmark.class.getResourceAsStream("/jpeg/sources/" + name)) {
-            if (in == null) throw new IllegalStateException("missing /jpeg/sources/" + name + " (bench/pom.xml copies them from jpeg/src/test/resources)");
+            if (in == null)
+                throw new IllegalStateException(
+                        "missing /jpeg/sources/" + name + " (bench/pom.xml copies them from jpeg/src/test/resources)");
             return ImageIO.read(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -82,7 +82,8 @@ public class JpegSyntaxBenchmark {
         repair = new JpegRepair(profile);
         start = syntax.start();
         state = syntax.start();
-        for (byte[] s : streams) if (!syntax.accepts(s)) throw new IllegalStateException("the grammar refuses a stream");
+        for (byte[] s : streams)
+            if (!syntax.accepts(s)) throw new IllegalStateException("the grammar refuses a stream");
     }
 
     /** Picture i: ramps with a little noise (like a photo), rectangles (hard edges) or noise, in turn. */
@@ -109,8 +110,7 @@ public class JpegSyntaxBenchmark {
             }
             default -> {
                 for (int y = 0; y < h; y++)
-                    for (int x = 0; x < w; x++)
-                        for (int b = 0; b < 3; b++) ras.setSample(x, y, b, r.nextInt(256));
+                    for (int x = 0; x < w; x++) for (int b = 0; b < 3; b++) ras.setSample(x, y, b, r.nextInt(256));
             }
         }
         return img;

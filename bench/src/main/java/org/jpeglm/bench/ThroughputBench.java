@@ -37,31 +37,62 @@ import picocli.CommandLine.Option;
  * For a Jpeg-LM model, {@code --images} adds image generation with sampling and the JPEG grammar: images/s,
  * tokens/s, time to first image and the share of Java work per step.
  */
-@Command(name = "throughput", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "jpeglm vs llama-batched-bench on one GGUF: token throughput at several parallel sequence counts.",
-        footer = {"", "Example:", "  throughput -m models/fashion-mnist-32.gguf --tools build/llama-tools/bin --images 64"})
+@Command(
+        name = "throughput",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "jpeglm vs llama-batched-bench on one GGUF: token throughput at several parallel sequence counts.",
+        footer = {
+            "",
+            "Example:",
+            "  throughput -m models/fashion-mnist-32.gguf --tools build/llama-tools/bin --images 64"
+        })
 public final class ThroughputBench implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, required = true, description = "GGUF model")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            description = "GGUF model")
     Path model;
+
     @Option(names = "--npl", split = ",", description = "parallel sequences (default: 1,16,64)")
     int[] npl = {1, 16, 64};
+
     @Option(names = "--npp", description = "prompt tokens per sequence (default: ${DEFAULT-VALUE})")
     int npp = 16;
+
     @Option(names = "--ntg", description = "generated tokens per sequence (default: ${DEFAULT-VALUE})")
     int ntg = 256;
-    @Option(names = {"-c", "--ctx"}, description = "total context cells (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = {"-c", "--ctx"},
+            description = "total context cells (default: ${DEFAULT-VALUE})")
     int ctx = 32768;
-    @Option(names = {"-b", "--batch"}, description = "batch size (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = {"-b", "--batch"},
+            description = "batch size (default: ${DEFAULT-VALUE})")
     int batch = 2048;
-    @Option(names = {"-t", "--threads"}, description = "CPU threads (default: all cores)")
+
+    @Option(
+            names = {"-t", "--threads"},
+            description = "CPU threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
-    @Option(names = {"-ngl", "--gpu-layers"}, description = "GPU layers, -1 all (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = {"-ngl", "--gpu-layers"},
+            description = "GPU layers, -1 all (default: ${DEFAULT-VALUE})")
     int gpuLayers;
-    @Option(names = "--reps", description = "repetitions, alternating jpeglm and llama.cpp; the best of each is kept, as noise "
-            + "only slows (default: ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--reps",
+            description = "repetitions, alternating jpeglm and llama.cpp; the best of each is kept, as noise "
+                    + "only slows (default: ${DEFAULT-VALUE})")
     int reps = 3;
+
     @Option(names = "--tools", description = "directory with llama-batched-bench (scripts/build-llama-tools prints it)")
     Path tools;
+
     @Option(names = "--images", description = "also generate this many images per parallel count (Jpeg-LM models)")
     int images;
 
@@ -74,13 +105,27 @@ public final class ThroughputBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int maxPl = Arrays.stream(npl).max().orElse(1);
-        System.out.printf(Locale.ROOT, "model %s; npp %d, ntg %d, ctx %d, batch %d, threads %d, ngl %d; %s%n", model.getFileName(),
-                npp, ntg, ctx, batch, threads, gpuLayers, Jpeglm.systemInfo());
+        System.out.printf(
+                Locale.ROOT,
+                "model %s; npp %d, ntg %d, ctx %d, batch %d, threads %d, ngl %d; %s%n",
+                model.getFileName(),
+                npp,
+                ntg,
+                ctx,
+                batch,
+                threads,
+                gpuLayers,
+                Jpeglm.systemInfo());
         Map<Integer, Row> java = new LinkedHashMap<>();
         Map<Integer, Row> llama = new LinkedHashMap<>();
-        try (Model m = Model.load(model, ModelOptions.builder().gpuLayers(gpuLayers).build());
-             Session s = m.newSession(SessionOptions.builder().sequences(maxPl).contextLength(ctx / maxPl)
-                     .batchSize(batch).threads(threads).build())) {
+        try (Model m = Model.load(
+                        model, ModelOptions.builder().gpuLayers(gpuLayers).build());
+                Session s = m.newSession(SessionOptions.builder()
+                        .sequences(maxPl)
+                        .contextLength(ctx / maxPl)
+                        .batchSize(batch)
+                        .threads(threads)
+                        .build())) {
             Random r = new Random(1);
             warmUp(s, m.vocabSize(), r);
             // Repetitions alternate between the two, so a slow spell of a shared machine hits both alike.
@@ -94,21 +139,30 @@ public final class ThroughputBench implements Callable<Integer> {
             }
         }
         System.out.println();
-        System.out.println("| B | jpeglm PP t/s | llama.cpp PP t/s | PP ratio | jpeglm TG t/s | llama.cpp TG t/s | TG ratio |");
+        System.out.println(
+                "| B | jpeglm PP t/s | llama.cpp PP t/s | PP ratio | jpeglm TG t/s | llama.cpp TG t/s | TG ratio |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         for (int pl : npl) {
             Row j = java.get(pl);
             Row l = llama.get(pl);
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %s | %s | %.1f | %s | %s |%n", pl, j.ppRate(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %.1f | %s | %s | %.1f | %s | %s |%n",
+                    pl,
+                    j.ppRate(),
                     l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.ppRate()),
-                    l == null ? "-" : String.format(Locale.ROOT, "%.3f", j.ppRate() / l.ppRate()), j.tgRate(),
+                    l == null ? "-" : String.format(Locale.ROOT, "%.3f", j.ppRate() / l.ppRate()),
+                    j.tgRate(),
                     l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.tgRate()),
                     l == null ? "-" : String.format(Locale.ROOT, "%.3f", j.tgRate() / l.tgRate()));
         }
         if (images > 0) {
             imageBench();
         }
-        System.out.printf(Locale.ROOT, "%npeak resident memory of this JVM: %.0f MiB (model file %.0f MiB)%n", peakRssMib(),
+        System.out.printf(
+                Locale.ROOT,
+                "%npeak resident memory of this JVM: %.0f MiB (model file %.0f MiB)%n",
+                peakRssMib(),
                 Files.size(model) / 1048576.0);
         return 0;
     }
@@ -121,7 +175,7 @@ public final class ThroughputBench implements Callable<Integer> {
         s.feed(0, t);
         int[] seq = {0};
         int[] tok = new int[1];
-        int room = s.contextLength() - t.length;  // enough steps for the JIT on small models, within the context
+        int room = s.contextLength() - t.length; // enough steps for the JIT on small models, within the context
         for (int i = 0; i < Math.min(64, room); i++) {
             tok[0] = r.nextInt(vocab);
             s.decode(seq, tok);
@@ -131,9 +185,15 @@ public final class ThroughputBench implements Callable<Integer> {
 
     /** Keeps the best prompt and the best generation rate seen, each on its own. */
     private static void keepBest(Map<Integer, Row> best, Row row) {
-        best.merge(row.pl(), row, (a, b) -> new Row(a.pl(),
-                Math.min(a.ppSeconds(), b.ppSeconds()), Math.max(a.ppRate(), b.ppRate()),
-                Math.min(a.tgSeconds(), b.tgSeconds()), Math.max(a.tgRate(), b.tgRate())));
+        best.merge(
+                row.pl(),
+                row,
+                (a, b) -> new Row(
+                        a.pl(),
+                        Math.min(a.ppSeconds(), b.ppSeconds()),
+                        Math.max(a.ppRate(), b.ppRate()),
+                        Math.min(a.tgSeconds(), b.tgSeconds()),
+                        Math.max(a.tgRate(), b.tgRate())));
     }
 
     /** llama-batched-bench's workload through the Java API. */
@@ -174,10 +234,28 @@ public final class ThroughputBench implements Callable<Integer> {
         if (!Files.isExecutable(exe)) {
             throw new IllegalArgumentException(exe + " not found: run scripts/build-llama-tools");
         }
-        List<String> cmd = new ArrayList<>(List.of(exe.toString(), "-m", model.toString(), "-c", Integer.toString(ctx),
-                "-b", Integer.toString(batch), "-ub", "512", "-npp", Integer.toString(npp), "-ntg", Integer.toString(ntg),
-                "-npl", String.join(",", Arrays.stream(npl).mapToObj(Integer::toString).toList()),
-                "-t", Integer.toString(threads), "-tb", Integer.toString(threads), "-ngl", Integer.toString(gpuLayers)));
+        List<String> cmd = new ArrayList<>(List.of(
+                exe.toString(),
+                "-m",
+                model.toString(),
+                "-c",
+                Integer.toString(ctx),
+                "-b",
+                Integer.toString(batch),
+                "-ub",
+                "512",
+                "-npp",
+                Integer.toString(npp),
+                "-ntg",
+                Integer.toString(ntg),
+                "-npl",
+                String.join(",", Arrays.stream(npl).mapToObj(Integer::toString).toList()),
+                "-t",
+                Integer.toString(threads),
+                "-tb",
+                Integer.toString(threads),
+                "-ngl",
+                Integer.toString(gpuLayers)));
         Map<Integer, Row> rows = new LinkedHashMap<>();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
@@ -187,8 +265,14 @@ public final class ThroughputBench implements Callable<Integer> {
                 String[] f = line.split("\\|");
                 if (f.length >= 10 && f[1].trim().matches("\\d+")) {
                     int pl = Integer.parseInt(f[3].trim());
-                    rows.put(pl, new Row(pl, Double.parseDouble(f[5].trim()), Double.parseDouble(f[6].trim()),
-                            Double.parseDouble(f[7].trim()), Double.parseDouble(f[8].trim())));
+                    rows.put(
+                            pl,
+                            new Row(
+                                    pl,
+                                    Double.parseDouble(f[5].trim()),
+                                    Double.parseDouble(f[6].trim()),
+                                    Double.parseDouble(f[7].trim()),
+                                    Double.parseDouble(f[8].trim())));
                 }
             }
         }
@@ -200,23 +284,43 @@ public final class ThroughputBench implements Callable<Integer> {
 
     /** Image generation with sampling and the grammar, per parallel count. */
     private void imageBench() {
-        try (ImageModel m = ImageModel.load(model, ModelOptions.builder().gpuLayers(gpuLayers).build())) {
+        try (ImageModel m = ImageModel.load(
+                model, ModelOptions.builder().gpuLayers(gpuLayers).build())) {
             JpegLmSpec spec = m.spec();
-            System.out.printf(Locale.ROOT, "%nimage generation (%dx%d, temperature 1, seed 1):%n", spec.profile().width(), spec.profile().height());
-            System.out.println("| B | constrained | images | images/s | tokens/s | first image s | step ms | Java work / step | finish ms/image |");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nimage generation (%dx%d, temperature 1, seed 1):%n",
+                    spec.profile().width(),
+                    spec.profile().height());
+            System.out.println(
+                    "| B | constrained | images | images/s | tokens/s | first image s | step ms | Java work / step | finish ms/image |");
             System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
             for (int pl : npl) {
                 for (boolean constrained : new boolean[] {true, false}) {
-                    GeneratorOptions o = GeneratorOptions.builder().parallel(pl).threads(threads).seed(1).constrained(constrained)
-                            .sampling(SamplingParams.builder().temperature(1f).build()).build();
+                    GeneratorOptions o = GeneratorOptions.builder()
+                            .parallel(pl)
+                            .threads(threads)
+                            .seed(1)
+                            .constrained(constrained)
+                            .sampling(SamplingParams.builder().temperature(1f).build())
+                            .build();
                     try (ImageGenerator g = m.newGenerator(o)) {
-                        g.generate(Math.min(pl, 4));  // warm-up
+                        g.generate(Math.min(pl, 4)); // warm-up
                         int n = Math.max(images, pl);
                         g.generate(n);
                         GenerationStats st = g.lastStats();
-                        System.out.printf(Locale.ROOT, "| %d | %s | %d | %.2f | %.0f | %.2f | %.3f | %.2f%% | %.2f |%n", pl, constrained,
-                                st.images(), st.imagesPerSecond(), st.tokensPerSecond(), st.firstImageNanos() / 1e9,
-                                st.stepNanos() / 1e6 / st.steps(), 100 * st.javaShareOfStep(), st.finishNanos() / 1e6 / st.images());
+                        System.out.printf(
+                                Locale.ROOT,
+                                "| %d | %s | %d | %.2f | %.0f | %.2f | %.3f | %.2f%% | %.2f |%n",
+                                pl,
+                                constrained,
+                                st.images(),
+                                st.imagesPerSecond(),
+                                st.tokensPerSecond(),
+                                st.firstImageNanos() / 1e9,
+                                st.stepNanos() / 1e6 / st.steps(),
+                                100 * st.javaShareOfStep(),
+                                st.finishNanos() / 1e6 / st.images());
                     }
                 }
             }

@@ -31,11 +31,9 @@ public final class TokenStats {
     private static final int SIZE = 256;
     private static final int RAW_RGB_BYTES = SIZE * SIZE * 3;
 
-    private TokenStats() {
-    }
+    private TokenStats() {}
 
-    record Photo(String name, BufferedImage image, byte[] stream) {
-    }
+    record Photo(String name, BufferedImage image, byte[] stream) {}
 
     public static void main(String[] args) throws IOException {
         int crops = 20;
@@ -65,7 +63,8 @@ public final class TokenStats {
         // In-sample: trained on exactly the streams it encodes.
         List<byte[]> streams = photos.stream().map(Photo::stream).toList();
         BpeTokenizer inSample = BpeTrainer.defaults().train(streams);
-        int[] inSampleTokens = streams.stream().mapToInt(s -> inSample.encode(s).length).toArray();
+        int[] inSampleTokens =
+                streams.stream().mapToInt(s -> inSample.encode(s).length).toArray();
 
         // Held out, two-fold by photo: random crops of one half train the tokenizer for the other half.
         List<Integer> order = new ArrayList<>();
@@ -82,7 +81,8 @@ public final class TokenStats {
                 int side = Math.min(img.getWidth(), img.getHeight());
                 for (int k = 0; k < crops; k++) {
                     int s = SIZE + rnd.nextInt(Math.max(1, side - SIZE + 1));
-                    BufferedImage crop = img.getSubimage(rnd.nextInt(img.getWidth() - s + 1), rnd.nextInt(img.getHeight() - s + 1), s, s);
+                    BufferedImage crop = img.getSubimage(
+                            rnd.nextInt(img.getWidth() - s + 1), rnd.nextInt(img.getHeight() - s + 1), s, s);
                     training.add(paper.encode(JpegImages.fit(crop, SIZE, SIZE)));
                 }
             }
@@ -91,26 +91,40 @@ public final class TokenStats {
             for (int i : folds.get(f)) heldOutTokens[i] = t.encode(photos.get(i).stream()).length;
         }
 
-        System.out.println("| photo | source size | stream bytes | RGB/stream | tokens (in-sample) | tokens (held out) |");
+        System.out.println(
+                "| photo | source size | stream bytes | RGB/stream | tokens (in-sample) | tokens (held out) |");
         System.out.println("|---|---|---:|---:|---:|---:|");
         int[] bytes = new int[n];
         for (int i = 0; i < n; i++) {
             Photo p = photos.get(i);
             bytes[i] = p.stream().length;
-            System.out.printf("| %s | %dx%d | %d | %.1f | %d | %d |%n", p.name(), p.image().getWidth(), p.image().getHeight(),
-                    bytes[i], (double) RAW_RGB_BYTES / bytes[i], inSampleTokens[i], heldOutTokens[i]);
+            System.out.printf(
+                    "| %s | %dx%d | %d | %.1f | %d | %d |%n",
+                    p.name(),
+                    p.image().getWidth(),
+                    p.image().getHeight(),
+                    bytes[i],
+                    (double) RAW_RGB_BYTES / bytes[i],
+                    inSampleTokens[i],
+                    heldOutTokens[i]);
         }
         double meanBytes = mean(bytes);
         System.out.println();
-        System.out.printf("photos: %d; stream header (SOI APP0 SOF0 DRI SOS): %d bytes; %d MCUs per image%n", n, header,
-                (SIZE / 16) * (SIZE / 16));
+        System.out.printf(
+                "photos: %d; stream header (SOI APP0 SOF0 DRI SOS): %d bytes; %d MCUs per image%n",
+                n, header, (SIZE / 16) * (SIZE / 16));
         System.out.printf("| | mean | median | min | max |%n|---|---:|---:|---:|---:|%n");
         row("stream bytes/image", bytes);
         row("tokens/image, 320 merges in-sample", inSampleTokens);
-        row("tokens/image, 320 merges held out (2-fold, " + trainStreams / 2 + " training crops per fold)", heldOutTokens);
+        row(
+                "tokens/image, 320 merges held out (2-fold, " + trainStreams / 2 + " training crops per fold)",
+                heldOutTokens);
         System.out.println();
-        System.out.printf("raw RGB bytes / mean stream bytes: %d / %.0f = %.1fx%n", RAW_RGB_BYTES, meanBytes, RAW_RGB_BYTES / meanBytes);
-        System.out.printf("tokens per stream byte: %.3f in-sample, %.3f held out (+2 for BOS and EOS per image)%n",
+        System.out.printf(
+                "raw RGB bytes / mean stream bytes: %d / %.0f = %.1fx%n",
+                RAW_RGB_BYTES, meanBytes, RAW_RGB_BYTES / meanBytes);
+        System.out.printf(
+                "tokens per stream byte: %.3f in-sample, %.3f held out (+2 for BOS and EOS per image)%n",
                 mean(inSampleTokens) / meanBytes, mean(heldOutTokens) / meanBytes);
     }
 

@@ -52,7 +52,8 @@ public final class NativeLibrary {
     }
 
     private static Path locate(List<String> tried) {
-        for (String explicit : new String[] {System.getProperty("jpeglm.library.path"), System.getenv("JPEGLM_LIBRARY_PATH")}) {
+        for (String explicit :
+                new String[] {System.getProperty("jpeglm.library.path"), System.getenv("JPEGLM_LIBRARY_PATH")}) {
             if (explicit != null && !explicit.isBlank()) {
                 Path p = Path.of(explicit);
                 if (Files.isRegularFile(p)) {
@@ -85,7 +86,7 @@ public final class NativeLibrary {
                 return null;
             }
             Path tmp = Files.createTempFile("libjpeglm-", ".so");
-            tmp.toFile().deleteOnExit();  // the mapping survives deletion on Linux
+            tmp.toFile().deleteOnExit(); // the mapping survives deletion on Linux
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             return tmp;
         } catch (IOException e) {

@@ -22,8 +22,10 @@ public final class jpeglm_h {
     static final SymbolLookup SYMBOL_LOOKUP = NativeLibrary.lookup();
 
     static MemorySegment findOrThrow(String symbol) {
-        return SYMBOL_LOOKUP.find(symbol)
-                .orElseThrow(() -> new UnsatisfiedLinkError("symbol " + symbol + " is missing from " + NativeLibrary.source()));
+        return SYMBOL_LOOKUP
+                .find(symbol)
+                .orElseThrow(() ->
+                        new UnsatisfiedLinkError("symbol " + symbol + " is missing from " + NativeLibrary.source()));
     }
 
     public static final ValueLayout.OfBoolean C_BOOL = ValueLayout.JAVA_BOOLEAN;
@@ -33,8 +35,8 @@ public final class jpeglm_h {
     public static final ValueLayout.OfLong C_LONG_LONG = ValueLayout.JAVA_LONG;
     public static final ValueLayout.OfFloat C_FLOAT = ValueLayout.JAVA_FLOAT;
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
-    public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
-            .withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE));
+    public static final AddressLayout C_POINTER =
+            ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
 
     private static final int JPEGLM_API_VERSION = 1;
@@ -42,106 +44,127 @@ public final class jpeglm_h {
     public static int JPEGLM_API_VERSION() {
         return JPEGLM_API_VERSION;
     }
+
     private static final int JPEGLM_OK = 0;
 
     public static int JPEGLM_OK() {
         return JPEGLM_OK;
     }
+
     private static final int JPEGLM_ERR_INVALID_ARGUMENT = 1;
 
     public static int JPEGLM_ERR_INVALID_ARGUMENT() {
         return JPEGLM_ERR_INVALID_ARGUMENT;
     }
+
     private static final int JPEGLM_ERR_IO = 2;
 
     public static int JPEGLM_ERR_IO() {
         return JPEGLM_ERR_IO;
     }
+
     private static final int JPEGLM_ERR_FORMAT = 3;
 
     public static int JPEGLM_ERR_FORMAT() {
         return JPEGLM_ERR_FORMAT;
     }
+
     private static final int JPEGLM_ERR_UNSUPPORTED = 4;
 
     public static int JPEGLM_ERR_UNSUPPORTED() {
         return JPEGLM_ERR_UNSUPPORTED;
     }
+
     private static final int JPEGLM_ERR_OUT_OF_MEMORY = 5;
 
     public static int JPEGLM_ERR_OUT_OF_MEMORY() {
         return JPEGLM_ERR_OUT_OF_MEMORY;
     }
+
     private static final int JPEGLM_ERR_CONTEXT_FULL = 6;
 
     public static int JPEGLM_ERR_CONTEXT_FULL() {
         return JPEGLM_ERR_CONTEXT_FULL;
     }
+
     private static final int JPEGLM_ERR_CANCELLED = 7;
 
     public static int JPEGLM_ERR_CANCELLED() {
         return JPEGLM_ERR_CANCELLED;
     }
+
     private static final int JPEGLM_ERR_STATE = 8;
 
     public static int JPEGLM_ERR_STATE() {
         return JPEGLM_ERR_STATE;
     }
+
     private static final int JPEGLM_ERR_COMPUTE = 9;
 
     public static int JPEGLM_ERR_COMPUTE() {
         return JPEGLM_ERR_COMPUTE;
     }
+
     private static final int JPEGLM_ERR_INTERNAL = 10;
 
     public static int JPEGLM_ERR_INTERNAL() {
         return JPEGLM_ERR_INTERNAL;
     }
+
     private static final int JPEGLM_LOG_DEBUG = 1;
 
     public static int JPEGLM_LOG_DEBUG() {
         return JPEGLM_LOG_DEBUG;
     }
+
     private static final int JPEGLM_LOG_INFO = 2;
 
     public static int JPEGLM_LOG_INFO() {
         return JPEGLM_LOG_INFO;
     }
+
     private static final int JPEGLM_LOG_WARN = 3;
 
     public static int JPEGLM_LOG_WARN() {
         return JPEGLM_LOG_WARN;
     }
+
     private static final int JPEGLM_LOG_ERROR = 4;
 
     public static int JPEGLM_LOG_ERROR() {
         return JPEGLM_LOG_ERROR;
     }
+
     private static final int JPEGLM_MODEL_NO_MMAP = 1;
 
     public static int JPEGLM_MODEL_NO_MMAP() {
         return JPEGLM_MODEL_NO_MMAP;
     }
+
     private static final int JPEGLM_MODEL_CHECK_TENSORS = 2;
 
     public static int JPEGLM_MODEL_CHECK_TENSORS() {
         return JPEGLM_MODEL_CHECK_TENSORS;
     }
+
     private static final int JPEGLM_SESSION_KV_UNIFIED = 1;
 
     public static int JPEGLM_SESSION_KV_UNIFIED() {
         return JPEGLM_SESSION_KV_UNIFIED;
     }
+
     private static final int JPEGLM_SESSION_FLASH_ATTN_ON = 2;
 
     public static int JPEGLM_SESSION_FLASH_ATTN_ON() {
         return JPEGLM_SESSION_FLASH_ATTN_ON;
     }
+
     private static final int JPEGLM_SESSION_FLASH_ATTN_OFF = 4;
 
     public static int JPEGLM_SESSION_FLASH_ATTN_OFF() {
         return JPEGLM_SESSION_FLASH_ATTN_OFF;
     }
+
     private static final int JPEGLM_SESSION_KV_F32 = 8;
 
     public static int JPEGLM_SESSION_KV_F32() {
@@ -174,6 +197,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_last_error {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_last_error");
@@ -200,6 +224,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_backend_init {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_backend_init");
@@ -226,6 +251,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_log_set {
         static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER, C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_log_set");
@@ -252,6 +278,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_system_info {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_system_info");
@@ -278,6 +305,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_gpu_offload_supported {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_gpu_offload_supported");
@@ -304,6 +332,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_load {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_load");
@@ -330,6 +359,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_free {
         static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_free");
@@ -356,6 +386,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_n_vocab {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_n_vocab");
@@ -382,6 +413,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_n_ctx_train {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_n_ctx_train");
@@ -408,6 +440,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_n_embd {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_n_embd");
@@ -434,6 +467,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_n_layer {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_n_layer");
@@ -460,6 +494,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_n_head {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_n_head");
@@ -486,6 +521,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_n_head_kv {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_n_head_kv");
@@ -512,6 +548,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_n_params {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_LONG, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_n_params");
@@ -538,6 +575,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_size_bytes {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_LONG, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_size_bytes");
@@ -564,6 +602,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_desc {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_desc");
@@ -590,8 +629,10 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_create {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_INT, C_INT, C_INT, C_POINTER);
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_INT, C_INT, C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_create");
         static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
     }
@@ -608,7 +649,14 @@ public final class jpeglm_h {
         return jpeglm_session_create.ADDR;
     }
 
-    public static int jpeglm_session_create(MemorySegment model, int n_ctx, int n_seq, int n_batch, int n_threads, int flags, MemorySegment out_session) {
+    public static int jpeglm_session_create(
+            MemorySegment model,
+            int n_ctx,
+            int n_seq,
+            int n_batch,
+            int n_threads,
+            int flags,
+            MemorySegment out_session) {
         var mh$ = jpeglm_session_create.HANDLE;
         try {
             return (int) mh$.invokeExact(model, n_ctx, n_seq, n_batch, n_threads, flags, out_session);
@@ -616,6 +664,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_free {
         static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_free");
@@ -642,6 +691,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_n_ctx {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_n_ctx");
@@ -668,6 +718,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_n_seq {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_n_seq");
@@ -694,6 +745,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_n_vocab {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_n_vocab");
@@ -720,6 +772,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_set_threads {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_set_threads");
@@ -746,8 +799,10 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_set_sampler {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_FLOAT, C_INT, C_FLOAT, C_FLOAT, C_LONG);
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_FLOAT, C_INT, C_FLOAT, C_FLOAT, C_LONG);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_set_sampler");
         static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
     }
@@ -764,7 +819,8 @@ public final class jpeglm_h {
         return jpeglm_session_set_sampler.ADDR;
     }
 
-    public static int jpeglm_session_set_sampler(MemorySegment session, int seq, float temperature, int top_k, float top_p, float min_p, long seed) {
+    public static int jpeglm_session_set_sampler(
+            MemorySegment session, int seq, float temperature, int top_k, float top_p, float min_p, long seed) {
         var mh$ = jpeglm_session_set_sampler.HANDLE;
         try {
             return (int) mh$.invokeExact(session, seq, temperature, top_k, top_p, min_p, seed);
@@ -772,6 +828,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_set_mask {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_set_mask");
@@ -798,6 +855,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_decode {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_decode");
@@ -824,8 +882,10 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_score {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER, C_POINTER);
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_score");
         static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
     }
@@ -842,7 +902,8 @@ public final class jpeglm_h {
         return jpeglm_session_score.ADDR;
     }
 
-    public static int jpeglm_session_score(MemorySegment session, int n, MemorySegment seqs, MemorySegment tokens, MemorySegment out_logprobs) {
+    public static int jpeglm_session_score(
+            MemorySegment session, int n, MemorySegment seqs, MemorySegment tokens, MemorySegment out_logprobs) {
         var mh$ = jpeglm_session_score.HANDLE;
         try {
             return (int) mh$.invokeExact(session, n, seqs, tokens, out_logprobs);
@@ -850,6 +911,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_sample {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_sample");
@@ -868,7 +930,8 @@ public final class jpeglm_h {
         return jpeglm_session_sample.ADDR;
     }
 
-    public static int jpeglm_session_sample(MemorySegment session, int n, MemorySegment seqs, MemorySegment out_tokens) {
+    public static int jpeglm_session_sample(
+            MemorySegment session, int n, MemorySegment seqs, MemorySegment out_tokens) {
         var mh$ = jpeglm_session_sample.HANDLE;
         try {
             return (int) mh$.invokeExact(session, n, seqs, out_tokens);
@@ -876,6 +939,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_step {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_step");
@@ -902,6 +966,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_logits {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_POINTER, C_POINTER, C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_logits");
@@ -928,6 +993,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_seq_length {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_seq_length");
@@ -954,6 +1020,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_seq_truncate {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_seq_truncate");
@@ -980,6 +1047,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_cancel {
         static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER, C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_cancel");
@@ -1006,6 +1074,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_state_size {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_LONG, C_POINTER, C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_state_size");
@@ -1032,8 +1101,10 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_state_save {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_LONG, C_POINTER);
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_LONG, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_state_save");
         static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
     }
@@ -1050,7 +1121,8 @@ public final class jpeglm_h {
         return jpeglm_session_state_save.ADDR;
     }
 
-    public static int jpeglm_session_state_save(MemorySegment session, int seq, MemorySegment dst, long size, MemorySegment out_written) {
+    public static int jpeglm_session_state_save(
+            MemorySegment session, int seq, MemorySegment dst, long size, MemorySegment out_written) {
         var mh$ = jpeglm_session_state_save.HANDLE;
         try {
             return (int) mh$.invokeExact(session, seq, dst, size, out_written);
@@ -1058,6 +1130,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_session_state_load {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_LONG);
         static final MemorySegment ADDR = findOrThrow("jpeglm_session_state_load");
@@ -1084,6 +1157,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_quantize {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_quantize");
@@ -1110,6 +1184,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_model_save {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_save");
@@ -1136,6 +1211,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_trainer_create {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_create");
@@ -1154,7 +1230,8 @@ public final class jpeglm_h {
         return jpeglm_trainer_create.ADDR;
     }
 
-    public static int jpeglm_trainer_create(MemorySegment model, int n_ubatch, int n_threads, MemorySegment out_trainer) {
+    public static int jpeglm_trainer_create(
+            MemorySegment model, int n_ubatch, int n_threads, MemorySegment out_trainer) {
         var mh$ = jpeglm_trainer_create.HANDLE;
         try {
             return (int) mh$.invokeExact(model, n_ubatch, n_threads, out_trainer);
@@ -1162,6 +1239,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_trainer_free {
         static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_free");
@@ -1188,6 +1266,7 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_trainer_n_ctx {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_n_ctx");
@@ -1214,8 +1293,10 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_trainer_set_optimizer {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_FLOAT, C_FLOAT, C_FLOAT, C_FLOAT, C_FLOAT);
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_FLOAT, C_FLOAT, C_FLOAT, C_FLOAT, C_FLOAT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_set_optimizer");
         static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
     }
@@ -1232,7 +1313,8 @@ public final class jpeglm_h {
         return jpeglm_trainer_set_optimizer.ADDR;
     }
 
-    public static int jpeglm_trainer_set_optimizer(MemorySegment trainer, float learning_rate, float beta1, float beta2, float eps, float weight_decay) {
+    public static int jpeglm_trainer_set_optimizer(
+            MemorySegment trainer, float learning_rate, float beta1, float beta2, float eps, float weight_decay) {
         var mh$ = jpeglm_trainer_set_optimizer.HANDLE;
         try {
             return (int) mh$.invokeExact(trainer, learning_rate, beta1, beta2, eps, weight_decay);
@@ -1240,8 +1322,10 @@ public final class jpeglm_h {
             throw new AssertionError("should not reach here", ex$);
         }
     }
+
     private static final class jpeglm_trainer_run {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_LONG, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_LONG, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_trainer_run");
         static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
     }
@@ -1258,7 +1342,14 @@ public final class jpeglm_h {
         return jpeglm_trainer_run.ADDR;
     }
 
-    public static int jpeglm_trainer_run(MemorySegment trainer, long n_windows, long n_train, MemorySegment tokens, MemorySegment labels, MemorySegment out_train_loss, MemorySegment out_eval_loss) {
+    public static int jpeglm_trainer_run(
+            MemorySegment trainer,
+            long n_windows,
+            long n_train,
+            MemorySegment tokens,
+            MemorySegment labels,
+            MemorySegment out_train_loss,
+            MemorySegment out_eval_loss) {
         var mh$ = jpeglm_trainer_run.HANDLE;
         try {
             return (int) mh$.invokeExact(trainer, n_windows, n_train, tokens, labels, out_train_loss, out_eval_loss);

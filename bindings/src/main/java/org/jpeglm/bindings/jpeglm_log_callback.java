@@ -30,8 +30,11 @@ public final class jpeglm_log_callback {
 
     static {
         try {
-            UP$MH = MethodHandles.lookup().findVirtual(Function.class, "apply",
-                    MethodType.methodType(void.class, int.class, MemorySegment.class, MemorySegment.class));
+            UP$MH = MethodHandles.lookup()
+                    .findVirtual(
+                            Function.class,
+                            "apply",
+                            MethodType.methodType(void.class, int.class, MemorySegment.class, MemorySegment.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -40,7 +40,8 @@ class HeaderBindingsTest {
         header = Files.readString(headerPath());
         String code = header.replaceAll("//[^\n]*", "");
         functions = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("JPEGLM_API\\s+([^;(]*?)\\(([^;]*?)\\)\\s*;", Pattern.DOTALL).matcher(code);
+        Matcher m = Pattern.compile("JPEGLM_API\\s+([^;(]*?)\\(([^;]*?)\\)\\s*;", Pattern.DOTALL)
+                .matcher(code);
         while (m.find()) {
             String decl = m.group(1).replaceAll("\\s+", " ").trim();
             Matcher nm = Pattern.compile("^(.*?)(\\w+)$").matcher(decl);
@@ -100,14 +101,19 @@ class HeaderBindingsTest {
 
     /** Layouts without target layouts, so C_POINTER compares equal to ADDRESS. */
     static List<MemoryLayout> plain(List<MemoryLayout> layouts) {
-        return layouts.stream().map(l -> l instanceof java.lang.foreign.AddressLayout a ? a.withoutTargetLayout() : l)
-                .map(l -> (MemoryLayout) l).toList();
+        return layouts.stream()
+                .map(l -> l instanceof java.lang.foreign.AddressLayout a ? a.withoutTargetLayout() : l)
+                .map(l -> (MemoryLayout) l)
+                .toList();
     }
 
     static Set<String> boundFunctions() {
         return Arrays.stream(jpeglm_h.class.getDeclaredMethods())
-                .filter(m -> Modifier.isPublic(m.getModifiers()) && m.getName().startsWith("jpeglm_") && !m.getName().contains("$"))
-                .map(Method::getName).collect(Collectors.toCollection(TreeSet::new));
+                .filter(m -> Modifier.isPublic(m.getModifiers())
+                        && m.getName().startsWith("jpeglm_")
+                        && !m.getName().contains("$"))
+                .map(Method::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
@@ -118,23 +124,32 @@ class HeaderBindingsTest {
     @Test
     void eachBindingHasTheHeaderSignature() throws Exception {
         for (CFunction f : functions.values()) {
-            List<MemoryLayout> params = f.parameterTypes().stream().map(HeaderBindingsTest::layoutOf).toList();
+            List<MemoryLayout> params = f.parameterTypes().stream()
+                    .map(HeaderBindingsTest::layoutOf)
+                    .toList();
             MemoryLayout ret = layoutOf(f.returnType());
-            Class<?>[] carriers = params.stream().map(HeaderBindingsTest::carrierOf).toArray(Class<?>[]::new);
-            Method method = jpeglm_h.class.getMethod(f.name(), carriers);  // arity and Java types
+            Class<?>[] carriers =
+                    params.stream().map(HeaderBindingsTest::carrierOf).toArray(Class<?>[]::new);
+            Method method = jpeglm_h.class.getMethod(f.name(), carriers); // arity and Java types
             assertEquals(carrierOf(ret), method.getReturnType(), f.name() + " return type");
 
-            FunctionDescriptor desc = (FunctionDescriptor) jpeglm_h.class.getMethod(f.name() + "$descriptor").invoke(null);
+            FunctionDescriptor desc = (FunctionDescriptor)
+                    jpeglm_h.class.getMethod(f.name() + "$descriptor").invoke(null);
             assertEquals(plain(params), plain(desc.argumentLayouts()), f.name() + " parameters");
-            assertEquals(ret == null ? java.util.Optional.empty() : java.util.Optional.of(plain(List.of(ret)).getFirst()),
-                    desc.returnLayout().map(l -> plain(List.of(l)).getFirst()), f.name() + " return layout");
+            assertEquals(
+                    ret == null
+                            ? java.util.Optional.empty()
+                            : java.util.Optional.of(plain(List.of(ret)).getFirst()),
+                    desc.returnLayout().map(l -> plain(List.of(l)).getFirst()),
+                    f.name() + " return layout");
         }
     }
 
     @Test
     void everyFunctionIsExportedByTheLibrary() throws Exception {
         for (String name : functions.keySet()) {
-            MemorySegment address = (MemorySegment) jpeglm_h.class.getMethod(name + "$address").invoke(null);
+            MemorySegment address =
+                    (MemorySegment) jpeglm_h.class.getMethod(name + "$address").invoke(null);
             assertNotEquals(MemorySegment.NULL, address, name);
         }
     }
@@ -142,8 +157,11 @@ class HeaderBindingsTest {
     @Test
     void constantsHaveTheHeaderValues() throws Exception {
         Set<String> bound = Arrays.stream(jpeglm_h.class.getDeclaredMethods())
-                .filter(m -> Modifier.isPublic(m.getModifiers()) && m.getName().startsWith("JPEGLM_") && m.getParameterCount() == 0)
-                .map(Method::getName).collect(Collectors.toCollection(TreeSet::new));
+                .filter(m -> Modifier.isPublic(m.getModifiers())
+                        && m.getName().startsWith("JPEGLM_")
+                        && m.getParameterCount() == 0)
+                .map(Method::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(constants.keySet()), bound);
         for (var e : constants.entrySet()) {
             assertEquals(e.getValue(), jpeglm_h.class.getMethod(e.getKey()).invoke(null), e.getKey());
@@ -152,10 +170,13 @@ class HeaderBindingsTest {
 
     @Test
     void logCallbackMatchesItsTypedef() {
-        Matcher m = Pattern.compile("typedef void \\(\\*jpeglm_log_callback\\)\\(([^)]*)\\)").matcher(header);
+        Matcher m = Pattern.compile("typedef void \\(\\*jpeglm_log_callback\\)\\(([^)]*)\\)")
+                .matcher(header);
         assertTrue(m.find(), "typedef jpeglm_log_callback not found");
         List<MemoryLayout> params = Arrays.stream(m.group(1).split(","))
-                .map(p -> p.trim().replaceAll("\\w+$", "").replace(" ", "")).map(HeaderBindingsTest::layoutOf).toList();
+                .map(p -> p.trim().replaceAll("\\w+$", "").replace(" ", ""))
+                .map(HeaderBindingsTest::layoutOf)
+                .toList();
         assertEquals(plain(params), plain(jpeglm_log_callback.descriptor().argumentLayouts()));
         assertTrue(jpeglm_log_callback.descriptor().returnLayout().isEmpty());
     }

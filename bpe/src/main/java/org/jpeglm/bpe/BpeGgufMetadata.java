@@ -13,8 +13,7 @@ import org.jpeglm.gguf.GgufValue;
  * stores and a GGUF reader (or a loaded model) gives back.
  */
 public final class BpeGgufMetadata {
-    private BpeGgufMetadata() {
-    }
+    private BpeGgufMetadata() {}
 
     /**
      * The metadata for {@code tokenizer}, in key order of {@link BpeGgufKey}, each value of its key's
@@ -58,7 +57,10 @@ public final class BpeGgufMetadata {
         put(out, BpeGgufKey.BYTE_IDS, byteIds);
         put(out, BpeGgufKey.MERGES, merges);
         put(out, BpeGgufKey.MERGE_IDS, mergeIds);
-        put(out, BpeGgufKey.SPECIAL_IDS, specialIds.stream().mapToInt(Integer::intValue).toArray());
+        put(
+                out,
+                BpeGgufKey.SPECIAL_IDS,
+                specialIds.stream().mapToInt(Integer::intValue).toArray());
         out.put(BpeGgufKey.SPECIAL_TOKENS.key(), GgufValue.strings(specialTexts));
         if (tokenizer.bosId() != BpeTokenizer.NO_TOKEN) {
             put(out, BpeGgufKey.BOS_ID, tokenizer.bosId());
@@ -108,7 +110,7 @@ public final class BpeGgufMetadata {
         byte[][] bytes = new byte[size][];
         for (int b = 0; b < 256; b++) {
             int id = checkId(byteIds[b], size, BpeGgufKey.BYTE_IDS);
-            bytes[id] = new byte[]{(byte) b};
+            bytes[id] = new byte[] {(byte) b};
             entries[id] = new VocabEntry.Piece(bytes[id]);
         }
         for (int i = 0; i < specialIds.length; i++) {
@@ -120,7 +122,8 @@ public final class BpeGgufMetadata {
         }
         List<TokenPair> merges = new ArrayList<>(mergeIds.length);
         for (int r = 0; r < mergeIds.length; r++) {
-            merges.add(new TokenPair(checkId(flatMerges[2 * r], size, BpeGgufKey.MERGES),
+            merges.add(new TokenPair(
+                    checkId(flatMerges[2 * r], size, BpeGgufKey.MERGES),
                     checkId(flatMerges[2 * r + 1], size, BpeGgufKey.MERGES)));
             checkId(mergeIds[r], size, BpeGgufKey.MERGE_IDS);
         }
@@ -134,7 +137,8 @@ public final class BpeGgufMetadata {
                 if (done[r] || bytes[m.left()] == null || bytes[m.right()] == null) {
                     continue;
                 }
-                byte[] joined = ByteKey.concat(bytes[m.left()], bytes[m.right()]).bytes();
+                byte[] joined =
+                        ByteKey.concat(bytes[m.left()], bytes[m.right()]).bytes();
                 int id = mergeIds[r];
                 if (bytes[id] == null && entries[id] == null) {
                     bytes[id] = joined;
@@ -151,8 +155,10 @@ public final class BpeGgufMetadata {
                 throw bad(BpeGgufKey.VOCAB_SIZE, "id " + id + " is not a byte, merge result or special token");
             }
         }
-        int bos = metadata.containsKey(BpeGgufKey.BOS_ID.key()) ? id(metadata, BpeGgufKey.BOS_ID) : BpeTokenizer.NO_TOKEN;
-        int eos = metadata.containsKey(BpeGgufKey.EOS_ID.key()) ? id(metadata, BpeGgufKey.EOS_ID) : BpeTokenizer.NO_TOKEN;
+        int bos =
+                metadata.containsKey(BpeGgufKey.BOS_ID.key()) ? id(metadata, BpeGgufKey.BOS_ID) : BpeTokenizer.NO_TOKEN;
+        int eos =
+                metadata.containsKey(BpeGgufKey.EOS_ID.key()) ? id(metadata, BpeGgufKey.EOS_ID) : BpeTokenizer.NO_TOKEN;
         boolean ignoreMerges = metadata.containsKey(BpeGgufKey.IGNORE_MERGES.key())
                 && read(metadata, BpeGgufKey.IGNORE_MERGES, GgufValue::asBoolean);
         try {
@@ -170,7 +176,7 @@ public final class BpeGgufMetadata {
         }
         try {
             return as.apply(v);
-        } catch (IllegalStateException e) {  // GgufValue's accessors say what the value is instead
+        } catch (IllegalStateException e) { // GgufValue's accessors say what the value is instead
             throw bad(key, "is not usable: " + e.getMessage());
         }
     }

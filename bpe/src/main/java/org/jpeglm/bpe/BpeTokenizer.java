@@ -35,6 +35,7 @@ public final class BpeTokenizer {
     private final List<TokenPair> merges;
     /** Bytes of each id; an empty array for special tokens. */
     private final byte[][] tokenBytes;
+
     private final boolean[] special;
     private final int bosId;
     private final int eosId;
@@ -44,8 +45,7 @@ public final class BpeTokenizer {
     private final MergeRules rules;
     private final MergeEngine engine;
 
-    private BpeTokenizer(List<VocabEntry> vocab, List<TokenPair> merges, int bosId, int eosId,
-                         boolean ignoreMerges) {
+    private BpeTokenizer(List<VocabEntry> vocab, List<TokenPair> merges, int bosId, int eosId, boolean ignoreMerges) {
         this.vocab = List.copyOf(vocab);
         this.merges = List.copyOf(merges);
         int size = this.vocab.size();
@@ -95,7 +95,8 @@ public final class BpeTokenizer {
             right[rank] = checkPiece(rank, pair.right());
             Integer id = pieceIds.get(ByteKey.concat(tokenBytes[left[rank]], tokenBytes[right[rank]]));
             if (id == null) {
-                throw new IllegalArgumentException("merge " + rank + " (" + pair + "): its bytes are not in the vocabulary");
+                throw new IllegalArgumentException(
+                        "merge " + rank + " (" + pair + "): its bytes are not in the vocabulary");
             }
             result[rank] = id;
         }
@@ -130,8 +131,8 @@ public final class BpeTokenizer {
      * @param ignoreMerges HF's {@code ignore_merges}: an input that is exactly one piece encodes to it
      * @throws IllegalArgumentException if the invariants in the class docs do not hold
      */
-    public static BpeTokenizer of(List<VocabEntry> vocab, List<TokenPair> merges, int bosId, int eosId,
-                                  boolean ignoreMerges) {
+    public static BpeTokenizer of(
+            List<VocabEntry> vocab, List<TokenPair> merges, int bosId, int eosId, boolean ignoreMerges) {
         return new BpeTokenizer(vocab, merges, bosId, eosId, ignoreMerges);
     }
 
@@ -162,7 +163,8 @@ public final class BpeTokenizer {
         for (int rank = 0; rank < merges.size(); rank++) {
             TokenPair pair = merges.get(rank);
             if (pair.left() >= bytes.size() || pair.right() >= bytes.size()) {
-                throw new IllegalArgumentException("merge " + rank + " (" + pair + ") uses an id no earlier merge made");
+                throw new IllegalArgumentException(
+                        "merge " + rank + " (" + pair + ") uses an id no earlier merge made");
             }
             ByteKey joined = ByteKey.concat(bytes.get(pair.left()), bytes.get(pair.right()));
             if (!ids.containsKey(joined)) {
@@ -354,8 +356,12 @@ public final class BpeTokenizer {
     /** Same vocabulary, merges, BOS/EOS and flags. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof BpeTokenizer t && vocab.equals(t.vocab) && merges.equals(t.merges)
-                && bosId == t.bosId && eosId == t.eosId && ignoreMerges == t.ignoreMerges;
+        return o instanceof BpeTokenizer t
+                && vocab.equals(t.vocab)
+                && merges.equals(t.merges)
+                && bosId == t.bosId
+                && eosId == t.eosId
+                && ignoreMerges == t.ignoreMerges;
     }
 
     @Override
@@ -365,8 +371,8 @@ public final class BpeTokenizer {
 
     @Override
     public String toString() {
-        return "BpeTokenizer[vocab=" + vocabSize() + ", merges=" + mergeCount() + ", bos=" + bosId
-                + ", eos=" + eosId + (ignoreMerges ? ", ignoreMerges" : "") + "]";
+        return "BpeTokenizer[vocab=" + vocabSize() + ", merges=" + mergeCount() + ", bos=" + bosId + ", eos=" + eosId
+                + (ignoreMerges ? ", ignoreMerges" : "") + "]";
     }
 
     /** The flat merge table; for tests that drive an engine directly. */

@@ -25,9 +25,11 @@ final class BucketMergeEngine implements MergeEngine {
         final SymbolChain chain = new SymbolChain();
         /** First and last entry of each rank's bucket; head == -1 when empty. */
         final int[] head;
+
         final int[] tail;
         /** One bit per rank with a non-empty bucket, to skip empty ranks quickly. */
         final long[] pending;
+
         int[] entryPos = new int[0];
         int[] entryNext = new int[0];
         int[] sortBuf = new int[0];
@@ -158,8 +160,7 @@ final class BucketMergeEngine implements MergeEngine {
     }
 
     /** Merges the symbol at {@code p} with its successor if they still are {@code left right}. */
-    private void mergeAt(Scratch s, int p, int left, int right, int result, int n,
-                         int[] sym, int[] next, int[] prev) {
+    private void mergeAt(Scratch s, int p, int left, int right, int result, int n, int[] sym, int[] next, int[] prev) {
         if (sym[p] != left) {
             return; // dead, or already merged into something else
         }

@@ -22,8 +22,7 @@ public final class ByteLevelAlphabet {
         }
     }
 
-    private ByteLevelAlphabet() {
-    }
+    private ByteLevelAlphabet() {}
 
     /** The char standing for byte {@code b} (0..255). */
     public static char toChar(int b) {
@@ -54,8 +53,8 @@ public final class ByteLevelAlphabet {
         for (int i = 0; i < out.length; i++) {
             int b = toByte(text.charAt(i));
             if (b < 0) {
-                throw new IllegalArgumentException("'" + text + "' has char U+%04X, which stands for no byte"
-                        .formatted((int) text.charAt(i)));
+                throw new IllegalArgumentException(
+                        "'" + text + "' has char U+%04X, which stands for no byte".formatted((int) text.charAt(i)));
             }
             out[i] = (byte) b;
         }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.jpeglm.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jpeglm.io.AtomicFile;
 
 /**
  * Reads and writes Hugging Face tokenizers' {@code tokenizer.json} for byte-level BPE.
@@ -39,8 +38,7 @@ import java.util.Map;
 public final class HfTokenizerJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private HfTokenizerJson() {
-    }
+    private HfTokenizerJson() {}
 
     // ---------------------------------------------------------------- import
 
@@ -87,7 +85,8 @@ public final class HfTokenizerJson {
         if (!type.equals("BPE")) {
             throw bad("model type is " + type + ", not BPE");
         }
-        if (!model.path("dropout").isNull() && !model.path("dropout").isMissingNode()
+        if (!model.path("dropout").isNull()
+                && !model.path("dropout").isMissingNode()
                 && model.path("dropout").asDouble() != 0.0) {
             throw bad("BPE dropout is not supported (encoding would be random)");
         }
@@ -132,7 +131,8 @@ public final class HfTokenizerJson {
                 }
             } else if (text != null) {
                 if (!ByteLevelAlphabet.isEncoded(text) || text.isEmpty()) {
-                    throw bad("vocab entry '" + text + "' (id " + id + ") is neither byte-level text nor a special token");
+                    throw bad("vocab entry '" + text + "' (id " + id
+                            + ") is neither byte-level text nor a special token");
                 }
                 entries.add(new VocabEntry.Piece(ByteLevelAlphabet.decode(text)));
             } else {
@@ -149,8 +149,7 @@ public final class HfTokenizerJson {
         }
     }
 
-    private record Added(String content, boolean special) {
-    }
+    private record Added(String content, boolean special) {}
 
     private static void checkPipeline(JsonNode root) {
         JsonNode normalizer = root.path("normalizer");
@@ -165,7 +164,8 @@ public final class HfTokenizerJson {
         if (!pre.path("type").asText().equals("ByteLevel")
                 || pre.path("use_regex").asBoolean(true)
                 || pre.path("add_prefix_space").asBoolean(true)) {
-            throw bad("the pre-tokenizer must be absent or ByteLevel with use_regex and add_prefix_space false: " + pre);
+            throw bad(
+                    "the pre-tokenizer must be absent or ByteLevel with use_regex and add_prefix_space false: " + pre);
         }
     }
 
@@ -192,7 +192,9 @@ public final class HfTokenizerJson {
             if (!t.path("id").canConvertToInt() || !t.path("content").isTextual()) {
                 throw bad("added token without id or content: " + t);
             }
-            added.put(t.get("id").asInt(), new Added(t.get("content").asText(), t.path("special").asBoolean(false)));
+            added.put(
+                    t.get("id").asInt(),
+                    new Added(t.get("content").asText(), t.path("special").asBoolean(false)));
         }
         return added;
     }
@@ -212,7 +214,10 @@ public final class HfTokenizerJson {
                 }
                 a = parts[0];
                 b = parts[1];
-            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+            } else if (m.isArray()
+                    && m.size() == 2
+                    && m.get(0).isTextual()
+                    && m.get(1).isTextual()) {
                 a = m.get(0).asText();
                 b = m.get(1).asText();
             } else {
@@ -281,7 +286,8 @@ public final class HfTokenizerJson {
             };
             Integer other = seen.putIfAbsent(text[id], id);
             if (other != null) {
-                throw new IllegalArgumentException("ids " + other + " and " + id + " both have the text '" + text[id] + "'");
+                throw new IllegalArgumentException(
+                        "ids " + other + " and " + id + " both have the text '" + text[id] + "'");
             }
             vocab.put(text[id], id);
             if (tokenizer.isSpecial(id)) {

@@ -1,24 +1,22 @@
 package org.jpeglm.bpe;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Example;
-
-import org.jpeglm.jpeg.JpegEncoder;
-import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.jpeg.Subsampling;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.jpeglm.jpeg.JpegEncoder;
+import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.jpeg.Subsampling;
 
 class BpeEncodePropertiesTest {
     /** 320 merges trained on synthetic JPEG streams, as Jpeg-LM's tokenizer. */
@@ -40,9 +38,11 @@ class BpeEncodePropertiesTest {
 
     /** 320 merges trained on real abbreviated JPEG streams of the test photos (the HF fixture's corpus). */
     private static final BpeTokenizer TRAINED_ON_PHOTOS = BpeTrainer.defaults().train(HfFixture.corpus());
-    private static final List<String> PHOTOS = List.of("hopper.png", "seeding.png", "picos.png", "wine.png",
-            "life-gray.png", "umang-gray.png");
-    private static final List<BufferedImage> PHOTO_IMAGES = PHOTOS.stream().map(HfFixture::image).toList();
+
+    private static final List<String> PHOTOS =
+            List.of("hopper.png", "seeding.png", "picos.png", "wine.png", "life-gray.png", "umang-gray.png");
+    private static final List<BufferedImage> PHOTO_IMAGES =
+            PHOTOS.stream().map(HfFixture::image).toList();
 
     /** The abbreviated stream of a random crop (1..256 pixels a side) of a test photo, in a random profile. */
     @Provide
@@ -115,7 +115,9 @@ class BpeEncodePropertiesTest {
         for (long seed = 0; seed < 400; seed++) {
             Random rnd = new Random(seed);
             byte[] alphabet = RandomTables.alphabet(rnd);
-            boolean fast = RandomTables.random(rnd, alphabet, 1 + rnd.nextInt(40), seed % 2 == 1).tokenizer().usesBucketEngine();
+            boolean fast = RandomTables.random(rnd, alphabet, 1 + rnd.nextInt(40), seed % 2 == 1)
+                    .tokenizer()
+                    .usesBucketEngine();
             bucket += fast ? 1 : 0;
             heap += fast ? 0 : 1;
         }

@@ -1,6 +1,10 @@
 package org.jpeglm.bpe;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,12 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class BpeTokenizerTest {
     private static final int A = 'a';
@@ -62,46 +61,50 @@ class BpeTokenizerTest {
     @Test
     void mergesEveryOccurrenceInRankOrder() {
         // a b c a b c c -> ab c ab c c -> abc abc c: (c, c) lost its left c to abc.
-        assertArrayEquals(new int[]{257, 257, C}, abc().encode(ascii("abcabcc")));
-        assertArrayEquals(new int[]{258, 258, C}, abc().encode(ascii("ccccc")));
+        assertArrayEquals(new int[] {257, 257, C}, abc().encode(ascii("abcabcc")));
+        assertArrayEquals(new int[] {258, 258, C}, abc().encode(ascii("ccccc")));
     }
 
     @Test
     void lowerRankWinsOverLeftmost() {
         BpeTokenizer t = BpeTokenizer.fromMerges(List.of(new TokenPair(B, C), new TokenPair(A, B)));
-        assertArrayEquals(new int[]{A, 256}, t.encode(ascii("abc")));
-        assertArrayEquals(new int[]{257, 257}, t.encode(ascii("abab")));
+        assertArrayEquals(new int[] {A, 256}, t.encode(ascii("abc")));
+        assertArrayEquals(new int[] {257, 257}, t.encode(ascii("abab")));
     }
 
     @Test
     void overlappingSelfPairsMergeLeftmostFirst() {
         BpeTokenizer t = BpeTokenizer.fromMerges(List.of(new TokenPair(A, A), new TokenPair(256, 256)));
-        assertArrayEquals(new int[]{256, A}, t.encode(ascii("aaa")));
-        assertArrayEquals(new int[]{257, A}, t.encode(ascii("aaaaa")));
-        assertArrayEquals(new int[]{257, 256}, t.encode(ascii("aaaaaa")));
+        assertArrayEquals(new int[] {256, A}, t.encode(ascii("aaa")));
+        assertArrayEquals(new int[] {257, A}, t.encode(ascii("aaaaa")));
+        assertArrayEquals(new int[] {257, 256}, t.encode(ascii("aaaaaa")));
     }
 
     @Test
     void tableWhereAMergeUsesALaterMergeUsesTheGeneralEngine() {
         List<VocabEntry> vocab = bytePieces();
-        vocab.add(VocabEntry.piece(ascii("ab")));  // 256
+        vocab.add(VocabEntry.piece(ascii("ab"))); // 256
         vocab.add(VocabEntry.piece(ascii("abc"))); // 257
-        BpeTokenizer t = BpeTokenizer.of(vocab, List.of(new TokenPair(256, C), new TokenPair(A, B)),
-                BpeTokenizer.NO_TOKEN, BpeTokenizer.NO_TOKEN, false);
+        BpeTokenizer t = BpeTokenizer.of(
+                vocab,
+                List.of(new TokenPair(256, C), new TokenPair(A, B)),
+                BpeTokenizer.NO_TOKEN,
+                BpeTokenizer.NO_TOKEN,
+                false);
         assertFalse(t.usesBucketEngine());
         // Rank 1 makes ab, which then has a rank-0 merge with c.
-        assertArrayEquals(new int[]{257}, t.encode(ascii("abc")));
-        assertArrayEquals(new int[]{257}, NaiveBpe.of(t).lowestRankFirst(ascii("abc")));
-        assertArrayEquals(new int[]{256, C}, NaiveBpe.of(t).mergesInRankOrder(ascii("abc")));
+        assertArrayEquals(new int[] {257}, t.encode(ascii("abc")));
+        assertArrayEquals(new int[] {257}, NaiveBpe.of(t).lowestRankFirst(ascii("abc")));
+        assertArrayEquals(new int[] {256, C}, NaiveBpe.of(t).mergesInRankOrder(ascii("abc")));
     }
 
     @Test
     void bosAndEosAreAddedOnRequestAndSkippedByDecode() {
         BpeTokenizer t = abc();
-        assertArrayEquals(new int[]{259, 256, 260}, t.encode(ascii("ab"), true, true));
-        assertArrayEquals(new int[]{259}, t.encode(new byte[0], true, false));
+        assertArrayEquals(new int[] {259, 256, 260}, t.encode(ascii("ab"), true, true));
+        assertArrayEquals(new int[] {259}, t.encode(new byte[0], true, false));
         assertArrayEquals(new int[0], t.encode(new byte[0]));
-        assertArrayEquals(ascii("abcc"), t.decode(new int[]{259, 257, C, 260}));
+        assertArrayEquals(ascii("abcc"), t.decode(new int[] {259, 257, C, 260}));
         assertArrayEquals(new byte[0], t.decode(new int[0]));
         BpeTokenizer none = BpeTokenizer.fromMerges(List.of(), null, null);
         assertEquals(256, none.vocabSize());
@@ -110,28 +113,28 @@ class BpeTokenizerTest {
 
     @Test
     void encodesASlice() {
-        assertArrayEquals(new int[]{B, 258}, abc().encode(ascii("xabcc!"), 2, 3, false, false));
+        assertArrayEquals(new int[] {B, 258}, abc().encode(ascii("xabcc!"), 2, 3, false, false));
         assertThrows(IndexOutOfBoundsException.class, () -> abc().encode(ascii("ab"), 1, 2, false, false));
     }
 
     @Test
     void decodeRejectsUnknownIds() {
-        assertThrows(IllegalArgumentException.class, () -> abc().decode(new int[]{261}));
-        assertThrows(IllegalArgumentException.class, () -> abc().decode(new int[]{-1}));
+        assertThrows(IllegalArgumentException.class, () -> abc().decode(new int[] {261}));
+        assertThrows(IllegalArgumentException.class, () -> abc().decode(new int[] {-1}));
     }
 
     @Test
     void ignoreMergesTakesAWholeInputThatIsAPiece() {
         List<VocabEntry> vocab = bytePieces();
-        vocab.add(VocabEntry.piece(ascii("bc")));  // 256
-        vocab.add(VocabEntry.piece(ascii("ab")));  // 257
+        vocab.add(VocabEntry.piece(ascii("bc"))); // 256
+        vocab.add(VocabEntry.piece(ascii("ab"))); // 257
         vocab.add(VocabEntry.piece(ascii("abc"))); // 258, which no merge makes
         List<TokenPair> merges = List.of(new TokenPair(B, C), new TokenPair(A, B));
         BpeTokenizer plain = BpeTokenizer.of(vocab, merges, -1, -1, false);
         BpeTokenizer ignoring = BpeTokenizer.of(vocab, merges, -1, -1, true);
-        assertArrayEquals(new int[]{A, 256}, plain.encode(ascii("abc")));
-        assertArrayEquals(new int[]{258}, ignoring.encode(ascii("abc")));
-        assertArrayEquals(new int[]{A, 256, A, 256}, ignoring.encode(ascii("abcabc")));
+        assertArrayEquals(new int[] {A, 256}, plain.encode(ascii("abc")));
+        assertArrayEquals(new int[] {258}, ignoring.encode(ascii("abc")));
+        assertArrayEquals(new int[] {A, 256, A, 256}, ignoring.encode(ascii("abcabc")));
     }
 
     @Test
@@ -139,7 +142,8 @@ class BpeTokenizerTest {
         // A default-layout merge must only use ids made before it.
         assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.fromMerges(List.of(new TokenPair(256, A))));
         // The same pair twice.
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> BpeTokenizer.fromMerges(List.of(new TokenPair(A, B), new TokenPair(A, B))));
         List<VocabEntry> missingByte = bytePieces().subList(0, 255);
         assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.of(missingByte, List.of(), -1, -1, false));
@@ -148,11 +152,18 @@ class BpeTokenizerTest {
         assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.of(duplicate, List.of(), -1, -1, false));
         List<VocabEntry> vocab = bytePieces();
         vocab.add(VocabEntry.special("<s>")); // 256
-        assertThrows(IllegalArgumentException.class,
-                () -> BpeTokenizer.of(vocab, List.of(new TokenPair(A, B)), -1, -1, false), "ab is not in the vocab");
-        assertThrows(IllegalArgumentException.class,
-                () -> BpeTokenizer.of(vocab, List.of(new TokenPair(A, 256)), -1, -1, false), "merge uses a special");
-        assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.of(vocab, List.of(), A, -1, false), "BOS is a piece");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BpeTokenizer.of(vocab, List.of(new TokenPair(A, B)), -1, -1, false),
+                "ab is not in the vocab");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BpeTokenizer.of(vocab, List.of(new TokenPair(A, 256)), -1, -1, false),
+                "merge uses a special");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BpeTokenizer.of(vocab, List.of(), A, -1, false),
+                "BOS is a piece");
         assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.of(vocab, List.of(), 257, -1, false));
         assertEquals(256, BpeTokenizer.of(vocab, List.of(), 256, -1, false).bosId());
     }

@@ -1,19 +1,18 @@
 package org.jpeglm.bpe;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 class BpeTrainerTest {
     private static final int A = 'a';
@@ -50,15 +49,16 @@ class BpeTrainerTest {
         assertEquals(262, t.vocabSize());
         assertEquals(260, t.bosId());
         assertEquals(261, t.eosId());
-        assertArrayEquals(new int[]{258}, t.encode(corpus.get(0)));
-        assertArrayEquals(new int[]{259}, t.encode(corpus.get(1)));
+        assertArrayEquals(new int[] {258}, t.encode(corpus.get(0)));
+        assertArrayEquals(new int[] {259}, t.encode(corpus.get(1)));
     }
 
     @Test
     void stopsAtTheMergeCountOrBelowTheMinimumFrequency() {
         List<byte[]> corpus = corpus("aaaa", "abab", "ab");
         assertEquals(pairs(A, A), BpeTrainer.defaults().withMergeCount(1).learnMerges(corpus));
-        assertEquals(pairs(A, A, A, B), BpeTrainer.defaults().withMinFrequency(2).learnMerges(corpus));
+        assertEquals(
+                pairs(A, A, A, B), BpeTrainer.defaults().withMinFrequency(2).learnMerges(corpus));
         assertEquals(List.of(), BpeTrainer.defaults().withMergeCount(0).learnMerges(corpus));
         assertEquals(List.of(), BpeTrainer.defaults().learnMerges(corpus("", "x")));
     }
@@ -81,13 +81,16 @@ class BpeTrainerTest {
      */
     @Test
     void tiesFollowHfsByteOrderNotByteValues() {
-        List<byte[]> spaces = List.of(new byte[]{' ', 'a'}, new byte[]{'a', ' '});
+        List<byte[]> spaces = List.of(new byte[] {' ', 'a'}, new byte[] {'a', ' '});
         assertEquals(pairs(A, ' ', ' ', A), BpeTrainer.defaults().learnMerges(spaces));
-        List<byte[]> stuffing = List.of(new byte[]{0x00, (byte) 0xFF}, new byte[]{(byte) 0xFF, 0x00});
+        List<byte[]> stuffing = List.of(new byte[] {0x00, (byte) 0xFF}, new byte[] {(byte) 0xFF, 0x00});
         assertEquals(pairs(0xFF, 0x00, 0x00, 0xFF), BpeTrainer.defaults().learnMerges(stuffing));
         // Merged tokens come after every byte in HF's order, so on a tie (0x00, x) beats (ab, x).
-        List<byte[]> merged = List.of("ab\0".getBytes(StandardCharsets.ISO_8859_1), "ab\0".getBytes(StandardCharsets.ISO_8859_1),
-                "\0\0".getBytes(StandardCharsets.ISO_8859_1), "\0\0".getBytes(StandardCharsets.ISO_8859_1));
+        List<byte[]> merged = List.of(
+                "ab\0".getBytes(StandardCharsets.ISO_8859_1),
+                "ab\0".getBytes(StandardCharsets.ISO_8859_1),
+                "\0\0".getBytes(StandardCharsets.ISO_8859_1),
+                "\0\0".getBytes(StandardCharsets.ISO_8859_1));
         // (a,b)=2, (b,0)=2, (0,0)=2: 'a' < 'b' < 0x00 in HF order -> (a,b) first; then (ab,0)=2 vs (0,0)=2 -> (0,0).
         assertEquals(pairs(A, B, 0, 0, 256, 0), BpeTrainer.defaults().learnMerges(merged));
     }
@@ -158,7 +161,8 @@ class BpeTrainerTest {
         }
         int merges = rnd.nextInt(30);
         long minFrequency = rnd.nextInt(3);
-        assertEquals(NaiveTrainer.learn(corpus, merges, minFrequency),
+        assertEquals(
+                NaiveTrainer.learn(corpus, merges, minFrequency),
                 new BpeTrainer(merges, minFrequency, null, null).learnMerges(corpus));
     }
 }

@@ -1,14 +1,13 @@
 package org.jpeglm.bpe;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.HashSet;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class ByteLevelAlphabetTest {
     @Test
@@ -19,7 +18,7 @@ class ByteLevelAlphabetTest {
         assertEquals('\u00FF', ByteLevelAlphabet.toChar(0xFF));
         assertEquals('\u0100', ByteLevelAlphabet.toChar(0x00)); // Ā
         assertEquals('\u010A', ByteLevelAlphabet.toChar('\n')); // Ċ
-        assertEquals('\u0120', ByteLevelAlphabet.toChar(' '));  // Ġ
+        assertEquals('\u0120', ByteLevelAlphabet.toChar(' ')); // Ġ
         assertEquals('\u0121', ByteLevelAlphabet.toChar(0x7F)); // ġ
         assertEquals('\u0142', ByteLevelAlphabet.toChar(0xA0)); // ł
         assertEquals('\u0143', ByteLevelAlphabet.toChar(0xAD)); // Ń, the last one

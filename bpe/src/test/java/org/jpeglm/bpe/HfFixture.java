@@ -3,12 +3,6 @@ package org.jpeglm.bpe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jpeglm.jpeg.JpegEncoder;
-import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.jpeg.JpegStreams;
-import org.jpeglm.jpeg.Subsampling;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +18,11 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import javax.imageio.ImageIO;
+import org.jpeglm.jpeg.JpegEncoder;
+import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.jpeg.JpegStreams;
+import org.jpeglm.jpeg.Subsampling;
 
 /**
  * The Java half of the Hugging Face fixture that {@link HfFixtureTest} checks: a corpus of real abbreviated
@@ -47,6 +46,7 @@ import java.util.Random;
 final class HfFixture {
     /** Merges of the trained tokenizers. */
     static final int MERGES = BpeTrainer.DEFAULT_MERGE_COUNT;
+
     static final String JPEGLM_TRAINED = "jpeglm-trained";
     static final String SHUFFLED = "shuffled";
     static final String HF_TRAINED = "hf-trained";
@@ -54,8 +54,7 @@ final class HfFixture {
     private static final JpegProfile PAPER = JpegProfile.PAPER.anySize();
     private static final JpegProfile GRAY = JpegProfile.of(25, Subsampling.GRAY, 1);
 
-    private HfFixture() {
-    }
+    private HfFixture() {}
 
     static BufferedImage image(String source) {
         try (InputStream in = HfFixture.class.getResourceAsStream("/jpeg/sources/" + source)) {
@@ -79,7 +78,8 @@ final class HfFixture {
      */
     static List<byte[]> corpus() {
         List<byte[]> out = new ArrayList<>();
-        for (String photo : List.of("hopper.png", "seeding.png", "picos.png", "wine.png", "life-gray.png", "umang-gray.png")) {
+        for (String photo :
+                List.of("hopper.png", "seeding.png", "picos.png", "wine.png", "life-gray.png", "umang-gray.png")) {
             JpegProfile p = photo.contains("gray") ? GRAY : PAPER;
             out.add(stream(p, photo, 0, 0, 256, 256));
             for (int y = 0; y < 256; y += 64) {
@@ -108,8 +108,9 @@ final class HfFixture {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (byte[] s : corpus) {
-                md.update(new byte[]{(byte) (s.length >>> 24), (byte) (s.length >>> 16), (byte) (s.length >>> 8),
-                        (byte) s.length});
+                md.update(new byte[] {
+                    (byte) (s.length >>> 24), (byte) (s.length >>> 16), (byte) (s.length >>> 8), (byte) s.length
+                });
                 md.update(s);
             }
             return HexFormat.of().formatHex(md.digest());
@@ -118,8 +119,7 @@ final class HfFixture {
         }
     }
 
-    record Input(String name, byte[] bytes) {
-    }
+    record Input(String name, byte[] bytes) {}
 
     /** The byte inputs: real streams (in and out of the corpus), a prompt prefix, and synthetic edge cases. */
     static List<Input> inputs() {
@@ -138,7 +138,7 @@ final class HfFixture {
         out.add(new Input("ramp gray 64x64", stream(GRAY, "ramp-gray.png", 20, 40, 64, 64)));
         out.add(new Input("paper header", JpegStreams.header(JpegProfile.PAPER)));
         out.add(new Input("empty", new byte[0]));
-        out.add(new Input("one byte", new byte[]{(byte) 0xFF}));
+        out.add(new Input("one byte", new byte[] {(byte) 0xFF}));
         out.add(new Input("ascii", "hello  world\n".getBytes(StandardCharsets.US_ASCII)));
         byte[] all = new byte[256];
         for (int b = 0; b < 256; b++) {
@@ -206,7 +206,8 @@ final class HfFixture {
         ObjectMapper json = new ObjectMapper();
         // Compact, not pretty: the fixture stays small.
         json.writeValue(dir.resolve(JPEGLM_TRAINED + ".tokenizer.json").toFile(), HfTokenizerJson.toJson(trained));
-        json.writeValue(dir.resolve(SHUFFLED + ".tokenizer.json").toFile(), HfTokenizerJson.toJson(shuffled(trained, 11)));
+        json.writeValue(
+                dir.resolve(SHUFFLED + ".tokenizer.json").toFile(), HfTokenizerJson.toJson(shuffled(trained, 11)));
 
         ObjectNode root = json.createObjectNode();
         root.put("corpus_streams", corpus.size());
@@ -228,6 +229,7 @@ final class HfFixture {
             bytes += s.length;
         }
         System.out.println("corpus: " + corpus.size() + " streams, " + bytes + " bytes -> " + corpusDir);
-        System.out.println("wrote " + dir + ": 2 tokenizers, " + cases.size() + " cases (ids to be added by make_hf_fixture.mjs)");
+        System.out.println(
+                "wrote " + dir + ": 2 tokenizers, " + cases.size() + " cases (ids to be added by make_hf_fixture.mjs)");
     }
 }

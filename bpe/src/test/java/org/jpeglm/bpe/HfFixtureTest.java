@@ -1,23 +1,22 @@
 package org.jpeglm.bpe;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Compares with what Hugging Face tokenizers itself computed: the committed fixture in
@@ -70,9 +69,12 @@ class HfFixtureTest {
 
     @Test
     void fixtureWasMadeByHfTokenizers() {
-        assertTrue(spec.path("producer").path("library").asText().startsWith("tokenizers"), spec.path("producer").toString());
+        assertTrue(
+                spec.path("producer").path("library").asText().startsWith("tokenizers"),
+                spec.path("producer").toString());
         assertFalse(spec.path("producer").path("version").asText().isEmpty());
-        assertEquals(List.of(HfFixture.JPEGLM_TRAINED, HfFixture.SHUFFLED, HfFixture.HF_TRAINED),
+        assertEquals(
+                List.of(HfFixture.JPEGLM_TRAINED, HfFixture.SHUFFLED, HfFixture.HF_TRAINED),
                 JSON.convertValue(spec.get("tokenizers"), List.class));
         for (JsonNode c : spec.get("cases")) {
             for (JsonNode name : spec.get("tokenizers")) {
@@ -89,10 +91,15 @@ class HfFixtureTest {
         assertEquals(inputs.size(), cases.size());
         for (int i = 0; i < inputs.size(); i++) {
             assertEquals(inputs.get(i).name(), cases.get(i).get("name").asText());
-            assertArrayEquals(inputs.get(i).bytes(), Base64.getDecoder().decode(cases.get(i).get("input_base64").asText()),
+            assertArrayEquals(
+                    inputs.get(i).bytes(),
+                    Base64.getDecoder().decode(cases.get(i).get("input_base64").asText()),
                     inputs.get(i).name());
         }
-        assertEquals(spec.get("corpus_sha256").asText(), HfFixture.digest(HfFixture.corpus()), "the training corpus changed");
+        assertEquals(
+                spec.get("corpus_sha256").asText(),
+                HfFixture.digest(HfFixture.corpus()),
+                "the training corpus changed");
     }
 
     @ParameterizedTest
@@ -121,7 +128,8 @@ class HfFixtureTest {
     /** The committed Java-made files are what our trainer and HfTokenizerJson write today. */
     @Test
     void exportedTokenizersAreWhatWeWriteNow() throws IOException {
-        BpeTokenizer trained = BpeTrainer.defaults().withMergeCount(HfFixture.MERGES).train(HfFixture.corpus());
+        BpeTokenizer trained =
+                BpeTrainer.defaults().withMergeCount(HfFixture.MERGES).train(HfFixture.corpus());
         JsonNode committed = tokenizerJson(HfFixture.JPEGLM_TRAINED);
         JsonNode now = HfTokenizerJson.toJson(trained);
         assertEquals(committed.path("model").path("merges"), now.path("model").path("merges"), "merges");
@@ -133,7 +141,8 @@ class HfFixtureTest {
     /** Our trainer learns the merges HF's trainer learned on the same corpus, in the same order. */
     @Test
     void ourTrainerLearnsHfsMerges() throws IOException {
-        BpeTokenizer ours = BpeTrainer.defaults().withMergeCount(HfFixture.MERGES).train(HfFixture.corpus());
+        BpeTokenizer ours =
+                BpeTrainer.defaults().withMergeCount(HfFixture.MERGES).train(HfFixture.corpus());
         BpeTokenizer hf = tokenizer(HfFixture.HF_TRAINED);
         List<String> ourMerges = spelled(ours);
         List<String> hfMerges = spelled(hf);
@@ -144,7 +153,9 @@ class HfFixtureTest {
         // Same merges, other ids: every case splits into the same pieces.
         for (JsonNode c : spec.get("cases")) {
             byte[] input = Base64.getDecoder().decode(c.get("input_base64").asText());
-            assertEquals(pieces(hf, ints(c.get("ids").get(HfFixture.HF_TRAINED))), pieces(ours, ours.encode(input)),
+            assertEquals(
+                    pieces(hf, ints(c.get("ids").get(HfFixture.HF_TRAINED))),
+                    pieces(ours, ours.encode(input)),
                     c.get("name").asText());
         }
     }
@@ -152,12 +163,15 @@ class HfFixtureTest {
     private static List<String> spelled(BpeTokenizer t) {
         List<String> out = new ArrayList<>();
         for (TokenPair m : t.merges()) {
-            out.add(ByteLevelAlphabet.encode(t.tokenBytes(m.left())) + " " + ByteLevelAlphabet.encode(t.tokenBytes(m.right())));
+            out.add(ByteLevelAlphabet.encode(t.tokenBytes(m.left())) + " "
+                    + ByteLevelAlphabet.encode(t.tokenBytes(m.right())));
         }
         return out;
     }
 
     private static List<String> pieces(BpeTokenizer t, int[] ids) {
-        return Arrays.stream(ids).mapToObj(id -> ByteLevelAlphabet.encode(t.tokenBytes(id))).toList();
+        return Arrays.stream(ids)
+                .mapToObj(id -> ByteLevelAlphabet.encode(t.tokenBytes(id)))
+                .toList();
     }
 }

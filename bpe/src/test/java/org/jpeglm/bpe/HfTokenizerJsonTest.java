@@ -1,24 +1,23 @@
 package org.jpeglm.bpe;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HfTokenizerJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,10 +56,11 @@ class HfTokenizerJsonTest {
         assertEquals(190, t.byteTokenId(0));
         assertEquals(6, t.mergeCount());
         assertEquals(new TokenPair(189, 150), t.merges().get(1));
-        assertArrayEquals(new int[]{260, 158}, t.encode(bytes(0xFF, 0xD8, 0xFF, 0xE0)));
-        assertArrayEquals(new int[]{261, 259}, t.encode(bytes(0xFF, 0x00, 0xFF, 0xD8)));
-        assertArrayEquals(new int[]{0, 258, 263, 1}, t.encode("  abc".getBytes(StandardCharsets.US_ASCII), true, true));
-        assertArrayEquals(bytes(0xFF, 0xD8, 0xFF, 0x20, 0x20), t.decode(new int[]{0, 260, 258, 1}));
+        assertArrayEquals(new int[] {260, 158}, t.encode(bytes(0xFF, 0xD8, 0xFF, 0xE0)));
+        assertArrayEquals(new int[] {261, 259}, t.encode(bytes(0xFF, 0x00, 0xFF, 0xD8)));
+        assertArrayEquals(
+                new int[] {0, 258, 263, 1}, t.encode("  abc".getBytes(StandardCharsets.US_ASCII), true, true));
+        assertArrayEquals(bytes(0xFF, 0xD8, 0xFF, 0x20, 0x20), t.decode(new int[] {0, 260, 258, 1}));
     }
 
     @Test
@@ -113,7 +113,7 @@ class HfTokenizerJsonTest {
         ((ObjectNode) root.get("model")).put("ignore_merges", true);
         // "ĠĠ" is a piece: with ignore_merges the whole input is that one token.
         BpeTokenizer t = HfTokenizerJson.fromJson(root, "<s>", "</s>");
-        assertArrayEquals(new int[]{258}, t.encode(bytes(0x20, 0x20)));
+        assertArrayEquals(new int[] {258}, t.encode(bytes(0x20, 0x20)));
         assertEquals(true, HfTokenizerJson.toJson(t).at("/model/ignore_merges").asBoolean());
     }
 
@@ -143,8 +143,8 @@ class HfTokenizerJsonTest {
 
     @Test
     void rejectsMalformedFiles() throws IOException {
-        assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).remove("a"));   // a byte is missing
-        assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put("x", 66));  // two tokens, one id
+        assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).remove("a")); // a byte is missing
+        assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put("x", 66)); // two tokens, one id
         assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put("zz", 300)); // gap in the ids
         assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put("a b", 264)); // not byte-level text
         assertRejected(r -> ((com.fasterxml.jackson.databind.node.ArrayNode) r.at("/model/merges")).add("a q!"));

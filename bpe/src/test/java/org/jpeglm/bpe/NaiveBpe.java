@@ -19,7 +19,8 @@ final class NaiveBpe {
     NaiveBpe(List<VocabEntry> vocab, List<TokenPair> merges) {
         this.merges = merges;
         for (int id = 0; id < vocab.size(); id++) {
-            String hex = vocab.get(id) instanceof VocabEntry.Piece p ? HexFormat.of().formatHex(p.bytes()) : null;
+            String hex =
+                    vocab.get(id) instanceof VocabEntry.Piece p ? HexFormat.of().formatHex(p.bytes()) : null;
             hexOf.add(hex);
             if (hex != null) {
                 idOfHex.put(hex, id);

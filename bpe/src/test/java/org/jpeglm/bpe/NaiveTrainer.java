@@ -15,8 +15,7 @@ import java.util.Set;
  * every word left to right; a pair merged once is not merged again.
  */
 final class NaiveTrainer {
-    private NaiveTrainer() {
-    }
+    private NaiveTrainer() {}
 
     static List<TokenPair> learn(List<byte[]> streams, int mergeLimit, long minFrequency) {
         Map<String, Long> weightOf = new LinkedHashMap<>();
@@ -57,8 +56,11 @@ final class NaiveTrainer {
                 if (merged.contains(p)) {
                     continue;
                 }
-                if (best == null || c > bestCount || (c == bestCount && (hfId(p.left()) < hfId(best.left())
-                        || (p.left() == best.left() && hfId(p.right()) < hfId(best.right()))))) {
+                if (best == null
+                        || c > bestCount
+                        || (c == bestCount
+                                && (hfId(p.left()) < hfId(best.left())
+                                        || (p.left() == best.left() && hfId(p.right()) < hfId(best.right()))))) {
                     best = p;
                     bestCount = c;
                 }

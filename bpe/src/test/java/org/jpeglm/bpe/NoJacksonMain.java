@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.jpeglm.gguf.GgufValue;
 import java.util.SplittableRandom;
+import org.jpeglm.gguf.GgufValue;
 
 /**
  * Run by {@link NoNativeLibraryTest} in a JVM whose class path lacks Jackson: trains a tokenizer, encodes and decodes,

@@ -24,13 +24,16 @@ class NoNativeLibraryTest {
 
     @Test
     void noRuntimeBindingsNorNativeLibraryOnTheClassPath() {
-        for (String name : List.of("org.jpeglm.bindings.jpeglm_h", "org.jpeglm.bindings.NativeLibrary", "org.jpeglm.Jpeglm")) {
+        for (String name :
+                List.of("org.jpeglm.bindings.jpeglm_h", "org.jpeglm.bindings.NativeLibrary", "org.jpeglm.Jpeglm")) {
             assertThrows(ClassNotFoundException.class, () -> Class.forName(name), name);
         }
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             assertFalse(holdsNativeLibrary(Path.of(entry)), entry + " holds libjpeglm");
         }
-        BpeTokenizer t = BpeTrainer.defaults().withMergeCount(8).train(List.of(new byte[] {1, 2, 1, 2, 1, 2, 3}, new byte[] {1, 2, 3}));
+        BpeTokenizer t = BpeTrainer.defaults()
+                .withMergeCount(8)
+                .train(List.of(new byte[] {1, 2, 1, 2, 1, 2, 3}, new byte[] {1, 2, 3}));
         byte[] bytes = {3, 1, 2, 1, 2, 9};
         assertArrayEquals(bytes, t.decode(t.encode(bytes)));
         assertTrue(t.encode(bytes).length < bytes.length, "merges apply");
@@ -39,11 +42,18 @@ class NoNativeLibraryTest {
     @Test
     void jacksonIsOnlyNeededForTokenizerJson() throws IOException, InterruptedException {
         List<String> all = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
-        List<String> withoutJackson = all.stream().filter(e -> !Path.of(e).getFileName().toString().startsWith("jackson-")).toList();
+        List<String> withoutJackson = all.stream()
+                .filter(e -> !Path.of(e).getFileName().toString().startsWith("jackson-"))
+                .toList();
         assertTrue(withoutJackson.size() < all.size(), "Jackson is on the test's class path: " + all);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-cp", String.join(File.pathSeparator, withoutJackson), NoJacksonMain.class.getName())
-                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m",
+                        "-cp",
+                        String.join(File.pathSeparator, withoutJackson),
+                        NoJacksonMain.class.getName())
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile());
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -13,8 +13,7 @@ import java.util.Set;
 
 /** Random merge tables over a small alphabet (so merges fire often), for comparing encoders. */
 final class RandomTables {
-    private RandomTables() {
-    }
+    private RandomTables() {}
 
     /** A vocabulary and merges, in a random id layout with specials at random ids. */
     record Table(List<VocabEntry> vocab, List<TokenPair> merges, int bosId, int eosId) {
@@ -32,7 +31,7 @@ final class RandomTables {
         List<byte[]> pieces = new ArrayList<>();
         Map<String, Integer> idOf = new HashMap<>();
         for (int b = 0; b < 256; b++) {
-            pieces.add(new byte[]{(byte) b});
+            pieces.add(new byte[] {(byte) b});
             idOf.put(hex(pieces.get(b)), b);
         }
         List<Integer> pool = new ArrayList<>();
@@ -43,7 +42,8 @@ final class RandomTables {
         Set<TokenPair> used = new HashSet<>();
         for (int attempt = 0; merges.size() < mergeCount && attempt < mergeCount * 20; attempt++) {
             // Prefer recent tokens a little, so longer pieces appear.
-            int l = pool.get(pool.size() - 1 - Math.min(pool.size() - 1, (int) Math.abs(rnd.nextGaussian() * pool.size() / 2)));
+            int l = pool.get(
+                    pool.size() - 1 - Math.min(pool.size() - 1, (int) Math.abs(rnd.nextGaussian() * pool.size() / 2)));
             int r = pool.get(rnd.nextInt(pool.size()));
             if (rnd.nextBoolean()) {
                 int t = l;
@@ -86,7 +86,8 @@ final class RandomTables {
         vocab[bos] = new VocabEntry.Special("<s>");
         vocab[eos] = new VocabEntry.Special("</s>");
         List<TokenPair> mapped = merges.stream()
-                .map(m -> new TokenPair(perm.get(m.left()), perm.get(m.right()))).toList();
+                .map(m -> new TokenPair(perm.get(m.left()), perm.get(m.right())))
+                .toList();
         return new Table(Arrays.asList(vocab), mapped, bos, eos);
     }
 

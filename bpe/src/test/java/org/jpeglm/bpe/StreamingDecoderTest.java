@@ -1,18 +1,18 @@
 package org.jpeglm.bpe;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 class StreamingDecoderTest {
-    private final BpeTokenizer tokenizer = BpeTokenizer.fromMerges(List.of(new TokenPair('a', 'b'), new TokenPair(256, 256)));
+    private final BpeTokenizer tokenizer =
+            BpeTokenizer.fromMerges(List.of(new TokenPair('a', 'b'), new TokenPair(256, 256)));
 
     @Test
     void appendsTokensOneByOne() throws IOException {

@@ -24,21 +24,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "complete", sortOptions = false,
-        description = {"Complete images from their top part: the first ratio of their MCUs is the prompt, kept byte for byte.",
-                "",
-                "Writes completion-I-K.png/.jpg (input I, sample K), grid.png (a row per input, the first 64: the original, the "
-                        + "prompt, then the first 14 completions) and summary.json. The output directory must be empty, or --force "
-                        + "given: then an earlier run's files are deleted first (other files are kept). summary.json is written "
-                        + "first with \"complete\": false and rewritten at the end with \"complete\": true. At most 1,000,000 "
-                        + "completions (inputs x --samples) per run, and as many as the Java heap holds.",
-                ""},
+@Command(
+        name = "complete",
+        sortOptions = false,
+        description = {
+            "Complete images from their top part: the first ratio of their MCUs is the prompt, kept byte for byte.",
+            "",
+            "Writes completion-I-K.png/.jpg (input I, sample K), grid.png (a row per input, the first 64: the original, the "
+                    + "prompt, then the first 14 completions) and summary.json. The output directory must be empty, or --force "
+                    + "given: then an earlier run's files are deleted first (other files are kept). summary.json is written "
+                    + "first with \"complete\": false and rewritten at the end with \"complete\": true. At most 1,000,000 "
+                    + "completions (inputs x --samples) per run, and as many as the Java heap holds.",
+            ""
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  jpeglm complete --fashion-mnist 8 --ratio 0.5 -o completions",
-                "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf"})
+        footer = {
+            "  jpeglm complete --fashion-mnist 8 --ratio 0.5 -o completions",
+            "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf"
+        })
 public final class CompleteCommand extends JpeglmCommand {
     /** Rows (inputs) and completions per row in grid.png at most. */
     static final int GRID_ROWS = 64;
+
     static final int GRID_SAMPLES = 14;
 
     @Mixin
@@ -50,23 +57,33 @@ public final class CompleteCommand extends JpeglmCommand {
     @Mixin
     InputImages inputs;
 
-    @Option(names = {"-r", "--ratio"}, paramLabel = "R", description = "share of each image's MCUs given as the prompt, 0..1 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-r", "--ratio"},
+            paramLabel = "R",
+            description = "share of each image's MCUs given as the prompt, 0..1 (default: ${DEFAULT-VALUE})")
     double ratio = 0.5;
 
-    @Option(names = "--samples", paramLabel = "K", description = "completions per image, 1 to 1000000 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--samples",
+            paramLabel = "K",
+            description = "completions per image, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int samples = 1;
 
     @Mixin
     ParallelArgs parallelArgs;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory, empty or new (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "DIR",
+            description = "output directory, empty or new (default: ${DEFAULT-VALUE})")
     Path output = Path.of("out");
 
-    @Option(names = {"-f", "--force"}, description = "write into a non-empty output directory, deleting an earlier run's files first")
+    @Option(
+            names = {"-f", "--force"},
+            description = "write into a non-empty output directory, deleting an earlier run's files first")
     boolean force;
 
-    public CompleteCommand() {
-    }
+    public CompleteCommand() {}
 
     @Override
     protected int run() throws Exception {
@@ -78,9 +95,15 @@ public final class CompleteCommand extends JpeglmCommand {
         long jobs = (long) n * samples;
         Limits.requireCount(n + " inputs x --samples " + samples, jobs);
         modelArgs.check();
-        GeneratorOptions options = GeneratorOptions.builder().parallel(parallelArgs.forJobs(jobs)).threads(modelArgs.threads)
-                .sampling(sampling.params()).seed(sampling.seed).constrained(!sampling.unconstrained).build();
-        try (RunOutput out = RunOutput.open(output, force); ImageModel model = modelArgs.load(err())) {
+        GeneratorOptions options = GeneratorOptions.builder()
+                .parallel(parallelArgs.forJobs(jobs))
+                .threads(modelArgs.threads)
+                .sampling(sampling.params())
+                .seed(sampling.seed)
+                .constrained(!sampling.unconstrained)
+                .build();
+        try (RunOutput out = RunOutput.open(output, force);
+                ImageModel model = modelArgs.load(err())) {
             JpegProfile profile = model.spec().profile();
             Limits.requireHeap(jobs, Limits.bytesPerResult(profile), "completions");
             List<BufferedImage> originals = inputs.load(profile);
@@ -100,9 +123,18 @@ public final class CompleteCommand extends JpeglmCommand {
                     });
                 }
                 long clean = done.stream().filter(GeneratedImage::clean).count();
-                out.finish(JsonNodeFactory.instance.objectNode().put("clean", clean), grid(g, model.spec(), originals, done));
-                out().printf(Locale.ROOT, "%d completions at ratio %.2f; %d clean, %d repaired; grid rows: original, prompt, completions; "
-                        + "wrote %s%n", done.size(), ratio, clean, done.size() - clean, output);
+                out.finish(
+                        JsonNodeFactory.instance.objectNode().put("clean", clean),
+                        grid(g, model.spec(), originals, done));
+                out().printf(
+                                Locale.ROOT,
+                                "%d completions at ratio %.2f; %d clean, %d repaired; grid rows: original, prompt, completions; "
+                                        + "wrote %s%n",
+                                done.size(),
+                                ratio,
+                                clean,
+                                done.size() - clean,
+                                output);
                 out().flush();
             }
         }
@@ -110,14 +142,17 @@ public final class CompleteCommand extends JpeglmCommand {
     }
 
     /** One row per input (the first {@link #GRID_ROWS}): the original, what the model was shown, then its completions. */
-    private BufferedImage grid(ImageGenerator g, JpegLmSpec spec, List<BufferedImage> originals, List<GeneratedImage> done) {
+    private BufferedImage grid(
+            ImageGenerator g, JpegLmSpec spec, List<BufferedImage> originals, List<GeneratedImage> done) {
         JpegRepair prefixRepair = new JpegRepair(spec.profile(), spec.tables());
         int shown = Math.min(samples, GRID_SAMPLES);
         List<BufferedImage> cells = new ArrayList<>();
         for (int i = 0; i < Math.min(originals.size(), GRID_ROWS); i++) {
             byte[] stream = g.streamOf(originals.get(i));
-            cells.add(JpegImages.decode(JpegRepair.repair(stream, spec.profile()).jpeg()));
-            cells.add(JpegImages.decode(prefixRepair.repair(JpegStreams.prefix(stream, ratio)).jpeg()));
+            cells.add(
+                    JpegImages.decode(JpegRepair.repair(stream, spec.profile()).jpeg()));
+            cells.add(JpegImages.decode(
+                    prefixRepair.repair(JpegStreams.prefix(stream, ratio)).jpeg()));
             for (int k = 0; k < shown; k++) {
                 cells.add(done.get(i * samples + k).image());
             }
@@ -126,16 +161,31 @@ public final class CompleteCommand extends JpeglmCommand {
     }
 
     private ObjectNode header(int n) {
-        return JsonNodeFactory.instance.objectNode().put("command", "complete").put("inputs", n).put("samples", samples)
-                .put("ratio", ratio).put("requested", (long) n * samples).put("constrained", !sampling.unconstrained)
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("command", "complete")
+                .put("inputs", n)
+                .put("samples", samples)
+                .put("ratio", ratio)
+                .put("requested", (long) n * samples)
+                .put("constrained", !sampling.unconstrained)
                 .put("seed", sampling.seed);
     }
 
     private ObjectNode entry(GeneratedImage img) {
-        return JsonNodeFactory.instance.objectNode().put("index", img.index()).put("input", img.index() / samples)
-                .put("sample", img.index() % samples).put("seed", img.seed()).put("tokens", img.tokens())
-                .put("prompt_tokens", img.promptTokens()).put("stop", img.stop().name()).put("clean", img.clean())
-                .put("decodable", img.repair().decodable()).put("repair", img.repair().summary()).put("ms", img.time().toMillis());
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("index", img.index())
+                .put("input", img.index() / samples)
+                .put("sample", img.index() % samples)
+                .put("seed", img.seed())
+                .put("tokens", img.tokens())
+                .put("prompt_tokens", img.promptTokens())
+                .put("stop", img.stop().name())
+                .put("clean", img.clean())
+                .put("decodable", img.repair().decodable())
+                .put("repair", img.repair().summary())
+                .put("ms", img.time().toMillis());
     }
 
     private Map<String, Supplier<byte[]>> files(GeneratedImage img) {

@@ -54,9 +54,15 @@ final class ConsoleProgress implements ConvertListener {
         }
         if (terminal) {
             err.flush();
-            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalBytes).setUnit(" MiB", 1 << 20)
-                    .setStyle(ProgressBarStyle.ASCII).showSpeed().setUpdateIntervalMillis(250)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax(totalBytes)
+                    .setUnit(" MiB", 1 << 20)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .showSpeed()
+                    .setUpdateIntervalMillis(250)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                    .build();
         } else {
             err.printf("%s: %,d MiB%n", task, totalBytes >> 20);
             err.flush();

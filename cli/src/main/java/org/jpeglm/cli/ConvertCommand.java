@@ -10,25 +10,28 @@ import org.jpeglm.convert.Converter;
 import org.jpeglm.convert.JpegLmSources;
 import org.jpeglm.convert.ProfileSource;
 import org.jpeglm.convert.TokenizerSource;
-import org.jpeglm.spec.JpegProfileFile;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegTables;
 import org.jpeglm.jpeg.Subsampling;
+import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.spec.JpegProfileFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code convert}: a Hugging Face Llama checkpoint directory to one GGUF file. */
-@Command(name = "convert", sortOptions = false,
+@Command(
+        name = "convert",
+        sortOptions = false,
         description = {
             "Converts a Hugging Face Llama checkpoint to one GGUF file for jpeglm.",
             "",
             "The checkpoint directory holds config.json and model.safetensors (or shards listed by "
-                + "model.safetensors.index.json) in F32, F16 or BF16, and for Jpeg-LM the tokenizer (tokenizer.json) "
-                + "and the JPEG profile (jpeglm_profile.json), which can also be given here. Everything is checked "
-                + "before anything is written; the output appears only when complete.",
-            ""},
+                    + "model.safetensors.index.json) in F32, F16 or BF16, and for Jpeg-LM the tokenizer (tokenizer.json) "
+                    + "and the JPEG profile (jpeglm_profile.json), which can also be given here. Everything is checked "
+                    + "before anything is written; the output appears only when complete.",
+            ""
+        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  # f16 (bf16 for a BF16 checkpoint); tokenizer and profile from the directory",
@@ -48,7 +51,8 @@ import picocli.CommandLine.Parameters;
             "  # a plain llama GGUF (no tokenizer or profile inside), replacing an old one",
             "  ${ROOT-COMMAND-NAME} convert ./ckpt -o plain.gguf --plain --force",
             "",
-            "The checkpoint layout and jpeglm_profile.json are described in docs/convert.md."})
+            "The checkpoint layout and jpeglm_profile.json are described in docs/convert.md."
+        })
 public class ConvertCommand extends JpeglmCommand {
     @Parameters(index = "0", paramLabel = "CHECKPOINT_DIR", description = "The Hugging Face checkpoint directory.")
     Path input;
@@ -56,45 +60,68 @@ public class ConvertCommand extends JpeglmCommand {
     @Mixin
     GgufOutput target;
 
-    @Option(names = "--type", defaultValue = "auto", paramLabel = "TYPE",
-            description = "Weight type (default: ${DEFAULT-VALUE}: bf16 for a BF16 checkpoint, else f16). Written in Java: "
-                    + "f32, f16, bf16, q8_0. Through llama.cpp's quantizer (needs libjpeglm): q6_k, q5_k_m, q5_k_s, q5_1, "
-                    + "q5_0, q4_k_m, q4_k_s, q4_1, q4_0, q3_k_l, q3_k_m, q3_k_s, q2_k. Norm vectors always stay F32.")
+    @Option(
+            names = "--type",
+            defaultValue = "auto",
+            paramLabel = "TYPE",
+            description =
+                    "Weight type (default: ${DEFAULT-VALUE}: bf16 for a BF16 checkpoint, else f16). Written in Java: "
+                            + "f32, f16, bf16, q8_0. Through llama.cpp's quantizer (needs libjpeglm): q6_k, q5_k_m, q5_k_s, q5_1, "
+                            + "q5_0, q4_k_m, q4_k_s, q4_1, q4_0, q3_k_l, q3_k_m, q3_k_s, q2_k. Norm vectors always stay F32.")
     String type;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE",
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "FILE",
             description = "The BPE tokenizer: a tokenizer.json, or a Jpeg-LM GGUF file to take it from. Default: "
                     + "CHECKPOINT_DIR/tokenizer.json.")
     Path tokenizer;
 
-    @Option(names = "--profile", paramLabel = "FILE|paper",
-            description = "The JPEG profile: a jpeglm_profile.json, a Jpeg-LM GGUF file to take it from, or 'paper' (quality 25, "
-                    + "4:2:0, restart interval 1, 256x256). Default: CHECKPOINT_DIR/jpeglm_profile.json.")
+    @Option(
+            names = "--profile",
+            paramLabel = "FILE|paper",
+            description =
+                    "The JPEG profile: a jpeglm_profile.json, a Jpeg-LM GGUF file to take it from, or 'paper' (quality 25, "
+                            + "4:2:0, restart interval 1, 256x256). Default: CHECKPOINT_DIR/jpeglm_profile.json.")
     String profile;
 
-    @Option(names = "--quality", paramLabel = "1..100", description = "Override the profile's JPEG quality (its tables then follow the new quality).")
+    @Option(
+            names = "--quality",
+            paramLabel = "1..100",
+            description = "Override the profile's JPEG quality (its tables then follow the new quality).")
     Integer quality;
 
-    @Option(names = "--subsampling", paramLabel = "S", description = "Override the profile's subsampling: 4:2:0, 4:4:4, gray, gray-1x1.")
+    @Option(
+            names = "--subsampling",
+            paramLabel = "S",
+            description = "Override the profile's subsampling: 4:2:0, 4:4:4, gray, gray-1x1.")
     String subsampling;
 
-    @Option(names = "--restart-interval", paramLabel = "N", description = "Override the profile's restart interval (MCUs; 0 = none).")
+    @Option(
+            names = "--restart-interval",
+            paramLabel = "N",
+            description = "Override the profile's restart interval (MCUs; 0 = none).")
     Integer restartInterval;
 
     @Option(names = "--size", paramLabel = "WxH", description = "Override the profile's image size, e.g. 256x256.")
     String size;
 
-    @Option(names = "--tables", paramLabel = "JPEG", description = "Override the profile's DQT/DHT tables with those of this JPEG file.")
+    @Option(
+            names = "--tables",
+            paramLabel = "JPEG",
+            description = "Override the profile's DQT/DHT tables with those of this JPEG file.")
     Path tables;
 
     @Option(names = "--plain", description = "Write a plain llama GGUF without tokenizer and JPEG profile.")
     boolean plain;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "general.name (default: the config's _name_or_path, else the directory name).")
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "general.name (default: the config's _name_or_path, else the directory name).")
     String name;
 
-    public ConvertCommand() {
-    }
+    public ConvertCommand() {}
 
     @Override
     protected int run() throws Exception {
@@ -105,24 +132,34 @@ public class ConvertCommand extends JpeglmCommand {
         } catch (CheckpointException e) {
             throw ConvertFlags.withFlags(e);
         }
-        out().printf(Locale.ROOT, "wrote %s: %s, %d tensors, %.1f MiB%s in %.1f s (%.0f MB/s of checkpoint)%n", r.output(),
-                r.type().name().toLowerCase(Locale.ROOT), r.tensors(), r.fileBytes() / (double) (1 << 20),
-                r.jpegLm() ? ", with Jpeg-LM tokenizer and profile" : ", plain llama (no Jpeg-LM keys)",
-                r.elapsed().toNanos() / 1e9, r.megabytesPerSecond());
+        out().printf(
+                        Locale.ROOT,
+                        "wrote %s: %s, %d tensors, %.1f MiB%s in %.1f s (%.0f MB/s of checkpoint)%n",
+                        r.output(),
+                        r.type().name().toLowerCase(Locale.ROOT),
+                        r.tensors(),
+                        r.fileBytes() / (double) (1 << 20),
+                        r.jpegLm() ? ", with Jpeg-LM tokenizer and profile" : ", plain llama (no Jpeg-LM keys)",
+                        r.elapsed().toNanos() / 1e9,
+                        r.megabytesPerSecond());
         out().flush();
         return 0;
     }
 
     /** The flags as the converter's typed options. */
     private ConvertOptions options() throws IOException {
-        ConvertOptions.Builder b = ConvertOptions.builder(input, target.output).replaceExisting(target.force).threads(target.threads())
-                .name(name).listener(new ConsoleProgress(err(), target.quiet));
+        ConvertOptions.Builder b = ConvertOptions.builder(input, target.output)
+                .replaceExisting(target.force)
+                .threads(target.threads())
+                .name(name)
+                .listener(new ConsoleProgress(err(), target.quiet));
         ConvertFlags.type(type, true).ifPresent(b::type);
         JpegProfileFile.Fields overrides = overrides();
         if (plain) {
             if (tokenizer != null || profile != null || !overrides.isEmpty()) {
-                throw new IllegalArgumentException("--plain writes no tokenizer and no JPEG profile; drop --tokenizer, --profile and the "
-                        + "profile overrides");
+                throw new IllegalArgumentException(
+                        "--plain writes no tokenizer and no JPEG profile; drop --tokenizer, --profile and the "
+                                + "profile overrides");
             }
             return b.plain(true).build();
         }
@@ -147,7 +184,8 @@ public class ConvertCommand extends JpeglmCommand {
             try {
                 sub = JpegLmSpec.subsamplingOf(subsampling);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--subsampling " + subsampling + " is not one of 4:2:0, 4:4:4, gray, gray-1x1");
+                throw new IllegalArgumentException(
+                        "--subsampling " + subsampling + " is not one of 4:2:0, 4:4:4, gray, gray-1x1");
             }
         }
         Integer width = null;
@@ -165,6 +203,7 @@ public class ConvertCommand extends JpeglmCommand {
             }
         }
         JpegTables t = tables == null ? null : JpegProfileFile.readTables(tables);
-        return new JpegProfileFile.Fields(quality, sub, restartInterval, width, height, t, tables == null ? null : tables.toString());
+        return new JpegProfileFile.Fields(
+                quality, sub, restartInterval, width, height, t, tables == null ? null : tables.toString());
     }
 }

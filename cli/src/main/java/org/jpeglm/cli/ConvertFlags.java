@@ -22,13 +22,17 @@ final class ConvertFlags {
     private static final Map<Kind, String> FIXES = new EnumMap<>(Map.of(
             Kind.OUTPUT_EXISTS, "pass --force to overwrite it",
             Kind.OUTPUT_IS_DIRECTORY, "give the GGUF file to write (-o model.gguf)",
-            Kind.OUTPUT_IS_INPUT, "give another -o path: the converter reads this file, and --force never replaces an input",
-            Kind.NO_TOKENIZER_NOR_PROFILE, "give them with --tokenizer and --profile (--profile paper for the paper's JPEG settings), "
-                    + PLAIN,
+            Kind.OUTPUT_IS_INPUT,
+                    "give another -o path: the converter reads this file, and --force never replaces an input",
+            Kind.NO_TOKENIZER_NOR_PROFILE,
+                    "give them with --tokenizer and --profile (--profile paper for the paper's JPEG settings), "
+                            + PLAIN,
             Kind.NO_TOKENIZER, "give one with --tokenizer (a tokenizer.json or a Jpeg-LM .gguf), " + PLAIN,
-            Kind.NO_PROFILE, "give one with --profile FILE, --profile paper (quality 25, 4:2:0, restart interval 1, 256x256), "
-                    + "the --quality/--subsampling/--restart-interval/--size options, " + PLAIN,
-            Kind.INCOMPLETE_PROFILE, "set it in jpeglm_profile.json or with --quality, --subsampling, --restart-interval or --size WxH",
+            Kind.NO_PROFILE,
+                    "give one with --profile FILE, --profile paper (quality 25, 4:2:0, restart interval 1, 256x256), "
+                            + "the --quality/--subsampling/--restart-interval/--size options, " + PLAIN,
+            Kind.INCOMPLETE_PROFILE,
+                    "set it in jpeglm_profile.json or with --quality, --subsampling, --restart-interval or --size WxH",
             Kind.NATIVE_LIBRARY_UNAVAILABLE, "--type f32, f16, bf16 and q8_0 need no native library",
             Kind.VOCABULARY_SIZE, "--jpeglm needs --vocab 258 to 65794"));
 
@@ -51,8 +55,12 @@ final class ConvertFlags {
         try {
             return Optional.of(FileType.of(value));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown --type '" + value + "'; one of " + (auto ? "auto, " : "") + String.join(", ",
-                    Arrays.stream(FileType.values()).map(t -> t.name().toLowerCase(Locale.ROOT)).toList()));
+            throw new IllegalArgumentException("unknown --type '" + value + "'; one of " + (auto ? "auto, " : "")
+                    + String.join(
+                            ", ",
+                            Arrays.stream(FileType.values())
+                                    .map(t -> t.name().toLowerCase(Locale.ROOT))
+                                    .toList()));
         }
     }
 }

@@ -19,20 +19,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "generate", sortOptions = false,
-        description = {"Generate images with a Jpeg-LM model: N images, written as PNG and JPEG files plus one PNG grid and summary.json.",
-                "",
-                "The output directory must be empty, or --force given: then an earlier run's image-*, grid.png and summary.json are "
-                        + "deleted first (other files are kept). Images are written as they are done; summary.json is written first "
-                        + "with \"complete\": false and rewritten at the end with \"complete\": true, so a run stopped midway says so "
-                        + "and lists exactly the images it wrote. At most 1,000,000 images per run, and as many as the Java heap holds "
-                        + "(they stay in memory until the end).",
-                ""},
+@Command(
+        name = "generate",
+        sortOptions = false,
+        description = {
+            "Generate images with a Jpeg-LM model: N images, written as PNG and JPEG files plus one PNG grid and summary.json.",
+            "",
+            "The output directory must be empty, or --force given: then an earlier run's image-*, grid.png and summary.json are "
+                    + "deleted first (other files are kept). Images are written as they are done; summary.json is written first "
+                    + "with \"complete\": false and rewritten at the end with \"complete\": true, so a run stopped midway says so "
+                    + "and lists exactly the images it wrote. At most 1,000,000 images per run, and as many as the Java heap holds "
+                    + "(they stay in memory until the end).",
+            ""
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  jpeglm generate -n 16 -o out                 # 16 images with the bundled model",
-                "  jpeglm generate -m model.gguf -n 64 -np 16 --temp 0.9 --top-k 50 --seed 7",
-                "  jpeglm generate -n 1000 --no-images -o stats  # statistics only",
-                "  jpeglm generate -n 16 -o out --force         # replace the run in out"})
+        footer = {
+            "  jpeglm generate -n 16 -o out                 # 16 images with the bundled model",
+            "  jpeglm generate -m model.gguf -n 64 -np 16 --temp 0.9 --top-k 50 --seed 7",
+            "  jpeglm generate -n 1000 --no-images -o stats  # statistics only",
+            "  jpeglm generate -n 16 -o out --force         # replace the run in out"
+        })
 public final class GenerateCommand extends JpeglmCommand {
     /** Images in grid.png at most. */
     static final int GRID_IMAGES = 256;
@@ -43,29 +49,44 @@ public final class GenerateCommand extends JpeglmCommand {
     @Mixin
     SamplingArgs sampling;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "images to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-n", "--count"},
+            paramLabel = "N",
+            description = "images to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int count = 16;
 
     @Mixin
     ParallelArgs parallelArgs;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory, empty or new (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "DIR",
+            description = "output directory, empty or new (default: ${DEFAULT-VALUE})")
     Path output = Path.of("out");
 
-    @Option(names = {"-f", "--force"}, description = "write into a non-empty output directory, deleting an earlier run's files first")
+    @Option(
+            names = {"-f", "--force"},
+            description = "write into a non-empty output directory, deleting an earlier run's files first")
     boolean force;
 
-    @Option(names = "--max-tokens", paramLabel = "N", description = "tokens per image at most, 1 to the model's context (default: the model's context)")
+    @Option(
+            names = "--max-tokens",
+            paramLabel = "N",
+            description = "tokens per image at most, 1 to the model's context (default: the model's context)")
     Integer maxTokens;
 
-    @Option(names = "--columns", paramLabel = "N", description = "columns of the grid, at least 1 (default: about the square root of N)")
+    @Option(
+            names = "--columns",
+            paramLabel = "N",
+            description = "columns of the grid, at least 1 (default: about the square root of N)")
     Integer columns;
 
-    @Option(names = "--no-images", description = "write only grid.png (the first 256 images) and summary.json, not every image")
+    @Option(
+            names = "--no-images",
+            description = "write only grid.png (the first 256 images) and summary.json, not every image")
     boolean noImages;
 
-    public GenerateCommand() {
-    }
+    public GenerateCommand() {}
 
     @Override
     protected int run() throws Exception {
@@ -74,15 +95,27 @@ public final class GenerateCommand extends JpeglmCommand {
         int p = parallelArgs.forJobs(count);
         requirePositive("--max-tokens", maxTokens);
         requirePositive("--columns", columns);
-        GeneratorOptions options = GeneratorOptions.builder().parallel(p).threads(modelArgs.threads).sampling(sampling.params())
-                .seed(sampling.seed).constrained(!sampling.unconstrained).maxTokens(maxTokens == null ? 0 : maxTokens).build();
-        try (RunOutput out = RunOutput.open(output, force); ImageModel model = modelArgs.load(err())) {
+        GeneratorOptions options = GeneratorOptions.builder()
+                .parallel(p)
+                .threads(modelArgs.threads)
+                .sampling(sampling.params())
+                .seed(sampling.seed)
+                .constrained(!sampling.unconstrained)
+                .maxTokens(maxTokens == null ? 0 : maxTokens)
+                .build();
+        try (RunOutput out = RunOutput.open(output, force);
+                ImageModel model = modelArgs.load(err())) {
             Limits.requireHeap(count, Limits.bytesPerResult(model.spec().profile()), "generated images");
             try (ImageGenerator generator = model.newGenerator(options)) {
                 requireMaxTokens(generator);
-                err().printf("%s: %s, %dx%d, %d in parallel, %s%n", model.model().path().getFileName(), model.model().description(),
-                        model.spec().profile().width(), model.spec().profile().height(), p,
-                        options.constrained() ? "constrained to valid JPEG" : "unconstrained");
+                err().printf(
+                                "%s: %s, %dx%d, %d in parallel, %s%n",
+                                model.model().path().getFileName(),
+                                model.model().description(),
+                                model.spec().profile().width(),
+                                model.spec().profile().height(),
+                                p,
+                                options.constrained() ? "constrained to valid JPEG" : "unconstrained");
                 generate(generator, out);
             }
         }
@@ -107,13 +140,28 @@ public final class GenerateCommand extends JpeglmCommand {
         int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(grid.length));
         long clean = images.stream().filter(GeneratedImage::clean).count();
         long decodable = images.stream().filter(i -> i.repair().decodable()).count();
-        out.finish(JsonNodeFactory.instance.objectNode().put("seconds", seconds).put("clean", clean).put("decodable", decodable),
+        out.finish(
+                JsonNodeFactory.instance
+                        .objectNode()
+                        .put("seconds", seconds)
+                        .put("clean", clean)
+                        .put("decodable", decodable),
                 ImageGrid.compose(Arrays.asList(grid), cols));
         long tokens = images.stream().mapToLong(GeneratedImage::tokens).sum();
-        out().printf(Locale.ROOT, "%d images in %.1f s (%.2f images/s, %.0f tokens/s); %d clean (%.1f%%), %d decodable as written "
-                        + "(%.1f%%), %d repaired; wrote %s%n",
-                images.size(), seconds, images.size() / seconds, tokens / seconds, clean, 100.0 * clean / images.size(),
-                decodable, 100.0 * decodable / images.size(), images.size() - clean, out.dir().resolve(noImages ? RunOutput.GRID : ""));
+        out().printf(
+                        Locale.ROOT,
+                        "%d images in %.1f s (%.2f images/s, %.0f tokens/s); %d clean (%.1f%%), %d decodable as written "
+                                + "(%.1f%%), %d repaired; wrote %s%n",
+                        images.size(),
+                        seconds,
+                        images.size() / seconds,
+                        tokens / seconds,
+                        clean,
+                        100.0 * clean / images.size(),
+                        decodable,
+                        100.0 * decodable / images.size(),
+                        images.size() - clean,
+                        out.dir().resolve(noImages ? RunOutput.GRID : ""));
         out().flush();
     }
 
@@ -126,20 +174,32 @@ public final class GenerateCommand extends JpeglmCommand {
     private void requireMaxTokens(ImageGenerator generator) {
         int most = generator.contextLength() - 1;
         if (maxTokens != null && maxTokens > most) {
-            throw new IllegalArgumentException("--max-tokens " + maxTokens + " exceeds the model's context of " + generator.contextLength()
-                    + " tokens: an image takes at most " + most);
+            throw new IllegalArgumentException("--max-tokens " + maxTokens + " exceeds the model's context of "
+                    + generator.contextLength() + " tokens: an image takes at most " + most);
         }
     }
 
     private ObjectNode header() {
-        return JsonNodeFactory.instance.objectNode().put("command", "generate").put("requested", count)
-                .put("constrained", !sampling.unconstrained).put("seed", sampling.seed);
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("command", "generate")
+                .put("requested", count)
+                .put("constrained", !sampling.unconstrained)
+                .put("seed", sampling.seed);
     }
 
     private static ObjectNode entry(GeneratedImage img) {
-        return JsonNodeFactory.instance.objectNode().put("index", img.index()).put("seed", img.seed()).put("tokens", img.tokens())
-                .put("stop", img.stop().name()).put("clean", img.clean()).put("decodable", img.repair().decodable())
-                .put("repair", img.repair().summary()).put("bytes", img.stream().length).put("ms", img.time().toMillis());
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("index", img.index())
+                .put("seed", img.seed())
+                .put("tokens", img.tokens())
+                .put("stop", img.stop().name())
+                .put("clean", img.clean())
+                .put("decodable", img.repair().decodable())
+                .put("repair", img.repair().summary())
+                .put("bytes", img.stream().length)
+                .put("ms", img.time().toMillis());
     }
 
     private Map<String, Supplier<byte[]>> files(GeneratedImage img) {

@@ -5,17 +5,28 @@ import picocli.CommandLine.Option;
 
 /** The options of a command that writes one GGUF file: where, whether to replace it, quantizer threads, progress. */
 final class GgufOutput {
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The GGUF file to write.")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The GGUF file to write.")
     Path output;
 
-    @Option(names = {"-f", "--force"}, description = "Overwrite an existing output file.")
+    @Option(
+            names = {"-f", "--force"},
+            description = "Overwrite an existing output file.")
     boolean force;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = {"-t", "--threads"},
+            defaultValue = "0",
+            paramLabel = "N",
             description = "Quantizer threads, 1 to " + Limits.THREADS_PER_CORE + " per core (default: 0 = all cores).")
     int threads;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only warnings and errors, no progress.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print only warnings and errors, no progress.")
     boolean quiet;
 
     /** -t, checked. */

@@ -7,14 +7,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code info}: a GGUF file's metadata and tensors, like gguf-dump. */
-@Command(name = "info", sortOptions = false,
+@Command(
+        name = "info",
+        sortOptions = false,
         description = {
             "Prints a GGUF file's metadata and tensors.",
             "",
             "Shows the version, every metadata key with its type and value, every tensor with its type, shape (ggml "
-                + "order: innermost first) and offset, and the Jpeg-LM profile and tokenizer when the file has them. "
-                + "Reads only the header.",
-            ""},
+                    + "order: innermost first) and offset, and the Jpeg-LM profile and tokenizer when the file has them. "
+                    + "Reads only the header.",
+            ""
+        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  # everything, long arrays abbreviated",
@@ -24,7 +27,8 @@ import picocli.CommandLine.Parameters;
             "  ${ROOT-COMMAND-NAME} info jpeglm.gguf --no-tensors",
             "",
             "  # whole arrays and strings (e.g. every BPE merge)",
-            "  ${ROOT-COMMAND-NAME} info jpeglm.gguf --full"})
+            "  ${ROOT-COMMAND-NAME} info jpeglm.gguf --full"
+        })
 public class InfoCommand extends JpeglmCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The GGUF file.")
     Path file;
@@ -35,8 +39,7 @@ public class InfoCommand extends JpeglmCommand {
     @Option(names = "--full", description = "Print whole arrays and long strings.")
     boolean full;
 
-    public InfoCommand() {
-    }
+    public InfoCommand() {}
 
     @Override
     protected int run() throws Exception {

@@ -25,15 +25,23 @@ final class InputImages {
     /** Images in Fashion-MNIST's test split. */
     static final int FASHION_MNIST_TEST = 10_000;
 
-    @Parameters(paramLabel = "IMAGE", arity = "0..*",
+    @Parameters(
+            paramLabel = "IMAGE",
+            arity = "0..*",
             description = "image files (PNG, JPEG, BMP, GIF) of at most 64 megapixels; fitted to the model's size")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--fashion-mnist", paramLabel = "N",
-            description = "use the first N test images of Fashion-MNIST, 1 to 10000 (padded to the model's size, as in training)")
+    @Option(
+            names = "--fashion-mnist",
+            paramLabel = "N",
+            description =
+                    "use the first N test images of Fashion-MNIST, 1 to 10000 (padded to the model's size, as in training)")
     int fashionMnist;
 
-    @Option(names = "--offset", paramLabel = "I", description = "with --fashion-mnist: start at test image I (default: 0)")
+    @Option(
+            names = "--offset",
+            paramLabel = "I",
+            description = "with --fashion-mnist: start at test image I (default: 0)")
     int offset;
 
     /** How many images the options name; checked, before anything is loaded. */
@@ -42,11 +50,13 @@ final class InputImages {
             throw new IllegalArgumentException("--fashion-mnist and --offset must not be negative");
         }
         if (offset > 0 && fashionMnist == 0) {
-            throw new IllegalArgumentException("--offset applies to --fashion-mnist only; it cannot select among IMAGE files");
+            throw new IllegalArgumentException(
+                    "--offset applies to --fashion-mnist only; it cannot select among IMAGE files");
         }
         if ((long) offset + fashionMnist > FASHION_MNIST_TEST) {
-            throw new IllegalArgumentException("--fashion-mnist " + fashionMnist + (offset > 0 ? " --offset " + offset : "") + ": the test split "
-                    + "has " + FASHION_MNIST_TEST + " images, so --offset + --fashion-mnist must be at most " + FASHION_MNIST_TEST);
+            throw new IllegalArgumentException("--fashion-mnist " + fashionMnist
+                    + (offset > 0 ? " --offset " + offset : "") + ": the test split " + "has " + FASHION_MNIST_TEST
+                    + " images, so --offset + --fashion-mnist must be at most " + FASHION_MNIST_TEST);
         }
         int n = files.size() + fashionMnist;
         if (n == 0) {
@@ -65,11 +75,12 @@ final class InputImages {
         }
         if (fashionMnist > 0) {
             if (profile.width() != profile.height() || profile.width() < FashionMnist.SIDE) {
-                throw new IllegalArgumentException("--fashion-mnist needs a model of square images of at least 28x28, this one is "
-                        + profile.width() + "x" + profile.height());
+                throw new IllegalArgumentException(
+                        "--fashion-mnist needs a model of square images of at least 28x28, this one is "
+                                + profile.width() + "x" + profile.height());
             }
-            for (FashionMnist.Item item : FashionMnist.read(FashionMnist.DEBIAN_DIR, false, offset + fashionMnist).subList(offset,
-                    offset + fashionMnist)) {
+            for (FashionMnist.Item item : FashionMnist.read(FashionMnist.DEBIAN_DIR, false, offset + fashionMnist)
+                    .subList(offset, offset + fashionMnist)) {
                 out.add(FashionMnist.pad(item.image(), profile.width()));
             }
         }
@@ -91,17 +102,28 @@ final class InputImages {
                 reader.setInput(in, true, true);
                 long pixels = pixels(f, reader);
                 if (pixels > Limits.MAX_INPUT_PIXELS) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT, "%s is %dx%d pixels (%.0f megapixels): images of at "
-                            + "most %d megapixels are read (each is decoded whole, then fitted to the model's size)", f,
-                            reader.getWidth(0), reader.getHeight(0), pixels / 1048576.0, Limits.MAX_INPUT_PIXELS >> 20));
+                    throw new IllegalArgumentException(String.format(
+                            Locale.ROOT,
+                            "%s is %dx%d pixels (%.0f megapixels): images of at "
+                                    + "most %d megapixels are read (each is decoded whole, then fitted to the model's size)",
+                            f,
+                            reader.getWidth(0),
+                            reader.getHeight(0),
+                            pixels / 1048576.0,
+                            Limits.MAX_INPUT_PIXELS >> 20));
                 }
                 try {
                     return reader.read(0);
                 } catch (IOException | RuntimeException | OutOfMemoryError e) {
                     if (outOfMemory(e)) {
-                        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s (%dx%d pixels) does not fit in the Java heap "
-                                + "(%s) to be decoded; use a smaller image, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx4g", f,
-                                reader.getWidth(0), reader.getHeight(0), Limits.heap()));
+                        throw new IllegalArgumentException(String.format(
+                                Locale.ROOT,
+                                "%s (%dx%d pixels) does not fit in the Java heap "
+                                        + "(%s) to be decoded; use a smaller image, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx4g",
+                                f,
+                                reader.getWidth(0),
+                                reader.getHeight(0),
+                                Limits.heap()));
                     }
                     throw unreadable(f, e);
                 }
@@ -138,7 +160,10 @@ final class InputImages {
             if (s.length() > 0) {
                 s.append(": ");
             }
-            s.append(m == null || m.isBlank() ? t.getClass().getSimpleName() : m.strip().replaceAll(":$", ""));
+            s.append(
+                    m == null || m.isBlank()
+                            ? t.getClass().getSimpleName()
+                            : m.strip().replaceAll(":$", ""));
         }
         return new IllegalArgumentException(f + " is not a readable image: " + s);
     }

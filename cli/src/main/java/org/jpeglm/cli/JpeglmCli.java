@@ -6,22 +6,33 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The jpeglm command line. */
-@Command(name = "jpeglm", mixinStandardHelpOptions = true, version = "jpeglm 0.1.0",
+@Command(
+        name = "jpeglm",
+        mixinStandardHelpOptions = true,
+        version = "jpeglm 0.1.0",
         description = "Run Jpeg-LM image models (LLMs over JPEG bytes) locally through llama.cpp.",
-        subcommands = {GenerateCommand.class, CompleteCommand.class, ScoreCommand.class, InfoCommand.class,
-                ConvertCommand.class, RandomModelCommand.class, PrepareFashionMnistCommand.class, CommandLine.HelpCommand.class},
-        footerHeading = "%nRun 'jpeglm help COMMAND' for a command's options and examples.%n", footer = "")
+        subcommands = {
+            GenerateCommand.class,
+            CompleteCommand.class,
+            ScoreCommand.class,
+            InfoCommand.class,
+            ConvertCommand.class,
+            RandomModelCommand.class,
+            PrepareFashionMnistCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footerHeading = "%nRun 'jpeglm help COMMAND' for a command's options and examples.%n",
+        footer = "")
 public final class JpeglmCli implements Runnable {
     @Spec
     CommandSpec spec;
 
-    public JpeglmCli() {
-    }
+    public JpeglmCli() {}
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: generate, complete, score, info, convert or random");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "missing command: generate, complete, score, info, convert or random");
     }
 
     /** The command line, ready to execute. */

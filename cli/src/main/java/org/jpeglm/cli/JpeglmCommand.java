@@ -26,7 +26,10 @@ public abstract class JpeglmCommand implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
     boolean help;
 
     @Option(names = "--stacktrace", hidden = true, description = "Print stack traces of errors (for bug reports).")
@@ -46,8 +49,10 @@ public abstract class JpeglmCommand implements Callable<Integer> {
         } catch (OutOfMemoryError e) {
             // The commands refuse counts the heap cannot hold before they start; this is what slips through
             // (e.g. a huge image file): still a clear line, not a stack trace.
-            return fail("out of memory: the Java heap (" + Limits.heap() + ") cannot hold this run; use fewer or smaller "
-                    + "images per run, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx16g", e);
+            return fail(
+                    "out of memory: the Java heap (" + Limits.heap() + ") cannot hold this run; use fewer or smaller "
+                            + "images per run, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx16g",
+                    e);
         }
     }
 

@@ -33,7 +33,8 @@ final class Limits {
         }
         if (count > MAX_IMAGES) {
             throw new IllegalArgumentException(option + " is " + String.format(Locale.ROOT, "%,d", count) + ": at most "
-                    + String.format(Locale.ROOT, "%,d", MAX_IMAGES) + " images per run; split the work into several runs (another --seed each)");
+                    + String.format(Locale.ROOT, "%,d", MAX_IMAGES)
+                    + " images per run; split the work into several runs (another --seed each)");
         }
     }
 
@@ -46,8 +47,8 @@ final class Limits {
     static int requireThreads(int threads) {
         int max = maxThreads();
         if (threads < 0 || threads > max) {
-            throw new IllegalArgumentException("--threads must be 0 (every core) to " + max + " (" + THREADS_PER_CORE + " per core, "
-                    + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
+            throw new IllegalArgumentException("--threads must be 0 (every core) to " + max + " (" + THREADS_PER_CORE
+                    + " per core, " + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
         }
         return threads;
     }
@@ -77,9 +78,16 @@ final class Limits {
         double needed = (double) count * bytesEach;
         double available = (maxHeap - used) * HEAP_SHARE;
         if (needed > available) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d %s keep about %s in memory, more than the Java heap "
-                    + "can hold (%s free of %s); use fewer per run, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx%dg", count, what,
-                    size(needed), size(maxHeap - used), size(maxHeap), suggestedHeapGiB(needed + used)));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%,d %s keep about %s in memory, more than the Java heap "
+                            + "can hold (%s free of %s); use fewer per run, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx%dg",
+                    count,
+                    what,
+                    size(needed),
+                    size(maxHeap - used),
+                    size(maxHeap),
+                    suggestedHeapGiB(needed + used)));
         }
     }
 

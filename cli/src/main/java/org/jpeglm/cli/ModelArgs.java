@@ -16,15 +16,22 @@ final class ModelArgs {
     /** The bundled model, relative to the repository (or the working directory). */
     static final String BUNDLED = "models/fashion-mnist-32.gguf";
 
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+    @Option(
+            names = {"-m", "--model"},
+            paramLabel = "FILE",
             description = "Jpeg-LM GGUF model (default: $JPEGLM_MODEL, else the bundled " + BUNDLED + ")")
     Path model;
 
-    @Option(names = {"-ngl", "--gpu-layers"}, paramLabel = "N",
-            description = "layers to offload to the GPU, -1 all (default: 0); a warning says when this build or machine has no GPU")
+    @Option(
+            names = {"-ngl", "--gpu-layers"},
+            paramLabel = "N",
+            description =
+                    "layers to offload to the GPU, -1 all (default: 0); a warning says when this build or machine has no GPU")
     int gpuLayers;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N",
+    @Option(
+            names = {"-t", "--threads"},
+            paramLabel = "N",
             description = "CPU threads, 1 to " + Limits.THREADS_PER_CORE + " per core (default: 0 = every core)")
     int threads;
 
@@ -42,7 +49,8 @@ final class ModelArgs {
                 return p;
             }
         }
-        throw new IllegalArgumentException("no model given and the bundled " + BUNDLED + " was not found: pass -m FILE");
+        throw new IllegalArgumentException(
+                "no model given and the bundled " + BUNDLED + " was not found: pass -m FILE");
     }
 
     /** Checks -ngl and -t; called before anything is loaded or written. */
@@ -57,10 +65,12 @@ final class ModelArgs {
     ImageModel load(PrintWriter err) {
         check();
         if (gpuLayers != 0 && !Jpeglm.gpuOffloadSupported()) {
-            err.println("warning: -ngl " + gpuLayers + " offloads nothing: this native library has no GPU backend, or no GPU was "
+            err.println("warning: -ngl " + gpuLayers
+                    + " offloads nothing: this native library has no GPU backend, or no GPU was "
                     + "found; running on the CPU");
             err.flush();
         }
-        return ImageModel.load(modelPath(), ModelOptions.builder().gpuLayers(gpuLayers).build());
+        return ImageModel.load(
+                modelPath(), ModelOptions.builder().gpuLayers(gpuLayers).build());
     }
 }

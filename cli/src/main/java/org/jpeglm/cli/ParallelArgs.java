@@ -6,10 +6,14 @@ import picocli.CommandLine.Option;
 final class ParallelArgs {
     /** The generator's most sequences. */
     static final int MAX = 256;
+
     static final int DEFAULT = 16;
 
-    @Option(names = {"-np", "--parallel"}, paramLabel = "N",
-            description = "images run together, one sequence each: 1 to " + MAX + " (default: " + DEFAULT + "; never more than the images)")
+    @Option(
+            names = {"-np", "--parallel"},
+            paramLabel = "N",
+            description = "images run together, one sequence each: 1 to " + MAX + " (default: " + DEFAULT
+                    + "; never more than the images)")
     Integer parallel;
 
     /** Checks -np; called before anything is loaded or written. */

@@ -8,14 +8,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code jpeglm prepare-fashion-mnist}: the bundled model's training data (see train/README.md). */
-@Command(name = "prepare-fashion-mnist", sortOptions = false,
+@Command(
+        name = "prepare-fashion-mnist",
+        sortOptions = false,
         description = "Encode Fashion-MNIST as Jpeg-LM token windows (tokenizer and profile included).",
         footer = {"", "Example:", "  jpeglm prepare-fashion-mnist -o train/data --size 32 --quality 25 --merges 320"})
 public final class PrepareFashionMnistCommand extends JpeglmCommand {
     @Option(names = "--data", description = "Fashion-MNIST directory (default: ${DEFAULT-VALUE})")
     Path data = FashionMnist.DEBIAN_DIR;
 
-    @Option(names = {"-o", "--out"}, required = true, description = "output directory")
+    @Option(
+            names = {"-o", "--out"},
+            required = true,
+            description = "output directory")
     Path out;
 
     @Option(names = "--images", description = "training images (default: all 60000)")
@@ -33,19 +38,33 @@ public final class PrepareFashionMnistCommand extends JpeglmCommand {
     @Option(names = "--merges", description = "BPE merges (default: ${DEFAULT-VALUE})")
     int merges = 320;
 
-    @Option(names = "--bpe-images", description = "images the BPE is learned from (default: ${DEFAULT-VALUE}, as the paper's 10K)")
+    @Option(
+            names = "--bpe-images",
+            description = "images the BPE is learned from (default: ${DEFAULT-VALUE}, as the paper's 10K)")
     int bpeImages = 10000;
 
-    @Option(names = {"-c", "--ctx-size"}, description = "window length in tokens (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-c", "--ctx-size"},
+            description = "window length in tokens (default: ${DEFAULT-VALUE})")
     int context = 256;
 
     @Override
     protected int run() throws Exception {
-        var options = new FashionMnistPreparation.Options(data, out, images, testImages, size, quality, merges, bpeImages, context);
+        var options = new FashionMnistPreparation.Options(
+                data, out, images, testImages, size, quality, merges, bpeImages, context);
         FashionMnistPreparation.Result r = new FashionMnistPreparation(options).run();
-        err().printf(Locale.ROOT, "%d training images: %.1f bytes, %.1f tokens per image (BOS and EOS included); vocabulary %d; "
-                        + "%d training and %d test windows of %d tokens in %s%n", r.trainImages(), r.bytesPerImage(),
-                r.tokensPerImage(), r.vocabSize(), r.trainWindows(), r.testWindows(), context, out);
+        err().printf(
+                        Locale.ROOT,
+                        "%d training images: %.1f bytes, %.1f tokens per image (BOS and EOS included); vocabulary %d; "
+                                + "%d training and %d test windows of %d tokens in %s%n",
+                        r.trainImages(),
+                        r.bytesPerImage(),
+                        r.tokensPerImage(),
+                        r.vocabSize(),
+                        r.trainWindows(),
+                        r.testWindows(),
+                        context,
+                        out);
         return 0;
     }
 }

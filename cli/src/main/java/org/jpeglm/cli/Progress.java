@@ -25,8 +25,14 @@ final class Progress implements AutoCloseable {
         java.io.Console console = System.console();
         boolean terminal = console != null && console.isTerminal();
         this.bar = terminal && total > 1
-                ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                        .setUnit(" " + unit, 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build()
+                ? new ProgressBarBuilder()
+                        .setTaskName(task)
+                        .setInitialMax(total)
+                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                        .setUnit(" " + unit, 1)
+                        .showSpeed()
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                        .build()
                 : null;
     }
 

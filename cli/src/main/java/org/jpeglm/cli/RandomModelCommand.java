@@ -9,21 +9,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code random}: a random-weight Llama GGUF of a given shape, for benchmarks. */
-@Command(name = "random", sortOptions = false,
+@Command(
+        name = "random",
+        sortOptions = false,
         description = {
             "Writes a Llama GGUF of a given shape with random weights, for benchmarks.",
             "",
             "Weights are seeded and streamed: a 7B model needs no more heap than a tiny one. Start from a --preset and "
-                + "change single dimensions with the options. --jpeglm adds the paper's JPEG profile and a synthetic "
-                + "tokenizer filling the vocabulary, so the image APIs accept the file (its images are noise).",
-            ""},
+                    + "change single dimensions with the options. --jpeglm adds the paper's JPEG profile and a synthetic "
+                    + "tokenizer filling the vocabulary, so the image APIs accept the file (its images are noise).",
+            ""
+        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  ${ROOT-COMMAND-NAME} random -o llama2-7b-f16.gguf --preset 7b",
             "  ${ROOT-COMMAND-NAME} random -o 7b-q4.gguf --preset 7b --type q4_k_m --threads 16",
             "  ${ROOT-COMMAND-NAME} random -o 1b-gqa.gguf --preset 1b --kv-heads 8 --type q8_0",
             "  ${ROOT-COMMAND-NAME} random -o tiny.gguf --dim 128 --layers 2 --heads 4 \\",
-            "      --kv-heads 2 --ffn 256 --vocab 578 --jpeglm"})
+            "      --kv-heads 2 --ffn 256 --vocab 578 --jpeglm"
+        })
 public class RandomModelCommand extends JpeglmCommand {
     /** Shapes to start from. */
     public enum Preset {
@@ -65,7 +69,10 @@ public class RandomModelCommand extends JpeglmCommand {
     @Mixin
     GgufOutput target;
 
-    @Option(names = "--preset", defaultValue = "tiny", paramLabel = "NAME",
+    @Option(
+            names = "--preset",
+            defaultValue = "tiny",
+            paramLabel = "NAME",
             description = "Shape to start from: tiny (default), 1b (TinyLlama-1.1B), 7b (Llama-2-7B).")
     String preset;
 
@@ -78,7 +85,10 @@ public class RandomModelCommand extends JpeglmCommand {
     @Option(names = "--heads", paramLabel = "N", description = "Attention heads.")
     Integer heads;
 
-    @Option(names = "--kv-heads", paramLabel = "N", description = "Key/value heads (fewer than --heads: grouped-query attention).")
+    @Option(
+            names = "--kv-heads",
+            paramLabel = "N",
+            description = "Key/value heads (fewer than --heads: grouped-query attention).")
     Integer kvHeads;
 
     @Option(names = "--ffn", paramLabel = "N", description = "Feed-forward width (intermediate_size).")
@@ -90,28 +100,45 @@ public class RandomModelCommand extends JpeglmCommand {
     @Option(names = "--ctx", paramLabel = "N", description = "Trained context length.")
     Integer ctx;
 
-    @Option(names = "--rope-theta", defaultValue = "10000", paramLabel = "X", description = "RoPE frequency base (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rope-theta",
+            defaultValue = "10000",
+            paramLabel = "X",
+            description = "RoPE frequency base (default: ${DEFAULT-VALUE}).")
     double ropeTheta;
 
-    @Option(names = "--rms-eps", defaultValue = "1e-5", paramLabel = "X", description = "RMSNorm epsilon (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rms-eps",
+            defaultValue = "1e-5",
+            paramLabel = "X",
+            description = "RMSNorm epsilon (default: ${DEFAULT-VALUE}).")
     double rmsEps;
 
     @Option(names = "--tied", description = "Tie the output projection to the token embedding.")
     boolean tied;
 
-    @Option(names = "--type", defaultValue = "f16", paramLabel = "TYPE",
-            description = "Weight type: f32, f16 (default), bf16, q8_0, or a type of llama.cpp's quantizer (q4_k_m, q6_k, ...; "
-                    + "needs libjpeglm).")
+    @Option(
+            names = "--type",
+            defaultValue = "f16",
+            paramLabel = "TYPE",
+            description =
+                    "Weight type: f32, f16 (default), bf16, q8_0, or a type of llama.cpp's quantizer (q4_k_m, q6_k, ...; "
+                            + "needs libjpeglm).")
     String type;
 
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            paramLabel = "N",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--jpeglm", description = "Add the paper's JPEG profile and a synthetic tokenizer of --vocab tokens (258 to 65794).")
+    @Option(
+            names = "--jpeglm",
+            description = "Add the paper's JPEG profile and a synthetic tokenizer of --vocab tokens (258 to 65794).")
     boolean jpegLm;
 
-    public RandomModelCommand() {
-    }
+    public RandomModelCommand() {}
 
     @Override
     protected int run() throws Exception {
@@ -123,10 +150,21 @@ public class RandomModelCommand extends JpeglmCommand {
             throw ConvertFlags.withFlags(e);
         }
         RandomModelWriter.Shape shape = options.shape();
-        out().printf(Locale.ROOT, "wrote %s: %s, %,d parameters (%d layer%s x %d, %d heads / %d KV heads, ffn %d, vocab %d), %.1f MiB in %.1f s%n",
-                r.output(), r.type().name().toLowerCase(Locale.ROOT), r.parameters(), shape.layers(), shape.layers() == 1 ? "" : "s",
-                shape.dim(), shape.heads(), shape.kvHeads(), shape.ffn(), shape.vocab(), r.fileBytes() / (double) (1 << 20),
-                r.elapsed().toNanos() / 1e9);
+        out().printf(
+                        Locale.ROOT,
+                        "wrote %s: %s, %,d parameters (%d layer%s x %d, %d heads / %d KV heads, ffn %d, vocab %d), %.1f MiB in %.1f s%n",
+                        r.output(),
+                        r.type().name().toLowerCase(Locale.ROOT),
+                        r.parameters(),
+                        shape.layers(),
+                        shape.layers() == 1 ? "" : "s",
+                        shape.dim(),
+                        shape.heads(),
+                        shape.kvHeads(),
+                        shape.ffn(),
+                        shape.vocab(),
+                        r.fileBytes() / (double) (1 << 20),
+                        r.elapsed().toNanos() / 1e9);
         out().flush();
         return 0;
     }
@@ -135,11 +173,25 @@ public class RandomModelCommand extends JpeglmCommand {
     private RandomModelWriter.Options options() {
         Preset p = Preset.of(preset);
         FileType fileType = ConvertFlags.type(type, false).orElseThrow();
-        RandomModelWriter.Shape shape = new RandomModelWriter.Shape(or(vocab, p.vocab), or(dim, p.dim), or(layers, p.layers),
-                or(heads, p.heads), or(kvHeads, kvHeads == null && heads != null ? heads : p.kvHeads), or(ffn, p.ffn), or(ctx, p.ctx),
-                ropeTheta, rmsEps, tied);
-        return RandomModelWriter.Options.builder(shape, target.output).type(fileType).seed(seed).jpegLm(jpegLm)
-                .replaceExisting(target.force).threads(target.threads()).listener(new ConsoleProgress(err(), target.quiet)).build();
+        RandomModelWriter.Shape shape = new RandomModelWriter.Shape(
+                or(vocab, p.vocab),
+                or(dim, p.dim),
+                or(layers, p.layers),
+                or(heads, p.heads),
+                or(kvHeads, kvHeads == null && heads != null ? heads : p.kvHeads),
+                or(ffn, p.ffn),
+                or(ctx, p.ctx),
+                ropeTheta,
+                rmsEps,
+                tied);
+        return RandomModelWriter.Options.builder(shape, target.output)
+                .type(fileType)
+                .seed(seed)
+                .jpegLm(jpegLm)
+                .replaceExisting(target.force)
+                .threads(target.threads())
+                .listener(new ConsoleProgress(err(), target.quiet))
+                .build();
     }
 
     private static int or(Integer v, int fallback) {

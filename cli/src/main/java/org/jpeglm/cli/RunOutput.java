@@ -38,8 +38,11 @@ final class RunOutput implements AutoCloseable {
     static final String SUMMARY = "summary.json";
     static final String GRID = "grid.png";
     /** The files a run writes: what --force deletes, and their temporaries left by a killed run. */
-    private static final String RUN_FILES = "image-\\d+\\.(png|jpg)|completion-\\d+-\\d+\\.(png|jpg)|grid\\.png|summary\\.json";
-    private static final Pattern RUN_FILE = Pattern.compile("(" + RUN_FILES + ")|\\.(" + RUN_FILES + ")\\.\\d+-\\d+\\.partial");
+    private static final String RUN_FILES =
+            "image-\\d+\\.(png|jpg)|completion-\\d+-\\d+\\.(png|jpg)|grid\\.png|summary\\.json";
+
+    private static final Pattern RUN_FILE =
+            Pattern.compile("(" + RUN_FILES + ")|\\.(" + RUN_FILES + ")\\.\\d+-\\d+\\.partial");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -89,9 +92,12 @@ final class RunOutput implements AutoCloseable {
             Files.createDirectories(absolute);
             Files.delete(Files.createTempFile(absolute, ".jpeglm-probe-", ".partial"));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write into the output directory " + dir + ": " + JpeglmCommand.describe(e));
+            throw new IllegalArgumentException(
+                    "cannot write into the output directory " + dir + ": " + JpeglmCommand.describe(e));
         } finally {
-            for (Path p = absolute; firstMissing != null && p != null && p.startsWith(firstMissing); p = p.getParent()) {
+            for (Path p = absolute;
+                    firstMissing != null && p != null && p.startsWith(firstMissing);
+                    p = p.getParent()) {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException ignored) {
@@ -103,7 +109,8 @@ final class RunOutput implements AutoCloseable {
 
     private static void requireUsable(Path dir, boolean force) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("the output " + dir + " is a file, not a directory: give the directory to write into (-o DIR)");
+            throw new IllegalArgumentException(
+                    "the output " + dir + " is a file, not a directory: give the directory to write into (-o DIR)");
         }
         if (!Files.isWritable(dir)) {
             throw new IllegalArgumentException("cannot write into the output directory " + dir + ": permission denied");
@@ -111,10 +118,14 @@ final class RunOutput implements AutoCloseable {
         if (!force) {
             List<String> names;
             try (Stream<Path> list = Files.list(dir)) {
-                names = list.map(p -> p.getFileName().toString()).sorted().limit(3).toList();
+                names = list.map(p -> p.getFileName().toString())
+                        .sorted()
+                        .limit(3)
+                        .toList();
             }
             if (!names.isEmpty()) {
-                throw new IllegalArgumentException("the output directory " + dir + " is not empty (" + String.join(", ", names)
+                throw new IllegalArgumentException("the output directory " + dir + " is not empty ("
+                        + String.join(", ", names)
                         + (names.size() == 3 ? ", ..." : "") + "): pass --force to replace an earlier run's files "
                         + "(image-*, completion-*, grid.png, summary.json; other files are kept), or give another -o");
             }
@@ -127,10 +138,12 @@ final class RunOutput implements AutoCloseable {
             ancestor = ancestor.getParent();
         }
         if (ancestor != null && !Files.isDirectory(ancestor)) {
-            throw new IllegalArgumentException("cannot create the output directory " + dir + ": " + ancestor + " is a file");
+            throw new IllegalArgumentException(
+                    "cannot create the output directory " + dir + ": " + ancestor + " is a file");
         }
         if (ancestor != null && !Files.isWritable(ancestor)) {
-            throw new IllegalArgumentException("cannot create the output directory " + dir + ": " + ancestor + " is not writable");
+            throw new IllegalArgumentException(
+                    "cannot create the output directory " + dir + ": " + ancestor + " is not writable");
         }
     }
 

@@ -29,7 +29,9 @@ final class TempFileCleanup implements AutoCloseable {
 
     /** Whether name is an AtomicFile temporary of this process, of any output. */
     static boolean isOwnTemporary(String name) {
-        return name.startsWith(".") && name.endsWith(".partial") && name.contains("." + ProcessHandle.current().pid() + "-");
+        return name.startsWith(".")
+                && name.endsWith(".partial")
+                && name.contains("." + ProcessHandle.current().pid() + "-");
     }
 
     /** Deletes the files of dir whose names match, as well as it can (the JVM may be stopping). */
@@ -37,7 +39,8 @@ final class TempFileCleanup implements AutoCloseable {
         if (dir == null || !Files.isDirectory(dir)) {
             return;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> names.test(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> files =
+                Files.newDirectoryStream(dir, p -> names.test(p.getFileName().toString()))) {
             for (Path p : files) {
                 Files.deleteIfExists(p);
             }

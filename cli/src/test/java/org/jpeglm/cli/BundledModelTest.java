@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * test images are clean. Runs the commands README shows, on the real file.
  */
 class BundledModelTest {
-    static final Path MODEL = Path.of("..", "models", "fashion-mnist-32.gguf").toAbsolutePath().normalize();
+    static final Path MODEL =
+            Path.of("..", "models", "fashion-mnist-32.gguf").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -56,7 +57,8 @@ class BundledModelTest {
         long dark = 0;
         long bright = 0;
         for (int i = 0; i < 32; i++) {
-            BufferedImage img = ImageIO.read(out.resolve(String.format("image-%04d.png", i)).toFile());
+            BufferedImage img =
+                    ImageIO.read(out.resolve(String.format("image-%04d.png", i)).toFile());
             dark += img.getRaster().getSample(0, 0, 0) + img.getRaster().getSample(31, 31, 0);
             for (int y = 12; y < 20; y++) {
                 for (int x = 12; x < 20; x++) {
@@ -72,7 +74,17 @@ class BundledModelTest {
     @Test
     void completionsOfTestImagesAreClean() {
         Path out = dir.resolve("complete");
-        Run r = CliTest.run("complete", "-m", MODEL.toString(), "--fashion-mnist", "4", "--ratio", "0.5", "-t", "2", "-o",
+        Run r = CliTest.run(
+                "complete",
+                "-m",
+                MODEL.toString(),
+                "--fashion-mnist",
+                "4",
+                "--ratio",
+                "0.5",
+                "-t",
+                "2",
+                "-o",
                 out.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("4 completions at ratio 0.50") && r.out().contains("4 clean"), r.out());

@@ -47,6 +47,7 @@ class CliRefusesTest {
 
     @TempDir
     static Path dir;
+
     static Path model;
     static Path image;
 
@@ -60,8 +61,8 @@ class CliRefusesTest {
 
     /** generate with the tiny model and short images, so runs take a second. */
     static Run generate(Path out, String... more) {
-        List<String> args = new ArrayList<>(List.of("generate", "-m", model.toString(), "-t", "2", "--max-tokens", "8", "-o",
-                out.toString()));
+        List<String> args = new ArrayList<>(
+                List.of("generate", "-m", model.toString(), "-t", "2", "--max-tokens", "8", "-o", out.toString()));
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
     }
@@ -78,18 +79,32 @@ class CliRefusesTest {
         for (String name : List.of("config.json", "model.safetensors.index.json", "model-00002-of-00002.safetensors")) {
             Path input = ckpt.resolve(name);
             byte[] before = Files.readAllBytes(input);
-            ConvertCliTest.assertRefused(ConvertCliTest.run("convert", "-q", ckpt.toString(), "-o", input.toString(), "--force"),
+            ConvertCliTest.assertRefused(
+                    ConvertCliTest.run("convert", "-q", ckpt.toString(), "-o", input.toString(), "--force"),
                     "error: the output " + input + " is an input of this conversion; give another -o path",
                     "--force never replaces an input");
             assertArrayEquals(before, Files.readAllBytes(input), name);
         }
         byte[] tok = Files.readAllBytes(tokenizer);
-        ConvertCliTest.assertRefused(ConvertCliTest.run("convert", "-q", ckpt.toString(), "--tokenizer", tokenizer.toString(), "-o",
-                tokenizer.toString(), "--force"), "error: the output " + tokenizer + " is an input");
-        ConvertCliTest.assertRefused(ConvertCliTest.run("convert", "-q", ckpt.toString(), "--profile", model.toString(), "-o",
-                model.toString()), "error: the output " + model + " is an input", "give another -o path");
+        ConvertCliTest.assertRefused(
+                ConvertCliTest.run(
+                        "convert",
+                        "-q",
+                        ckpt.toString(),
+                        "--tokenizer",
+                        tokenizer.toString(),
+                        "-o",
+                        tokenizer.toString(),
+                        "--force"),
+                "error: the output " + tokenizer + " is an input");
+        ConvertCliTest.assertRefused(
+                ConvertCliTest.run(
+                        "convert", "-q", ckpt.toString(), "--profile", model.toString(), "-o", model.toString()),
+                "error: the output " + model + " is an input",
+                "give another -o path");
         Path link = Files.createSymbolicLink(dir.resolve("link.gguf"), ckpt.resolve("config.json"));
-        ConvertCliTest.assertRefused(ConvertCliTest.run("convert", "-q", ckpt.toString(), "-o", link.toString(), "--force"),
+        ConvertCliTest.assertRefused(
+                ConvertCliTest.run("convert", "-q", ckpt.toString(), "-o", link.toString(), "--force"),
                 "error: the output " + link + " is the input " + ckpt.resolve("config.json") + " (through a link)");
         assertArrayEquals(tok, Files.readAllBytes(tokenizer));
         assertTrue(Files.isSymbolicLink(link));
@@ -101,8 +116,10 @@ class CliRefusesTest {
     void aNonEmptyOutputDirectoryIsRefusedWithoutForce() throws IOException {
         Path out = Files.createDirectories(dir.resolve("busy"));
         Files.writeString(out.resolve("notes.txt"), "mine");
-        assertUserError(generate(out, "-n", "1"), "the output directory " + out + " is not empty (notes.txt): pass --force");
-        assertUserError(run("complete", "-m", model.toString(), image.toString(), "-o", out.toString()), "is not empty");
+        assertUserError(
+                generate(out, "-n", "1"), "the output directory " + out + " is not empty (notes.txt): pass --force");
+        assertUserError(
+                run("complete", "-m", model.toString(), image.toString(), "-o", out.toString()), "is not empty");
         assertEquals(List.of("notes.txt"), names(out), "nothing written");
     }
 
@@ -111,10 +128,11 @@ class CliRefusesTest {
         Path out = dir.resolve("again");
         assertEquals(0, generate(out, "-n", "5", "-np", "5").exit());
         Files.writeString(out.resolve("notes.txt"), "mine");
-        Files.write(out.resolve(".image-0009.png.1-1.partial"), new byte[3]);  // left by a killed run
+        Files.write(out.resolve(".image-0009.png.1-1.partial"), new byte[3]); // left by a killed run
         Run second = generate(out, "-n", "2", "--force", "--no-images");
         assertEquals(0, second.exit(), second.err());
-        assertEquals(List.of("grid.png", "notes.txt", "summary.json"), names(out), "the first run's five images are gone");
+        assertEquals(
+                List.of("grid.png", "notes.txt", "summary.json"), names(out), "the first run's five images are gone");
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         assertTrue(summary.get("complete").asBoolean());
         assertEquals(2, summary.get("count").asInt());
@@ -122,25 +140,48 @@ class CliRefusesTest {
 
         Run third = generate(out, "-n", "3", "--force");
         assertEquals(0, third.exit(), third.err());
-        assertEquals(List.of("grid.png", "image-0000.jpg", "image-0000.png", "image-0001.jpg", "image-0001.png", "image-0002.jpg",
-                "image-0002.png", "notes.txt", "summary.json"), names(out));
+        assertEquals(
+                List.of(
+                        "grid.png",
+                        "image-0000.jpg",
+                        "image-0000.png",
+                        "image-0001.jpg",
+                        "image-0001.png",
+                        "image-0002.jpg",
+                        "image-0002.png",
+                        "notes.txt",
+                        "summary.json"),
+                names(out));
         assertListsExactlyTheImagesPresent(out, true);
     }
 
     @Test
     void forceReplacesAnEarlierCompleteRun() throws IOException {
         Path out = dir.resolve("completions");
-        Run first = run("complete", "-m", model.toString(), image.toString(), image.toString(), "--samples", "2", "-t", "2", "-o",
+        Run first = run(
+                "complete",
+                "-m",
+                model.toString(),
+                image.toString(),
+                image.toString(),
+                "--samples",
+                "2",
+                "-t",
+                "2",
+                "-o",
                 out.toString());
         assertEquals(0, first.exit(), first.err());
-        assertUserError(run("complete", "-m", model.toString(), image.toString(), "-o", out.toString()), "pass --force");
-        Run second = run("complete", "-m", model.toString(), image.toString(), "-t", "2", "-o", out.toString(), "--force");
+        assertUserError(
+                run("complete", "-m", model.toString(), image.toString(), "-o", out.toString()), "pass --force");
+        Run second =
+                run("complete", "-m", model.toString(), image.toString(), "-t", "2", "-o", out.toString(), "--force");
         assertEquals(0, second.exit(), second.err());
         assertEquals(List.of("completion-0000-0.jpg", "completion-0000-0.png", "grid.png", "summary.json"), names(out));
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         assertTrue(summary.get("complete").asBoolean());
         assertEquals("complete", summary.get("command").asText());
-        assertEquals(List.of("completion-0000-0.png", "completion-0000-0.jpg"),
+        assertEquals(
+                List.of("completion-0000-0.png", "completion-0000-0.jpg"),
                 JSON.convertValue(summary.get("images").get(0).get("files"), List.class));
     }
 
@@ -151,9 +192,13 @@ class CliRefusesTest {
         Path file = Files.writeString(dir.resolve("existing.txt"), "text");
         // A missing model would be reported if it were loaded first.
         String missing = dir.resolve("missing.gguf").toString();
-        assertUserError(run("generate", "-m", missing, "-o", file.toString()), "the output " + file + " is a file, not a directory");
-        assertUserError(run("complete", "-m", missing, image.toString(), "-o", file.toString()), "is a file, not a directory");
-        assertUserError(run("generate", "-m", missing, "-o", file.resolve("sub").toString()),
+        assertUserError(
+                run("generate", "-m", missing, "-o", file.toString()),
+                "the output " + file + " is a file, not a directory");
+        assertUserError(
+                run("complete", "-m", missing, image.toString(), "-o", file.toString()), "is a file, not a directory");
+        assertUserError(
+                run("generate", "-m", missing, "-o", file.resolve("sub").toString()),
                 "cannot create the output directory " + file.resolve("sub") + ": " + file + " is a file");
         assertUserError(run("generate", "-m", missing, "-o", ""), "--output is empty");
         assertEquals("text", Files.readString(file));
@@ -170,8 +215,12 @@ class CliRefusesTest {
                 assertUserError(generate(sysfs, "-n", "1"), "cannot write into the output directory " + sysfs);
                 assertFalse(Files.exists(sysfs));
             } else {
-                assertUserError(generate(ro, "-n", "1"), "cannot write into the output directory " + ro + ": permission denied");
-                assertUserError(generate(ro.resolve("new"), "-n", "1"), "cannot create the output directory " + ro.resolve("new"));
+                assertUserError(
+                        generate(ro, "-n", "1"),
+                        "cannot write into the output directory " + ro + ": permission denied");
+                assertUserError(
+                        generate(ro.resolve("new"), "-n", "1"),
+                        "cannot create the output directory " + ro.resolve("new"));
             }
         } finally {
             Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -193,13 +242,34 @@ class CliRefusesTest {
     void countsAreBounded() {
         Path out = dir.resolve("never");
         assertUserError(generate(out, "-n", "100000000"), "--count is 100,000,000: at most 1,000,000 images per run");
-        assertUserError(run("complete", "-m", model.toString(), image.toString(), "--samples", "100000000", "-o", out.toString()),
+        assertUserError(
+                run(
+                        "complete",
+                        "-m",
+                        model.toString(),
+                        image.toString(),
+                        "--samples",
+                        "100000000",
+                        "-o",
+                        out.toString()),
                 "--samples is 100,000,000: at most 1,000,000");
-        assertUserError(run("complete", "-m", model.toString(), image.toString(), image.toString(), "--samples", "600000", "-o",
-                out.toString()), "2 inputs x --samples 600000 is 1,200,000: at most 1,000,000");
-        assertUserError(run("score", "--fashion-mnist", "100000", "-m", model.toString()),
+        assertUserError(
+                run(
+                        "complete",
+                        "-m",
+                        model.toString(),
+                        image.toString(),
+                        image.toString(),
+                        "--samples",
+                        "600000",
+                        "-o",
+                        out.toString()),
+                "2 inputs x --samples 600000 is 1,200,000: at most 1,000,000");
+        assertUserError(
+                run("score", "--fashion-mnist", "100000", "-m", model.toString()),
                 "--fashion-mnist 100000: the test split has 10000 images");
-        assertUserError(run("score", "--fashion-mnist", "9000", "--offset", "2000", "-m", model.toString()),
+        assertUserError(
+                run("score", "--fashion-mnist", "9000", "--offset", "2000", "-m", model.toString()),
                 "--offset + --fashion-mnist must be at most 10000");
         assertFalse(Files.exists(out));
     }
@@ -207,10 +277,13 @@ class CliRefusesTest {
     @Test
     void theHeapCheckNamesWhatDoesNotFit() {
         long mib = 1 << 20;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Limits.requireHeap(1000, mib, "generated images", 512 * mib, 12 * mib));
-        assertEquals("1,000 generated images keep about 1000 MiB in memory, more than the Java heap can hold (500 MiB free of "
-                + "512 MiB); use fewer per run, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx2g", e.getMessage());
+        assertEquals(
+                "1,000 generated images keep about 1000 MiB in memory, more than the Java heap can hold (500 MiB free of "
+                        + "512 MiB); use fewer per run, or a larger heap, e.g. JAVA_TOOL_OPTIONS=-Xmx2g",
+                e.getMessage());
         Limits.requireHeap(100, mib, "generated images", 512 * mib, 12 * mib);
         assertEquals(16L * 16 * 3 + 2 * (256 + 1024) + 2048, Limits.bytesPerResult(TinyJpegLm.PROFILE));
     }
@@ -223,7 +296,10 @@ class CliRefusesTest {
         assertFalse(Files.exists(out), "refused before anything is written");
 
         Path large = dir.resolve("large.png");
-        ImageIO.write(new java.awt.image.BufferedImage(4000, 4000, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", large.toFile());
+        ImageIO.write(
+                new java.awt.image.BufferedImage(4000, 4000, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png",
+                large.toFile());
         Run s = runChild(List.of("-Xmx32m"), "score", "-m", model.toString(), large.toString());
         assertUserError(s, large + " (4000x4000 pixels) does not fit in the Java heap");
         assertFalse(s.err().contains("Exception"), s.err());
@@ -254,7 +330,8 @@ class CliRefusesTest {
     void threadsAndParallelAreBounded() {
         int max = Limits.maxThreads();
         Path out = dir.resolve("never");
-        for (List<String> command : List.of(List.of("generate", "-m", model.toString(), "-o", out.toString()),
+        for (List<String> command : List.of(
+                List.of("generate", "-m", model.toString(), "-o", out.toString()),
                 List.of("complete", "-m", model.toString(), image.toString(), "-o", out.toString()),
                 List.of("score", "-m", model.toString(), image.toString()))) {
             assertUserError(run(concat(command, "-t", "1000")), "--threads must be 0 (every core) to " + max + " ");
@@ -264,7 +341,9 @@ class CliRefusesTest {
             }
         }
         Path gguf = dir.resolve("never.gguf");
-        assertUserError(run("random", "-q", "-o", gguf.toString(), "-t", "1000"), "--threads must be 0 (every core) to " + max + " ");
+        assertUserError(
+                run("random", "-q", "-o", gguf.toString(), "-t", "1000"),
+                "--threads must be 0 (every core) to " + max + " ");
         assertFalse(Files.exists(out));
         assertFalse(Files.exists(gguf));
     }
@@ -281,19 +360,37 @@ class CliRefusesTest {
     void anInterruptedRunLeavesASummaryListingExactlyTheImagesWritten() throws Exception {
         Path out = dir.resolve("interrupted");
         Path log = dir.resolve("interrupted.log");
-        Process child = child(List.of(), log, "generate", "-m", model.toString(), "-n", "100000", "-np", "4", "-t", "2", "--max-tokens",
-                "8", "-o", out.toString());
+        Process child = child(
+                List.of(),
+                log,
+                "generate",
+                "-m",
+                model.toString(),
+                "-n",
+                "100000",
+                "-np",
+                "4",
+                "-t",
+                "2",
+                "--max-tokens",
+                "8",
+                "-o",
+                out.toString());
         String signal = "INT";
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!Files.isDirectory(out) || names(out).stream().filter(n -> n.startsWith("image-")).count() < 6) {
+            while (!Files.isDirectory(out)
+                    || names(out).stream().filter(n -> n.startsWith("image-")).count() < 6) {
                 assertTrue(child.isAlive(), () -> "the run ended early: " + read(log));
                 assertTrue(System.nanoTime() < deadline, "no images after 2 minutes");
                 Thread.sleep(20);
             }
-            new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-INT", Long.toString(child.pid()))
+                    .start()
+                    .waitFor();
             if (!child.waitFor(20, TimeUnit.SECONDS)) {
-                signal = "TERM";  // SIGINT is ignored by a child of a shell without job control; SIGTERM runs the same hooks
+                signal = "TERM"; // SIGINT is ignored by a child of a shell without job control; SIGTERM runs the same
+                // hooks
                 child.destroy();
             }
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the run stops on SIG" + signal);
@@ -303,15 +400,19 @@ class CliRefusesTest {
         assertNotEquals(0, child.exitValue(), read(log));
         assertListsExactlyTheImagesPresent(out, false);
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
-        assertTrue(summary.get("count").asInt() >= 3 && summary.get("count").asInt() < 100_000, "SIG" + signal + ": " + summary.get("count"));
+        assertTrue(
+                summary.get("count").asInt() >= 3 && summary.get("count").asInt() < 100_000,
+                "SIG" + signal + ": " + summary.get("count"));
         assertEquals(100_000, summary.get("requested").asInt());
         assertFalse(names(out).contains("grid.png"), "the grid is written only by a complete run");
-        System.out.println("CliRefusesTest: stopped by SIG" + signal + " with " + summary.get("count") + " images listed");
+        System.out.println(
+                "CliRefusesTest: stopped by SIG" + signal + " with " + summary.get("count") + " images listed");
     }
 
     /** The command line in a new JVM with jvmOptions (as a user runs it), its output and errors going to log. */
     static Process child(List<String> jvmOptions, Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));
         if (System.getProperty("jpeglm.library.path") != null) {
             command.add("-Djpeglm.library.path=" + System.getProperty("jpeglm.library.path"));
@@ -319,7 +420,10 @@ class CliRefusesTest {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), JpeglmCli.class.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     /** child(...) run to its end: exit code and output (as err). */
@@ -350,8 +454,12 @@ class CliRefusesTest {
         assertUserError(generate(out, "--columns", "0"), "--columns must be at least 1, got 0");
         List<String> plain = List.of("generate", "-m", model.toString(), "-o", out.toString());
         assertUserError(run(concat(plain, "--max-tokens", "0")), "--max-tokens must be at least 1, got 0");
-        assertUserError(run(concat(plain, "--max-tokens", "100000")), "--max-tokens 100000 exceeds the model's context of 256 tokens");
-        assertUserError(run("score", "-m", model.toString(), image.toString(), "--offset", "3"), "--offset applies to --fashion-mnist only");
+        assertUserError(
+                run(concat(plain, "--max-tokens", "100000")),
+                "--max-tokens 100000 exceeds the model's context of 256 tokens");
+        assertUserError(
+                run("score", "-m", model.toString(), image.toString(), "--offset", "3"),
+                "--offset applies to --fashion-mnist only");
         assertUserError(run("score", "-m", model.toString(), "--fashion-mnist", "-1"), "must not be negative");
         assertTrue(!Files.exists(out) || names(out).isEmpty(), "nothing written");
     }
@@ -361,8 +469,13 @@ class CliRefusesTest {
         assumeFalse(Jpeglm.gpuOffloadSupported(), "this native library offloads to a GPU");
         Run r = generate(dir.resolve("ngl"), "-n", "1", "-ngl", "5");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(1, Pattern.compile("warning: -ngl 5 offloads nothing: this native library has no GPU backend").matcher(r.err())
-                .results().count(), r.err());
+        assertEquals(
+                1,
+                Pattern.compile("warning: -ngl 5 offloads nothing: this native library has no GPU backend")
+                        .matcher(r.err())
+                        .results()
+                        .count(),
+                r.err());
         Run none = generate(dir.resolve("ngl0"), "-n", "1");
         assertFalse(none.err().contains("warning"), none.err());
     }
@@ -371,10 +484,11 @@ class CliRefusesTest {
     void aTooLargeImageIsRefusedBeforeDecoding() throws IOException {
         Path huge = dir.resolve("huge.png");
         Files.write(huge, pngHeader(100_000, 100_000));
-        assertUserError(run("score", "-m", model.toString(), huge.toString()),
+        assertUserError(
+                run("score", "-m", model.toString(), huge.toString()),
                 huge + " is 100000x100000 pixels (9537 megapixels): images of at most 64 megapixels are read");
         Path broken = dir.resolve("broken.png");
-        Files.write(broken, pngHeader(4, 4));  // a header and no pixel data
+        Files.write(broken, pngHeader(4, 4)); // a header and no pixel data
         Run r = run("score", "-m", model.toString(), broken.toString());
         assertUserError(r, broken + " is not a readable image: ");
         assertFalse(r.err().strip().endsWith(":"), "says what went wrong: " + r.err());

@@ -24,6 +24,7 @@ import picocli.CommandLine;
 class CliTest {
     @TempDir
     static Path dir;
+
     static Path model;
     static Path plainModel;
     static Path image;
@@ -45,7 +46,9 @@ class CliTest {
         model = dir.resolve("tiny.gguf");
         TinyJpegLm.write(model, 5);
         plainModel = dir.resolve("plain.gguf");
-        TinyLlamaGguf.write(RandomLlama.create(new LlamaConfig(64, 32, 1, 2, 2, 32, 64, 10000f, 1e-5f, false), 5), plainModel,
+        TinyLlamaGguf.write(
+                RandomLlama.create(new LlamaConfig(64, 32, 1, 2, 2, 32, 64, 10000f, 1e-5f, false), 5),
+                plainModel,
                 GgmlType.F32);
         image = dir.resolve("in.png");
         ImageIO.write(TinyJpegLm.picture(99), "png", image.toFile());
@@ -54,11 +57,25 @@ class CliTest {
     @Test
     void generateWritesImagesGridAndSummary() throws IOException {
         Path out = dir.resolve("gen");
-        Run r = run("generate", "-m", model.toString(), "-n", "5", "-np", "2", "-t", "2", "-o", out.toString(), "--seed", "3");
+        Run r = run(
+                "generate",
+                "-m",
+                model.toString(),
+                "-n",
+                "5",
+                "-np",
+                "2",
+                "-t",
+                "2",
+                "-o",
+                out.toString(),
+                "--seed",
+                "3");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("5 images") && r.out().contains("5 clean (100.0%)"), r.out());
         for (int i = 0; i < 5; i++) {
-            BufferedImage png = ImageIO.read(out.resolve(String.format("image-%04d.png", i)).toFile());
+            BufferedImage png =
+                    ImageIO.read(out.resolve(String.format("image-%04d.png", i)).toFile());
             assertEquals(16, png.getWidth());
             byte[] jpg = Files.readAllBytes(out.resolve(String.format("image-%04d.jpg", i)));
             assertEquals(0xD8, jpg[1] & 0xFF);
@@ -73,11 +90,25 @@ class CliTest {
     @Test
     void completeAndScore() throws IOException {
         Path out = dir.resolve("complete");
-        Run c = run("complete", "-m", model.toString(), image.toString(), "--ratio", "0.5", "--samples", "2", "-t", "2",
-                "-o", out.toString());
+        Run c = run(
+                "complete",
+                "-m",
+                model.toString(),
+                image.toString(),
+                "--ratio",
+                "0.5",
+                "--samples",
+                "2",
+                "-t",
+                "2",
+                "-o",
+                out.toString());
         assertEquals(0, c.exit(), c.err());
         assertTrue(Files.exists(out.resolve("completion-0000-1.png")));
-        assertEquals(16 * 4 + 5 * 2, ImageIO.read(out.resolve("grid.png").toFile()).getWidth(), "original, prompt, 2 samples");
+        assertEquals(
+                16 * 4 + 5 * 2,
+                ImageIO.read(out.resolve("grid.png").toFile()).getWidth(),
+                "original, prompt, 2 samples");
         Run s = run("score", "-m", model.toString(), image.toString(), image.toString(), "--each", "-t", "2");
         assertEquals(0, s.exit(), s.err());
         assertTrue(s.out().contains("2 images:") && s.out().contains("bits/byte"), s.out());

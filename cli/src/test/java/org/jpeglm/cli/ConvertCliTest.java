@@ -1,7 +1,5 @@
 package org.jpeglm.cli;
 
-import org.jpeglm.testing.HfCheckpoints;
-import org.jpeglm.testing.SafetensorsTestWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -13,12 +11,13 @@ import java.util.List;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
+import org.jpeglm.convert.TokenizerFiles;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufTensorInfo;
-import org.jpeglm.convert.TokenizerFiles;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.testing.HfCheckpoints;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.RandomLlama;
 import org.junit.jupiter.api.Test;
@@ -31,8 +30,11 @@ class ConvertCliTest {
     Path dir;
 
     /** An F32 KV cache and no flash attention: only float rounding separates llama.cpp from the reference. */
-    static final SessionOptions EXACT_64 = SessionOptions.builder().contextLength(64).kvCacheType(SessionOptions.KvCacheType.F32)
-            .flashAttention(SessionOptions.FlashAttention.OFF).build();
+    static final SessionOptions EXACT_64 = SessionOptions.builder()
+            .contextLength(64)
+            .kvCacheType(SessionOptions.KvCacheType.F32)
+            .flashAttention(SessionOptions.FlashAttention.OFF)
+            .build();
 
     record Run(int exit, String out, String err) {}
 
@@ -60,7 +62,11 @@ class ConvertCliTest {
         }
         Run top = run("--help");
         assertEquals(0, top.exit());
-        assertTrue(top.out().contains("convert") && top.out().contains("info") && top.out().contains("random"), top.out());
+        assertTrue(
+                top.out().contains("convert")
+                        && top.out().contains("info")
+                        && top.out().contains("random"),
+                top.out());
     }
 
     @Test
@@ -70,11 +76,22 @@ class ConvertCliTest {
         HfCheckpoints.tokenizer(c.vocabSize(), 2);
         org.jpeglm.bpe.HfTokenizerJson.write(HfCheckpoints.tokenizer(c.vocabSize(), 2), ckpt.resolve("tokenizer.json"));
         Path out = dir.resolve("m.gguf");
-        Run r = run("convert", ckpt.toString(), "-o", out.toString(), "--profile", "paper", "--size", "64x32", "--type", "q8_0");
+        Run r = run(
+                "convert",
+                ckpt.toString(),
+                "-o",
+                out.toString(),
+                "--profile",
+                "paper",
+                "--size",
+                "64x32",
+                "--type",
+                "q8_0");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("wrote " + out + ": q8_0, 20 tensors"), r.out());
         assertTrue(r.err().contains("writing Q8_0"), r.err());
-        assertEquals(new JpegProfile(25, org.jpeglm.jpeg.Subsampling.S420, 1, 64, 32),
+        assertEquals(
+                new JpegProfile(25, org.jpeglm.jpeg.Subsampling.S420, 1, 64, 32),
                 org.jpeglm.convert.TokenizerFiles.readSpec(out).profile());
 
         Run again = run("convert", ckpt.toString(), "-o", out.toString(), "--profile", "paper");
@@ -100,8 +117,11 @@ class ConvertCliTest {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         Run r = run("convert", empty.toString(), "-o", dir.resolve("x.gguf").toString());
         assertEquals(1, r.exit());
-        assertEquals("error: missing config.json: " + empty + " has no config.json (a Hugging Face checkpoint directory holds "
-                + "config.json and model.safetensors)", r.err().strip());
+        assertEquals(
+                "error: missing config.json: " + empty
+                        + " has no config.json (a Hugging Face checkpoint directory holds "
+                        + "config.json and model.safetensors)",
+                r.err().strip());
         assertNoStackTrace(r);
 
         Run info = run("info", dir.resolve("none.gguf").toString());
@@ -122,7 +142,8 @@ class ConvertCliTest {
 
         Run badShape = run("random", "-o", dir.resolve("r.gguf").toString(), "--dim", "100", "--heads", "3");
         assertEquals(1, badShape.exit());
-        assertTrue(badShape.err().contains("hidden_size 100 is not a multiple of num_attention_heads 3"), badShape.err());
+        assertTrue(
+                badShape.err().contains("hidden_size 100 is not a multiple of num_attention_heads 3"), badShape.err());
 
         Run usage = run("convert", empty.toString());
         assertEquals(2, usage.exit(), "picocli's usage error");
@@ -136,24 +157,53 @@ class ConvertCliTest {
         LlamaConfig c = new LlamaConfig(300, 64, 2, 4, 2, 96, 128, 10000f, 1e-5f, false);
         Path bare = HfCheckpoints.write(dir.resolve("bare"), RandomLlama.create(c, 2), "F32", 1);
         String out = dir.resolve("x.gguf").toString();
-        assertRefused(run("convert", "-q", bare.toString(), "-o", out), "error: " + bare + " has no tokenizer.json and no jpeglm_profile.json",
-                "give them with --tokenizer and --profile (--profile paper", "or pass --plain");
+        assertRefused(
+                run("convert", "-q", bare.toString(), "-o", out),
+                "error: " + bare + " has no tokenizer.json and no jpeglm_profile.json",
+                "give them with --tokenizer and --profile (--profile paper",
+                "or pass --plain");
         Path tokenizer = dir.resolve("tok.json");
         org.jpeglm.bpe.HfTokenizerJson.write(HfCheckpoints.tokenizer(c.vocabSize(), 2), tokenizer);
-        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--tokenizer", tokenizer.toString()), "error: no JPEG profile: ",
-                "give one with --profile FILE, --profile paper", "--quality/--subsampling/--restart-interval/--size");
-        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--profile", "paper"), "error: no tokenizer: ",
+        assertRefused(
+                run("convert", "-q", bare.toString(), "-o", out, "--tokenizer", tokenizer.toString()),
+                "error: no JPEG profile: ",
+                "give one with --profile FILE, --profile paper",
+                "--quality/--subsampling/--restart-interval/--size");
+        assertRefused(
+                run("convert", "-q", bare.toString(), "-o", out, "--profile", "paper"),
+                "error: no tokenizer: ",
                 "give one with --tokenizer (a tokenizer.json or a Jpeg-LM .gguf), or pass --plain");
-        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--tokenizer", tokenizer.toString(), "--quality", "25", "--subsampling",
-                "4:2:0", "--restart-interval", "1"), "error: the JPEG profile (the overrides) lacks 'width'", "--size WxH");
-        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--type", "q3_x"), "error: unknown --type 'q3_x'; one of auto, f32",
+        assertRefused(
+                run(
+                        "convert",
+                        "-q",
+                        bare.toString(),
+                        "-o",
+                        out,
+                        "--tokenizer",
+                        tokenizer.toString(),
+                        "--quality",
+                        "25",
+                        "--subsampling",
+                        "4:2:0",
+                        "--restart-interval",
+                        "1"),
+                "error: the JPEG profile (the overrides) lacks 'width'",
+                "--size WxH");
+        assertRefused(
+                run("convert", "-q", bare.toString(), "-o", out, "--type", "q3_x"),
+                "error: unknown --type 'q3_x'; one of auto, f32",
                 "q4_k_m");
-        assertRefused(run("convert", "-q", bare.toString(), "-o", out, "--plain", "--tokenizer", tokenizer.toString()),
+        assertRefused(
+                run("convert", "-q", bare.toString(), "-o", out, "--plain", "--tokenizer", tokenizer.toString()),
                 "error: --plain writes no tokenizer and no JPEG profile; drop --tokenizer");
-        assertRefused(run("convert", "-q", bare.toString(), "-o", dir.toString(), "--plain"),
+        assertRefused(
+                run("convert", "-q", bare.toString(), "-o", dir.toString(), "--plain"),
                 "error: the output " + dir + " is a directory; give the GGUF file to write (-o model.gguf)");
-        assertRefused(run("random", "-q", "-o", out, "--vocab", "100", "--jpeglm"),
-                "error: a synthetic Jpeg-LM tokenizer fills a vocabulary of 258 to 65794 tokens", "not 100; --jpeglm needs --vocab 258 to 65794");
+        assertRefused(
+                run("random", "-q", "-o", out, "--vocab", "100", "--jpeglm"),
+                "error: a synthetic Jpeg-LM tokenizer fills a vocabulary of 258 to 65794 tokens",
+                "not 100; --jpeglm needs --vocab 258 to 65794");
         assertFalse(Files.exists(Path.of(out)));
     }
 
@@ -169,22 +219,48 @@ class ConvertCliTest {
     @Test
     void randomWritesAModelThatLoadsAndRuns() throws IOException {
         Path out = dir.resolve("random.gguf");
-        Run r = run("random", "-o", out.toString(), "--dim", "64", "--layers", "3", "--heads", "4", "--kv-heads", "2", "--ffn", "96",
-                "--vocab", "400", "--ctx", "256", "--type", "q8_0", "--jpeglm", "--seed", "7");
+        Run r = run(
+                "random",
+                "-o",
+                out.toString(),
+                "--dim",
+                "64",
+                "--layers",
+                "3",
+                "--heads",
+                "4",
+                "--kv-heads",
+                "2",
+                "--ffn",
+                "96",
+                "--vocab",
+                "400",
+                "--ctx",
+                "256",
+                "--type",
+                "q8_0",
+                "--jpeglm",
+                "--seed",
+                "7");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("q8_0"), r.out());
         long params;
         try (GgufFile f = GgufFile.open(out)) {
-            params = f.tensors().stream().mapToLong(GgufTensorInfo::elementCount).sum();
-            assertEquals(GgmlType.Q8_0, f.tensor("blk.2.attn_q.weight").orElseThrow().type());
-            assertEquals(GgmlType.F32, f.tensor("blk.2.ffn_norm.weight").orElseThrow().type());
+            params =
+                    f.tensors().stream().mapToLong(GgufTensorInfo::elementCount).sum();
+            assertEquals(
+                    GgmlType.Q8_0, f.tensor("blk.2.attn_q.weight").orElseThrow().type());
+            assertEquals(
+                    GgmlType.F32,
+                    f.tensor("blk.2.ffn_norm.weight").orElseThrow().type());
             assertEquals(2 + 9 * 3 + 1, f.tensors().size());
             JpegLmSpec spec = TokenizerFiles.readSpec(out);
             assertEquals(400, spec.tokenizer().vocabSize());
             assertEquals(JpegProfile.PAPER, spec.profile());
         }
         assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%,d parameters", params)), r.out());
-        try (Model m = Model.load(out); Session s = m.newSession(EXACT_64)) {
+        try (Model m = Model.load(out);
+                Session s = m.newSession(EXACT_64)) {
             assertEquals(400, m.vocabSize());
             assertEquals(3, m.layers());
             assertEquals(2, m.kvHeads());
@@ -205,11 +281,62 @@ class ConvertCliTest {
         }
         // The same seed writes the same file; another seed another one.
         Path same = dir.resolve("same.gguf");
-        assertEquals(0, run("random", "-o", same.toString(), "--dim", "64", "--layers", "3", "--heads", "4", "--kv-heads", "2", "--ffn",
-                "96", "--vocab", "400", "--ctx", "256", "--type", "q8_0", "--jpeglm", "--seed", "7", "-q").exit());
+        assertEquals(
+                0,
+                run(
+                                "random",
+                                "-o",
+                                same.toString(),
+                                "--dim",
+                                "64",
+                                "--layers",
+                                "3",
+                                "--heads",
+                                "4",
+                                "--kv-heads",
+                                "2",
+                                "--ffn",
+                                "96",
+                                "--vocab",
+                                "400",
+                                "--ctx",
+                                "256",
+                                "--type",
+                                "q8_0",
+                                "--jpeglm",
+                                "--seed",
+                                "7",
+                                "-q")
+                        .exit());
         assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(same));
-        assertEquals(0, run("random", "-o", same.toString(), "--dim", "64", "--layers", "3", "--heads", "4", "--kv-heads", "2", "--ffn",
-                "96", "--vocab", "400", "--ctx", "256", "--type", "q8_0", "--jpeglm", "--seed", "8", "-q", "--force").exit());
+        assertEquals(
+                0,
+                run(
+                                "random",
+                                "-o",
+                                same.toString(),
+                                "--dim",
+                                "64",
+                                "--layers",
+                                "3",
+                                "--heads",
+                                "4",
+                                "--kv-heads",
+                                "2",
+                                "--ffn",
+                                "96",
+                                "--vocab",
+                                "400",
+                                "--ctx",
+                                "256",
+                                "--type",
+                                "q8_0",
+                                "--jpeglm",
+                                "--seed",
+                                "8",
+                                "-q",
+                                "--force")
+                        .exit());
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(out), Files.readAllBytes(same)));
         Run exists = run("random", "-o", same.toString());
         assertEquals(1, exists.exit());
@@ -219,19 +346,41 @@ class ConvertCliTest {
     @Test
     void randomKQuant() throws IOException {
         Path out = dir.resolve("q4.gguf");
-        Run r = run("random", "-o", out.toString(), "--dim", "256", "--layers", "2", "--heads", "4", "--ffn", "512", "--vocab", "300",
-                "--type", "q4_k_m", "--tied", "-t", "2");
+        Run r = run(
+                "random",
+                "-o",
+                out.toString(),
+                "--dim",
+                "256",
+                "--layers",
+                "2",
+                "--heads",
+                "4",
+                "--ffn",
+                "512",
+                "--vocab",
+                "300",
+                "--type",
+                "q4_k_m",
+                "--tied",
+                "-t",
+                "2");
         assertEquals(0, r.exit(), r.err());
         try (GgufFile f = GgufFile.open(out)) {
-            assertEquals(GgmlType.Q4_K, f.tensor("blk.0.ffn_up.weight").orElseThrow().type());
+            assertEquals(
+                    GgmlType.Q4_K, f.tensor("blk.0.ffn_up.weight").orElseThrow().type());
             assertTrue(f.tensor("output.weight").isEmpty());
         }
-        try (Model m = Model.load(out); Session s = m.newSession(EXACT_64)) {
+        try (Model m = Model.load(out);
+                Session s = m.newSession(EXACT_64)) {
             s.feed(0, new int[] {1, 2, 3});
             assertTrue(s.step(0) >= 0);
         }
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("q4.gguf"), files.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+            assertEquals(
+                    List.of("q4.gguf"),
+                    files.map(p -> p.getFileName().toString()).toList(),
+                    "no temporary file left");
         }
     }
 }

@@ -34,7 +34,8 @@ class TrainRecipeTest {
     @BeforeAll
     static void findTrainDir() {
         // Tests run in cli/; the recipe's Python lives in train/ beside it.
-        Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+                .toAbsolutePath();
         trainDir = base.resolveSibling("train");
         // The first Python with NumPy: the one on PATH, else Debian's.
         for (String candidate : List.of("python3", "/usr/bin/python3")) {
@@ -44,8 +45,11 @@ class TrainRecipeTest {
             }
         }
         // Required, not optional: ./run-tests installs both, so a missing one fails instead of skipping silently.
-        assertNotNull(python, "python3 with numpy is not installed: run scripts/install-prerequisites --test (python3-numpy)");
-        assertTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR),
+        assertNotNull(
+                python,
+                "python3 with numpy is not installed: run scripts/install-prerequisites --test (python3-numpy)");
+        assertTrue(
+                Files.isDirectory(FashionMnist.DEBIAN_DIR),
                 "Fashion-MNIST is not installed: run scripts/install-prerequisites --test (dataset-fashion-mnist)");
     }
 
@@ -53,7 +57,10 @@ class TrainRecipeTest {
 
     static Result run(List<String> command, Path dir) {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -78,28 +85,65 @@ class TrainRecipeTest {
     void preparedDataTrainedConvertedAndRunByLlamaCppGivesTheSameLogits(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         Path checkpoint = tmp.resolve("checkpoint");
-        var prepared = new FashionMnistPreparation(new FashionMnistPreparation.Options(FashionMnist.DEBIAN_DIR, data, 300, 40, 32,
-                25, 40, 300, 64)).run();
+        var prepared = new FashionMnistPreparation(new FashionMnistPreparation.Options(
+                        FashionMnist.DEBIAN_DIR, data, 300, 40, 32, 25, 40, 300, 64))
+                .run();
         assertEquals(300, prepared.trainImages());
-        Result train = run(List.of(python, "train_llama.py", "--data", data.toString(), "--out", checkpoint.toString(),
-                "--dim", "32", "--layers", "2", "--heads", "2", "--ffn", "48", "--max-positions", "128", "--batch", "4",
-                "--steps", "6", "--eval-every", "3", "--eval-windows", "8", "--checkpoint-every", "3", "--warmup", "2"), trainDir);
+        Result train = run(
+                List.of(
+                        python,
+                        "train_llama.py",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        checkpoint.toString(),
+                        "--dim",
+                        "32",
+                        "--layers",
+                        "2",
+                        "--heads",
+                        "2",
+                        "--ffn",
+                        "48",
+                        "--max-positions",
+                        "128",
+                        "--batch",
+                        "4",
+                        "--steps",
+                        "6",
+                        "--eval-every",
+                        "3",
+                        "--eval-windows",
+                        "8",
+                        "--checkpoint-every",
+                        "3",
+                        "--warmup",
+                        "2"),
+                trainDir);
         assertEquals(0, train.exit(), train.output());
         assertTrue(train.output().contains("test set:"), train.output());
 
         Path gguf = tmp.resolve("model.gguf");
-        Converter.convert(ConvertOptions.builder(checkpoint, gguf).type(org.jpeglm.FileType.F32).build());
+        Converter.convert(ConvertOptions.builder(checkpoint, gguf)
+                .type(org.jpeglm.FileType.F32)
+                .build());
         int[] tokens;
         try (Model model = Model.load(gguf)) {
             JpegLmSpec spec = JpegLmSpec.fromMetadata(model.metadata().values());
             assertEquals(32, spec.profile().width());
             // A real image's tokens, as the model sees them.
             byte[] stream = new org.jpeglm.jpeg.JpegEncoder(spec.profile())
-                    .encode(FashionMnist.pad(FashionMnist.read(FashionMnist.DEBIAN_DIR, false, 1).getFirst().image(), 32));
+                    .encode(FashionMnist.pad(
+                            FashionMnist.read(FashionMnist.DEBIAN_DIR, false, 1)
+                                    .getFirst()
+                                    .image(),
+                            32));
             tokens = java.util.Arrays.copyOf(spec.tokenizer().encode(stream, true, false), 40);
             Path logitsFile = tmp.resolve("logits.f32");
             List<String> cmd = new ArrayList<>(List.of(python, "train_llama.py", "logits", checkpoint.toString()));
-            cmd.add(String.join(",", java.util.Arrays.stream(tokens).mapToObj(Integer::toString).toList()));
+            cmd.add(String.join(
+                    ",",
+                    java.util.Arrays.stream(tokens).mapToObj(Integer::toString).toList()));
             cmd.add(logitsFile.toString());
             Result logits = run(cmd, trainDir);
             assertEquals(0, logits.exit(), logits.output());
@@ -108,8 +152,11 @@ class TrainRecipeTest {
             float[] expected = new float[vocab];
             buf.position(4 * vocab * (tokens.length - 1));
             buf.asFloatBuffer().get(expected);
-            try (Session s = model.newSession(SessionOptions.builder().contextLength(64)
-                    .kvCacheType(SessionOptions.KvCacheType.F32).flashAttention(SessionOptions.FlashAttention.OFF).build())) {
+            try (Session s = model.newSession(SessionOptions.builder()
+                    .contextLength(64)
+                    .kvCacheType(SessionOptions.KvCacheType.F32)
+                    .flashAttention(SessionOptions.FlashAttention.OFF)
+                    .build())) {
                 s.feed(0, tokens);
                 float[] got = s.logits(0);
                 double num = 0;

@@ -33,7 +33,9 @@ public final class Checkpoint implements AutoCloseable {
     public static final String SINGLE_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
     private static final Pattern SHARD = Pattern.compile("model-(\\d{5})-of-(\\d{5})\\.safetensors");
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** Where one tensor lives. */
     public record Source(SafetensorsFile file, SafetensorsTensor tensor) {
@@ -60,7 +62,8 @@ public final class Checkpoint implements AutoCloseable {
             throw new CheckpointException("checkpoint directory " + dir + " does not exist");
         }
         if (!Files.isDirectory(dir)) {
-            throw new CheckpointException(dir + " is not a directory; give the checkpoint directory (with config.json and model.safetensors)");
+            throw new CheckpointException(dir
+                    + " is not a directory; give the checkpoint directory (with config.json and model.safetensors)");
         }
         HfLlamaConfig config = HfLlamaConfig.read(dir);
         List<SafetensorsFile> opened = new ArrayList<>();
@@ -88,7 +91,8 @@ public final class Checkpoint implements AutoCloseable {
         }
     }
 
-    private static void readIndexed(Path dir, List<SafetensorsFile> opened, Map<String, Source> tensors) throws IOException {
+    private static void readIndexed(Path dir, List<SafetensorsFile> opened, Map<String, Source> tensors)
+            throws IOException {
         Path indexPath = dir.resolve(INDEX_FILE);
         JsonNode root;
         try {
@@ -115,10 +119,12 @@ public final class Checkpoint implements AutoCloseable {
         for (String shard : new TreeSet<>(weightMap.values())) {
             Path p = base.resolve(shard).normalize();
             if (shard.isEmpty() || !p.startsWith(base) || p.equals(base)) {
-                throw new CheckpointException(indexPath + " names shard '" + shard + "', which is not a file inside " + dir);
+                throw new CheckpointException(
+                        indexPath + " names shard '" + shard + "', which is not a file inside " + dir);
             }
             if (!Files.isRegularFile(p)) {
-                throw new CheckpointException("missing shard: " + INDEX_FILE + " names " + shard + ", which is not in " + dir);
+                throw new CheckpointException(
+                        "missing shard: " + INDEX_FILE + " names " + shard + ", which is not in " + dir);
             }
             SafetensorsFile f = SafetensorsFile.open(p);
             opened.add(f);
@@ -126,21 +132,26 @@ public final class Checkpoint implements AutoCloseable {
         }
         for (Map.Entry<String, String> e : weightMap.entrySet()) {
             SafetensorsFile f = shards.get(e.getValue());
-            SafetensorsTensor t = f.tensor(e.getKey()).orElseThrow(() -> new CheckpointException(INDEX_FILE + " puts tensor '"
-                    + e.getKey() + "' in " + e.getValue() + ", but that shard has no such tensor"));
+            SafetensorsTensor t = f.tensor(e.getKey())
+                    .orElseThrow(() -> new CheckpointException(INDEX_FILE + " puts tensor '" + e.getKey() + "' in "
+                            + e.getValue() + ", but that shard has no such tensor"));
             tensors.put(e.getKey(), new Source(f, t));
         }
         for (Map.Entry<String, SafetensorsFile> s : shards.entrySet()) {
             for (SafetensorsTensor t : s.getValue().tensors()) {
                 if (!s.getKey().equals(weightMap.get(t.name()))) {
-                    throw new CheckpointException("shard " + s.getKey() + " holds tensor '" + t.name() + "', which "
-                            + INDEX_FILE + (weightMap.containsKey(t.name()) ? " puts in " + weightMap.get(t.name()) : " does not list"));
+                    throw new CheckpointException(
+                            "shard " + s.getKey() + " holds tensor '" + t.name() + "', which " + INDEX_FILE
+                                    + (weightMap.containsKey(t.name())
+                                            ? " puts in " + weightMap.get(t.name())
+                                            : " does not list"));
                 }
             }
         }
     }
 
-    private static void readSeries(Path dir, List<SafetensorsFile> opened, Map<String, Source> tensors) throws IOException {
+    private static void readSeries(Path dir, List<SafetensorsFile> opened, Map<String, Source> tensors)
+            throws IOException {
         TreeMap<Integer, Path> shards = new TreeMap<>();
         int total = -1;
         List<String> others = new ArrayList<>();
@@ -151,11 +162,15 @@ public final class Checkpoint implements AutoCloseable {
                 if (m.matches()) {
                     int of = Integer.parseInt(m.group(2));
                     if (total >= 0 && of != total) {
-                        throw new CheckpointException(dir + " mixes shard series: " + name + " is of " + of + ", others of " + total);
+                        throw new CheckpointException(
+                                dir + " mixes shard series: " + name + " is of " + of + ", others of " + total);
                     }
                     total = of;
                     shards.put(Integer.parseInt(m.group(1)), p);
-                } else if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".safetensors")) {
+                } else if (name.endsWith(".bin")
+                        || name.endsWith(".pt")
+                        || name.endsWith(".pth")
+                        || name.endsWith(".safetensors")) {
                     others.add(name);
                 }
             }
@@ -165,12 +180,14 @@ public final class Checkpoint implements AutoCloseable {
             String hint = others.stream().anyMatch(n -> !n.endsWith(".safetensors"))
                     ? "; PyTorch pickle weights are not read: re-save with model.save_pretrained(dir, safe_serialization=True)"
                     : "";
-            throw new CheckpointException("no weights: " + dir + " has neither " + SINGLE_FILE + " nor " + INDEX_FILE + found + hint);
+            throw new CheckpointException(
+                    "no weights: " + dir + " has neither " + SINGLE_FILE + " nor " + INDEX_FILE + found + hint);
         }
         for (int i = 1; i <= total; i++) {
             if (!shards.containsKey(i)) {
-                throw new CheckpointException("missing shard: " + dir + " has no " + "model-%05d-of-%05d.safetensors".formatted(i, total)
-                        + " (and no " + INDEX_FILE + " to say otherwise)");
+                throw new CheckpointException(
+                        "missing shard: " + dir + " has no " + "model-%05d-of-%05d.safetensors".formatted(i, total)
+                                + " (and no " + INDEX_FILE + " to say otherwise)");
             }
         }
         if (shards.firstKey() < 1 || shards.lastKey() > total) {
@@ -182,8 +199,8 @@ public final class Checkpoint implements AutoCloseable {
             for (SafetensorsTensor t : f.tensors()) {
                 Source before = tensors.put(t.name(), new Source(f, t));
                 if (before != null) {
-                    throw new CheckpointException("tensor '" + t.name() + "' is in both " + before.file().path().getFileName()
-                            + " and " + p.getFileName());
+                    throw new CheckpointException("tensor '" + t.name() + "' is in both "
+                            + before.file().path().getFileName() + " and " + p.getFileName());
                 }
             }
         }

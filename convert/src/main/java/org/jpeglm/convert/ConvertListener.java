@@ -6,25 +6,20 @@ package org.jpeglm.convert;
  */
 public interface ConvertListener {
     /** A listener that ignores everything. */
-    ConvertListener NONE = new ConvertListener() { };
+    ConvertListener NONE = new ConvertListener() {};
 
     /** Something worth telling (what was found, what is being done). */
-    default void info(String message) {
-    }
+    default void info(String message) {}
 
     /** Something the user should check: the conversion goes on, but the result may not be what they meant. */
-    default void warning(String message) {
-    }
+    default void warning(String message) {}
 
     /** A phase that writes totalBytes begins. */
-    default void start(String task, long totalBytes) {
-    }
+    default void start(String task, long totalBytes) {}
 
     /** bytes more of the current phase were written. */
-    default void advance(long bytes) {
-    }
+    default void advance(long bytes) {}
 
     /** The current phase ended (also after a failure). */
-    default void finish() {
-    }
+    default void finish() {}
 }

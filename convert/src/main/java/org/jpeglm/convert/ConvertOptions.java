@@ -23,8 +23,15 @@ import org.jpeglm.spec.JpegProfileFile;
  * @param name            general.name; empty: the config's {@code _name_or_path}, else the directory's name
  * @param listener        where messages and progress go
  */
-public record ConvertOptions(Path input, Path output, Optional<FileType> type, Optional<JpegLmSources> jpegLm,
-                             boolean replaceExisting, int threads, Optional<String> name, ConvertListener listener) {
+public record ConvertOptions(
+        Path input,
+        Path output,
+        Optional<FileType> type,
+        Optional<JpegLmSources> jpegLm,
+        boolean replaceExisting,
+        int threads,
+        Optional<String> name,
+        ConvertListener listener) {
     public ConvertOptions {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
@@ -65,7 +72,7 @@ public record ConvertOptions(Path input, Path output, Optional<FileType> type, O
             switch (s.profile()) {
                 case ProfileSource.FromFile f -> files.add(f.file());
                 case ProfileSource.FromGguf g -> files.add(g.file());
-                default -> { }
+                default -> {}
             }
             if (s.overrides().tables() != null && s.overrides().source() != null) {
                 sourcePath(s.overrides().source()).ifPresent(files::add);
@@ -85,7 +92,10 @@ public record ConvertOptions(Path input, Path output, Optional<FileType> type, O
 
     /** A builder holding these options. */
     public Builder toBuilder() {
-        Builder b = new Builder(input, output).replaceExisting(replaceExisting).threads(threads).listener(listener);
+        Builder b = new Builder(input, output)
+                .replaceExisting(replaceExisting)
+                .threads(threads)
+                .listener(listener);
         b.type = type.orElse(null);
         b.sources = jpegLm.orElse(JpegLmSources.CHECKPOINT);
         b.plain = jpegLm.isEmpty();
@@ -189,10 +199,18 @@ public record ConvertOptions(Path input, Path output, Optional<FileType> type, O
          */
         public ConvertOptions build() {
             if (plain && !sources.equals(JpegLmSources.CHECKPOINT)) {
-                throw new IllegalArgumentException("a plain GGUF has no tokenizer and no JPEG profile, but " + sources + " was given");
+                throw new IllegalArgumentException(
+                        "a plain GGUF has no tokenizer and no JPEG profile, but " + sources + " was given");
             }
-            return new ConvertOptions(input, output, Optional.ofNullable(type), plain ? Optional.empty() : Optional.of(sources),
-                    replaceExisting, threads, Optional.ofNullable(name), listener);
+            return new ConvertOptions(
+                    input,
+                    output,
+                    Optional.ofNullable(type),
+                    plain ? Optional.empty() : Optional.of(sources),
+                    replaceExisting,
+                    threads,
+                    Optional.ofNullable(name),
+                    listener);
         }
     }
 }

@@ -17,8 +17,15 @@ import org.jpeglm.FileType;
  * @param elapsed      wall-clock time of the whole conversion
  * @param warnings     the warnings given
  */
-public record ConvertResult(Path output, FileType type, long fileBytes, int tensors, long sourceBytes, boolean jpegLm,
-                            Duration elapsed, List<String> warnings) {
+public record ConvertResult(
+        Path output,
+        FileType type,
+        long fileBytes,
+        int tensors,
+        long sourceBytes,
+        boolean jpegLm,
+        Duration elapsed,
+        List<String> warnings) {
     public ConvertResult {
         warnings = List.copyOf(warnings);
     }

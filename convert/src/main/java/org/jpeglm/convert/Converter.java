@@ -40,11 +40,13 @@ public final class Converter {
     private record Plan(FileType type, GgmlType matrixType, List<LlamaTensorPlan.Planned> tensors) {
         /** The file type the Java writer's file declares. */
         FileType writtenType() {
-            return GgufTarget.javaType(type).isPresent() ? type : switch (matrixType) {
-                case F32 -> FileType.F32;
-                case BF16 -> FileType.BF16;
-                default -> FileType.F16;
-            };
+            return GgufTarget.javaType(type).isPresent()
+                    ? type
+                    : switch (matrixType) {
+                        case F32 -> FileType.F32;
+                        case BF16 -> FileType.BF16;
+                        default -> FileType.F16;
+                    };
         }
 
         long bytes() {
@@ -72,16 +74,28 @@ public final class Converter {
             GgufTarget.checkSpace(out, plan.bytes());
             GgufTarget.write(writer, out, plan.type(), plan.matrixType(), plan.bytes(), options.threads(), listener);
             warnOverflows(streamers, listener);
-            return new ConvertResult(out, plan.type(), Files.size(out), plan.tensors().size(), checkpoint.tensorBytes(), spec != null,
-                    Duration.ofNanos(System.nanoTime() - started), listener.warnings());
+            return new ConvertResult(
+                    out,
+                    plan.type(),
+                    Files.size(out),
+                    plan.tensors().size(),
+                    checkpoint.tensorBytes(),
+                    spec != null,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    listener.warnings());
         }
     }
 
     /** Every file the conversion may read: the checkpoint's (config, index, weights, tokenizer, profile) and the given ones. */
     private static List<Path> inputs(ConvertOptions options, Checkpoint checkpoint) {
         List<Path> files = new ArrayList<>();
-        for (String name : List.of(HfLlamaConfig.FILE_NAME, Checkpoint.SINGLE_FILE, Checkpoint.INDEX_FILE, TokenizerFiles.FILE_NAME,
-                TokenizerFiles.CONFIG_FILE_NAME, JpegProfileFile.FILE_NAME)) {
+        for (String name : List.of(
+                HfLlamaConfig.FILE_NAME,
+                Checkpoint.SINGLE_FILE,
+                Checkpoint.INDEX_FILE,
+                TokenizerFiles.FILE_NAME,
+                TokenizerFiles.CONFIG_FILE_NAME,
+                JpegProfileFile.FILE_NAME)) {
             files.add(checkpoint.dir().resolve(name));
         }
         checkpoint.files().forEach(f -> files.add(f.path()));
@@ -92,17 +106,23 @@ public final class Converter {
     private static void describe(Checkpoint checkpoint, ConvertListener listener) {
         HfLlamaConfig c = checkpoint.config();
         int files = checkpoint.files().size();
-        listener.info("checkpoint: " + c.architecture() + ", " + c.layers() + " layers, hidden " + c.hiddenSize() + ", " + c.heads()
-                + " heads / " + c.kvHeads() + " KV heads, ffn " + c.intermediateSize() + ", vocab " + c.vocabSize() + ", context "
+        listener.info("checkpoint: " + c.architecture() + ", " + c.layers() + " layers, hidden " + c.hiddenSize() + ", "
+                + c.heads()
+                + " heads / " + c.kvHeads() + " KV heads, ffn " + c.intermediateSize() + ", vocab " + c.vocabSize()
+                + ", context "
                 + c.contextLength() + (c.tiedEmbeddings() ? ", tied embeddings" : "")
-                + (c.ropeScaling().type() != RopeScaling.Type.NONE ? ", rope scaling " + c.ropeScaling().type() : "")
+                + (c.ropeScaling().type() != RopeScaling.Type.NONE
+                        ? ", rope scaling " + c.ropeScaling().type()
+                        : "")
                 + "; " + files + " safetensors file" + (files > 1 ? "s" : ""));
     }
 
     /** The plan step: the output type (resolving auto from the checkpoint's dtypes) and every tensor's. */
-    private static Plan plan(Checkpoint checkpoint, Optional<FileType> requested, ConvertListener listener) throws IOException {
+    private static Plan plan(Checkpoint checkpoint, Optional<FileType> requested, ConvertListener listener)
+            throws IOException {
         // Plan with F32 first to learn the source dtypes, then with the real matrix type.
-        Map<SafetensorsDType, Integer> dtypes = LlamaTensorPlan.sourceDtypes(LlamaTensorPlan.plan(checkpoint, GgmlType.F32, ConvertListener.NONE));
+        Map<SafetensorsDType, Integer> dtypes =
+                LlamaTensorPlan.sourceDtypes(LlamaTensorPlan.plan(checkpoint, GgmlType.F32, ConvertListener.NONE));
         FileType type = requested.orElseGet(() -> {
             FileType auto = dtypes.keySet().equals(Set.of(SafetensorsDType.BF16)) ? FileType.BF16 : FileType.F16;
             listener.info("type auto: " + auto + " (the checkpoint's matrices are " + dtypes.keySet() + ")");
@@ -126,7 +146,8 @@ public final class Converter {
     }
 
     /** The spec step: the Jpeg-LM spec, or null for a plain file. */
-    private static JpegLmSpec spec(ConvertOptions options, Checkpoint checkpoint, ConvertListener listener) throws IOException {
+    private static JpegLmSpec spec(ConvertOptions options, Checkpoint checkpoint, ConvertListener listener)
+            throws IOException {
         if (options.jpegLm().isEmpty()) {
             listener.warning("writing a plain llama GGUF without tokenizer or JPEG profile: jpeglm can run it, "
                     + "but cannot turn its tokens into images by itself");
@@ -136,11 +157,19 @@ public final class Converter {
     }
 
     /** The metadata step: general.*, the llama.* hyper-parameters, and the Jpeg-LM keys. */
-    private static Map<String, GgufValue> metadata(ConvertOptions options, Checkpoint checkpoint, Plan plan, JpegLmSpec spec)
-            throws CheckpointException {
+    private static Map<String, GgufValue> metadata(
+            ConvertOptions options, Checkpoint checkpoint, Plan plan, JpegLmSpec spec) throws CheckpointException {
         HfLlamaConfig config = checkpoint.config();
-        String name = options.name().orElseGet(() -> config.nameOrPath() != null && !config.nameOrPath().isBlank()
-                ? lastPart(config.nameOrPath()) : checkpoint.dir().toAbsolutePath().normalize().getFileName().toString());
+        String name = options.name()
+                .orElseGet(() ->
+                        config.nameOrPath() != null && !config.nameOrPath().isBlank()
+                                ? lastPart(config.nameOrPath())
+                                : checkpoint
+                                        .dir()
+                                        .toAbsolutePath()
+                                        .normalize()
+                                        .getFileName()
+                                        .toString());
         try {
             return LlamaGgufMetadata.of(config, name, plan.writtenType(), spec);
         } catch (IllegalArgumentException e) {
@@ -159,9 +188,12 @@ public final class Converter {
     }
 
     private static void warnOverflows(List<TensorStreamer> streamers, ConvertListener listener) {
-        long overflows = streamers.stream().mapToLong(TensorStreamer::f16Overflows).sum();
+        long overflows =
+                streamers.stream().mapToLong(TensorStreamer::f16Overflows).sum();
         if (overflows > 0) {
-            listener.warning(overflows + " weights exceed F16's range (|x| >= 65520) and became infinite: convert to BF16 or F32 to keep them");
+            listener.warning(
+                    overflows
+                            + " weights exceed F16's range (|x| >= 65520) and became infinite: convert to BF16 or F32 to keep them");
         }
     }
 

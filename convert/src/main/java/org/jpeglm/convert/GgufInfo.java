@@ -27,13 +27,27 @@ public final class GgufInfo {
      */
     public static void print(Path path, PrintWriter out, boolean tensors, boolean full) throws IOException {
         try (GgufFile f = GgufFile.open(path)) {
-            out.printf("%s: GGUF v%d, %s, %d metadata keys, %d tensors, alignment %d, data at byte %d%n", path, f.version(),
-                    bytes(f.fileSize()), f.metadata().size(), f.tensors().size(), f.alignment(), f.dataOffset());
+            out.printf(
+                    "%s: GGUF v%d, %s, %d metadata keys, %d tensors, alignment %d, data at byte %d%n",
+                    path,
+                    f.version(),
+                    bytes(f.fileSize()),
+                    f.metadata().size(),
+                    f.tensors().size(),
+                    f.alignment(),
+                    f.dataOffset());
             out.println();
             out.println("metadata:");
-            int width = f.metadata().keySet().stream().mapToInt(String::length).max().orElse(0);
+            int width = f.metadata().keySet().stream()
+                    .mapToInt(String::length)
+                    .max()
+                    .orElse(0);
             for (Map.Entry<String, GgufValue> e : f.metadata().entrySet()) {
-                out.printf("  %-" + width + "s  %-14s %s%n", e.getKey(), e.getValue().describeType(), show(e.getValue(), full));
+                out.printf(
+                        "  %-" + width + "s  %-14s %s%n",
+                        e.getKey(),
+                        e.getValue().describeType(),
+                        show(e.getValue(), full));
             }
             long params = 0;
             long tensorBytes = 0;
@@ -51,12 +65,28 @@ public final class GgufInfo {
                 out.printf("  %-6s %5d tensors, %s%n", e.getKey(), e.getValue()[0], bytes(e.getValue()[1]));
             }
             if (tensors) {
-                int nameWidth = f.tensors().stream().mapToInt(t -> t.name().length()).max().orElse(4);
-                out.printf("  %5s  %-" + nameWidth + "s  %-6s  %-22s  %14s  %12s%n", "#", "name", "type", "shape (ggml order)", "offset", "bytes");
+                int nameWidth = f.tensors().stream()
+                        .mapToInt(t -> t.name().length())
+                        .max()
+                        .orElse(4);
+                out.printf(
+                        "  %5s  %-" + nameWidth + "s  %-6s  %-22s  %14s  %12s%n",
+                        "#",
+                        "name",
+                        "type",
+                        "shape (ggml order)",
+                        "offset",
+                        "bytes");
                 int i = 0;
                 for (GgufTensorInfo t : f.tensors()) {
-                    out.printf("  %5d  %-" + nameWidth + "s  %-6s  %-22s  %14d  %12d%n", i++, t.name(), t.type(),
-                            Arrays.toString(t.shape()), t.offset(), t.byteSize());
+                    out.printf(
+                            "  %5d  %-" + nameWidth + "s  %-6s  %-22s  %14d  %12d%n",
+                            i++,
+                            t.name(),
+                            t.type(),
+                            Arrays.toString(t.shape()),
+                            t.offset(),
+                            t.byteSize());
                 }
             }
             if (JpegLmSpec.isJpegLm(f.metadata())) {
@@ -64,12 +94,18 @@ public final class GgufInfo {
                 try {
                     JpegLmSpec spec = JpegLmSpec.fromMetadata(f.metadata());
                     BpeTokenizer tok = spec.tokenizer();
-                    out.printf("Jpeg-LM: JPEG quality %d, %s, restart interval %d, %dx%d, %d quantization and %d Huffman tables%n",
-                            spec.profile().quality(), JpegLmSpec.subsamplingName(spec.profile().subsampling()),
-                            spec.profile().restartInterval(), spec.profile().width(), spec.profile().height(),
-                            spec.tables().quantTables().size(), spec.tables().huffmanTables().size());
-                    out.printf("         tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n", tok.vocabSize(), tok.mergeCount(),
-                            tok.bosId(), tok.eosId());
+                    out.printf(
+                            "Jpeg-LM: JPEG quality %d, %s, restart interval %d, %dx%d, %d quantization and %d Huffman tables%n",
+                            spec.profile().quality(),
+                            JpegLmSpec.subsamplingName(spec.profile().subsampling()),
+                            spec.profile().restartInterval(),
+                            spec.profile().width(),
+                            spec.profile().height(),
+                            spec.tables().quantTables().size(),
+                            spec.tables().huffmanTables().size());
+                    out.printf(
+                            "         tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
+                            tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
                 } catch (IllegalArgumentException e) {
                     out.println("Jpeg-LM: the jpeglm.* keys are broken: " + e.getMessage());
                 }
@@ -111,15 +147,18 @@ public final class GgufInfo {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(switch (value) {
-                case long[] a -> String.valueOf(a[i]);
-                case float[] a -> String.valueOf(a[i]);
-                case double[] a -> String.valueOf(a[i]);
-                case boolean[] a -> String.valueOf(a[i]);
-                case List<?> l -> l.get(i) instanceof String s ? quote(s.length() > 40 && !full ? s.substring(0, 37) + "..." : s)
-                        : String.valueOf(l.get(i));
-                default -> "?";
-            });
+            sb.append(
+                    switch (value) {
+                        case long[] a -> String.valueOf(a[i]);
+                        case float[] a -> String.valueOf(a[i]);
+                        case double[] a -> String.valueOf(a[i]);
+                        case boolean[] a -> String.valueOf(a[i]);
+                        case List<?> l ->
+                            l.get(i) instanceof String s
+                                    ? quote(s.length() > 40 && !full ? s.substring(0, 37) + "..." : s)
+                                    : String.valueOf(l.get(i));
+                        default -> "?";
+                    });
         }
         if (shown < n) {
             sb.append(", ... (").append(n).append(" values)");

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jpeglm.FileType;
-import org.jpeglm.JpeglmException;
 import org.jpeglm.Jpeglm;
+import org.jpeglm.JpeglmException;
 import org.jpeglm.Quantizer;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufWriter;
@@ -25,13 +25,14 @@ final class GgufTarget {
 
     /** The GGUF type the Java writer writes for type; empty when llama.cpp's quantizer must. */
     static Optional<GgmlType> javaType(FileType type) {
-        return Optional.ofNullable(switch (type) {
-            case F32 -> GgmlType.F32;
-            case F16 -> GgmlType.F16;
-            case BF16 -> GgmlType.BF16;
-            case Q8_0 -> GgmlType.Q8_0;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (type) {
+                    case F32 -> GgmlType.F32;
+                    case F16 -> GgmlType.F16;
+                    case BF16 -> GgmlType.BF16;
+                    case Q8_0 -> GgmlType.Q8_0;
+                    default -> null;
+                });
     }
 
     /** The output as an absolute path, refused when it is a directory, exists without replaceExisting, or cannot be made. */
@@ -47,17 +48,23 @@ final class GgufTarget {
     static Path check(Path output, boolean replaceExisting, Collection<Path> inputs) throws IOException {
         Path out = output.toAbsolutePath().normalize();
         if (Files.isDirectory(out)) {
-            throw new CheckpointException(CheckpointException.Kind.OUTPUT_IS_DIRECTORY, "the output " + out + " is a directory",
+            throw new CheckpointException(
+                    CheckpointException.Kind.OUTPUT_IS_DIRECTORY,
+                    "the output " + out + " is a directory",
                     "give the path of the GGUF file to write");
         }
         checkNotAnInput(out, inputs);
         if (Files.exists(out) && !replaceExisting) {
-            throw new CheckpointException(CheckpointException.Kind.OUTPUT_EXISTS, "the output " + out + " exists",
+            throw new CheckpointException(
+                    CheckpointException.Kind.OUTPUT_EXISTS,
+                    "the output " + out + " exists",
                     "allow replacing it, or give another path");
         }
         Path parent = out.getParent();
         if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
-            throw new CheckpointException(CheckpointException.Kind.BAD_OUTPUT_PATH, "the output's folder " + parent + " is not a directory",
+            throw new CheckpointException(
+                    CheckpointException.Kind.BAD_OUTPUT_PATH,
+                    "the output's folder " + parent + " is not a directory",
                     null);
         }
         return out;
@@ -71,8 +78,11 @@ final class GgufTarget {
         for (Path in : inputs) {
             if (Files.exists(in) && Files.isSameFile(in, out)) {
                 Path input = in.toAbsolutePath().normalize();
-                String which = input.equals(out) ? "an input of this conversion" : "the input " + input + " (through a link)";
-                throw new CheckpointException(CheckpointException.Kind.OUTPUT_IS_INPUT, "the output " + out + " is " + which,
+                String which =
+                        input.equals(out) ? "an input of this conversion" : "the input " + input + " (through a link)";
+                throw new CheckpointException(
+                        CheckpointException.Kind.OUTPUT_IS_INPUT,
+                        "the output " + out + " is " + which,
                         "write the GGUF file elsewhere: an input is never replaced, not even when replacing is allowed");
             }
         }
@@ -87,9 +97,13 @@ final class GgufTarget {
             Jpeglm.systemInfo();
         } catch (LinkageError | JpeglmException e) {
             Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
-            throw new CheckpointException(CheckpointException.Kind.NATIVE_LIBRARY_UNAVAILABLE, "type " + name(type)
-                    + " is written by llama.cpp's quantizer, which needs the native library, and it cannot be loaded: "
-                    + cause.getMessage(), "f32, f16, bf16 and q8_0 need no native library", e);
+            throw new CheckpointException(
+                    CheckpointException.Kind.NATIVE_LIBRARY_UNAVAILABLE,
+                    "type " + name(type)
+                            + " is written by llama.cpp's quantizer, which needs the native library, and it cannot be loaded: "
+                            + cause.getMessage(),
+                    "f32, f16, bf16 and q8_0 need no native library",
+                    e);
         }
     }
 
@@ -104,8 +118,11 @@ final class GgufTarget {
         }
         long free = Files.getFileStore(dir).getUsableSpace();
         if (free < bytes) {
-            throw new CheckpointException(CheckpointException.Kind.NO_SPACE, "not enough disk space in " + dir + ": the output needs "
-                    + bytes / (1 << 20) + " MiB, " + free / (1 << 20) + " MiB are free", null);
+            throw new CheckpointException(
+                    CheckpointException.Kind.NO_SPACE,
+                    "not enough disk space in " + dir + ": the output needs " + bytes / (1 << 20) + " MiB, "
+                            + free / (1 << 20) + " MiB are free",
+                    null);
         }
     }
 
@@ -113,8 +130,15 @@ final class GgufTarget {
      * Writes writer's content (totalBytes of tensors, matrices of matrixType) as out: directly when type is a Java
      * type, else through a temporary file and llama.cpp's quantizer. A failure leaves neither out nor the temporary.
      */
-    static void write(GgufWriter writer, Path out, FileType type, GgmlType matrixType, long totalBytes, int threads,
-                      ConvertListener listener) throws IOException {
+    static void write(
+            GgufWriter writer,
+            Path out,
+            FileType type,
+            GgmlType matrixType,
+            long totalBytes,
+            int threads,
+            ConvertListener listener)
+            throws IOException {
         if (javaType(type).isPresent()) {
             write(writer, out, totalBytes, "writing " + type, listener);
             return;
@@ -122,14 +146,16 @@ final class GgufTarget {
         Path tmp = AtomicFile.temporarySibling(out);
         try {
             write(writer, tmp, totalBytes, "writing " + matrixType + " for the quantizer", listener);
-            listener.info("quantizing to " + type + " with llama.cpp (" + (threads == 0 ? "all cores" : threads + " threads") + ")");
+            listener.info("quantizing to " + type + " with llama.cpp ("
+                    + (threads == 0 ? "all cores" : threads + " threads") + ")");
             Quantizer.quantize(tmp, out, type, threads);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
-    private static void write(GgufWriter writer, Path target, long totalBytes, String task, ConvertListener listener) throws IOException {
+    private static void write(GgufWriter writer, Path target, long totalBytes, String task, ConvertListener listener)
+            throws IOException {
         listener.start(task, totalBytes);
         try {
             writer.write(target);

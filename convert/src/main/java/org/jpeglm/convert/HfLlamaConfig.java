@@ -36,13 +36,27 @@ import java.util.Map;
  * @param torchDtype       {@code torch_dtype} / {@code dtype} as written, or null
  * @param nameOrPath       {@code _name_or_path}, or null
  */
-public record HfLlamaConfig(String architecture, int vocabSize, int hiddenSize, int intermediateSize, int layers,
-                            int heads, int kvHeads, int contextLength, double rmsEps, double ropeTheta,
-                            RopeScaling ropeScaling, boolean tiedEmbeddings, String torchDtype, String nameOrPath) {
+public record HfLlamaConfig(
+        String architecture,
+        int vocabSize,
+        int hiddenSize,
+        int intermediateSize,
+        int layers,
+        int heads,
+        int kvHeads,
+        int contextLength,
+        double rmsEps,
+        double ropeTheta,
+        RopeScaling ropeScaling,
+        boolean tiedEmbeddings,
+        String torchDtype,
+        String nameOrPath) {
 
     public static final String FILE_NAME = "config.json";
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** Architectures refused by name, with why. */
     private static final Map<String, String> REFUSED = Map.ofEntries(
@@ -110,32 +124,39 @@ public record HfLlamaConfig(String architecture, int vocabSize, int hiddenSize, 
         int kvHeads = root.hasNonNull("num_key_value_heads") ? positiveInt(root, "num_key_value_heads", where) : heads;
         int context = positiveInt(root, "max_position_embeddings", where);
         if (hidden % heads != 0) {
-            throw new CheckpointException(where + ": hidden_size " + hidden + " is not a multiple of num_attention_heads " + heads);
+            throw new CheckpointException(
+                    where + ": hidden_size " + hidden + " is not a multiple of num_attention_heads " + heads);
         }
         if (heads % kvHeads != 0) {
-            throw new CheckpointException(where + ": num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kvHeads);
+            throw new CheckpointException(
+                    where + ": num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kvHeads);
         }
         if ((hidden / heads) % 2 != 0) {
-            throw new CheckpointException(where + ": the head size " + hidden / heads + " is odd; RoPE needs an even one");
+            throw new CheckpointException(
+                    where + ": the head size " + hidden / heads + " is odd; RoPE needs an even one");
         }
         if (root.hasNonNull("head_dim")) {
             int headDim = positiveInt(root, "head_dim", where);
             if (headDim != hidden / heads) {
-                throw new CheckpointException(where + ": head_dim " + headDim + " differs from hidden_size / num_attention_heads = "
-                        + hidden / heads + "; this converter supports Llama-2-style heads only");
+                throw new CheckpointException(
+                        where + ": head_dim " + headDim + " differs from hidden_size / num_attention_heads = "
+                                + hidden / heads + "; this converter supports Llama-2-style heads only");
             }
         }
         String act = root.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
-            throw new CheckpointException(where + ": hidden_act is '" + act + "'; Llama uses 'silu' (SwiGLU), nothing else is supported");
+            throw new CheckpointException(
+                    where + ": hidden_act is '" + act + "'; Llama uses 'silu' (SwiGLU), nothing else is supported");
         }
         for (String bias : new String[] {"attention_bias", "mlp_bias"}) {
             if (root.path(bias).asBoolean(false)) {
-                throw new CheckpointException(where + ": " + bias + " is true; biases are not supported (Llama has none)");
+                throw new CheckpointException(
+                        where + ": " + bias + " is true; biases are not supported (Llama has none)");
             }
         }
         double rmsEps = root.hasNonNull("rms_norm_eps") ? positiveDouble(root, "rms_norm_eps", where) : 1e-6;
-        JsonNode ropeParams = root.hasNonNull("rope_parameters") ? root.get("rope_parameters") : root.get("rope_scaling");
+        JsonNode ropeParams =
+                root.hasNonNull("rope_parameters") ? root.get("rope_parameters") : root.get("rope_scaling");
         double theta = 10000;
         if (root.hasNonNull("rope_theta")) {
             theta = positiveDouble(root, "rope_theta", where);
@@ -144,11 +165,26 @@ public record HfLlamaConfig(String architecture, int vocabSize, int hiddenSize, 
         }
         RopeScaling scaling = ropeScaling(ropeParams, root, where);
         boolean tied = root.path("tie_word_embeddings").asBoolean(false);
-        String dtype = root.hasNonNull("torch_dtype") ? root.get("torch_dtype").asText()
+        String dtype = root.hasNonNull("torch_dtype")
+                ? root.get("torch_dtype").asText()
                 : root.hasNonNull("dtype") ? root.get("dtype").asText() : null;
-        String name = root.hasNonNull("_name_or_path") ? root.get("_name_or_path").asText() : null;
-        return new HfLlamaConfig(architecture, vocab, hidden, ffn, layers, heads, kvHeads, context, rmsEps, theta, scaling,
-                tied, dtype, name);
+        String name =
+                root.hasNonNull("_name_or_path") ? root.get("_name_or_path").asText() : null;
+        return new HfLlamaConfig(
+                architecture,
+                vocab,
+                hidden,
+                ffn,
+                layers,
+                heads,
+                kvHeads,
+                context,
+                rmsEps,
+                theta,
+                scaling,
+                tied,
+                dtype,
+                name);
     }
 
     private static String architecture(JsonNode root, String where) throws CheckpointException {
@@ -156,7 +192,8 @@ public record HfLlamaConfig(String architecture, int vocabSize, int hiddenSize, 
         if (archs == null || archs.isNull()) {
             String modelType = root.path("model_type").asText("");
             if (modelType.isEmpty()) {
-                throw new CheckpointException(where + " names no architecture (no 'architectures' and no 'model_type')");
+                throw new CheckpointException(
+                        where + " names no architecture (no 'architectures' and no 'model_type')");
             }
             return modelType.equals("llama") ? "LlamaForCausalLM" : modelType;
         }
@@ -164,12 +201,14 @@ public record HfLlamaConfig(String architecture, int vocabSize, int hiddenSize, 
             throw new CheckpointException(where + ": 'architectures' must be a list of class names, got " + archs);
         }
         if (archs.size() > 1) {
-            throw new CheckpointException(where + " names several architectures " + archs + "; expected one: LlamaForCausalLM");
+            throw new CheckpointException(
+                    where + " names several architectures " + archs + "; expected one: LlamaForCausalLM");
         }
         return archs.get(0).asText();
     }
 
-    private static void checkArchitecture(JsonNode root, String arch, String modelType, String where) throws CheckpointException {
+    private static void checkArchitecture(JsonNode root, String arch, String modelType, String where)
+            throws CheckpointException {
         String refused = REFUSED.get(arch);
         if (refused != null) {
             throw new CheckpointException("unsupported architecture " + arch + " (" + where + "): " + refused
@@ -178,7 +217,8 @@ public record HfLlamaConfig(String architecture, int vocabSize, int hiddenSize, 
         for (String key : new String[] {"num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts"}) {
             if (root.path(key).asInt(0) > 0) {
                 throw new CheckpointException("unsupported architecture " + arch + " (" + where + "): " + key + " = "
-                        + root.path(key).asInt() + " makes it a mixture-of-experts model; jpeglm converts plain Llama only");
+                        + root.path(key).asInt()
+                        + " makes it a mixture-of-experts model; jpeglm converts plain Llama only");
             }
         }
         boolean mistral = arch.equals("MistralForCausalLM");
@@ -192,10 +232,14 @@ public record HfLlamaConfig(String architecture, int vocabSize, int hiddenSize, 
                     + "); jpeglm converts plain Llama (model_type llama) only");
         }
         JsonNode window = root.get("sliding_window");
-        if (window != null && !window.isNull() && !(window.isBoolean() && !window.asBoolean())
-                && !(root.has("use_sliding_window") && !root.path("use_sliding_window").asBoolean())) {
-            throw new CheckpointException("unsupported architecture " + arch + " (" + where + "): sliding-window attention (sliding_window = "
-                    + window + ") is not Llama; llama.cpp's llama architecture attends to the whole context");
+        if (window != null
+                && !window.isNull()
+                && !(window.isBoolean() && !window.asBoolean())
+                && !(root.has("use_sliding_window")
+                        && !root.path("use_sliding_window").asBoolean())) {
+            throw new CheckpointException(
+                    "unsupported architecture " + arch + " (" + where + "): sliding-window attention (sliding_window = "
+                            + window + ") is not Llama; llama.cpp's llama architecture attends to the whole context");
         }
     }
 
@@ -206,44 +250,78 @@ public record HfLlamaConfig(String architecture, int vocabSize, int hiddenSize, 
         if (!p.isObject()) {
             throw new CheckpointException(where + ": rope_scaling must be an object, got " + p);
         }
-        String type = p.hasNonNull("rope_type") ? p.get("rope_type").asText() : p.path("type").asText("default");
+        String type = p.hasNonNull("rope_type")
+                ? p.get("rope_type").asText()
+                : p.path("type").asText("default");
         String at = where + " rope_scaling";
-        int original = p.hasNonNull("original_max_position_embeddings") ? positiveInt(p, "original_max_position_embeddings", at)
-                : root.hasNonNull("original_max_position_embeddings") ? positiveInt(root, "original_max_position_embeddings", where) : 0;
+        int original = p.hasNonNull("original_max_position_embeddings")
+                ? positiveInt(p, "original_max_position_embeddings", at)
+                : root.hasNonNull("original_max_position_embeddings")
+                        ? positiveInt(root, "original_max_position_embeddings", where)
+                        : 0;
         switch (type.toLowerCase(Locale.ROOT)) {
             case "default", "none" -> {
                 return RopeScaling.NONE;
             }
             case "linear" -> {
-                return new RopeScaling(RopeScaling.Type.LINEAR, positiveDouble(p, "factor", at), original, Double.NaN,
-                        Double.NaN, Double.NaN, Double.NaN, 1, 4);
+                return new RopeScaling(
+                        RopeScaling.Type.LINEAR,
+                        positiveDouble(p, "factor", at),
+                        original,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        1,
+                        4);
             }
             case "yarn" -> {
                 if (original == 0) {
                     throw new CheckpointException(at + ": yarn needs original_max_position_embeddings");
                 }
-                double attn = p.hasNonNull("attention_factor") ? positiveDouble(p, "attention_factor", at)
+                double attn = p.hasNonNull("attention_factor")
+                        ? positiveDouble(p, "attention_factor", at)
                         : p.hasNonNull("attn_factor") ? positiveDouble(p, "attn_factor", at) : Double.NaN;
-                return new RopeScaling(RopeScaling.Type.YARN, positiveDouble(p, "factor", at), original,
-                        optionalDouble(p, "extrapolation_factor", at), attn, optionalDouble(p, "beta_fast", at),
-                        optionalDouble(p, "beta_slow", at), 1, 4);
+                return new RopeScaling(
+                        RopeScaling.Type.YARN,
+                        positiveDouble(p, "factor", at),
+                        original,
+                        optionalDouble(p, "extrapolation_factor", at),
+                        attn,
+                        optionalDouble(p, "beta_fast", at),
+                        optionalDouble(p, "beta_slow", at),
+                        1,
+                        4);
             }
             case "llama3" -> {
                 double factor = p.hasNonNull("factor") ? positiveDouble(p, "factor", at) : 8;
                 double low = p.hasNonNull("low_freq_factor") ? positiveDouble(p, "low_freq_factor", at) : 1;
                 double high = p.hasNonNull("high_freq_factor") ? positiveDouble(p, "high_freq_factor", at) : 4;
                 if (!(high > low)) {
-                    throw new CheckpointException(at + ": llama3 needs high_freq_factor > low_freq_factor, got " + high + " and " + low);
+                    throw new CheckpointException(
+                            at + ": llama3 needs high_freq_factor > low_freq_factor, got " + high + " and " + low);
                 }
-                return new RopeScaling(RopeScaling.Type.LLAMA3, factor, original > 0 ? original : 8192, Double.NaN,
-                        Double.NaN, Double.NaN, Double.NaN, low, high);
+                return new RopeScaling(
+                        RopeScaling.Type.LLAMA3,
+                        factor,
+                        original > 0 ? original : 8192,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        low,
+                        high);
             }
-            case "dynamic" -> throw new CheckpointException("unsupported rope_scaling type 'dynamic' (" + where
-                    + "): llama.cpp has no dynamic NTK scaling; supported: linear, yarn, llama3");
-            case "longrope", "su" -> throw new CheckpointException("unsupported rope_scaling type '" + type + "' (" + where
-                    + "): LongRoPE needs per-dimension factor tensors the llama architecture does not take; supported: linear, yarn, llama3");
-            default -> throw new CheckpointException("unsupported rope_scaling type '" + type + "' (" + where
-                    + "); supported: linear, yarn, llama3");
+            case "dynamic" ->
+                throw new CheckpointException("unsupported rope_scaling type 'dynamic' (" + where
+                        + "): llama.cpp has no dynamic NTK scaling; supported: linear, yarn, llama3");
+            case "longrope", "su" ->
+                throw new CheckpointException(
+                        "unsupported rope_scaling type '" + type + "' (" + where
+                                + "): LongRoPE needs per-dimension factor tensors the llama architecture does not take; supported: linear, yarn, llama3");
+            default ->
+                throw new CheckpointException("unsupported rope_scaling type '" + type + "' (" + where
+                        + "); supported: linear, yarn, llama3");
         }
     }
 

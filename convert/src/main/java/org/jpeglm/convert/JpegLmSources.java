@@ -9,8 +9,8 @@ import org.jpeglm.spec.JpegProfileFile;
  */
 public record JpegLmSources(TokenizerSource tokenizer, ProfileSource profile, JpegProfileFile.Fields overrides) {
     /** Both from the checkpoint, no overrides. */
-    public static final JpegLmSources CHECKPOINT = new JpegLmSources(TokenizerSource.checkpoint(), ProfileSource.checkpoint(),
-            JpegProfileFile.Fields.EMPTY);
+    public static final JpegLmSources CHECKPOINT =
+            new JpegLmSources(TokenizerSource.checkpoint(), ProfileSource.checkpoint(), JpegProfileFile.Fields.EMPTY);
 
     public JpegLmSources {
         Objects.requireNonNull(tokenizer, "tokenizer");

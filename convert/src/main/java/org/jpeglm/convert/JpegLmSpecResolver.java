@@ -39,7 +39,8 @@ final class JpegLmSpecResolver {
     /** A profile found, and where it came from for messages; fields null when none was found. */
     private record FoundProfile(JpegProfileFile.Fields fields, String where) {}
 
-    static JpegLmSpec resolve(JpegLmSources sources, Path dir, HfLlamaConfig config, ConvertListener listener) throws IOException {
+    static JpegLmSpec resolve(JpegLmSources sources, Path dir, HfLlamaConfig config, ConvertListener listener)
+            throws IOException {
         FoundTokenizer tokenizerSource = tokenizer(sources.tokenizer(), dir);
         FoundProfile found = profile(sources.profile(), dir);
         JpegProfileFile.Fields overrides = sources.overrides();
@@ -49,14 +50,17 @@ final class JpegLmSpecResolver {
         checkVocabulary(tokenizer, tokenizerSource, config, listener);
         try {
             JpegLmSpec spec = new JpegLmSpec(parts.profile(), parts.tables(), tokenizer);
-            listener.info("Jpeg-LM: tokenizer " + tokenizerSource.label() + " (" + tokenizer.vocabSize() + " tokens, " + tokenizer.mergeCount() + " merges, BOS " + tokenizer.bosId() + ", EOS "
+            listener.info("Jpeg-LM: tokenizer " + tokenizerSource.label() + " (" + tokenizer.vocabSize() + " tokens, "
+                    + tokenizer.mergeCount() + " merges, BOS " + tokenizer.bosId() + ", EOS "
                     + tokenizer.eosId() + "); JPEG quality " + parts.profile().quality() + ", "
-                    + JpegLmSpec.subsamplingName(parts.profile().subsampling()) + ", restart interval " + parts.profile().restartInterval()
+                    + JpegLmSpec.subsamplingName(parts.profile().subsampling()) + ", restart interval "
+                    + parts.profile().restartInterval()
                     + ", " + parts.profile().width() + "x" + parts.profile().height());
             return spec;
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("tokenizer " + tokenizerSource.describe() + ": " + e.getMessage()
-                    + " (BOS and EOS are the special tokens named by tokenizer_config.json's bos_token/eos_token, <s> and </s> by default)");
+            throw new CheckpointException(
+                    "tokenizer " + tokenizerSource.describe() + ": " + e.getMessage()
+                            + " (BOS and EOS are the special tokens named by tokenizer_config.json's bos_token/eos_token, <s> and </s> by default)");
         }
     }
 
@@ -75,58 +79,79 @@ final class JpegLmSpecResolver {
         return switch (source) {
             case ProfileSource.FromCheckpoint c -> {
                 Path own = dir.resolve(JpegProfileFile.FILE_NAME);
-                yield Files.isRegularFile(own) ? new FoundProfile(JpegProfileFile.read(own), own.toString()) : new FoundProfile(null, null);
+                yield Files.isRegularFile(own)
+                        ? new FoundProfile(JpegProfileFile.read(own), own.toString())
+                        : new FoundProfile(null, null);
             }
             case ProfileSource.Paper p -> new FoundProfile(JpegProfileFile.paper(), "the paper's profile");
-            case ProfileSource.FromFile f -> new FoundProfile(JpegProfileFile.read(f.file()), f.file().toString());
+            case ProfileSource.FromFile f ->
+                new FoundProfile(JpegProfileFile.read(f.file()), f.file().toString());
             case ProfileSource.FromGguf g -> {
                 JpegLmSpec other = TokenizerFiles.readSpec(g.file());
-                yield new FoundProfile(JpegProfileFile.Fields.of(other.profile(), other.tables(), g.file().toString()), g.file().toString());
+                yield new FoundProfile(
+                        JpegProfileFile.Fields.of(
+                                other.profile(), other.tables(), g.file().toString()),
+                        g.file().toString());
             }
             case ProfileSource.Given g -> new FoundProfile(g.fields(), "the given fields");
         };
     }
 
-    private static void requirePresent(FoundTokenizer tokenizer, FoundProfile profile, JpegProfileFile.Fields overrides, Path dir)
+    private static void requirePresent(
+            FoundTokenizer tokenizer, FoundProfile profile, JpegProfileFile.Fields overrides, Path dir)
             throws CheckpointException {
         boolean noProfile = profile.fields() == null && overrides.isEmpty();
         String plain = "or write a plain llama GGUF without them";
         if (tokenizer.isMissing() && noProfile) {
-            throw new CheckpointException(Kind.NO_TOKENIZER_NOR_PROFILE, dir + " has no " + TokenizerFiles.FILE_NAME + " and no "
-                    + JpegProfileFile.FILE_NAME + ", and neither was given: a Jpeg-LM model needs both to generate images",
+            throw new CheckpointException(
+                    Kind.NO_TOKENIZER_NOR_PROFILE,
+                    dir + " has no " + TokenizerFiles.FILE_NAME + " and no " + JpegProfileFile.FILE_NAME
+                            + ", and neither was given: a Jpeg-LM model needs both to generate images",
                     "give a tokenizer and a JPEG profile (the paper's for the paper's JPEG settings), " + plain);
         }
         if (tokenizer.isMissing()) {
-            throw new CheckpointException(Kind.NO_TOKENIZER, "no tokenizer: " + dir + " has no " + TokenizerFiles.FILE_NAME
-                    + " and no tokenizer was given", "give one (a tokenizer.json or a Jpeg-LM .gguf), " + plain);
+            throw new CheckpointException(
+                    Kind.NO_TOKENIZER,
+                    "no tokenizer: " + dir + " has no " + TokenizerFiles.FILE_NAME + " and no tokenizer was given",
+                    "give one (a tokenizer.json or a Jpeg-LM .gguf), " + plain);
         }
         if (noProfile) {
-            throw new CheckpointException(Kind.NO_PROFILE, "no JPEG profile: " + dir + " has no " + JpegProfileFile.FILE_NAME
-                    + " and no profile was given", "give one (a file, a Jpeg-LM .gguf, the paper's: quality 25, 4:2:0, restart "
-                    + "interval 1, 256x256) or complete profile overrides, " + plain);
+            throw new CheckpointException(
+                    Kind.NO_PROFILE,
+                    "no JPEG profile: " + dir + " has no " + JpegProfileFile.FILE_NAME + " and no profile was given",
+                    "give one (a file, a Jpeg-LM .gguf, the paper's: quality 25, 4:2:0, restart "
+                            + "interval 1, 256x256) or complete profile overrides, " + plain);
         }
     }
 
     /** The profile with the overrides applied, complete; the overrides alone when no profile was found. */
-    private static JpegProfileFile.JpegLmSpecParts complete(FoundProfile found, JpegProfileFile.Fields overrides) throws IOException {
+    private static JpegProfileFile.JpegLmSpecParts complete(FoundProfile found, JpegProfileFile.Fields overrides)
+            throws IOException {
         JpegProfileFile.Fields fields = found.fields() != null ? found.fields().overriddenBy(overrides) : overrides;
-        String where = found.fields() == null ? "the overrides" : overrides.isEmpty() ? found.where() : found.where() + " with overrides";
+        String where = found.fields() == null
+                ? "the overrides"
+                : overrides.isEmpty() ? found.where() : found.where() + " with overrides";
         if (fields.missingKey().isPresent()) {
-            throw new CheckpointException(Kind.INCOMPLETE_PROFILE, "the JPEG profile (" + where + ") lacks '" + fields.missingKey().get()
-                    + "'", "set it in " + JpegProfileFile.FILE_NAME + " or override it");
+            throw new CheckpointException(
+                    Kind.INCOMPLETE_PROFILE,
+                    "the JPEG profile (" + where + ") lacks '"
+                            + fields.missingKey().get() + "'",
+                    "set it in " + JpegProfileFile.FILE_NAME + " or override it");
         }
         return fields.complete(where);
     }
 
-    private static void checkVocabulary(BpeTokenizer tokenizer, FoundTokenizer source, HfLlamaConfig config, ConvertListener listener)
+    private static void checkVocabulary(
+            BpeTokenizer tokenizer, FoundTokenizer source, HfLlamaConfig config, ConvertListener listener)
             throws CheckpointException {
         if (tokenizer.vocabSize() > config.vocabSize()) {
             throw new CheckpointException("the tokenizer " + source.describe() + " has " + tokenizer.vocabSize()
                     + " tokens but the model's vocab_size is " + config.vocabSize() + ": they do not belong together");
         }
         if (tokenizer.vocabSize() < config.vocabSize()) {
-            listener.info("the model's vocab_size " + config.vocabSize() + " exceeds the tokenizer's " + tokenizer.vocabSize()
-                    + " tokens (padding): ids from " + tokenizer.vocabSize() + " on are never produced by the tokenizer");
+            listener.info("the model's vocab_size " + config.vocabSize() + " exceeds the tokenizer's "
+                    + tokenizer.vocabSize() + " tokens (padding): ids from " + tokenizer.vocabSize()
+                    + " on are never produced by the tokenizer");
         }
     }
 }

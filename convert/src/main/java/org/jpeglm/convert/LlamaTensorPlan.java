@@ -51,7 +51,8 @@ public final class LlamaTensorPlan {
      *                     GGUF's interleaved one; 0 for no reordering
      * @param values       computed values (rope_freqs), or null
      */
-    public record Planned(String name, GgmlType type, long[] shape, Checkpoint.Source source, int permuteHeads, float[] values) {
+    public record Planned(
+            String name, GgmlType type, long[] shape, Checkpoint.Source source, int permuteHeads, float[] values) {
         /** Rows of the HF matrix (1 for a vector). */
         public long rows() {
             return shape.length == 1 ? 1 : shape[1];
@@ -88,7 +89,8 @@ public final class LlamaTensorPlan {
      *
      * @throws CheckpointException naming a missing, unexpected, misshapen or unreadable tensor
      */
-    public static List<Planned> plan(Checkpoint checkpoint, GgmlType matrixType, ConvertListener listener) throws CheckpointException {
+    public static List<Planned> plan(Checkpoint checkpoint, GgmlType matrixType, ConvertListener listener)
+            throws CheckpointException {
         HfLlamaConfig c = checkpoint.config();
         List<Expected> expected = expected(c);
         Map<String, Checkpoint.Source> tensors = checkpoint.tensors();
@@ -103,7 +105,8 @@ public final class LlamaTensorPlan {
         }
         if (c.tiedEmbeddings() && tensors.containsKey("lm_head.weight")) {
             used.add("lm_head.weight");
-            listener.info("tie_word_embeddings is true: lm_head.weight is skipped (llama.cpp reuses token_embd.weight)");
+            listener.info(
+                    "tie_word_embeddings is true: lm_head.weight is skipped (llama.cpp reuses token_embd.weight)");
         }
         List<String> unexpected = new ArrayList<>();
         for (String name : tensors.keySet()) {
@@ -113,12 +116,14 @@ public final class LlamaTensorPlan {
         }
         if (!missing.isEmpty()) {
             throw new CheckpointException("missing tensor" + (missing.size() > 1 ? "s " : " ") + list(missing)
-                    + " (config.json says " + c.layers() + " layers" + (c.tiedEmbeddings() ? ", tied embeddings" : ", untied embeddings")
+                    + " (config.json says " + c.layers() + " layers"
+                    + (c.tiedEmbeddings() ? ", tied embeddings" : ", untied embeddings")
                     + ")");
         }
         if (!unexpected.isEmpty()) {
             throw new CheckpointException("unexpected tensor" + (unexpected.size() > 1 ? "s " : " ") + list(unexpected)
-                    + ": not part of a Llama model with " + c.layers() + " layers and no biases as config.json describes");
+                    + ": not part of a Llama model with " + c.layers()
+                    + " layers and no biases as config.json describes");
         }
         List<Planned> out = new ArrayList<>();
         boolean warnedQ8 = false;
@@ -130,8 +135,9 @@ public final class LlamaTensorPlan {
                         + s.file().path().getFileName() + ": the converter reads F32, F16 and BF16 weights");
             }
             if (!Arrays.equals(s.tensor().shape(), e.hfShape())) {
-                throw new CheckpointException("shape mismatch: tensor '" + e.hf() + "' has shape " + s.tensor().shapeString()
-                        + " but config.json implies " + Arrays.toString(e.hfShape()) + " (" + describe(c) + ")");
+                throw new CheckpointException("shape mismatch: tensor '" + e.hf() + "' has shape "
+                        + s.tensor().shapeString() + " but config.json implies " + Arrays.toString(e.hfShape()) + " ("
+                        + describe(c) + ")");
             }
             long[] shape = reversed(e.hfShape());
             GgmlType type;
@@ -140,8 +146,9 @@ public final class LlamaTensorPlan {
             } else if (matrixType == GgmlType.Q8_0 && shape[0] % 32 != 0) {
                 type = GgmlType.F16;
                 if (!warnedQ8) {
-                    listener.warning("rows of " + shape[0] + " values do not fill Q8_0 blocks of 32: such tensors (first: "
-                            + e.gguf() + ") are written as F16");
+                    listener.warning(
+                            "rows of " + shape[0] + " values do not fill Q8_0 blocks of 32: such tensors (first: "
+                                    + e.gguf() + ") are written as F16");
                     warnedQ8 = true;
                 }
             } else {
@@ -170,7 +177,8 @@ public final class LlamaTensorPlan {
             String g = "blk." + i + ".";
             list.add(new Expected(h + "input_layernorm.weight", g + "attn_norm.weight", new long[] {dim}, 0));
             list.add(new Expected(h + "self_attn.q_proj.weight", g + "attn_q.weight", new long[] {q, dim}, c.heads()));
-            list.add(new Expected(h + "self_attn.k_proj.weight", g + "attn_k.weight", new long[] {kv, dim}, c.kvHeads()));
+            list.add(new Expected(
+                    h + "self_attn.k_proj.weight", g + "attn_k.weight", new long[] {kv, dim}, c.kvHeads()));
             list.add(new Expected(h + "self_attn.v_proj.weight", g + "attn_v.weight", new long[] {kv, dim}, 0));
             list.add(new Expected(h + "self_attn.o_proj.weight", g + "attn_output.weight", new long[] {dim, q}, 0));
             list.add(new Expected(h + "post_attention_layernorm.weight", g + "ffn_norm.weight", new long[] {dim}, 0));
@@ -197,8 +205,8 @@ public final class LlamaTensorPlan {
     }
 
     private static String describe(HfLlamaConfig c) {
-        return "vocab_size " + c.vocabSize() + ", hidden_size " + c.hiddenSize() + ", intermediate_size " + c.intermediateSize()
-                + ", " + c.heads() + " heads, " + c.kvHeads() + " KV heads";
+        return "vocab_size " + c.vocabSize() + ", hidden_size " + c.hiddenSize() + ", intermediate_size "
+                + c.intermediateSize() + ", " + c.heads() + " heads, " + c.kvHeads() + " KV heads";
     }
 
     private static long[] reversed(long[] a) {

@@ -18,8 +18,8 @@ import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufWriter;
 import org.jpeglm.gguf.TensorOutput;
 import org.jpeglm.gguf.TensorPayload;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * Writes a Llama GGUF of any shape with seeded random weights, streamed: nothing close to the model's size is ever
@@ -36,13 +36,23 @@ public final class RandomModelWriter {
 
     /** Values generated per parallel block; fixed so the output does not depend on the number of cores. */
     private static final int BLOCK = 1 << 18;
+
     private static final int BLOCKS_PER_CHUNK = 16;
 
     /**
      * A model shape, named after the Hugging Face config keys.
      */
-    public record Shape(int vocab, int dim, int layers, int heads, int kvHeads, int ffn, int context, double ropeTheta,
-                        double rmsEps, boolean tied) {
+    public record Shape(
+            int vocab,
+            int dim,
+            int layers,
+            int heads,
+            int kvHeads,
+            int ffn,
+            int context,
+            double ropeTheta,
+            double rmsEps,
+            boolean tied) {
         /** The config this shape describes, checked like a checkpoint's config.json. */
         public HfLlamaConfig config() throws CheckpointException {
             ObjectNode n = new ObjectMapper().createObjectNode();
@@ -79,8 +89,15 @@ public final class RandomModelWriter {
      * @param replaceExisting whether an existing output file may be replaced
      * @param threads         threads for llama.cpp's quantizer; 0 uses every core
      */
-    public record Options(Shape shape, FileType type, long seed, boolean jpegLm, Path output, boolean replaceExisting, int threads,
-                          ConvertListener listener) {
+    public record Options(
+            Shape shape,
+            FileType type,
+            long seed,
+            boolean jpegLm,
+            Path output,
+            boolean replaceExisting,
+            int threads,
+            ConvertListener listener) {
         public Options {
             Objects.requireNonNull(shape, "shape");
             Objects.requireNonNull(type, "type");
@@ -166,26 +183,34 @@ public final class RandomModelWriter {
         GgmlType matrixType = GgufTarget.javaType(o.type()).orElse(GgmlType.F16);
         JpegLmSpec spec = o.jpegLm() ? syntheticSpec(o.shape().vocab()) : null;
         GgufWriter writer = new GgufWriter();
-        writer.putAll(LlamaGgufMetadata.of(config, "random llama " + o.shape().layers() + "x" + o.shape().dim(),
-                GgufTarget.javaType(o.type()).isPresent() ? o.type() : FileType.F16, spec));
+        writer.putAll(LlamaGgufMetadata.of(
+                config,
+                "random llama " + o.shape().layers() + "x" + o.shape().dim(),
+                GgufTarget.javaType(o.type()).isPresent() ? o.type() : FileType.F16,
+                spec));
         long total = addTensors(writer, config, matrixType, o.seed(), o.listener());
         GgufTarget.checkSpace(out, total);
         GgufTarget.write(writer, out, o.type(), matrixType, total, o.threads(), o.listener());
-        return new Result(out, o.type(), Files.size(out), o.shape().parameters(), Duration.ofNanos(System.nanoTime() - started));
+        return new Result(
+                out, o.type(), Files.size(out), o.shape().parameters(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** Adds every tensor of config with seeded random values; returns their bytes. */
-    private static long addTensors(GgufWriter writer, HfLlamaConfig config, GgmlType matrixType, long seed, ConvertListener listener) {
+    private static long addTensors(
+            GgufWriter writer, HfLlamaConfig config, GgmlType matrixType, long seed, ConvertListener listener) {
         long total = 0;
         int index = 0;
         for (LlamaTensorPlan.Expected e : LlamaTensorPlan.expected(config)) {
             long[] shapeGguf = e.ggufShape();
             boolean vector = shapeGguf.length == 1;
-            GgmlType t = vector ? GgmlType.F32 : matrixType == GgmlType.Q8_0 && shapeGguf[0] % 32 != 0 ? GgmlType.F16 : matrixType;
+            GgmlType t = vector
+                    ? GgmlType.F32
+                    : matrixType == GgmlType.Q8_0 && shapeGguf[0] % 32 != 0 ? GgmlType.F16 : matrixType;
             double std = vector ? 0.1 : e.gguf().equals("token_embd.weight") ? 0.5 : 1 / Math.sqrt(shapeGguf[0]);
             long tensorSeed = seed * 0x9E3779B97F4A7C15L + index++;
             long elements = vector ? shapeGguf[0] : shapeGguf[0] * shapeGguf[1];
-            writer.addTensor(e.gguf(), t, shapeGguf, new RandomPayload(elements, tensorSeed, std, vector ? 1f : 0f, listener));
+            writer.addTensor(
+                    e.gguf(), t, shapeGguf, new RandomPayload(elements, tensorSeed, std, vector ? 1f : 0f, listener));
             total += t.rowBytes(shapeGguf[0]) * (vector ? 1 : shapeGguf[1]);
         }
         return total;
@@ -195,8 +220,10 @@ public final class RandomModelWriter {
     public static JpegLmSpec syntheticSpec(int vocab) throws CheckpointException {
         int merges = vocab - 258;
         if (merges < 0 || merges > 256 * 256) {
-            throw new CheckpointException(CheckpointException.Kind.VOCABULARY_SIZE, "a synthetic Jpeg-LM tokenizer fills a "
-                    + "vocabulary of 258 to " + (258 + 256 * 256) + " tokens (256 bytes, merges, BOS, EOS), not " + vocab,
+            throw new CheckpointException(
+                    CheckpointException.Kind.VOCABULARY_SIZE,
+                    "a synthetic Jpeg-LM tokenizer fills a " + "vocabulary of 258 to " + (258 + 256 * 256)
+                            + " tokens (256 bytes, merges, BOS, EOS), not " + vocab,
                     "give the shape such a vocabulary, or write no Jpeg-LM keys");
         }
         List<TokenPair> pairs = new ArrayList<>(merges);
@@ -225,7 +252,7 @@ public final class RandomModelWriter {
         @Override
         public void writeTo(TensorOutput out) throws IOException {
             float[] buffer = new float[BLOCK * BLOCKS_PER_CHUNK];
-            float half = (float) (std * Math.sqrt(3));  // uniform on [-a, a] has standard deviation a / sqrt(3)
+            float half = (float) (std * Math.sqrt(3)); // uniform on [-a, a] has standard deviation a / sqrt(3)
             long block = 0;
             long values = elements;
             for (long done = 0; done < values; ) {

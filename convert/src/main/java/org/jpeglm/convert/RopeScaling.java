@@ -15,8 +15,16 @@ package org.jpeglm.convert;
  * @param lowFreqFactor         Llama 3 low_freq_factor (1 when not given)
  * @param highFreqFactor        Llama 3 high_freq_factor (4 when not given)
  */
-public record RopeScaling(Type type, double factor, int originalContextLength, double yarnExtFactor, double yarnAttnFactor,
-                          double yarnBetaFast, double yarnBetaSlow, double lowFreqFactor, double highFreqFactor) {
+public record RopeScaling(
+        Type type,
+        double factor,
+        int originalContextLength,
+        double yarnExtFactor,
+        double yarnAttnFactor,
+        double yarnBetaFast,
+        double yarnBetaSlow,
+        double lowFreqFactor,
+        double highFreqFactor) {
     /** The kinds llama.cpp's llama architecture supports. */
     public enum Type {
         /** No scaling ({@code rope_scaling} absent or {@code "default"}). */
@@ -29,8 +37,8 @@ public record RopeScaling(Type type, double factor, int originalContextLength, d
         LLAMA3
     }
 
-    public static final RopeScaling NONE = new RopeScaling(Type.NONE, 1, 0, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, 1, 4);
+    public static final RopeScaling NONE =
+            new RopeScaling(Type.NONE, 1, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1, 4);
 
     /**
      * Llama 3's per-pair frequency factors, as llama.cpp's converter computes them for {@code rope_freqs.weight}:

@@ -27,8 +27,11 @@ final class TensorStreamer implements TensorPayload {
     static int rawChunk = 16 << 20;
     /** Values decoded per chunk when converting (tests make it small to cover chunk boundaries). */
     static int floatChunk = 4 << 20;
-    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static final ValueLayout.OfFloat F32_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Threads that decode and encode the rows of a chunk. */
     private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
     /** The smallest magnitude that F16 rounds to infinity. */
@@ -68,7 +71,8 @@ final class TensorStreamer implements TensorPayload {
     }
 
     private static boolean sameEncoding(SafetensorsDType d, GgmlType t) {
-        return (d == SafetensorsDType.F32 && t == GgmlType.F32) || (d == SafetensorsDType.F16 && t == GgmlType.F16)
+        return (d == SafetensorsDType.F32 && t == GgmlType.F32)
+                || (d == SafetensorsDType.F16 && t == GgmlType.F16)
                 || (d == SafetensorsDType.BF16 && t == GgmlType.BF16);
     }
 
@@ -108,7 +112,8 @@ final class TensorStreamer implements TensorPayload {
         }
     }
 
-    private void convert(TensorOutput out, MemorySegment src, SafetensorsDType dtype, long rows, long cols) throws IOException {
+    private void convert(TensorOutput out, MemorySegment src, SafetensorsDType dtype, long rows, long cols)
+            throws IOException {
         if (cols > Integer.MAX_VALUE - 8) {
             throw new IOException("tensor " + tensor.name() + " has rows of " + cols + " values, too long to convert");
         }

@@ -1,8 +1,5 @@
 package org.jpeglm.convert;
 
-import org.jpeglm.spec.JpegProfileFile;
-import org.jpeglm.testing.HfCheckpoints;
-import org.jpeglm.testing.SafetensorsTestWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +11,10 @@ import java.util.SplittableRandom;
 import org.jpeglm.bpe.HfTokenizerJson;
 import org.jpeglm.gguf.TensorCodec;
 import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.testing.HfCheckpoints;
 import org.jpeglm.testing.LlamaConfig;
+import org.jpeglm.testing.SafetensorsTestWriter;
 
 /**
  * Writes a large random Hugging Face checkpoint for the conversion benchmark (docs/benchmarks-convert.md), streamed
@@ -30,7 +30,8 @@ public final class BenchCheckpointMain {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 8) {
-            System.err.println("usage: BenchCheckpointMain DIR DTYPE(F32|F16|BF16) VOCAB DIM LAYERS HEADS KV_HEADS FFN");
+            System.err.println(
+                    "usage: BenchCheckpointMain DIR DTYPE(F32|F16|BF16) VOCAB DIM LAYERS HEADS KV_HEADS FFN");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -42,15 +43,28 @@ public final class BenchCheckpointMain {
         LlamaConfig c = new LlamaConfig(n[0], n[1], n[2], n[3], n[4], n[5], 2048, 10000f, 1e-5f, false);
         long started = System.nanoTime();
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.json"), HfCheckpoints.config(c).put("torch_dtype", "bfloat16").toPrettyString());
-        HfTokenizerJson.write(RandomModelWriter.syntheticSpec(c.vocabSize()).tokenizer(), dir.resolve("tokenizer.json"));
+        Files.writeString(
+                dir.resolve("config.json"),
+                HfCheckpoints.config(c).put("torch_dtype", "bfloat16").toPrettyString());
+        HfTokenizerJson.write(
+                RandomModelWriter.syntheticSpec(c.vocabSize()).tokenizer(), dir.resolve("tokenizer.json"));
         JpegProfileFile.write(dir.resolve("jpeglm_profile.json"), JpegProfile.PAPER, null);
 
         int size = dtype.equals("F32") ? 4 : 2;
         List<SafetensorsTestWriter.Entry> all = new ArrayList<>();
         long seed = 1;
-        for (LlamaTensorPlan.Expected e : LlamaTensorPlan.expected(new RandomModelWriter.Shape(c.vocabSize(), c.dim(), c.layers(),
-                c.heads(), c.kvHeads(), c.ffnDim(), c.contextLength(), 10000, 1e-5, false).config())) {
+        for (LlamaTensorPlan.Expected e : LlamaTensorPlan.expected(new RandomModelWriter.Shape(
+                        c.vocabSize(),
+                        c.dim(),
+                        c.layers(),
+                        c.heads(),
+                        c.kvHeads(),
+                        c.ffnDim(),
+                        c.contextLength(),
+                        10000,
+                        1e-5,
+                        false)
+                .config())) {
             long[] shape = e.hfShape();
             long count = 1;
             for (long d : shape) {
@@ -85,7 +99,8 @@ public final class BenchCheckpointMain {
         long total = all.stream().mapToLong(SafetensorsTestWriter.Entry::size).sum();
         int shards = (int) Math.max(1, (total + (2L << 30) - 1) / (2L << 30));
         HfCheckpoints.writeWeights(dir, all, shards);
-        System.out.printf("wrote %s: %,d parameters, %s, %.2f GB in %d file(s), %.1f s%n", dir, total / size, dtype, total / 1e9,
-                shards, (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "wrote %s: %,d parameters, %s, %.2f GB in %d file(s), %.1f s%n",
+                dir, total / size, dtype, total / 1e9, shards, (System.nanoTime() - started) / 1e9);
     }
 }

@@ -1,7 +1,5 @@
 package org.jpeglm.convert;
 
-import org.jpeglm.testing.HfCheckpoints;
-import org.jpeglm.testing.SafetensorsTestWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,9 +17,11 @@ import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.testing.HfCheckpoints;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.LlamaWeights;
 import org.jpeglm.testing.RandomLlama;
+import org.jpeglm.testing.SafetensorsTestWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +35,7 @@ class ConvertErrorsTest {
 
     @TempDir
     Path dir;
+
     Path ckpt;
     Path outDir;
     LlamaWeights weights;
@@ -98,7 +99,10 @@ class ConvertErrorsTest {
         Path sharded = HfCheckpoints.write(dir.resolve("indexed"), weights, "F32", 3);
         HfCheckpoints.addJpegLm(sharded, HfCheckpoints.tokenizer(CONFIG.vocabSize(), 1), JpegProfile.PAPER);
         Files.delete(sharded.resolve("model-00003-of-00003.safetensors"));
-        assertRefused(options().input(sharded), "missing shard", "model.safetensors.index.json names model-00003-of-00003.safetensors");
+        assertRefused(
+                options().input(sharded),
+                "missing shard",
+                "model.safetensors.index.json names model-00003-of-00003.safetensors");
     }
 
     @Test
@@ -108,17 +112,22 @@ class ConvertErrorsTest {
         Path index = sharded.resolve("model.safetensors.index.json");
         ObjectNode root = (ObjectNode) SafetensorsTestWriter.MAPPER.readTree(index.toFile());
         String wrong = root.get("weight_map").get("model.norm.weight").asText().contains("00001")
-                ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors";
+                ? "model-00002-of-00002.safetensors"
+                : "model-00001-of-00002.safetensors";
         ((ObjectNode) root.get("weight_map")).put("model.norm.weight", wrong);
         Files.writeString(index, root.toString());
-        assertRefused(options().input(sharded), "puts tensor 'model.norm.weight' in " + wrong + ", but that shard has no such tensor");
+        assertRefused(
+                options().input(sharded),
+                "puts tensor 'model.norm.weight' in " + wrong + ", but that shard has no such tensor");
     }
 
     @Test
     void indexEscapingTheDirectory() throws IOException {
         Path sharded = HfCheckpoints.write(dir.resolve("indexed"), weights, "F32", 2);
         Path index = sharded.resolve("model.safetensors.index.json");
-        Files.writeString(index, Files.readString(index).replace("model-00001-of-00002.safetensors", "../ckpt/model.safetensors"));
+        Files.writeString(
+                index,
+                Files.readString(index).replace("model-00001-of-00002.safetensors", "../ckpt/model.safetensors"));
         assertRefused(options().input(sharded), "not a file inside");
     }
 
@@ -128,7 +137,7 @@ class ConvertErrorsTest {
     void corruptHeaderLength() throws IOException {
         Path f = ckpt.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(f);
-        bytes[7] = 0x7F;  // the top byte of the length
+        bytes[7] = 0x7F; // the top byte of the length
         Files.write(f, bytes);
         assertRefused(options(), "model.safetensors", "bad header length");
     }
@@ -136,7 +145,10 @@ class ConvertErrorsTest {
     @Test
     void overlappingOffsets() throws IOException {
         rewriteHeader(h -> {
-            long end = h.get("model.embed_tokens.weight").get("data_offsets").get(1).asLong();
+            long end = h.get("model.embed_tokens.weight")
+                    .get("data_offsets")
+                    .get(1)
+                    .asLong();
             ObjectNode t = (ObjectNode) h.get("model.norm.weight");
             t.putArray("data_offsets").add(end - 8).add(end - 8 + 4L * CONFIG.dim());
         });
@@ -145,14 +157,19 @@ class ConvertErrorsTest {
 
     @Test
     void outOfRangeOffsets() throws IOException {
-        rewriteHeader(h -> ((ObjectNode) h.get("model.norm.weight")).putArray("data_offsets").add(1L << 40).add((1L << 40) + 4L * CONFIG.dim()));
+        rewriteHeader(h -> ((ObjectNode) h.get("model.norm.weight"))
+                .putArray("data_offsets")
+                .add(1L << 40)
+                .add((1L << 40) + 4L * CONFIG.dim()));
         assertRefused(options(), "tensor 'model.norm.weight'", "out of range");
     }
 
     @Test
     void shapeDtypeAndByteRangeDisagree() throws IOException {
         rewriteHeader(h -> ((ObjectNode) h.get("model.norm.weight")).put("dtype", "F16"));
-        assertRefused(options(), "tensor 'model.norm.weight' has shape [64] of F16, which is 128 bytes, but its data_offsets");
+        assertRefused(
+                options(),
+                "tensor 'model.norm.weight' has shape [64] of F16, which is 128 bytes, but its data_offsets");
     }
 
     // ---- tensors that do not fit the config
@@ -180,7 +197,8 @@ class ConvertErrorsTest {
     @Test
     void unexpectedBiasTensor() throws IOException {
         List<SafetensorsTestWriter.Entry> entries = entries();
-        entries.add(SafetensorsTestWriter.Entry.of("model.layers.0.self_attn.q_proj.bias", "F32", new long[] {64}, new float[64]));
+        entries.add(SafetensorsTestWriter.Entry.of(
+                "model.layers.0.self_attn.q_proj.bias", "F32", new long[] {64}, new float[64]));
         HfCheckpoints.writeWeights(ckpt, entries, 1);
         assertRefused(options(), "unexpected tensor 'model.layers.0.self_attn.q_proj.bias'");
     }
@@ -195,7 +213,8 @@ class ConvertErrorsTest {
                         case "F8_E4M3" -> 1;
                         default -> 8;
                     };
-                    entries.add(SafetensorsTestWriter.Entry.of(e.name(), dtype, e.shape(), new byte[size * CONFIG.dim()]));
+                    entries.add(
+                            SafetensorsTestWriter.Entry.of(e.name(), dtype, e.shape(), new byte[size * CONFIG.dim()]));
                 } else {
                     entries.add(e);
                 }
@@ -278,7 +297,8 @@ class ConvertErrorsTest {
     void noTokenizerNorProfileWithoutPlain() throws IOException {
         Files.delete(ckpt.resolve("tokenizer.json"));
         Files.delete(ckpt.resolve("jpeglm_profile.json"));
-        CheckpointException e = assertRefused(options(), "no tokenizer.json and no jpeglm_profile.json", "neither was given", "plain");
+        CheckpointException e =
+                assertRefused(options(), "no tokenizer.json and no jpeglm_profile.json", "neither was given", "plain");
         assertEquals(CheckpointException.Kind.NO_TOKENIZER_NOR_PROFILE, e.kind());
     }
 
@@ -299,11 +319,16 @@ class ConvertErrorsTest {
     @Test
     void overridesCompleteAMissingProfileOrNameWhatIsMissing() throws IOException {
         Files.delete(ckpt.resolve("jpeglm_profile.json"));
-        CheckpointException e = assertRefused(options().profileOverrides(new JpegProfileFile.Fields(25, Subsampling.S420, 1, 64, null,
-                null, null)), "the JPEG profile (the overrides) lacks 'height'");
+        CheckpointException e = assertRefused(
+                options().profileOverrides(new JpegProfileFile.Fields(25, Subsampling.S420, 1, 64, null, null, null)),
+                "the JPEG profile (the overrides) lacks 'height'");
         assertEquals(CheckpointException.Kind.INCOMPLETE_PROFILE, e.kind());
-        Converter.convert(options().profileOverrides(new JpegProfileFile.Fields(25, Subsampling.S420, 1, 64, 32, null, null)).build());
-        assertEquals(new JpegProfile(25, Subsampling.S420, 1, 64, 32), TokenizerFiles.readSpec(outDir.resolve("model.gguf")).profile());
+        Converter.convert(options()
+                .profileOverrides(new JpegProfileFile.Fields(25, Subsampling.S420, 1, 64, 32, null, null))
+                .build());
+        assertEquals(
+                new JpegProfile(25, Subsampling.S420, 1, 64, 32),
+                TokenizerFiles.readSpec(outDir.resolve("model.gguf")).profile());
     }
 
     @Test
@@ -311,8 +336,12 @@ class ConvertErrorsTest {
         Files.delete(ckpt.resolve("tokenizer.json"));
         Files.delete(ckpt.resolve("jpeglm_profile.json"));
         BpeTokenizer tokenizer = HfCheckpoints.tokenizer(CONFIG.vocabSize(), 1);
-        Converter.convert(options().jpegLm(new JpegLmSources(TokenizerSource.of(tokenizer), ProfileSource.of(JpegProfileFile.paper()),
-                JpegProfileFile.Fields.EMPTY)).build());
+        Converter.convert(options()
+                .jpegLm(new JpegLmSources(
+                        TokenizerSource.of(tokenizer),
+                        ProfileSource.of(JpegProfileFile.paper()),
+                        JpegProfileFile.Fields.EMPTY))
+                .build());
         JpegLmSpec spec = TokenizerFiles.readSpec(outDir.resolve("model.gguf"));
         assertEquals(tokenizer, spec.tokenizer());
         assertEquals(JpegProfile.PAPER, spec.profile());
@@ -326,22 +355,33 @@ class ConvertErrorsTest {
 
     @Test
     void tokenizerWithoutBosEos() throws IOException {
-        org.jpeglm.bpe.HfTokenizerJson.write(org.jpeglm.bpe.BpeTokenizer.fromMerges(List.of(), null, null), ckpt.resolve("tokenizer.json"));
+        org.jpeglm.bpe.HfTokenizerJson.write(
+                org.jpeglm.bpe.BpeTokenizer.fromMerges(List.of(), null, null), ckpt.resolve("tokenizer.json"));
         assertRefused(options(), "needs BOS and EOS");
     }
 
     @Test
     void badProfiles() throws IOException {
         Path p = ckpt.resolve("jpeglm_profile.json");
-        Files.writeString(p, "{\"quality\": 25, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"width\": 256, \"height\": 256, \"qualty\": 3}");
+        Files.writeString(
+                p,
+                "{\"quality\": 25, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"width\": 256, \"height\": 256, \"qualty\": 3}");
         assertRefused(options(), "unknown key 'qualty'");
         Files.writeString(p, "{\"quality\": 25, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"height\": 256}");
-        assertEquals(CheckpointException.Kind.INCOMPLETE_PROFILE, assertRefused(options(), "lacks 'width'").kind());
-        Files.writeString(p, "{\"quality\": 250, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"width\": 256, \"height\": 256}");
+        assertEquals(
+                CheckpointException.Kind.INCOMPLETE_PROFILE,
+                assertRefused(options(), "lacks 'width'").kind());
+        Files.writeString(
+                p,
+                "{\"quality\": 250, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"width\": 256, \"height\": 256}");
         assertRefused(options(), "bad JPEG profile", "quality must be 1..100");
-        Files.writeString(p, "{\"quality\": 25, \"subsampling\": \"4:1:1\", \"restart_interval\": 1, \"width\": 256, \"height\": 256}");
+        Files.writeString(
+                p,
+                "{\"quality\": 25, \"subsampling\": \"4:1:1\", \"restart_interval\": 1, \"width\": 256, \"height\": 256}");
         assertRefused(options(), "subsampling \"4:1:1\" is not one of");
-        Files.writeString(p, "{\"quality\": 25, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"width\": 256, \"height\": 256, \"tables_file\": \"no.jpg\"}");
+        Files.writeString(
+                p,
+                "{\"quality\": 25, \"subsampling\": \"4:2:0\", \"restart_interval\": 1, \"width\": 256, \"height\": 256, \"tables_file\": \"no.jpg\"}");
         assertRefused(options(), "no.jpg does not exist");
     }
 
@@ -349,7 +389,8 @@ class ConvertErrorsTest {
     void existingOutputWithoutForce() throws IOException {
         Path out = outDir.resolve("model.gguf");
         Files.writeString(out, "precious");
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Converter.convert(options().build()));
+        CheckpointException e = assertThrows(
+                CheckpointException.class, () -> Converter.convert(options().build()));
         assertEquals(CheckpointException.Kind.OUTPUT_EXISTS, e.kind());
         assertEquals("the output " + out + " exists", e.problem());
         assertTrue(e.getMessage().contains("exists; allow replacing it"), e.getMessage());
@@ -364,16 +405,19 @@ class ConvertErrorsTest {
     @Test
     void outputIsADirectory() throws IOException {
         Files.createDirectories(outDir.resolve("model.gguf"));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Converter.convert(options().build()));
+        CheckpointException e = assertThrows(
+                CheckpointException.class, () -> Converter.convert(options().build()));
         assertEquals(CheckpointException.Kind.OUTPUT_IS_DIRECTORY, e.kind());
         assertEquals(List.of("model.gguf"), listing(outDir));
     }
 
     @Test
     void optionsAreCheckedWhenBuilt() {
-        IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException plain = assertThrows(
+                IllegalArgumentException.class,
                 () -> options().plain(true).profile(ProfileSource.paper()).build());
-        assertTrue(plain.getMessage().contains("a plain GGUF has no tokenizer and no JPEG profile"), plain.getMessage());
+        assertTrue(
+                plain.getMessage().contains("a plain GGUF has no tokenizer and no JPEG profile"), plain.getMessage());
         assertThrows(IllegalArgumentException.class, () -> options().threads(-1).build());
         assertThrows(IllegalArgumentException.class, () -> options().name(" ").build());
         assertThrows(NullPointerException.class, () -> options().type(null));
@@ -400,8 +444,12 @@ class ConvertErrorsTest {
         try {
             assertEquals(List.of(), listing(outDir), "no output left behind");
             try (Stream<Path> all = Files.walk(dir)) {
-                assertEquals(List.of(), all.filter(p -> p.getFileName().toString().contains(".partial")
-                        || p.getFileName().toString().endsWith(".gguf")).toList(), "no temporary files");
+                assertEquals(
+                        List.of(),
+                        all.filter(p -> p.getFileName().toString().contains(".partial")
+                                        || p.getFileName().toString().endsWith(".gguf"))
+                                .toList(),
+                        "no temporary files");
             }
         } catch (IOException io) {
             throw new AssertionError(io);

@@ -1,8 +1,5 @@
 package org.jpeglm.convert;
 
-import org.jpeglm.spec.JpegProfileFile;
-import org.jpeglm.testing.HfCheckpoints;
-import org.jpeglm.testing.SafetensorsTestWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,15 +18,18 @@ import org.jpeglm.bpe.VocabEntry;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegTables;
 import org.jpeglm.jpeg.Subsampling;
+import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.testing.HfCheckpoints;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.LlamaReference;
 import org.jpeglm.testing.LlamaWeights;
 import org.jpeglm.testing.RandomLlama;
 import org.jpeglm.testing.RopeStyle;
+import org.jpeglm.testing.SafetensorsTestWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,7 +107,8 @@ class ConvertFeaturesTest {
                 LlamaWeights.Layer expected = gguf.layers().get(i);
                 assertArrayEquals(expected.wq(), read(f, "blk." + i + ".attn_q.weight"));
                 assertArrayEquals(expected.wk(), read(f, "blk." + i + ".attn_k.weight"));
-                assertFalse(java.util.Arrays.equals(hf.wq(), read(f, "blk." + i + ".attn_q.weight")), "Q must be permuted");
+                assertFalse(
+                        java.util.Arrays.equals(hf.wq(), read(f, "blk." + i + ".attn_q.weight")), "Q must be permuted");
                 assertArrayEquals(hf.wv(), read(f, "blk." + i + ".attn_v.weight"));
                 assertArrayEquals(hf.wo(), read(f, "blk." + i + ".attn_output.weight"));
                 assertArrayEquals(hf.wGate(), read(f, "blk." + i + ".ffn_gate.weight"));
@@ -115,12 +116,16 @@ class ConvertFeaturesTest {
                 assertArrayEquals(hf.wDown(), read(f, "blk." + i + ".ffn_down.weight"));
                 assertArrayEquals(hf.attnNorm(), read(f, "blk." + i + ".attn_norm.weight"));
                 assertArrayEquals(hf.ffnNorm(), read(f, "blk." + i + ".ffn_norm.weight"));
-                assertArrayEquals(new long[] {GQA.dim(), GQA.kvDim()}, f.tensor("blk." + i + ".attn_k.weight").orElseThrow().shape());
+                assertArrayEquals(
+                        new long[] {GQA.dim(), GQA.kvDim()},
+                        f.tensor("blk." + i + ".attn_k.weight").orElseThrow().shape());
             }
             assertArrayEquals(w.tokenEmbedding(), read(f, "token_embd.weight"));
             assertArrayEquals(w.output(), read(f, "output.weight"));
             assertArrayEquals(w.finalNorm(), read(f, "output_norm.weight"));
-            assertArrayEquals(new long[] {GQA.dim(), GQA.vocabSize()}, f.tensor("token_embd.weight").orElseThrow().shape());
+            assertArrayEquals(
+                    new long[] {GQA.dim(), GQA.vocabSize()},
+                    f.tensor("token_embd.weight").orElseThrow().shape());
         }
     }
 
@@ -133,8 +138,8 @@ class ConvertFeaturesTest {
         int raw = TensorStreamer.rawChunk;
         int floats = TensorStreamer.floatChunk;
         try {
-            TensorStreamer.rawChunk = 1000;   // not a multiple of any row: several rows and partial ones per write
-            TensorStreamer.floatChunk = 200;  // fewer than one row of 300 values for some tensors
+            TensorStreamer.rawChunk = 1000; // not a multiple of any row: several rows and partial ones per write
+            TensorStreamer.floatChunk = 200; // fewer than one row of 300 values for some tensors
             Path small = convert(ckpt, type);
             assertArrayEquals(Files.readAllBytes(big), Files.readAllBytes(small));
         } finally {
@@ -146,7 +151,8 @@ class ConvertFeaturesTest {
             float[] up = read(f, "blk.1.ffn_up.weight");
             float[] expected = SafetensorsTestWriter.rounded(w.layers().get(1).wUp(), dtype);
             GgmlType t = f.tensor("blk.1.ffn_up.weight").orElseThrow().type();
-            double tol = t == GgmlType.Q8_0 ? 2e-2 : t == GgmlType.F32 || t.name().equals(dtype) ? 0 : 1e-2;
+            double tol =
+                    t == GgmlType.Q8_0 ? 2e-2 : t == GgmlType.F32 || t.name().equals(dtype) ? 0 : 1e-2;
             for (int i = 0; i < up.length; i++) {
                 assertEquals(expected[i], up[i], tol * Math.max(1, Math.abs(expected[i])), "value " + i);
             }
@@ -164,21 +170,27 @@ class ConvertFeaturesTest {
         for (HfCheckpoints.HfTensor t : HfCheckpoints.tensors(w)) {
             entries.add(SafetensorsTestWriter.Entry.of(t.name(), "F32", t.shape(), t.values()));
         }
-        entries.add(SafetensorsTestWriter.Entry.of("lm_head.weight", "F32", new long[] {tied.vocabSize(), tied.dim()}, w.tokenEmbedding()));
-        entries.add(SafetensorsTestWriter.Entry.of("model.layers.0.self_attn.rotary_emb.inv_freq", "F32", new long[] {8}, new float[8]));
+        entries.add(SafetensorsTestWriter.Entry.of(
+                "lm_head.weight", "F32", new long[] {tied.vocabSize(), tied.dim()}, w.tokenEmbedding()));
+        entries.add(SafetensorsTestWriter.Entry.of(
+                "model.layers.0.self_attn.rotary_emb.inv_freq", "F32", new long[] {8}, new float[8]));
         HfCheckpoints.writeWeights(ckpt, entries, 1);
         List<String> infos = new ArrayList<>();
         Path out = dir.resolve("tied.gguf");
-        Converter.convert(ConvertOptions.builder(ckpt, out).type(FileType.F32).listener(new ConvertListener() {
-            @Override
-            public void info(String message) {
-                infos.add(message);
-            }
-        }).build());
+        Converter.convert(ConvertOptions.builder(ckpt, out)
+                .type(FileType.F32)
+                .listener(new ConvertListener() {
+                    @Override
+                    public void info(String message) {
+                        infos.add(message);
+                    }
+                })
+                .build());
         assertTrue(infos.stream().anyMatch(s -> s.contains("lm_head.weight is skipped")), infos.toString());
         try (GgufFile f = GgufFile.open(out)) {
             assertTrue(f.tensor("output.weight").isEmpty());
-            assertTrue(f.tensors().stream().noneMatch(t -> t.name().contains("inv_freq") || t.name().contains("rope")));
+            assertTrue(f.tensors().stream()
+                    .noneMatch(t -> t.name().contains("inv_freq") || t.name().contains("rope")));
         }
         int[] tokens = Models.randomTokens(12, tied.vocabSize(), 5);
         float[] expected = new LlamaReference(w, RopeStyle.HALF).logits(tokens)[tokens.length - 1];
@@ -191,12 +203,17 @@ class ConvertFeaturesTest {
         LlamaWeights w = RandomLlama.create(odd, 6);
         Path ckpt = checkpoint(w, "F32", 1);
         Path out = dir.resolve("odd.gguf");
-        ConvertResult r = Converter.convert(ConvertOptions.builder(ckpt, out).type(FileType.Q8_0).build());
+        ConvertResult r = Converter.convert(
+                ConvertOptions.builder(ckpt, out).type(FileType.Q8_0).build());
         assertEquals(1, r.warnings().size(), r.warnings().toString());
-        assertTrue(r.warnings().getFirst().contains("written as F16"), r.warnings().toString());
+        assertTrue(
+                r.warnings().getFirst().contains("written as F16"), r.warnings().toString());
         try (GgufFile f = GgufFile.open(out)) {
-            assertEquals(GgmlType.F16, f.tensor("blk.0.attn_q.weight").orElseThrow().type());   // rows of 48
-            assertEquals(GgmlType.Q8_0, f.tensor("blk.0.ffn_down.weight").orElseThrow().type()); // rows of 64
+            assertEquals(
+                    GgmlType.F16, f.tensor("blk.0.attn_q.weight").orElseThrow().type()); // rows of 48
+            assertEquals(
+                    GgmlType.Q8_0,
+                    f.tensor("blk.0.ffn_down.weight").orElseThrow().type()); // rows of 64
         }
         int[] tokens = Models.randomTokens(12, odd.vocabSize(), 7);
         float[] expected = new LlamaReference(w, RopeStyle.HALF).logits(tokens)[tokens.length - 1];
@@ -212,36 +229,53 @@ class ConvertFeaturesTest {
         Files.writeString(ckpt.resolve("config.json"), cfg.toString());
         Path linear = convert(ckpt, "f32");
         try (GgufFile f = GgufFile.open(linear)) {
-            assertEquals("linear", f.get("llama.rope.scaling.type").orElseThrow().asString());
+            assertEquals(
+                    "linear", f.get("llama.rope.scaling.type").orElseThrow().asString());
             assertEquals(4f, f.get("llama.rope.scaling.factor").orElseThrow().asFloat());
         }
-        cfg.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 2.0).put("original_max_position_embeddings", 128)
-                .put("beta_fast", 32.0).put("beta_slow", 1.0);
+        cfg.putObject("rope_scaling")
+                .put("rope_type", "yarn")
+                .put("factor", 2.0)
+                .put("original_max_position_embeddings", 128)
+                .put("beta_fast", 32.0)
+                .put("beta_slow", 1.0);
         Files.writeString(ckpt.resolve("config.json"), cfg.toString());
         Path yarn = convert(ckpt, "f32");
         try (GgufFile f = GgufFile.open(yarn)) {
             assertEquals("yarn", f.get("llama.rope.scaling.type").orElseThrow().asString());
             assertEquals(2f, f.get("llama.rope.scaling.factor").orElseThrow().asFloat());
-            assertEquals(128, f.get("llama.rope.scaling.original_context_length").orElseThrow().asLong());
-            assertEquals(32f, f.get("llama.rope.scaling.yarn_beta_fast").orElseThrow().asFloat());
-            assertEquals(1f, f.get("llama.rope.scaling.yarn_beta_slow").orElseThrow().asFloat());
+            assertEquals(
+                    128,
+                    f.get("llama.rope.scaling.original_context_length")
+                            .orElseThrow()
+                            .asLong());
+            assertEquals(
+                    32f,
+                    f.get("llama.rope.scaling.yarn_beta_fast").orElseThrow().asFloat());
+            assertEquals(
+                    1f, f.get("llama.rope.scaling.yarn_beta_slow").orElseThrow().asFloat());
             assertFalse(f.get("llama.rope.scaling.yarn_ext_factor").isPresent());
         }
         // With scaling the logits differ from the unscaled reference at later positions: llama.cpp uses the keys.
         int[] tokens = Models.randomTokens(20, GQA.vocabSize(), 8);
         float[] plain = new LlamaReference(w, RopeStyle.HALF).logits(tokens)[tokens.length - 1];
-        assertTrue(Models.relativeError(Models.lastLogits(linear, tokens), plain) > 1e-3, "linear scaling has an effect");
+        assertTrue(
+                Models.relativeError(Models.lastLogits(linear, tokens), plain) > 1e-3, "linear scaling has an effect");
         assertTrue(Models.relativeError(Models.lastLogits(yarn, tokens), plain) > 1e-3, "yarn scaling has an effect");
     }
 
     @Test
     void llama3RopeScalingBecomesRopeFreqs() throws IOException {
-        LlamaConfig c = new LlamaConfig(300, 128, 2, 2, 1, 96, 512, 500000f, 1e-5f, false);  // head dim 64
+        LlamaConfig c = new LlamaConfig(300, 128, 2, 2, 1, 96, 512, 500000f, 1e-5f, false); // head dim 64
         LlamaWeights w = RandomLlama.create(c, 9);
         Path ckpt = checkpoint(w, "F32", 1);
         ObjectNode cfg = HfCheckpoints.config(c);
-        cfg.putObject("rope_scaling").put("rope_type", "llama3").put("factor", 8.0).put("low_freq_factor", 1.0)
-                .put("high_freq_factor", 4.0).put("original_max_position_embeddings", 64);
+        cfg.putObject("rope_scaling")
+                .put("rope_type", "llama3")
+                .put("factor", 8.0)
+                .put("low_freq_factor", 1.0)
+                .put("high_freq_factor", 4.0)
+                .put("original_max_position_embeddings", 64);
         Files.writeString(ckpt.resolve("config.json"), cfg.toString());
         Path out = convert(ckpt, "f32");
         float[] freqs;
@@ -253,7 +287,9 @@ class ConvertFeaturesTest {
         assertEquals(32, freqs.length);
         for (int i = 0; i < 32; i++) {
             double wavelen = 2 * Math.PI * Math.pow(500000, 2.0 * i / 64);
-            double expected = wavelen < 16 ? 1 : wavelen > 64 ? 8 : 1 / ((1 - (64 / wavelen - 1) / 3) / 8 + (64 / wavelen - 1) / 3);
+            double expected = wavelen < 16
+                    ? 1
+                    : wavelen > 64 ? 8 : 1 / ((1 - (64 / wavelen - 1) / 3) / 8 + (64 / wavelen - 1) / 3);
             assertEquals(expected, freqs[i], 1e-5 * expected, "factor " + i);
         }
         assertEquals(1f, freqs[0]);
@@ -275,7 +311,8 @@ class ConvertFeaturesTest {
         vocab.set(t.eosId(), new VocabEntry.Special("<|end|>"));
         BpeTokenizer renamed = BpeTokenizer.of(vocab, t.merges(), t.bosId(), t.eosId(), false);
         HfTokenizerJson.write(renamed, ckpt.resolve("tokenizer.json"));
-        Files.writeString(ckpt.resolve("tokenizer_config.json"),
+        Files.writeString(
+                ckpt.resolve("tokenizer_config.json"),
                 "{\"bos_token\": \"<|begin|>\", \"eos_token\": {\"content\": \"<|end|>\", \"special\": true}}");
         Path out = convert(ckpt, "f16");
         try (GgufFile f = GgufFile.open(out)) {
@@ -306,16 +343,24 @@ class ConvertFeaturesTest {
         // A bare checkpoint takes tokenizer and profile from that model, with two fields overridden.
         Path bare = HfCheckpoints.write(dir.resolve("bare"), w, "F32", 1);
         Path out = dir.resolve("bare.gguf");
-        Converter.convert(ConvertOptions.builder(bare, out).type(FileType.F16).jpegLm(new JpegLmSources(TokenizerSource.file(model),
-                ProfileSource.gguf(model), new JpegProfileFile.Fields(30, null, null, 256, 256, null, null))).build());
+        Converter.convert(ConvertOptions.builder(bare, out)
+                .type(FileType.F16)
+                .jpegLm(new JpegLmSources(
+                        TokenizerSource.file(model),
+                        ProfileSource.gguf(model),
+                        new JpegProfileFile.Fields(30, null, null, 256, 256, null, null)))
+                .build());
         JpegLmSpec second = TokenizerFiles.readSpec(out);
         assertEquals(spec.tokenizer(), second.tokenizer());
         assertEquals(new JpegProfile(30, Subsampling.GRAY, 2, 256, 256), second.profile());
         assertEquals(JpegTables.forQuality(30), second.tables(), "a new quality brings its own tables");
 
         // the paper's profile
-        Converter.convert(ConvertOptions.builder(bare, out).replaceExisting(true).tokenizer(TokenizerSource.file(model))
-                .profile(ProfileSource.paper()).build());
+        Converter.convert(ConvertOptions.builder(bare, out)
+                .replaceExisting(true)
+                .tokenizer(TokenizerSource.file(model))
+                .profile(ProfileSource.paper())
+                .build());
         assertEquals(JpegProfile.PAPER, TokenizerFiles.readSpec(out).profile());
     }
 
@@ -324,14 +369,18 @@ class ConvertFeaturesTest {
         LlamaWeights w = RandomLlama.create(GQA, 12);
         Path bare = HfCheckpoints.write(dir.resolve("bare"), w, "BF16", 1);
         Path out = dir.resolve("plain.gguf");
-        ConvertResult r = Converter.convert(ConvertOptions.builder(bare, out).plain(true).build());
+        ConvertResult r =
+                Converter.convert(ConvertOptions.builder(bare, out).plain(true).build());
         assertFalse(r.jpegLm());
         assertEquals(FileType.BF16, r.type(), "auto keeps a BF16 checkpoint BF16");
-        assertTrue(r.warnings().stream().anyMatch(s -> s.contains("plain llama GGUF")), r.warnings().toString());
+        assertTrue(
+                r.warnings().stream().anyMatch(s -> s.contains("plain llama GGUF")),
+                r.warnings().toString());
         try (GgufFile f = GgufFile.open(out)) {
             assertTrue(f.metadata().keySet().stream().noneMatch(k -> k.startsWith("jpeglm.")));
         }
-        try (Model m = Model.load(out, Models.options()); Session s = m.newSession(Models.exact(64))) {
+        try (Model m = Model.load(out, Models.options());
+                Session s = m.newSession(Models.exact(64))) {
             s.feed(0, new int[] {1, 2, 3});
             assertTrue(s.step(0) >= 0);
         }

@@ -31,25 +31,36 @@ class ConvertOutputIsInputTest {
 
     @TempDir
     Path dir;
+
     Path ckpt;
 
     @BeforeEach
     void writeCheckpoint() throws IOException {
         ckpt = HfCheckpoints.write(dir.resolve("ckpt"), RandomLlama.create(CONFIG, 5), "F32", 2);
         HfCheckpoints.addJpegLm(ckpt, HfCheckpoints.tokenizer(CONFIG.vocabSize(), 1), JpegProfile.PAPER);
-        Files.writeString(ckpt.resolve(TokenizerFiles.CONFIG_FILE_NAME), "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\"}");
+        Files.writeString(
+                ckpt.resolve(TokenizerFiles.CONFIG_FILE_NAME), "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\"}");
     }
 
     @Test
     void everyFileOfTheCheckpointIsRefusedWithOrWithoutReplacing() throws IOException {
-        List<String> inputs = List.of("config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors",
-                "model-00002-of-00002.safetensors", "tokenizer.json", "tokenizer_config.json", "jpeglm_profile.json");
+        List<String> inputs = List.of(
+                "config.json",
+                "model.safetensors.index.json",
+                "model-00001-of-00002.safetensors",
+                "model-00002-of-00002.safetensors",
+                "tokenizer.json",
+                "tokenizer_config.json",
+                "jpeglm_profile.json");
         Map<String, byte[]> before = snapshot();
         for (String name : inputs) {
             for (boolean replace : new boolean[] {true, false}) {
                 Path out = ckpt.resolve(name);
-                CheckpointException e = refused(ConvertOptions.builder(ckpt, out).type(FileType.F16).replaceExisting(replace));
-                assertEquals("the output " + out.toAbsolutePath().normalize() + " is an input of this conversion", e.problem());
+                CheckpointException e = refused(
+                        ConvertOptions.builder(ckpt, out).type(FileType.F16).replaceExisting(replace));
+                assertEquals(
+                        "the output " + out.toAbsolutePath().normalize() + " is an input of this conversion",
+                        e.problem());
             }
         }
         assertSnapshot(before);
@@ -70,14 +81,17 @@ class ConvertOutputIsInputTest {
         Map<String, byte[]> before = snapshot();
         Path symlink = Files.createSymbolicLink(dir.resolve("model.gguf"), ckpt.resolve("config.json"));
         CheckpointException e = refused(ConvertOptions.builder(ckpt, symlink).replaceExisting(true));
-        assertEquals("the output " + symlink + " is the input " + ckpt.resolve("config.json") + " (through a link)", e.problem());
+        assertEquals(
+                "the output " + symlink + " is the input " + ckpt.resolve("config.json") + " (through a link)",
+                e.problem());
         Files.delete(symlink);
         Path hard = Files.createLink(dir.resolve("hard.gguf"), ckpt.resolve("model-00002-of-00002.safetensors"));
         refused(ConvertOptions.builder(ckpt, hard).replaceExisting(true));
         Files.delete(hard);
         // A link to the checkpoint directory reaches the same files.
         Path linkedDir = Files.createSymbolicLink(dir.resolve("linked"), ckpt);
-        refused(ConvertOptions.builder(linkedDir, ckpt.resolve("tokenizer.json")).replaceExisting(true));
+        refused(ConvertOptions.builder(linkedDir, ckpt.resolve("tokenizer.json"))
+                .replaceExisting(true));
         Files.delete(linkedDir);
         assertSnapshot(before);
     }
@@ -90,8 +104,12 @@ class ConvertOutputIsInputTest {
         JpegProfileFile.write(profile, JpegProfile.PAPER, null);
         byte[] tok = Files.readAllBytes(tokenizer);
         byte[] prof = Files.readAllBytes(profile);
-        refused(ConvertOptions.builder(ckpt, tokenizer).tokenizer(TokenizerSource.file(tokenizer)).replaceExisting(true));
-        refused(ConvertOptions.builder(ckpt, profile).profile(ProfileSource.file(profile)).replaceExisting(true));
+        refused(ConvertOptions.builder(ckpt, tokenizer)
+                .tokenizer(TokenizerSource.file(tokenizer))
+                .replaceExisting(true));
+        refused(ConvertOptions.builder(ckpt, profile)
+                .profile(ProfileSource.file(profile))
+                .replaceExisting(true));
         assertArrayEquals(tok, Files.readAllBytes(tokenizer));
         assertArrayEquals(prof, Files.readAllBytes(profile));
 
@@ -99,21 +117,29 @@ class ConvertOutputIsInputTest {
         Path gguf = dir.resolve("other.gguf");
         Converter.convert(ConvertOptions.builder(ckpt, gguf).type(FileType.F16).build());
         byte[] other = Files.readAllBytes(gguf);
-        refused(ConvertOptions.builder(ckpt, gguf).tokenizer(TokenizerSource.file(gguf)).replaceExisting(true));
-        refused(ConvertOptions.builder(ckpt, gguf).profile(ProfileSource.gguf(gguf)).replaceExisting(true));
+        refused(ConvertOptions.builder(ckpt, gguf)
+                .tokenizer(TokenizerSource.file(gguf))
+                .replaceExisting(true));
+        refused(ConvertOptions.builder(ckpt, gguf)
+                .profile(ProfileSource.gguf(gguf))
+                .replaceExisting(true));
         assertArrayEquals(other, Files.readAllBytes(gguf));
 
         // An output that is not an input is still replaced when allowed.
-        Converter.convert(ConvertOptions.builder(ckpt, gguf).tokenizer(TokenizerSource.file(tokenizer)).replaceExisting(true).build());
+        Converter.convert(ConvertOptions.builder(ckpt, gguf)
+                .tokenizer(TokenizerSource.file(tokenizer))
+                .replaceExisting(true)
+                .build());
         assertFalse(java.util.Arrays.equals(other, Files.readAllBytes(gguf)), "rewritten with the other tokenizer");
     }
 
     @Test
     void theFileOfOverridingTablesIsRefused() throws IOException {
         Path tables = Files.writeString(dir.resolve("tables.jpg"), "read by the front end");
-        JpegProfileFile.Fields overrides = new JpegProfileFile.Fields(null, null, null, null, null, JpegProfile.PAPER.tables(),
-                tables.toString());
-        CheckpointException e = refused(ConvertOptions.builder(ckpt, tables).profileOverrides(overrides).replaceExisting(true));
+        JpegProfileFile.Fields overrides =
+                new JpegProfileFile.Fields(null, null, null, null, null, JpegProfile.PAPER.tables(), tables.toString());
+        CheckpointException e = refused(
+                ConvertOptions.builder(ckpt, tables).profileOverrides(overrides).replaceExisting(true));
         assertEquals("the output " + tables + " is an input of this conversion", e.problem());
         assertEquals("read by the front end", Files.readString(tables));
     }
@@ -121,10 +147,17 @@ class ConvertOutputIsInputTest {
     @Test
     void givenFilesListsWhatTheOptionsRead() {
         Path tok = Path.of("/x/tok.json");
-        ConvertOptions o = ConvertOptions.builder(ckpt, Path.of("o.gguf")).tokenizer(TokenizerSource.file(tok))
-                .profile(ProfileSource.gguf(Path.of("/y/m.gguf"))).build();
+        ConvertOptions o = ConvertOptions.builder(ckpt, Path.of("o.gguf"))
+                .tokenizer(TokenizerSource.file(tok))
+                .profile(ProfileSource.gguf(Path.of("/y/m.gguf")))
+                .build();
         assertEquals(List.of(tok, Path.of("/x/tokenizer_config.json"), Path.of("/y/m.gguf")), o.givenFiles());
-        assertEquals(List.of(), ConvertOptions.builder(ckpt, Path.of("o.gguf")).plain(true).build().givenFiles());
+        assertEquals(
+                List.of(),
+                ConvertOptions.builder(ckpt, Path.of("o.gguf"))
+                        .plain(true)
+                        .build()
+                        .givenFiles());
     }
 
     CheckpointException refused(ConvertOptions.Builder options) throws IOException {
@@ -132,7 +165,11 @@ class ConvertOutputIsInputTest {
         assertEquals(CheckpointException.Kind.OUTPUT_IS_INPUT, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains("an input is never replaced"), e.getMessage());
         try (Stream<Path> all = Files.walk(dir)) {
-            assertEquals(List.of(), all.filter(p -> p.getFileName().toString().endsWith(".partial")).toList(), "no temporary files");
+            assertEquals(
+                    List.of(),
+                    all.filter(p -> p.getFileName().toString().endsWith(".partial"))
+                            .toList(),
+                    "no temporary files");
         }
         return e;
     }

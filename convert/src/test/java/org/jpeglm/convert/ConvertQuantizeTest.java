@@ -1,7 +1,5 @@
 package org.jpeglm.convert;
 
-import org.jpeglm.testing.HfCheckpoints;
-import org.jpeglm.testing.SafetensorsTestWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -12,8 +10,9 @@ import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.testing.HfCheckpoints;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.LlamaReference;
 import org.jpeglm.testing.LlamaWeights;
@@ -39,26 +38,37 @@ class ConvertQuantizeTest {
         HfCheckpoints.addJpegLm(ckpt, HfCheckpoints.tokenizer(CONFIG.vocabSize(), 5), JpegProfile.PAPER);
         Path outDir = Files.createDirectories(dir.resolve("out"));
         Path out = outDir.resolve("model.gguf");
-        ConvertResult r = Converter.convert(Models.convert(ckpt, out, type).threads(2).build());
+        ConvertResult r =
+                Converter.convert(Models.convert(ckpt, out, type).threads(2).build());
         assertEquals(List.of("model.gguf"), ConvertErrorsTest.listing(outDir), "the temporary file is gone");
         try (GgufFile f = GgufFile.open(out)) {
             assertEquals(expected, f.tensor("blk.0.ffn_up.weight").orElseThrow().type());
-            assertEquals(GgmlType.F32, f.tensor("blk.0.attn_norm.weight").orElseThrow().type());
-            assertEquals(org.jpeglm.FileType.of(type).id(), f.get("general.file_type").orElseThrow().asLong());
-            long params = f.tensors().stream().mapToLong(org.jpeglm.gguf.GgufTensorInfo::elementCount).sum();
-            assertTrue(r.fileBytes() < 0.35 * 4 * params, "at most ~11 bits per weight: " + r.fileBytes() + " bytes for " + params);
+            assertEquals(
+                    GgmlType.F32,
+                    f.tensor("blk.0.attn_norm.weight").orElseThrow().type());
+            assertEquals(
+                    org.jpeglm.FileType.of(type).id(),
+                    f.get("general.file_type").orElseThrow().asLong());
+            long params = f.tensors().stream()
+                    .mapToLong(org.jpeglm.gguf.GgufTensorInfo::elementCount)
+                    .sum();
+            assertTrue(
+                    r.fileBytes() < 0.35 * 4 * params,
+                    "at most ~11 bits per weight: " + r.fileBytes() + " bytes for " + params);
             JpegLmSpec spec = JpegLmSpec.fromMetadata(f.metadata());
             assertEquals(JpegProfile.PAPER, spec.profile());
             assertEquals(CONFIG.vocabSize(), spec.tokenizer().vocabSize());
         }
 
         int[] tokens = Models.randomTokens(16, CONFIG.vocabSize(), 4);
-        float[] reference = new LlamaReference(HfCheckpoints.rounded(w, dtype), RopeStyle.HALF).logits(tokens)[tokens.length - 1];
+        float[] reference =
+                new LlamaReference(HfCheckpoints.rounded(w, dtype), RopeStyle.HALF).logits(tokens)[tokens.length - 1];
         double err = Models.relativeError(Models.lastLogits(out, tokens), reference);
         System.out.printf("%s -> %s: relative error %.3g%n", dtype, type, err);
         assertTrue(err < tolerance, type + ": relative error " + err);
         assertTrue(err > 1e-4, type + " should not be exact: is it really quantized? " + err);
-        try (Model m = Model.load(out, Models.options()); Session s = m.newSession(Models.exact(64))) {
+        try (Model m = Model.load(out, Models.options());
+                Session s = m.newSession(Models.exact(64))) {
             s.feed(0, tokens);
             for (int i = 0; i < 10; i++) {
                 int t = s.step(0);

@@ -19,18 +19,24 @@ final class Models {
     }
 
     static ModelOptions options() {
-        return ModelOptions.builder().gpuLayers(Integer.getInteger("jpeglm.test.gpuLayers", 0)).build();
+        return ModelOptions.builder()
+                .gpuLayers(Integer.getInteger("jpeglm.test.gpuLayers", 0))
+                .build();
     }
 
     /** An F32 KV cache and no flash attention: only float rounding separates llama.cpp from the reference. */
     static SessionOptions exact(int contextLength) {
-        return SessionOptions.builder().contextLength(contextLength).kvCacheType(SessionOptions.KvCacheType.F32)
-                .flashAttention(SessionOptions.FlashAttention.OFF).build();
+        return SessionOptions.builder()
+                .contextLength(contextLength)
+                .kvCacheType(SessionOptions.KvCacheType.F32)
+                .flashAttention(SessionOptions.FlashAttention.OFF)
+                .build();
     }
 
     /** llama.cpp's logits after feeding tokens to the model in path. */
     static float[] lastLogits(Path path, int[] tokens) {
-        try (Model model = Model.load(path, options()); Session session = model.newSession(exact(Math.max(64, tokens.length + 8)))) {
+        try (Model model = Model.load(path, options());
+                Session session = model.newSession(exact(Math.max(64, tokens.length + 8)))) {
             session.feed(0, tokens);
             return session.logits(0);
         }

@@ -32,13 +32,16 @@ public final class NoNativeConvertMain {
         HfCheckpoints.addJpegLm(ckpt, HfCheckpoints.tokenizer(CONFIG.vocabSize(), 1), JpegProfile.PAPER);
         for (FileType type : List.of(FileType.F32, FileType.F16, FileType.Q8_0)) {
             Path out = dir.resolve(type.name().toLowerCase() + ".gguf");
-            ConvertResult r = Converter.convert(ConvertOptions.builder(ckpt, out).type(type).build());
+            ConvertResult r = Converter.convert(
+                    ConvertOptions.builder(ckpt, out).type(type).build());
             check(out, type, w);
-            System.out.println("converted " + GgufTarget.name(type) + ": " + r.tensors() + " tensors, " + r.fileBytes() + " bytes");
+            System.out.println("converted " + GgufTarget.name(type) + ": " + r.tensors() + " tensors, " + r.fileBytes()
+                    + " bytes");
         }
         Path kQuant = dir.resolve("q4_k_m.gguf");
         try {
-            Converter.convert(ConvertOptions.builder(ckpt, kQuant).type(FileType.Q4_K_M).build());
+            Converter.convert(
+                    ConvertOptions.builder(ckpt, kQuant).type(FileType.Q4_K_M).build());
             throw new AssertionError("q4_k_m was written without the native library");
         } catch (CheckpointException e) {
             if (e.kind() != CheckpointException.Kind.NATIVE_LIBRARY_UNAVAILABLE || Files.exists(kQuant)) {
@@ -51,7 +54,8 @@ public final class NoNativeConvertMain {
     /** The premise: neither the bundled library nor a path to one is visible to this JVM. */
     private static void requireNoNativeLibrary() {
         if (NoNativeConvertMain.class.getClassLoader().getResource(NativeLibrary.RESOURCE) != null
-                || System.getProperty("jpeglm.library.path") != null || System.getenv("JPEGLM_LIBRARY_PATH") != null) {
+                || System.getProperty("jpeglm.library.path") != null
+                || System.getenv("JPEGLM_LIBRARY_PATH") != null) {
             throw new AssertionError("libjpeglm is reachable from this JVM");
         }
     }
@@ -59,7 +63,8 @@ public final class NoNativeConvertMain {
     private static void check(Path out, FileType type, LlamaWeights w) throws IOException {
         GgmlType expected = GgufTarget.javaType(type).orElseThrow();
         try (GgufFile f = GgufFile.open(out)) {
-            if (f.tensor("blk.0.ffn_up.weight").orElseThrow().type() != expected || f.tensors().size() != 2 + 9 * CONFIG.layers() + 1) {
+            if (f.tensor("blk.0.ffn_up.weight").orElseThrow().type() != expected
+                    || f.tensors().size() != 2 + 9 * CONFIG.layers() + 1) {
                 throw new AssertionError(out + ": wrong tensors " + f.tensors());
             }
             float[] up = f.readFloats(f.tensor("blk.1.ffn_up.weight").orElseThrow());

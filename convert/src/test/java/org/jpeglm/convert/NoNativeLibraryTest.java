@@ -25,11 +25,19 @@ class NoNativeLibraryTest {
 
     @Test
     void javaTypesConvertWithoutTheNativeLibrary() throws IOException, InterruptedException {
-        List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !holdsNativeLibrary(e)).toList();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", String.join(File.pathSeparator, classPath), NoNativeConvertMain.class.getName(), dir.toString())
-                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
+        List<String> classPath = Arrays.stream(
+                        System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !holdsNativeLibrary(e))
+                .toList();
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        String.join(File.pathSeparator, classPath),
+                        NoNativeConvertMain.class.getName(),
+                        dir.toString())
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile());
         pb.environment().remove("JPEGLM_LIBRARY_PATH");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process p = pb.start();
@@ -43,8 +51,11 @@ class NoNativeLibraryTest {
         for (String type : List.of("f32", "f16", "q8_0")) {
             assertTrue(out.contains("converted " + type + ": 21 tensors"), out);
         }
-        assertTrue(out.contains("refused q4_k_m: type q4_k_m is written by llama.cpp's quantizer, which needs the native library, "
-                + "and it cannot be loaded: libjpeglm not found"), out);
+        assertTrue(
+                out.contains(
+                        "refused q4_k_m: type q4_k_m is written by llama.cpp's quantizer, which needs the native library, "
+                                + "and it cannot be loaded: libjpeglm not found"),
+                out);
         assertTrue(out.contains("f32, f16, bf16 and q8_0 need no native library"), out);
         assertFalse(err.contains("UnsatisfiedLinkError") || err.contains("Exception"), err);
     }

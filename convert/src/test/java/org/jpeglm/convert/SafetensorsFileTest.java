@@ -1,7 +1,5 @@
 package org.jpeglm.convert;
 
-import org.jpeglm.testing.HfCheckpoints;
-import org.jpeglm.testing.SafetensorsTestWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,6 +16,7 @@ import org.jpeglm.convert.safetensors.SafetensorsDType;
 import org.jpeglm.convert.safetensors.SafetensorsFile;
 import org.jpeglm.convert.safetensors.SafetensorsFormatException;
 import org.jpeglm.convert.safetensors.SafetensorsTensor;
+import org.jpeglm.testing.SafetensorsTestWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,9 @@ class SafetensorsFileTest {
         Path p = dir.resolve("ok.safetensors");
         SafetensorsTestWriter.write(p, ENTRIES, Map.of("format", "pt", "note", "x"));
         try (SafetensorsFile f = SafetensorsFile.open(p)) {
-            assertEquals(List.of("a", "b", "c", "empty", "scalar"), f.tensors().stream().map(SafetensorsTensor::name).toList());
+            assertEquals(
+                    List.of("a", "b", "c", "empty", "scalar"),
+                    f.tensors().stream().map(SafetensorsTensor::name).toList());
             assertEquals(Map.of("format", "pt", "note", "x"), f.metadata());
             SafetensorsTensor a = f.tensor("a").orElseThrow();
             assertEquals(SafetensorsDType.F32, a.dtype());
@@ -45,7 +46,8 @@ class SafetensorsFileTest {
             float[] values = f.data(a).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
             assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, values);
             assertEquals(SafetensorsDType.BF16, f.tensor("b").orElseThrow().dtype());
-            assertArrayEquals(ENTRIES.get(1).bytes(), f.data(f.tensor("b").orElseThrow()).toArray(ValueLayout.JAVA_BYTE));
+            assertArrayEquals(
+                    ENTRIES.get(1).bytes(), f.data(f.tensor("b").orElseThrow()).toArray(ValueLayout.JAVA_BYTE));
             assertEquals(0, f.tensor("empty").orElseThrow().byteSize());
             assertEquals(1, f.tensor("scalar").orElseThrow().elementCount());
             assertEquals(Files.size(p), f.fileSize());
@@ -67,14 +69,16 @@ class SafetensorsFileTest {
     @Test
     void hugeHeaderLength() throws IOException {
         Path p = dir.resolve("huge.safetensors");
-        SafetensorsTestWriter.writeRaw(p, SafetensorsTestWriter.header(ENTRIES, null).toString(), 1L << 40, ENTRIES);
+        SafetensorsTestWriter.writeRaw(
+                p, SafetensorsTestWriter.header(ENTRIES, null).toString(), 1L << 40, ENTRIES);
         assertBad(p, "bad header length 1099511627776");
     }
 
     @Test
     void headerLengthBeyondTheFile() throws IOException {
         Path p = dir.resolve("beyond.safetensors");
-        SafetensorsTestWriter.writeRaw(p, SafetensorsTestWriter.header(ENTRIES, null).toString(), 4096, ENTRIES);
+        SafetensorsTestWriter.writeRaw(
+                p, SafetensorsTestWriter.header(ENTRIES, null).toString(), 4096, ENTRIES);
         assertBad(p, "bad header length 4096");
     }
 
@@ -90,7 +94,8 @@ class SafetensorsFileTest {
     @Test
     void headerLengthCuttingTheJson() throws IOException {
         Path p = dir.resolve("cut.safetensors");
-        SafetensorsTestWriter.writeRaw(p, SafetensorsTestWriter.header(ENTRIES, null).toString(), 40, ENTRIES);
+        SafetensorsTestWriter.writeRaw(
+                p, SafetensorsTestWriter.header(ENTRIES, null).toString(), 40, ENTRIES);
         assertBad(p, "not valid JSON");
     }
 
@@ -108,7 +113,7 @@ class SafetensorsFileTest {
         Path p = dir.resolve("utf8.safetensors");
         SafetensorsTestWriter.writeRaw(p, "{\"a\u00e9\": 1}", -1, List.of());
         byte[] bytes = Files.readAllBytes(p);
-        bytes[8 + 3] = (byte) 0xFF;  // inside the key
+        bytes[8 + 3] = (byte) 0xFF; // inside the key
         Files.write(p, bytes);
         assertBad(p, "not valid UTF-8");
     }
@@ -117,7 +122,10 @@ class SafetensorsFileTest {
     void duplicateKeys() throws IOException {
         Path p = dir.resolve("dup.safetensors");
         String one = "\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}";
-        SafetensorsTestWriter.writeRaw(p, "{" + one + ", " + one + "}", -1,
+        SafetensorsTestWriter.writeRaw(
+                p,
+                "{" + one + ", " + one + "}",
+                -1,
                 List.of(SafetensorsTestWriter.Entry.of("a", "F32", new long[] {1}, new float[] {1})));
         assertBad(p, "Duplicate field 'a'");
     }
@@ -134,7 +142,8 @@ class SafetensorsFileTest {
 
     @Test
     void shapeAndDtypeDisagreeWithTheByteRange() throws IOException {
-        assertBad(corrupt(h -> ((ObjectNode) h.get("a")).putArray("shape").add(3).add(3)),
+        assertBad(
+                corrupt(h -> ((ObjectNode) h.get("a")).putArray("shape").add(3).add(3)),
                 "has shape [3,3] of F32, which is 36 bytes, but its data_offsets [0,24] span 24 bytes");
         assertBad(corrupt(h -> ((ObjectNode) h.get("b")).put("dtype", "F32")), "of F32, which is 16 bytes");
     }
@@ -147,12 +156,15 @@ class SafetensorsFileTest {
     @Test
     void negativeOrFractionalNumbers() throws IOException {
         assertBad(corrupt(h -> offsets(h, "b", -8, 0)), "not a non-negative 64-bit integer");
-        assertBad(corrupt(h -> ((ObjectNode) h.get("a")).putArray("shape").add(2).add(3.5)), "not a non-negative 64-bit integer");
+        assertBad(
+                corrupt(h -> ((ObjectNode) h.get("a")).putArray("shape").add(2).add(3.5)),
+                "not a non-negative 64-bit integer");
     }
 
     @Test
     void unknownDtype() throws IOException {
-        assertBad(corrupt(h -> ((ObjectNode) h.get("a")).put("dtype", "Q4_0")), "tensor 'a' has an unknown dtype 'Q4_0'");
+        assertBad(
+                corrupt(h -> ((ObjectNode) h.get("a")).put("dtype", "Q4_0")), "tensor 'a' has an unknown dtype 'Q4_0'");
     }
 
     @Test
@@ -191,8 +203,11 @@ class SafetensorsFileTest {
     }
 
     private static void assertBad(Path p, String fragment) {
-        SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> SafetensorsFile.open(p).close());
-        assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
+        SafetensorsFormatException e = assertThrows(
+                SafetensorsFormatException.class, () -> SafetensorsFile.open(p).close());
+        assertTrue(
+                e.getMessage().contains(fragment),
+                "message '" + e.getMessage() + "' should contain '" + fragment + "'");
         assertTrue(e.getMessage().contains(p.toString()), "message should name the file: " + e.getMessage());
     }
 }

@@ -30,7 +30,8 @@ public final class CompleteImage {
         Path model = Examples.model(args, 1);
         Path out = Path.of(args.length > 2 ? args[2] : "completions.png");
         try (ImageModel m = ImageModel.load(model);
-             ImageGenerator generator = m.newGenerator(GeneratorOptions.builder().parallel(4).seed(1).build())) {
+                ImageGenerator generator = m.newGenerator(
+                        GeneratorOptions.builder().parallel(4).seed(1).build())) {
             List<GeneratedImage> completions = generator.complete(Collections.nCopies(4, input), 0.5);
             List<BufferedImage> row = new ArrayList<>();
             completions.forEach(c -> row.add(c.image()));

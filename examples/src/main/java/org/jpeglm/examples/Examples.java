@@ -18,6 +18,7 @@ final class Examples {
                 return p;
             }
         }
-        throw new IllegalArgumentException("give a model file (the bundled models/fashion-mnist-32.gguf was not found)");
+        throw new IllegalArgumentException(
+                "give a model file (the bundled models/fashion-mnist-32.gguf was not found)");
     }
 }

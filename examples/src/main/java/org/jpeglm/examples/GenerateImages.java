@@ -21,13 +21,15 @@ public final class GenerateImages {
         Path grid = Path.of(args.length > 1 ? args[1] : "grid.png");
 
         GeneratorOptions options = GeneratorOptions.builder()
-                .parallel(8)                                                  // 8 images per native step
+                .parallel(8) // 8 images per native step
                 .sampling(SamplingParams.builder().temperature(1.0f).topK(0).build())
-                .seed(42)                                                     // same seed, same images
+                .seed(42) // same seed, same images
                 .build();
-        try (ImageModel m = ImageModel.load(model); ImageGenerator generator = m.newGenerator(options)) {
+        try (ImageModel m = ImageModel.load(model);
+                ImageGenerator generator = m.newGenerator(options)) {
             List<GeneratedImage> images = generator.generate(16, image -> System.out.println(image));
-            List<BufferedImage> pictures = images.stream().map(GeneratedImage::image).toList();
+            List<BufferedImage> pictures =
+                    images.stream().map(GeneratedImage::image).toList();
             ImageGrid.writePng(pictures, 4, grid);
             System.out.printf("%s: %.1f images/s%n", grid, generator.lastStats().imagesPerSecond());
         }

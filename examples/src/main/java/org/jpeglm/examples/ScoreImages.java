@@ -31,10 +31,13 @@ public final class ScoreImages {
             images.add(img);
         }
         try (ImageModel m = ImageModel.load(Path.of(args[0]));
-             ImageGenerator generator = m.newGenerator(GeneratorOptions.builder().parallel(8).build())) {
+                ImageGenerator generator =
+                        m.newGenerator(GeneratorOptions.builder().parallel(8).build())) {
             List<ImageScore> scores = generator.score(images);
             for (int i = 0; i < scores.size(); i++) {
-                System.out.printf("%s: %.3f bits/byte, %.0f bits%n", args[i + 1], scores.get(i).bitsPerByte(), scores.get(i).bits());
+                System.out.printf(
+                        "%s: %.3f bits/byte, %.0f bits%n",
+                        args[i + 1], scores.get(i).bitsPerByte(), scores.get(i).bits());
             }
         }
     }

@@ -23,13 +23,17 @@ public final class SharedModelThreads {
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
 
         try (ImageModel model = ImageModel.load(modelPath);
-             ExecutorService pool = Executors.newFixedThreadPool(workers)) {
+                ExecutorService pool = Executors.newFixedThreadPool(workers)) {
             List<Future<List<GeneratedImage>>> requests = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 long seed = 1000 + w;
                 requests.add(pool.submit(() -> {
                     // One generator per request and thread; try-with-resources frees its KV cache.
-                    var options = GeneratorOptions.builder().parallel(2).threads(1).seed(seed).build();
+                    var options = GeneratorOptions.builder()
+                            .parallel(2)
+                            .threads(1)
+                            .seed(seed)
+                            .build();
                     try (ImageGenerator generator = model.newGenerator(options)) {
                         return generator.generate(2);
                     }

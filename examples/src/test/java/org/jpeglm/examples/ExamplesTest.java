@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExamplesTest {
     @TempDir
     static Path dir;
+
     static Path model;
     static Path picture;
 

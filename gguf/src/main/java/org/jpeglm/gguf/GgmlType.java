@@ -81,7 +81,8 @@ public enum GgmlType {
     /** Bytes of a row of n values; n must be a multiple of the block size. */
     public long rowBytes(long n) {
         if (n % blockSize != 0) {
-            throw new IllegalArgumentException(this + " needs rows that are multiples of " + blockSize + " values, got " + n);
+            throw new IllegalArgumentException(
+                    this + " needs rows that are multiples of " + blockSize + " values, got " + n);
         }
         return Math.multiplyExact(n / blockSize, (long) typeSize);
     }

@@ -30,7 +30,7 @@ import java.util.Set;
  * <p>Thread-safe once opened; {@link #close()} unmaps the file, after which the segments it returned are invalid.
  */
 public final class GgufFile implements AutoCloseable {
-    public static final int MAGIC = 0x46554747;  // "GGUF" read as a little-endian u32
+    public static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
     public static final int VERSION = 3;
     public static final int DEFAULT_ALIGNMENT = 32;
     public static final String ALIGNMENT_KEY = "general.alignment";
@@ -56,14 +56,16 @@ public final class GgufFile implements AutoCloseable {
         }
         this.version = c.i32("the version");
         if (version != 2 && version != 3) {
-            throw new GgufFormatException(path + " is GGUF version " + Integer.toUnsignedString(version) + "; versions 2 and 3 are supported");
+            throw new GgufFormatException(path + " is GGUF version " + Integer.toUnsignedString(version)
+                    + "; versions 2 and 3 are supported");
         }
         long tensorCount = c.u64("the tensor count");
         long kvCount = c.u64("the metadata count");
         // Each metadata entry takes at least 13 bytes and each tensor info at least 24: bound the counts by the file.
         if (kvCount < 0 || tensorCount < 0 || kvCount > file.byteSize() / 13 || tensorCount > file.byteSize() / 24) {
             throw new GgufFormatException(path + " claims " + Long.toUnsignedString(kvCount) + " metadata entries and "
-                    + Long.toUnsignedString(tensorCount) + " tensors, more than its " + file.byteSize() + " bytes can hold");
+                    + Long.toUnsignedString(tensorCount) + " tensors, more than its " + file.byteSize()
+                    + " bytes can hold");
         }
         Map<String, GgufValue> meta = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
@@ -91,18 +93,20 @@ public final class GgufFile implements AutoCloseable {
             for (int d = 0; d < dims; d++) {
                 shape[d] = c.u64("dimension " + d + " of tensor '" + name + "'");
                 if (shape[d] < 0) {
-                    throw new GgufFormatException(path + ": tensor '" + name + "' has an absurd dimension " + Long.toUnsignedString(shape[d]));
+                    throw new GgufFormatException(path + ": tensor '" + name + "' has an absurd dimension "
+                            + Long.toUnsignedString(shape[d]));
                 }
             }
             int typeId = c.i32("the type of tensor '" + name + "'");
             GgmlType type = GgmlType.ofId(typeId);
             if (type == null) {
-                throw new GgufFormatException(path + ": tensor '" + name + "' has unknown type id " + Integer.toUnsignedString(typeId));
+                throw new GgufFormatException(
+                        path + ": tensor '" + name + "' has unknown type id " + Integer.toUnsignedString(typeId));
             }
             long offset = c.u64("the offset of tensor '" + name + "'");
             if (offset < 0 || offset % alignment != 0) {
-                throw new GgufFormatException(path + ": tensor '" + name + "' starts at offset " + Long.toUnsignedString(offset)
-                        + ", not a multiple of the alignment " + alignment);
+                throw new GgufFormatException(path + ": tensor '" + name + "' starts at offset "
+                        + Long.toUnsignedString(offset) + ", not a multiple of the alignment " + alignment);
             }
             GgufTensorInfo info;
             try {
@@ -121,8 +125,8 @@ public final class GgufFile implements AutoCloseable {
         for (GgufTensorInfo t : tensors) {
             long end = dataOffset + t.offset() + t.byteSize();
             if (dataOffset + t.offset() < 0 || end < 0 || end > file.byteSize()) {
-                throw new GgufFormatException(path + ": tensor '" + t.name() + "' ends at byte " + end + " but the file has "
-                        + file.byteSize() + " bytes (truncated?)");
+                throw new GgufFormatException(path + ": tensor '" + t.name() + "' ends at byte " + end
+                        + " but the file has " + file.byteSize() + " bytes (truncated?)");
             }
             index.put(t.name(), t);
         }
@@ -140,7 +144,9 @@ public final class GgufFile implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            MemorySegment segment = size == 0 ? MemorySegment.NULL.reinterpret(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MemorySegment segment = size == 0
+                    ? MemorySegment.NULL.reinterpret(0)
+                    : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return new GgufFile(path, arena, segment.asReadOnly());
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
@@ -220,7 +226,8 @@ public final class GgufFile implements AutoCloseable {
     public float[] readFloats(GgufTensorInfo tensor) {
         long n = tensor.elementCount();
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("tensor " + tensor.name() + " has " + n + " elements, too many for a float[]");
+            throw new IllegalArgumentException(
+                    "tensor " + tensor.name() + " has " + n + " elements, too many for a float[]");
         }
         float[] out = new float[(int) n];
         TensorCodec.decode(tensor.type(), data(tensor), 0, out, 0, (int) n);
@@ -243,8 +250,10 @@ public final class GgufFile implements AutoCloseable {
         private final MemorySegment s;
         private final Path path;
         // One strict decoder for every string of the file (decode(ByteBuffer) resets it each time).
-        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         long position;
 
         Cursor(MemorySegment s, Path path) {
@@ -295,8 +304,8 @@ public final class GgufFile implements AutoCloseable {
             try {
                 return utf8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {
-                throw new GgufFormatException(path + ": " + label(what, element) + " at byte " + (position - length)
-                        + " is not valid UTF-8");
+                throw new GgufFormatException(
+                        path + ": " + label(what, element) + " at byte " + (position - length) + " is not valid UTF-8");
             }
         }
 
@@ -312,8 +321,8 @@ public final class GgufFile implements AutoCloseable {
             int typeId = i32("the type of " + what);
             GgufValueType type = GgufValueType.ofId(typeId);
             if (type == null) {
-                throw new GgufFormatException(path + ": " + what + " has unknown type id " + Integer.toUnsignedString(typeId)
-                        + " (byte " + (position - 4) + ")");
+                throw new GgufFormatException(path + ": " + what + " has unknown type id "
+                        + Integer.toUnsignedString(typeId) + " (byte " + (position - 4) + ")");
             }
             if (type != GgufValueType.ARRAY) {
                 return scalar(type, what);
@@ -324,7 +333,8 @@ public final class GgufFile implements AutoCloseable {
             int elementId = i32("the element type of " + what);
             GgufValueType et = GgufValueType.ofId(elementId);
             if (et == null) {
-                throw new GgufFormatException(path + ": " + what + " has unknown element type id " + Integer.toUnsignedString(elementId));
+                throw new GgufFormatException(
+                        path + ": " + what + " has unknown element type id " + Integer.toUnsignedString(elementId));
             }
             long count = u64("the length of " + what);
             // Every element takes at least its fixed size, or 8 bytes (a length) for strings and arrays.

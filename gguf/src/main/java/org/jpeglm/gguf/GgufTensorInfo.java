@@ -21,21 +21,23 @@ public record GgufTensorInfo(String name, GgmlType type, long[] shape, long offs
         Objects.requireNonNull(type, "type");
         shape = shape.clone();
         if (shape.length < 1 || shape.length > MAX_DIMS) {
-            throw new IllegalArgumentException("tensor '" + name + "' has " + shape.length + " dimensions, GGUF allows 1 to " + MAX_DIMS);
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' has " + shape.length + " dimensions, GGUF allows 1 to " + MAX_DIMS);
         }
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("tensor '" + name + "' has a negative dimension: " + Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "' has a negative dimension: " + Arrays.toString(shape));
             }
         }
         if (shape[0] % type.blockSize() != 0) {
-            throw new IllegalArgumentException("tensor '" + name + "' of type " + type + " needs its first dimension to be a multiple of "
-                    + type.blockSize() + ", got " + shape[0]);
+            throw new IllegalArgumentException("tensor '" + name + "' of type " + type
+                    + " needs its first dimension to be a multiple of " + type.blockSize() + ", got " + shape[0]);
         }
         if (offset < 0) {
             throw new IllegalArgumentException("tensor '" + name + "' has a negative offset");
         }
-        elementCount(name, shape);  // overflow check
+        elementCount(name, shape); // overflow check
         byteSize(name, type, shape);
     }
 
@@ -67,7 +69,8 @@ public record GgufTensorInfo(String name, GgmlType type, long[] shape, long offs
             }
             return n;
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("tensor '" + name + "' has too many elements: " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' has too many elements: " + Arrays.toString(shape));
         }
     }
 
@@ -85,7 +88,10 @@ public record GgufTensorInfo(String name, GgmlType type, long[] shape, long offs
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GgufTensorInfo t && name.equals(t.name) && type == t.type && Arrays.equals(shape, t.shape)
+        return o instanceof GgufTensorInfo t
+                && name.equals(t.name)
+                && type == t.type
+                && Arrays.equals(shape, t.shape)
                 && offset == t.offset;
     }
 

@@ -284,7 +284,7 @@ public record GgufValue(GgufValueType type, GgufValueType elementType, Object va
             case INT16 -> v >= Short.MIN_VALUE && v <= Short.MAX_VALUE;
             case UINT32 -> v >= 0 && v <= 0xFFFF_FFFFL;
             case INT32 -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
-            default -> true;  // 64-bit types take every long
+            default -> true; // 64-bit types take every long
         };
         if (!ok) {
             throw new IllegalArgumentException(v + " is out of range for " + type);
@@ -319,7 +319,8 @@ public record GgufValue(GgufValueType type, GgufValueType elementType, Object va
                 if (value instanceof List<?> l) {
                     for (Object o : l) {
                         if (!(o instanceof String)) {
-                            throw new IllegalArgumentException("a string array holds a " + (o == null ? "null" : o.getClass().getSimpleName()));
+                            throw new IllegalArgumentException("a string array holds a "
+                                    + (o == null ? "null" : o.getClass().getSimpleName()));
                         }
                     }
                     return List.copyOf(l);
@@ -344,12 +345,15 @@ public record GgufValue(GgufValueType type, GgufValueType elementType, Object va
                 }
             }
         }
-        throw new IllegalArgumentException("an ARRAY[" + et + "] cannot hold a " + value.getClass().getSimpleName());
+        throw new IllegalArgumentException(
+                "an ARRAY[" + et + "] cannot hold a " + value.getClass().getSimpleName());
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GgufValue v && type == v.type && elementType == v.elementType
+        return o instanceof GgufValue v
+                && type == v.type
+                && elementType == v.elementType
                 && Objects.deepEquals(value, v.value);
     }
 

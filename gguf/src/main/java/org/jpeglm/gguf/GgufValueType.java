@@ -2,8 +2,19 @@ package org.jpeglm.gguf;
 
 /** The types of GGUF metadata values, with their ids in the file. */
 public enum GgufValueType {
-    UINT8(1), INT8(1), UINT16(2), INT16(2), UINT32(4), INT32(4), FLOAT32(4), BOOL(1), STRING(0), ARRAY(0),
-    UINT64(8), INT64(8), FLOAT64(8);
+    UINT8(1),
+    INT8(1),
+    UINT16(2),
+    INT16(2),
+    UINT32(4),
+    INT32(4),
+    FLOAT32(4),
+    BOOL(1),
+    STRING(0),
+    ARRAY(0),
+    UINT64(8),
+    INT64(8),
+    FLOAT64(8);
 
     private final int size;
 

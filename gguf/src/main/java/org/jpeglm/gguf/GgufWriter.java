@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -105,7 +104,8 @@ public final class GgufWriter {
             n *= d;
         }
         if (n != values.length) {
-            throw new IllegalArgumentException("tensor '" + name + "' has shape of " + n + " elements but " + values.length + " values");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' has shape of " + n + " elements but " + values.length + " values");
         }
         float[] copy = values.clone();
         return addTensor(name, type, shape, out -> out.writeFloats(copy, 0, copy.length));
@@ -118,14 +118,14 @@ public final class GgufWriter {
 
     /** Writes the file (replacing target atomically). */
     public void write(Path target) throws IOException {
-        write(target, (t, done, total) -> { });
+        write(target, (t, done, total) -> {});
     }
 
     /** Writes the file, reporting after each tensor. */
     public void write(Path target, Progress progress) throws IOException {
         AtomicFile.write(target, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-                 Arena arena = Arena.ofConfined()) {
+                    Arena arena = Arena.ofConfined()) {
                 byte[] header = header();
                 writeFully(ch, ByteBuffer.wrap(header));
                 long headerPadded = GgufFile.align(header.length, alignment);
@@ -136,8 +136,9 @@ public final class GgufWriter {
                     Output out = new Output(ch, p.info(), scratch);
                     p.payload().writeTo(out);
                     if (out.remaining() != 0) {
-                        throw new IOException("tensor '" + p.info().name() + "' got " + (p.info().byteSize() - out.remaining())
-                                + " of its " + p.info().byteSize() + " bytes");
+                        throw new IOException("tensor '" + p.info().name() + "' got "
+                                + (p.info().byteSize() - out.remaining()) + " of its "
+                                + p.info().byteSize() + " bytes");
                     }
                     long end = p.info().offset() + p.info().byteSize();
                     long padded = GgufFile.align(end, alignment);
@@ -292,7 +293,8 @@ public final class GgufWriter {
 
         private void take(long n) throws IOException {
             if (n > remaining) {
-                throw new IOException("tensor '" + info.name() + "' was given more than its " + info.byteSize() + " bytes");
+                throw new IOException(
+                        "tensor '" + info.name() + "' was given more than its " + info.byteSize() + " bytes");
             }
             remaining -= n;
         }

@@ -57,7 +57,7 @@ public final class TensorCodec {
 
     /** Decodes n values of type from src at byte offset srcOffset into dst[from ..). */
     public static void decode(GgmlType type, MemorySegment src, long srcOffset, float[] dst, int from, int n) {
-        type.rowBytes(n);  // block multiple check
+        type.rowBytes(n); // block multiple check
         switch (type) {
             case F32 -> MemorySegment.copy(src, F32, srcOffset, dst, from, n);
             case F16 -> {
@@ -112,7 +112,7 @@ public final class TensorCodec {
 
     /** C's roundf: halves round away from zero. */
     static int roundHalfAway(float v) {
-        double a = Math.floor(Math.abs((double) v) + 0.5);  // exact in double
+        double a = Math.floor(Math.abs((double) v) + 0.5); // exact in double
         return (int) (v < 0 ? -a : a);
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GgufReaderErrorsTest {
     @TempDir
     Path dir;
+
     byte[] valid;
 
     @BeforeEach
@@ -39,7 +40,8 @@ class GgufReaderErrorsTest {
     private GgufFormatException fails(byte[] bytes, String... parts) throws IOException {
         Path p = dir.resolve("bad.gguf");
         Files.write(p, bytes);
-        GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufFile.open(p).close());
+        GgufFormatException e =
+                assertThrows(GgufFormatException.class, () -> GgufFile.open(p).close());
         for (String part : parts) {
             assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' lacks '" + part + "'");
         }
@@ -105,18 +107,18 @@ class GgufReaderErrorsTest {
     @Test
     void badMetadata() throws IOException {
         int key = indexOf(valid, "general.architecture");
-        fails(patched(key - 8, 8, Long.MAX_VALUE), "truncated");  // key length
+        fails(patched(key - 8, 8, Long.MAX_VALUE), "truncated"); // key length
         fails(patched(key + 20, 4, 13), "unknown type id 13");
         int list = indexOf(valid, "list") + 4;
-        fails(patched(list + 8, 8, 1L << 60), "claims");  // string array length
+        fails(patched(list + 8, 8, 1L << 60), "claims"); // string array length
         int flag = indexOf(valid, "flag") + 4;
         fails(patched(flag + 4, 1, 7), "not a bool");
         byte[] dupe = valid.clone();
         int n = indexOf(dupe, "list");
         dupe[n] = 'n';
-        dupe[n + 1] = 0;  // "n\0st" is not "n"; make the key "n" by shortening its length field instead
+        dupe[n + 1] = 0; // "n\0st" is not "n"; make the key "n" by shortening its length field instead
         ByteBuffer.wrap(dupe).order(ByteOrder.LITTLE_ENDIAN).putLong(n - 8, 1);
-        fails(dupe);  // the rest of the entry is then misread: some clear format error
+        fails(dupe); // the rest of the entry is then misread: some clear format error
     }
 
     @Test
@@ -130,10 +132,10 @@ class GgufReaderErrorsTest {
 
     @Test
     void badTensorInfos() throws IOException {
-        int w = indexOf(valid, "w\u0002") ;  // name "w", then n_dims = 2
+        int w = indexOf(valid, "w\u0002"); // name "w", then n_dims = 2
         fails(patched(w + 1, 4, 5), "dimensions");
         fails(patched(w + 1 + 4, 8, -1), "absurd dimension");
-        fails(patched(w + 1 + 4 + 16, 4, 4), "unknown type id 4");  // Q4_2 was removed
+        fails(patched(w + 1 + 4 + 16, 4, 4), "unknown type id 4"); // Q4_2 was removed
         fails(patched(w + 1 + 4 + 16 + 4, 8, 3), "not a multiple of the alignment");
         fails(patched(w + 1 + 4 + 16 + 4, 8, 1L << 40), "truncated");
         fails(patched(w + 1 + 4 + 16, 4, GgmlType.Q8_0.id()), "multiple of 32");

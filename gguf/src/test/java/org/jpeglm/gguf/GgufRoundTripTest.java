@@ -32,13 +32,16 @@ class GgufRoundTripTest {
         m.put("f32", GgufValue.float32(-1.5e-7f));
         m.put("bool", GgufValue.bool(true));
         m.put("string", GgufValue.string("Jpeg-LM · ÿØÿ \u0000 end"));
-        m.put("u64", GgufValue.uint64(-1L));  // 2^64 - 1
+        m.put("u64", GgufValue.uint64(-1L)); // 2^64 - 1
         m.put("i64", GgufValue.int64(Long.MIN_VALUE));
         m.put("f64", GgufValue.float64(Math.PI));
         m.put("empty string", GgufValue.string(""));
         for (GgufValueType t : GgufValueType.values()) {
             if (t.isInteger()) {
-                m.put("array." + t, GgufValue.array(t, t.name().startsWith("U") ? new long[] {0, 1, 200} : new long[] {-3, 0, 100}));
+                m.put(
+                        "array." + t,
+                        GgufValue.array(
+                                t, t.name().startsWith("U") ? new long[] {0, 1, 200} : new long[] {-3, 0, 100}));
             }
         }
         m.put("array.f32", GgufValue.floats(new float[] {1, Float.NaN, Float.NEGATIVE_INFINITY, -0f}));
@@ -46,21 +49,28 @@ class GgufRoundTripTest {
         m.put("array.bool", GgufValue.bools(new boolean[] {true, false, true}));
         m.put("array.string", GgufValue.strings(List.of("a", "", "ÿØ", "merges 1 2")));
         m.put("array.empty", GgufValue.array(GgufValueType.INT32, new long[0]));
-        m.put("array.nested", GgufValue.arrays(List.of(
-                GgufValue.array(GgufValueType.UINT8, new long[] {1, 2}), GgufValue.strings(List.of("x")))));
+        m.put(
+                "array.nested",
+                GgufValue.arrays(List.of(
+                        GgufValue.array(GgufValueType.UINT8, new long[] {1, 2}), GgufValue.strings(List.of("x")))));
         return m;
     }
 
     @Test
     void everyMetadataTypeRoundTripsInOrder() throws IOException {
         Path p = dir.resolve("meta.gguf");
-        new GgufWriter().putAll(everyType()).addTensor("t", GgmlType.F32, new long[] {3}, new float[] {1, 2, 3}).write(p);
+        new GgufWriter()
+                .putAll(everyType())
+                .addTensor("t", GgmlType.F32, new long[] {3}, new float[] {1, 2, 3})
+                .write(p);
         try (GgufFile f = GgufFile.open(p)) {
             assertEquals(3, f.version());
-            assertEquals(List.copyOf(everyType().keySet()), List.copyOf(f.metadata().keySet()));
+            assertEquals(
+                    List.copyOf(everyType().keySet()), List.copyOf(f.metadata().keySet()));
             assertEquals(everyType(), f.metadata());
             assertEquals(-1L, f.get("u64").orElseThrow().asLong());
-            assertEquals("Jpeg-LM · ÿØÿ \u0000 end", f.get("string").orElseThrow().asString());
+            assertEquals(
+                    "Jpeg-LM · ÿØÿ \u0000 end", f.get("string").orElseThrow().asString());
         }
     }
 
@@ -102,25 +112,28 @@ class GgufRoundTripTest {
     @Test
     void headerLayoutFollowsTheSpecification() throws IOException {
         Path p = dir.resolve("layout.gguf");
-        new GgufWriter().put("k", GgufValue.uint32(7)).addTensor("w", GgmlType.F16, new long[] {2, 3}, new float[6]).write(p);
+        new GgufWriter()
+                .put("k", GgufValue.uint32(7))
+                .addTensor("w", GgmlType.F16, new long[] {2, 3}, new float[6])
+                .write(p);
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
         byte[] magic = new byte[4];
         b.get(magic);
         assertEquals("GGUF", new String(magic, StandardCharsets.US_ASCII));
-        assertEquals(3, b.getInt());            // version
-        assertEquals(1, b.getLong());           // tensor count
-        assertEquals(1, b.getLong());           // kv count
-        assertEquals(1, b.getLong());           // key length
+        assertEquals(3, b.getInt()); // version
+        assertEquals(1, b.getLong()); // tensor count
+        assertEquals(1, b.getLong()); // kv count
+        assertEquals(1, b.getLong()); // key length
         assertEquals('k', b.get());
         assertEquals(GgufValueType.UINT32.id(), b.getInt());
         assertEquals(7, b.getInt());
-        assertEquals(1, b.getLong());           // tensor name length
+        assertEquals(1, b.getLong()); // tensor name length
         assertEquals('w', b.get());
-        assertEquals(2, b.getInt());            // n_dims
-        assertEquals(2, b.getLong());           // ne[0]
-        assertEquals(3, b.getLong());           // ne[1]
+        assertEquals(2, b.getInt()); // n_dims
+        assertEquals(2, b.getLong()); // ne[0]
+        assertEquals(3, b.getLong()); // ne[1]
         assertEquals(GgmlType.F16.id(), b.getInt());
-        assertEquals(0, b.getLong());           // offset
+        assertEquals(0, b.getLong()); // offset
         int headerEnd = b.position();
         int dataStart = (headerEnd + 31) / 32 * 32;
         // 6 F16 values after the aligned header, padded to the alignment like every tensor (as ggml writes it).
@@ -151,7 +164,7 @@ class GgufRoundTripTest {
             assertEquals(4 * 64 * 2, f.tensor("F16").orElseThrow().byteSize());
             assertEquals(8 * 34, f.tensor("Q8_0").orElseThrow().byteSize());
             for (int i = 0; i < v.length; i++) {
-                if (Math.abs(v[i]) > 1e-4) {  // F16 normal range
+                if (Math.abs(v[i]) > 1e-4) { // F16 normal range
                     assertEquals(v[i], f16[i], Math.abs(v[i]) * 0x1p-11, "F16 " + i);
                 }
                 assertEquals(v[i], bf16[i], Math.abs(v[i]) * 0x1p-8, "BF16 " + i);
@@ -173,10 +186,12 @@ class GgufRoundTripTest {
     @Test
     void aTensorGivenTooFewOrTooManyBytesFailsAndLeavesNoFile() throws IOException {
         Path p = dir.resolve("bad.gguf");
-        var few = new GgufWriter().addTensor("t", GgmlType.F32, new long[] {4}, out -> out.write(ByteBuffer.allocate(8)));
+        var few =
+                new GgufWriter().addTensor("t", GgmlType.F32, new long[] {4}, out -> out.write(ByteBuffer.allocate(8)));
         IOException e = assertThrows(IOException.class, () -> few.write(p));
         assertTrue(e.getMessage().contains("'t'"), e.getMessage());
-        var many = new GgufWriter().addTensor("t", GgmlType.F32, new long[] {1}, out -> out.write(ByteBuffer.allocate(8)));
+        var many =
+                new GgufWriter().addTensor("t", GgmlType.F32, new long[] {1}, out -> out.write(ByteBuffer.allocate(8)));
         assertThrows(IOException.class, () -> many.write(p));
         assertFalse(Files.exists(p));
         try (var files = Files.list(dir)) {
@@ -187,10 +202,16 @@ class GgufRoundTripTest {
     @Test
     void aFailedWriteKeepsTheOldFile() throws IOException {
         Path p = dir.resolve("model.gguf");
-        new GgufWriter().put("v", GgufValue.int32(1)).addTensor("t", GgmlType.F32, new long[] {1}, new float[] {1}).write(p);
+        new GgufWriter()
+                .put("v", GgufValue.int32(1))
+                .addTensor("t", GgmlType.F32, new long[] {1}, new float[] {1})
+                .write(p);
         byte[] before = Files.readAllBytes(p);
-        var failing = new GgufWriter().put("v", GgufValue.int32(2)).addTensor("t", GgmlType.F32, new long[] {1},
-                out -> { throw new IOException("source shard vanished"); });
+        var failing = new GgufWriter()
+                .put("v", GgufValue.int32(2))
+                .addTensor("t", GgmlType.F32, new long[] {1}, out -> {
+                    throw new IOException("source shard vanished");
+                });
         IOException e = assertThrows(IOException.class, () -> failing.write(p));
         assertEquals("source shard vanished", e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(p));
@@ -219,11 +240,18 @@ class GgufRoundTripTest {
     @Test
     void writerRejectsBadTensors() {
         var w = new GgufWriter().addTensor("a", GgmlType.F32, new long[] {1}, new float[] {1});
-        assertThrows(IllegalArgumentException.class, () -> w.addTensor("a", GgmlType.F32, new long[] {1}, new float[] {1}));
-        assertThrows(IllegalArgumentException.class, () -> w.addTensor("b", GgmlType.Q8_0, new long[] {31}, new float[31]));
-        assertThrows(IllegalArgumentException.class, () -> w.addTensor("c", GgmlType.F32, new long[] {2, 2}, new float[3]));
-        assertThrows(IllegalArgumentException.class, () -> w.addTensor("d", GgmlType.Q4_K, new long[] {256}, new float[256]));
-        assertThrows(IllegalArgumentException.class, () -> w.addTensor("e", GgmlType.F32, new long[] {1, 1, 1, 1, 1}, new float[1]));
+        assertThrows(
+                IllegalArgumentException.class, () -> w.addTensor("a", GgmlType.F32, new long[] {1}, new float[] {1}));
+        assertThrows(
+                IllegalArgumentException.class, () -> w.addTensor("b", GgmlType.Q8_0, new long[] {31}, new float[31]));
+        assertThrows(
+                IllegalArgumentException.class, () -> w.addTensor("c", GgmlType.F32, new long[] {2, 2}, new float[3]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> w.addTensor("d", GgmlType.Q4_K, new long[] {256}, new float[256]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> w.addTensor("e", GgmlType.F32, new long[] {1, 1, 1, 1, 1}, new float[1]));
         assertThrows(IllegalStateException.class, () -> w.alignment(64));
     }
 }

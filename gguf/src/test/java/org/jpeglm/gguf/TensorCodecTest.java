@@ -19,16 +19,20 @@ class TensorCodecTest {
         assertEquals(1 + 0x1p-7f, TensorCodec.fromBf16(TensorCodec.toBf16(1 + 0x1p-8f + 0x1p-20f)));
         assertTrue(Float.isNaN(TensorCodec.fromBf16(TensorCodec.toBf16(Float.NaN))));
         assertEquals(Float.NEGATIVE_INFINITY, TensorCodec.fromBf16(TensorCodec.toBf16(Float.NEGATIVE_INFINITY)));
-        assertEquals(Float.POSITIVE_INFINITY, TensorCodec.fromBf16(TensorCodec.toBf16(Float.MAX_VALUE)), "overflow rounds to inf");
+        assertEquals(
+                Float.POSITIVE_INFINITY,
+                TensorCodec.fromBf16(TensorCodec.toBf16(Float.MAX_VALUE)),
+                "overflow rounds to inf");
         Random r = new Random(1);
         for (int i = 0; i < 10000; i++) {
-            float f = Float.intBitsToFloat(r.nextInt() & 0x7f3fffff);  // finite, below the bf16 overflow threshold
+            float f = Float.intBitsToFloat(r.nextInt() & 0x7f3fffff); // finite, below the bf16 overflow threshold
             float back = TensorCodec.fromBf16(TensorCodec.toBf16(f));
             // The nearest bf16: no other bf16 value is closer.
             float up = Math.nextUp(back);
             float lower = Float.intBitsToFloat(Float.floatToRawIntBits(back) - 0x10000);
             float upper = Float.intBitsToFloat(Float.floatToRawIntBits(back) + 0x10000);
-            assertTrue(Math.abs(f - back) <= Math.abs(f - lower) && Math.abs(f - back) <= Math.abs(f - upper),
+            assertTrue(
+                    Math.abs(f - back) <= Math.abs(f - lower) && Math.abs(f - back) <= Math.abs(f - upper),
                     f + " -> " + back + " " + up);
         }
     }
@@ -54,7 +58,8 @@ class TensorCodecTest {
                 for (int j = 0; j < 32; j++) {
                     byte q = s.get(ValueLayout.JAVA_BYTE, 34L * b + 2 + j);
                     float scaled = x[32 * b + j] * (1.0f / d);
-                    assertEquals(Math.round(Math.abs(scaled)) * (int) Math.signum(scaled), q, "block " + b + " value " + j);
+                    assertEquals(
+                            Math.round(Math.abs(scaled)) * (int) Math.signum(scaled), q, "block " + b + " value " + j);
                 }
             }
         }
@@ -83,7 +88,8 @@ class TensorCodecTest {
     void typesLlamaCppQuantizesAreNotEncodedHere() {
         assertFalse(TensorCodec.supports(GgmlType.Q4_K));
         try (Arena arena = Arena.ofConfined()) {
-            assertThrows(UnsupportedOperationException.class,
+            assertThrows(
+                    UnsupportedOperationException.class,
                     () -> TensorCodec.encode(GgmlType.Q4_K, new float[256], 0, 256, arena.allocate(144), 0));
         }
     }

@@ -67,8 +67,8 @@ public final class AtomicFile {
      */
     public static Path temporarySibling(Path target) {
         Path absolute = target.toAbsolutePath();
-        return absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + COUNTER.incrementAndGet() + ".partial");
+        return absolute.resolveSibling("." + absolute.getFileName() + "."
+                + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + ".partial");
     }
 
     /** Whether name is one {@link #temporarySibling} makes: a leftover of an interrupted write. */

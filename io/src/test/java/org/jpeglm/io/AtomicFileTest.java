@@ -40,10 +40,12 @@ class AtomicFileTest {
     void aFailingWriterLeavesTheTargetAsItWasAndNoTemporaryFile() throws IOException {
         Path f = dir.resolve("out.bin");
         Files.write(f, new byte[] {5});
-        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(f, tmp -> {
-            Files.write(tmp, new byte[] {1, 2});
-            throw new IOException("disk full");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFile.write(f, tmp -> {
+                    Files.write(tmp, new byte[] {1, 2});
+                    throw new IOException("disk full");
+                }));
         assertEquals("disk full", e.getMessage());
         assertArrayEquals(new byte[] {5}, Files.readAllBytes(f));
         assertEquals(List.of(f), files());

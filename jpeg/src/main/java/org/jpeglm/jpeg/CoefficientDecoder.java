@@ -34,16 +34,16 @@ final class CoefficientDecoder {
     /** {@link #codeWord} result: the data ends inside the code word. */
     static final int DATA_END = -6;
 
-    private final HuffmanCode[] codes;   // per block b: DC code at 2b, AC code at 2b + 1
-    private final long[][] live;         // likewise: per node, the coefficients a code word below may be at (null: any)
+    private final HuffmanCode[] codes; // per block b: DC code at 2b, AC code at 2b + 1
+    private final long[][] live; // likewise: per node, the coefficients a code word below may be at (null: any)
     private final int blocks;
-    private int block;     // block within the MCU
-    private int k;         // the coefficient being decoded: 0 = DC
-    private int table;     // the current code word's code: 2 * block for the DC code, 2 * block + 1 for the AC
-    private int node;      // position in that code's trie (0: at a code word's start)
-    private int extra;     // magnitude bits of coefficient k still to read
-    private int zeroRuns;  // ZRLs not yet followed by a coefficient
-    private int symbol;    // the symbol of a fault, for its message
+    private int block; // block within the MCU
+    private int k; // the coefficient being decoded: 0 = DC
+    private int table; // the current code word's code: 2 * block for the DC code, 2 * block + 1 for the AC
+    private int node; // position in that code's trie (0: at a code word's start)
+    private int extra; // magnitude bits of coefficient k still to read
+    private int zeroRuns; // ZRLs not yet followed by a coefficient
+    private int symbol; // the symbol of a fault, for its message
 
     CoefficientDecoder(ScanCodes codes) {
         this.codes = codes.codes;
@@ -114,7 +114,7 @@ final class CoefficientDecoder {
         HuffmanCode code = codes[table];
         long[] alive = live[table];
         int bits = in.peek16(), available = (int) Math.min(16, in.remaining()), at = 0, i = 0;
-        if (alive == null && available >= 8) {  // lenient codes: up to 8 bits at once, unless they break off
+        if (alive == null && available >= 8) { // lenient codes: up to 8 bits at once, unless they break off
             int jump = code.jump(bits >>> 8);
             if (jump >>> 4 != 0) {
                 at = jump >>> 4;
@@ -128,8 +128,8 @@ final class CoefficientDecoder {
             }
             int next = next(code, alive, at, bits >>> (15 - i++) & 1);
             if (next == 0) {
-                in.skip(i);  // the bit no code word continues with is read too
-                node = at;   // where the code word broke off, for codeBits()
+                in.skip(i); // the bit no code word continues with is read too
+                node = at; // where the code word broke off, for codeBits()
                 return BAD_CODE;
             }
             at = next;
@@ -147,13 +147,13 @@ final class CoefficientDecoder {
 
     /** What symbol s means at coefficient k; returns {@link #MORE}, flags, or a fault. */
     private int symbol(int s) {
-        if (k == 0) {  // a DC category: as many magnitude bits follow
+        if (k == 0) { // a DC category: as many magnitude bits follow
             return s > 11 ? fault(DC_CATEGORY, s) : magnitudeBits(s);
         }
         int run = s >> 4, size = s & 15;
         if (size == 0) {
             if (run != 15) {
-                return endBlock();  // EOB
+                return endBlock(); // EOB
             }
             if (k + 16 > 64) {
                 return ZRL_PAST_63;

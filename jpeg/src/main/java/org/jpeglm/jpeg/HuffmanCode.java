@@ -9,16 +9,16 @@ final class HuffmanCode {
     private final boolean ac;
     private final int[] codeOf = new int[256];
     private final int[] sizeOf = new int[256]; // 0: symbol not in the table
-    private final int[] children;              // node n's child on bit v at 2n + v; 0: none (the root is no child)
-    private final int[] symbol;                // a leaf's symbol, -1 for inner nodes
-    private final int[] depth;                 // bits from the root
+    private final int[] children; // node n's child on bit v at 2n + v; 0: none (the root is no child)
+    private final int[] symbol; // a leaf's symbol, -1 for inner nodes
+    private final int[] depth; // bits from the root
     private final int nodes;
     private final int firstLeaf;
-    private final int[] jump = new int[256];   // per first 8 bits of a code word: (node reached) << 4 | bits taken
+    private final int[] jump = new int[256]; // per first 8 bits of a code word: (node reached) << 4 | bits taken
 
     HuffmanCode(HuffmanTable table) {
         ac = table.isAc();
-        int bound = 1;  // each code word adds at most as many nodes as it has bits
+        int bound = 1; // each code word adds at most as many nodes as it has bits
         for (int len = 1; len <= 16; len++) bound += len * table.count(len - 1);
         int[] child = new int[2 * bound], sym = new int[bound], dep = new int[bound];
         sym[0] = -1;

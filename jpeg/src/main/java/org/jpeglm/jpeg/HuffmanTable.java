@@ -61,8 +61,11 @@ public record HuffmanTable(int tableClass, int id, int[] counts, int[] symbols) 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HuffmanTable t && t.tableClass == tableClass && t.id == id
-                && Arrays.equals(t.counts, counts) && Arrays.equals(t.symbols, symbols);
+        return o instanceof HuffmanTable t
+                && t.tableClass == tableClass
+                && t.id == id
+                && Arrays.equals(t.counts, counts)
+                && Arrays.equals(t.symbols, symbols);
     }
 
     @Override

@@ -60,7 +60,8 @@ public final class JpegEncoder {
             QuantTable q = tables.quant(c.tq());
             if (q == null) throw new IllegalArgumentException("tables lack quantization table " + c.tq());
             if (q.sixteenBit())
-                throw new IllegalArgumentException("quantization table " + c.tq() + " has values above 255: baseline JPEG needs 8-bit quantizers");
+                throw new IllegalArgumentException(
+                        "quantization table " + c.tq() + " has values above 255: baseline JPEG needs 8-bit quantizers");
         }
         for (ScanHeader.Component c : ScanHeader.forFrame(frame).components()) {
             if (tables.dc(c.dc()) == null) throw new IllegalArgumentException("tables lack DC Huffman table " + c.dc());
@@ -93,8 +94,8 @@ public final class JpegEncoder {
         Objects.requireNonNull(image, "image");
         int w = image.getWidth(), h = image.getHeight();
         if (profile.hasSize() && (w != profile.width() || h != profile.height()))
-            throw new IllegalArgumentException("image is " + w + "x" + h + " but the profile wants "
-                    + profile.width() + "x" + profile.height() + " (see JpegImages.fit)");
+            throw new IllegalArgumentException("image is " + w + "x" + h + " but the profile wants " + profile.width()
+                    + "x" + profile.height() + " (see JpegImages.fit)");
         if (w > JpegParser.MAX_DIMENSION || h > JpegParser.MAX_DIMENSION)
             throw new IllegalArgumentException("image " + w + "x" + h + " exceeds " + JpegParser.MAX_DIMENSION);
         BufferedImage input = profile.subsampling().isGray() ? toGray(image) : toBgr(image);
@@ -117,13 +118,16 @@ public final class JpegEncoder {
     private void checkLayout(JpegFile parsed, int w, int h) {
         Frame expected = profile.subsampling().frame(w, h);
         Frame got = parsed.frame();
-        boolean ok = got.width() == w && got.height() == h && got.components().equals(expected.components())
+        boolean ok = got.width() == w
+                && got.height() == h
+                && got.components().equals(expected.components())
                 && parsed.scan().equals(ScanHeader.forFrame(expected))
                 && parsed.restartInterval() == profile.restartInterval();
         for (Frame.Component c : got.components())
             ok &= tables.quant(c.tq()).equals(parsed.tables().quant(c.tq()));
         for (ScanHeader.Component c : parsed.scan().components())
-            ok &= tables.dc(c.dc()).equals(parsed.tables().dc(c.dc())) && tables.ac(c.ac()).equals(parsed.tables().ac(c.ac()));
+            ok &= tables.dc(c.dc()).equals(parsed.tables().dc(c.dc()))
+                    && tables.ac(c.ac()).equals(parsed.tables().ac(c.ac()));
         if (!ok) throw new IllegalStateException("ImageIO's JPEG writer did not honour the requested layout: " + got);
     }
 
@@ -143,8 +147,8 @@ public final class JpegEncoder {
             return bytes.toByteArray();
         } catch (javax.imageio.IIOException e) {
             // libjpeg's own errors; with validated tables, e.g. a Huffman table lacking a code the image needs.
-            throw new IllegalArgumentException("ImageIO's JPEG writer could not encode the image with these tables: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "ImageIO's JPEG writer could not encode the image with these tables: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("ImageIO JPEG writer failed", e);
         } finally {
@@ -155,7 +159,8 @@ public final class JpegEncoder {
     /** Sets our tables, sampling factors and restart interval in the writer's native metadata tree. */
     private void configure(IIOMetadata metadata) throws IIOInvalidTreeException {
         var root = (IIOMetadataNode) metadata.getAsTree(NATIVE_FORMAT);
-        var markers = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
+        var markers =
+                (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
         var qtables = markers.getElementsByTagName("dqtable");
         for (int i = 0; i < qtables.getLength(); i++) {
             var node = (IIOMetadataNode) qtables.item(i);
@@ -174,8 +179,12 @@ public final class JpegEncoder {
         for (int i = 0; i < specs.getLength(); i++) {
             var spec = (IIOMetadataNode) specs.item(i);
             boolean luma = i == 0;
-            spec.setAttribute("HsamplingFactor", String.valueOf(luma ? profile.subsampling().lumaH() : 1));
-            spec.setAttribute("VsamplingFactor", String.valueOf(luma ? profile.subsampling().lumaV() : 1));
+            spec.setAttribute(
+                    "HsamplingFactor",
+                    String.valueOf(luma ? profile.subsampling().lumaH() : 1));
+            spec.setAttribute(
+                    "VsamplingFactor",
+                    String.valueOf(luma ? profile.subsampling().lumaV() : 1));
         }
         if (profile.restartInterval() > 0) {
             var dri = new IIOMetadataNode("dri");
@@ -228,7 +237,8 @@ public final class JpegEncoder {
             else image.getRGB(0, y, w, 1, row, 0, w);
             for (int x = 0; x < w; x++) {
                 int v = row[x];
-                if (!gray) v = (((v >> 16) & 0xFF) * 19595 + ((v >> 8) & 0xFF) * 38470 + (v & 0xFF) * 7471 + 0x8000) >> 16;
+                if (!gray)
+                    v = (((v >> 16) & 0xFF) * 19595 + ((v >> 8) & 0xFF) * 38470 + (v & 0xFF) * 7471 + 0x8000) >> 16;
                 dst[y * w + x] = (byte) v;
             }
         }
@@ -237,7 +247,8 @@ public final class JpegEncoder {
 
     private static boolean isGray(BufferedImage image) {
         return image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
-                && image.getRaster().getNumBands() >= 1 && image.getColorModel().getNumColorComponents() == 1;
+                && image.getRaster().getNumBands() >= 1
+                && image.getColorModel().getNumColorComponents() == 1;
     }
 
     // Raw samples scaled to 8 bits, bypassing the linear-gray-to-sRGB conversion getRGB would apply.

@@ -14,8 +14,15 @@ import java.util.List;
  * @param mcuIndex        where each restart interval's entropy-coded bytes lie
  * @param end             offset just past EOI (later bytes are ignored trailing data)
  */
-public record JpegFile(byte[] bytes, List<Segment> segments, Frame frame, ScanHeader scan, int restartInterval,
-                       JpegTables tables, McuIndex mcuIndex, int end) {
+public record JpegFile(
+        byte[] bytes,
+        List<Segment> segments,
+        Frame frame,
+        ScanHeader scan,
+        int restartInterval,
+        JpegTables tables,
+        McuIndex mcuIndex,
+        int end) {
 
     public JpegFile {
         segments = List.copyOf(segments);

@@ -25,7 +25,8 @@ public final class JpegImages {
     public static BufferedImage decode(byte[] jpeg) {
         JpegFile f = JpegParser.parse(jpeg);
         if (!f.hasAllTables())
-            throw new JpegFormatException(JpegFormatException.Problem.MALFORMED,
+            throw new JpegFormatException(
+                    JpegFormatException.Problem.MALFORMED,
                     "no quantization/Huffman tables (an abbreviated stream): decode it with its tables");
         return read(jpeg);
     }
@@ -48,7 +49,8 @@ public final class JpegImages {
             reader.setInput(iis, true, true);
             return reader.read(0);
         } catch (IOException e) {
-            throw new JpegFormatException(JpegFormatException.Problem.MALFORMED, "ImageIO could not decode: " + e.getMessage());
+            throw new JpegFormatException(
+                    JpegFormatException.Problem.MALFORMED, "ImageIO could not decode: " + e.getMessage());
         } finally {
             reader.dispose();
         }

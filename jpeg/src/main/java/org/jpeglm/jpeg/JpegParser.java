@@ -54,9 +54,15 @@ public final class JpegParser {
             if (pos + 1 >= bytes.length) throw fail(TRUNCATED, "truncated tables-only JPEG: no EOI");
             int m = p.u8(pos + 1);
             if (p.u8(pos) == 0xFF && m == Markers.EOI) return p.tables;
-            if (p.u8(pos) == 0xFF && m != Markers.DQT && m != Markers.DHT && m != Markers.COM && !(m >= 0xE0 && m <= 0xEF))
-                throw fail(MALFORMED, "a tables-only JPEG holds only DQT, DHT, APPn and COM segments, found "
-                        + Markers.name(m) + " at offset " + pos);
+            if (p.u8(pos) == 0xFF
+                    && m != Markers.DQT
+                    && m != Markers.DHT
+                    && m != Markers.COM
+                    && !(m >= 0xE0 && m <= 0xEF))
+                throw fail(
+                        MALFORMED,
+                        "a tables-only JPEG holds only DQT, DHT, APPn and COM segments, found " + Markers.name(m)
+                                + " at offset " + pos);
             pos = p.headerSegment(pos);
         }
     }
@@ -82,19 +88,24 @@ public final class JpegParser {
         switch (m) {
             case Markers.SOI -> throw fail(MALFORMED, "second SOI marker at offset " + pos);
             case Markers.EOI -> throw fail(TRUNCATED, "truncated: EOI at offset " + pos + " before any scan");
-            case Markers.TEM -> { return pos + 2; }
+            case Markers.TEM -> {
+                return pos + 2;
+            }
             case 0x00 -> throw fail(MALFORMED, "stuffed zero byte outside entropy-coded data at offset " + pos);
-            default -> { }
+            default -> {}
         }
         if (Markers.isRst(m)) throw fail(MALFORMED, Markers.name(m) + " marker outside the scan at offset " + pos);
         rejectUnsupported(m, pos);
-        if (pos + 4 > b.length) throw fail(TRUNCATED, "truncated: " + Markers.name(m) + " segment length missing at offset " + pos);
+        if (pos + 4 > b.length)
+            throw fail(TRUNCATED, "truncated: " + Markers.name(m) + " segment length missing at offset " + pos);
         int len = u16(pos + 2);
         if (len < 2) throw fail(MALFORMED, Markers.name(m) + " segment at offset " + pos + " has length " + len);
         int end = pos + 2 + len;
         if (end > b.length)
-            throw fail(TRUNCATED, "truncated: " + Markers.name(m) + " segment at offset " + pos + " needs " + len
-                    + " bytes, " + (b.length - pos - 2) + " left");
+            throw fail(
+                    TRUNCATED,
+                    "truncated: " + Markers.name(m) + " segment at offset " + pos + " needs " + len + " bytes, "
+                            + (b.length - pos - 2) + " left");
         Segment seg = new Segment(m, pos, end - pos);
         switch (m) {
             case Markers.SOF0, Markers.SOF1 -> readFrame(seg);
@@ -121,9 +132,9 @@ public final class JpegParser {
             case 0xC3 -> throw fail(LOSSLESS, "lossless JPEG not supported" + where);
             case 0xC5, 0xC7, 0xDE, 0xDF -> throw fail(HIERARCHICAL, "hierarchical JPEG not supported" + where);
             case 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, Markers.DAC ->
-                    throw fail(ARITHMETIC, "arithmetic-coded JPEG not supported" + where);
+                throw fail(ARITHMETIC, "arithmetic-coded JPEG not supported" + where);
             case 0xC8 -> throw fail(MALFORMED, "reserved JPG marker" + where);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -133,14 +144,16 @@ public final class JpegParser {
         if (len < 6) throw fail(MALFORMED, "SOF segment too short at offset " + seg.offset());
         int precision = u8(p);
         if (precision != 8)
-            throw fail(PRECISION, precision + "-bit sample precision not supported (only 8-bit), SOF at offset "
-                    + seg.offset());
+            throw fail(
+                    PRECISION,
+                    precision + "-bit sample precision not supported (only 8-bit), SOF at offset " + seg.offset());
         int height = u16(p + 1), width = u16(p + 3), n = u8(p + 5);
         if (n != 1 && n != 3) {
             String what = n == 4 ? "4 components (CMYK/YCCK)" : n + " components";
             throw fail(COMPONENTS, what + " not supported (only 1 gray or 3 YCbCr)");
         }
-        if (len != 6 + 3 * n) throw fail(MALFORMED, "SOF length " + seg.length() + " does not fit " + n + " components");
+        if (len != 6 + 3 * n)
+            throw fail(MALFORMED, "SOF length " + seg.length() + " does not fit " + n + " components");
         if (width == 0 || height == 0) {
             String why = height == 0 ? "height 0 (DNL-defined height) not supported" : "width 0";
             throw fail(DIMENSIONS, "image size " + width + "x" + height + ": " + why);
@@ -154,8 +167,7 @@ public final class JpegParser {
             if (h < 1 || h > 4 || v < 1 || v > 4)
                 throw fail(COMPONENTS, "component " + id + " has sampling factors " + h + "x" + v + " (1..4 allowed)");
             if (tq > 3) throw fail(MALFORMED, "component " + id + " uses quant table " + tq);
-            for (Frame.Component c : comps)
-                if (c.id() == id) throw fail(COMPONENTS, "duplicate component id " + id);
+            for (Frame.Component c : comps) if (c.id() == id) throw fail(COMPONENTS, "duplicate component id " + id);
             blocks += h * v;
             comps.add(new Frame.Component(id, h, v, tq));
         }
@@ -167,7 +179,8 @@ public final class JpegParser {
         int p = seg.offset() + 4, end = seg.end();
         while (p < end) {
             int pq = u8(p) >> 4, id = u8(p) & 15, size = pq == 0 ? 64 : 128;
-            if (pq > 1 || id > 3) throw fail(MALFORMED, String.format("bad DQT table spec 0x%02X at offset %d", u8(p), p));
+            if (pq > 1 || id > 3)
+                throw fail(MALFORMED, String.format("bad DQT table spec 0x%02X at offset %d", u8(p), p));
             if (pq == 1 && frame != null && frame.marker() == Markers.SOF0)
                 throw fail(MALFORMED, "16-bit quant table in a baseline file at offset " + p);
             if (p + 1 + size > end) throw fail(MALFORMED, "DQT segment at offset " + seg.offset() + " too short");
@@ -186,7 +199,8 @@ public final class JpegParser {
         while (p < end) {
             if (p + 17 > end) throw fail(MALFORMED, "DHT segment at offset " + seg.offset() + " too short");
             int tc = u8(p) >> 4, id = u8(p) & 15;
-            if (tc > 1 || id > 3) throw fail(MALFORMED, String.format("bad DHT table spec 0x%02X at offset %d", u8(p), p));
+            if (tc > 1 || id > 3)
+                throw fail(MALFORMED, String.format("bad DHT table spec 0x%02X at offset %d", u8(p), p));
             int[] counts = new int[16];
             int total = 0;
             for (int i = 0; i < 16; i++) total += counts[i] = u8(p + 1 + i);
@@ -204,7 +218,8 @@ public final class JpegParser {
     }
 
     private void readRestartInterval(Segment seg) {
-        if (seg.length() != 6) throw fail(MALFORMED, "DRI segment at offset " + seg.offset() + " has length " + seg.length());
+        if (seg.length() != 6)
+            throw fail(MALFORMED, "DRI segment at offset " + seg.offset() + " has length " + seg.length());
         restartInterval = u16(seg.offset() + 4);
     }
 
@@ -214,15 +229,20 @@ public final class JpegParser {
         if (n < 1 || seg.length() != 4 + 1 + 2 * n + 3)
             throw fail(MALFORMED, "bad SOS segment at offset " + seg.offset());
         if (n != frame.components().size())
-            throw fail(MALFORMED, "scan covers " + n + " of " + frame.components().size()
-                    + " components: multi-scan (non-interleaved) files not supported");
+            throw fail(
+                    MALFORMED,
+                    "scan covers " + n + " of " + frame.components().size()
+                            + " components: multi-scan (non-interleaved) files not supported");
         var comps = new ArrayList<ScanHeader.Component>();
         for (int i = 0; i < n; i++) {
             int id = u8(p + 1 + 2 * i), td = u8(p + 2 + 2 * i) >> 4, ta = u8(p + 2 + 2 * i) & 15;
             if (id != frame.components().get(i).id())
-                throw fail(MALFORMED, "scan component " + id + " does not match frame component "
-                        + frame.components().get(i).id());
-            if (td > 3 || ta > 3) throw fail(MALFORMED, "scan component " + id + " uses Huffman table " + td + "/" + ta);
+                throw fail(
+                        MALFORMED,
+                        "scan component " + id + " does not match frame component "
+                                + frame.components().get(i).id());
+            if (td > 3 || ta > 3)
+                throw fail(MALFORMED, "scan component " + id + " uses Huffman table " + td + "/" + ta);
             comps.add(new ScanHeader.Component(id, td, ta));
         }
         int q = p + 1 + 2 * n, ss = u8(q), se = u8(q + 1), ahal = u8(q + 2);
@@ -242,37 +262,54 @@ public final class JpegParser {
             int kind = walker.next(u8(i));
             switch (kind) {
                 case ScanBytes.FF -> markerStart = i;
-                case ScanBytes.MARKER -> throw fail(MALFORMED, "marker " + Markers.name(u8(i)) + " at offset " + i
-                        + " inside entropy-coded data (multi-scan files are not supported)");
+                case ScanBytes.MARKER ->
+                    throw fail(
+                            MALFORMED,
+                            "marker " + Markers.name(u8(i)) + " at offset " + i
+                                    + " inside entropy-coded data (multi-scan files are not supported)");
                 case ScanBytes.RST, ScanBytes.EOI -> {
                     if (found == expected)
-                        throw fail(MALFORMED, "scan has more than the " + expected + " restart intervals the frame"
-                                + " needs (" + Markers.name(u8(i)) + " at offset " + i + ")");
+                        throw fail(
+                                MALFORMED,
+                                "scan has more than the " + expected + " restart intervals the frame" + " needs ("
+                                        + Markers.name(u8(i)) + " at offset " + i + ")");
                     starts[found] = intervalStart;
                     ends[found++] = markerStart;
                     if (kind == ScanBytes.EOI) {
                         if (found != expected)
-                            throw fail(MALFORMED, "scan has " + found + " restart intervals; the frame needs " + expected);
-                        return new JpegFile(b, segments, frame, scan, restartInterval, tables,
-                                new McuIndex(mcus, restartInterval, starts, ends, i + 1), i + 1);
+                            throw fail(
+                                    MALFORMED, "scan has " + found + " restart intervals; the frame needs " + expected);
+                        return new JpegFile(
+                                b,
+                                segments,
+                                frame,
+                                scan,
+                                restartInterval,
+                                tables,
+                                new McuIndex(mcus, restartInterval, starts, ends, i + 1),
+                                i + 1);
                     }
                     checkRestart(u8(i), i, found - 1);
                     intervalStart = i + 1;
                 }
-                default -> { } // the 00 after a data FF, fill bytes before a marker
+                default -> {} // the 00 after a data FF, fill bytes before a marker
             }
         }
         if (walker.afterFF()) throw fail(TRUNCATED, "truncated: data ends inside a marker at offset " + markerStart);
-        throw fail(TRUNCATED, "truncated: no EOI; data ends inside the scan after " + found + " of " + expected
-                + " restart intervals");
+        throw fail(
+                TRUNCATED,
+                "truncated: no EOI; data ends inside the scan after " + found + " of " + expected
+                        + " restart intervals");
     }
 
     /** Checks that marker m at offset at is the RSTn that closes restart interval i. */
     private void checkRestart(int m, int at, int i) {
         if (restartInterval == 0) throw fail(MALFORMED, Markers.name(m) + " at offset " + at + " but no DRI");
         if (m != Markers.rst(i))
-            throw fail(MALFORMED, "restart marker " + Markers.name(m) + " at offset " + at + " where "
-                    + Markers.name(Markers.rst(i)) + " belongs");
+            throw fail(
+                    MALFORMED,
+                    "restart marker " + Markers.name(m) + " at offset " + at + " where " + Markers.name(Markers.rst(i))
+                            + " belongs");
     }
 
     private int u8(int i) {

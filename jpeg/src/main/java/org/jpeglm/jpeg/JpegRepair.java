@@ -43,7 +43,7 @@ public final class JpegRepair {
 
     private final JpegProfile profile;
     private final JpegTables tables;
-    private ScanCodes codes;  // built on first use (immutable: a race at worst builds it twice)
+    private ScanCodes codes; // built on first use (immutable: a race at worst builds it twice)
 
     /** A repairer for streams meant to follow {@code profile}. */
     public JpegRepair(JpegProfile profile) {
@@ -96,14 +96,16 @@ public final class JpegRepair {
             int width = profile.width(), height = profile.height();
             if (!profile.hasSize()) {
                 if (hs.frameWidth() < 1 || hs.frameHeight() < 1)
-                    throw new JpegFormatException(JpegFormatException.Problem.MALFORMED,
+                    throw new JpegFormatException(
+                            JpegFormatException.Problem.MALFORMED,
                             "cannot repair: the profile fixes no image size and the stream has no usable SOF");
                 width = hs.frameWidth();
                 height = hs.frameHeight();
             }
             byte[] header = JpegStreams.header(profile, width, height);
             int scanStart = hs.scanStart() < 0 ? in.length : hs.scanStart();
-            boolean headerRewritten = scanStart != header.length || !Arrays.equals(in, 0, scanStart, header, 0, header.length);
+            boolean headerRewritten =
+                    scanStart != header.length || !Arrays.equals(in, 0, scanStart, header, 0, header.length);
             if (hs.scanStart() < 0) note("no SOS segment found: no entropy-coded data, every MCU padded");
             else if (headerRewritten) note(describeHeader(hs, width, height));
 
@@ -111,7 +113,9 @@ public final class JpegRepair {
             int mcus = frame.mcuCount(), interval = profile.restartInterval();
             int expected = interval == 0 ? 1 : Subsampling.ceilDiv(mcus, interval);
             Scan scan = Scan.of(in, scanStart, interval > 0);
-            if (scan.invalidMarkers() > 0) note(scan.invalidMarkers() + " invalid 0xFF bytes removed from the scan, first at offset " + scan.firstInvalid());
+            if (scan.invalidMarkers() > 0)
+                note(scan.invalidMarkers() + " invalid 0xFF bytes removed from the scan, first at offset "
+                        + scan.firstInvalid());
             if (scan.trailing() > 0) note(scan.trailing() + " bytes after EOI dropped");
 
             var out = new ByteSink(header.length + Math.max(in.length - scanStart, 0) + 8 * expected + 16);
@@ -124,7 +128,8 @@ public final class JpegRepair {
                 int n = interval == 0 ? mcus : Math.min(interval, mcus - i * interval);
                 int before = out.size();
                 if (i < found) {
-                    ScanTranscoder.Outcome o = coder.transcode(scan.data(), scan.dataStart(i), scan.dataEnd(i), n, bits);
+                    ScanTranscoder.Outcome o =
+                            coder.transcode(scan.data(), scan.dataStart(i), scan.dataEnd(i), n, bits);
                     kept += o.kept();
                     repaired += o.repaired();
                     padded += o.padded();
@@ -144,8 +149,9 @@ public final class JpegRepair {
                 }
             }
             JpegSegments.eoi(out);
-            if (found < expected) note("stream ends after " + found + " of " + expected + " restart intervals; "
-                    + (expected - found) + " padded");
+            if (found < expected)
+                note("stream ends after " + found + " of " + expected + " restart intervals; " + (expected - found)
+                        + " padded");
             int dropped = 0;
             if (found > expected) {
                 dropped = (found - expected) * Math.max(interval, 1);
@@ -155,9 +161,21 @@ public final class JpegRepair {
             if (!scan.eoi()) note("no EOI: added");
 
             byte[] stream = out.toByteArray();
-            var report = new RepairReport(Arrays.equals(stream, in), mcus, kept + repaired + dropped, kept, repaired,
-                    padded, dropped, rewritten, scan.invalidMarkers(), renumbered, headerRewritten, !scan.eoi(),
-                    scan.trailing(), finishNotes());
+            var report = new RepairReport(
+                    Arrays.equals(stream, in),
+                    mcus,
+                    kept + repaired + dropped,
+                    kept,
+                    repaired,
+                    padded,
+                    dropped,
+                    rewritten,
+                    scan.invalidMarkers(),
+                    renumbered,
+                    headerRewritten,
+                    !scan.eoi(),
+                    scan.trailing(),
+                    finishNotes());
             return new Result(stream, JpegStreams.reassemble(stream, tables), report);
         }
 
@@ -165,7 +183,8 @@ public final class JpegRepair {
             if (hs.frameWidth() > 0 && (hs.frameWidth() != width || hs.frameHeight() != height))
                 return "header rewritten: SOF says " + hs.frameWidth() + "x" + hs.frameHeight() + ", the profile "
                         + width + "x" + height;
-            return "header rewritten: the " + hs.scanStart() + " bytes before the scan differ from the profile's header";
+            return "header rewritten: the " + hs.scanStart()
+                    + " bytes before the scan differ from the profile's header";
         }
 
         private void note(String s) {
@@ -195,7 +214,8 @@ public final class JpegRepair {
                         pos++;
                         continue;
                     }
-                    if (m == 0x00 || m == Markers.SOI || m == Markers.EOI || m == Markers.TEM || Markers.isRst(m)) break;
+                    if (m == 0x00 || m == Markers.SOI || m == Markers.EOI || m == Markers.TEM || Markers.isRst(m))
+                        break;
                     int len = u16(b, pos + 2);
                     if (len < 2 || pos + 2 + len > n) break;
                     if ((m == Markers.SOF0 || m == Markers.SOF1) && len >= 8 && w == 0) {
@@ -262,14 +282,14 @@ public final class JpegRepair {
         static Scan of(byte[] in, int from, boolean restarts) {
             var split = new Splitter(in.length - from, from);
             var walker = new ScanBytes();
-            int taken = from;  // input bytes before this offset are dealt with
+            int taken = from; // input bytes before this offset are dealt with
             for (int i = walker.dataEnd(in, from, in.length); i < in.length; i = walker.dataEnd(in, i + 1, in.length)) {
-                split.data.write(in, taken, i);  // plain data bytes, copied at once
+                split.data.write(in, taken, i); // plain data bytes, copied at once
                 taken = i + 1;
                 int v = in[i] & 0xFF, kind = walker.next(v);
-                if (kind == ScanBytes.RST && !restarts) kind = ScanBytes.MARKER;  // no intervals to close
-                switch (kind) {  // i - 1: the 0xFF before this byte
-                    case ScanBytes.FF -> { }  // the next byte says what it is
+                if (kind == ScanBytes.RST && !restarts) kind = ScanBytes.MARKER; // no intervals to close
+                switch (kind) { // i - 1: the 0xFF before this byte
+                    case ScanBytes.FF -> {} // the next byte says what it is
                     case ScanBytes.STUFFED -> split.data.write(0xFF);
                     case ScanBytes.FILL -> split.drop(i - 1);
                     case ScanBytes.RST -> split.close(i - 1, v - Markers.RST0);
@@ -277,7 +297,7 @@ public final class JpegRepair {
                         split.close(i - 1, -1);
                         return split.finish(true, in.length - i - 1);
                     }
-                    default -> {  // a marker that does not belong: its 0xFF is dropped, the code kept as data
+                    default -> { // a marker that does not belong: its 0xFF is dropped, the code kept as data
                         split.drop(i - 1);
                         split.data.write(v);
                     }

@@ -42,7 +42,7 @@ public final class JpegStreams {
         var out = new ByteSink(stream.length + 600);
         for (Segment s : f.segments()) {
             switch (s.marker()) {
-                case Markers.DQT, Markers.DHT -> { }
+                case Markers.DQT, Markers.DHT -> {}
                 case Markers.SOF0, Markers.SOF1 -> {
                     var quantIds = new LinkedHashSet<Integer>();
                     for (Frame.Component c : f.frame().components()) quantIds.add(c.tq());

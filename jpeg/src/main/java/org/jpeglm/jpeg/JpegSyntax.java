@@ -40,7 +40,8 @@ public final class JpegSyntax {
             throw new IllegalArgumentException("the grammar needs a profile with a fixed image size: " + profile);
         }
         this.header = JpegStreams.header(profile);
-        this.mcus = profile.subsampling().frame(profile.width(), profile.height()).mcuCount();
+        this.mcus =
+                profile.subsampling().frame(profile.width(), profile.height()).mcuCount();
         this.restartInterval = profile.restartInterval();
         this.codes = ScanCodes.of(profile.subsampling(), tables, true);
     }
@@ -82,11 +83,11 @@ public final class JpegSyntax {
     public static final int KEY_HORIZON = 63;
 
     private static final int HEADER = 0;
-    private static final int DATA = 1;        // entropy-coded data, inside an MCU
-    private static final int MARKER = 2;      // interval complete: FF then RSTn or EOI expected
-    private static final int MARKER_2 = 3;    // FF of the marker seen
-    private static final int DONE = 4;        // EOI seen
-    private static final int DEAD = 5;        // no valid continuation
+    private static final int DATA = 1; // entropy-coded data, inside an MCU
+    private static final int MARKER = 2; // interval complete: FF then RSTn or EOI expected
+    private static final int MARKER_2 = 3; // FF of the marker seen
+    private static final int DONE = 4; // EOI seen
+    private static final int DEAD = 5; // no valid continuation
 
     /**
      * A position in the grammar. Mutable and cheap to copy ({@link #copyFrom}); {@link #key()} packs everything
@@ -95,9 +96,9 @@ public final class JpegSyntax {
     public final class State {
         private int phase = HEADER;
         private int headerPos;
-        private int mcu;             // MCUs completed
-        private int inInterval;      // MCUs completed in the current restart interval
-        private boolean padding;     // the interval is complete: the rest of the byte must be 1-bits
+        private int mcu; // MCUs completed
+        private int inInterval; // MCUs completed in the current restart interval
+        private boolean padding; // the interval is complete: the rest of the byte must be 1-bits
         private final ScanBytes walker = new ScanBytes();
         private final CoefficientDecoder decoder = new CoefficientDecoder(codes);
 
@@ -159,14 +160,14 @@ public final class JpegSyntax {
             }
             int intervalsDone = restartInterval == 0 ? 0 : mcu / restartInterval;
             int remaining = Math.min(mcus - mcu, horizon);
-            long kk = phase;                                       // 3 bits
-            kk = kk << 7 | (phase == HEADER ? headerPos : 0);      // 7
-            kk = kk << 35 | decoder.key();                          // 35
-            kk = kk << 1 | (padding ? 1 : 0);                      // 1
-            kk = kk << 1 | (walker.afterFF() ? 1 : 0);              // 1
-            kk = kk << 3 | intervalsDone % 8;                      // 3
-            kk = kk << 6 | remaining;                              // 6
-            kk = kk << 6 | inInterval;                             // 6
+            long kk = phase; // 3 bits
+            kk = kk << 7 | (phase == HEADER ? headerPos : 0); // 7
+            kk = kk << 35 | decoder.key(); // 35
+            kk = kk << 1 | (padding ? 1 : 0); // 1
+            kk = kk << 1 | (walker.afterFF() ? 1 : 0); // 1
+            kk = kk << 3 | intervalsDone % 8; // 3
+            kk = kk << 6 | remaining; // 6
+            kk = kk << 6 | inInterval; // 6
             return kk;
         }
 
@@ -202,20 +203,21 @@ public final class JpegSyntax {
             return switch (walker.next(b)) {
                 case ScanBytes.DATA -> phase == DATA ? data(b) : die();
                 case ScanBytes.FF -> phase == DATA ? data(b) : phase == MARKER ? to(MARKER_2) : die();
-                case ScanBytes.STUFFED -> phase != MARKER_2 || die();  // the 00 after a data FF
-                case ScanBytes.RST, ScanBytes.EOI -> phase == MARKER_2 && b == expectedMarker() ? nextInterval() : die();
+                case ScanBytes.STUFFED -> phase != MARKER_2 || die(); // the 00 after a data FF
+                case ScanBytes.RST, ScanBytes.EOI ->
+                    phase == MARKER_2 && b == expectedMarker() ? nextInterval() : die();
                 default -> die();
             };
         }
 
         /** The eight bits of a data byte: entropy-coded MCUs, after the interval's last one 1-bit padding. */
         private boolean data(int b) {
-            for (int left = 8; left > 0; ) {  // left: the low bits of b not read yet
+            for (int left = 8; left > 0; ) { // left: the low bits of b not read yet
                 if (padding) {
                     return (b | -1 << left) == -1 || die();
                 }
                 int n = Math.min(decoder.magnitudeLeft(), left), r;
-                if (n > 0) {  // magnitude bits: any value will do
+                if (n > 0) { // magnitude bits: any value will do
                     left -= n;
                     r = decoder.magnitude(n);
                 } else {

@@ -28,9 +28,11 @@ public record JpegTables(List<QuantTable> quantTables, List<HuffmanTable> huffma
         if (quality < 1 || quality > 100) throw new IllegalArgumentException("quality must be 1..100: " + quality);
         // The JDK ships the Annex K data; reading it from there avoids retyping ~200 magic numbers.
         return new JpegTables(
-                List.of(QuantTable.scaled(0, JPEGQTable.K1Luminance.getTable(), quality, true),
+                List.of(
+                        QuantTable.scaled(0, JPEGQTable.K1Luminance.getTable(), quality, true),
                         QuantTable.scaled(1, JPEGQTable.K2Chrominance.getTable(), quality, true)),
-                List.of(huffman(0, 0, JPEGHuffmanTable.StdDCLuminance),
+                List.of(
+                        huffman(0, 0, JPEGHuffmanTable.StdDCLuminance),
                         huffman(1, 0, JPEGHuffmanTable.StdACLuminance),
                         huffman(0, 1, JPEGHuffmanTable.StdDCChrominance),
                         huffman(1, 1, JPEGHuffmanTable.StdACChrominance)));

@@ -91,13 +91,13 @@ public final class McuIndex {
 
     private void requirePerMcu() {
         if (restartInterval != 1)
-            throw new IllegalStateException("MCUs are byte-addressable only with restart interval 1, not "
-                    + restartInterval);
+            throw new IllegalStateException(
+                    "MCUs are byte-addressable only with restart interval 1, not " + restartInterval);
     }
 
     @Override
     public String toString() {
-        return "McuIndex[mcus=" + mcuCount + ", restartInterval=" + restartInterval + ", intervals="
-                + starts.length + "]";
+        return "McuIndex[mcus=" + mcuCount + ", restartInterval=" + restartInterval + ", intervals=" + starts.length
+                + "]";
     }
 }

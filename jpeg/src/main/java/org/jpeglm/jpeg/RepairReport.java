@@ -31,10 +31,21 @@ import java.util.List;
  * @param trailingBytesDropped     bytes after the input's EOI
  * @param notes                    human-readable details, at most {@link JpegRepair#MAX_NOTES}
  */
-public record RepairReport(boolean clean, int mcusExpected, int mcusFound, int mcusKept, int mcusRepaired,
-                           int mcusPadded, int mcusDropped, int intervalsRewritten, int invalidMarkersRemoved,
-                           int restartMarkersRenumbered, boolean headerRewritten, boolean eoiAdded,
-                           int trailingBytesDropped, List<String> notes) {
+public record RepairReport(
+        boolean clean,
+        int mcusExpected,
+        int mcusFound,
+        int mcusKept,
+        int mcusRepaired,
+        int mcusPadded,
+        int mcusDropped,
+        int intervalsRewritten,
+        int invalidMarkersRemoved,
+        int restartMarkersRenumbered,
+        boolean headerRewritten,
+        boolean eoiAdded,
+        int trailingBytesDropped,
+        List<String> notes) {
 
     public RepairReport {
         notes = List.copyOf(notes);
@@ -46,23 +57,37 @@ public record RepairReport(boolean clean, int mcusExpected, int mcusFound, int m
      * interval's last MCU, a ZRL run ended by EOB). Always true when {@link #clean()}.
      */
     public boolean decodable() {
-        return clean || (mcusKept == mcusExpected && mcusDropped == 0 && invalidMarkersRemoved == 0
-                && restartMarkersRenumbered == 0 && !headerRewritten && !eoiAdded && trailingBytesDropped == 0);
+        return clean
+                || (mcusKept == mcusExpected
+                        && mcusDropped == 0
+                        && invalidMarkersRemoved == 0
+                        && restartMarkersRenumbered == 0
+                        && !headerRewritten
+                        && !eoiAdded
+                        && trailingBytesDropped == 0);
     }
 
     /** One line for logs, e.g. {@code "repaired: 250/256 MCUs kept, 6 padded, EOI added"}. */
     public String summary() {
         if (clean) return "clean: " + mcusExpected + " MCUs";
-        var sb = new StringBuilder("repaired: ").append(mcusKept).append('/').append(mcusExpected).append(" MCUs kept");
+        var sb = new StringBuilder("repaired: ")
+                .append(mcusKept)
+                .append('/')
+                .append(mcusExpected)
+                .append(" MCUs kept");
         if (mcusRepaired > 0) sb.append(", ").append(mcusRepaired).append(" damaged");
         if (mcusPadded > 0) sb.append(", ").append(mcusPadded).append(" padded");
         if (mcusDropped > 0) sb.append(", ").append(mcusDropped).append(" dropped");
-        if (mcusKept == mcusExpected && intervalsRewritten > 0) sb.append(", ").append(intervalsRewritten).append(" intervals re-encoded");
-        if (invalidMarkersRemoved > 0) sb.append(", ").append(invalidMarkersRemoved).append(" invalid markers removed");
-        if (restartMarkersRenumbered > 0) sb.append(", ").append(restartMarkersRenumbered).append(" RST renumbered");
+        if (mcusKept == mcusExpected && intervalsRewritten > 0)
+            sb.append(", ").append(intervalsRewritten).append(" intervals re-encoded");
+        if (invalidMarkersRemoved > 0)
+            sb.append(", ").append(invalidMarkersRemoved).append(" invalid markers removed");
+        if (restartMarkersRenumbered > 0)
+            sb.append(", ").append(restartMarkersRenumbered).append(" RST renumbered");
         if (headerRewritten) sb.append(", header rewritten");
         if (eoiAdded) sb.append(", EOI added");
-        if (trailingBytesDropped > 0) sb.append(", ").append(trailingBytesDropped).append(" bytes after EOI dropped");
+        if (trailingBytesDropped > 0)
+            sb.append(", ").append(trailingBytesDropped).append(" bytes after EOI dropped");
         return sb.toString();
     }
 }

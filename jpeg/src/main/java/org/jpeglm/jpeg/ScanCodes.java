@@ -9,9 +9,9 @@ package org.jpeglm.jpeg;
  * every code word through, for the decoder to judge as libjpeg does. Immutable.
  */
 final class ScanCodes {
-    final HuffmanCode[] codes;         // per block b: its DC code at 2b, its AC code at 2b + 1
-    final long[][] live;               // per code as above, per node n: bit k of [2n] (after a ZRL: [2n + 1]) set
-                                       // if a code word below n may be decoded at coefficient k; null: lenient
+    final HuffmanCode[] codes; // per block b: its DC code at 2b, its AC code at 2b + 1
+    final long[][] live; // per code as above, per node n: bit k of [2n] (after a ZRL: [2n + 1]) set
+    // if a code word below n may be decoded at coefficient k; null: lenient
 
     /**
      * The codes of frame's blocks under scan's table selection.
@@ -29,7 +29,9 @@ final class ScanCodes {
             HuffmanCode dc = new HuffmanCode(require(tables.dc(sc.dc()), "DC", sc.dc(), sc.id()));
             HuffmanCode ac = new HuffmanCode(require(tables.ac(sc.ac()), "AC", sc.ac(), sc.id()));
             long[] dcLive = live(dc, canonical), acLive = live(ac, canonical);
-            int blocks = n == 1 ? 1 : frame.components().get(c).h() * frame.components().get(c).v();
+            int blocks = n == 1
+                    ? 1
+                    : frame.components().get(c).h() * frame.components().get(c).v();
             for (int i = 0; i < blocks; i++, b++) {
                 codes[2 * b] = dc;
                 codes[2 * b + 1] = ac;

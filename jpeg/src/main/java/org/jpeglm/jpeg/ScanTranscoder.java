@@ -106,7 +106,8 @@ final class ScanTranscoder {
     // A decoder reading code words as T.81 F.16 does, libjpeg's way, takes 16 bits to call one invalid: with
     // fewer left it reports the data ending, and so does this note.
     private String fault(int fault, BitReader in) {
-        if (fault == CoefficientDecoder.BAD_CODE && in.remaining() < 16 - decoder.codeBits()) return decoder.describeEnd();
+        if (fault == CoefficientDecoder.BAD_CODE && in.remaining() < 16 - decoder.codeBits())
+            return decoder.describeEnd();
         return decoder.describe(fault);
     }
 

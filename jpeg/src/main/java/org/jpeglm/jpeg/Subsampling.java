@@ -67,8 +67,10 @@ public enum Subsampling {
     Frame frame(int width, int height) {
         var comps = components == 1
                 ? java.util.List.of(new Frame.Component(1, lumaH, lumaV, 0))
-                : java.util.List.of(new Frame.Component(1, lumaH, lumaV, 0),
-                        new Frame.Component(2, 1, 1, 1), new Frame.Component(3, 1, 1, 1));
+                : java.util.List.of(
+                        new Frame.Component(1, lumaH, lumaV, 0),
+                        new Frame.Component(2, 1, 1, 1),
+                        new Frame.Component(3, 1, 1, 1));
         return new Frame(0xC0, 8, width, height, comps);
     }
 
@@ -79,7 +81,8 @@ public enum Subsampling {
                 Frame expected = s.frame(frame.width(), frame.height());
                 boolean same = true;
                 for (int i = 0; i < s.components; i++) {
-                    Frame.Component a = frame.components().get(i), b = expected.components().get(i);
+                    Frame.Component a = frame.components().get(i),
+                            b = expected.components().get(i);
                     same &= a.h() == b.h() && a.v() == b.v();
                 }
                 if (same) return s;

@@ -44,19 +44,29 @@ class CjpegBadInputTest {
 
     @Test
     void progressive() {
-        rejectedEverywhere(TestImages.cjpegWith(RGB, false, "-progressive"), PROGRESSIVE, "progressive JPEG not supported", "SOF2");
+        rejectedEverywhere(
+                TestImages.cjpegWith(RGB, false, "-progressive"),
+                PROGRESSIVE,
+                "progressive JPEG not supported",
+                "SOF2");
         rejectedEverywhere(TestImages.cjpegWith(GRAY, true, "-progressive"), PROGRESSIVE, "progressive", "SOF2");
     }
 
     @Test
     void arithmeticCoded() {
-        rejectedEverywhere(TestImages.cjpegWith(RGB, false, "-arithmetic"), ARITHMETIC, "arithmetic-coded JPEG not supported", "SOF9");
-        rejectedEverywhere(TestImages.cjpegWith(GRAY, true, "-arithmetic", "-restart", "1B"), ARITHMETIC, "arithmetic", "SOF9");
+        rejectedEverywhere(
+                TestImages.cjpegWith(RGB, false, "-arithmetic"),
+                ARITHMETIC,
+                "arithmetic-coded JPEG not supported",
+                "SOF9");
+        rejectedEverywhere(
+                TestImages.cjpegWith(GRAY, true, "-arithmetic", "-restart", "1B"), ARITHMETIC, "arithmetic", "SOF9");
     }
 
     @Test
     void progressiveArithmetic() {
-        rejectedEverywhere(TestImages.cjpegWith(RGB, false, "-progressive", "-arithmetic"), ARITHMETIC, "arithmetic", "SOF10");
+        rejectedEverywhere(
+                TestImages.cjpegWith(RGB, false, "-progressive", "-arithmetic"), ARITHMETIC, "arithmetic", "SOF10");
     }
 
     @Test
@@ -71,7 +81,11 @@ class CjpegBadInputTest {
     /** Sanity: the same images written as baseline are accepted, so the rejections above are about the feature. */
     @Test
     void baselineVersionsOfTheSameImagesParse() {
-        assertEquals(48, JpegImages.decode(TestImages.cjpegWith(RGB, false, "-baseline")).getWidth());
-        assertEquals(30, JpegImages.decode(TestImages.cjpegWith(GRAY, true, "-baseline")).getWidth());
+        assertEquals(
+                48,
+                JpegImages.decode(TestImages.cjpegWith(RGB, false, "-baseline")).getWidth());
+        assertEquals(
+                30,
+                JpegImages.decode(TestImages.cjpegWith(GRAY, true, "-baseline")).getWidth());
     }
 }

@@ -24,7 +24,8 @@ class CjpegLiveTest {
         BufferedImage img = TestImages.gradient(48, 40, 5, false);
         for (int q = 1; q <= 100; q++) {
             byte[] ours = new JpegEncoder(JpegProfile.of(q, Subsampling.S420, 1)).encodeFull(img);
-            assertArrayEquals(TestImages.normalizeApp0(TestImages.cjpeg(img, q, Subsampling.S420)), ours, "quality " + q);
+            assertArrayEquals(
+                    TestImages.normalizeApp0(TestImages.cjpeg(img, q, Subsampling.S420)), ours, "quality " + q);
         }
     }
 
@@ -43,7 +44,9 @@ class CjpegLiveTest {
                 default -> TestImages.flat(w, h, r.nextInt(1 << 24), gray);
             };
             byte[] ours = new JpegEncoder(JpegProfile.of(q, s, 1)).encodeFull(img);
-            assertArrayEquals(TestImages.normalizeApp0(TestImages.cjpeg(img, q, s)), ours,
+            assertArrayEquals(
+                    TestImages.normalizeApp0(TestImages.cjpeg(img, q, s)),
+                    ours,
                     "case " + i + ": " + w + "x" + h + " " + s + " q" + q);
         }
     }
@@ -51,8 +54,11 @@ class CjpegLiveTest {
     @Test
     void paperSizeImagesMatch() {
         for (int seed = 0; seed < 4; seed++) {
-            BufferedImage img = seed % 2 == 0 ? TestImages.gradient(256, 256, seed, false) : TestImages.noise(256, 256, seed, false);
-            assertArrayEquals(TestImages.normalizeApp0(TestImages.cjpeg(img, 25, Subsampling.S420)),
+            BufferedImage img = seed % 2 == 0
+                    ? TestImages.gradient(256, 256, seed, false)
+                    : TestImages.noise(256, 256, seed, false);
+            assertArrayEquals(
+                    TestImages.normalizeApp0(TestImages.cjpeg(img, 25, Subsampling.S420)),
                     JpegEncoder.paper().encodeFull(img));
         }
     }

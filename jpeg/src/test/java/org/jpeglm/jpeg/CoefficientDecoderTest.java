@@ -26,7 +26,7 @@ class CoefficientDecoderTest {
             if (size > 0) bits.put(1, size);
         }
         bits.flush();
-        byte[] data = JpegRepair.Scan.of(out.toByteArray(), 0, false).data();  // without the 00 after each FF
+        byte[] data = JpegRepair.Scan.of(out.toByteArray(), 0, false).data(); // without the 00 after each FF
         return new BitReader(data, 0, data.length);
     }
 
@@ -95,15 +95,15 @@ class CoefficientDecoderTest {
     @Test
     void lenientCodesNameTheFault() {
         int[] counts = new int[16];
-        counts[7] = 255;  // every AC symbol but 0xFF, 8 bits each
+        counts[7] = 255; // every AC symbol but 0xFF, 8 bits each
         int[] symbols = java.util.stream.IntStream.range(0, 255).toArray();
-        var tables = new JpegTables(GRAY.tables().quantTables(), List.of(GRAY.tables().dc(0),
-                new HuffmanTable(1, 0, counts, symbols)));
+        var tables = new JpegTables(
+                GRAY.tables().quantTables(), List.of(GRAY.tables().dc(0), new HuffmanTable(1, 0, counts, symbols)));
         var d = new CoefficientDecoder(codes(tables, false));
         var out = new ByteSink(8);
         var bits = new BitWriter(out);
-        bits.put(0b00, 2);          // DC category 0
-        bits.put(0x0B, 8);          // AC size 11
+        bits.put(0b00, 2); // DC category 0
+        bits.put(0x0B, 8); // AC size 11
         bits.flush();
         byte[] data = out.toByteArray();
         BitReader in = new BitReader(data, 0, data.length);

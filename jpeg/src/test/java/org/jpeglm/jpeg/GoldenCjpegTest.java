@@ -17,8 +17,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenCjpegTest {
 
-    record Case(String name, String source, int left, int top, int width, int height, Subsampling subsampling,
-                int quality) {
+    record Case(
+            String name,
+            String source,
+            int left,
+            int top,
+            int width,
+            int height,
+            Subsampling subsampling,
+            int quality) {
         JpegProfile profile() {
             return JpegProfile.of(quality, subsampling, 1);
         }
@@ -42,8 +49,15 @@ class GoldenCjpegTest {
         for (String line : new String(TestImages.resource("cases.tsv"), StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank() || line.startsWith("#")) continue;
             String[] f = line.trim().split("\t");
-            out.add(new Case(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
-                    Integer.parseInt(f[5]), Subsampling.valueOf(f[6]), Integer.parseInt(f[7])));
+            out.add(new Case(
+                    f[0],
+                    f[1],
+                    Integer.parseInt(f[2]),
+                    Integer.parseInt(f[3]),
+                    Integer.parseInt(f[4]),
+                    Integer.parseInt(f[5]),
+                    Subsampling.valueOf(f[6]),
+                    Integer.parseInt(f[7])));
         }
         return out;
     }
@@ -57,13 +71,21 @@ class GoldenCjpegTest {
         for (int size : new int[] {256, 64, 32})
             assertTrue(cases.stream().anyMatch(c -> c.width() == size && c.height() == size), "size " + size);
         assertTrue(cases.stream().anyMatch(c -> c.width() == 100 && c.height() == 75));
-        assertTrue(cases.stream().filter(c -> c.width() % 8 != 0 || c.height() % 8 != 0).count() >= 10);
+        assertTrue(cases.stream()
+                        .filter(c -> c.width() % 8 != 0 || c.height() % 8 != 0)
+                        .count()
+                >= 10);
         // Distinct input images (a crop of a source, as colour or gray): several cases may share one.
-        List<String> images = cases.stream().map(c -> c.source() + "@" + c.left() + "," + c.top() + "," + c.width() + "x"
-                + c.height() + (c.subsampling().isGray() ? " gray" : " colour")).distinct().toList();
+        List<String> images = cases.stream()
+                .map(c -> c.source() + "@" + c.left() + "," + c.top() + "," + c.width() + "x" + c.height()
+                        + (c.subsampling().isGray() ? " gray" : " colour"))
+                .distinct()
+                .toList();
         assertTrue(images.size() >= 50, "at least 50 distinct images, got " + images.size());
         List<String> photos = List.of("hopper", "seeding", "picos", "wine", "life", "umang", "fashion");
-        long photoImages = images.stream().filter(i -> photos.stream().anyMatch(i::startsWith)).count();
+        long photoImages = images.stream()
+                .filter(i -> photos.stream().anyMatch(i::startsWith))
+                .count();
         assertTrue(photoImages >= 25, "photo crops: " + photoImages);
         assertTrue(images.size() - photoImages >= 15, "synthetic images: " + (images.size() - photoImages));
     }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * {@link JpegEncoder#JpegEncoder(JpegProfile, JpegTables)}: streams coded with custom quantization and Huffman
@@ -22,7 +22,8 @@ class JpegEncoderTablesTest {
             chroma[k] = 5 + k / 2;
         }
         JpegTables ijg = JpegTables.forQuality(25);
-        return new JpegTables(List.of(new QuantTable(0, luma), new QuantTable(1, chroma)),
+        return new JpegTables(
+                List.of(new QuantTable(0, luma), new QuantTable(1, chroma)),
                 List.of(reversed(ijg.dc(0)), reversed(ijg.ac(0)), reversed(ijg.dc(1)), reversed(ijg.ac(1))));
     }
 
@@ -60,7 +61,8 @@ class JpegEncoderTablesTest {
         assertEquals(2 * ids, back.huffmanTables().size());
         assertEquals(tables, encoder.tables());
 
-        // The entropy-coded data is coded with the custom Huffman codes: their grammar accepts it, the IJG one does not.
+        // The entropy-coded data is coded with the custom Huffman codes: their grammar accepts it, the IJG one does
+        // not.
         assertTrue(new JpegSyntax(profile, tables).accepts(stream));
         assertFalse(new JpegSyntax(profile).accepts(stream));
 
@@ -70,7 +72,8 @@ class JpegEncoderTablesTest {
         double ijg = meanError(img, JpegImages.decode(new JpegEncoder(profile).encodeFull(img)));
         assertTrue(custom < 4, "mean error " + custom);
         assertTrue(custom < ijg, "custom " + custom + " vs IJG quality 25 " + ijg);
-        assertArrayEquals(TestImages.samples(JpegImages.decode(full)), TestImages.samples(JpegImages.decode(stream, tables)));
+        assertArrayEquals(
+                TestImages.samples(JpegImages.decode(full)), TestImages.samples(JpegImages.decode(stream, tables)));
     }
 
     @Test
@@ -78,7 +81,10 @@ class JpegEncoderTablesTest {
         for (Subsampling s : Subsampling.values()) {
             JpegProfile profile = JpegProfile.of(25, s, 1);
             BufferedImage img = picture(s);
-            assertArrayEquals(new JpegEncoder(profile).encode(img), new JpegEncoder(profile, profile.tables()).encode(img), s.name());
+            assertArrayEquals(
+                    new JpegEncoder(profile).encode(img),
+                    new JpegEncoder(profile, profile.tables()).encode(img),
+                    s.name());
         }
     }
 
@@ -91,7 +97,8 @@ class JpegEncoderTablesTest {
         assertTrue(e.getMessage().contains("quantization table 1"), e.getMessage());
         // A gray profile needs only the tables 0.
         JpegTables grayTables = new JpegTables(List.of(all.quant(0)), List.of(all.dc(0), all.ac(0)));
-        assertNotNull(new JpegEncoder(JpegProfile.of(25, Subsampling.GRAY, 1), grayTables).encode(picture(Subsampling.GRAY)));
+        assertNotNull(
+                new JpegEncoder(JpegProfile.of(25, Subsampling.GRAY, 1), grayTables).encode(picture(Subsampling.GRAY)));
         JpegTables noAc = new JpegTables(all.quantTables(), List.of(all.dc(0), all.dc(1), all.ac(0)));
         e = assertThrows(IllegalArgumentException.class, () -> new JpegEncoder(colour, noAc));
         assertTrue(e.getMessage().contains("AC Huffman table 1"), e.getMessage());
@@ -107,8 +114,9 @@ class JpegEncoderTablesTest {
     void aHuffmanTableWithoutACodeTheImageNeedsIsReported() {
         JpegTables ijg = JpegTables.forQuality(25);
         int[] counts = new int[16];
-        counts[1] = 2;  // two codes of two bits: EOB and one other AC symbol, far too few for a photo
-        JpegTables tooFew = new JpegTables(ijg.quantTables(), List.of(ijg.dc(0), new HuffmanTable(1, 0, counts, new int[] {0, 1})));
+        counts[1] = 2; // two codes of two bits: EOB and one other AC symbol, far too few for a photo
+        JpegTables tooFew =
+                new JpegTables(ijg.quantTables(), List.of(ijg.dc(0), new HuffmanTable(1, 0, counts, new int[] {0, 1})));
         JpegEncoder encoder = new JpegEncoder(new JpegProfile(25, Subsampling.GRAY, 1, 64, 48), tooFew);
         var e = assertThrows(IllegalArgumentException.class, () -> encoder.encode(picture(Subsampling.GRAY)));
         assertTrue(e.getMessage().contains("Huffman"), e.getMessage());

@@ -28,12 +28,16 @@ import net.jqwik.api.Provide;
  */
 class JpegFuzzProperties {
     private static final JpegProfile SMALL = JpegProfile.PAPER.withSize(32, 32);
-    private static final JpegProfile SMALL_GRAY = JpegProfile.of(25, Subsampling.GRAY, 1).withSize(28, 28);
+    private static final JpegProfile SMALL_GRAY =
+            JpegProfile.of(25, Subsampling.GRAY, 1).withSize(28, 28);
 
     private static final byte[] SMALL_STREAM = new JpegEncoder(SMALL).encode(TestImages.noise(32, 32, 1, false));
-    private static final byte[] GRAY_STREAM = new JpegEncoder(SMALL_GRAY).encode(TestImages.png("sources/fashion3.png"));
+    private static final byte[] GRAY_STREAM =
+            new JpegEncoder(SMALL_GRAY).encode(TestImages.png("sources/fashion3.png"));
     private static final byte[] PAPER_STREAM = JpegEncoder.paper().encode(TestImages.png("sources/wine.png"));
-    private static final List<byte[]> SEEDS = List.of(SMALL_STREAM, GRAY_STREAM,
+    private static final List<byte[]> SEEDS = List.of(
+            SMALL_STREAM,
+            GRAY_STREAM,
             JpegStreams.reassemble(SMALL_STREAM, SMALL.tables()),
             new JpegEncoder(JpegProfile.of(60, Subsampling.S444, 3)).encodeFull(TestImages.gradient(24, 16, 3, false)),
             new JpegEncoder(JpegProfile.of(25, Subsampling.S420, 0)).encode(TestImages.blocks(40, 40, 4, false)));
@@ -81,16 +85,22 @@ class JpegFuzzProperties {
 
     @Provide
     Arbitrary<Mutation> mutation() {
-        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.doubles().between(0, 1),
-                Arbitraries.doubles().between(0, 1), Arbitraries.integers().between(0, 255)).as(Mutation::new);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.doubles().between(0, 1),
+                        Arbitraries.doubles().between(0, 1),
+                        Arbitraries.integers().between(0, 255))
+                .as(Mutation::new);
     }
 
     private Arbitrary<byte[]> mutatedFrom(List<byte[]> seeds) {
-        return Combinators.combine(Arbitraries.of(seeds), mutation().list().ofMinSize(1).ofMaxSize(6)).as((seed, ms) -> {
-            byte[] b = seed;
-            for (Mutation m : ms) b = m.apply(b);
-            return b;
-        });
+        return Combinators.combine(
+                        Arbitraries.of(seeds), mutation().list().ofMinSize(1).ofMaxSize(6))
+                .as((seed, ms) -> {
+                    byte[] b = seed;
+                    for (Mutation m : ms) b = m.apply(b);
+                    return b;
+                });
     }
 
     @Provide
@@ -112,12 +122,16 @@ class JpegFuzzProperties {
     Arbitrary<byte[]> randomBytes() {
         Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(600);
         byte[] header = JpegStreams.header(SMALL);
-        return Arbitraries.oneOf(raw,
+        return Arbitraries.oneOf(
+                raw,
                 raw.map(b -> concat(new byte[] {(byte) 0xFF, (byte) 0xD8}, b)),
                 raw.map(b -> concat(header, b)),
                 // Mostly 0xFF and marker bytes: the hardest case for marker handling.
-                Arbitraries.of((byte) 0xFF, (byte) 0x00, (byte) 0xD0, (byte) 0xD9, (byte) 0xDA, (byte) 0xC0, (byte) 0x28)
-                        .array(byte[].class).ofMaxSize(300).map(b -> concat(header, b)));
+                Arbitraries.of((byte) 0xFF, (byte) 0x00, (byte) 0xD0, (byte) 0xD9, (byte) 0xDA, (byte) 0xC0, (byte)
+                                0x28)
+                        .array(byte[].class)
+                        .ofMaxSize(300)
+                        .map(b -> concat(header, b)));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -128,6 +142,7 @@ class JpegFuzzProperties {
 
     /** Generous: one input takes milliseconds; only a hang (or a pathological slowdown) gets near it. */
     private static final long DEADLINE_SECONDS = 30;
+
     private static ExecutorService worker = newWorker();
 
     private static ExecutorService newWorker() {
@@ -165,7 +180,8 @@ class JpegFuzzProperties {
                 JpegFile f = JpegParser.parse(b);
                 McuIndex idx = f.mcuIndex();
                 assertEquals(f.frame().mcuCount(), idx.mcuCount());
-                for (int i = 0; i < idx.intervalCount(); i++) assertTrue(idx.start(i) <= idx.end(i) && idx.end(i) < b.length);
+                for (int i = 0; i < idx.intervalCount(); i++)
+                    assertTrue(idx.start(i) <= idx.end(i) && idx.end(i) < b.length);
                 byte[] stripped = JpegStreams.strip(b);
                 JpegStreams.prefix(stripped, 0.5);
                 if (f.hasAllTables()) {
@@ -186,8 +202,12 @@ class JpegFuzzProperties {
     private static void checkRepair(byte[] input, JpegProfile profile) {
         JpegRepair.Result r = JpegRepair.repair(input, profile);
         JpegFile parsed = JpegParser.parse(r.stream());
-        assertEquals(profile.mcuCount(profile.width(), profile.height()), parsed.mcuIndex().mcuCount());
-        assertEquals(r.report().mcusExpected(), r.report().mcusKept() + r.report().mcusRepaired() + r.report().mcusPadded());
+        assertEquals(
+                profile.mcuCount(profile.width(), profile.height()),
+                parsed.mcuIndex().mcuCount());
+        assertEquals(
+                r.report().mcusExpected(),
+                r.report().mcusKept() + r.report().mcusRepaired() + r.report().mcusPadded());
         BufferedImage img = JpegImages.decode(r.jpeg());
         assertEquals(profile.width(), img.getWidth());
         assertEquals(profile.height(), img.getHeight());

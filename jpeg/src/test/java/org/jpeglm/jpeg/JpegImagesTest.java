@@ -56,7 +56,9 @@ class JpegImagesTest {
         for (int y = 0; y < 256; y += 15)
             for (int x = 0; x < 256; x += 15) assertEquals(0x00FF00, fitted.getRGB(x, y) & 0xFFFFFF, x + "," + y);
         // Tall images are cropped vertically; a 2048x1024 image is halved twice first.
-        assertEquals(0x00FF00, JpegImages.fit(JpegImages.fit(img, 512, 256), 100, 100).getRGB(50, 50) & 0xFFFFFF);
+        assertEquals(
+                0x00FF00,
+                JpegImages.fit(JpegImages.fit(img, 512, 256), 100, 100).getRGB(50, 50) & 0xFFFFFF);
         BufferedImage big = TestImages.flat(2048, 1024, 0x336699, false);
         assertEquals(0x336699, JpegImages.fit(big, 256, 256).getRGB(128, 128) & 0xFFFFFF);
     }
@@ -83,13 +85,17 @@ class JpegImagesTest {
         Path jpegFile = dir.resolve("a.jpg");
         JpegImages.writeJpeg(jpeg, jpegFile);
         assertArrayEquals(jpeg, Files.readAllBytes(jpegFile));
-        assertArrayEquals(TestImages.samples(JpegImages.decode(jpeg)),
-                TestImages.samples(ImageIO.read(jpegFile.toFile())), "any decoder reads the saved file");
+        assertArrayEquals(
+                TestImages.samples(JpegImages.decode(jpeg)),
+                TestImages.samples(ImageIO.read(jpegFile.toFile())),
+                "any decoder reads the saved file");
     }
 
     @Test
     void gridPlacesImagesRowByRow(@TempDir Path dir) throws IOException {
-        List<BufferedImage> images = List.of(TestImages.flat(10, 8, 0xFF0000, false), TestImages.flat(6, 6, 0x00FF00, false),
+        List<BufferedImage> images = List.of(
+                TestImages.flat(10, 8, 0xFF0000, false),
+                TestImages.flat(6, 6, 0x00FF00, false),
                 TestImages.flat(10, 8, 0x0000FF, false));
         BufferedImage grid = ImageGrid.compose(images, 2, 3, Color.BLACK);
         // Cells 10x8, gap 3: 2 columns, 2 rows.

@@ -17,10 +17,15 @@ import org.junit.jupiter.api.function.Executable;
 
 /** Unsupported or broken input: one test per case, each naming the problem. */
 class JpegParserTest {
-    private static final byte[] FULL = new JpegEncoder(JpegProfile.PAPER.anySize()).encodeFull(TestImages.gradient(40, 24, 1, false));
+    private static final byte[] FULL =
+            new JpegEncoder(JpegProfile.PAPER.anySize()).encodeFull(TestImages.gradient(40, 24, 1, false));
 
     private static int sofOffset(byte[] jpeg) {
-        return JpegParser.parse(jpeg).segments().stream().filter(s -> s.marker() == 0xC0).findFirst().orElseThrow().offset();
+        return JpegParser.parse(jpeg).segments().stream()
+                .filter(s -> s.marker() == 0xC0)
+                .findFirst()
+                .orElseThrow()
+                .offset();
     }
 
     private static byte[] patched(int offsetFromSof, int... values) {
@@ -33,7 +38,8 @@ class JpegParserTest {
     private static void assertProblem(Problem expected, String messagePart, Executable parse) {
         var e = assertThrows(JpegFormatException.class, parse);
         assertEquals(expected, e.problem(), e.getMessage());
-        assertTrue(e.getMessage().toLowerCase().contains(messagePart.toLowerCase()),
+        assertTrue(
+                e.getMessage().toLowerCase().contains(messagePart.toLowerCase()),
                 "message '" + e.getMessage() + "' should name '" + messagePart + "'");
     }
 
@@ -84,8 +90,32 @@ class JpegParserTest {
     @Test
     void cmykFourComponents() {
         // SOI, then a SOF0 with 4 components.
-        byte[] cmyk = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 20, 8, 0, 16, 0, 16, 4,
-                1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 4, 0x11, 0};
+        byte[] cmyk = {
+            (byte) 0xFF,
+            (byte) 0xD8,
+            (byte) 0xFF,
+            (byte) 0xC0,
+            0,
+            20,
+            8,
+            0,
+            16,
+            0,
+            16,
+            4,
+            1,
+            0x11,
+            0,
+            2,
+            0x11,
+            0,
+            3,
+            0x11,
+            0,
+            4,
+            0x11,
+            0
+        };
         assertProblem(COMPONENTS, "4 components (CMYK", () -> JpegParser.parse(cmyk));
         assertProblem(COMPONENTS, "2 components", () -> JpegParser.parse(Arrays.copyOf(patched(9, 2), FULL.length)));
         // A complete four-component file, as ImageIO writes a 4-band raster.
@@ -151,7 +181,11 @@ class JpegParserTest {
 
     @Test
     void badHuffmanTable() {
-        int dht = JpegParser.parse(FULL).segments().stream().filter(s -> s.marker() == 0xC4).findFirst().orElseThrow().offset();
+        int dht = JpegParser.parse(FULL).segments().stream()
+                .filter(s -> s.marker() == 0xC4)
+                .findFirst()
+                .orElseThrow()
+                .offset();
         byte[] b = FULL.clone();
         b[dht + 5] = 3; // three codes of length 1 cannot exist (symbol total kept: 5 -> 2 of length 3)
         b[dht + 7] = 2;
@@ -175,14 +209,26 @@ class JpegParserTest {
     @Test
     void everyProblemHasATest() {
         // Guard: adding a Problem constant needs a test above.
-        assertEquals(List.of(NOT_JPEG, PROGRESSIVE, ARITHMETIC, LOSSLESS, HIERARCHICAL, PRECISION, COMPONENTS,
-                DIMENSIONS, TRUNCATED, MALFORMED), List.of(Problem.values()));
+        assertEquals(
+                List.of(
+                        NOT_JPEG,
+                        PROGRESSIVE,
+                        ARITHMETIC,
+                        LOSSLESS,
+                        HIERARCHICAL,
+                        PRECISION,
+                        COMPONENTS,
+                        DIMENSIONS,
+                        TRUNCATED,
+                        MALFORMED),
+                List.of(Problem.values()));
     }
 
     private static byte[] imageIoFourComponents() {
         try {
             var writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-            var raster = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 24, 16, 4, null);
+            var raster =
+                    java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 24, 16, 4, null);
             for (int y = 0; y < 16; y++)
                 for (int x = 0; x < 24; x++)
                     for (int b = 0; b < 4; b++) raster.setSample(x, y, b, (x * 10 + y * 7 + b * 60) & 0xFF);

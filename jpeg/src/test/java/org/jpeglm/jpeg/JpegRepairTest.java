@@ -81,14 +81,17 @@ class JpegRepairTest {
         assertEquals(50, rep.mcusKept());
         assertEquals(1, rep.mcusRepaired());
         assertEquals(205, rep.mcusPadded());
-        assertTrue(rep.notes().stream().anyMatch(n -> n.contains("interval 50") && n.contains("data ends")), rep.notes()::toString);
+        assertTrue(
+                rep.notes().stream().anyMatch(n -> n.contains("interval 50") && n.contains("data ends")),
+                rep.notes()::toString);
     }
 
     @Test
     void truncatedRightAfterAByteFF() {
         // Cut inside a stuffed FF 00 pair: the lone FF is dropped.
         int ff = -1;
-        for (int p = INDEX.mcuStart(10); p < INDEX.mcuEnd(200) && ff < 0; p++) if ((STREAM[p] & 0xFF) == 0xFF && STREAM[p + 1] == 0) ff = p;
+        for (int p = INDEX.mcuStart(10); p < INDEX.mcuEnd(200) && ff < 0; p++)
+            if ((STREAM[p] & 0xFF) == 0xFF && STREAM[p + 1] == 0) ff = p;
         assertTrue(ff > 0, "the photo's scan has a stuffed byte");
         RepairReport rep = repair(Arrays.copyOf(STREAM, ff + 1), PAPER).report();
         assertEquals(1, rep.invalidMarkersRemoved());
@@ -96,9 +99,13 @@ class JpegRepairTest {
 
     @Test
     void runningPastEoiDropsTheRest() {
-        byte[] extra = concat(range(STREAM, 0, STREAM.length - 2), new byte[] {(byte) 0xFF, (byte) 0xD7},
-                range(STREAM, INDEX.mcuStart(3), INDEX.mcuEnd(3)), new byte[] {(byte) 0xFF, (byte) 0xD0},
-                range(STREAM, INDEX.mcuStart(4), INDEX.mcuEnd(4)), new byte[] {(byte) 0xFF, (byte) 0xD9},
+        byte[] extra = concat(
+                range(STREAM, 0, STREAM.length - 2),
+                new byte[] {(byte) 0xFF, (byte) 0xD7},
+                range(STREAM, INDEX.mcuStart(3), INDEX.mcuEnd(3)),
+                new byte[] {(byte) 0xFF, (byte) 0xD0},
+                range(STREAM, INDEX.mcuStart(4), INDEX.mcuEnd(4)),
+                new byte[] {(byte) 0xFF, (byte) 0xD9},
                 "more text after EOI".getBytes());
         JpegRepair.Result r = repair(extra, PAPER);
         RepairReport rep = r.report();
@@ -132,8 +139,12 @@ class JpegRepairTest {
     @Test
     void invalidMarkersInsideTheScanAreRemoved() {
         int at = INDEX.mcuStart(20) + 1, fill = INDEX.mcuEnd(40);
-        byte[] b = concat(range(STREAM, 0, at), new byte[] {(byte) 0xFF, (byte) 0xC4}, range(STREAM, at, fill),
-                new byte[] {(byte) 0xFF}, range(STREAM, fill, STREAM.length));
+        byte[] b = concat(
+                range(STREAM, 0, at),
+                new byte[] {(byte) 0xFF, (byte) 0xC4},
+                range(STREAM, at, fill),
+                new byte[] {(byte) 0xFF},
+                range(STREAM, fill, STREAM.length));
         RepairReport rep = repair(b, PAPER).report();
         assertEquals(2, rep.invalidMarkersRemoved(), "FF before C4, and a fill FF before RST");
         assertEquals(2, rep.intervalsRewritten(), "MCU 20 gained a data byte; MCU 40 lost its fill byte");
@@ -145,33 +156,46 @@ class JpegRepairTest {
     @Test
     void undecodableHuffmanDataRepairsOnlyThatMcu() {
         // Sixteen 1-bits match no code of the standard tables.
-        byte[] b = concat(range(STREAM, 0, INDEX.mcuStart(30)), new byte[] {(byte) 0xFF, 0, (byte) 0xFF, 0, (byte) 0xFF, 0},
+        byte[] b = concat(
+                range(STREAM, 0, INDEX.mcuStart(30)),
+                new byte[] {(byte) 0xFF, 0, (byte) 0xFF, 0, (byte) 0xFF, 0},
                 range(STREAM, INDEX.mcuEnd(30), STREAM.length));
         RepairReport rep = repair(b, PAPER).report();
         assertEquals(255, rep.mcusKept());
         assertEquals(1, rep.mcusRepaired());
-        assertTrue(rep.notes().stream().anyMatch(n -> n.contains("invalid") && n.contains("Huffman")), rep.notes()::toString);
+        assertTrue(
+                rep.notes().stream().anyMatch(n -> n.contains("invalid") && n.contains("Huffman")),
+                rep.notes()::toString);
     }
 
     @Test
     void surplusDataInsideAnIntervalIsTrimmed() {
-        byte[] b = concat(range(STREAM, 0, INDEX.mcuEnd(5)), range(STREAM, INDEX.mcuStart(6), INDEX.mcuEnd(6)),
+        byte[] b = concat(
+                range(STREAM, 0, INDEX.mcuEnd(5)),
+                range(STREAM, INDEX.mcuStart(6), INDEX.mcuEnd(6)),
                 range(STREAM, INDEX.mcuEnd(5), STREAM.length));
         JpegRepair.Result r = repair(b, PAPER);
         assertEquals(256, r.report().mcusKept());
         assertEquals(1, r.report().intervalsRewritten());
         assertTrue(r.report().notes().toString().contains("surplus"));
         assertTrue(r.report().decodable(), "every MCU intact: a decoder reads it as it is");
-        assertEquals("repaired: 256/256 MCUs kept, 1 intervals re-encoded", r.report().summary());
+        assertEquals(
+                "repaired: 256/256 MCUs kept, 1 intervals re-encoded",
+                r.report().summary());
     }
 
     @Test
     void onlyIntactStreamsAreDecodable() {
         assertTrue(repair(STREAM, PAPER).report().decodable());
-        assertFalse(repair(Arrays.copyOf(STREAM, STREAM.length - 2), PAPER).report().decodable(), "EOI missing");
-        assertFalse(repair(Arrays.copyOf(STREAM, INDEX.endWithMarker(9)), PAPER).report().decodable(), "truncated");
+        assertFalse(
+                repair(Arrays.copyOf(STREAM, STREAM.length - 2), PAPER).report().decodable(), "EOI missing");
+        assertFalse(
+                repair(Arrays.copyOf(STREAM, INDEX.endWithMarker(9)), PAPER)
+                        .report()
+                        .decodable(),
+                "truncated");
         byte[] rst = STREAM.clone();
-        rst[INDEX.mcuEnd(3) + 1] ^= 1;  // RST3 -> RST2
+        rst[INDEX.mcuEnd(3) + 1] ^= 1; // RST3 -> RST2
         RepairReport renumbered = repair(rst, PAPER).report();
         assertEquals(256, renumbered.mcusKept());
         assertFalse(renumbered.decodable(), "broken RST cycle");
@@ -195,7 +219,9 @@ class JpegRepairTest {
         assertTrue(r.report().headerRewritten());
         assertEquals(256, r.report().mcusKept());
         assertArrayEquals(STREAM, r.stream());
-        assertTrue(r.report().notes().getFirst().contains("SOF says 256x128"), r.report().notes()::toString);
+        assertTrue(
+                r.report().notes().getFirst().contains("SOF says 256x128"),
+                r.report().notes()::toString);
     }
 
     @Test
@@ -221,7 +247,8 @@ class JpegRepairTest {
     @Test
     void otherProfilesRepairToo() {
         var img = TestImages.noise(100, 75, 9, false);
-        for (JpegProfile p : List.of(JpegProfile.of(25, Subsampling.S420, 4).withSize(100, 75),
+        for (JpegProfile p : List.of(
+                JpegProfile.of(25, Subsampling.S420, 4).withSize(100, 75),
                 JpegProfile.of(25, Subsampling.S420, 0).withSize(100, 75),
                 JpegProfile.of(50, Subsampling.S444, 3).withSize(100, 75),
                 JpegProfile.of(25, Subsampling.GRAY, 1).withSize(100, 75),
@@ -239,7 +266,8 @@ class JpegRepairTest {
     @Test
     void profileWithoutSizeTakesItFromTheSof() {
         byte[] s = new JpegEncoder(PAPER.anySize()).encode(TestImages.noise(40, 24, 2, false));
-        RepairReport rep = repair(Arrays.copyOf(s, s.length - 30), PAPER.anySize()).report();
+        RepairReport rep =
+                repair(Arrays.copyOf(s, s.length - 30), PAPER.anySize()).report();
         assertEquals(3 * 2, rep.mcusExpected());
         var e = assertThrows(JpegFormatException.class, () -> JpegRepair.repair(new byte[] {1, 2, 3}, PAPER.anySize()));
         assertTrue(e.getMessage().contains("no usable SOF"));
@@ -247,7 +275,9 @@ class JpegRepairTest {
 
     @Test
     void reportSummaryNamesTheRepairs() {
-        String s = JpegRepair.repair(Arrays.copyOf(STREAM, INDEX.endWithMarker(9)), PAPER).report().summary();
+        String s = JpegRepair.repair(Arrays.copyOf(STREAM, INDEX.endWithMarker(9)), PAPER)
+                .report()
+                .summary();
         assertEquals("repaired: 10/256 MCUs kept, 246 padded, EOI added", s);
         assertEquals("ffd8", HexFormat.of().formatHex(STREAM, 0, 2));
     }

@@ -14,8 +14,10 @@ import net.jqwik.api.Property;
  * byte; and decoding the reassembled stream gives exactly the pixels of decoding the complete file.
  */
 class JpegRoundTripProperties {
-    private static final List<BufferedImage> PHOTOS = List.of(TestImages.png("sources/hopper.png"),
-            TestImages.png("sources/picos.png"), TestImages.png("sources/life-gray.png"));
+    private static final List<BufferedImage> PHOTOS = List.of(
+            TestImages.png("sources/hopper.png"),
+            TestImages.png("sources/picos.png"),
+            TestImages.png("sources/life-gray.png"));
 
     private static BufferedImage image(SplittableRandom r, int w, int h, boolean gray) {
         return switch (r.nextInt(5)) {
@@ -49,7 +51,10 @@ class JpegRoundTripProperties {
         byte[] back = JpegStreams.reassemble(stream, profile.tables());
         assertArrayEquals(full, back, what);
         assertArrayEquals(full, JpegStreams.reassemble(stream, JpegTables.from(full)), what);
-        assertArrayEquals(TestImages.samples(JpegImages.decode(full)), TestImages.samples(JpegImages.decode(stream, profile)), what);
+        assertArrayEquals(
+                TestImages.samples(JpegImages.decode(full)),
+                TestImages.samples(JpegImages.decode(stream, profile)),
+                what);
         assertEquals(profile.mcuCount(w, h), McuIndex.of(stream).mcuCount(), what);
     }
 }

@@ -18,17 +18,20 @@ class JpegStreamsTest {
     void abbreviatedStreamHasPillowsSegmentOrder() {
         byte[] stream = JpegEncoder.paper().encode(PHOTO);
         assertEquals(List.of("SOI", "APP0", "SOF0", "DRI", "SOS"), names(stream));
-        assertArrayEquals(java.util.HexFormat.of().parseHex("ffd8ffe000104a46494600010100000100010000"),
+        assertArrayEquals(
+                java.util.HexFormat.of().parseHex("ffd8ffe000104a46494600010100000100010000"),
                 Arrays.copyOf(stream, 20));
         assertEquals(0xD9, stream[stream.length - 1] & 0xFF);
     }
 
     @Test
     void completeFileHasLibjpegsSegmentOrder() {
-        assertEquals(List.of("SOI", "APP0", "DQT", "DQT", "SOF0", "DHT", "DHT", "DHT", "DHT", "DRI", "SOS"),
+        assertEquals(
+                List.of("SOI", "APP0", "DQT", "DQT", "SOF0", "DHT", "DHT", "DHT", "DHT", "DRI", "SOS"),
                 names(JpegEncoder.paper().encodeFull(PHOTO)));
         var gray = new JpegEncoder(JpegProfile.of(25, Subsampling.GRAY, 1));
-        assertEquals(List.of("SOI", "APP0", "DQT", "SOF0", "DHT", "DHT", "DRI", "SOS"),
+        assertEquals(
+                List.of("SOI", "APP0", "DQT", "SOF0", "DHT", "DHT", "DRI", "SOS"),
                 names(gray.encodeFull(TestImages.png("sources/fashion0.png"))));
     }
 
@@ -43,18 +46,25 @@ class JpegStreamsTest {
 
     @Test
     void reassembleInvertsStripForEncoderOutput() {
-        for (JpegProfile p : List.of(JpegProfile.PAPER.anySize(), JpegProfile.of(75, Subsampling.S444, 1),
-                JpegProfile.of(25, Subsampling.S420, 0), JpegProfile.of(50, Subsampling.S420, 5),
-                JpegProfile.of(25, Subsampling.GRAY, 1), JpegProfile.of(90, Subsampling.GRAY_444, 3))) {
-            for (BufferedImage img : List.of(PHOTO, TestImages.noise(37, 21, 1, false), TestImages.flat(8, 8, 0x808080, true))) {
+        for (JpegProfile p : List.of(
+                JpegProfile.PAPER.anySize(),
+                JpegProfile.of(75, Subsampling.S444, 1),
+                JpegProfile.of(25, Subsampling.S420, 0),
+                JpegProfile.of(50, Subsampling.S420, 5),
+                JpegProfile.of(25, Subsampling.GRAY, 1),
+                JpegProfile.of(90, Subsampling.GRAY_444, 3))) {
+            for (BufferedImage img :
+                    List.of(PHOTO, TestImages.noise(37, 21, 1, false), TestImages.flat(8, 8, 0x808080, true))) {
                 var enc = new JpegEncoder(p);
                 byte[] full = enc.encodeFull(img);
                 byte[] stream = enc.encode(img);
                 assertArrayEquals(stream, JpegStreams.strip(full), p.toString());
                 assertArrayEquals(full, JpegStreams.reassemble(stream, p.tables()), p.toString());
                 assertArrayEquals(full, JpegStreams.reassemble(full, p.tables()), "tables replaced in place");
-                assertArrayEquals(TestImages.samples(JpegImages.decode(full)),
-                        TestImages.samples(JpegImages.decode(JpegStreams.reassemble(JpegStreams.strip(full), p.tables()))));
+                assertArrayEquals(
+                        TestImages.samples(JpegImages.decode(full)),
+                        TestImages.samples(
+                                JpegImages.decode(JpegStreams.reassemble(JpegStreams.strip(full), p.tables()))));
             }
         }
     }
@@ -77,7 +87,9 @@ class JpegStreamsTest {
     @Test
     void reassembleNamesAMissingTable() {
         byte[] stream = JpegEncoder.paper().encode(PHOTO);
-        var onlyLuma = new JpegTables(List.of(JpegTables.forQuality(25).quant(0)), JpegTables.forQuality(25).huffmanTables());
+        var onlyLuma = new JpegTables(
+                List.of(JpegTables.forQuality(25).quant(0)),
+                JpegTables.forQuality(25).huffmanTables());
         var e = assertThrows(IllegalArgumentException.class, () -> JpegStreams.reassemble(stream, onlyLuma));
         assertTrue(e.getMessage().contains("quantization table 1"), e.getMessage());
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JpegSyntaxTest {
     static List<JpegProfile> profiles() {
-        return List.of(new JpegProfile(25, Subsampling.GRAY, 1, 32, 32),
+        return List.of(
+                new JpegProfile(25, Subsampling.GRAY, 1, 32, 32),
                 new JpegProfile(25, Subsampling.S420, 1, 48, 32),
                 new JpegProfile(50, Subsampling.S444, 2, 24, 24),
                 new JpegProfile(90, Subsampling.GRAY_444, 0, 17, 9),
@@ -73,7 +74,8 @@ class JpegSyntaxTest {
                 byte[] m = mutate(s, r);
                 boolean clean = repair.repair(m).report().clean();
                 boolean ok = syntax.accepts(m);
-                assertEquals(clean, ok, () -> "repair says clean=" + clean + " for a mutation of " + m.length + " bytes");
+                assertEquals(
+                        clean, ok, () -> "repair says clean=" + clean + " for a mutation of " + m.length + " bytes");
                 if (ok) {
                     accepted++;
                 } else {
@@ -81,7 +83,9 @@ class JpegSyntaxTest {
                 }
             }
         }
-        assertTrue(accepted > 20 && rejected > 20, "both kinds occur: " + accepted + " accepted, " + rejected + " rejected");
+        assertTrue(
+                accepted > 20 && rejected > 20,
+                "both kinds occur: " + accepted + " accepted, " + rejected + " rejected");
     }
 
     /** A copy with a few bits flipped in the entropy-coded data, or truncated, or extended. */
@@ -103,7 +107,7 @@ class JpegSyntaxTest {
                 int i = headerEnd + r.nextInt(m.length - headerEnd);
                 m[i] = (byte) r.nextInt(256);
             }
-            default -> { }  // unchanged
+            default -> {} // unchanged
         }
         return m;
     }
@@ -122,7 +126,9 @@ class JpegSyntaxTest {
                 if (earlier != null) {
                     // Same key: the same bytes (this stream's rest, and random ones) are accepted or not alike.
                     byte[] tail = Arrays.copyOfRange(s, i, Math.min(s.length, i + 12));
-                    assertEquals(earlier.copy().advance(tail, 0, tail.length), st.copy().advance(tail, 0, tail.length));
+                    assertEquals(
+                            earlier.copy().advance(tail, 0, tail.length),
+                            st.copy().advance(tail, 0, tail.length));
                     for (int t = 0; t < 20; t++) {
                         int b = r.nextInt(256);
                         assertEquals(earlier.copy().advance(b), st.copy().advance(b));
@@ -141,7 +147,7 @@ class JpegSyntaxTest {
         byte[] stream = streams(p).getFirst();
         JpegSyntax.State start = syntax.start(), st = syntax.start();
         long before = 0;
-        for (int round = 0; round < 2; round++) {  // the first round loads and links what advance uses
+        for (int round = 0; round < 2; round++) { // the first round loads and links what advance uses
             before = allocatedBytes();
             for (int rep = 0; rep < 200; rep++) {
                 st.copyFrom(start);
@@ -159,7 +165,9 @@ class JpegSyntaxTest {
     // Reached reflectively: these tests compile inside module org.jpeglm.jpeg, which reads no management API.
     private static long allocatedBytes() throws ReflectiveOperationException {
         if (allocated == null) {
-            threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            threads = Class.forName("java.lang.management.ManagementFactory")
+                    .getMethod("getThreadMXBean")
+                    .invoke(null);
             allocated = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
         }
         return (long) allocated.invoke(threads);

@@ -27,21 +27,25 @@ class JpegTablesTest {
     void tablesOfAFileEqualTheProfiles() {
         // The tables a full file carries, written tables-only, decode a stream of that file.
         JpegTables fromQuality = JpegTables.forQuality(25);
-        byte[] viaFile = JpegTables.fromTablesOnlyJpeg(fromQuality.toTablesOnlyJpeg()).toTablesOnlyJpeg();
+        byte[] viaFile =
+                JpegTables.fromTablesOnlyJpeg(fromQuality.toTablesOnlyJpeg()).toTablesOnlyJpeg();
         assertArrayEquals(fromQuality.toTablesOnlyJpeg(), viaFile);
     }
 
     @Test
     void otherSegmentsAndTruncationAreRejected() {
         byte[] ok = JpegTables.forQuality(25).toTablesOnlyJpeg();
-        JpegFormatException cut = assertThrows(JpegFormatException.class,
+        JpegFormatException cut = assertThrows(
+                JpegFormatException.class,
                 () -> JpegTables.fromTablesOnlyJpeg(java.util.Arrays.copyOf(ok, ok.length - 2)));
         assertEquals(JpegFormatException.Problem.TRUNCATED, cut.problem());
         byte[] withScan = java.util.Arrays.copyOf(ok, ok.length + 2);
-        withScan[ok.length - 1] = (byte) 0xDA;  // an SOS where EOI was
+        withScan[ok.length - 1] = (byte) 0xDA; // an SOS where EOI was
         withScan[ok.length - 2] = (byte) 0xFF;
         assertThrows(JpegFormatException.class, () -> JpegTables.fromTablesOnlyJpeg(withScan));
-        assertEquals(JpegFormatException.Problem.NOT_JPEG,
-                assertThrows(JpegFormatException.class, () -> JpegTables.fromTablesOnlyJpeg(new byte[] {1, 2, 3})).problem());
+        assertEquals(
+                JpegFormatException.Problem.NOT_JPEG,
+                assertThrows(JpegFormatException.class, () -> JpegTables.fromTablesOnlyJpeg(new byte[] {1, 2, 3}))
+                        .problem());
     }
 }

@@ -58,9 +58,15 @@ final class LegacyJpegParser {
             if (pos + 1 >= bytes.length) throw fail(TRUNCATED, "truncated tables-only JPEG: no EOI");
             int m = p.u8(pos + 1);
             if (p.u8(pos) == 0xFF && m == Markers.EOI) return p.tables;
-            if (p.u8(pos) == 0xFF && m != Markers.DQT && m != Markers.DHT && m != Markers.COM && !(m >= 0xE0 && m <= 0xEF))
-                throw fail(MALFORMED, "a tables-only JPEG holds only DQT, DHT, APPn and COM segments, found "
-                        + Markers.name(m) + " at offset " + pos);
+            if (p.u8(pos) == 0xFF
+                    && m != Markers.DQT
+                    && m != Markers.DHT
+                    && m != Markers.COM
+                    && !(m >= 0xE0 && m <= 0xEF))
+                throw fail(
+                        MALFORMED,
+                        "a tables-only JPEG holds only DQT, DHT, APPn and COM segments, found " + Markers.name(m)
+                                + " at offset " + pos);
             pos = p.headerSegment(pos);
         }
     }
@@ -86,19 +92,24 @@ final class LegacyJpegParser {
         switch (m) {
             case Markers.SOI -> throw fail(MALFORMED, "second SOI marker at offset " + pos);
             case Markers.EOI -> throw fail(TRUNCATED, "truncated: EOI at offset " + pos + " before any scan");
-            case Markers.TEM -> { return pos + 2; }
+            case Markers.TEM -> {
+                return pos + 2;
+            }
             case 0x00 -> throw fail(MALFORMED, "stuffed zero byte outside entropy-coded data at offset " + pos);
-            default -> { }
+            default -> {}
         }
         if (Markers.isRst(m)) throw fail(MALFORMED, Markers.name(m) + " marker outside the scan at offset " + pos);
         rejectUnsupported(m, pos);
-        if (pos + 4 > b.length) throw fail(TRUNCATED, "truncated: " + Markers.name(m) + " segment length missing at offset " + pos);
+        if (pos + 4 > b.length)
+            throw fail(TRUNCATED, "truncated: " + Markers.name(m) + " segment length missing at offset " + pos);
         int len = u16(pos + 2);
         if (len < 2) throw fail(MALFORMED, Markers.name(m) + " segment at offset " + pos + " has length " + len);
         int end = pos + 2 + len;
         if (end > b.length)
-            throw fail(TRUNCATED, "truncated: " + Markers.name(m) + " segment at offset " + pos + " needs " + len
-                    + " bytes, " + (b.length - pos - 2) + " left");
+            throw fail(
+                    TRUNCATED,
+                    "truncated: " + Markers.name(m) + " segment at offset " + pos + " needs " + len + " bytes, "
+                            + (b.length - pos - 2) + " left");
         Segment seg = new Segment(m, pos, end - pos);
         switch (m) {
             case Markers.SOF0, Markers.SOF1 -> readFrame(seg);
@@ -125,9 +136,9 @@ final class LegacyJpegParser {
             case 0xC3 -> throw fail(LOSSLESS, "lossless JPEG not supported" + where);
             case 0xC5, 0xC7, 0xDE, 0xDF -> throw fail(HIERARCHICAL, "hierarchical JPEG not supported" + where);
             case 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, Markers.DAC ->
-                    throw fail(ARITHMETIC, "arithmetic-coded JPEG not supported" + where);
+                throw fail(ARITHMETIC, "arithmetic-coded JPEG not supported" + where);
             case 0xC8 -> throw fail(MALFORMED, "reserved JPG marker" + where);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -137,14 +148,16 @@ final class LegacyJpegParser {
         if (len < 6) throw fail(MALFORMED, "SOF segment too short at offset " + seg.offset());
         int precision = u8(p);
         if (precision != 8)
-            throw fail(PRECISION, precision + "-bit sample precision not supported (only 8-bit), SOF at offset "
-                    + seg.offset());
+            throw fail(
+                    PRECISION,
+                    precision + "-bit sample precision not supported (only 8-bit), SOF at offset " + seg.offset());
         int height = u16(p + 1), width = u16(p + 3), n = u8(p + 5);
         if (n != 1 && n != 3) {
             String what = n == 4 ? "4 components (CMYK/YCCK)" : n + " components";
             throw fail(COMPONENTS, what + " not supported (only 1 gray or 3 YCbCr)");
         }
-        if (len != 6 + 3 * n) throw fail(MALFORMED, "SOF length " + seg.length() + " does not fit " + n + " components");
+        if (len != 6 + 3 * n)
+            throw fail(MALFORMED, "SOF length " + seg.length() + " does not fit " + n + " components");
         if (width == 0 || height == 0) {
             String why = height == 0 ? "height 0 (DNL-defined height) not supported" : "width 0";
             throw fail(DIMENSIONS, "image size " + width + "x" + height + ": " + why);
@@ -158,8 +171,7 @@ final class LegacyJpegParser {
             if (h < 1 || h > 4 || v < 1 || v > 4)
                 throw fail(COMPONENTS, "component " + id + " has sampling factors " + h + "x" + v + " (1..4 allowed)");
             if (tq > 3) throw fail(MALFORMED, "component " + id + " uses quant table " + tq);
-            for (Frame.Component c : comps)
-                if (c.id() == id) throw fail(COMPONENTS, "duplicate component id " + id);
+            for (Frame.Component c : comps) if (c.id() == id) throw fail(COMPONENTS, "duplicate component id " + id);
             blocks += h * v;
             comps.add(new Frame.Component(id, h, v, tq));
         }
@@ -171,7 +183,8 @@ final class LegacyJpegParser {
         int p = seg.offset() + 4, end = seg.end();
         while (p < end) {
             int pq = u8(p) >> 4, id = u8(p) & 15, size = pq == 0 ? 64 : 128;
-            if (pq > 1 || id > 3) throw fail(MALFORMED, String.format("bad DQT table spec 0x%02X at offset %d", u8(p), p));
+            if (pq > 1 || id > 3)
+                throw fail(MALFORMED, String.format("bad DQT table spec 0x%02X at offset %d", u8(p), p));
             if (pq == 1 && frame != null && frame.marker() == Markers.SOF0)
                 throw fail(MALFORMED, "16-bit quant table in a baseline file at offset " + p);
             if (p + 1 + size > end) throw fail(MALFORMED, "DQT segment at offset " + seg.offset() + " too short");
@@ -190,7 +203,8 @@ final class LegacyJpegParser {
         while (p < end) {
             if (p + 17 > end) throw fail(MALFORMED, "DHT segment at offset " + seg.offset() + " too short");
             int tc = u8(p) >> 4, id = u8(p) & 15;
-            if (tc > 1 || id > 3) throw fail(MALFORMED, String.format("bad DHT table spec 0x%02X at offset %d", u8(p), p));
+            if (tc > 1 || id > 3)
+                throw fail(MALFORMED, String.format("bad DHT table spec 0x%02X at offset %d", u8(p), p));
             int[] counts = new int[16];
             int total = 0;
             for (int i = 0; i < 16; i++) total += counts[i] = u8(p + 1 + i);
@@ -208,7 +222,8 @@ final class LegacyJpegParser {
     }
 
     private void readRestartInterval(Segment seg) {
-        if (seg.length() != 6) throw fail(MALFORMED, "DRI segment at offset " + seg.offset() + " has length " + seg.length());
+        if (seg.length() != 6)
+            throw fail(MALFORMED, "DRI segment at offset " + seg.offset() + " has length " + seg.length());
         restartInterval = u16(seg.offset() + 4);
     }
 
@@ -218,15 +233,20 @@ final class LegacyJpegParser {
         if (n < 1 || seg.length() != 4 + 1 + 2 * n + 3)
             throw fail(MALFORMED, "bad SOS segment at offset " + seg.offset());
         if (n != frame.components().size())
-            throw fail(MALFORMED, "scan covers " + n + " of " + frame.components().size()
-                    + " components: multi-scan (non-interleaved) files not supported");
+            throw fail(
+                    MALFORMED,
+                    "scan covers " + n + " of " + frame.components().size()
+                            + " components: multi-scan (non-interleaved) files not supported");
         var comps = new ArrayList<ScanHeader.Component>();
         for (int i = 0; i < n; i++) {
             int id = u8(p + 1 + 2 * i), td = u8(p + 2 + 2 * i) >> 4, ta = u8(p + 2 + 2 * i) & 15;
             if (id != frame.components().get(i).id())
-                throw fail(MALFORMED, "scan component " + id + " does not match frame component "
-                        + frame.components().get(i).id());
-            if (td > 3 || ta > 3) throw fail(MALFORMED, "scan component " + id + " uses Huffman table " + td + "/" + ta);
+                throw fail(
+                        MALFORMED,
+                        "scan component " + id + " does not match frame component "
+                                + frame.components().get(i).id());
+            if (td > 3 || ta > 3)
+                throw fail(MALFORMED, "scan component " + id + " uses Huffman table " + td + "/" + ta);
             comps.add(new ScanHeader.Component(id, td, ta));
         }
         int q = p + 1 + 2 * n, ss = u8(q), se = u8(q + 1), ahal = u8(q + 2);
@@ -243,8 +263,10 @@ final class LegacyJpegParser {
         int found = 0, intervalStart = start, i = start, n = b.length, eoiEnd;
         while (true) {
             if (i >= n)
-                throw fail(TRUNCATED, "truncated: no EOI; data ends inside the scan after " + found + " of "
-                        + expected + " restart intervals");
+                throw fail(
+                        TRUNCATED,
+                        "truncated: no EOI; data ends inside the scan after " + found + " of " + expected
+                                + " restart intervals");
             if (b[i] != (byte) 0xFF) {
                 i++;
                 continue;
@@ -259,8 +281,10 @@ final class LegacyJpegParser {
             }
             if (Markers.isRst(m) || m == Markers.EOI) {
                 if (found == expected)
-                    throw fail(MALFORMED, "scan has more than the " + expected + " restart intervals the frame needs"
-                            + " (" + Markers.name(m) + " at offset " + j + ")");
+                    throw fail(
+                            MALFORMED,
+                            "scan has more than the " + expected + " restart intervals the frame needs" + " ("
+                                    + Markers.name(m) + " at offset " + j + ")");
                 starts[found] = intervalStart;
                 ends[found] = i;
                 found++;
@@ -271,18 +295,29 @@ final class LegacyJpegParser {
                 if (restartInterval == 0) throw fail(MALFORMED, Markers.name(m) + " at offset " + j + " but no DRI");
                 int want = Markers.RST0 + (found - 1) % 8;
                 if (m != want)
-                    throw fail(MALFORMED, "restart marker " + Markers.name(m) + " at offset " + j + " where "
-                            + Markers.name(want) + " belongs");
+                    throw fail(
+                            MALFORMED,
+                            "restart marker " + Markers.name(m) + " at offset " + j + " where " + Markers.name(want)
+                                    + " belongs");
                 intervalStart = i = j + 1;
                 continue;
             }
-            throw fail(MALFORMED, "marker " + Markers.name(m) + " at offset " + j
-                    + " inside entropy-coded data (multi-scan files are not supported)");
+            throw fail(
+                    MALFORMED,
+                    "marker " + Markers.name(m) + " at offset " + j
+                            + " inside entropy-coded data (multi-scan files are not supported)");
         }
         if (found != expected)
             throw fail(MALFORMED, "scan has " + found + " restart intervals; the frame needs " + expected);
-        return new JpegFile(b, segments, frame, scan, restartInterval, tables,
-                new McuIndex(mcus, restartInterval, starts, ends, eoiEnd), eoiEnd);
+        return new JpegFile(
+                b,
+                segments,
+                frame,
+                scan,
+                restartInterval,
+                tables,
+                new McuIndex(mcus, restartInterval, starts, ends, eoiEnd),
+                eoiEnd);
     }
 
     private int u8(int i) {

@@ -93,14 +93,16 @@ final class LegacyJpegRepair {
             int width = profile.width(), height = profile.height();
             if (!profile.hasSize()) {
                 if (hs.frameWidth() < 1 || hs.frameHeight() < 1)
-                    throw new JpegFormatException(JpegFormatException.Problem.MALFORMED,
+                    throw new JpegFormatException(
+                            JpegFormatException.Problem.MALFORMED,
                             "cannot repair: the profile fixes no image size and the stream has no usable SOF");
                 width = hs.frameWidth();
                 height = hs.frameHeight();
             }
             byte[] header = JpegStreams.header(profile, width, height);
             int scanStart = hs.scanStart() < 0 ? in.length : hs.scanStart();
-            boolean headerRewritten = scanStart != header.length || !Arrays.equals(in, 0, scanStart, header, 0, header.length);
+            boolean headerRewritten =
+                    scanStart != header.length || !Arrays.equals(in, 0, scanStart, header, 0, header.length);
             if (hs.scanStart() < 0) note("no SOS segment found: no entropy-coded data, every MCU padded");
             else if (headerRewritten) note(describeHeader(hs, width, height));
 
@@ -108,7 +110,9 @@ final class LegacyJpegRepair {
             int mcus = frame.mcuCount(), interval = profile.restartInterval();
             int expected = interval == 0 ? 1 : Subsampling.ceilDiv(mcus, interval);
             Scan scan = Scan.of(in, scanStart, interval > 0);
-            if (scan.invalidMarkers() > 0) note(scan.invalidMarkers() + " invalid 0xFF bytes removed from the scan, first at offset " + scan.firstInvalid());
+            if (scan.invalidMarkers() > 0)
+                note(scan.invalidMarkers() + " invalid 0xFF bytes removed from the scan, first at offset "
+                        + scan.firstInvalid());
             if (scan.trailing() > 0) note(scan.trailing() + " bytes after EOI dropped");
 
             var out = new ByteSink(header.length + Math.max(in.length - scanStart, 0) + 8 * expected + 16);
@@ -121,7 +125,8 @@ final class LegacyJpegRepair {
                 int n = interval == 0 ? mcus : Math.min(interval, mcus - i * interval);
                 int before = out.size();
                 if (i < found) {
-                    LegacyScanTranscoder.Outcome o = coder.transcode(scan.data(), scan.dataStart(i), scan.dataEnd(i), n, bits);
+                    LegacyScanTranscoder.Outcome o =
+                            coder.transcode(scan.data(), scan.dataStart(i), scan.dataEnd(i), n, bits);
                     kept += o.kept();
                     repaired += o.repaired();
                     padded += o.padded();
@@ -141,8 +146,9 @@ final class LegacyJpegRepair {
                 }
             }
             JpegSegments.eoi(out);
-            if (found < expected) note("stream ends after " + found + " of " + expected + " restart intervals; "
-                    + (expected - found) + " padded");
+            if (found < expected)
+                note("stream ends after " + found + " of " + expected + " restart intervals; " + (expected - found)
+                        + " padded");
             int dropped = 0;
             if (found > expected) {
                 dropped = (found - expected) * Math.max(interval, 1);
@@ -152,9 +158,21 @@ final class LegacyJpegRepair {
             if (!scan.eoi()) note("no EOI: added");
 
             byte[] stream = out.toByteArray();
-            var report = new RepairReport(Arrays.equals(stream, in), mcus, kept + repaired + dropped, kept, repaired,
-                    padded, dropped, rewritten, scan.invalidMarkers(), renumbered, headerRewritten, !scan.eoi(),
-                    scan.trailing(), finishNotes());
+            var report = new RepairReport(
+                    Arrays.equals(stream, in),
+                    mcus,
+                    kept + repaired + dropped,
+                    kept,
+                    repaired,
+                    padded,
+                    dropped,
+                    rewritten,
+                    scan.invalidMarkers(),
+                    renumbered,
+                    headerRewritten,
+                    !scan.eoi(),
+                    scan.trailing(),
+                    finishNotes());
             return new Result(stream, JpegStreams.reassemble(stream, tables), report);
         }
 
@@ -162,7 +180,8 @@ final class LegacyJpegRepair {
             if (hs.frameWidth() > 0 && (hs.frameWidth() != width || hs.frameHeight() != height))
                 return "header rewritten: SOF says " + hs.frameWidth() + "x" + hs.frameHeight() + ", the profile "
                         + width + "x" + height;
-            return "header rewritten: the " + hs.scanStart() + " bytes before the scan differ from the profile's header";
+            return "header rewritten: the " + hs.scanStart()
+                    + " bytes before the scan differ from the profile's header";
         }
 
         private void note(String s) {
@@ -192,7 +211,8 @@ final class LegacyJpegRepair {
                         pos++;
                         continue;
                     }
-                    if (m == 0x00 || m == Markers.SOI || m == Markers.EOI || m == Markers.TEM || Markers.isRst(m)) break;
+                    if (m == 0x00 || m == Markers.SOI || m == Markers.EOI || m == Markers.TEM || Markers.isRst(m))
+                        break;
                     int len = u16(b, pos + 2);
                     if (len < 2 || pos + 2 + len > n) break;
                     if ((m == Markers.SOF0 || m == Markers.SOF1) && len >= 8 && w == 0) {
@@ -272,7 +292,14 @@ final class LegacyJpegRepair {
                     data.write(0xFF);
                     i += 2;
                 } else if (m == Markers.EOI || (restarts && Markers.isRst(m))) {
-                    bounds = add(bounds, count++, dataStart, data.size(), inputStart, i, m == Markers.EOI ? -1 : m - Markers.RST0);
+                    bounds = add(
+                            bounds,
+                            count++,
+                            dataStart,
+                            data.size(),
+                            inputStart,
+                            i,
+                            m == Markers.EOI ? -1 : m - Markers.RST0);
                     dataStart = data.size();
                     inputStart = i + 2;
                     i += 2;

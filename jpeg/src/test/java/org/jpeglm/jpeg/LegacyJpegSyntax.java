@@ -24,7 +24,7 @@ final class LegacyJpegSyntax {
     private final byte[] header;
     private final int mcus;
     private final int restartInterval;
-    private final int[] blockDc;   // per block of an MCU: its DC decoder index
+    private final int[] blockDc; // per block of an MCU: its DC decoder index
     private final int[] blockAc;
     private final Decoder[] decoders;
 
@@ -104,13 +104,13 @@ final class LegacyJpegSyntax {
      * prefix-closed: whatever it accepts can be completed).
      */
     private static final class Decoder {
-        int[] zero = new int[1];     // child on a 0 bit, 0 if none (the root is never a child)
+        int[] zero = new int[1]; // child on a 0 bit, 0 if none (the root is never a child)
         int[] one = new int[1];
-        int[] symbol = {-1};         // the symbol of a leaf, -1 for inner nodes
-        int[] minRun = {99};         // AC: the smallest run of a coefficient symbol (size 1..10) below
-        boolean[] eob = {false};     // AC: an end of block below
-        boolean[] zrl = {false};     // AC: a ZRL below
-        boolean[] dc = {false};      // DC: a category 0..11 below
+        int[] symbol = {-1}; // the symbol of a leaf, -1 for inner nodes
+        int[] minRun = {99}; // AC: the smallest run of a coefficient symbol (size 1..10) below
+        boolean[] eob = {false}; // AC: an end of block below
+        boolean[] zrl = {false}; // AC: a ZRL below
+        boolean[] dc = {false}; // DC: a category 0..11 below
         int nodes = 1;
 
         Decoder(HuffmanTable t) {
@@ -206,11 +206,11 @@ final class LegacyJpegSyntax {
     public static final int KEY_HORIZON = 63;
 
     private static final int HEADER = 0;
-    private static final int DATA = 1;        // entropy-coded data, inside an MCU
-    private static final int MARKER = 2;      // interval complete: FF then RSTn or EOI expected
-    private static final int MARKER_2 = 3;    // FF of the marker seen
-    private static final int DONE = 4;        // EOI seen
-    private static final int DEAD = 5;        // no valid continuation
+    private static final int DATA = 1; // entropy-coded data, inside an MCU
+    private static final int MARKER = 2; // interval complete: FF then RSTn or EOI expected
+    private static final int MARKER_2 = 3; // FF of the marker seen
+    private static final int DONE = 4; // EOI seen
+    private static final int DEAD = 5; // no valid continuation
 
     /**
      * A position in the grammar. Mutable and cheap to copy ({@link #copyFrom}); {@link #key()} packs everything
@@ -219,15 +219,15 @@ final class LegacyJpegSyntax {
     public final class State {
         private int phase = HEADER;
         private int headerPos;
-        private int mcu;             // MCUs completed
-        private int inInterval;      // MCUs completed in the current restart interval
-        private int block;           // block within the MCU
-        private int k;               // coefficient index in the block: 0 = DC
-        private int node;            // position in the current Huffman code's trie (0: at a code's start)
-        private int extra;           // magnitude bits still to read
-        private int zeroRuns;        // ZRLs not yet followed by a coefficient (an EOB after them is not canonical)
-        private boolean padding;     // the interval is complete: the rest of the byte must be 1-bits
-        private boolean stuffing;    // the last data byte was FF: 00 must follow
+        private int mcu; // MCUs completed
+        private int inInterval; // MCUs completed in the current restart interval
+        private int block; // block within the MCU
+        private int k; // coefficient index in the block: 0 = DC
+        private int node; // position in the current Huffman code's trie (0: at a code's start)
+        private int extra; // magnitude bits still to read
+        private int zeroRuns; // ZRLs not yet followed by a coefficient (an EOB after them is not canonical)
+        private boolean padding; // the interval is complete: the rest of the byte must be 1-bits
+        private boolean stuffing; // the last data byte was FF: 00 must follow
 
         private State() {}
 
@@ -291,18 +291,18 @@ final class LegacyJpegSyntax {
             }
             int intervalsDone = restartInterval == 0 ? 0 : mcu / restartInterval;
             int remaining = Math.min(mcus - mcu, horizon);
-            long kk = phase;                                       // 3 bits
-            kk = kk << 7 | (phase == HEADER ? headerPos : 0);      // 7
-            kk = kk << 4 | block;                                  // 4
-            kk = kk << 7 | k;                                      // 7
-            kk = kk << 16 | node;                                  // 16
-            kk = kk << 5 | extra;                                  // 5
-            kk = kk << 3 | Math.min(zeroRuns, 7);                  // 3
-            kk = kk << 1 | (padding ? 1 : 0);                      // 1
-            kk = kk << 1 | (stuffing ? 1 : 0);                     // 1
-            kk = kk << 3 | intervalsDone % 8;                      // 3
-            kk = kk << 6 | remaining;                              // 6
-            kk = kk << 6 | inInterval;                             // 6
+            long kk = phase; // 3 bits
+            kk = kk << 7 | (phase == HEADER ? headerPos : 0); // 7
+            kk = kk << 4 | block; // 4
+            kk = kk << 7 | k; // 7
+            kk = kk << 16 | node; // 16
+            kk = kk << 5 | extra; // 5
+            kk = kk << 3 | Math.min(zeroRuns, 7); // 3
+            kk = kk << 1 | (padding ? 1 : 0); // 1
+            kk = kk << 1 | (stuffing ? 1 : 0); // 1
+            kk = kk << 3 | intervalsDone % 8; // 3
+            kk = kk << 6 | remaining; // 6
+            kk = kk << 6 | inInterval; // 6
             return kk;
         }
 
@@ -340,7 +340,7 @@ final class LegacyJpegSyntax {
                     } else if (phase == MARKER) {
                         // The interval ended inside this byte and the rest was 1-bit padding.
                         if (b == 0xFF) {
-                            stuffing = true;  // data FF: its 00 comes before the marker
+                            stuffing = true; // data FF: its 00 comes before the marker
                         }
                     }
                 }
@@ -390,7 +390,7 @@ final class LegacyJpegSyntax {
             Decoder d = decoders[k == 0 ? blockDc[block] : blockAc[block]];
             int next = v == 0 ? d.zero[node] : d.one[node];
             if (next == 0 || !d.alive(next, k, zeroRuns)) {
-                return false;  // no such code, or none that is valid here
+                return false; // no such code, or none that is valid here
             }
             int symbol = d.symbol[next];
             if (symbol < 0) {
@@ -400,7 +400,7 @@ final class LegacyJpegSyntax {
             node = 0;
             if (k == 0) {
                 if (symbol > 11) {
-                    return false;  // DC categories are 0..11 for 8-bit samples
+                    return false; // DC categories are 0..11 for 8-bit samples
                 }
                 k = 1;
                 extra = symbol;
@@ -409,15 +409,15 @@ final class LegacyJpegSyntax {
             int run = symbol >> 4;
             int size = symbol & 15;
             if (size == 0) {
-                if (run == 0) {           // EOB
+                if (run == 0) { // EOB
                     return zeroRuns == 0 && endBlock();
                 }
-                if (run == 15) {          // ZRL: 16 zeros
+                if (run == 15) { // ZRL: 16 zeros
                     k += 16;
                     zeroRuns++;
-                    return k < 64;        // a run must be followed by a coefficient within the block
+                    return k < 64; // a run must be followed by a coefficient within the block
                 }
-                return false;             // r/0 for 0 < r < 15 is not defined
+                return false; // r/0 for 0 < r < 15 is not defined
             }
             if (size > 10) {
                 return false;
@@ -428,7 +428,7 @@ final class LegacyJpegSyntax {
                 return false;
             }
             extra = size;
-            return true;  // k == 64 ends the block once the magnitude bits are read
+            return true; // k == 64 ends the block once the magnitude bits are read
         }
 
         private boolean endBlock() {

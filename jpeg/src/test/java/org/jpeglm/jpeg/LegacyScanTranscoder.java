@@ -19,8 +19,8 @@ final class LegacyScanTranscoder {
     /** What became of one interval's MCUs. */
     record Outcome(int kept, int repaired, int padded, boolean surplus, String fault) {}
 
-    private final int[] blockComponent;   // component index of each block in an MCU
-    private final LegacyHuffmanCode[] dcCodes;  // per component
+    private final int[] blockComponent; // component index of each block in an MCU
+    private final LegacyHuffmanCode[] dcCodes; // per component
     private final LegacyHuffmanCode[] acCodes;
     private final int components;
     private final int[] pred;
@@ -37,7 +37,8 @@ final class LegacyScanTranscoder {
             Frame.Component fc = frame.components().get(c);
             ScanHeader.Component sc = scan.components().get(c);
             HuffmanTable dc = tables.dc(sc.dc()), ac = tables.ac(sc.ac());
-            if (dc == null || ac == null) throw new IllegalArgumentException("missing Huffman table for component " + fc.id());
+            if (dc == null || ac == null)
+                throw new IllegalArgumentException("missing Huffman table for component " + fc.id());
             dcCodes[c] = new LegacyHuffmanCode(dc);
             acCodes[c] = new LegacyHuffmanCode(ac);
             if (!dcCodes[c].has(0) || !acCodes[c].has(0x00) || !acCodes[c].has(0xF0))
@@ -136,7 +137,9 @@ final class LegacyScanTranscoder {
     }
 
     private static String codeFault(int status, String what) {
-        return status == LegacyHuffmanCode.NO_DATA ? "data ends inside " + what + " code" : "invalid " + what + " Huffman code";
+        return status == LegacyHuffmanCode.NO_DATA
+                ? "data ends inside " + what + " code"
+                : "invalid " + what + " Huffman code";
     }
 
     /** Encodes DC difference {@code diff} and, if {@code withAc}, zz[1..63]; otherwise an immediate EOB. */

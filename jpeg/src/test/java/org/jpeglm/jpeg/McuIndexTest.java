@@ -31,9 +31,18 @@ class McuIndexTest {
     @Test
     void mcuCountsFollowTheLayout() {
         var img = TestImages.noise(100, 75, 3, false);
-        assertEquals(7 * 5, McuIndex.of(new JpegEncoder(JpegProfile.of(25, Subsampling.S420, 1)).encode(img)).mcuCount());
-        assertEquals(13 * 10, McuIndex.of(new JpegEncoder(JpegProfile.of(25, Subsampling.S444, 1)).encode(img)).mcuCount());
-        assertEquals(13 * 10, McuIndex.of(new JpegEncoder(JpegProfile.of(25, Subsampling.GRAY, 1)).encode(img)).mcuCount());
+        assertEquals(
+                7 * 5,
+                McuIndex.of(new JpegEncoder(JpegProfile.of(25, Subsampling.S420, 1)).encode(img))
+                        .mcuCount());
+        assertEquals(
+                13 * 10,
+                McuIndex.of(new JpegEncoder(JpegProfile.of(25, Subsampling.S444, 1)).encode(img))
+                        .mcuCount());
+        assertEquals(
+                13 * 10,
+                McuIndex.of(new JpegEncoder(JpegProfile.of(25, Subsampling.GRAY, 1)).encode(img))
+                        .mcuCount());
         assertEquals(13 * 10, JpegProfile.of(25, Subsampling.GRAY_444, 1).mcuCount(100, 75));
         McuIndex by3 = McuIndex.of(new JpegEncoder(JpegProfile.of(25, Subsampling.S420, 3)).encode(img));
         assertEquals(12, by3.intervalCount());

@@ -7,7 +7,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,10 @@ import org.junit.jupiter.api.Test;
 class NoNativeLibraryTest {
     @Test
     void noRuntimeBindingsNorNativeLibraryOnTheClassPath() {
-        for (String name : List.of("org.jpeglm.bindings.jpeglm_h", "org.jpeglm.bindings.NativeLibrary", "org.jpeglm.Jpeglm",
+        for (String name : List.of(
+                "org.jpeglm.bindings.jpeglm_h",
+                "org.jpeglm.bindings.NativeLibrary",
+                "org.jpeglm.Jpeglm",
                 "org.jpeglm.bpe.BpeTokenizer")) {
             assertThrows(ClassNotFoundException.class, () -> Class.forName(name), name);
         }
@@ -33,7 +35,9 @@ class NoNativeLibraryTest {
         BufferedImage image = JpegImages.fit(TestImages.png("sources/hopper.png"), 256, 256);
         JpegEncoder encoder = JpegEncoder.paper();
         byte[] stream = encoder.encode(image);
-        assertEquals(List.of("SOI", "APP0", "SOF0", "DRI", "SOS"), JpegParser.parse(stream).segments().stream().map(Segment::name).toList(),
+        assertEquals(
+                List.of("SOI", "APP0", "SOF0", "DRI", "SOS"),
+                JpegParser.parse(stream).segments().stream().map(Segment::name).toList(),
                 "an abbreviated stream, as the model sees it");
         byte[] full = JpegStreams.reassemble(stream, encoder.tables());
         assertArrayEquals(encoder.encodeFull(image), full);

@@ -11,8 +11,20 @@ class ScanBytesTest {
 
     @Test
     void namesEveryByte() {
-        int[] expected = {ScanBytes.DATA, ScanBytes.FF, ScanBytes.STUFFED, ScanBytes.FF, ScanBytes.FILL, ScanBytes.RST,
-                ScanBytes.FF, ScanBytes.EOI, ScanBytes.FF, ScanBytes.MARKER, ScanBytes.DATA, ScanBytes.FF};
+        int[] expected = {
+            ScanBytes.DATA,
+            ScanBytes.FF,
+            ScanBytes.STUFFED,
+            ScanBytes.FF,
+            ScanBytes.FILL,
+            ScanBytes.RST,
+            ScanBytes.FF,
+            ScanBytes.EOI,
+            ScanBytes.FF,
+            ScanBytes.MARKER,
+            ScanBytes.DATA,
+            ScanBytes.FF
+        };
         var walker = new ScanBytes();
         for (int i = 0; i < BYTES.length; i++) assertEquals(expected[i], walker.next(BYTES[i] & 0xFF), "byte " + i);
         assertTrue(walker.afterFF(), "the last 0xFF waits for its next byte");

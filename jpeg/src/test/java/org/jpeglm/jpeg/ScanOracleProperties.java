@@ -36,15 +36,16 @@ class ScanOracleProperties {
     private static final JpegTables FEW_SYMBOLS = fewSymbols();
 
     /** One layout and table set, its seed streams and both grammars. */
-    record Layout(JpegProfile profile, JpegTables tables, List<byte[]> seeds, JpegSyntax syntax,
-                  LegacyJpegSyntax legacy) {
+    record Layout(
+            JpegProfile profile, JpegTables tables, List<byte[]> seeds, JpegSyntax syntax, LegacyJpegSyntax legacy) {
         Layout(JpegProfile profile, JpegTables tables, List<byte[]> seeds) {
             this(profile, tables, seeds, new JpegSyntax(profile, tables), new LegacyJpegSyntax(profile, tables));
         }
 
         @Override
         public String toString() {
-            String codes = tables == EVERY_SYMBOL ? ", every symbol coded" : tables == FEW_SYMBOLS ? ", few symbols" : "";
+            String codes =
+                    tables == EVERY_SYMBOL ? ", every symbol coded" : tables == FEW_SYMBOLS ? ", few symbols" : "";
             return profile + codes;
         }
     }
@@ -58,16 +59,17 @@ class ScanOracleProperties {
         acCounts[7] = 255;
         for (int id = 0; id < 2; id++) {
             huffman.add(new HuffmanTable(0, id, dcCounts, IntStream.range(0, 16).toArray()));
-            huffman.add(new HuffmanTable(1, id, acCounts, IntStream.range(0, 255).toArray()));
+            huffman.add(
+                    new HuffmanTable(1, id, acCounts, IntStream.range(0, 255).toArray()));
         }
         return new JpegTables(JpegTables.forQuality(50).quantTables(), huffman);
     }
 
     private static JpegTables fewSymbols() {
         int[] dcCounts = new int[16], acCounts = new int[16];
-        dcCounts[1] = 2;  // 00, 01
-        acCounts[1] = 2;  // 00, 01
-        acCounts[2] = 2;  // 100, 101
+        dcCounts[1] = 2; // 00, 01
+        acCounts[1] = 2; // 00, 01
+        acCounts[2] = 2; // 100, 101
         List<HuffmanTable> huffman = new ArrayList<>();
         for (int id = 0; id < 2; id++) {
             huffman.add(new HuffmanTable(0, id, dcCounts, new int[] {0, 1}));
@@ -112,30 +114,44 @@ class ScanOracleProperties {
     @Provide
     Arbitrary<Case> cases() {
         Arbitrary<Layout> layouts = Arbitraries.of(LAYOUTS);
-        Arbitrary<JpegFuzzProperties.Mutation> edit = Combinators.combine(Arbitraries.integers().between(0, 5),
-                Arbitraries.doubles().between(0, 1), Arbitraries.doubles().between(0, 1),
-                Arbitraries.integers().between(0, 255)).as(JpegFuzzProperties.Mutation::new);
+        Arbitrary<JpegFuzzProperties.Mutation> edit = Combinators.combine(
+                        Arbitraries.integers().between(0, 5),
+                        Arbitraries.doubles().between(0, 1),
+                        Arbitraries.doubles().between(0, 1),
+                        Arbitraries.integers().between(0, 255))
+                .as(JpegFuzzProperties.Mutation::new);
         Arbitrary<List<JpegFuzzProperties.Mutation>> edits = edit.list().ofMaxSize(6);
-        Arbitrary<Case> mutated = Combinators.combine(layouts, Arbitraries.integers().between(0, 5), edits)
+        Arbitrary<Case> mutated = Combinators.combine(
+                        layouts, Arbitraries.integers().between(0, 5), edits)
                 .as((l, seed, ms) -> {
                     byte[] b = l.seeds().get(seed % l.seeds().size());
                     for (JpegFuzzProperties.Mutation m : ms) b = m.apply(b);
                     return new Case(l, b);
                 });
         // Mostly 0xFF, 0x00 and marker codes after the header: the walker's hardest input.
-        Arbitrary<byte[]> markerish = Arbitraries.of((byte) 0xFF, (byte) 0x00, (byte) 0xD0, (byte) 0xD1, (byte) 0xD9,
-                (byte) 0xC4, (byte) 0x28, (byte) 0xA2, (byte) 0x8A).array(byte[].class).ofMaxSize(200);
+        Arbitrary<byte[]> markerish = Arbitraries.of(
+                        (byte) 0xFF,
+                        (byte) 0x00,
+                        (byte) 0xD0,
+                        (byte) 0xD1,
+                        (byte) 0xD9,
+                        (byte) 0xC4,
+                        (byte) 0x28,
+                        (byte) 0xA2,
+                        (byte) 0x8A)
+                .array(byte[].class)
+                .ofMaxSize(200);
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
         Arbitrary<Case> tails = Combinators.combine(layouts, Arbitraries.oneOf(markerish, random))
                 .as((l, tail) -> new Case(l, concat(JpegStreams.header(l.profile()), tail)));
-        Arbitrary<Case> symbols = Combinators.combine(layouts, Arbitraries.longs(), edit.list().ofMaxSize(2))
+        Arbitrary<Case> symbols = Combinators.combine(
+                        layouts, Arbitraries.longs(), edit.list().ofMaxSize(2))
                 .as((l, seed, ms) -> {
                     byte[] b = symbolStream(l, new Random(seed));
                     for (JpegFuzzProperties.Mutation m : ms) b = m.apply(b);
                     return new Case(l, b);
                 });
-        return Arbitraries.frequencyOf(Tuple.of(2, mutated), Tuple.of(1, tails),
-                Tuple.of(3, symbols));
+        return Arbitraries.frequencyOf(Tuple.of(2, mutated), Tuple.of(1, tails), Tuple.of(3, symbols));
     }
 
     /**
@@ -144,13 +160,16 @@ class ScanOracleProperties {
      * 63, EOB right after a ZRL, bits that are no code word; and intervals cut short or left out.
      */
     static byte[] symbolStream(Layout l, Random r) {
-        Frame frame = l.profile().subsampling().frame(l.profile().width(), l.profile().height());
+        Frame frame =
+                l.profile().subsampling().frame(l.profile().width(), l.profile().height());
         ScanHeader scan = ScanHeader.forFrame(frame);
         List<LegacyHuffmanCode[]> blocks = new ArrayList<>();
         for (int c = 0; c < frame.components().size(); c++) {
             ScanHeader.Component sc = scan.components().get(c);
-            var codes = new LegacyHuffmanCode[] {new LegacyHuffmanCode(l.tables().dc(sc.dc())),
-                    new LegacyHuffmanCode(l.tables().ac(sc.ac()))};
+            var codes = new LegacyHuffmanCode[] {
+                new LegacyHuffmanCode(l.tables().dc(sc.dc())),
+                new LegacyHuffmanCode(l.tables().ac(sc.ac()))
+            };
             Frame.Component fc = frame.components().get(c);
             for (int i = 0; i < (frame.components().size() == 1 ? 1 : fc.h() * fc.v()); i++) blocks.add(codes);
         }
@@ -165,11 +184,11 @@ class ScanOracleProperties {
             boolean last = m + 1 == mcus;
             if (last || (interval > 0 && (m + 1) % interval == 0)) {
                 bits.flush();
-                if (r.nextInt(40) == 0) continue;  // a marker left out
+                if (r.nextInt(40) == 0) continue; // a marker left out
                 out.write(0xFF);
                 out.write(last ? Markers.EOI : Markers.rst((m + 1) / interval - 1));
             }
-            if (r.nextInt(60) == 0) break;  // the stream stops
+            if (r.nextInt(60) == 0) break; // the stream stops
         }
         return out.toByteArray();
     }
@@ -185,17 +204,17 @@ class ScanOracleProperties {
             if (pick < 55) symbol = r.nextInt(Math.min(16, 64 - k)) << 4 | 1 + r.nextInt(r.nextBoolean() ? 2 : 10);
             else if (pick < 70) symbol = 0xF0;
             else if (pick < 88) symbol = 0x00;
-            else if (pick < 91) symbol = (1 + r.nextInt(14)) << 4;                  // r/0: undefined
+            else if (pick < 91) symbol = (1 + r.nextInt(14)) << 4; // r/0: undefined
             else if (pick < 94) symbol = (r.nextInt(16) << 4) | (11 + r.nextInt(5)); // size above 10
-            else if (pick < 97) symbol = (15 << 4) | 1;                              // may run past 63
+            else if (pick < 97) symbol = (15 << 4) | 1; // may run past 63
             else {
-                bits.put(0xFFFF, 1 + r.nextInt(16));                                 // likely no code word
+                bits.put(0xFFFF, 1 + r.nextInt(16)); // likely no code word
                 return false;
             }
             if (symbol == 0xF0 && k + 16 > 64 && r.nextBoolean()) symbol = 0x00;
             if (!write(ac, symbol, bits, r)) return false;
             int run = symbol >> 4, size = symbol & 15;
-            if (size == 0 && run != 15) return true;  // EOB, or an r/0 libjpeg reads as one
+            if (size == 0 && run != 15) return true; // EOB, or an r/0 libjpeg reads as one
             k += size == 0 ? 16 : run + 1;
             if (size > 10 || k > 64) return false;
         }
@@ -238,8 +257,8 @@ class ScanOracleProperties {
             JpegFile f = parse.get();
             McuIndex idx = f.mcuIndex();
             var sb = new StringBuilder(f.segments() + " " + f.frame() + " " + f.scan() + " " + f.end() + " " + idx);
-            for (int i = 0; i < idx.intervalCount(); i++) sb.append(' ').append(idx.start(i)).append('-')
-                    .append(idx.end(i));
+            for (int i = 0; i < idx.intervalCount(); i++)
+                sb.append(' ').append(idx.start(i)).append('-').append(idx.end(i));
             return sb.toString();
         } catch (JpegFormatException e) {
             return e.problem() + ": " + e.getMessage();

@@ -110,12 +110,15 @@ final class TestImages {
     }
 
     /** Why a cjpeg test fails on a machine without it: the oracle is required, not optional. */
-    static final String CJPEG_MISSING = "cjpeg (the JPEG oracle) is not installed: run scripts/install-prerequisites --test "
-            + "(it installs libjpeg-turbo-progs, as ./run-tests does)";
+    static final String CJPEG_MISSING =
+            "cjpeg (the JPEG oracle) is not installed: run scripts/install-prerequisites --test "
+                    + "(it installs libjpeg-turbo-progs, as ./run-tests does)";
 
     static boolean cjpegAvailable() {
         try {
-            Process p = new ProcessBuilder("cjpeg", "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("cjpeg", "-version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (IOException e) {
@@ -133,7 +136,8 @@ final class TestImages {
     static byte[] cjpeg(BufferedImage img, int quality, Subsampling s) {
         boolean gray = s.isGray();
         String sample = s.lumaH() == 2 ? "2x2,1x1,1x1" : "1x1,1x1,1x1";
-        return cjpegWith(img, gray, "-quality", String.valueOf(quality), "-sample", sample, "-restart", "1B", "-baseline");
+        return cjpegWith(
+                img, gray, "-quality", String.valueOf(quality), "-sample", sample, "-restart", "1B", "-baseline");
     }
 
     /**
@@ -173,7 +177,9 @@ final class TestImages {
             });
             byte[] out = p.getInputStream().readAllBytes();
             writer.join();
-            if (p.waitFor() != 0) throw new IllegalStateException("cjpeg failed: " + new String(p.getErrorStream().readAllBytes()));
+            if (p.waitFor() != 0)
+                throw new IllegalStateException(
+                        "cjpeg failed: " + new String(p.getErrorStream().readAllBytes()));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

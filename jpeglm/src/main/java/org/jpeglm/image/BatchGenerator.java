@@ -41,8 +41,16 @@ final class BatchGenerator {
      * @param maxTokens most tokens generated per image
      * @param contextLength most tokens per sequence, prompt included
      */
-    BatchGenerator(Session session, SamplingParams sampling, boolean constrained, JpegSyntax syntax, SyntaxMasks masks,
-                   JpegRepair repair, TokenTable tokens, int maxTokens, int contextLength) {
+    BatchGenerator(
+            Session session,
+            SamplingParams sampling,
+            boolean constrained,
+            JpegSyntax syntax,
+            SyntaxMasks masks,
+            JpegRepair repair,
+            TokenTable tokens,
+            int maxTokens,
+            int contextLength) {
         this.session = session;
         this.sampling = sampling;
         this.constrained = constrained;
@@ -68,9 +76,9 @@ final class BatchGenerator {
         private final Deque<ImageJob> pending;
         private final Consumer<GeneratedImage> listener;
         private final Slot[] slots = new Slot[session.sequences()];
-        private final int[] seqs = new int[slots.length];            // this round's stepping sequences, in order
-        private final int[] out = new int[slots.length];             // and their tokens
-        private final int[] redo = new int[slots.length];            // positions in seqs to sample again
+        private final int[] seqs = new int[slots.length]; // this round's stepping sequences, in order
+        private final int[] out = new int[slots.length]; // and their tokens
+        private final int[] redo = new int[slots.length]; // positions in seqs to sample again
         private final List<GeneratedImage> done;
         private final RunClock clock = new RunClock();
 
@@ -128,7 +136,8 @@ final class BatchGenerator {
             }
             if (!started.isEmpty()) {
                 int[] ids = started.stream().mapToInt(Integer::intValue).toArray();
-                List<int[]> prompts = started.stream().map(q -> slots[q].job().prompt()).toList();
+                List<int[]> prompts =
+                        started.stream().map(q -> slots[q].job().prompt()).toList();
                 PackedTokens packed = PackedTokens.of(ids, prompts);
                 session.decode(packed.seqs(), packed.tokens());
             }
@@ -185,7 +194,7 @@ final class BatchGenerator {
             int count = 0;
             for (int i = 0; i < n; i++) {
                 Slot slot = slots[seqs[i]];
-                if (!slot.forcing() && !slot.fits(out[i])) {  // a forced step's mask already holds the grammar
+                if (!slot.forcing() && !slot.fits(out[i])) { // a forced step's mask already holds the grammar
                     setMask(seqs[i], slot.grammarMask(masks));
                     redo[count++] = i;
                 }

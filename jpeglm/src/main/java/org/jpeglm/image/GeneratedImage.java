@@ -18,8 +18,17 @@ import org.jpeglm.jpeg.RepairReport;
  * @param repair what repair changed; {@link RepairReport#clean()} when the model's stream was valid as written
  * @param time from the prompt to the decoded image
  */
-public record GeneratedImage(int index, long seed, byte[] stream, byte[] jpeg, BufferedImage image, int tokens,
-                             int promptTokens, StopReason stop, RepairReport repair, Duration time) {
+public record GeneratedImage(
+        int index,
+        long seed,
+        byte[] stream,
+        byte[] jpeg,
+        BufferedImage image,
+        int tokens,
+        int promptTokens,
+        StopReason stop,
+        RepairReport repair,
+        Duration time) {
     /** Why the model stopped writing an image. */
     public enum StopReason {
         /** It wrote the EOS token. */
@@ -37,6 +46,7 @@ public record GeneratedImage(int index, long seed, byte[] stream, byte[] jpeg, B
 
     @Override
     public String toString() {
-        return "GeneratedImage[" + index + ", seed " + seed + ", " + tokens + " tokens, " + stop + ", " + repair.summary() + "]";
+        return "GeneratedImage[" + index + ", seed " + seed + ", " + tokens + " tokens, " + stop + ", "
+                + repair.summary() + "]";
     }
 }

@@ -16,8 +16,17 @@ package org.jpeglm.image;
  * @param finishNanos repairing and decoding finished images
  * @param firstImageNanos from the start to the first finished image
  */
-public record GenerationStats(int images, long tokens, long steps, long totalNanos, long stepNanos, long promptNanos,
-                              long maskNanos, long acceptNanos, long finishNanos, long firstImageNanos) {
+public record GenerationStats(
+        int images,
+        long tokens,
+        long steps,
+        long totalNanos,
+        long stepNanos,
+        long promptNanos,
+        long maskNanos,
+        long acceptNanos,
+        long finishNanos,
+        long firstImageNanos) {
     /** Java work per step as a share of the native step time: (masks + accept) / steps. */
     public double javaShareOfStep() {
         return stepNanos == 0 ? 0 : (double) (maskNanos + acceptNanos) / stepNanos;

@@ -15,8 +15,14 @@ import org.jpeglm.SamplingParams;
  * @param maxTokens most tokens generated per image; 0: as many as the model's context allows
  * @param batchSize tokens per native evaluation when feeding prompts and scoring
  */
-public record GeneratorOptions(int parallel, int threads, SamplingParams sampling, long seed, boolean constrained,
-                               int maxTokens, int batchSize) {
+public record GeneratorOptions(
+        int parallel,
+        int threads,
+        SamplingParams sampling,
+        long seed,
+        boolean constrained,
+        int maxTokens,
+        int batchSize) {
     public GeneratorOptions {
         if (parallel < 1 || parallel > 256) {
             throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
@@ -45,7 +51,8 @@ public record GeneratorOptions(int parallel, int threads, SamplingParams samplin
     public static final class Builder {
         private int parallel = 1;
         private int threads;
-        private SamplingParams sampling = SamplingParams.builder().temperature(1.0f).build();
+        private SamplingParams sampling =
+                SamplingParams.builder().temperature(1.0f).build();
         private long seed;
         private boolean constrained = true;
         private int maxTokens;

@@ -52,10 +52,23 @@ public final class ImageGenerator implements AutoCloseable {
         SyntaxMasks masks = new SyntaxMasks(tokenizer, syntax);
         JpegRepair repair = new JpegRepair(spec.profile(), spec.tables());
         // Last: nothing after it may throw and leak the native context.
-        this.session = model.model().newSession(SessionOptions.builder().contextLength(contextLength)
-                .sequences(options.parallel()).threads(options.threads()).batchSize(options.batchSize()).build());
-        this.batch = new BatchGenerator(session, options.sampling(), options.constrained(), syntax, masks, repair, tokens,
-                maxTokens, contextLength);
+        this.session = model.model()
+                .newSession(SessionOptions.builder()
+                        .contextLength(contextLength)
+                        .sequences(options.parallel())
+                        .threads(options.threads())
+                        .batchSize(options.batchSize())
+                        .build());
+        this.batch = new BatchGenerator(
+                session,
+                options.sampling(),
+                options.constrained(),
+                syntax,
+                masks,
+                repair,
+                tokens,
+                maxTokens,
+                contextLength);
     }
 
     public GeneratorOptions options() {
@@ -69,7 +82,7 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** count images from nothing (the prompt is BOS), in index order. */
     public List<GeneratedImage> generate(int count) {
-        return generate(count, image -> { });
+        return generate(count, image -> {});
     }
 
     /** count images from nothing; listener receives each as soon as it is done (on this thread). */
@@ -90,7 +103,7 @@ public final class ImageGenerator implements AutoCloseable {
      * another size are fitted to the model's first.
      */
     public List<GeneratedImage> complete(List<BufferedImage> images, double ratio) {
-        return complete(images, ratio, image -> { });
+        return complete(images, ratio, image -> {});
     }
 
     /** {@link #complete(List, double)}, with each image passed to listener when done. */
@@ -154,8 +167,8 @@ public final class ImageGenerator implements AutoCloseable {
         for (int i = from; i < to; i++) {
             int[] t = tokenizer.encode(streams.get(i), true, true);
             if (t.length > contextLength) {
-                throw new IllegalArgumentException("image " + i + " takes " + t.length + " tokens, more than the model's context of "
-                        + contextLength);
+                throw new IllegalArgumentException("image " + i + " takes " + t.length
+                        + " tokens, more than the model's context of " + contextLength);
             }
             batchTokens.add(t);
         }
@@ -170,7 +183,7 @@ public final class ImageGenerator implements AutoCloseable {
             int start = packed.starts()[k];
             int n = batchTokens.get(k).length;
             double nats = 0;
-            for (int j = start + 1; j < start + n; j++) {  // BOS has no likelihood: it is given
+            for (int j = start + 1; j < start + n; j++) { // BOS has no likelihood: it is given
                 nats -= logp[j];
             }
             out.add(new ImageScore(nats / Math.log(2), n - 1, streams.get(from + k).length));
@@ -181,8 +194,10 @@ public final class ImageGenerator implements AutoCloseable {
     /** The abbreviated stream of image under the model's profile and tables (fitted to its size). */
     public byte[] streamOf(BufferedImage image) {
         Objects.requireNonNull(image, "image");
-        BufferedImage fitted = image.getWidth() == spec.profile().width() && image.getHeight() == spec.profile().height()
-                ? image : JpegImages.fit(image, spec.profile().width(), spec.profile().height());
+        BufferedImage fitted = image.getWidth() == spec.profile().width()
+                        && image.getHeight() == spec.profile().height()
+                ? image
+                : JpegImages.fit(image, spec.profile().width(), spec.profile().height());
         return encoder.encode(fitted);
     }
 

@@ -1,12 +1,12 @@
 package org.jpeglm.image;
 
-import org.jpeglm.spec.JpegLmSpec;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
 import org.jpeglm.ModelOptions;
+import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * A Jpeg-LM model: a GGUF model with the {@code jpeglm.*} keys that say how its tokens are JPEG bytes
@@ -43,8 +43,10 @@ public final class ImageModel implements AutoCloseable {
                 throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": " + e.getMessage());
             }
             if (spec.tokenizer().vocabSize() > model.vocabSize()) {
-                throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": the tokenizer has "
-                        + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
+                throw new JpeglmException(
+                        ErrorCode.FORMAT,
+                        path.getFileName() + ": the tokenizer has "
+                                + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
             }
             return new ImageModel(model, spec);
         } catch (RuntimeException | Error e) {

@@ -6,7 +6,14 @@ package org.jpeglm.image;
  */
 final class RunClock {
     /** Where the time of a request goes; see {@link GenerationStats}. The listener's time is the caller's: only in the total. */
-    enum Phase { PROMPT, MASK, STEP, ACCEPT, FINISH, LISTENER }
+    enum Phase {
+        PROMPT,
+        MASK,
+        STEP,
+        ACCEPT,
+        FINISH,
+        LISTENER
+    }
 
     private final long start = System.nanoTime();
     private final long[] nanos = new long[Phase.values().length];
@@ -45,8 +52,17 @@ final class RunClock {
     /** The request's statistics, up to now. */
     GenerationStats stats() {
         enter(phase);
-        return new GenerationStats(images, tokens, steps, System.nanoTime() - start, of(Phase.STEP), of(Phase.PROMPT),
-                of(Phase.MASK), of(Phase.ACCEPT), of(Phase.FINISH), firstImage);
+        return new GenerationStats(
+                images,
+                tokens,
+                steps,
+                System.nanoTime() - start,
+                of(Phase.STEP),
+                of(Phase.PROMPT),
+                of(Phase.MASK),
+                of(Phase.ACCEPT),
+                of(Phase.FINISH),
+                firstImage);
     }
 
     private long of(Phase p) {

@@ -14,12 +14,12 @@ import org.jpeglm.jpeg.JpegSyntax;
 final class Slot {
     private final ImageJob job;
     private final TokenTable tokens;
-    private final int budget;  // most tokens it may generate: the request's limit and what the context leaves
+    private final int budget; // most tokens it may generate: the request's limit and what the context leaves
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
     private final long started = System.nanoTime();
     private JpegSyntax.State state;
-    private JpegSyntax.State next;  // the state after the token fits() last accepted, taken over by accept()
-    private int checked = -1;       // that token, or -1
+    private JpegSyntax.State next; // the state after the token fits() last accepted, taken over by accept()
+    private int checked = -1; // that token, or -1
     private int forcedAt;
     private int generated;
     private int lastByte = -1;
@@ -37,7 +37,7 @@ final class Slot {
         state.advance(job.promptBytes(), 0, job.promptBytes().length);
         eoi |= state.isComplete();
         if (eoi && !forcing()) {
-            stop = GeneratedImage.StopReason.EOI;  // e.g. a completion of the whole image: nothing to add
+            stop = GeneratedImage.StopReason.EOI; // e.g. a completion of the whole image: nothing to add
         }
     }
 
@@ -72,7 +72,7 @@ final class Slot {
         }
         byte[] b = tokens.bytes(token);
         if (b.length == 0) {
-            return false;  // BOS or another special token
+            return false; // BOS or another special token
         }
         next.copyFrom(state);
         boolean ok = next.advance(b, 0, b.length);
@@ -102,7 +102,7 @@ final class Slot {
 
     private void advance(int token, byte[] b) {
         if (checked == token) {
-            JpegSyntax.State t = state;  // fits() already advanced a copy: take it instead of advancing again
+            JpegSyntax.State t = state; // fits() already advanced a copy: take it instead of advancing again
             state = next;
             next = t;
         } else if (!state.isDead()) {
@@ -129,7 +129,16 @@ final class Slot {
         byte[] stream = bytes.toByteArray();
         JpegRepair.Result fixed = repair.repair(stream);
         BufferedImage image = JpegImages.decode(fixed.jpeg());
-        return new GeneratedImage(job.index(), job.seed(), stream, fixed.jpeg(), image, generated, job.prompt().length,
-                stop, fixed.report(), Duration.ofNanos(System.nanoTime() - started));
+        return new GeneratedImage(
+                job.index(),
+                job.seed(),
+                stream,
+                fixed.jpeg(),
+                image,
+                generated,
+                job.prompt().length,
+                stop,
+                fixed.report(),
+                Duration.ofNanos(System.nanoTime() - started));
     }
 }

@@ -23,7 +23,7 @@ final class SyntaxMasks {
     private final int vocabSize;
     private final int eosId;
     private final Node root = new Node();
-    private final int maxMcusPerToken;  // most MCUs one token that can occur in entropy-coded data completes
+    private final int maxMcusPerToken; // most MCUs one token that can occur in entropy-coded data completes
     private final Map<Long, long[]> cache = new HashMap<>();
     private final List<JpegSyntax.State> scratch = new ArrayList<>();
     private final JpegSyntax.State forcedProbe;
@@ -114,7 +114,7 @@ final class SyntaxMasks {
      */
     private long cacheKey(JpegSyntax.State state) {
         if (maxMcusPerToken < JpegSyntax.KEY_HORIZON) {
-            return state.key(maxMcusPerToken + 1);  // no token reaches further: fewer keys, more hits
+            return state.key(maxMcusPerToken + 1); // no token reaches further: fewer keys, more hits
         }
         boolean exact = syntax.mcuCount() - state.mcusDone() < JpegSyntax.KEY_HORIZON;
         return exact ? state.key() : JpegSyntax.NO_KEY;
@@ -143,7 +143,7 @@ final class SyntaxMasks {
             int b = forced[i] & 0xFF;
             node = node.children[b];
             if (node == null || probe != null && !probe.advance(b)) {
-                return mask;  // no token spells these bytes, or the grammar refuses them: nothing longer fits either
+                return mask; // no token spells these bytes, or the grammar refuses them: nothing longer fits either
             }
             set(node.tokens, mask);
         }

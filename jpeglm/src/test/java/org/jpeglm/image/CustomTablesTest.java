@@ -71,11 +71,14 @@ class CustomTablesTest {
         for (int i = 0; i < 40; i++) {
             streams.add(custom(TinyJpegLm.picture(i)));
         }
-        BpeTokenizer tokenizer = new BpeTrainer(40, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
+        BpeTokenizer tokenizer =
+                new BpeTrainer(40, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
         JpegLmSpec spec = new JpegLmSpec(PROFILE, TABLES, tokenizer);
         LlamaConfig config = new LlamaConfig(spec.tokenizer().vocabSize(), 32, 2, 4, 2, 48, 256, 10000f, 1e-5f, false);
         Path path = dir.resolve("custom-tables.gguf");
-        TinyLlamaGguf.writer(RandomLlama.create(config, 5), GgmlType.F32).putAll(spec.toGguf()).write(path);
+        TinyLlamaGguf.writer(RandomLlama.create(config, 5), GgmlType.F32)
+                .putAll(spec.toGguf())
+                .write(path);
         model = ImageModel.load(path);
         assertEquals(TABLES, model.spec().tables(), "the tables travel in the file");
     }
@@ -104,7 +107,9 @@ class CustomTablesTest {
         try (ImageGenerator g = model.newGenerator(options())) {
             for (BufferedImage p : pictures) {
                 assertArrayEquals(custom(p), g.streamOf(p));
-                assertFalse(Arrays.equals(new JpegEncoder(PROFILE).encode(p), g.streamOf(p)), "the IJG tables code otherwise");
+                assertFalse(
+                        Arrays.equals(new JpegEncoder(PROFILE).encode(p), g.streamOf(p)),
+                        "the IJG tables code otherwise");
             }
         }
     }
@@ -121,12 +126,15 @@ class CustomTablesTest {
                 assertArrayEquals(prefix, Arrays.copyOf(img.stream(), prefix.length), "image " + i);
                 assertTrue(img.clean(), img.toString());
                 assertTrue(grammar.accepts(img.stream()), "valid under the model's tables: " + img);
-                assertEquals(TABLES.quant(0), JpegTables.from(img.jpeg()).quant(0), "the file carries the model's tables");
+                assertEquals(
+                        TABLES.quant(0), JpegTables.from(img.jpeg()).quant(0), "the file carries the model's tables");
                 // The prompt's MCUs (the top half) decode to the original's pixels.
                 BufferedImage want = JpegImages.decode(original, TABLES);
                 for (int y = 0; y < 8; y++) {
                     for (int x = 0; x < 16; x++) {
-                        assertEquals(want.getRaster().getSample(x, y, 0), img.image().getRaster().getSample(x, y, 0),
+                        assertEquals(
+                                want.getRaster().getSample(x, y, 0),
+                                img.image().getRaster().getSample(x, y, 0),
                                 "image " + i + " pixel " + x + "," + y);
                     }
                 }
@@ -152,7 +160,8 @@ class CustomTablesTest {
                 assertEquals(nats / Math.log(2), score.bits(), 1e-3 * score.bits(), "image " + i);
                 assertEquals(tokens.length - 1, score.tokens());
                 assertEquals(stream.length, score.bytes());
-                ImageScore ijg = g.scoreStreams(List.of(new JpegEncoder(PROFILE).encode(pictures.get(i)))).getFirst();
+                ImageScore ijg = g.scoreStreams(List.of(new JpegEncoder(PROFILE).encode(pictures.get(i))))
+                        .getFirst();
                 assertNotEquals(ijg.bits(), score.bits(), 1e-3 * score.bits(), "the IJG stream scores otherwise");
             }
         }

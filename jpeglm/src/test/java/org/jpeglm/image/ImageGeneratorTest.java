@@ -66,7 +66,9 @@ class ImageGeneratorTest {
     }
 
     static GeneratorOptions.Builder options() {
-        return GeneratorOptions.builder().threads(2).seed(7)
+        return GeneratorOptions.builder()
+                .threads(2)
+                .seed(7)
                 .sampling(SamplingParams.builder().temperature(1.0f).build());
     }
 
@@ -80,7 +82,8 @@ class ImageGeneratorTest {
                 assertTrue(img.clean(), img.toString());
                 assertTrue(syntax.accepts(img.stream()), img.toString());
                 assertEquals(GeneratedImage.StopReason.EOI, img.stop());
-                assertArrayEquals(img.stream(), JpegStreams.strip(img.jpeg()), "clean: the file is the stream plus tables");
+                assertArrayEquals(
+                        img.stream(), JpegStreams.strip(img.jpeg()), "clean: the file is the stream plus tables");
                 assertEquals(16, img.image().getWidth());
                 assertEquals(1, img.promptTokens());
             }
@@ -89,7 +92,8 @@ class ImageGeneratorTest {
 
     @Test
     void unconstrainedNonsenseIsRepairedIntoDecodableImages() {
-        try (ImageGenerator g = model.newGenerator(options().constrained(false).parallel(2).maxTokens(60).build())) {
+        try (ImageGenerator g = model.newGenerator(
+                options().constrained(false).parallel(2).maxTokens(60).build())) {
             List<GeneratedImage> out = g.generate(4);
             for (GeneratedImage img : out) {
                 assertFalse(img.clean(), "a random model does not write valid JPEG by chance: " + img);
@@ -116,19 +120,24 @@ class ImageGeneratorTest {
             assertEquals(i, a.get(i).index());
             assertArrayEquals(a.get(i).stream(), b.get(i).stream(), "image " + i);
         }
-        long same = java.util.stream.IntStream.range(0, 8).filter(i -> Arrays.equals(a.get(i).stream(), c.get(i).stream())).count();
+        long same = java.util.stream.IntStream.range(0, 8)
+                .filter(i -> Arrays.equals(a.get(i).stream(), c.get(i).stream()))
+                .count();
         assertTrue(same < 2, "another seed gives other images");
-        long distinct = a.stream().map(i -> Arrays.hashCode(i.stream())).distinct().count();
+        long distinct =
+                a.stream().map(i -> Arrays.hashCode(i.stream())).distinct().count();
         assertTrue(distinct > 6, "images of one request differ from each other");
     }
 
     @Test
     void anEarlierRequestDoesNotChangeTheImagesOfTheNext() {
         List<GeneratedImage> fresh;
-        try (ImageGenerator g = model.newGenerator(options().constrained(false).parallel(2).maxTokens(40).build())) {
+        try (ImageGenerator g = model.newGenerator(
+                options().constrained(false).parallel(2).maxTokens(40).build())) {
             fresh = g.generate(4);
         }
-        try (ImageGenerator g = model.newGenerator(options().constrained(false).parallel(2).maxTokens(40).build())) {
+        try (ImageGenerator g = model.newGenerator(
+                options().constrained(false).parallel(2).maxTokens(40).build())) {
             // A whole-image completion ends while forcing its last token's bytes, under that mask.
             g.complete(images.subList(0, 2), 1);
             List<GeneratedImage> after = g.generate(4);
@@ -158,7 +167,9 @@ class ImageGeneratorTest {
                         BufferedImage completed = out.get(i).image();
                         for (int y = 0; y < 8; y++) {
                             for (int x = 0; x < 16; x++) {
-                                assertEquals(original.getRaster().getSample(x, y, 0), completed.getRaster().getSample(x, y, 0),
+                                assertEquals(
+                                        original.getRaster().getSample(x, y, 0),
+                                        completed.getRaster().getSample(x, y, 0),
                                         "image " + i + " pixel " + x + "," + y);
                             }
                         }
@@ -166,7 +177,8 @@ class ImageGeneratorTest {
                 }
                 if (ratio == 1) {
                     for (int i = 0; i < prompts.size(); i++) {
-                        assertArrayEquals(g.streamOf(prompts.get(i)), out.get(i).stream(), "nothing to add to a whole image");
+                        assertArrayEquals(
+                                g.streamOf(prompts.get(i)), out.get(i).stream(), "nothing to add to a whole image");
                     }
                 }
             }
@@ -226,7 +238,8 @@ class ImageGeneratorTest {
             assertEquals(tokens, st.tokens());
             long longest = out.stream().mapToLong(GeneratedImage::tokens).max().orElseThrow();
             assertTrue(st.steps() >= Math.max(longest, (tokens + 2) / 3) && st.steps() <= tokens, st.toString());
-            for (long phase : new long[] {st.stepNanos(), st.promptNanos(), st.maskNanos(), st.acceptNanos(), st.finishNanos()}) {
+            for (long phase :
+                    new long[] {st.stepNanos(), st.promptNanos(), st.maskNanos(), st.acceptNanos(), st.finishNanos()}) {
                 assertTrue(phase > 0, st.toString());
             }
             long phases = st.stepNanos() + st.promptNanos() + st.maskNanos() + st.acceptNanos() + st.finishNanos();
@@ -240,10 +253,14 @@ class ImageGeneratorTest {
         Path small = dir.resolve("context-16.gguf");
         var spec = TinyJpegLm.spec();
         var config = new LlamaConfig(spec.tokenizer().vocabSize(), 32, 1, 2, 2, 32, 16, 10000f, 1e-5f, false);
-        TinyLlamaGguf.writer(RandomLlama.create(config, 3), GgmlType.F32).putAll(spec.toGguf()).write(small);
-        try (ImageModel m = ImageModel.load(small); ImageGenerator g = m.newGenerator(options().build())) {
+        TinyLlamaGguf.writer(RandomLlama.create(config, 3), GgmlType.F32)
+                .putAll(spec.toGguf())
+                .write(small);
+        try (ImageModel m = ImageModel.load(small);
+                ImageGenerator g = m.newGenerator(options().build())) {
             assertEquals(16, g.contextLength());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.complete(images.subList(0, 1), 1));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> g.complete(images.subList(0, 1), 1));
             assertTrue(e.getMessage().contains("context of 16"), e.getMessage());
             assertEquals(1, g.complete(images.subList(0, 1), 0).size(), "a header-only prompt fits");
         }
@@ -252,7 +269,10 @@ class ImageGeneratorTest {
     @Test
     void aModelWithoutJpegLmKeysIsRefusedByName() throws IOException {
         Path plain = dir.resolve("plain.gguf");
-        TinyLlamaGguf.write(RandomLlama.create(new LlamaConfig(64, 32, 1, 2, 2, 32, 64, 10000f, 1e-5f, false), 1), plain, GgmlType.F32);
+        TinyLlamaGguf.write(
+                RandomLlama.create(new LlamaConfig(64, 32, 1, 2, 2, 32, 64, 10000f, 1e-5f, false), 1),
+                plain,
+                GgmlType.F32);
         JpeglmException e = assertThrows(JpeglmException.class, () -> ImageModel.load(plain));
         assertEquals(ErrorCode.FORMAT, e.code());
         assertTrue(e.getMessage().contains("not a Jpeg-LM model"), e.getMessage());
@@ -264,7 +284,8 @@ class ImageGeneratorTest {
 
     @Test
     void cancelStopsARequest() throws Exception {
-        try (ImageGenerator g = model.newGenerator(options().constrained(false).parallel(1).build())) {
+        try (ImageGenerator g =
+                model.newGenerator(options().constrained(false).parallel(1).build())) {
             Thread canceller = Thread.ofPlatform().start(() -> {
                 try {
                     Thread.sleep(30);
@@ -278,5 +299,4 @@ class ImageGeneratorTest {
             assertEquals(2, g.generate(2).size(), "the generator works again");
         }
     }
-
 }

@@ -24,9 +24,13 @@ class SpecFromModelTest {
         JpegLmSpec spec = TinyJpegLm.spec();
         LlamaConfig config = new LlamaConfig(spec.tokenizer().vocabSize(), 32, 1, 2, 2, 32, 64, 10000f, 1e-5f, false);
         Path p = dir.resolve("model.gguf");
-        TinyLlamaGguf.writer(RandomLlama.create(config, 1), GgmlType.F32).putAll(spec.toGguf()).write(p);
+        TinyLlamaGguf.writer(RandomLlama.create(config, 1), GgmlType.F32)
+                .putAll(spec.toGguf())
+                .write(p);
         try (Model m = Model.load(p)) {
-            assertEquals(spec.toGguf(), JpegLmSpec.fromMetadata(m.metadata().values()).toGguf());
+            assertEquals(
+                    spec.toGguf(),
+                    JpegLmSpec.fromMetadata(m.metadata().values()).toGguf());
         }
     }
 }

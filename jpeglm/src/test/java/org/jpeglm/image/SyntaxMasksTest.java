@@ -77,7 +77,7 @@ class SyntaxMasksTest {
             int cut = r.nextInt(stream.length - 1);
             byte[] forced = Arrays.copyOfRange(stream, cut, Math.min(stream.length, cut + 1 + r.nextInt(8)));
             if (trial % 4 == 3) {
-                forced[r.nextInt(forced.length)] = (byte) r.nextInt(256);  // bytes the grammar may refuse
+                forced[r.nextInt(forced.length)] = (byte) r.nextInt(256); // bytes the grammar may refuse
             }
             int from = r.nextInt(forced.length);
             JpegSyntax.State state = syntax.start();

@@ -80,8 +80,9 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
             case "4:4:4" -> Subsampling.S444;
             case "gray" -> Subsampling.GRAY;
             case "gray-1x1" -> Subsampling.GRAY_444;
-            default -> throw new IllegalArgumentException("unknown " + SUBSAMPLING_KEY + " '" + name
-                    + "' (one of 4:2:0, 4:4:4, gray, gray-1x1)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown " + SUBSAMPLING_KEY + " '" + name + "' (one of 4:2:0, 4:4:4, gray, gray-1x1)");
         };
     }
 
@@ -123,14 +124,18 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
         }
         int version = count(metadata, FORMAT_VERSION_KEY);
         if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("Jpeg-LM format version " + version + " is not supported (this is version "
-                    + FORMAT_VERSION + ")");
+            throw new IllegalArgumentException(
+                    "Jpeg-LM format version " + version + " is not supported (this is version " + FORMAT_VERSION + ")");
         }
         Subsampling subsampling = subsamplingOf(read(metadata, SUBSAMPLING_KEY, GgufValue::asString));
         JpegProfile profile;
         try {
-            profile = new JpegProfile(count(metadata, QUALITY_KEY), subsampling, count(metadata, RESTART_INTERVAL_KEY),
-                    count(metadata, WIDTH_KEY), count(metadata, HEIGHT_KEY));
+            profile = new JpegProfile(
+                    count(metadata, QUALITY_KEY),
+                    subsampling,
+                    count(metadata, RESTART_INTERVAL_KEY),
+                    count(metadata, WIDTH_KEY),
+                    count(metadata, HEIGHT_KEY));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad JPEG profile in the model: " + e.getMessage(), e);
         }
@@ -159,7 +164,7 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
         }
         try {
             return as.apply(v);
-        } catch (IllegalStateException e) {  // GgufValue's accessors say what the value is instead
+        } catch (IllegalStateException e) { // GgufValue's accessors say what the value is instead
             throw new IllegalArgumentException("'" + key + "' is not usable: " + e.getMessage(), e);
         }
     }

@@ -46,10 +46,20 @@ public final class JpegProfileFile {
     public static final String FORMAT = "jpeglm-profile";
     public static final int VERSION = 1;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(SerializationFeature.INDENT_OUTPUT).build();
-    private static final Set<String> KEYS = Set.of("format", "version", "quality", "subsampling", "restart_interval", "width",
-            "height", "tables_file", "tables_base64");
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+    private static final Set<String> KEYS = Set.of(
+            "format",
+            "version",
+            "quality",
+            "subsampling",
+            "restart_interval",
+            "width",
+            "height",
+            "tables_file",
+            "tables_base64");
 
     private JpegProfileFile() {}
 
@@ -59,14 +69,26 @@ public final class JpegProfileFile {
      * @param tables explicit tables, or null for the quality's IJG tables
      * @param source where explicit tables came from, for messages
      */
-    public record Fields(Integer quality, Subsampling subsampling, Integer restartInterval, Integer width, Integer height,
-                         JpegTables tables, String source) {
+    public record Fields(
+            Integer quality,
+            Subsampling subsampling,
+            Integer restartInterval,
+            Integer width,
+            Integer height,
+            JpegTables tables,
+            String source) {
         public static final Fields EMPTY = new Fields(null, null, null, null, null, null, null);
 
         /** Every field of profile (tables as given, may be null). */
         public static Fields of(JpegProfile profile, JpegTables tables, String source) {
-            return new Fields(profile.quality(), profile.subsampling(), profile.restartInterval(), profile.width(),
-                    profile.height(), tables, source);
+            return new Fields(
+                    profile.quality(),
+                    profile.subsampling(),
+                    profile.restartInterval(),
+                    profile.width(),
+                    profile.height(),
+                    tables,
+                    source);
         }
 
         /**
@@ -76,9 +98,14 @@ public final class JpegProfileFile {
         public Fields overriddenBy(Fields o) {
             JpegTables t = o.tables != null ? o.tables : o.quality != null ? null : tables;
             String s = o.tables != null ? o.source : o.quality != null ? null : source;
-            return new Fields(o.quality != null ? o.quality : quality, o.subsampling != null ? o.subsampling : subsampling,
-                    o.restartInterval != null ? o.restartInterval : restartInterval, o.width != null ? o.width : width,
-                    o.height != null ? o.height : height, t, s);
+            return new Fields(
+                    o.quality != null ? o.quality : quality,
+                    o.subsampling != null ? o.subsampling : subsampling,
+                    o.restartInterval != null ? o.restartInterval : restartInterval,
+                    o.width != null ? o.width : width,
+                    o.height != null ? o.height : height,
+                    t,
+                    s);
         }
 
         public boolean isEmpty() {
@@ -87,9 +114,15 @@ public final class JpegProfileFile {
 
         /** The JSON key of the first field a complete profile needs that is unset, if any. */
         public Optional<String> missingKey() {
-            return quality == null ? Optional.of("quality") : subsampling == null ? Optional.of("subsampling")
-                    : restartInterval == null ? Optional.of("restart_interval") : width == null ? Optional.of("width")
-                    : height == null ? Optional.of("height") : Optional.empty();
+            return quality == null
+                    ? Optional.of("quality")
+                    : subsampling == null
+                            ? Optional.of("subsampling")
+                            : restartInterval == null
+                                    ? Optional.of("restart_interval")
+                                    : width == null
+                                            ? Optional.of("width")
+                                            : height == null ? Optional.of("height") : Optional.empty();
         }
 
         /**
@@ -101,8 +134,8 @@ public final class JpegProfileFile {
         public JpegLmSpecParts complete(String where) throws ProfileFileException {
             Optional<String> missing = missingKey();
             if (missing.isPresent()) {
-                throw new ProfileFileException("the JPEG profile (" + where + ") lacks '" + missing.get() + "': set it in "
-                        + FILE_NAME + " or override it");
+                throw new ProfileFileException("the JPEG profile (" + where + ") lacks '" + missing.get()
+                        + "': set it in " + FILE_NAME + " or override it");
             }
             JpegProfile profile;
             try {
@@ -111,7 +144,8 @@ public final class JpegProfileFile {
                 throw new ProfileFileException("bad JPEG profile (" + where + "): " + e.getMessage());
             }
             if (!profile.hasSize()) {
-                throw new ProfileFileException("bad JPEG profile (" + where + "): a Jpeg-LM model is trained on one image size; width and height must be set");
+                throw new ProfileFileException("bad JPEG profile (" + where
+                        + "): a Jpeg-LM model is trained on one image size; width and height must be set");
             }
             JpegTables t = tables != null ? tables : profile.tables();
             if (tables != null) {
@@ -146,22 +180,28 @@ public final class JpegProfileFile {
         String where = "JPEG profile " + file;
         for (String key : (Iterable<String>) root::fieldNames) {
             if (!KEYS.contains(key) && !key.startsWith("_")) {
-                throw new ProfileFileException(where + " has an unknown key '" + key + "' (known: format, version, quality, "
-                        + "subsampling, restart_interval, width, height, tables_file, tables_base64; '_...' for comments)");
+                throw new ProfileFileException(
+                        where + " has an unknown key '" + key + "' (known: format, version, quality, "
+                                + "subsampling, restart_interval, width, height, tables_file, tables_base64; '_...' for comments)");
             }
         }
         if (root.has("format") && !root.get("format").asText().equals(FORMAT)) {
-            throw new ProfileFileException(where + ": format is " + root.get("format") + ", expected \"" + FORMAT + "\"");
+            throw new ProfileFileException(
+                    where + ": format is " + root.get("format") + ", expected \"" + FORMAT + "\"");
         }
-        if (root.has("version") && !(root.get("version").isIntegralNumber() && root.get("version").asInt() == VERSION)) {
-            throw new ProfileFileException(where + ": version " + root.get("version") + " is not supported (this reads version " + VERSION + ")");
+        if (root.has("version")
+                && !(root.get("version").isIntegralNumber()
+                        && root.get("version").asInt() == VERSION)) {
+            throw new ProfileFileException(where + ": version " + root.get("version")
+                    + " is not supported (this reads version " + VERSION + ")");
         }
         Subsampling sub = null;
         if (root.hasNonNull("subsampling")) {
             try {
                 sub = JpegLmSpec.subsamplingOf(root.get("subsampling").asText());
             } catch (IllegalArgumentException e) {
-                throw new ProfileFileException(where + ": subsampling " + root.get("subsampling") + " is not one of 4:2:0, 4:4:4, gray, gray-1x1");
+                throw new ProfileFileException(where + ": subsampling " + root.get("subsampling")
+                        + " is not one of 4:2:0, 4:4:4, gray, gray-1x1");
             }
         }
         JpegTables tables = null;
@@ -170,7 +210,9 @@ public final class JpegProfileFile {
             throw new ProfileFileException(where + " has both tables_file and tables_base64; give one");
         }
         if (root.hasNonNull("tables_file")) {
-            Path t = file.toAbsolutePath().getParent().resolve(root.get("tables_file").asText());
+            Path t = file.toAbsolutePath()
+                    .getParent()
+                    .resolve(root.get("tables_file").asText());
             tables = readTables(t);
             source = t.toString();
         } else if (root.hasNonNull("tables_base64")) {
@@ -183,8 +225,14 @@ public final class JpegProfileFile {
             tables = parseTables(bytes, where + " tables_base64");
             source = where + " tables_base64";
         }
-        return new Fields(integer(root, "quality", where), sub, integer(root, "restart_interval", where),
-                integer(root, "width", where), integer(root, "height", where), tables, source);
+        return new Fields(
+                integer(root, "quality", where),
+                sub,
+                integer(root, "restart_interval", where),
+                integer(root, "width", where),
+                integer(root, "height", where),
+                tables,
+                source);
     }
 
     /** The DQT/DHT tables of a JPEG file (complete or tables-only). */
@@ -201,7 +249,7 @@ public final class JpegProfileFile {
             try {
                 t = JpegTables.fromTablesOnlyJpeg(bytes);
             } catch (JpegFormatException notTablesOnly) {
-                t = JpegTables.from(bytes);  // a complete JPEG
+                t = JpegTables.from(bytes); // a complete JPEG
             }
             if (t.isEmpty()) {
                 throw new ProfileFileException(where + " holds no DQT or DHT tables");
@@ -217,12 +265,12 @@ public final class JpegProfileFile {
         for (int id = 0; id < ids; id++) {
             String part = id == 0 ? "luma" : "chroma";
             if (t.quant(id) == null) {
-                throw new ProfileFileException("the JPEG tables (" + where + ") lack quantization table " + id + ", which "
-                        + JpegLmSpec.subsamplingName(s) + " needs for " + part);
+                throw new ProfileFileException("the JPEG tables (" + where + ") lack quantization table " + id
+                        + ", which " + JpegLmSpec.subsamplingName(s) + " needs for " + part);
             }
             if (t.dc(id) == null || t.ac(id) == null) {
-                throw new ProfileFileException("the JPEG tables (" + where + ") lack the DC or AC Huffman table " + id + ", which "
-                        + JpegLmSpec.subsamplingName(s) + " needs for " + part);
+                throw new ProfileFileException("the JPEG tables (" + where + ") lack the DC or AC Huffman table " + id
+                        + ", which " + JpegLmSpec.subsamplingName(s) + " needs for " + part);
             }
         }
     }

@@ -58,31 +58,43 @@ class JpegLmSpecTest {
         JpegLmSpec spec = JpegLmSpec.of(JpegProfile.PAPER, tokenizer());
         Map<String, GgufValue> v = spec.toGguf();
         v.remove(JpegLmSpec.TABLES_KEY);
-        assertArrayEquals(JpegTables.forQuality(25).toTablesOnlyJpeg(), JpegLmSpec.fromMetadata(v).tables().toTablesOnlyJpeg());
+        assertArrayEquals(
+                JpegTables.forQuality(25).toTablesOnlyJpeg(),
+                JpegLmSpec.fromMetadata(v).tables().toTablesOnlyJpeg());
     }
 
     @Test
     void badMetadataIsNamed() {
         Map<String, GgufValue> good = spec().toGguf();
-        IllegalArgumentException notJpegLm = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(Map.of()));
+        IllegalArgumentException notJpegLm =
+                assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(Map.of()));
         assertTrue(notJpegLm.getMessage().contains("not a Jpeg-LM model"), notJpegLm.getMessage());
-        for (String key : List.of(JpegLmSpec.QUALITY_KEY, JpegLmSpec.SUBSAMPLING_KEY, JpegLmSpec.WIDTH_KEY, "jpeglm.bpe.merges")) {
+        for (String key : List.of(
+                JpegLmSpec.QUALITY_KEY, JpegLmSpec.SUBSAMPLING_KEY, JpegLmSpec.WIDTH_KEY, "jpeglm.bpe.merges")) {
             Map<String, GgufValue> m = new HashMap<>(good);
             m.remove(key);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(m), key);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(m), key);
             assertTrue(e.getMessage().contains(key), e.getMessage());
         }
         Map<String, GgufValue> badSub = new HashMap<>(good);
         badSub.put(JpegLmSpec.SUBSAMPLING_KEY, GgufValue.string("4:1:1"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(badSub)).getMessage().contains("4:1:1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(badSub))
+                .getMessage()
+                .contains("4:1:1"));
         Map<String, GgufValue> badTables = new HashMap<>(good);
         badTables.put(JpegLmSpec.TABLES_KEY, GgufValue.array(GgufValueType.UINT8, new long[] {0xFF, 0xD8, 0x01}));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(badTables)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(badTables))
+                .getMessage()
                 .contains(JpegLmSpec.TABLES_KEY));
         Map<String, GgufValue> version = new HashMap<>(good);
         version.put(JpegLmSpec.FORMAT_VERSION_KEY, GgufValue.uint32(2));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(version)).getMessage().contains("version 2"));
-        assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.of(JpegProfile.of(25, Subsampling.S420, 1), tokenizer()),
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(version))
+                .getMessage()
+                .contains("version 2"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> JpegLmSpec.of(JpegProfile.of(25, Subsampling.S420, 1), tokenizer()),
                 "a profile without a size");
     }
 
@@ -90,16 +102,23 @@ class JpegLmSpecTest {
     void valuesOfTheWrongTypeAreNamed() {
         Map<String, GgufValue> good = spec().toGguf();
         Map<String, GgufValue> wrong = Map.of(
-                JpegLmSpec.QUALITY_KEY, GgufValue.string("25"),
-                JpegLmSpec.SUBSAMPLING_KEY, GgufValue.uint32(420),
-                JpegLmSpec.WIDTH_KEY, GgufValue.int32(-32),
-                JpegLmSpec.HEIGHT_KEY, GgufValue.uint64(-1),
-                JpegLmSpec.TABLES_KEY, GgufValue.floats(new float[] {255, 216}),
-                "jpeglm.bpe.merges", GgufValue.strings(List.of("a b")));
+                JpegLmSpec.QUALITY_KEY,
+                GgufValue.string("25"),
+                JpegLmSpec.SUBSAMPLING_KEY,
+                GgufValue.uint32(420),
+                JpegLmSpec.WIDTH_KEY,
+                GgufValue.int32(-32),
+                JpegLmSpec.HEIGHT_KEY,
+                GgufValue.uint64(-1),
+                JpegLmSpec.TABLES_KEY,
+                GgufValue.floats(new float[] {255, 216}),
+                "jpeglm.bpe.merges",
+                GgufValue.strings(List.of("a b")));
         wrong.forEach((key, value) -> {
             Map<String, GgufValue> m = new HashMap<>(good);
             m.put(key, value);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(m), key);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(m), key);
             assertTrue(e.getMessage().contains(key), e.getMessage());
         });
         Map<String, GgufValue> otherWidths = new HashMap<>(good);

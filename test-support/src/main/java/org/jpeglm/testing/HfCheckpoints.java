@@ -1,7 +1,6 @@
 package org.jpeglm.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jpeglm.spec.JpegProfileFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,7 @@ import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.HfTokenizerJson;
 import org.jpeglm.bpe.TokenPair;
 import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.testing.LlamaConfig;
-import org.jpeglm.testing.LlamaWeights;
+import org.jpeglm.spec.JpegProfileFile;
 
 /**
  * Hugging Face checkpoint directories written from {@link LlamaWeights}, the way transformers'
@@ -61,10 +59,22 @@ public final class HfCheckpoints {
     public static LlamaWeights rounded(LlamaWeights w, String dtype) {
         List<LlamaWeights.Layer> layers = new ArrayList<>();
         for (LlamaWeights.Layer l : w.layers()) {
-            layers.add(new LlamaWeights.Layer(r(l.attnNorm(), dtype), r(l.wq(), dtype), r(l.wk(), dtype), r(l.wv(), dtype),
-                    r(l.wo(), dtype), r(l.ffnNorm(), dtype), r(l.wGate(), dtype), r(l.wUp(), dtype), r(l.wDown(), dtype)));
+            layers.add(new LlamaWeights.Layer(
+                    r(l.attnNorm(), dtype),
+                    r(l.wq(), dtype),
+                    r(l.wk(), dtype),
+                    r(l.wv(), dtype),
+                    r(l.wo(), dtype),
+                    r(l.ffnNorm(), dtype),
+                    r(l.wGate(), dtype),
+                    r(l.wUp(), dtype),
+                    r(l.wDown(), dtype)));
         }
-        return new LlamaWeights(w.config(), r(w.tokenEmbedding(), dtype), layers, r(w.finalNorm(), dtype),
+        return new LlamaWeights(
+                w.config(),
+                r(w.tokenEmbedding(), dtype),
+                layers,
+                r(w.finalNorm(), dtype),
                 w.output() == null ? null : r(w.output(), dtype));
     }
 
@@ -114,11 +124,13 @@ public final class HfCheckpoints {
     public static Path write(Path dir, LlamaWeights w, String dtype, int shards, ObjectNode config) throws IOException {
         Files.createDirectories(dir);
         ObjectNode cfg = config.deepCopy();
-        cfg.put("torch_dtype", switch (dtype) {
-            case "F16" -> "float16";
-            case "BF16" -> "bfloat16";
-            default -> "float32";
-        });
+        cfg.put(
+                "torch_dtype",
+                switch (dtype) {
+                    case "F16" -> "float16";
+                    case "BF16" -> "bfloat16";
+                    default -> "float32";
+                });
         Files.writeString(dir.resolve("config.json"), cfg.toPrettyString());
         List<SafetensorsTestWriter.Entry> entries = new ArrayList<>();
         for (HfTensor t : tensors(w)) {
@@ -129,7 +141,8 @@ public final class HfCheckpoints {
     }
 
     /** Writes entries as model.safetensors or shards (see {@link #write}). */
-    public static void writeWeights(Path dir, List<SafetensorsTestWriter.Entry> entries, int shards) throws IOException {
+    public static void writeWeights(Path dir, List<SafetensorsTestWriter.Entry> entries, int shards)
+            throws IOException {
         if (shards == 1) {
             SafetensorsTestWriter.write(dir.resolve("model.safetensors"), entries);
             return;

@@ -75,8 +75,8 @@ public record LlamaConfig(
     }
 
     public LlamaConfig withKvHeads(int newKvHeads) {
-        return new LlamaConfig(vocabSize, dim, layers, heads, newKvHeads, ffnDim, contextLength, ropeTheta, rmsEps,
-                tiedEmbeddings);
+        return new LlamaConfig(
+                vocabSize, dim, layers, heads, newKvHeads, ffnDim, contextLength, ropeTheta, rmsEps, tiedEmbeddings);
     }
 
     public LlamaConfig withTiedEmbeddings(boolean tied) {
@@ -84,8 +84,8 @@ public record LlamaConfig(
     }
 
     public LlamaConfig withContextLength(int newContextLength) {
-        return new LlamaConfig(vocabSize, dim, layers, heads, kvHeads, ffnDim, newContextLength, ropeTheta, rmsEps,
-                tiedEmbeddings);
+        return new LlamaConfig(
+                vocabSize, dim, layers, heads, kvHeads, ffnDim, newContextLength, ropeTheta, rmsEps, tiedEmbeddings);
     }
 
     private static void requirePositive(String name, int value) {

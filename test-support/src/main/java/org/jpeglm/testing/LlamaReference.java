@@ -104,8 +104,7 @@ public final class LlamaReference {
         private final float[][][] valueCache = new float[config.layers()][config.contextLength()][];
         private int position;
 
-        private Session() {
-        }
+        private Session() {}
 
         /** Appends {@code token} at the next position and returns the logits [vocab] there. */
         public float[] next(int token) {
@@ -184,9 +183,8 @@ public final class LlamaReference {
             int kvOffset = (head / config.groupSize()) * headDim;
             int qOffset = head * headDim;
             for (int j = 0; j < length; j++) {
-                scores[j] = j < visible
-                        ? dot(q, qOffset, keys[j], kvOffset, headDim) * scale
-                        : Double.NEGATIVE_INFINITY;
+                scores[j] =
+                        j < visible ? dot(q, qOffset, keys[j], kvOffset, headDim) * scale : Double.NEGATIVE_INFINITY;
             }
             softmaxInPlace(scores);
             for (int d = 0; d < headDim; d++) {

@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
  * @param output         [vocab][dim], or {@code null} exactly when {@code config.tiedEmbeddings()}: the token
  *                       embedding then doubles as the output projection (see {@link #outputProjection()})
  */
-public record LlamaWeights(LlamaConfig config, float[] tokenEmbedding, List<Layer> layers, float[] finalNorm,
-                           float[] output) {
+public record LlamaWeights(
+        LlamaConfig config, float[] tokenEmbedding, List<Layer> layers, float[] finalNorm, float[] output) {
 
     /**
      * One transformer block.
@@ -34,13 +34,29 @@ public record LlamaWeights(LlamaConfig config, float[] tokenEmbedding, List<Laye
      * @param wUp      [ffn][dim]
      * @param wDown    [dim][ffn]
      */
-    public record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] wo,
-                        float[] ffnNorm, float[] wGate, float[] wUp, float[] wDown) {
+    public record Layer(
+            float[] attnNorm,
+            float[] wq,
+            float[] wk,
+            float[] wv,
+            float[] wo,
+            float[] ffnNorm,
+            float[] wGate,
+            float[] wUp,
+            float[] wDown) {
 
         /** Applies {@code f} to every matrix, leaving the norm vectors alone. */
         public Layer mapMatrices(UnaryOperator<float[]> f) {
-            return new Layer(attnNorm, f.apply(wq), f.apply(wk), f.apply(wv), f.apply(wo),
-                    ffnNorm, f.apply(wGate), f.apply(wUp), f.apply(wDown));
+            return new Layer(
+                    attnNorm,
+                    f.apply(wq),
+                    f.apply(wk),
+                    f.apply(wv),
+                    f.apply(wo),
+                    ffnNorm,
+                    f.apply(wGate),
+                    f.apply(wUp),
+                    f.apply(wDown));
         }
 
         void validate(LlamaConfig c, int index) {
@@ -85,9 +101,12 @@ public record LlamaWeights(LlamaConfig config, float[] tokenEmbedding, List<Laye
 
     /** Applies {@code f} to every matrix (embedding, projections, output), leaving norm vectors alone. */
     public LlamaWeights mapMatrices(UnaryOperator<float[]> f) {
-        return new LlamaWeights(config, f.apply(tokenEmbedding),
+        return new LlamaWeights(
+                config,
+                f.apply(tokenEmbedding),
                 layers.stream().map(layer -> layer.mapMatrices(f)).toList(),
-                finalNorm, output == null ? null : f.apply(output));
+                finalNorm,
+                output == null ? null : f.apply(output));
     }
 
     /** The same model with untied embeddings: {@code output} becomes a copy of the token embedding. */
@@ -95,8 +114,8 @@ public record LlamaWeights(LlamaConfig config, float[] tokenEmbedding, List<Laye
         if (!config.tiedEmbeddings()) {
             return this;
         }
-        return new LlamaWeights(config.withTiedEmbeddings(false), tokenEmbedding, layers, finalNorm,
-                tokenEmbedding.clone());
+        return new LlamaWeights(
+                config.withTiedEmbeddings(false), tokenEmbedding, layers, finalNorm, tokenEmbedding.clone());
     }
 
     /**
@@ -106,10 +125,18 @@ public record LlamaWeights(LlamaConfig config, float[] tokenEmbedding, List<Laye
     public LlamaWeights permutedForGguf() {
         int headDim = config.headDim();
         int dim = config.dim();
-        var permuted = layers.stream().map(l -> new Layer(l.attnNorm(),
-                permuteRopeRows(l.wq(), config.heads(), headDim, dim),
-                permuteRopeRows(l.wk(), config.kvHeads(), headDim, dim),
-                l.wv(), l.wo(), l.ffnNorm(), l.wGate(), l.wUp(), l.wDown())).toList();
+        var permuted = layers.stream()
+                .map(l -> new Layer(
+                        l.attnNorm(),
+                        permuteRopeRows(l.wq(), config.heads(), headDim, dim),
+                        permuteRopeRows(l.wk(), config.kvHeads(), headDim, dim),
+                        l.wv(),
+                        l.wo(),
+                        l.ffnNorm(),
+                        l.wGate(),
+                        l.wUp(),
+                        l.wDown()))
+                .toList();
         return new LlamaWeights(config, tokenEmbedding, permuted, finalNorm, output);
     }
 

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** Assertions for comparing logit vectors, with errors measured relative to the vector's largest magnitude. */
 public final class LogitsAssert {
 
-    private LogitsAssert() {
-    }
+    private LogitsAssert() {}
 
     /**
      * Fails unless {@code |expected[i] - actual[i]| <= relativeTolerance * max_j |expected[j]|} for every i.

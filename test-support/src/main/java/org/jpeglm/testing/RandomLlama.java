@@ -14,8 +14,7 @@ import java.util.Random;
  */
 public final class RandomLlama {
 
-    private RandomLlama() {
-    }
+    private RandomLlama() {}
 
     /** Same seed and config give the same weights (java.util.Random's sequence is specified). */
     public static LlamaWeights create(LlamaConfig config, long seed) {

@@ -109,15 +109,18 @@ public final class SafetensorsTestWriter {
      *
      * @param headerLength the length to store (any 64 bits), or -1 for the true one
      */
-    public static void writeRaw(Path path, String headerJson, long headerLength, List<Entry> entries) throws IOException {
+    public static void writeRaw(Path path, String headerJson, long headerLength, List<Entry> entries)
+            throws IOException {
         byte[] json = headerJson.getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         byte[] header = new byte[padded];
         java.util.Arrays.fill(header, (byte) ' ');
         System.arraycopy(json, 0, header, 0, json.length);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerLength == -1 ? padded : headerLength);
+        try (FileChannel ch = FileChannel.open(
+                path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer len = ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(headerLength == -1 ? padded : headerLength);
             writeFully(ch, len.flip());
             writeFully(ch, ByteBuffer.wrap(header));
             for (Entry e : entries) {
@@ -127,7 +130,8 @@ public final class SafetensorsTestWriter {
                     long before = ch.position();
                     e.writer().write(ch);
                     if (ch.position() - before != e.size()) {
-                        throw new IllegalStateException(e.name() + ": wrote " + (ch.position() - before) + " of " + e.size());
+                        throw new IllegalStateException(
+                                e.name() + ": wrote " + (ch.position() - before) + " of " + e.size());
                     }
                 }
             }

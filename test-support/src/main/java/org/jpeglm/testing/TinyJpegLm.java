@@ -9,10 +9,10 @@ import java.util.Random;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgmlType;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
+import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * A tiny random-weight Jpeg-LM for tests of everything above the model: 16×16 gray images (4 MCUs), quality 25,
@@ -45,7 +45,8 @@ public final class TinyJpegLm {
         for (int i = 0; i < 40; i++) {
             streams.add(enc.encode(picture(i)));
         }
-        BpeTokenizer tokenizer = new BpeTrainer(40, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
+        BpeTokenizer tokenizer =
+                new BpeTrainer(40, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
         return JpegLmSpec.of(PROFILE, tokenizer);
     }
 
@@ -53,7 +54,9 @@ public final class TinyJpegLm {
     public static JpegLmSpec write(Path path, long seed) throws IOException {
         JpegLmSpec spec = spec();
         LlamaConfig config = new LlamaConfig(spec.tokenizer().vocabSize(), 32, 2, 4, 2, 48, 256, 10000f, 1e-5f, false);
-        TinyLlamaGguf.writer(RandomLlama.create(config, seed), GgmlType.F32).putAll(spec.toGguf()).write(path);
+        TinyLlamaGguf.writer(RandomLlama.create(config, seed), GgmlType.F32)
+                .putAll(spec.toGguf())
+                .write(path);
         return spec;
     }
 }

@@ -11,22 +11,23 @@ class HandComputedLlamaTest {
 
     /** vocab 2, dim 2, one layer, one head of width 2, ffn width 1, untied, eps 0. */
     private static final LlamaConfig TINY = new LlamaConfig(2, 2, 1, 1, 1, 1, 4, 10000f, 0f, false);
+
     private static final float[] IDENTITY = {1, 0, 0, 1};
 
     @Test
     void singleTokenWorkedByHand() {
         var layer = new LlamaWeights.Layer(
-                new float[] {2, 1},          // attnNorm
+                new float[] {2, 1}, // attnNorm
                 new float[] {3, -7, 0.25f, 9}, // wq: irrelevant, one position means softmax weight 1
-                new float[] {-2, 5, 4, 1},   // wk: irrelevant for the same reason
-                new float[] {1, 1, 0, 1},    // wv
-                new float[] {1, 0, 0, 2},    // wo
-                new float[] {1, 1},          // ffnNorm
-                new float[] {1, 0},          // wGate [1][2]
-                new float[] {0, -1},         // wUp   [1][2]
-                new float[] {1, 1});         // wDown [2][1]
-        var weights = new LlamaWeights(TINY, new float[] {1, -1, 0.5f, 2}, List.of(layer),
-                new float[] {1, 1}, IDENTITY);
+                new float[] {-2, 5, 4, 1}, // wk: irrelevant for the same reason
+                new float[] {1, 1, 0, 1}, // wv
+                new float[] {1, 0, 0, 2}, // wo
+                new float[] {1, 1}, // ffnNorm
+                new float[] {1, 0}, // wGate [1][2]
+                new float[] {0, -1}, // wUp   [1][2]
+                new float[] {1, 1}); // wDown [2][1]
+        var weights =
+                new LlamaWeights(TINY, new float[] {1, -1, 0.5f, 2}, List.of(layer), new float[] {1, 1}, IDENTITY);
 
         // x = [1, -1], rms 1          -> h = x * attnNorm = [2, -1]
         // v = Wv h = [2 - 1, -1]      =  [1, -1]; attention over one token returns v
@@ -45,10 +46,17 @@ class HandComputedLlamaTest {
     @Test
     void twoTokensExerciseRopeAndSoftmax() {
         var zeroFfn = new float[2];
-        var layer = new LlamaWeights.Layer(new float[] {1, 1}, IDENTITY, IDENTITY, IDENTITY, IDENTITY,
-                new float[] {1, 1}, zeroFfn, zeroFfn, zeroFfn); // silu(0) * 0 = 0: no feed-forward
-        var weights = new LlamaWeights(TINY, new float[] {1, 1, 1, -1}, List.of(layer),
-                new float[] {1, 1}, IDENTITY);
+        var layer = new LlamaWeights.Layer(
+                new float[] {1, 1},
+                IDENTITY,
+                IDENTITY,
+                IDENTITY,
+                IDENTITY,
+                new float[] {1, 1},
+                zeroFfn,
+                zeroFfn,
+                zeroFfn); // silu(0) * 0 = 0: no feed-forward
+        var weights = new LlamaWeights(TINY, new float[] {1, 1, 1, -1}, List.of(layer), new float[] {1, 1}, IDENTITY);
         var logits = new LlamaReference(weights, RopeStyle.INTERLEAVED).logits(new int[] {0, 1});
 
         // Position 0: x = h = q = k = v = [1, 1]; attends only itself -> x = [2, 2], normalised [1, 1].
@@ -75,10 +83,9 @@ class HandComputedLlamaTest {
         var config = new LlamaConfig(2, 2, 1, 1, 1, 1, 4, 10000f, 3f, false);
         var zero = new float[4];
         var zeroFfn = new float[2];
-        var layer = new LlamaWeights.Layer(new float[] {1, 1}, IDENTITY, IDENTITY, zero, IDENTITY,
-                new float[] {1, 1}, zeroFfn, zeroFfn, zeroFfn);
-        var weights = new LlamaWeights(config, new float[] {1, -1, 0, 0}, List.of(layer),
-                new float[] {2, 1}, IDENTITY);
+        var layer = new LlamaWeights.Layer(
+                new float[] {1, 1}, IDENTITY, IDENTITY, zero, IDENTITY, new float[] {1, 1}, zeroFfn, zeroFfn, zeroFfn);
+        var weights = new LlamaWeights(config, new float[] {1, -1, 0, 0}, List.of(layer), new float[] {2, 1}, IDENTITY);
         var logits = new LlamaReference(weights, RopeStyle.INTERLEAVED).logits(new int[] {0});
         assertArrayEquals(new float[] {1, -0.5f}, logits[0], 1e-7f);
     }
@@ -90,17 +97,26 @@ class HandComputedLlamaTest {
         double a1 = 0.03;
         var interleaved = new float[] {9, 1, 2, 3, 4};
         RopeStyle.INTERLEAVED.apply(interleaved, 1, 4, 3, 10000);
-        assertArrayEquals(new float[] {9,
-                (float) (Math.cos(a0) - 2 * Math.sin(a0)), (float) (Math.sin(a0) + 2 * Math.cos(a0)),
-                (float) (3 * Math.cos(a1) - 4 * Math.sin(a1)), (float) (3 * Math.sin(a1) + 4 * Math.cos(a1))},
-                interleaved, 1e-6f);
+        assertArrayEquals(
+                new float[] {
+                    9,
+                    (float) (Math.cos(a0) - 2 * Math.sin(a0)),
+                    (float) (Math.sin(a0) + 2 * Math.cos(a0)),
+                    (float) (3 * Math.cos(a1) - 4 * Math.sin(a1)),
+                    (float) (3 * Math.sin(a1) + 4 * Math.cos(a1))
+                },
+                interleaved,
+                1e-6f);
 
         var half = new float[] {1, 2, 3, 4};
         RopeStyle.HALF.apply(half, 0, 4, 3, 10000);
-        assertArrayEquals(new float[] {
-                (float) (Math.cos(a0) - 3 * Math.sin(a0)), (float) (2 * Math.cos(a1) - 4 * Math.sin(a1)),
-                (float) (Math.sin(a0) + 3 * Math.cos(a0)), (float) (2 * Math.sin(a1) + 4 * Math.cos(a1))},
-                half, 1e-6f);
+        assertArrayEquals(
+                new float[] {
+                    (float) (Math.cos(a0) - 3 * Math.sin(a0)), (float) (2 * Math.cos(a1) - 4 * Math.sin(a1)),
+                    (float) (Math.sin(a0) + 3 * Math.cos(a0)), (float) (2 * Math.sin(a1) + 4 * Math.cos(a1))
+                },
+                half,
+                1e-6f);
 
         var atZero = new float[] {1, 2, 3, 4};
         RopeStyle.INTERLEAVED.apply(atZero, 0, 4, 0, 10000);

@@ -14,6 +14,7 @@ class LlamaReferenceTest {
 
     /** Grouped-query config: 4 query heads share 2 KV heads, head width 8 (4 RoPE pairs). */
     private static final LlamaConfig GQA = new LlamaConfig(48, 32, 2, 4, 2, 40, 16, 10000f, 1e-5f, false);
+
     private static final int[] TOKENS = {3, 17, 0, 42, 17, 9, 30, 5};
 
     @Test
@@ -31,13 +32,15 @@ class LlamaReferenceTest {
     @Test
     void permuteRopeRowsMatchesConvertersReshapeSwapaxes() {
         // numpy: arange(6).reshape(1, 2, 3).swapaxes(1, 2).reshape(6) == [0, 3, 1, 4, 2, 5]
-        assertArrayEquals(new float[] {0, 3, 1, 4, 2, 5},
-                LlamaWeights.permuteRopeRows(new float[] {0, 1, 2, 3, 4, 5}, 1, 6, 1));
+        assertArrayEquals(
+                new float[] {0, 3, 1, 4, 2, 5}, LlamaWeights.permuteRopeRows(new float[] {0, 1, 2, 3, 4, 5}, 1, 6, 1));
         // Two heads of width 4, each permuted on its own: [0, 2, 1, 3 | 4, 6, 5, 7]
-        assertArrayEquals(new float[] {0, 2, 1, 3, 4, 6, 5, 7},
+        assertArrayEquals(
+                new float[] {0, 2, 1, 3, 4, 6, 5, 7},
                 LlamaWeights.permuteRopeRows(new float[] {0, 1, 2, 3, 4, 5, 6, 7}, 2, 4, 1));
         // Whole rows move: two columns per row.
-        assertArrayEquals(new float[] {0, 10, 2, 12, 1, 11, 3, 13},
+        assertArrayEquals(
+                new float[] {0, 10, 2, 12, 1, 11, 3, 13},
                 LlamaWeights.permuteRopeRows(new float[] {0, 10, 1, 11, 2, 12, 3, 13}, 1, 4, 2));
     }
 
@@ -126,8 +129,8 @@ class LlamaReferenceTest {
 
         // An untied model really uses its own output matrix.
         var otherOutput = RandomLlama.create(GQA, 8).output();
-        var retargeted = new LlamaWeights(untied.config(), untied.tokenEmbedding(), untied.layers(),
-                untied.finalNorm(), otherOutput);
+        var retargeted = new LlamaWeights(
+                untied.config(), untied.tokenEmbedding(), untied.layers(), untied.finalNorm(), otherOutput);
         var last = TOKENS.length - 1;
         var retargetedLogits = new LlamaReference(retargeted, RopeStyle.INTERLEAVED).logits(TOKENS);
         assertTrue(maxAbsDifference(tiedLogits[last], retargetedLogits[last]) > 1e-2);
@@ -137,10 +140,13 @@ class LlamaReferenceTest {
     void outputMatrixPresentExactlyWhenUntied() {
         var untied = RandomLlama.create(GQA, 9);
         var tiedConfig = GQA.withTiedEmbeddings(true);
-        assertThrows(IllegalArgumentException.class, () -> new LlamaWeights(tiedConfig, untied.tokenEmbedding(),
-                untied.layers(), untied.finalNorm(), untied.output()));
-        assertThrows(IllegalArgumentException.class, () -> new LlamaWeights(GQA, untied.tokenEmbedding(),
-                untied.layers(), untied.finalNorm(), null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LlamaWeights(
+                        tiedConfig, untied.tokenEmbedding(), untied.layers(), untied.finalNorm(), untied.output()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LlamaWeights(GQA, untied.tokenEmbedding(), untied.layers(), untied.finalNorm(), null));
     }
 
     @Test
@@ -188,25 +194,35 @@ class LlamaReferenceTest {
         assertEquals(16, GQA.kvDim());
         assertEquals(2, GQA.groupSize());
         assertThrows(IllegalArgumentException.class, () -> GQA.withKvHeads(3));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new LlamaConfig(10, 30, 1, 4, 4, 8, 8, 10000f, 1e-5f, false)); // 30 % 4 != 0
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new LlamaConfig(10, 12, 1, 4, 4, 8, 8, 10000f, 1e-5f, false)); // odd head width 3
-        assertThrows(IllegalArgumentException.class,
-                () -> new LlamaConfig(10, 16, 1, 4, 4, 8, 8, 0f, 1e-5f, false));
-        assertThrows(IllegalArgumentException.class,
-                () -> new LlamaConfig(10, 16, 0, 4, 4, 8, 8, 10000f, 1e-5f, false));
+        assertThrows(IllegalArgumentException.class, () -> new LlamaConfig(10, 16, 1, 4, 4, 8, 8, 0f, 1e-5f, false));
+        assertThrows(
+                IllegalArgumentException.class, () -> new LlamaConfig(10, 16, 0, 4, 4, 8, 8, 10000f, 1e-5f, false));
     }
 
     /** The MHA model in which head h has its own copy of KV head h / groupSize. */
     private static LlamaWeights repeatKvHeads(LlamaWeights gqa) {
         var config = gqa.config();
         int rowsPerHead = config.headDim() * config.dim();
-        var layers = gqa.layers().stream().map(l -> new LlamaWeights.Layer(l.attnNorm(), l.wq(),
-                repeatHeads(l.wk(), config, rowsPerHead), repeatHeads(l.wv(), config, rowsPerHead),
-                l.wo(), l.ffnNorm(), l.wGate(), l.wUp(), l.wDown())).toList();
-        return new LlamaWeights(config.withKvHeads(config.heads()), gqa.tokenEmbedding(), layers,
-                gqa.finalNorm(), gqa.output());
+        var layers = gqa.layers().stream()
+                .map(l -> new LlamaWeights.Layer(
+                        l.attnNorm(),
+                        l.wq(),
+                        repeatHeads(l.wk(), config, rowsPerHead),
+                        repeatHeads(l.wv(), config, rowsPerHead),
+                        l.wo(),
+                        l.ffnNorm(),
+                        l.wGate(),
+                        l.wUp(),
+                        l.wDown()))
+                .toList();
+        return new LlamaWeights(
+                config.withKvHeads(config.heads()), gqa.tokenEmbedding(), layers, gqa.finalNorm(), gqa.output());
     }
 
     private static float[] repeatHeads(float[] kv, LlamaConfig config, int headSize) {

@@ -25,8 +25,8 @@ public final class FashionMnist {
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** The class names, by label. */
-    public static final List<String> LABELS = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-            "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> LABELS = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     /** One image and its label. */
     public record Item(BufferedImage image, int label) {}
@@ -37,9 +37,11 @@ public final class FashionMnist {
         Path images = dir.resolve(prefix + "-images-idx3-ubyte.gz");
         Path labels = dir.resolve(prefix + "-labels-idx1-ubyte.gz");
         if (!Files.isRegularFile(images) || !Files.isRegularFile(labels)) {
-            throw new IOException("Fashion-MNIST not found in " + dir + " (install the Debian package dataset-fashion-mnist)");
+            throw new IOException(
+                    "Fashion-MNIST not found in " + dir + " (install the Debian package dataset-fashion-mnist)");
         }
-        try (DataInputStream img = open(images); DataInputStream lab = open(labels)) {
+        try (DataInputStream img = open(images);
+                DataInputStream lab = open(labels)) {
             if (img.readInt() != 0x803 || lab.readInt() != 0x801) {
                 throw new IOException("not Fashion-MNIST IDX files: " + images + ", " + labels);
             }
@@ -70,7 +72,8 @@ public final class FashionMnist {
     /** image centred on a black canvas of size×size (Fashion-MNIST's background is black), without resampling. */
     public static BufferedImage pad(BufferedImage image, int size) {
         if (image.getWidth() > size || image.getHeight() > size) {
-            throw new IllegalArgumentException("image " + image.getWidth() + "x" + image.getHeight() + " is larger than " + size);
+            throw new IllegalArgumentException(
+                    "image " + image.getWidth() + "x" + image.getHeight() + " is larger than " + size);
         }
         BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
         int x = (size - image.getWidth()) / 2;

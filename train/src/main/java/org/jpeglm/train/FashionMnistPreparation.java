@@ -43,7 +43,15 @@ public final class FashionMnistPreparation {
      * @param bpeImages the training images the BPE is learned from (the paper's 10K)
      * @param context the window length in tokens
      */
-    public record Options(Path data, Path out, int images, int testImages, int size, int quality, int merges, int bpeImages,
+    public record Options(
+            Path data,
+            Path out,
+            int images,
+            int testImages,
+            int size,
+            int quality,
+            int merges,
+            int bpeImages,
             int context) {
         public Options {
             Objects.requireNonNull(data, "data");
@@ -69,8 +77,14 @@ public final class FashionMnistPreparation {
     }
 
     /** What was written. */
-    public record Result(int trainImages, int testImages, int vocabSize, double bytesPerImage, double tokensPerImage,
-            int trainWindows, int testWindows) {}
+    public record Result(
+            int trainImages,
+            int testImages,
+            int vocabSize,
+            double bytesPerImage,
+            double tokensPerImage,
+            int trainWindows,
+            int testWindows) {}
 
     private final Options options;
 
@@ -95,8 +109,10 @@ public final class FashionMnistPreparation {
         List<byte[]> test = encode(encoder, FashionMnist.read(options.data(), false, options.testImages()));
         BpeTokenizer tokenizer = new BpeTrainer(options.merges(), 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS)
                 .train(train.subList(0, Math.min(options.bpeImages(), train.size())));
-        List<int[]> trainTokens = train.parallelStream().map(s -> tokenizer.encode(s, true, true)).toList();
-        List<int[]> testTokens = test.parallelStream().map(s -> tokenizer.encode(s, true, true)).toList();
+        List<int[]> trainTokens =
+                train.parallelStream().map(s -> tokenizer.encode(s, true, true)).toList();
+        List<int[]> testTokens =
+                test.parallelStream().map(s -> tokenizer.encode(s, true, true)).toList();
         TokenWindows trainWindows = TokenWindows.pack(trainTokens, context);
         TokenWindows testWindows = TokenWindows.pack(testTokens, context);
 
@@ -106,23 +122,46 @@ public final class FashionMnistPreparation {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         JpegProfileFile.write(out.resolve(JpegProfileFile.FILE_NAME), profile, null);
         ObjectNode meta = json.createObjectNode()
-                .put("dataset", "fashion-mnist").put("size", size).put("vocab_size", tokenizer.vocabSize())
-                .put("merges", tokenizer.mergeCount()).put("bos_id", tokenizer.bosId()).put("eos_id", tokenizer.eosId())
-                .put("context", context).put("train_images", train.size()).put("test_images", test.size())
-                .put("train_windows", trainWindows.windows()).put("test_windows", testWindows.windows())
-                .put("bytes_per_image", mean(train.stream().mapToLong(b -> b.length).sum(), train.size()))
-                .put("tokens_per_image", mean(trainTokens.stream().mapToLong(t -> t.length).sum(), train.size()))
-                .put("max_tokens_per_image", trainTokens.stream().mapToInt(t -> t.length).max().orElse(0))
-                .put("longer_than_context", trainTokens.stream().filter(t -> t.length > context).count())
+                .put("dataset", "fashion-mnist")
+                .put("size", size)
+                .put("vocab_size", tokenizer.vocabSize())
+                .put("merges", tokenizer.mergeCount())
+                .put("bos_id", tokenizer.bosId())
+                .put("eos_id", tokenizer.eosId())
+                .put("context", context)
+                .put("train_images", train.size())
+                .put("test_images", test.size())
+                .put("train_windows", trainWindows.windows())
+                .put("test_windows", testWindows.windows())
+                .put(
+                        "bytes_per_image",
+                        mean(train.stream().mapToLong(b -> b.length).sum(), train.size()))
+                .put(
+                        "tokens_per_image",
+                        mean(trainTokens.stream().mapToLong(t -> t.length).sum(), train.size()))
+                .put(
+                        "max_tokens_per_image",
+                        trainTokens.stream().mapToInt(t -> t.length).max().orElse(0))
+                .put(
+                        "longer_than_context",
+                        trainTokens.stream().filter(t -> t.length > context).count())
                 .put("test_bytes", test.stream().mapToLong(b -> b.length).sum())
                 .put("test_tokens", testTokens.stream().mapToLong(t -> t.length).sum());
         AtomicFile.write(out.resolve("meta.json"), json.writeValueAsBytes(meta));
-        return new Result(train.size(), test.size(), tokenizer.vocabSize(), meta.get("bytes_per_image").asDouble(),
-                meta.get("tokens_per_image").asDouble(), trainWindows.windows(), testWindows.windows());
+        return new Result(
+                train.size(),
+                test.size(),
+                tokenizer.vocabSize(),
+                meta.get("bytes_per_image").asDouble(),
+                meta.get("tokens_per_image").asDouble(),
+                trainWindows.windows(),
+                testWindows.windows());
     }
 
     private List<byte[]> encode(JpegEncoder encoder, List<FashionMnist.Item> items) {
-        return items.parallelStream().map(i -> encoder.encode(FashionMnist.pad(i.image(), options.size()))).toList();
+        return items.parallelStream()
+                .map(i -> encoder.encode(FashionMnist.pad(i.image(), options.size())))
+                .toList();
     }
 
     private static double mean(long sum, int n) {

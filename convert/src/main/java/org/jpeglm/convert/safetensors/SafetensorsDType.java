@@ -7,8 +7,26 @@ import java.util.Optional;
  * names are exactly those written in headers ({@code "F32"}, {@code "BF16"}, {@code "F8_E4M3"}, ...).
  */
 public enum SafetensorsDType {
-    BOOL(8), F4(4), F6_E2M3(6), F6_E3M2(6), U8(8), I8(8), F8_E5M2(8), F8_E4M3(8), F8_E8M0(8), I16(16), U16(16),
-    F16(16), BF16(16), I32(32), U32(32), F32(32), C64(64), F64(64), I64(64), U64(64);
+    BOOL(8),
+    F4(4),
+    F6_E2M3(6),
+    F6_E3M2(6),
+    U8(8),
+    I8(8),
+    F8_E5M2(8),
+    F8_E4M3(8),
+    F8_E8M0(8),
+    I16(16),
+    U16(16),
+    F16(16),
+    BF16(16),
+    I32(32),
+    U32(32),
+    F32(32),
+    C64(64),
+    F64(64),
+    I64(64),
+    U64(64);
 
     private final int bits;
 

@@ -49,6 +49,7 @@ import java.util.Set;
 public final class SafetensorsFile implements AutoCloseable {
     /** The reference implementation's limit on the header length. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
+
     public static final String METADATA_KEY = "__metadata__";
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -120,7 +121,8 @@ public final class SafetensorsFile implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            MemorySegment segment = size == 0 ? MemorySegment.NULL.reinterpret(0)
+            MemorySegment segment = size == 0
+                    ? MemorySegment.NULL.reinterpret(0)
                     : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return new SafetensorsFile(path, arena, segment.asReadOnly());
         } catch (IOException | RuntimeException | Error e) {
@@ -132,8 +134,11 @@ public final class SafetensorsFile implements AutoCloseable {
     private JsonNode parseHeader(MemorySegment header) throws SafetensorsFormatException {
         byte[] bytes = header.toArray(ValueLayout.JAVA_BYTE);
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
             throw bad("has a header that is not valid UTF-8: not a safetensors file");
         }
@@ -187,8 +192,8 @@ public final class SafetensorsFile implements AutoCloseable {
         if (!dtypeNode.isTextual()) {
             throw bad(what + " has a dtype that is not a string: " + dtypeNode);
         }
-        SafetensorsDType dtype = SafetensorsDType.of(dtypeNode.asText()).orElseThrow(() -> bad(what
-                + " has an unknown dtype '" + dtypeNode.asText() + "'"));
+        SafetensorsDType dtype = SafetensorsDType.of(dtypeNode.asText())
+                .orElseThrow(() -> bad(what + " has an unknown dtype '" + dtypeNode.asText() + "'"));
         JsonNode shapeNode = node.get("shape");
         if (!shapeNode.isArray()) {
             throw bad(what + " has a shape that is not an array: " + shapeNode);

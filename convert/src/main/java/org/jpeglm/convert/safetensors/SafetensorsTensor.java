@@ -55,8 +55,12 @@ public record SafetensorsTensor(String name, SafetensorsDType dtype, long[] shap
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SafetensorsTensor t && name.equals(t.name) && dtype == t.dtype && Arrays.equals(shape, t.shape)
-                && begin == t.begin && end == t.end;
+        return o instanceof SafetensorsTensor t
+                && name.equals(t.name)
+                && dtype == t.dtype
+                && Arrays.equals(shape, t.shape)
+                && begin == t.begin
+                && end == t.end;
     }
 
     @Override
