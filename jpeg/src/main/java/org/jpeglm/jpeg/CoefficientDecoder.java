@@ -3,10 +3,10 @@ package org.jpeglm.jpeg;
 /**
  * The one decoder of Huffman-coded sequential DCT blocks (T.81 F.2.2.1–F.2.2.2): per block a DC category and its
  * magnitude bits, then AC run/size symbols, each with its magnitude bits, until an end of block (EOB) or
- * coefficient 63, with ZRL (sixteen zeros) in between; the blocks of an MCU in turn. Code words are fed one bit at
- * a time ({@link #bit}) or read whole ({@link #codeWord}); magnitude bits are counted in chunks ({@link #magnitude}):
- * any value is valid, so the caller keeps them if it wants the coefficients. {@link JpegSyntax} advances it byte
- * by byte; {@link ScanTranscoder} feeds it from a {@link BitReader}.
+ * coefficient 63, with ZRL (sixteen zeros) in between; the blocks of an MCU in turn. {@link JpegSyntax} feeds it
+ * the bits of each byte as they come ({@link #bits}); {@link ScanTranscoder} has it read whole code words from a
+ * {@link BitReader} ({@link #codeWord}) and counts the magnitude bits it reads itself ({@link #magnitude}): any
+ * value is valid, so only a caller that wants the coefficients keeps them.
  *
  * <p>What it accepts is libjpeg's reading (any r/0 symbol but ZRL ends the block; a ZRL may reach coefficient
  * 63), narrowed by the codes: with canonical {@link ScanCodes} it refuses a partial code word as soon as no code
@@ -72,7 +72,7 @@ final class CoefficientDecoder {
         return k;
     }
 
-    /** Magnitude bits of {@link #coefficient()} still to read; {@link #bit} needs none pending. */
+    /** Magnitude bits of {@link #coefficient()} still to read; {@link #codeWord} needs none pending. */
     int magnitudeLeft() {
         return extra;
     }
@@ -84,30 +84,55 @@ final class CoefficientDecoder {
     }
 
     /**
-     * Reads one bit of a code word, for callers that get the data a byte at a time; returns {@link #MORE}, flags, or
-     * a fault (negative).
+     * Reads the low n (1..8) bits of value, the highest first, code words and magnitude bits alike, for callers that
+     * get the data a byte at a time; stops after a bit that ends an MCU. Returns the bits read shifted left by 2,
+     * or'ed with the flags of the last one, or a fault (negative).
      */
-    int bit(int v) {
-        if (node == 0) {
-            table = k == 0 ? 2 * block : 2 * block + 1;
+    int bits(int value, int n) {
+        HuffmanCode code = codes[table]; // the code of a code word under way; chosen again at each one's start
+        long[] alive = live[table];
+        int at = node, i = n; // i: bits of value not read yet
+        while (i > 0) {
+            int r;
+            if (extra > 0) { // magnitude bits: any value will do
+                int m = Math.min(extra, i);
+                i -= m;
+                r = magnitude(m);
+            } else {
+                if (at == 0) {
+                    table = k == 0 ? 2 * block : 2 * block + 1;
+                    code = codes[table];
+                    alive = live[table];
+                }
+                int next = next(code, alive, at, value >> --i & 1);
+                if (next == 0) {
+                    node = at;
+                    return BAD_CODE;
+                }
+                if (!code.isLeaf(next)) {
+                    at = next;
+                    continue;
+                }
+                at = 0;
+                r = symbol(code.symbol(next));
+                if (r < 0) {
+                    node = 0;
+                    return r;
+                }
+            }
+            if ((r & MCU_END) != 0) {
+                node = at;
+                return (n - i) << 2 | r;
+            }
         }
-        HuffmanCode code = codes[table];
-        int next = next(code, live[table], node, v);
-        if (next == 0) {
-            return BAD_CODE;
-        }
-        if (!code.isLeaf(next)) {
-            node = next;
-            return MORE;
-        }
-        node = 0;
-        return symbol(code.symbol(next));
+        node = at;
+        return n << 2;
     }
 
     /**
      * Reads a whole code word from in, for callers that hold the data (its magnitude bits stay in in); returns
      * {@link #MORE}, flags, or a fault (negative), {@link #DATA_END} if in ends inside it. Same trie and rules as
-     * {@link #bit}; for a {@link #magnitudeLeft() magnitude} of 0 only.
+     * {@link #bits}; for a {@link #magnitudeLeft() magnitude} of 0 only.
      */
     int codeWord(BitReader in) {
         table = k == 0 ? 2 * block : 2 * block + 1;
@@ -187,12 +212,13 @@ final class CoefficientDecoder {
         return ++k == 64 ? endBlock() : MORE;
     }
 
-    private int endBlock() {
+    private int endBlock() { // small enough to inline where blocks end
         k = 0;
         zeroRuns = 0;
-        if (++block < blocks) {
-            return BLOCK_END;
-        }
+        return ++block < blocks ? BLOCK_END : endMcu();
+    }
+
+    private int endMcu() {
         block = 0;
         return BLOCK_END | MCU_END;
     }
@@ -225,7 +251,7 @@ final class CoefficientDecoder {
         return kk << 3 | Math.min(zeroRuns, 7);
     }
 
-    /** What went wrong, for a fault {@link #bit} or {@link #codeWord} returned. */
+    /** What went wrong, for a fault {@link #bits} or {@link #codeWord} returned. */
     String describe(int fault) {
         String what = k == 0 ? "a DC" : "an AC";
         return switch (fault) {

@@ -216,20 +216,13 @@ public final class JpegSyntax {
                 if (padding) {
                     return (b | -1 << left) == -1 || die();
                 }
-                int n = Math.min(decoder.magnitudeLeft(), left), r;
-                if (n > 0) { // magnitude bits: any value will do
-                    left -= n;
-                    r = decoder.magnitude(n);
-                } else {
-                    r = decoder.bit(b >> --left & 1);
+                int r = decoder.bits(b, left); // stops where an MCU ends
+                if (r < 0) {
+                    return die();
                 }
-                if (r != CoefficientDecoder.MORE) {
-                    if (r < 0) {
-                        return die();
-                    }
-                    if ((r & CoefficientDecoder.MCU_END) != 0) {
-                        mcuDone();
-                    }
+                left -= r >> 2;
+                if ((r & CoefficientDecoder.MCU_END) != 0) {
+                    mcuDone();
                 }
             }
             return true;

@@ -26,25 +26,23 @@ final class ScanBytes {
     /** Any other marker code after 0xFF: none belongs inside a scan. */
     static final int MARKER = 6;
 
+    private static final byte[] AFTER_FF = new byte[256]; // what each byte is after an 0xFF
+
+    static {
+        java.util.Arrays.fill(AFTER_FF, (byte) MARKER);
+        AFTER_FF[0x00] = STUFFED;
+        AFTER_FF[0xFF] = FILL;
+        for (int m = Markers.RST0; m <= Markers.RST0 + 7; m++) AFTER_FF[m] = RST;
+        AFTER_FF[Markers.EOI] = EOI;
+    }
+
     private boolean afterFF;
 
     /** What byte b (0..255) is, given the bytes before it. */
     int next(int b) {
-        if (!afterFF) {
-            afterFF = b == 0xFF;
-            return afterFF ? FF : DATA;
-        }
-        if (b == 0xFF) {
-            return FILL;
-        }
-        afterFF = false;
-        if (b == 0x00) {
-            return STUFFED;
-        }
-        if (Markers.isRst(b)) {
-            return RST;
-        }
-        return b == Markers.EOI ? EOI : MARKER;
+        int kind = afterFF ? AFTER_FF[b] : b == 0xFF ? FF : DATA;
+        afterFF = kind == FF || kind == FILL;
+        return kind;
     }
 
     /**

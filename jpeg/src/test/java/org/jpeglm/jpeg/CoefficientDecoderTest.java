@@ -30,6 +30,12 @@ class CoefficientDecoderTest {
         return new BitReader(data, 0, data.length);
     }
 
+    /** One bit through {@link CoefficientDecoder#bits}: its flags, or a fault. */
+    private static int bit(CoefficientDecoder d, int bit) {
+        int r = d.bits(bit, 1);
+        return r < 0 ? r : r & 3;
+    }
+
     /** Feeds in bit by bit until the block ends or a fault; returns the coefficients that had magnitude bits. */
     private static List<Integer> feed(CoefficientDecoder d, BitReader in, int[] last) {
         List<Integer> coefficients = new ArrayList<>();
@@ -38,8 +44,7 @@ class CoefficientDecoderTest {
             if (d.magnitudeLeft() > 0 && (coefficients.isEmpty() || coefficients.getLast() != d.coefficient())) {
                 coefficients.add(d.coefficient());
             }
-            int bit = in.bit();
-            r = d.magnitudeLeft() > 0 ? d.magnitude(1) : d.bit(bit);
+            r = bit(d, in.bit());
         } while (r == CoefficientDecoder.MORE);
         last[0] = r;
         return coefficients;
@@ -118,17 +123,26 @@ class CoefficientDecoderTest {
     }
 
     @Test
+    void bitsStopWhereAnMcuEnds() {
+        var d = new CoefficientDecoder(codes(GRAY.tables(), true));
+        // DC category 0 (00), EOB (1010): the MCU ends after 6 bits; the last 2 of the byte are left.
+        int r = d.bits(0b00_1010_11, 8);
+        assertEquals(6 << 2 | CoefficientDecoder.BLOCK_END | CoefficientDecoder.MCU_END, r);
+        assertEquals(2 << 2, d.bits(0b11, 2), "the next MCU's DC code word begins");
+    }
+
+    @Test
     void aCopyDecodesOnAlike() {
         var a = new CoefficientDecoder(codes(GRAY.tables(), true));
         BitReader in = block(0x02, 0x01, 0x00);
-        for (int i = 0; i < 3; i++) a.bit(in.bit());
+        for (int i = 0; i < 3; i++) bit(a, in.bit());
         var b = new CoefficientDecoder(codes(GRAY.tables(), true));
         b.copyFrom(a);
         for (int r = CoefficientDecoder.MORE; r == CoefficientDecoder.MORE; ) {
             assertEquals(a.key(), b.key());
             int bit = in.bit();
-            r = a.magnitudeLeft() > 0 ? a.magnitude(1) : a.bit(bit);
-            assertEquals(r, b.magnitudeLeft() > 0 ? b.magnitude(1) : b.bit(bit));
+            r = bit(a, bit);
+            assertEquals(r, bit(b, bit));
         }
     }
 }
