@@ -3,14 +3,13 @@ package org.jpeglm.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
+import org.jpeglm.cli.CliTest.Run;
 import org.jpeglm.convert.TokenizerFiles;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
@@ -22,7 +21,6 @@ import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.RandomLlama;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The commands as a user runs them: exit codes, messages without stack traces, help with examples. */
 class ConvertCliTest {
@@ -36,16 +34,8 @@ class ConvertCliTest {
             .flashAttention(SessionOptions.FlashAttention.OFF)
             .build();
 
-    record Run(int exit, String out, String err) {}
-
     static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = JpeglmCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return CliTest.run(args);
     }
 
     static void assertNoStackTrace(Run r) {
