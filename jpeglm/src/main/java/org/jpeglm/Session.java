@@ -33,6 +33,7 @@ public final class Session implements AutoCloseable {
     private final int vocabSize;
     private final SamplingParams[] sampling;
     private final SessionBuffers buffers;
+    private final SampleableCheck sampleable;
 
     private final SessionGuard guard = new SessionGuard();
     private final Object lifecycle = new Object(); // orders cancel() against close()
@@ -63,6 +64,7 @@ public final class Session implements AutoCloseable {
         this.sampling = new SamplingParams[sequences];
         Arrays.fill(sampling, SamplingParams.greedy());
         this.buffers = new SessionBuffers(arena, sequences, vocabSize);
+        this.sampleable = new SampleableCheck(sequences, vocabSize);
     }
 
     public Model model() {
@@ -122,38 +124,44 @@ public final class Session implements AutoCloseable {
         sampling[seq] = p;
     }
 
-    /** Lets sequence seq sample only the tokens set in allowed (at least one) until cleared. */
+    /**
+     * Lets sequence seq sample only the tokens set in allowed until cleared.
+     *
+     * @throws IllegalArgumentException if allowed holds no token, or one outside the vocabulary
+     */
     public void setMask(int seq, BitSet allowed) {
         try (var _ = guard.enter()) {
             buffers.checkSeq(seq);
-            if (Objects.requireNonNull(allowed, "allowed").length() > vocabSize) {
-                throw new IllegalArgumentException(
-                        "the mask allows token " + (allowed.length() - 1) + ", outside the vocabulary of " + vocabSize);
-            }
-            applyMask(seq, buffers.mask(Arrays.copyOf(allowed.toLongArray(), (vocabSize + 63) / 64)), vocabSize);
+            long[] words = Objects.requireNonNull(allowed, "allowed").toLongArray();
+            applyMask(seq, Arrays.copyOf(words, Math.max(words.length, buffers.maskWords())));
         }
     }
 
     /**
-     * Lets sequence seq sample only the tokens whose bits are set in words (bit t of words[t / 64]; at least one
-     * token), until changed. The fast form of {@link #setMask(int, BitSet)} for a mask per step: no allocation.
+     * Lets sequence seq sample only the tokens whose bits are set in words (bit t of words[t / 64]) until changed.
+     * The fast form of {@link #setMask(int, BitSet)} for a mask per step: no allocation.
+     *
+     * @throws IllegalArgumentException if words has fewer than ⌈vocabSize / 64⌉ elements, or allows no token, or
+     *     one outside the vocabulary (a set bit at or past vocabSize)
      */
     public void setMask(int seq, long[] words) {
         try (var _ = guard.enter()) {
-            buffers.checkSeq(seq);
-            applyMask(seq, buffers.mask(words), vocabSize);
+            applyMask(buffers.checkSeq(seq), Objects.requireNonNull(words, "words"));
         }
     }
 
     /** Removes sequence seq's mask. */
     public void clearMask(int seq) {
         try (var _ = guard.enter()) {
-            applyMask(buffers.checkSeq(seq), MemorySegment.NULL, 0);
+            applyMask(buffers.checkSeq(seq), null);
         }
     }
 
-    private void applyMask(int seq, MemorySegment bytes, int length) {
-        Native.check(jpeglm_session_set_mask(handle, seq, bytes, length));
+    /** Sets (words) or clears (null) sequence seq's mask, natively and in the copy sampling checks use. */
+    private void applyMask(int seq, long[] words) {
+        MemorySegment bytes = words == null ? MemorySegment.NULL : buffers.mask(words);
+        Native.check(jpeglm_session_set_mask(handle, seq, bytes, words == null ? 0 : vocabSize));
+        sampleable.rememberMask(seq, words);
     }
 
     // ---- decoding and stepping -------------------------------------------------------------------------
@@ -206,10 +214,12 @@ public final class Session implements AutoCloseable {
         int n = buffers.stage(seqs, Objects.requireNonNull(tokens, "tokens"));
         if (!score) {
             call(jpeglm_session_decode(handle, n, buffers.seqs(), buffers.tokens()));
+            sampleable.markModelLogits(buffers, n);
             return null;
         }
         MemorySegment out = buffers.scores(n);
         call(jpeglm_session_score(handle, n, buffers.seqs(), buffers.tokens(), out));
+        sampleable.markModelLogits(buffers, n);
         return out.asSlice(0, (long) n * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
@@ -258,10 +268,17 @@ public final class Session implements AutoCloseable {
         buffers.tokensTo(outTokens, n);
     }
 
+    /** Steps or samples the n staged sequences; returns the native status. */
     private int stepOrSample(int n, boolean step) {
-        return step
-                ? jpeglm_session_step(handle, n, buffers.seqs(), buffers.tokens())
-                : jpeglm_session_sample(handle, n, buffers.seqs(), buffers.tokens());
+        sampleable.check(handle, buffers, n);
+        if (!step) {
+            return jpeglm_session_sample(handle, n, buffers.seqs(), buffers.tokens());
+        }
+        int status = jpeglm_session_step(handle, n, buffers.seqs(), buffers.tokens());
+        if (status == JPEGLM_OK()) {
+            sampleable.markModelLogits(buffers, n);
+        }
+        return status;
     }
 
     /**
@@ -346,13 +363,24 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Replaces sequence seq's current logits (e.g. to bias or constrain its next sample). */
+    /**
+     * Replaces sequence seq's current logits (e.g. to bias or constrain its next sample). Each value is finite, or
+     * {@code -Infinity} to forbid its token. If no token the mask allows keeps a finite logit, the next
+     * {@link #step}, {@link #sample} or {@link #generate} of seq throws {@link JpeglmException} with
+     * {@link ErrorCode#STATE} (there is nothing to sample) instead of returning a token.
+     *
+     * @throws IllegalArgumentException if values is not vocabSize long, or holds a NaN or +Infinity (named by its
+     *     index)
+     * @throws IllegalStateException if seq has no logits yet
+     */
     public void setLogits(int seq, float[] values) {
         try (var _ = guard.enter()) {
             if (Objects.requireNonNull(values, "values").length != vocabSize) {
                 throw new IllegalArgumentException(values.length + " logits for a vocabulary of " + vocabSize);
             }
+            SampleableCheck.checkLogits(values);
             MemorySegment.copy(values, 0, logitsSegment(seq), ValueLayout.JAVA_FLOAT, 0, vocabSize);
+            sampleable.markOutsideLogits(seq);
         }
     }
 
@@ -414,6 +442,7 @@ public final class Session implements AutoCloseable {
     public void loadState(int seq, byte[] state) {
         try (var _ = guard.enter()) {
             SessionState.load(handle, buffers.checkSeq(seq), Objects.requireNonNull(state, "state"));
+            sampleable.markOutsideLogits(seq); // a state saved after setLogits carries its logits
         }
     }
 

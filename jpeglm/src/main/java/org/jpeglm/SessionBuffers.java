@@ -92,18 +92,30 @@ final class SessionBuffers {
         MemorySegment.copy(tokens, INT, 0, out, 0, n);
     }
 
+    /** The i-th staged sequence id. */
+    int seq(int i) {
+        return seqs.getAtIndex(INT, i);
+    }
+
+    /** Words a mask of the vocabulary needs. */
+    int maskWords() {
+        return (vocabSize + 63) / 64;
+    }
+
     /**
      * The native mask (a byte per token, 1 = allowed) of the tokens whose bits are set in words (bit t of
-     * words[t / 64]); bits past the vocabulary are ignored.
+     * words[t / 64]; words past the vocabulary's may follow if they are zero).
      *
-     * @throws IllegalArgumentException if words is too short or allows no token
+     * @throws IllegalArgumentException if words is too short, allows a token outside the vocabulary, or allows no
+     *     token
      */
     MemorySegment mask(long[] words) {
         Objects.requireNonNull(words, "words");
-        int needed = (vocabSize + 63) / 64;
+        int needed = maskWords();
         if (words.length < needed) {
             throw new IllegalArgumentException("a mask of " + vocabSize + " tokens needs " + needed + " words");
         }
+        checkInVocabulary(words);
         if (mask == null) {
             mask = arena.allocate(vocabSize);
         }
@@ -121,6 +133,18 @@ final class SessionBuffers {
             throw new IllegalArgumentException("the mask allows no token of the vocabulary");
         }
         return bytes;
+    }
+
+    /** Refuses a set bit at or past vocabSize, naming the highest such token. */
+    private void checkInVocabulary(long[] words) {
+        for (int w = words.length - 1; w >= vocabSize / 64; w--) {
+            long outside = words[w] & (-1L << (w == vocabSize / 64 ? vocabSize % 64 : 0));
+            if (outside != 0) {
+                long token = w * 64L + 63 - Long.numberOfLeadingZeros(outside);
+                throw new IllegalArgumentException(
+                        "the mask allows token " + token + ", outside the vocabulary of " + vocabSize);
+            }
+        }
     }
 
     private void grow(long capacity) {

@@ -17,8 +17,8 @@ final class SessionGuard implements AutoCloseable {
     /** Admits the calling thread, or throws {@link IllegalStateException} saying why not. */
     SessionGuard enter() {
         Thread self = Thread.currentThread();
-        if (!owner.compareAndSet(null, self)) { // after close the owner stays set: closed sessions land here
-            throw refusal(self);
+        while (!owner.compareAndSet(null, self)) { // after close the owner stays set: closed sessions land here
+            refuseUnlessJustLeft(self);
         }
         return this;
     }
@@ -38,13 +38,13 @@ final class SessionGuard implements AutoCloseable {
             return false;
         }
         Thread self = Thread.currentThread();
-        if (owner.compareAndSet(null, self)) {
-            return true;
+        while (!owner.compareAndSet(null, self)) {
+            if (closed) {
+                return false;
+            }
+            refuseUnlessJustLeft(self);
         }
-        if (closed) {
-            return false;
-        }
-        throw refusal(self);
+        return true;
     }
 
     /** Marks the session closed; the owner stays set, so every later call is refused. */
@@ -56,15 +56,25 @@ final class SessionGuard implements AutoCloseable {
         return closed;
     }
 
-    private IllegalStateException refusal(Thread self) {
-        if (closed) {
-            return new IllegalStateException("session is closed");
-        }
+    /**
+     * After a lost compare-and-set: throws why the session is not free, or returns if the owner left in between
+     * (the caller tries again: the session is free, nobody uses it concurrently).
+     */
+    private void refuseUnlessJustLeft(Thread self) {
         Thread other = owner.get();
-        if (other == self) {
-            return new IllegalStateException("a generate listener cannot call its own session (except cancel)");
+        if (closed) {
+            throw new IllegalStateException("session is closed");
         }
-        return new IllegalStateException("session is in use by thread " + (other == null ? "?" : other.getName())
-                + "; a session is used by one thread at a time");
+        if (other == self) {
+            // Only the generate loop holds the guard while calling out, so this is its listener re-entering.
+            throw new IllegalStateException("a generate listener cannot call its own session (except cancel):"
+                    + " return false from the listener to stop, then call the session after generate returns");
+        }
+        if (other != null) {
+            throw new IllegalStateException("session is in use by thread \"" + other.getName() + "\" (id "
+                    + other.threadId() + "), not the calling thread \"" + self.getName()
+                    + "\": a Session is used by one thread at a time (cancel() excepted); give each thread its own"
+                    + " session, or call it from the other thread once that call returns");
+        }
     }
 }

@@ -214,6 +214,7 @@ class SessionContractTest {
             int[] out = new int[2];
             long[] words = new long[(s.vocabSize() + 63) / 64];
             Arrays.fill(words, -1L);
+            words[words.length - 1] = -1L >>> (64 * words.length - s.vocabSize()); // every token, none past them
             s.setSampling(SamplingParams.builder().temperature(1).seed(3).build());
             s.decode(seqs, tokens);
             assertAllocationFree("sample(int[], int[])", 5_000, () -> {

@@ -155,10 +155,8 @@ public final class BpeGgufMetadata {
                 throw bad(BpeGgufKey.VOCAB_SIZE, "id " + id + " is not a byte, merge result or special token");
             }
         }
-        int bos =
-                metadata.containsKey(BpeGgufKey.BOS_ID.key()) ? id(metadata, BpeGgufKey.BOS_ID) : BpeTokenizer.NO_TOKEN;
-        int eos =
-                metadata.containsKey(BpeGgufKey.EOS_ID.key()) ? id(metadata, BpeGgufKey.EOS_ID) : BpeTokenizer.NO_TOKEN;
+        int bos = specialId(metadata, BpeGgufKey.BOS_ID, entries);
+        int eos = specialId(metadata, BpeGgufKey.EOS_ID, entries);
         boolean ignoreMerges = metadata.containsKey(BpeGgufKey.IGNORE_MERGES.key())
                 && read(metadata, BpeGgufKey.IGNORE_MERGES, GgufValue::asBoolean);
         try {
@@ -187,6 +185,18 @@ public final class BpeGgufMetadata {
             throw bad(key, "is not a non-negative 32-bit integer: " + v);
         }
         return v;
+    }
+
+    /** The optional id under key ({@link BpeTokenizer#NO_TOKEN} if absent), which must be a special token's. */
+    private static int specialId(Map<String, GgufValue> metadata, BpeGgufKey key, VocabEntry[] entries) {
+        if (!metadata.containsKey(key.key())) {
+            return BpeTokenizer.NO_TOKEN;
+        }
+        int id = checkId(id(metadata, key), entries.length, key);
+        if (!(entries[id] instanceof VocabEntry.Special)) {
+            throw bad(key, "is " + id + ", which is " + entries[id] + ", not a special token");
+        }
+        return id;
     }
 
     private static int checkId(int id, int size, BpeGgufKey key) {

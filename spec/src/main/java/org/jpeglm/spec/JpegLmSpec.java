@@ -54,7 +54,13 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
             throw new IllegalArgumentException("a Jpeg-LM model is trained on one image size; the profile has none");
         }
         if (tokenizer.bosId() < 0 || tokenizer.eosId() < 0) {
-            throw new IllegalArgumentException("a Jpeg-LM tokenizer needs BOS and EOS tokens");
+            throw new IllegalArgumentException("a Jpeg-LM tokenizer needs BOS and EOS tokens ("
+                    + BpeGgufKey.BOS_ID.key() + ", " + BpeGgufKey.EOS_ID.key() + ")");
+        }
+        if (tokenizer.bosId() == tokenizer.eosId()) {
+            // The prompt starts with BOS and generation ends at EOS: one token cannot mean both.
+            throw new IllegalArgumentException("a Jpeg-LM tokenizer needs distinct BOS and EOS tokens, but "
+                    + BpeGgufKey.BOS_ID.key() + " and " + BpeGgufKey.EOS_ID.key() + " are both " + tokenizer.bosId());
         }
     }
 

@@ -126,4 +126,30 @@ class JpegLmSpecTest {
         otherWidths.put(JpegLmSpec.QUALITY_KEY, GgufValue.int64(25));
         assertSameSpec(spec(), JpegLmSpec.fromMetadata(otherWidths));
     }
+
+    /** Issue 12: BOS equal to EOS, or a BOS/EOS id that is a byte token or outside the vocabulary, is refused. */
+    @Test
+    void badSpecialIdsAreRefusedNamingTheirKeys() {
+        Map<String, GgufValue> good = spec().toGguf();
+        BpeTokenizer t = tokenizer();
+        int byteToken = t.byteTokenId('a');
+        Map<String, GgufValue> bosIsEos = new HashMap<>(good);
+        bosIsEos.put("jpeglm.bpe.bos_id", GgufValue.uint32(t.eosId()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(bosIsEos));
+        assertTrue(e.getMessage().contains("jpeglm.bpe.bos_id"), e.getMessage());
+        assertTrue(e.getMessage().contains("jpeglm.bpe.eos_id"), e.getMessage());
+        assertTrue(e.getMessage().contains("distinct"), e.getMessage());
+        for (String key : List.of("jpeglm.bpe.bos_id", "jpeglm.bpe.eos_id")) {
+            for (long id : new long[] {byteToken, t.vocabSize(), 1L << 31}) {
+                Map<String, GgufValue> m = new HashMap<>(good);
+                m.put(key, GgufValue.uint32(id));
+                IllegalArgumentException bad =
+                        assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(m), key + id);
+                assertTrue(bad.getMessage().contains(key), bad.getMessage());
+            }
+        }
+        BpeTokenizer same = BpeTokenizer.of(t.vocabulary(), t.merges(), t.eosId(), t.eosId(), false);
+        assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.of(spec().profile(), same));
+    }
 }
