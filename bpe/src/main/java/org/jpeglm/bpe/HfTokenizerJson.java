@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.jpeglm.io.AtomicFile;
@@ -98,13 +99,7 @@ public final class HfTokenizerJson {
 
         Map<String, Integer> vocab = readVocab(model.path("vocab"));
         Map<Integer, Added> added = readAddedTokens(root.path("added_tokens"));
-        int size = 0;
-        for (int id : vocab.values()) {
-            size = Math.max(size, id + 1);
-        }
-        for (int id : added.keySet()) {
-            size = Math.max(size, id + 1);
-        }
+        int size = vocabularySize(vocab, added);
         String[] textOf = new String[size];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             if (textOf[e.getValue()] != null) {
@@ -151,6 +146,26 @@ public final class HfTokenizerJson {
 
     private record Added(String content, boolean special) {}
 
+    /**
+     * One more than the largest id. Ids run 0..size-1 without gaps, so at least size distinct ids are named: a
+     * larger id is refused here, before it sizes an array.
+     */
+    private static int vocabularySize(Map<String, Integer> vocab, Map<Integer, Added> added) {
+        long size = 0;
+        for (int id : vocab.values()) {
+            size = Math.max(size, id + 1L);
+        }
+        for (int id : added.keySet()) {
+            size = Math.max(size, id + 1L);
+        }
+        int named = new HashSet<>(vocab.values()).size() + added.size();
+        if (size > named) {
+            throw bad("ids must be 0.." + (named - 1) + " without gaps, but id " + (size - 1) + " is used among "
+                    + named + " tokens");
+        }
+        return (int) size;
+    }
+
     private static void checkPipeline(JsonNode root) {
         JsonNode normalizer = root.path("normalizer");
         if (!normalizer.isMissingNode() && !normalizer.isNull()) {
@@ -175,7 +190,7 @@ public final class HfTokenizerJson {
         }
         Map<String, Integer> vocab = new HashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+            if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
                 throw bad("vocab id of '" + e.getKey() + "' is not a non-negative int");
             }
             vocab.put(e.getKey(), e.getValue().asInt());
@@ -189,8 +204,11 @@ public final class HfTokenizerJson {
             return added;
         }
         for (JsonNode t : node) {
-            if (!t.path("id").canConvertToInt() || !t.path("content").isTextual()) {
+            if (!t.path("id").isIntegralNumber() || !t.path("id").canConvertToInt() || !t.path("content").isTextual()) {
                 throw bad("added token without id or content: " + t);
+            }
+            if (t.get("id").asInt() < 0) {
+                throw bad("added token with a negative id: " + t);
             }
             added.put(
                     t.get("id").asInt(),

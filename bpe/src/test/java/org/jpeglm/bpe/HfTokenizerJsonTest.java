@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -158,5 +159,24 @@ class HfTokenizerJsonTest {
         // "<s>" is also the byte-level text of the bytes 3C 73 3E.
         BpeTokenizer t = BpeTokenizer.fromMerges(List.of(new TokenPair('<', 's'), new TokenPair(256, '>')));
         assertThrows(IllegalArgumentException.class, () -> HfTokenizerJson.toJson(t));
+    }
+
+    /**
+     * Found by TokenizerJsonFuzzProperties: a vocab or added-token id of 2e9 sized an array by it (OutOfMemoryError);
+     * Integer.MAX_VALUE overflowed the size; fractional and negative ids were read as ints.
+     */
+    @Test
+    void absurdIdsAreRefusedBeforeTheySizeAnything() throws IOException {
+        for (int id : new int[] {2_000_000_000, Integer.MAX_VALUE}) {
+            assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put(".", id));
+            assertRejected(r -> ((ObjectNode) r.get("added_tokens").get(0)).put("id", id));
+        }
+        assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put(".", 15.5));
+        assertRejected(r -> ((ObjectNode) r.get("added_tokens").get(0)).put("id", -1));
+        ObjectNode root = (ObjectNode) JSON.readTree(resource("hand-merges-as-strings.json"));
+        ((ObjectNode) root.at("/model/vocab")).put(".", 2_000_000_000);
+        String m = assertThrows(IllegalArgumentException.class, () -> HfTokenizerJson.fromJson(root, "<s>", "</s>"))
+                .getMessage();
+        assertTrue(m.contains("without gaps") && m.contains("2000000000"), m);
     }
 }
