@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
@@ -210,9 +211,7 @@ public final class JpegProfileFile {
             throw new ProfileFileException(where + " has both tables_file and tables_base64; give one");
         }
         if (root.hasNonNull("tables_file")) {
-            Path t = file.toAbsolutePath()
-                    .getParent()
-                    .resolve(root.get("tables_file").asText());
+            Path t = tablesFile(file, root.get("tables_file"), where);
             tables = readTables(t);
             source = t.toString();
         } else if (root.hasNonNull("tables_base64")) {
@@ -233,6 +232,18 @@ public final class JpegProfileFile {
                 integer(root, "height", where),
                 tables,
                 source);
+    }
+
+    /** The tables file named by value, beside the profile file. */
+    private static Path tablesFile(Path file, JsonNode value, String where) throws ProfileFileException {
+        if (!value.isTextual()) {
+            throw new ProfileFileException(where + ": tables_file must be a file name (a string), got " + value);
+        }
+        try {
+            return file.toAbsolutePath().getParent().resolve(value.asText());
+        } catch (InvalidPathException e) {
+            throw new ProfileFileException(where + ": tables_file " + value + " is not a valid path: " + e.getReason());
+        }
     }
 
     /** The DQT/DHT tables of a JPEG file (complete or tables-only). */
