@@ -104,11 +104,15 @@ class SessionMisuseTest {
             s.feed(0, PROMPT);
             s.setLogits(0, none);
             for (Runnable sampling : new Runnable[] {
-                () -> s.step(0), () -> s.sample(0), () -> s.generate(0, 3, t -> true), () -> s.step(new int[] {0}, new int[1])
+                () -> s.step(0),
+                () -> s.sample(0),
+                () -> s.generate(0, 3, t -> true),
+                () -> s.step(new int[] {0}, new int[1])
             }) {
                 JpeglmException e = assertThrows(JpeglmException.class, sampling::run);
                 assertEquals(ErrorCode.STATE, e.code());
-                assertTrue(e.getMessage().contains("sequence 0") && e.getMessage().contains("finite"), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("sequence 0") && e.getMessage().contains("finite"), e.getMessage());
             }
             assertEquals(PROMPT.length, s.length(0), "nothing was appended");
             s.feed(0, 5);
@@ -129,7 +133,9 @@ class SessionMisuseTest {
             allowed.set(0); // llama.cpp would return token 0: allowed, but its logit is -inf
             allowed.set(30);
             s.setMask(0, allowed);
-            assertEquals(ErrorCode.STATE, assertThrows(JpeglmException.class, () -> s.sample(0)).code());
+            assertEquals(
+                    ErrorCode.STATE,
+                    assertThrows(JpeglmException.class, () -> s.sample(0)).code());
             allowed.set(40);
             s.setMask(0, allowed);
             assertEquals(40, s.sample(0));
@@ -150,7 +156,9 @@ class SessionMisuseTest {
         }
         try (Session s = session()) {
             s.loadState(1, state);
-            assertEquals(ErrorCode.STATE, assertThrows(JpeglmException.class, () -> s.step(1)).code());
+            assertEquals(
+                    ErrorCode.STATE,
+                    assertThrows(JpeglmException.class, () -> s.step(1)).code());
         }
     }
 
@@ -169,8 +177,10 @@ class SessionMisuseTest {
             CountDownLatch done = new CountDownLatch(1);
             Thread owner = Thread.ofPlatform().name("owner").start(() -> {
                 s.generate(0, 1, t -> {
-                    Thread other = Thread.ofPlatform().name("intruder").start(() -> fromOther.set(
-                            message(assertThrows(IllegalStateException.class, () -> s.feed(1, PROMPT)))));
+                    Thread other = Thread.ofPlatform()
+                            .name("intruder")
+                            .start(() -> fromOther.set(
+                                    message(assertThrows(IllegalStateException.class, () -> s.feed(1, PROMPT)))));
                     try {
                         other.join();
                     } catch (InterruptedException e) {

@@ -190,7 +190,9 @@ public final class HfTokenizerJson {
         }
         Map<String, Integer> vocab = new HashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+            if (!e.getValue().isIntegralNumber()
+                    || !e.getValue().canConvertToInt()
+                    || e.getValue().asInt() < 0) {
                 throw bad("vocab id of '" + e.getKey() + "' is not a non-negative int");
             }
             vocab.put(e.getKey(), e.getValue().asInt());
@@ -204,7 +206,9 @@ public final class HfTokenizerJson {
             return added;
         }
         for (JsonNode t : node) {
-            if (!t.path("id").isIntegralNumber() || !t.path("id").canConvertToInt() || !t.path("content").isTextual()) {
+            if (!t.path("id").isIntegralNumber()
+                    || !t.path("id").canConvertToInt()
+                    || !t.path("content").isTextual()) {
                 throw bad("added token without id or content: " + t);
             }
             if (t.get("id").asInt() < 0) {

@@ -38,8 +38,8 @@ class SafetensorsFuzzProperties {
             Entry.of("lm_head.weight", "F16", new long[] {2, 2}, new float[4]),
             Entry.of("empty", "F32", new long[] {0, 3}, new float[0]));
     private static final byte[] FILE = seedFile();
-    private static final String HEADER = SafetensorsTestWriter.header(ENTRIES, Map.of("format", "pt"))
-            .toString();
+    private static final String HEADER =
+            SafetensorsTestWriter.header(ENTRIES, Map.of("format", "pt")).toString();
 
     private static Path tempDir() {
         try {
@@ -88,14 +88,15 @@ class SafetensorsFuzzProperties {
     private static void check(byte[] file) throws IOException {
         Path p = DIR.resolve("fuzz.safetensors");
         Files.write(p, file);
-        FuzzCheck.run(file, FuzzCheck.budget(file.length, 64, 4 << 20), List.of(SafetensorsFormatException.class), () -> {
-            try (SafetensorsFile f = SafetensorsFile.open(p)) {
-                for (SafetensorsTensor t : f.tensors()) {
-                    f.data(t);
-                }
-                f.metadata().forEach((k, v) -> k.getBytes(StandardCharsets.UTF_8));
-            }
-        });
+        FuzzCheck.run(
+                file, FuzzCheck.budget(file.length, 64, 4 << 20), List.of(SafetensorsFormatException.class), () -> {
+                    try (SafetensorsFile f = SafetensorsFile.open(p)) {
+                        for (SafetensorsTensor t : f.tensors()) {
+                            f.data(t);
+                        }
+                        f.metadata().forEach((k, v) -> k.getBytes(StandardCharsets.UTF_8));
+                    }
+                });
     }
 
     @Property(tries = 1500)
@@ -104,8 +105,7 @@ class SafetensorsFuzzProperties {
     }
 
     @Property(tries = 1500)
-    void mutatedHeadersThrowOnlySafetensorsFormatException(@ForAll("mutatedHeaders") byte[] file)
-            throws IOException {
+    void mutatedHeadersThrowOnlySafetensorsFormatException(@ForAll("mutatedHeaders") byte[] file) throws IOException {
         check(file);
     }
 }

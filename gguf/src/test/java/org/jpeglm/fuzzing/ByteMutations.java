@@ -19,8 +19,29 @@ import net.jqwik.api.Combinators;
 public final class ByteMutations {
     /** Values that break naive bounds checks: zero, signs, int and long limits, just past them. */
     static final long[] INTERESTING = {
-        0, 1, 2, 7, 8, 13, 24, 31, 32, 255, 256, 65535, 1L << 20, Integer.MAX_VALUE, 1L << 31, 0xFFFF_FFFFL,
-        1L << 32, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE, -1, -2, -8
+        0,
+        1,
+        2,
+        7,
+        8,
+        13,
+        24,
+        31,
+        32,
+        255,
+        256,
+        65535,
+        1L << 20,
+        Integer.MAX_VALUE,
+        1L << 31,
+        0xFFFF_FFFFL,
+        1L << 32,
+        1L << 40,
+        Long.MAX_VALUE,
+        Long.MIN_VALUE,
+        -1,
+        -2,
+        -8
     };
 
     private ByteMutations() {}
@@ -34,11 +55,14 @@ public final class ByteMutations {
             return switch (kind) {
                 case 0 -> set(b, i, 1, value); // one byte
                 case 1 -> set(b, i, 4, INTERESTING[value % INTERESTING.length]); // an i32 anywhere
-                case 2, 3 -> fields.length == 0 // a count or length: 8 bytes, then 4 (a type id) after it
-                        ? b
-                        : set(b, fields[(int) (to * fields.length) % fields.length] + (kind == 3 ? 8 : 0),
-                                kind == 2 ? 8 : 4,
-                                kind == 2 ? INTERESTING[value % INTERESTING.length] : value % 40 - 4);
+                case 2, 3 ->
+                    fields.length == 0 // a count or length: 8 bytes, then 4 (a type id) after it
+                            ? b
+                            : set(
+                                    b,
+                                    fields[(int) (to * fields.length) % fields.length] + (kind == 3 ? 8 : 0),
+                                    kind == 2 ? 8 : 4,
+                                    kind == 2 ? INTERESTING[value % INTERESTING.length] : value % 40 - 4);
                 case 4 -> Arrays.copyOf(b, i); // truncate
                 case 5 -> splice(b, i, j, new byte[0]); // delete a range
                 case 6 -> splice(b, i, i, Arrays.copyOfRange(b, i, j)); // duplicate a range

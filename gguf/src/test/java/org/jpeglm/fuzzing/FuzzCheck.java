@@ -58,9 +58,10 @@ public final class FuzzCheck {
             throw new AssertionError(
                     "threw " + thrown + ", not one of " + expected + ", on " + describe(input), thrown);
         }
-        if (thrown != null && (thrown.getMessage() == null || thrown.getMessage().isBlank())) {
-            throw new AssertionError("threw " + thrown.getClass().getName() + " without a message on "
-                    + describe(input), thrown);
+        if (thrown != null
+                && (thrown.getMessage() == null || thrown.getMessage().isBlank())) {
+            throw new AssertionError(
+                    "threw " + thrown.getClass().getName() + " without a message on " + describe(input), thrown);
         }
     }
 
@@ -105,8 +106,7 @@ public final class FuzzCheck {
                 BEAN = Class.forName("java.lang.management.ManagementFactory")
                         .getMethod("getThreadMXBean")
                         .invoke(null);
-                CURRENT = Class.forName("com.sun.management.ThreadMXBean")
-                        .getMethod("getCurrentThreadAllocatedBytes");
+                CURRENT = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }

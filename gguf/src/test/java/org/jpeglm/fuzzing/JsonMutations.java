@@ -66,9 +66,11 @@ public final class JsonMutations {
             }
             JsonNode node = pick[1];
             switch (kind) {
-                case 0, 1, 2 -> replace(parent, node, VALUES.get(value % VALUES.size()).get());
+                case 0, 1, 2 ->
+                    replace(parent, node, VALUES.get(value % VALUES.size()).get());
                 case 3 -> remove(parent, node);
-                case 4 -> replace(parent, node, F.arrayNode().add(node.deepCopy()).add(node.deepCopy()));
+                case 4 ->
+                    replace(parent, node, F.arrayNode().add(node.deepCopy()).add(node.deepCopy()));
                 case 5 -> {
                     if (parent instanceof ObjectNode o) {
                         String key = keyOf(o, node);

@@ -43,7 +43,9 @@ class GgufFuzzProperties {
                 .put("doubles", GgufValue.doubles(new double[] {3}))
                 .put("bools", GgufValue.bools(new boolean[] {true, false}))
                 .put("strings", GgufValue.strings(List.of("a", "", "é")))
-                .put("nested", GgufValue.arrays(List.of(GgufValue.strings(List.of("x")), GgufValue.bools(new boolean[0]))))
+                .put(
+                        "nested",
+                        GgufValue.arrays(List.of(GgufValue.strings(List.of("x")), GgufValue.bools(new boolean[0]))))
                 .addTensor("w", GgmlType.F32, new long[] {4, 2}, new float[8])
                 .addTensor("h", GgmlType.F16, new long[] {8}, new float[8])
                 .addTensor("b", GgmlType.BF16, new long[] {2, 2, 2}, new float[8])
@@ -138,9 +140,6 @@ class GgufFuzzProperties {
         Path p = DIR.resolve("fuzz.gguf");
         Files.write(p, file);
         FuzzCheck.run(
-                file,
-                FuzzCheck.budget(file.length, 64, 4 << 20),
-                List.of(GgufFormatException.class),
-                () -> readAll(p));
+                file, FuzzCheck.budget(file.length, 64, 4 << 20), List.of(GgufFormatException.class), () -> readAll(p));
     }
 }

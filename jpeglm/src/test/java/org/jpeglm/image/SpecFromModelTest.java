@@ -46,11 +46,13 @@ class SpecFromModelTest {
         Path p = dir.resolve("bos-is-eos.gguf");
         TinyLlamaGguf.writer(RandomLlama.create(config, 1), GgmlType.F32)
                 .putAll(spec.toGguf())
-                .putAll(Map.of("jpeglm.bpe.bos_id", GgufValue.uint32(spec.tokenizer().eosId())))
+                .putAll(Map.of(
+                        "jpeglm.bpe.bos_id", GgufValue.uint32(spec.tokenizer().eosId())))
                 .write(p);
         JpeglmException e = assertThrows(JpeglmException.class, () -> ImageModel.load(p));
         assertEquals(ErrorCode.FORMAT, e.code());
-        assertTrue(e.getMessage().contains("jpeglm.bpe.bos_id") && e.getMessage().contains("jpeglm.bpe.eos_id"),
+        assertTrue(
+                e.getMessage().contains("jpeglm.bpe.bos_id") && e.getMessage().contains("jpeglm.bpe.eos_id"),
                 e.getMessage());
     }
 }

@@ -22,7 +22,8 @@ class JpegProfileFileErrorsTest {
     /** A NUL in tables_file escaped as java.nio.file.InvalidPathException. */
     @Test
     void aTablesFileThatIsNoPathIsNamed() throws IOException {
-        String m = fails("{\"format\": \"jpeglm-profile\", \"tables_file\": \"a\\u0000b\"}").getMessage();
+        String m = fails("{\"format\": \"jpeglm-profile\", \"tables_file\": \"a\\u0000b\"}")
+                .getMessage();
         assertTrue(m.contains("tables_file") && m.contains("not a valid path"), m);
         m = fails("{\"tables_file\": {\"name\": \"t.jpg\"}}").getMessage();
         assertTrue(m.contains("tables_file") && m.contains("string"), m);

@@ -60,7 +60,9 @@ class ProfileFileFuzzProperties {
                 FuzzCheck.budget(json.length, 256, 16 << 20),
                 List.of(ProfileFileException.class),
                 () -> { // the file's fields over the paper's, as convert does, so each one reaches complete()
-                    JpegProfileFile.paper().overriddenBy(JpegProfileFile.read(p)).complete("fuzz");
+                    JpegProfileFile.paper()
+                            .overriddenBy(JpegProfileFile.read(p))
+                            .complete("fuzz");
                 });
     }
 }
