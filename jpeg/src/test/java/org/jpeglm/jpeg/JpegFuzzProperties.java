@@ -265,4 +265,22 @@ class JpegFuzzProperties {
             assertEquals(parsed.frame().height(), img.getHeight());
         });
     }
+
+    /**
+     * The grammar (the generation constraint) on the same fuzz inputs: it never throws, finishes in time, and accepts
+     * exactly the streams repair finds clean (JpegSyntaxTest checks this on its own mutations; here it runs on the
+     * fuzz inputs, marker-heavy random bytes included, under the deadline).
+     */
+    @Property(tries = 1000)
+    void grammarNeverThrowsAndAgreesWithRepair(@ForAll("randomOrMutatedSmall") byte[] b) {
+        withinDeadline(b, () -> {
+            boolean accepted = new JpegSyntax(SMALL).accepts(b);
+            assertEquals(JpegRepair.repair(b, SMALL).report().clean(), accepted, "grammar vs repair");
+        });
+    }
+
+    @Provide
+    Arbitrary<byte[]> randomOrMutatedSmall() {
+        return Arbitraries.oneOf(randomBytes(), mutatedSmall());
+    }
 }
