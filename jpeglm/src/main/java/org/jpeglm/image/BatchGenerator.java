@@ -32,8 +32,9 @@ final class BatchGenerator {
     private final TokenTable tokens;
     private final int maxTokens;
     private final int contextLength;
-    // Sequences whose native mask is set. Masks outlive requests (clearing a sequence keeps its mask), so this
-    // outlives them too: an image ended under a mask, or a cancelled request, must not mask the next image.
+    // Sequences whose native mask is a step's own (forced bytes or the grammar) rather than the base one (none, or
+    // the tokenizer's ids of a padded vocabulary). Masks outlive requests (clearing a sequence keeps its mask), so
+    // this outlives them too: an image ended under a mask, or a cancelled request, must not mask the next image.
     private final boolean[] masked;
 
     /**
@@ -61,6 +62,15 @@ final class BatchGenerator {
         this.maxTokens = maxTokens;
         this.contextLength = contextLength;
         this.masked = new boolean[session.sequences()];
+        for (int q = 0; q < masked.length; q++) {
+            unmask(q);
+        }
+    }
+
+    /** Lets sequence q sample every token of the tokenizer again (not the padding of a padded vocabulary). */
+    private void unmask(int q) {
+        tokens.tokenizerMask().ifPresentOrElse(m -> session.setMask(q, m), () -> session.clearMask(q));
+        masked[q] = false;
     }
 
     /** Result of one request: its images in index order and where its time went. */
@@ -161,8 +171,7 @@ final class BatchGenerator {
                 if (slot.forcing()) {
                     setMask(q, slot.forcedMask(masks, constrained));
                 } else if (masked[q]) {
-                    session.clearMask(q);
-                    masked[q] = false;
+                    unmask(q);
                 }
                 seqs[n++] = q;
             }

@@ -41,7 +41,7 @@ public final class ImageGenerator implements AutoCloseable {
     ImageGenerator(ImageModel model, GeneratorOptions options) {
         this.spec = model.spec();
         this.tokenizer = spec.tokenizer();
-        this.tokens = new TokenTable(tokenizer);
+        this.tokens = new TokenTable(tokenizer, model.model().vocabSize());
         this.options = options;
         this.contextLength = Math.max(16, model.model().trainedContextLength());
         int maxTokens = options.maxTokens() > 0 ? Math.min(options.maxTokens(), contextLength - 1) : contextLength - 1;
@@ -49,7 +49,7 @@ public final class ImageGenerator implements AutoCloseable {
         // only ever seen streams coded with those, not the IJG tables of its quality.
         this.encoder = new JpegEncoder(spec.profile(), spec.tables());
         JpegSyntax syntax = new JpegSyntax(spec.profile(), spec.tables());
-        SyntaxMasks masks = new SyntaxMasks(tokenizer, syntax);
+        SyntaxMasks masks = new SyntaxMasks(tokenizer, syntax, model.model().vocabSize());
         JpegRepair repair = new JpegRepair(spec.profile(), spec.tables());
         // Last: nothing after it may throw and leak the native context.
         this.session = model.model()

@@ -45,13 +45,21 @@ final class SyntaxMasks {
         }
     }
 
-    SyntaxMasks(BpeTokenizer tokenizer, JpegSyntax syntax) {
+    /**
+     * @param modelVocabSize the tokens the model scores: masks cover them all, and ids past the tokenizer's (a
+     *     padded vocabulary) are never allowed
+     */
+    SyntaxMasks(BpeTokenizer tokenizer, JpegSyntax syntax, int modelVocabSize) {
+        if (modelVocabSize < tokenizer.vocabSize()) {
+            throw new IllegalArgumentException("the model scores " + modelVocabSize + " tokens, fewer than the "
+                    + tokenizer.vocabSize() + " of its tokenizer");
+        }
         this.syntax = syntax;
         this.forcedProbe = syntax.start();
-        this.vocabSize = tokenizer.vocabSize();
+        this.vocabSize = modelVocabSize;
         this.eosId = tokenizer.eosId();
         int longest = 0;
-        for (int id = 0; id < vocabSize; id++) {
+        for (int id = 0; id < tokenizer.vocabSize(); id++) {
             if (tokenizer.isSpecial(id)) {
                 continue;
             }

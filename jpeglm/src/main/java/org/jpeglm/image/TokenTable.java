@@ -1,5 +1,7 @@
 package org.jpeglm.image;
 
+import java.util.Arrays;
+import java.util.Optional;
 import org.jpeglm.bpe.BpeTokenizer;
 
 /**
@@ -12,12 +14,43 @@ final class TokenTable {
     private final byte[][] bytes;
     private final int eosId;
 
-    TokenTable(BpeTokenizer tokenizer) {
-        this.bytes = new byte[tokenizer.vocabSize()][];
-        for (int id = 0; id < bytes.length; id++) {
+    private final long[] tokenizerMask;
+
+    /**
+     * @param modelVocabSize the tokens the model scores; ids past the tokenizer's (a padded vocabulary) have no
+     *     bytes, like special tokens
+     */
+    TokenTable(BpeTokenizer tokenizer, int modelVocabSize) {
+        if (modelVocabSize < tokenizer.vocabSize()) {
+            throw new IllegalArgumentException("the model scores " + modelVocabSize + " tokens, fewer than the "
+                    + tokenizer.vocabSize() + " of its tokenizer");
+        }
+        this.bytes = new byte[modelVocabSize][];
+        Arrays.fill(bytes, NONE);
+        for (int id = 0; id < tokenizer.vocabSize(); id++) {
             bytes[id] = tokenizer.isSpecial(id) ? NONE : tokenizer.tokenBytes(id);
         }
         this.eosId = tokenizer.eosId();
+        this.tokenizerMask =
+                modelVocabSize == tokenizer.vocabSize() ? null : prefixMask(modelVocabSize, tokenizer.vocabSize());
+    }
+
+    /** A mask over vocabSize ids allowing ids [0, n). */
+    private static long[] prefixMask(int vocabSize, int n) {
+        long[] mask = new long[(vocabSize + 63) / 64];
+        Arrays.fill(mask, 0, n >>> 6, -1L);
+        if ((n & 63) != 0) {
+            mask[n >>> 6] = (1L << n) - 1;
+        }
+        return mask;
+    }
+
+    /**
+     * The tokenizer's ids as a mask over the model's, for sampling with no other mask; empty when they are the same
+     * (nothing to mask). A padded id has no bytes and was never trained on: sampling it would mean nothing.
+     */
+    Optional<long[]> tokenizerMask() {
+        return Optional.ofNullable(tokenizerMask);
     }
 
     /** The token's bytes, empty for special tokens (do not modify). */

@@ -28,13 +28,13 @@ class SyntaxMasksTest {
         }
         BpeTokenizer tok = new BpeTrainer(60, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
         JpegSyntax syntax = new JpegSyntax(profile);
-        SyntaxMasks cached = new SyntaxMasks(tok, syntax);
+        SyntaxMasks cached = new SyntaxMasks(tok, syntax, tok.vocabSize());
         Random r = new Random(restartInterval);
         for (int walk = 0; walk < 60; walk++) {
             JpegSyntax.State s = syntax.start();
             for (int step = 0; step < 400 && !s.isComplete(); step++) {
                 long[] mask = cached.allowed(s);
-                long[] fresh = new SyntaxMasks(tok, syntax).allowed(s);
+                long[] fresh = new SyntaxMasks(tok, syntax, tok.vocabSize()).allowed(s);
                 assertArrayEquals(fresh, mask, "walk " + walk + " step " + step + " " + s);
                 List<Integer> ids = new ArrayList<>();
                 for (int id = 0; id < tok.vocabSize(); id++) {
@@ -68,7 +68,7 @@ class SyntaxMasksTest {
         }
         BpeTokenizer tok = new BpeTrainer(60, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
         JpegSyntax syntax = new JpegSyntax(profile);
-        SyntaxMasks masks = new SyntaxMasks(tok, syntax);
+        SyntaxMasks masks = new SyntaxMasks(tok, syntax, tok.vocabSize());
         Random r = new Random(restartInterval);
         int nonEmpty = 0;
         int refusedByGrammar = 0;
