@@ -67,8 +67,8 @@ size_t check_state_header(const jpeglm_session & s, const state_header & h, cons
         fail(JPEGLM_ERR_FORMAT, "not a jpeglm sequence state (bad magic)");
     }
     if (h.version != kStateVersion) {
-        fail(JPEGLM_ERR_FORMAT, "state format version %u is not supported (this library reads version %u)%s",
-             h.version, kStateVersion, h.version == 1 ? ": save it again" : "");
+        fail(JPEGLM_ERR_FORMAT, "state format version %u is not supported (this library reads version %u)%s", h.version,
+             kStateVersion, h.version == 1 ? ": save it again" : "");
     }
     if (state_checksum(h, src + sizeof h, size - sizeof h) != h.checksum) {
         fail(JPEGLM_ERR_FORMAT, "state checksum mismatch: the state is corrupt");
@@ -290,11 +290,11 @@ int32_t jpeglm_session_state_save(jpeglm_session * session, int32_t seq, uint8_t
         }
         state_header h{};
         std::memcpy(h.magic, kStateMagic, sizeof kStateMagic);
-        h.version     = kStateVersion;
-        h.n_vocab     = s.n_vocab;
-        h.length      = sq.length;
-        h.has_logits  = sq.has_logits ? 1 : 0;
-        h.llama_bytes = llama_bytes;
+        h.version      = kStateVersion;
+        h.n_vocab      = s.n_vocab;
+        h.length       = sq.length;
+        h.has_logits   = sq.has_logits ? 1 : 0;
+        h.llama_bytes  = llama_bytes;
         uint8_t * body = dst + sizeof h;
         if (logits_bytes) {
             std::memcpy(body, sq.logits.data(), logits_bytes);
