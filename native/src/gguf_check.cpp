@@ -4,6 +4,7 @@
 
 #include "internal.h"
 
+#include "ggml-cpu.h"
 #include "ggml.h"
 
 #include <sys/stat.h>
@@ -52,6 +53,19 @@ void check_architecture(const gguf_context * meta, const char * path) {
     }
 }
 
+// A type llama.cpp can compute with: vectors (norm weights) in f32, matrices of a type with a CPU dot product
+// (ggml falls back to the CPU for what a GPU lacks). Any other valid ggml type passes the GGUF reader but
+// aborts or calls a null function inside ggml (an i32 or q8_1 weight, found by fuzzing).
+void check_tensor_type(const char * name, enum ggml_type type, const int64_t * ne) {
+    const bool vector = ne[1] == 1 && ne[2] == 1 && ne[3] == 1;
+    if (vector ? type != GGML_TYPE_F32
+               : ggml_get_type_traits_cpu(type)->vec_dot == nullptr ||
+                     (type != GGML_TYPE_F32 && ggml_get_type_traits(type)->to_float == nullptr)) {
+        fail(JPEGLM_ERR_FORMAT, "tensor '%s' has type %s, which llama.cpp cannot compute with as a %s", name,
+             ggml_type_name(type), vector ? "vector (norm weights are f32)" : "weight matrix");
+    }
+}
+
 // Every tensor: sane dimensions and data inside the file.
 void check_tensors(const gguf_context * meta, const char * path, int64_t file_size) {
     const size_t  data_offset = gguf_get_data_offset(meta);
@@ -67,6 +81,7 @@ void check_tensors(const gguf_context * meta, const char * path, int64_t file_si
                 fail(JPEGLM_ERR_FORMAT, "tensor '%s' has an absurd dimension %d: %lld", name, d, (long long) ne[d]);
             }
         }
+        check_tensor_type(name, gguf_get_tensor_type(meta, i), ne);
         const uint64_t end = (uint64_t) data_offset + gguf_get_tensor_offset(meta, i) + gguf_get_tensor_size(meta, i);
         if (end > (uint64_t) file_size) {
             fail(JPEGLM_ERR_FORMAT, "tensor '%s' ends at byte %llu but the file has %lld bytes (truncated?)", name,

@@ -39,6 +39,9 @@ final class StateMutator {
                 int length = r.nextBoolean() ? at : b.length + r.nextInt(64);
                 byte[] c = Arrays.copyOf(b, length);
                 boolean refit = r.nextBoolean();
+                if (length < StateBlob.HEADER) {
+                    return new Mutant(c, "cut to " + length + " bytes");
+                }
                 return new Mutant(
                         refit ? blob.refitted(c) : StateBlob.resealed(c),
                         "resized to " + length + (refit ? ", llama_bytes fitted" : "") + ", checksum fixed");
