@@ -194,7 +194,12 @@ final class GgufMutator {
             what.append("tensor n_dims at ").append(at).append(" = ").append((int) n);
         } else if (field <= dims) {
             b.putLong(at + 4 + 8 * (field - 1), n);
-            what.append("tensor ne[").append(field - 1).append("] at ").append(at).append(" = ").append(n);
+            what.append("tensor ne[")
+                    .append(field - 1)
+                    .append("] at ")
+                    .append(at)
+                    .append(" = ")
+                    .append(n);
         } else if (field == dims + 1) {
             int type = r.nextInt(48);
             b.putInt(at + 4 + 8 * dims, type);

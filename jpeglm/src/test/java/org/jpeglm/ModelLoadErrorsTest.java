@@ -168,7 +168,9 @@ class ModelLoadErrorsTest {
                 .array();
         int at = indexOf(file, prefixed) + prefixed.length;
         int dims = ByteBuffer.wrap(file, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        ByteBuffer.wrap(file, at + 4 + 8 * dims, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(type);
+        ByteBuffer.wrap(file, at + 4 + 8 * dims, 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(type);
         loadFails(write("typed.gguf", file), ErrorCode.FORMAT, name, typeName);
     }
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * <p>The seed is random unless -Djpeglm.fuzz.seed=N; it is printed, and case N of a seed is always the same input.
  */
 class NativeFuzzTest {
-    static final int GGUF_CASES = Integer.getInteger("jpeglm.fuzz.ggufCases", 600);
-    static final int STATE_CASES = Integer.getInteger("jpeglm.fuzz.stateCases", 600);
+    static final int GGUF_CASES = Integer.getInteger("jpeglm.fuzz.ggufCases", 1500);
+    static final int STATE_CASES = Integer.getInteger("jpeglm.fuzz.stateCases", 1500);
     static final Duration PER_CHILD = Duration.ofSeconds(120);
 
     static long seed() {
@@ -50,7 +50,8 @@ class NativeFuzzTest {
     void mutatedStatesNeverCrash() {
         long seed = seed();
         Path model = TinyModels.mhaUntied().path();
-        ChildJvmCases.Report report = ChildJvmCases.run(StateChild.class, seed, STATE_CASES, PER_CHILD, model.toString());
+        ChildJvmCases.Report report =
+                ChildJvmCases.run(StateChild.class, seed, STATE_CASES, PER_CHILD, model.toString());
         assertNoCrash("state fuzzing", seed, report);
         assertEquals(STATE_CASES, report.finished() + report.crashes().size());
     }
@@ -62,24 +63,27 @@ class NativeFuzzTest {
             GgufMutator mutator = new GgufMutator(Files.readAllBytes(Path.of(args[3])));
             Path file = Files.createTempFile("jpeglm-fuzz", ".gguf");
             try {
-                ChildJvmCases.childMain(args, i -> new ChildJvmCases.Case() {
-                    final GgufMutator.Mutant m = mutator.mutate(seed, i);
+                ChildJvmCases.childMain(
+                        args,
+                        i -> new ChildJvmCases.Case() {
+                            final GgufMutator.Mutant m = mutator.mutate(seed, i);
 
-                    @Override
-                    public String description() {
-                        return m.description();
-                    }
+                            @Override
+                            public String description() {
+                                return m.description();
+                            }
 
-                    @Override
-                    public void run() throws IOException {
-                        Files.write(file, m.bytes());
-                        try (Model model = Model.load(file, ModelOptions.defaults());
-                                Session s = model.newSession(16)) {
-                            s.feed(0, 1, 2, 3);
-                            s.step(0);
-                        }
-                    }
-                }, t -> t instanceof JpeglmException);
+                            @Override
+                            public void run() throws IOException {
+                                Files.write(file, m.bytes());
+                                try (Model model = Model.load(file, ModelOptions.defaults());
+                                        Session s = model.newSession(16)) {
+                                    s.feed(0, 1, 2, 3);
+                                    s.step(0);
+                                }
+                            }
+                        },
+                        t -> t instanceof JpeglmException);
             } finally {
                 Files.deleteIfExists(file);
             }
@@ -97,23 +101,26 @@ class NativeFuzzTest {
                             .build())) {
                 s.feed(0, 5, 9, 2, 7, 1);
                 StateMutator mutator = new StateMutator(s.saveState(0));
-                ChildJvmCases.childMain(args, i -> new ChildJvmCases.Case() {
-                    final StateMutator.Mutant m = mutator.mutate(seed, i);
+                ChildJvmCases.childMain(
+                        args,
+                        i -> new ChildJvmCases.Case() {
+                            final StateMutator.Mutant m = mutator.mutate(seed, i);
 
-                    @Override
-                    public String description() {
-                        return m.description() + " (" + m.bytes().length + " bytes, first 64: "
-                                + HexFormat.of().formatHex(m.bytes(), 0, Math.min(64, m.bytes().length)) + ")";
-                    }
+                            @Override
+                            public String description() {
+                                return m.description() + " (" + m.bytes().length + " bytes, first 64: "
+                                        + HexFormat.of().formatHex(m.bytes(), 0, Math.min(64, m.bytes().length)) + ")";
+                            }
 
-                    @Override
-                    public void run() {
-                        s.loadState(1, m.bytes());
-                        s.truncate(1, Math.min(s.length(1), 8)); // room for a token, which the step needs
-                        s.feed(1, 3);
-                        s.step(1);
-                    }
-                }, t -> t instanceof JpeglmException);
+                            @Override
+                            public void run() {
+                                s.loadState(1, m.bytes());
+                                s.truncate(1, Math.min(s.length(1), 8)); // room for a token, which the step needs
+                                s.feed(1, 3);
+                                s.step(1);
+                            }
+                        },
+                        t -> t instanceof JpeglmException);
             }
         }
     }

@@ -86,12 +86,13 @@ public record ChildJvm(String mainClass, List<String> args, String heap, long ad
         List<String> lines = new ArrayList<>();
         try {
             Process p = pb.start();
-            Thread reader = Thread.ofVirtual().start(() -> readLines(p, line -> {
-                synchronized (lines) {
-                    lines.add(line);
-                }
-                listener.accept(line);
-            }));
+            Thread reader = Thread.ofVirtual()
+                    .start(() -> readLines(p, line -> {
+                        synchronized (lines) {
+                            lines.add(line);
+                        }
+                        listener.accept(line);
+                    }));
             boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
                 p.destroyForcibly().waitFor();

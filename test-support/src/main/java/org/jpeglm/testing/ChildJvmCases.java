@@ -47,10 +47,17 @@ public final class ChildJvmCases {
 
         public String summary() {
             StringBuilder b = new StringBuilder();
-            b.append(finished).append(" cases finished, ").append(crashes.size()).append(" crashed, ");
+            b.append(finished)
+                    .append(" cases finished, ")
+                    .append(crashes.size())
+                    .append(" crashed, ");
             b.append(unexpected.size()).append(" unexpected exceptions");
             for (Crash c : crashes) {
-                b.append("\n  CRASH case ").append(c.index()).append(" (").append(c.how()).append("): ");
+                b.append("\n  CRASH case ")
+                        .append(c.index())
+                        .append(" (")
+                        .append(c.how())
+                        .append("): ");
                 b.append(c.description());
                 for (String line : c.lastLines()) {
                     b.append("\n      | ").append(line);
@@ -99,10 +106,10 @@ public final class ChildJvmCases {
         int next = 0;
         while (next < count) {
             Batch batch = new Batch();
-            List<String> args = new ArrayList<>(List.of(Long.toString(seed), Integer.toString(next), Integer.toString(count)));
+            List<String> args =
+                    new ArrayList<>(List.of(Long.toString(seed), Integer.toString(next), Integer.toString(count)));
             args.addAll(List.of(extra));
-            ChildJvm child = new ChildJvm(
-                    childMain.getName(), args, "256m", ChildJvm.DEFAULT_ADDRESS_SPACE, perChild);
+            ChildJvm child = new ChildJvm(childMain.getName(), args, "256m", ChildJvm.DEFAULT_ADDRESS_SPACE, perChild);
             ChildJvm.Result result = child.run(batch::accept);
             finished += batch.finished;
             unexpected.addAll(batch.unexpected);
