@@ -1,12 +1,14 @@
-// gguf_check.cpp — the GGUF pre-check: what llama.cpp's loader would assert on or divide by, checked first.
+// gguf_check.cpp — the GGUF pre-check: what llama.cpp's loader would assert on, divide by or allocate from,
+// checked first so that a bad file fails with a message instead of aborting the process. The hyper-parameters
+// are in gguf_hparams.cpp.
 
 #include "internal.h"
 
+#include "ggml-cpu.h"
 #include "ggml.h"
 
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,88 +17,7 @@ namespace jpeglm {
 
 namespace {
 
-// llama.cpp's LLAMA_MAX_LAYERS (src/llama-hparams.h, not in its public headers).
-constexpr int64_t kMaxLayers = 512;
-
-// Bounds past which a hyper-parameter or tensor dimension is surely corrupt, well above any real model's.
-constexpr int64_t kMaxEmbd         = (int64_t) 1 << 20;
-constexpr int64_t kMaxHeads        = (int64_t) 1 << 16;
-constexpr int64_t kMaxFeedForward  = (int64_t) 1 << 24;
-constexpr int64_t kMaxTensorExtent = (int64_t) 1 << 40;
-
-// The value of an integer scalar of the given type at p; false in *ok for a non-integer type.
-int64_t integer_at(enum gguf_type type, const void * p, bool * ok) {
-    *ok = true;
-    switch (type) {
-        case GGUF_TYPE_UINT8:
-            return *(const uint8_t *) p;
-        case GGUF_TYPE_INT8:
-            return *(const int8_t *) p;
-        case GGUF_TYPE_UINT16:
-            return *(const uint16_t *) p;
-        case GGUF_TYPE_INT16:
-            return *(const int16_t *) p;
-        case GGUF_TYPE_UINT32:
-            return *(const uint32_t *) p;
-        case GGUF_TYPE_INT32:
-            return *(const int32_t *) p;
-        case GGUF_TYPE_UINT64:
-            return (int64_t) std::min<uint64_t>(*(const uint64_t *) p, INT64_MAX);
-        case GGUF_TYPE_INT64:
-            return *(const int64_t *) p;
-        default:
-            *ok = false;
-            return 0;
-    }
-}
-
-// Reads an integer hyper-parameter that may be a scalar or a per-layer array; every element must be in
-// [lo, hi]. Stores the (first) value in *first; returns false if an optional key is absent.
-bool read_hparam(const gguf_context * meta, const std::string & key, int64_t lo, int64_t hi, bool required,
-                 int64_t * first) {
-    const int64_t id = gguf_find_key(meta, key.c_str());
-    if (id < 0) {
-        if (required) {
-            fail(JPEGLM_ERR_FORMAT, "model metadata lacks '%s'", key.c_str());
-        }
-        return false;
-    }
-    auto check = [&](int64_t v) {
-        if (v < lo || v > hi) {
-            fail(JPEGLM_ERR_FORMAT, "model metadata '%s' = %lld is out of range [%lld, %lld]", key.c_str(),
-                 (long long) v, (long long) lo, (long long) hi);
-        }
-        return v;
-    };
-    const enum gguf_type type = gguf_get_kv_type(meta, id);
-    bool                 ok   = false;
-    if (type == GGUF_TYPE_ARRAY) {
-        const enum gguf_type element_type = gguf_get_arr_type(meta, id);
-        const size_t         n_elements   = gguf_get_arr_n(meta, id);
-        if (n_elements == 0) {
-            fail(JPEGLM_ERR_FORMAT, "model metadata '%s' is an empty array", key.c_str());
-        }
-        const auto * data         = (const uint8_t *) gguf_get_arr_data(meta, id);
-        const size_t element_size = element_type == GGUF_TYPE_STRING ? 0 : gguf_scalar_size(element_type);
-        for (size_t i = 0; i < n_elements && element_size > 0; i++) {
-            int64_t v = integer_at(element_type, data + i * element_size, &ok);
-            if (!ok) {
-                break;
-            }
-            v = check(v);
-            if (i == 0) {
-                *first = v;
-            }
-        }
-    } else {
-        *first = check(integer_at(type, gguf_get_val_data(meta, id), &ok));
-    }
-    if (!ok) {
-        fail(JPEGLM_ERR_FORMAT, "model metadata '%s' has type %s, expected an integer", key.c_str(),
-             gguf_type_name(type == GGUF_TYPE_ARRAY ? gguf_get_arr_type(meta, id) : type));
-    }
-    return true;
-}
+constexpr int64_t kMaxTensorExtent = (int64_t) 1 << 40;  // past this a tensor dimension is surely corrupt
 
 // A regular file that starts with "GGUF"; returns its size.
 int64_t check_file(const char * path) {
@@ -120,40 +41,29 @@ int64_t check_file(const char * path) {
     return (int64_t) st.st_size;
 }
 
-// The llama hyper-parameters llama.cpp divides by or indexes with.
-void check_hparams(const gguf_context * meta, const char * path) {
+void check_architecture(const gguf_context * meta, const char * path) {
     const int64_t arch_id = gguf_find_key(meta, "general.architecture");
     if (arch_id < 0 || gguf_get_kv_type(meta, arch_id) != GGUF_TYPE_STRING) {
         fail(JPEGLM_ERR_FORMAT, "'%s' has no string 'general.architecture'", path);
     }
     const std::string arch = gguf_get_val_str(meta, arch_id);
     if (arch != "llama") {
-        fail(JPEGLM_ERR_UNSUPPORTED, "model architecture '%s' is not supported: jpeglm runs 'llama' models",
+        fail(JPEGLM_ERR_UNSUPPORTED, "model architecture '%.64s' is not supported: jpeglm runs 'llama' models",
              arch.c_str());
     }
+}
 
-    const std::string p      = arch + ".";
-    int64_t           n_embd = 0, n_layer = 0, n_head = 0, n_head_kv = 0, n_ff = 0, n_ctx = 0, n_rot = 0, n_vocab = 0;
-    read_hparam(meta, p + "embedding_length", 1, kMaxEmbd, true, &n_embd);
-    read_hparam(meta, p + "block_count", 1, kMaxLayers, true, &n_layer);
-    read_hparam(meta, p + "attention.head_count", 1, kMaxHeads, true, &n_head);
-    read_hparam(meta, p + "feed_forward_length", 1, kMaxFeedForward, true, &n_ff);
-    read_hparam(meta, p + "context_length", 1, INT32_MAX, true, &n_ctx);
-    if (!read_hparam(meta, p + "attention.head_count_kv", 1, kMaxHeads, false, &n_head_kv)) {
-        n_head_kv = n_head;
+// A type llama.cpp can compute with: vectors (norm weights) in f32, matrices of a type with a CPU dot product
+// (ggml falls back to the CPU for what a GPU lacks). Any other valid ggml type passes the GGUF reader but
+// aborts or calls a null function inside ggml (an i32 or q8_1 weight, found by fuzzing).
+void check_tensor_type(const char * name, enum ggml_type type, const int64_t * ne) {
+    const bool vector = ne[1] == 1 && ne[2] == 1 && ne[3] == 1;
+    if (vector ? type != GGML_TYPE_F32
+               : ggml_get_type_traits_cpu(type)->vec_dot == nullptr ||
+                     (type != GGML_TYPE_F32 && ggml_get_type_traits(type)->to_float == nullptr)) {
+        fail(JPEGLM_ERR_FORMAT, "tensor '%s' has type %s, which llama.cpp cannot compute with as a %s", name,
+             ggml_type_name(type), vector ? "vector (norm weights are f32)" : "weight matrix");
     }
-    if (n_embd % n_head != 0) {
-        fail(JPEGLM_ERR_FORMAT, "embedding_length %lld is not a multiple of head_count %lld", (long long) n_embd,
-             (long long) n_head);
-    }
-    if (n_head % n_head_kv != 0) {
-        fail(JPEGLM_ERR_FORMAT, "head_count %lld is not a multiple of head_count_kv %lld", (long long) n_head,
-             (long long) n_head_kv);
-    }
-    if (read_hparam(meta, p + "rope.dimension_count", 1, n_embd / n_head, false, &n_rot) && n_rot % 2 != 0) {
-        fail(JPEGLM_ERR_FORMAT, "rope.dimension_count %lld is odd", (long long) n_rot);
-    }
-    read_hparam(meta, p + "vocab_size", 1, INT32_MAX, false, &n_vocab);
 }
 
 // Every tensor: sane dimensions and data inside the file.
@@ -171,6 +81,7 @@ void check_tensors(const gguf_context * meta, const char * path, int64_t file_si
                 fail(JPEGLM_ERR_FORMAT, "tensor '%s' has an absurd dimension %d: %lld", name, d, (long long) ne[d]);
             }
         }
+        check_tensor_type(name, gguf_get_tensor_type(meta, i), ne);
         const uint64_t end = (uint64_t) data_offset + gguf_get_tensor_offset(meta, i) + gguf_get_tensor_size(meta, i);
         if (end > (uint64_t) file_size) {
             fail(JPEGLM_ERR_FORMAT, "tensor '%s' ends at byte %llu but the file has %lld bytes (truncated?)", name,
@@ -214,8 +125,10 @@ gguf_ptr gguf_check(const char * path) {
             fail(JPEGLM_ERR_FORMAT, "'%s' is not a valid GGUF file%s%s", path, why.empty() ? "" : ": ", why.c_str());
         }
     }
-    check_hparams(meta.get(), path);
+    check_architecture(meta.get(), path);
+    gguf_check_hparams(meta.get());
     check_tensors(meta.get(), path, file_size);
+    gguf_check_vocab(meta.get());
     return meta;
 }
 

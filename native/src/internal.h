@@ -98,6 +98,16 @@ size_t gguf_scalar_size(enum gguf_type type);
 // divide by, so that a bad file fails with a message instead of aborting the process.
 gguf_ptr gguf_check(const char * path);
 
+// The hyper-parameters llama.cpp reads (gguf_hparams.cpp): ranges, types, what they imply together.
+void gguf_check_hparams(const gguf_context * meta);
+
+// The vocabulary keys against token_embd.weight; after the tensors are checked.
+void gguf_check_vocab(const gguf_context * meta);
+
+// Per layer, the width of a K (and V) row in the KV cache, llama.cpp's n_embd_k_gqa: head dimension times
+// KV heads. For metadata gguf_check accepted.
+std::vector<int64_t> gguf_kv_widths(const gguf_context * meta);
+
 }  // namespace jpeglm
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -136,13 +146,21 @@ struct seq_undo {
 }  // namespace jpeglm
 
 struct jpeglm_session {
-    jpeglm_model *               model   = nullptr;
-    llama_context *              ctx     = nullptr;
-    int32_t                      n_ctx   = 0;  // per sequence
-    int32_t                      n_seq   = 0;
-    int32_t                      n_batch = 0;
-    int32_t                      n_vocab = 0;
-    llama_batch                  batch{};
+    jpeglm_model *  model   = nullptr;
+    llama_context * ctx     = nullptr;
+    int32_t         n_ctx   = 0;  // per sequence
+    int32_t         n_seq   = 0;
+    int32_t         n_batch = 0;
+    int32_t         n_vocab = 0;
+    llama_batch     batch{};
+
+    // What a saved state's llama.cpp part must match (session_state.cpp checks it before llama.cpp reads it).
+    uint32_t             n_stream = 1;              // KV streams: 1 when unified, else n_seq
+    ggml_type            type_k   = GGML_TYPE_F16;  // KV cache types
+    ggml_type            type_v   = GGML_TYPE_F16;
+    int32_t              v_trans  = -1;  // V stored transposed (no flash attention); -1: llama.cpp decides
+    std::vector<int64_t> kv_widths;      // per layer: K and V row width (n_embd_k_gqa)
+
     std::vector<jpeglm_sequence> seqs;
     std::atomic<int32_t>         cancelled{0};
 

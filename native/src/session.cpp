@@ -166,7 +166,15 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         s->n_seq   = n_seq;
         s->n_batch = n_batch;
         s->n_vocab = model->n_vocab;
-        s->batch   = llama_batch_init(n_batch, 0, 1);
+        // The dimensions a saved state must match; flash attention decides whether V is transposed.
+        s->n_stream  = params.kv_unified ? 1 : (uint32_t) n_seq;
+        s->type_k    = params.type_k;
+        s->type_v    = params.type_v;
+        s->v_trans   = params.flash_attn_type == LLAMA_FLASH_ATTN_TYPE_AUTO       ? -1
+                       : params.flash_attn_type == LLAMA_FLASH_ATTN_TYPE_DISABLED ? 1
+                                                                                  : 0;
+        s->kv_widths = gguf_kv_widths(model->meta.get());
+        s->batch     = llama_batch_init(n_batch, 0, 1);
         init_sequences(*s);
         *out_session = s.release();
     });

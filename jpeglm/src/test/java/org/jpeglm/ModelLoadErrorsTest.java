@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -148,6 +149,29 @@ class ModelLoadErrorsTest {
         ByteBuffer.wrap(shape, at, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(ne0 / 2);
         // The tensor infos no longer add up: the next tensor's offset is wrong.
         loadFails(write("inconsistent-shape.gguf", shape), ErrorCode.FORMAT, "offset");
+    }
+
+    /**
+     * Valid ggml types llama.cpp cannot compute with: an i32 or q8_1 weight matrix passed every check and then
+     * aborted (or called a null function) in the first decode; found by NativeFuzzTest.
+     */
+    @ParameterizedTest(name = "{0} as ggml type {1}")
+    @CsvSource({"blk.0.ffn_up.weight, 26, i32", "output.weight, 9, q8_1", "blk.0.attn_norm.weight, 26, i32"})
+    void tensorsOfATypeLlamaCppCannotComputeWith(String name, int type, String typeName) throws IOException {
+        byte[] file = validModel();
+        // Tensor info: name (u64 length, bytes), n_dims (u32), ne (u64 each), type (u32), offset (u64). The
+        // length prefix keeps "output.weight" from matching inside "blk.0.attn_output.weight".
+        byte[] prefixed = ByteBuffer.allocate(8 + name.length())
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(name.length())
+                .put(name.getBytes(StandardCharsets.UTF_8))
+                .array();
+        int at = indexOf(file, prefixed) + prefixed.length;
+        int dims = ByteBuffer.wrap(file, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        ByteBuffer.wrap(file, at + 4 + 8 * dims, 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(type);
+        loadFails(write("typed.gguf", file), ErrorCode.FORMAT, name, typeName);
     }
 
     @Test
