@@ -3,9 +3,14 @@
 
 #include "internal.h"
 
+#include "ggml-backend.h"
+
+#include <unistd.h>
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <new>
 
 jpeglm_session::~jpeglm_session() {
@@ -111,6 +116,57 @@ llama_context_params context_params(int32_t n_tokens, int32_t n_seq, int32_t n_b
     return params;
 }
 
+// Bytes of memory this process may still use: the kernel's MemAvailable (free plus reclaimable cache), falling
+// back to the physical memory size.
+uint64_t available_host_memory() {
+    if (FILE * f = fopen("/proc/meminfo", "r")) {
+        char               line[256];
+        unsigned long long kib = 0;
+        while (fgets(line, sizeof line, f) != nullptr) {
+            if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
+                break;
+            }
+        }
+        fclose(f);
+        if (kib > 0) {
+            return (uint64_t) kib * 1024;
+        }
+    }
+    return (uint64_t) sysconf(_SC_PHYS_PAGES) * (uint64_t) sysconf(_SC_PAGESIZE);
+}
+
+// Free memory of the devices that may hold the cache: the host's and every GPU's.
+uint64_t available_cache_memory() {
+    uint64_t total = available_host_memory();
+    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
+        ggml_backend_dev_t dev = ggml_backend_dev_get(i);
+        if (ggml_backend_dev_type(dev) != GGML_BACKEND_DEVICE_TYPE_CPU) {
+            size_t free = 0, all = 0;
+            ggml_backend_dev_memory(dev, &free, &all);
+            total += free;
+        }
+    }
+    return total;
+}
+
+// llama.cpp allocates and clears the whole KV cache when the context is made: a cache larger than the memory at
+// hand would not fail cleanly but get the process killed by the kernel, so it is refused first.
+void check_cache_fits(const jpeglm_model & model, int64_t n_tokens, uint32_t flags) {
+    const uint64_t element = (flags & JPEGLM_SESSION_KV_F32) ? 4 : 2;
+    uint64_t       width   = 0;
+    for (int64_t w : gguf_kv_widths(model.meta.get())) {
+        width += 2 * (uint64_t) w;  // K and V
+    }
+    const uint64_t need  = (uint64_t) n_tokens * width * element;
+    const uint64_t avail = available_cache_memory();
+    if (need > avail) {
+        fail(JPEGLM_ERR_OUT_OF_MEMORY,
+             "a context of %lld tokens needs %.2f GiB of KV cache, more than the %.2f GiB of memory available: "
+             "use fewer tokens per sequence or fewer sequences",
+             (long long) n_tokens, need / 1073741824.0, avail / 1073741824.0);
+    }
+}
+
 // Sizes the sequences and the per-call scratch buffers once, so that decoding allocates nothing per token.
 void init_sequences(jpeglm_session & s) {
     s.seqs.resize(s.n_seq);
@@ -147,6 +203,7 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         if (n_threads == 0) {
             n_threads = default_threads();
         }
+        check_cache_fits(*model, n_tokens, flags);
 
         auto                 s      = std::make_unique<jpeglm_session>();
         llama_context_params params = context_params((int32_t) n_tokens, n_seq, n_batch, n_threads, flags);

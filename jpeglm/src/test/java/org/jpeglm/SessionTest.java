@@ -56,6 +56,18 @@ class SessionTest {
     }
 
     @Test
+    void aCacheLargerThanMemoryIsRefusedBeforeLlamaCppAllocatesIt() {
+        // 2^28 tokens of even a tiny model's cache is tens of GiB: refused with the size, not an OOM kill.
+        JpeglmException e = assertThrows(JpeglmException.class, () -> session(256, 1 << 20));
+        assertEquals(ErrorCode.OUT_OF_MEMORY, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("GiB of KV cache"), e.getMessage());
+        try (Session s = session(1, 64)) {
+            s.feed(0, PROMPT);
+            assertTrue(s.step(0) >= 0, "the model still makes sessions");
+        }
+    }
+
+    @Test
     void greedyGenerationIsDeterministic() {
         int[] a = generate(SamplingParams.greedy(), 40);
         int[] b = generate(SamplingParams.greedy(), 40);
