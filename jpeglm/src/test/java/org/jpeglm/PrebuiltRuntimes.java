@@ -76,6 +76,21 @@ final class PrebuiltRuntimes {
     static Run probe(Path library, Map<String, String> env, Path model, int gpuLayers, boolean images, Path dir)
             throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "probe", ".bin");
+        List<String> args = new ArrayList<>(List.of(model.toString(), Integer.toString(gpuLayers), out.toString()));
+        if (images) {
+            args.add("images");
+        }
+        Exit exit = child(library, env, args, dir);
+        assertEquals(0, exit.code(), () -> "the probe on " + library + " " + env + " failed:\n" + exit.log());
+        return new Run(RuntimeProbe.Result.read(out), exit.log());
+    }
+
+    /** How a child JVM ended: its exit code and its output. */
+    record Exit(int code, String log) {}
+
+    /** Runs {@link RuntimeProbe#main} with args on library in a child JVM (see {@link #probe}). */
+    static Exit child(Path library, Map<String, String> env, List<String> args, Path dir)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile(dir, "probe", ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -84,13 +99,8 @@ final class PrebuiltRuntimes {
                 "-Djpeglm.log.level=INFO",
                 "-cp",
                 System.getProperty("java.class.path"),
-                RuntimeProbe.class.getName(),
-                model.toString(),
-                Integer.toString(gpuLayers),
-                out.toString()));
-        if (images) {
-            command.add("images");
-        }
+                RuntimeProbe.class.getName()));
+        command.addAll(args);
         ProcessBuilder pb =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("JPEGLM_BACKENDS");
@@ -102,9 +112,7 @@ final class PrebuiltRuntimes {
         } finally {
             p.destroyForcibly();
         }
-        String output = Files.readString(log);
-        assertEquals(0, p.exitValue(), () -> "the probe on " + library + " " + env + " failed:\n" + output);
-        return new Run(RuntimeProbe.Result.read(out), output);
+        return new Exit(p.exitValue(), Files.readString(log));
     }
 
     record Run(RuntimeProbe.Result result, String log) {}

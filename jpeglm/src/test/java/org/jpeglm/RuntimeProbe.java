@@ -16,7 +16,9 @@ import org.jpeglm.image.ImageModel;
 /**
  * A fixed workload run on whichever libjpeglm this JVM loads, so that two builds of the native runtime can be
  * compared: in this JVM, or in a child JVM ({@link #main}) given another library. Exact settings (F32 KV cache,
- * no flash attention) so that only float rounding separates two builds.
+ * no flash attention) so that only float rounding separates two builds; one CPU thread, because ggml's own thread
+ * pool (the prebuilt runtime has no OpenMP) slows down badly when the cores are shared with other processes,
+ * and the thread count does not change what is computed.
  */
 final class RuntimeProbe {
     private RuntimeProbe() {}
@@ -26,6 +28,7 @@ final class RuntimeProbe {
     static final int GREEDY = 48;
     static final int SEQUENCES = 8;
     static final int SAMPLED = 48;
+    static final int THREADS = 1;
 
     /**
      * What a build computed.
@@ -81,8 +84,11 @@ final class RuntimeProbe {
         int[][] sampled = new int[SEQUENCES][];
         try (Model model = Model.load(
                         modelPath, ModelOptions.builder().gpuLayers(gpuLayers).build());
-                Session session = model.newSession(
-                        TinyModels.exact(256).sequences(SEQUENCES).batchSize(16).build())) {
+                Session session = model.newSession(TinyModels.exact(256)
+                        .sequences(SEQUENCES)
+                        .batchSize(16)
+                        .threads(THREADS)
+                        .build())) {
             int[] prompt = randomTokens(PROMPT + ONE_BY_ONE, model.vocabSize(), 7);
             session.feed(0, Arrays.copyOf(prompt, PROMPT)); // batched: two native batches
             logits[0] = session.logits(0);
@@ -120,8 +126,11 @@ final class RuntimeProbe {
     private static byte[][] images(Path modelPath, int gpuLayers) {
         try (ImageModel model = ImageModel.load(
                         modelPath, ModelOptions.builder().gpuLayers(gpuLayers).build());
-                ImageGenerator generator = model.newGenerator(
-                        GeneratorOptions.builder().parallel(8).seed(42).build())) {
+                ImageGenerator generator = model.newGenerator(GeneratorOptions.builder()
+                        .parallel(8)
+                        .threads(THREADS)
+                        .seed(42)
+                        .build())) {
             return generator.generate(8).stream()
                     .map(RuntimeProbe::withCleanFlag)
                     .toArray(byte[][]::new);
