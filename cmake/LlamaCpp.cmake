@@ -6,7 +6,12 @@
 # Either way the commit must be the pinned one unless JPEGLM_ALLOW_OTHER_LLAMA=ON.
 
 set(JPEGLM_LLAMA_COMMIT "de3ff815ea7d559ee917f063901b8986f038abc6")
-set(JPEGLM_LLAMA_NPM_PACKAGE "node-llama-cpp@3.22.1")
+# node-llama-cpp's version is pinned with the prebuilt runtime's, in cmake/prebuilt-runtime.lock.
+file(STRINGS "${CMAKE_CURRENT_LIST_DIR}/prebuilt-runtime.lock" _jpeglm_lock_version REGEX "^version ")
+string(REGEX REPLACE "^version +" "" JPEGLM_NPM_VERSION "${_jpeglm_lock_version}")
+file(STRINGS "${CMAKE_CURRENT_LIST_DIR}/prebuilt-runtime.lock" _jpeglm_lock_ggml REGEX "^ggml ")
+string(REGEX REPLACE "^ggml +" "" JPEGLM_GGML_VERSION "${_jpeglm_lock_ggml}")
+set(JPEGLM_LLAMA_NPM_PACKAGE "node-llama-cpp@${JPEGLM_NPM_VERSION}")
 
 if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
   set(_jpeglm_default_cache "$ENV{XDG_CACHE_HOME}/jpeglm")

@@ -60,6 +60,13 @@ extern "C" {
 #define JPEGLM_SESSION_FLASH_ATTN_OFF 4  // force flash attention off
 #define JPEGLM_SESSION_KV_F32         8  // keep the KV cache in F32 (default F16): exact, twice the memory
 
+// Device types (jpeglm_device_info).
+#define JPEGLM_DEVICE_CPU   0  // the CPU, using system memory
+#define JPEGLM_DEVICE_GPU   1  // a GPU with its own memory
+#define JPEGLM_DEVICE_IGPU  2  // an integrated GPU, using system memory
+#define JPEGLM_DEVICE_ACCEL 3  // an accelerator used together with the CPU (BLAS, AMX, ...)
+#define JPEGLM_DEVICE_OTHER 4  // a device of another kind
+
 typedef struct jpeglm_model   jpeglm_model;
 typedef struct jpeglm_session jpeglm_session;
 typedef struct jpeglm_trainer jpeglm_trainer;
@@ -77,17 +84,30 @@ JPEGLM_API int32_t jpeglm_api_version(void);
 // Describes the last failure on the calling thread; never NULL, "" if none. Valid until the next call on it.
 JPEGLM_API const char * jpeglm_last_error(void);
 
-// Initializes llama.cpp's backends once; later calls do nothing. Other functions call it when needed.
+// Initializes llama.cpp's backends once; later calls do nothing (or fail again with the same error). Other
+// functions call it when needed. A library built on the prebuilt runtime loads ggml's backends here from its own
+// folder: the best CPU variant and every GPU backend that can run, or only the files named in the environment
+// variable JPEGLM_BACKENDS (comma-separated, e.g. "libggml-cpu-x64.so").
 JPEGLM_API int32_t jpeglm_backend_init(void);
 
 // Routes llama.cpp's and jpeglm's log messages at min_level or above to callback (NULL: to stderr).
 JPEGLM_API void jpeglm_log_set(jpeglm_log_callback callback, int32_t min_level, void * user_data);
 
-// The CPU features and backends compiled in, as one line of text.
+// The CPU features and backends in use, as one line of text; "" with an error if the backends cannot be loaded.
 JPEGLM_API const char * jpeglm_system_info(void);
 
-// 1 if a GPU backend is compiled in and a device is present, else 0.
+// 1 if a GPU backend is present and has a device, else 0.
 JPEGLM_API int32_t jpeglm_gpu_offload_supported(void);
+
+// The number of devices the backends found (the CPU among them), or -1 with an error.
+JPEGLM_API int32_t jpeglm_device_count(void);
+
+// Describes device index (0..count-1): its name ("CPU", "Vulkan0", "CUDA0") and description, written into the
+// buffers (NUL-terminated, truncated to their sizes; NULL allowed with size 0), its type (JPEGLM_DEVICE_*), and
+// its free and total memory in bytes.
+JPEGLM_API int32_t jpeglm_device_info(int32_t index, char * name, size_t name_size, char * description,
+                                      size_t description_size, int32_t * out_type, uint64_t * out_memory_free,
+                                      uint64_t * out_memory_total);
 
 //
 // Model

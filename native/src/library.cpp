@@ -1,15 +1,23 @@
-// library.cpp — errors, logging and backend initialization: the "Library" functions of jpeglm.h.
+// library.cpp — errors, logging, backend initialization and devices: the "Library" functions of jpeglm.h.
 
 #include "internal.h"
 
+#include "ggml-backend.h"
 #include "ggml.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <new>
 #include <thread>
+
+#if defined(JPEGLM_DYNAMIC_BACKENDS)
+#include <dlfcn.h>
+#endif
 
 static_assert(JPEGLM_LOG_DEBUG == GGML_LOG_LEVEL_DEBUG && JPEGLM_LOG_INFO == GGML_LOG_LEVEL_INFO &&
                   JPEGLM_LOG_WARN == GGML_LOG_LEVEL_WARN && JPEGLM_LOG_ERROR == GGML_LOG_LEVEL_ERROR,
@@ -70,6 +78,83 @@ void on_ggml_abort(const char * message) {
 }
 
 std::once_flag g_backend_once;
+std::string    g_backend_error;  // why backend_init failed; set once, under g_backend_once
+
+#if defined(JPEGLM_DYNAMIC_BACKENDS)
+// The folder libjpeglm was loaded from: the prebuilt runtime keeps ggml's backend libraries beside it.
+std::string library_dir() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void *>(&jpeglm_api_version), &info) == 0 || info.dli_fname == nullptr) {
+        fail(JPEGLM_ERR_INTERNAL, "cannot find the folder of libjpeglm (dladdr failed)");
+    }
+    const std::string path  = info.dli_fname;
+    const size_t      slash = path.rfind('/');
+    return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+
+// Loads the backends named in list (comma-separated file names in dir, or paths), each or fail.
+void load_named_backends(const std::string & dir, const std::string & list) {
+    size_t start = 0;
+    while (start <= list.size()) {
+        const size_t      comma = std::min(list.find(',', start), list.size());
+        const std::string name  = list.substr(start, comma - start);
+        start                   = comma + 1;
+        if (name.empty()) {
+            continue;
+        }
+        const std::string path = name.find('/') == std::string::npos ? dir + "/" + name : name;
+        error_capture     capture;
+        if (ggml_backend_load(path.c_str()) == nullptr) {
+            fail(JPEGLM_ERR_UNSUPPORTED, "JPEGLM_BACKENDS: cannot load %s: %s", path.c_str(),
+                 capture.text_or("not supported on this CPU or not a ggml backend").c_str());
+        }
+    }
+}
+
+// ggml's backends are separate libraries in this build: load the best of each kind from libjpeglm's folder, or
+// only the files JPEGLM_BACKENDS names (e.g. libggml-cpu-x64.so, the oldest CPU variant).
+void load_backends() {
+    if (std::strcmp(ggml_version(), JPEGLM_GGML_VERSION) != 0) {
+        fail(JPEGLM_ERR_UNSUPPORTED, "libggml-base is ggml %s, but libjpeglm was built for ggml %s", ggml_version(),
+             JPEGLM_GGML_VERSION);
+    }
+    const std::string dir  = library_dir();
+    const char *      only = std::getenv("JPEGLM_BACKENDS");
+    if (only != nullptr && *only != '\0') {
+        load_named_backends(dir, only);
+    } else {
+        ggml_backend_load_all_from_path(dir.c_str());
+    }
+    if (ggml_backend_dev_by_type(GGML_BACKEND_DEVICE_TYPE_CPU) == nullptr) {
+        fail(JPEGLM_ERR_UNSUPPORTED, "no CPU backend was loaded from %s (libggml-cpu-*.so%s)", dir.c_str(),
+             only != nullptr && *only != '\0' ? ", JPEGLM_BACKENDS names none" : "");
+    }
+}
+#else
+void load_backends() {}  // the backends are linked in
+#endif
+
+int32_t device_type(enum ggml_backend_dev_type type) {
+    switch (type) {
+        case GGML_BACKEND_DEVICE_TYPE_CPU:
+            return JPEGLM_DEVICE_CPU;
+        case GGML_BACKEND_DEVICE_TYPE_GPU:
+            return JPEGLM_DEVICE_GPU;
+        case GGML_BACKEND_DEVICE_TYPE_IGPU:
+            return JPEGLM_DEVICE_IGPU;
+        case GGML_BACKEND_DEVICE_TYPE_ACCEL:
+            return JPEGLM_DEVICE_ACCEL;
+        default:
+            return JPEGLM_DEVICE_OTHER;
+    }
+}
+
+// Copies text into buf (size bytes, NUL-terminated, truncated); buf may be NULL when size is 0.
+void copy_text(const char * text, char * buf, size_t size) {
+    if (size > 0) {
+        snprintf(buf, size, "%s", text != nullptr ? text : "");
+    }
+}
 
 }  // namespace
 
@@ -146,8 +231,17 @@ void backend_init() {
     std::call_once(g_backend_once, [] {
         llama_log_set(log_sink, nullptr);
         ggml_set_abort_callback(on_ggml_abort);
+        try {
+            load_backends();  // before llama_backend_init, which would look for them next to java instead
+        } catch (const error & e) {
+            g_backend_error = e.what();  // loaded once or never: a second attempt would register backends twice
+            return;
+        }
         llama_backend_init();
     });
+    if (!g_backend_error.empty()) {
+        throw error(JPEGLM_ERR_UNSUPPORTED, g_backend_error);
+    }
 }
 
 int32_t default_threads() {
@@ -181,13 +275,45 @@ void jpeglm_log_set(jpeglm_log_callback callback, int32_t min_level, void * user
 }
 
 const char * jpeglm_system_info(void) {
-    backend_init();
-    return llama_print_system_info();
+    return guarded_value<const char *>("", [] {
+        backend_init();
+        return llama_print_system_info();
+    });
 }
 
 int32_t jpeglm_gpu_offload_supported(void) {
-    backend_init();
-    return llama_supports_gpu_offload() ? 1 : 0;
+    return guarded_value<int32_t>(0, [] {
+        backend_init();
+        return llama_supports_gpu_offload() ? 1 : 0;
+    });
+}
+
+int32_t jpeglm_device_count(void) {
+    return guarded_value<int32_t>(-1, [] {
+        backend_init();
+        return (int32_t) ggml_backend_dev_count();
+    });
+}
+
+int32_t jpeglm_device_info(int32_t index, char * name, size_t name_size, char * description, size_t description_size,
+                           int32_t * out_type, uint64_t * out_memory_free, uint64_t * out_memory_total) {
+    return guarded([&] {
+        backend_init();
+        require(index >= 0 && (size_t) index < ggml_backend_dev_count(), "device index out of range");
+        require((name != nullptr || name_size == 0) && (description != nullptr || description_size == 0),
+                "name or description is NULL with a non-zero size");
+        require(out_type != nullptr && out_memory_free != nullptr && out_memory_total != nullptr,
+                "out_type, out_memory_free or out_memory_total is NULL");
+        ggml_backend_dev_t device = ggml_backend_dev_get((size_t) index);
+        size_t             free   = 0;
+        size_t             total  = 0;
+        ggml_backend_dev_memory(device, &free, &total);
+        copy_text(ggml_backend_dev_name(device), name, name_size);
+        copy_text(ggml_backend_dev_description(device), description, description_size);
+        *out_type         = device_type(ggml_backend_dev_type(device));
+        *out_memory_free  = free;
+        *out_memory_total = total;
+    });
 }
 
 }  // extern "C"

@@ -2,9 +2,14 @@ package org.jpeglm;
 
 import static org.jpeglm.bindings.jpeglm_h.*;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
-/** Library-wide settings and facts: logging, backends, version. */
+/** Library-wide settings and facts: logging, backends, devices. */
 public final class Jpeglm {
     private Jpeglm() {}
 
@@ -78,15 +83,53 @@ public final class Jpeglm {
         return level;
     }
 
-    /** The CPU features and backends compiled into the native library. */
+    /** The file the native library was loaded from, for messages. */
+    public static String nativeLibrary() {
+        Native.init();
+        return org.jpeglm.bindings.NativeLibrary.source();
+    }
+
+    /** The CPU features and backends the native library uses. */
     public static String systemInfo() {
         Native.init();
         return Native.string(jpeglm_system_info());
     }
 
-    /** Whether a GPU backend is compiled in and a device is present, so layers can be offloaded. */
+    /** Whether a GPU backend is present and has a device, so layers can be offloaded. */
     public static boolean gpuOffloadSupported() {
         Native.init();
         return jpeglm_gpu_offload_supported() != 0;
+    }
+
+    /**
+     * The devices the native backends found, in llama.cpp's order (the order layers are offloaded in); the CPU is
+     * always among them. Like llama.cpp's {@code --list-devices}.
+     */
+    public static List<Device> devices() {
+        Native.init();
+        int count = jpeglm_device_count();
+        if (count < 0) {
+            throw Native.lastErrorException(ErrorCode.INTERNAL);
+        }
+        List<Device> devices = new ArrayList<>(count);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(128);
+            MemorySegment description = arena.allocate(512);
+            MemorySegment type = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+            for (int i = 0; i < count; i++) {
+                Native.check(jpeglm_device_info(
+                        i, name, name.byteSize(), description, description.byteSize(), type, free, total));
+                devices.add(new Device(
+                        i,
+                        name.getString(0),
+                        description.getString(0),
+                        Device.Type.ofNative(type.get(ValueLayout.JAVA_INT, 0)),
+                        free.get(ValueLayout.JAVA_LONG, 0),
+                        total.get(ValueLayout.JAVA_LONG, 0)));
+            }
+        }
+        return List.copyOf(devices);
     }
 }

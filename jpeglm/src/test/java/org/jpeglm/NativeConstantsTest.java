@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ties the numbers the Java API copies from native headers to those headers: {@link ErrorCode} to jpeglm.h's
- * JPEGLM_ERR_*, {@link Jpeglm.LogLevel} to JPEGLM_LOG_*, and
+ * JPEGLM_ERR_*, {@link Jpeglm.LogLevel} to JPEGLM_LOG_*, {@link Device.Type} to JPEGLM_DEVICE_*, and
  * {@link FileType} to llama.h's LLAMA_FTYPE_* and to the file types the native quantizer accepts. Each check
  * goes both ways: a constant missing on either side fails as a wrong value does.
  */
@@ -98,6 +98,15 @@ class NativeConstantsTest {
         // OFF is Java's own: a minimum level above every native one, so nothing passes it.
         int highest = header.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         assertTrue(Jpeglm.LogLevel.OFF.nativeLevel() > highest, "OFF must be above " + highest);
+    }
+
+    @Test
+    void deviceTypesAreTheHeaderTypes() {
+        assertMatches(
+                withPrefix(defines, "JPEGLM_DEVICE_"), Device.Type.class, Device.Type::nativeValue, "JPEGLM_DEVICE_*");
+        for (Device.Type type : Device.Type.values()) {
+            assertEquals(type, Device.Type.ofNative(type.nativeValue()));
+        }
     }
 
     @Test

@@ -17,8 +17,9 @@ import java.util.Locale;
  * <ol>
  *   <li>the system property {@code jpeglm.library.path} (a file),
  *   <li>the environment variable {@code JPEGLM_LIBRARY_PATH} (a file),
- *   <li>the library bundled in the {@code jpeglm-native} jar on the class path (copied to a temporary file,
- *       since the dynamic loader cannot open a jar entry),
+ *   <li>the library bundled in the {@code jpeglm-native} jar on the class path, with the libraries it loads
+ *       (the prebuilt runtime's llama.cpp and ggml backends, listed in {@link #LIBRARIES}), copied into one
+ *       temporary directory, since the dynamic loader cannot open a jar entry,
  *   <li>{@code libjpeglm.so} in a directory of {@code java.library.path}.
  * </ol>
  * The library stays loaded for the life of the process.
@@ -28,6 +29,9 @@ public final class NativeLibrary {
 
     /** The class path resource of the bundled library for this platform. */
     public static final String RESOURCE = "org/jpeglm/native/" + platform() + "/" + System.mapLibraryName("jpeglm");
+
+    /** The class path resource listing the bundled files, one name a line (absent: only {@link #RESOURCE}). */
+    public static final String LIBRARIES = "org/jpeglm/native/" + platform() + "/jpeglm-libraries.txt";
 
     private static volatile String source = "(not loaded)";
 
@@ -81,16 +85,47 @@ public final class NativeLibrary {
     }
 
     private static Path extractBundled() {
-        try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                return null;
+        ClassLoader loader = NativeLibrary.class.getClassLoader();
+        if (loader.getResource(RESOURCE) == null) {
+            return null;
+        }
+        try {
+            Path dir = Files.createTempDirectory("libjpeglm-");
+            dir.toFile().deleteOnExit(); // registered first, deleted last; mappings survive deletion on Linux
+            String folder = RESOURCE.substring(0, RESOURCE.lastIndexOf('/') + 1);
+            for (String name : bundledNames(loader)) {
+                Path file = dir.resolve(name);
+                file.toFile().deleteOnExit();
+                try (InputStream in = loader.getResourceAsStream(folder + name)) {
+                    if (in == null) {
+                        throw new UnsatisfiedLinkError(LIBRARIES + " lists " + name + ", which the jar lacks");
+                    }
+                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                }
             }
-            Path tmp = Files.createTempFile("libjpeglm-", ".so");
-            tmp.toFile().deleteOnExit(); // the mapping survives deletion on Linux
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            return tmp;
+            return dir.resolve(System.mapLibraryName("jpeglm"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + RESOURCE, e);
+        }
+    }
+
+    /** The bundled file names: the list's lines, or only libjpeglm when there is no list. */
+    private static List<String> bundledNames(ClassLoader loader) throws IOException {
+        try (InputStream in = loader.getResourceAsStream(LIBRARIES)) {
+            if (in == null) {
+                return List.of(System.mapLibraryName("jpeglm"));
+            }
+            List<String> names = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .toList();
+            for (String name : names) {
+                if (name.contains("/") || name.startsWith(".")) {
+                    throw new UnsatisfiedLinkError(LIBRARIES + " lists '" + name + "', not a plain file name");
+                }
+            }
+            return names;
         }
     }
 

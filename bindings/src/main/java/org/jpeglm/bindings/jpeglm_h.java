@@ -171,6 +171,36 @@ public final class jpeglm_h {
         return JPEGLM_SESSION_KV_F32;
     }
 
+    private static final int JPEGLM_DEVICE_CPU = 0;
+
+    public static int JPEGLM_DEVICE_CPU() {
+        return JPEGLM_DEVICE_CPU;
+    }
+
+    private static final int JPEGLM_DEVICE_GPU = 1;
+
+    public static int JPEGLM_DEVICE_GPU() {
+        return JPEGLM_DEVICE_GPU;
+    }
+
+    private static final int JPEGLM_DEVICE_IGPU = 2;
+
+    public static int JPEGLM_DEVICE_IGPU() {
+        return JPEGLM_DEVICE_IGPU;
+    }
+
+    private static final int JPEGLM_DEVICE_ACCEL = 3;
+
+    public static int JPEGLM_DEVICE_ACCEL() {
+        return JPEGLM_DEVICE_ACCEL;
+    }
+
+    private static final int JPEGLM_DEVICE_OTHER = 4;
+
+    public static int JPEGLM_DEVICE_OTHER() {
+        return JPEGLM_DEVICE_OTHER;
+    }
+
     private static final class jpeglm_api_version {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_api_version");
@@ -328,6 +358,70 @@ public final class jpeglm_h {
         var mh$ = jpeglm_gpu_offload_supported.HANDLE;
         try {
             return (int) mh$.invokeExact();
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_device_count {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_device_count");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_device_count$descriptor() {
+        return jpeglm_device_count.DESC;
+    }
+
+    public static MethodHandle jpeglm_device_count$handle() {
+        return jpeglm_device_count.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_device_count$address() {
+        return jpeglm_device_count.ADDR;
+    }
+
+    public static int jpeglm_device_count() {
+        var mh$ = jpeglm_device_count.HANDLE;
+        try {
+            return (int) mh$.invokeExact();
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_device_info {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_INT, C_POINTER, C_LONG, C_POINTER, C_LONG, C_POINTER, C_POINTER, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_device_info");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_device_info$descriptor() {
+        return jpeglm_device_info.DESC;
+    }
+
+    public static MethodHandle jpeglm_device_info$handle() {
+        return jpeglm_device_info.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_device_info$address() {
+        return jpeglm_device_info.ADDR;
+    }
+
+    public static int jpeglm_device_info(
+            int index,
+            MemorySegment name,
+            long name_size,
+            MemorySegment description,
+            long description_size,
+            MemorySegment out_type,
+            MemorySegment out_memory_free,
+            MemorySegment out_memory_total) {
+        var mh$ = jpeglm_device_info.HANDLE;
+        try {
+            return (int) mh$.invokeExact(
+                    index, name, name_size, description, description_size, out_type, out_memory_free, out_memory_total);
         } catch (Throwable ex$) {
             throw new AssertionError("should not reach here", ex$);
         }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             CompleteCommand.class,
             ScoreCommand.class,
             InfoCommand.class,
+            DevicesCommand.class,
             ConvertCommand.class,
             RandomModelCommand.class,
             PrepareFashionMnistCommand.class,
@@ -32,7 +33,7 @@ public final class JpeglmCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing command: generate, complete, score, info, convert or random");
+                spec.commandLine(), "missing command: generate, complete, score, info, devices, convert or random");
     }
 
     /** The command line, ready to execute. */

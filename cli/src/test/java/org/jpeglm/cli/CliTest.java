@@ -138,12 +138,24 @@ class CliTest {
 
     @Test
     void everyCommandHasHelpWithExamples() {
-        for (String cmd : List.of("generate", "complete", "score")) {
+        for (String cmd : List.of("generate", "complete", "score", "devices")) {
             Run r = run(cmd, "--help");
             assertEquals(0, r.exit());
             assertTrue(r.out().contains("Examples:"), cmd);
         }
         assertEquals(0, run("info", "--help").exit());
         assertEquals(0, run("convert", "--help").exit());
+    }
+
+    @Test
+    void devicesListsTheCpuAndTheLibrary() {
+        Run r = run("devices");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("Available devices:", lines.getFirst());
+        assertTrue(
+                lines.stream().anyMatch(l -> l.matches("  CPU +cpu +[0-9,]+ MiB free of +[0-9,]+ MiB  \\S.*")),
+                r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("library: ") && l.contains("jpeglm")), r.out());
     }
 }

@@ -1,0 +1,53 @@
+package org.jpeglm.cli;
+
+import java.util.List;
+import java.util.Locale;
+import org.jpeglm.Device;
+import org.jpeglm.Jpeglm;
+import picocli.CommandLine.Command;
+
+/** {@code devices}: the devices the native backends found, like llama.cpp's {@code --list-devices}. */
+@Command(
+        name = "devices",
+        sortOptions = false,
+        description = {
+            "Lists the devices the native library can run on.",
+            "",
+            "One line per device, in the order -ngl offloads layers to: its name, type, free and total memory, and "
+                    + "description; then the library's backends and CPU features. The CPU is always there; a GPU "
+                    + "appears when its backend is in the library and its driver is installed.",
+            ""
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ${ROOT-COMMAND-NAME} devices",
+            "",
+            "  # the prebuilt runtime, forced onto its oldest CPU variant",
+            "  JPEGLM_BACKENDS=libggml-cpu-x64.so ${ROOT-COMMAND-NAME} devices"
+        })
+public class DevicesCommand extends JpeglmCommand {
+    public DevicesCommand() {}
+
+    @Override
+    protected int run() {
+        List<Device> devices = Jpeglm.devices();
+        out().println("Available devices:");
+        for (Device d : devices) {
+            out().println(line(d));
+        }
+        out().println("library: " + Jpeglm.nativeLibrary());
+        out().println("system:  " + Jpeglm.systemInfo().strip());
+        return 0;
+    }
+
+    static String line(Device d) {
+        return String.format(
+                Locale.ROOT,
+                "  %-10s %-5s %,9d MiB free of %,9d MiB  %s",
+                d.name(),
+                d.type().name().toLowerCase(Locale.ROOT),
+                d.memoryFree() >> 20,
+                d.memoryTotal() >> 20,
+                d.description());
+    }
+}

@@ -1,0 +1,66 @@
+# The prebuilt way (JPEGLM_RUNTIME=prebuilt): instead of building llama.cpp, link jpeglm against node-llama-cpp's
+# shared libraries of the pinned release (scripts/fetch-prebuilt-runtime fetches and checks them). They are
+# copied into the build folder, so that it holds libjpeglm.so and everything it loads: libllama, libggml (the
+# backend registry), libggml-base, ggml's CPU variants (libggml-cpu-<variant>.so, the best one for the CPU is
+# chosen when the library starts) and the package's GPU backend.
+#   JPEGLM_PREBUILT_PACKAGE: linux-x64 (CPU only), linux-x64-vulkan, linux-x64-cuda (CUDA 13), linux-arm64;
+#   default linux-x64, or linux-x64-cuda with JPEGLM_CUDA=ON. Use one build folder per package.
+
+set(JPEGLM_PREBUILT_PACKAGE "" CACHE STRING "node-llama-cpp platform package (default: linux-x64, or linux-x64-cuda with JPEGLM_CUDA)")
+if(JPEGLM_PREBUILT_PACKAGE)
+  set(_package "${JPEGLM_PREBUILT_PACKAGE}")
+elseif(JPEGLM_CUDA)
+  set(_package "linux-x64-cuda")
+else()
+  set(_package "linux-x64")
+endif()
+
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" -E env "JPEGLM_CACHE_DIR=${JPEGLM_CACHE_DIR}"
+          "${PROJECT_SOURCE_DIR}/scripts/fetch-prebuilt-runtime" "${_package}"
+  RESULT_VARIABLE _rc OUTPUT_VARIABLE _prebuilt_dir OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "jpeglm: scripts/fetch-prebuilt-runtime ${_package} failed (${_rc}); see above")
+endif()
+message(STATUS "jpeglm: prebuilt runtime ${_package} from ${_prebuilt_dir}")
+
+file(GLOB _prebuilt_libs "${_prebuilt_dir}/lib*.so")
+file(COPY ${_prebuilt_libs} DESTINATION "${CMAKE_BINARY_DIR}")
+# What the jpeglm-native jar bundles (NativeLibrary extracts these files together).
+set(_names "libjpeglm.so")
+foreach(_lib IN LISTS _prebuilt_libs)
+  get_filename_component(_name "${_lib}" NAME)
+  string(APPEND _names "\n${_name}")
+endforeach()
+file(WRITE "${CMAKE_BINARY_DIR}/jpeglm-libraries.txt" "${_names}\n")
+file(GLOB _llama_lib LIST_DIRECTORIES false "${CMAKE_BINARY_DIR}/libllama.*.so")
+file(GLOB _ggml_lib LIST_DIRECTORIES false "${CMAKE_BINARY_DIR}/libggml.*.so")
+list(LENGTH _llama_lib _n_llama)
+list(LENGTH _ggml_lib _n_ggml)
+if(NOT _n_llama EQUAL 1 OR NOT _n_ggml EQUAL 1)
+  message(FATAL_ERROR "jpeglm: expected one libllama.*.so and one libggml.*.so in ${CMAKE_BINARY_DIR}, found "
+    "'${_llama_lib}' and '${_ggml_lib}': use one build folder per prebuilt package")
+endif()
+
+# Imported targets named like the source build's, carrying the pinned tree's headers.
+add_library(ggml-base SHARED IMPORTED GLOBAL)
+set_target_properties(ggml-base PROPERTIES
+  IMPORTED_LOCATION "${CMAKE_BINARY_DIR}/libggml-base.so"
+  INTERFACE_INCLUDE_DIRECTORIES "${LLAMA_CPP_DIR}/ggml/include")
+add_library(ggml SHARED IMPORTED GLOBAL)
+set_target_properties(ggml PROPERTIES IMPORTED_LOCATION "${_ggml_lib}" INTERFACE_LINK_LIBRARIES ggml-base)
+add_library(llama SHARED IMPORTED GLOBAL)
+set_target_properties(llama PROPERTIES
+  IMPORTED_LOCATION "${_llama_lib}"
+  INTERFACE_INCLUDE_DIRECTORIES "${LLAMA_CPP_DIR}/include"
+  INTERFACE_LINK_LIBRARIES ggml)
+
+# libjpeglm finds its libraries beside itself ($ORIGIN) and loads ggml's backends from there before
+# llama_backend_init (JPEGLM_DYNAMIC_BACKENDS, see native/src/library.cpp), after checking that the loaded
+# libggml-base is the pinned ggml version.
+function(jpeglm_use_prebuilt_runtime target)
+  target_compile_definitions(${target} PRIVATE JPEGLM_DYNAMIC_BACKENDS "JPEGLM_GGML_VERSION=\"${JPEGLM_GGML_VERSION}\"")
+  target_link_libraries(${target} PRIVATE ${CMAKE_DL_LIBS})
+  target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  set_target_properties(${target} PROPERTIES BUILD_WITH_INSTALL_RPATH ON INSTALL_RPATH "$ORIGIN")
+endfunction()

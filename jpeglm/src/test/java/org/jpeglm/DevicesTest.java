@@ -1,0 +1,80 @@
+package org.jpeglm;
+
+import static org.jpeglm.bindings.jpeglm_h.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The devices the backends found: the CPU always, listed in order, and bad queries refused with a status. */
+class DevicesTest {
+    @Test
+    void theCpuIsListedWithItsMemory() {
+        List<Device> devices = Jpeglm.devices();
+        assertFalse(devices.isEmpty());
+        Device cpu = devices.stream()
+                .filter(d -> d.type() == Device.Type.CPU)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no CPU device in " + devices));
+        assertEquals("CPU", cpu.name());
+        assertFalse(cpu.description().isBlank(), cpu.toString());
+        assertTrue(cpu.memoryTotal() > 0 && cpu.memoryFree() <= cpu.memoryTotal(), cpu.toString());
+    }
+
+    @Test
+    void devicesAreNumberedInOrderWithDistinctNames() {
+        List<Device> devices = Jpeglm.devices();
+        for (int i = 0; i < devices.size(); i++) {
+            assertEquals(i, devices.get(i).index());
+        }
+        assertEquals(
+                devices.size(), new HashSet<>(devices.stream().map(Device::name).toList()).size(), devices.toString());
+        assertEquals(devices, Jpeglm.devices(), "the list is stable");
+    }
+
+    @Test
+    void gpuOffloadIsSupportedExactlyWhenAGpuIsListed() {
+        boolean gpu =
+                Jpeglm.devices().stream().anyMatch(d -> d.type() == Device.Type.GPU || d.type() == Device.Type.IGPU);
+        assertEquals(gpu, Jpeglm.gpuOffloadSupported(), Jpeglm.devices().toString());
+    }
+
+    @Test
+    void badQueriesAreRefused() {
+        Native.init();
+        int count = jpeglm_device_count();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(8);
+            MemorySegment type = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+            for (int index : new int[] {-1, count, Integer.MAX_VALUE}) {
+                int status = jpeglm_device_info(index, name, 8, MemorySegment.NULL, 0, type, free, total);
+                assertEquals(JPEGLM_ERR_INVALID_ARGUMENT(), status, "index " + index);
+                assertTrue(Native.lastError().contains("out of range"), Native.lastError());
+            }
+            assertEquals(
+                    JPEGLM_ERR_INVALID_ARGUMENT(),
+                    jpeglm_device_info(0, MemorySegment.NULL, 8, MemorySegment.NULL, 0, type, free, total),
+                    "a NULL name with a size");
+            assertEquals(
+                    JPEGLM_ERR_INVALID_ARGUMENT(),
+                    jpeglm_device_info(0, name, 8, MemorySegment.NULL, 0, MemorySegment.NULL, free, total),
+                    "a NULL type");
+            // A short buffer gets a truncated, terminated name.
+            assertEquals(JPEGLM_OK(), jpeglm_device_info(0, name, 3, MemorySegment.NULL, 0, type, free, total));
+            assertEquals(Jpeglm.devices().getFirst().name().substring(0, 2), name.getString(0));
+        }
+    }
+
+    @Test
+    void recordsRefuseImpossibleValues() {
+        assertThrows(IllegalArgumentException.class, () -> new Device(-1, "CPU", "", Device.Type.CPU, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Device(0, "CPU", "", Device.Type.CPU, -1, 0));
+        assertThrows(NullPointerException.class, () -> new Device(0, null, "", Device.Type.CPU, 0, 0));
+    }
+}

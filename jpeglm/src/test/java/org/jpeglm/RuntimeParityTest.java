@@ -1,0 +1,117 @@
+package org.jpeglm;
+
+import static org.jpeglm.testing.LogitsAssert.assertLogitsClose;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.jpeglm.PrebuiltRuntimes.Run;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The prebuilt runtime computes what the library under test (the source build, unless Maven ran with
+ * -Djpeglm.runtime=prebuilt) computes: with the CPU variant ggml picks for this machine, forced onto the oldest
+ * variant (libggml-cpu-x64.so, SSE2 only) and onto another one (sse42). Logits agree within 1e-4 relative and
+ * greedy generation is token-identical, on the bundled model and on a tiny random GQA model with F32 weights;
+ * the share of identical sampled sequences and images is printed (SIMD kernels sum floats in other orders, so a
+ * sampled token can flip where two are nearly equally likely). A backend file that cannot be loaded is one clear
+ * error naming it and ggml's reason.
+ */
+class RuntimeParityTest {
+    static final double TOLERANCE = 1e-4;
+
+    @TempDir
+    static Path dir;
+
+    /** What the library under test computes, per model: the same for every variant it is compared with. */
+    private static final Map<Path, RuntimeProbe.Result> EXPECTED = new ConcurrentHashMap<>();
+
+    static Stream<Arguments> variants() {
+        return Stream.of(
+                Arguments.of("best CPU variant", Map.of()),
+                Arguments.of("oldest CPU variant", Map.of("JPEGLM_BACKENDS", "libggml-cpu-x64.so")),
+                Arguments.of("sse42 CPU variant", Map.of("JPEGLM_BACKENDS", "libggml-cpu-sse42.so")));
+    }
+
+    static Path bundledModel() {
+        return PrebuiltRuntimes.root().resolve("models/fashion-mnist-32.gguf");
+    }
+
+    @ParameterizedTest(name = "bundled model, {0}")
+    @MethodSource("variants")
+    void bundledModelMatches(String variant, Map<String, String> env) throws Exception {
+        compare(bundledModel(), true, variant, env);
+    }
+
+    @ParameterizedTest(name = "tiny GQA model, {0}")
+    @MethodSource("variants")
+    void tinyGqaModelMatches(String variant, Map<String, String> env) throws Exception {
+        compare(TinyModels.gqaUntied().path(), false, variant, env);
+    }
+
+    private static void compare(Path model, boolean images, String variant, Map<String, String> env) throws Exception {
+        RuntimeProbe.Result expected = EXPECTED.computeIfAbsent(model, m -> RuntimeProbe.run(m, 0, images));
+        Run run = PrebuiltRuntimes.probe(PrebuiltRuntimes.library("linux-x64"), env, model, 0, images, dir);
+        RuntimeProbe.Result got = run.result();
+        if (env.containsKey("JPEGLM_BACKENDS")) {
+            assertTrue(
+                    run.log()
+                            .contains("from "
+                                    + PrebuiltRuntimes.library("linux-x64").getParent() + "/"
+                                    + env.get("JPEGLM_BACKENDS")),
+                    "the forced variant was loaded:\n" + run.log());
+        }
+        assertTrue(
+                expected.devices().contains("CPU") && got.devices().contains("CPU"),
+                got.devices().toString());
+        String what = model.getFileName() + ", " + variant;
+        for (int i = 0; i < expected.logits().length; i++) {
+            assertLogitsClose(expected.logits()[i], got.logits()[i], TOLERANCE, what + ", logits " + i);
+        }
+        assertArrayEquals(expected.greedy(), got.greedy(), what + ": greedy tokens");
+        report(what, expected, got);
+    }
+
+    /** Prints how many sampled sequences and images are identical: measured, not asserted. */
+    static void report(String what, RuntimeProbe.Result expected, RuntimeProbe.Result got) {
+        long sequences = countEqual(expected.sampled(), got.sampled());
+        long images = countEqual(expected.images(), got.images());
+        System.out.printf(
+                "runtime parity, %s: %d/%d sampled sequences identical, %d/%d images byte-identical%n",
+                what, sequences, expected.sampled().length, images, expected.images().length);
+    }
+
+    static long countEqual(Object[] a, Object[] b) {
+        assertEquals(a.length, b.length);
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            n += Arrays.deepEquals(new Object[] {a[i]}, new Object[] {b[i]}) ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
+    void aBackendThatCannotBeLoadedIsOneClearError() throws Exception {
+        Path library = PrebuiltRuntimes.library("linux-x64");
+        PrebuiltRuntimes.Exit exit = PrebuiltRuntimes.child(
+                library,
+                Map.of("JPEGLM_BACKENDS", "libggml-cpu-x64.so,libggml-nonexistent.so"),
+                List.of(bundledModel().toString(), "0", dir.resolve("none.bin").toString()),
+                dir);
+        assertNotEquals(0, exit.code(), exit.log());
+        assertTrue(
+                exit.log()
+                        .contains("JpeglmException: JPEGLM_BACKENDS: cannot load " + library.getParent()
+                                + "/libggml-nonexistent.so"),
+                exit.log());
+        assertTrue(exit.log().contains("No such file"), "ggml's reason is in the message:\n" + exit.log());
+    }
+}
