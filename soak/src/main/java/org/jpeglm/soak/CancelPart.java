@@ -117,9 +117,10 @@ final class CancelPart {
     private static void report(
             PartResult r, List<Long> latencies, long stepNanos, int late, long rssBefore, long rssAfter) {
         Percentiles p = Percentiles.of(latencies);
-        r.line("Requests: generate (10,000 images) and complete (400 images: 8 inputs × 50) alternately, 8 sequences, cancelled after a random 0..300 ms "
-                + "(a quarter at 0 ms); a generator is reused after each cancel (and must generate an image), then "
-                + "closed after " + CANCELS_PER_GENERATOR + ".");
+        r.line(
+                "Requests: generate (10,000 images) and complete (400 images: 8 inputs × 50) alternately, 8 sequences, cancelled after a random 0..300 ms "
+                        + "(a quarter at 0 ms); a generator is reused after each cancel (and must generate an image), then "
+                        + "closed after " + CANCELS_PER_GENERATOR + ".");
         r.line("");
         r.line("Cancel latency (cancel() to CancellationException): " + p + "; one native step of 8 sequences takes "
                 + Percentiles.ms(stepNanos) + " ms on average.");

@@ -73,8 +73,8 @@ record Cli(Path jar, Path work) {
         }
         Path out = work.resolve(name + ".out");
         Path err = work.resolve(name + ".err");
-        List<String> command = new ArrayList<>(List.of(
-                java(), "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-jar", jar.toString()));
         command.addAll(args);
         Process p = new ProcessBuilder(command)
                 .directory(dir.toFile())

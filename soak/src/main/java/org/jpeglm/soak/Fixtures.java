@@ -17,7 +17,8 @@ record Fixtures(Cli cli, Path model, Path dir) {
 
     /** Arguments of a generate run of n images into out. */
     List<String> generate(int n, Path out) {
-        return List.of("generate", "-m", model.toString(), "-n", Integer.toString(n), "-np", "16", "-o", out.toString());
+        return List.of(
+                "generate", "-m", model.toString(), "-n", Integer.toString(n), "-np", "16", "-o", out.toString());
     }
 
     /** Arguments of a complete run: each input completed samples times, into out. */

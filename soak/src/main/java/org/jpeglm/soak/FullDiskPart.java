@@ -40,14 +40,28 @@ final class FullDiskPart {
         for (double share : SHARES) {
             long bytes = Math.max(4096, (long) (size * share));
             Path mnt = Files.createDirectories(base.resolve("gen-" + share));
-            onFullDisk(r, mnt, bytes, share == 0, "generate -n " + c.childImages(), out -> f.generate(c.childImages(), out), f, out -> OutputCheck.runDirectory(out, "generate on a full disk", r));
+            onFullDisk(
+                    r,
+                    mnt,
+                    bytes,
+                    share == 0,
+                    "generate -n " + c.childImages(),
+                    out -> f.generate(c.childImages(), out),
+                    f,
+                    out -> OutputCheck.runDirectory(out, "generate on a full disk", r));
         }
         Path ckpt = f.checkpoint();
         byte[] ref = Files.readAllBytes(f.reference("f16"));
         for (double share : new double[] {0.5, 0.99}) {
             Path mnt = Files.createDirectories(base.resolve("convert-" + share));
-            onFullDisk(r, mnt, (long) (ref.length * share), false, "convert --type f16",
-                    out -> Fixtures.convert(ckpt, out, "f16"), f,
+            onFullDisk(
+                    r,
+                    mnt,
+                    (long) (ref.length * share),
+                    false,
+                    "convert --type f16",
+                    out -> Fixtures.convert(ckpt, out, "f16"),
+                    f,
                     out -> OutputCheck.convertedFile(out, ref, "convert on a full disk", r));
         }
         return r;
@@ -124,7 +138,9 @@ final class FullDiskPart {
 
     private static long du(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 }

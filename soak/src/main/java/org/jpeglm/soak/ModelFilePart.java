@@ -68,7 +68,8 @@ final class ModelFilePart {
                 .toList()
                 .size();
         int differing = differing(undisturbed, out);
-        String last = run.err().lines()
+        String last = run.err()
+                .lines()
                 .filter(l -> l.startsWith("error:") || l.startsWith("#  SIG"))
                 .findFirst()
                 .orElse("(no error)");
@@ -83,7 +84,10 @@ final class ModelFilePart {
                 differing,
                 last.replace("|", "\\|")));
         r.check(started, change + ": the run ended before its first image; nothing was changed under it");
-        r.check(crashLogs.isEmpty(), change + ": the JVM crashed (" + signal(crashLogs.isEmpty() ? null : crashLogs.getFirst()) + ", exit " + run.exit() + ")");
+        r.check(
+                crashLogs.isEmpty(),
+                change + ": the JVM crashed (" + signal(crashLogs.isEmpty() ? null : crashLogs.getFirst()) + ", exit "
+                        + run.exit() + ")");
         r.check(
                 differing == 0 || run.exit() != 0,
                 change + ": " + differing + " images differ from the undisturbed run and the run said nothing");

@@ -78,7 +78,7 @@ final class OutputCheck {
      */
     static State convertedFile(Path file, byte[] reference, String what, PartResult r) throws IOException {
         Set<String> temporaries = names(file.getParent()).stream()
-                .filter(n -> n.startsWith("." + file.getFileName()))
+                .filter(n -> n.startsWith(".") && n.contains(file.getFileName().toString()))
                 .collect(Collectors.toSet());
         r.check(temporaries.isEmpty(), what + ": temporary files left: " + temporaries);
         if (!Files.exists(file)) {

@@ -126,8 +126,9 @@ final class SharedModelPart {
                 Rss.mib(bound),
                 GROWTH_FACTOR,
                 GROWTH_SLACK_KIB / 1024));
-        r.check(lastMax <= bound, "resident memory grew: last quarter's max " + Rss.mib(lastMax) + " MiB > "
-                + Rss.mib(bound) + " MiB");
+        r.check(
+                lastMax <= bound,
+                "resident memory grew: last quarter's max " + Rss.mib(lastMax) + " MiB > " + Rss.mib(bound) + " MiB");
     }
 
     /** Largest sample with images in (from, to]; 0 when none. */

@@ -31,7 +31,8 @@ final class SignalPart {
     }
 
     static PartResult run(Fixtures f, SoakConfig c, Random random) throws Exception {
-        PartResult r = new PartResult("SIGINT/SIGTERM at random moments: " + c.signalsPerCommand() + " runs of each command");
+        PartResult r =
+                new PartResult("SIGINT/SIGTERM at random moments: " + c.signalsPerCommand() + " runs of each command");
         List<Path> inputs = f.inputs();
         Map<String, Command> commands = new java.util.LinkedHashMap<>();
         commands.put("generate -n " + c.childImages(), directory(out -> f.generate(c.childImages(), out)));

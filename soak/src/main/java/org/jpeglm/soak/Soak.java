@@ -53,6 +53,9 @@ public final class Soak implements Callable<Integer> {
     @Option(names = "--signals", description = "override: signalled runs per command")
     Integer signals;
 
+    @Option(names = "--child-images", description = "override: images of each generate/complete child process")
+    Integer childImages;
+
     @Option(names = "--model", description = "the model (default: ${DEFAULT-VALUE})")
     Path model = Path.of("models/fashion-mnist-32.gguf");
 
@@ -83,18 +86,19 @@ public final class Soak implements Callable<Integer> {
         String md = markdown(c, results, Duration.between(started, Instant.now()));
         System.out.print(md);
         if (report != null) {
+            Path parent = report.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
             Files.writeString(report, md);
         }
         return results.stream().allMatch(PartResult::passed) ? 0 : 1;
     }
 
     SoakConfig config() {
-        SoakConfig base =
-                switch (mode) {
-                    case "quick" -> SoakConfig.quick();
-                    case "full" -> SoakConfig.full();
-                    default -> throw new IllegalArgumentException("--mode is quick or full, got " + mode);
-                };
+        SoakConfig base = switch (mode) {
+            case "quick" -> SoakConfig.quick();
+            case "full" -> SoakConfig.full();
+            default -> throw new IllegalArgumentException("--mode is quick or full, got " + mode);
+        };
         return new SoakConfig(
                 threads != null ? threads : base.threads(),
                 images != null ? images : base.imagesPerThread(),
@@ -102,7 +106,7 @@ public final class Soak implements Callable<Integer> {
                 base.sampleEvery(),
                 cancels != null ? cancels : base.cancels(),
                 signals != null ? signals : base.signalsPerCommand(),
-                base.childImages());
+                childImages != null ? childImages : base.childImages());
     }
 
     /** Runs the parts with sizes c in a fresh work directory; a part that throws is reported as failed. */
