@@ -68,7 +68,8 @@ final class ModelFilePart {
                 .toList()
                 .size();
         int differing = differing(undisturbed, out);
-        String last = run.err()
+        // A JVM crash prints its banner (# SIGBUS ...) on stdout.
+        String last = (run.err() + "\n" + run.out())
                 .lines()
                 .filter(l -> l.startsWith("error:") || l.startsWith("#  SIG"))
                 .findFirst()

@@ -111,10 +111,7 @@ public final class Soak implements Callable<Integer> {
 
     /** Runs the parts with sizes c in a fresh work directory; a part that throws is reported as failed. */
     List<PartResult> run(SoakConfig c, List<Part> which) throws Exception {
-        Path dir = work.toAbsolutePath();
-        deleteTree(dir);
-        Files.createDirectories(dir);
-        Fixtures f = new Fixtures(new Cli(cli.toAbsolutePath(), dir.resolve("logs")), model.toAbsolutePath(), dir);
+        Fixtures f = fixtures();
         Random random = new Random(seed);
         List<PartResult> results = new ArrayList<>();
         for (Part p : which) {
@@ -122,6 +119,14 @@ public final class Soak implements Callable<Integer> {
             results.add(runPart(p, c, f, random));
         }
         return results;
+    }
+
+    /** The fixtures in a fresh work directory. */
+    Fixtures fixtures() throws java.io.IOException {
+        Path dir = work.toAbsolutePath();
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        return new Fixtures(new Cli(cli.toAbsolutePath(), dir.resolve("logs")), model.toAbsolutePath(), dir);
     }
 
     private PartResult runPart(Part p, SoakConfig c, Fixtures f, Random random) {
