@@ -33,6 +33,10 @@ final class CancelPart {
     private static final int CANCELS_PER_GENERATOR = 10;
     /** The latest moment of a cancel after its request started. */
     private static final int MAX_DELAY_MS = 300;
+    /** A complete request: the 8 prompts this many times (40 inputs, like a command line run with -np 8). */
+    private static final int COMPLETE_REPEATS = 5;
+    /** The large complete request measured apart: its inputs are all prepared before the first step. */
+    private static final int LARGE_COMPLETE_REPEATS = 50;
 
     private CancelPart() {}
 
@@ -72,6 +76,7 @@ final class CancelPart {
         }
         long rssAfter = Rss.selfKiB();
         report(r, latencies, stepNanos, late, rssBefore, rssAfter);
+        largeComplete(model, options, prompts, r);
         if (!generateLatencies.isEmpty() && !completeLatencies.isEmpty()) {
             r.line("");
             r.line("Of which generate: " + Percentiles.of(generateLatencies) + "; complete: "
@@ -89,7 +94,7 @@ final class CancelPart {
                 if (prompts == null) {
                     g.generate(10_000);
                 } else {
-                    g.complete(repeat(prompts, 50), 0.5);
+                    g.complete(repeat(prompts, COMPLETE_REPEATS), 0.5);
                 }
                 return -1L;
             } catch (CancellationException e) {
@@ -106,6 +111,31 @@ final class CancelPart {
         return Math.max(0, ended - cancelled);
     }
 
+    /**
+     * Measured, not checked: complete prepares every input (JPEG encoding, tokenizing) before its first step and looks
+     * at cancel() only then, so a cancel at once waits for the whole preparation (docs/soak.md).
+     */
+    private static void largeComplete(
+            ImageModel model, GeneratorOptions options, List<BufferedImage> prompts, PartResult r) throws Exception {
+        List<Long> latencies = new ArrayList<>();
+        List<BufferedImage> inputs = repeat(prompts, LARGE_COMPLETE_REPEATS);
+        try (ImageGenerator g = model.newGenerator(options)) {
+            for (int i = 0; i < 5; i++) {
+                g.cancel(); // pending: stops the next request as soon as it looks
+                long started = System.nanoTime();
+                try {
+                    g.complete(inputs, 0.5);
+                    r.check(false, "a complete request with a pending cancel ran to its end");
+                } catch (CancellationException e) {
+                    latencies.add(System.nanoTime() - started);
+                }
+            }
+        }
+        r.line("");
+        r.line("Not checked: a complete request of " + inputs.size() + " inputs with a cancel already pending ends "
+                + "after " + Percentiles.of(latencies) + ": the time to prepare its inputs, which grows with them.");
+    }
+
     private static List<BufferedImage> repeat(List<BufferedImage> images, int times) {
         List<BufferedImage> all = new ArrayList<>();
         for (int i = 0; i < times; i++) {
@@ -118,7 +148,7 @@ final class CancelPart {
             PartResult r, List<Long> latencies, long stepNanos, int late, long rssBefore, long rssAfter) {
         Percentiles p = Percentiles.of(latencies);
         r.line(
-                "Requests: generate (10,000 images) and complete (400 images: 8 inputs × 50) alternately, 8 sequences, cancelled after a random 0..300 ms "
+                "Requests: generate (10,000 images) and complete (40 images: 8 inputs × 5) alternately, 8 sequences, cancelled after a random 0..300 ms "
                         + "(a quarter at 0 ms); a generator is reused after each cancel (and must generate an image), then "
                         + "closed after " + CANCELS_PER_GENERATOR + ".");
         r.line("");
