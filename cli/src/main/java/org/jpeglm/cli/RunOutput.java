@@ -184,8 +184,8 @@ final class RunOutput implements AutoCloseable {
                 if (closed || failure != null) {
                     return;
                 }
+                var names = entry.putArray("files");
                 try {
-                    var names = entry.putArray("files");
                     for (Map.Entry<String, Supplier<byte[]>> f : files.entrySet()) {
                         Outputs.write(dir.resolve(f.getKey()), f.getValue().get());
                         names.add(f.getKey());
@@ -193,6 +193,8 @@ final class RunOutput implements AutoCloseable {
                     written.put(order, entry);
                 } catch (IOException | RuntimeException e) {
                     failure = e;
+                    // The result's other files, already written, would sit unlisted beside summary.json.
+                    names.forEach(n -> TempFileCleanup.deleteIn(dir, n.asText()::equals));
                 }
             }
         });
@@ -242,14 +244,41 @@ final class RunOutput implements AutoCloseable {
         synchronized (lock) {
             if (!closed) {
                 closed = true;
-                try {
-                    writeSummary(false, JSON.createObjectNode());
-                } catch (IOException | RuntimeException e) {
-                    // the summary of before stays: "complete": false as well
-                }
+                // First: a half-written temporary may hold the space the summary needs.
+                TempFileCleanup.deleteIn(dir, TempFileCleanup::isOwnTemporary);
+                writeStoppedSummary();
             }
         }
-        TempFileCleanup.deleteIn(dir, name -> TempFileCleanup.isOwnTemporary(name));
+        TempFileCleanup.deleteIn(dir, TempFileCleanup::isOwnTemporary);
+    }
+
+    /**
+     * Writes summary.json, "complete": false, listing what was written. When even that does not fit (a full disk),
+     * deletes the newest results' files until it does: the summary of before (written at {@link #start}) lists none
+     * of them, and no file may sit unlisted beside it. A grid is only ever listed by a complete run.
+     */
+    private void writeStoppedSummary() {
+        try {
+            Files.deleteIfExists(dir.resolve(GRID));
+        } catch (IOException e) {
+            // a grid left beside a summary without one: the summary still lists every image
+        }
+        while (true) {
+            try {
+                writeSummary(false, JSON.createObjectNode());
+                return;
+            } catch (IOException e) {
+                if (written.isEmpty()) {
+                    return; // the summary of before stays: "complete": false, listing nothing
+                }
+                written.pollLastEntry()
+                        .getValue()
+                        .path("files")
+                        .forEach(f -> TempFileCleanup.deleteIn(dir, f.asText()::equals));
+            } catch (RuntimeException e) {
+                return; // the summary of before stays: "complete": false as well
+            }
+        }
     }
 
     private void rethrowFailure() {

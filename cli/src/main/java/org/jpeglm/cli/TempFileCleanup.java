@@ -23,8 +23,18 @@ final class TempFileCleanup implements AutoCloseable {
     /** Registers the cleanup of output's temporary files until {@link #close()}. */
     static TempFileCleanup forOutput(Path output) {
         Path out = output.toAbsolutePath().normalize();
-        String prefix = "." + out.getFileName() + "." + ProcessHandle.current().pid() + "-";
-        return new TempFileCleanup(out.getParent(), name -> name.startsWith(prefix));
+        return new TempFileCleanup(
+                out.getParent(), name -> isTemporaryOf(out.getFileName().toString(), name));
+    }
+
+    /**
+     * Whether name is a temporary of this process for output: {@code .<output>.<pid>-...}, or a temporary's own
+     * temporary ({@code ..<output>.<pid>-N.partial.<pid>-M.partial}: the quantizer's input is itself written
+     * atomically beside the output).
+     */
+    static boolean isTemporaryOf(String output, String name) {
+        String prefix = output + "." + ProcessHandle.current().pid() + "-";
+        return name.startsWith(".") && name.replaceFirst("^\\.+", "").startsWith(prefix);
     }
 
     /** Whether name is an AtomicFile temporary of this process, of any output. */
