@@ -462,6 +462,20 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws CancellationException, using the request up, if {@link #cancel()} was called since the last operation
+     * it stopped: for a caller's own long work between native calls (preparing many prompts), which would otherwise
+     * not notice a cancel until its next step.
+     */
+    public void checkCancelled() {
+        try (var _ = guard.enter()) {
+            if (cancelRequested.get()) {
+                consumeCancel();
+                throw new CancellationException("cancelled");
+            }
+        }
+    }
+
     /** Uses up the cancel request that stopped a call. */
     private void consumeCancel() {
         cancelRequested.set(false);

@@ -30,6 +30,13 @@ final class ModelArgs {
     int gpuLayers;
 
     @Option(
+            names = "--mmap",
+            description = "memory-map the model instead of reading it into memory: loads faster and shares pages, but"
+                    + " the file must not be truncated or rewritten while in use (that would crash or silently change"
+                    + " the output)")
+    boolean mmap;
+
+    @Option(
             names = {"-t", "--threads"},
             paramLabel = "N",
             description = "CPU threads, 1 to " + Limits.THREADS_PER_CORE + " per core (default: 0 = every core)")
@@ -71,6 +78,7 @@ final class ModelArgs {
             err.flush();
         }
         return ImageModel.load(
-                modelPath(), ModelOptions.builder().gpuLayers(gpuLayers).build());
+                modelPath(),
+                ModelOptions.builder().gpuLayers(gpuLayers).mmap(mmap).build());
     }
 }

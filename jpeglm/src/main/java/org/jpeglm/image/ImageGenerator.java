@@ -114,6 +114,7 @@ public final class ImageGenerator implements AutoCloseable {
         }
         List<ImageJob> jobs = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
+            session.checkCancelled(); // encoding many prompts takes a while: a cancel must not wait for all of them
             jobs.add(completionJob(i, JpegStreams.prefix(streamOf(images.get(i)), ratio)));
         }
         return run(jobs, listener);

@@ -299,4 +299,27 @@ class ImageGeneratorTest {
             assertEquals(2, g.generate(2).size(), "the generator works again");
         }
     }
+
+    @Test
+    void aCancelDuringTheInputsPreparationStopsACompletionBeforeItsFirstStep() {
+        try (ImageGenerator g = model.newGenerator(options().parallel(1).build())) {
+            int[] read = {0};
+            List<BufferedImage> counted = new java.util.AbstractList<>() {
+                @Override
+                public BufferedImage get(int i) {
+                    read[0]++;
+                    return images.get(i);
+                }
+
+                @Override
+                public int size() {
+                    return images.size();
+                }
+            };
+            g.cancel(); // pending before the request: the preparation uses it up before encoding any input
+            assertThrows(java.util.concurrent.CancellationException.class, () -> g.complete(counted, 0.5));
+            assertEquals(0, read[0], "no input was encoded after the cancel");
+            assertEquals(1, g.complete(images.subList(0, 1), 0.5).size(), "the generator works again");
+        }
+    }
 }

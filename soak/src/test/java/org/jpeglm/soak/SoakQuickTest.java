@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,28 +19,9 @@ class SoakQuickTest {
     Path work;
 
     @ParameterizedTest
-    @EnumSource(
-            value = Soak.Part.class,
-            names = {"MODEL_FILE"},
-            mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(Soak.Part.class)
     void partPasses(Soak.Part part) throws Exception {
         assertPasses(soak().run(SoakConfig.quick(), List.of(part)));
-    }
-
-    @Test
-    void replacingTheModelFileByRenameLeavesARunningGenerateAlone() throws Exception {
-        Soak soak = soak();
-        Fixtures f = soak.fixtures();
-        assertPasses(List.of(ModelFilePart.run(f, SoakConfig.quick(), List.of(ModelFilePart.Change.REPLACE))));
-    }
-
-    @Test
-    @Disabled("known defect, docs/soak.md: truncating the mapped model kills the JVM with SIGBUS, overwriting it in "
-            + "place changes the images silently; needs a native fix (load without mmap, or detect the change)")
-    void changingTheMappedModelFileIsDetected() throws Exception {
-        Fixtures f = soak().fixtures();
-        assertPasses(List.of(ModelFilePart.run(
-                f, SoakConfig.quick(), List.of(ModelFilePart.Change.TRUNCATE, ModelFilePart.Change.OVERWRITE))));
     }
 
     private Soak soak() {
