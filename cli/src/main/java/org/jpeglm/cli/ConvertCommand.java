@@ -127,7 +127,7 @@ public class ConvertCommand extends JpeglmCommand {
     protected int run() throws Exception {
         ConvertOptions options = options();
         ConvertResult r;
-        try (TempFileCleanup cleanup = TempFileCleanup.forOutput(target.output)) {
+        try {
             r = Converter.convert(options);
         } catch (CheckpointException e) {
             throw ConvertFlags.withFlags(e);

@@ -144,7 +144,7 @@ public class RandomModelCommand extends JpeglmCommand {
     protected int run() throws Exception {
         RandomModelWriter.Options options = options();
         RandomModelWriter.Result r;
-        try (TempFileCleanup cleanup = TempFileCleanup.forOutput(target.output)) {
+        try {
             r = RandomModelWriter.write(options);
         } catch (CheckpointException e) {
             throw ConvertFlags.withFlags(e);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,9 +15,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jpeglm.io.AtomicFile;
 import org.jpeglm.jpeg.JpegImages;
 
 /**
@@ -52,7 +55,7 @@ final class RunOutput implements AutoCloseable {
     private ObjectNode header;
     private boolean closed;
     private ExecutorService writer;
-    private Thread hook;
+    private AtomicFile.ShutdownAction hook;
     private volatile Exception failure;
 
     private RunOutput(Path dir, boolean force) {
@@ -159,7 +162,7 @@ final class RunOutput implements AutoCloseable {
         this.header = header.deepCopy();
         Files.createDirectories(dir);
         if (force) {
-            TempFileCleanup.deleteIn(dir, name -> RUN_FILE.matcher(name).matches());
+            deleteIn(dir, name -> RUN_FILE.matcher(name).matches());
         }
         writeSummary(false, JSON.createObjectNode());
         writer = Executors.newSingleThreadExecutor(r -> {
@@ -167,8 +170,9 @@ final class RunOutput implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        hook = new Thread(this::stop, "jpeglm-output");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // Runs after the shutdown deleted every temporary file (a half-written one may hold the space the summary
+        // needs).
+        hook = AtomicFile.atShutdown(this::stop);
     }
 
     /**
@@ -194,7 +198,7 @@ final class RunOutput implements AutoCloseable {
                 } catch (IOException | RuntimeException e) {
                     failure = e;
                     // The result's other files, already written, would sit unlisted beside summary.json.
-                    names.forEach(n -> TempFileCleanup.deleteIn(dir, n.asText()::equals));
+                    names.forEach(n -> deleteIn(dir, n.asText()::equals));
                 }
             }
         });
@@ -233,23 +237,16 @@ final class RunOutput implements AutoCloseable {
         }
         stop();
         writer.shutdownNow();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or has run
-        }
+        hook.close();
     }
 
     private void stop() {
         synchronized (lock) {
             if (!closed) {
                 closed = true;
-                // First: a half-written temporary may hold the space the summary needs.
-                TempFileCleanup.deleteIn(dir, TempFileCleanup::isOwnTemporary);
                 writeStoppedSummary();
             }
         }
-        TempFileCleanup.deleteIn(dir, TempFileCleanup::isOwnTemporary);
     }
 
     /**
@@ -271,13 +268,25 @@ final class RunOutput implements AutoCloseable {
                 if (written.isEmpty()) {
                     return; // the summary of before stays: "complete": false, listing nothing
                 }
-                written.pollLastEntry()
-                        .getValue()
-                        .path("files")
-                        .forEach(f -> TempFileCleanup.deleteIn(dir, f.asText()::equals));
+                written.pollLastEntry().getValue().path("files").forEach(f -> deleteIn(dir, f.asText()::equals));
             } catch (RuntimeException e) {
                 return; // the summary of before stays: "complete": false as well
             }
+        }
+    }
+
+    /** Deletes the files of dir whose names match, as well as it can (the JVM may be stopping). */
+    private static void deleteIn(Path dir, Predicate<String> names) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files =
+                Files.newDirectoryStream(dir, p -> names.test(p.getFileName().toString()))) {
+            for (Path p : files) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // best effort: what is left is what summary.json does not list
         }
     }
 

@@ -13,7 +13,7 @@ import org.jpeglm.JpeglmException;
 import org.jpeglm.Quantizer;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufWriter;
-import org.jpeglm.io.AtomicFile;
+import org.jpeglm.io.TemporaryFile;
 
 /**
  * The GGUF file the converter and {@link RandomModelWriter} write: checked before anything is written, then written
@@ -143,14 +143,12 @@ final class GgufTarget {
             write(writer, out, totalBytes, "writing " + type, listener);
             return;
         }
-        Path tmp = AtomicFile.temporarySibling(out);
-        try {
-            write(writer, tmp, totalBytes, "writing " + matrixType + " for the quantizer", listener);
+        // Registered: a JVM shutdown deletes it (and the writer's own temporary) even while it is being written.
+        try (TemporaryFile tmp = TemporaryFile.create(out)) {
+            write(writer, tmp.path(), totalBytes, "writing " + matrixType + " for the quantizer", listener);
             listener.info("quantizing to " + type + " with llama.cpp ("
                     + (threads == 0 ? "all cores" : threads + " threads") + ")");
-            Quantizer.quantize(tmp, out, type, threads);
-        } finally {
-            Files.deleteIfExists(tmp);
+            Quantizer.quantize(tmp.path(), out, type, threads);
         }
     }
 

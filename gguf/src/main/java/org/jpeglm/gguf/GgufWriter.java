@@ -124,7 +124,7 @@ public final class GgufWriter {
     /** Writes the file, reporting after each tensor. */
     public void write(Path target, Progress progress) throws IOException {
         AtomicFile.write(target, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
                     Arena arena = Arena.ofConfined()) {
                 byte[] header = header();
                 writeFully(ch, ByteBuffer.wrap(header));
