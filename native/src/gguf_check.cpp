@@ -4,7 +4,6 @@
 
 #include "internal.h"
 
-#include "ggml-cpu.h"
 #include "ggml.h"
 
 #include <sys/stat.h>
@@ -56,11 +55,49 @@ void check_architecture(const gguf_context * meta, const char * path) {
 // A type llama.cpp can compute with: vectors (norm weights) in f32, matrices of a type with a CPU dot product
 // (ggml falls back to the CPU for what a GPU lacks). Any other valid ggml type passes the GGUF reader but
 // aborts or calls a null function inside ggml (an i32 or q8_1 weight, found by fuzzing).
+// Whether ggml's CPU backend has a dot product for weights of this type (type_traits_cpu[type].vec_dot in
+// ggml-cpu.c at the pin). Listed here rather than asked of ggml-cpu: with dynamic backends (the prebuilt runtime)
+// that library is loaded at run time and cannot be linked against.
+bool has_cpu_dot(enum ggml_type type) {
+    switch (type) {
+        case GGML_TYPE_F32:
+        case GGML_TYPE_F16:
+        case GGML_TYPE_BF16:
+        case GGML_TYPE_Q1_0:
+        case GGML_TYPE_Q2_0:
+        case GGML_TYPE_Q4_0:
+        case GGML_TYPE_Q4_1:
+        case GGML_TYPE_Q5_0:
+        case GGML_TYPE_Q5_1:
+        case GGML_TYPE_Q8_0:
+        case GGML_TYPE_MXFP4:
+        case GGML_TYPE_NVFP4:
+        case GGML_TYPE_Q2_K:
+        case GGML_TYPE_Q3_K:
+        case GGML_TYPE_Q4_K:
+        case GGML_TYPE_Q5_K:
+        case GGML_TYPE_Q6_K:
+        case GGML_TYPE_IQ2_XXS:
+        case GGML_TYPE_IQ2_XS:
+        case GGML_TYPE_IQ3_XXS:
+        case GGML_TYPE_IQ3_S:
+        case GGML_TYPE_IQ2_S:
+        case GGML_TYPE_IQ1_S:
+        case GGML_TYPE_IQ1_M:
+        case GGML_TYPE_IQ4_NL:
+        case GGML_TYPE_IQ4_XS:
+        case GGML_TYPE_TQ1_0:
+        case GGML_TYPE_TQ2_0:
+            return true;
+        default:
+            return false;
+    }
+}
+
 void check_tensor_type(const char * name, enum ggml_type type, const int64_t * ne) {
     const bool vector = ne[1] == 1 && ne[2] == 1 && ne[3] == 1;
     if (vector ? type != GGML_TYPE_F32
-               : ggml_get_type_traits_cpu(type)->vec_dot == nullptr ||
-                     (type != GGML_TYPE_F32 && ggml_get_type_traits(type)->to_float == nullptr)) {
+               : !has_cpu_dot(type) || (type != GGML_TYPE_F32 && ggml_get_type_traits(type)->to_float == nullptr)) {
         fail(JPEGLM_ERR_FORMAT, "tensor '%s' has type %s, which llama.cpp cannot compute with as a %s", name,
              ggml_type_name(type), vector ? "vector (norm weights are f32)" : "weight matrix");
     }
