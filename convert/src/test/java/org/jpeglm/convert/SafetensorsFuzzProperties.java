@@ -20,6 +20,7 @@ import org.jpeglm.convert.safetensors.SafetensorsFormatException;
 import org.jpeglm.convert.safetensors.SafetensorsTensor;
 import org.jpeglm.fuzzing.ByteMutations;
 import org.jpeglm.fuzzing.FuzzCheck;
+import org.jpeglm.fuzzing.FuzzDir;
 import org.jpeglm.fuzzing.JsonMutations;
 import org.jpeglm.testing.SafetensorsTestWriter;
 import org.jpeglm.testing.SafetensorsTestWriter.Entry;
@@ -31,7 +32,7 @@ import org.jpeglm.testing.SafetensorsTestWriter.Entry;
  * never another exception, a hang, or an allocation out of proportion to the file.
  */
 class SafetensorsFuzzProperties {
-    private static final Path DIR = tempDir();
+    private static final Path DIR = FuzzDir.create("safetensors-fuzz");
     private static final List<Entry> ENTRIES = List.of(
             Entry.of("model.embed_tokens.weight", "F32", new long[] {3, 2}, new float[6]),
             Entry.of("model.norm.weight", "BF16", new long[] {4}, new float[4]),
@@ -40,14 +41,6 @@ class SafetensorsFuzzProperties {
     private static final byte[] FILE = seedFile();
     private static final String HEADER =
             SafetensorsTestWriter.header(ENTRIES, Map.of("format", "pt")).toString();
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("safetensors-fuzz");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static byte[] seedFile() {
         try {
@@ -61,12 +54,7 @@ class SafetensorsFuzzProperties {
 
     @AfterContainer
     static void removeFiles() throws IOException {
-        try (var files = Files.list(DIR)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(DIR);
+        FuzzDir.delete(DIR);
     }
 
     @Provide

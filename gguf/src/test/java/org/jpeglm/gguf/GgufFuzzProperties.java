@@ -12,6 +12,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.jpeglm.fuzzing.ByteMutations;
 import org.jpeglm.fuzzing.FuzzCheck;
+import org.jpeglm.fuzzing.FuzzDir;
 
 /**
  * Fuzzing the GGUF reader (issue 12): on mutated real files — header, KV and tensor-info regions, counts and
@@ -20,7 +21,7 @@ import org.jpeglm.fuzzing.FuzzCheck;
  * {@link GgufFormatException}; never another exception, a hang, or an allocation out of proportion to the file.
  */
 class GgufFuzzProperties {
-    private static final Path DIR = tempDir();
+    private static final Path DIR = FuzzDir.create("gguf-fuzz");
     private static final byte[] TYPED = typedValues();
     private static final byte[] TOKENIZER_LIKE = tokenizerLike();
     private static final List<byte[]> SEEDS = List.of(TYPED, TOKENIZER_LIKE);
@@ -66,14 +67,6 @@ class GgufFuzzProperties {
                 .addTensor("token_embd.weight", GgmlType.F32, new long[] {4, 4}, new float[16]));
     }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("gguf-fuzz");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static byte[] write(GgufWriter w) {
         try {
             Path p = Files.createTempFile(DIR, "seed", ".gguf");
@@ -86,12 +79,7 @@ class GgufFuzzProperties {
 
     @AfterContainer
     static void removeFiles() throws IOException {
-        try (var files = Files.list(DIR)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(DIR);
+        FuzzDir.delete(DIR);
     }
 
     @Provide

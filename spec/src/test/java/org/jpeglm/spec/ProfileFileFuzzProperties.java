@@ -1,7 +1,6 @@
 package org.jpeglm.spec;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.jpeglm.fuzzing.FuzzCheck;
+import org.jpeglm.fuzzing.FuzzDir;
 import org.jpeglm.fuzzing.JsonMutations;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegTables;
@@ -22,24 +22,11 @@ import org.jpeglm.jpeg.Subsampling;
  * {@link ProfileFileException}; never another exception, a hang, or an allocation out of proportion to the file.
  */
 class ProfileFileFuzzProperties {
-    private static final Path DIR = tempDir();
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("profile-fuzz");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final Path DIR = FuzzDir.create("profile-fuzz");
 
     @AfterContainer
     static void removeFiles() throws IOException {
-        try (var files = Files.list(DIR)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(DIR);
+        FuzzDir.delete(DIR);
     }
 
     @Provide
