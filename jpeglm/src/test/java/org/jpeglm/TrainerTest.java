@@ -97,7 +97,11 @@ class TrainerTest {
     @Test
     void misuseIsRefusedClearly() throws IOException {
         Path path = model("misuse.gguf");
-        try (Model mapped = Model.load(path, TinyModels.options())) {
+        ModelOptions mapping = ModelOptions.builder()
+                .mmap(true)
+                .gpuLayers(TinyModels.options().gpuLayers())
+                .build();
+        try (Model mapped = Model.load(path, mapping)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Trainer.create(mapped, 0, 1));
             assertTrue(e.getMessage().contains("NO_MMAP"), e.getMessage());
         }

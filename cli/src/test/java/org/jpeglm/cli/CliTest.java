@@ -112,6 +112,11 @@ class CliTest {
         Run s = run("score", "-m", model.toString(), image.toString(), image.toString(), "--each", "-t", "2");
         assertEquals(0, s.exit(), s.err());
         assertTrue(s.out().contains("2 images:") && s.out().contains("bits/byte"), s.out());
+        // Mapping the model instead of reading it gives the same numbers.
+        Run mapped =
+                run("score", "-m", model.toString(), image.toString(), image.toString(), "--each", "-t", "2", "--mmap");
+        assertEquals(0, mapped.exit(), mapped.err());
+        assertEquals(s.out(), mapped.out());
     }
 
     @Test
