@@ -476,10 +476,16 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Uses up the cancel request that stopped a call. */
+    /**
+     * Uses up the cancel request that stopped a call. Under the lock cancel() sets both flags under: otherwise a
+     * cancel seen by {@link #checkCancelled} before cancel() set the native flag would leave that flag set, and
+     * stop the next call.
+     */
     private void consumeCancel() {
-        cancelRequested.set(false);
-        jpeglm_session_cancel(handle, 0);
+        synchronized (lifecycle) {
+            cancelRequested.set(false);
+            jpeglm_session_cancel(handle, 0);
+        }
     }
 
     private void call(int status) {
