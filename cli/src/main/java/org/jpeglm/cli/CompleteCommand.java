@@ -3,7 +3,6 @@ package org.jpeglm.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,16 +71,8 @@ public final class CompleteCommand extends JpeglmCommand {
     @Mixin
     ParallelArgs parallelArgs;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "DIR",
-            description = "output directory, empty or new (default: ${DEFAULT-VALUE})")
-    Path output = Path.of("out");
-
-    @Option(
-            names = {"-f", "--force"},
-            description = "write into a non-empty output directory, deleting an earlier run's files first")
-    boolean force;
+    @Mixin
+    OutputArgs outputArgs;
 
     public CompleteCommand() {}
 
@@ -102,7 +93,7 @@ public final class CompleteCommand extends JpeglmCommand {
                 .seed(sampling.seed)
                 .constrained(!sampling.unconstrained)
                 .build();
-        try (RunOutput out = RunOutput.open(output, force);
+        try (RunOutput out = outputArgs.open();
                 ImageModel model = modelArgs.load(err())) {
             JpegProfile profile = model.spec().profile();
             Limits.requireHeap(jobs, Limits.bytesPerResult(profile), "completions");
@@ -134,7 +125,7 @@ public final class CompleteCommand extends JpeglmCommand {
                                 ratio,
                                 clean,
                                 done.size() - clean,
-                                output);
+                                outputArgs.output);
                 out().flush();
             }
         }

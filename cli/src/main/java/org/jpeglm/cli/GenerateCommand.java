@@ -3,7 +3,6 @@ package org.jpeglm.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,16 +57,8 @@ public final class GenerateCommand extends JpeglmCommand {
     @Mixin
     ParallelArgs parallelArgs;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "DIR",
-            description = "output directory, empty or new (default: ${DEFAULT-VALUE})")
-    Path output = Path.of("out");
-
-    @Option(
-            names = {"-f", "--force"},
-            description = "write into a non-empty output directory, deleting an earlier run's files first")
-    boolean force;
+    @Mixin
+    OutputArgs outputArgs;
 
     @Option(
             names = "--max-tokens",
@@ -103,7 +94,7 @@ public final class GenerateCommand extends JpeglmCommand {
                 .constrained(!sampling.unconstrained)
                 .maxTokens(maxTokens == null ? 0 : maxTokens)
                 .build();
-        try (RunOutput out = RunOutput.open(output, force);
+        try (RunOutput out = outputArgs.open();
                 ImageModel model = modelArgs.load(err())) {
             Limits.requireHeap(count, Limits.bytesPerResult(model.spec().profile()), "generated images");
             try (ImageGenerator generator = model.newGenerator(options)) {
