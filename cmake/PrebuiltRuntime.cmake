@@ -4,13 +4,16 @@
 # backend registry), libggml-base, ggml's CPU variants (libggml-cpu-<variant>.so, the best one for the CPU is
 # chosen when the library starts) and the package's GPU backend.
 #   JPEGLM_PREBUILT_PACKAGE: linux-x64 (CPU only), linux-x64-vulkan, linux-x64-cuda (CUDA 13), linux-arm64;
-#   default linux-x64, or linux-x64-cuda with JPEGLM_CUDA=ON. Use one build folder per package.
+#   default linux-x64, linux-x64-cuda with JPEGLM_CUDA=ON, or linux-arm64 when building for aarch64 (the
+#   cross-compiling toolchain cmake/toolchain-aarch64-linux-gnu.cmake). Use one build folder per package.
 
 set(JPEGLM_PREBUILT_PACKAGE "" CACHE STRING "node-llama-cpp platform package (default: linux-x64, or linux-x64-cuda with JPEGLM_CUDA)")
 if(JPEGLM_PREBUILT_PACKAGE)
   set(_package "${JPEGLM_PREBUILT_PACKAGE}")
 elseif(JPEGLM_CUDA)
   set(_package "linux-x64-cuda")
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+  set(_package "linux-arm64")
 else()
   set(_package "linux-x64")
 endif()
