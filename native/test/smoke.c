@@ -30,7 +30,7 @@ static int parse_int(const char * text, const char * name, int32_t min, int32_t 
 static int print_backend(void) {
     char     name[64];
     char     description[256];
-    int32_t  type = 0;
+    int32_t  type       = 0;
     uint64_t free_bytes = 0, total_bytes = 0;
     if (jpeglm_device_info(0, name, sizeof name, description, sizeof description, &type, &free_bytes, &total_bytes) !=
         JPEGLM_OK) {
