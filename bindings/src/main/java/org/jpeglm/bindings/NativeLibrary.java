@@ -95,7 +95,7 @@ public final class NativeLibrary {
         LibraryCache.Installed installed = LibraryCache.install(bundle, LibraryCache.root());
         LibraryCache.LOG.log(
                 System.Logger.Level.INFO,
-                "libjpeglm: library set {0} ({1} files) from {2}, {3} {4} in {5} ms",
+                "libjpeglm: library set {0} ({1} files) from {2}, {3} {4} in {5,number,#} ms",
                 bundle.manifest().classifier(),
                 bundle.manifest().entries().size(),
                 bundle.origin(),
