@@ -8,7 +8,9 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -84,10 +86,10 @@ record LibraryBundle(LibraryManifest manifest, String base) {
     }
 
     /** Copies a file of the set to out and checks its sha256 against the manifest's. */
-    void copy(LibraryManifest.Entry entry, java.nio.file.Path out) throws IOException {
+    void copy(LibraryManifest.Entry entry, Path out) throws IOException {
         MessageDigest digest = LibraryManifest.digest();
         try (InputStream in = new DigestInputStream(open(entry.name()), digest)) {
-            java.nio.file.Files.copy(in, out);
+            Files.copy(in, out);
         }
         String actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equals(entry.sha256())) {

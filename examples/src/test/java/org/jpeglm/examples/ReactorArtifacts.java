@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -49,7 +50,7 @@ record ReactorArtifacts(String artifactId, String version, String classifier, Pa
                                 + " the classifier jar enabled (docs/runtime.md)"));
     }
 
-    private static java.util.Optional<ReactorArtifacts> read(Path jar) {
+    private static Optional<ReactorArtifacts> read(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
             JarEntry entry = file.stream()
                     .filter(e -> e.getName().startsWith("META-INF/maven/" + GROUP + "/")
@@ -57,7 +58,7 @@ record ReactorArtifacts(String artifactId, String version, String classifier, Pa
                     .findFirst()
                     .orElse(null);
             if (entry == null) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             Properties props = new Properties();
             try (InputStream in = file.getInputStream(entry)) {
@@ -68,7 +69,7 @@ record ReactorArtifacts(String artifactId, String version, String classifier, Pa
             String name = jar.getFileName().toString();
             String stem = artifactId + "-" + version;
             String classifier = name.startsWith(stem + "-") ? name.substring(stem.length() + 1, name.length() - 4) : "";
-            return java.util.Optional.of(new ReactorArtifacts(artifactId, version, classifier, jar));
+            return Optional.of(new ReactorArtifacts(artifactId, version, classifier, jar));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + jar, e);
         }
