@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * <p>Several JVMs may start at once: a file lock beside the directory serialises the check and the extraction,
  * and a set is extracted into a sibling temporary directory that is renamed into place, so nobody ever sees half
  * a set. A corrupt or truncated file is never rewritten in place (a running JVM may have it mapped): the whole set
- * is extracted afresh and swapped in by renames. A cache that cannot be used falls back to a private temporary
- * directory, deleted at exit, with one warning.
+ * is extracted afresh and swapped in by renames. A complete set in a cache this process cannot write to is used
+ * as it is; a cache that cannot be used otherwise falls back to a private temporary directory, deleted at exit,
+ * with one warning.
  */
 final class LibraryCache {
     private LibraryCache() {}
@@ -83,8 +84,17 @@ final class LibraryCache {
         Files.createDirectories(parent);
         String name = bundle.manifest().directoryName();
         Path target = parent.resolve(name);
-        try (FileChannel channel = FileChannel.open(
-                        parent.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(
+                    parent.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            if (Files.isDirectory(target) && problem(bundle, target) == null) {
+                return new Installed(target, false, true); // a read-only cache filled beforehand still serves
+            }
+            throw e;
+        }
+        try (channel;
                 FileLock lock = channel.lock()) {
             if (Files.isDirectory(target)) {
                 String problem = problem(bundle, target);

@@ -174,6 +174,22 @@ class LibraryCacheTest {
     }
 
     @Test
+    void aCompleteCacheThatCannotBeLockedStillServes() throws IOException {
+        LibraryBundle bundle = standard();
+        Path root = dir.resolve("cache");
+        Path set = LibraryCache.install(bundle, root).directory();
+        // As root no permission stops a write; a directory where the lock file goes stops the lock as well.
+        Path lock = set.resolveSibling(set.getFileName() + ".lock");
+        Files.delete(lock);
+        Files.createDirectory(lock);
+        LibraryCache.Installed again = LibraryCache.install(bundle, root);
+        assertEquals(new LibraryCache.Installed(set, false, true), again);
+
+        Files.write(set.resolve("libjpeglm.so"), new byte[1]); // damaged, and no lock to repair it under
+        assertFalse(LibraryCache.install(bundle, root).cached(), "falls back to a private copy");
+    }
+
+    @Test
     void aManifestNamingAFileTheJarLacksIsRefused() throws IOException {
         Map<String, byte[]> files = files("libjpeglm.so", "libggml-base.so");
         String manifest = manifest(files);
