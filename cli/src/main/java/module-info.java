@@ -7,6 +7,7 @@ module org.jpeglm.cli {
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
+    requires java.logging;
 
     opens org.jpeglm.cli to
             info.picocli;

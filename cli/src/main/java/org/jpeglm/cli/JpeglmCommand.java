@@ -33,6 +33,12 @@ public abstract class JpeglmCommand implements Callable<Integer> {
             description = "Show this help message and exit.")
     boolean help;
 
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Also print the library's information messages (native library set, devices, skipped GPU "
+                    + "backends).")
+    boolean verbose;
+
     @Option(names = "--stacktrace", hidden = true, description = "Print stack traces of errors (for bug reports).")
     boolean stacktrace;
 
@@ -41,6 +47,7 @@ public abstract class JpeglmCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        CliLogging.configure(verbose);
         try {
             return run();
         } catch (CommandLine.ParameterException e) {

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +30,39 @@ class JpeglmCommandTest {
             }
             throw (Error) failure;
         }
+    }
+
+    @Command(name = "chatty")
+    static final class Chatty extends JpeglmCommand {
+        @Override
+        protected int run() {
+            System.Logger log = System.getLogger("org.jpeglm.bindings.NativeLibrary");
+            log.log(System.Logger.Level.INFO, "library set x loaded");
+            log.log(System.Logger.Level.WARNING, "cache unusable");
+            return 0;
+        }
+    }
+
+    /** What Chatty writes to System.err (where the log handler writes) with args. */
+    private static String logged(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, new CommandLine(new Chatty()).execute(args));
+        } finally {
+            System.setErr(saved);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void libraryMessagesAreOneLineEachAndInformationOnlyWhenVerbose() {
+        assertEquals("jpeglm: warning: cache unusable" + System.lineSeparator(), logged());
+        assertEquals(
+                "jpeglm: info: library set x loaded" + System.lineSeparator() + "jpeglm: warning: cache unusable"
+                        + System.lineSeparator(),
+                logged("--verbose"));
     }
 
     private record Run(int exit, String err) {}
