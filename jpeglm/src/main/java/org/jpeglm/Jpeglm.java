@@ -102,8 +102,31 @@ public final class Jpeglm {
     }
 
     /**
-     * The devices the native backends found, in llama.cpp's order (the order layers are offloaded in); the CPU is
-     * always among them. Like llama.cpp's {@code --list-devices}.
+     * The GPU backends of the native runtime that are not in use, and why (the native start logs each at INFO):
+     * a backend whose driver or runtime is missing is skipped, and the CPU runs instead. Always empty for a library
+     * built from source (its backends are linked in).
+     */
+    public static List<SkippedBackend> skippedBackends() {
+        Native.init();
+        int count = jpeglm_backend_skipped_count();
+        if (count < 0) {
+            throw Native.lastErrorException(ErrorCode.INTERNAL);
+        }
+        List<SkippedBackend> skipped = new ArrayList<>(count);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment file = arena.allocate(256);
+            MemorySegment reason = arena.allocate(1024);
+            for (int i = 0; i < count; i++) {
+                Native.check(jpeglm_backend_skipped_info(i, file, file.byteSize(), reason, reason.byteSize()));
+                skipped.add(new SkippedBackend(file.getString(0), reason.getString(0)));
+            }
+        }
+        return List.copyOf(skipped);
+    }
+
+    /**
+     * The devices the native backends found, in llama.cpp's order; the CPU is always among them. Like llama.cpp's
+     * {@code --list-devices}. {@link ModelOptions#devices()} names the ones a model is offloaded to.
      */
     public static List<Device> devices() {
         Native.init();
