@@ -82,7 +82,7 @@ std::string skipped_note() {
 }
 
 std::vector<ggml_backend_dev_t> named_devices(const char * const * names, int32_t n) {
-    require(names != nullptr, "devices is NULL with n_devices > 0");
+    require(names != nullptr || n == 0, "devices is NULL with n_devices > 0");
     std::vector<ggml_backend_dev_t> named;
     std::vector<ggml_backend_dev_t> devices;
     for (int32_t i = 0; i < n; i++) {

@@ -21,16 +21,17 @@ int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flag
         *out_model = nullptr;
         require(path != nullptr, "path is NULL");
         require((flags & ~(uint32_t) (JPEGLM_MODEL_NO_MMAP | JPEGLM_MODEL_CHECK_TENSORS)) == 0, "unknown model flags");
-        std::vector<ggml_backend_dev_t> offload = offload_devices(devices, n_devices);
+        const std::vector<ggml_backend_dev_t> offload = offload_devices(devices, n_devices);
 
         auto m  = std::make_unique<jpeglm_model>();
         m->meta = gguf_check(path);
 
-        offload.push_back(nullptr);  // llama.cpp's list is NULL-terminated; an empty one keeps every layer on the CPU
+        std::vector<ggml_backend_dev_t> device_list = offload;
+        device_list.push_back(nullptr);  // NULL-terminated; an empty list keeps every layer on the CPU
         llama_model_params params = llama_model_default_params();
-        params.devices            = offload.data();
+        params.devices            = device_list.data();
         // With no device llama.cpp keeps every layer on the CPU anyway, but would say it offloaded them.
-        params.n_gpu_layers  = offload.size() == 1 ? 0 : n_gpu_layers < 0 ? INT32_MAX : n_gpu_layers;
+        params.n_gpu_layers  = offload.empty() ? 0 : n_gpu_layers < 0 ? INT32_MAX : n_gpu_layers;
         params.load_mode     = (flags & JPEGLM_MODEL_NO_MMAP) ? LLAMA_LOAD_MODE_NONE : LLAMA_LOAD_MODE_MMAP;
         params.check_tensors = (flags & JPEGLM_MODEL_CHECK_TENSORS) != 0;
         {
@@ -41,7 +42,6 @@ int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flag
                      capture.text_or("llama.cpp rejected it").c_str());
             }
         }
-        offload.pop_back();
         log_offload(m->model, n_gpu_layers, offload, n_devices >= 0);
         m->in_memory = (flags & JPEGLM_MODEL_NO_MMAP) != 0;
         m->n_vocab   = llama_vocab_n_tokens(llama_model_get_vocab(m->model));

@@ -108,10 +108,7 @@ public final class Jpeglm {
      */
     public static List<SkippedBackend> skippedBackends() {
         Native.init();
-        int count = jpeglm_backend_skipped_count();
-        if (count < 0) {
-            throw Native.lastErrorException(ErrorCode.INTERNAL);
-        }
+        int count = checkedCount(jpeglm_backend_skipped_count());
         List<SkippedBackend> skipped = new ArrayList<>(count);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment file = arena.allocate(256);
@@ -130,10 +127,7 @@ public final class Jpeglm {
      */
     public static List<Device> devices() {
         Native.init();
-        int count = jpeglm_device_count();
-        if (count < 0) {
-            throw Native.lastErrorException(ErrorCode.INTERNAL);
-        }
+        int count = checkedCount(jpeglm_device_count());
         List<Device> devices = new ArrayList<>(count);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(128);
@@ -154,5 +148,13 @@ public final class Jpeglm {
             }
         }
         return List.copyOf(devices);
+    }
+
+    /** A native count, or the native error if it is the sentinel -1. */
+    private static int checkedCount(int count) {
+        if (count < 0) {
+            throw Native.lastErrorException(ErrorCode.INTERNAL);
+        }
+        return count;
     }
 }

@@ -122,6 +122,29 @@ class DevicesTest {
     }
 
     @Test
+    void badDeviceArraysAreRefused() {
+        Native.init();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(
+                    RuntimeParityTest.bundledModel().toAbsolutePath().toString());
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            MemorySegment names = arena.allocate(ValueLayout.ADDRESS, 2);
+            names.setAtIndex(ValueLayout.ADDRESS, 0, arena.allocateFrom("CPU"));
+            names.setAtIndex(ValueLayout.ADDRESS, 1, MemorySegment.NULL);
+            Object[][] cases = {
+                {MemorySegment.NULL, 1, "devices is NULL with n_devices > 0"},
+                {names, 2, "a device name is NULL or empty"},
+            };
+            for (Object[] c : cases) {
+                int status = jpeglm_model_load(path, 0, 0, (MemorySegment) c[0], (int) c[1], out);
+                assertEquals(JPEGLM_ERR_INVALID_ARGUMENT(), status, (String) c[2]);
+                assertEquals(c[2], Native.lastError());
+                assertEquals(MemorySegment.NULL, out.get(ValueLayout.ADDRESS, 0));
+            }
+        }
+    }
+
+    @Test
     void skippedBackendsHaveAFileAndAReason() {
         Native.init();
         int count = jpeglm_backend_skipped_count();

@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
         footer = {
             "  ${ROOT-COMMAND-NAME} devices",
             "",
+            "  # offload every layer to one of the devices listed",
+            "  ${ROOT-COMMAND-NAME} generate -ngl -1 --device Vulkan0 -n 16",
+            "",
             "  # the prebuilt runtime, forced onto its oldest CPU variant",
             "  JPEGLM_BACKENDS=libggml-cpu-x64.so ${ROOT-COMMAND-NAME} devices"
         })

@@ -95,13 +95,19 @@ final class ModelArgs {
         check();
         int layers = gpuLayers;
         if (layers != 0 && !Jpeglm.gpuOffloadSupported()) {
-            List<SkippedBackend> skipped = Jpeglm.skippedBackends();
             err.println("warning: -ngl " + gpuLayers
                     + " offloads nothing: this native library has no GPU backend, or no GPU was "
-                    + "found; running on the CPU" + (skipped.isEmpty() ? "" : " (skipped: " + skipped + ")"));
+                    + "found; running on the CPU" + skippedNote());
             err.flush();
             layers = 0;
         }
         return ImageModel.load(modelPath(), options(layers));
+    }
+
+    /** " (skipped FILE: REASON; ...)": the GPU backends the native start could not use, or "". */
+    private static String skippedNote() {
+        List<String> skipped =
+                Jpeglm.skippedBackends().stream().map(SkippedBackend::toString).toList();
+        return skipped.isEmpty() ? "" : " (skipped " + String.join("; ", skipped) + ")";
     }
 }
