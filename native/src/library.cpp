@@ -148,10 +148,11 @@ std::string no_device(const std::string & backend) {
 // Records, and logs at INFO, each GPU backend in dir that ggml_backend_load_all_from_path left out, and each
 // one that loaded without finding a device: ggml skips them silently.
 void report_skipped(const std::string & dir) {
-    std::error_code ec;
-    for (const auto & entry : std::filesystem::directory_iterator(dir, ec)) {
-        const std::string file    = entry.path().filename().string();
-        const std::string backend = backend_of(file);
+    std::error_code ec;  // a folder that cannot be read only means nothing is reported, never an exception
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::filesystem::directory_entry & entry   = *it;
+        const std::string                        file    = entry.path().filename().string();
+        const std::string                        backend = backend_of(file);
         if (backend.empty()) {
             continue;
         }

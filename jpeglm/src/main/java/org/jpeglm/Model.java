@@ -58,8 +58,12 @@ public final class Model implements AutoCloseable {
     /**
      * Loads a model from a GGUF file.
      *
+     * <p>The native log says at INFO where the layers went ({@link ModelOptions#devices()}), e.g. "offloading 5/5
+     * layers to Vulkan0 (...)", and warns once if layers were to be offloaded but there is no GPU device.
+     *
      * @throws JpeglmException naming the problem: a missing file ({@link ErrorCode#IO}), a file that is not a valid
-     *     GGUF Llama model ({@link ErrorCode#FORMAT}), an unsupported architecture ({@link ErrorCode#UNSUPPORTED})
+     *     GGUF Llama model ({@link ErrorCode#FORMAT}), an unsupported architecture or a device name no device has
+     *     ({@link ErrorCode#UNSUPPORTED}; the message lists the devices)
      */
     public static Model load(Path path, ModelOptions options) {
         Objects.requireNonNull(path, "path");
