@@ -29,7 +29,7 @@ extern "C" {
 #define JPEGLM_API
 #endif
 
-#define JPEGLM_API_VERSION 2
+#define JPEGLM_API_VERSION 1
 
 // Status codes.
 #define JPEGLM_OK                   0
@@ -123,12 +123,18 @@ JPEGLM_API int32_t jpeglm_device_info(int32_t index, char * name, size_t name_si
 // Model
 //
 
-// Loads a GGUF model. n_gpu_layers < 0 offloads every layer; flags are JPEGLM_MODEL_*. The layers are offloaded to
-// the n_devices devices named in devices (jpeglm_device_info's names; a CPU device means the CPU, which runs the
-// rest anyway); n_devices 0 keeps them on the CPU; n_devices < 0 picks (devices may be NULL): every CUDA device,
-// else every Vulkan GPU, else none. A name no device has fails with JPEGLM_ERR_UNSUPPORTED, listing the devices.
+// Loads a GGUF model. n_gpu_layers < 0 offloads every layer, to the devices jpeglm picks: every CUDA device, else
+// every Vulkan GPU, else none (the CPU); flags are JPEGLM_MODEL_*.
 JPEGLM_API int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flags,
-                                     const char * const * devices, int32_t n_devices, jpeglm_model ** out_model);
+                                     jpeglm_model ** out_model);
+
+// Like jpeglm_model_load, offloading to the n_devices devices named in devices (jpeglm_device_info's names; a CPU
+// device means the CPU, which runs the other layers anyway); n_devices 0 keeps every layer on the CPU; n_devices
+// < 0 picks as jpeglm_model_load does (devices may be NULL). An unknown name fails with JPEGLM_ERR_UNSUPPORTED,
+// listing the devices.
+JPEGLM_API int32_t jpeglm_model_load_on_devices(const char * path, int32_t n_gpu_layers, uint32_t flags,
+                                                const char * const * devices, int32_t n_devices,
+                                                jpeglm_model ** out_model);
 
 // Frees a model; its sessions must be freed first. NULL is ignored.
 JPEGLM_API void jpeglm_model_free(jpeglm_model * model);

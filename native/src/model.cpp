@@ -14,8 +14,12 @@ using namespace jpeglm;
 
 extern "C" {
 
-int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flags, const char * const * devices,
-                          int32_t n_devices, jpeglm_model ** out_model) {
+int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flags, jpeglm_model ** out_model) {
+    return jpeglm_model_load_on_devices(path, n_gpu_layers, flags, nullptr, -1, out_model);
+}
+
+int32_t jpeglm_model_load_on_devices(const char * path, int32_t n_gpu_layers, uint32_t flags,
+                                     const char * const * devices, int32_t n_devices, jpeglm_model ** out_model) {
     return guarded([&] {
         require(out_model != nullptr, "out_model is NULL");
         *out_model = nullptr;

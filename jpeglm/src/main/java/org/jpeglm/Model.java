@@ -79,7 +79,7 @@ public final class Model implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             List<String> devices = options.offloadDevices();
-            Native.check(jpeglm_model_load(
+            Native.check(jpeglm_model_load_on_devices(
                     arena.allocateFrom(absolute.toString()),
                     options.gpuLayers(),
                     flags,

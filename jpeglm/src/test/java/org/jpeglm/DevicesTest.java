@@ -136,11 +136,14 @@ class DevicesTest {
                 {names, 2, "a device name is NULL or empty"},
             };
             for (Object[] c : cases) {
-                int status = jpeglm_model_load(path, 0, 0, (MemorySegment) c[0], (int) c[1], out);
+                int status = jpeglm_model_load_on_devices(path, 0, 0, (MemorySegment) c[0], (int) c[1], out);
                 assertEquals(JPEGLM_ERR_INVALID_ARGUMENT(), status, (String) c[2]);
                 assertEquals(c[2], Native.lastError());
                 assertEquals(MemorySegment.NULL, out.get(ValueLayout.ADDRESS, 0));
             }
+            // The plain load is the automatic choice, and still there for C callers.
+            assertEquals(JPEGLM_OK(), jpeglm_model_load(path, 0, 0, out), Native.lastError());
+            jpeglm_model_free(out.get(ValueLayout.ADDRESS, 0));
         }
     }
 

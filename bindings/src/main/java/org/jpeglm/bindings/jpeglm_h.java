@@ -39,7 +39,7 @@ public final class jpeglm_h {
             ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE));
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
 
-    private static final int JPEGLM_API_VERSION = 2;
+    private static final int JPEGLM_API_VERSION = 1;
 
     public static int JPEGLM_API_VERSION() {
         return JPEGLM_API_VERSION;
@@ -484,8 +484,7 @@ public final class jpeglm_h {
     }
 
     private static final class jpeglm_model_load {
-        static final FunctionDescriptor DESC =
-                FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER, C_INT, C_POINTER);
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER);
         static final MemorySegment ADDR = findOrThrow("jpeglm_model_load");
         static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
     }
@@ -502,14 +501,42 @@ public final class jpeglm_h {
         return jpeglm_model_load.ADDR;
     }
 
-    public static int jpeglm_model_load(
+    public static int jpeglm_model_load(MemorySegment path, int n_gpu_layers, int flags, MemorySegment out_model) {
+        var mh$ = jpeglm_model_load.HANDLE;
+        try {
+            return (int) mh$.invokeExact(path, n_gpu_layers, flags, out_model);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_model_load_on_devices {
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER, C_INT, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_model_load_on_devices");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_model_load_on_devices$descriptor() {
+        return jpeglm_model_load_on_devices.DESC;
+    }
+
+    public static MethodHandle jpeglm_model_load_on_devices$handle() {
+        return jpeglm_model_load_on_devices.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_model_load_on_devices$address() {
+        return jpeglm_model_load_on_devices.ADDR;
+    }
+
+    public static int jpeglm_model_load_on_devices(
             MemorySegment path,
             int n_gpu_layers,
             int flags,
             MemorySegment devices,
             int n_devices,
             MemorySegment out_model) {
-        var mh$ = jpeglm_model_load.HANDLE;
+        var mh$ = jpeglm_model_load_on_devices.HANDLE;
         try {
             return (int) mh$.invokeExact(path, n_gpu_layers, flags, devices, n_devices, out_model);
         } catch (Throwable ex$) {
