@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import org.jpeglm.Session;
+import org.jpeglm.SessionOptions;
 import org.jpeglm.image.RunClock.Phase;
 
 /**
@@ -20,11 +21,13 @@ import org.jpeglm.image.RunClock.Phase;
  * own seed; constrained, a sampled token the grammar refuses is sampled again under the grammar's mask, and
  * constrained and free images share a step.
  *
- * <p>Determinism: a sequence's sampler restarts from its image's seed, and every round makes the same native calls in
- * the same order for the same requests arriving at the same rounds, so the same request run alone gives the same
- * images. Used by one thread; only {@link EngineRequest#cancel()} may come from others.
+ * <p>Determinism: a sequence's sampler restarts from its image's seed, and every step is evaluated in a shape that
+ * keeps each sequence's numbers independent of the others ({@link #decodeStep}), so an image from nothing gets the
+ * same bytes whatever else shares the batch. Used by one thread; only {@link EngineRequest#cancel()} may come from
+ * others.
  */
 final class BatchEngine {
+    private static final int MAX_SEQUENCES = 256; // llama.cpp's LLAMA_MAX_SEQ
     private final Session session;
     private final IntConsumer dequeued;
     private final StreamTools tools;
@@ -38,27 +41,45 @@ final class BatchEngine {
     // the tokenizer's ids of a padded vocabulary). Masks outlive images (clearing a sequence keeps its mask), so
     // this outlives them too: an image ended under a mask, or a cancelled request, must not mask the next image.
     private final boolean[] masked;
+    private final boolean[] fresh; // images whose BOS this round's step evaluates
     private final List<EngineRequest> completed = new ArrayList<>(); // this round's, to complete at its end
     private RunClock clock = new RunClock();
 
     /**
+     * @param session a session from {@link #newSession}
+     * @param parallel images written at once
      * @param contextLength most tokens per sequence, prompt included
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
-    BatchEngine(Session session, StreamTools tools, int contextLength, IntConsumer dequeued) {
+    BatchEngine(Session session, int parallel, StreamTools tools, int contextLength, IntConsumer dequeued) {
         this.session = session;
         this.dequeued = dequeued;
         this.tools = tools;
         this.contextLength = contextLength;
-        int n = session.sequences();
+        int n = parallel;
         this.slots = new Slot[n];
         this.seqs = new int[n];
         this.out = new int[n];
         this.redo = new int[n];
         this.masked = new boolean[n];
+        this.fresh = new boolean[n];
         for (int q = 0; q < n; q++) {
             unmask(q);
         }
+    }
+
+    /**
+     * A session for parallel images: one sequence each and, below llama.cpp's 256, one more, the neighbour a lone
+     * sequence is evaluated beside ({@link #decodeStep}).
+     */
+    static Session newSession(ImageModel model, int parallel, int threads, int batchSize, int contextLength) {
+        return model.model()
+                .newSession(SessionOptions.builder()
+                        .contextLength(contextLength)
+                        .sequences(Math.min(parallel + 1, MAX_SEQUENCES))
+                        .threads(threads)
+                        .batchSize(batchSize)
+                        .build());
     }
 
     /** Lets sequence q sample every token of the tokenizer again (not the padding of a padded vocabulary). */
@@ -131,19 +152,78 @@ final class BatchEngine {
         admit();
         clock.enter(Phase.MASK);
         int n = prepare();
-        if (n == 0) {
+        if (n == 0 && !anyFresh()) {
             return;
         }
         clock.enter(Phase.STEP);
-        int[] stepping = n == seqs.length ? seqs : Arrays.copyOf(seqs, n);
-        if (anyConstrained(n)) {
-            sampleValid(stepping);
-        } else {
-            session.step(stepping, out);
+        int[] stepping = Arrays.copyOf(seqs, n);
+        if (n > 0) {
+            session.sample(stepping, out);
+            if (anyConstrained(n)) {
+                resampleRefused(n);
+            }
         }
-        clock.stepped(n);
+        decodeStep(stepping);
+        if (n > 0) {
+            clock.stepped(n);
+        }
         clock.enter(Phase.ACCEPT);
         accept(n);
+    }
+
+    private boolean anyFresh() {
+        for (boolean f : fresh) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Evaluates the stepping sequences' sampled tokens and the BOS of the images that start from nothing, in one
+     * native call whose sequences are consecutive and at least two. llama.cpp puts only consecutive sequence ids in one
+     * evaluation (with a KV stream per sequence), and its CPU matrix products take another kernel for a single token,
+     * whose float sums differ in the last bits: an image's bytes would depend on which other sequences stepped beside
+     * it. Every sequence between the first and last stepping one that has nothing to evaluate therefore gets a
+     * placeholder BOS at position 0 (its cache is empty or about to be), and a lone sequence gets a neighbour (the
+     * session's extra sequence, see newSession): each sequence's numbers are then the same whatever the batch.
+     */
+    private void decodeStep(int[] stepping) {
+        int[] token = new int[session.sequences()];
+        Arrays.fill(token, -1);
+        for (int i = 0; i < stepping.length; i++) {
+            token[stepping[i]] = out[i];
+        }
+        for (int q = 0; q < fresh.length; q++) {
+            if (fresh[q]) {
+                token[q] = tools.tokens().bosId();
+                fresh[q] = false;
+            }
+        }
+        int lo = 0;
+        while (token[lo] < 0) {
+            lo++;
+        }
+        int hi = token.length - 1;
+        while (token[hi] < 0) {
+            hi--;
+        }
+        if (lo == hi) {
+            hi = hi + 1 < token.length ? hi + 1 : hi;
+            lo = hi == lo ? lo - 1 : lo;
+        }
+        int[] ids = new int[hi - lo + 1];
+        int[] tokens = new int[ids.length];
+        for (int q = lo; q <= hi; q++) {
+            ids[q - lo] = q;
+            if (token[q] < 0) { // no image's token: a placeholder, in a sequence no image needs now
+                session.truncate(q, 0);
+                token[q] = tools.tokens().bosId();
+            }
+            tokens[q - lo] = token[q];
+        }
+        session.decode(ids, tokens);
     }
 
     /** Ends every request with error and forgets their images (after a failed native call: the session is intact). */
@@ -178,9 +258,12 @@ final class BatchEngine {
         });
     }
 
-    /** Free sequences take the next waiting images; all their prompts go in one native call. */
+    /**
+     * Free sequences take the next waiting images. An image from nothing (its prompt is BOS) is evaluated with this
+     * round's step ({@link #decodeStep}); the longer prompts of completions go together in one native call now.
+     */
     private void admit() {
-        List<Integer> started = new ArrayList<>();
+        List<Integer> prompted = new ArrayList<>();
         for (int q = 0; q < slots.length && !waiting.isEmpty(); q++) {
             if (slots[q] == null) {
                 EngineRequest request = waiting.peek();
@@ -192,16 +275,22 @@ final class BatchEngine {
                 session.truncate(q, 0);
                 session.setSampling(q, request.sampling().withSeed(job.seed()));
                 slots[q] = new Slot(job, request, tools, contextLength);
-                started.add(q);
+                if (job.prompt().length == 1 && !slots[q].done()) {
+                    fresh[q] = true;
+                } else {
+                    prompted.add(q);
+                }
             }
         }
-        if (!started.isEmpty()) {
-            int[] ids = started.stream().mapToInt(Integer::intValue).toArray();
+        if (!prompted.isEmpty()) {
+            int[] ids = prompted.stream().mapToInt(Integer::intValue).toArray();
             List<int[]> prompts =
-                    started.stream().map(q -> slots[q].job().prompt()).toList();
+                    prompted.stream().map(q -> slots[q].job().prompt()).toList();
             PackedTokens packed = PackedTokens.of(ids, prompts);
             session.decode(packed.seqs(), packed.tokens());
-            for (int q : ids) {
+        }
+        for (int q = 0; q < slots.length; q++) {
+            if (slots[q] != null && (fresh[q] || prompted.contains(q))) {
                 slots[q].report();
             }
         }
@@ -216,7 +305,11 @@ final class BatchEngine {
         for (int q = 0; q < slots.length; q++) {
             Slot slot = slots[q];
             if (slot == null || slot.request().stopped()) {
+                fresh[q] = false;
                 continue; // a listener may have cancelled its request during admit(): it must not step
+            }
+            if (fresh[q]) {
+                continue; // its BOS is evaluated in this round's step: it samples from the next
             }
             if (slot.done()) {
                 finish(q);
@@ -247,17 +340,14 @@ final class BatchEngine {
     }
 
     /**
-     * Samples freely, and only where the token would break a constrained stream, samples again under the grammar's
-     * mask: the result is the masked distribution, at the price of a mask for the rare bad token. Then appends the
-     * tokens.
+     * Where a token just sampled freely would break a constrained stream, samples again under the grammar's mask:
+     * the result is the masked distribution, at the price of a mask for the rare bad token.
      */
-    private void sampleValid(int[] stepping) {
-        session.sample(stepping, out);
-        int refused = checkSampled(stepping.length);
+    private void resampleRefused(int n) {
+        int refused = checkSampled(n);
         if (refused > 0) {
             resample(refused);
         }
-        session.decode(stepping, stepping.length == out.length ? out : Arrays.copyOf(out, stepping.length));
     }
 
     /** Sets the grammar's mask where the grammar refuses a sampled token; returns how many (their positions in redo). */
