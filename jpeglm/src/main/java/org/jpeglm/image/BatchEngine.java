@@ -27,7 +27,6 @@ import org.jpeglm.image.RunClock.Phase;
  * others.
  */
 final class BatchEngine {
-    private static final int MAX_SEQUENCES = 256; // llama.cpp's LLAMA_MAX_SEQ
     private final Session session;
     private final IntConsumer dequeued;
     private final StreamTools tools;
@@ -68,15 +67,20 @@ final class BatchEngine {
         }
     }
 
+    /** Most tokens one image may take, prompt included: the model's trained context (16 at least). */
+    static int contextLength(ImageModel model) {
+        return Math.max(16, model.model().trainedContextLength());
+    }
+
     /**
-     * A session for parallel images: one sequence each and, below llama.cpp's 256, one more, the neighbour a lone
-     * sequence is evaluated beside ({@link #decodeStep}).
+     * A session for parallel images: one sequence each, and two at least, so a lone sequence always has an idle
+     * neighbour to be evaluated beside ({@link #decodeStep}).
      */
     static Session newSession(ImageModel model, int parallel, int threads, int batchSize, int contextLength) {
         return model.model()
                 .newSession(SessionOptions.builder()
                         .contextLength(contextLength)
-                        .sequences(Math.min(parallel + 1, MAX_SEQUENCES))
+                        .sequences(Math.max(parallel, 2))
                         .threads(threads)
                         .batchSize(batchSize)
                         .build());
@@ -186,8 +190,8 @@ final class BatchEngine {
      * evaluation (with a KV stream per sequence), and its CPU matrix products take another kernel for a single token,
      * whose float sums differ in the last bits: an image's bytes would depend on which other sequences stepped beside
      * it. Every sequence between the first and last stepping one that has nothing to evaluate therefore gets a
-     * placeholder BOS at position 0 (its cache is empty or about to be), and a lone sequence gets a neighbour (the
-     * session's extra sequence, see newSession): each sequence's numbers are then the same whatever the batch.
+     * placeholder BOS at position 0 (its cache is empty or about to be), and a lone sequence gets an idle neighbour
+     * (see newSession): each sequence's numbers are then the same whatever the batch.
      */
     private void decodeStep(int[] stepping) {
         int[] token = new int[session.sequences()];

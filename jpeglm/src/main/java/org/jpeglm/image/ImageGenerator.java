@@ -36,7 +36,7 @@ public final class ImageGenerator implements AutoCloseable {
         this.tokenizer = model.spec().tokenizer();
         TokenTable tokens = new TokenTable(tokenizer, model.model().vocabSize());
         this.options = options;
-        this.contextLength = Math.max(16, model.model().trainedContextLength());
+        this.contextLength = BatchEngine.contextLength(model);
         this.maxTokens = maxTokens(options.maxTokens(), contextLength);
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         StreamTools tools = StreamTools.of(model, tokens);

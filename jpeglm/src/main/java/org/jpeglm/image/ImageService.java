@@ -47,7 +47,7 @@ public final class ImageService implements AutoCloseable {
         TokenTable tokens =
                 new TokenTable(model.spec().tokenizer(), model.model().vocabSize());
         this.options = options;
-        this.contextLength = Math.max(16, model.model().trainedContextLength());
+        this.contextLength = BatchEngine.contextLength(model);
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         StreamTools tools = StreamTools.of(model, tokens);
         this.session = BatchEngine.newSession(

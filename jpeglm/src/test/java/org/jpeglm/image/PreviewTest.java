@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +17,9 @@ import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegStreams;
 import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.testing.TinyJpegLm;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Previews: a preview's finished MCUs are the final image's, pixel for pixel, except for 4:2:0 colour exactly the
@@ -26,6 +27,20 @@ import org.junit.jupiter.api.Test;
  * neighbour in each direction) reaches a chroma sample of an unfinished MCU; the unfinished MCUs are neutral.
  */
 class PreviewTest {
+    @TempDir
+    static Path dir;
+
+    static Path gray;
+    static Path colour;
+
+    @BeforeAll
+    static void writeModels() throws IOException {
+        gray = dir.resolve("gray.gguf");
+        TinyJpegLm.write(gray, 11);
+        colour = dir.resolve("colour.gguf");
+        TinyJpegLm.writeColour(colour, 12);
+    }
+
     /** Whether pixel (x, y) of a 4:2:0 image mixes a chroma sample of an MCU at or past finished (raster order). */
     static boolean reachesUnfinished(JpegProfile profile, int x, int y, int finished) {
         if (profile.subsampling() != Subsampling.S420) {
@@ -180,47 +195,23 @@ class PreviewTest {
     }
 
     @Test
-    void generatedPreviewsOnAGrayModelMatchTheirFinalImages() throws IOException {
-        Path dir = Files.createTempDirectory("jpeglm-preview-gray");
-        Path path = dir.resolve("gray.gguf");
-        try {
-            TinyJpegLm.write(path, 11);
-            assertEquals(9, checkGeneratedPreviews(path, TinyJpegLm.PROFILE, 2));
-        } finally {
-            Files.deleteIfExists(path);
-            Files.delete(dir);
-        }
+    void generatedPreviewsOnAGrayModelMatchTheirFinalImages() {
+        assertEquals(9, checkGeneratedPreviews(gray, TinyJpegLm.PROFILE, 2));
     }
 
     @Test
-    void generatedPreviewsOnAColourModelMatchTheirFinalImagesBeyondTheChromaBorder() throws IOException {
-        Path dir = Files.createTempDirectory("jpeglm-preview-colour");
-        Path path = dir.resolve("colour.gguf");
-        try {
-            TinyJpegLm.writeColour(path, 12);
-            assertEquals(9, checkGeneratedPreviews(path, TinyJpegLm.COLOUR_PROFILE, 3));
-        } finally {
-            Files.deleteIfExists(path);
-            Files.delete(dir);
-        }
+    void generatedPreviewsOnAColourModelMatchTheirFinalImagesBeyondTheChromaBorder() {
+        assertEquals(9, checkGeneratedPreviews(colour, TinyJpegLm.COLOUR_PROFILE, 3));
     }
 
     @Test
-    void previewsFollowTheirPolicy() throws IOException {
-        Path dir = Files.createTempDirectory("jpeglm-preview-policy");
-        Path path = dir.resolve("gray.gguf");
-        try {
-            TinyJpegLm.write(path, 11);
-            try (ImageModel m = ImageModel.load(path);
-                    ImageGenerator g = m.newGenerator(
-                            GeneratorOptions.builder().threads(2).parallel(2).build())) {
-                assertEquals(List.of(), previewMcus(g, PreviewPolicy.every(1, Duration.ofHours(1))), "too soon");
-                assertEquals(List.of(2, 2), previewMcus(g, PreviewPolicy.every(2, Duration.ZERO)));
-                assertEquals(List.of(), previewMcus(g, PreviewPolicy.none()));
-            }
-        } finally {
-            Files.deleteIfExists(path);
-            Files.delete(dir);
+    void previewsFollowTheirPolicy() {
+        try (ImageModel m = ImageModel.load(gray);
+                ImageGenerator g = m.newGenerator(
+                        GeneratorOptions.builder().threads(2).parallel(2).build())) {
+            assertEquals(List.of(), previewMcus(g, PreviewPolicy.every(1, Duration.ofHours(1))), "too soon");
+            assertEquals(List.of(2, 2), previewMcus(g, PreviewPolicy.every(2, Duration.ZERO)));
+            assertEquals(List.of(), previewMcus(g, PreviewPolicy.none()));
         }
         assertThrows(IllegalArgumentException.class, () -> PreviewPolicy.every(1, Duration.ofMillis(-1)));
     }
