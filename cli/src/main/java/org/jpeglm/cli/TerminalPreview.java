@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jpeglm.image.ImageEvent;
+import org.jpeglm.jpeg.JpegImages;
 
 /**
  * Draws the images being generated above the progress bar, as half blocks ({@link HalfBlocks}), each replaced by
@@ -16,6 +17,7 @@ import org.jpeglm.image.ImageEvent;
 final class TerminalPreview {
     static final int REDRAW_MILLIS = 100;
     private static final int GAP = 1;
+    static final int MAX_WIDTH = 64; // a 256×256 image would fill the screen: shown 64 cells wide, 32 lines high
 
     private final PrintStream out;
     private final int columns;
@@ -51,12 +53,24 @@ final class TerminalPreview {
         }
     }
 
+    /** The image, scaled down to at most MAX_WIDTH pixels (and the terminal's width): one character cell each. */
+    private BufferedImage fitted(BufferedImage image) {
+        int most = Math.min(MAX_WIDTH, columns);
+        if (image.getWidth() <= most) {
+            return image;
+        }
+        int height = Math.max(1, image.getHeight() * most / image.getWidth());
+        return JpegImages.fit(image, most, height);
+    }
+
     private void draw() {
         List<BufferedImage> shown = new ArrayList<>(forming.values());
         if (shown.isEmpty()) {
             return;
         }
-        shown = shown.subList(0, Math.min(shown.size(), maxImages));
+        shown = shown.subList(0, Math.min(shown.size(), maxImages)).stream()
+                .map(this::fitted)
+                .toList();
         int width = shown.getFirst().getWidth();
         int perRow = Math.max(1, (columns + GAP) / (width + GAP));
         List<String> lines = HalfBlocks.tile(shown, perRow, GAP);

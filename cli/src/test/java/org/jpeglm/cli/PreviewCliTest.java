@@ -73,6 +73,18 @@ class PreviewCliTest {
     }
 
     @Test
+    void wideImagesAreScaledDownToTheirCells() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalPreview panel = new TerminalPreview(new PrintStream(bytes, true, StandardCharsets.UTF_8), 200, 1);
+        panel.onEvent(new ImageEvent.Preview(0, 1, 4, new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB)));
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(TerminalPreview.MAX_WIDTH / 2, lines.length, "64 x 64 pixels: 32 lines");
+        assertEquals(
+                TerminalPreview.MAX_WIDTH,
+                lines[0].chars().filter(c -> c == HalfBlocks.UPPER_HALF).count());
+    }
+
+    @Test
     void withoutATerminalPreviewChangesNothing() throws IOException {
         assertFalse(Progress.isTerminal(), "tests run without a terminal");
         Path model = dir.resolve("tiny.gguf");
