@@ -186,12 +186,11 @@ final class BatchEngine {
 
     /**
      * Evaluates the stepping sequences' sampled tokens and the BOS of the images that start from nothing, in one
-     * native call whose sequences are consecutive and at least two. llama.cpp puts only consecutive sequence ids in one
-     * evaluation (with a KV stream per sequence), and its CPU matrix products take another kernel for a single token,
-     * whose float sums differ in the last bits: an image's bytes would depend on which other sequences stepped beside
-     * it. Every sequence between the first and last stepping one that has nothing to evaluate therefore gets a
-     * placeholder BOS at position 0 (its cache is empty or about to be), and a lone sequence gets an idle neighbour
-     * (see newSession): each sequence's numbers are then the same whatever the batch.
+     * native call in which every run of consecutive sequences is two or more. llama.cpp evaluates only consecutive
+     * sequence ids together (with a KV stream per sequence), and its CPU matrix products take another kernel for a
+     * single token, whose float sums differ in the last bits: an image's bytes would depend on which other sequences
+     * stepped beside it. So a sequence with no stepping neighbour gets an idle one beside it, evaluating a placeholder
+     * BOS at position 0 (see newSession): each sequence's numbers are then the same whatever the batch.
      */
     private void decodeStep(int[] stepping) {
         int[] token = new int[session.sequences()];
@@ -205,27 +204,24 @@ final class BatchEngine {
                 fresh[q] = false;
             }
         }
-        int lo = 0;
-        while (token[lo] < 0) {
-            lo++;
-        }
-        int hi = token.length - 1;
-        while (token[hi] < 0) {
-            hi--;
-        }
-        if (lo == hi) {
-            hi = hi + 1 < token.length ? hi + 1 : hi;
-            lo = hi == lo ? lo - 1 : lo;
-        }
-        int[] ids = new int[hi - lo + 1];
-        int[] tokens = new int[ids.length];
-        for (int q = lo; q <= hi; q++) {
-            ids[q - lo] = q;
-            if (token[q] < 0) { // no image's token: a placeholder, in a sequence no image needs now
-                session.truncate(q, 0);
-                token[q] = tools.tokens().bosId();
+        for (int q = 0; q < token.length; q++) { // a lone sequence gets an idle neighbour
+            boolean alone =
+                    token[q] >= 0 && (q == 0 || token[q - 1] < 0) && (q + 1 == token.length || token[q + 1] < 0);
+            if (alone) {
+                placeholder(q + 1 < token.length ? q + 1 : q - 1, token);
             }
-            tokens[q - lo] = token[q];
+        }
+        int n = 0;
+        for (int t : token) {
+            n += t >= 0 ? 1 : 0;
+        }
+        int[] ids = new int[n];
+        int[] tokens = new int[n];
+        for (int q = 0, k = 0; q < token.length; q++) {
+            if (token[q] >= 0) {
+                ids[k] = q;
+                tokens[k++] = token[q];
+            }
         }
         session.decode(ids, tokens);
     }
@@ -352,6 +348,12 @@ final class BatchEngine {
         if (refused > 0) {
             resample(refused);
         }
+    }
+
+    /** Gives sequence q, which no image needs now, a BOS at position 0 to evaluate. */
+    private void placeholder(int q, int[] token) {
+        session.truncate(q, 0);
+        token[q] = tools.tokens().bosId();
     }
 
     /** Sets the grammar's mask where the grammar refuses a sampled token; returns how many (their positions in redo). */
