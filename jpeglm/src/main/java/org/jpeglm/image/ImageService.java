@@ -20,8 +20,8 @@ import org.jpeglm.Session;
  * <p><b>What a seed guarantees.</b> Image i of a request is sampled with the request's parameters and the seed
  * {@link ImageGenerator} gives image i of the same seed, its sampler restarted from it. On the CPU, with the same
  * build of jpeglm and llama.cpp, the same model file and the same CPU variant, an image generated from nothing gets
- * the same bytes whatever the parallel count and whatever other requests share the batch: every step is evaluated
- * as one run of consecutive sequences of at least two tokens, so each sequence's float sums are the same in every
+ * the same bytes whatever the parallel count and whatever other requests share the batch: every run of consecutive
+ * sequences in a step is evaluated with two tokens or more, so each sequence's float sums are the same in every
  * batch (docs/architecture.md, "What a seed guarantees", has the measurements). The exceptions: a completion's
  * prompt is evaluated with the prompts starting beside it, so a completion is guaranteed its bytes only when its
  * request runs alone with the same parallel count; and GPU offload picks kernels by batch size, which this does not
