@@ -28,8 +28,8 @@ public final class ImageServer implements AutoCloseable {
     public static ImageServer start(ImageModel model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        ServedModel served = ServedModel.of(model);
         ImageService service = ImageService.start(model, options.service());
+        ServedModel served = ServedModel.of(model, service.contextLength());
         ScoreHandler scores = new ScoreHandler(served, options);
         try {
             Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS));

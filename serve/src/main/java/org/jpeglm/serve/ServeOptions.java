@@ -11,7 +11,7 @@ import org.jpeglm.image.ServiceOptions;
  * @param apiKey the key clients must send as {@code Authorization: Bearer KEY}; null: none needed
  * @param maxBodyBytes largest request body accepted (larger: 413)
  * @param maxImagePixels largest uploaded image, in pixels, decoded (larger: 413)
- * @param maxImagesPerRequest most images one request may ask for (more: 400)
+ * @param maxImagesPerRequest most images one request may ask for (more: 400); at most the queue's size
  * @param service the shared generator: sequences ({@code -np}), threads, batch size, queue bound (full: 503)
  */
 public record ServeOptions(
@@ -43,6 +43,10 @@ public record ServeOptions(
             throw new IllegalArgumentException("maxImagesPerRequest must be at least 1, got " + maxImagesPerRequest);
         }
         Objects.requireNonNull(service, "service");
+        if (maxImagesPerRequest > service.maxQueuedImages()) {
+            throw new IllegalArgumentException("maxImagesPerRequest (" + maxImagesPerRequest
+                    + ") must not exceed the queue (" + service.maxQueuedImages() + "): such a request could never run");
+        }
     }
 
     public static Builder builder() {

@@ -20,12 +20,11 @@ record ServedModel(String id, ImageModel image, int contextLength, int mcus) {
         Objects.requireNonNull(image, "image");
     }
 
-    static ServedModel of(ImageModel image) {
+    /** The facts of image as served with a context of contextLength tokens (the service's). */
+    static ServedModel of(ImageModel image, int contextLength) {
         JpegProfile p = image.spec().profile();
-        // The generator's context: the trained one, at least 16 (ImageGenerator's rule).
-        int context = Math.max(16, image.model().trainedContextLength());
         return new ServedModel(
-                image.model().path().getFileName().toString(), image, context, p.mcuCount(p.width(), p.height()));
+                image.model().path().getFileName().toString(), image, contextLength, p.mcuCount(p.width(), p.height()));
     }
 
     JpegProfile profile() {

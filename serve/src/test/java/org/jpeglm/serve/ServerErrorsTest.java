@@ -165,22 +165,22 @@ class ServerErrorsTest {
 
     @Test
     void aFullQueueIs503WithRetryAfter() throws Exception {
-        try (TestServer small = TestServer.start(dir, 1, b -> b.service(ServiceOptions.builder()
+        try (TestServer small = TestServer.start(dir, 1, b -> b.maxImagesPerRequest(4).service(ServiceOptions.builder()
                 .parallel(1)
                 .threads(2)
                 .maxQueuedImages(4)
                 .build()))) {
-            // Holds the queue: a streamed request of 5 images (1 running, 4 waiting), read until its first event.
+            // Fills the queue: a streamed request of 4 images (all 4 waiting, or 1 running and 3 waiting).
             HttpResponse<InputStream> first = small.client.send(
                     small.request("/v1/images/generations")
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(
-                                    "{\"n\": 5, \"seed\": 1, \"stream\": true, \"max_tokens\": 200}"))
+                                    "{\"n\": 4, \"seed\": 1, \"stream\": true, \"max_tokens\": 200}"))
                             .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = first.body()) {
                 assertEquals(200, first.statusCode());
-                HttpResponse<byte[]> refused = small.postJson("/v1/images/generations", "{\"n\": 4}");
+                HttpResponse<byte[]> refused = small.postJson("/v1/images/generations", "{\"n\": 2}");
                 assertError(503, null, refused);
                 int retry = Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow());
                 assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
