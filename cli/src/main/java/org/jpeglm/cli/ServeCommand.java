@@ -83,14 +83,14 @@ public final class ServeCommand extends JpeglmCommand {
             Thread hook = new Thread(stop::countDown, "jpeglm-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             err().printf(
-                    "%s: %s, %dx%d, %d in parallel; listening on %s%s%n",
-                    model.model().path().getFileName(),
-                    model.model().description(),
-                    model.spec().profile().width(),
-                    model.spec().profile().height(),
-                    options.service().parallel(),
-                    server.uri(host),
-                    options.apiKey() != null ? " (API key required)" : "");
+                            "%s: %s, %dx%d, %d in parallel; listening on %s%s%n",
+                            model.model().path().getFileName(),
+                            model.model().description(),
+                            model.spec().profile().width(),
+                            model.spec().profile().height(),
+                            options.service().parallel(),
+                            server.uri(host),
+                            options.apiKey() != null ? " (API key required)" : "");
             err().flush();
             stop.await();
             try {

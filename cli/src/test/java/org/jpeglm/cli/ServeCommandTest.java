@@ -42,16 +42,29 @@ class ServeCommandTest {
     void aRequestAloneGivesTheBytesOfGenerateWithTheSameParallel() throws Exception {
         Path out = dir.resolve("gen");
         CliTest.Run gen = CliTest.run(
-                "generate", "-m", model.toString(), "-n", "4", "-np", "4", "-t", "2", "--seed", "7", "--temp", "0.9",
-                "-o", out.toString());
+                "generate",
+                "-m",
+                model.toString(),
+                "-n",
+                "4",
+                "-np",
+                "4",
+                "-t",
+                "2",
+                "--seed",
+                "7",
+                "--temp",
+                "0.9",
+                "-o",
+                out.toString());
         assertEquals(0, gen.exit(), gen.err());
 
         StringWriter err = new StringWriter();
         CommandLine cl = JpeglmCli.commandLine();
         cl.setErr(new PrintWriter(err, true));
         ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
-                "serve", "-m", model.toString(), "--port", "0", "-np", "4", "-t", "2", "--api-key", "k"));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+                cl.execute("serve", "-m", model.toString(), "--port", "0", "-np", "4", "-t", "2", "--api-key", "k"));
         try {
             URI base = awaitListening(err, exit);
             HttpClient client = HttpClient.newHttpClient();
@@ -65,7 +78,10 @@ class ServeCommandTest {
             JsonNode data = new ObjectMapper().readTree(res.body()).get("data");
             for (int i = 0; i < 4; i++) {
                 byte[] cli = Files.readAllBytes(out.resolve(String.format("image-%04d.jpg", i)));
-                assertArrayEquals(cli, Base64.getDecoder().decode(data.get(i).get("b64_json").asText()), "image " + i);
+                assertArrayEquals(
+                        cli,
+                        Base64.getDecoder().decode(data.get(i).get("b64_json").asText()),
+                        "image " + i);
             }
         } finally {
             serve.stop();

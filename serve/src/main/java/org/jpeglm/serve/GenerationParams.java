@@ -63,13 +63,17 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
      * A completion request: n samples of each image in the "image" field, the top ratio of its MCUs kept. The
      * prompts are decoded here, once the cheap checks passed.
      */
-    static GenerationParams completion(RequestFields f, ServedModel model, ServeOptions limits, UploadedImages decoder) {
+    static GenerationParams completion(
+            RequestFields f, ServedModel model, ServeOptions limits, UploadedImages decoder) {
         double ratio = f.number("ratio", 0.5, r -> r >= 0 && r <= 1, "0 to 1");
         int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
         List<byte[]> files = f.images("image");
         if ((long) n * files.size() > limits.maxImagesPerRequest()) {
-            throw ApiException.badField("n", files.size() + " images x n " + n + " = " + (long) n * files.size()
-                    + " completions; this server makes at most " + limits.maxImagesPerRequest() + " per request");
+            throw ApiException.badField(
+                    "n",
+                    files.size() + " images x n " + n + " = " + (long) n * files.size()
+                            + " completions; this server makes at most " + limits.maxImagesPerRequest()
+                            + " per request");
         }
         List<BufferedImage> prompts = new ArrayList<>();
         for (BufferedImage image : decoder.decode("image", files)) {
@@ -92,7 +96,8 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
         int maxTokens = (int) f.integer("max_tokens", 0, 1, model.contextLength() - 1);
         boolean stream = f.bool("stream", false);
         boolean png = f.choice("output_format", "jpeg", List.of("jpeg", "png")).equals("png");
-        boolean bytes = f.choice("response_format", "b64_json", List.of("b64_json", "bytes")).equals("bytes");
+        boolean bytes = f.choice("response_format", "b64_json", List.of("b64_json", "bytes"))
+                .equals("bytes");
         ImageRequest request = builder.seed(seed)
                 .sampling(sampling)
                 .constrained(f.bool("constrained", true))
@@ -101,7 +106,8 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
                 .build();
         if (bytes && (stream || request.count() != 1)) {
             throw ApiException.badField(
-                    "response_format", "response_format \"bytes\" answers with one image file: it needs n 1 and no stream");
+                    "response_format",
+                    "response_format \"bytes\" answers with one image file: it needs n 1 and no stream");
         }
         return new GenerationParams(request, seed, png, bytes, stream);
     }

@@ -43,8 +43,11 @@ final class Metrics {
     String text(ServiceStats stats) {
         StringBuilder s = new StringBuilder(2048);
         header(s, "jpeglm_http_requests_total", "counter", "HTTP requests answered, by endpoint and status");
-        requests.forEach((labels, n) ->
-                s.append("jpeglm_http_requests_total{").append(labels).append("} ").append(n.sum()).append('\n'));
+        requests.forEach((labels, n) -> s.append("jpeglm_http_requests_total{")
+                .append(labels)
+                .append("} ")
+                .append(n.sum())
+                .append('\n'));
         metric(s, "jpeglm_client_disconnects_total", "counter", "streams whose client left early", disconnects.sum());
         metric(s, "jpeglm_requests_total", "counter", "generation requests the service took", stats.requests());
         metric(s, "jpeglm_images_total", "counter", "images finished", stats.imagesDone());
@@ -53,7 +56,11 @@ final class Metrics {
         metric(s, "jpeglm_queue_images", "gauge", "images waiting for a sequence", stats.queuedImages());
         metric(s, "jpeglm_active_sequences", "gauge", "sequences generating now", stats.activeSequences());
         metric(s, "jpeglm_kv_cells_in_use", "gauge", "KV cache cells in use", stats.kvCellsInUse());
-        metric(s, "jpeglm_errors_total", "counter", "requests that failed in the service",
+        metric(
+                s,
+                "jpeglm_errors_total",
+                "counter",
+                "requests that failed in the service",
                 stats.errors() + failures.sum());
         return s.toString();
     }

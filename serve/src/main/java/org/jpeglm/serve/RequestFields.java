@@ -89,7 +89,8 @@ final class RequestFields {
                 continue; // Jetty lists a file part among the form's parameters too
             }
             if (e.getValue().size() != 1 && kind != Kind.IMAGES) {
-                throw ApiException.badField(name, name + " is given " + e.getValue().size() + " times");
+                throw ApiException.badField(
+                        name, name + " is given " + e.getValue().size() + " times");
             }
             if (kind == Kind.IMAGES) {
                 for (String text : e.getValue()) {
@@ -122,8 +123,10 @@ final class RequestFields {
                 case STRING, IMAGES -> f.textNode(text);
             };
         } catch (NumberFormatException e) {
-            throw ApiException.badField(name, name + " must be " + (kind == Kind.INTEGER ? "an integer" : "a number")
-                    + ", got '" + clip(text) + "'");
+            throw ApiException.badField(
+                    name,
+                    name + " must be " + (kind == Kind.INTEGER ? "an integer" : "a number") + ", got '" + clip(text)
+                            + "'");
         }
     }
 
@@ -155,8 +158,8 @@ final class RequestFields {
                 out.add(base64(name, item.asText()));
             }
         } else {
-            throw ApiException.badField(name, name + " must be a base64 string or an array of them, got "
-                    + describe(value));
+            throw ApiException.badField(
+                    name, name + " must be a base64 string or an array of them, got " + describe(value));
         }
         return out;
     }

@@ -34,8 +34,7 @@ final class Routes {
     private Routes() {}
 
     /** The handlers behind the routes. */
-    record Handlers(
-            GenerationHandler generation, ScoreHandler score, InfoHandler info, Auth auth, Metrics metrics) {}
+    record Handlers(GenerationHandler generation, ScoreHandler score, InfoHandler info, Auth auth, Metrics metrics) {}
 
     static void configure(JavalinConfig config, ServeOptions options, Handlers h) {
         config.startup.showJavalinBanner = false;
@@ -62,17 +61,27 @@ final class Routes {
         routes.get(HEALTH, h.info()::health);
         routes.get(METRICS, h.info()::metrics);
         routes.exception(ApiException.class, (e, ctx) -> ErrorResponses.send(ctx, e));
-        routes.exception(HttpResponseException.class, (e, ctx) -> ErrorResponses.send(ctx, e.getStatus(), null,
-                e.getStatus() == 413 ? "the body is larger than this server reads (" + options.maxBodyBytes()
-                        + " bytes)" : e.getMessage()));
+        routes.exception(
+                HttpResponseException.class,
+                (e, ctx) -> ErrorResponses.send(
+                        ctx,
+                        e.getStatus(),
+                        null,
+                        e.getStatus() == 413
+                                ? "the body is larger than this server reads (" + options.maxBodyBytes() + " bytes)"
+                                : e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
         routes.error(404, "*", ctx -> notFound(ctx));
-        routes.error(405, "*", ctx -> ErrorResponses.send(ctx, 405, null, ctx.method() + " is not allowed on "
-                + ctx.path()));
+        routes.error(
+                405,
+                "*",
+                ctx -> ErrorResponses.send(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path()));
     }
 
     private static void notFound(Context ctx) {
-        if (ctx.result() == null || ctx.contentType() == null || !ctx.contentType().startsWith("application/json")) {
+        if (ctx.result() == null
+                || ctx.contentType() == null
+                || !ctx.contentType().startsWith("application/json")) {
             ErrorResponses.send(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
         }
     }

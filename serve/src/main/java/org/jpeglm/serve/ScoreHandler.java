@@ -38,8 +38,10 @@ final class ScoreHandler implements AutoCloseable {
         f.text("model", model.id());
         List<byte[]> files = f.images("image");
         if (files.size() > options.maxImagesPerRequest()) {
-            throw ApiException.badField("image", files.size() + " images; this server scores at most "
-                    + options.maxImagesPerRequest() + " per request");
+            throw ApiException.badField(
+                    "image",
+                    files.size() + " images; this server scores at most " + options.maxImagesPerRequest()
+                            + " per request");
         }
         List<ImageScore> scores = score(decoder.decode("image", files));
         ArrayNode data = Json.array();

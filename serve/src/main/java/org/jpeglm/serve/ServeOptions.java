@@ -44,8 +44,9 @@ public record ServeOptions(
         }
         Objects.requireNonNull(service, "service");
         if (maxImagesPerRequest > service.maxQueuedImages()) {
-            throw new IllegalArgumentException("maxImagesPerRequest (" + maxImagesPerRequest
-                    + ") must not exceed the queue (" + service.maxQueuedImages() + "): such a request could never run");
+            throw new IllegalArgumentException(
+                    "maxImagesPerRequest (" + maxImagesPerRequest + ") must not exceed the queue ("
+                            + service.maxQueuedImages() + "): such a request could never run");
         }
     }
 

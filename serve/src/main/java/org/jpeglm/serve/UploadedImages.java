@@ -41,8 +41,10 @@ final class UploadedImages {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > maxPixels) {
-                    throw ApiException.tooLarge(field, field + " is " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                            + " pixels; this server decodes images of at most " + maxPixels + " pixels");
+                    throw ApiException.tooLarge(
+                            field,
+                            field + " is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                                    + " pixels; this server decodes images of at most " + maxPixels + " pixels");
                 }
                 BufferedImage image = reader.read(0);
                 if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {

@@ -34,8 +34,7 @@ class PageBrowserTest {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     /** Records each tile's image changes as they happen: polling from the test could miss fast ones. */
-    static final String WATCH_TILES =
-            """
+    static final String WATCH_TILES = """
             window.tileChanges = {};
             new MutationObserver((records) => {
               for (const r of records) {
@@ -53,10 +52,15 @@ class PageBrowserTest {
                 Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "the browser test needs Debian's chromium and chromium-driver: scripts/install-prerequisites --test");
         try (ImageModel model = ImageModel.load(bundledModel());
-                ImageServer server = ImageServer.start(model, ServeOptions.builder()
-                        .port(0)
-                        .service(ServiceOptions.builder().parallel(16).threads(2).build())
-                        .build())) {
+                ImageServer server = ImageServer.start(
+                        model,
+                        ServeOptions.builder()
+                                .port(0)
+                                .service(ServiceOptions.builder()
+                                        .parallel(16)
+                                        .threads(2)
+                                        .build())
+                                .build())) {
             ChromeDriver driver = browser();
             try {
                 driver.get(server.uri("127.0.0.1").toString());
@@ -69,7 +73,9 @@ class PageBrowserTest {
                 driver.findElement(By.id("seed")).sendKeys("42");
                 driver.findElement(By.id("generate")).click();
                 new WebDriverWait(driver, Duration.ofMinutes(5))
-                        .until(d -> d.findElements(By.cssSelector(".tile[data-done='1']")).size() == 16
+                        .until(d -> d.findElements(By.cssSelector(".tile[data-done='1']"))
+                                                .size()
+                                        == 16
                                 && d.findElement(By.id("status")).getText().contains("16 images"));
                 checkTiles(driver);
                 screenshot(driver);
@@ -103,8 +109,13 @@ class PageBrowserTest {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // As root (CI) Chromium runs only without its sandbox; the page is this test's own.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1240,760", "--hide-scrollbars");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--window-size=1240,760",
+                "--hide-scrollbars");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -132,6 +143,7 @@ class PageBrowserTest {
                 return p;
             }
         }
-        throw new AssertionError("models/fashion-mnist-32.gguf not found above " + Path.of("").toAbsolutePath());
+        throw new AssertionError(
+                "models/fashion-mnist-32.gguf not found above " + Path.of("").toAbsolutePath());
     }
 }

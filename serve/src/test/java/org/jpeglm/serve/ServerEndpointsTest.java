@@ -3,7 +3,6 @@ package org.jpeglm.serve;
 import static org.jpeglm.serve.TestServer.base64;
 import static org.jpeglm.serve.TestServer.decode;
 import static org.jpeglm.serve.TestServer.json;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,8 +100,8 @@ class ServerEndpointsTest {
         assertEquals(0x89, file[0] & 0xFF);
         assertEquals(16, decode(file).getHeight());
 
-        HttpResponse<byte[]> raw = server.postJson(
-                "/v1/images/generations", "{\"seed\": 1, \"response_format\": \"bytes\"}");
+        HttpResponse<byte[]> raw =
+                server.postJson("/v1/images/generations", "{\"seed\": 1, \"response_format\": \"bytes\"}");
         assertEquals(200, raw.statusCode());
         assertEquals("image/jpeg", raw.headers().firstValue("Content-Type").orElseThrow());
         assertEquals("1", raw.headers().firstValue("X-Jpeglm-Seed").orElseThrow());
@@ -154,7 +153,8 @@ class ServerEndpointsTest {
     @Test
     void completionsTakeBase64() {
         String b64 = Base64.getEncoder().encodeToString(TestServer.png(TinyJpegLm.picture(3)));
-        HttpResponse<byte[]> res = server.postJson("/v1/images/completions",
+        HttpResponse<byte[]> res = server.postJson(
+                "/v1/images/completions",
                 "{\"image\": \"data:image/png;base64," + b64 + "\", \"ratio\": 0.5, \"n\": 2, \"seed\": 4}");
         assertEquals(200, res.statusCode(), () -> new String(res.body(), StandardCharsets.UTF_8));
         JsonNode data = json(res).get("data");
@@ -182,8 +182,8 @@ class ServerEndpointsTest {
     @Test
     void scoresGiveBitsPerByteForJsonAndMultipart() {
         byte[] png = TestServer.png(TinyJpegLm.picture(5));
-        JsonNode a = json(server.postJson("/v1/images/scores",
-                "{\"image\": [\"" + Base64.getEncoder().encodeToString(png) + "\"]}"));
+        JsonNode a = json(server.postJson(
+                "/v1/images/scores", "{\"image\": [\"" + Base64.getEncoder().encodeToString(png) + "\"]}"));
         Multipart form = new Multipart().file("image", "p.png", png);
         JsonNode b = json(server.post("/v1/images/scores", form.contentType(), form.body()));
         double bpb = a.get("data").get(0).get("bits_per_byte").asDouble();
@@ -198,8 +198,8 @@ class ServerEndpointsTest {
         server.postJson("/v1/images/generations", "{\"n\": 2, \"seed\": 1}");
         String text = new String(server.get("/metrics").body(), StandardCharsets.UTF_8);
         assertTrue(text.contains("# TYPE jpeglm_images_total counter"), text);
-        assertTrue(text.contains("jpeglm_http_requests_total{endpoint=\"/v1/images/generations\",status=\"200\"}"),
-                text);
+        assertTrue(
+                text.contains("jpeglm_http_requests_total{endpoint=\"/v1/images/generations\",status=\"200\"}"), text);
         long images = Long.parseLong(text.lines()
                 .filter(l -> l.startsWith("jpeglm_images_total "))
                 .findFirst()
@@ -207,7 +207,10 @@ class ServerEndpointsTest {
                 .substring("jpeglm_images_total ".length()));
         assertTrue(images >= 2, text);
         for (String gauge : List.of(
-                "jpeglm_tokens_per_second ", "jpeglm_queue_images ", "jpeglm_kv_cells_in_use ", "jpeglm_errors_total ")) {
+                "jpeglm_tokens_per_second ",
+                "jpeglm_queue_images ",
+                "jpeglm_kv_cells_in_use ",
+                "jpeglm_errors_total ")) {
             assertTrue(text.lines().anyMatch(l -> l.startsWith(gauge)), gauge + " in " + text);
         }
     }

@@ -32,8 +32,8 @@ class ServerErrorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(dir, 2, b -> b.maxBodyBytes(64 << 10).maxImagePixels(256 * 256)
-                .maxImagesPerRequest(8));
+        server = TestServer.start(
+                dir, 2, b -> b.maxBodyBytes(64 << 10).maxImagePixels(256 * 256).maxImagesPerRequest(8));
     }
 
     @AfterAll
@@ -48,7 +48,8 @@ class ServerErrorsTest {
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), text);
         JsonNode error = json(res).get("error");
         assertEquals(status, error.get("code").asInt(), text);
-        assertEquals(field, error.get("field").isNull() ? null : error.get("field").asText(), text);
+        assertEquals(
+                field, error.get("field").isNull() ? null : error.get("field").asText(), text);
         assertTrue(error.get("message").asText().length() > 5, text);
         return error;
     }
@@ -88,8 +89,12 @@ class ServerErrorsTest {
         assertError(400, "preview_mcus", generate("{\"preview_mcus\": 5}"));
         assertError(400, "ratio", server.postJson("/v1/images/completions", "{\"ratio\": 1.5}"));
         assertError(400, "image", server.postJson("/v1/images/completions", "{\"ratio\": 0.5}"));
-        assertError(400, "n", server.postJson("/v1/images/completions",
-                "{\"image\": [\"" + tinyPng() + "\", \"" + tinyPng() + "\"], \"n\": 5}"));
+        assertError(
+                400,
+                "n",
+                server.postJson(
+                        "/v1/images/completions",
+                        "{\"image\": [\"" + tinyPng() + "\", \"" + tinyPng() + "\"], \"n\": 5}"));
         Multipart form = new Multipart().field("seed", "abc");
         assertError(400, "seed", server.post("/v1/images/generations", form.contentType(), form.body()));
     }
@@ -129,8 +134,12 @@ class ServerErrorsTest {
         // Small as a file, too many pixels to decode: refused from its header.
         byte[] wide = TestServer.png(new BufferedImage(2000, 40, BufferedImage.TYPE_BYTE_GRAY));
         assertTrue(wide.length < 64 << 10);
-        JsonNode e = assertError(413, "image", server.postJson("/v1/images/scores",
-                "{\"image\": \"" + Base64.getEncoder().encodeToString(wide) + "\"}"));
+        JsonNode e = assertError(
+                413,
+                "image",
+                server.postJson(
+                        "/v1/images/scores",
+                        "{\"image\": \"" + Base64.getEncoder().encodeToString(wide) + "\"}"));
         assertTrue(e.get("message").asText().contains("2000x40"), e.toString());
     }
 
@@ -156,7 +165,9 @@ class ServerErrorsTest {
             assertError(401, null, keyed.postJson("/v1/images/generations", "{}", "Authorization", "Bearer nope"));
             assertError(401, null, keyed.get("/v1/models"));
             assertError(401, null, keyed.get("/metrics", "X-Api-Key", "s3cre"));
-            assertEquals(200, keyed.get("/v1/models", "Authorization", "Bearer s3cret").statusCode());
+            assertEquals(
+                    200,
+                    keyed.get("/v1/models", "Authorization", "Bearer s3cret").statusCode());
             assertEquals(200, keyed.get("/metrics", "X-Api-Key", "s3cret").statusCode());
             assertEquals(200, keyed.get("/health").statusCode(), "health needs no key, as in llama-server");
             assertEquals(200, keyed.get("/").statusCode(), "the page needs no key; its requests do");
@@ -165,11 +176,15 @@ class ServerErrorsTest {
 
     @Test
     void aFullQueueIs503WithRetryAfter() throws Exception {
-        try (TestServer small = TestServer.start(dir, 1, b -> b.maxImagesPerRequest(4).service(ServiceOptions.builder()
-                .parallel(1)
-                .threads(2)
-                .maxQueuedImages(4)
-                .build()))) {
+        try (TestServer small = TestServer.start(
+                dir,
+                1,
+                b -> b.maxImagesPerRequest(4)
+                        .service(ServiceOptions.builder()
+                                .parallel(1)
+                                .threads(2)
+                                .maxQueuedImages(4)
+                                .build()))) {
             // Fills the queue: a streamed request of 4 images (all 4 waiting, or 1 running and 3 waiting).
             HttpResponse<InputStream> first = small.client.send(
                     small.request("/v1/images/generations")
@@ -182,7 +197,8 @@ class ServerErrorsTest {
                 assertEquals(200, first.statusCode());
                 HttpResponse<byte[]> refused = small.postJson("/v1/images/generations", "{\"n\": 2}");
                 assertError(503, null, refused);
-                int retry = Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow());
+                int retry = Integer.parseInt(
+                        refused.headers().firstValue("Retry-After").orElseThrow());
                 assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
                 assertTrue(Sse.next(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) != null);
             }
@@ -190,6 +206,7 @@ class ServerErrorsTest {
     }
 
     private static String tinyPng() {
-        return Base64.getEncoder().encodeToString(TestServer.png(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY)));
+        return Base64.getEncoder()
+                .encodeToString(TestServer.png(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY)));
     }
 }

@@ -103,13 +103,15 @@ class ServerLoadTest {
         assertTrue(made < 64, made + " of 64 images were made for a client that left");
         String metrics = new String(server.get("/metrics").body(), StandardCharsets.UTF_8);
         assertTrue(metrics.lines().anyMatch(l -> l.matches("jpeglm_client_disconnects_total [1-9]\\d*")), metrics);
-        assertEquals(200, server.postJson("/v1/images/generations", "{\"seed\": 1}").statusCode());
+        assertEquals(
+                200, server.postJson("/v1/images/generations", "{\"seed\": 1}").statusCode());
     }
 
     private static JsonNode awaitIdle() throws InterruptedException {
         for (int i = 0; i < 1200; i++) {
             JsonNode health = json(server.get("/health"));
-            if (health.get("slots_processing").asInt() == 0 && health.get("queued_images").asInt() == 0) {
+            if (health.get("slots_processing").asInt() == 0
+                    && health.get("queued_images").asInt() == 0) {
                 return health;
             }
             Thread.sleep(50);

@@ -117,8 +117,13 @@ final class TestServer implements AutoCloseable {
                     HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = res.body()) {
                 assertEquals(200, res.statusCode(), () -> "status of " + json);
-                assertEquals("text/event-stream;charset=utf-8",
-                        res.headers().firstValue("Content-Type").orElse("").replace(" ", "").toLowerCase());
+                assertEquals(
+                        "text/event-stream;charset=utf-8",
+                        res.headers()
+                                .firstValue("Content-Type")
+                                .orElse("")
+                                .replace(" ", "")
+                                .toLowerCase());
                 return Sse.readAll(in);
             }
         } catch (IOException e) {
