@@ -24,19 +24,9 @@ final class ImageJson {
         return png ? JpegImages.png(img.image()) : img.jpeg();
     }
 
-    /** What the CLI's summary.json says of an image. */
+    /** The CLI's summary of an image, and its prompt's tokens. */
     static ObjectNode summary(GeneratedImage img) {
-        return Json.object()
-                .put("index", img.index())
-                .put("seed", img.seed())
-                .put("tokens", img.tokens())
-                .put("prompt_tokens", img.promptTokens())
-                .put("stop", img.stop().name())
-                .put("clean", img.clean())
-                .put("decodable", img.repair().decodable())
-                .put("repair", img.repair().summary())
-                .put("bytes", img.stream().length)
-                .put("ms", img.time().toMillis());
+        return ImageSummary.of(img).put("prompt_tokens", img.promptTokens());
     }
 
     static ObjectNode progress(ImageEvent.Progress p) {
