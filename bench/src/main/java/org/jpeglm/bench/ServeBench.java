@@ -57,7 +57,7 @@ public final class ServeBench implements Callable<Integer> {
     int clients = 16;
 
     @Option(names = "--per-request", description = "images per client request (default: ${DEFAULT-VALUE})")
-    int perRequest = 4;
+    int perRequest = 1;
 
     @Option(names = "--images", description = "images per throughput measurement (default: ${DEFAULT-VALUE})")
     int images = 256;
@@ -66,9 +66,14 @@ public final class ServeBench implements Callable<Integer> {
     int reps = 2;
 
     @Option(
+            names = "--preview-mcus",
+            description = "previews at most every N MCUs, 0 none; default: the server's (one MCU row)")
+    Integer previewMcus;
+
+    @Option(
             names = "--requests",
             description =
-                    "requests of the memory run, RSS read after 100 and after all " + "(default: ${DEFAULT-VALUE})")
+                    "requests of the memory run, RSS read after 100 and after all " + "(default: ${DEFAULT-VALUE}; 0: no memory run)")
     int requests = 2000;
 
     private final HttpClient client =
@@ -115,7 +120,9 @@ public final class ServeBench implements Callable<Integer> {
                             served.getLast());
                 }
                 report(generate, served, firstPreview);
-                memory(base);
+                if (requests > 100) {
+                    memory(base);
+                }
             }
         }
         return 0;
@@ -162,7 +169,8 @@ public final class ServeBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         HttpRequest req = HttpRequest.newBuilder(base.resolve("v1/images/generations"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + perRequest + ", \"stream\": true}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + perRequest + ", \"stream\": true"
+                        + (previewMcus != null ? ", \"preview_mcus\": " + previewMcus : "") + "}"))
                 .build();
         try {
             HttpResponse<InputStream> res = client.send(req, HttpResponse.BodyHandlers.ofInputStream());

@@ -121,9 +121,12 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
         }
     }
 
-    /** Previews for streams only (default: every MCU, at most every 50 ms); preview_mcus 0 turns them off. */
+    /**
+     * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row, at most every 50 ms — the image
+     * fills in row by row, and previews stay a small share of the work (each is a repair, a decode and a PNG).
+     */
     private static PreviewPolicy previews(RequestFields f, ServedModel model, boolean stream) {
-        int every = (int) f.integer("preview_mcus", 1, 0, model.mcus());
+        int every = (int) f.integer("preview_mcus", model.mcusPerRow(), 0, model.mcus());
         int ms = (int) f.integer("preview_interval_ms", 50, 0, 60_000);
         return stream && every > 0 ? PreviewPolicy.every(every, Duration.ofMillis(ms)) : PreviewPolicy.none();
     }

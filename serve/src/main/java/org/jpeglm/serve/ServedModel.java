@@ -31,6 +31,11 @@ record ServedModel(String id, ImageModel image, int contextLength, int mcus) {
         return image.spec().profile();
     }
 
+    /** MCUs in one row of the image (MCUs are square, so a one-pixel-high strip has one row). */
+    int mcusPerRow() {
+        return profile().mcuCount(profile().width(), 1);
+    }
+
     /** The OpenAI-style model entry, with the model's metadata and JPEG profile under "meta". */
     ObjectNode json(int parallel) {
         Model m = image.model();
@@ -41,7 +46,8 @@ record ServedModel(String id, ImageModel image, int contextLength, int mcus) {
                 .put("quality", p.quality())
                 .put("subsampling", p.subsampling().name())
                 .put("restart_interval", p.restartInterval())
-                .put("mcus", mcus);
+                .put("mcus", mcus)
+                .put("mcus_per_row", mcusPerRow());
         ObjectNode meta = Json.object()
                 .put("description", m.description())
                 .put("parameters", m.parameterCount())

@@ -159,8 +159,8 @@ function promptPreview(img, ratio) {
   g.fillRect(0, 0, c.width, c.height);
   const s = Math.min(p.width / img.width, p.height / img.height);
   g.drawImage(img, (p.width - img.width * s) / 2, (p.height - img.height * s) / 2, img.width * s, img.height * s);
-  const mcu = p.subsampling === "S420" ? 16 : 8;
-  const perRow = Math.ceil(p.width / mcu);
+  const mcu = p.width / p.mcus_per_row; // MCUs are square
+  const perRow = p.mcus_per_row;
   const kept = Math.floor(ratio * p.mcus);
   const cut = Math.ceil(kept / perRow) * mcu; // rows of which some MCUs are kept
   g.fillStyle = "#808080";
