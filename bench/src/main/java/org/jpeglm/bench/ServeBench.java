@@ -72,8 +72,8 @@ public final class ServeBench implements Callable<Integer> {
 
     @Option(
             names = "--requests",
-            description =
-                    "requests of the memory run, RSS read after 100 and after all " + "(default: ${DEFAULT-VALUE}; 0: no memory run)")
+            description = "requests of the memory run, RSS read after 100 and after all "
+                    + "(default: ${DEFAULT-VALUE}; 0: no memory run)")
     int requests = 2000;
 
     private final HttpClient client =

@@ -18,6 +18,7 @@ final class EventRelay implements ImageListener {
     private final Map<Integer, ImageEvent.Progress> progress = new TreeMap<>();
     private final Map<Integer, ImageEvent.Preview> previews = new TreeMap<>();
     private final List<ImageEvent.Finished> finished = new ArrayList<>();
+    private boolean ended;
 
     @Override
     public synchronized void onEvent(ImageEvent event) {
@@ -29,10 +30,16 @@ final class EventRelay implements ImageListener {
         notifyAll();
     }
 
-    /** The events that arrived since the last call, waiting up to timeout for the first. */
+    /** No more events will come (the task is done): a waiting {@link #take} returns at once. */
+    synchronized void end() {
+        ended = true;
+        notifyAll();
+    }
+
+    /** The events that arrived since the last call, waiting up to timeout for the first (not once ended). */
     synchronized List<ImageEvent> take(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (isEmpty()) {
+        while (isEmpty() && !ended) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return List.of();

@@ -52,6 +52,8 @@ final class GenerationHandler {
         EventRelay relay = new EventRelay();
         long started = System.nanoTime();
         ImageTask task = submit(params, relay);
+        // The task completes after its last event: the writer must not wait for another one before "done".
+        task.result().whenComplete((images, error) -> relay.end());
         try {
             if (params.stream()) {
                 stream(ctx, params, task, relay, started);
