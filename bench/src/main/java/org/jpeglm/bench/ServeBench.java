@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
+import org.jpeglm.image.ImageRequest;
+import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.ImageServer;
 import org.jpeglm.serve.ServeOptions;
@@ -69,6 +71,11 @@ public final class ServeBench implements Callable<Integer> {
             names = "--preview-mcus",
             description = "previews at most every N MCUs, 0 none; default: the server's (one MCU row)")
     Integer previewMcus;
+
+    @Option(
+            names = "--direct",
+            description = "also time the clients' requests submitted to an ImageService directly, without HTTP")
+    boolean direct;
 
     @Option(
             names = "--requests",
@@ -118,6 +125,13 @@ public final class ServeBench implements Callable<Integer> {
                             r + 1,
                             generate.getLast(),
                             served.getLast());
+                    if (direct) {
+                        System.out.printf(
+                                Locale.ROOT,
+                                "rep %d: ImageService without HTTP %.2f images/s%n",
+                                r + 1,
+                                direct(m, options.service(), images / perRequest));
+                    }
                 }
                 report(generate, served, firstPreview);
                 if (requests > 100) {
@@ -162,6 +176,33 @@ public final class ServeBench implements Callable<Integer> {
             }
         }
         return done.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** images/s of the clients' requests submitted to a service of the server's options, without HTTP. */
+    private double direct(ImageModel m, ServiceOptions o, int requests) throws Exception {
+        try (ImageService service = ImageService.start(m, o);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicInteger left = new AtomicInteger(requests);
+            AtomicInteger done = new AtomicInteger();
+            long t0 = System.nanoTime();
+            List<Future<?>> all = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                all.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        ImageRequest request = ImageRequest.generate(perRequest)
+                                .seed(System.nanoTime())
+                                .build();
+                        done.addAndGet(
+                                service.submit(request, e -> {}).result().get().size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+            return done.get() / ((System.nanoTime() - t0) / 1e9);
+        }
     }
 
     /** One streamed request: its images, and the seconds to its first preview (added to firstPreview). */
