@@ -30,6 +30,10 @@ final class RequestFields {
         IMAGES
     }
 
+    /** Bodies read as JSON: JSON's own type, and what curl -d and fetch with a string body send by default. */
+    private static final Set<String> JSON_TYPES =
+            Set.of("application/json", "application/x-www-form-urlencoded", "text/plain");
+
     private final Map<String, JsonNode> values;
     private final Map<String, List<byte[]>> files;
 
@@ -44,7 +48,7 @@ final class RequestFields {
             return ofForm(ctx, known);
         }
         String type = ctx.contentType();
-        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (type != null && !JSON_TYPES.contains(type.split(";")[0].strip().toLowerCase(Locale.ROOT))) {
             throw new ApiException(
                     415, null, "send the request as application/json or multipart/form-data, not " + type);
         }
