@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import org.jpeglm.Session;
+import org.jpeglm.SessionOptions;
 import org.jpeglm.image.RunClock.Phase;
 
 /**
@@ -20,9 +21,10 @@ import org.jpeglm.image.RunClock.Phase;
  * own seed; constrained, a sampled token the grammar refuses is sampled again under the grammar's mask, and
  * constrained and free images share a step.
  *
- * <p>Determinism: a sequence's sampler restarts from its image's seed, and every round makes the same native calls in
- * the same order for the same requests arriving at the same rounds, so the same request run alone gives the same
- * images. Used by one thread; only {@link EngineRequest#cancel()} may come from others.
+ * <p>Determinism: a sequence's sampler restarts from its image's seed, and every step is evaluated in a shape that
+ * keeps each sequence's numbers independent of the others ({@link #decodeStep}), so an image from nothing gets the
+ * same bytes whatever else shares the batch. Used by one thread; only {@link EngineRequest#cancel()} may come from
+ * others.
  */
 final class BatchEngine {
     private final Session session;
@@ -38,27 +40,50 @@ final class BatchEngine {
     // the tokenizer's ids of a padded vocabulary). Masks outlive images (clearing a sequence keeps its mask), so
     // this outlives them too: an image ended under a mask, or a cancelled request, must not mask the next image.
     private final boolean[] masked;
+    private final boolean[] fresh; // images whose BOS this round's step evaluates
     private final List<EngineRequest> completed = new ArrayList<>(); // this round's, to complete at its end
     private RunClock clock = new RunClock();
 
     /**
+     * @param session a session from {@link #newSession}
+     * @param parallel images written at once
      * @param contextLength most tokens per sequence, prompt included
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
-    BatchEngine(Session session, StreamTools tools, int contextLength, IntConsumer dequeued) {
+    BatchEngine(Session session, int parallel, StreamTools tools, int contextLength, IntConsumer dequeued) {
         this.session = session;
         this.dequeued = dequeued;
         this.tools = tools;
         this.contextLength = contextLength;
-        int n = session.sequences();
+        int n = parallel;
         this.slots = new Slot[n];
         this.seqs = new int[n];
         this.out = new int[n];
         this.redo = new int[n];
         this.masked = new boolean[n];
+        this.fresh = new boolean[n];
         for (int q = 0; q < n; q++) {
             unmask(q);
         }
+    }
+
+    /** Most tokens one image may take, prompt included: the model's trained context (16 at least). */
+    static int contextLength(ImageModel model) {
+        return Math.max(16, model.model().trainedContextLength());
+    }
+
+    /**
+     * A session for parallel images: one sequence each, and two at least, so a lone sequence always has an idle
+     * neighbour to be evaluated beside ({@link #decodeStep}).
+     */
+    static Session newSession(ImageModel model, int parallel, int threads, int batchSize, int contextLength) {
+        return model.model()
+                .newSession(SessionOptions.builder()
+                        .contextLength(contextLength)
+                        .sequences(Math.max(parallel, 2))
+                        .threads(threads)
+                        .batchSize(batchSize)
+                        .build());
     }
 
     /** Lets sequence q sample every token of the tokenizer again (not the padding of a padded vocabulary). */
@@ -131,19 +156,74 @@ final class BatchEngine {
         admit();
         clock.enter(Phase.MASK);
         int n = prepare();
-        if (n == 0) {
+        if (n == 0 && !anyFresh()) {
             return;
         }
         clock.enter(Phase.STEP);
-        int[] stepping = n == seqs.length ? seqs : Arrays.copyOf(seqs, n);
-        if (anyConstrained(n)) {
-            sampleValid(stepping);
-        } else {
-            session.step(stepping, out);
+        int[] stepping = Arrays.copyOf(seqs, n);
+        if (n > 0) {
+            session.sample(stepping, out);
+            if (anyConstrained(n)) {
+                resampleRefused(n);
+            }
         }
-        clock.stepped(n);
+        decodeStep(stepping);
+        if (n > 0) {
+            clock.stepped(n);
+        }
         clock.enter(Phase.ACCEPT);
         accept(n);
+    }
+
+    private boolean anyFresh() {
+        for (boolean f : fresh) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Evaluates the stepping sequences' sampled tokens and the BOS of the images that start from nothing, in one
+     * native call in which every run of consecutive sequences is two or more. llama.cpp evaluates only consecutive
+     * sequence ids together (with a KV stream per sequence), and its CPU matrix products take another kernel for a
+     * single token, whose float sums differ in the last bits: an image's bytes would depend on which other sequences
+     * stepped beside it. So a sequence with no stepping neighbour gets an idle one beside it, evaluating a placeholder
+     * BOS at position 0 (see newSession): each sequence's numbers are then the same whatever the batch.
+     */
+    private void decodeStep(int[] stepping) {
+        int[] token = new int[session.sequences()];
+        Arrays.fill(token, -1);
+        for (int i = 0; i < stepping.length; i++) {
+            token[stepping[i]] = out[i];
+        }
+        for (int q = 0; q < fresh.length; q++) {
+            if (fresh[q]) {
+                token[q] = tools.tokens().bosId();
+                fresh[q] = false;
+            }
+        }
+        for (int q = 0; q < token.length; q++) { // a lone sequence gets an idle neighbour
+            boolean alone =
+                    token[q] >= 0 && (q == 0 || token[q - 1] < 0) && (q + 1 == token.length || token[q + 1] < 0);
+            if (alone) {
+                placeholder(q + 1 < token.length ? q + 1 : q - 1, token);
+            }
+        }
+        int n = 0;
+        for (int t : token) {
+            n += t >= 0 ? 1 : 0;
+        }
+        int[] ids = new int[n];
+        int[] tokens = new int[n];
+        for (int q = 0, k = 0; q < token.length; q++) {
+            if (token[q] >= 0) {
+                ids[k] = q;
+                tokens[k++] = token[q];
+            }
+        }
+        session.decode(ids, tokens);
     }
 
     /** Ends every request with error and forgets their images (after a failed native call: the session is intact). */
@@ -178,9 +258,12 @@ final class BatchEngine {
         });
     }
 
-    /** Free sequences take the next waiting images; all their prompts go in one native call. */
+    /**
+     * Free sequences take the next waiting images. An image from nothing (its prompt is BOS) is evaluated with this
+     * round's step ({@link #decodeStep}); the longer prompts of completions go together in one native call now.
+     */
     private void admit() {
-        List<Integer> started = new ArrayList<>();
+        List<Integer> prompted = new ArrayList<>();
         for (int q = 0; q < slots.length && !waiting.isEmpty(); q++) {
             if (slots[q] == null) {
                 EngineRequest request = waiting.peek();
@@ -192,16 +275,22 @@ final class BatchEngine {
                 session.truncate(q, 0);
                 session.setSampling(q, request.sampling().withSeed(job.seed()));
                 slots[q] = new Slot(job, request, tools, contextLength);
-                started.add(q);
+                if (job.prompt().length == 1 && !slots[q].done()) {
+                    fresh[q] = true;
+                } else {
+                    prompted.add(q);
+                }
             }
         }
-        if (!started.isEmpty()) {
-            int[] ids = started.stream().mapToInt(Integer::intValue).toArray();
+        if (!prompted.isEmpty()) {
+            int[] ids = prompted.stream().mapToInt(Integer::intValue).toArray();
             List<int[]> prompts =
-                    started.stream().map(q -> slots[q].job().prompt()).toList();
+                    prompted.stream().map(q -> slots[q].job().prompt()).toList();
             PackedTokens packed = PackedTokens.of(ids, prompts);
             session.decode(packed.seqs(), packed.tokens());
-            for (int q : ids) {
+        }
+        for (int q = 0; q < slots.length; q++) {
+            if (slots[q] != null && (fresh[q] || prompted.contains(q))) {
                 slots[q].report();
             }
         }
@@ -216,7 +305,11 @@ final class BatchEngine {
         for (int q = 0; q < slots.length; q++) {
             Slot slot = slots[q];
             if (slot == null || slot.request().stopped()) {
+                fresh[q] = false;
                 continue; // a listener may have cancelled its request during admit(): it must not step
+            }
+            if (fresh[q]) {
+                continue; // its BOS is evaluated in this round's step: it samples from the next
             }
             if (slot.done()) {
                 finish(q);
@@ -247,17 +340,20 @@ final class BatchEngine {
     }
 
     /**
-     * Samples freely, and only where the token would break a constrained stream, samples again under the grammar's
-     * mask: the result is the masked distribution, at the price of a mask for the rare bad token. Then appends the
-     * tokens.
+     * Where a token just sampled freely would break a constrained stream, samples again under the grammar's mask:
+     * the result is the masked distribution, at the price of a mask for the rare bad token.
      */
-    private void sampleValid(int[] stepping) {
-        session.sample(stepping, out);
-        int refused = checkSampled(stepping.length);
+    private void resampleRefused(int n) {
+        int refused = checkSampled(n);
         if (refused > 0) {
             resample(refused);
         }
-        session.decode(stepping, stepping.length == out.length ? out : Arrays.copyOf(out, stepping.length));
+    }
+
+    /** Gives sequence q, which no image needs now, a BOS at position 0 to evaluate. */
+    private void placeholder(int q, int[] token) {
+        session.truncate(q, 0);
+        token[q] = tools.tokens().bosId();
     }
 
     /** Sets the grammar's mask where the grammar refuses a sampled token; returns how many (their positions in redo). */

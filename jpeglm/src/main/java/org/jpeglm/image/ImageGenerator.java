@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.jpeglm.Session;
-import org.jpeglm.SessionOptions;
 import org.jpeglm.bpe.BpeTokenizer;
 
 /**
@@ -19,8 +18,8 @@ import org.jpeglm.bpe.BpeTokenizer;
  * request is done. The batching is {@link ImageService}'s, run on the caller's thread for one request at a time.
  *
  * <p>Each image has its own seed, {@code options.seed() + index} mixed, and its sequence's sampler restarts from it,
- * so a request gives the same images on every run with the same options (see {@link ImageService} for exactly what
- * a seed guarantees). Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any
+ * so a request gives the same images on every run with the same options, and on the CPU the same images from
+ * nothing whatever {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any
  * thread.
  */
 public final class ImageGenerator implements AutoCloseable {
@@ -37,19 +36,14 @@ public final class ImageGenerator implements AutoCloseable {
         this.tokenizer = model.spec().tokenizer();
         TokenTable tokens = new TokenTable(tokenizer, model.model().vocabSize());
         this.options = options;
-        this.contextLength = Math.max(16, model.model().trainedContextLength());
+        this.contextLength = BatchEngine.contextLength(model);
         this.maxTokens = maxTokens(options.maxTokens(), contextLength);
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         StreamTools tools = StreamTools.of(model, tokens);
         // Last: nothing after it may throw and leak the native context.
-        this.session = model.model()
-                .newSession(SessionOptions.builder()
-                        .contextLength(contextLength)
-                        .sequences(options.parallel())
-                        .threads(options.threads())
-                        .batchSize(options.batchSize())
-                        .build());
-        this.engine = new BatchEngine(session, tools, contextLength, images -> {});
+        this.session = BatchEngine.newSession(
+                model, options.parallel(), options.threads(), options.batchSize(), contextLength);
+        this.engine = new BatchEngine(session, options.parallel(), tools, contextLength, images -> {});
     }
 
     /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jpeglm.Session;
-import org.jpeglm.SessionOptions;
 
 /**
  * One model's continuously batched image service. Thread-safe: requests from any thread join the running batch at
@@ -19,12 +18,14 @@ import org.jpeglm.SessionOptions;
  * sequences, and each image's events go to its request's {@link ImageListener} on that thread.
  *
  * <p><b>What a seed guarantees.</b> Image i of a request is sampled with the request's parameters and the seed
- * {@link ImageGenerator} gives image i of the same seed, its sampler restarted from it. The same request, run alone
- * (no other request in the service while it runs) with the same parallel count, on the same build of jpeglm and
- * llama.cpp and the same CPU variant, gives the same bytes as {@link ImageGenerator} and {@code jpeglm generate}.
- * Sharing the batch with other requests may change an image: which sequences step together changes the shape of the
- * native evaluation, and so the last bits of the float sums behind the logits; where that moves a sampled token the
- * image differs from that token on (docs/architecture.md, "What a seed guarantees", gives the measured rates).
+ * {@link ImageGenerator} gives image i of the same seed, its sampler restarted from it. On the CPU, with the same
+ * build of jpeglm and llama.cpp, the same model file and the same CPU variant, an image generated from nothing gets
+ * the same bytes whatever the parallel count and whatever other requests share the batch: every step is evaluated
+ * as one run of consecutive sequences of at least two tokens, so each sequence's float sums are the same in every
+ * batch (docs/architecture.md, "What a seed guarantees", has the measurements). The exceptions: a completion's
+ * prompt is evaluated with the prompts starting beside it, so a completion is guaranteed its bytes only when its
+ * request runs alone with the same parallel count; and GPU offload picks kernels by batch size, which this does not
+ * cover.
  */
 public final class ImageService implements AutoCloseable {
     private final ImagePrompts prompts;
@@ -46,17 +47,13 @@ public final class ImageService implements AutoCloseable {
         TokenTable tokens =
                 new TokenTable(model.spec().tokenizer(), model.model().vocabSize());
         this.options = options;
-        this.contextLength = Math.max(16, model.model().trainedContextLength());
+        this.contextLength = BatchEngine.contextLength(model);
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         StreamTools tools = StreamTools.of(model, tokens);
-        this.session = model.model()
-                .newSession(SessionOptions.builder()
-                        .contextLength(contextLength)
-                        .sequences(options.parallel())
-                        .threads(options.threads())
-                        .batchSize(options.batchSize())
-                        .build());
-        this.engine = new BatchEngine(session, tools, contextLength, images -> queued.addAndGet(-images));
+        this.session = BatchEngine.newSession(
+                model, options.parallel(), options.threads(), options.batchSize(), contextLength);
+        this.engine =
+                new BatchEngine(session, options.parallel(), tools, contextLength, images -> queued.addAndGet(-images));
         engine.clock(meter.clock());
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);

@@ -11,15 +11,7 @@ package org.jpeglm.image;
  */
 public record ServiceOptions(int parallel, int threads, int batchSize, int maxQueuedImages) {
     public ServiceOptions {
-        if (parallel < 1 || parallel > 256) {
-            throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
-        }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
-        }
+        GeneratorOptions.checkSession(parallel, threads, batchSize);
         if (maxQueuedImages < 1) {
             throw new IllegalArgumentException("maxQueuedImages must be positive, got " + maxQueuedImages);
         }

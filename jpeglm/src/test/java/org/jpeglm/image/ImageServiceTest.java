@@ -13,7 +13,11 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.gguf.GgmlType;
+import org.jpeglm.testing.LlamaConfig;
+import org.jpeglm.testing.RandomLlama;
 import org.jpeglm.testing.TinyJpegLm;
+import org.jpeglm.testing.TinyLlamaGguf;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,18 +27,27 @@ class ImageServiceTest {
     static Path dir;
     static ImageModel model;
 
+    /**
+     * The tiny gray profile and tokenizer on a wider random model (dim 256) than TinyJpegLm's: its float sums are long
+     * enough for a change of llama.cpp kernel to round differently and flip sampled tokens, which the tiny model's
+     * are not, so byte comparisons here can fail.
+     */
     @BeforeAll
     static void writeModel() throws IOException {
         dir = Files.createTempDirectory("jpeglm-service-test");
-        Path path = dir.resolve("tiny-jpeglm.gguf");
-        TinyJpegLm.write(path, 11);
+        Path path = dir.resolve("wide.gguf");
+        var spec = TinyJpegLm.spec();
+        var config = new LlamaConfig(spec.tokenizer().vocabSize(), 256, 2, 4, 2, 512, 256, 10000f, 1e-5f, false);
+        TinyLlamaGguf.writer(RandomLlama.create(config, 9), GgmlType.F32)
+                .putAll(spec.toGguf())
+                .write(path);
         model = ImageModel.load(path);
     }
 
     @AfterAll
     static void close() throws IOException {
         model.close();
-        Files.delete(dir.resolve("tiny-jpeglm.gguf"));
+        Files.delete(dir.resolve("wide.gguf"));
         Files.delete(dir);
     }
 
@@ -50,6 +63,10 @@ class ImageServiceTest {
 
     /** The same request through ImageGenerator, alone, with parallel sequences. */
     static List<GeneratedImage> generated(ImageRequest r, int parallel) {
+        return generated(model, r, parallel);
+    }
+
+    static List<GeneratedImage> generated(ImageModel model, ImageRequest r, int parallel) {
         var options = GeneratorOptions.builder()
                 .parallel(parallel)
                 .threads(2)
@@ -120,6 +137,40 @@ class ImageServiceTest {
         }
     }
 
+    /** The seed guarantee across parallel counts (see ImageService): each evaluation is shaped the same. */
+    @Test
+    void aSeedGivesTheSameBytesWhateverTheParallelCount() {
+        ImageRequest r = request(4, 33).build();
+        List<GeneratedImage> one = generated(r, 1);
+        for (int parallel = 2; parallel <= 4; parallel++) {
+            assertSameImages(one, generated(r, parallel));
+        }
+        ImageRequest free = request(3, 34).constrained(false).maxTokens(120).build();
+        assertSameImages(generated(free, 1), generated(free, 3));
+    }
+
+    /** Requests arriving while others run, constrained and free mixed, give their alone-run bytes. */
+    @Test
+    void requestsSharingTheBatchGiveTheirAloneBytes() throws Exception {
+        List<ImageRequest> requests = new ArrayList<>();
+        List<ImageTask> tasks = new ArrayList<>();
+        try (ImageService s = ImageService.start(model, service(5))) {
+            for (int k = 0; k < 6; k++) {
+                ImageRequest r = request(1 + k % 3, 200 + k)
+                        .constrained(k % 2 == 0)
+                        .maxTokens(150)
+                        .build();
+                requests.add(r);
+                tasks.add(s.submit(r, ImageListener.ignoring()));
+                Thread.sleep(5 * k); // arrivals spread over the first steps
+            }
+            for (int k = 0; k < requests.size(); k++) {
+                assertSameImages(
+                        generated(requests.get(k), 2), tasks.get(k).result().get(120, TimeUnit.SECONDS));
+            }
+        }
+    }
+
     @Test
     void aRequestSubmittedWhileAnotherRunsJoinsAtTheNextStep() throws Exception {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
@@ -176,7 +227,7 @@ class ImageServiceTest {
                     assertTrue(image.clean(), image.toString());
                     assertEquals(GeneratedImage.StopReason.EOI, image.stop());
                 }
-                assertSeedPrefixes(generated(requests.get(k), 4), images);
+                assertSameImages(generated(requests.get(k), 4), images);
             }
             assertTrue(tasks.get(2).isDone());
             ServiceStats st = s.stats();
@@ -184,22 +235,6 @@ class ImageServiceTest {
             assertEquals(0, st.activeSequences());
             assertEquals(0, st.kvCellsInUse());
             assertEquals(0, st.errors(), "a cancellation is no error");
-        }
-    }
-
-    /**
-     * Each image starts as its alone-run does: at least up to the first byte where the two differ, both are valid
-     * (they are clean), and the shared run's image begins with the alone-run's header and first MCU's bytes. What
-     * a shared batch changes is measured in docs/architecture.md; here only that nothing of another request leaks.
-     */
-    static void assertSeedPrefixes(List<GeneratedImage> alone, List<GeneratedImage> shared) {
-        for (int i = 0; i < alone.size(); i++) {
-            assertEquals(alone.get(i).seed(), shared.get(i).seed());
-            byte[] a = alone.get(i).stream();
-            byte[] b = shared.get(i).stream();
-            int header = new org.jpeglm.jpeg.JpegSyntax(TinyJpegLm.PROFILE).header().length;
-            assertArrayEquals(
-                    java.util.Arrays.copyOf(a, header + 1), java.util.Arrays.copyOf(b, header + 1), "image " + i);
         }
     }
 
@@ -216,7 +251,7 @@ class ImageServiceTest {
             assertTrue(causes(c).anyMatch(t -> "client gone".equals(t.getMessage())), c.toString());
             List<GeneratedImage> images = good.result().get(60, TimeUnit.SECONDS);
             images.forEach(image -> assertTrue(image.clean(), image.toString()));
-            assertSeedPrefixes(generated(other, 4), images);
+            assertSameImages(generated(other, 4), images);
             assertEquals(0, s.stats().errors());
         }
     }
