@@ -107,9 +107,11 @@ class ServerErrorsTest {
         assertError(400, null, generate("{\"n\": 1} {\"n\": 2}"));
         assertError(400, null, generate("{\"n\": 1, \"n\": 2}"));
         assertError(415, null, server.post("/v1/images/generations", "application/xml", "<n>1</n>".getBytes()));
-        assertEquals(200, server.post("/v1/images/generations", "application/x-www-form-urlencoded",
-                        "{\"seed\": 2}".getBytes())
-                .statusCode(), "curl -d sends JSON as a form's type");
+        assertEquals(
+                200,
+                server.post("/v1/images/generations", "application/x-www-form-urlencoded", "{\"seed\": 2}".getBytes())
+                        .statusCode(),
+                "curl -d sends JSON as a form's type");
     }
 
     @Test
