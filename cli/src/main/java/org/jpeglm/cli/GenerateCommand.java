@@ -18,6 +18,7 @@ import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.jpeg.ImageGrid;
+import org.jpeglm.serve.ImageSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -218,17 +219,7 @@ public final class GenerateCommand extends JpeglmCommand {
     }
 
     private static ObjectNode entry(GeneratedImage img) {
-        return JsonNodeFactory.instance
-                .objectNode()
-                .put("index", img.index())
-                .put("seed", img.seed())
-                .put("tokens", img.tokens())
-                .put("stop", img.stop().name())
-                .put("clean", img.clean())
-                .put("decodable", img.repair().decodable())
-                .put("repair", img.repair().summary())
-                .put("bytes", img.stream().length)
-                .put("ms", img.time().toMillis());
+        return ImageSummary.of(img);
     }
 
     private Map<String, Supplier<byte[]>> files(GeneratedImage img) {
