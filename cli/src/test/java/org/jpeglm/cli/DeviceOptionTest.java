@@ -40,13 +40,14 @@ class DeviceOptionTest {
                         "Vulkan0",
                         "-t",
                         "1",
+                        "-v",
                         "-o",
                         out.toString())
                 .onLibrary(library, Map.of("GGML_VK_VISIBLE_DEVICES", "0"), "-Djpeglm.log.level=INFO")
                 .run(line -> {});
         String log = String.join("\n", r.output());
         assertTrue(r.ok(), r.describe() + ":\n" + log);
-        assertTrue(log.contains("INFO: offloading 5/5 layers to Vulkan0 (llvmpipe"), log);
+        assertTrue(log.contains("jpeglm: info: offloading 5/5 layers to Vulkan0 (llvmpipe"), log);
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(
                     1,
