@@ -49,6 +49,11 @@ public final class ImageServer implements AutoCloseable {
         }
     }
 
+    /** Its image service, for tests that must hold the scheduler still. */
+    ImageService service() {
+        return service;
+    }
+
     /** The port it listens on (the one chosen when options asked for 0). */
     public int port() {
         return app.port();

@@ -15,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jpeglm.image.ImageRequest;
+import org.jpeglm.image.ImageTask;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.ServerEndpointsTest.Multipart;
 import org.jpeglm.serve.TestServer.Sse;
@@ -190,23 +194,47 @@ class ServerErrorsTest {
                                 .threads(2)
                                 .maxQueuedImages(4)
                                 .build()))) {
-            // Fills the queue: a streamed request of 4 images (all 4 waiting, or 1 running and 3 waiting).
-            HttpResponse<InputStream> first = small.client.send(
-                    small.request("/v1/images/generations")
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(
-                                    "{\"n\": 4, \"seed\": 1, \"stream\": true, \"max_tokens\": 200}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = first.body()) {
-                assertEquals(200, first.statusCode());
-                HttpResponse<byte[]> refused = small.postJson("/v1/images/generations", "{\"n\": 2}");
-                assertError(503, null, refused);
-                int retry = Integer.parseInt(
-                        refused.headers().firstValue("Retry-After").orElseThrow());
-                assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
-                assertTrue(Sse.next(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) != null);
+            // Holds the scheduler in a listener while its image occupies the only sequence, so what is queued next
+            // stays queued however fast the machine is.
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ImageTask holder = small.server
+                    .service()
+                    .submit(ImageRequest.generate(1).build(), event -> {
+                        entered.countDown();
+                        awaitQuietly(release);
+                    });
+            try {
+                assertTrue(entered.await(1, TimeUnit.MINUTES), "the holding image never started");
+                HttpResponse<InputStream> first = small.client.send(
+                        small.request("/v1/images/generations")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"n\": 4, \"seed\": 1, \"stream\": true, \"max_tokens\": 200}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream in = first.body()) {
+                    assertEquals(200, first.statusCode(), "4 images fill the queue of 4, not more");
+                    HttpResponse<byte[]> refused = small.postJson("/v1/images/generations", "{\"n\": 2}");
+                    assertError(503, null, refused);
+                    int retry = Integer.parseInt(
+                            refused.headers().firstValue("Retry-After").orElseThrow());
+                    assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+                    release.countDown();
+                    assertTrue(Sse.next(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) != null);
+                }
+            } finally {
+                release.countDown();
+                holder.cancel();
             }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
