@@ -32,20 +32,27 @@ final class PrebuiltRuntimes {
     }
 
     private static Path build(String pkg) {
-        Path root = root();
         String suffix = pkg.equals("linux-x64") ? "" : "-" + pkg.replaceFirst("^linux-x64-", "");
-        Path dir = root.resolve("build/native-prebuilt" + suffix);
-        Path log = root.resolve("build/native-prebuilt" + suffix + ".log");
-        run(
-                log,
-                "cmake",
-                "-S",
-                root.toString(),
-                "-B",
-                dir.toString(),
-                "-DCMAKE_BUILD_TYPE=Release",
-                "-DJPEGLM_RUNTIME=prebuilt",
-                "-DJPEGLM_PREBUILT_PACKAGE=" + pkg);
+        return build("native-prebuilt" + suffix, "-DJPEGLM_RUNTIME=prebuilt", "-DJPEGLM_PREBUILT_PACKAGE=" + pkg);
+    }
+
+    /**
+     * libjpeglm.so built the portable way (llama.cpp compiled here with every CPU variant) in build/native-portable:
+     * ≈ 15 minutes on 2 cores the first time, seconds once built (PortableRuntimeParityCheck).
+     */
+    static Path portable() {
+        return BUILT.computeIfAbsent("portable", p -> build("native-portable", "-DJPEGLM_RUNTIME=portable"));
+    }
+
+    /** Configures and builds libjpeglm in build/FOLDER with the CMake options given; returns the library. */
+    private static Path build(String folder, String... options) {
+        Path root = root();
+        Path dir = root.resolve("build/" + folder);
+        Path log = root.resolve("build/" + folder + ".log");
+        List<String> configure = new ArrayList<>(
+                List.of("cmake", "-S", root.toString(), "-B", dir.toString(), "-DCMAKE_BUILD_TYPE=Release"));
+        configure.addAll(List.of(options));
+        run(log, configure.toArray(String[]::new));
         run(log, "cmake", "--build", dir.toString(), "--target", "jpeglm", "--parallel", "2");
         Path library = dir.resolve("libjpeglm.so");
         assertTrue(Files.isRegularFile(library), library + " was not built; see " + log);
