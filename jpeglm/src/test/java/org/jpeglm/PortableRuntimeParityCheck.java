@@ -2,9 +2,9 @@ package org.jpeglm;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The portable runtime (llama.cpp built here the way its releases are: every CPU variant a library of its own)

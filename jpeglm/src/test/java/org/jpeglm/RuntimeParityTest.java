@@ -60,16 +60,14 @@ class RuntimeParityTest {
      * Runs the probe on library (in a child JVM, env added, files in dir) and checks it against the library under
      * test; prints the share of identical sampled sequences and images.
      */
-    static void compare(
-            Path library, Path model, boolean images, String variant, Map<String, String> env, Path dir)
+    static void compare(Path library, Path model, boolean images, String variant, Map<String, String> env, Path dir)
             throws Exception {
         RuntimeProbe.Result expected = EXPECTED.computeIfAbsent(model, m -> RuntimeProbe.run(m, 0, images));
         Run run = PrebuiltRuntimes.probe(library, env, model, 0, images, dir);
         RuntimeProbe.Result got = run.result();
         if (env.containsKey("JPEGLM_BACKENDS")) {
             assertTrue(
-                    run.log()
-                            .contains("from " + library.getParent() + "/" + env.get("JPEGLM_BACKENDS")),
+                    run.log().contains("from " + library.getParent() + "/" + env.get("JPEGLM_BACKENDS")),
                     "the forced variant was loaded:\n" + run.log());
         }
         assertTrue(
