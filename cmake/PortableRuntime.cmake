@@ -2,7 +2,8 @@
 # (GGML_NATIVE=OFF, GGML_BACKEND_DL=ON, GGML_CPU_ALL_VARIANTS=ON, shared libraries), so that the folder runs on any
 # x86-64 CPU: one libggml-cpu-<variant>.so per instruction set, the best one chosen when the library starts, as in
 # the prebuilt way, but compiled here (this compiler, OpenMP kept). GPU backends: CUDA with JPEGLM_CUDA=ON (needs
-# the CUDA toolkit), Vulkan with JPEGLM_VULKAN=ON (needs glslc and the Vulkan headers: apt glslc libvulkan-dev).
+# the CUDA toolkit), Vulkan with JPEGLM_VULKAN=ON (needs glslc and the Vulkan and SPIR-V headers: apt glslc
+# libvulkan-dev spirv-headers).
 # The build folder ends up like the prebuilt one: libjpeglm.so (rpath $ORIGIN), the libraries it loads, and
 # jpeglm-libraries.txt. ggml's own options still apply, e.g. -DGGML_OPENMP=OFF for ggml's thread pool instead.
 
@@ -14,9 +15,10 @@ set(GGML_CUDA ${JPEGLM_CUDA} CACHE BOOL "" FORCE)
 if(JPEGLM_VULKAN)
   find_program(JPEGLM_GLSLC glslc)
   find_path(JPEGLM_VULKAN_HEADERS vulkan/vulkan.h)
-  if(NOT JPEGLM_GLSLC OR NOT JPEGLM_VULKAN_HEADERS)
-    message(FATAL_ERROR "jpeglm: JPEGLM_VULKAN=ON needs the shader compiler glslc and the Vulkan headers "
-      "(Debian/Ubuntu: apt-get install glslc libvulkan-dev)")
+  find_package(SPIRV-Headers CONFIG QUIET)
+  if(NOT JPEGLM_GLSLC OR NOT JPEGLM_VULKAN_HEADERS OR NOT SPIRV-Headers_FOUND)
+    message(FATAL_ERROR "jpeglm: JPEGLM_VULKAN=ON needs the shader compiler glslc and the Vulkan and SPIR-V "
+      "headers (Debian/Ubuntu: apt-get install glslc libvulkan-dev spirv-headers)")
   endif()
 endif()
 set(GGML_VULKAN ${JPEGLM_VULKAN} CACHE BOOL "" FORCE)
