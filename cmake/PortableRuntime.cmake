@@ -50,26 +50,19 @@ if(GGML_OPENMP AND CMAKE_C_COMPILER_ID STREQUAL "GNU")
   list(APPEND _jpeglm_extra_files libgomp.so.1)
 endif()
 
-# The list of files the jpeglm-native jar bundles, written when libjpeglm is linked (native/CMakeLists.txt calls
-# jpeglm_after_link, since a POST_BUILD step must be added in the target's directory). libjpeglm relinks whenever
-# a library it lists changes, so the list's checksums never go stale.
-set(_jpeglm_list_files "libjpeglm.so")
-foreach(_target IN LISTS _jpeglm_runtime_targets)
-  list(APPEND _jpeglm_list_files "$<TARGET_FILE_NAME:${_target}>")
-endforeach()
-list(APPEND _jpeglm_list_files ${_jpeglm_extra_files})
-list(JOIN _jpeglm_list_files "," _jpeglm_list_arg)
-function(jpeglm_after_link target)
-  add_custom_command(TARGET ${target} POST_BUILD
-    COMMAND "${CMAKE_COMMAND}" "-DDIR=${CMAKE_BINARY_DIR}" "-DFILES=${_jpeglm_list_arg}"
-            -P "${PROJECT_SOURCE_DIR}/cmake/write-library-list.cmake"
-    VERBATIM)
-endfunction()
-
 add_subdirectory(native)
 include(cmake/DynamicBackends.cmake)
 jpeglm_link_dynamic_backends(jpeglm)
 foreach(_target IN LISTS _jpeglm_runtime_targets)
   add_dependencies(jpeglm ${_target})  # the backends are loaded, not linked: build them with libjpeglm
+  # libjpeglm relinks whenever a library beside it changes, so the list (which depends on libjpeglm) is rewritten.
   set_property(TARGET jpeglm APPEND PROPERTY LINK_DEPENDS "$<TARGET_FILE:${_target}>")
 endforeach()
+
+# What the jpeglm-native jar bundles (cmake/LibraryList.cmake), written at build time once every library is built.
+set(_jpeglm_list_files "libjpeglm.so")
+foreach(_target IN LISTS _jpeglm_runtime_targets)
+  list(APPEND _jpeglm_list_files "$<TARGET_FILE_NAME:${_target}>")
+endforeach()
+jpeglm_write_library_list("${CMAKE_BINARY_DIR}" ${_jpeglm_list_files} ${_jpeglm_extra_files})
+add_dependencies(jpeglm-libraries ${_jpeglm_runtime_targets})

@@ -4,13 +4,16 @@
 # backend registry), libggml-base, ggml's CPU variants (libggml-cpu-<variant>.so, the best one for the CPU is
 # chosen when the library starts) and the package's GPU backend.
 #   JPEGLM_PREBUILT_PACKAGE: linux-x64 (CPU only), linux-x64-vulkan, linux-x64-cuda (CUDA 13), linux-arm64;
-#   default linux-x64, or linux-x64-cuda with JPEGLM_CUDA=ON. Use one build folder per package.
+#   default linux-x64, linux-x64-cuda with JPEGLM_CUDA=ON, or linux-arm64 when building for aarch64 (the
+#   cross-compiling toolchain cmake/toolchain-aarch64-linux-gnu.cmake). Use one build folder per package.
 
 set(JPEGLM_PREBUILT_PACKAGE "" CACHE STRING "node-llama-cpp platform package (default: linux-x64, or linux-x64-cuda with JPEGLM_CUDA)")
 if(JPEGLM_PREBUILT_PACKAGE)
   set(_package "${JPEGLM_PREBUILT_PACKAGE}")
 elseif(JPEGLM_CUDA)
   set(_package "linux-x64-cuda")
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+  set(_package "linux-arm64")
 else()
   set(_package "linux-x64")
 endif()
@@ -26,13 +29,12 @@ message(STATUS "jpeglm: prebuilt runtime ${_package} from ${_prebuilt_dir}")
 
 file(GLOB _prebuilt_libs "${_prebuilt_dir}/lib*.so")
 file(COPY ${_prebuilt_libs} DESTINATION "${CMAKE_BINARY_DIR}")
-# What the jpeglm-native jar bundles (NativeLibrary extracts these files together).
-set(_names "libjpeglm.so")
+# What the jpeglm-native jar bundles (NativeLibrary extracts these files together): libjpeglm.so and these.
+set(JPEGLM_PREBUILT_LIBRARIES "")
 foreach(_lib IN LISTS _prebuilt_libs)
   get_filename_component(_name "${_lib}" NAME)
-  string(APPEND _names "\n${_name}")
+  list(APPEND JPEGLM_PREBUILT_LIBRARIES "${_name}")
 endforeach()
-file(WRITE "${CMAKE_BINARY_DIR}/jpeglm-libraries.txt" "${_names}\n")
 file(GLOB _llama_lib LIST_DIRECTORIES false "${CMAKE_BINARY_DIR}/libllama.*.so")
 file(GLOB _ggml_lib LIST_DIRECTORIES false "${CMAKE_BINARY_DIR}/libggml.*.so")
 list(LENGTH _llama_lib _n_llama)
@@ -55,5 +57,10 @@ set_target_properties(llama PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${LLAMA_CPP_DIR}/include"
   INTERFACE_LINK_LIBRARIES ggml)
 
-# libjpeglm is linked with jpeglm_link_dynamic_backends, as in the portable way.
+# libjpeglm is linked as in the portable way (cmake/DynamicBackends.cmake); the jar bundles it and the package's
+# libraries.
 include("${CMAKE_CURRENT_LIST_DIR}/DynamicBackends.cmake")
+function(jpeglm_use_prebuilt_runtime target)
+  jpeglm_link_dynamic_backends(${target})
+  jpeglm_write_library_list("${CMAKE_BINARY_DIR}" libjpeglm.so ${JPEGLM_PREBUILT_LIBRARIES})
+endfunction()

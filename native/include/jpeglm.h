@@ -99,6 +99,16 @@ JPEGLM_API const char * jpeglm_system_info(void);
 // 1 if a GPU backend is present and has a device, else 0.
 JPEGLM_API int32_t jpeglm_gpu_offload_supported(void);
 
+// The number of GPU backend libraries in libjpeglm's folder that are not in use (their driver or runtime, e.g.
+// libvulkan.so.1 or libcudart, is missing, or they found no device), or -1 with an error; 0 when the backends
+// are linked in. jpeglm_backend_init logs each at JPEGLM_LOG_INFO.
+JPEGLM_API int32_t jpeglm_backend_skipped_count(void);
+
+// Describes skipped backend index (0..count-1): its file name ("libggml-cuda.so") and why it is not in use (the
+// dynamic loader's message), written into the buffers (NUL-terminated, truncated; NULL allowed with size 0).
+JPEGLM_API int32_t jpeglm_backend_skipped_info(int32_t index, char * file, size_t file_size, char * reason,
+                                               size_t reason_size);
+
 // The number of devices the backends found (the CPU among them), or -1 with an error.
 JPEGLM_API int32_t jpeglm_device_count(void);
 
@@ -113,9 +123,18 @@ JPEGLM_API int32_t jpeglm_device_info(int32_t index, char * name, size_t name_si
 // Model
 //
 
-// Loads a GGUF model. n_gpu_layers < 0 offloads every layer; flags are JPEGLM_MODEL_*.
+// Loads a GGUF model. n_gpu_layers < 0 offloads every layer, to the devices jpeglm picks: every CUDA device, else
+// every Vulkan GPU, else none (the CPU); flags are JPEGLM_MODEL_*.
 JPEGLM_API int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flags,
                                      jpeglm_model ** out_model);
+
+// Like jpeglm_model_load, offloading to the n_devices devices named in devices (jpeglm_device_info's names; a CPU
+// device means the CPU, which runs the other layers anyway); n_devices 0 keeps every layer on the CPU; n_devices
+// < 0 picks as jpeglm_model_load does (devices may be NULL). An unknown name fails with JPEGLM_ERR_UNSUPPORTED,
+// listing the devices.
+JPEGLM_API int32_t jpeglm_model_load_on_devices(const char * path, int32_t n_gpu_layers, uint32_t flags,
+                                                const char * const * devices, int32_t n_devices,
+                                                jpeglm_model ** out_model);
 
 // Frees a model; its sessions must be freed first. NULL is ignored.
 JPEGLM_API void jpeglm_model_free(jpeglm_model * model);

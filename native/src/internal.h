@@ -79,8 +79,30 @@ class error_capture {
     std::string text_or(const char * fallback) const;
 };
 
+// A GPU backend library in libjpeglm's folder that is not in use, and why (the prebuilt runtime only).
+struct skipped_backend {
+    std::string file;    // e.g. "libggml-cuda.so"
+    std::string reason;  // e.g. the dynamic loader's "libcudart.so.13: cannot open shared object file: ..."
+};
+
+// The backends backend_init left out; initializes the backends first.
+const std::vector<skipped_backend> & skipped_backends();
+
 // CPU threads to use when the caller passes 0.
 int32_t default_threads();
+
+// ---------------------------------------------------------------------------------------------------------------
+// Devices (devices.cpp): where a model's layers go.
+
+// The devices to offload layers to, without the CPU: the n named ones (a CPU device's name means the CPU, which
+// is always used), or for n < 0 the best GPU backend's: every CUDA device, else every Vulkan GPU, else none.
+// An unknown name fails with the devices there are.
+std::vector<ggml_backend_dev_t> offload_devices(const char * const * names, int32_t n);
+
+// Logs at INFO where the n_gpu_layers (< 0: all) layers of a loaded model went; a warning if they were to be
+// offloaded but no device was named (named: the caller chose the devices) and there is no GPU.
+void log_offload(const llama_model * model, int32_t n_gpu_layers, const std::vector<ggml_backend_dev_t> & devices,
+                 bool named);
 
 // ---------------------------------------------------------------------------------------------------------------
 // GGUF (gguf_check.cpp).

@@ -17,6 +17,8 @@
 
 #if defined(JPEGLM_DYNAMIC_BACKENDS)
 #include <dlfcn.h>
+
+#include <filesystem>
 #endif
 
 static_assert(JPEGLM_LOG_DEBUG == GGML_LOG_LEVEL_DEBUG && JPEGLM_LOG_INFO == GGML_LOG_LEVEL_INFO &&
@@ -77,8 +79,9 @@ void on_ggml_abort(const char * message) {
     log_message(JPEGLM_LOG_ERROR, std::string("fatal error in ggml: ") + (message ? message : "?"));
 }
 
-std::once_flag g_backend_once;
-std::string    g_backend_error;  // why backend_init failed; set once, under g_backend_once
+std::once_flag               g_backend_once;
+std::string                  g_backend_error;  // why backend_init failed; set once, under g_backend_once
+std::vector<skipped_backend> g_skipped;        // set once, under g_backend_once
 
 #if defined(JPEGLM_DYNAMIC_BACKENDS)
 // The folder libjpeglm was loaded from: the prebuilt runtime keeps ggml's backend libraries beside it.
@@ -111,6 +114,59 @@ void load_named_backends(const std::string & dir, const std::string & list) {
     }
 }
 
+// The backend a file in libjpeglm's folder holds ("vulkan" for libggml-vulkan.so), or "" if it holds none or a
+// CPU variant (one of them loads; the others are meant to be left).
+std::string backend_of(const std::string & file) {
+    const std::string prefix = "libggml-";
+    const std::string suffix = ".so";
+    if (file.rfind(prefix, 0) != 0 || file.size() <= prefix.size() + suffix.size() ||
+        file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0) {
+        return "";
+    }
+    const std::string name = file.substr(prefix.size(), file.find_first_of("-.", prefix.size()) - prefix.size());
+    return name == "base" || name == "cpu" ? "" : name;
+}
+
+// Why a backend library that ggml did not register cannot be used: the dynamic loader's reason (a missing
+// libvulkan.so.1 or CUDA runtime), or what is left when the library itself loads.
+std::string why_not_loaded(const std::string & path) {
+    void * handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+        const char * why = dlerror();
+        return why != nullptr ? why : "the dynamic loader refused it";
+    }
+    dlclose(handle);
+    return "it loads, but its backend did not start (no driver, or not supported here)";
+}
+
+std::string no_device(const std::string & backend) {
+    return backend != "vulkan" ? "no device found"
+                               : "no device found (a CPU-type Vulkan device, such as Mesa's llvmpipe, is used only "
+                                 "when GGML_VK_VISIBLE_DEVICES names it)";
+}
+
+// Records, and logs at INFO, each GPU backend in dir that ggml_backend_load_all_from_path left out, and each
+// one that loaded without finding a device: ggml skips them silently.
+void report_skipped(const std::string & dir) {
+    std::error_code ec;  // a folder that cannot be read only means nothing is reported, never an exception
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::filesystem::directory_entry & entry   = *it;
+        const std::string                        file    = entry.path().filename().string();
+        const std::string                        backend = backend_of(file);
+        if (backend.empty()) {
+            continue;
+        }
+        ggml_backend_reg_t reg    = ggml_backend_reg_by_name(backend.c_str());
+        std::string        reason = reg == nullptr                         ? why_not_loaded(entry.path().string())
+                                    : ggml_backend_reg_dev_count(reg) == 0 ? no_device(backend)
+                                                                           : "";
+        if (!reason.empty()) {
+            log_message(JPEGLM_LOG_INFO, "skipped backend " + file + ": " + reason);
+            g_skipped.push_back({file, reason});
+        }
+    }
+}
+
 // ggml's backends are separate libraries in this build: load the best of each kind from libjpeglm's folder, or
 // only the files JPEGLM_BACKENDS names (e.g. libggml-cpu-x64.so, the oldest CPU variant).
 void load_backends() {
@@ -124,6 +180,7 @@ void load_backends() {
         load_named_backends(dir, only);
     } else {
         ggml_backend_load_all_from_path(dir.c_str());
+        report_skipped(dir);
     }
     if (ggml_backend_dev_by_type(GGML_BACKEND_DEVICE_TYPE_CPU) == nullptr) {
         fail(JPEGLM_ERR_UNSUPPORTED, "no CPU backend was loaded from %s (libggml-cpu-*.so%s)", dir.c_str(),
@@ -244,6 +301,11 @@ void backend_init() {
     }
 }
 
+const std::vector<skipped_backend> & skipped_backends() {
+    backend_init();
+    return g_skipped;
+}
+
 int32_t default_threads() {
     const unsigned n_cores = std::thread::hardware_concurrency();
     return n_cores == 0 ? 4 : (int32_t) n_cores;
@@ -313,6 +375,21 @@ int32_t jpeglm_device_info(int32_t index, char * name, size_t name_size, char * 
         *out_type         = device_type(ggml_backend_dev_type(device));
         *out_memory_free  = free;
         *out_memory_total = total;
+    });
+}
+
+int32_t jpeglm_backend_skipped_count(void) {
+    return guarded_value<int32_t>(-1, [] { return (int32_t) skipped_backends().size(); });
+}
+
+int32_t jpeglm_backend_skipped_info(int32_t index, char * file, size_t file_size, char * reason, size_t reason_size) {
+    return guarded([&] {
+        const std::vector<skipped_backend> & skipped = skipped_backends();
+        require(index >= 0 && (size_t) index < skipped.size(), "skipped backend index out of range");
+        require((file != nullptr || file_size == 0) && (reason != nullptr || reason_size == 0),
+                "file or reason is NULL with a non-zero size");
+        copy_text(skipped[(size_t) index].file.c_str(), file, file_size);
+        copy_text(skipped[(size_t) index].reason.c_str(), reason, reason_size);
     });
 }
 

@@ -15,20 +15,29 @@ using namespace jpeglm;
 extern "C" {
 
 int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flags, jpeglm_model ** out_model) {
+    return jpeglm_model_load_on_devices(path, n_gpu_layers, flags, nullptr, -1, out_model);
+}
+
+int32_t jpeglm_model_load_on_devices(const char * path, int32_t n_gpu_layers, uint32_t flags,
+                                     const char * const * devices, int32_t n_devices, jpeglm_model ** out_model) {
     return guarded([&] {
         require(out_model != nullptr, "out_model is NULL");
         *out_model = nullptr;
         require(path != nullptr, "path is NULL");
         require((flags & ~(uint32_t) (JPEGLM_MODEL_NO_MMAP | JPEGLM_MODEL_CHECK_TENSORS)) == 0, "unknown model flags");
-        backend_init();
+        const std::vector<ggml_backend_dev_t> offload = offload_devices(devices, n_devices);
 
         auto m  = std::make_unique<jpeglm_model>();
         m->meta = gguf_check(path);
 
+        std::vector<ggml_backend_dev_t> device_list = offload;
+        device_list.push_back(nullptr);  // NULL-terminated; an empty list keeps every layer on the CPU
         llama_model_params params = llama_model_default_params();
-        params.n_gpu_layers       = n_gpu_layers < 0 ? INT32_MAX : n_gpu_layers;
-        params.load_mode          = (flags & JPEGLM_MODEL_NO_MMAP) ? LLAMA_LOAD_MODE_NONE : LLAMA_LOAD_MODE_MMAP;
-        params.check_tensors      = (flags & JPEGLM_MODEL_CHECK_TENSORS) != 0;
+        params.devices            = device_list.data();
+        // With no device llama.cpp keeps every layer on the CPU anyway, but would say it offloaded them.
+        params.n_gpu_layers  = offload.empty() ? 0 : n_gpu_layers < 0 ? INT32_MAX : n_gpu_layers;
+        params.load_mode     = (flags & JPEGLM_MODEL_NO_MMAP) ? LLAMA_LOAD_MODE_NONE : LLAMA_LOAD_MODE_MMAP;
+        params.check_tensors = (flags & JPEGLM_MODEL_CHECK_TENSORS) != 0;
         {
             error_capture capture;
             m->model = llama_model_load_from_file(path, params);
@@ -37,6 +46,7 @@ int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flag
                      capture.text_or("llama.cpp rejected it").c_str());
             }
         }
+        log_offload(m->model, n_gpu_layers, offload, n_devices >= 0);
         m->in_memory = (flags & JPEGLM_MODEL_NO_MMAP) != 0;
         m->n_vocab   = llama_vocab_n_tokens(llama_model_get_vocab(m->model));
         if (m->n_vocab <= 0) {

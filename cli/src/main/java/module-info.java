@@ -4,9 +4,11 @@ module org.jpeglm.cli {
     requires org.jpeglm.convert;
     requires org.jpeglm.train;
     requires org.jpeglm.io;
+    requires org.jpeglm.serve;
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
+    requires java.logging;
 
     opens org.jpeglm.cli to
             info.picocli;

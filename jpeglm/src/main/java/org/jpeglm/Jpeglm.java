@@ -102,15 +102,32 @@ public final class Jpeglm {
     }
 
     /**
-     * The devices the native backends found, in llama.cpp's order (the order layers are offloaded in); the CPU is
-     * always among them. Like llama.cpp's {@code --list-devices}.
+     * The GPU backends of the native runtime that are not in use, and why (the native start logs each at INFO):
+     * a backend whose driver or runtime is missing is skipped, and the CPU runs instead. Always empty for a library
+     * built from source (its backends are linked in).
+     */
+    public static List<SkippedBackend> skippedBackends() {
+        Native.init();
+        int count = checkedCount(jpeglm_backend_skipped_count());
+        List<SkippedBackend> skipped = new ArrayList<>(count);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment file = arena.allocate(256);
+            MemorySegment reason = arena.allocate(1024);
+            for (int i = 0; i < count; i++) {
+                Native.check(jpeglm_backend_skipped_info(i, file, file.byteSize(), reason, reason.byteSize()));
+                skipped.add(new SkippedBackend(file.getString(0), reason.getString(0)));
+            }
+        }
+        return List.copyOf(skipped);
+    }
+
+    /**
+     * The devices the native backends found, in llama.cpp's order; the CPU is always among them. Like llama.cpp's
+     * {@code --list-devices}. {@link ModelOptions#devices()} names the ones a model is offloaded to.
      */
     public static List<Device> devices() {
         Native.init();
-        int count = jpeglm_device_count();
-        if (count < 0) {
-            throw Native.lastErrorException(ErrorCode.INTERNAL);
-        }
+        int count = checkedCount(jpeglm_device_count());
         List<Device> devices = new ArrayList<>(count);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(128);
@@ -131,5 +148,13 @@ public final class Jpeglm {
             }
         }
         return List.copyOf(devices);
+    }
+
+    /** A native count, or the native error if it is the sentinel -1. */
+    private static int checkedCount(int count) {
+        if (count < 0) {
+            throw Native.lastErrorException(ErrorCode.INTERNAL);
+        }
+        return count;
     }
 }

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -57,8 +58,12 @@ public final class Model implements AutoCloseable {
     /**
      * Loads a model from a GGUF file.
      *
+     * <p>The native log says at INFO where the layers went ({@link ModelOptions#devices()}), e.g. "offloading 5/5
+     * layers to Vulkan0 (...)", and warns once if layers were to be offloaded but there is no GPU device.
+     *
      * @throws JpeglmException naming the problem: a missing file ({@link ErrorCode#IO}), a file that is not a valid
-     *     GGUF Llama model ({@link ErrorCode#FORMAT}), an unsupported architecture ({@link ErrorCode#UNSUPPORTED})
+     *     GGUF Llama model ({@link ErrorCode#FORMAT}), an unsupported architecture or a device name no device has
+     *     ({@link ErrorCode#UNSUPPORTED}; the message lists the devices)
      */
     public static Model load(Path path, ModelOptions options) {
         Objects.requireNonNull(path, "path");
@@ -73,7 +78,14 @@ public final class Model implements AutoCloseable {
                 | (options.checkTensors() ? JPEGLM_MODEL_CHECK_TENSORS() : 0);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Native.check(jpeglm_model_load(arena.allocateFrom(absolute.toString()), options.gpuLayers(), flags, out));
+            List<String> devices = options.offloadDevices();
+            Native.check(jpeglm_model_load_on_devices(
+                    arena.allocateFrom(absolute.toString()),
+                    options.gpuLayers(),
+                    flags,
+                    options.automaticDevices() ? MemorySegment.NULL : cStrings(arena, devices),
+                    options.automaticDevices() ? -1 : devices.size(),
+                    out));
             MemorySegment handle = out.get(ValueLayout.ADDRESS, 0);
             try {
                 return new Model(absolute, handle);
@@ -82,6 +94,15 @@ public final class Model implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** A C array of pointers to the strings (a valid, unused pointer when there are none). */
+    private static MemorySegment cStrings(Arena arena, List<String> strings) {
+        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, Math.max(1, strings.size()));
+        for (int i = 0; i < strings.size(); i++) {
+            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(strings.get(i)));
+        }
+        return array;
     }
 
     /** Opens a session (a context with its own KV cache) on this model. */

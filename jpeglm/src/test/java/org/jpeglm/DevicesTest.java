@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,5 +77,93 @@ class DevicesTest {
         assertThrows(IllegalArgumentException.class, () -> new Device(-1, "CPU", "", Device.Type.CPU, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Device(0, "CPU", "", Device.Type.CPU, -1, 0));
         assertThrows(NullPointerException.class, () -> new Device(0, null, "", Device.Type.CPU, 0, 0));
+    }
+
+    @Test
+    void theCpuAsADeviceKeepsTheModelOnTheCpu() {
+        Path model = RuntimeParityTest.bundledModel();
+        int[] cpu = DeviceProbe.greedy(model, ModelOptions.defaults());
+        for (ModelOptions options : List.of(
+                ModelOptions.builder().allLayersOnGpu().devices("CPU").build(),
+                ModelOptions.builder().allLayersOnGpu().cpuOnly().build())) {
+            assertArrayEquals(cpu, DeviceProbe.greedy(model, options), options.toString());
+        }
+    }
+
+    @Test
+    void anUnknownDeviceIsRefusedWithTheDevicesThereAre() {
+        JpeglmException e = assertThrows(
+                JpeglmException.class,
+                () -> Model.load(
+                        RuntimeParityTest.bundledModel(),
+                        ModelOptions.builder().devices("CPU", "NoSuchGpu0").build()));
+        assertEquals(ErrorCode.UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().startsWith("no device is named 'NoSuchGpu0'; the devices are: "), e.getMessage());
+        for (Device d : Jpeglm.devices()) {
+            assertTrue(e.getMessage().contains(d.name() + " (" + d.description() + ")"), e.getMessage());
+        }
+    }
+
+    @Test
+    void deviceListsAreChecked() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ModelOptions.builder().devices("none", "CPU").build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ModelOptions.builder().devices(" ").build());
+        assertTrue(ModelOptions.defaults().automaticDevices());
+        IllegalArgumentException twice = assertThrows(
+                IllegalArgumentException.class,
+                () -> Model.load(
+                        RuntimeParityTest.bundledModel(),
+                        ModelOptions.builder().devices("CPU", "cpu").build()));
+        assertEquals("device 'cpu' is named twice", twice.getMessage());
+    }
+
+    @Test
+    void badDeviceArraysAreRefused() {
+        Native.init();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(
+                    RuntimeParityTest.bundledModel().toAbsolutePath().toString());
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            MemorySegment names = arena.allocate(ValueLayout.ADDRESS, 2);
+            names.setAtIndex(ValueLayout.ADDRESS, 0, arena.allocateFrom("CPU"));
+            names.setAtIndex(ValueLayout.ADDRESS, 1, MemorySegment.NULL);
+            Object[][] cases = {
+                {MemorySegment.NULL, 1, "devices is NULL with n_devices > 0"},
+                {names, 2, "a device name is NULL or empty"},
+            };
+            for (Object[] c : cases) {
+                int status = jpeglm_model_load_on_devices(path, 0, 0, (MemorySegment) c[0], (int) c[1], out);
+                assertEquals(JPEGLM_ERR_INVALID_ARGUMENT(), status, (String) c[2]);
+                assertEquals(c[2], Native.lastError());
+                assertEquals(MemorySegment.NULL, out.get(ValueLayout.ADDRESS, 0));
+            }
+            // The plain load is the automatic choice, and still there for C callers.
+            assertEquals(JPEGLM_OK(), jpeglm_model_load(path, 0, 0, out), Native.lastError());
+            jpeglm_model_free(out.get(ValueLayout.ADDRESS, 0));
+        }
+    }
+
+    @Test
+    void skippedBackendsHaveAFileAndAReason() {
+        Native.init();
+        int count = jpeglm_backend_skipped_count();
+        assertEquals(count, Jpeglm.skippedBackends().size());
+        for (SkippedBackend s : Jpeglm.skippedBackends()) {
+            assertTrue(s.file().matches("libggml-\\w+\\.so") && !s.reason().isBlank(), s.toString());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment file = arena.allocate(8);
+            for (int index : new int[] {-1, count}) {
+                assertEquals(
+                        JPEGLM_ERR_INVALID_ARGUMENT(),
+                        jpeglm_backend_skipped_info(index, file, 8, MemorySegment.NULL, 0),
+                        "index " + index);
+                assertTrue(Native.lastError().contains("out of range"), Native.lastError());
+            }
+        }
     }
 }

@@ -8,72 +8,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jpeglm.testing.PrebuiltRuntime;
 
 /**
- * The test set-up of the runtime comparisons: builds libjpeglm the prebuilt way for a node-llama-cpp package (npm
- * fetches it the first time; later runs only re-check the build) and runs {@link RuntimeProbe} in a child JVM on
- * a given library with a given environment.
+ * The test set-up of the runtime comparisons: builds libjpeglm the prebuilt way for a node-llama-cpp package
+ * ({@link PrebuiltRuntime}) and runs {@link RuntimeProbe} (or another main class) in a child JVM on a given library
+ * with a given environment.
  */
 final class PrebuiltRuntimes {
     private PrebuiltRuntimes() {}
 
-    private static final Map<String, Path> BUILT = new ConcurrentHashMap<>();
-
     /** The repository's root (the folder holding native/include/jpeglm.h). */
     static Path root() {
-        return NativeConstantsTest.headerPath().getParent().getParent().getParent();
+        return PrebuiltRuntime.root();
     }
 
     /** libjpeglm.so built the prebuilt way on package (e.g. linux-x64), in build/native-prebuilt[-FLAVOR]. */
     static Path library(String pkg) {
-        return BUILT.computeIfAbsent(pkg, PrebuiltRuntimes::build);
+        return PrebuiltRuntime.library(pkg);
     }
 
-    private static Path build(String pkg) {
-        String suffix = pkg.equals("linux-x64") ? "" : "-" + pkg.replaceFirst("^linux-x64-", "");
-        return build("native-prebuilt" + suffix, "-DJPEGLM_RUNTIME=prebuilt", "-DJPEGLM_PREBUILT_PACKAGE=" + pkg);
-    }
-
-    /**
-     * libjpeglm.so built the portable way (llama.cpp compiled here with every CPU variant) in build/native-portable:
-     * ≈ 15 minutes on 2 cores the first time, seconds once built (PortableRuntimeParityCheck).
-     */
+    /** libjpeglm.so built the portable way, in build/native-portable ({@link PrebuiltRuntime#portable}). */
     static Path portable() {
-        return BUILT.computeIfAbsent("portable", p -> build("native-portable", "-DJPEGLM_RUNTIME=portable"));
-    }
-
-    /** Configures and builds libjpeglm in build/FOLDER with the CMake options given; returns the library. */
-    private static Path build(String folder, String... options) {
-        Path root = root();
-        Path dir = root.resolve("build/" + folder);
-        Path log = root.resolve("build/" + folder + ".log");
-        List<String> configure = new ArrayList<>(
-                List.of("cmake", "-S", root.toString(), "-B", dir.toString(), "-DCMAKE_BUILD_TYPE=Release"));
-        configure.addAll(List.of(options));
-        run(log, configure.toArray(String[]::new));
-        run(log, "cmake", "--build", dir.toString(), "--target", "jpeglm", "--parallel", "2");
-        Path library = dir.resolve("libjpeglm.so");
-        assertTrue(Files.isRegularFile(library), library + " was not built; see " + log);
-        return library;
-    }
-
-    private static void run(Path log, String... command) {
-        try {
-            Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            assertTrue(p.waitFor(10, TimeUnit.MINUTES), String.join(" ", command) + " did not end in 10 minutes");
-            assertEquals(0, p.exitValue(), () -> String.join(" ", command) + " failed:\n" + tail(log));
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command[0] + " (the prebuilt runtime needs CMake and npm)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return PrebuiltRuntime.portable();
     }
 
     /**
@@ -98,6 +56,12 @@ final class PrebuiltRuntimes {
     /** Runs {@link RuntimeProbe#main} with args on library in a child JVM (see {@link #probe}). */
     static Exit child(Path library, Map<String, String> env, List<String> args, Path dir)
             throws IOException, InterruptedException {
+        return child(library, env, RuntimeProbe.class, args, dir);
+    }
+
+    /** Runs main's main method with args on library in a child JVM, as {@link #probe} does. */
+    static Exit child(Path library, Map<String, String> env, Class<?> main, List<String> args, Path dir)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile(dir, "probe", ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -106,7 +70,7 @@ final class PrebuiltRuntimes {
                 "-Djpeglm.log.level=INFO",
                 "-cp",
                 System.getProperty("java.class.path"),
-                RuntimeProbe.class.getName()));
+                main.getName()));
         command.addAll(args);
         ProcessBuilder pb =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -125,11 +89,6 @@ final class PrebuiltRuntimes {
     record Run(RuntimeProbe.Result result, String log) {}
 
     static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
+        return PrebuiltRuntime.tail(log);
     }
 }

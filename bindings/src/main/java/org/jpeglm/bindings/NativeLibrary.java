@@ -1,37 +1,36 @@
 package org.jpeglm.bindings;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Finds and loads libjpeglm, first match wins:
  * <ol>
  *   <li>the system property {@code jpeglm.library.path} (a file),
  *   <li>the environment variable {@code JPEGLM_LIBRARY_PATH} (a file),
- *   <li>the library bundled in the {@code jpeglm-native} jar on the class path, with the libraries it loads
- *       (the prebuilt runtime's llama.cpp and ggml backends, listed in {@link #LIBRARIES}), copied into one
- *       temporary directory, since the dynamic loader cannot open a jar entry,
+ *   <li>a library set bundled in a {@code jpeglm-native} jar on the class path: the first of the classifiers
+ *       {@code <platform>-cuda}, {@code <platform>-vulkan}, {@code <platform>} (e.g. {@code linux-x86_64}) that is
+ *       present, with the libraries it loads as its manifest lists them, extracted once into a per-version cache
+ *       directory ({@link LibraryCache}), since the dynamic loader cannot open a jar entry,
  *   <li>{@code libjpeglm.so} in a directory of {@code java.library.path}.
  * </ol>
- * The library stays loaded for the life of the process.
+ * The library stays loaded for the life of the process. Which set was loaded, and from where, is logged at INFO
+ * (System.Logger {@code org.jpeglm.bindings.NativeLibrary}).
  */
 public final class NativeLibrary {
     private NativeLibrary() {}
 
-    /** The class path resource of the bundled library for this platform. */
-    public static final String RESOURCE = "org/jpeglm/native/" + platform() + "/" + System.mapLibraryName("jpeglm");
+    /** The class path resource of the bundled CPU-only library for this platform. */
+    public static final String RESOURCE = LibraryBundle.ROOT + platform() + "/" + System.mapLibraryName("jpeglm");
 
-    /** The class path resource listing the bundled files, one name a line (absent: only {@link #RESOURCE}). */
-    public static final String LIBRARIES = "org/jpeglm/native/" + platform() + "/jpeglm-libraries.txt";
+    /** The CPU-only set's manifest, {@code <sha256>  <file name>} a line (absent: only {@link #RESOURCE}). */
+    public static final String LIBRARIES = LibraryBundle.ROOT + platform() + "/" + LibraryBundle.LIST;
 
     private static volatile String source = "(not loaded)";
 
@@ -40,12 +39,19 @@ public final class NativeLibrary {
         return source;
     }
 
+    /** The bundled classifiers this platform would load, best first (the first one on the class path wins). */
+    public static List<String> classifiers() {
+        return LibraryBundle.classifiers(platform());
+    }
+
     static SymbolLookup lookup() {
         List<String> tried = new ArrayList<>();
         Path path = locate(tried);
         if (path == null) {
             throw new UnsatisfiedLinkError("libjpeglm not found; tried " + String.join(", ", tried)
-                    + ". Build it (mvn -B verify builds native/) or set -Djpeglm.library.path=/path/to/libjpeglm.so");
+                    + ". Add org.jpeglm:jpeglm-native with the classifier " + platform()
+                    + " (or -cuda, -vulkan) to the class path, build it (mvn -B verify builds native/)"
+                    + " or set -Djpeglm.library.path=/path/to/libjpeglm.so");
         }
         source = path.toString();
         try {
@@ -66,11 +72,11 @@ public final class NativeLibrary {
                 tried.add(p + " (missing)");
             }
         }
-        Path bundled = extractBundled();
-        if (bundled != null) {
-            return bundled;
+        Optional<LibraryBundle> bundle = LibraryBundle.find(NativeLibrary.class.getClassLoader(), platform());
+        if (bundle.isPresent()) {
+            return install(bundle.get());
         }
-        tried.add("class path resource " + RESOURCE);
+        tried.add("class path resources " + LibraryBundle.ROOT + "{" + String.join(",", classifiers()) + "}/");
         String libraryPath = System.getProperty("java.library.path", "");
         for (String dir : libraryPath.split(java.io.File.pathSeparator)) {
             if (!dir.isBlank()) {
@@ -84,49 +90,19 @@ public final class NativeLibrary {
         return null;
     }
 
-    private static Path extractBundled() {
-        ClassLoader loader = NativeLibrary.class.getClassLoader();
-        if (loader.getResource(RESOURCE) == null) {
-            return null;
-        }
-        try {
-            Path dir = Files.createTempDirectory("libjpeglm-");
-            dir.toFile().deleteOnExit(); // registered first, deleted last; mappings survive deletion on Linux
-            String folder = RESOURCE.substring(0, RESOURCE.lastIndexOf('/') + 1);
-            for (String name : bundledNames(loader)) {
-                Path file = dir.resolve(name);
-                file.toFile().deleteOnExit();
-                try (InputStream in = loader.getResourceAsStream(folder + name)) {
-                    if (in == null) {
-                        throw new UnsatisfiedLinkError(LIBRARIES + " lists " + name + ", which the jar lacks");
-                    }
-                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            return dir.resolve(System.mapLibraryName("jpeglm"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract " + RESOURCE, e);
-        }
-    }
-
-    /** The bundled file names: the list's lines, or only libjpeglm when there is no list. */
-    private static List<String> bundledNames(ClassLoader loader) throws IOException {
-        try (InputStream in = loader.getResourceAsStream(LIBRARIES)) {
-            if (in == null) {
-                return List.of(System.mapLibraryName("jpeglm"));
-            }
-            List<String> names = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .lines()
-                    .map(String::strip)
-                    .filter(l -> !l.isEmpty())
-                    .toList();
-            for (String name : names) {
-                if (name.contains("/") || name.startsWith(".")) {
-                    throw new UnsatisfiedLinkError(LIBRARIES + " lists '" + name + "', not a plain file name");
-                }
-            }
-            return names;
-        }
+    private static Path install(LibraryBundle bundle) {
+        long start = System.nanoTime();
+        LibraryCache.Installed installed = LibraryCache.install(bundle, LibraryCache.root());
+        LibraryCache.LOG.log(
+                System.Logger.Level.INFO,
+                "libjpeglm: library set {0} ({1} files) from {2}, {3} {4} in {5,number,#} ms",
+                bundle.manifest().classifier(),
+                bundle.manifest().entries().size(),
+                bundle.origin(),
+                installed.extracted() ? "extracted into" : "verified in",
+                installed.cached() ? "the cache " + installed.directory() : "the private " + installed.directory(),
+                (System.nanoTime() - start) / 1_000_000);
+        return installed.directory().resolve(LibraryManifest.MAIN);
     }
 
     static String platform() {

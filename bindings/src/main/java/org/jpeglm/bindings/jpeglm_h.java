@@ -363,6 +363,62 @@ public final class jpeglm_h {
         }
     }
 
+    private static final class jpeglm_backend_skipped_count {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_backend_skipped_count");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_backend_skipped_count$descriptor() {
+        return jpeglm_backend_skipped_count.DESC;
+    }
+
+    public static MethodHandle jpeglm_backend_skipped_count$handle() {
+        return jpeglm_backend_skipped_count.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_backend_skipped_count$address() {
+        return jpeglm_backend_skipped_count.ADDR;
+    }
+
+    public static int jpeglm_backend_skipped_count() {
+        var mh$ = jpeglm_backend_skipped_count.HANDLE;
+        try {
+            return (int) mh$.invokeExact();
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_backend_skipped_info {
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_LONG, C_POINTER, C_LONG);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_backend_skipped_info");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_backend_skipped_info$descriptor() {
+        return jpeglm_backend_skipped_info.DESC;
+    }
+
+    public static MethodHandle jpeglm_backend_skipped_info$handle() {
+        return jpeglm_backend_skipped_info.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_backend_skipped_info$address() {
+        return jpeglm_backend_skipped_info.ADDR;
+    }
+
+    public static int jpeglm_backend_skipped_info(
+            int index, MemorySegment file, long file_size, MemorySegment reason, long reason_size) {
+        var mh$ = jpeglm_backend_skipped_info.HANDLE;
+        try {
+            return (int) mh$.invokeExact(index, file, file_size, reason, reason_size);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static final class jpeglm_device_count {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_device_count");
@@ -449,6 +505,40 @@ public final class jpeglm_h {
         var mh$ = jpeglm_model_load.HANDLE;
         try {
             return (int) mh$.invokeExact(path, n_gpu_layers, flags, out_model);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_model_load_on_devices {
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER, C_INT, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_model_load_on_devices");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_model_load_on_devices$descriptor() {
+        return jpeglm_model_load_on_devices.DESC;
+    }
+
+    public static MethodHandle jpeglm_model_load_on_devices$handle() {
+        return jpeglm_model_load_on_devices.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_model_load_on_devices$address() {
+        return jpeglm_model_load_on_devices.ADDR;
+    }
+
+    public static int jpeglm_model_load_on_devices(
+            MemorySegment path,
+            int n_gpu_layers,
+            int flags,
+            MemorySegment devices,
+            int n_devices,
+            MemorySegment out_model) {
+        var mh$ = jpeglm_model_load_on_devices.HANDLE;
+        try {
+            return (int) mh$.invokeExact(path, n_gpu_layers, flags, devices, n_devices, out_model);
         } catch (Throwable ex$) {
             throw new AssertionError("should not reach here", ex$);
         }

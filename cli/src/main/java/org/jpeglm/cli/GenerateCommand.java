@@ -3,17 +3,22 @@ package org.jpeglm.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
+import org.jpeglm.image.ImageEvent;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
+import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.jpeg.ImageGrid;
+import org.jpeglm.serve.ImageSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +41,8 @@ import picocli.CommandLine.Option;
             "  jpeglm generate -n 16 -o out                 # 16 images with the bundled model",
             "  jpeglm generate -m model.gguf -n 64 -np 16 --temp 0.9 --top-k 50 --seed 7",
             "  jpeglm generate -n 1000 --no-images -o stats  # statistics only",
-            "  jpeglm generate -n 16 -o out --force         # replace the run in out"
+            "  jpeglm generate -n 16 -o out --force         # replace the run in out",
+            "  jpeglm generate -n 16 -np 8 --preview        # watch the images form (on a terminal)"
         })
 public final class GenerateCommand extends JpeglmCommand {
     /** Images in grid.png at most. */
@@ -76,6 +82,12 @@ public final class GenerateCommand extends JpeglmCommand {
             names = "--no-images",
             description = "write only grid.png (the first 256 images) and summary.json, not every image")
     boolean noImages;
+
+    @Option(
+            names = "--preview",
+            description = "on a terminal, draw the images forming above the progress bar (24-bit colour half "
+                    + "blocks); without a terminal nothing changes")
+    boolean preview;
 
     public GenerateCommand() {}
 
@@ -119,13 +131,16 @@ public final class GenerateCommand extends JpeglmCommand {
         List<GeneratedImage> images;
         long started = System.nanoTime();
         try (Progress progress = new Progress(err(), "generate", count, "img")) {
-            images = generator.generate(count, img -> {
+            Consumer<GeneratedImage> done = img -> {
                 progress.step(img.clean() ? "clean" : "repaired");
                 if (img.index() < grid.length) {
                     grid[img.index()] = img.image();
                 }
                 out.add(img.index(), entry(img), files(img));
-            });
+            };
+            images = preview && Progress.isTerminal()
+                    ? generateWithPreview(generator, done)
+                    : generator.generate(count, done);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(grid.length));
@@ -156,6 +171,30 @@ public final class GenerateCommand extends JpeglmCommand {
         out().flush();
     }
 
+    /** Generates with a preview every MCU (at most every 50 ms per image) drawn on the terminal. */
+    private List<GeneratedImage> generateWithPreview(ImageGenerator generator, Consumer<GeneratedImage> done) {
+        TerminalPreview panel = new TerminalPreview(
+                System.err, terminalColumns(), generator.options().parallel());
+        return generator.generate(count, PreviewPolicy.every(1, Duration.ofMillis(50)), event -> {
+            panel.onEvent(event);
+            if (event instanceof ImageEvent.Finished f) {
+                done.accept(f.image());
+            }
+        });
+    }
+
+    /** The terminal's width: $COLUMNS when the shell exports it, else 80. */
+    static int terminalColumns() {
+        try {
+            return Math.max(
+                    20,
+                    Integer.parseInt(
+                            System.getenv().getOrDefault("COLUMNS", "80").trim()));
+        } catch (NumberFormatException e) {
+            return 80;
+        }
+    }
+
     static void requirePositive(String option, Integer value) {
         if (value != null && value < 1) {
             throw new IllegalArgumentException(option + " must be at least 1, got " + value);
@@ -180,17 +219,7 @@ public final class GenerateCommand extends JpeglmCommand {
     }
 
     private static ObjectNode entry(GeneratedImage img) {
-        return JsonNodeFactory.instance
-                .objectNode()
-                .put("index", img.index())
-                .put("seed", img.seed())
-                .put("tokens", img.tokens())
-                .put("stop", img.stop().name())
-                .put("clean", img.clean())
-                .put("decodable", img.repair().decodable())
-                .put("repair", img.repair().summary())
-                .put("bytes", img.stream().length)
-                .put("ms", img.time().toMillis());
+        return ImageSummary.of(img);
     }
 
     private Map<String, Supplier<byte[]>> files(GeneratedImage img) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class,
             CompleteCommand.class,
             ScoreCommand.class,
+            ServeCommand.class,
             InfoCommand.class,
             DevicesCommand.class,
             ConvertCommand.class,

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /**
  * Base of the jpeglm commands: runs {@link #run()} and turns the failures a user causes (missing or malformed
  * files, refused checkpoints, bad arguments, llama.cpp errors) into one {@code error: ...} line on the error
- * stream and exit code {@value #USER_ERROR}, without a stack trace; so is an {@link OutOfMemoryError}. Anything else is
+ * stream and exit code {@value #USER_ERROR}, without a stack trace; so are an {@link OutOfMemoryError} and a native
+ * library that cannot be loaded. Anything else is
  * a bug: it is reported with its stack trace. Commands can be mounted as subcommands of any picocli command line.
  */
 public abstract class JpeglmCommand implements Callable<Integer> {
@@ -32,6 +33,12 @@ public abstract class JpeglmCommand implements Callable<Integer> {
             description = "Show this help message and exit.")
     boolean help;
 
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Also print the library's information messages (native library set, devices, skipped GPU "
+                    + "backends).")
+    boolean verbose;
+
     @Option(names = "--stacktrace", hidden = true, description = "Print stack traces of errors (for bug reports).")
     boolean stacktrace;
 
@@ -40,12 +47,16 @@ public abstract class JpeglmCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        CliLogging.configure(verbose);
         try {
             return run();
         } catch (CommandLine.ParameterException e) {
             throw e;
         } catch (IOException | UncheckedIOException | JpeglmException | IllegalArgumentException e) {
             return fail(describe(e), e);
+        } catch (UnsatisfiedLinkError e) {
+            // libjpeglm missing, damaged or built for another machine: the user's installation, not a bug here.
+            return fail("cannot load the native library: " + describe(e), e);
         } catch (OutOfMemoryError e) {
             // The commands refuse counts the heap cannot hold before they start; this is what slips through
             // (e.g. a huge image file): still a clear line, not a stack trace.

@@ -3,8 +3,10 @@ package org.jpeglm.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.jpeglm.Jpeglm;
 import org.jpeglm.ModelOptions;
+import org.jpeglm.SkippedBackend;
 import org.jpeglm.image.ImageModel;
 import picocli.CommandLine.Option;
 
@@ -28,6 +30,14 @@ final class ModelArgs {
             description =
                     "layers to offload to the GPU, -1 all (default: 0); a warning says when this build or machine has no GPU")
     int gpuLayers;
+
+    @Option(
+            names = {"-dev", "--device"},
+            paramLabel = "NAME,...",
+            split = ",",
+            description = "devices to offload layers to (jpeglm devices lists them), or none for the CPU only"
+                    + " (default: every CUDA device, else every Vulkan GPU)")
+    List<String> devices = List.of();
 
     @Option(
             names = "--mmap",
@@ -60,25 +70,44 @@ final class ModelArgs {
                 "no model given and the bundled " + BUNDLED + " was not found: pass -m FILE");
     }
 
-    /** Checks -ngl and -t; called before anything is loaded or written. */
+    /** Checks -ngl, -dev and -t; called before anything is loaded or written. */
     void check() {
         if (gpuLayers < -1) {
             throw new IllegalArgumentException("--gpu-layers must be -1 (all) or >= 0, got " + gpuLayers);
         }
+        options(gpuLayers); // checks -dev
         Limits.requireThreads(threads);
     }
 
-    /** Loads the model, warning on err when -ngl asks for a GPU that this native library or machine does not have. */
+    private ModelOptions options(int layers) {
+        return ModelOptions.builder()
+                .gpuLayers(layers)
+                .devices(devices)
+                .mmap(mmap)
+                .build();
+    }
+
+    /**
+     * Loads the model, warning on err when -ngl asks for a GPU that this native library or machine does not have
+     * (and then asking the library for no layers, so that it does not warn a second time).
+     */
     ImageModel load(PrintWriter err) {
         check();
-        if (gpuLayers != 0 && !Jpeglm.gpuOffloadSupported()) {
+        int layers = gpuLayers;
+        if (layers != 0 && !Jpeglm.gpuOffloadSupported()) {
             err.println("warning: -ngl " + gpuLayers
                     + " offloads nothing: this native library has no GPU backend, or no GPU was "
-                    + "found; running on the CPU");
+                    + "found; running on the CPU" + skippedNote());
             err.flush();
+            layers = 0;
         }
-        return ImageModel.load(
-                modelPath(),
-                ModelOptions.builder().gpuLayers(gpuLayers).mmap(mmap).build());
+        return ImageModel.load(modelPath(), options(layers));
+    }
+
+    /** " (skipped FILE: REASON; ...)": the GPU backends the native start could not use, or "". */
+    private static String skippedNote() {
+        List<String> skipped =
+                Jpeglm.skippedBackends().stream().map(SkippedBackend::toString).toList();
+        return skipped.isEmpty() ? "" : " (skipped " + String.join("; ", skipped) + ")";
     }
 }

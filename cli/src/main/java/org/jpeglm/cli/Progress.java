@@ -22,9 +22,7 @@ final class Progress implements AutoCloseable {
         this.err = err;
         this.task = task;
         this.total = total;
-        java.io.Console console = System.console();
-        boolean terminal = console != null && console.isTerminal();
-        this.bar = terminal && total > 1
+        this.bar = isTerminal() && total > 1
                 ? new ProgressBarBuilder()
                         .setTaskName(task)
                         .setInitialMax(total)
@@ -34,6 +32,12 @@ final class Progress implements AutoCloseable {
                         .setConsumer(new ConsoleProgressBarConsumer(System.err))
                         .build()
                 : null;
+    }
+
+    /** Whether the process talks to a terminal (then bars and previews are drawn). */
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
     }
 
     void step(String message) {

@@ -465,6 +465,18 @@ class CliRefusesTest {
     }
 
     @Test
+    void anUnknownDeviceIsRefusedWithTheDevicesThereAre() throws IOException {
+        Path out = dir.resolve("dev");
+        Run unknown = generate(out, "-n", "1", "-dev", "NoSuchGpu0");
+        assertUserError(unknown, "no device is named 'NoSuchGpu0'; the devices are: ");
+        assertTrue(unknown.err().contains("CPU ("), "the CPU is listed: " + unknown.err());
+        assertUserError(
+                generate(out, "-n", "1", "-dev", "none,CPU"),
+                "'none' names no device, so it stands alone: [none, CPU]");
+        assertTrue(!Files.exists(out) || names(out).isEmpty(), "nothing written");
+    }
+
+    @Test
     void gpuLayersWithoutAGpuWarnOnce() throws IOException {
         assumeFalse(Jpeglm.gpuOffloadSupported(), "this native library offloads to a GPU");
         Run r = generate(dir.resolve("ngl"), "-n", "1", "-ngl", "5");

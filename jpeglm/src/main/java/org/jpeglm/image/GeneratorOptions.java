@@ -24,15 +24,20 @@ public record GeneratorOptions(
         int maxTokens,
         int batchSize) {
     public GeneratorOptions {
+        checkSession(parallel, threads, batchSize);
+        Objects.requireNonNull(sampling, "sampling");
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
+        }
+    }
+
+    /** The checks of the session settings GeneratorOptions and {@link ServiceOptions} share. */
+    static void checkSession(int parallel, int threads, int batchSize) {
         if (parallel < 1 || parallel > 256) {
             throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
         }
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
-        }
-        Objects.requireNonNull(sampling, "sampling");
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);

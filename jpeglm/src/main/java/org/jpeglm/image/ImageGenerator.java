@@ -2,73 +2,53 @@ package org.jpeglm.image;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.jpeglm.Session;
-import org.jpeglm.SessionOptions;
 import org.jpeglm.bpe.BpeTokenizer;
-import org.jpeglm.jpeg.JpegEncoder;
-import org.jpeglm.jpeg.JpegImages;
-import org.jpeglm.jpeg.JpegRepair;
-import org.jpeglm.jpeg.JpegStreams;
-import org.jpeglm.jpeg.JpegSyntax;
-import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * Generates, completes and scores images with a Jpeg-LM model. It owns one llama.cpp context of
  * {@link GeneratorOptions#parallel()} sequences: that many images are written together, one native step for all of
  * them per token, and when one image ends the next one starts in its sequence (continuous batching) until the
- * request is done.
+ * request is done. The batching is {@link ImageService}'s, run on the caller's thread for one request at a time.
  *
  * <p>Each image has its own seed, {@code options.seed() + index} mixed, and its sequence's sampler restarts from it,
- * so a request gives the same images on every run with the same options. Used by one thread at a time (like
- * {@link Session}); {@link #cancel()} may be called from any thread.
+ * so a request gives the same images on every run with the same options, and on the CPU the same images from
+ * nothing whatever {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any
+ * thread.
  */
 public final class ImageGenerator implements AutoCloseable {
-    private final JpegLmSpec spec;
     private final BpeTokenizer tokenizer;
-    private final TokenTable tokens;
     private final GeneratorOptions options;
+    private final ImagePrompts prompts;
     private final Session session;
-    private final JpegEncoder encoder;
-    private final BatchGenerator batch;
+    private final BatchEngine engine;
     private final int contextLength;
+    private final int maxTokens;
     private GenerationStats stats = new GenerationStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     ImageGenerator(ImageModel model, GeneratorOptions options) {
-        this.spec = model.spec();
-        this.tokenizer = spec.tokenizer();
-        this.tokens = new TokenTable(tokenizer, model.model().vocabSize());
+        this.tokenizer = model.spec().tokenizer();
+        TokenTable tokens = new TokenTable(tokenizer, model.model().vocabSize());
         this.options = options;
-        this.contextLength = Math.max(16, model.model().trainedContextLength());
-        int maxTokens = options.maxTokens() > 0 ? Math.min(options.maxTokens(), contextLength - 1) : contextLength - 1;
-        // Prompts, the grammar and repair all use the model's tables: a model converted with custom tables has
-        // only ever seen streams coded with those, not the IJG tables of its quality.
-        this.encoder = new JpegEncoder(spec.profile(), spec.tables());
-        JpegSyntax syntax = new JpegSyntax(spec.profile(), spec.tables());
-        SyntaxMasks masks = new SyntaxMasks(tokenizer, syntax, model.model().vocabSize());
-        JpegRepair repair = new JpegRepair(spec.profile(), spec.tables());
+        this.contextLength = BatchEngine.contextLength(model);
+        this.maxTokens = maxTokens(options.maxTokens(), contextLength);
+        this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
+        StreamTools tools = StreamTools.of(model, tokens);
         // Last: nothing after it may throw and leak the native context.
-        this.session = model.model()
-                .newSession(SessionOptions.builder()
-                        .contextLength(contextLength)
-                        .sequences(options.parallel())
-                        .threads(options.threads())
-                        .batchSize(options.batchSize())
-                        .build());
-        this.batch = new BatchGenerator(
-                session,
-                options.sampling(),
-                options.constrained(),
-                syntax,
-                masks,
-                repair,
-                tokens,
-                maxTokens,
-                contextLength);
+        this.session = BatchEngine.newSession(
+                model, options.parallel(), options.threads(), options.batchSize(), contextLength);
+        this.engine = new BatchEngine(session, options.parallel(), tools, contextLength, images -> {});
+    }
+
+    /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */
+    static int maxTokens(int limit, int contextLength) {
+        return limit > 0 ? Math.min(limit, contextLength - 1) : contextLength - 1;
     }
 
     public GeneratorOptions options() {
@@ -87,14 +67,15 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** count images from nothing; listener receives each as soon as it is done (on this thread). */
     public List<GeneratedImage> generate(int count, Consumer<GeneratedImage> listener) {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be >= 0, got " + count);
-        }
-        List<ImageJob> jobs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            jobs.add(new ImageJob(i, seedOf(i), new int[] {tokenizer.bosId()}, new byte[0], new byte[0]));
-        }
-        return run(jobs, listener);
+        return generate(count, PreviewPolicy.none(), finishedOnly(listener));
+    }
+
+    /**
+     * count images from nothing; listener receives the events of each ({@link ImageEvent}: progress, previews as
+     * previews allows, the finished image) on this thread.
+     */
+    public List<GeneratedImage> generate(int count, PreviewPolicy previews, ImageListener listener) {
+        return run(prompts.generation(count, options.seed()), previews, listener);
     }
 
     /**
@@ -108,40 +89,64 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** {@link #complete(List, double)}, with each image passed to listener when done. */
     public List<GeneratedImage> complete(List<BufferedImage> images, double ratio, Consumer<GeneratedImage> listener) {
-        Objects.requireNonNull(images, "images");
-        if (!(ratio >= 0 && ratio <= 1)) {
-            throw new IllegalArgumentException("ratio must be in [0, 1], got " + ratio);
-        }
-        List<ImageJob> jobs = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            session.checkCancelled(); // encoding many prompts takes a while: a cancel must not wait for all of them
-            jobs.add(completionJob(i, JpegStreams.prefix(streamOf(images.get(i)), ratio)));
-        }
-        return run(jobs, listener);
+        return complete(images, ratio, PreviewPolicy.none(), finishedOnly(listener));
     }
 
-    /**
-     * Token healing: the prompt's last token is taken back and its bytes forced, so the model's first token may be
-     * one that spans the cut, as it would have in training.
-     */
-    private ImageJob completionJob(int index, byte[] prefix) {
-        int[] prompt = tokenizer.encode(prefix, true, false);
-        int last = prompt.length - 1;
-        byte[] forced = last > 0 ? tokens.bytes(prompt[last]) : new byte[0];
-        if (last > 0) {
-            prompt = Arrays.copyOf(prompt, last);
-        }
-        if (prompt.length >= contextLength) {
-            throw new IllegalArgumentException("image " + index + "'s prompt takes " + prompt.length
-                    + " tokens, leaving none of the model's context of " + contextLength);
-        }
-        return new ImageJob(index, seedOf(index), prompt, Arrays.copyOf(prefix, prefix.length - forced.length), forced);
+    /** {@link #complete(List, double)}, with the events of each image passed to listener on this thread. */
+    public List<GeneratedImage> complete(
+            List<BufferedImage> images, double ratio, PreviewPolicy previews, ImageListener listener) {
+        // Encoding many prompts takes a while: a cancel must not wait for all of them.
+        return run(prompts.completion(images, ratio, options.seed(), session::checkCancelled), previews, listener);
     }
 
-    private List<GeneratedImage> run(List<ImageJob> jobs, Consumer<GeneratedImage> listener) {
-        BatchGenerator.Result result = batch.run(jobs, Objects.requireNonNull(listener, "listener"));
-        stats = result.stats();
-        return result.images();
+    private static ImageListener finishedOnly(Consumer<GeneratedImage> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return event -> {
+            if (event instanceof ImageEvent.Finished f) {
+                listener.accept(f.image());
+            }
+        };
+    }
+
+    /** Runs one request's jobs to the end on this thread; a listener's exception comes out of here as thrown. */
+    private List<GeneratedImage> run(List<ImageJob> jobs, PreviewPolicy previews, ImageListener listener) {
+        EngineRequest request = new EngineRequest(
+                jobs,
+                options.sampling(),
+                options.constrained(),
+                maxTokens,
+                Objects.requireNonNull(previews, "previews"),
+                Objects.requireNonNull(listener, "listener"));
+        RunClock clock = new RunClock();
+        engine.clock(clock);
+        engine.add(request);
+        try {
+            while (!request.future().isDone()) {
+                engine.round(() -> {});
+            }
+        } catch (RuntimeException | Error e) {
+            engine.failAll(e);
+            throw e;
+        } finally {
+            stats = clock.stats();
+        }
+        return resultOf(request);
+    }
+
+    /** The request's images, or what stopped it thrown as it was (a listener's own exception unwrapped). */
+    private List<GeneratedImage> resultOf(EngineRequest request) {
+        try {
+            return request.future().join();
+        } catch (CancellationException e) {
+            engine.failAll(e); // a listener threw: its images still hold sequences
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        } catch (CompletionException e) {
+            engine.failAll(e);
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** The negative log-likelihood of each image under the model (images of another size are fitted first). */
@@ -194,12 +199,7 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** The abbreviated stream of image under the model's profile and tables (fitted to its size). */
     public byte[] streamOf(BufferedImage image) {
-        Objects.requireNonNull(image, "image");
-        BufferedImage fitted = image.getWidth() == spec.profile().width()
-                        && image.getHeight() == spec.profile().height()
-                ? image
-                : JpegImages.fit(image, spec.profile().width(), spec.profile().height());
-        return encoder.encode(fitted);
+        return prompts.streamOf(image);
     }
 
     /** Where the time of the last generate or complete request went. */
@@ -215,12 +215,5 @@ public final class ImageGenerator implements AutoCloseable {
     @Override
     public void close() {
         session.close();
-    }
-
-    private long seedOf(int index) {
-        long z = options.seed() + 0x9E3779B97F4A7C15L * (index + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

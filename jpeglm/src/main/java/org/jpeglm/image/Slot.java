@@ -3,17 +3,19 @@ package org.jpeglm.image;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegSyntax;
 
 /**
  * An image being written in one sequence: its bytes so far, its grammar state, the forced bytes still to write,
- * and, once it is done, why it stopped.
+ * what its request was last told of it, and, once it is done, why it stopped.
  */
 final class Slot {
     private final ImageJob job;
-    private final TokenTable tokens;
+    private final EngineRequest request;
+    private final StreamTools tools;
     private final int budget; // most tokens it may generate: the request's limit and what the context leaves
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
     private final long started = System.nanoTime();
@@ -24,25 +26,42 @@ final class Slot {
     private int generated;
     private int lastByte = -1;
     private boolean eoi;
+    private int intervalsClosed; // restart markers written, the prompt's included
+    private int markerEnd; // bytes up to and including the last of them
+    private int reportedMcus = -1;
+    private int previewedMcus;
+    private long previewedAt;
     private GeneratedImage.StopReason stop;
 
     /** Starts job: its prompt bytes are written (the sequence is fed its prompt tokens elsewhere). */
-    Slot(ImageJob job, JpegSyntax syntax, TokenTable tokens, int maxTokens, int contextLength) {
+    Slot(ImageJob job, EngineRequest request, StreamTools tools, int contextLength) {
         this.job = job;
-        this.tokens = tokens;
-        this.budget = Math.min(maxTokens, contextLength - job.prompt().length);
-        this.state = syntax.start();
-        this.next = syntax.start();
+        this.request = request;
+        this.tools = tools;
+        this.budget = Math.min(request.maxTokens(), contextLength - job.prompt().length);
+        this.state = tools.syntax().start();
+        this.next = tools.syntax().start();
         append(job.promptBytes());
         state.advance(job.promptBytes(), 0, job.promptBytes().length);
         eoi |= state.isComplete();
         if (eoi && !forcing()) {
             stop = GeneratedImage.StopReason.EOI; // e.g. a completion of the whole image: nothing to add
         }
+        this.previewedMcus = previewMcus();
+        this.previewedAt = started; // the first preview, too, waits the policy's interval
     }
 
     ImageJob job() {
         return job;
+    }
+
+    EngineRequest request() {
+        return request;
+    }
+
+    /** Tokens the sequence holds: the prompt and every generated token (each is decoded in the step sampling it). */
+    int length() {
+        return job.prompt().length + generated;
     }
 
     /** Whether the image needs no more tokens. */
@@ -56,8 +75,10 @@ final class Slot {
     }
 
     /** The tokens that may follow while forcing: those agreeing with the forced bytes left, and valid if constrained. */
-    long[] forcedMask(SyntaxMasks masks, boolean constrained) {
-        return constrained ? masks.forced(job.forced(), forcedAt, state) : masks.forced(job.forced(), forcedAt);
+    long[] forcedMask(SyntaxMasks masks) {
+        return request.constrained()
+                ? masks.forced(job.forced(), forcedAt, state)
+                : masks.forced(job.forced(), forcedAt);
     }
 
     /** The tokens the grammar allows next. */
@@ -67,10 +88,10 @@ final class Slot {
 
     /** Whether token keeps this image's stream valid (EOS exactly when it is complete). */
     boolean fits(int token) {
-        if (token == tokens.eosId()) {
+        if (token == tools.tokens().eosId()) {
             return state.isComplete();
         }
-        byte[] b = tokens.bytes(token);
+        byte[] b = tools.tokens().bytes(token);
         if (b.length == 0) {
             return false; // BOS or another special token
         }
@@ -83,11 +104,11 @@ final class Slot {
     /** Takes the sampled token; true when the image is done (EOS, EOI or its token budget). */
     boolean accept(int token) {
         generated++;
-        if (token == tokens.eosId()) {
+        if (token == tools.tokens().eosId()) {
             stop = GeneratedImage.StopReason.EOS;
             return true;
         }
-        byte[] b = tokens.bytes(token);
+        byte[] b = tools.tokens().bytes(token);
         append(b);
         forcedAt = Math.min(job.forced().length, forcedAt + b.length);
         advance(token, b);
@@ -111,23 +132,89 @@ final class Slot {
         checked = -1;
     }
 
-    /** Appends bytes; an FF D9 pair (EOI) ends the image even in a stream the grammar rejected. */
+    /**
+     * Appends bytes; an FF D9 pair (EOI) ends the image even in a stream the grammar rejected, and an FF D0..D7
+     * pair (RSTn, never in entropy-coded data) closes a restart interval: where a preview may cut the stream.
+     */
     private void append(byte[] b) {
+        int at = bytes.size();
         bytes.write(b, 0, b.length);
-        for (byte x : b) {
-            int v = x & 0xFF;
-            eoi |= lastByte == 0xFF && v == 0xD9;
+        for (int i = 0; i < b.length; i++) {
+            int v = b[i] & 0xFF;
+            if (lastByte == 0xFF) {
+                eoi |= v == 0xD9;
+                if (v >= 0xD0 && v <= 0xD7) {
+                    intervalsClosed++;
+                    markerEnd = at + i + 1;
+                }
+            }
             lastByte = v;
         }
     }
 
+    /** MCUs finished so far: the grammar's count, or, once it rejected the stream, the restart markers'. */
+    int mcus() {
+        return state.isDead() ? previewMcus() : state.mcusDone();
+    }
+
+    /** MCUs a preview holds: those of the closed restart intervals. */
+    private int previewMcus() {
+        return Math.min(tools.syntax().mcuCount(), intervalsClosed * tools.restartInterval());
+    }
+
+    /**
+     * Tells the request of new MCUs, and, unless the image is done (its final image follows), shows a preview when
+     * its policy allows one.
+     */
+    void report() {
+        int mcus = mcus();
+        if (mcus > reportedMcus) {
+            reportedMcus = mcus;
+            request.emit(new ImageEvent.Progress(
+                    job.index(), generated, mcus, tools.syntax().mcuCount()));
+        }
+        if (!done()) {
+            maybePreview();
+        }
+    }
+
+    private void maybePreview() {
+        PreviewPolicy policy = request.previews();
+        int shown = previewMcus();
+        if (policy.enabled()
+                && shown - previewedMcus >= policy.everyMcus()
+                && shown < tools.syntax().mcuCount()) {
+            long now = System.nanoTime();
+            if (now - previewedAt >= policy.minInterval().toNanos()) {
+                previewedMcus = shown;
+                previewedAt = now;
+                request.emit(new ImageEvent.Preview(
+                        job.index(), shown, tools.syntax().mcuCount(), preview()));
+            }
+        }
+    }
+
+    /** The stream up to its last restart marker, as a preview. */
+    private BufferedImage preview() {
+        return preview(tools.repair(), Arrays.copyOf(bytes.toByteArray(), markerEnd));
+    }
+
+    /**
+     * A stream cut just after a restart marker, decoded: repair pads the intervals it lacks with neutral MCUs (DC
+     * difference 0 after a restart: mid-gray) and keeps the intact ones bit for bit, so the finished MCUs decode as
+     * they will in the final image.
+     */
+    static BufferedImage preview(JpegRepair repair, byte[] cut) {
+        return JpegImages.decode(repair.repair(cut).jpeg());
+    }
+
     /** The finished image: its stream repaired (if needed) into a file and decoded. */
-    GeneratedImage finish(JpegRepair repair) {
+    GeneratedImage finish() {
         if (stop == null) {
             throw new IllegalStateException("image " + job.index() + " is not done");
         }
         byte[] stream = bytes.toByteArray();
-        JpegRepair.Result fixed = repair.repair(stream);
+        JpegRepair.Result fixed = tools.repair().repair(stream);
         BufferedImage image = JpegImages.decode(fixed.jpeg());
         return new GeneratedImage(
                 job.index(),

@@ -13,6 +13,7 @@ final class TokenTable {
 
     private final byte[][] bytes;
     private final int eosId;
+    private final int bosId;
 
     private final long[] tokenizerMask;
 
@@ -31,6 +32,7 @@ final class TokenTable {
             bytes[id] = tokenizer.isSpecial(id) ? NONE : tokenizer.tokenBytes(id);
         }
         this.eosId = tokenizer.eosId();
+        this.bosId = tokenizer.bosId();
         this.tokenizerMask =
                 modelVocabSize == tokenizer.vocabSize() ? null : prefixMask(modelVocabSize, tokenizer.vocabSize());
     }
@@ -60,5 +62,9 @@ final class TokenTable {
 
     int eosId() {
         return eosId;
+    }
+
+    int bosId() {
+        return bosId;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -20,21 +21,35 @@ import java.util.function.Consumer;
  * hang (native fuzzing) fails one case instead of killing the test JVM. Its stdout and stderr come back line by
  * line as they are printed.
  *
- * <p>The child gets the parent's class path and its {@code jpeglm.library.path}, with native access enabled.
+ * <p>The child gets the parent's class path and its {@code jpeglm.library.path} (unless jvmOptions set another),
+ * with native access enabled.
  *
  * @param mainClass         the class whose main runs
  * @param args              its arguments
  * @param heap              -Xmx, e.g. "256m"
  * @param addressSpaceBytes the address-space limit (RLIMIT_AS), or 0 for none
  * @param timeout           how long the child may run before it is killed
+ * @param jvmOptions        more options for the JVM, e.g. "-Djpeglm.log.level=INFO"
+ * @param environment       variables added to the parent's environment
  */
-public record ChildJvm(String mainClass, List<String> args, String heap, long addressSpaceBytes, Duration timeout) {
+public record ChildJvm(
+        String mainClass,
+        List<String> args,
+        String heap,
+        long addressSpaceBytes,
+        Duration timeout,
+        List<String> jvmOptions,
+        Map<String, String> environment) {
     /** Enough address space for a JVM with a 256 MB heap plus llama.cpp and a tiny model; not for a runaway. */
     public static final long DEFAULT_ADDRESS_SPACE = 3L << 30;
+
+    private static final String LIBRARY_OPTION = "-Djpeglm.library.path=";
 
     public ChildJvm {
         Objects.requireNonNull(mainClass, "mainClass");
         args = List.copyOf(args);
+        jvmOptions = List.copyOf(jvmOptions);
+        environment = Map.copyOf(environment);
         Objects.requireNonNull(heap, "heap");
         if (addressSpaceBytes < 0) {
             throw new IllegalArgumentException("addressSpaceBytes must not be negative");
@@ -44,8 +59,20 @@ public record ChildJvm(String mainClass, List<String> args, String heap, long ad
         }
     }
 
+    /** A child with no more JVM options and the parent's environment. */
+    public ChildJvm(String mainClass, List<String> args, String heap, long addressSpaceBytes, Duration timeout) {
+        this(mainClass, args, heap, addressSpaceBytes, timeout, List.of(), Map.of());
+    }
+
     public static ChildJvm of(Class<?> mainClass, Duration timeout, String... args) {
         return new ChildJvm(mainClass.getName(), List.of(args), "256m", DEFAULT_ADDRESS_SPACE, timeout);
+    }
+
+    /** This child on another native library, with no address-space limit (a GPU driver maps a lot), and env. */
+    public ChildJvm onLibrary(Path library, Map<String, String> env, String... moreJvmOptions) {
+        List<String> options = new ArrayList<>(List.of(moreJvmOptions));
+        options.add(LIBRARY_OPTION + library.toAbsolutePath());
+        return new ChildJvm(mainClass, args, heap, 0, timeout, options, env);
     }
 
     /**
@@ -83,6 +110,7 @@ public record ChildJvm(String mainClass, List<String> args, String heap, long ad
     public Result run(Consumer<String> listener) {
         ProcessBuilder pb = new ProcessBuilder(command()).redirectErrorStream(true);
         pb.environment().put("MALLOC_ARENA_MAX", "2"); // glibc's per-thread arenas would eat the address space
+        pb.environment().putAll(environment);
         List<String> lines = new ArrayList<>();
         try {
             Process p = pb.start();
@@ -140,9 +168,10 @@ public record ChildJvm(String mainClass, List<String> args, String heap, long ad
                 "-cp",
                 System.getProperty("java.class.path")));
         String library = System.getProperty("jpeglm.library.path");
-        if (library != null) {
-            cmd.add("-Djpeglm.library.path=" + library);
+        if (library != null && jvmOptions.stream().noneMatch(o -> o.startsWith(LIBRARY_OPTION))) {
+            cmd.add(LIBRARY_OPTION + library);
         }
+        cmd.addAll(jvmOptions);
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongFunction;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgmlType;
@@ -40,20 +41,60 @@ public final class TinyJpegLm {
 
     /** The spec: the profile and a tokenizer learned on 40 pictures. */
     public static JpegLmSpec spec() {
+        return spec(PROFILE, TinyJpegLm::picture, 40);
+    }
+
+    /** profile and a tokenizer of merges merges learned on 40 of pictures. */
+    private static JpegLmSpec spec(JpegProfile profile, LongFunction<BufferedImage> pictures, int merges) {
         List<byte[]> streams = new ArrayList<>();
-        JpegEncoder enc = new JpegEncoder(PROFILE);
+        JpegEncoder enc = new JpegEncoder(profile);
         for (int i = 0; i < 40; i++) {
-            streams.add(enc.encode(picture(i)));
+            streams.add(enc.encode(pictures.apply(i)));
         }
         BpeTokenizer tokenizer =
-                new BpeTrainer(40, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
-        return JpegLmSpec.of(PROFILE, tokenizer);
+                new BpeTrainer(merges, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
+        return JpegLmSpec.of(profile, tokenizer);
+    }
+
+    /** A 32×32 4:2:0 colour profile (4 MCUs of 16×16), quality 25, a restart marker after every MCU. */
+    public static final JpegProfile COLOUR_PROFILE = new JpegProfile(25, Subsampling.S420, 1, 32, 32);
+
+    /** A 32×32 colour picture: a saturated blob of a random hue on a noisy background of another. */
+    public static BufferedImage colourPicture(long seed) {
+        Random r = new Random(seed);
+        BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR);
+        int cx = 6 + r.nextInt(20);
+        int cy = 6 + r.nextInt(20);
+        int blob = java.awt.Color.HSBtoRGB(r.nextFloat(), 1f, 1f);
+        int back = java.awt.Color.HSBtoRGB(r.nextFloat(), 0.8f, 0.3f);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                int d = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+                img.setRGB(x, y, d < 60 ? blob : back ^ r.nextInt(16));
+            }
+        }
+        return img;
+    }
+
+    /** The colour spec: {@link #COLOUR_PROFILE} and a tokenizer learned on 40 colour pictures. */
+    public static JpegLmSpec colourSpec() {
+        return spec(COLOUR_PROFILE, TinyJpegLm::colourPicture, 60);
+    }
+
+    /** Writes a colour model ({@link #colourSpec()}, context 2048: a random model's colour streams are long). */
+    public static JpegLmSpec writeColour(Path path, long seed) throws IOException {
+        return write(path, seed, colourSpec(), 2048);
     }
 
     /** Writes the model (context 256) and returns its spec. */
     public static JpegLmSpec write(Path path, long seed) throws IOException {
-        JpegLmSpec spec = spec();
-        LlamaConfig config = new LlamaConfig(spec.tokenizer().vocabSize(), 32, 2, 4, 2, 48, 256, 10000f, 1e-5f, false);
+        return write(path, seed, spec(), 256);
+    }
+
+    /** A two-layer random model of spec's tokenizer with the given context. */
+    private static JpegLmSpec write(Path path, long seed, JpegLmSpec spec, int context) throws IOException {
+        LlamaConfig config =
+                new LlamaConfig(spec.tokenizer().vocabSize(), 32, 2, 4, 2, 48, context, 10000f, 1e-5f, false);
         TinyLlamaGguf.writer(RandomLlama.create(config, seed), GgmlType.F32)
                 .putAll(spec.toGguf())
                 .write(path);

@@ -1,0 +1,300 @@
+package org.jpeglm.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jpeglm.image.GeneratorOptions;
+import org.jpeglm.image.ImageGenerator;
+import org.jpeglm.image.ImageModel;
+import org.jpeglm.image.ImageRequest;
+import org.jpeglm.image.ImageService;
+import org.jpeglm.image.ServiceOptions;
+import org.jpeglm.serve.ImageServer;
+import org.jpeglm.serve.ServeOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jpeglm serve} against {@code generate} in one process, on the same model, in the same run: images/s of the
+ * server under concurrent streaming clients (previews on) over images/s of one {@link ImageGenerator} with the same
+ * number of sequences, alternated; the time from a request to its first preview; and the process' resident memory
+ * after a first and a last batch of requests.
+ */
+@Command(
+        name = "serve-bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "jpeglm serve vs generate in one process: images/s, time to first preview, memory.",
+        footer = {"", "Example:", "  serve-bench -m models/fashion-mnist-32.gguf --images 256 --requests 2000"})
+public final class ServeBench implements Callable<Integer> {
+    @Option(names = "-m", description = "Jpeg-LM GGUF (default: ${DEFAULT-VALUE})")
+    Path model = Path.of("models/fashion-mnist-32.gguf");
+
+    @Option(names = "-np", description = "sequences, of the server and of generate (default: ${DEFAULT-VALUE})")
+    int parallel = 16;
+
+    @Option(names = "-t", description = "CPU threads, 0 every core (default: ${DEFAULT-VALUE})")
+    int threads = 0;
+
+    @Option(names = "--clients", description = "concurrent streaming clients (default: ${DEFAULT-VALUE})")
+    int clients = 16;
+
+    @Option(names = "--per-request", description = "images per client request (default: ${DEFAULT-VALUE})")
+    int perRequest = 1;
+
+    @Option(names = "--images", description = "images per throughput measurement (default: ${DEFAULT-VALUE})")
+    int images = 256;
+
+    @Option(names = "--reps", description = "alternations of generate and server (default: ${DEFAULT-VALUE})")
+    int reps = 2;
+
+    @Option(
+            names = "--preview-mcus",
+            description = "previews at most every N MCUs, 0 none; default: the server's (one MCU row)")
+    Integer previewMcus;
+
+    @Option(
+            names = "--direct",
+            description = "also time the clients' requests submitted to an ImageService directly, without HTTP")
+    boolean direct;
+
+    @Option(
+            names = "--requests",
+            description = "requests of the memory run, RSS read after 100 and after all "
+                    + "(default: ${DEFAULT-VALUE}; 0: no memory run)")
+    int requests = 2000;
+
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServeBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (ImageModel m = ImageModel.load(model)) {
+            ServeOptions options = ServeOptions.builder()
+                    .port(0)
+                    .service(ServiceOptions.builder()
+                            .parallel(parallel)
+                            .threads(threads)
+                            .build())
+                    .build();
+            System.out.printf(
+                    Locale.ROOT,
+                    "model %s, -np %d, %d clients x %d images a request, %d images a run%n",
+                    model.getFileName(),
+                    parallel,
+                    clients,
+                    perRequest,
+                    images);
+            List<Double> generate = new ArrayList<>();
+            List<Double> served = new ArrayList<>();
+            List<Double> firstPreview = Collections.synchronizedList(new ArrayList<>());
+            try (ImageServer server = ImageServer.start(m, options)) {
+                URI base = server.uri("127.0.0.1");
+                run(base, clients, images / perRequest, firstPreview); // warm-up of both paths
+                generate(m, images / 4);
+                firstPreview.clear();
+                for (int r = 0; r < reps; r++) {
+                    generate.add(generate(m, images));
+                    served.add(run(base, clients, images / perRequest, firstPreview));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "rep %d: generate %.2f images/s, server %.2f images/s%n",
+                            r + 1,
+                            generate.getLast(),
+                            served.getLast());
+                    if (direct) {
+                        System.out.printf(
+                                Locale.ROOT,
+                                "rep %d: ImageService without HTTP %.2f images/s%n",
+                                r + 1,
+                                direct(m, options.service(), images / perRequest));
+                    }
+                }
+                report(generate, served, firstPreview);
+                if (requests > 100) {
+                    memory(base);
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** images/s of one generator with the server's sequences, as `jpeglm generate -np` runs it. */
+    private double generate(ImageModel m, int count) {
+        GeneratorOptions o = GeneratorOptions.builder()
+                .parallel(parallel)
+                .threads(threads)
+                .seed(System.nanoTime())
+                .build();
+        try (ImageGenerator g = m.newGenerator(o)) {
+            long t0 = System.nanoTime();
+            int n = g.generate(count).size();
+            return n / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** images/s of the server: clients streaming requests until requests ran; first previews are added. */
+    private double run(URI base, int clients, int requests, List<Double> firstPreview) throws Exception {
+        AtomicInteger left = new AtomicInteger(requests);
+        AtomicInteger done = new AtomicInteger();
+        long t0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                all.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        done.addAndGet(stream(base, firstPreview));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+        }
+        return done.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** images/s of the clients' requests submitted to a service of the server's options, without HTTP. */
+    private double direct(ImageModel m, ServiceOptions o, int requests) throws Exception {
+        try (ImageService service = ImageService.start(m, o);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicInteger left = new AtomicInteger(requests);
+            AtomicInteger done = new AtomicInteger();
+            long t0 = System.nanoTime();
+            List<Future<?>> all = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                all.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        ImageRequest request = ImageRequest.generate(perRequest)
+                                .seed(System.nanoTime())
+                                .build();
+                        done.addAndGet(
+                                service.submit(request, e -> {}).result().get().size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+            return done.get() / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** One streamed request: its images, and the seconds to its first preview (added to firstPreview). */
+    private int stream(URI base, List<Double> firstPreview) {
+        long t0 = System.nanoTime();
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("v1/images/generations"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + perRequest + ", \"stream\": true"
+                        + (previewMcus != null ? ", \"preview_mcus\": " + previewMcus : "") + "}"))
+                .build();
+        try {
+            HttpResponse<InputStream> res = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            if (res.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + res.statusCode());
+            }
+            int images = 0;
+            boolean previewSeen = false;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (!previewSeen && line.equals("event: preview")) {
+                        previewSeen = true;
+                        firstPreview.add((System.nanoTime() - t0) / 1e9);
+                    } else if (line.equals("event: image")) {
+                        images++;
+                    }
+                }
+            }
+            return images;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void report(List<Double> generate, List<Double> served, List<Double> firstPreview) {
+        double g = median(generate);
+        double s = median(served);
+        List<Double> tfp = new ArrayList<>(firstPreview);
+        Collections.sort(tfp);
+        System.out.printf(
+                Locale.ROOT, "generate %.2f images/s, server %.2f images/s (medians): ratio %.3f%n", g, s, s / g);
+        System.out.printf(
+                Locale.ROOT,
+                "first preview: p50 %.0f ms, p95 %.0f ms (%d requests)%n",
+                1000 * percentile(tfp, 0.50),
+                1000 * percentile(tfp, 0.95),
+                tfp.size());
+    }
+
+    /** Resident memory after the first 100 requests and after all of them (one image each, streamed). */
+    private void memory(URI base) throws Exception {
+        int saved = perRequest;
+        perRequest = 1;
+        try {
+            List<Double> ignore = Collections.synchronizedList(new ArrayList<>());
+            run(base, clients, 100, ignore);
+            long rss100 = rssKib();
+            run(base, clients, requests - 100, ignore);
+            long rssAll = rssKib();
+            System.out.printf(
+                    Locale.ROOT,
+                    "resident memory: %.1f MiB after 100 requests, %.1f MiB after %d (%+.1f MiB)%n",
+                    rss100 / 1024.0,
+                    rssAll / 1024.0,
+                    requests,
+                    (rssAll - rss100) / 1024.0);
+        } finally {
+            perRequest = saved;
+        }
+    }
+
+    private static long rssKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IOException("no VmRSS in /proc/self/status");
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return percentile(s, 0.5);
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+    }
+}

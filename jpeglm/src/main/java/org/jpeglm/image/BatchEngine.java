@@ -1,0 +1,416 @@
+package org.jpeglm.image;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import org.jpeglm.Session;
+import org.jpeglm.SessionOptions;
+import org.jpeglm.image.RunClock.Phase;
+
+/**
+ * Writes the images of any number of requests in the sequences of one session by continuous batching: every
+ * sequence holds one image ({@link Slot}); each round, stopped requests give their sequences back, free sequences
+ * take the next waiting images (first come, first served), one native step samples a token for every busy sequence,
+ * and the images that end are finished and make room. Each image samples with its own request's parameters and its
+ * own seed; constrained, a sampled token the grammar refuses is sampled again under the grammar's mask, and
+ * constrained and free images share a step.
+ *
+ * <p>Determinism: a sequence's sampler restarts from its image's seed, and every step is evaluated in a shape that
+ * keeps each sequence's numbers independent of the others ({@link #decodeStep}), so an image from nothing gets the
+ * same bytes whatever else shares the batch. Used by one thread; only {@link EngineRequest#cancel()} may come from
+ * others.
+ */
+final class BatchEngine {
+    private final Session session;
+    private final IntConsumer dequeued;
+    private final StreamTools tools;
+    private final int contextLength;
+    private final Deque<EngineRequest> waiting = new ArrayDeque<>();
+    private final Slot[] slots;
+    private final int[] seqs; // this round's stepping sequences, in order
+    private final int[] out; // and their tokens
+    private final int[] redo; // positions in seqs to sample again
+    // Sequences whose native mask is a step's own (forced bytes or the grammar) rather than the base one (none, or
+    // the tokenizer's ids of a padded vocabulary). Masks outlive images (clearing a sequence keeps its mask), so
+    // this outlives them too: an image ended under a mask, or a cancelled request, must not mask the next image.
+    private final boolean[] masked;
+    private final boolean[] fresh; // images whose BOS this round's step evaluates
+    private final List<EngineRequest> completed = new ArrayList<>(); // this round's, to complete at its end
+    private RunClock clock = new RunClock();
+
+    /**
+     * @param session a session from {@link #newSession}
+     * @param parallel images written at once
+     * @param contextLength most tokens per sequence, prompt included
+     * @param dequeued told how many waiting images left the queue, as they start or their request stops
+     */
+    BatchEngine(Session session, int parallel, StreamTools tools, int contextLength, IntConsumer dequeued) {
+        this.session = session;
+        this.dequeued = dequeued;
+        this.tools = tools;
+        this.contextLength = contextLength;
+        int n = parallel;
+        this.slots = new Slot[n];
+        this.seqs = new int[n];
+        this.out = new int[n];
+        this.redo = new int[n];
+        this.masked = new boolean[n];
+        this.fresh = new boolean[n];
+        for (int q = 0; q < n; q++) {
+            unmask(q);
+        }
+    }
+
+    /** Most tokens one image may take, prompt included: the model's trained context (16 at least). */
+    static int contextLength(ImageModel model) {
+        return Math.max(16, model.model().trainedContextLength());
+    }
+
+    /**
+     * A session for parallel images: one sequence each, and two at least, so a lone sequence always has an idle
+     * neighbour to be evaluated beside ({@link #decodeStep}).
+     */
+    static Session newSession(ImageModel model, int parallel, int threads, int batchSize, int contextLength) {
+        return model.model()
+                .newSession(SessionOptions.builder()
+                        .contextLength(contextLength)
+                        .sequences(Math.max(parallel, 2))
+                        .threads(threads)
+                        .batchSize(batchSize)
+                        .build());
+    }
+
+    /** Lets sequence q sample every token of the tokenizer again (not the padding of a padded vocabulary). */
+    private void unmask(int q) {
+        tools.tokens().tokenizerMask().ifPresentOrElse(m -> session.setMask(q, m), () -> session.clearMask(q));
+        masked[q] = false;
+    }
+
+    /** The clock rounds charge their time to from now on. */
+    void clock(RunClock clock) {
+        this.clock = clock;
+    }
+
+    /** Queues a request's images behind those already waiting. */
+    void add(EngineRequest request) {
+        waiting.add(request);
+    }
+
+    /** Requests with images waiting or being written. */
+    int requests() {
+        Set<EngineRequest> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        all.addAll(waiting);
+        for (Slot s : slots) {
+            if (s != null) {
+                all.add(s.request());
+            }
+        }
+        return all.size();
+    }
+
+    /** Whether any image is waiting or being written. */
+    boolean busy() {
+        return !waiting.isEmpty() || activeSequences() > 0;
+    }
+
+    int activeSequences() {
+        int n = 0;
+        for (Slot s : slots) {
+            n += s == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** KV cache cells the images being written hold. */
+    int kvCells() {
+        int n = 0;
+        for (Slot s : slots) {
+            n += s == null ? 0 : s.length();
+        }
+        return n;
+    }
+
+    /**
+     * One round: frees stopped requests' sequences, starts waiting images, steps and takes the tokens. Requests whose
+     * last image finished get their results at its end, after afterRound (so counters read then include them).
+     */
+    void round(Runnable afterRound) {
+        try {
+            step();
+        } finally {
+            afterRound.run();
+            completed.forEach(EngineRequest::complete);
+            completed.clear();
+        }
+    }
+
+    private void step() {
+        clock.enter(Phase.PROMPT);
+        dropStopped();
+        admit();
+        clock.enter(Phase.MASK);
+        int n = prepare();
+        if (n == 0 && !anyFresh()) {
+            return;
+        }
+        clock.enter(Phase.STEP);
+        int[] stepping = Arrays.copyOf(seqs, n);
+        if (n > 0) {
+            session.sample(stepping, out);
+            if (anyConstrained(n)) {
+                resampleRefused(n);
+            }
+        }
+        decodeStep(stepping);
+        if (n > 0) {
+            clock.stepped(n);
+        }
+        clock.enter(Phase.ACCEPT);
+        accept(n);
+    }
+
+    private boolean anyFresh() {
+        for (boolean f : fresh) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Evaluates the stepping sequences' sampled tokens and the BOS of the images that start from nothing, in one
+     * native call in which every run of consecutive sequences is two or more. llama.cpp evaluates only consecutive
+     * sequence ids together (with a KV stream per sequence), and its CPU matrix products take another kernel for a
+     * single token, whose float sums differ in the last bits: an image's bytes would depend on which other sequences
+     * stepped beside it. So a sequence with no stepping neighbour gets an idle one beside it, evaluating a placeholder
+     * BOS at position 0 (see newSession): each sequence's numbers are then the same whatever the batch.
+     */
+    private void decodeStep(int[] stepping) {
+        int[] token = new int[session.sequences()];
+        Arrays.fill(token, -1);
+        for (int i = 0; i < stepping.length; i++) {
+            token[stepping[i]] = out[i];
+        }
+        for (int q = 0; q < fresh.length; q++) {
+            if (fresh[q]) {
+                token[q] = tools.tokens().bosId();
+                fresh[q] = false;
+            }
+        }
+        for (int q = 0; q < token.length; q++) { // a lone sequence gets an idle neighbour
+            boolean alone =
+                    token[q] >= 0 && (q == 0 || token[q - 1] < 0) && (q + 1 == token.length || token[q + 1] < 0);
+            if (alone) {
+                placeholder(q + 1 < token.length ? q + 1 : q - 1, token);
+            }
+        }
+        int n = 0;
+        for (int t : token) {
+            n += t >= 0 ? 1 : 0;
+        }
+        int[] ids = new int[n];
+        int[] tokens = new int[n];
+        for (int q = 0, k = 0; q < token.length; q++) {
+            if (token[q] >= 0) {
+                ids[k] = q;
+                tokens[k++] = token[q];
+            }
+        }
+        session.decode(ids, tokens);
+    }
+
+    /** Ends every request with error and forgets their images (after a failed native call: the session is intact). */
+    void failAll(Throwable error) {
+        for (int q = 0; q < slots.length; q++) {
+            if (slots[q] != null) {
+                slots[q].request().fail(error);
+                slots[q] = null;
+            }
+        }
+        waiting.forEach(r -> {
+            dequeued.accept(r.waiting());
+            r.fail(error);
+        });
+        waiting.clear();
+    }
+
+    /** Sequences of cancelled or failed requests become free; cancelled requests' futures complete. */
+    private void dropStopped() {
+        for (int q = 0; q < slots.length; q++) {
+            if (slots[q] != null && slots[q].request().stopped()) {
+                slots[q].request().cancelled();
+                slots[q] = null;
+            }
+        }
+        waiting.removeIf(r -> {
+            if (r.stopped()) {
+                dequeued.accept(r.waiting());
+                r.cancelled();
+            }
+            return r.stopped();
+        });
+    }
+
+    /**
+     * Free sequences take the next waiting images. An image from nothing (its prompt is BOS) is evaluated with this
+     * round's step ({@link #decodeStep}); the longer prompts of completions go together in one native call now.
+     */
+    private void admit() {
+        List<Integer> prompted = new ArrayList<>();
+        for (int q = 0; q < slots.length && !waiting.isEmpty(); q++) {
+            if (slots[q] == null) {
+                EngineRequest request = waiting.peek();
+                ImageJob job = request.next();
+                dequeued.accept(1);
+                if (request.waiting() == 0) {
+                    waiting.poll();
+                }
+                session.truncate(q, 0);
+                session.setSampling(q, request.sampling().withSeed(job.seed()));
+                slots[q] = new Slot(job, request, tools, contextLength);
+                if (job.prompt().length == 1 && !slots[q].done()) {
+                    fresh[q] = true;
+                } else {
+                    prompted.add(q);
+                }
+            }
+        }
+        if (!prompted.isEmpty()) {
+            int[] ids = prompted.stream().mapToInt(Integer::intValue).toArray();
+            List<int[]> prompts =
+                    prompted.stream().map(q -> slots[q].job().prompt()).toList();
+            PackedTokens packed = PackedTokens.of(ids, prompts);
+            session.decode(packed.seqs(), packed.tokens());
+        }
+        for (int q = 0; q < slots.length; q++) {
+            if (slots[q] != null && (fresh[q] || prompted.contains(q))) {
+                slots[q].report();
+            }
+        }
+    }
+
+    /**
+     * Finishes images their prompt already ended, sets the masks of forced steps and clears the others; returns how
+     * many sequences step this round (their ids in seqs).
+     */
+    private int prepare() {
+        int n = 0;
+        for (int q = 0; q < slots.length; q++) {
+            Slot slot = slots[q];
+            if (slot == null || slot.request().stopped()) {
+                fresh[q] = false;
+                continue; // a listener may have cancelled its request during admit(): it must not step
+            }
+            if (fresh[q]) {
+                continue; // its BOS is evaluated in this round's step: it samples from the next
+            }
+            if (slot.done()) {
+                finish(q);
+                continue;
+            }
+            if (slot.forcing()) {
+                setMask(q, slot.forcedMask(tools.masks()));
+            } else if (masked[q]) {
+                unmask(q);
+            }
+            seqs[n++] = q;
+        }
+        return n;
+    }
+
+    private boolean anyConstrained(int n) {
+        for (int i = 0; i < n; i++) {
+            if (slots[seqs[i]].request().constrained()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void setMask(int q, long[] mask) {
+        session.setMask(q, mask);
+        masked[q] = true;
+    }
+
+    /**
+     * Where a token just sampled freely would break a constrained stream, samples again under the grammar's mask:
+     * the result is the masked distribution, at the price of a mask for the rare bad token.
+     */
+    private void resampleRefused(int n) {
+        int refused = checkSampled(n);
+        if (refused > 0) {
+            resample(refused);
+        }
+    }
+
+    /** Gives sequence q, which no image needs now, a BOS at position 0 to evaluate. */
+    private void placeholder(int q, int[] token) {
+        session.truncate(q, 0);
+        token[q] = tools.tokens().bosId();
+    }
+
+    /** Sets the grammar's mask where the grammar refuses a sampled token; returns how many (their positions in redo). */
+    private int checkSampled(int n) {
+        Phase was = clock.enter(Phase.MASK);
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            Slot slot = slots[seqs[i]];
+            // A forced step's mask already holds the grammar; a free image takes what it sampled.
+            if (slot.request().constrained() && !slot.forcing() && !slot.fits(out[i])) {
+                setMask(seqs[i], slot.grammarMask(tools.masks()));
+                redo[count++] = i;
+            }
+        }
+        clock.enter(was);
+        return count;
+    }
+
+    /** Samples the first count positions of redo again, under the masks just set. */
+    private void resample(int count) {
+        int[] redoSeqs = new int[count];
+        int[] redoOut = new int[count];
+        for (int k = 0; k < count; k++) {
+            redoSeqs[k] = seqs[redo[k]];
+        }
+        session.sample(redoSeqs, redoOut);
+        for (int k = 0; k < count; k++) {
+            out[redo[k]] = redoOut[k];
+        }
+    }
+
+    /** Each stepping image takes its token; those that end are finished, the others report their progress. */
+    private void accept(int n) {
+        for (int i = 0; i < n; i++) {
+            Slot slot = slots[seqs[i]];
+            if (slot.accept(out[i])) {
+                finish(seqs[i]);
+            } else {
+                Phase was = clock.enter(Phase.LISTENER);
+                slot.report();
+                clock.enter(was);
+            }
+        }
+    }
+
+    /** Repairs and decodes the image of sequence q, frees the sequence and hands the image to its request. */
+    private void finish(int q) {
+        Phase was = clock.enter(Phase.FINISH);
+        Slot slot = slots[q];
+        slots[q] = null;
+        GeneratedImage image = slot.finish();
+        clock.imageDone();
+        clock.enter(Phase.LISTENER);
+        slot.report();
+        if (slot.request().finished(image)) {
+            completed.add(slot.request());
+        }
+        clock.enter(was);
+    }
+}

@@ -1,0 +1,55 @@
+package org.jpeglm.image;
+
+/**
+ * How an {@link ImageService} runs.
+ *
+ * @param parallel sequences of its one session: images written together, one native step for all (1..256)
+ * @param threads CPU threads; 0 uses every core
+ * @param batchSize tokens per native evaluation when feeding prompts
+ * @param maxQueuedImages most images waiting for a sequence; a request that would exceed it is refused with
+ *     {@link ServiceBusyException}
+ */
+public record ServiceOptions(int parallel, int threads, int batchSize, int maxQueuedImages) {
+    public ServiceOptions {
+        GeneratorOptions.checkSession(parallel, threads, batchSize);
+        if (maxQueuedImages < 1) {
+            throw new IllegalArgumentException("maxQueuedImages must be positive, got " + maxQueuedImages);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder; defaults: 4 sequences, all cores, batch 512, 1,024 queued images. */
+    public static final class Builder {
+        private int parallel = 4;
+        private int threads;
+        private int batchSize = 512;
+        private int maxQueuedImages = 1024;
+
+        public Builder parallel(int parallel) {
+            this.parallel = parallel;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder maxQueuedImages(int maxQueuedImages) {
+            this.maxQueuedImages = maxQueuedImages;
+            return this;
+        }
+
+        public ServiceOptions build() {
+            return new ServiceOptions(parallel, threads, batchSize, maxQueuedImages);
+        }
+    }
+}

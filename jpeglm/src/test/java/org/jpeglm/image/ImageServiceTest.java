@@ -1,0 +1,344 @@
+package org.jpeglm.image;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jpeglm.SamplingParams;
+import org.jpeglm.gguf.GgmlType;
+import org.jpeglm.testing.LlamaConfig;
+import org.jpeglm.testing.RandomLlama;
+import org.jpeglm.testing.TinyJpegLm;
+import org.jpeglm.testing.TinyLlamaGguf;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The continuously batched service on the tiny gray model: events, seeds, concurrency, cancelling and closing. */
+class ImageServiceTest {
+    static Path dir;
+    static ImageModel model;
+
+    /**
+     * The tiny gray profile and tokenizer on a wider random model (dim 256) than TinyJpegLm's: its float sums are long
+     * enough for a change of llama.cpp kernel to round differently and flip sampled tokens, which the tiny model's
+     * are not, so byte comparisons here can fail.
+     */
+    @BeforeAll
+    static void writeModel() throws IOException {
+        dir = Files.createTempDirectory("jpeglm-service-test");
+        Path path = dir.resolve("wide.gguf");
+        var spec = TinyJpegLm.spec();
+        var config = new LlamaConfig(spec.tokenizer().vocabSize(), 256, 2, 4, 2, 512, 256, 10000f, 1e-5f, false);
+        TinyLlamaGguf.writer(RandomLlama.create(config, 9), GgmlType.F32)
+                .putAll(spec.toGguf())
+                .write(path);
+        model = ImageModel.load(path);
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        model.close();
+        Files.delete(dir.resolve("wide.gguf"));
+        Files.delete(dir);
+    }
+
+    static ServiceOptions service(int parallel) {
+        return ServiceOptions.builder().parallel(parallel).threads(2).build();
+    }
+
+    static ImageRequest.Builder request(int count, long seed) {
+        return ImageRequest.generate(count)
+                .seed(seed)
+                .sampling(SamplingParams.builder().temperature(1.0f).topK(40).build());
+    }
+
+    /** The same request through ImageGenerator, alone, with parallel sequences. */
+    static List<GeneratedImage> generated(ImageRequest r, int parallel) {
+        return generated(model, r, parallel);
+    }
+
+    static List<GeneratedImage> generated(ImageModel model, ImageRequest r, int parallel) {
+        var options = GeneratorOptions.builder()
+                .parallel(parallel)
+                .threads(2)
+                .seed(r.seed())
+                .sampling(r.sampling())
+                .constrained(r.constrained())
+                .maxTokens(r.maxTokens())
+                .build();
+        try (ImageGenerator g = model.newGenerator(options)) {
+            return r.isCompletion() ? g.complete(r.prompts(), r.ratio()) : g.generate(r.count());
+        }
+    }
+
+    static void assertSameImages(List<GeneratedImage> expected, List<GeneratedImage> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(i, actual.get(i).index());
+            assertArrayEquals(expected.get(i).stream(), actual.get(i).stream(), "image " + i);
+        }
+    }
+
+    /** Records every event, from any thread. */
+    static final class Recorder implements ImageListener {
+        final List<ImageEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void onEvent(ImageEvent event) {
+            events.add(event);
+        }
+
+        List<ImageEvent> of(int index) {
+            synchronized (events) {
+                return events.stream().filter(e -> e.index() == index).toList();
+            }
+        }
+    }
+
+    @Test
+    void aRequestRunAloneGivesTheGeneratorsBytesAndItsEventsInOrder() throws Exception {
+        ImageRequest r = request(6, 21).build();
+        Recorder rec = new Recorder();
+        List<GeneratedImage> images;
+        try (ImageService s = ImageService.start(model, service(3))) {
+            images = s.submit(r, rec).result().get(60, TimeUnit.SECONDS);
+            assertEquals(6, s.stats().imagesDone());
+            assertEquals(
+                    images.stream().mapToLong(GeneratedImage::tokens).sum(),
+                    s.stats().tokensGenerated());
+            assertEquals(1, s.stats().requests());
+        }
+        assertSameImages(generated(r, 3), images);
+        for (GeneratedImage image : images) {
+            assertTrue(image.clean(), image.toString());
+            List<ImageEvent> events = rec.of(image.index());
+            assertEquals(new ImageEvent.Finished(image), events.getLast(), "the last event is the image");
+            List<ImageEvent.Progress> progress = events.stream()
+                    .filter(e -> e instanceof ImageEvent.Progress)
+                    .map(e -> (ImageEvent.Progress) e)
+                    .toList();
+            assertEquals(events.size() - 1, progress.size(), "no previews were asked for");
+            assertEquals(new ImageEvent.Progress(image.index(), 0, 0, 4), progress.getFirst());
+            for (int k = 1; k < progress.size(); k++) {
+                assertTrue(progress.get(k).mcus() > progress.get(k - 1).mcus(), progress.toString());
+                assertTrue(progress.get(k).tokens() >= progress.get(k - 1).tokens(), progress.toString());
+            }
+            assertEquals(4, progress.getLast().mcus(), "MCU counts rise to the total");
+            assertTrue(progress.getLast().tokens() <= image.tokens());
+        }
+    }
+
+    /** The seed guarantee across parallel counts (see ImageService): each evaluation is shaped the same. */
+    @Test
+    void aSeedGivesTheSameBytesWhateverTheParallelCount() {
+        ImageRequest r = request(4, 33).build();
+        List<GeneratedImage> one = generated(r, 1);
+        for (int parallel = 2; parallel <= 4; parallel++) {
+            assertSameImages(one, generated(r, parallel));
+        }
+        ImageRequest free = request(3, 34).constrained(false).maxTokens(120).build();
+        assertSameImages(generated(free, 1), generated(free, 3));
+    }
+
+    /** Requests arriving while others run, constrained and free mixed, give their alone-run bytes. */
+    @Test
+    void requestsSharingTheBatchGiveTheirAloneBytes() throws Exception {
+        List<ImageRequest> requests = new ArrayList<>();
+        List<ImageTask> tasks = new ArrayList<>();
+        try (ImageService s = ImageService.start(model, service(5))) {
+            for (int k = 0; k < 6; k++) {
+                ImageRequest r = request(1 + k % 3, 200 + k)
+                        .constrained(k % 2 == 0)
+                        .maxTokens(150)
+                        .build();
+                requests.add(r);
+                tasks.add(s.submit(r, ImageListener.ignoring()));
+                Thread.sleep(5 * k); // arrivals spread over the first steps
+            }
+            for (int k = 0; k < requests.size(); k++) {
+                assertSameImages(
+                        generated(requests.get(k), 2), tasks.get(k).result().get(120, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void aRequestSubmittedWhileAnotherRunsJoinsAtTheNextStep() throws Exception {
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch firstEvent = new CountDownLatch(1);
+        CountDownLatch submitted = new CountDownLatch(1);
+        try (ImageService s = ImageService.start(model, service(4))) {
+            ImageTask a = s.submit(request(2, 1).build(), e -> {
+                order.add("a" + e.getClass().getSimpleName());
+                if (order.size() == 1) {
+                    firstEvent.countDown();
+                    await(submitted); // the scheduler waits here until b is submitted
+                }
+            });
+            assertTrue(firstEvent.await(30, TimeUnit.SECONDS));
+            ImageTask b = s.submit(
+                    request(1, 2).build(), e -> order.add("b" + e.getClass().getSimpleName()));
+            submitted.countDown();
+            b.result().get(60, TimeUnit.SECONDS);
+            a.result().get(60, TimeUnit.SECONDS);
+        }
+        // a's two images are admitted together (two events), then b's image starts before a steps again.
+        assertEquals(List.of("aProgress", "aProgress", "bProgress"), order.subList(0, 3), order.toString());
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void cancellingOneOfFourConcurrentRequestsLeavesTheOthersWhole() throws Exception {
+        List<ImageRequest> requests = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            requests.add(request(3, 100 + k).build());
+        }
+        List<ImageTask> tasks = new ArrayList<>();
+        CountDownLatch started = new CountDownLatch(1);
+        try (ImageService s = ImageService.start(model, service(4))) {
+            for (int k = 0; k < 4; k++) {
+                ImageListener listener = k == 2 ? e -> started.countDown() : ImageListener.ignoring();
+                tasks.add(s.submit(requests.get(k), listener));
+            }
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            tasks.get(2).cancel();
+            assertThrows(
+                    CancellationException.class, () -> tasks.get(2).result().get(60, TimeUnit.SECONDS));
+            for (int k : new int[] {0, 1, 3}) {
+                List<GeneratedImage> images = tasks.get(k).result().get(60, TimeUnit.SECONDS);
+                assertEquals(3, images.size());
+                for (GeneratedImage image : images) {
+                    assertTrue(image.clean(), image.toString());
+                    assertEquals(GeneratedImage.StopReason.EOI, image.stop());
+                }
+                assertSameImages(generated(requests.get(k), 4), images);
+            }
+            assertTrue(tasks.get(2).isDone());
+            ServiceStats st = s.stats();
+            assertEquals(0, st.queuedImages());
+            assertEquals(0, st.activeSequences());
+            assertEquals(0, st.kvCellsInUse());
+            assertEquals(0, st.errors(), "a cancellation is no error");
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsCancelsItsOwnRequestOnly() throws Exception {
+        ImageRequest other = request(3, 5).build();
+        try (ImageService s = ImageService.start(model, service(4))) {
+            ImageTask bad = s.submit(request(3, 6).build(), e -> {
+                throw new IllegalStateException("client gone");
+            });
+            ImageTask good = s.submit(other, ImageListener.ignoring());
+            CancellationException c =
+                    assertThrows(CancellationException.class, () -> bad.result().get(60, TimeUnit.SECONDS));
+            assertTrue(causes(c).anyMatch(t -> "client gone".equals(t.getMessage())), c.toString());
+            List<GeneratedImage> images = good.result().get(60, TimeUnit.SECONDS);
+            images.forEach(image -> assertTrue(image.clean(), image.toString()));
+            assertSameImages(generated(other, 4), images);
+            assertEquals(0, s.stats().errors());
+        }
+    }
+
+    static java.util.stream.Stream<Throwable> causes(Throwable t) {
+        return java.util.stream.Stream.iterate(t, java.util.Objects::nonNull, Throwable::getCause);
+    }
+
+    @Test
+    void closeCancelsRunningAndWaitingTasksAndRefusesNewOnes() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        ImageService s = ImageService.start(model, service(2));
+        ImageTask a = s.submit(request(2, 1).constrained(false).maxTokens(200).build(), e -> running.countDown());
+        ImageTask b = s.submit(request(4, 2).build(), ImageListener.ignoring());
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        s.close();
+        for (ImageTask t : List.of(a, b)) {
+            assertTrue(t.isDone());
+            assertThrows(CancellationException.class, () -> t.result().join());
+        }
+        assertThrows(IllegalStateException.class, () -> s.submit(request(1, 1).build(), ImageListener.ignoring()));
+        s.close(); // twice does nothing
+    }
+
+    @Test
+    void cancellingTheFutureCancelsTheTask() throws Exception {
+        try (ImageService s = ImageService.start(model, service(2))) {
+            CountDownLatch running = new CountDownLatch(1);
+            ImageTask t = s.submit(request(8, 3).build(), e -> running.countDown());
+            assertTrue(running.await(30, TimeUnit.SECONDS));
+            assertTrue(t.result().cancel(true));
+            ImageTask next = s.submit(request(1, 4).build(), ImageListener.ignoring());
+            assertEquals(1, next.result().get(60, TimeUnit.SECONDS).size());
+            assertEquals(0, s.stats().queuedImages(), "the cancelled request's images are gone from the queue");
+        }
+    }
+
+    @Test
+    void aFullQueueAnswersBusyAndAnImpossibleRequestIsRefusedByName() throws Exception {
+        var options = ServiceOptions.builder()
+                .parallel(1)
+                .threads(2)
+                .maxQueuedImages(4)
+                .build();
+        CountDownLatch release = new CountDownLatch(1);
+        try (ImageService s = ImageService.start(model, options)) {
+            IllegalArgumentException tooMany = assertThrows(
+                    IllegalArgumentException.class, () -> s.submit(request(5, 1).build(), ImageListener.ignoring()));
+            assertTrue(tooMany.getMessage().contains("5 images"), tooMany.getMessage());
+            CountDownLatch admitted = new CountDownLatch(1);
+            ImageTask blocker = s.submit(request(1, 1).build(), e -> {
+                admitted.countDown();
+                await(release);
+            });
+            assertTrue(admitted.await(30, TimeUnit.SECONDS));
+            ImageTask waiting = s.submit(request(4, 2).build(), ImageListener.ignoring());
+            assertThrows(
+                    ServiceBusyException.class, () -> s.submit(request(1, 3).build(), ImageListener.ignoring()));
+            release.countDown();
+            blocker.result().get(60, TimeUnit.SECONDS);
+            waiting.result().get(60, TimeUnit.SECONDS);
+            assertEquals(
+                    1,
+                    s.submit(request(1, 3).build(), ImageListener.ignoring())
+                            .result()
+                            .get(60, TimeUnit.SECONDS)
+                            .size());
+        }
+    }
+
+    @Test
+    void requestsValidateTheirFields() {
+        assertThrows(
+                IllegalArgumentException.class, () -> ImageRequest.generate(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageRequest.generate(1).maxTokens(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> ImageRequest.complete(List.of(), 0.5));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageRequest.complete(List.of(TinyJpegLm.picture(1)), 1.5).build());
+        assertThrows(IllegalArgumentException.class, () -> PreviewPolicy.every(0, Duration.ZERO));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ServiceOptions.builder().parallel(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ServiceOptions.builder().maxQueuedImages(0).build());
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * jpeglm serve: an HTTP server over one continuously batched {@link org.jpeglm.image.ImageService} — OpenAI-style
+ * image endpoints with Server-Sent Events, scores, models, health and Prometheus metrics — and its web page.
+ */
+module org.jpeglm.serve {
+    requires transitive org.jpeglm;
+    requires io.javalin;
+    requires com.fasterxml.jackson.databind;
+    requires java.desktop;
+
+    exports org.jpeglm.serve;
+}

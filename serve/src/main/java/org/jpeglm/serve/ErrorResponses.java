@@ -1,0 +1,43 @@
+package org.jpeglm.serve;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+
+/** The one shape of every error answer: {@code {"error": {"code", "type", "field", "message"}}}. */
+final class ErrorResponses {
+    private ErrorResponses() {}
+
+    /** The JSON error body for status. */
+    static ObjectNode body(int status, String field, String message) {
+        ObjectNode error = Json.object()
+                .put("code", status)
+                .put("type", type(status))
+                .put("field", field)
+                .put("message", message);
+        ObjectNode body = Json.object();
+        body.set("error", error);
+        return body;
+    }
+
+    /** Answers ctx with status and the error body. */
+    static void send(Context ctx, int status, String field, String message) {
+        ctx.status(status).contentType("application/json").result(Json.bytes(body(status, field, message)));
+    }
+
+    static void send(Context ctx, ApiException e) {
+        if (e.retryAfter() > 0) {
+            ctx.header("Retry-After", Integer.toString(e.retryAfter()));
+        }
+        send(ctx, e.status(), e.field(), e.getMessage());
+    }
+
+    /** OpenAI's error types where one fits. */
+    private static String type(int status) {
+        return switch (status) {
+            case 400, 404, 405, 413, 415 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 503 -> "server_busy";
+            default -> "server_error";
+        };
+    }
+}

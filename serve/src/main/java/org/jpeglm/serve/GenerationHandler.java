@@ -1,0 +1,170 @@
+package org.jpeglm.serve;
+
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jpeglm.image.GeneratedImage;
+import org.jpeglm.image.ImageEvent;
+import org.jpeglm.image.ImageService;
+import org.jpeglm.image.ImageTask;
+import org.jpeglm.image.ServiceBusyException;
+import org.jpeglm.image.ServiceStats;
+
+/**
+ * {@code POST /v1/images/generations} and {@code /v1/images/completions}: submits the request to the shared service
+ * and answers with JSON when it is done, or streams its events as they happen. A client that goes away is noticed at
+ * the next write (one each step while its images run, a keep-alive each second otherwise) and its task cancelled.
+ */
+final class GenerationHandler {
+    /** Longest wait for an event before a keep-alive comment checks that the client is still there. */
+    private static final long KEEP_ALIVE_MS = 1000;
+
+    private final ImageService service;
+    private final ServedModel model;
+    private final ServeOptions options;
+    private final UploadedImages decoder;
+    private final Metrics metrics;
+
+    GenerationHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics) {
+        this.service = service;
+        this.model = model;
+        this.options = options;
+        this.decoder = new UploadedImages(options.maxImagePixels());
+        this.metrics = metrics;
+    }
+
+    void generations(Context ctx) throws Exception {
+        RequestFields fields = RequestFields.read(ctx, GenerationParams.GENERATION_FIELDS);
+        run(ctx, GenerationParams.generation(fields, model, options));
+    }
+
+    void completions(Context ctx) throws Exception {
+        RequestFields fields = RequestFields.read(ctx, GenerationParams.COMPLETION_FIELDS);
+        run(ctx, GenerationParams.completion(fields, model, options, decoder));
+    }
+
+    private void run(Context ctx, GenerationParams params) throws Exception {
+        EventRelay relay = new EventRelay();
+        long started = System.nanoTime();
+        ImageTask task = submit(params, relay);
+        // The task completes after its last event: the writer must not wait for another one before "done".
+        task.result().whenComplete((images, error) -> relay.end());
+        try {
+            if (params.stream()) {
+                stream(ctx, params, task, relay, started);
+            } else {
+                answer(ctx, params, task, started);
+            }
+        } finally {
+            if (!task.isDone()) {
+                task.cancel(); // the client went away, or this thread failed: free the sequences at the next step
+            }
+        }
+    }
+
+    private ImageTask submit(GenerationParams params, EventRelay relay) {
+        try {
+            return service.submit(params.request(), relay);
+        } catch (ServiceBusyException e) {
+            throw ApiException.busy(
+                    "the queue is full (" + options.service().maxQueuedImages() + " images); retry later",
+                    retryAfter(service.stats()));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badField(null, e.getMessage());
+        }
+    }
+
+    private void answer(Context ctx, GenerationParams params, ImageTask task, long started) throws Exception {
+        List<GeneratedImage> images = await(task);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (params.bytes()) {
+            ctx.contentType(params.png() ? "image/png" : "image/jpeg")
+                    .header("X-Jpeglm-Seed", Long.toString(params.seed()))
+                    .result(ImageJson.file(images.getFirst(), params.png()));
+        } else {
+            ctx.contentType("application/json")
+                    .result(Json.bytes(ImageJson.response(images, params.png(), params.seed(), seconds)));
+        }
+    }
+
+    private void stream(Context ctx, GenerationParams params, ImageTask task, EventRelay relay, long started)
+            throws InterruptedException {
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setContentType("text/event-stream;charset=utf-8");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no"); // a proxy in front must not hold events back
+        try {
+            SseStream sse = new SseStream(res.getOutputStream());
+            sse.comment("seed " + params.seed()); // sends the headers now: the client knows it was accepted
+            while (!task.isDone()) {
+                List<ImageEvent> events = relay.take(KEEP_ALIVE_MS, TimeUnit.MILLISECONDS);
+                if (events.isEmpty()) {
+                    sse.comment("working");
+                }
+                write(sse, events, params);
+            }
+            write(sse, relay.take(0, TimeUnit.MILLISECONDS), params);
+            finish(sse, params, task, started);
+        } catch (IOException e) {
+            metrics.disconnected();
+            task.cancel();
+        }
+    }
+
+    private void write(SseStream sse, List<ImageEvent> events, GenerationParams params) throws IOException {
+        for (ImageEvent e : events) {
+            switch (e) {
+                case ImageEvent.Progress p -> sse.event("progress", Json.string(ImageJson.progress(p)));
+                case ImageEvent.Preview p -> sse.event("preview", Json.string(ImageJson.preview(p)));
+                case ImageEvent.Finished f -> sse.event("image", Json.string(ImageJson.image(f.image(), params.png())));
+            }
+        }
+    }
+
+    /** The done event, or an error event when the task failed after the stream began. */
+    private void finish(SseStream sse, GenerationParams params, ImageTask task, long started)
+            throws IOException, InterruptedException {
+        try {
+            List<GeneratedImage> images = await(task);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            sse.event("done", Json.string(ImageJson.done(images, params.seed(), seconds)));
+        } catch (ApiException e) {
+            sse.event("error", Json.string(ErrorResponses.body(e.status(), e.field(), e.getMessage())));
+        }
+    }
+
+    /** The task's images; its failure as the answer the client gets. */
+    private List<GeneratedImage> await(ImageTask task) throws InterruptedException {
+        try {
+            return task.result().get();
+        } catch (CancellationException e) {
+            throw new ApiException(503, null, "the request was cancelled: the server is shutting down");
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof CancellationException) {
+                throw new ApiException(503, null, "the request was cancelled: the server is shutting down");
+            }
+            if (cause instanceof IllegalArgumentException) {
+                throw ApiException.badField(null, cause.getMessage());
+            }
+            metrics.failed();
+            throw new ApiException(500, null, "generation failed: " + cause);
+        }
+    }
+
+    /** Seconds until the queue has room, estimated from the service's pace; 1 when it has none yet. */
+    static int retryAfter(ServiceStats stats) {
+        if (stats.imagesDone() == 0 || stats.tokensPerSecond() <= 0) {
+            return 1;
+        }
+        double tokensPerImage = (double) stats.tokensGenerated() / stats.imagesDone();
+        double seconds = stats.queuedImages() * tokensPerImage / stats.tokensPerSecond();
+        return (int) Math.min(60, Math.max(1, Math.ceil(seconds)));
+    }
+}

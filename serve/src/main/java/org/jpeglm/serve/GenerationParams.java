@@ -1,0 +1,137 @@
+package org.jpeglm.serve;
+
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jpeglm.SamplingParams;
+import org.jpeglm.image.ImageRequest;
+import org.jpeglm.image.PreviewPolicy;
+import org.jpeglm.serve.RequestFields.Kind;
+
+/**
+ * A generation or completion request as the service runs it, and how its answer is shaped.
+ *
+ * @param request what the service generates
+ * @param seed the request's seed (drawn at random when the client sent none, and reported back)
+ * @param png images as PNG rather than the model's JPEG
+ * @param bytes answer with the image file itself rather than JSON (one image, not streamed)
+ * @param stream answer with Server-Sent Events
+ */
+record GenerationParams(ImageRequest request, long seed, boolean png, boolean bytes, boolean stream) {
+    /** The fields of {@code POST /v1/images/generations}. */
+    static final Map<String, Kind> GENERATION_FIELDS = fields(false);
+
+    /** The fields of {@code POST /v1/images/completions}: the generation's, an image and a ratio. */
+    static final Map<String, Kind> COMPLETION_FIELDS = fields(true);
+
+    private static Map<String, Kind> fields(boolean completion) {
+        Map<String, Kind> f = new LinkedHashMap<>();
+        f.put("model", Kind.STRING);
+        f.put("n", Kind.INTEGER);
+        f.put("seed", Kind.INTEGER);
+        f.put("temperature", Kind.NUMBER);
+        f.put("top_k", Kind.INTEGER);
+        f.put("top_p", Kind.NUMBER);
+        f.put("min_p", Kind.NUMBER);
+        f.put("constrained", Kind.BOOLEAN);
+        f.put("max_tokens", Kind.INTEGER);
+        f.put("size", Kind.STRING);
+        f.put("response_format", Kind.STRING);
+        f.put("output_format", Kind.STRING);
+        f.put("stream", Kind.BOOLEAN);
+        f.put("preview_mcus", Kind.INTEGER);
+        f.put("preview_interval_ms", Kind.INTEGER);
+        if (completion) {
+            f.put("image", Kind.IMAGES);
+            f.put("ratio", Kind.NUMBER);
+        }
+        return Collections.unmodifiableMap(f);
+    }
+
+    /** A generation request from fields; model and limits bound it. */
+    static GenerationParams generation(RequestFields f, ServedModel model, ServeOptions limits) {
+        int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
+        return of(f, model, ImageRequest.generate(n));
+    }
+
+    /**
+     * A completion request: n samples of each image in the "image" field, the top ratio of its MCUs kept. The
+     * prompts are decoded here, once the cheap checks passed.
+     */
+    static GenerationParams completion(
+            RequestFields f, ServedModel model, ServeOptions limits, UploadedImages decoder) {
+        double ratio = f.number("ratio", 0.5, r -> r >= 0 && r <= 1, "0 to 1");
+        int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
+        List<byte[]> files = f.images("image");
+        if ((long) n * files.size() > limits.maxImagesPerRequest()) {
+            throw ApiException.badField(
+                    "n",
+                    files.size() + " images x n " + n + " = " + (long) n * files.size()
+                            + " completions; this server makes at most " + limits.maxImagesPerRequest()
+                            + " per request");
+        }
+        List<BufferedImage> prompts = new ArrayList<>();
+        for (BufferedImage image : decoder.decode("image", files)) {
+            prompts.addAll(Collections.nCopies(n, image));
+        }
+        return of(f, model, ImageRequest.complete(prompts, ratio));
+    }
+
+    private static GenerationParams of(RequestFields f, ServedModel model, ImageRequest.Builder builder) {
+        f.text("model", model.id()); // any name is taken: one model is served (llama-server does the same)
+        checkSize(f, model);
+        long seed = f.has("seed") ? f.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : randomSeed();
+        SamplingParams sampling = SamplingParams.builder()
+                .temperature((float) f.number("temperature", 1.0, t -> t >= 0 && t <= 100, "0 (greedy) to 100"))
+                .topK((int) f.integer("top_k", 0, 0, Integer.MAX_VALUE))
+                .topP((float) f.number("top_p", 1.0, p -> p > 0 && p <= 1, "above 0 and at most 1"))
+                .minP((float) f.number("min_p", 0.0, p -> p >= 0 && p <= 1, "0 to 1"))
+                .seed(seed)
+                .build();
+        int maxTokens = (int) f.integer("max_tokens", 0, 1, model.contextLength() - 1);
+        boolean stream = f.bool("stream", false);
+        boolean png = f.choice("output_format", "jpeg", List.of("jpeg", "png")).equals("png");
+        boolean bytes = f.choice("response_format", "b64_json", List.of("b64_json", "bytes"))
+                .equals("bytes");
+        ImageRequest request = builder.seed(seed)
+                .sampling(sampling)
+                .constrained(f.bool("constrained", true))
+                .maxTokens(maxTokens)
+                .previews(previews(f, model, stream))
+                .build();
+        if (bytes && (stream || request.count() != 1)) {
+            throw ApiException.badField(
+                    "response_format",
+                    "response_format \"bytes\" answers with one image file: it needs n 1 and no stream");
+        }
+        return new GenerationParams(request, seed, png, bytes, stream);
+    }
+
+    /** OpenAI's clients send a size; this model makes one size only. */
+    private static void checkSize(RequestFields f, ServedModel model) {
+        String own = model.profile().width() + "x" + model.profile().height();
+        String size = f.text("size", own);
+        if (!size.equals(own)) {
+            throw ApiException.badField("size", "this model makes " + own + " images only, not " + size);
+        }
+    }
+
+    /**
+     * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row, at most every 50 ms — the image
+     * fills in row by row, and previews stay a small share of the work (each is a repair, a decode and a PNG).
+     */
+    private static PreviewPolicy previews(RequestFields f, ServedModel model, boolean stream) {
+        int every = (int) f.integer("preview_mcus", model.mcusPerRow(), 0, model.mcus());
+        int ms = (int) f.integer("preview_interval_ms", 50, 0, 60_000);
+        return stream && every > 0 ? PreviewPolicy.every(every, Duration.ofMillis(ms)) : PreviewPolicy.none();
+    }
+
+    private static long randomSeed() {
+        return ThreadLocalRandom.current().nextLong() >>> 1; // non-negative: easier to read back and type in
+    }
+}

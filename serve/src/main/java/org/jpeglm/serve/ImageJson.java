@@ -1,0 +1,71 @@
+package org.jpeglm.serve;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Base64;
+import java.util.List;
+import org.jpeglm.image.GeneratedImage;
+import org.jpeglm.image.ImageEvent;
+import org.jpeglm.jpeg.JpegImages;
+
+/** The JSON of images and of the stream's events: one place for the names clients read. */
+final class ImageJson {
+    private ImageJson() {}
+
+    /** A finished image: its summary and the file (the model's JPEG, or PNG) in base64. */
+    static ObjectNode image(GeneratedImage img, boolean png) {
+        return summary(img)
+                .put("output_format", png ? "png" : "jpeg")
+                .put("b64_json", Base64.getEncoder().encodeToString(file(img, png)));
+    }
+
+    /** The image file: the repaired, decodable JPEG the model wrote, or the decoded image as PNG. */
+    static byte[] file(GeneratedImage img, boolean png) {
+        return png ? JpegImages.png(img.image()) : img.jpeg();
+    }
+
+    /** The CLI's summary of an image, and its prompt's tokens. */
+    static ObjectNode summary(GeneratedImage img) {
+        return ImageSummary.of(img).put("prompt_tokens", img.promptTokens());
+    }
+
+    static ObjectNode progress(ImageEvent.Progress p) {
+        return Json.object()
+                .put("index", p.index())
+                .put("tokens", p.tokens())
+                .put("mcus", p.mcus())
+                .put("total_mcus", p.totalMcus());
+    }
+
+    /** A preview: the partial image as PNG (lossless, so the finished MCUs show exactly). */
+    static ObjectNode preview(ImageEvent.Preview p) {
+        return Json.object()
+                .put("index", p.index())
+                .put("mcus", p.mcus())
+                .put("total_mcus", p.totalMcus())
+                .put("b64_png", Base64.getEncoder().encodeToString(JpegImages.png(p.image())));
+    }
+
+    /** The totals of a finished request. */
+    static ObjectNode done(List<GeneratedImage> images, long seed, double seconds) {
+        long tokens = images.stream().mapToLong(GeneratedImage::tokens).sum();
+        long clean = images.stream().filter(GeneratedImage::clean).count();
+        return Json.object()
+                .put("images", images.size())
+                .put("clean", clean)
+                .put("tokens", tokens)
+                .put("seed", seed)
+                .put("seconds", seconds)
+                .put("tokens_per_second", seconds > 0 ? tokens / seconds : 0);
+    }
+
+    /** The non-streamed answer: OpenAI's {@code {"created", "data": [...]}} plus the totals. */
+    static ObjectNode response(List<GeneratedImage> images, boolean png, long seed, double seconds) {
+        ArrayNode data = Json.array();
+        images.forEach(img -> data.add(image(img, png)));
+        ObjectNode body = Json.object().put("created", System.currentTimeMillis() / 1000);
+        body.set("data", data);
+        body.set("usage", done(images, seed, seconds));
+        return body;
+    }
+}

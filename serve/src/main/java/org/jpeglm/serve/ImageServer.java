@@ -1,0 +1,71 @@
+package org.jpeglm.serve;
+
+import io.javalin.Javalin;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Objects;
+import org.jpeglm.image.ImageModel;
+import org.jpeglm.image.ImageService;
+
+/**
+ * jpeglm's HTTP server: one model, one continuously batched {@link ImageService} shared by every request, the image
+ * endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, Prometheus metrics, and
+ * the web page at {@code /}. Closing it stops listening, cancels every image still running and frees the contexts;
+ * the model stays the caller's.
+ */
+public final class ImageServer implements AutoCloseable {
+    private final ImageService service;
+    private final ScoreHandler scores;
+    private final Javalin app;
+
+    private ImageServer(ImageService service, ScoreHandler scores, Javalin app) {
+        this.service = service;
+        this.scores = scores;
+        this.app = app;
+    }
+
+    /** Starts serving model as options say; returns once the port is bound. */
+    public static ImageServer start(ImageModel model, ServeOptions options) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        ImageService service = ImageService.start(model, options.service());
+        ServedModel served = ServedModel.of(model, service.contextLength());
+        ScoreHandler scores = new ScoreHandler(served, options);
+        try {
+            Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS));
+            Routes.Handlers handlers = new Routes.Handlers(
+                    new GenerationHandler(service, served, options, metrics),
+                    scores,
+                    new InfoHandler(service, served, options, metrics),
+                    new Auth(options.apiKey(), options.maxBodyBytes()),
+                    metrics);
+            Javalin app = Javalin.create(config -> Routes.configure(config, options, handlers));
+            app.start();
+            return new ImageServer(service, scores, app);
+        } catch (RuntimeException | Error e) {
+            scores.close();
+            service.close();
+            throw e;
+        }
+    }
+
+    /** The port it listens on (the one chosen when options asked for 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The address of its page, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI uri(String host) {
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
+    }
+
+    @Override
+    public void close() {
+        try {
+            service.close(); // first: cancels the tasks, so streams end instead of holding the server's stop
+        } finally {
+            app.stop();
+            scores.close();
+        }
+    }
+}

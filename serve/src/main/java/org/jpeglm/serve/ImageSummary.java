@@ -1,0 +1,25 @@
+package org.jpeglm.serve;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jpeglm.image.GeneratedImage;
+
+/** What is said of a generated image, in the same words by the server's answers and the CLI's summary.json. */
+public final class ImageSummary {
+    private ImageSummary() {}
+
+    /** index, seed, tokens, stop, clean, decodable, repair, bytes (of the model's stream) and ms. */
+    public static ObjectNode of(GeneratedImage img) {
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("index", img.index())
+                .put("seed", img.seed())
+                .put("tokens", img.tokens())
+                .put("stop", img.stop().name())
+                .put("clean", img.clean())
+                .put("decodable", img.repair().decodable())
+                .put("repair", img.repair().summary())
+                .put("bytes", img.stream().length)
+                .put("ms", img.time().toMillis());
+    }
+}

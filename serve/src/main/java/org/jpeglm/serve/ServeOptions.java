@@ -1,0 +1,106 @@
+package org.jpeglm.serve;
+
+import java.util.Objects;
+import org.jpeglm.image.ServiceOptions;
+
+/**
+ * How {@link ImageServer} listens and what it accepts.
+ *
+ * @param host the address to bind (127.0.0.1: this machine only)
+ * @param port the TCP port; 0 picks a free one ({@link ImageServer#port()} says which)
+ * @param apiKey the key clients must send as {@code Authorization: Bearer KEY}; null: none needed
+ * @param maxBodyBytes largest request body accepted (larger: 413)
+ * @param maxImagePixels largest uploaded image, in pixels, decoded (larger: 413)
+ * @param maxImagesPerRequest most images one request may ask for (more: 400); at most the queue's size
+ * @param service the shared generator: sequences ({@code -np}), threads, batch size, queue bound (full: 503)
+ */
+public record ServeOptions(
+        String host,
+        int port,
+        String apiKey,
+        long maxBodyBytes,
+        long maxImagePixels,
+        int maxImagesPerRequest,
+        ServiceOptions service) {
+    public ServeOptions {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+        }
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new IllegalArgumentException("an API key must not be blank (leave it out to need none)");
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
+        }
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException("maxImagePixels must be at least 1, got " + maxImagePixels);
+        }
+        if (maxImagesPerRequest < 1) {
+            throw new IllegalArgumentException("maxImagesPerRequest must be at least 1, got " + maxImagesPerRequest);
+        }
+        Objects.requireNonNull(service, "service");
+        if (maxImagesPerRequest > service.maxQueuedImages()) {
+            throw new IllegalArgumentException(
+                    "maxImagesPerRequest (" + maxImagesPerRequest + ") must not exceed the queue ("
+                            + service.maxQueuedImages() + "): such a request could never run");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: 127.0.0.1:8080 (llama-server's), no key, 32 MiB bodies, 16-megapixel uploads, 64 images a request. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private String apiKey;
+        private long maxBodyBytes = 32L << 20;
+        private long maxImagePixels = 16L << 20;
+        private int maxImagesPerRequest = 64;
+        private ServiceOptions service = ServiceOptions.builder().build();
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        public Builder maxImagePixels(long maxImagePixels) {
+            this.maxImagePixels = maxImagePixels;
+            return this;
+        }
+
+        public Builder maxImagesPerRequest(int maxImagesPerRequest) {
+            this.maxImagesPerRequest = maxImagesPerRequest;
+            return this;
+        }
+
+        public Builder service(ServiceOptions service) {
+            this.service = service;
+            return this;
+        }
+
+        public ServeOptions build() {
+            return new ServeOptions(host, port, apiKey, maxBodyBytes, maxImagePixels, maxImagesPerRequest, service);
+        }
+    }
+}

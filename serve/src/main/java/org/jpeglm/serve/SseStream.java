@@ -1,0 +1,38 @@
+package org.jpeglm.serve;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Server-Sent Events on a response's output: {@code event:} and {@code data:} lines, a blank line after each, flushed
+ * at once so the client sees every event as it happens. A write to a client that went away throws IOException.
+ */
+final class SseStream {
+    private final OutputStream out;
+
+    SseStream(OutputStream out) {
+        this.out = out;
+    }
+
+    /** One event; data may span lines (each becomes a data line). */
+    void event(String name, String data) throws IOException {
+        StringBuilder s = new StringBuilder(data.length() + 32);
+        s.append("event: ").append(name).append('\n');
+        for (String line : data.split("\n", -1)) {
+            s.append("data: ").append(line).append('\n');
+        }
+        s.append('\n');
+        write(s.toString());
+    }
+
+    /** A comment line: keeps the connection alive and finds out whether the client is still there. */
+    void comment(String text) throws IOException {
+        write(": " + text.replace('\n', ' ') + "\n\n");
+    }
+
+    private void write(String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}

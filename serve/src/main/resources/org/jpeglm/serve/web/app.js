@@ -1,0 +1,210 @@
+// jpeglm serve's page: plain JavaScript, no build step. It streams /v1/images/generations and /completions
+// (Server-Sent Events over a POST, read with fetch) into a grid whose tiles fill in from the previews.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { model: null, running: false, finished: 0, clean: 0, prompt: null, key: localStorage.getItem("jpeglm.key") };
+window.jpeglm = state; // for tests and the curious
+
+async function api(path, init = {}) {
+  for (;;) {
+    const headers = new Headers(init.headers || {});
+    if (state.key) headers.set("Authorization", "Bearer " + state.key);
+    const res = await fetch(path, { ...init, headers });
+    if (res.status !== 401) return res;
+    const key = prompt("This server needs an API key:");
+    if (!key) throw new Error("an API key is needed");
+    state.key = key;
+    localStorage.setItem("jpeglm.key", key);
+  }
+}
+
+async function loadModel() {
+  const res = await api("/v1/models");
+  const model = (await res.json()).data[0];
+  const p = model.meta.profile;
+  state.model = model;
+  $("model").textContent = `${model.id} · ${p.width}×${p.height} ${p.subsampling} · ${model.meta.parallel} in parallel`;
+  const grid = $("grid");
+  grid.style.setProperty("--aspect", `${p.width} / ${p.height}`);
+  // Small images are scaled up with nearest-neighbour; tiles keep a size one can see, large images fit theirs.
+  grid.classList.toggle("small", p.width < 128);
+  grid.style.setProperty("--tile", p.width < 128 ? "128px" : Math.min(256, p.width) + "px");
+}
+
+function options() {
+  const o = { n: +$("count").value, temperature: +$("temperature").value, constrained: $("constrained").checked };
+  if ($("seed").value !== "") o.seed = +$("seed").value;
+  return o;
+}
+
+function makeTiles(n, initial) {
+  const grid = $("grid");
+  grid.replaceChildren();
+  const tiles = [];
+  for (let i = 0; i < n; i++) {
+    const tile = document.createElement("div");
+    tile.className = "tile";
+    tile.dataset.index = i;
+    tile.dataset.previews = 0;
+    tile.innerHTML = `<img alt="image ${i}"><div class="bar"></div><span class="badge"></span>`;
+    if (initial) tile.querySelector("img").src = initial;
+    grid.append(tile);
+    tiles.push(tile);
+  }
+  return tiles;
+}
+
+function onEvent(tiles, type, data) {
+  const tile = tiles[data.index];
+  if (type === "progress") {
+    tile.querySelector(".bar").style.width = (100 * data.mcus / data.total_mcus) + "%";
+    tile.querySelector(".badge").textContent = `${data.mcus}/${data.total_mcus}`;
+  } else if (type === "preview") {
+    tile.querySelector("img").src = "data:image/png;base64," + data.b64_png;
+    tile.dataset.previews = +tile.dataset.previews + 1;
+  } else if (type === "image") {
+    const url = `data:image/${data.output_format};base64,${data.b64_json}`;
+    tile.querySelector("img").src = url;
+    tile.classList.add("done", data.clean ? "clean" : "repaired");
+    tile.dataset.done = "1";
+    tile.title = `seed ${data.seed} · ${data.tokens} tokens · ${data.clean ? "clean" : data.repair} · click to download`;
+    tile.querySelector(".badge").textContent = data.clean ? "" : "repaired";
+    tile.onclick = () => download(url, `jpeglm-${data.seed}.${data.output_format === "png" ? "png" : "jpg"}`);
+    state.finished++;
+    if (data.clean) state.clean++;
+    $("clean").textContent = `clean ${state.clean}/${state.finished} (${(100 * state.clean / state.finished).toFixed(0)}%)`;
+  } else if (type === "done") {
+    $("speed").textContent = `${data.tokens_per_second.toFixed(0)} tokens/s`;
+    $("status").textContent = `${data.images} images in ${data.seconds.toFixed(1)} s · seed ${data.seed}`;
+  } else if (type === "error") {
+    showError(data.error.message);
+  }
+}
+
+function download(url, name) {
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+}
+
+// Reads a text/event-stream body: events are separated by a blank line; "event:" names them, "data:" carries JSON.
+async function readEvents(res, handle) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = "message", data = "";
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event: ")) type = line.slice(7);
+        else if (line.startsWith("data: ")) data += line.slice(6);
+      }
+      if (data) handle(type, JSON.parse(data));
+    }
+  }
+}
+
+async function run(path, body, n, initial) {
+  if (state.running) return;
+  state.running = true;
+  showError(null);
+  $("generate").disabled = $("complete").disabled = true;
+  $("status").textContent = "generating…";
+  const tiles = makeTiles(n, initial);
+  const started = performance.now();
+  try {
+    const res = await api(path, { method: "POST", body, headers: body instanceof FormData ? {} : { "Content-Type": "application/json" } });
+    if (!res.ok) {
+      const err = await res.json().catch(() => ({ error: { message: res.statusText } }));
+      throw new Error(err.error.message + (res.status === 503 ? ` (retry in ${res.headers.get("Retry-After")} s)` : ""));
+    }
+    let tokens = 0;
+    await readEvents(res, (type, data) => {
+      if (type === "image") { // until "done" says, the pace of the finished images
+        tokens += data.tokens;
+        $("speed").textContent = `${(tokens / ((performance.now() - started) / 1000)).toFixed(0)} tokens/s`;
+      }
+      onEvent(tiles, type, data);
+    });
+  } catch (e) {
+    showError(e.message);
+    $("status").textContent = "failed";
+  } finally {
+    state.running = false;
+    $("generate").disabled = false;
+    $("complete").disabled = !state.prompt;
+  }
+}
+
+function showError(message) {
+  $("error").hidden = !message;
+  $("error").textContent = message || "";
+}
+
+// The prompt as the model will see it: fitted to the model's size, the part below the kept MCU rows blanked.
+function promptPreview(img, ratio) {
+  const p = state.model.meta.profile;
+  const c = document.createElement("canvas");
+  c.width = p.width;
+  c.height = p.height;
+  const g = c.getContext("2d");
+  g.fillStyle = "#000";
+  g.fillRect(0, 0, c.width, c.height);
+  const s = Math.min(p.width / img.width, p.height / img.height);
+  g.drawImage(img, (p.width - img.width * s) / 2, (p.height - img.height * s) / 2, img.width * s, img.height * s);
+  const mcu = p.width / p.mcus_per_row; // MCUs are square
+  const perRow = p.mcus_per_row;
+  const kept = Math.floor(ratio * p.mcus);
+  const cut = Math.ceil(kept / perRow) * mcu; // rows of which some MCUs are kept
+  g.fillStyle = "#808080";
+  g.fillRect(0, cut, c.width, c.height - cut);
+  return c.toDataURL("image/png");
+}
+
+function choose(file) {
+  if (!file) return;
+  const img = new Image();
+  img.onload = () => {
+    state.prompt = { file, img };
+    $("drop").replaceChildren(img, document.createTextNode(file.name));
+    $("complete").disabled = state.running;
+  };
+  img.onerror = () => showError(`${file.name} is not an image this browser reads`);
+  img.src = URL.createObjectURL(file);
+}
+
+function wire() {
+  $("temperature").oninput = () => ($("temperature-value").textContent = (+$("temperature").value).toFixed(2));
+  $("ratio").oninput = () => ($("ratio-value").textContent = Math.round(100 * $("ratio").value) + "%");
+  $("controls").onsubmit = (e) => {
+    e.preventDefault();
+    const o = { ...options(), stream: true };
+    run("/v1/images/generations", JSON.stringify(o), o.n, null);
+  };
+  const drop = $("drop");
+  drop.onclick = () => $("file").click();
+  drop.onkeydown = (e) => (e.key === "Enter" || e.key === " ") && $("file").click();
+  $("file").onchange = () => choose($("file").files[0]);
+  drop.ondragover = (e) => { e.preventDefault(); drop.classList.add("over"); };
+  drop.ondragleave = () => drop.classList.remove("over");
+  drop.ondrop = (e) => { e.preventDefault(); drop.classList.remove("over"); choose(e.dataTransfer.files[0]); };
+  $("complete").onclick = () => {
+    const o = options();
+    const form = new FormData();
+    form.append("image", state.prompt.file);
+    form.append("ratio", $("ratio").value);
+    for (const [k, v] of Object.entries(o)) form.append(k, String(v));
+    form.append("stream", "true");
+    run("/v1/images/completions", form, o.n, promptPreview(state.prompt.img, +$("ratio").value));
+  };
+}
+
+wire();
+loadModel().catch((e) => showError("could not read the model: " + e.message));

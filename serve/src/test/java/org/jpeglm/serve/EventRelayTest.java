@@ -1,0 +1,78 @@
+package org.jpeglm.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jpeglm.image.GeneratedImage;
+import org.jpeglm.image.ImageEvent;
+import org.jpeglm.jpeg.RepairReport;
+import org.junit.jupiter.api.Test;
+
+/** The hand-over between the scheduler thread and a stream's writer. */
+class EventRelayTest {
+    @Test
+    void aSlowReaderGetsTheLatestProgressAndPreviewAndEveryImageInOrder() throws Exception {
+        EventRelay relay = new EventRelay();
+        BufferedImage early = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage late = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        relay.onEvent(new ImageEvent.Progress(1, 5, 1, 4));
+        relay.onEvent(new ImageEvent.Preview(1, 1, 4, early));
+        relay.onEvent(new ImageEvent.Progress(0, 3, 1, 4));
+        relay.onEvent(new ImageEvent.Progress(1, 9, 2, 4));
+        relay.onEvent(new ImageEvent.Preview(1, 2, 4, late));
+        relay.onEvent(new ImageEvent.Finished(image(0)));
+        List<ImageEvent> events = relay.take(0, TimeUnit.MILLISECONDS);
+        assertEquals(
+                List.of(
+                        new ImageEvent.Progress(0, 3, 1, 4),
+                        new ImageEvent.Progress(1, 9, 2, 4),
+                        new ImageEvent.Preview(1, 2, 4, late),
+                        events.get(3)),
+                events);
+        assertEquals(0, ((ImageEvent.Finished) events.get(3)).image().index());
+        assertTrue(relay.take(0, TimeUnit.MILLISECONDS).isEmpty(), "taken events are gone");
+    }
+
+    @Test
+    void takeWaitsForTheFirstEvent() throws Exception {
+        EventRelay relay = new EventRelay();
+        CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return relay.take(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        relay.onEvent(new ImageEvent.Progress(2, 1, 0, 4));
+        assertEquals(List.of(new ImageEvent.Progress(2, 1, 0, 4)), taken.get(1, TimeUnit.MINUTES));
+    }
+
+    @Test
+    void anEndedRelayDoesNotWait() throws Exception {
+        EventRelay relay = new EventRelay();
+        relay.onEvent(new ImageEvent.Progress(0, 1, 1, 4));
+        relay.end();
+        assertEquals(1, relay.take(1, TimeUnit.HOURS).size(), "what came before the end is still taken");
+        assertTrue(relay.take(1, TimeUnit.HOURS).isEmpty(), "then nothing, at once");
+    }
+
+    private static GeneratedImage image(int index) {
+        BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+        return new GeneratedImage(
+                index,
+                7,
+                new byte[] {1},
+                new byte[] {1},
+                img,
+                1,
+                1,
+                GeneratedImage.StopReason.EOI,
+                new RepairReport(true, 1, 1, 1, 0, 0, 0, 0, 0, 0, false, false, 0, List.of()),
+                Duration.ZERO);
+    }
+}

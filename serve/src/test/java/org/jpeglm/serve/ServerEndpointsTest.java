@@ -1,0 +1,263 @@
+package org.jpeglm.serve;
+
+import static org.jpeglm.serve.TestServer.base64;
+import static org.jpeglm.serve.TestServer.decode;
+import static org.jpeglm.serve.TestServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jpeglm.serve.TestServer.Sse;
+import org.jpeglm.testing.TinyJpegLm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each endpoint through a real HTTP client, streamed and not. */
+class ServerEndpointsTest {
+    @TempDir
+    static Path dir;
+
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(dir, 4, b -> {});
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void healthSaysOk() {
+        HttpResponse<byte[]> res = server.get("/health");
+        assertEquals(200, res.statusCode());
+        assertEquals("ok", json(res).get("status").asText());
+        assertEquals("tiny.gguf", json(res).get("model").asText());
+    }
+
+    @Test
+    void modelsListTheModelAndItsProfile() {
+        JsonNode body = json(server.get("/v1/models"));
+        JsonNode model = body.get("data").get(0);
+        assertEquals("tiny.gguf", model.get("id").asText());
+        JsonNode profile = model.get("meta").get("profile");
+        assertEquals(16, profile.get("width").asInt());
+        assertEquals(16, profile.get("height").asInt());
+        assertEquals("GRAY", profile.get("subsampling").asText());
+        assertEquals(4, profile.get("mcus").asInt());
+        assertEquals(256, model.get("meta").get("context_length").asInt());
+    }
+
+    @Test
+    void generationsAnswerWithDecodableJpegs() {
+        HttpResponse<byte[]> res =
+                server.postJson("/v1/images/generations", "{\"n\": 3, \"seed\": 5, \"temperature\": 0.9}");
+        assertEquals(200, res.statusCode(), () -> new String(res.body(), StandardCharsets.UTF_8));
+        JsonNode body = json(res);
+        assertEquals(3, body.get("data").size());
+        for (int i = 0; i < 3; i++) {
+            JsonNode img = body.get("data").get(i);
+            assertEquals(i, img.get("index").asInt());
+            assertEquals("jpeg", img.get("output_format").asText());
+            byte[] jpeg = base64(img.get("b64_json"));
+            assertEquals(0xFF, jpeg[0] & 0xFF);
+            assertEquals(0xD8, jpeg[1] & 0xFF);
+            assertEquals(16, decode(jpeg).getWidth());
+            assertTrue(img.get("clean").asBoolean(), img.toString());
+        }
+        assertEquals(5, body.get("usage").get("seed").asLong());
+        assertEquals(3, body.get("usage").get("images").asInt());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameImages() {
+        String request = "{\"n\": 2, \"seed\": 77}";
+        JsonNode a = json(server.postJson("/v1/images/generations", request));
+        JsonNode b = json(server.postJson("/v1/images/generations", request));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(
+                    a.get("data").get(i).get("b64_json").asText(),
+                    b.get("data").get(i).get("b64_json").asText());
+        }
+    }
+
+    @Test
+    void pngAndRawBytesAreOffered() {
+        JsonNode png = json(server.postJson("/v1/images/generations", "{\"seed\": 1, \"output_format\": \"png\"}"));
+        byte[] file = base64(png.get("data").get(0).get("b64_json"));
+        assertEquals(0x89, file[0] & 0xFF);
+        assertEquals(16, decode(file).getHeight());
+
+        HttpResponse<byte[]> raw =
+                server.postJson("/v1/images/generations", "{\"seed\": 1, \"response_format\": \"bytes\"}");
+        assertEquals(200, raw.statusCode());
+        assertEquals("image/jpeg", raw.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("1", raw.headers().firstValue("X-Jpeglm-Seed").orElseThrow());
+        assertEquals(16, decode(raw.body()).getWidth());
+    }
+
+    @Test
+    void aStreamSendsProgressPreviewsImagesThenDone() {
+        List<Sse> events = server.stream(
+                "/v1/images/generations", "{\"n\": 3, \"seed\": 9, \"stream\": true, \"preview_interval_ms\": 0}");
+        assertEquals("done", events.getLast().event());
+        assertEquals(3, events.getLast().data().get("images").asInt());
+        Map<Integer, Integer> lastMcus = new HashMap<>();
+        Map<Integer, Integer> images = new HashMap<>();
+        int previews = 0;
+        for (Sse e : events.subList(0, events.size() - 1)) {
+            int index = e.data().get("index").asInt();
+            assertTrue(!images.containsKey(index), "no event after an image's final one: " + e);
+            switch (e.event()) {
+                case "progress" -> {
+                    int mcus = e.data().get("mcus").asInt();
+                    assertTrue(mcus >= lastMcus.getOrDefault(index, 0), "MCUs never go back: " + e);
+                    assertTrue(mcus <= e.data().get("total_mcus").asInt());
+                    lastMcus.put(index, mcus);
+                }
+                case "preview" -> {
+                    assertEquals(16, decode(base64(e.data().get("b64_png"))).getWidth());
+                    previews++;
+                }
+                case "image" -> {
+                    assertEquals(16, decode(base64(e.data().get("b64_json"))).getWidth());
+                    images.put(index, 1);
+                }
+                default -> throw new AssertionError("unexpected event " + e);
+            }
+        }
+        assertEquals(3, images.size());
+        assertTrue(previews > 0, "previews were asked for");
+    }
+
+    @Test
+    void aStreamWithoutPreviewsSendsNone() {
+        List<Sse> events = server.stream(
+                "/v1/images/generations", "{\"n\": 2, \"seed\": 9, \"stream\": true, \"preview_mcus\": 0}");
+        assertTrue(events.stream().noneMatch(e -> e.event().equals("preview")));
+        assertEquals(2, events.stream().filter(e -> e.event().equals("image")).count());
+    }
+
+    @Test
+    void completionsTakeBase64() {
+        String b64 = Base64.getEncoder().encodeToString(TestServer.png(TinyJpegLm.picture(3)));
+        HttpResponse<byte[]> res = server.postJson(
+                "/v1/images/completions",
+                "{\"image\": \"data:image/png;base64," + b64 + "\", \"ratio\": 0.5, \"n\": 2, \"seed\": 4}");
+        assertEquals(200, res.statusCode(), () -> new String(res.body(), StandardCharsets.UTF_8));
+        JsonNode data = json(res).get("data");
+        assertEquals(2, data.size());
+        for (JsonNode img : data) {
+            assertTrue(img.get("prompt_tokens").asInt() > 1, "the top half is the prompt: " + img);
+            assertEquals(16, decode(base64(img.get("b64_json"))).getWidth());
+        }
+    }
+
+    @Test
+    void completionsTakeMultipartAndStream() {
+        Multipart form = new Multipart()
+                .file("image", "picture.png", TestServer.png(TinyJpegLm.picture(4)))
+                .field("ratio", "0.25")
+                .field("seed", "3")
+                .field("stream", "true");
+        HttpResponse<byte[]> res = server.post("/v1/images/completions", form.contentType(), form.body());
+        assertEquals(200, res.statusCode(), () -> new String(res.body(), StandardCharsets.UTF_8));
+        String text = new String(res.body(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("event: image\n"), text);
+        assertTrue(text.endsWith("\n\n") && text.contains("event: done\n"), text);
+    }
+
+    @Test
+    void scoresGiveBitsPerByteForJsonAndMultipart() {
+        byte[] png = TestServer.png(TinyJpegLm.picture(5));
+        JsonNode a = json(server.postJson(
+                "/v1/images/scores", "{\"image\": [\"" + Base64.getEncoder().encodeToString(png) + "\"]}"));
+        Multipart form = new Multipart().file("image", "p.png", png);
+        JsonNode b = json(server.post("/v1/images/scores", form.contentType(), form.body()));
+        double bpb = a.get("data").get(0).get("bits_per_byte").asDouble();
+        assertTrue(bpb > 0 && Double.isFinite(bpb), a.toString());
+        assertEquals(bpb, b.get("data").get(0).get("bits_per_byte").asDouble(), 1e-9, "same image, same score");
+        assertTrue(a.get("data").get(0).get("tokens").asInt() > 1);
+        assertEquals(bpb, a.get("bits_per_byte").asDouble(), 1e-9);
+    }
+
+    @Test
+    void metricsCountRequestsAndImages() {
+        server.postJson("/v1/images/generations", "{\"n\": 2, \"seed\": 1}");
+        String text = new String(server.get("/metrics").body(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("# TYPE jpeglm_images_total counter"), text);
+        assertTrue(
+                text.contains("jpeglm_http_requests_total{endpoint=\"/v1/images/generations\",status=\"200\"}"), text);
+        long images = Long.parseLong(text.lines()
+                .filter(l -> l.startsWith("jpeglm_images_total "))
+                .findFirst()
+                .orElseThrow()
+                .substring("jpeglm_images_total ".length()));
+        assertTrue(images >= 2, text);
+        for (String gauge : List.of(
+                "jpeglm_tokens_per_second ",
+                "jpeglm_queue_images ",
+                "jpeglm_kv_cells_in_use ",
+                "jpeglm_errors_total ")) {
+            assertTrue(text.lines().anyMatch(l -> l.startsWith(gauge)), gauge + " in " + text);
+        }
+    }
+
+    @Test
+    void thePageIsServed() {
+        HttpResponse<byte[]> page = server.get("/");
+        assertEquals(200, page.statusCode());
+        String html = new String(page.body(), StandardCharsets.UTF_8);
+        assertTrue(html.contains("id=\"generate\"") && html.contains("app.js"), html);
+        assertEquals(200, server.get("/app.js").statusCode());
+        assertEquals(200, server.get("/style.css").statusCode());
+    }
+
+    /** A multipart/form-data body, as a browser's FormData sends it. */
+    static final class Multipart {
+        private final String boundary = "jpeglm-test-boundary-7d3f";
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Multipart field(String name, String value) {
+            part("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n");
+            out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+            return this;
+        }
+
+        Multipart file(String name, String filename, byte[] content) {
+            part("Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+            out.writeBytes(content);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+            return this;
+        }
+
+        private void part(String headers) {
+            out.writeBytes(("--" + boundary + "\r\n" + headers).getBytes(StandardCharsets.UTF_8));
+        }
+
+        String contentType() {
+            return "multipart/form-data; boundary=" + boundary;
+        }
+
+        byte[] body() {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.writeBytes(out.toByteArray());
+            all.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            return all.toByteArray();
+        }
+    }
+}
