@@ -57,13 +57,10 @@ set_target_properties(llama PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${LLAMA_CPP_DIR}/include"
   INTERFACE_LINK_LIBRARIES ggml)
 
-# libjpeglm finds its libraries beside itself ($ORIGIN) and loads ggml's backends from there before
-# llama_backend_init (JPEGLM_DYNAMIC_BACKENDS, see native/src/library.cpp), after checking that the loaded
-# libggml-base is the pinned ggml version.
+# libjpeglm is linked as in the portable way (cmake/DynamicBackends.cmake); the jar bundles it and the package's
+# libraries.
+include("${CMAKE_CURRENT_LIST_DIR}/DynamicBackends.cmake")
 function(jpeglm_use_prebuilt_runtime target)
-  target_compile_definitions(${target} PRIVATE JPEGLM_DYNAMIC_BACKENDS "JPEGLM_GGML_VERSION=\"${JPEGLM_GGML_VERSION}\"")
-  target_link_libraries(${target} PRIVATE ${CMAKE_DL_LIBS})
-  target_link_options(${target} PRIVATE "LINKER:--no-undefined")
-  set_target_properties(${target} PROPERTIES BUILD_WITH_INSTALL_RPATH ON INSTALL_RPATH "$ORIGIN")
+  jpeglm_link_dynamic_backends(${target})
   jpeglm_write_library_list("${CMAKE_BINARY_DIR}" libjpeglm.so ${JPEGLM_PREBUILT_LIBRARIES})
 endfunction()

@@ -29,6 +29,11 @@ final class PrebuiltRuntimes {
         return PrebuiltRuntime.library(pkg);
     }
 
+    /** libjpeglm.so built the portable way, in build/native-portable ({@link PrebuiltRuntime#portable}). */
+    static Path portable() {
+        return PrebuiltRuntime.portable();
+    }
+
     /**
      * Runs the probe on library in a child JVM with env added to a clean environment (no JPEGLM_BACKENDS nor
      * GGML_VK_VISIBLE_DEVICES unless given); its output, at INFO, is in the returned log.

@@ -4,7 +4,6 @@ import static org.jpeglm.testing.LogitsAssert.assertLogitsClose;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,25 +47,27 @@ class RuntimeParityTest {
     @ParameterizedTest(name = "bundled model, {0}")
     @MethodSource("variants")
     void bundledModelMatches(String variant, Map<String, String> env) throws Exception {
-        compare(bundledModel(), true, variant, env);
+        compare(PrebuiltRuntimes.library("linux-x64"), bundledModel(), true, variant, env, dir);
     }
 
     @ParameterizedTest(name = "tiny GQA model, {0}")
     @MethodSource("variants")
     void tinyGqaModelMatches(String variant, Map<String, String> env) throws Exception {
-        compare(TinyModels.gqaUntied().path(), false, variant, env);
+        compare(PrebuiltRuntimes.library("linux-x64"), TinyModels.gqaUntied().path(), false, variant, env, dir);
     }
 
-    private static void compare(Path model, boolean images, String variant, Map<String, String> env) throws Exception {
+    /**
+     * Runs the probe on library (in a child JVM, env added, files in dir) and checks it against the library under
+     * test; prints the share of identical sampled sequences and images.
+     */
+    static void compare(Path library, Path model, boolean images, String variant, Map<String, String> env, Path dir)
+            throws Exception {
         RuntimeProbe.Result expected = EXPECTED.computeIfAbsent(model, m -> RuntimeProbe.run(m, 0, images));
-        Run run = PrebuiltRuntimes.probe(PrebuiltRuntimes.library("linux-x64"), env, model, 0, images, dir);
+        Run run = PrebuiltRuntimes.probe(library, env, model, 0, images, dir);
         RuntimeProbe.Result got = run.result();
         if (env.containsKey("JPEGLM_BACKENDS")) {
             assertTrue(
-                    run.log()
-                            .contains("from "
-                                    + PrebuiltRuntimes.library("linux-x64").getParent() + "/"
-                                    + env.get("JPEGLM_BACKENDS")),
+                    run.log().contains("from " + library.getParent() + "/" + env.get("JPEGLM_BACKENDS")),
                     "the forced variant was loaded:\n" + run.log());
         }
         assertTrue(
@@ -82,20 +83,11 @@ class RuntimeParityTest {
 
     /** Prints how many sampled sequences and images are identical: measured, not asserted. */
     static void report(String what, RuntimeProbe.Result expected, RuntimeProbe.Result got) {
-        long sequences = countEqual(expected.sampled(), got.sampled());
-        long images = countEqual(expected.images(), got.images());
+        long sequences = RuntimeProbe.countEqual(expected.sampled(), got.sampled());
+        long images = RuntimeProbe.countEqual(expected.images(), got.images());
         System.out.printf(
                 "runtime parity, %s: %d/%d sampled sequences identical, %d/%d images byte-identical%n",
                 what, sequences, expected.sampled().length, images, expected.images().length);
-    }
-
-    static long countEqual(Object[] a, Object[] b) {
-        assertEquals(a.length, b.length);
-        int n = 0;
-        for (int i = 0; i < a.length; i++) {
-            n += Arrays.deepEquals(new Object[] {a[i]}, new Object[] {b[i]}) ? 1 : 0;
-        }
-        return n;
     }
 
     @Test

@@ -143,6 +143,18 @@ final class RuntimeProbe {
         return b;
     }
 
+    /** How many of a[i] equal b[i] (arrays compared by content). */
+    static long countEqual(Object[] a, Object[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(a.length + " results against " + b.length);
+        }
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            n += Arrays.deepEquals(new Object[] {a[i]}, new Object[] {b[i]}) ? 1 : 0;
+        }
+        return n;
+    }
+
     static int[] randomTokens(int n, int vocab, long seed) {
         return new Random(seed).ints(n, 0, vocab).toArray();
     }

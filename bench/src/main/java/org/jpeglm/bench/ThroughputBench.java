@@ -255,7 +255,8 @@ public final class ThroughputBench implements Callable<Integer> {
                 "-tb",
                 Integer.toString(threads),
                 "-ngl",
-                Integer.toString(gpuLayers)));
+                // llama.cpp reads -1 as "auto" (fit to memory); jpeglm's -1 means every layer
+                gpuLayers < 0 ? "all" : Integer.toString(gpuLayers)));
         Map<Integer, Row> rows = new LinkedHashMap<>();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {

@@ -48,6 +48,14 @@ public final class LogitsAssert {
         return max;
     }
 
+    /** The largest |expected[i] - actual[i]| relative to expected's largest magnitude: what the tolerance bounds. */
+    public static double relativeError(float[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            throw new IllegalArgumentException("length " + actual.length + ", expected " + expected.length);
+        }
+        return maxAbsDifference(expected, actual) / Math.max(maxAbs(expected), Float.MIN_NORMAL);
+    }
+
     static double maxAbs(float[] values) {
         double max = 0;
         for (float v : values) {

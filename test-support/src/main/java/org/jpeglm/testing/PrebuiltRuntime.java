@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * libjpeglm built the prebuilt way (docs/runtime.md) on one of node-llama-cpp's packages, for the tests that run
- * the native runtime's variants in child JVMs: npm fetches the package the first time (into ~/.cache/jpeglm);
- * later runs only re-check the build.
+ * libjpeglm built the prebuilt way (docs/runtime.md) on one of node-llama-cpp's packages, or the portable way, for
+ * the tests that run the native runtime's variants in child JVMs: npm fetches a package the first time (into
+ * ~/.cache/jpeglm); later runs only re-check the build.
  */
 public final class PrebuiltRuntime {
     private PrebuiltRuntime() {}
@@ -40,21 +41,28 @@ public final class PrebuiltRuntime {
     }
 
     private static Path build(String pkg) {
-        Path root = root();
         String suffix = pkg.equals("linux-x64") ? "" : "-" + pkg.replaceFirst("^linux-x64-", "");
-        Path dir = root.resolve("build/native-prebuilt" + suffix);
-        Path log = root.resolve("build/native-prebuilt" + suffix + ".log");
-        run(
-                log,
-                "cmake",
-                "-S",
-                root.toString(),
-                "-B",
-                dir.toString(),
-                "-DCMAKE_BUILD_TYPE=Release",
-                "-DJPEGLM_RUNTIME=prebuilt",
-                "-DJPEGLM_PREBUILT_PACKAGE=" + pkg);
-        run(log, "cmake", "--build", dir.toString(), "--target", "jpeglm", "--parallel", "2");
+        return build("native-prebuilt" + suffix, "-DJPEGLM_RUNTIME=prebuilt", "-DJPEGLM_PREBUILT_PACKAGE=" + pkg);
+    }
+
+    /**
+     * libjpeglm.so built the portable way (llama.cpp compiled here with every CPU variant, docs/runtime.md) in
+     * build/native-portable: about 15 minutes on 2 cores the first time, seconds once built.
+     */
+    public static Path portable() {
+        return BUILT.computeIfAbsent("portable", p -> build("native-portable", "-DJPEGLM_RUNTIME=portable"));
+    }
+
+    /** Configures and builds libjpeglm and its list in build/FOLDER with the CMake options given. */
+    private static Path build(String folder, String... options) {
+        Path root = root();
+        Path dir = root.resolve("build/" + folder);
+        Path log = root.resolve("build/" + folder + ".log");
+        List<String> configure = new ArrayList<>(
+                List.of("cmake", "-S", root.toString(), "-B", dir.toString(), "-DCMAKE_BUILD_TYPE=Release"));
+        configure.addAll(List.of(options));
+        run(log, configure.toArray(String[]::new));
+        run(log, "cmake", "--build", dir.toString(), "--target", "jpeglm", "jpeglm-libraries", "--parallel", "2");
         Path library = dir.resolve("libjpeglm.so");
         assertTrue(Files.isRegularFile(library), library + " was not built; see " + log);
         return library;
