@@ -186,7 +186,8 @@ final class GgufMutator {
 
     private void tensorInfo(ByteBuffer b, Random r, StringBuilder what) {
         int at = tensorInfos.get(r.nextInt(tensorInfos.size()));
-        int dims = b.getInt(at);
+        // An earlier mutation of the same case may have set n_dims to anything: GGUF allows at most 4.
+        int dims = Math.clamp(b.getInt(at), 0, 4);
         int field = r.nextInt(dims + 3); // n_dims, ne[0..dims), type, offset
         long n = HOSTILE_INTS[r.nextInt(HOSTILE_INTS.length)];
         if (field == 0) {
