@@ -18,6 +18,7 @@ import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegStreams;
+import org.jpeglm.serve.ImageSummary;
 import org.jpeglm.spec.JpegLmSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -163,20 +164,12 @@ public final class CompleteCommand extends JpeglmCommand {
                 .put("seed", sampling.seed);
     }
 
+    /** generate's summary of an image (one vocabulary with the server), and which input and sample it completes. */
     private ObjectNode entry(GeneratedImage img) {
-        return JsonNodeFactory.instance
-                .objectNode()
-                .put("index", img.index())
+        return ImageSummary.of(img)
                 .put("input", img.index() / samples)
                 .put("sample", img.index() % samples)
-                .put("seed", img.seed())
-                .put("tokens", img.tokens())
-                .put("prompt_tokens", img.promptTokens())
-                .put("stop", img.stop().name())
-                .put("clean", img.clean())
-                .put("decodable", img.repair().decodable())
-                .put("repair", img.repair().summary())
-                .put("ms", img.time().toMillis());
+                .put("prompt_tokens", img.promptTokens());
     }
 
     private Map<String, Supplier<byte[]>> files(GeneratedImage img) {
