@@ -25,8 +25,7 @@ final class ConsoleProgress implements ConvertListener {
     ConsoleProgress(PrintWriter err, boolean quiet) {
         this.err = err;
         this.quiet = quiet;
-        java.io.Console console = System.console();
-        this.terminal = console != null && console.isTerminal();
+        this.terminal = Progress.isTerminal();
     }
 
     @Override
