@@ -2,8 +2,8 @@
 # (GGML_NATIVE=OFF, GGML_BACKEND_DL=ON, GGML_CPU_ALL_VARIANTS=ON, shared libraries), so that the folder runs on any
 # x86-64 CPU: one libggml-cpu-<variant>.so per instruction set, the best one chosen when the library starts, as in
 # the prebuilt way, but compiled here (this compiler, OpenMP kept). GPU backends: CUDA with JPEGLM_CUDA=ON (needs
-# the CUDA toolkit), Vulkan with JPEGLM_VULKAN=ON (needs glslc and the Vulkan and SPIR-V headers: apt glslc
-# libvulkan-dev spirv-headers).
+# the CUDA toolkit), Vulkan with JPEGLM_VULKAN=ON (needs the Vulkan and SPIR-V headers, apt libvulkan-dev
+# spirv-headers, and a glslc with cooperative matrices, checked by cmake/VulkanShaderCompiler.cmake).
 # The build folder ends up like the prebuilt one: libjpeglm.so (rpath $ORIGIN), the libraries it loads, and
 # jpeglm-libraries.txt. ggml's own options still apply, e.g. -DGGML_OPENMP=OFF for ggml's thread pool instead.
 
@@ -13,13 +13,9 @@ set(GGML_BACKEND_DL ON CACHE BOOL "" FORCE)
 set(GGML_CPU_ALL_VARIANTS ON CACHE BOOL "" FORCE)
 set(GGML_CUDA ${JPEGLM_CUDA} CACHE BOOL "" FORCE)
 if(JPEGLM_VULKAN)
-  find_program(JPEGLM_GLSLC glslc)
-  find_path(JPEGLM_VULKAN_HEADERS vulkan/vulkan.h)
-  find_package(SPIRV-Headers CONFIG QUIET)
-  if(NOT JPEGLM_GLSLC OR NOT JPEGLM_VULKAN_HEADERS OR NOT SPIRV-Headers_FOUND)
-    message(FATAL_ERROR "jpeglm: JPEGLM_VULKAN=ON needs the shader compiler glslc and the Vulkan and SPIR-V "
-      "headers (Debian/Ubuntu: apt-get install glslc libvulkan-dev spirv-headers)")
-  endif()
+  # Refuses, before anything is compiled, a glslc that cannot build the pinned tree's shaders.
+  include(cmake/VulkanShaderCompiler.cmake)
+  jpeglm_check_vulkan_shader_compiler()
 endif()
 set(GGML_VULKAN ${JPEGLM_VULKAN} CACHE BOOL "" FORCE)
 # Every library finds the others beside itself, as in llama.cpp's release builds.
@@ -30,7 +26,24 @@ add_subdirectory("${LLAMA_CPP_DIR}" "${CMAKE_BINARY_DIR}/llama.cpp" EXCLUDE_FROM
 
 # One flat folder with unversioned names (libllama.so, not libllama.so.0 -> libllama.so.0.0.N): nothing to bundle
 # but plain files. GGML_AVAILABLE_BACKENDS names the backend targets ggml made (ggml-cpu-<variant>, ggml-vulkan, ...).
-set(_jpeglm_runtime_targets llama ggml ggml-base ${GGML_AVAILABLE_BACKENDS})
+# JPEGLM_CPU_VARIANTS narrows the CPU variants built and bundled (a check's quicker build; the folder then runs only
+# on CPUs with one of them).
+set(JPEGLM_CPU_VARIANTS "" CACHE STRING "Only these of ggml's CPU variants, e.g. x64;haswell (empty: every one)")
+set(_jpeglm_backends ${GGML_AVAILABLE_BACKENDS})
+if(JPEGLM_CPU_VARIANTS)
+  list(FILTER _jpeglm_backends EXCLUDE REGEX "^ggml-cpu-")
+  set(_jpeglm_variants ${GGML_AVAILABLE_BACKENDS})
+  list(FILTER _jpeglm_variants INCLUDE REGEX "^ggml-cpu-")
+  list(TRANSFORM _jpeglm_variants REPLACE "^ggml-cpu-" "")
+  foreach(_variant IN LISTS JPEGLM_CPU_VARIANTS)
+    if(NOT _variant IN_LIST _jpeglm_variants)
+      message(FATAL_ERROR "jpeglm: JPEGLM_CPU_VARIANTS names '${_variant}', not one of ggml's CPU variants "
+        "(${_jpeglm_variants})")
+    endif()
+    list(APPEND _jpeglm_backends "ggml-cpu-${_variant}")
+  endforeach()
+endif()
+set(_jpeglm_runtime_targets llama ggml ggml-base ${_jpeglm_backends})
 foreach(_target IN LISTS _jpeglm_runtime_targets)
   set_target_properties(${_target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}")
   set_property(TARGET ${_target} PROPERTY VERSION)
