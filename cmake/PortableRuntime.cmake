@@ -10,7 +10,10 @@
 set(BUILD_SHARED_LIBS ON CACHE BOOL "" FORCE)
 set(GGML_NATIVE OFF CACHE BOOL "" FORCE)
 set(GGML_BACKEND_DL ON CACHE BOOL "" FORCE)
-set(GGML_CPU_ALL_VARIANTS ON CACHE BOOL "" FORCE)
+# OFF (a check's quicker build, e.g. scripts/vulkan-source-check): one libggml-cpu.so instead of 14 variants, for the
+# instruction sets ggml's options name (by default AVX2, FMA, F16C: Haswell or later), so not for every x86-64.
+option(JPEGLM_CPU_ALL_VARIANTS "Build every CPU variant (OFF: one CPU backend, ggml's GGML_AVX2... options)" ON)
+set(GGML_CPU_ALL_VARIANTS ${JPEGLM_CPU_ALL_VARIANTS} CACHE BOOL "" FORCE)
 set(GGML_CUDA ${JPEGLM_CUDA} CACHE BOOL "" FORCE)
 if(JPEGLM_VULKAN)
   # Refuses, before anything is compiled, a glslc that cannot build the pinned tree's shaders.
@@ -22,28 +25,14 @@ set(GGML_VULKAN ${JPEGLM_VULKAN} CACHE BOOL "" FORCE)
 set(CMAKE_BUILD_WITH_INSTALL_RPATH ON)
 set(CMAKE_INSTALL_RPATH "$ORIGIN")
 
+# ggml appends each backend it makes to this cached list; emptied so that a reconfigure with other backends (Vulkan
+# off, one CPU backend instead of the variants) does not keep naming the old ones.
+unset(GGML_AVAILABLE_BACKENDS CACHE)
 add_subdirectory("${LLAMA_CPP_DIR}" "${CMAKE_BINARY_DIR}/llama.cpp" EXCLUDE_FROM_ALL)
 
 # One flat folder with unversioned names (libllama.so, not libllama.so.0 -> libllama.so.0.0.N): nothing to bundle
 # but plain files. GGML_AVAILABLE_BACKENDS names the backend targets ggml made (ggml-cpu-<variant>, ggml-vulkan, ...).
-# JPEGLM_CPU_VARIANTS narrows the CPU variants built and bundled (a check's quicker build; the folder then runs only
-# on CPUs with one of them).
-set(JPEGLM_CPU_VARIANTS "" CACHE STRING "Only these of ggml's CPU variants, e.g. x64;haswell (empty: every one)")
-set(_jpeglm_backends ${GGML_AVAILABLE_BACKENDS})
-if(JPEGLM_CPU_VARIANTS)
-  list(FILTER _jpeglm_backends EXCLUDE REGEX "^ggml-cpu-")
-  set(_jpeglm_variants ${GGML_AVAILABLE_BACKENDS})
-  list(FILTER _jpeglm_variants INCLUDE REGEX "^ggml-cpu-")
-  list(TRANSFORM _jpeglm_variants REPLACE "^ggml-cpu-" "")
-  foreach(_variant IN LISTS JPEGLM_CPU_VARIANTS)
-    if(NOT _variant IN_LIST _jpeglm_variants)
-      message(FATAL_ERROR "jpeglm: JPEGLM_CPU_VARIANTS names '${_variant}', not one of ggml's CPU variants "
-        "(${_jpeglm_variants})")
-    endif()
-    list(APPEND _jpeglm_backends "ggml-cpu-${_variant}")
-  endforeach()
-endif()
-set(_jpeglm_runtime_targets llama ggml ggml-base ${_jpeglm_backends})
+set(_jpeglm_runtime_targets llama ggml ggml-base ${GGML_AVAILABLE_BACKENDS})
 foreach(_target IN LISTS _jpeglm_runtime_targets)
   set_target_properties(${_target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}")
   set_property(TARGET ${_target} PROPERTY VERSION)
