@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The portable runtime's Vulkan backend from source (-DJPEGLM_RUNTIME=portable -DJPEGLM_VULKAN=ON) refuses at
  * configure time a glslc that cannot compile the cooperative-matrix shader the pinned llama.cpp always compiles
  * (cmake/VulkanShaderCompiler.cmake), instead of failing minutes into the build; a glslc that can gets past the
- * probe and is the one ggml's shader build then uses. Configure only (seconds), nothing compiled. That a capable
+ * probe and is the one ggml's shader build then uses; Vulkan headers without the extensions ggml-vulkan.cpp uses
+ * (Debian 12's) are refused next. Configure only (seconds), nothing compiled. That a capable
  * glslc really builds the backend, and that it computes what the CPU does, is scripts/vulkan-source-check (too
  * slow for this run; docs/runtime.md). Needs glslc, libvulkan-dev and spirv-headers
  * (scripts/install-prerequisites --test).
@@ -29,6 +30,10 @@ class VulkanShaderCompilerTest {
     static final Path DEBIAN_GLSLC = Path.of("/usr/bin/glslc");
     /** shaderc's version line before 2024: Debian 12 ships 2023.2, which lacks GL_KHR_cooperative_matrix. */
     static final Pattern OLD_SHADERC = Pattern.compile("^shaderc v?(19|20)\\d\\d\\.|^shaderc v?202[0-3]\\.");
+
+    static final Path SYSTEM_HEADERS = Path.of("/usr/include");
+    /** The extensions the pinned ggml-vulkan.cpp uses unguarded; Debian 12's headers (1.3.239) lack both. */
+    static final List<String> NEEDED = List.of("VK_KHR_cooperative_matrix", "VK_EXT_layer_settings");
 
     @TempDir
     Path dir;
@@ -59,7 +64,8 @@ class VulkanShaderCompilerTest {
     @Test
     void aGlslcThatCompilesCooperativeMatricesGetsPastTheProbe() throws Exception {
         Path glslc = standIn("");
-        Configure run = configure(List.of("-DVulkan_GLSLC_EXECUTABLE=" + glslc));
+        Configure run = configure(List.of(
+                "-DVulkan_GLSLC_EXECUTABLE=" + glslc, "-DVulkan_INCLUDE_DIR=" + headersDeclaringTheExtensions()));
         assertEquals(0, run.code(), run.log());
         assertTrue(
                 run.log()
@@ -82,6 +88,27 @@ class VulkanShaderCompilerTest {
         assertTrue(log.contains("the shader compiler " + glslc + " (shaderc stand-in"), run.log());
         assertTrue(log.contains("warning: '#extension' : extension not supported"), run.log());
         assertRefusalExplains(log, run.log());
+    }
+
+    @Test
+    void debiansVulkanHeadersAreRefusedOnceGlslcPasses() throws Exception {
+        String core = Files.readString(SYSTEM_HEADERS.resolve("vulkan/vulkan_core.h"));
+        assumeTrue(
+                NEEDED.stream().noneMatch(e -> core.contains("#define " + e + " 1")),
+                "this case is about Vulkan headers without " + NEEDED + " (Debian 12's 1.3.239)");
+        Configure run = configure(
+                List.of("-DVulkan_GLSLC_EXECUTABLE=" + standIn(""), "-DVulkan_INCLUDE_DIR=" + SYSTEM_HEADERS));
+        assertNotEquals(0, run.code(), run.log());
+        String log = oneLine(run.log());
+        assertTrue(log.contains("compiles cooperative-matrix shaders"), "the glslc passed:\n" + run.log());
+        for (String part : List.of(
+                "the Vulkan headers in " + SYSTEM_HEADERS + " (version 1.",
+                "lack VK_KHR_cooperative_matrix and VK_EXT_layer_settings",
+                "-DVulkan_INCLUDE_DIR=/path/to/include",
+                "-DJPEGLM_RUNTIME=prebuilt -DJPEGLM_PREBUILT_PACKAGE=linux-x64-vulkan")) {
+            assertTrue(log.contains(part), "the message says " + part + ":\n" + run.log());
+        }
+        assertFalse(run.log().contains("Vulkan found"), "refused before ggml is configured:\n" + run.log());
     }
 
     @Test
@@ -129,6 +156,24 @@ class VulkanShaderCompilerTest {
                 """.formatted(extra));
         Files.setPosixFilePermissions(glslc, PosixFilePermissions.fromString("rwxr-xr-x"));
         return glslc;
+    }
+
+    /**
+     * A copy of this machine's Vulkan headers whose vulkan_core.h also declares the extensions the pinned ggml
+     * needs (configure looks no further; nothing is compiled against them).
+     */
+    private Path headersDeclaringTheExtensions() throws IOException {
+        Path include = dir.resolve("include/vulkan");
+        Files.createDirectories(include);
+        try (Stream<Path> files = Files.list(SYSTEM_HEADERS.resolve("vulkan"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, include.resolve(f.getFileName()));
+            }
+        }
+        StringBuilder defines = new StringBuilder();
+        NEEDED.forEach(e -> defines.append("\n#define ").append(e).append(" 1\n"));
+        Files.writeString(include.resolve("vulkan_core.h"), defines, java.nio.file.StandardOpenOption.APPEND);
+        return include.getParent();
     }
 
     /** cmake -S <root> -B <dir>/build -DJPEGLM_RUNTIME=portable -DJPEGLM_VULKAN=ON plus options. */
