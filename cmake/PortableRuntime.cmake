@@ -2,30 +2,32 @@
 # (GGML_NATIVE=OFF, GGML_BACKEND_DL=ON, GGML_CPU_ALL_VARIANTS=ON, shared libraries), so that the folder runs on any
 # x86-64 CPU: one libggml-cpu-<variant>.so per instruction set, the best one chosen when the library starts, as in
 # the prebuilt way, but compiled here (this compiler, OpenMP kept). GPU backends: CUDA with JPEGLM_CUDA=ON (needs
-# the CUDA toolkit), Vulkan with JPEGLM_VULKAN=ON (needs glslc and the Vulkan and SPIR-V headers: apt glslc
-# libvulkan-dev spirv-headers).
+# the CUDA toolkit), Vulkan with JPEGLM_VULKAN=ON (needs the Vulkan and SPIR-V headers, apt libvulkan-dev
+# spirv-headers, and a glslc with cooperative matrices, checked by cmake/VulkanShaderCompiler.cmake).
 # The build folder ends up like the prebuilt one: libjpeglm.so (rpath $ORIGIN), the libraries it loads, and
 # jpeglm-libraries.txt. ggml's own options still apply, e.g. -DGGML_OPENMP=OFF for ggml's thread pool instead.
 
 set(BUILD_SHARED_LIBS ON CACHE BOOL "" FORCE)
 set(GGML_NATIVE OFF CACHE BOOL "" FORCE)
 set(GGML_BACKEND_DL ON CACHE BOOL "" FORCE)
-set(GGML_CPU_ALL_VARIANTS ON CACHE BOOL "" FORCE)
+# OFF (a check's quicker build, e.g. scripts/vulkan-source-check): one libggml-cpu.so instead of 14 variants, for the
+# instruction sets ggml's options name (by default AVX2, FMA, F16C: Haswell or later), so not for every x86-64.
+option(JPEGLM_CPU_ALL_VARIANTS "Build every CPU variant (OFF: one CPU backend, ggml's GGML_AVX2... options)" ON)
+set(GGML_CPU_ALL_VARIANTS ${JPEGLM_CPU_ALL_VARIANTS} CACHE BOOL "" FORCE)
 set(GGML_CUDA ${JPEGLM_CUDA} CACHE BOOL "" FORCE)
 if(JPEGLM_VULKAN)
-  find_program(JPEGLM_GLSLC glslc)
-  find_path(JPEGLM_VULKAN_HEADERS vulkan/vulkan.h)
-  find_package(SPIRV-Headers CONFIG QUIET)
-  if(NOT JPEGLM_GLSLC OR NOT JPEGLM_VULKAN_HEADERS OR NOT SPIRV-Headers_FOUND)
-    message(FATAL_ERROR "jpeglm: JPEGLM_VULKAN=ON needs the shader compiler glslc and the Vulkan and SPIR-V "
-      "headers (Debian/Ubuntu: apt-get install glslc libvulkan-dev spirv-headers)")
-  endif()
+  # Refuses, before anything is compiled, a glslc that cannot build the pinned tree's shaders.
+  include(cmake/VulkanShaderCompiler.cmake)
+  jpeglm_check_vulkan_shader_compiler()
 endif()
 set(GGML_VULKAN ${JPEGLM_VULKAN} CACHE BOOL "" FORCE)
 # Every library finds the others beside itself, as in llama.cpp's release builds.
 set(CMAKE_BUILD_WITH_INSTALL_RPATH ON)
 set(CMAKE_INSTALL_RPATH "$ORIGIN")
 
+# ggml appends each backend it makes to this cached list; emptied so that a reconfigure with other backends (Vulkan
+# off, one CPU backend instead of the variants) does not keep naming the old ones.
+unset(GGML_AVAILABLE_BACKENDS CACHE)
 add_subdirectory("${LLAMA_CPP_DIR}" "${CMAKE_BINARY_DIR}/llama.cpp" EXCLUDE_FROM_ALL)
 
 # One flat folder with unversioned names (libllama.so, not libllama.so.0 -> libllama.so.0.0.N): nothing to bundle
