@@ -18,9 +18,10 @@ import org.jpeglm.bpe.BpeTokenizer;
  * request is done. The batching is {@link ImageService}'s, run on the caller's thread for one request at a time.
  *
  * <p>Each image has its own seed, {@code options.seed() + index} mixed, and its sequence's sampler restarts from it,
- * so a request gives the same images on every run with the same options, and on the CPU the same images from
- * nothing whatever {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any
- * thread.
+ * so a request gives the same images on every run with the same options, and with
+ * {@link GeneratorOptions#deterministic()} on the CPU the same images from nothing whatever
+ * {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one
+ * thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
  */
 public final class ImageGenerator implements AutoCloseable {
     private final BpeTokenizer tokenizer;
@@ -42,8 +43,14 @@ public final class ImageGenerator implements AutoCloseable {
         StreamTools tools = StreamTools.of(model, tokens);
         // Last: nothing after it may throw and leak the native context.
         this.session = BatchEngine.newSession(
-                model, options.parallel(), options.threads(), options.batchSize(), contextLength);
-        this.engine = new BatchEngine(session, options.parallel(), tools, contextLength, images -> {});
+                model,
+                options.parallel(),
+                options.deterministic(),
+                options.threads(),
+                options.batchSize(),
+                contextLength);
+        this.engine = new BatchEngine(
+                session, options.parallel(), options.deterministic(), tools, contextLength, images -> {});
     }
 
     /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */

@@ -18,14 +18,27 @@ import org.jpeglm.Session;
  * sequences, and each image's events go to its request's {@link ImageListener} on that thread.
  *
  * <p><b>What a seed guarantees.</b> Image i of a request is sampled with the request's parameters and the seed
- * {@link ImageGenerator} gives image i of the same seed, its sampler restarted from it. On the CPU, with the same
- * build of jpeglm and llama.cpp, the same model file and the same CPU variant, an image generated from nothing gets
- * the same bytes whatever the parallel count and whatever other requests share the batch: every run of consecutive
- * sequences in a step is evaluated with two tokens or more, so each sequence's float sums are the same in every
- * batch (docs/architecture.md, "What a seed guarantees", has the measurements). The exceptions: a completion's
- * prompt is evaluated with the prompts starting beside it, so a completion is guaranteed its bytes only when its
- * request runs alone with the same parallel count; and GPU offload picks kernels by batch size, which this does not
- * cover.
+ * {@link ImageGenerator} gives image i of the same seed, its sampler restarted from it. What else must be equal for
+ * the same bytes (always: the same build of jpeglm and llama.cpp, the same model file, the same device and CPU
+ * variant, the same thread count):
+ *
+ * <ul>
+ *   <li>By default: the same parallel count and the same company in the batch — the same request run alone gives
+ *       the same bytes on every run, and the same as {@link ImageGenerator} with the same parallel count (that is
+ *       {@code jpeglm generate -np N} against {@code jpeglm serve -np N}). Another parallel count, or other requests
+ *       stepping beside it, may change an image: llama.cpp evaluates a lone sequence's one token with another kernel
+ *       than two or more, whose float sums round differently, and one flipped token sends the image its own way.
+ *   <li>{@link ServiceOptions#deterministic()} ({@code --deterministic}): on the CPU, an image generated from nothing
+ *       gets the same bytes whatever the parallel count and whatever other requests share the batch: every run of
+ *       consecutive sequences in a step is evaluated with two tokens or more (a lone one gets an idle neighbour), so
+ *       each sequence's float sums are the same in every batch (docs/architecture.md, "What a seed guarantees", has
+ *       the measurements). It costs speed where few sequences step (docs/benchmarks.md).
+ *   <li>Completions, in either mode: a completion's prompt is evaluated together with the prompts starting beside
+ *       it, so it is guaranteed its bytes only when the same images start together — its request run alone with
+ *       the same parallel count.
+ *   <li>GPU offload picks kernels by batch size, which neither mode covers: there, only the same request run alone
+ *       with the same parallel count repeats its bytes.
+ * </ul>
  */
 public final class ImageService implements AutoCloseable {
     private final ImagePrompts prompts;
@@ -51,9 +64,19 @@ public final class ImageService implements AutoCloseable {
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         StreamTools tools = StreamTools.of(model, tokens);
         this.session = BatchEngine.newSession(
-                model, options.parallel(), options.threads(), options.batchSize(), contextLength);
-        this.engine =
-                new BatchEngine(session, options.parallel(), tools, contextLength, images -> queued.addAndGet(-images));
+                model,
+                options.parallel(),
+                options.deterministic(),
+                options.threads(),
+                options.batchSize(),
+                contextLength);
+        this.engine = new BatchEngine(
+                session,
+                options.parallel(),
+                options.deterministic(),
+                tools,
+                contextLength,
+                images -> queued.addAndGet(-images));
         engine.clock(meter.clock());
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);
