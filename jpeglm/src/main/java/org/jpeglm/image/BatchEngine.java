@@ -138,6 +138,18 @@ final class BatchEngine {
         return n;
     }
 
+    /** The sequences no image holds now, in order. */
+    int[] freeSequences() {
+        int[] free = new int[slots.length];
+        int n = 0;
+        for (int q = 0; q < slots.length; q++) {
+            if (slots[q] == null) {
+                free[n++] = q;
+            }
+        }
+        return Arrays.copyOf(free, n);
+    }
+
     /** KV cache cells the images being written hold. */
     int kvCells() {
         int n = 0;

@@ -176,32 +176,13 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** Scores streams[from, to), one sequence each, in one native call. */
     private List<ImageScore> scoreBatch(List<byte[]> streams, int from, int to) {
-        List<int[]> batchTokens = new ArrayList<>();
+        List<int[]> tokens = new ArrayList<>();
+        int[] bytes = new int[to - from];
         for (int i = from; i < to; i++) {
-            int[] t = tokenizer.encode(streams.get(i), true, true);
-            if (t.length > contextLength) {
-                throw new IllegalArgumentException("image " + i + " takes " + t.length
-                        + " tokens, more than the model's context of " + contextLength);
-            }
-            batchTokens.add(t);
+            tokens.add(Scoring.tokens(tokenizer, streams.get(i), i, contextLength));
+            bytes[i - from] = streams.get(i).length;
         }
-        int[] ids = IntStream.range(0, to - from).toArray();
-        for (int k : ids) {
-            session.truncate(k, 0);
-        }
-        PackedTokens packed = PackedTokens.of(ids, batchTokens);
-        float[] logp = session.score(packed.seqs(), packed.tokens());
-        List<ImageScore> out = new ArrayList<>();
-        for (int k : ids) {
-            int start = packed.starts()[k];
-            int n = batchTokens.get(k).length;
-            double nats = 0;
-            for (int j = start + 1; j < start + n; j++) { // BOS has no likelihood: it is given
-                nats -= logp[j];
-            }
-            out.add(new ImageScore(nats / Math.log(2), n - 1, streams.get(from + k).length));
-        }
-        return out;
+        return Scoring.score(session, IntStream.range(0, to - from).toArray(), tokens, bytes);
     }
 
     /** The abbreviated stream of image under the model's profile and tables (fitted to its size). */

@@ -365,6 +365,70 @@ class ImageServiceTest {
         }
     }
 
+    /** Scores through the service's own session equal the generator's, even while images are being written. */
+    @Test
+    void scoresJoinTheBatchAndEqualTheGenerators() throws Exception {
+        List<java.awt.image.BufferedImage> pictures = new ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            pictures.add(TinyJpegLm.picture(40 + k));
+        }
+        List<ImageScore> expected;
+        try (ImageGenerator g = model.newGenerator(
+                GeneratorOptions.builder().parallel(2).threads(2).build())) {
+            expected = g.score(pictures);
+        }
+        ImageRequest r = request(4, 77).build();
+        try (ImageService s = ImageService.start(model, deterministic(3))) {
+            assertSameScores(expected, s.score(pictures).get(60, TimeUnit.SECONDS));
+            CountDownLatch running = new CountDownLatch(1);
+            ImageTask task = s.submit(r, e -> running.countDown());
+            assertTrue(running.await(30, TimeUnit.SECONDS));
+            assertSameScores(expected, s.score(pictures).get(60, TimeUnit.SECONDS)); // on the free sequence, 5 rounds
+            assertSameImages(deterministicGenerated(r, 3), task.result().get(60, TimeUnit.SECONDS));
+            assertEquals(List.of(), s.score(List.of()).get(), "nothing to score");
+        }
+    }
+
+    static void assertSameScores(List<ImageScore> expected, List<ImageScore> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            ImageScore e = expected.get(i);
+            ImageScore a = actual.get(i);
+            assertEquals(e.tokens(), a.tokens(), "image " + i);
+            assertEquals(e.bytes(), a.bytes(), "image " + i);
+            assertEquals(e.bits(), a.bits(), 1e-4 * e.bits(), "image " + i); // float sums of other batch shapes
+        }
+    }
+
+    @Test
+    void scoringAfterCloseIsRefusedAndPendingScoresAreCancelled() throws Exception {
+        ImageService s = ImageService.start(model, service(1));
+        CountDownLatch admitted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        s.submit(request(1, 1).build(), e -> {
+            admitted.countDown();
+            await(release);
+        });
+        assertTrue(admitted.await(30, TimeUnit.SECONDS));
+        var picture = List.of(TinyJpegLm.picture(1));
+        var pending = s.score(picture); // the only sequence is busy: it waits
+        Thread closer = Thread.ofPlatform().start(s::close);
+        IllegalStateException refused = null;
+        while (refused == null) { // until close() has begun: then the scheduler may go on
+            try {
+                s.score(picture);
+                Thread.sleep(5);
+            } catch (IllegalStateException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
+        release.countDown();
+        closer.join(60_000);
+        assertTrue(pending.isDone());
+        assertThrows(CancellationException.class, pending::join);
+    }
+
     @Test
     void requestsValidateTheirFields() {
         assertThrows(

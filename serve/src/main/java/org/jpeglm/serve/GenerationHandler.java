@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageEvent;
@@ -141,8 +142,13 @@ final class GenerationHandler {
 
     /** The task's images; its failure as the answer the client gets. */
     private List<GeneratedImage> await(ImageTask task) throws InterruptedException {
+        return await(task.result(), metrics, "generation");
+    }
+
+    /** What future gives; its failure (what: the work that failed) as the answer the client gets. */
+    static <T> T await(Future<T> future, Metrics metrics, String what) throws InterruptedException {
         try {
-            return task.result().get();
+            return future.get();
         } catch (CancellationException e) {
             throw new ApiException(503, null, "the request was cancelled: the server is shutting down");
         } catch (ExecutionException | CompletionException e) {
@@ -154,7 +160,7 @@ final class GenerationHandler {
                 throw ApiException.badField(null, cause.getMessage());
             }
             metrics.failed();
-            throw new ApiException(500, null, "generation failed: " + cause);
+            throw new ApiException(500, null, what + " failed: " + cause);
         }
     }
 

@@ -15,12 +15,10 @@ import org.jpeglm.image.ImageService;
  */
 public final class ImageServer implements AutoCloseable {
     private final ImageService service;
-    private final ScoreHandler scores;
     private final Javalin app;
 
-    private ImageServer(ImageService service, ScoreHandler scores, Javalin app) {
+    private ImageServer(ImageService service, Javalin app) {
         this.service = service;
-        this.scores = scores;
         this.app = app;
     }
 
@@ -30,20 +28,18 @@ public final class ImageServer implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         ImageService service = ImageService.start(model, options.service());
         ServedModel served = ServedModel.of(model, service.contextLength());
-        ScoreHandler scores = new ScoreHandler(served, options);
         try {
             Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS));
             Routes.Handlers handlers = new Routes.Handlers(
                     new GenerationHandler(service, served, options, metrics),
-                    scores,
+                    new ScoreHandler(service, served, options, metrics),
                     new InfoHandler(service, served, options, metrics),
                     new Auth(options.apiKey(), options.maxBodyBytes()),
                     metrics);
             Javalin app = Javalin.create(config -> Routes.configure(config, options, handlers));
             app.start();
-            return new ImageServer(service, scores, app);
+            return new ImageServer(service, app);
         } catch (RuntimeException | Error e) {
-            scores.close();
             service.close();
             throw e;
         }
@@ -70,7 +66,6 @@ public final class ImageServer implements AutoCloseable {
             service.close(); // first: cancels the tasks, so streams end instead of holding the server's stop
         } finally {
             app.stop();
-            scores.close();
         }
     }
 }
