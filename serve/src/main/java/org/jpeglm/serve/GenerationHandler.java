@@ -3,6 +3,7 @@ package org.jpeglm.serve;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -24,6 +25,9 @@ import org.jpeglm.image.ServiceStats;
 final class GenerationHandler {
     /** Longest wait for an event before a keep-alive comment checks that the client is still there. */
     private static final long KEEP_ALIVE_MS = 1000;
+
+    /** Least time between two writes of a stream's progress and previews (finished images go at once). */
+    static final Duration EVENT_GAP = Duration.ofMillis(50);
 
     private final ImageService service;
     private final ServedModel model;
@@ -50,7 +54,7 @@ final class GenerationHandler {
     }
 
     private void run(Context ctx, GenerationParams params) throws Exception {
-        EventRelay relay = new EventRelay();
+        EventRelay relay = new EventRelay(params.request().count(), EVENT_GAP);
         long started = System.nanoTime();
         ImageTask task = submit(params, relay);
         // The task completes after its last event: the writer must not wait for another one before "done".
