@@ -47,25 +47,20 @@ final class BatchEngine {
     private RunClock clock = new RunClock();
 
     /**
-     * @param session a session from {@link #newSession}, with the same parallel and deterministic
-     * @param parallel images written at once
-     * @param deterministic whether a lone stepping sequence gets an idle neighbour ({@link #decodeStep})
+     * @param session a session from {@link #newSession} with the same settings
+     * @param settings parallel: images written at once; deterministic: whether a lone stepping sequence gets an idle
+     *     neighbour ({@link #decodeStep})
      * @param contextLength most tokens per sequence, prompt included
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
     BatchEngine(
-            Session session,
-            int parallel,
-            boolean deterministic,
-            StreamTools tools,
-            int contextLength,
-            IntConsumer dequeued) {
+            Session session, SessionSettings settings, StreamTools tools, int contextLength, IntConsumer dequeued) {
         this.session = session;
-        this.deterministic = deterministic;
+        this.deterministic = settings.deterministic();
         this.dequeued = dequeued;
         this.tools = tools;
         this.contextLength = contextLength;
-        int n = parallel;
+        int n = settings.parallel();
         this.slots = new Slot[n];
         this.seqs = new int[n];
         this.out = new int[n];
@@ -86,14 +81,14 @@ final class BatchEngine {
      * A session for parallel images: one sequence each, and deterministic two at least, so a lone sequence always has
      * an idle neighbour to be evaluated beside ({@link #decodeStep}).
      */
-    static Session newSession(
-            ImageModel model, int parallel, boolean deterministic, int threads, int batchSize, int contextLength) {
+    static Session newSession(ImageModel model, SessionSettings settings, int contextLength) {
+        int parallel = settings.parallel();
         return model.model()
                 .newSession(SessionOptions.builder()
                         .contextLength(contextLength)
-                        .sequences(deterministic ? Math.max(parallel, 2) : parallel)
-                        .threads(threads)
-                        .batchSize(batchSize)
+                        .sequences(settings.deterministic() ? Math.max(parallel, 2) : parallel)
+                        .threads(settings.threads())
+                        .batchSize(settings.batchSize())
                         .build());
     }
 

@@ -26,7 +26,8 @@ public record GeneratorOptions(
         boolean constrained,
         int maxTokens,
         int batchSize,
-        boolean deterministic) {
+        boolean deterministic)
+        implements SessionSettings {
     public GeneratorOptions {
         checkSession(parallel, threads, batchSize);
         Objects.requireNonNull(sampling, "sampling");

@@ -42,15 +42,8 @@ public final class ImageGenerator implements AutoCloseable {
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         StreamTools tools = StreamTools.of(model, tokens);
         // Last: nothing after it may throw and leak the native context.
-        this.session = BatchEngine.newSession(
-                model,
-                options.parallel(),
-                options.deterministic(),
-                options.threads(),
-                options.batchSize(),
-                contextLength);
-        this.engine = new BatchEngine(
-                session, options.parallel(), options.deterministic(), tools, contextLength, images -> {});
+        this.session = BatchEngine.newSession(model, options, contextLength);
+        this.engine = new BatchEngine(session, options, tools, contextLength, images -> {});
     }
 
     /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */

@@ -70,20 +70,8 @@ public final class ImageService implements AutoCloseable {
         this.contextLength = BatchEngine.contextLength(model);
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         StreamTools tools = StreamTools.of(model, tokens);
-        this.session = BatchEngine.newSession(
-                model,
-                options.parallel(),
-                options.deterministic(),
-                options.threads(),
-                options.batchSize(),
-                contextLength);
-        this.engine = new BatchEngine(
-                session,
-                options.parallel(),
-                options.deterministic(),
-                tools,
-                contextLength,
-                images -> queued.addAndGet(-images));
+        this.session = BatchEngine.newSession(model, options, contextLength);
+        this.engine = new BatchEngine(session, options, tools, contextLength, images -> queued.addAndGet(-images));
         engine.clock(meter.clock());
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);

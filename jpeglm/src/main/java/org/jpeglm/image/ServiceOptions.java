@@ -12,7 +12,8 @@ package org.jpeglm.image;
  *     count and of the requests sharing the batch (on the CPU; see {@link ImageService}, "What a seed guarantees"),
  *     at a cost in speed
  */
-public record ServiceOptions(int parallel, int threads, int batchSize, int maxQueuedImages, boolean deterministic) {
+public record ServiceOptions(int parallel, int threads, int batchSize, int maxQueuedImages, boolean deterministic)
+        implements SessionSettings {
     public ServiceOptions {
         GeneratorOptions.checkSession(parallel, threads, batchSize);
         if (maxQueuedImages < 1) {

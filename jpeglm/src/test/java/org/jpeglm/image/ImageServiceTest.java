@@ -182,9 +182,10 @@ class ImageServiceTest {
     @Test
     void onlyADeterministicSessionHasASpareSequence() {
         int context = BatchEngine.contextLength(model);
-        try (var plain = BatchEngine.newSession(model, 1, false, 1, 512, context);
-                var det = BatchEngine.newSession(model, 1, true, 1, 512, context);
-                var wide = BatchEngine.newSession(model, 3, true, 1, 512, context)) {
+        var one = GeneratorOptions.builder().parallel(1).threads(1);
+        try (var plain = BatchEngine.newSession(model, one.build(), context);
+                var det = BatchEngine.newSession(model, one.deterministic(true).build(), context);
+                var wide = BatchEngine.newSession(model, deterministic(3), context)) {
             assertEquals(1, plain.sequences());
             assertEquals(2, det.sequences());
             assertEquals(3, wide.sequences(), "three sequences are their own neighbours");
