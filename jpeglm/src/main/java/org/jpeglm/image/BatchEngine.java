@@ -53,8 +53,7 @@ final class BatchEngine {
      * @param contextLength most tokens per sequence, prompt included
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
-    BatchEngine(
-            Session session, SessionSettings settings, StreamTools tools, int contextLength, IntConsumer dequeued) {
+    BatchEngine(Session session, SessionSettings settings, StreamTools tools, int contextLength, IntConsumer dequeued) {
         this.session = session;
         this.deterministic = settings.deterministic();
         this.dequeued = dequeued;

@@ -264,7 +264,8 @@ public final class ImageService implements AutoCloseable {
                 r.fail(new CancellationException("the image service is closed"));
             }
             inbox.clear();
-            scoreInbox.forEach(r -> r.future().completeExceptionally(new CancellationException("the image service is closed")));
+            scoreInbox.forEach(
+                    r -> r.future().completeExceptionally(new CancellationException("the image service is closed")));
             scoreInbox.clear();
             session.cancel(); // a long prompt evaluation stops at once
             work.signal();
