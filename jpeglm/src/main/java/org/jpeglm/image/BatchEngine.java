@@ -21,13 +21,15 @@ import org.jpeglm.image.RunClock.Phase;
  * own seed; constrained, a sampled token the grammar refuses is sampled again under the grammar's mask, and
  * constrained and free images share a step.
  *
- * <p>Determinism: a sequence's sampler restarts from its image's seed, and every step is evaluated in a shape that
- * keeps each sequence's numbers independent of the others ({@link #decodeStep}), so an image from nothing gets the
- * same bytes whatever else shares the batch. Used by one thread; only {@link EngineRequest#cancel()} may come from
- * others.
+ * <p>Determinism: a sequence's sampler restarts from its image's seed, and every round makes the same native calls
+ * in the same order for the same requests arriving at the same rounds, so the same request run alone gives the same
+ * images. Deterministic, every step is also evaluated in a shape that keeps each sequence's numbers independent of
+ * the others ({@link #decodeStep}), so an image from nothing gets the same bytes whatever else shares the batch.
+ * Used by one thread; only {@link EngineRequest#cancel()} may come from others.
  */
 final class BatchEngine {
     private final Session session;
+    private final boolean deterministic;
     private final IntConsumer dequeued;
     private final StreamTools tools;
     private final int contextLength;
@@ -45,17 +47,19 @@ final class BatchEngine {
     private RunClock clock = new RunClock();
 
     /**
-     * @param session a session from {@link #newSession}
-     * @param parallel images written at once
+     * @param session a session from {@link #newSession} with the same settings
+     * @param settings parallel: images written at once; deterministic: whether a lone stepping sequence gets an idle
+     *     neighbour ({@link #decodeStep})
      * @param contextLength most tokens per sequence, prompt included
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
-    BatchEngine(Session session, int parallel, StreamTools tools, int contextLength, IntConsumer dequeued) {
+    BatchEngine(Session session, SessionSettings settings, StreamTools tools, int contextLength, IntConsumer dequeued) {
         this.session = session;
+        this.deterministic = settings.deterministic();
         this.dequeued = dequeued;
         this.tools = tools;
         this.contextLength = contextLength;
-        int n = parallel;
+        int n = settings.parallel();
         this.slots = new Slot[n];
         this.seqs = new int[n];
         this.out = new int[n];
@@ -73,16 +77,17 @@ final class BatchEngine {
     }
 
     /**
-     * A session for parallel images: one sequence each, and two at least, so a lone sequence always has an idle
-     * neighbour to be evaluated beside ({@link #decodeStep}).
+     * A session for parallel images: one sequence each, and deterministic two at least, so a lone sequence always has
+     * an idle neighbour to be evaluated beside ({@link #decodeStep}).
      */
-    static Session newSession(ImageModel model, int parallel, int threads, int batchSize, int contextLength) {
+    static Session newSession(ImageModel model, SessionSettings settings, int contextLength) {
+        int parallel = settings.parallel();
         return model.model()
                 .newSession(SessionOptions.builder()
                         .contextLength(contextLength)
-                        .sequences(Math.max(parallel, 2))
-                        .threads(threads)
-                        .batchSize(batchSize)
+                        .sequences(settings.deterministic() ? Math.max(parallel, 2) : parallel)
+                        .threads(settings.threads())
+                        .batchSize(settings.batchSize())
                         .build());
     }
 
@@ -125,6 +130,18 @@ final class BatchEngine {
             n += s == null ? 0 : 1;
         }
         return n;
+    }
+
+    /** The sequences no image holds now, in order. */
+    int[] freeSequences() {
+        int[] free = new int[slots.length];
+        int n = 0;
+        for (int q = 0; q < slots.length; q++) {
+            if (slots[q] == null) {
+                free[n++] = q;
+            }
+        }
+        return Arrays.copyOf(free, n);
     }
 
     /** KV cache cells the images being written hold. */
@@ -189,8 +206,9 @@ final class BatchEngine {
      * native call in which every run of consecutive sequences is two or more. llama.cpp evaluates only consecutive
      * sequence ids together (with a KV stream per sequence), and its CPU matrix products take another kernel for a
      * single token, whose float sums differ in the last bits: an image's bytes would depend on which other sequences
-     * stepped beside it. So a sequence with no stepping neighbour gets an idle one beside it, evaluating a placeholder
-     * BOS at position 0 (see newSession): each sequence's numbers are then the same whatever the batch.
+     * stepped beside it. So, deterministic, a sequence with no stepping neighbour gets an idle one beside it,
+     * evaluating a placeholder BOS at position 0 (see newSession): each sequence's numbers are then the same whatever
+     * the batch. That costs a second token in every step of a lone sequence, so it is not the default.
      */
     private void decodeStep(int[] stepping) {
         int[] token = new int[session.sequences()];
@@ -204,7 +222,7 @@ final class BatchEngine {
                 fresh[q] = false;
             }
         }
-        for (int q = 0; q < token.length; q++) { // a lone sequence gets an idle neighbour
+        for (int q = 0; deterministic && q < token.length; q++) { // a lone sequence gets an idle neighbour
             boolean alone =
                     token[q] >= 0 && (q == 0 || token[q - 1] < 0) && (q + 1 == token.length || token[q + 1] < 0);
             if (alone) {

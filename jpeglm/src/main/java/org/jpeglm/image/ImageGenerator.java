@@ -18,9 +18,10 @@ import org.jpeglm.bpe.BpeTokenizer;
  * request is done. The batching is {@link ImageService}'s, run on the caller's thread for one request at a time.
  *
  * <p>Each image has its own seed, {@code options.seed() + index} mixed, and its sequence's sampler restarts from it,
- * so a request gives the same images on every run with the same options, and on the CPU the same images from
- * nothing whatever {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any
- * thread.
+ * so a request gives the same images on every run with the same options, and with
+ * {@link GeneratorOptions#deterministic()} on the CPU the same images from nothing whatever
+ * {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one
+ * thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
  */
 public final class ImageGenerator implements AutoCloseable {
     private final BpeTokenizer tokenizer;
@@ -41,9 +42,8 @@ public final class ImageGenerator implements AutoCloseable {
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         StreamTools tools = StreamTools.of(model, tokens);
         // Last: nothing after it may throw and leak the native context.
-        this.session = BatchEngine.newSession(
-                model, options.parallel(), options.threads(), options.batchSize(), contextLength);
-        this.engine = new BatchEngine(session, options.parallel(), tools, contextLength, images -> {});
+        this.session = BatchEngine.newSession(model, options, contextLength);
+        this.engine = new BatchEngine(session, options, tools, contextLength, images -> {});
     }
 
     /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */
@@ -169,32 +169,13 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** Scores streams[from, to), one sequence each, in one native call. */
     private List<ImageScore> scoreBatch(List<byte[]> streams, int from, int to) {
-        List<int[]> batchTokens = new ArrayList<>();
+        List<int[]> tokens = new ArrayList<>();
+        int[] bytes = new int[to - from];
         for (int i = from; i < to; i++) {
-            int[] t = tokenizer.encode(streams.get(i), true, true);
-            if (t.length > contextLength) {
-                throw new IllegalArgumentException("image " + i + " takes " + t.length
-                        + " tokens, more than the model's context of " + contextLength);
-            }
-            batchTokens.add(t);
+            tokens.add(Scoring.tokens(tokenizer, streams.get(i), i, contextLength));
+            bytes[i - from] = streams.get(i).length;
         }
-        int[] ids = IntStream.range(0, to - from).toArray();
-        for (int k : ids) {
-            session.truncate(k, 0);
-        }
-        PackedTokens packed = PackedTokens.of(ids, batchTokens);
-        float[] logp = session.score(packed.seqs(), packed.tokens());
-        List<ImageScore> out = new ArrayList<>();
-        for (int k : ids) {
-            int start = packed.starts()[k];
-            int n = batchTokens.get(k).length;
-            double nats = 0;
-            for (int j = start + 1; j < start + n; j++) { // BOS has no likelihood: it is given
-                nats -= logp[j];
-            }
-            out.add(new ImageScore(nats / Math.log(2), n - 1, streams.get(from + k).length));
-        }
-        return out;
+        return Scoring.score(session, IntStream.range(0, to - from).toArray(), tokens, bytes);
     }
 
     /** The abbreviated stream of image under the model's profile and tables (fitted to its size). */
