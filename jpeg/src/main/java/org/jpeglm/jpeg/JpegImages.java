@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Decoding JPEG bytes to images and writing images to files. */
 public final class JpegImages {
@@ -45,7 +47,8 @@ public final class JpegImages {
         var readers = ImageIO.getImageReadersByFormatName("jpeg");
         if (!readers.hasNext()) throw new IllegalStateException("no ImageIO JPEG reader");
         ImageReader reader = readers.next();
-        try (var iis = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+        // Memory-cached streams: ImageIO's default cache is a temporary file per stream.
+        try (var iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
             reader.setInput(iis, true, true);
             return reader.read(0);
         } catch (IOException e) {
@@ -59,8 +62,8 @@ public final class JpegImages {
     /** The image as PNG bytes. */
     public static byte[] png(BufferedImage image) {
         var out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", out)) throw new IllegalStateException("no ImageIO PNG writer");
+        try (var ios = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", ios)) throw new IllegalStateException("no ImageIO PNG writer");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

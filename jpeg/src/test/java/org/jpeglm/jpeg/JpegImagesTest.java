@@ -25,6 +25,33 @@ class JpegImagesTest {
     }
 
     @Test
+    void decodingAndPngEncodingKeepNoTemporaryFiles(@TempDir Path cache) throws IOException {
+        // ImageIO's default stream cache is a temporary file per stream: a server decoding a preview per MCU row
+        // and encoding each as PNG must not touch the disk. Point the cache at a folder that then goes away: any
+        // file-cached stream fails ("Can't create cache file!"), memory-cached ones do not notice.
+        boolean usedCache = ImageIO.getUseCache();
+        Path cacheDir = ImageIO.getCacheDirectory() == null
+                ? null
+                : ImageIO.getCacheDirectory().toPath();
+        ImageIO.setUseCache(true);
+        Path gone = Files.createDirectory(cache.resolve("gone"));
+        ImageIO.setCacheDirectory(gone.toFile());
+        Files.delete(gone);
+        try {
+            BufferedImage image = TestImages.flat(32, 32, 0x336699, false);
+            byte[] png = JpegImages.png(image);
+            BufferedImage back =
+                    JpegImages.decode(new JpegEncoder(JpegProfile.of(25, Subsampling.S420, 1)).encodeFull(image));
+            assertEquals(32, back.getWidth());
+            assertEquals(32, back.getHeight());
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
+        } finally {
+            ImageIO.setUseCache(usedCache);
+            ImageIO.setCacheDirectory(cacheDir == null ? null : cacheDir.toFile());
+        }
+    }
+
+    @Test
     void fitAntialiasesLargeReductions() {
         // 1000 -> 64 is a factor 15.6: point-sampled bicubic would turn the checkerboard into a pattern of
         // black, white and gray; a filtered reduction leaves uniform mid-gray.

@@ -4,7 +4,6 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageService;
 
@@ -27,9 +26,6 @@ public final class ImageServer implements AutoCloseable {
     public static ImageServer start(ImageModel model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        // ImageIO caches every stream it reads or writes in a temporary file by default: a file per preview decoded
-        // and per PNG encoded. A server of small images wants memory (process-wide, as ImageIO's cache setting is).
-        ImageIO.setUseCache(false);
         ImageService service = ImageService.start(model, options.service());
         ServedModel served = ServedModel.of(model, service.contextLength());
         try {
