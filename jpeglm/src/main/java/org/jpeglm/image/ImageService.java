@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jpeglm.Session;
+import org.jpeglm.engine.BatchEngine;
+import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.StreamJob;
+import org.jpeglm.engine.TokenTable;
 
 /**
  * One model's continuously batched image service. Thread-safe: requests from any thread join the running batch at
@@ -29,14 +33,15 @@ import org.jpeglm.Session;
  */
 public final class ImageService implements AutoCloseable {
     private final ImagePrompts prompts;
+    private final StreamTools tools;
     private final ServiceOptions options;
     private final Session session;
-    private final BatchEngine engine;
+    private final BatchEngine<GeneratedImage> engine;
     private final int contextLength;
     private final Thread scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private final List<EngineRequest> inbox = new ArrayList<>(); // submitted, not yet in the engine (under lock)
+    private final List<EngineRequest<GeneratedImage, ImageEvent>> inbox = new ArrayList<>(); // submitted, not yet in the engine (under lock)
     private final AtomicInteger queued = new AtomicInteger(); // images submitted and not yet started
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -47,13 +52,13 @@ public final class ImageService implements AutoCloseable {
         TokenTable tokens =
                 new TokenTable(model.spec().tokenizer(), model.model().vocabSize());
         this.options = options;
-        this.contextLength = BatchEngine.contextLength(model);
+        this.contextLength = BatchEngine.contextLength(model.model());
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
-        StreamTools tools = StreamTools.of(model, tokens);
+        this.tools = StreamTools.of(model, tokens);
         this.session = BatchEngine.newSession(
-                model, options.parallel(), options.threads(), options.batchSize(), contextLength);
+                model.model(), options.parallel(), options.threads(), options.batchSize(), contextLength);
         this.engine =
-                new BatchEngine(session, options.parallel(), tools, contextLength, images -> queued.addAndGet(-images));
+                new BatchEngine<>(session, options.parallel(), tokens, contextLength, images -> queued.addAndGet(-images));
         engine.clock(meter.clock());
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);
@@ -91,16 +96,17 @@ public final class ImageService implements AutoCloseable {
             throw new IllegalArgumentException("the request has " + request.count()
                     + " images, more than the service queues (" + options.maxQueuedImages() + ")");
         }
-        List<ImageJob> jobs = request.isCompletion()
+        List<StreamJob> jobs = request.isCompletion()
                 ? prompts.completion(request.prompts(), request.ratio(), request.seed(), () -> {})
                 : prompts.generation(request.count(), request.seed());
-        EngineRequest engineRequest = new EngineRequest(
+        EngineRequest<GeneratedImage, ImageEvent> engineRequest = new EngineRequest<>(
                 jobs,
                 request.sampling(),
                 request.constrained(),
                 ImageGenerator.maxTokens(request.maxTokens(), contextLength),
-                request.previews(),
-                listener);
+                tools.codec(request.previews()),
+                listener::onEvent,
+                ImageEvent.Finished::new);
         reserve(request.count());
         lock.lock();
         try {
@@ -160,7 +166,7 @@ public final class ImageService implements AutoCloseable {
             while (!closed && inbox.isEmpty() && !engine.busy()) {
                 work.awaitUninterruptibly();
             }
-            for (EngineRequest r : inbox) {
+            for (EngineRequest<GeneratedImage, ImageEvent> r : inbox) {
                 if (r.stopped()) { // cancelled before it reached the engine
                     queued.addAndGet(-r.waiting());
                     r.cancelled();
@@ -196,7 +202,7 @@ public final class ImageService implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (EngineRequest r : inbox) {
+            for (EngineRequest<GeneratedImage, ImageEvent> r : inbox) {
                 r.fail(new CancellationException("the image service is closed"));
             }
             inbox.clear();
@@ -226,9 +232,9 @@ public final class ImageService implements AutoCloseable {
 
     /** A submitted request as its caller sees it. */
     private final class Task implements ImageTask {
-        private final EngineRequest request;
+        private final EngineRequest<GeneratedImage, ImageEvent> request;
 
-        Task(EngineRequest request) {
+        Task(EngineRequest<GeneratedImage, ImageEvent> request) {
             this.request = request;
             // Cancelling the future cancels the task (the engine completes it at once, nothing else happens then).
             request.future().whenComplete((images, error) -> {

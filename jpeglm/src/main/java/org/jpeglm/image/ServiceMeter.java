@@ -1,5 +1,9 @@
 package org.jpeglm.image;
 
+import org.jpeglm.engine.BatchEngine;
+import org.jpeglm.engine.RunClock;
+import org.jpeglm.engine.RunStats;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -27,9 +31,9 @@ final class ServiceMeter {
     }
 
     /** After each round, on the scheduler thread. */
-    synchronized void roundDone(BatchEngine engine) {
-        GenerationStats s = clock.stats();
-        images = s.images();
+    synchronized void roundDone(BatchEngine<?> engine) {
+        RunStats s = clock.stats();
+        images = s.streams();
         tokens = s.tokens();
         active = engine.activeSequences();
         kvCells = engine.kvCells();

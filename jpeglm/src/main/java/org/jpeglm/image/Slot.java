@@ -4,6 +4,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Arrays;
+import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.StreamJob;
+import org.jpeglm.engine.StreamSlot;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegSyntax;
@@ -12,10 +15,11 @@ import org.jpeglm.jpeg.JpegSyntax;
  * An image being written in one sequence: its bytes so far, its grammar state, the forced bytes still to write,
  * what its request was last told of it, and, once it is done, why it stopped.
  */
-final class Slot {
-    private final ImageJob job;
-    private final EngineRequest request;
+final class Slot implements StreamSlot<GeneratedImage> {
+    private final StreamJob job;
+    private final EngineRequest<GeneratedImage, ImageEvent> request;
     private final StreamTools tools;
+    private final PreviewPolicy previews;
     private final int budget; // most tokens it may generate: the request's limit and what the context leaves
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
     private final long started = System.nanoTime();
@@ -34,11 +38,17 @@ final class Slot {
     private GeneratedImage.StopReason stop;
 
     /** Starts job: its prompt bytes are written (the sequence is fed its prompt tokens elsewhere). */
-    Slot(ImageJob job, EngineRequest request, StreamTools tools, int contextLength) {
+    Slot(
+            StreamJob job,
+            EngineRequest<GeneratedImage, ImageEvent> request,
+            StreamTools tools,
+            PreviewPolicy previews,
+            int contextLength) {
         this.job = job;
         this.request = request;
         this.tools = tools;
-        this.budget = Math.min(request.maxTokens(), contextLength - job.prompt().length);
+        this.previews = previews;
+        this.budget = request.budget(job, contextLength);
         this.state = tools.syntax().start();
         this.next = tools.syntax().start();
         append(job.promptBytes());
@@ -51,43 +61,51 @@ final class Slot {
         this.previewedAt = started; // the first preview, too, waits the policy's interval
     }
 
-    ImageJob job() {
+    @Override
+    public StreamJob job() {
         return job;
     }
 
-    EngineRequest request() {
+    @Override
+    public EngineRequest<GeneratedImage, ImageEvent> request() {
         return request;
     }
 
     /** Tokens the sequence holds: the prompt and every generated token (each is decoded in the step sampling it). */
-    int length() {
+    @Override
+    public int length() {
         return job.prompt().length + generated;
     }
 
     /** Whether the image needs no more tokens. */
-    boolean done() {
+    @Override
+    public boolean done() {
         return stop != null;
     }
 
     /** Whether its next token must start with (or be a prefix of) the forced bytes left. */
-    boolean forcing() {
+    @Override
+    public boolean forcing() {
         return forcedAt < job.forced().length;
     }
 
     /** The tokens that may follow while forcing: those agreeing with the forced bytes left, and valid if constrained. */
-    long[] forcedMask(SyntaxMasks masks) {
+    @Override
+    public long[] forcedMask() {
         return request.constrained()
-                ? masks.forced(job.forced(), forcedAt, state)
-                : masks.forced(job.forced(), forcedAt);
+                ? tools.masks().forced(job.forced(), forcedAt, state)
+                : tools.masks().forced(job.forced(), forcedAt);
     }
 
     /** The tokens the grammar allows next. */
-    long[] grammarMask(SyntaxMasks masks) {
-        return masks.allowed(state);
+    @Override
+    public long[] grammarMask() {
+        return tools.masks().allowed(state);
     }
 
     /** Whether token keeps this image's stream valid (EOS exactly when it is complete). */
-    boolean fits(int token) {
+    @Override
+    public boolean fits(int token) {
         if (token == tools.tokens().eosId()) {
             return state.isComplete();
         }
@@ -102,7 +120,8 @@ final class Slot {
     }
 
     /** Takes the sampled token; true when the image is done (EOS, EOI or its token budget). */
-    boolean accept(int token) {
+    @Override
+    public boolean accept(int token) {
         generated++;
         if (token == tools.tokens().eosId()) {
             stop = GeneratedImage.StopReason.EOS;
@@ -166,7 +185,8 @@ final class Slot {
      * Tells the request of new MCUs, and, unless the image is done (its final image follows), shows a preview when
      * its policy allows one.
      */
-    void report() {
+    @Override
+    public void report() {
         int mcus = mcus();
         if (mcus > reportedMcus) {
             reportedMcus = mcus;
@@ -179,7 +199,7 @@ final class Slot {
     }
 
     private void maybePreview() {
-        PreviewPolicy policy = request.previews();
+        PreviewPolicy policy = previews;
         int shown = previewMcus();
         if (policy.enabled()
                 && shown - previewedMcus >= policy.everyMcus()
@@ -209,7 +229,8 @@ final class Slot {
     }
 
     /** The finished image: its stream repaired (if needed) into a file and decoded. */
-    GeneratedImage finish() {
+    @Override
+    public GeneratedImage finish() {
         if (stop == null) {
             throw new IllegalStateException("image " + job.index() + " is not done");
         }

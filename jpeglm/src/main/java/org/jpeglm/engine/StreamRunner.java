@@ -1,0 +1,141 @@
+package org.jpeglm.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
+import org.jpeglm.Model;
+import org.jpeglm.Session;
+import org.jpeglm.bpe.BpeTokenizer;
+
+/**
+ * The codec-neutral half of a generator: one session of parallel sequences and the {@link BatchEngine} over it,
+ * running one request at a time on the caller's thread, and scoring streams in batches. A codec's generator (images,
+ * videos) builds its requests and results around it. Used by one thread at a time; {@link #cancel()} from any.
+ *
+ * @param <R> the result of one stream
+ */
+public final class StreamRunner<R> implements AutoCloseable {
+    private final Session session;
+    private final BatchEngine<R> engine;
+    private final int parallel;
+    private final int contextLength;
+    private RunStats stats = RunStats.NONE;
+
+    /** The session of parallel sequences over model; closing the runner closes it. */
+    public StreamRunner(Model model, TokenTable tokens, int parallel, int threads, int batchSize, int contextLength) {
+        this.parallel = parallel;
+        this.contextLength = contextLength;
+        // Last: nothing after it may throw and leak the native context.
+        this.session = BatchEngine.newSession(model, parallel, threads, batchSize, contextLength);
+        this.engine = new BatchEngine<>(session, parallel, tokens, contextLength, streams -> {});
+    }
+
+    /** Most tokens generated per stream for a limit (0: none) and a context length: the prompt needs one token. */
+    public static int maxTokens(int limit, int contextLength) {
+        return limit > 0 ? Math.min(limit, contextLength - 1) : contextLength - 1;
+    }
+
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** Throws CancellationException once {@link #cancel()} was called (for work before a request, e.g. encoding). */
+    public void checkCancelled() {
+        session.checkCancelled();
+    }
+
+    /** Runs one request's streams to the end on this thread; a listener's exception comes out of here as thrown. */
+    public List<R> run(EngineRequest<R, ?> request) {
+        RunClock clock = new RunClock();
+        engine.clock(clock);
+        engine.add(request);
+        try {
+            while (!request.future().isDone()) {
+                engine.round(() -> {});
+            }
+        } catch (RuntimeException | Error e) {
+            engine.failAll(e);
+            throw e;
+        } finally {
+            stats = clock.stats();
+        }
+        return resultOf(request);
+    }
+
+    /** The request's results, or what stopped it thrown as it was (a listener's own exception unwrapped). */
+    private List<R> resultOf(EngineRequest<R, ?> request) {
+        try {
+            return request.future().join();
+        } catch (CancellationException e) {
+            engine.failAll(e); // a listener threw: its streams still hold sequences
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        } catch (CompletionException e) {
+            engine.failAll(e);
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** Where the time of the last request went. */
+    public RunStats lastStats() {
+        return stats;
+    }
+
+    /**
+     * The negative log-likelihood of each stream under the model, {@code parallel} streams per native call.
+     *
+     * @param noun what a stream is, for messages ("image", "video")
+     */
+    public List<StreamScore> score(BpeTokenizer tokenizer, List<byte[]> streams, String noun) {
+        List<StreamScore> out = new ArrayList<>();
+        for (int from = 0; from < streams.size(); from += parallel) {
+            out.addAll(scoreBatch(tokenizer, streams, from, Math.min(streams.size(), from + parallel), noun));
+        }
+        return out;
+    }
+
+    /** Scores streams[from, to), one sequence each, in one native call. */
+    private List<StreamScore> scoreBatch(
+            BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
+        List<int[]> batchTokens = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            int[] t = tokenizer.encode(streams.get(i), true, true);
+            if (t.length > contextLength) {
+                throw new IllegalArgumentException(noun + " " + i + " takes " + t.length
+                        + " tokens, more than the model's context of " + contextLength);
+            }
+            batchTokens.add(t);
+        }
+        int[] ids = IntStream.range(0, to - from).toArray();
+        for (int k : ids) {
+            session.truncate(k, 0);
+        }
+        PackedTokens packed = PackedTokens.of(ids, batchTokens);
+        float[] logp = session.score(packed.seqs(), packed.tokens());
+        List<StreamScore> out = new ArrayList<>();
+        for (int k : ids) {
+            int start = packed.starts()[k];
+            int n = batchTokens.get(k).length;
+            double nats = 0;
+            for (int j = start + 1; j < start + n; j++) { // BOS has no likelihood: it is given
+                nats -= logp[j];
+            }
+            out.add(new StreamScore(nats / Math.log(2), n - 1, streams.get(from + k).length));
+        }
+        return out;
+    }
+
+    /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */
+    public void cancel() {
+        session.cancel();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
