@@ -32,6 +32,19 @@ public final class StreamRunner<R> implements AutoCloseable {
         this.engine = new BatchEngine<>(session, parallel, tokens, contextLength, streams -> {});
     }
 
+    /** The checks of the session settings every codec's options share; the messages name the setting. */
+    public static void checkSession(int parallel, int threads, int batchSize) {
+        if (parallel < 1 || parallel > 256) {
+            throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+    }
+
     /** Most tokens generated per stream for a limit (0: none) and a context length: the prompt needs one token. */
     public static int maxTokens(int limit, int contextLength) {
         return limit > 0 ? Math.min(limit, contextLength - 1) : contextLength - 1;
