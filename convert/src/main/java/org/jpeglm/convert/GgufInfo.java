@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
@@ -14,6 +15,7 @@ import org.jpeglm.gguf.GgufTensorInfo;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.video.VideoProfile;
 
 /** A readable dump of any GGUF file's header: metadata, tensors, and the Jpeg-LM spec when it has one. */
 public final class GgufInfo {
@@ -109,12 +111,38 @@ public final class GgufInfo {
                 } catch (IllegalArgumentException e) {
                     out.println("Jpeg-LM: the jpeglm.* keys are broken: " + e.getMessage());
                 }
+            } else if (VideoProfile.isVideo(f.metadata())) {
+                out.println();
+                printVideo(f.metadata(), out);
             } else {
                 out.println();
                 out.println("no jpeglm.* keys: not a Jpeg-LM model file (no tokenizer or JPEG profile inside)");
             }
         }
         out.flush();
+    }
+
+    /** An Avc-LM model's video profile and tokenizer, or what is wrong with their keys. */
+    private static void printVideo(Map<String, GgufValue> metadata, PrintWriter out) {
+        try {
+            VideoProfile p = VideoProfile.fromGguf(metadata);
+            BpeTokenizer tok = BpeGgufMetadata.fromGguf(metadata);
+            out.printf(
+                    "Avc-LM: %s, %dx%d, %d frames at %d fps, QP %d, %s; encoder: %s%n",
+                    p.codec(),
+                    p.width(),
+                    p.height(),
+                    p.frames(),
+                    p.fps(),
+                    p.qp(),
+                    p.pixelFormat(),
+                    p.encoder());
+            out.printf(
+                    "        tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
+                    tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
+        } catch (IllegalArgumentException e) {
+            out.println("Avc-LM: the jpeglm.codec/jpeglm.video.* or jpeglm.bpe.* keys are broken: " + e.getMessage());
+        }
     }
 
     static String bytes(long n) {

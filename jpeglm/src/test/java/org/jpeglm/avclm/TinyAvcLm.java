@@ -1,9 +1,8 @@
 package org.jpeglm.avclm;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.testing.TinyStreamLm;
 import org.jpeglm.video.H264Encoder;
@@ -28,13 +27,23 @@ final class TinyAvcLm {
 
     /** Writes the model and returns its tokenizer. */
     static BpeTokenizer write(Path path, long seed) throws IOException {
-        List<byte[]> streams = new ArrayList<>();
         H264Encoder encoder = new H264Encoder();
-        for (int i = 0; i < 12; i++) {
-            streams.add(encoder.encode(video(i), PROFILE));
+        return TinyStreamLm.writeClipModel(
+                path,
+                seed,
+                PROFILE.toGguf(),
+                PROFILE.width(),
+                PROFILE.height(),
+                PROFILE.frames(),
+                frames -> encode(encoder, new Video(frames, PROFILE.fps())),
+                1024);
+    }
+
+    private static byte[] encode(H264Encoder encoder, Video video) {
+        try {
+            return encoder.encode(video, PROFILE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        BpeTokenizer tokenizer = TinyStreamLm.tokenizer(streams, 40);
-        TinyStreamLm.write(path, seed, tokenizer, PROFILE.toGguf(), 1024);
-        return tokenizer;
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
@@ -50,6 +51,31 @@ public final class TinyStreamLm {
 
     private static int bounce(int at, int step, int max) {
         return Math.clamp(at + step, 0, max);
+    }
+
+    /**
+     * Writes a model of clips of moving squares: its tokenizer (40 merges) is learned on the streams encode makes of
+     * 12 clips of frames w×h frames (seeds 0..11), and returned.
+     *
+     * @param encode the codec: a clip's frames to its stream
+     */
+    public static BpeTokenizer writeClipModel(
+            Path path,
+            long seed,
+            Map<String, GgufValue> keys,
+            int w,
+            int h,
+            int frames,
+            Function<List<BufferedImage>, byte[]> encode,
+            int context)
+            throws IOException {
+        List<byte[]> streams = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            streams.add(encode.apply(movingSquare(w, h, frames, i)));
+        }
+        BpeTokenizer tokenizer = tokenizer(streams, 40);
+        write(path, seed, tokenizer, keys, context);
+        return tokenizer;
     }
 
     /** A BPE of merges merges learned on streams, with BOS and EOS. */
