@@ -73,14 +73,14 @@ public final class GenerateVideoCommand extends JpeglmCommand {
             try (VideoGenerator generator = model.newGenerator(options)) {
                 videoArgs.requireMaxTokens(generator);
                 VideoArgs.describe(err(), model, options.parallel());
-                out.start(
-                        VideoArgs.header("generate-video", sampling).put("requested", count), "videos");
+                out.start(VideoArgs.header("generate-video", sampling).put("requested", count), "videos");
                 VideoResults results = new VideoResults(model.profile(), videoArgs.scale);
                 long started = System.nanoTime();
                 List<GeneratedVideo> videos;
                 try (Progress progress = new Progress(err(), "generate-video", count, "video")) {
                     videos = generator.generate(count, v -> {
-                        progress.step(v.report().decodedFrames() + "/" + v.report().expectedFrames() + " frames");
+                        progress.step(
+                                v.report().decodedFrames() + "/" + v.report().expectedFrames() + " frames");
                         var entry = VideoResults.entry(v);
                         out.add(v.index(), entry, results.files(String.format("video-%04d", v.index()), v, entry));
                     });

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
         name = "jpeglm",
         mixinStandardHelpOptions = true,
         version = "jpeglm 0.1.0",
-        description = "Run Jpeg-LM image models (LLMs over JPEG bytes) and Avc-LM video models (over H.264 bytes) locally through llama.cpp.",
+        description =
+                "Run Jpeg-LM image models (LLMs over JPEG bytes) and Avc-LM video models (over H.264 bytes) locally through llama.cpp.",
         subcommands = {
             GenerateCommand.class,
             CompleteCommand.class,

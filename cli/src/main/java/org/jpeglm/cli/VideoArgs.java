@@ -23,7 +23,8 @@ final class VideoArgs {
     @Option(
             names = "--scale",
             paramLabel = "S",
-            description = "pixels per frame pixel in the GIF previews and frame strips, 1 to 16 (default: ${DEFAULT-VALUE})")
+            description =
+                    "pixels per frame pixel in the GIF previews and frame strips, 1 to 16 (default: ${DEFAULT-VALUE})")
     int scale = 2;
 
     /** Checks the options and that ffmpeg runs; called before anything is loaded or written. */

@@ -45,7 +45,8 @@ final class VideoResults {
         Map<String, Supplier<byte[]>> files = new LinkedHashMap<>();
         files.put(base + ".h264", v::stream);
         files.put(base + ".mp4", () -> mp4(v.stream(), entry));
-        files.put(base + ".gif", () -> v.video().isEmpty() ? null : viaFile(p -> writers.writeGif(v.video(), p, scale)));
+        files.put(
+                base + ".gif", () -> v.video().isEmpty() ? null : viaFile(p -> writers.writeGif(v.video(), p, scale)));
         files.put(base + ".png", () -> v.video().isEmpty() ? null : JpegImages.png(strip(List.of(v.video()))));
         return files;
     }
@@ -119,7 +120,9 @@ final class VideoResults {
         return JsonNodeFactory.instance
                 .objectNode()
                 .put("seconds", seconds)
-                .put("all_frames", videos.stream().filter(GeneratedVideo::allFrames).count())
+                .put(
+                        "all_frames",
+                        videos.stream().filter(GeneratedVideo::allFrames).count())
                 .put("clean", videos.stream().filter(v -> v.report().clean()).count())
                 .put("tokens", videos.stream().mapToLong(GeneratedVideo::tokens).sum())
                 .put("bytes", videos.stream().mapToLong(v -> v.stream().length).sum());

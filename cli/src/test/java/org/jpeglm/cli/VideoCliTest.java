@@ -76,8 +76,21 @@ class VideoCliTest {
     void generateVideoWritesEachVideosFilesAndASummary() throws IOException {
         Path out = dir.resolve("gen");
         Run r = run(
-                "generate-video", "-m", model.toString(), "-n", "3", "-np", "2", "-t", "2", "--max-tokens", "80",
-                "-o", out.toString(), "--seed", "9");
+                "generate-video",
+                "-m",
+                model.toString(),
+                "-n",
+                "3",
+                "-np",
+                "2",
+                "-t",
+                "2",
+                "--max-tokens",
+                "80",
+                "-o",
+                out.toString(),
+                "--seed",
+                "9");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("3 videos in") && r.out().contains("decode all 5 frames"), r.out());
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
@@ -111,11 +124,24 @@ class VideoCliTest {
     void completeVideoKeepsThePromptFramesBytesAndScoreScoresVideos() throws IOException {
         Path out = dir.resolve("complete");
         Run c = run(
-                "complete-video", "-m", model.toString(), "--input", input.toString(), "--frames", "2",
-                "--samples", "2", "-t", "2", "--max-tokens", "60", "-o", out.toString());
+                "complete-video",
+                "-m",
+                model.toString(),
+                "--input",
+                input.toString(),
+                "--frames",
+                "2",
+                "--samples",
+                "2",
+                "-t",
+                "2",
+                "--max-tokens",
+                "60",
+                "-o",
+                out.toString());
         assertEquals(0, c.exit(), c.err());
-        byte[] prefix = H264Streams.prefixFrames(
-                new H264Encoder().encode(new VideoFiles().read(input, PROFILE), PROFILE), 2);
+        byte[] prefix =
+                H264Streams.prefixFrames(new H264Encoder().encode(new VideoFiles().read(input, PROFILE), PROFILE), 2);
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         assertEquals(2, summary.get("videos").size());
         for (int s = 0; s < 2; s++) {
@@ -126,7 +152,9 @@ class VideoCliTest {
             assertTrue(v.get("frames").asInt() >= 2, v.toString());
         }
         // The grid: a row for the input, a row per completion.
-        assertEquals(3 * (32 * 2 + 2) + 2, ImageIO.read(out.resolve("grid.png").toFile()).getHeight());
+        assertEquals(
+                3 * (32 * 2 + 2) + 2,
+                ImageIO.read(out.resolve("grid.png").toFile()).getHeight());
 
         Run s = run("score", "-m", model.toString(), input.toString(), input.toString(), "--each", "-t", "2");
         assertEquals(0, s.exit(), s.err());
@@ -143,7 +171,12 @@ class VideoCliTest {
     @Test
     void userErrorsAreOneLine() throws IOException {
         assertUserError(
-                run("generate-video", "-m", imageModel.toString(), "-o", dir.resolve("e1").toString()),
+                run(
+                        "generate-video",
+                        "-m",
+                        imageModel.toString(),
+                        "-o",
+                        dir.resolve("e1").toString()),
                 "is not a video model: its codec is jpeg");
         assertUserError(
                 run("generate", "-m", model.toString(), "-o", dir.resolve("e2").toString()),
@@ -151,11 +184,27 @@ class VideoCliTest {
         Path text = dir.resolve("notes.mp4");
         Files.writeString(text, "this is text");
         assertUserError(
-                run("complete-video", "-m", model.toString(), "--input", text.toString(), "--frames", "2", "-o",
+                run(
+                        "complete-video",
+                        "-m",
+                        model.toString(),
+                        "--input",
+                        text.toString(),
+                        "--frames",
+                        "2",
+                        "-o",
                         dir.resolve("e3").toString()),
                 "is not a video");
         assertUserError(
-                run("complete-video", "-m", model.toString(), "--input", input.toString(), "--frames", "5", "-o",
+                run(
+                        "complete-video",
+                        "-m",
+                        model.toString(),
+                        "--input",
+                        input.toString(),
+                        "--frames",
+                        "5",
+                        "-o",
                         dir.resolve("e4").toString()),
                 "--frames must be 1 to 4");
         assertUserError(run("score", "-m", model.toString(), "--fashion-mnist", "2"), "video model");
@@ -168,8 +217,16 @@ class VideoCliTest {
         Path named = out.resolve("completion-0000-0.mp4");
         Files.copy(input, named);
         Run r = run(
-                "complete-video", "-m", model.toString(), "--input", named.toString(), "--frames", "1", "-o",
-                out.toString(), "--force");
+                "complete-video",
+                "-m",
+                model.toString(),
+                "--input",
+                named.toString(),
+                "--frames",
+                "1",
+                "-o",
+                out.toString(),
+                "--force");
         assertUserError(r, "an input is never an output");
         assertTrue(Files.exists(named), "the input is still there");
     }
@@ -180,7 +237,14 @@ class VideoCliTest {
         System.setProperty(Ffmpeg.EXECUTABLE_PROPERTY, "/nonexistent/ffmpeg-for-jpeglm-tests");
         try {
             Run r = run(
-                    "generate-video", "-m", model.toString(), "-n", "1", "--max-tokens", "5", "-o",
+                    "generate-video",
+                    "-m",
+                    model.toString(),
+                    "-n",
+                    "1",
+                    "--max-tokens",
+                    "5",
+                    "-o",
                     dir.resolve("noffmpeg").toString());
             assertUserError(r, "ffmpeg");
             assertEquals(1, r.err().lines().count(), r.err());

@@ -129,14 +129,7 @@ public final class GgufInfo {
             BpeTokenizer tok = BpeGgufMetadata.fromGguf(metadata);
             out.printf(
                     "Avc-LM: %s, %dx%d, %d frames at %d fps, QP %d, %s; encoder: %s%n",
-                    p.codec(),
-                    p.width(),
-                    p.height(),
-                    p.frames(),
-                    p.fps(),
-                    p.qp(),
-                    p.pixelFormat(),
-                    p.encoder());
+                    p.codec(), p.width(), p.height(), p.frames(), p.fps(), p.qp(), p.pixelFormat(), p.encoder());
             out.printf(
                     "        tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
                     tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());

@@ -121,8 +121,8 @@ public final class VideoGenerator implements AutoCloseable {
     private void requirePromptFrames(int frames) {
         int total = model.profile().frames();
         if (frames < 1 || frames >= total) {
-            throw new IllegalArgumentException("the prompt must be 1 to " + (total - 1) + " frames of the model's "
-                    + total + ", got " + frames);
+            throw new IllegalArgumentException(
+                    "the prompt must be 1 to " + (total - 1) + " frames of the model's " + total + ", got " + frames);
         }
     }
 

@@ -33,8 +33,8 @@ public final class VideoModel implements AutoCloseable {
                     + tokenizer.bosId() + " and EOS " + tokenizer.eosId());
         }
         if (tokenizer.vocabSize() > model.vocabSize()) {
-            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
-                    + " tokens but the model scores " + model.vocabSize());
+            throw new IllegalArgumentException(
+                    "the tokenizer has " + tokenizer.vocabSize() + " tokens but the model scores " + model.vocabSize());
         }
     }
 

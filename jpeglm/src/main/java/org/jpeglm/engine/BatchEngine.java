@@ -82,11 +82,11 @@ public final class BatchEngine<R> {
      */
     public static Session newSession(Model model, int parallel, int threads, int batchSize, int contextLength) {
         return model.newSession(SessionOptions.builder()
-                        .contextLength(contextLength)
-                        .sequences(Math.max(parallel, 2))
-                        .threads(threads)
-                        .batchSize(batchSize)
-                        .build());
+                .contextLength(contextLength)
+                .sequences(Math.max(parallel, 2))
+                .threads(threads)
+                .batchSize(batchSize)
+                .build());
     }
 
     /** Lets sequence q sample every token of the tokenizer again (not the padding of a padded vocabulary). */

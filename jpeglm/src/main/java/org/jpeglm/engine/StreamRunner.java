@@ -112,8 +112,7 @@ public final class StreamRunner<R> implements AutoCloseable {
     }
 
     /** Scores streams[from, to), one sequence each, in one native call. */
-    private List<StreamScore> scoreBatch(
-            BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
+    private List<StreamScore> scoreBatch(BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
         List<int[]> batchTokens = new ArrayList<>();
         for (int i = from; i < to; i++) {
             int[] t = tokenizer.encode(streams.get(i), true, true);

@@ -6,8 +6,8 @@ import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
 import org.jpeglm.ModelOptions;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.video.VideoProfile;
 
 /**
@@ -41,7 +41,8 @@ public final class ImageModel implements AutoCloseable {
             if (VideoProfile.isVideo(model.metadata().values())) {
                 throw new JpeglmException(
                         ErrorCode.FORMAT,
-                        path.getFileName() + " is not an image model: " + VideoModel.codecOf(model.metadata().values()));
+                        path.getFileName() + " is not an image model: "
+                                + VideoModel.codecOf(model.metadata().values()));
             }
             JpegLmSpec spec;
             try {

@@ -41,7 +41,8 @@ public final class ImageService implements AutoCloseable {
     private final Thread scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private final List<EngineRequest<GeneratedImage, ImageEvent>> inbox = new ArrayList<>(); // submitted, not yet in the engine (under lock)
+    private final List<EngineRequest<GeneratedImage, ImageEvent>> inbox =
+            new ArrayList<>(); // submitted, not yet in the engine (under lock)
     private final AtomicInteger queued = new AtomicInteger(); // images submitted and not yet started
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -57,8 +58,8 @@ public final class ImageService implements AutoCloseable {
         this.tools = StreamTools.of(model, tokens);
         this.session = BatchEngine.newSession(
                 model.model(), options.parallel(), options.threads(), options.batchSize(), contextLength);
-        this.engine =
-                new BatchEngine<>(session, options.parallel(), tokens, contextLength, images -> queued.addAndGet(-images));
+        this.engine = new BatchEngine<>(
+                session, options.parallel(), tokens, contextLength, images -> queued.addAndGet(-images));
         engine.clock(meter.clock());
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);

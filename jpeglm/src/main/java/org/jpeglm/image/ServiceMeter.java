@@ -1,11 +1,10 @@
 package org.jpeglm.image;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.RunClock;
 import org.jpeglm.engine.RunStats;
-
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * An {@link ImageService}'s counters: the scheduler thread charges every round to one {@link RunClock} and reports

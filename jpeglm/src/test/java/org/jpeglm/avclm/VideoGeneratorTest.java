@@ -69,7 +69,8 @@ class VideoGeneratorTest {
     @Test
     void generationBatchesVideosStopsAtTheBudgetAndDecodesTolerantly() {
         List<GeneratedVideo> out;
-        try (VideoGenerator g = model.newGenerator(options().parallel(3).maxTokens(60).build())) {
+        try (VideoGenerator g =
+                model.newGenerator(options().parallel(3).maxTokens(60).build())) {
             out = g.generate(5);
         }
         assertEquals(5, out.size());
@@ -93,7 +94,8 @@ class VideoGeneratorTest {
         List<byte[]> a;
         List<byte[]> b;
         List<byte[]> c;
-        try (VideoGenerator g = model.newGenerator(options().parallel(2).maxTokens(40).build())) {
+        try (VideoGenerator g =
+                model.newGenerator(options().parallel(2).maxTokens(40).build())) {
             a = streams(g.generate(3));
             b = streams(g.generate(3));
         }
@@ -114,7 +116,8 @@ class VideoGeneratorTest {
     @Test
     void aCompletionKeepsItsPromptFramesBytesExactly() {
         List<Video> videos = List.of(TinyAvcLm.video(100), TinyAvcLm.video(101), TinyAvcLm.video(102));
-        try (VideoGenerator g = model.newGenerator(options().parallel(2).maxTokens(50).build())) {
+        try (VideoGenerator g =
+                model.newGenerator(options().parallel(2).maxTokens(50).build())) {
             for (int frames : new int[] {1, 3}) {
                 List<GeneratedVideo> out = g.complete(videos, frames);
                 assertEquals(3, out.size());
@@ -178,12 +181,15 @@ class VideoGeneratorTest {
 
     @Test
     void aCancelFromTheListenerStopsTheRequestAndTheGeneratorGoesOn() {
-        try (VideoGenerator g = model.newGenerator(options().parallel(2).maxTokens(30).build())) {
+        try (VideoGenerator g =
+                model.newGenerator(options().parallel(2).maxTokens(30).build())) {
             List<GeneratedVideo> seen = new ArrayList<>();
-            assertThrows(CancellationException.class, () -> g.generate(6, v -> {
-                seen.add(v);
-                g.cancel();
-            }));
+            assertThrows(
+                    CancellationException.class,
+                    () -> g.generate(6, v -> {
+                        seen.add(v);
+                        g.cancel();
+                    }));
             assertTrue(seen.size() >= 1 && seen.size() < 6, "videos seen: " + seen.size());
             assertEquals(2, g.generate(2).size());
         }
