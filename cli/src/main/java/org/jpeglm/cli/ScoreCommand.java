@@ -1,18 +1,18 @@
 package org.jpeglm.cli;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
-import org.jpeglm.avclm.VideoScore;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ImageScore;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoFiles;
 import picocli.CommandLine.Command;
@@ -64,30 +64,17 @@ public final class ScoreCommand extends JpeglmCommand {
                 .build();
         try (ImageModel model = modelArgs.load(err())) {
             List<BufferedImage> images = inputs.load(model.spec().profile());
-            Totals totals = new Totals();
-            try (ImageGenerator g = model.newGenerator(options);
-                    Progress progress = new Progress(err(), "score", images.size(), "img")) {
-                int chunk = options.parallel();
-                for (int from = 0; from < images.size(); from += chunk) {
-                    List<ImageScore> scores = g.score(images.subList(from, Math.min(images.size(), from + chunk)));
-                    for (int k = 0; k < scores.size(); k++) {
-                        ImageScore s = scores.get(k);
-                        totals.add(s.bits(), s.bytes(), s.tokens());
-                        if (each) {
-                            out().printf(
-                                            Locale.ROOT,
-                                            "image %d: %.1f bits, %d bytes, %.4f bits/byte%n",
-                                            from + k,
-                                            s.bits(),
-                                            s.bytes(),
-                                            s.bitsPerByte());
-                        }
-                        progress.step(totals.progress());
-                    }
-                }
+            try (ImageGenerator g = model.newGenerator(options)) {
+                scoreAll(
+                        images.size(),
+                        options.parallel(),
+                        "image",
+                        "img",
+                        i -> "image " + i,
+                        (from, to) -> g.score(images.subList(from, to)).stream()
+                                .map(s -> new Score(s.bits(), s.bytes(), s.tokens()))
+                                .toList());
             }
-            out().println(totals.line(images.size(), "images", "image"));
-            out().flush();
         }
         return 0;
     }
@@ -105,36 +92,62 @@ public final class ScoreCommand extends JpeglmCommand {
         try (VideoModel model = modelArgs.loadAsVideo(err());
                 VideoGenerator g = model.newGenerator(options)) {
             VideoFiles reader = new VideoFiles();
-            Totals totals = new Totals();
-            try (Progress progress = new Progress(err(), "score", files.size(), "video")) {
-                int chunk = options.parallel();
-                for (int from = 0; from < files.size(); from += chunk) {
-                    List<Video> videos = new ArrayList<>(chunk);
-                    for (Path f : files.subList(from, Math.min(files.size(), from + chunk))) {
-                        videos.add(reader.read(f, model.profile()));
-                    }
-                    List<VideoScore> scores = g.score(videos);
-                    for (int k = 0; k < scores.size(); k++) {
-                        VideoScore s = scores.get(k);
-                        totals.add(s.bits(), s.bytes(), s.tokens());
-                        if (each) {
-                            out().printf(
-                                            Locale.ROOT,
-                                            "video %d (%s): %.1f bits, %d bytes, %.4f bits/byte%n",
-                                            from + k,
-                                            files.get(from + k).getFileName(),
-                                            s.bits(),
-                                            s.bytes(),
-                                            s.bitsPerByte());
+            scoreAll(
+                    files.size(),
+                    options.parallel(),
+                    "video",
+                    "video",
+                    i -> "video " + i + " (" + files.get(i).getFileName() + ")",
+                    (from, to) -> {
+                        List<Video> videos = new ArrayList<>(to - from);
+                        for (Path f : files.subList(from, to)) {
+                            videos.add(reader.read(f, model.profile()));
                         }
-                        progress.step(totals.progress());
-                    }
-                }
-            }
-            out().println(totals.line(files.size(), "videos", "video"));
-            out().flush();
+                        return g.score(videos).stream()
+                                .map(s -> new Score(s.bits(), s.bytes(), s.tokens()))
+                                .toList();
+                    });
         }
         return 0;
+    }
+
+    /** One item's score, whatever the codec. */
+    private record Score(double bits, int bytes, int tokens) {}
+
+    /** Scores the items [from, to), read or encoded as needed. */
+    @FunctionalInterface
+    private interface ChunkScorer {
+        List<Score> score(int from, int to) throws IOException;
+    }
+
+    /**
+     * Scores n items, chunk per native call: each is summed, printed with --each (named by label) and counted on the
+     * progress bar; then the totals line.
+     */
+    private void scoreAll(int n, int chunk, String noun, String unit, IntFunction<String> label, ChunkScorer scorer)
+            throws IOException {
+        Totals totals = new Totals();
+        try (Progress progress = new Progress(err(), "score", n, unit)) {
+            for (int from = 0; from < n; from += chunk) {
+                List<Score> scores = scorer.score(from, Math.min(n, from + chunk));
+                for (int k = 0; k < scores.size(); k++) {
+                    Score s = scores.get(k);
+                    totals.add(s.bits(), s.bytes(), s.tokens());
+                    if (each) {
+                        out().printf(
+                                        Locale.ROOT,
+                                        "%s: %.1f bits, %d bytes, %.4f bits/byte%n",
+                                        label.apply(from + k),
+                                        s.bits(),
+                                        s.bytes(),
+                                        s.bits() / s.bytes());
+                    }
+                    progress.step(totals.progress());
+                }
+            }
+        }
+        out().println(totals.line(n, noun + "s", noun));
+        out().flush();
     }
 
     /** Sums of scores and the totals line, the same for images and videos. */

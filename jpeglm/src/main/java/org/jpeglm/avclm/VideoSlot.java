@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.SlotBase;
 import org.jpeglm.engine.StreamJob;
-import org.jpeglm.engine.StreamSlot;
 import org.jpeglm.video.DecodedVideo;
 import org.jpeglm.video.FfmpegException;
 
@@ -14,42 +14,19 @@ import org.jpeglm.video.FfmpegException;
  * it stopped. It ends at EOS or its token budget; nothing in its bytes ends it, since a generated stream's NAL units
  * cannot be trusted to say how many frames it holds.
  */
-final class VideoSlot implements StreamSlot<GeneratedVideo> {
-    private final StreamJob job;
-    private final EngineRequest<GeneratedVideo, GeneratedVideo> request;
+final class VideoSlot extends SlotBase<GeneratedVideo, GeneratedVideo> {
     private final VideoCodec codec;
-    private final int budget;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
-    private final long started = System.nanoTime();
-    private int forcedAt;
-    private int generated;
     private GeneratedVideo.StopReason stop;
 
     VideoSlot(
             StreamJob job, EngineRequest<GeneratedVideo, GeneratedVideo> request, VideoCodec codec, int contextLength) {
-        this.job = job;
-        this.request = request;
+        super(job, request, contextLength);
         this.codec = codec;
-        this.budget = request.budget(job, contextLength);
         bytes.writeBytes(job.promptBytes());
-        if (budget <= 0) {
-            stop = GeneratedVideo.StopReason.MAX_TOKENS;
+        if (budgetSpent()) {
+            stop = GeneratedVideo.StopReason.MAX_TOKENS; // the prompt fills the context
         }
-    }
-
-    @Override
-    public StreamJob job() {
-        return job;
-    }
-
-    @Override
-    public EngineRequest<GeneratedVideo, GeneratedVideo> request() {
-        return request;
-    }
-
-    @Override
-    public int length() {
-        return job.prompt().length + generated;
     }
 
     @Override
@@ -58,13 +35,8 @@ final class VideoSlot implements StreamSlot<GeneratedVideo> {
     }
 
     @Override
-    public boolean forcing() {
-        return forcedAt < job.forced().length;
-    }
-
-    @Override
     public long[] forcedMask() {
-        return codec.trie().forced(job.forced(), forcedAt);
+        return codec.trie().forced(job().forced(), forcedAt());
     }
 
     /** Never asked: video requests are not constrained (no H.264 grammar). */
@@ -80,15 +52,14 @@ final class VideoSlot implements StreamSlot<GeneratedVideo> {
 
     @Override
     public boolean accept(int token) {
-        generated++;
+        byte[] b = codec.tokens().bytes(token); // none for EOS
+        took(b);
         if (token == codec.tokens().eosId()) {
             stop = GeneratedVideo.StopReason.EOS;
             return true;
         }
-        byte[] b = codec.tokens().bytes(token);
         bytes.writeBytes(b);
-        forcedAt = Math.min(job.forced().length, forcedAt + b.length);
-        if (generated >= budget) {
+        if (budgetSpent()) {
             stop = GeneratedVideo.StopReason.MAX_TOKENS;
         }
         return done();
@@ -102,25 +73,26 @@ final class VideoSlot implements StreamSlot<GeneratedVideo> {
     @Override
     public GeneratedVideo finish() {
         if (stop == null) {
-            throw new IllegalStateException("video " + job.index() + " is not done");
+            throw new IllegalStateException("video " + job().index() + " is not done");
         }
         byte[] stream = bytes.toByteArray();
         DecodedVideo decoded;
         try {
             decoded = codec.decoder().decode(stream, codec.profile());
         } catch (FfmpegException e) { // ffmpeg missing, hung or runaway: no video of this run can be decoded
-            throw new UncheckedIOException("cannot decode generated video " + job.index() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot decode generated video " + job().index() + ": " + e.getMessage(), e);
         }
+        StreamJob job = job();
         return new GeneratedVideo(
                 job.index(),
                 job.seed(),
                 stream,
                 decoded.video(),
                 decoded.report(),
-                generated,
+                generated(),
                 job.prompt().length,
                 job.promptBytes().length + job.forced().length,
                 stop,
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(elapsedNanos()));
     }
 }

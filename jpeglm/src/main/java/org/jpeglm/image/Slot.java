@@ -5,8 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.SlotBase;
 import org.jpeglm.engine.StreamJob;
-import org.jpeglm.engine.StreamSlot;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegSyntax;
@@ -15,19 +15,13 @@ import org.jpeglm.jpeg.JpegSyntax;
  * An image being written in one sequence: its bytes so far, its grammar state, the forced bytes still to write,
  * what its request was last told of it, and, once it is done, why it stopped.
  */
-final class Slot implements StreamSlot<GeneratedImage> {
-    private final StreamJob job;
-    private final EngineRequest<GeneratedImage, ImageEvent> request;
+final class Slot extends SlotBase<GeneratedImage, ImageEvent> {
     private final StreamTools tools;
     private final PreviewPolicy previews;
-    private final int budget; // most tokens it may generate: the request's limit and what the context leaves
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    private final long started = System.nanoTime();
     private JpegSyntax.State state;
     private JpegSyntax.State next; // the state after the token fits() last accepted, taken over by accept()
     private int checked = -1; // that token, or -1
-    private int forcedAt;
-    private int generated;
     private int lastByte = -1;
     private boolean eoi;
     private int intervalsClosed; // restart markers written, the prompt's included
@@ -44,11 +38,9 @@ final class Slot implements StreamSlot<GeneratedImage> {
             StreamTools tools,
             PreviewPolicy previews,
             int contextLength) {
-        this.job = job;
-        this.request = request;
+        super(job, request, contextLength);
         this.tools = tools;
         this.previews = previews;
-        this.budget = request.budget(job, contextLength);
         this.state = tools.syntax().start();
         this.next = tools.syntax().start();
         append(job.promptBytes());
@@ -58,23 +50,7 @@ final class Slot implements StreamSlot<GeneratedImage> {
             stop = GeneratedImage.StopReason.EOI; // e.g. a completion of the whole image: nothing to add
         }
         this.previewedMcus = previewMcus();
-        this.previewedAt = started; // the first preview, too, waits the policy's interval
-    }
-
-    @Override
-    public StreamJob job() {
-        return job;
-    }
-
-    @Override
-    public EngineRequest<GeneratedImage, ImageEvent> request() {
-        return request;
-    }
-
-    /** Tokens the sequence holds: the prompt and every generated token (each is decoded in the step sampling it). */
-    @Override
-    public int length() {
-        return job.prompt().length + generated;
+        this.previewedAt = System.nanoTime(); // the first preview, too, waits the policy's interval
     }
 
     /** Whether the image needs no more tokens. */
@@ -83,18 +59,12 @@ final class Slot implements StreamSlot<GeneratedImage> {
         return stop != null;
     }
 
-    /** Whether its next token must start with (or be a prefix of) the forced bytes left. */
-    @Override
-    public boolean forcing() {
-        return forcedAt < job.forced().length;
-    }
-
     /** The tokens that may follow while forcing: those agreeing with the forced bytes left, and valid if constrained. */
     @Override
     public long[] forcedMask() {
-        return request.constrained()
-                ? tools.masks().forced(job.forced(), forcedAt, state)
-                : tools.masks().forced(job.forced(), forcedAt);
+        return request().constrained()
+                ? tools.masks().forced(job().forced(), forcedAt(), state)
+                : tools.masks().forced(job().forced(), forcedAt());
     }
 
     /** The tokens the grammar allows next. */
@@ -122,19 +92,18 @@ final class Slot implements StreamSlot<GeneratedImage> {
     /** Takes the sampled token; true when the image is done (EOS, EOI or its token budget). */
     @Override
     public boolean accept(int token) {
-        generated++;
+        byte[] b = tools.tokens().bytes(token); // none for EOS
+        took(b);
         if (token == tools.tokens().eosId()) {
             stop = GeneratedImage.StopReason.EOS;
             return true;
         }
-        byte[] b = tools.tokens().bytes(token);
         append(b);
-        forcedAt = Math.min(job.forced().length, forcedAt + b.length);
         advance(token, b);
         eoi |= state.isComplete();
         if (eoi) {
             stop = GeneratedImage.StopReason.EOI;
-        } else if (generated >= budget) {
+        } else if (budgetSpent()) {
             stop = GeneratedImage.StopReason.MAX_TOKENS;
         }
         return done();
@@ -190,8 +159,9 @@ final class Slot implements StreamSlot<GeneratedImage> {
         int mcus = mcus();
         if (mcus > reportedMcus) {
             reportedMcus = mcus;
-            request.emit(new ImageEvent.Progress(
-                    job.index(), generated, mcus, tools.syntax().mcuCount()));
+            request()
+                    .emit(new ImageEvent.Progress(
+                            job().index(), generated(), mcus, tools.syntax().mcuCount()));
         }
         if (!done()) {
             maybePreview();
@@ -208,8 +178,9 @@ final class Slot implements StreamSlot<GeneratedImage> {
             if (now - previewedAt >= policy.minInterval().toNanos()) {
                 previewedMcus = shown;
                 previewedAt = now;
-                request.emit(new ImageEvent.Preview(
-                        job.index(), shown, tools.syntax().mcuCount(), preview()));
+                request()
+                        .emit(new ImageEvent.Preview(
+                                job().index(), shown, tools.syntax().mcuCount(), preview()));
             }
         }
     }
@@ -232,21 +203,21 @@ final class Slot implements StreamSlot<GeneratedImage> {
     @Override
     public GeneratedImage finish() {
         if (stop == null) {
-            throw new IllegalStateException("image " + job.index() + " is not done");
+            throw new IllegalStateException("image " + job().index() + " is not done");
         }
         byte[] stream = bytes.toByteArray();
         JpegRepair.Result fixed = tools.repair().repair(stream);
         BufferedImage image = JpegImages.decode(fixed.jpeg());
         return new GeneratedImage(
-                job.index(),
-                job.seed(),
+                job().index(),
+                job().seed(),
                 stream,
                 fixed.jpeg(),
                 image,
-                generated,
-                job.prompt().length,
+                generated(),
+                job().prompt().length,
                 stop,
                 fixed.report(),
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(elapsedNanos()));
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +21,7 @@ import org.jpeglm.video.Video;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Generation, completion and scoring of videos on a tiny random-weight Avc-LM ({@link TinyAvcLm}): its streams are
@@ -29,28 +29,23 @@ import org.junit.jupiter.api.Test;
  * videos, and errors must be clear.
  */
 class VideoGeneratorTest {
+    @TempDir
     static Path dir;
+
     static Path modelPath;
     static VideoModel model;
     static BpeTokenizer tokenizer;
 
     @BeforeAll
     static void writeModel() throws IOException {
-        dir = Files.createTempDirectory("jpeglm-video-test");
         modelPath = dir.resolve("tiny-avclm.gguf");
         tokenizer = TinyAvcLm.write(modelPath, 5);
         model = VideoModel.load(modelPath);
     }
 
     @AfterAll
-    static void close() throws IOException {
+    static void close() {
         model.close();
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
     }
 
     static VideoOptions.Builder options() {
