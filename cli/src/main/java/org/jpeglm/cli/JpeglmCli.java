@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             ConvertCommand.class,
             RandomModelCommand.class,
             PrepareFashionMnistCommand.class,
+            PrepareMovingFashionMnistCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nRun 'jpeglm help COMMAND' for a command's options and examples.%n",

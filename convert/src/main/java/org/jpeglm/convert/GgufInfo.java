@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
@@ -15,6 +14,7 @@ import org.jpeglm.gguf.GgufTensorInfo;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 
 /** A readable dump of any GGUF file's header: metadata, tensors, and the Jpeg-LM spec when it has one. */
@@ -91,7 +91,10 @@ public final class GgufInfo {
                             t.byteSize());
                 }
             }
-            if (JpegLmSpec.isJpegLm(f.metadata())) {
+            if (VideoLmSpec.isVideoLm(f.metadata())) {
+                out.println();
+                printVideo(out, f.metadata());
+            } else if (JpegLmSpec.isJpegLm(f.metadata())) {
                 out.println();
                 try {
                     JpegLmSpec spec = JpegLmSpec.fromMetadata(f.metadata());
@@ -111,9 +114,6 @@ public final class GgufInfo {
                 } catch (IllegalArgumentException e) {
                     out.println("Jpeg-LM: the jpeglm.* keys are broken: " + e.getMessage());
                 }
-            } else if (VideoProfile.isVideo(f.metadata())) {
-                out.println();
-                printVideo(f.metadata(), out);
             } else {
                 out.println();
                 out.println("no jpeglm.* keys: not a Jpeg-LM model file (no tokenizer or JPEG profile inside)");
@@ -122,19 +122,20 @@ public final class GgufInfo {
         out.flush();
     }
 
-    /** An Avc-LM model's video profile and tokenizer, or what is wrong with their keys. */
-    private static void printVideo(Map<String, GgufValue> metadata, PrintWriter out) {
+    private static void printVideo(PrintWriter out, Map<String, GgufValue> metadata) {
         try {
-            VideoProfile p = VideoProfile.fromGguf(metadata);
-            BpeTokenizer tok = BpeGgufMetadata.fromGguf(metadata);
+            VideoLmSpec spec = VideoLmSpec.fromMetadata(metadata);
+            VideoProfile p = spec.profile();
+            BpeTokenizer tok = spec.tokenizer();
             out.printf(
-                    "Avc-LM: %s, %dx%d, %d frames at %d fps, QP %d, %s; encoder: %s%n",
-                    p.codec(), p.width(), p.height(), p.frames(), p.fps(), p.qp(), p.pixelFormat(), p.encoder());
+                    "Avc-LM: %s %dx%d, %d frames at %d fps, QP %d, %s%n",
+                    p.codec(), p.width(), p.height(), p.frames(), p.fps(), p.qp(), p.pixelFormat());
+            out.printf("        encoder: %s%n", p.encoder());
             out.printf(
                     "        tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
                     tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
         } catch (IllegalArgumentException e) {
-            out.println("Avc-LM: the jpeglm.codec/jpeglm.video.* or jpeglm.bpe.* keys are broken: " + e.getMessage());
+            out.println("Avc-LM: the jpeglm.* keys are broken: " + e.getMessage());
         }
     }
 

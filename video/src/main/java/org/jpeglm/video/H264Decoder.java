@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class H264Decoder {
     private static final Pattern CONCEALING = Pattern.compile("concealing (\\d+) DC, (\\d+) AC, (\\d+) MV errors");
     private static final Pattern ADDRESS = Pattern.compile(" @ 0x[0-9a-fA-F]+\\]");
+    private static final Pattern PROBLEM = Pattern.compile("\\[(warning|error|fatal|panic)\\] ");
 
     private final Ffmpeg ffmpeg;
 
@@ -29,7 +30,8 @@ public final class H264Decoder {
     /** The ffmpeg command that decodes a stream on standard input to the profile's frames as raw rgb24. */
     public static List<String> commandLine(VideoProfile profile) {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
-        cmd.addAll(H264Encoder.GLOBAL);
+        // Concealment is logged at info level; the level tags tell errors from the rest.
+        cmd.addAll(List.of("-hide_banner", "-nostats", "-loglevel", "level+info"));
         cmd.addAll(List.of(
                 "-f", "h264", "-framerate", Integer.toString(profile.fps()), "-i", "-",
                 "-frames:v", Integer.toString(profile.frames()),
@@ -65,7 +67,9 @@ public final class H264Decoder {
                 damaged++;
                 concealed += Long.parseLong(m.group(1));
             }
-            errors.add(clean);
+            if (PROBLEM.matcher(clean).find()) {
+                errors.add(clean);
+            }
         }
         if (r.exitCode() != 0 && errors.isEmpty()) {
             errors.add("ffmpeg exited with status " + r.exitCode());
