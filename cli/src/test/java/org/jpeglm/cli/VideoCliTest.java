@@ -7,19 +7,17 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.jpeglm.cli.CliTest.Run;
+import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
-import org.jpeglm.testing.TinyStreamLm;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.H264Encoder;
 import org.jpeglm.video.H264Streams;
-import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoFiles;
 import org.jpeglm.video.VideoProfile;
 import org.jpeglm.video.VideoWriters;
@@ -33,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * byte; errors are one line.
  */
 class VideoCliTest {
-    static final VideoProfile PROFILE =
-            new VideoProfile(VideoProfile.H264, 32, 32, 4, 5, 37, "yuv420p", VideoProfile.DEFAULT_ENCODER);
+    static final VideoProfile PROFILE = TinyAvcLm.PROFILE;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -47,29 +44,11 @@ class VideoCliTest {
     @BeforeAll
     static void models() throws IOException {
         model = dir.resolve("tiny-avclm.gguf");
-        H264Encoder encoder = new H264Encoder();
-        TinyStreamLm.writeClipModel(
-                model,
-                5,
-                PROFILE.toGguf(),
-                PROFILE.width(),
-                PROFILE.height(),
-                PROFILE.frames(),
-                frames -> encode(encoder, new Video(frames, PROFILE.fps())),
-                1024);
+        TinyAvcLm.write(model, 5);
         imageModel = dir.resolve("tiny-jpeglm.gguf");
         TinyJpegLm.write(imageModel, 5);
         input = dir.resolve("clip.mp4");
-        Video clip = new Video(TinyStreamLm.movingSquare(32, 32, 5, 77), PROFILE.fps());
-        new VideoWriters().writeMp4(encoder.encode(clip, PROFILE), PROFILE, input);
-    }
-
-    private static byte[] encode(H264Encoder encoder, Video video) {
-        try {
-            return encoder.encode(video, PROFILE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        new VideoWriters().writeMp4(new H264Encoder().encode(TinyAvcLm.video(77), PROFILE), PROFILE, input);
     }
 
     @Test
@@ -165,7 +144,7 @@ class VideoCliTest {
     void infoShowsTheVideoProfile() {
         Run r = run("info", model.toString(), "--no-tensors");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("Avc-LM: h264, 32x32, 5 frames at 4 fps, QP 37, yuv420p"), r.out());
+        assertTrue(r.out().contains("Avc-LM: h264 32x32, 5 frames at 4 fps, QP 37, yuv420p"), r.out());
     }
 
     @Test

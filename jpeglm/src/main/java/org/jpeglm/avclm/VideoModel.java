@@ -7,34 +7,28 @@ import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
 import org.jpeglm.ModelOptions;
-import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 
 /**
- * An Avc-LM model: a GGUF model with the {@code jpeglm.codec} and {@code jpeglm.video.*} keys of its
- * {@link VideoProfile} and a byte-level BPE with BOS and EOS ({@code jpeglm.bpe.*}). Shared by any number of threads,
- * like {@link Model}; each thread generates through its own {@link VideoGenerator}.
+ * An Avc-LM model: a GGUF model with the keys of a {@link VideoLmSpec} (its {@link VideoProfile}: {@code jpeglm.codec}
+ * and {@code jpeglm.video.*}; a byte-level BPE with BOS and EOS). Shared by any number of threads, like
+ * {@link Model}; each thread generates through its own {@link VideoGenerator}.
  */
 public final class VideoModel implements AutoCloseable {
     private final Model model;
-    private final VideoProfile profile;
-    private final BpeTokenizer tokenizer;
+    private final VideoLmSpec spec;
 
-    private VideoModel(Model model, VideoProfile profile, BpeTokenizer tokenizer) {
+    private VideoModel(Model model, VideoLmSpec spec) {
         this.model = model;
-        this.profile = profile;
-        this.tokenizer = tokenizer;
-        if (tokenizer.bosId() < 0 || tokenizer.eosId() < 0 || tokenizer.bosId() == tokenizer.eosId()) {
-            throw new IllegalArgumentException("an Avc-LM tokenizer needs distinct BOS and EOS tokens, has BOS "
-                    + tokenizer.bosId() + " and EOS " + tokenizer.eosId());
-        }
-        if (tokenizer.vocabSize() > model.vocabSize()) {
-            throw new IllegalArgumentException(
-                    "the tokenizer has " + tokenizer.vocabSize() + " tokens but the model scores " + model.vocabSize());
+        this.spec = spec;
+        if (spec.tokenizer().vocabSize() > model.vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has "
+                    + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
         }
     }
 
@@ -58,7 +52,7 @@ public final class VideoModel implements AutoCloseable {
                 throw new JpeglmException(ErrorCode.FORMAT, name + " is not a video model: " + codecOf(metadata));
             }
             try {
-                return new VideoModel(model, VideoProfile.fromGguf(metadata), BpeGgufMetadata.fromGguf(metadata));
+                return new VideoModel(model, VideoLmSpec.fromMetadata(metadata));
             } catch (IllegalArgumentException e) {
                 throw new JpeglmException(ErrorCode.FORMAT, name + ": " + e.getMessage());
             }
@@ -76,7 +70,7 @@ public final class VideoModel implements AutoCloseable {
         if (VideoProfile.isVideo(metadata)) {
             GgufValue codec = metadata.get(VideoProfile.CODEC_KEY);
             String name = codec.type() == GgufValueType.STRING ? codec.asString() : codec.toString();
-            return "its codec is " + name + " (a video model: use generate-video, complete-video or score --video)";
+            return "its codec is " + name + " (a video model: use generate-video, complete-video or score)";
         }
         return JpegLmSpec.isJpegLm(metadata)
                 ? "its codec is jpeg (an image model: use generate, complete or score)"
@@ -84,23 +78,24 @@ public final class VideoModel implements AutoCloseable {
     }
 
     /** A video model over an already loaded model; closing it closes the model. */
-    public static VideoModel of(Model model, VideoProfile profile, BpeTokenizer tokenizer) {
-        return new VideoModel(
-                Objects.requireNonNull(model, "model"),
-                Objects.requireNonNull(profile, "profile"),
-                Objects.requireNonNull(tokenizer, "tokenizer"));
+    public static VideoModel of(Model model, VideoLmSpec spec) {
+        return new VideoModel(Objects.requireNonNull(model, "model"), Objects.requireNonNull(spec, "spec"));
     }
 
     public Model model() {
         return model;
     }
 
+    public VideoLmSpec spec() {
+        return spec;
+    }
+
     public VideoProfile profile() {
-        return profile;
+        return spec.profile();
     }
 
     public BpeTokenizer tokenizer() {
-        return tokenizer;
+        return spec.tokenizer();
     }
 
     /** A generator (one llama.cpp context of options.parallel sequences) for the calling thread. */
@@ -116,6 +111,6 @@ public final class VideoModel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "VideoModel[" + model.path().getFileName() + ", " + profile + "]";
+        return "VideoModel[" + model.path().getFileName() + ", " + spec.profile() + "]";
     }
 }

@@ -14,6 +14,7 @@ import org.jpeglm.JpeglmException;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.image.ImageModel;
+import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.H264Streams;
@@ -39,7 +40,7 @@ class VideoGeneratorTest {
     @BeforeAll
     static void writeModel() throws IOException {
         modelPath = dir.resolve("tiny-avclm.gguf");
-        tokenizer = TinyAvcLm.write(modelPath, 5);
+        tokenizer = TinyAvcLm.write(modelPath, 5).tokenizer();
         model = VideoModel.load(modelPath);
     }
 

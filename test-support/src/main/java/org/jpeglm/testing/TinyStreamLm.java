@@ -7,17 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
-import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufValue;
 
 /**
- * A tiny random-weight byte-stream model of any codec, for tests of a codec's generation above the model (videos:
- * Avc-LM): a BPE of a few merges learned on the codec's streams, the codec's profile keys, and a two-layer Llama.
- * The codec encodes the streams itself, so this class needs none; {@link #movingSquare} gives frames to encode.
+ * The codec-neutral parts of a tiny random-weight model of any codec's byte streams ({@link TinyAvcLm} for videos):
+ * frames to encode ({@link #movingSquare}), a BPE of a few merges learned on the codec's streams, and a two-layer
+ * random Llama with the codec's keys.
  */
 public final class TinyStreamLm {
     private TinyStreamLm() {}
@@ -53,47 +51,21 @@ public final class TinyStreamLm {
         return Math.clamp(at + step, 0, max);
     }
 
-    /**
-     * Writes a model of clips of moving squares: its tokenizer (40 merges) is learned on the streams encode makes of
-     * 12 clips of frames w×h frames (seeds 0..11), and returned.
-     *
-     * @param encode the codec: a clip's frames to its stream
-     */
-    public static BpeTokenizer writeClipModel(
-            Path path,
-            long seed,
-            Map<String, GgufValue> keys,
-            int w,
-            int h,
-            int frames,
-            Function<List<BufferedImage>, byte[]> encode,
-            int context)
-            throws IOException {
-        List<byte[]> streams = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            streams.add(encode.apply(movingSquare(w, h, frames, i)));
-        }
-        BpeTokenizer tokenizer = tokenizer(streams, 40);
-        write(path, seed, tokenizer, keys, context);
-        return tokenizer;
-    }
-
     /** A BPE of merges merges learned on streams, with BOS and EOS. */
     public static BpeTokenizer tokenizer(List<byte[]> streams, int merges) {
         return new BpeTrainer(merges, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS).train(streams);
     }
 
     /**
-     * Writes a two-layer random model of tokenizer with the codec's keys (its profile) and the given context.
+     * Writes a two-layer random model of vocabSize tokens with the codec's keys and the given context.
      *
-     * @param keys the codec's metadata, e.g. a video profile's {@code jpeglm.codec} and {@code jpeglm.video.*}
+     * @param keys the model's {@code jpeglm.*} keys: the codec's profile and the tokenizer's (a spec's toGguf())
      */
-    public static void write(Path path, long seed, BpeTokenizer tokenizer, Map<String, GgufValue> keys, int context)
+    public static void write(Path path, long seed, int vocabSize, Map<String, GgufValue> keys, int context)
             throws IOException {
-        LlamaConfig config = new LlamaConfig(tokenizer.vocabSize(), 32, 2, 4, 2, 48, context, 10000f, 1e-5f, false);
+        LlamaConfig config = new LlamaConfig(vocabSize, 32, 2, 4, 2, 48, context, 10000f, 1e-5f, false);
         TinyLlamaGguf.writer(RandomLlama.create(config, seed), GgmlType.F32)
                 .putAll(keys)
-                .putAll(BpeGgufMetadata.toGguf(tokenizer))
                 .write(path);
     }
 }
