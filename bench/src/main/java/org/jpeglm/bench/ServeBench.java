@@ -262,18 +262,30 @@ public final class ServeBench implements Callable<Integer> {
             List<Double> ignore = Collections.synchronizedList(new ArrayList<>());
             run(base, clients, 100, ignore);
             long rss100 = rssKib();
+            double heap100 = heapAfterGcMib();
             run(base, clients, requests - 100, ignore);
             long rssAll = rssKib();
+            double heapAll = heapAfterGcMib();
             System.out.printf(
                     Locale.ROOT,
-                    "resident memory: %.1f MiB after 100 requests, %.1f MiB after %d (%+.1f MiB)%n",
+                    "resident memory: %.1f MiB after 100 requests, %.1f MiB after %d (%+.1f MiB); Java heap in use "
+                            + "after a full GC: %.1f / %.1f MiB%n",
                     rss100 / 1024.0,
                     rssAll / 1024.0,
                     requests,
-                    (rssAll - rss100) / 1024.0);
+                    (rssAll - rss100) / 1024.0,
+                    heap100,
+                    heapAll);
         } finally {
             perRequest = saved;
         }
+    }
+
+    /** The heap's live objects, after asking for a full collection: what grows if something leaks. */
+    private static double heapAfterGcMib() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
     }
 
     private static long rssKib() throws IOException {

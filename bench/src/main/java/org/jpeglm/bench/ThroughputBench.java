@@ -96,6 +96,19 @@ public final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--images", description = "also generate this many images per parallel count (Jpeg-LM models)")
     int images;
 
+    @Option(
+            names = "--modes",
+            split = ",",
+            description = "image generation modes, side by side in each round: default, deterministic "
+                    + "(default: ${DEFAULT-VALUE})")
+    List<String> modes = List.of("default");
+
+    @Option(
+            names = "--image-rounds",
+            description = "rounds of image generation; each round runs every row once, the modes alternating "
+                    + "(default: ${DEFAULT-VALUE})")
+    int imageRounds = 1;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ThroughputBench()).execute(args));
     }
@@ -293,38 +306,52 @@ public final class ThroughputBench implements Callable<Integer> {
                     "%nimage generation (%dx%d, temperature 1, seed 1):%n",
                     spec.profile().width(),
                     spec.profile().height());
-            System.out.println(
-                    "| B | constrained | images | images/s | tokens/s | first image s | step ms | Java work / step | finish ms/image |");
-            System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
-            for (int pl : npl) {
-                for (boolean constrained : new boolean[] {true, false}) {
-                    GeneratorOptions o = GeneratorOptions.builder()
-                            .parallel(pl)
-                            .threads(threads)
-                            .seed(1)
-                            .constrained(constrained)
-                            .sampling(SamplingParams.builder().temperature(1f).build())
-                            .build();
-                    try (ImageGenerator g = m.newGenerator(o)) {
-                        g.generate(Math.min(pl, 4)); // warm-up
-                        int n = Math.max(images, pl);
-                        g.generate(n);
-                        GenerationStats st = g.lastStats();
-                        System.out.printf(
-                                Locale.ROOT,
-                                "| %d | %s | %d | %.2f | %.0f | %.2f | %.3f | %.2f%% | %.2f |%n",
-                                pl,
-                                constrained,
-                                st.images(),
-                                st.imagesPerSecond(),
-                                st.tokensPerSecond(),
-                                st.firstImageNanos() / 1e9,
-                                st.stepNanos() / 1e6 / st.steps(),
-                                100 * st.javaShareOfStep(),
-                                st.finishNanos() / 1e6 / st.images());
+            System.out.println("| round | B | constrained | mode | images | images/s | tokens/s | first image s | step ms "
+                    + "| Java work / step | finish ms/image |");
+            System.out.println("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            for (int round = 1; round <= imageRounds; round++) {
+                for (int pl : npl) {
+                    for (boolean constrained : new boolean[] {true, false}) {
+                        for (String mode : modes) {
+                            imageRow(m, round, pl, constrained, mode);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /** One row: Math.max(images, pl) images at pl in parallel, after a warm-up, in mode. */
+    private void imageRow(ImageModel m, int round, int pl, boolean constrained, String mode) {
+        if (!mode.equals("default") && !mode.equals("deterministic")) {
+            throw new IllegalArgumentException("--modes: default or deterministic, got " + mode);
+        }
+        GeneratorOptions o = GeneratorOptions.builder()
+                .parallel(pl)
+                .threads(threads)
+                .seed(1)
+                .constrained(constrained)
+                .deterministic(mode.equals("deterministic"))
+                .sampling(SamplingParams.builder().temperature(1f).build())
+                .build();
+        try (ImageGenerator g = m.newGenerator(o)) {
+            g.generate(Math.min(pl, 4)); // warm-up
+            g.generate(Math.max(images, pl));
+            GenerationStats st = g.lastStats();
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %d | %s | %s | %d | %.2f | %.0f | %.2f | %.3f | %.2f%% | %.2f |%n",
+                    round,
+                    pl,
+                    constrained,
+                    mode,
+                    st.images(),
+                    st.imagesPerSecond(),
+                    st.tokensPerSecond(),
+                    st.firstImageNanos() / 1e9,
+                    st.stepNanos() / 1e6 / st.steps(),
+                    100 * st.javaShareOfStep(),
+                    st.finishNanos() / 1e6 / st.images());
         }
     }
 

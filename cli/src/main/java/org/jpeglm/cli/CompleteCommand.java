@@ -73,6 +73,9 @@ public final class CompleteCommand extends JpeglmCommand {
     ParallelArgs parallelArgs;
 
     @Mixin
+    DeterministicArgs determinism;
+
+    @Mixin
     OutputArgs outputArgs;
 
     public CompleteCommand() {}
@@ -93,6 +96,7 @@ public final class CompleteCommand extends JpeglmCommand {
                 .sampling(sampling.params())
                 .seed(sampling.seed)
                 .constrained(!sampling.unconstrained)
+                .deterministic(determinism.deterministic)
                 .build();
         try (RunOutput out = outputArgs.open();
                 ImageModel model = modelArgs.load(err())) {
@@ -161,6 +165,7 @@ public final class CompleteCommand extends JpeglmCommand {
                 .put("ratio", ratio)
                 .put("requested", (long) n * samples)
                 .put("constrained", !sampling.unconstrained)
+                .put("deterministic", determinism.deterministic)
                 .put("seed", sampling.seed);
     }
 

@@ -70,6 +70,9 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     ParallelArgs parallelArgs;
 
     @Mixin
+    DeterministicArgs determinism;
+
+    @Mixin
     OutputArgs outputArgs;
 
     @Mixin
@@ -84,7 +87,7 @@ public final class CompleteVideoCommand extends JpeglmCommand {
         Limits.requireCount(inputs.size() + " inputs x --samples " + samples, jobs);
         modelArgs.check();
         videoArgs.check();
-        VideoOptions options = videoArgs.options(parallelArgs.forJobs(jobs), modelArgs.threads, sampling);
+        VideoOptions options = videoArgs.options(parallelArgs.forJobs(jobs), modelArgs.threads, sampling, determinism);
         try (RunOutput out = outputArgs.open();
                 VideoModel model = modelArgs.loadVideo(err())) {
             out.requireNotOutputs(inputs);
@@ -128,7 +131,7 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     private void complete(VideoGenerator g, RunOutput out, List<Video> originals, List<Video> prompts)
             throws Exception {
         out.start(
-                VideoArgs.header("complete-video", sampling)
+                VideoArgs.header("complete-video", sampling, determinism)
                         .put("inputs", originals.size())
                         .put("samples", samples)
                         .put("frames", frames)

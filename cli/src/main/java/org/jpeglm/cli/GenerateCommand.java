@@ -64,6 +64,9 @@ public final class GenerateCommand extends JpeglmCommand {
     ParallelArgs parallelArgs;
 
     @Mixin
+    DeterministicArgs determinism;
+
+    @Mixin
     OutputArgs outputArgs;
 
     @Option(
@@ -105,6 +108,7 @@ public final class GenerateCommand extends JpeglmCommand {
                 .seed(sampling.seed)
                 .constrained(!sampling.unconstrained)
                 .maxTokens(maxTokens == null ? 0 : maxTokens)
+                .deterministic(determinism.deterministic)
                 .build();
         try (RunOutput out = outputArgs.open();
                 ImageModel model = modelArgs.load(err())) {
@@ -215,6 +219,7 @@ public final class GenerateCommand extends JpeglmCommand {
                 .put("command", "generate")
                 .put("requested", count)
                 .put("constrained", !sampling.unconstrained)
+                .put("deterministic", determinism.deterministic)
                 .put("seed", sampling.seed);
     }
 

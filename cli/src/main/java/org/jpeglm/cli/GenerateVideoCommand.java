@@ -54,6 +54,9 @@ public final class GenerateVideoCommand extends JpeglmCommand {
     ParallelArgs parallelArgs;
 
     @Mixin
+    DeterministicArgs determinism;
+
+    @Mixin
     OutputArgs outputArgs;
 
     @Mixin
@@ -66,14 +69,17 @@ public final class GenerateVideoCommand extends JpeglmCommand {
         Limits.requireCount("--count", count);
         modelArgs.check();
         videoArgs.check();
-        VideoOptions options = videoArgs.options(parallelArgs.forJobs(count), modelArgs.threads, sampling);
+        VideoOptions options = videoArgs.options(parallelArgs.forJobs(count), modelArgs.threads, sampling, determinism);
         try (RunOutput out = outputArgs.open();
                 VideoModel model = modelArgs.loadVideo(err())) {
             Limits.requireHeap(count, VideoArgs.bytesPerResult(model), "generated videos");
             try (VideoGenerator generator = model.newGenerator(options)) {
                 videoArgs.requireMaxTokens(generator);
                 VideoArgs.describe(err(), model, options.parallel());
-                out.start(VideoArgs.header("generate-video", sampling).put("requested", count), "videos");
+                out.start(
+                        VideoArgs.header("generate-video", sampling, determinism)
+                                .put("requested", count),
+                        "videos");
                 VideoResults results = new VideoResults(model.profile(), videoArgs.scale);
                 long started = System.nanoTime();
                 List<GeneratedVideo> videos;

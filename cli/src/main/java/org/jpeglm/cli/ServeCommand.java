@@ -34,6 +34,9 @@ public final class ServeCommand extends JpeglmCommand {
     @Mixin
     ParallelArgs parallelArgs;
 
+    @Mixin
+    DeterministicArgs determinism;
+
     @Option(
             names = "--host",
             paramLabel = "ADDR",
@@ -120,6 +123,7 @@ public final class ServeCommand extends JpeglmCommand {
                         .parallel(parallel)
                         .threads(modelArgs.threads)
                         .maxQueuedImages(maxQueue)
+                        .deterministic(determinism.deterministic)
                         .build())
                 .build();
     }

@@ -41,8 +41,9 @@ final class VideoArgs {
         Ffmpeg.system().run(List.of("-hide_banner", "-version"), new byte[0]);
     }
 
-    VideoOptions options(int parallel, int threads, TokenSamplingArgs sampling) {
+    VideoOptions options(int parallel, int threads, TokenSamplingArgs sampling, DeterministicArgs determinism) {
         return VideoOptions.builder()
+                .deterministic(determinism.deterministic)
                 .parallel(parallel)
                 .threads(threads)
                 .sampling(sampling.params())
@@ -83,7 +84,11 @@ final class VideoArgs {
     }
 
     /** summary.json's first fields. */
-    static ObjectNode header(String command, TokenSamplingArgs sampling) {
-        return JsonNodeFactory.instance.objectNode().put("command", command).put("seed", sampling.seed);
+    static ObjectNode header(String command, TokenSamplingArgs sampling, DeterministicArgs determinism) {
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("command", command)
+                .put("seed", sampling.seed)
+                .put("deterministic", determinism.deterministic);
     }
 }

@@ -57,8 +57,7 @@ public final class VideoGenerator implements AutoCloseable {
                 model.profile());
         this.encoder = new H264Encoder(ffmpeg);
         // Last: nothing after it may throw and leak the native context.
-        this.runner = new StreamRunner<>(
-                model.model(), tokens, options.parallel(), options.threads(), options.batchSize(), contextLength);
+        this.runner = new StreamRunner<>(model.model(), tokens, options, contextLength);
     }
 
     public VideoOptions options() {

@@ -2,6 +2,7 @@ package org.jpeglm.avclm;
 
 import java.util.Objects;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.engine.SessionSettings;
 import org.jpeglm.engine.StreamRunner;
 
 /**
@@ -13,9 +14,18 @@ import org.jpeglm.engine.StreamRunner;
  * @param seed the request's base seed: the same seed gives the same videos
  * @param maxTokens most tokens generated per video; 0: as many as the model's context allows
  * @param batchSize tokens per native evaluation when feeding prompts and scoring
+ * @param deterministic evaluate every step in the batch-invariant shape, as {@code GeneratorOptions.deterministic}
+ *     does for images: on the CPU a video's bytes then do not depend on the parallel count, at a cost in speed
  */
 public record VideoOptions(
-        int parallel, int threads, SamplingParams sampling, long seed, int maxTokens, int batchSize) {
+        int parallel,
+        int threads,
+        SamplingParams sampling,
+        long seed,
+        int maxTokens,
+        int batchSize,
+        boolean deterministic)
+        implements SessionSettings {
     public VideoOptions {
         StreamRunner.checkSession(parallel, threads, batchSize);
         Objects.requireNonNull(sampling, "sampling");
@@ -28,7 +38,7 @@ public record VideoOptions(
         return new Builder();
     }
 
-    /** Defaults: 1 video at a time, all cores, temperature 1, seed 0, limit from the context, batch 512. */
+    /** Defaults: 1 video at a time, all cores, temperature 1, seed 0, limit from the context, batch 512, not deterministic. */
     public static VideoOptions defaults() {
         return builder().build();
     }
@@ -41,6 +51,7 @@ public record VideoOptions(
         private long seed;
         private int maxTokens;
         private int batchSize = 512;
+        private boolean deterministic;
 
         public Builder parallel(int parallel) {
             this.parallel = parallel;
@@ -72,8 +83,13 @@ public record VideoOptions(
             return this;
         }
 
+        public Builder deterministic(boolean deterministic) {
+            this.deterministic = deterministic;
+            return this;
+        }
+
         public VideoOptions build() {
-            return new VideoOptions(parallel, threads, sampling, seed, maxTokens, batchSize);
+            return new VideoOptions(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic);
         }
     }
 }

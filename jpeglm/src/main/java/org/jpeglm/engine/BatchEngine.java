@@ -23,13 +23,15 @@ import org.jpeglm.engine.RunClock.Phase;
  * own seed; constrained, a sampled token the grammar refuses is sampled again under the grammar's mask, and
  * constrained and free images share a step.
  *
- * <p>Determinism: a sequence's sampler restarts from its image's seed, and every step is evaluated in a shape that
- * keeps each sequence's numbers independent of the others ({@link #decodeStep}), so an image from nothing gets the
- * same bytes whatever else shares the batch. Used by one thread; only {@link EngineRequest#cancel()} may come from
- * others.
+ * <p>Determinism: a sequence's sampler restarts from its image's seed, and every round makes the same native calls
+ * in the same order for the same requests arriving at the same rounds, so the same request run alone gives the same
+ * images. Deterministic, every step is also evaluated in a shape that keeps each sequence's numbers independent of
+ * the others ({@link #decodeStep}), so an image from nothing gets the same bytes whatever else shares the batch.
+ * Used by one thread; only {@link EngineRequest#cancel()} may come from others.
  */
 public final class BatchEngine<R> {
     private final Session session;
+    private final boolean deterministic;
     private final IntConsumer dequeued;
     private final TokenTable tokens;
     private final int contextLength;
@@ -47,19 +49,22 @@ public final class BatchEngine<R> {
     private RunClock clock = new RunClock();
 
     /**
-     * @param session a session from {@link #newSession}
-     * @param parallel streams written at once
+     * @param session a session from {@link #newSession} with the same settings
+     * @param settings parallel: streams written at once; deterministic: whether a lone stepping sequence gets an idle
+     *     neighbour ({@link #decodeStep})
      * @param tokens the model's token bytes, BOS and EOS
      * @param contextLength most tokens per sequence, prompt included
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
     @SuppressWarnings("unchecked") // an array of a generic interface
-    public BatchEngine(Session session, int parallel, TokenTable tokens, int contextLength, IntConsumer dequeued) {
+    public BatchEngine(
+            Session session, SessionSettings settings, TokenTable tokens, int contextLength, IntConsumer dequeued) {
         this.session = session;
+        this.deterministic = settings.deterministic();
         this.dequeued = dequeued;
         this.tokens = tokens;
         this.contextLength = contextLength;
-        int n = parallel;
+        int n = settings.parallel();
         this.slots = new StreamSlot[n];
         this.seqs = new int[n];
         this.out = new int[n];
@@ -77,15 +82,16 @@ public final class BatchEngine<R> {
     }
 
     /**
-     * A session for parallel images: one sequence each, and two at least, so a lone sequence always has an idle
-     * neighbour to be evaluated beside ({@link #decodeStep}).
+     * A session for parallel streams: one sequence each, and deterministic two at least, so a lone sequence always has
+     * an idle neighbour to be evaluated beside ({@link #decodeStep}).
      */
-    public static Session newSession(Model model, int parallel, int threads, int batchSize, int contextLength) {
+    public static Session newSession(Model model, SessionSettings settings, int contextLength) {
+        int parallel = settings.parallel();
         return model.newSession(SessionOptions.builder()
                 .contextLength(contextLength)
-                .sequences(Math.max(parallel, 2))
-                .threads(threads)
-                .batchSize(batchSize)
+                .sequences(settings.deterministic() ? Math.max(parallel, 2) : parallel)
+                .threads(settings.threads())
+                .batchSize(settings.batchSize())
                 .build());
     }
 
@@ -128,6 +134,18 @@ public final class BatchEngine<R> {
             n += s == null ? 0 : 1;
         }
         return n;
+    }
+
+    /** The sequences no image holds now, in order. */
+    public int[] freeSequences() {
+        int[] free = new int[slots.length];
+        int n = 0;
+        for (int q = 0; q < slots.length; q++) {
+            if (slots[q] == null) {
+                free[n++] = q;
+            }
+        }
+        return Arrays.copyOf(free, n);
     }
 
     /** KV cache cells the images being written hold. */
@@ -192,8 +210,9 @@ public final class BatchEngine<R> {
      * native call in which every run of consecutive sequences is two or more. llama.cpp evaluates only consecutive
      * sequence ids together (with a KV stream per sequence), and its CPU matrix products take another kernel for a
      * single token, whose float sums differ in the last bits: an image's bytes would depend on which other sequences
-     * stepped beside it. So a sequence with no stepping neighbour gets an idle one beside it, evaluating a placeholder
-     * BOS at position 0 (see newSession): each sequence's numbers are then the same whatever the batch.
+     * stepped beside it. So, deterministic, a sequence with no stepping neighbour gets an idle one beside it,
+     * evaluating a placeholder BOS at position 0 (see newSession): each sequence's numbers are then the same whatever
+     * the batch. That costs a second token in every step of a lone sequence, so it is not the default.
      */
     private void decodeStep(int[] stepping) {
         int[] token = new int[session.sequences()];
@@ -207,7 +226,7 @@ public final class BatchEngine<R> {
                 fresh[q] = false;
             }
         }
-        for (int q = 0; q < token.length; q++) { // a lone sequence gets an idle neighbour
+        for (int q = 0; deterministic && q < token.length; q++) { // a lone sequence gets an idle neighbour
             boolean alone =
                     token[q] >= 0 && (q == 0 || token[q - 1] < 0) && (q + 1 == token.length || token[q + 1] < 0);
             if (alone) {

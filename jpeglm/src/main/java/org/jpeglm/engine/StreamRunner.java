@@ -23,13 +23,13 @@ public final class StreamRunner<R> implements AutoCloseable {
     private final int contextLength;
     private RunStats stats = RunStats.NONE;
 
-    /** The session of parallel sequences over model; closing the runner closes it. */
-    public StreamRunner(Model model, TokenTable tokens, int parallel, int threads, int batchSize, int contextLength) {
-        this.parallel = parallel;
+    /** The session settings ask for over model; closing the runner closes it. */
+    public StreamRunner(Model model, TokenTable tokens, SessionSettings settings, int contextLength) {
+        this.parallel = settings.parallel();
         this.contextLength = contextLength;
         // Last: nothing after it may throw and leak the native context.
-        this.session = BatchEngine.newSession(model, parallel, threads, batchSize, contextLength);
-        this.engine = new BatchEngine<>(session, parallel, tokens, contextLength, streams -> {});
+        this.session = BatchEngine.newSession(model, settings, contextLength);
+        this.engine = new BatchEngine<>(session, settings, tokens, contextLength, streams -> {});
     }
 
     /** The checks of the session settings every codec's options share; the messages name the setting. */
@@ -113,32 +113,13 @@ public final class StreamRunner<R> implements AutoCloseable {
 
     /** Scores streams[from, to), one sequence each, in one native call. */
     private List<StreamScore> scoreBatch(BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
-        List<int[]> batchTokens = new ArrayList<>();
+        List<int[]> tokens = new ArrayList<>();
+        int[] bytes = new int[to - from];
         for (int i = from; i < to; i++) {
-            int[] t = tokenizer.encode(streams.get(i), true, true);
-            if (t.length > contextLength) {
-                throw new IllegalArgumentException(noun + " " + i + " takes " + t.length
-                        + " tokens, more than the model's context of " + contextLength);
-            }
-            batchTokens.add(t);
+            tokens.add(Scoring.tokens(tokenizer, streams.get(i), noun, i, contextLength));
+            bytes[i - from] = streams.get(i).length;
         }
-        int[] ids = IntStream.range(0, to - from).toArray();
-        for (int k : ids) {
-            session.truncate(k, 0);
-        }
-        PackedTokens packed = PackedTokens.of(ids, batchTokens);
-        float[] logp = session.score(packed.seqs(), packed.tokens());
-        List<StreamScore> out = new ArrayList<>();
-        for (int k : ids) {
-            int start = packed.starts()[k];
-            int n = batchTokens.get(k).length;
-            double nats = 0;
-            for (int j = start + 1; j < start + n; j++) { // BOS has no likelihood: it is given
-                nats -= logp[j];
-            }
-            out.add(new StreamScore(nats / Math.log(2), n - 1, streams.get(from + k).length));
-        }
-        return out;
+        return Scoring.score(session, IntStream.range(0, to - from).toArray(), tokens, bytes);
     }
 
     /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */

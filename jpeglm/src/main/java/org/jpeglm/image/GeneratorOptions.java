@@ -2,6 +2,7 @@ package org.jpeglm.image;
 
 import java.util.Objects;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.engine.SessionSettings;
 import org.jpeglm.engine.StreamRunner;
 
 /**
@@ -15,6 +16,9 @@ import org.jpeglm.engine.StreamRunner;
  *     freely as the paper does and leaves invalid streams to repair
  * @param maxTokens most tokens generated per image; 0: as many as the model's context allows
  * @param batchSize tokens per native evaluation when feeding prompts and scoring
+ * @param deterministic evaluate every step in a shape that keeps each image's bytes independent of the parallel
+ *     count (on the CPU; see {@link ImageService}, "What a seed guarantees"), at a cost in speed; off, a seed
+ *     repeats its images only with the same parallel count
  */
 public record GeneratorOptions(
         int parallel,
@@ -23,7 +27,9 @@ public record GeneratorOptions(
         long seed,
         boolean constrained,
         int maxTokens,
-        int batchSize) {
+        int batchSize,
+        boolean deterministic)
+        implements SessionSettings {
     public GeneratorOptions {
         checkSession(parallel, threads, batchSize);
         Objects.requireNonNull(sampling, "sampling");
@@ -41,7 +47,10 @@ public record GeneratorOptions(
         return new Builder();
     }
 
-    /** Defaults: 1 image at a time, all cores, temperature 1, seed 0, constrained, limit from the context, batch 512. */
+    /**
+     * Defaults: 1 image at a time, all cores, temperature 1, seed 0, constrained, limit from the context, batch 512,
+     * not deterministic.
+     */
     public static GeneratorOptions defaults() {
         return builder().build();
     }
@@ -55,6 +64,7 @@ public record GeneratorOptions(
         private boolean constrained = true;
         private int maxTokens;
         private int batchSize = 512;
+        private boolean deterministic;
 
         public Builder parallel(int parallel) {
             this.parallel = parallel;
@@ -91,8 +101,14 @@ public record GeneratorOptions(
             return this;
         }
 
+        public Builder deterministic(boolean deterministic) {
+            this.deterministic = deterministic;
+            return this;
+        }
+
         public GeneratorOptions build() {
-            return new GeneratorOptions(parallel, threads, sampling, seed, constrained, maxTokens, batchSize);
+            return new GeneratorOptions(
+                    parallel, threads, sampling, seed, constrained, maxTokens, batchSize, deterministic);
         }
     }
 }

@@ -19,9 +19,10 @@ import org.jpeglm.engine.TokenTable;
  * request is done. The batching is {@link ImageService}'s, run on the caller's thread for one request at a time.
  *
  * <p>Each image has its own seed, {@code options.seed() + index} mixed, and its sequence's sampler restarts from it,
- * so a request gives the same images on every run with the same options, and on the CPU the same images from
- * nothing whatever {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any
- * thread.
+ * so a request gives the same images on every run with the same options, and with
+ * {@link GeneratorOptions#deterministic()} on the CPU the same images from nothing whatever
+ * {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one
+ * thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
  */
 public final class ImageGenerator implements AutoCloseable {
     private final BpeTokenizer tokenizer;
@@ -38,8 +39,7 @@ public final class ImageGenerator implements AutoCloseable {
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         this.tools = StreamTools.of(model, tokens);
         // Last: nothing after it may throw and leak the native context.
-        this.runner = new StreamRunner<>(
-                model.model(), tokens, options.parallel(), options.threads(), options.batchSize(), contextLength);
+        this.runner = new StreamRunner<>(model.model(), tokens, options, contextLength);
     }
 
     /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */
@@ -128,7 +128,7 @@ public final class ImageGenerator implements AutoCloseable {
     public List<ImageScore> scoreStreams(List<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
         return runner.score(tokenizer, streams, "image").stream()
-                .map(s -> new ImageScore(s.bits(), s.tokens(), s.bytes()))
+                .map(ImageScore::of)
                 .toList();
     }
 

@@ -1,5 +1,6 @@
 package org.jpeglm.image;
 
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jpeglm.Session;
+import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.Scoring;
 import org.jpeglm.engine.StreamJob;
 import org.jpeglm.engine.TokenTable;
 
@@ -19,17 +22,31 @@ import org.jpeglm.engine.TokenTable;
  * One model's continuously batched image service. Thread-safe: requests from any thread join the running batch at
  * the next step. It owns one llama.cpp context of {@link ServiceOptions#parallel()} sequences and one scheduler
  * thread that steps every busy sequence together; a request's images wait (first come, first served) for free
- * sequences, and each image's events go to its request's {@link ImageListener} on that thread.
+ * sequences, and each image's events go to its request's {@link ImageListener} on that thread. {@link #score}
+ * requests take free sequences too, ahead of waiting images (a score is one evaluation).
  *
  * <p><b>What a seed guarantees.</b> Image i of a request is sampled with the request's parameters and the seed
- * {@link ImageGenerator} gives image i of the same seed, its sampler restarted from it. On the CPU, with the same
- * build of jpeglm and llama.cpp, the same model file and the same CPU variant, an image generated from nothing gets
- * the same bytes whatever the parallel count and whatever other requests share the batch: every run of consecutive
- * sequences in a step is evaluated with two tokens or more, so each sequence's float sums are the same in every
- * batch (docs/architecture.md, "What a seed guarantees", has the measurements). The exceptions: a completion's
- * prompt is evaluated with the prompts starting beside it, so a completion is guaranteed its bytes only when its
- * request runs alone with the same parallel count; and GPU offload picks kernels by batch size, which this does not
- * cover.
+ * {@link ImageGenerator} gives image i of the same seed, its sampler restarted from it. What else must be equal for
+ * the same bytes (always: the same build of jpeglm and llama.cpp, the same model file, the same device and CPU
+ * variant, the same thread count):
+ *
+ * <ul>
+ *   <li>By default: the same parallel count and the same company in the batch — the same request run alone gives
+ *       the same bytes on every run, and the same as {@link ImageGenerator} with the same parallel count (that is
+ *       {@code jpeglm generate -np N} against {@code jpeglm serve -np N}). Another parallel count, or other requests
+ *       stepping beside it, may change an image: llama.cpp evaluates a lone sequence's one token with another kernel
+ *       than two or more, whose float sums round differently, and one flipped token sends the image its own way.
+ *   <li>{@link ServiceOptions#deterministic()} ({@code --deterministic}): on the CPU, an image generated from nothing
+ *       gets the same bytes whatever the parallel count and whatever other requests share the batch: every run of
+ *       consecutive sequences in a step is evaluated with two tokens or more (a lone one gets an idle neighbour), so
+ *       each sequence's float sums are the same in every batch (docs/architecture.md, "What a seed guarantees", has
+ *       the measurements). It costs speed where few sequences step (docs/benchmarks.md).
+ *   <li>Completions, in either mode: a completion's prompt is evaluated together with the prompts starting beside
+ *       it, so it is guaranteed its bytes only when the same images start together — its request run alone with
+ *       the same parallel count.
+ *   <li>GPU offload picks kernels by batch size, which neither mode covers: there, only the same request run alone
+ *       with the same parallel count repeats its bytes.
+ * </ul>
  */
 public final class ImageService implements AutoCloseable {
     private final ImagePrompts prompts;
@@ -43,6 +60,9 @@ public final class ImageService implements AutoCloseable {
     private final Condition work = lock.newCondition();
     private final List<EngineRequest<GeneratedImage, ImageEvent>> inbox =
             new ArrayList<>(); // submitted, not yet in the engine (under lock)
+    private final List<ScoreQueue.Request> scoreInbox = new ArrayList<>(); // the same for scores (under lock)
+    private final ScoreQueue scores = new ScoreQueue(); // the scheduler's
+    private final BpeTokenizer tokenizer;
     private final AtomicInteger queued = new AtomicInteger(); // images submitted and not yet started
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -53,13 +73,12 @@ public final class ImageService implements AutoCloseable {
         TokenTable tokens =
                 new TokenTable(model.spec().tokenizer(), model.model().vocabSize());
         this.options = options;
+        this.tokenizer = model.spec().tokenizer();
         this.contextLength = BatchEngine.contextLength(model.model());
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         this.tools = StreamTools.of(model, tokens);
-        this.session = BatchEngine.newSession(
-                model.model(), options.parallel(), options.threads(), options.batchSize(), contextLength);
-        this.engine = new BatchEngine<>(
-                session, options.parallel(), tokens, contextLength, images -> queued.addAndGet(-images));
+        this.session = BatchEngine.newSession(model.model(), options, contextLength);
+        this.engine = new BatchEngine<>(session, options, tokens, contextLength, images -> queued.addAndGet(-images));
         engine.clock(meter.clock());
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);
@@ -109,19 +128,61 @@ public final class ImageService implements AutoCloseable {
                 listener::onEvent,
                 ImageEvent.Finished::new);
         reserve(request.count());
+        try {
+            enqueue(() -> inbox.add(engineRequest));
+        } catch (IllegalStateException closed) {
+            queued.addAndGet(-request.count());
+            throw closed;
+        }
+        requests.incrementAndGet();
+        return new Task(engineRequest);
+    }
+
+    /**
+     * The negative log-likelihood of each image under the model (images of another size are fitted first), scored
+     * in the service's session between its steps: the images take free sequences as they come free, ahead of
+     * waiting images. The images are encoded and tokenized on the calling thread.
+     *
+     * @throws IllegalArgumentException naming the image that does not fit in the model's context
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public CompletableFuture<List<ImageScore>> score(List<BufferedImage> images) {
+        Objects.requireNonNull(images, "images");
+        return scoreStreams(images.stream().map(prompts::streamOf).toList());
+    }
+
+    /**
+     * {@link #score} of abbreviated streams of the model's profile. The future completes on the scheduler thread,
+     * with {@link CancellationException} if the service closes first; cancelling it drops the images not yet scored.
+     */
+    public CompletableFuture<List<ImageScore>> scoreStreams(List<byte[]> streams) {
+        Objects.requireNonNull(streams, "streams");
+        List<int[]> tokens = new ArrayList<>(streams.size());
+        int[] bytes = new int[streams.size()];
+        for (int i = 0; i < streams.size(); i++) {
+            tokens.add(Scoring.tokens(tokenizer, streams.get(i), "image", i, contextLength));
+            bytes[i] = streams.get(i).length;
+        }
+        if (tokens.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        ScoreQueue.Request request = new ScoreQueue.Request(tokens, bytes);
+        enqueue(() -> scoreInbox.add(request));
+        return request.future();
+    }
+
+    /** Runs add under the lock and wakes the scheduler; refuses once closed. */
+    private void enqueue(Runnable add) {
         lock.lock();
         try {
             if (closed) {
-                queued.addAndGet(-request.count());
                 throw new IllegalStateException("the image service is closed");
             }
-            inbox.add(engineRequest);
-            requests.incrementAndGet();
+            add.run();
             work.signal();
         } finally {
             lock.unlock();
         }
-        return new Task(engineRequest);
     }
 
     /** Counts count more queued images, or refuses them when the queue would overflow. */
@@ -146,6 +207,7 @@ public final class ImageService implements AutoCloseable {
         try {
             while (takeNewRequests()) {
                 try {
+                    scores.run(session, engine.freeSequences());
                     engine.round(() -> meter.roundDone(engine));
                 } catch (RuntimeException | Error e) { // the session is intact: the next requests run
                     if (!isClosed()) {
@@ -156,6 +218,7 @@ public final class ImageService implements AutoCloseable {
             }
         } finally {
             engine.failAll(new CancellationException("the image service is closed"));
+            scores.failAll(new CancellationException("the image service is closed"));
             meter.roundDone(engine);
         }
     }
@@ -164,9 +227,11 @@ public final class ImageService implements AutoCloseable {
     private boolean takeNewRequests() {
         lock.lock();
         try {
-            while (!closed && inbox.isEmpty() && !engine.busy()) {
+            while (!closed && inbox.isEmpty() && scoreInbox.isEmpty() && !engine.busy() && scores.isEmpty()) {
                 work.awaitUninterruptibly();
             }
+            scoreInbox.forEach(scores::add);
+            scoreInbox.clear();
             for (EngineRequest<GeneratedImage, ImageEvent> r : inbox) {
                 if (r.stopped()) { // cancelled before it reached the engine
                     queued.addAndGet(-r.waiting());
@@ -207,6 +272,9 @@ public final class ImageService implements AutoCloseable {
                 r.fail(new CancellationException("the image service is closed"));
             }
             inbox.clear();
+            scoreInbox.forEach(
+                    r -> r.future().completeExceptionally(new CancellationException("the image service is closed")));
+            scoreInbox.clear();
             session.cancel(); // a long prompt evaluation stops at once
             work.signal();
         } finally {

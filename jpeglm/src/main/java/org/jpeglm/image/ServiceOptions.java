@@ -1,5 +1,7 @@
 package org.jpeglm.image;
 
+import org.jpeglm.engine.SessionSettings;
+
 /**
  * How an {@link ImageService} runs.
  *
@@ -8,8 +10,12 @@ package org.jpeglm.image;
  * @param batchSize tokens per native evaluation when feeding prompts
  * @param maxQueuedImages most images waiting for a sequence; a request that would exceed it is refused with
  *     {@link ServiceBusyException}
+ * @param deterministic evaluate every step in a shape that keeps each image's bytes independent of the parallel
+ *     count and of the requests sharing the batch (on the CPU; see {@link ImageService}, "What a seed guarantees"),
+ *     at a cost in speed
  */
-public record ServiceOptions(int parallel, int threads, int batchSize, int maxQueuedImages) {
+public record ServiceOptions(int parallel, int threads, int batchSize, int maxQueuedImages, boolean deterministic)
+        implements SessionSettings {
     public ServiceOptions {
         GeneratorOptions.checkSession(parallel, threads, batchSize);
         if (maxQueuedImages < 1) {
@@ -21,12 +27,13 @@ public record ServiceOptions(int parallel, int threads, int batchSize, int maxQu
         return new Builder();
     }
 
-    /** Builder; defaults: 4 sequences, all cores, batch 512, 1,024 queued images. */
+    /** Builder; defaults: 4 sequences, all cores, batch 512, 1,024 queued images, not deterministic. */
     public static final class Builder {
         private int parallel = 4;
         private int threads;
         private int batchSize = 512;
         private int maxQueuedImages = 1024;
+        private boolean deterministic;
 
         public Builder parallel(int parallel) {
             this.parallel = parallel;
@@ -48,8 +55,13 @@ public record ServiceOptions(int parallel, int threads, int batchSize, int maxQu
             return this;
         }
 
+        public Builder deterministic(boolean deterministic) {
+            this.deterministic = deterministic;
+            return this;
+        }
+
         public ServiceOptions build() {
-            return new ServiceOptions(parallel, threads, batchSize, maxQueuedImages);
+            return new ServiceOptions(parallel, threads, batchSize, maxQueuedImages, deterministic);
         }
     }
 }

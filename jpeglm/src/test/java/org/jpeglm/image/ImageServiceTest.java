@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.RandomLlama;
@@ -55,19 +56,34 @@ class ImageServiceTest {
         return ServiceOptions.builder().parallel(parallel).threads(2).build();
     }
 
+    /** A deterministic service: its images do not depend on what shares the batch. */
+    static ServiceOptions deterministic(int parallel) {
+        return ServiceOptions.builder()
+                .parallel(parallel)
+                .threads(2)
+                .deterministic(true)
+                .build();
+    }
+
     static ImageRequest.Builder request(int count, long seed) {
         return ImageRequest.generate(count)
                 .seed(seed)
                 .sampling(SamplingParams.builder().temperature(1.0f).topK(40).build());
     }
 
-    /** The same request through ImageGenerator, alone, with parallel sequences. */
+    /** The same request through ImageGenerator, alone, with parallel sequences (not deterministic). */
     static List<GeneratedImage> generated(ImageRequest r, int parallel) {
-        return generated(model, r, parallel);
+        return generated(model, r, parallel, false);
     }
 
-    static List<GeneratedImage> generated(ImageModel model, ImageRequest r, int parallel) {
+    /** The same request through a deterministic ImageGenerator, alone, with parallel sequences. */
+    static List<GeneratedImage> deterministicGenerated(ImageRequest r, int parallel) {
+        return generated(model, r, parallel, true);
+    }
+
+    static List<GeneratedImage> generated(ImageModel model, ImageRequest r, int parallel, boolean deterministic) {
         var options = GeneratorOptions.builder()
+                .deterministic(deterministic)
                 .parallel(parallel)
                 .threads(2)
                 .seed(r.seed())
@@ -137,16 +153,45 @@ class ImageServiceTest {
         }
     }
 
-    /** The seed guarantee across parallel counts (see ImageService): each evaluation is shaped the same. */
+    /**
+     * The deterministic seed guarantee across parallel counts (see ImageService): each evaluation is shaped the same.
+     */
     @Test
-    void aSeedGivesTheSameBytesWhateverTheParallelCount() {
+    void deterministicASeedGivesTheSameBytesWhateverTheParallelCount() {
         ImageRequest r = request(4, 33).build();
-        List<GeneratedImage> one = generated(r, 1);
+        List<GeneratedImage> one = deterministicGenerated(r, 1);
         for (int parallel = 2; parallel <= 4; parallel++) {
-            assertSameImages(one, generated(r, parallel));
+            assertSameImages(one, deterministicGenerated(r, parallel));
         }
         ImageRequest free = request(3, 34).constrained(false).maxTokens(120).build();
-        assertSameImages(generated(free, 1), generated(free, 3));
+        assertSameImages(deterministicGenerated(free, 1), deterministicGenerated(free, 3));
+    }
+
+    /**
+     * The default seed guarantee: the same request with the same parallel count gives the same bytes on every run,
+     * including the tail of the run where one image steps alone (6 images on 4 sequences).
+     */
+    @Test
+    void byDefaultASeedGivesTheSameBytesWithTheSameParallelCount() {
+        ImageRequest r = request(6, 35).build();
+        assertSameImages(generated(r, 4), generated(r, 4));
+        ImageRequest free = request(3, 36).constrained(false).maxTokens(120).build();
+        assertSameImages(generated(free, 1), generated(free, 1));
+    }
+
+    /** Only deterministic sessions pay for a lone sequence's neighbour: one sequence more for one image at a time. */
+    @Test
+    void onlyADeterministicSessionHasASpareSequence() {
+        int context = BatchEngine.contextLength(model.model());
+        var one = GeneratorOptions.builder().parallel(1).threads(1);
+        try (var plain = BatchEngine.newSession(model.model(), one.build(), context);
+                var det = BatchEngine.newSession(
+                        model.model(), one.deterministic(true).build(), context);
+                var wide = BatchEngine.newSession(model.model(), deterministic(3), context)) {
+            assertEquals(1, plain.sequences());
+            assertEquals(2, det.sequences());
+            assertEquals(3, wide.sequences(), "three sequences are their own neighbours");
+        }
     }
 
     /** Requests arriving while others run, constrained and free mixed, give their alone-run bytes. */
@@ -154,7 +199,7 @@ class ImageServiceTest {
     void requestsSharingTheBatchGiveTheirAloneBytes() throws Exception {
         List<ImageRequest> requests = new ArrayList<>();
         List<ImageTask> tasks = new ArrayList<>();
-        try (ImageService s = ImageService.start(model, service(5))) {
+        try (ImageService s = ImageService.start(model, deterministic(5))) {
             for (int k = 0; k < 6; k++) {
                 ImageRequest r = request(1 + k % 3, 200 + k)
                         .constrained(k % 2 == 0)
@@ -166,7 +211,8 @@ class ImageServiceTest {
             }
             for (int k = 0; k < requests.size(); k++) {
                 assertSameImages(
-                        generated(requests.get(k), 2), tasks.get(k).result().get(120, TimeUnit.SECONDS));
+                        deterministicGenerated(requests.get(k), 2),
+                        tasks.get(k).result().get(120, TimeUnit.SECONDS));
             }
         }
     }
@@ -211,7 +257,7 @@ class ImageServiceTest {
         }
         List<ImageTask> tasks = new ArrayList<>();
         CountDownLatch started = new CountDownLatch(1);
-        try (ImageService s = ImageService.start(model, service(4))) {
+        try (ImageService s = ImageService.start(model, deterministic(4))) {
             for (int k = 0; k < 4; k++) {
                 ImageListener listener = k == 2 ? e -> started.countDown() : ImageListener.ignoring();
                 tasks.add(s.submit(requests.get(k), listener));
@@ -227,7 +273,7 @@ class ImageServiceTest {
                     assertTrue(image.clean(), image.toString());
                     assertEquals(GeneratedImage.StopReason.EOI, image.stop());
                 }
-                assertSameImages(generated(requests.get(k), 4), images);
+                assertSameImages(deterministicGenerated(requests.get(k), 4), images);
             }
             assertTrue(tasks.get(2).isDone());
             ServiceStats st = s.stats();
@@ -241,7 +287,7 @@ class ImageServiceTest {
     @Test
     void aListenerThatThrowsCancelsItsOwnRequestOnly() throws Exception {
         ImageRequest other = request(3, 5).build();
-        try (ImageService s = ImageService.start(model, service(4))) {
+        try (ImageService s = ImageService.start(model, deterministic(4))) {
             ImageTask bad = s.submit(request(3, 6).build(), e -> {
                 throw new IllegalStateException("client gone");
             });
@@ -251,7 +297,7 @@ class ImageServiceTest {
             assertTrue(causes(c).anyMatch(t -> "client gone".equals(t.getMessage())), c.toString());
             List<GeneratedImage> images = good.result().get(60, TimeUnit.SECONDS);
             images.forEach(image -> assertTrue(image.clean(), image.toString()));
-            assertSameImages(generated(other, 4), images);
+            assertSameImages(deterministicGenerated(other, 4), images);
             assertEquals(0, s.stats().errors());
         }
     }
@@ -320,6 +366,70 @@ class ImageServiceTest {
                             .get(60, TimeUnit.SECONDS)
                             .size());
         }
+    }
+
+    /** Scores through the service's own session equal the generator's, even while images are being written. */
+    @Test
+    void scoresJoinTheBatchAndEqualTheGenerators() throws Exception {
+        List<java.awt.image.BufferedImage> pictures = new ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            pictures.add(TinyJpegLm.picture(40 + k));
+        }
+        List<ImageScore> expected;
+        try (ImageGenerator g = model.newGenerator(
+                GeneratorOptions.builder().parallel(2).threads(2).build())) {
+            expected = g.score(pictures);
+        }
+        ImageRequest r = request(4, 77).build();
+        try (ImageService s = ImageService.start(model, deterministic(3))) {
+            assertSameScores(expected, s.score(pictures).get(60, TimeUnit.SECONDS));
+            CountDownLatch running = new CountDownLatch(1);
+            ImageTask task = s.submit(r, e -> running.countDown());
+            assertTrue(running.await(30, TimeUnit.SECONDS));
+            assertSameScores(expected, s.score(pictures).get(60, TimeUnit.SECONDS)); // on the free sequence, 5 rounds
+            assertSameImages(deterministicGenerated(r, 3), task.result().get(60, TimeUnit.SECONDS));
+            assertEquals(List.of(), s.score(List.of()).get(), "nothing to score");
+        }
+    }
+
+    static void assertSameScores(List<ImageScore> expected, List<ImageScore> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            ImageScore e = expected.get(i);
+            ImageScore a = actual.get(i);
+            assertEquals(e.tokens(), a.tokens(), "image " + i);
+            assertEquals(e.bytes(), a.bytes(), "image " + i);
+            assertEquals(e.bits(), a.bits(), 1e-4 * e.bits(), "image " + i); // float sums of other batch shapes
+        }
+    }
+
+    @Test
+    void scoringAfterCloseIsRefusedAndPendingScoresAreCancelled() throws Exception {
+        ImageService s = ImageService.start(model, service(1));
+        CountDownLatch admitted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        s.submit(request(1, 1).build(), e -> {
+            admitted.countDown();
+            await(release);
+        });
+        assertTrue(admitted.await(30, TimeUnit.SECONDS));
+        var picture = List.of(TinyJpegLm.picture(1));
+        var pending = s.score(picture); // the only sequence is busy: it waits
+        Thread closer = Thread.ofPlatform().start(s::close);
+        IllegalStateException refused = null;
+        while (refused == null) { // until close() has begun: then the scheduler may go on
+            try {
+                s.score(picture);
+                Thread.sleep(5);
+            } catch (IllegalStateException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
+        release.countDown();
+        closer.join(60_000);
+        assertTrue(pending.isDone());
+        assertThrows(CancellationException.class, pending::join);
     }
 
     @Test

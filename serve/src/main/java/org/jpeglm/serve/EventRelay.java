@@ -1,61 +1,140 @@
 package org.jpeglm.serve;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import org.jpeglm.image.ImageEvent;
 import org.jpeglm.image.ImageListener;
 
 /**
- * Hands one request's events from the service's scheduler thread (which must not wait) to the thread that writes
- * them to the client. Only the latest progress and the latest preview of an image are kept until taken, so a slow
- * client gets fewer updates rather than making the server hold every one; finished images are always kept. Per
- * image the order stays progress, preview, finished.
+ * Hands one request's events from the service's scheduler thread to the thread that writes them to the client.
+ * Only the latest progress and the latest preview of an image are kept until taken, so a slow client gets fewer
+ * updates rather than making the server hold every one; finished images are always kept. Per image the order stays
+ * progress, preview, finished.
+ *
+ * <p>The scheduler thread must not wait: every sequence waits for it. So it never takes a lock here (a writer holding
+ * one while its carrier thread is descheduled would stall the batch), and it wakes the writer only when there is
+ * something to write at once: within a gap after each take only a finished image or the end is, and the progress and
+ * previews of that gap go out together when it is over (an image's progress comes every few steps).
  */
 final class EventRelay implements ImageListener {
-    private final Map<Integer, ImageEvent.Progress> progress = new TreeMap<>();
-    private final Map<Integer, ImageEvent.Preview> previews = new TreeMap<>();
-    private final List<ImageEvent.Finished> finished = new ArrayList<>();
-    private boolean ended;
+    private final AtomicReferenceArray<ImageEvent.Progress> progress;
+    private final AtomicReferenceArray<ImageEvent.Preview> previews;
+    private final Queue<ImageEvent.Finished> finished = new ConcurrentLinkedQueue<>();
+    private final long gapNanos;
+    private long lastTake; // the writer's
+    private volatile Thread writer; // while it waits
+    private volatile boolean waitingForAny; // its gap is over: any event wakes it
+    private volatile boolean ended;
+
+    /**
+     * @param images the request's images (events name them 0 .. images - 1)
+     * @param gap least time between two takes that only progress or previews end
+     */
+    EventRelay(int images, Duration gap) {
+        this.progress = new AtomicReferenceArray<>(images);
+        this.previews = new AtomicReferenceArray<>(images);
+        this.gapNanos = gap.toNanos();
+        this.lastTake = System.nanoTime() - gapNanos; // the first take waits for no gap
+    }
 
     @Override
-    public synchronized void onEvent(ImageEvent event) {
+    public void onEvent(ImageEvent event) {
         switch (event) {
-            case ImageEvent.Progress p -> progress.put(p.index(), p);
-            case ImageEvent.Preview p -> previews.put(p.index(), p);
+            case ImageEvent.Progress p -> progress.set(p.index(), p);
+            case ImageEvent.Preview p -> previews.set(p.index(), p);
             case ImageEvent.Finished f -> finished.add(f);
         }
-        notifyAll();
+        if (waitingForAny || event instanceof ImageEvent.Finished) {
+            wake();
+        }
     }
 
     /** No more events will come (the task is done): a waiting {@link #take} returns at once. */
-    synchronized void end() {
+    void end() {
         ended = true;
-        notifyAll();
+        wake();
     }
 
-    /** The events that arrived since the last call, waiting up to timeout for the first (not once ended). */
-    synchronized List<ImageEvent> take(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (isEmpty() && !ended) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return List.of();
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+    private void wake() {
+        Thread t = writer;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
-        List<ImageEvent> out = new ArrayList<>(progress.values());
-        out.addAll(previews.values());
-        out.addAll(finished);
-        progress.clear();
-        previews.clear();
-        finished.clear();
+    }
+
+    /**
+     * The events that arrived since the last call, waiting up to timeout for the first (not once ended); before the
+     * gap since the last call is over, only for a finished image. One writer thread calls it.
+     */
+    List<ImageEvent> take(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        writer = Thread.currentThread();
+        try {
+            while (finished.isEmpty() && !ended && parkUntil(Math.min(deadline, lastTake + gapNanos))) {
+                // progress and previews wait for the gap's end
+            }
+            waitingForAny = true; // before looking again: an event after the look wakes this thread
+            while (isEmpty() && !ended && parkUntil(deadline)) {
+                // until an event, the end or the deadline
+            }
+        } finally {
+            waitingForAny = false;
+            writer = null;
+        }
+        lastTake = System.nanoTime();
+        return drain();
+    }
+
+    /** The finished images first: every progress and preview of theirs was set before they came. */
+    private List<ImageEvent> drain() {
+        List<ImageEvent> done = new ArrayList<>();
+        for (ImageEvent.Finished f; (f = finished.poll()) != null; ) {
+            done.add(f);
+        }
+        List<ImageEvent> out = new ArrayList<>();
+        takeAll(progress, out);
+        takeAll(previews, out);
+        out.addAll(done);
         return out;
     }
 
+    private static <E extends ImageEvent> void takeAll(AtomicReferenceArray<E> events, List<ImageEvent> out) {
+        for (int i = 0; i < events.length(); i++) {
+            E e = events.getAndSet(i, null);
+            if (e != null) {
+                out.add(e);
+            }
+        }
+    }
+
+    /** Parks until woken or until time (System.nanoTime()); false when time has come. */
+    private static boolean parkUntil(long time) throws InterruptedException {
+        long left = time - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        LockSupport.parkNanos(left);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return true;
+    }
+
     private boolean isEmpty() {
-        return progress.isEmpty() && previews.isEmpty() && finished.isEmpty();
+        if (!finished.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < progress.length(); i++) {
+            if (progress.get(i) != null || previews.get(i) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 }

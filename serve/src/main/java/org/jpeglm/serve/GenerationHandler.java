@@ -3,10 +3,12 @@ package org.jpeglm.serve;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageEvent;
@@ -23,6 +25,9 @@ import org.jpeglm.image.ServiceStats;
 final class GenerationHandler {
     /** Longest wait for an event before a keep-alive comment checks that the client is still there. */
     private static final long KEEP_ALIVE_MS = 1000;
+
+    /** Least time between two writes of a stream's progress and previews (finished images go at once). */
+    static final Duration EVENT_GAP = Duration.ofMillis(50);
 
     private final ImageService service;
     private final ServedModel model;
@@ -49,7 +54,7 @@ final class GenerationHandler {
     }
 
     private void run(Context ctx, GenerationParams params) throws Exception {
-        EventRelay relay = new EventRelay();
+        EventRelay relay = new EventRelay(params.request().count(), EVENT_GAP);
         long started = System.nanoTime();
         ImageTask task = submit(params, relay);
         // The task completes after its last event: the writer must not wait for another one before "done".
@@ -141,8 +146,13 @@ final class GenerationHandler {
 
     /** The task's images; its failure as the answer the client gets. */
     private List<GeneratedImage> await(ImageTask task) throws InterruptedException {
+        return await(task.result(), metrics, "generation");
+    }
+
+    /** What future gives; its failure (what: the work that failed) as the answer the client gets. */
+    static <T> T await(Future<T> future, Metrics metrics, String what) throws InterruptedException {
         try {
-            return task.result().get();
+            return future.get();
         } catch (CancellationException e) {
             throw new ApiException(503, null, "the request was cancelled: the server is shutting down");
         } catch (ExecutionException | CompletionException e) {
@@ -154,7 +164,7 @@ final class GenerationHandler {
                 throw ApiException.badField(null, cause.getMessage());
             }
             metrics.failed();
-            throw new ApiException(500, null, "generation failed: " + cause);
+            throw new ApiException(500, null, what + " failed: " + cause);
         }
     }
 

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Objects;
+import javax.imageio.ImageIO;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageService;
 
@@ -15,12 +16,10 @@ import org.jpeglm.image.ImageService;
  */
 public final class ImageServer implements AutoCloseable {
     private final ImageService service;
-    private final ScoreHandler scores;
     private final Javalin app;
 
-    private ImageServer(ImageService service, ScoreHandler scores, Javalin app) {
+    private ImageServer(ImageService service, Javalin app) {
         this.service = service;
-        this.scores = scores;
         this.app = app;
     }
 
@@ -28,22 +27,23 @@ public final class ImageServer implements AutoCloseable {
     public static ImageServer start(ImageModel model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
+        // ImageIO caches every stream it reads or writes in a temporary file by default: a file per preview decoded
+        // and per PNG encoded. A server of small images wants memory (process-wide, as ImageIO's cache setting is).
+        ImageIO.setUseCache(false);
         ImageService service = ImageService.start(model, options.service());
         ServedModel served = ServedModel.of(model, service.contextLength());
-        ScoreHandler scores = new ScoreHandler(served, options);
         try {
             Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS));
             Routes.Handlers handlers = new Routes.Handlers(
                     new GenerationHandler(service, served, options, metrics),
-                    scores,
+                    new ScoreHandler(service, served, options, metrics),
                     new InfoHandler(service, served, options, metrics),
                     new Auth(options.apiKey(), options.maxBodyBytes()),
                     metrics);
             Javalin app = Javalin.create(config -> Routes.configure(config, options, handlers));
             app.start();
-            return new ImageServer(service, scores, app);
+            return new ImageServer(service, app);
         } catch (RuntimeException | Error e) {
-            scores.close();
             service.close();
             throw e;
         }
@@ -70,7 +70,6 @@ public final class ImageServer implements AutoCloseable {
             service.close(); // first: cancels the tasks, so streams end instead of holding the server's stop
         } finally {
             app.stop();
-            scores.close();
         }
     }
 }

@@ -21,7 +21,7 @@ final class InfoHandler {
 
     void models(Context ctx) {
         ObjectNode body = Json.object().put("object", "list");
-        body.putArray("data").add(model.json(options.service().parallel()));
+        body.putArray("data").add(model.json(options.service()));
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 

@@ -6,34 +6,34 @@ import io.javalin.http.Context;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
-import org.jpeglm.image.GeneratorOptions;
-import org.jpeglm.image.ImageGenerator;
+import java.util.concurrent.CompletableFuture;
+import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ImageScore;
 import org.jpeglm.serve.RequestFields.Kind;
 
 /**
  * {@code POST /v1/images/scores}: how likely the model finds uploaded images, in bits per byte of their JPEG stream
- * and bits per image. Scoring runs on a small generator of its own (ImageService generates only), made on first use
- * and used by one request at a time.
+ * and bits per image. Scoring runs in the image service's session, between its steps (see
+ * {@link ImageService#score}): no second context.
  */
-final class ScoreHandler implements AutoCloseable {
+final class ScoreHandler {
     static final Map<String, Kind> FIELDS = Map.of("model", Kind.STRING, "image", Kind.IMAGES);
 
-    /** Sequences of the scoring context: a few, so that it costs little beside the service's. */
-    private static final int SEQUENCES = 4;
-
+    private final ImageService service;
     private final ServedModel model;
     private final ServeOptions options;
     private final UploadedImages decoder;
-    private ImageGenerator generator;
+    private final Metrics metrics;
 
-    ScoreHandler(ServedModel model, ServeOptions options) {
+    ScoreHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics) {
+        this.service = service;
         this.model = model;
         this.options = options;
         this.decoder = new UploadedImages(options.maxImagePixels());
+        this.metrics = metrics;
     }
 
-    void scores(Context ctx) {
+    void scores(Context ctx) throws InterruptedException {
         RequestFields f = RequestFields.read(ctx, FIELDS);
         f.text("model", model.id());
         List<byte[]> files = f.images("image");
@@ -65,26 +65,13 @@ final class ScoreHandler implements AutoCloseable {
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
-    private synchronized List<ImageScore> score(List<BufferedImage> images) {
-        if (generator == null) {
-            generator = model.image()
-                    .newGenerator(GeneratorOptions.builder()
-                            .parallel(Math.min(SEQUENCES, options.service().parallel()))
-                            .threads(options.service().threads())
-                            .build());
-        }
+    private List<ImageScore> score(List<BufferedImage> images) throws InterruptedException {
+        CompletableFuture<List<ImageScore>> scores;
         try {
-            return generator.score(images);
+            scores = service.score(images);
         } catch (IllegalArgumentException e) {
             throw ApiException.badField("image", e.getMessage());
         }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (generator != null) {
-            generator.close();
-            generator = null;
-        }
+        return GenerationHandler.await(scores, metrics, "scoring");
     }
 }

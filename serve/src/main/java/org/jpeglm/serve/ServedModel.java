@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 import org.jpeglm.Model;
 import org.jpeglm.image.ImageModel;
+import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
 
 /**
@@ -36,8 +37,8 @@ record ServedModel(String id, ImageModel image, int contextLength, int mcus) {
         return profile().mcuCount(profile().width(), 1);
     }
 
-    /** The OpenAI-style model entry, with the model's metadata and JPEG profile under "meta". */
-    ObjectNode json(int parallel) {
+    /** The OpenAI-style model entry, with the model's metadata, JPEG profile and how it is served under "meta". */
+    ObjectNode json(ServiceOptions service) {
         Model m = image.model();
         JpegProfile p = profile();
         ObjectNode profile = Json.object()
@@ -57,7 +58,8 @@ record ServedModel(String id, ImageModel image, int contextLength, int mcus) {
                 .put("heads", m.heads())
                 .put("vocab_size", m.vocabSize())
                 .put("context_length", contextLength)
-                .put("parallel", parallel);
+                .put("parallel", service.parallel())
+                .put("deterministic", service.deterministic());
         meta.set("profile", profile);
         ObjectNode entry = Json.object().put("id", id).put("object", "model").put("owned_by", "jpeglm");
         entry.set("meta", meta);

@@ -1,6 +1,7 @@
 package org.jpeglm.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class EventRelayTest {
     @Test
     void aSlowReaderGetsTheLatestProgressAndPreviewAndEveryImageInOrder() throws Exception {
-        EventRelay relay = new EventRelay();
+        EventRelay relay = new EventRelay(4, Duration.ZERO);
         BufferedImage early = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
         BufferedImage late = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
         relay.onEvent(new ImageEvent.Progress(1, 5, 1, 4));
@@ -40,7 +41,7 @@ class EventRelayTest {
 
     @Test
     void takeWaitsForTheFirstEvent() throws Exception {
-        EventRelay relay = new EventRelay();
+        EventRelay relay = new EventRelay(4, Duration.ZERO);
         CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
             try {
                 return relay.take(1, TimeUnit.MINUTES);
@@ -54,11 +55,49 @@ class EventRelayTest {
 
     @Test
     void anEndedRelayDoesNotWait() throws Exception {
-        EventRelay relay = new EventRelay();
+        EventRelay relay = new EventRelay(4, Duration.ZERO);
         relay.onEvent(new ImageEvent.Progress(0, 1, 1, 4));
         relay.end();
         assertEquals(1, relay.take(1, TimeUnit.HOURS).size(), "what came before the end is still taken");
         assertTrue(relay.take(1, TimeUnit.HOURS).isEmpty(), "then nothing, at once");
+    }
+
+    @Test
+    void withinTheGapOnlyAFinishedImageEndsTheWait() throws Exception {
+        EventRelay relay = new EventRelay(4, Duration.ofHours(1));
+        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
+        assertEquals(1, relay.take(1, TimeUnit.MINUTES).size(), "the first take waits for no gap");
+        CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return relay.take(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
+        Thread.sleep(100);
+        assertFalse(taken.isDone(), "progress waits for the gap's end");
+        relay.onEvent(new ImageEvent.Finished(image(0)));
+        List<ImageEvent> events = taken.get(1, TimeUnit.MINUTES);
+        assertEquals(new ImageEvent.Progress(0, 5, 1, 4), events.getFirst());
+        assertEquals(2, events.size());
+    }
+
+    @Test
+    void afterTheGapProgressIsTakenAtOnce() throws Exception {
+        EventRelay relay = new EventRelay(4, Duration.ofMillis(20));
+        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
+        relay.take(0, TimeUnit.MILLISECONDS);
+        CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return relay.take(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(50);
+        relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
+        assertEquals(List.of(new ImageEvent.Progress(0, 5, 1, 4)), taken.get(1, TimeUnit.MINUTES));
     }
 
     private static GeneratedImage image(int index) {

@@ -4,17 +4,20 @@ import static org.jpeglm.serve.TestServer.base64;
 import static org.jpeglm.serve.TestServer.decode;
 import static org.jpeglm.serve.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.TestServer.Sse;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +61,25 @@ class ServerEndpointsTest {
         assertEquals("GRAY", profile.get("subsampling").asText());
         assertEquals(4, profile.get("mcus").asInt());
         assertEquals(256, model.get("meta").get("context_length").asInt());
+        assertEquals(4, model.get("meta").get("parallel").asInt());
+        assertFalse(model.get("meta").get("deterministic").asBoolean(), "off by default");
+    }
+
+    @Test
+    void aDeterministicServerSaysSo() throws Exception {
+        Path other = dir.resolve("deterministic");
+        Files.createDirectories(other);
+        try (TestServer s = TestServer.start(
+                other, 2, b -> b.service(ServiceOptions.builder()
+                        .parallel(2)
+                        .threads(2)
+                        .deterministic(true)
+                        .build()))) {
+            JsonNode meta = json(s.get("/v1/models")).get("data").get(0).get("meta");
+            assertTrue(meta.get("deterministic").asBoolean());
+            HttpResponse<byte[]> res = s.postJson("/v1/images/generations", "{\"n\": 3, \"seed\": 5}");
+            assertEquals(200, res.statusCode(), () -> new String(res.body(), StandardCharsets.UTF_8));
+        }
     }
 
     @Test
