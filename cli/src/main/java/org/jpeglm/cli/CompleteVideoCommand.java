@@ -43,9 +43,6 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     @Mixin
     ModelArgs modelArgs;
 
-    @Mixin
-    TokenSamplingArgs sampling;
-
     @Option(
             names = {"-i", "--input"},
             paramLabel = "VIDEO",
@@ -67,12 +64,6 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     int samples = 1;
 
     @Mixin
-    ParallelArgs parallelArgs;
-
-    @Mixin
-    DeterministicArgs determinism;
-
-    @Mixin
     OutputArgs outputArgs;
 
     @Mixin
@@ -87,7 +78,7 @@ public final class CompleteVideoCommand extends JpeglmCommand {
         Limits.requireCount(inputs.size() + " inputs x --samples " + samples, jobs);
         modelArgs.check();
         videoArgs.check();
-        VideoOptions options = videoArgs.options(parallelArgs.forJobs(jobs), modelArgs.threads, sampling, determinism);
+        VideoOptions options = videoArgs.options(jobs, modelArgs.threads);
         try (RunOutput out = outputArgs.open();
                 VideoModel model = modelArgs.loadVideo(err())) {
             out.requireNotOutputs(inputs);
@@ -131,7 +122,8 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     private void complete(VideoGenerator g, RunOutput out, List<Video> originals, List<Video> prompts)
             throws Exception {
         out.start(
-                VideoArgs.header("complete-video", sampling, determinism)
+                videoArgs
+                        .header("complete-video")
                         .put("inputs", originals.size())
                         .put("samples", samples)
                         .put("frames", frames)

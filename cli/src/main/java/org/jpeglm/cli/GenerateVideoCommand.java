@@ -41,20 +41,11 @@ public final class GenerateVideoCommand extends JpeglmCommand {
     @Mixin
     ModelArgs modelArgs;
 
-    @Mixin
-    TokenSamplingArgs sampling;
-
     @Option(
             names = {"-n", "--count"},
             paramLabel = "N",
             description = "videos to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int count = 8;
-
-    @Mixin
-    ParallelArgs parallelArgs;
-
-    @Mixin
-    DeterministicArgs determinism;
 
     @Mixin
     OutputArgs outputArgs;
@@ -69,17 +60,14 @@ public final class GenerateVideoCommand extends JpeglmCommand {
         Limits.requireCount("--count", count);
         modelArgs.check();
         videoArgs.check();
-        VideoOptions options = videoArgs.options(parallelArgs.forJobs(count), modelArgs.threads, sampling, determinism);
+        VideoOptions options = videoArgs.options(count, modelArgs.threads);
         try (RunOutput out = outputArgs.open();
                 VideoModel model = modelArgs.loadVideo(err())) {
             Limits.requireHeap(count, VideoArgs.bytesPerResult(model), "generated videos");
             try (VideoGenerator generator = model.newGenerator(options)) {
                 videoArgs.requireMaxTokens(generator);
                 VideoArgs.describe(err(), model, options.parallel());
-                out.start(
-                        VideoArgs.header("generate-video", sampling, determinism)
-                                .put("requested", count),
-                        "videos");
+                out.start(videoArgs.header("generate-video").put("requested", count), "videos");
                 VideoResults results = new VideoResults(model.profile(), videoArgs.scale);
                 long started = System.nanoTime();
                 List<GeneratedVideo> videos;

@@ -10,10 +10,23 @@ import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.FfmpegException;
 import org.jpeglm.video.VideoProfile;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options generate-video and complete-video share, their checks, and what both print and record first. */
+/**
+ * The options generate-video and complete-video share (sampling, -np, --deterministic, --max-tokens, --scale), their
+ * checks, and what both print and record first.
+ */
 final class VideoArgs {
+    @Mixin
+    TokenSamplingArgs sampling;
+
+    @Mixin
+    ParallelArgs parallelArgs;
+
+    @Mixin
+    DeterministicArgs determinism;
+
     @Option(
             names = "--max-tokens",
             paramLabel = "N",
@@ -41,10 +54,11 @@ final class VideoArgs {
         Ffmpeg.system().run(List.of("-hide_banner", "-version"), new byte[0]);
     }
 
-    VideoOptions options(int parallel, int threads, TokenSamplingArgs sampling, DeterministicArgs determinism) {
+    /** The options of a run of jobs videos on threads CPU threads. */
+    VideoOptions options(long jobs, int threads) {
         return VideoOptions.builder()
                 .deterministic(determinism.deterministic)
-                .parallel(parallel)
+                .parallel(parallelArgs.forJobs(jobs))
                 .threads(threads)
                 .sampling(sampling.params())
                 .seed(sampling.seed)
@@ -84,7 +98,7 @@ final class VideoArgs {
     }
 
     /** summary.json's first fields. */
-    static ObjectNode header(String command, TokenSamplingArgs sampling, DeterministicArgs determinism) {
+    ObjectNode header(String command) {
         return JsonNodeFactory.instance
                 .objectNode()
                 .put("command", command)
