@@ -137,10 +137,6 @@ public final class AloneRunBench implements Callable<Integer> {
     /** Image k's stream: a request of one image with seed + k (on an idle service: its alone run). */
     private byte[] run(ImageService service, int k) throws Exception {
         ImageRequest request = ImageRequest.generate(1).seed(seed + k).build();
-        return service.submit(request, ImageListener.ignoring())
-                .result()
-                .get()
-                .getFirst()
-                .stream();
+        return service.submit(request, ImageListener.ignoring()).result().get().getFirst().stream();
     }
 }

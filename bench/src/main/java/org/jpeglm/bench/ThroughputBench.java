@@ -306,8 +306,9 @@ public final class ThroughputBench implements Callable<Integer> {
                     "%nimage generation (%dx%d, temperature 1, seed 1):%n",
                     spec.profile().width(),
                     spec.profile().height());
-            System.out.println("| round | B | constrained | mode | images | images/s | tokens/s | first image s | step ms "
-                    + "| Java work / step | finish ms/image |");
+            System.out.println(
+                    "| round | B | constrained | mode | images | images/s | tokens/s | first image s | step ms "
+                            + "| Java work / step | finish ms/image |");
             System.out.println("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
             for (int round = 1; round <= imageRounds; round++) {
                 for (int pl : npl) {

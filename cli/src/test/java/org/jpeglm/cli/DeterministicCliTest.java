@@ -45,11 +45,21 @@ class DeterministicCliTest {
     private static Path generate(String name, String parallel, String... more) {
         Path out = dir.resolve(name);
         String[] args = {
-            "generate", "-m", model.toString(), "-n", "4", "-np", parallel, "-t", "2", "--seed", "11", "-o",
+            "generate",
+            "-m",
+            model.toString(),
+            "-n",
+            "4",
+            "-np",
+            parallel,
+            "-t",
+            "2",
+            "--seed",
+            "11",
+            "-o",
             out.toString()
         };
-        String[] all = Stream.concat(Arrays.stream(args), Arrays.stream(more))
-                .toArray(String[]::new);
+        String[] all = Stream.concat(Arrays.stream(args), Arrays.stream(more)).toArray(String[]::new);
         CliTest.Run r = CliTest.run(all);
         assertEquals(0, r.exit(), r.err());
         return out;
@@ -77,7 +87,14 @@ class DeterministicCliTest {
         ImageIO.write(TinyJpegLm.picture(3), "png", image.toFile());
         Path out = dir.resolve("complete");
         CliTest.Run r = CliTest.run(
-                "complete", "-m", model.toString(), image.toString(), "-t", "2", "--deterministic", "-o",
+                "complete",
+                "-m",
+                model.toString(),
+                image.toString(),
+                "-t",
+                "2",
+                "--deterministic",
+                "-o",
                 out.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(summary(out).get("deterministic").asBoolean());
@@ -91,8 +108,7 @@ class DeterministicCliTest {
 
     private static ServeOptions serveOptions(String... more) {
         CommandLine cl = JpeglmCli.commandLine();
-        String[] args = Stream.concat(
-                        Stream.of("serve", "-m", model.toString()), Arrays.stream(more))
+        String[] args = Stream.concat(Stream.of("serve", "-m", model.toString()), Arrays.stream(more))
                 .toArray(String[]::new);
         cl.parseArgs(args);
         return ((ServeCommand) cl.getSubcommands().get("serve").getCommand()).options();

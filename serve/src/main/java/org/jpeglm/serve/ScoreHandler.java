@@ -7,8 +7,8 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ImageScore;
+import org.jpeglm.image.ImageService;
 import org.jpeglm.serve.RequestFields.Kind;
 
 /**

@@ -70,7 +70,9 @@ class ServerEndpointsTest {
         Path other = dir.resolve("deterministic");
         Files.createDirectories(other);
         try (TestServer s = TestServer.start(
-                other, 2, b -> b.service(ServiceOptions.builder()
+                other,
+                2,
+                b -> b.service(ServiceOptions.builder()
                         .parallel(2)
                         .threads(2)
                         .deterministic(true)
