@@ -6,8 +6,8 @@ transformers on a GPU; this project's machines have neither, so the same archite
 forward and backward by hand, top to bottom, checked against finite differences (train/test_train_llama.py)
 and against llama.cpp after conversion (TrainRecipeTest in the train module).
 
-Input: a directory from `PrepareFashionMnist` (train.u16/test.u16 windows, tokenizer.json, jpeglm_profile.json,
-meta.json). Output: a checkpoint directory the converter reads (config.json, model.safetensors, tokenizer.json,
+Input: a directory from `PrepareFashionMnist` or `PrepareMovingFashionMnist` (train.u16/test.u16 windows,
+tokenizer.json, jpeglm_profile.json or jpeglm_video_profile.json, meta.json). Output: a checkpoint directory the converter reads (config.json, model.safetensors, tokenizer.json,
 jpeglm_profile.json) plus trainer_state.npz to resume, and training_log.json.
 
     python3 train/train_llama.py --data train/data --out train/checkpoint --steps 3000
@@ -28,6 +28,7 @@ import time
 import numpy as np
 
 F32 = np.float32
+PROFILE_FILES = ("jpeglm_profile.json", "jpeglm_video_profile.json")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -290,8 +291,10 @@ def save_checkpoint(out, params, cfg, meta, opt, step, rng, data_dir, log):
     write_safetensors(os.path.join(out, "model.safetensors"), params)
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(cfg.hf_config(meta["bos_id"], meta["eos_id"]), f, indent=2)
-    for name in ("tokenizer.json", "jpeglm_profile.json"):
-        shutil.copyfile(os.path.join(data_dir, name), os.path.join(out, name))
+    shutil.copyfile(os.path.join(data_dir, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
+    for name in PROFILE_FILES:  # an image model's JPEG profile or a video model's
+        if os.path.exists(os.path.join(data_dir, name)):
+            shutil.copyfile(os.path.join(data_dir, name), os.path.join(out, name))
     state = {"step": step, "t": opt.t, "rng": json.dumps(rng.bit_generator.state)}
     for k in params:
         state["m/" + k], state["v/" + k] = opt.m[k], opt.v[k]

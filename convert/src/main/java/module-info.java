@@ -2,6 +2,7 @@
 module org.jpeglm.convert {
     requires transitive org.jpeglm;
     requires org.jpeglm.io;
+    requires org.jpeglm.video;
     requires com.fasterxml.jackson.databind;
 
     exports org.jpeglm.convert;

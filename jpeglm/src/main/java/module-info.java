@@ -1,13 +1,16 @@
 /**
  * The jpeglm Java API: {@code org.jpeglm} runs any GGUF Llama model through the native runtime (models shared by
  * threads, one-thread sessions, sampling, quantization, training); {@code org.jpeglm.image} generates, completes
- * and scores images with a Jpeg-LM model.
+ * and scores images with a Jpeg-LM model, {@code org.jpeglm.avclm} videos with an Avc-LM model. Both run on the
+ * codec-neutral engine of {@code org.jpeglm.engine} (internal): one batching loop whatever the bytes mean.
  */
 module org.jpeglm {
     requires transitive org.jpeglm.spec;
+    requires transitive org.jpeglm.video;
     requires org.jpeglm.bindings;
     requires org.jpeglm.io;
 
     exports org.jpeglm;
     exports org.jpeglm.image;
+    exports org.jpeglm.avclm;
 }

@@ -1,6 +1,7 @@
-/** How the bundled model's training data is made: Fashion-MNIST to Jpeg-LM token windows. */
+/** How the bundled models' training data is made: Fashion-MNIST to Jpeg-LM and Avc-LM token windows. */
 module org.jpeglm.train {
     requires transitive org.jpeglm.spec;
+    requires transitive org.jpeglm.video;
     requires org.jpeglm.io;
     requires com.fasterxml.jackson.databind;
 

@@ -28,7 +28,8 @@ final class InputImages {
     @Parameters(
             paramLabel = "IMAGE",
             arity = "0..*",
-            description = "image files (PNG, JPEG, BMP, GIF) of at most 64 megapixels; fitted to the model's size")
+            description = "image files (PNG, JPEG, BMP, GIF) of at most 64 megapixels, fitted to the model's size; "
+                    + "with a video model (score), video files")
     List<Path> files = new ArrayList<>();
 
     @Option(
@@ -63,6 +64,18 @@ final class InputImages {
             throw new IllegalArgumentException("no input images: give IMAGE files or --fashion-mnist N");
         }
         return n;
+    }
+
+    /** The files as video files, for a video model: --fashion-mnist has none. */
+    List<Path> videoFiles() {
+        if (fashionMnist > 0 || offset > 0) {
+            throw new IllegalArgumentException(
+                    "--fashion-mnist gives images, but the model is a video model: give video files instead");
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no input videos: give video files to score with a video model");
+        }
+        return files;
     }
 
     /** The images, fitted to profile's size. */

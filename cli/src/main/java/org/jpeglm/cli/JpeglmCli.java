@@ -10,17 +10,21 @@ import picocli.CommandLine.Spec;
         name = "jpeglm",
         mixinStandardHelpOptions = true,
         version = "jpeglm 0.1.0",
-        description = "Run Jpeg-LM image models (LLMs over JPEG bytes) locally through llama.cpp.",
+        description =
+                "Run Jpeg-LM image models (LLMs over JPEG bytes) and Avc-LM video models (over H.264 bytes) locally through llama.cpp.",
         subcommands = {
             GenerateCommand.class,
             CompleteCommand.class,
             ScoreCommand.class,
+            GenerateVideoCommand.class,
+            CompleteVideoCommand.class,
             ServeCommand.class,
             InfoCommand.class,
             DevicesCommand.class,
             ConvertCommand.class,
             RandomModelCommand.class,
             PrepareFashionMnistCommand.class,
+            PrepareMovingFashionMnistCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nRun 'jpeglm help COMMAND' for a command's options and examples.%n",

@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jpeglm.JpeglmException;
+import org.jpeglm.video.FfmpegException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,7 +102,17 @@ public abstract class JpeglmCommand implements Callable<Integer> {
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getFile() + ": " + f.getReason();
         }
+        if (e instanceof FfmpegException f) {
+            return ffmpegLine(f);
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** An ffmpeg failure in one line: what failed and ffmpeg's last word (its message lists every stderr line). */
+    private static String ffmpegLine(FfmpegException f) {
+        String what = f.getMessage().split("; ffmpeg said:", 2)[0].strip();
+        List<String> tail = f.stderrTail();
+        return tail.isEmpty() ? what : what + " (ffmpeg: " + tail.getLast().strip() + ")";
     }
 }

@@ -1,5 +1,6 @@
 package org.jpeglm.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,10 @@ import java.util.List;
 import org.jpeglm.Jpeglm;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.SkippedBackend;
+import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.image.ImageModel;
+import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,10 +22,14 @@ final class ModelArgs {
     /** The bundled model, relative to the repository (or the working directory). */
     static final String BUNDLED = "models/fashion-mnist-32.gguf";
 
+    /** The bundled video model, likewise. */
+    static final String BUNDLED_VIDEO = "models/moving-fashion-mnist-64.gguf";
+
     @Option(
             names = {"-m", "--model"},
             paramLabel = "FILE",
-            description = "Jpeg-LM GGUF model (default: $JPEGLM_MODEL, else the bundled " + BUNDLED + ")")
+            description = "GGUF model (default: $JPEGLM_MODEL, else the bundled " + BUNDLED
+                    + "; for videos $JPEGLM_VIDEO_MODEL, else the bundled " + BUNDLED_VIDEO + ")")
     Path model;
 
     @Option(
@@ -53,21 +61,26 @@ final class ModelArgs {
     int threads;
 
     Path modelPath() {
+        return modelPath("JPEGLM_MODEL", BUNDLED);
+    }
+
+    /** -m, else the environment variable env, else the bundled model found above the working directory. */
+    private Path modelPath(String env, String bundled) {
         if (model != null) {
             return model;
         }
-        String env = System.getenv("JPEGLM_MODEL");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
+        String value = System.getenv(env);
+        if (value != null && !value.isBlank()) {
+            return Path.of(value);
         }
         for (Path base = Path.of("").toAbsolutePath(); base != null; base = base.getParent()) {
-            Path p = base.resolve(BUNDLED);
+            Path p = base.resolve(bundled);
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
         throw new IllegalArgumentException(
-                "no model given and the bundled " + BUNDLED + " was not found: pass -m FILE");
+                "no model given and the bundled " + bundled + " was not found: pass -m FILE");
     }
 
     /** Checks -ngl, -dev and -t; called before anything is loaded or written. */
@@ -92,6 +105,33 @@ final class ModelArgs {
      * (and then asking the library for no layers, so that it does not warn a second time).
      */
     ImageModel load(PrintWriter err) {
+        return ImageModel.load(modelPath(), loadOptions(err));
+    }
+
+    /** The video model ({@link #load} for videos): -m, $JPEGLM_VIDEO_MODEL or the bundled one. */
+    VideoModel loadVideo(PrintWriter err) {
+        return VideoModel.load(modelPath("JPEGLM_VIDEO_MODEL", BUNDLED_VIDEO), loadOptions(err));
+    }
+
+    /**
+     * Whether the model {@link #load} would load is a video model (read from its header alone): score takes either
+     * kind and loads it with {@link #loadAsVideo}.
+     */
+    boolean isVideoModel() {
+        try (GgufFile f = GgufFile.open(modelPath())) {
+            return VideoProfile.isVideo(f.metadata());
+        } catch (IOException | RuntimeException e) {
+            return false; // not a readable GGUF: loading it as an image model says what is wrong, as it always has
+        }
+    }
+
+    /** The model {@link #load} names, loaded as the video model {@link #isVideoModel()} found. */
+    VideoModel loadAsVideo(PrintWriter err) {
+        return VideoModel.load(modelPath(), loadOptions(err));
+    }
+
+    /** The options to load with, checked, and the warning for a GPU that is not there. */
+    private ModelOptions loadOptions(PrintWriter err) {
         check();
         int layers = gpuLayers;
         if (layers != 0 && !Jpeglm.gpuOffloadSupported()) {
@@ -101,7 +141,7 @@ final class ModelArgs {
             err.flush();
             layers = 0;
         }
-        return ImageModel.load(modelPath(), options(layers));
+        return options(layers);
     }
 
     /** " (skipped FILE: REASON; ...)": the GPU backends the native start could not use, or "". */

@@ -41,8 +41,8 @@ final class RunOutput implements AutoCloseable {
     static final String SUMMARY = "summary.json";
     static final String GRID = "grid.png";
     /** The files a run writes: what --force deletes, and their temporaries left by a killed run. */
-    private static final String RUN_FILES =
-            "image-\\d+\\.(png|jpg)|completion-\\d+-\\d+\\.(png|jpg)|grid\\.png|summary\\.json";
+    private static final String RUN_FILES = "image-\\d+\\.(png|jpg)|video-\\d+\\.(h264|mp4|gif|png)"
+            + "|completion-\\d+-\\d+\\.(png|jpg|h264|mp4|gif)|grid\\.png|summary\\.json";
 
     private static final Pattern RUN_FILE =
             Pattern.compile("(" + RUN_FILES + ")|\\.(" + RUN_FILES + ")\\.\\d+-\\d+\\.partial");
@@ -53,6 +53,7 @@ final class RunOutput implements AutoCloseable {
     private final Object lock = new Object();
     private final TreeMap<Long, ObjectNode> written = new TreeMap<>();
     private ObjectNode header;
+    private String listName = "images";
     private boolean closed;
     private ExecutorService writer;
     private AtomicFile.ShutdownAction hook;
@@ -130,7 +131,8 @@ final class RunOutput implements AutoCloseable {
                 throw new IllegalArgumentException("the output directory " + dir + " is not empty ("
                         + String.join(", ", names)
                         + (names.size() == 3 ? ", ..." : "") + "): pass --force to replace an earlier run's files "
-                        + "(image-*, completion-*, grid.png, summary.json; other files are kept), or give another -o");
+                        + "(image-*, video-*, completion-*, grid.png, summary.json; other files are kept), or give "
+                        + "another -o");
             }
         }
     }
@@ -155,10 +157,32 @@ final class RunOutput implements AutoCloseable {
     }
 
     /**
+     * Refuses inputs that this run would delete (--force) or overwrite: files in the output directory named like
+     * the files a run writes. An input is never an output.
+     */
+    void requireNotOutputs(List<Path> inputs) throws IOException {
+        Path out = dir.toAbsolutePath().normalize();
+        for (Path input : inputs) {
+            Path in = input.toAbsolutePath().normalize();
+            boolean inOut = in.getParent() != null && Files.exists(out) && Files.isSameFile(in.getParent(), out);
+            if (inOut && RUN_FILE.matcher(in.getFileName().toString()).matches()) {
+                throw new IllegalArgumentException("the input " + input + " is named like a file this run writes in "
+                        + dir + ": an input is never an output; copy it elsewhere or give another -o");
+            }
+        }
+    }
+
+    /**
      * Creates the directory, deletes an earlier run's files (with --force), and writes summary.json with
      * {@code "complete": false} and header's fields, which every later summary.json repeats.
      */
     void start(ObjectNode header) throws IOException {
+        start(header, "images");
+    }
+
+    /** {@link #start(ObjectNode)} for results listed in summary.json under listName (e.g. "videos"). */
+    void start(ObjectNode header, String listName) throws IOException {
+        this.listName = listName;
         this.header = header.deepCopy();
         Files.createDirectories(dir);
         if (force) {
@@ -176,8 +200,8 @@ final class RunOutput implements AutoCloseable {
     }
 
     /**
-     * Queues one result: its files (name to content, made on the writer thread) are written, then entry is listed in
-     * summary.json with their names, in order's place.
+     * Queues one result: its files (name to content, made on the writer thread; null content: no such file for this
+     * result) are written, then entry is listed in summary.json with their names, in order's place.
      *
      * @throws UncheckedIOException when an earlier write failed, so the run stops instead of going on in vain
      */
@@ -191,8 +215,11 @@ final class RunOutput implements AutoCloseable {
                 var names = entry.putArray("files");
                 try {
                     for (Map.Entry<String, Supplier<byte[]>> f : files.entrySet()) {
-                        Outputs.write(dir.resolve(f.getKey()), f.getValue().get());
-                        names.add(f.getKey());
+                        byte[] content = f.getValue().get();
+                        if (content != null) {
+                            Outputs.write(dir.resolve(f.getKey()), content);
+                            names.add(f.getKey());
+                        }
                     }
                     written.put(order, entry);
                 } catch (IOException | RuntimeException e) {
@@ -307,7 +334,7 @@ final class RunOutput implements AutoCloseable {
         root.setAll(header);
         root.put("count", written.size());
         root.setAll(totals);
-        var list = root.putArray("images");
+        var list = root.putArray(listName);
         written.values().forEach(list::add);
         Outputs.write(dir.resolve(SUMMARY), JSON.writeValueAsBytes(root));
     }

@@ -14,8 +14,8 @@ import org.jpeglm.convert.safetensors.SafetensorsDType;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufWriter;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.video.VideoProfileFile;
 
 /**
  * Converts a Hugging Face Llama checkpoint into one GGUF file that jpeglm (llama.cpp) loads: weights, the
@@ -67,7 +67,7 @@ public final class Converter {
             Path out = GgufTarget.check(options.output(), options.replaceExisting(), inputs(options, checkpoint));
             describe(checkpoint, listener);
             Plan plan = plan(checkpoint, options.type(), listener);
-            JpegLmSpec spec = spec(options, checkpoint, listener);
+            Map<String, GgufValue> spec = spec(options, checkpoint, listener);
             GgufWriter writer = new GgufWriter();
             writer.putAll(metadata(options, checkpoint, plan, spec));
             List<TensorStreamer> streamers = addTensors(writer, plan, listener);
@@ -80,7 +80,7 @@ public final class Converter {
                     Files.size(out),
                     plan.tensors().size(),
                     checkpoint.tensorBytes(),
-                    spec != null,
+                    !spec.isEmpty(),
                     Duration.ofNanos(System.nanoTime() - started),
                     listener.warnings());
         }
@@ -95,7 +95,8 @@ public final class Converter {
                 Checkpoint.INDEX_FILE,
                 TokenizerFiles.FILE_NAME,
                 TokenizerFiles.CONFIG_FILE_NAME,
-                JpegProfileFile.FILE_NAME)) {
+                JpegProfileFile.FILE_NAME,
+                VideoProfileFile.FILE_NAME)) {
             files.add(checkpoint.dir().resolve(name));
         }
         checkpoint.files().forEach(f -> files.add(f.path()));
@@ -145,20 +146,22 @@ public final class Converter {
         return GgmlType.F32;
     }
 
-    /** The spec step: the Jpeg-LM spec, or null for a plain file. */
-    private static JpegLmSpec spec(ConvertOptions options, Checkpoint checkpoint, ConvertListener listener)
+    /** The spec step: the model's jpeglm.* keys (an image or a video model's), none for a plain file. */
+    private static Map<String, GgufValue> spec(ConvertOptions options, Checkpoint checkpoint, ConvertListener listener)
             throws IOException {
         if (options.jpegLm().isEmpty()) {
             listener.warning("writing a plain llama GGUF without tokenizer or JPEG profile: jpeglm can run it, "
                     + "but cannot turn its tokens into images by itself");
-            return null;
+            return Map.of();
         }
-        return JpegLmSpecResolver.resolve(options.jpegLm().get(), checkpoint.dir(), checkpoint.config(), listener);
+        return JpegLmSpecResolver.resolveKeys(
+                options.jpegLm().get(), checkpoint.dir(), checkpoint.config(), listener);
     }
 
     /** The metadata step: general.*, the llama.* hyper-parameters, and the Jpeg-LM keys. */
     private static Map<String, GgufValue> metadata(
-            ConvertOptions options, Checkpoint checkpoint, Plan plan, JpegLmSpec spec) throws CheckpointException {
+            ConvertOptions options, Checkpoint checkpoint, Plan plan, Map<String, GgufValue> spec)
+            throws CheckpointException {
         HfLlamaConfig config = checkpoint.config();
         String name = options.name()
                 .orElseGet(() ->

@@ -14,6 +14,8 @@ import org.jpeglm.gguf.GgufTensorInfo;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.spec.VideoLmSpec;
+import org.jpeglm.video.VideoProfile;
 
 /** A readable dump of any GGUF file's header: metadata, tensors, and the Jpeg-LM spec when it has one. */
 public final class GgufInfo {
@@ -89,7 +91,10 @@ public final class GgufInfo {
                             t.byteSize());
                 }
             }
-            if (JpegLmSpec.isJpegLm(f.metadata())) {
+            if (VideoLmSpec.isVideoLm(f.metadata())) {
+                out.println();
+                printVideo(out, f.metadata());
+            } else if (JpegLmSpec.isJpegLm(f.metadata())) {
                 out.println();
                 try {
                     JpegLmSpec spec = JpegLmSpec.fromMetadata(f.metadata());
@@ -115,6 +120,23 @@ public final class GgufInfo {
             }
         }
         out.flush();
+    }
+
+    private static void printVideo(PrintWriter out, Map<String, GgufValue> metadata) {
+        try {
+            VideoLmSpec spec = VideoLmSpec.fromMetadata(metadata);
+            VideoProfile p = spec.profile();
+            BpeTokenizer tok = spec.tokenizer();
+            out.printf(
+                    "Avc-LM: %s %dx%d, %d frames at %d fps, QP %d, %s%n",
+                    p.codec(), p.width(), p.height(), p.frames(), p.fps(), p.qp(), p.pixelFormat());
+            out.printf("        encoder: %s%n", p.encoder());
+            out.printf(
+                    "        tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
+                    tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
+        } catch (IllegalArgumentException e) {
+            out.println("Avc-LM: the jpeglm.* keys are broken: " + e.getMessage());
+        }
     }
 
     static String bytes(long n) {

@@ -3,10 +3,15 @@ package org.jpeglm.convert;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.convert.CheckpointException.Kind;
+import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.spec.VideoLmSpec;
+import org.jpeglm.video.VideoProfile;
+import org.jpeglm.video.VideoProfileFile;
 
 /**
  * The converter's spec step: the Jpeg-LM spec (tokenizer, JPEG profile, tables) a checkpoint's model gets, from
@@ -38,6 +43,57 @@ final class JpegLmSpecResolver {
 
     /** A profile found, and where it came from for messages; fields null when none was found. */
     private record FoundProfile(JpegProfileFile.Fields fields, String where) {}
+
+    /**
+     * The jpeglm.* keys the model gets: a video model's when the checkpoint holds a {@value
+     * VideoProfileFile#FILE_NAME} and no JPEG profile was asked for, an image model's otherwise.
+     */
+    static Map<String, GgufValue> resolveKeys(
+            JpegLmSources sources, Path dir, HfLlamaConfig config, ConvertListener listener) throws IOException {
+        Path video = dir.resolve(VideoProfileFile.FILE_NAME);
+        boolean jpegAsked = !(sources.profile() instanceof ProfileSource.FromCheckpoint)
+                || !sources.overrides().isEmpty();
+        if (!Files.isRegularFile(video) || jpegAsked) {
+            return resolve(sources, dir, config, listener).toGguf();
+        }
+        if (Files.isRegularFile(dir.resolve(JpegProfileFile.FILE_NAME))) {
+            throw new CheckpointException(dir + " holds both " + JpegProfileFile.FILE_NAME + " and "
+                    + VideoProfileFile.FILE_NAME + ": an image and a video model's profile; remove the wrong one");
+        }
+        return resolveVideo(sources.tokenizer(), video, dir, config, listener).toGguf();
+    }
+
+    /** A video model's spec: the checkpoint's video profile and the tokenizer. */
+    private static VideoLmSpec resolveVideo(
+            TokenizerSource source, Path profileFile, Path dir, HfLlamaConfig config, ConvertListener listener)
+            throws IOException {
+        FoundTokenizer tokenizerSource = tokenizer(source, dir);
+        if (tokenizerSource.isMissing()) {
+            throw new CheckpointException(
+                    Kind.NO_TOKENIZER,
+                    "no tokenizer: " + dir + " has no " + TokenizerFiles.FILE_NAME + " and no tokenizer was given",
+                    "give one (a tokenizer.json or a Jpeg-LM .gguf), or write a plain llama GGUF without it");
+        }
+        VideoProfile profile;
+        try {
+            profile = VideoProfileFile.read(profileFile);
+        } catch (IOException e) {
+            throw new CheckpointException("the video profile " + e.getMessage(), e);
+        }
+        BpeTokenizer tokenizer = tokenizerSource.read();
+        checkVocabulary(tokenizer, tokenizerSource, config, listener);
+        try {
+            VideoLmSpec spec = new VideoLmSpec(profile, tokenizer);
+            listener.info("Avc-LM: tokenizer " + tokenizerSource.label() + " (" + tokenizer.vocabSize() + " tokens, "
+                    + tokenizer.mergeCount() + " merges, BOS " + tokenizer.bosId() + ", EOS " + tokenizer.eosId()
+                    + "); " + profile.codec() + " " + profile.width() + "x" + profile.height() + ", "
+                    + profile.frames() + " frames at " + profile.fps() + " fps, QP " + profile.qp() + ", "
+                    + profile.pixelFormat());
+            return spec;
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("tokenizer " + tokenizerSource.describe() + ": " + e.getMessage());
+        }
+    }
 
     static JpegLmSpec resolve(JpegLmSources sources, Path dir, HfLlamaConfig config, ConvertListener listener)
             throws IOException {

@@ -22,6 +22,17 @@ public final class LlamaGgufMetadata {
      * @param spec the Jpeg-LM spec, or null for a plain llama file
      */
     public static Map<String, GgufValue> of(HfLlamaConfig c, String name, FileType fileType, JpegLmSpec spec) {
+        return of(c, name, fileType, spec == null ? Map.of() : spec.toGguf());
+    }
+
+    /**
+     * The metadata, in a stable order.
+     *
+     * @param jpeglmKeys the model's {@code jpeglm.*} keys (an image or a video model's spec), empty for a plain
+     *     llama file
+     */
+    public static Map<String, GgufValue> of(
+            HfLlamaConfig c, String name, FileType fileType, Map<String, GgufValue> jpeglmKeys) {
         Map<String, GgufValue> m = new LinkedHashMap<>();
         m.put("general.architecture", GgufValue.string("llama"));
         m.put("general.type", GgufValue.string("model"));
@@ -58,9 +69,7 @@ public final class LlamaGgufMetadata {
             }
         }
         m.put("tokenizer.ggml.model", GgufValue.string("none"));
-        if (spec != null) {
-            m.putAll(spec.toGguf());
-        }
+        m.putAll(jpeglmKeys);
         return m;
     }
 

@@ -1,5 +1,7 @@
 package org.jpeglm.image;
 
+import org.jpeglm.engine.RunStats;
+
 /**
  * Where the time of one {@link ImageGenerator} request went, in nanoseconds: the native steps (evaluation and
  * sampling of every sequence), the prompts, and the Java work between steps (masks, taking tokens) and after
@@ -27,6 +29,21 @@ public record GenerationStats(
         long acceptNanos,
         long finishNanos,
         long firstImageNanos) {
+    /** The engine's account of a request, in the image API's words. */
+    static GenerationStats of(RunStats s) {
+        return new GenerationStats(
+                s.streams(),
+                s.tokens(),
+                s.steps(),
+                s.totalNanos(),
+                s.stepNanos(),
+                s.promptNanos(),
+                s.maskNanos(),
+                s.acceptNanos(),
+                s.finishNanos(),
+                s.firstNanos());
+    }
+
     /** Java work per step as a share of the native step time: (masks + accept) / steps. */
     public double javaShareOfStep() {
         return stepNanos == 0 ? 0 : (double) (maskNanos + acceptNanos) / stepNanos;

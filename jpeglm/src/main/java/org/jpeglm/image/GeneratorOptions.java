@@ -2,6 +2,8 @@ package org.jpeglm.image;
 
 import java.util.Objects;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.engine.SessionSettings;
+import org.jpeglm.engine.StreamRunner;
 
 /**
  * How an {@link ImageGenerator} runs.
@@ -38,15 +40,7 @@ public record GeneratorOptions(
 
     /** The checks of the session settings GeneratorOptions and {@link ServiceOptions} share. */
     static void checkSession(int parallel, int threads, int batchSize) {
-        if (parallel < 1 || parallel > 256) {
-            throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
-        }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
-        }
+        StreamRunner.checkSession(parallel, threads, batchSize);
     }
 
     public static Builder builder() {

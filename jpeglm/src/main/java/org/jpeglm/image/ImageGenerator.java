@@ -1,15 +1,16 @@
 package org.jpeglm.image;
 
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 import org.jpeglm.Session;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.engine.BatchEngine;
+import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.StreamJob;
+import org.jpeglm.engine.StreamRunner;
+import org.jpeglm.engine.TokenTable;
 
 /**
  * Generates, completes and scores images with a Jpeg-LM model. It owns one llama.cpp context of
@@ -27,28 +28,23 @@ public final class ImageGenerator implements AutoCloseable {
     private final BpeTokenizer tokenizer;
     private final GeneratorOptions options;
     private final ImagePrompts prompts;
-    private final Session session;
-    private final BatchEngine engine;
-    private final int contextLength;
-    private final int maxTokens;
-    private GenerationStats stats = new GenerationStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private final StreamTools tools;
+    private final StreamRunner<GeneratedImage> runner;
 
     ImageGenerator(ImageModel model, GeneratorOptions options) {
         this.tokenizer = model.spec().tokenizer();
         TokenTable tokens = new TokenTable(tokenizer, model.model().vocabSize());
         this.options = options;
-        this.contextLength = BatchEngine.contextLength(model);
-        this.maxTokens = maxTokens(options.maxTokens(), contextLength);
+        int contextLength = BatchEngine.contextLength(model.model());
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
-        StreamTools tools = StreamTools.of(model, tokens);
+        this.tools = StreamTools.of(model, tokens);
         // Last: nothing after it may throw and leak the native context.
-        this.session = BatchEngine.newSession(model, options, contextLength);
-        this.engine = new BatchEngine(session, options, tools, contextLength, images -> {});
+        this.runner = new StreamRunner<>(model.model(), tokens, options, contextLength);
     }
 
     /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */
     static int maxTokens(int limit, int contextLength) {
-        return limit > 0 ? Math.min(limit, contextLength - 1) : contextLength - 1;
+        return StreamRunner.maxTokens(limit, contextLength);
     }
 
     public GeneratorOptions options() {
@@ -57,7 +53,7 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** Most tokens one image may take (prompt included): the model's context length. */
     public int contextLength() {
-        return contextLength;
+        return runner.contextLength();
     }
 
     /** count images from nothing (the prompt is BOS), in index order. */
@@ -96,7 +92,7 @@ public final class ImageGenerator implements AutoCloseable {
     public List<GeneratedImage> complete(
             List<BufferedImage> images, double ratio, PreviewPolicy previews, ImageListener listener) {
         // Encoding many prompts takes a while: a cancel must not wait for all of them.
-        return run(prompts.completion(images, ratio, options.seed(), session::checkCancelled), previews, listener);
+        return run(prompts.completion(images, ratio, options.seed(), runner::checkCancelled), previews, listener);
     }
 
     private static ImageListener finishedOnly(Consumer<GeneratedImage> listener) {
@@ -109,44 +105,16 @@ public final class ImageGenerator implements AutoCloseable {
     }
 
     /** Runs one request's jobs to the end on this thread; a listener's exception comes out of here as thrown. */
-    private List<GeneratedImage> run(List<ImageJob> jobs, PreviewPolicy previews, ImageListener listener) {
-        EngineRequest request = new EngineRequest(
+    private List<GeneratedImage> run(List<StreamJob> jobs, PreviewPolicy previews, ImageListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return runner.run(new EngineRequest<>(
                 jobs,
                 options.sampling(),
                 options.constrained(),
-                maxTokens,
-                Objects.requireNonNull(previews, "previews"),
-                Objects.requireNonNull(listener, "listener"));
-        RunClock clock = new RunClock();
-        engine.clock(clock);
-        engine.add(request);
-        try {
-            while (!request.future().isDone()) {
-                engine.round(() -> {});
-            }
-        } catch (RuntimeException | Error e) {
-            engine.failAll(e);
-            throw e;
-        } finally {
-            stats = clock.stats();
-        }
-        return resultOf(request);
-    }
-
-    /** The request's images, or what stopped it thrown as it was (a listener's own exception unwrapped). */
-    private List<GeneratedImage> resultOf(EngineRequest request) {
-        try {
-            return request.future().join();
-        } catch (CancellationException e) {
-            engine.failAll(e); // a listener threw: its images still hold sequences
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        } catch (CompletionException e) {
-            engine.failAll(e);
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+                maxTokens(options.maxTokens(), runner.contextLength()),
+                tools.codec(Objects.requireNonNull(previews, "previews")),
+                listener::onEvent,
+                ImageEvent.Finished::new));
     }
 
     /** The negative log-likelihood of each image under the model (images of another size are fitted first). */
@@ -159,23 +127,9 @@ public final class ImageGenerator implements AutoCloseable {
     /** The negative log-likelihood of abbreviated streams of the model's profile. */
     public List<ImageScore> scoreStreams(List<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
-        List<ImageScore> out = new ArrayList<>();
-        int p = options.parallel();
-        for (int from = 0; from < streams.size(); from += p) {
-            out.addAll(scoreBatch(streams, from, Math.min(streams.size(), from + p)));
-        }
-        return out;
-    }
-
-    /** Scores streams[from, to), one sequence each, in one native call. */
-    private List<ImageScore> scoreBatch(List<byte[]> streams, int from, int to) {
-        List<int[]> tokens = new ArrayList<>();
-        int[] bytes = new int[to - from];
-        for (int i = from; i < to; i++) {
-            tokens.add(Scoring.tokens(tokenizer, streams.get(i), i, contextLength));
-            bytes[i - from] = streams.get(i).length;
-        }
-        return Scoring.score(session, IntStream.range(0, to - from).toArray(), tokens, bytes);
+        return runner.score(tokenizer, streams, "image").stream()
+                .map(ImageScore::of)
+                .toList();
     }
 
     /** The abbreviated stream of image under the model's profile and tables (fitted to its size). */
@@ -185,16 +139,16 @@ public final class ImageGenerator implements AutoCloseable {
 
     /** Where the time of the last generate or complete request went. */
     public GenerationStats lastStats() {
-        return stats;
+        return GenerationStats.of(runner.lastStats());
     }
 
     /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */
     public void cancel() {
-        session.cancel();
+        runner.cancel();
     }
 
     @Override
     public void close() {
-        session.close();
+        runner.close();
     }
 }

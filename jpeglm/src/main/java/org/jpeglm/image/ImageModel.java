@@ -6,7 +6,9 @@ import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
 import org.jpeglm.ModelOptions;
+import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.video.VideoProfile;
 
 /**
  * A Jpeg-LM model: a GGUF model with the {@code jpeglm.*} keys that say how its tokens are JPEG bytes
@@ -36,6 +38,12 @@ public final class ImageModel implements AutoCloseable {
     public static ImageModel load(Path path, ModelOptions options) {
         Model model = Model.load(path, options);
         try {
+            if (VideoProfile.isVideo(model.metadata().values())) {
+                throw new JpeglmException(
+                        ErrorCode.FORMAT,
+                        path.getFileName() + " is not an image model: "
+                                + VideoModel.codecOf(model.metadata().values()));
+            }
             JpegLmSpec spec;
             try {
                 spec = JpegLmSpec.fromMetadata(model.metadata().values());

@@ -12,6 +12,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jpeglm.Session;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.engine.BatchEngine;
+import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.Scoring;
+import org.jpeglm.engine.StreamJob;
+import org.jpeglm.engine.TokenTable;
 
 /**
  * One model's continuously batched image service. Thread-safe: requests from any thread join the running batch at
@@ -45,14 +50,16 @@ import org.jpeglm.bpe.BpeTokenizer;
  */
 public final class ImageService implements AutoCloseable {
     private final ImagePrompts prompts;
+    private final StreamTools tools;
     private final ServiceOptions options;
     private final Session session;
-    private final BatchEngine engine;
+    private final BatchEngine<GeneratedImage> engine;
     private final int contextLength;
     private final Thread scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private final List<EngineRequest> inbox = new ArrayList<>(); // submitted, not yet in the engine (under lock)
+    private final List<EngineRequest<GeneratedImage, ImageEvent>> inbox =
+            new ArrayList<>(); // submitted, not yet in the engine (under lock)
     private final List<ScoreQueue.Request> scoreInbox = new ArrayList<>(); // the same for scores (under lock)
     private final ScoreQueue scores = new ScoreQueue(); // the scheduler's
     private final BpeTokenizer tokenizer;
@@ -67,11 +74,11 @@ public final class ImageService implements AutoCloseable {
                 new TokenTable(model.spec().tokenizer(), model.model().vocabSize());
         this.options = options;
         this.tokenizer = model.spec().tokenizer();
-        this.contextLength = BatchEngine.contextLength(model);
+        this.contextLength = BatchEngine.contextLength(model.model());
         this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
-        StreamTools tools = StreamTools.of(model, tokens);
-        this.session = BatchEngine.newSession(model, options, contextLength);
-        this.engine = new BatchEngine(session, options, tools, contextLength, images -> queued.addAndGet(-images));
+        this.tools = StreamTools.of(model, tokens);
+        this.session = BatchEngine.newSession(model.model(), options, contextLength);
+        this.engine = new BatchEngine<>(session, options, tokens, contextLength, images -> queued.addAndGet(-images));
         engine.clock(meter.clock());
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);
@@ -109,16 +116,17 @@ public final class ImageService implements AutoCloseable {
             throw new IllegalArgumentException("the request has " + request.count()
                     + " images, more than the service queues (" + options.maxQueuedImages() + ")");
         }
-        List<ImageJob> jobs = request.isCompletion()
+        List<StreamJob> jobs = request.isCompletion()
                 ? prompts.completion(request.prompts(), request.ratio(), request.seed(), () -> {})
                 : prompts.generation(request.count(), request.seed());
-        EngineRequest engineRequest = new EngineRequest(
+        EngineRequest<GeneratedImage, ImageEvent> engineRequest = new EngineRequest<>(
                 jobs,
                 request.sampling(),
                 request.constrained(),
                 ImageGenerator.maxTokens(request.maxTokens(), contextLength),
-                request.previews(),
-                listener);
+                tools.codec(request.previews()),
+                listener::onEvent,
+                ImageEvent.Finished::new);
         reserve(request.count());
         try {
             enqueue(() -> inbox.add(engineRequest));
@@ -152,7 +160,7 @@ public final class ImageService implements AutoCloseable {
         List<int[]> tokens = new ArrayList<>(streams.size());
         int[] bytes = new int[streams.size()];
         for (int i = 0; i < streams.size(); i++) {
-            tokens.add(Scoring.tokens(tokenizer, streams.get(i), i, contextLength));
+            tokens.add(Scoring.tokens(tokenizer, streams.get(i), "image", i, contextLength));
             bytes[i] = streams.get(i).length;
         }
         if (tokens.isEmpty()) {
@@ -224,7 +232,7 @@ public final class ImageService implements AutoCloseable {
             }
             scoreInbox.forEach(scores::add);
             scoreInbox.clear();
-            for (EngineRequest r : inbox) {
+            for (EngineRequest<GeneratedImage, ImageEvent> r : inbox) {
                 if (r.stopped()) { // cancelled before it reached the engine
                     queued.addAndGet(-r.waiting());
                     r.cancelled();
@@ -260,7 +268,7 @@ public final class ImageService implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (EngineRequest r : inbox) {
+            for (EngineRequest<GeneratedImage, ImageEvent> r : inbox) {
                 r.fail(new CancellationException("the image service is closed"));
             }
             inbox.clear();
@@ -293,9 +301,9 @@ public final class ImageService implements AutoCloseable {
 
     /** A submitted request as its caller sees it. */
     private final class Task implements ImageTask {
-        private final EngineRequest request;
+        private final EngineRequest<GeneratedImage, ImageEvent> request;
 
-        Task(EngineRequest request) {
+        Task(EngineRequest<GeneratedImage, ImageEvent> request) {
             this.request = request;
             // Cancelling the future cancels the task (the engine completes it at once, nothing else happens then).
             request.future().whenComplete((images, error) -> {

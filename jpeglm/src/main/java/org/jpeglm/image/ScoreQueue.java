@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jpeglm.Session;
+import org.jpeglm.engine.Scoring;
 
 /**
  * The scoring requests of an {@link ImageService}, first come, first served: each round, before waiting images take
@@ -68,7 +69,9 @@ final class ScoreQueue {
             bytes[k] = owners.get(k).bytes[indices.get(k)];
         }
         try {
-            List<ImageScore> scores = Scoring.score(session, Arrays.copyOf(free, owners.size()), tokens, bytes);
+            List<ImageScore> scores = Scoring.score(session, Arrays.copyOf(free, owners.size()), tokens, bytes).stream()
+                    .map(ImageScore::of)
+                    .toList();
             for (int k = 0; k < scores.size(); k++) {
                 owners.get(k).scores[indices.get(k)] = scores.get(k);
             }

@@ -1,5 +1,7 @@
 package org.jpeglm.image;
 
+import org.jpeglm.engine.SessionSettings;
+
 /**
  * How an {@link ImageService} runs.
  *

@@ -4,6 +4,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Arrays;
+import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.SlotBase;
+import org.jpeglm.engine.StreamJob;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegSyntax;
@@ -12,18 +15,13 @@ import org.jpeglm.jpeg.JpegSyntax;
  * An image being written in one sequence: its bytes so far, its grammar state, the forced bytes still to write,
  * what its request was last told of it, and, once it is done, why it stopped.
  */
-final class Slot {
-    private final ImageJob job;
-    private final EngineRequest request;
+final class Slot extends SlotBase<GeneratedImage, ImageEvent> {
     private final StreamTools tools;
-    private final int budget; // most tokens it may generate: the request's limit and what the context leaves
+    private final PreviewPolicy previews;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    private final long started = System.nanoTime();
     private JpegSyntax.State state;
     private JpegSyntax.State next; // the state after the token fits() last accepted, taken over by accept()
     private int checked = -1; // that token, or -1
-    private int forcedAt;
-    private int generated;
     private int lastByte = -1;
     private boolean eoi;
     private int intervalsClosed; // restart markers written, the prompt's included
@@ -34,11 +32,15 @@ final class Slot {
     private GeneratedImage.StopReason stop;
 
     /** Starts job: its prompt bytes are written (the sequence is fed its prompt tokens elsewhere). */
-    Slot(ImageJob job, EngineRequest request, StreamTools tools, int contextLength) {
-        this.job = job;
-        this.request = request;
+    Slot(
+            StreamJob job,
+            EngineRequest<GeneratedImage, ImageEvent> request,
+            StreamTools tools,
+            PreviewPolicy previews,
+            int contextLength) {
+        super(job, request, contextLength);
         this.tools = tools;
-        this.budget = Math.min(request.maxTokens(), contextLength - job.prompt().length);
+        this.previews = previews;
         this.state = tools.syntax().start();
         this.next = tools.syntax().start();
         append(job.promptBytes());
@@ -48,46 +50,32 @@ final class Slot {
             stop = GeneratedImage.StopReason.EOI; // e.g. a completion of the whole image: nothing to add
         }
         this.previewedMcus = previewMcus();
-        this.previewedAt = started; // the first preview, too, waits the policy's interval
-    }
-
-    ImageJob job() {
-        return job;
-    }
-
-    EngineRequest request() {
-        return request;
-    }
-
-    /** Tokens the sequence holds: the prompt and every generated token (each is decoded in the step sampling it). */
-    int length() {
-        return job.prompt().length + generated;
+        this.previewedAt = System.nanoTime(); // the first preview, too, waits the policy's interval
     }
 
     /** Whether the image needs no more tokens. */
-    boolean done() {
+    @Override
+    public boolean done() {
         return stop != null;
     }
 
-    /** Whether its next token must start with (or be a prefix of) the forced bytes left. */
-    boolean forcing() {
-        return forcedAt < job.forced().length;
-    }
-
     /** The tokens that may follow while forcing: those agreeing with the forced bytes left, and valid if constrained. */
-    long[] forcedMask(SyntaxMasks masks) {
-        return request.constrained()
-                ? masks.forced(job.forced(), forcedAt, state)
-                : masks.forced(job.forced(), forcedAt);
+    @Override
+    public long[] forcedMask() {
+        return request().constrained()
+                ? tools.masks().forced(job().forced(), forcedAt(), state)
+                : tools.masks().forced(job().forced(), forcedAt());
     }
 
     /** The tokens the grammar allows next. */
-    long[] grammarMask(SyntaxMasks masks) {
-        return masks.allowed(state);
+    @Override
+    public long[] grammarMask() {
+        return tools.masks().allowed(state);
     }
 
     /** Whether token keeps this image's stream valid (EOS exactly when it is complete). */
-    boolean fits(int token) {
+    @Override
+    public boolean fits(int token) {
         if (token == tools.tokens().eosId()) {
             return state.isComplete();
         }
@@ -102,20 +90,20 @@ final class Slot {
     }
 
     /** Takes the sampled token; true when the image is done (EOS, EOI or its token budget). */
-    boolean accept(int token) {
-        generated++;
+    @Override
+    public boolean accept(int token) {
+        byte[] b = tools.tokens().bytes(token); // none for EOS
+        took(b);
         if (token == tools.tokens().eosId()) {
             stop = GeneratedImage.StopReason.EOS;
             return true;
         }
-        byte[] b = tools.tokens().bytes(token);
         append(b);
-        forcedAt = Math.min(job.forced().length, forcedAt + b.length);
         advance(token, b);
         eoi |= state.isComplete();
         if (eoi) {
             stop = GeneratedImage.StopReason.EOI;
-        } else if (generated >= budget) {
+        } else if (budgetSpent()) {
             stop = GeneratedImage.StopReason.MAX_TOKENS;
         }
         return done();
@@ -166,12 +154,14 @@ final class Slot {
      * Tells the request of new MCUs, and, unless the image is done (its final image follows), shows a preview when
      * its policy allows one.
      */
-    void report() {
+    @Override
+    public void report() {
         int mcus = mcus();
         if (mcus > reportedMcus) {
             reportedMcus = mcus;
-            request.emit(new ImageEvent.Progress(
-                    job.index(), generated, mcus, tools.syntax().mcuCount()));
+            request()
+                    .emit(new ImageEvent.Progress(
+                            job().index(), generated(), mcus, tools.syntax().mcuCount()));
         }
         if (!done()) {
             maybePreview();
@@ -179,7 +169,7 @@ final class Slot {
     }
 
     private void maybePreview() {
-        PreviewPolicy policy = request.previews();
+        PreviewPolicy policy = previews;
         int shown = previewMcus();
         if (policy.enabled()
                 && shown - previewedMcus >= policy.everyMcus()
@@ -188,8 +178,9 @@ final class Slot {
             if (now - previewedAt >= policy.minInterval().toNanos()) {
                 previewedMcus = shown;
                 previewedAt = now;
-                request.emit(new ImageEvent.Preview(
-                        job.index(), shown, tools.syntax().mcuCount(), preview()));
+                request()
+                        .emit(new ImageEvent.Preview(
+                                job().index(), shown, tools.syntax().mcuCount(), preview()));
             }
         }
     }
@@ -209,23 +200,24 @@ final class Slot {
     }
 
     /** The finished image: its stream repaired (if needed) into a file and decoded. */
-    GeneratedImage finish() {
+    @Override
+    public GeneratedImage finish() {
         if (stop == null) {
-            throw new IllegalStateException("image " + job.index() + " is not done");
+            throw new IllegalStateException("image " + job().index() + " is not done");
         }
         byte[] stream = bytes.toByteArray();
         JpegRepair.Result fixed = tools.repair().repair(stream);
         BufferedImage image = JpegImages.decode(fixed.jpeg());
         return new GeneratedImage(
-                job.index(),
-                job.seed(),
+                job().index(),
+                job().seed(),
                 stream,
                 fixed.jpeg(),
                 image,
-                generated,
-                job.prompt().length,
+                generated(),
+                job().prompt().length,
                 stop,
                 fixed.report(),
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(elapsedNanos()));
     }
 }

@@ -1,5 +1,7 @@
 package org.jpeglm.image;
 
+import org.jpeglm.engine.StreamCodec;
+import org.jpeglm.engine.TokenTable;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegSyntax;
 
@@ -19,5 +21,10 @@ record StreamTools(JpegSyntax syntax, SyntaxMasks masks, JpegRepair repair, Toke
                 new JpegRepair(spec.profile(), spec.tables()),
                 tokens,
                 spec.profile().restartInterval());
+    }
+
+    /** The image codec of one request: its images previewed as previews allows. */
+    StreamCodec<GeneratedImage, ImageEvent> codec(PreviewPolicy previews) {
+        return (job, request, contextLength) -> new Slot(job, request, this, previews, contextLength);
     }
 }

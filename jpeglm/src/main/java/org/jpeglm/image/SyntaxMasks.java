@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.engine.TokenTrie;
+import org.jpeglm.engine.TokenTrie.Node;
 import org.jpeglm.jpeg.JpegSyntax;
 
 /**
@@ -20,59 +22,27 @@ final class SyntaxMasks {
     private static final int CACHE_LIMIT = 200_000;
 
     private final JpegSyntax syntax;
-    private final int vocabSize;
     private final int eosId;
-    private final Node root = new Node();
+    private final TokenTrie trie;
     private final int maxMcusPerToken; // most MCUs one token that can occur in entropy-coded data completes
     private final Map<Long, long[]> cache = new HashMap<>();
     private final List<JpegSyntax.State> scratch = new ArrayList<>();
     private final JpegSyntax.State forcedProbe;
-
-    /** A trie node: the tokens whose bytes end here, and children by next byte. */
-    private static final class Node {
-        final Node[] children = new Node[256];
-        int[] tokens = new int[0];
-        int[] childBytes = new int[0];
-
-        Node child(int b) {
-            Node n = children[b];
-            if (n == null) {
-                n = children[b] = new Node();
-                childBytes = java.util.Arrays.copyOf(childBytes, childBytes.length + 1);
-                childBytes[childBytes.length - 1] = b;
-            }
-            return n;
-        }
-    }
 
     /**
      * @param modelVocabSize the tokens the model scores: masks cover them all, and ids past the tokenizer's (a
      *     padded vocabulary) are never allowed
      */
     SyntaxMasks(BpeTokenizer tokenizer, JpegSyntax syntax, int modelVocabSize) {
-        if (modelVocabSize < tokenizer.vocabSize()) {
-            throw new IllegalArgumentException("the model scores " + modelVocabSize + " tokens, fewer than the "
-                    + tokenizer.vocabSize() + " of its tokenizer");
-        }
+        this.trie = new TokenTrie(tokenizer, modelVocabSize);
         this.syntax = syntax;
         this.forcedProbe = syntax.start();
-        this.vocabSize = modelVocabSize;
         this.eosId = tokenizer.eosId();
         int longest = 0;
         for (int id = 0; id < tokenizer.vocabSize(); id++) {
-            if (tokenizer.isSpecial(id)) {
-                continue;
+            if (!tokenizer.isSpecial(id) && couldBeData(tokenizer.tokenBytes(id))) {
+                longest = Math.max(longest, tokenizer.tokenBytes(id).length);
             }
-            byte[] bytes = tokenizer.tokenBytes(id);
-            if (couldBeData(bytes)) {
-                longest = Math.max(longest, bytes.length);
-            }
-            Node n = root;
-            for (byte b : bytes) {
-                n = n.child(b & 0xFF);
-            }
-            n.tokens = java.util.Arrays.copyOf(n.tokens, n.tokens.length + 1);
-            n.tokens[n.tokens.length - 1] = id;
         }
         this.maxMcusPerToken = 8 * longest / syntax.minBitsPerMcu() + 1;
     }
@@ -89,7 +59,7 @@ final class SyntaxMasks {
     }
 
     int words() {
-        return (vocabSize + 63) / 64;
+        return trie.words();
     }
 
     /** The allowed tokens in state (do not modify the array). */
@@ -105,7 +75,7 @@ final class SyntaxMasks {
         if (state.isComplete()) {
             mask[eosId >>> 6] |= 1L << eosId;
         } else if (!state.isDead()) {
-            walk(root, state, 0, mask);
+            walk(trie.root(), state, 0, mask);
         }
         if (key != JpegSyntax.NO_KEY) {
             if (cache.size() >= CACHE_LIMIT) {
@@ -128,54 +98,30 @@ final class SyntaxMasks {
         return exact ? state.key() : JpegSyntax.NO_KEY;
     }
 
-    /**
-     * The tokens whose bytes agree with forced[from..] over their common length: prefixes of the bytes left, and
-     * tokens that start with all of them. Token healing forces the prompt's last bytes this way. Special tokens
-     * never; unlike {@link #allowed}, not cached (only the first steps of a completion force bytes).
-     */
+    /** The tokens whose bytes agree with forced[from..] ({@link TokenTrie#forced}); not cached. */
     long[] forced(byte[] forced, int from) {
-        return forcedMask(forced, from, null);
+        return trie.forced(forced, from);
     }
 
-    /** {@link #forced(byte[], int)}, only the tokens the grammar accepts in state. */
+    /**
+     * {@link #forced(byte[], int)}, only the tokens the grammar accepts in state: the forced bytes walked from state,
+     * then every token the grammar lets follow them.
+     */
     long[] forced(byte[] forced, int from, JpegSyntax.State state) {
-        forcedProbe.copyFrom(Objects.requireNonNull(state, "state"));
-        return forcedMask(forced, from, forcedProbe);
-    }
-
-    /** The forced mask, grammar-checked from probe's state (advanced on the way) unless probe is null. */
-    private long[] forcedMask(byte[] forced, int from, JpegSyntax.State probe) {
+        JpegSyntax.State probe = forcedProbe;
+        probe.copyFrom(Objects.requireNonNull(state, "state"));
         long[] mask = new long[words()];
-        Node node = root;
+        Node node = trie.root();
         for (int i = from; i < forced.length; i++) {
             int b = forced[i] & 0xFF;
-            node = node.children[b];
-            if (node == null || probe != null && !probe.advance(b)) {
+            node = node.next(b);
+            if (node == null || !probe.advance(b)) {
                 return mask; // no token spells these bytes, or the grammar refuses them: nothing longer fits either
             }
-            set(node.tokens, mask);
+            node.setIn(mask);
         }
-        if (probe == null) {
-            addAll(node, mask);
-        } else {
-            walk(node, probe, 0, mask);
-        }
+        walk(node, probe, 0, mask);
         return mask;
-    }
-
-    private static void set(int[] tokens, long[] mask) {
-        for (int id : tokens) {
-            mask[id >>> 6] |= 1L << id;
-        }
-    }
-
-    /** Every token below node. */
-    private static void addAll(Node node, long[] mask) {
-        for (int b : node.childBytes) {
-            Node child = node.children[b];
-            set(child.tokens, mask);
-            addAll(child, mask);
-        }
     }
 
     private void walk(Node node, JpegSyntax.State state, int depth, long[] mask) {
@@ -183,14 +129,14 @@ final class SyntaxMasks {
             scratch.add(syntax.start());
         }
         JpegSyntax.State next = scratch.get(depth);
-        for (int b : node.childBytes) {
+        for (int b : node.childBytes()) {
             next.copyFrom(state);
             if (!next.advance(b)) {
                 continue;
             }
-            Node child = node.children[b];
-            set(child.tokens, mask);
-            if (child.childBytes.length > 0) {
+            Node child = node.next(b);
+            child.setIn(mask);
+            if (child.hasChildren()) {
                 walk(child, next, depth + 1, mask);
                 // walk reuses deeper scratch states only; next is intact for the next sibling's copyFrom.
             }

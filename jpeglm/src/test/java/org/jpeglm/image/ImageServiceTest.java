@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.testing.LlamaConfig;
 import org.jpeglm.testing.RandomLlama;
@@ -181,11 +182,12 @@ class ImageServiceTest {
     /** Only deterministic sessions pay for a lone sequence's neighbour: one sequence more for one image at a time. */
     @Test
     void onlyADeterministicSessionHasASpareSequence() {
-        int context = BatchEngine.contextLength(model);
+        int context = BatchEngine.contextLength(model.model());
         var one = GeneratorOptions.builder().parallel(1).threads(1);
-        try (var plain = BatchEngine.newSession(model, one.build(), context);
-                var det = BatchEngine.newSession(model, one.deterministic(true).build(), context);
-                var wide = BatchEngine.newSession(model, deterministic(3), context)) {
+        try (var plain = BatchEngine.newSession(model.model(), one.build(), context);
+                var det = BatchEngine.newSession(
+                        model.model(), one.deterministic(true).build(), context);
+                var wide = BatchEngine.newSession(model.model(), deterministic(3), context)) {
             assertEquals(1, plain.sequences());
             assertEquals(2, det.sequences());
             assertEquals(3, wide.sequences(), "three sequences are their own neighbours");

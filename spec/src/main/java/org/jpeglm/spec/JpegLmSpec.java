@@ -13,6 +13,7 @@ import org.jpeglm.jpeg.JpegFormatException;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegTables;
 import org.jpeglm.jpeg.Subsampling;
+import org.jpeglm.video.VideoProfile;
 
 /**
  * What a Jpeg-LM model file says about its data, beside its weights: the JPEG profile its images were encoded
@@ -53,6 +54,11 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
         if (!profile.hasSize()) {
             throw new IllegalArgumentException("a Jpeg-LM model is trained on one image size; the profile has none");
         }
+        requireBosAndEos(tokenizer);
+    }
+
+    /** A Jpeg-LM (or Avc-LM) tokenizer needs BOS and EOS, and distinct ones. */
+    static void requireBosAndEos(BpeTokenizer tokenizer) {
         if (tokenizer.bosId() < 0 || tokenizer.eosId() < 0) {
             throw new IllegalArgumentException("a Jpeg-LM tokenizer needs BOS and EOS tokens ("
                     + BpeGgufKey.BOS_ID.key() + ", " + BpeGgufKey.EOS_ID.key() + ")");
@@ -128,10 +134,10 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
             throw new IllegalArgumentException("not a Jpeg-LM model: the file has no '" + FORMAT_VERSION_KEY
                     + "' key (convert it with jpeglm convert, which adds the tokenizer and JPEG profile)");
         }
-        int version = count(metadata, FORMAT_VERSION_KEY);
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException(
-                    "Jpeg-LM format version " + version + " is not supported (this is version " + FORMAT_VERSION + ")");
+        requireVersion(metadata);
+        if (VideoProfile.isVideo(metadata)) {
+            throw new IllegalArgumentException("a video model ('" + VideoProfile.CODEC_KEY + "' = "
+                    + metadata.get(VideoProfile.CODEC_KEY) + "), not an image model: open it as a video model");
         }
         Subsampling subsampling = subsamplingOf(read(metadata, SUBSAMPLING_KEY, GgufValue::asString));
         JpegProfile profile;
@@ -153,13 +159,25 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
                 throw new IllegalArgumentException(TABLES_KEY + " is not a tables-only JPEG: " + e.getMessage(), e);
             }
         }
-        BpeTokenizer tokenizer;
+        return new JpegLmSpec(profile, tables, tokenizer(metadata));
+    }
+
+    /** The tokenizer under the {@code jpeglm.bpe.*} keys. */
+    static BpeTokenizer tokenizer(Map<String, GgufValue> metadata) {
         try {
-            tokenizer = BpeGgufMetadata.fromGguf(metadata);
+            return BpeGgufMetadata.fromGguf(metadata);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad tokenizer in the model: " + e.getMessage(), e);
         }
-        return new JpegLmSpec(profile, tables, tokenizer);
+    }
+
+    /** The format version must be this one's. */
+    static void requireVersion(Map<String, GgufValue> metadata) {
+        int version = count(metadata, FORMAT_VERSION_KEY);
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException(
+                    "Jpeg-LM format version " + version + " is not supported (this is version " + FORMAT_VERSION + ")");
+        }
     }
 
     /** The value of key as as() reads it; a missing key or a value of another type is named. */

@@ -1,10 +1,10 @@
-package org.jpeglm.image;
+package org.jpeglm.engine;
 
 import java.util.Objects;
 
 /**
- * One image to write: its prompt tokens, the bytes they stand for, and bytes the model must write first (the
- * prompt's last token, taken back for token healing).
+ * One stream to write (an image, a video): its prompt tokens, the bytes they stand for, and bytes the model must
+ * write first (the prompt's last token, taken back for token healing).
  *
  * @param index its number in the request
  * @param seed its sampling seed
@@ -12,13 +12,13 @@ import java.util.Objects;
  * @param promptBytes the bytes of prompt
  * @param forced bytes the first generated tokens must spell out (empty for none)
  */
-record ImageJob(int index, long seed, int[] prompt, byte[] promptBytes, byte[] forced) {
-    ImageJob {
+public record StreamJob(int index, long seed, int[] prompt, byte[] promptBytes, byte[] forced) {
+    public StreamJob {
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(promptBytes, "promptBytes");
         Objects.requireNonNull(forced, "forced");
         if (prompt.length == 0) {
-            throw new IllegalArgumentException("image " + index + " has an empty prompt (BOS at least)");
+            throw new IllegalArgumentException("stream " + index + " has an empty prompt (BOS at least)");
         }
     }
 }

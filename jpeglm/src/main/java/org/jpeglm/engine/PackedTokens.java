@@ -1,4 +1,4 @@
-package org.jpeglm.image;
+package org.jpeglm.engine;
 
 import java.util.Arrays;
 import java.util.List;
@@ -11,9 +11,9 @@ import java.util.List;
  * @param tokens the tokens
  * @param starts where each sequence's tokens start in tokens
  */
-record PackedTokens(int[] seqs, int[] tokens, int[] starts) {
+public record PackedTokens(int[] seqs, int[] tokens, int[] starts) {
     /** The tokens of sequence ids[k] are perSeq.get(k). */
-    static PackedTokens of(int[] ids, List<int[]> perSeq) {
+    public static PackedTokens of(int[] ids, List<int[]> perSeq) {
         if (ids.length != perSeq.size()) {
             throw new IllegalArgumentException(ids.length + " sequence ids for " + perSeq.size() + " token lists");
         }

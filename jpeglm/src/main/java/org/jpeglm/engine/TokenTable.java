@@ -1,4 +1,4 @@
-package org.jpeglm.image;
+package org.jpeglm.engine;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -6,9 +6,9 @@ import org.jpeglm.bpe.BpeTokenizer;
 
 /**
  * What the generation loop looks up for every sampled token: its bytes (empty for BOS, EOS and other special
- * tokens) and the end-of-image token.
+ * tokens), BOS and the end-of-stream token.
  */
-final class TokenTable {
+public final class TokenTable {
     private static final byte[] NONE = new byte[0];
 
     private final byte[][] bytes;
@@ -21,7 +21,7 @@ final class TokenTable {
      * @param modelVocabSize the tokens the model scores; ids past the tokenizer's (a padded vocabulary) have no
      *     bytes, like special tokens
      */
-    TokenTable(BpeTokenizer tokenizer, int modelVocabSize) {
+    public TokenTable(BpeTokenizer tokenizer, int modelVocabSize) {
         if (modelVocabSize < tokenizer.vocabSize()) {
             throw new IllegalArgumentException("the model scores " + modelVocabSize + " tokens, fewer than the "
                     + tokenizer.vocabSize() + " of its tokenizer");
@@ -51,20 +51,20 @@ final class TokenTable {
      * The tokenizer's ids as a mask over the model's, for sampling with no other mask; empty when they are the same
      * (nothing to mask). A padded id has no bytes and was never trained on: sampling it would mean nothing.
      */
-    Optional<long[]> tokenizerMask() {
+    public Optional<long[]> tokenizerMask() {
         return Optional.ofNullable(tokenizerMask);
     }
 
     /** The token's bytes, empty for special tokens (do not modify). */
-    byte[] bytes(int id) {
+    public byte[] bytes(int id) {
         return bytes[id];
     }
 
-    int eosId() {
+    public int eosId() {
         return eosId;
     }
 
-    int bosId() {
+    public int bosId() {
         return bosId;
     }
 }

@@ -1,4 +1,4 @@
-package org.jpeglm.image;
+package org.jpeglm.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,14 +9,16 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntConsumer;
+import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
-import org.jpeglm.image.RunClock.Phase;
+import org.jpeglm.engine.RunClock.Phase;
 
 /**
- * Writes the images of any number of requests in the sequences of one session by continuous batching: every
- * sequence holds one image ({@link Slot}); each round, stopped requests give their sequences back, free sequences
- * take the next waiting images (first come, first served), one native step samples a token for every busy sequence,
+ * Writes the streams (images, videos) of any number of requests in the sequences of one session by continuous
+ * batching: every sequence holds one stream ({@link StreamSlot}, made by its request's {@link StreamCodec}); each
+ * round, stopped requests give their sequences back, free sequences take the next waiting streams (first come, first
+ * served), one native step samples a token for every busy sequence,
  * and the images that end are finished and make room. Each image samples with its own request's parameters and its
  * own seed; constrained, a sampled token the grammar refuses is sampled again under the grammar's mask, and
  * constrained and free images share a step.
@@ -27,14 +29,14 @@ import org.jpeglm.image.RunClock.Phase;
  * the others ({@link #decodeStep}), so an image from nothing gets the same bytes whatever else shares the batch.
  * Used by one thread; only {@link EngineRequest#cancel()} may come from others.
  */
-final class BatchEngine {
+public final class BatchEngine<R> {
     private final Session session;
     private final boolean deterministic;
     private final IntConsumer dequeued;
-    private final StreamTools tools;
+    private final TokenTable tokens;
     private final int contextLength;
-    private final Deque<EngineRequest> waiting = new ArrayDeque<>();
-    private final Slot[] slots;
+    private final Deque<EngineRequest<R, ?>> waiting = new ArrayDeque<>();
+    private final StreamSlot<R>[] slots;
     private final int[] seqs; // this round's stepping sequences, in order
     private final int[] out; // and their tokens
     private final int[] redo; // positions in seqs to sample again
@@ -43,24 +45,27 @@ final class BatchEngine {
     // this outlives them too: an image ended under a mask, or a cancelled request, must not mask the next image.
     private final boolean[] masked;
     private final boolean[] fresh; // images whose BOS this round's step evaluates
-    private final List<EngineRequest> completed = new ArrayList<>(); // this round's, to complete at its end
+    private final List<EngineRequest<R, ?>> completed = new ArrayList<>(); // this round's, to complete at its end
     private RunClock clock = new RunClock();
 
     /**
      * @param session a session from {@link #newSession} with the same settings
-     * @param settings parallel: images written at once; deterministic: whether a lone stepping sequence gets an idle
+     * @param settings parallel: streams written at once; deterministic: whether a lone stepping sequence gets an idle
      *     neighbour ({@link #decodeStep})
+     * @param tokens the model's token bytes, BOS and EOS
      * @param contextLength most tokens per sequence, prompt included
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
-    BatchEngine(Session session, SessionSettings settings, StreamTools tools, int contextLength, IntConsumer dequeued) {
+    @SuppressWarnings("unchecked") // an array of a generic interface
+    public BatchEngine(
+            Session session, SessionSettings settings, TokenTable tokens, int contextLength, IntConsumer dequeued) {
         this.session = session;
         this.deterministic = settings.deterministic();
         this.dequeued = dequeued;
-        this.tools = tools;
+        this.tokens = tokens;
         this.contextLength = contextLength;
         int n = settings.parallel();
-        this.slots = new Slot[n];
+        this.slots = new StreamSlot[n];
         this.seqs = new int[n];
         this.out = new int[n];
         this.redo = new int[n];
@@ -71,47 +76,46 @@ final class BatchEngine {
         }
     }
 
-    /** Most tokens one image may take, prompt included: the model's trained context (16 at least). */
-    static int contextLength(ImageModel model) {
-        return Math.max(16, model.model().trainedContextLength());
+    /** Most tokens one stream may take, prompt included: the model's trained context (16 at least). */
+    public static int contextLength(Model model) {
+        return Math.max(16, model.trainedContextLength());
     }
 
     /**
-     * A session for parallel images: one sequence each, and deterministic two at least, so a lone sequence always has
+     * A session for parallel streams: one sequence each, and deterministic two at least, so a lone sequence always has
      * an idle neighbour to be evaluated beside ({@link #decodeStep}).
      */
-    static Session newSession(ImageModel model, SessionSettings settings, int contextLength) {
+    public static Session newSession(Model model, SessionSettings settings, int contextLength) {
         int parallel = settings.parallel();
-        return model.model()
-                .newSession(SessionOptions.builder()
-                        .contextLength(contextLength)
-                        .sequences(settings.deterministic() ? Math.max(parallel, 2) : parallel)
-                        .threads(settings.threads())
-                        .batchSize(settings.batchSize())
-                        .build());
+        return model.newSession(SessionOptions.builder()
+                .contextLength(contextLength)
+                .sequences(settings.deterministic() ? Math.max(parallel, 2) : parallel)
+                .threads(settings.threads())
+                .batchSize(settings.batchSize())
+                .build());
     }
 
     /** Lets sequence q sample every token of the tokenizer again (not the padding of a padded vocabulary). */
     private void unmask(int q) {
-        tools.tokens().tokenizerMask().ifPresentOrElse(m -> session.setMask(q, m), () -> session.clearMask(q));
+        tokens.tokenizerMask().ifPresentOrElse(m -> session.setMask(q, m), () -> session.clearMask(q));
         masked[q] = false;
     }
 
     /** The clock rounds charge their time to from now on. */
-    void clock(RunClock clock) {
+    public void clock(RunClock clock) {
         this.clock = clock;
     }
 
     /** Queues a request's images behind those already waiting. */
-    void add(EngineRequest request) {
+    public void add(EngineRequest<R, ?> request) {
         waiting.add(request);
     }
 
     /** Requests with images waiting or being written. */
-    int requests() {
-        Set<EngineRequest> all = Collections.newSetFromMap(new IdentityHashMap<>());
+    public int requests() {
+        Set<EngineRequest<R, ?>> all = Collections.newSetFromMap(new IdentityHashMap<>());
         all.addAll(waiting);
-        for (Slot s : slots) {
+        for (StreamSlot<R> s : slots) {
             if (s != null) {
                 all.add(s.request());
             }
@@ -120,20 +124,20 @@ final class BatchEngine {
     }
 
     /** Whether any image is waiting or being written. */
-    boolean busy() {
+    public boolean busy() {
         return !waiting.isEmpty() || activeSequences() > 0;
     }
 
-    int activeSequences() {
+    public int activeSequences() {
         int n = 0;
-        for (Slot s : slots) {
+        for (StreamSlot<R> s : slots) {
             n += s == null ? 0 : 1;
         }
         return n;
     }
 
     /** The sequences no image holds now, in order. */
-    int[] freeSequences() {
+    public int[] freeSequences() {
         int[] free = new int[slots.length];
         int n = 0;
         for (int q = 0; q < slots.length; q++) {
@@ -145,9 +149,9 @@ final class BatchEngine {
     }
 
     /** KV cache cells the images being written hold. */
-    int kvCells() {
+    public int kvCells() {
         int n = 0;
-        for (Slot s : slots) {
+        for (StreamSlot<R> s : slots) {
             n += s == null ? 0 : s.length();
         }
         return n;
@@ -157,7 +161,7 @@ final class BatchEngine {
      * One round: frees stopped requests' sequences, starts waiting images, steps and takes the tokens. Requests whose
      * last image finished get their results at its end, after afterRound (so counters read then include them).
      */
-    void round(Runnable afterRound) {
+    public void round(Runnable afterRound) {
         try {
             step();
         } finally {
@@ -218,7 +222,7 @@ final class BatchEngine {
         }
         for (int q = 0; q < fresh.length; q++) {
             if (fresh[q]) {
-                token[q] = tools.tokens().bosId();
+                token[q] = tokens.bosId();
                 fresh[q] = false;
             }
         }
@@ -245,7 +249,7 @@ final class BatchEngine {
     }
 
     /** Ends every request with error and forgets their images (after a failed native call: the session is intact). */
-    void failAll(Throwable error) {
+    public void failAll(Throwable error) {
         for (int q = 0; q < slots.length; q++) {
             if (slots[q] != null) {
                 slots[q].request().fail(error);
@@ -284,15 +288,15 @@ final class BatchEngine {
         List<Integer> prompted = new ArrayList<>();
         for (int q = 0; q < slots.length && !waiting.isEmpty(); q++) {
             if (slots[q] == null) {
-                EngineRequest request = waiting.peek();
-                ImageJob job = request.next();
+                EngineRequest<R, ?> request = waiting.peek();
+                StreamJob job = request.next();
                 dequeued.accept(1);
                 if (request.waiting() == 0) {
                     waiting.poll();
                 }
                 session.truncate(q, 0);
                 session.setSampling(q, request.sampling().withSeed(job.seed()));
-                slots[q] = new Slot(job, request, tools, contextLength);
+                slots[q] = open(request, job);
                 if (job.prompt().length == 1 && !slots[q].done()) {
                     fresh[q] = true;
                 } else {
@@ -321,7 +325,7 @@ final class BatchEngine {
     private int prepare() {
         int n = 0;
         for (int q = 0; q < slots.length; q++) {
-            Slot slot = slots[q];
+            StreamSlot<R> slot = slots[q];
             if (slot == null || slot.request().stopped()) {
                 fresh[q] = false;
                 continue; // a listener may have cancelled its request during admit(): it must not step
@@ -334,7 +338,7 @@ final class BatchEngine {
                 continue;
             }
             if (slot.forcing()) {
-                setMask(q, slot.forcedMask(tools.masks()));
+                setMask(q, slot.forcedMask());
             } else if (masked[q]) {
                 unmask(q);
             }
@@ -371,7 +375,7 @@ final class BatchEngine {
     /** Gives sequence q, which no image needs now, a BOS at position 0 to evaluate. */
     private void placeholder(int q, int[] token) {
         session.truncate(q, 0);
-        token[q] = tools.tokens().bosId();
+        token[q] = tokens.bosId();
     }
 
     /** Sets the grammar's mask where the grammar refuses a sampled token; returns how many (their positions in redo). */
@@ -379,10 +383,10 @@ final class BatchEngine {
         Phase was = clock.enter(Phase.MASK);
         int count = 0;
         for (int i = 0; i < n; i++) {
-            Slot slot = slots[seqs[i]];
+            StreamSlot<R> slot = slots[seqs[i]];
             // A forced step's mask already holds the grammar; a free image takes what it sampled.
             if (slot.request().constrained() && !slot.forcing() && !slot.fits(out[i])) {
-                setMask(seqs[i], slot.grammarMask(tools.masks()));
+                setMask(seqs[i], slot.grammarMask());
                 redo[count++] = i;
             }
         }
@@ -406,7 +410,7 @@ final class BatchEngine {
     /** Each stepping image takes its token; those that end are finished, the others report their progress. */
     private void accept(int n) {
         for (int i = 0; i < n; i++) {
-            Slot slot = slots[seqs[i]];
+            StreamSlot<R> slot = slots[seqs[i]];
             if (slot.accept(out[i])) {
                 finish(seqs[i]);
             } else {
@@ -417,18 +421,23 @@ final class BatchEngine {
         }
     }
 
-    /** Repairs and decodes the image of sequence q, frees the sequence and hands the image to its request. */
+    /** Finishes the stream of sequence q (an image is repaired and decoded), frees the sequence, hands the result on. */
     private void finish(int q) {
         Phase was = clock.enter(Phase.FINISH);
-        Slot slot = slots[q];
+        StreamSlot<R> slot = slots[q];
         slots[q] = null;
-        GeneratedImage image = slot.finish();
+        R result = slot.finish();
         clock.imageDone();
         clock.enter(Phase.LISTENER);
         slot.report();
-        if (slot.request().finished(image)) {
+        if (slot.request().finished(slot.job().index(), result)) {
             completed.add(slot.request());
         }
         clock.enter(was);
+    }
+
+    /** job's slot, made by its request's codec (the wildcard captured once: the codec and request agree). */
+    private <E> StreamSlot<R> open(EngineRequest<R, E> request, StreamJob job) {
+        return request.codec().open(job, request, contextLength);
     }
 }

@@ -1,12 +1,12 @@
-package org.jpeglm.image;
+package org.jpeglm.engine;
 
 /**
  * Times one generation request: every nanosecond from the start is charged to the phase running then, so the
- * generation loop only says which phase it enters, and counts steps, tokens and finished images.
+ * generation loop only says which phase it enters, and counts steps, tokens and finished streams.
  */
-final class RunClock {
-    /** Where the time of a request goes; see {@link GenerationStats}. The listener's time is the caller's: only in the total. */
-    enum Phase {
+public final class RunClock {
+    /** Where the time of a request goes; see {@link RunStats}. The listener's time is the caller's: only in the total. */
+    public enum Phase {
         PROMPT,
         MASK,
         STEP,
@@ -25,7 +25,7 @@ final class RunClock {
     private long firstImage;
 
     /** Charges the time since the last switch to the phase running then and starts phase; returns that phase. */
-    Phase enter(Phase next) {
+    public Phase enter(Phase next) {
         long now = System.nanoTime();
         Phase was = phase;
         if (was != null) {
@@ -50,9 +50,9 @@ final class RunClock {
     }
 
     /** The request's statistics, up to now. */
-    GenerationStats stats() {
+    public RunStats stats() {
         enter(phase);
-        return new GenerationStats(
+        return new RunStats(
                 images,
                 tokens,
                 steps,

@@ -1,0 +1,116 @@
+package org.jpeglm.avclm;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import org.jpeglm.ErrorCode;
+import org.jpeglm.JpeglmException;
+import org.jpeglm.Model;
+import org.jpeglm.ModelOptions;
+import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.gguf.GgufValue;
+import org.jpeglm.gguf.GgufValueType;
+import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.spec.VideoLmSpec;
+import org.jpeglm.video.VideoProfile;
+
+/**
+ * An Avc-LM model: a GGUF model with the keys of a {@link VideoLmSpec} (its {@link VideoProfile}: {@code jpeglm.codec}
+ * and {@code jpeglm.video.*}; a byte-level BPE with BOS and EOS). Shared by any number of threads, like
+ * {@link Model}; each thread generates through its own {@link VideoGenerator}.
+ */
+public final class VideoModel implements AutoCloseable {
+    private final Model model;
+    private final VideoLmSpec spec;
+
+    private VideoModel(Model model, VideoLmSpec spec) {
+        this.model = model;
+        this.spec = spec;
+        if (spec.tokenizer().vocabSize() > model.vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has "
+                    + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
+        }
+    }
+
+    /** Loads an Avc-LM model on the CPU. */
+    public static VideoModel load(Path path) {
+        return load(path, ModelOptions.defaults());
+    }
+
+    /**
+     * Loads an Avc-LM model.
+     *
+     * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
+     *     for models that are not video models (an image model is named as one) or lack a valid profile or tokenizer
+     */
+    public static VideoModel load(Path path, ModelOptions options) {
+        Model model = Model.load(path, options);
+        try {
+            Map<String, GgufValue> metadata = model.metadata().values();
+            String name = path.getFileName().toString();
+            if (!VideoProfile.isVideo(metadata)) {
+                throw new JpeglmException(ErrorCode.FORMAT, name + " is not a video model: " + codecOf(metadata));
+            }
+            try {
+                return new VideoModel(model, VideoLmSpec.fromMetadata(metadata));
+            } catch (IllegalArgumentException e) {
+                throw new JpeglmException(ErrorCode.FORMAT, name + ": " + e.getMessage());
+            }
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * What kind of model metadata declares, for the message refusing it where another kind is needed: its codec and
+     * the commands that run it, or what it lacks.
+     */
+    public static String codecOf(Map<String, GgufValue> metadata) {
+        if (VideoProfile.isVideo(metadata)) {
+            GgufValue codec = metadata.get(VideoProfile.CODEC_KEY);
+            String name = codec.type() == GgufValueType.STRING ? codec.asString() : codec.toString();
+            return "its codec is " + name + " (a video model: use generate-video, complete-video or score)";
+        }
+        return JpegLmSpec.isJpegLm(metadata)
+                ? "its codec is jpeg (an image model: use generate, complete or score)"
+                : "it has no '" + VideoProfile.CODEC_KEY + "' key (convert or train it as an Avc-LM model)";
+    }
+
+    /** A video model over an already loaded model; closing it closes the model. */
+    public static VideoModel of(Model model, VideoLmSpec spec) {
+        return new VideoModel(Objects.requireNonNull(model, "model"), Objects.requireNonNull(spec, "spec"));
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public VideoLmSpec spec() {
+        return spec;
+    }
+
+    public VideoProfile profile() {
+        return spec.profile();
+    }
+
+    public BpeTokenizer tokenizer() {
+        return spec.tokenizer();
+    }
+
+    /** A generator (one llama.cpp context of options.parallel sequences) for the calling thread. */
+    public VideoGenerator newGenerator(VideoOptions options) {
+        return new VideoGenerator(this, Objects.requireNonNull(options, "options"));
+    }
+
+    /** Closes the model; generators must be closed first. */
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return "VideoModel[" + model.path().getFileName() + ", " + spec.profile() + "]";
+    }
+}

@@ -1,0 +1,95 @@
+package org.jpeglm.avclm;
+
+import java.util.Objects;
+import org.jpeglm.SamplingParams;
+import org.jpeglm.engine.SessionSettings;
+import org.jpeglm.engine.StreamRunner;
+
+/**
+ * How a {@link VideoGenerator} runs. Videos are sampled freely (no grammar), as the paper samples them.
+ *
+ * @param parallel videos generated together, one sequence each, in one native step (1..256)
+ * @param threads CPU threads; 0 uses every core
+ * @param sampling how tokens are drawn; each video's seed is derived from {@link #seed} and its index
+ * @param seed the request's base seed: the same seed gives the same videos
+ * @param maxTokens most tokens generated per video; 0: as many as the model's context allows
+ * @param batchSize tokens per native evaluation when feeding prompts and scoring
+ * @param deterministic evaluate every step in the batch-invariant shape, as {@code GeneratorOptions.deterministic}
+ *     does for images: on the CPU a video's bytes then do not depend on the parallel count, at a cost in speed
+ */
+public record VideoOptions(
+        int parallel,
+        int threads,
+        SamplingParams sampling,
+        long seed,
+        int maxTokens,
+        int batchSize,
+        boolean deterministic)
+        implements SessionSettings {
+    public VideoOptions {
+        StreamRunner.checkSession(parallel, threads, batchSize);
+        Objects.requireNonNull(sampling, "sampling");
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: 1 video at a time, all cores, temperature 1, seed 0, limit from the context, batch 512, not deterministic. */
+    public static VideoOptions defaults() {
+        return builder().build();
+    }
+
+    public static final class Builder {
+        private int parallel = 1;
+        private int threads;
+        private SamplingParams sampling =
+                SamplingParams.builder().temperature(1.0f).build();
+        private long seed;
+        private int maxTokens;
+        private int batchSize = 512;
+        private boolean deterministic;
+
+        public Builder parallel(int parallel) {
+            this.parallel = parallel;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder sampling(SamplingParams sampling) {
+            this.sampling = sampling;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder maxTokens(int maxTokens) {
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder deterministic(boolean deterministic) {
+            this.deterministic = deterministic;
+            return this;
+        }
+
+        public VideoOptions build() {
+            return new VideoOptions(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.jpeglm.engine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jpeglm.SamplingParams;
+
+/**
+ * One request inside the {@link BatchEngine}: its streams still to start, how they are sampled, the codec that
+ * writes them, the listener of their events and the future of its result. The engine's thread does everything but
+ * {@link #cancel()}.
+ *
+ * @param <R> the result of one stream
+ * @param <E> the events its listener receives
+ */
+public final class EngineRequest<R, E> {
+    private final List<StreamJob> jobs;
+    private final SamplingParams sampling;
+    private final boolean constrained;
+    private final int maxTokens;
+    private final StreamCodec<R, E> codec;
+    private final Consumer<? super E> listener;
+    private final Function<R, E> finishedEvent;
+    private final List<R> results;
+    private final CompletableFuture<List<R>> future = new CompletableFuture<>();
+    private volatile boolean cancelRequested;
+    private int started;
+    private int finished;
+
+    /**
+     * @param sampling how tokens are drawn (each stream with its job's seed)
+     * @param constrained whether a sampled token the slot's grammar refuses is sampled again under its mask
+     * @param maxTokens most tokens generated per stream (already within the context)
+     * @param codec writes each stream
+     * @param listener receives the streams' events on the engine's thread
+     * @param finishedEvent the event that hands a finished stream's result to the listener
+     */
+    public EngineRequest(
+            List<StreamJob> jobs,
+            SamplingParams sampling,
+            boolean constrained,
+            int maxTokens,
+            StreamCodec<R, E> codec,
+            Consumer<? super E> listener,
+            Function<R, E> finishedEvent) {
+        this.jobs = List.copyOf(jobs);
+        this.sampling = Objects.requireNonNull(sampling, "sampling");
+        this.constrained = constrained;
+        this.maxTokens = maxTokens;
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.finishedEvent = Objects.requireNonNull(finishedEvent, "finishedEvent");
+        this.results = new ArrayList<>(Collections.nCopies(this.jobs.size(), null));
+        if (results.isEmpty()) {
+            future.complete(List.of());
+        }
+    }
+
+    SamplingParams sampling() {
+        return sampling;
+    }
+
+    public boolean constrained() {
+        return constrained;
+    }
+
+    /** Most tokens job may generate: the request's limit and what the context leaves after its prompt. */
+    public int budget(StreamJob job, int contextLength) {
+        return Math.min(maxTokens, contextLength - job.prompt().length);
+    }
+
+    StreamCodec<R, E> codec() {
+        return codec;
+    }
+
+    public CompletableFuture<List<R>> future() {
+        return future;
+    }
+
+    /** Streams not started yet. */
+    public int waiting() {
+        return jobs.size() - started;
+    }
+
+    /** The next stream to start; only while {@link #waiting()} is positive. */
+    StreamJob next() {
+        return jobs.get(started++);
+    }
+
+    /** Asks the engine to stop this request at its next round; any thread. */
+    public void cancel() {
+        cancelRequested = true;
+    }
+
+    /** Whether the engine should drop this request's streams: cancelled or failed. */
+    public boolean stopped() {
+        return cancelRequested || future.isDone();
+    }
+
+    /** Whether every stream is finished (the result may not be handed out yet). */
+    boolean allFinished() {
+        return finished == results.size();
+    }
+
+    /** Hands an event to the listener; one that throws cancels this request (and only it). */
+    public void emit(E event) {
+        if (future.isDone()) {
+            return;
+        }
+        try {
+            listener.accept(event);
+        } catch (RuntimeException | Error e) { // e.g. a client gone: its request ends, the batch goes on
+            cancelRequested = true;
+            CancellationException c = new CancellationException("the listener threw " + e);
+            c.initCause(e);
+            future.completeExceptionally(c);
+        }
+    }
+
+    /** Stream index is done: its event; true when it was the last (then {@link #complete()} hands the result out). */
+    boolean finished(int index, R result) {
+        results.set(index, result);
+        finished++;
+        emit(finishedEvent.apply(result));
+        return finished == results.size();
+    }
+
+    /** Completes the future with every result, unless it failed or was cancelled first. */
+    void complete() {
+        future.complete(List.copyOf(results));
+    }
+
+    /** Ends the request with an error, or cancelled; its streams are dropped at the engine's next round. */
+    public void fail(Throwable error) {
+        cancelRequested = true;
+        future.completeExceptionally(error);
+    }
+
+    /** Ends a request stopped by {@link #cancel()} whose future is not complete yet. */
+    public void cancelled() {
+        future.completeExceptionally(new CancellationException("cancelled"));
+    }
+
+    @Override
+    public String toString() {
+        return "EngineRequest[" + results.size() + " streams, " + finished + " done"
+                + (cancelRequested ? ", stopped" : "") + ", " + started + " started]";
+    }
+}

@@ -1,0 +1,134 @@
+package org.jpeglm.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
+import org.jpeglm.Model;
+import org.jpeglm.Session;
+import org.jpeglm.bpe.BpeTokenizer;
+
+/**
+ * The codec-neutral half of a generator: one session of parallel sequences and the {@link BatchEngine} over it,
+ * running one request at a time on the caller's thread, and scoring streams in batches. A codec's generator (images,
+ * videos) builds its requests and results around it. Used by one thread at a time; {@link #cancel()} from any.
+ *
+ * @param <R> the result of one stream
+ */
+public final class StreamRunner<R> implements AutoCloseable {
+    private final Session session;
+    private final BatchEngine<R> engine;
+    private final int parallel;
+    private final int contextLength;
+    private RunStats stats = RunStats.NONE;
+
+    /** The session settings ask for over model; closing the runner closes it. */
+    public StreamRunner(Model model, TokenTable tokens, SessionSettings settings, int contextLength) {
+        this.parallel = settings.parallel();
+        this.contextLength = contextLength;
+        // Last: nothing after it may throw and leak the native context.
+        this.session = BatchEngine.newSession(model, settings, contextLength);
+        this.engine = new BatchEngine<>(session, settings, tokens, contextLength, streams -> {});
+    }
+
+    /** The checks of the session settings every codec's options share; the messages name the setting. */
+    public static void checkSession(int parallel, int threads, int batchSize) {
+        if (parallel < 1 || parallel > 256) {
+            throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+    }
+
+    /** Most tokens generated per stream for a limit (0: none) and a context length: the prompt needs one token. */
+    public static int maxTokens(int limit, int contextLength) {
+        return limit > 0 ? Math.min(limit, contextLength - 1) : contextLength - 1;
+    }
+
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** Throws CancellationException once {@link #cancel()} was called (for work before a request, e.g. encoding). */
+    public void checkCancelled() {
+        session.checkCancelled();
+    }
+
+    /** Runs one request's streams to the end on this thread; a listener's exception comes out of here as thrown. */
+    public List<R> run(EngineRequest<R, ?> request) {
+        RunClock clock = new RunClock();
+        engine.clock(clock);
+        engine.add(request);
+        try {
+            while (!request.future().isDone()) {
+                engine.round(() -> {});
+            }
+        } catch (RuntimeException | Error e) {
+            engine.failAll(e);
+            throw e;
+        } finally {
+            stats = clock.stats();
+        }
+        return resultOf(request);
+    }
+
+    /** The request's results, or what stopped it thrown as it was (a listener's own exception unwrapped). */
+    private List<R> resultOf(EngineRequest<R, ?> request) {
+        try {
+            return request.future().join();
+        } catch (CancellationException e) {
+            engine.failAll(e); // a listener threw: its streams still hold sequences
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        } catch (CompletionException e) {
+            engine.failAll(e);
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** Where the time of the last request went. */
+    public RunStats lastStats() {
+        return stats;
+    }
+
+    /**
+     * The negative log-likelihood of each stream under the model, {@code parallel} streams per native call.
+     *
+     * @param noun what a stream is, for messages ("image", "video")
+     */
+    public List<StreamScore> score(BpeTokenizer tokenizer, List<byte[]> streams, String noun) {
+        List<StreamScore> out = new ArrayList<>();
+        for (int from = 0; from < streams.size(); from += parallel) {
+            out.addAll(scoreBatch(tokenizer, streams, from, Math.min(streams.size(), from + parallel), noun));
+        }
+        return out;
+    }
+
+    /** Scores streams[from, to), one sequence each, in one native call. */
+    private List<StreamScore> scoreBatch(BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
+        List<int[]> tokens = new ArrayList<>();
+        int[] bytes = new int[to - from];
+        for (int i = from; i < to; i++) {
+            tokens.add(Scoring.tokens(tokenizer, streams.get(i), noun, i, contextLength));
+            bytes[i - from] = streams.get(i).length;
+        }
+        return Scoring.score(session, IntStream.range(0, to - from).toArray(), tokens, bytes);
+    }
+
+    /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */
+    public void cancel() {
+        session.cancel();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,93 @@
+package org.jpeglm.video;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class H264DecoderTest {
+    private final VideoProfile profile = VideoProfile.toy();
+    private final H264Decoder decoder = new H264Decoder();
+
+    private byte[] stream(int seed) throws Exception {
+        return new H264Encoder().encode(TestVideos.moving(seed), profile);
+    }
+
+    @Test
+    void aTruncatedStreamGivesTheFramesBeforeTheCut() throws Exception {
+        byte[] full = stream(1);
+        List<H264Streams.NalUnit> units = H264Streams.nalUnits(full);
+        // Cut in the middle of the 8th picture's slice (units: SPS, PPS, then one slice per frame).
+        H264Streams.NalUnit eighth = units.get(2 + 7);
+        byte[] cut = Arrays.copyOf(full, (eighth.payload() + eighth.end()) / 2);
+        DecodedVideo d = decoder.decode(cut, profile);
+        assertTrue(d.video().frameCount() >= 7 && d.video().frameCount() <= 8, d.report().summary());
+        assertFalse(d.report().allFrames());
+        assertFalse(d.report().clean());
+        assertEquals(d.video().frameCount(), d.report().decodedFrames());
+    }
+
+    @Test
+    void aDamagedStreamIsConcealedAndReported() throws Exception {
+        byte[] damaged = stream(2);
+        List<H264Streams.NalUnit> units = H264Streams.nalUnits(damaged);
+        Random rnd = new Random(7);
+        for (int k = 3; k < units.size(); k += 3) { // scramble the second half of every third P slice
+            H264Streams.NalUnit u = units.get(k);
+            for (int i = (u.payload() + u.end()) / 2; i < u.end(); i++) {
+                damaged[i] = (byte) (0x10 + rnd.nextInt(0xE0)); // never a start code
+            }
+        }
+        DecodedVideo d = decoder.decode(damaged, profile);
+        // ffmpeg conceals what it can (it may drop a frame it cannot conceal): frames come out, and the report
+        // counts the concealed ones and their macroblocks.
+        assertTrue(d.video().frameCount() >= profile.frames() - 2, d.report().summary());
+        assertTrue(d.report().damagedFrames() > 0, d.report().summary());
+        assertTrue(d.report().concealedMacroblocks() > 0, d.report().summary());
+        assertTrue(d.report().errors().stream().anyMatch(l -> l.contains("error while decoding MB")));
+        assertFalse(d.report().clean());
+    }
+
+    @Test
+    void nonVideoInputDecodesToNothingWithTheReason() throws Exception {
+        for (byte[] junk : List.of(
+                "this is not a video".getBytes(StandardCharsets.UTF_8), new byte[0], randomBytes(5000))) {
+            DecodedVideo d = decoder.decode(junk, profile);
+            assertEquals(0, d.video().frameCount());
+            assertEquals(0, d.report().decodedFrames());
+            assertFalse(d.report().errors().isEmpty(), "ffmpeg's reason is kept");
+        }
+    }
+
+    @Test
+    void aCleanStreamHasACleanReport() throws Exception {
+        DecodedVideo d = decoder.decode(stream(5), profile);
+        assertTrue(d.report().clean(), d.report().summary() + " " + d.report().errors());
+        assertEquals(0, d.report().concealedMacroblocks());
+        assertEquals(profile.frames(), d.report().cleanFrames());
+    }
+
+    @Test
+    void moreFramesThanTheProfileAreLeftOut() throws Exception {
+        byte[] twice = concat(stream(3), stream(4));
+        DecodedVideo d = decoder.decode(twice, profile);
+        assertEquals(profile.frames(), d.video().frameCount());
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new Random(1).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
