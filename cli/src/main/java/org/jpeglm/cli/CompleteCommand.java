@@ -100,6 +100,7 @@ public final class CompleteCommand extends JpeglmCommand {
                 .build();
         try (RunOutput out = outputArgs.open();
                 ImageModel model = modelArgs.load(err())) {
+            out.requireNotOutputs(inputs.files);
             JpegProfile profile = model.spec().profile();
             Limits.requireHeap(jobs, Limits.bytesPerResult(profile), "completions");
             List<BufferedImage> originals = inputs.load(profile);

@@ -185,6 +185,18 @@ class CliRefusesTest {
                 JSON.convertValue(summary.get("images").get(0).get("files"), List.class));
     }
 
+    @Test
+    void anInputNamedLikeARunFileInTheOutputIsNeverReplaced() throws IOException {
+        // --force deletes an earlier run's files: an input among them would be read, then deleted.
+        Path out = Files.createDirectories(dir.resolve("reused"));
+        Path named = Files.copy(image, out.resolve("completion-0000-0.png"));
+        byte[] before = Files.readAllBytes(named);
+        assertUserError(
+                run("complete", "-m", model.toString(), named.toString(), "-o", out.toString(), "--force"),
+                "an input is never an output");
+        assertArrayEquals(before, Files.readAllBytes(named), "the input is still there, unchanged");
+    }
+
     // ---- 5: the output is checked before the model is loaded
 
     @Test
