@@ -33,11 +33,24 @@ public final class H264Decoder {
         // Concealment is logged at info level; the level tags tell errors from the rest.
         cmd.addAll(List.of("-hide_banner", "-nostats", "-loglevel", "level+info"));
         cmd.addAll(List.of(
-                "-f", "h264", "-framerate", Integer.toString(profile.fps()), "-i", "-",
-                "-frames:v", Integer.toString(profile.frames()),
+                "-f",
+                "h264",
+                "-framerate",
+                Integer.toString(profile.fps()),
+                "-i",
+                "-",
+                "-frames:v",
+                Integer.toString(profile.frames()),
                 // A damaged header may declare any size: every frame comes out at the profile's.
-                "-vf", "scale=" + profile.width() + ":" + profile.height(),
-                "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", RawFrames.PIXEL_FORMAT, "-"));
+                "-vf",
+                "scale=" + profile.width() + ":" + profile.height(),
+                "-fps_mode",
+                "passthrough",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                RawFrames.PIXEL_FORMAT,
+                "-"));
         return cmd;
     }
 
@@ -50,8 +63,7 @@ public final class H264Decoder {
         Objects.requireNonNull(stream, "stream");
         List<String> args = commandLine(profile);
         Ffmpeg.Result r = ffmpeg.execute(args.subList(1, args.size()), stream);
-        List<java.awt.image.BufferedImage> frames =
-                RawFrames.fromRgb24(r.stdout(), profile.width(), profile.height());
+        List<java.awt.image.BufferedImage> frames = RawFrames.fromRgb24(r.stdout(), profile.width(), profile.height());
         Video video = new Video(frames.subList(0, Math.min(frames.size(), profile.frames())), profile.fps());
         return new DecodedVideo(video, report(r, video.frameCount(), profile));
     }
@@ -75,6 +87,11 @@ public final class H264Decoder {
             errors.add("ffmpeg exited with status " + r.exitCode());
         }
         return new VideoDecodeReport(
-                profile.frames(), decoded, Math.min(damaged, decoded), concealed, profile.macroblocksPerFrame(), errors);
+                profile.frames(),
+                decoded,
+                Math.min(damaged, decoded),
+                concealed,
+                profile.macroblocksPerFrame(),
+                errors);
     }
 }

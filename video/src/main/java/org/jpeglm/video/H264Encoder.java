@@ -56,7 +56,8 @@ public final class H264Encoder {
     public byte[] encode(Video video, VideoProfile profile) throws FfmpegException {
         check(video, profile);
         List<String> args = commandLine(profile);
-        byte[] out = ffmpeg.run(args.subList(1, args.size()), RawFrames.toRgb24(video)).stdout();
+        byte[] out = ffmpeg.run(args.subList(1, args.size()), RawFrames.toRgb24(video))
+                .stdout();
         return requireStream(out, video.frameCount());
     }
 
@@ -90,15 +91,24 @@ public final class H264Encoder {
         ffmpeg.run(args, new byte[0]);
         List<byte[]> out = new ArrayList<>(videos.size());
         for (int i = 0; i < videos.size(); i++) {
-            out.add(requireStream(Files.readAllBytes(dir.resolve(i + ".h264")), videos.get(i).frameCount()));
+            out.add(requireStream(
+                    Files.readAllBytes(dir.resolve(i + ".h264")), videos.get(i).frameCount()));
         }
         return out;
     }
 
     private static List<String> inputArguments(VideoProfile profile, String input) {
         return List.of(
-                "-f", "rawvideo", "-pix_fmt", RawFrames.PIXEL_FORMAT, "-s",
-                profile.width() + "x" + profile.height(), "-framerate", Integer.toString(profile.fps()), "-i", input);
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                RawFrames.PIXEL_FORMAT,
+                "-s",
+                profile.width() + "x" + profile.height(),
+                "-framerate",
+                Integer.toString(profile.fps()),
+                "-i",
+                input);
     }
 
     private static void check(Video video, VideoProfile profile) {
@@ -121,7 +131,8 @@ public final class H264Encoder {
         if (got != frames) {
             throw new FfmpegException(
                     FfmpegException.Kind.BAD_OUTPUT,
-                    "ffmpeg encoded " + got + " frames of " + frames + " (" + stream.length + " bytes)", List.of());
+                    "ffmpeg encoded " + got + " frames of " + frames + " (" + stream.length + " bytes)",
+                    List.of());
         }
         return stream;
     }

@@ -48,7 +48,7 @@ public record VideoDecodeReport(
     /** One line for logs and summaries. */
     public String summary() {
         return decodedFrames + "/" + expectedFrames + " frames decoded, " + damagedFrames + " damaged, "
-                + concealedMacroblocks + " macroblocks concealed" + (errors.isEmpty() ? "" : ", " + errors.size()
-                        + " decoder errors");
+                + concealedMacroblocks + " macroblocks concealed"
+                + (errors.isEmpty() ? "" : ", " + errors.size() + " decoder errors");
     }
 }

@@ -26,7 +26,9 @@ class H264DecoderTest {
         H264Streams.NalUnit eighth = units.get(2 + 7);
         byte[] cut = Arrays.copyOf(full, (eighth.payload() + eighth.end()) / 2);
         DecodedVideo d = decoder.decode(cut, profile);
-        assertTrue(d.video().frameCount() >= 7 && d.video().frameCount() <= 8, d.report().summary());
+        assertTrue(
+                d.video().frameCount() >= 7 && d.video().frameCount() <= 8,
+                d.report().summary());
         assertFalse(d.report().allFrames());
         assertFalse(d.report().clean());
         assertEquals(d.video().frameCount(), d.report().decodedFrames());
@@ -55,8 +57,8 @@ class H264DecoderTest {
 
     @Test
     void nonVideoInputDecodesToNothingWithTheReason() throws Exception {
-        for (byte[] junk : List.of(
-                "this is not a video".getBytes(StandardCharsets.UTF_8), new byte[0], randomBytes(5000))) {
+        for (byte[] junk :
+                List.of("this is not a video".getBytes(StandardCharsets.UTF_8), new byte[0], randomBytes(5000))) {
             DecodedVideo d = decoder.decode(junk, profile);
             assertEquals(0, d.video().frameCount());
             assertEquals(0, d.report().decodedFrames());

@@ -67,8 +67,7 @@ class VideoWritersTest {
     @Test
     void aStreamWithoutHeadersCannotBeRemuxed(@TempDir Path dir) {
         assertThrows(
-                FfmpegException.class,
-                () -> writers.writeMp4("garbage".getBytes(), profile, dir.resolve("x.mp4")));
+                FfmpegException.class, () -> writers.writeMp4("garbage".getBytes(), profile, dir.resolve("x.mp4")));
         assertTrue(!Files.exists(dir.resolve("x.mp4")));
     }
 }
