@@ -32,13 +32,8 @@ public final class H264Decoder {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
         // Concealment is logged at info level; the level tags tell errors from the rest.
         cmd.addAll(List.of("-hide_banner", "-nostats", "-loglevel", "level+info"));
+        cmd.addAll(FfmpegInputs.h264Stdin(profile.fps()));
         cmd.addAll(List.of(
-                "-f",
-                "h264",
-                "-framerate",
-                Integer.toString(profile.fps()),
-                "-i",
-                "-",
                 "-frames:v",
                 Integer.toString(profile.frames()),
                 // A damaged header may declare any size: every frame comes out at the profile's.

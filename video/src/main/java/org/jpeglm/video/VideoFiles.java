@@ -32,7 +32,7 @@ public final class VideoFiles {
         }
         int w = profile.width();
         int h = profile.height();
-        List<String> args = new ArrayList<>(H264Encoder.GLOBAL);
+        List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
         args.addAll(List.of(
                 "-i",
                 file.toString(),

@@ -39,22 +39,9 @@ public final class VideoWriters {
         Path dir = Files.createTempDirectory("jpeglm-mp4-");
         Path tmp = dir.resolve("video.mp4");
         try {
-            List<String> args = new ArrayList<>(H264Encoder.GLOBAL);
-            args.addAll(List.of(
-                    "-f",
-                    "h264",
-                    "-framerate",
-                    Integer.toString(profile.fps()),
-                    "-i",
-                    "-",
-                    "-c:v",
-                    "copy",
-                    "-movflags",
-                    "+faststart",
-                    "-f",
-                    "mp4",
-                    "-y",
-                    tmp.toString()));
+            List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
+            args.addAll(FfmpegInputs.h264Stdin(profile.fps()));
+            args.addAll(List.of("-c:v", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", tmp.toString()));
             ffmpeg.run(args, h264);
             AtomicFile.write(target, Files.readAllBytes(tmp));
         } finally {
@@ -69,18 +56,9 @@ public final class VideoWriters {
             throw new IllegalArgumentException("a video without frames has no preview");
         }
         requireScale(scale);
-        List<String> args = new ArrayList<>(H264Encoder.GLOBAL);
+        List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
+        args.addAll(FfmpegInputs.rawRgb24(video.width(), video.height(), video.fps(), "-"));
         args.addAll(List.of(
-                "-f",
-                "rawvideo",
-                "-pix_fmt",
-                RawFrames.PIXEL_FORMAT,
-                "-s",
-                video.width() + "x" + video.height(),
-                "-framerate",
-                Integer.toString(video.fps()),
-                "-i",
-                "-",
                 "-vf",
                 "scale=iw*" + scale + ":ih*" + scale + ":flags=neighbor,split[a][b];[a]palettegen[p];[b][p]paletteuse",
                 "-loop",
