@@ -81,11 +81,12 @@ public final class H264Decoder {
         if (r.exitCode() != 0 && errors.isEmpty()) {
             errors.add("ffmpeg exited with status " + r.exitCode());
         }
+        // ffmpeg may report a frame more than once (per slice and pass): never more than the frames hold.
         return new VideoDecodeReport(
                 profile.frames(),
                 decoded,
                 Math.min(damaged, decoded),
-                concealed,
+                Math.min(concealed, (long) decoded * profile.macroblocksPerFrame()),
                 profile.macroblocksPerFrame(),
                 errors);
     }

@@ -51,6 +51,10 @@ class H264DecoderTest {
         assertTrue(d.video().frameCount() >= profile.frames() - 2, d.report().summary());
         assertTrue(d.report().damagedFrames() > 0, d.report().summary());
         assertTrue(d.report().concealedMacroblocks() > 0, d.report().summary());
+        assertTrue(
+                d.report().concealedMacroblocks()
+                        <= (long) d.report().decodedFrames() * d.report().macroblocksPerFrame(),
+                d.report().summary());
         assertTrue(d.report().errors().stream().anyMatch(l -> l.contains("error while decoding MB")));
         assertFalse(d.report().clean());
     }
