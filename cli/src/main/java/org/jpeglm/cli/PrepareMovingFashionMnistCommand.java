@@ -14,7 +14,11 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = "Make moving Fashion-MNIST videos, encode them as H.264 (ffmpeg/libx264) and write Avc-LM "
                 + "token windows (tokenizer and video profile included).",
-        footer = {"", "Example:", "  jpeglm prepare-moving-fashion-mnist -o train/video-data --videos 20000 --merges 766"})
+        footer = {
+            "",
+            "Example:",
+            "  jpeglm prepare-moving-fashion-mnist -o train/video-data --videos 20000 --merges 766"
+        })
 public final class PrepareMovingFashionMnistCommand extends JpeglmCommand {
     @Option(names = "--data", description = "Fashion-MNIST directory (default: ${DEFAULT-VALUE})")
     Path data = FashionMnist.DEBIAN_DIR;
@@ -63,8 +67,8 @@ public final class PrepareMovingFashionMnistCommand extends JpeglmCommand {
     @Override
     protected int run() throws Exception {
         VideoProfile toy = VideoProfile.toy();
-        VideoProfile profile = new VideoProfile(
-                toy.codec(), size, size, fps, frames, qp, toy.pixelFormat(), toy.encoder());
+        VideoProfile profile =
+                new VideoProfile(toy.codec(), size, size, fps, frames, qp, toy.pixelFormat(), toy.encoder());
         var options = new MovingFashionMnistPreparation.Options(
                 data, out, videos, testVideos, profile, merges, bpeVideos, context, seed, processes);
         MovingFashionMnistPreparation.Result r = new MovingFashionMnistPreparation(options).run();

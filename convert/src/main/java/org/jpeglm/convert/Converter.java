@@ -154,8 +154,7 @@ public final class Converter {
                     + "but cannot turn its tokens into images by itself");
             return Map.of();
         }
-        return JpegLmSpecResolver.resolveKeys(
-                options.jpegLm().get(), checkpoint.dir(), checkpoint.config(), listener);
+        return JpegLmSpecResolver.resolveKeys(options.jpegLm().get(), checkpoint.dir(), checkpoint.config(), listener);
     }
 
     /** The metadata step: general.*, the llama.* hyper-parameters, and the Jpeg-LM keys. */

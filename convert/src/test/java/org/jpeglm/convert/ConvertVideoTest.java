@@ -74,7 +74,8 @@ class ConvertVideoTest {
         JpegProfileFile.write(ckpt.resolve(JpegProfileFile.FILE_NAME), JpegProfile.PAPER, null);
         var e = assertThrows(
                 CheckpointException.class,
-                () -> Converter.convert(Models.convert(ckpt, dir.resolve("x.gguf"), "f32").build()));
+                () -> Converter.convert(
+                        Models.convert(ckpt, dir.resolve("x.gguf"), "f32").build()));
         assertTrue(e.getMessage().contains(VideoProfileFile.FILE_NAME), e.getMessage());
         assertFalse(Files.exists(dir.resolve("x.gguf")));
     }
@@ -85,13 +86,15 @@ class ConvertVideoTest {
         Files.writeString(ckpt.resolve(VideoProfileFile.FILE_NAME), "{\"codec\": \"vp9\"}");
         var e = assertThrows(
                 CheckpointException.class,
-                () -> Converter.convert(Models.convert(ckpt, dir.resolve("x.gguf"), "f32").build()));
+                () -> Converter.convert(
+                        Models.convert(ckpt, dir.resolve("x.gguf"), "f32").build()));
         assertTrue(e.getMessage().contains(VideoProfileFile.FILE_NAME), e.getMessage());
         VideoProfileFile.write(ckpt.resolve(VideoProfileFile.FILE_NAME), VideoProfile.toy());
         Files.delete(ckpt.resolve("tokenizer.json"));
         var noTok = assertThrows(
                 CheckpointException.class,
-                () -> Converter.convert(Models.convert(ckpt, dir.resolve("x.gguf"), "f32").build()));
+                () -> Converter.convert(
+                        Models.convert(ckpt, dir.resolve("x.gguf"), "f32").build()));
         assertEquals(CheckpointException.Kind.NO_TOKENIZER, noTok.kind());
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class VideoLmSpecTest {
     private static final BpeTokenizer TOKENIZER = new BpeTrainer(20, 1, "<s>", "</s>")
-            .train(List.of(new byte[] {0, 0, 0, 1, 0x67, 0x64, 0, 0x0a}, new byte[] {0, 0, 1, 0x41, (byte) 0x9a, 0, 0, 1}));
+            .train(List.of(
+                    new byte[] {0, 0, 0, 1, 0x67, 0x64, 0, 0x0a}, new byte[] {0, 0, 1, 0x41, (byte) 0x9a, 0, 0, 1}));
 
     @Test
     void roundTripsThroughGgufKeys() {
@@ -34,7 +35,8 @@ class VideoLmSpecTest {
         Map<String, GgufValue> video = new VideoLmSpec(VideoProfile.toy(), TOKENIZER).toGguf();
         var e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(video));
         assertTrue(e.getMessage().contains("video model"), e.getMessage());
-        Map<String, GgufValue> image = JpegLmSpec.of(JpegProfile.PAPER, TOKENIZER).toGguf();
+        Map<String, GgufValue> image =
+                JpegLmSpec.of(JpegProfile.PAPER, TOKENIZER).toGguf();
         assertFalse(VideoLmSpec.isVideoLm(image));
         var e2 = assertThrows(IllegalArgumentException.class, () -> VideoLmSpec.fromMetadata(image));
         assertTrue(e2.getMessage().contains("image model"), e2.getMessage());

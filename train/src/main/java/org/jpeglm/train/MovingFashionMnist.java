@@ -77,7 +77,10 @@ public record MovingFashionMnist(List<FashionMnist.Item> items, int side, int fr
             double angle = rng.nextDouble(2 * Math.PI);
             double speed = rng.nextDouble(MIN_SPEED, MAX_SPEED);
             sprites.add(new Sprite(
-                    img, rng.nextDouble(max + 1e-9), rng.nextDouble(max + 1e-9), speed * Math.cos(angle),
+                    img,
+                    rng.nextDouble(max + 1e-9),
+                    rng.nextDouble(max + 1e-9),
+                    speed * Math.cos(angle),
                     speed * Math.sin(angle)));
         }
         List<BufferedImage> out = new ArrayList<>(frames);

@@ -80,8 +80,7 @@ public final class MovingFashionMnistPreparation {
          * windows of 1024 tokens.
          */
         public static Options defaults(Path out) {
-            return new Options(
-                    FashionMnist.DEBIAN_DIR, out, 20_000, 500, VideoProfile.toy(), 766, 10_000, 1024, 1, 2);
+            return new Options(FashionMnist.DEBIAN_DIR, out, 20_000, 500, VideoProfile.toy(), 766, 10_000, 1024, 1, 2);
         }
     }
 
@@ -193,7 +192,8 @@ public final class MovingFashionMnistPreparation {
         double bytesPerVideo = mean(train.stream().mapToLong(b -> b.length).sum(), train.size());
         long rawBytes = (long) p.frames() * p.pixelsPerFrame() * 3;
         int[] lengths = trainTokens.stream().mapToInt(t -> t.length).sorted().toArray();
-        ObjectNode meta = new ObjectMapper().createObjectNode()
+        ObjectNode meta = new ObjectMapper()
+                .createObjectNode()
                 .put("dataset", "moving-fashion-mnist")
                 .put("codec", p.codec())
                 .put("size", p.width())
@@ -217,11 +217,17 @@ public final class MovingFashionMnistPreparation {
                 .put("raw_gray_bytes_per_video", rawBytes / 3)
                 .put("compression_vs_rgb24", rawBytes / bytesPerVideo)
                 .put("compression_vs_gray", rawBytes / 3 / bytesPerVideo)
-                .put("tokens_per_video", mean(Arrays.stream(lengths).asLongStream().sum(), lengths.length))
+                .put(
+                        "tokens_per_video",
+                        mean(Arrays.stream(lengths).asLongStream().sum(), lengths.length))
                 .put("median_tokens_per_video", lengths[lengths.length / 2])
                 .put("p99_tokens_per_video", lengths[(int) Math.min(lengths.length - 1, lengths.length * 0.99)])
                 .put("max_tokens_per_video", lengths[lengths.length - 1])
-                .put("longer_than_context", Arrays.stream(lengths).filter(n -> n > options.context()).count())
+                .put(
+                        "longer_than_context",
+                        Arrays.stream(lengths)
+                                .filter(n -> n > options.context())
+                                .count())
                 .put("test_bytes", test.stream().mapToLong(b -> b.length).sum())
                 .put("test_tokens", testTokens.stream().mapToLong(t -> t.length).sum());
         return meta;

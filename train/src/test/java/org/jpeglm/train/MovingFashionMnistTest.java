@@ -53,7 +53,8 @@ class MovingFashionMnistTest {
             // Over a third of the video an item moves at least 2 px per frame (a bounce in a corner may hold it
             // for one frame).
             assertFalse(
-                    java.util.Arrays.equals(pixels(v.frames().get(0)), pixels(v.frames().get(5))),
+                    java.util.Arrays.equals(
+                            pixels(v.frames().get(0)), pixels(v.frames().get(5))),
                     "video " + i + " moves");
             assertTrue(sum(v.frames().get(14)) > 0, "an item is visible at the end");
         }

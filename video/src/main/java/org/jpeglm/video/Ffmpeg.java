@@ -1,7 +1,7 @@
 package org.jpeglm.video;
 
-import java.io.ByteArrayOutputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -137,13 +137,15 @@ public record Ffmpeg(String executable, Duration timeout, long maxOutputBytes) {
             }
             if (!done) {
                 throw new FfmpegException(
-                        FfmpegException.Kind.TIMEOUT, "ffmpeg ran longer than " + timeout.toSeconds() + " s and was killed",
+                        FfmpegException.Kind.TIMEOUT,
+                        "ffmpeg ran longer than " + timeout.toSeconds() + " s and was killed",
                         tail(errLines));
             }
             if (tooMuch.get()) {
                 throw new FfmpegException(
                         FfmpegException.Kind.TOO_MUCH_OUTPUT,
-                        "ffmpeg wrote more than " + maxOutputBytes + " bytes and was killed", tail(errLines));
+                        "ffmpeg wrote more than " + maxOutputBytes + " bytes and was killed",
+                        tail(errLines));
             }
             return new Result(p.exitValue(), out.toByteArray(), errLines);
         } catch (InterruptedException e) {

@@ -32,12 +32,20 @@ public final class H264Decoder {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
         // Concealment is logged at info level; the level tags tell errors from the rest.
         cmd.addAll(List.of("-hide_banner", "-nostats", "-loglevel", "level+info"));
+        cmd.addAll(FfmpegInputs.h264Stdin(profile.fps()));
         cmd.addAll(List.of(
-                "-f", "h264", "-framerate", Integer.toString(profile.fps()), "-i", "-",
-                "-frames:v", Integer.toString(profile.frames()),
+                "-frames:v",
+                Integer.toString(profile.frames()),
                 // A damaged header may declare any size: every frame comes out at the profile's.
-                "-vf", "scale=" + profile.width() + ":" + profile.height(),
-                "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", RawFrames.PIXEL_FORMAT, "-"));
+                "-vf",
+                "scale=" + profile.width() + ":" + profile.height(),
+                "-fps_mode",
+                "passthrough",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                RawFrames.PIXEL_FORMAT,
+                "-"));
         return cmd;
     }
 
@@ -50,8 +58,7 @@ public final class H264Decoder {
         Objects.requireNonNull(stream, "stream");
         List<String> args = commandLine(profile);
         Ffmpeg.Result r = ffmpeg.execute(args.subList(1, args.size()), stream);
-        List<java.awt.image.BufferedImage> frames =
-                RawFrames.fromRgb24(r.stdout(), profile.width(), profile.height());
+        List<java.awt.image.BufferedImage> frames = RawFrames.fromRgb24(r.stdout(), profile.width(), profile.height());
         Video video = new Video(frames.subList(0, Math.min(frames.size(), profile.frames())), profile.fps());
         return new DecodedVideo(video, report(r, video.frameCount(), profile));
     }
@@ -74,7 +81,13 @@ public final class H264Decoder {
         if (r.exitCode() != 0 && errors.isEmpty()) {
             errors.add("ffmpeg exited with status " + r.exitCode());
         }
+        // ffmpeg may report a frame more than once (per slice and pass): never more than the frames hold.
         return new VideoDecodeReport(
-                profile.frames(), decoded, Math.min(damaged, decoded), concealed, profile.macroblocksPerFrame(), errors);
+                profile.frames(),
+                decoded,
+                Math.min(damaged, decoded),
+                Math.min(concealed, (long) decoded * profile.macroblocksPerFrame()),
+                profile.macroblocksPerFrame(),
+                errors);
     }
 }

@@ -20,9 +20,6 @@ public final class H264Encoder {
     /** Videos per ffmpeg process in {@link #encodeAll}. */
     static final int BATCH = 48;
 
-    /** Options before the inputs: quiet but for errors. */
-    static final List<String> GLOBAL = List.of("-hide_banner", "-loglevel", "error");
-
     private final Ffmpeg ffmpeg;
 
     public H264Encoder(Ffmpeg ffmpeg) {
@@ -40,7 +37,7 @@ public final class H264Encoder {
      */
     public static List<String> commandLine(VideoProfile profile) {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
-        cmd.addAll(GLOBAL);
+        cmd.addAll(FfmpegInputs.QUIET);
         cmd.addAll(inputArguments(profile, "-"));
         cmd.addAll(profile.outputArguments());
         cmd.add("-");
@@ -56,7 +53,8 @@ public final class H264Encoder {
     public byte[] encode(Video video, VideoProfile profile) throws FfmpegException {
         check(video, profile);
         List<String> args = commandLine(profile);
-        byte[] out = ffmpeg.run(args.subList(1, args.size()), RawFrames.toRgb24(video)).stdout();
+        byte[] out = ffmpeg.run(args.subList(1, args.size()), RawFrames.toRgb24(video))
+                .stdout();
         return requireStream(out, video.frameCount());
     }
 
@@ -76,7 +74,7 @@ public final class H264Encoder {
     }
 
     private List<byte[]> encodeBatch(List<Video> videos, VideoProfile profile, Path dir) throws IOException {
-        List<String> args = new ArrayList<>(GLOBAL);
+        List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
         for (int i = 0; i < videos.size(); i++) {
             Path in = dir.resolve(i + ".rgb");
             Files.write(in, RawFrames.toRgb24(videos.get(i)));
@@ -90,15 +88,14 @@ public final class H264Encoder {
         ffmpeg.run(args, new byte[0]);
         List<byte[]> out = new ArrayList<>(videos.size());
         for (int i = 0; i < videos.size(); i++) {
-            out.add(requireStream(Files.readAllBytes(dir.resolve(i + ".h264")), videos.get(i).frameCount()));
+            out.add(requireStream(
+                    Files.readAllBytes(dir.resolve(i + ".h264")), videos.get(i).frameCount()));
         }
         return out;
     }
 
     private static List<String> inputArguments(VideoProfile profile, String input) {
-        return List.of(
-                "-f", "rawvideo", "-pix_fmt", RawFrames.PIXEL_FORMAT, "-s",
-                profile.width() + "x" + profile.height(), "-framerate", Integer.toString(profile.fps()), "-i", input);
+        return FfmpegInputs.rawRgb24(profile.width(), profile.height(), profile.fps(), input);
     }
 
     private static void check(Video video, VideoProfile profile) {
@@ -121,7 +118,8 @@ public final class H264Encoder {
         if (got != frames) {
             throw new FfmpegException(
                     FfmpegException.Kind.BAD_OUTPUT,
-                    "ffmpeg encoded " + got + " frames of " + frames + " (" + stream.length + " bytes)", List.of());
+                    "ffmpeg encoded " + got + " frames of " + frames + " (" + stream.length + " bytes)",
+                    List.of());
         }
         return stream;
     }

@@ -17,9 +17,11 @@ public record Video(List<BufferedImage> frames, int fps) {
             throw new IllegalArgumentException("fps must be positive, got " + fps);
         }
         for (BufferedImage f : frames) {
-            if (f.getWidth() != frames.getFirst().getWidth() || f.getHeight() != frames.getFirst().getHeight()) {
-                throw new IllegalArgumentException("frames differ in size: " + frames.getFirst().getWidth() + "x"
-                        + frames.getFirst().getHeight() + " and " + f.getWidth() + "x" + f.getHeight());
+            if (f.getWidth() != frames.getFirst().getWidth()
+                    || f.getHeight() != frames.getFirst().getHeight()) {
+                throw new IllegalArgumentException(
+                        "frames differ in size: " + frames.getFirst().getWidth() + "x"
+                                + frames.getFirst().getHeight() + " and " + f.getWidth() + "x" + f.getHeight());
             }
         }
     }

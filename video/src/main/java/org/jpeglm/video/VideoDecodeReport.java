@@ -10,7 +10,7 @@ import java.util.List;
  * @param expectedFrames the profile's frame count
  * @param decodedFrames frames ffmpeg output (at most expected)
  * @param damagedFrames frames in which ffmpeg concealed errors
- * @param concealedMacroblocks macroblocks concealed, summed over frames
+ * @param concealedMacroblocks macroblocks concealed, summed over frames (at most the decoded frames' macroblocks)
  * @param macroblocksPerFrame 16×16 macroblocks in one frame of the profile's size
  * @param errors ffmpeg's error lines (decoder addresses removed), at most {@link #MAX_ERRORS}
  */
@@ -48,7 +48,7 @@ public record VideoDecodeReport(
     /** One line for logs and summaries. */
     public String summary() {
         return decodedFrames + "/" + expectedFrames + " frames decoded, " + damagedFrames + " damaged, "
-                + concealedMacroblocks + " macroblocks concealed" + (errors.isEmpty() ? "" : ", " + errors.size()
-                        + " decoder errors");
+                + concealedMacroblocks + " macroblocks concealed"
+                + (errors.isEmpty() ? "" : ", " + errors.size() + " decoder errors");
     }
 }

@@ -32,13 +32,21 @@ public final class VideoFiles {
         }
         int w = profile.width();
         int h = profile.height();
-        List<String> args = new ArrayList<>(H264Encoder.GLOBAL);
+        List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
         args.addAll(List.of(
-                "-i", file.toString(), "-an",
-                "-vf", "fps=" + profile.fps() + ",scale=" + w + ":" + h + ":force_original_aspect_ratio=increase,crop="
-                        + w + ":" + h,
-                "-frames:v", Integer.toString(profile.frames()),
-                "-f", "rawvideo", "-pix_fmt", RawFrames.PIXEL_FORMAT, "-"));
+                "-i",
+                file.toString(),
+                "-an",
+                "-vf",
+                "fps=" + profile.fps() + ",scale=" + w + ":" + h + ":force_original_aspect_ratio=increase,crop=" + w
+                        + ":" + h,
+                "-frames:v",
+                Integer.toString(profile.frames()),
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                RawFrames.PIXEL_FORMAT,
+                "-"));
         Ffmpeg.Result r = ffmpeg.execute(args, new byte[0]);
         if (r.exitCode() != 0) {
             throw new FfmpegException(

@@ -58,8 +58,22 @@ public record VideoProfile(
 
     /** The encoder options a profile may use (each takes one value): a model file cannot make ffmpeg read or write files. */
     public static final Set<String> ENCODER_OPTIONS = Set.of(
-            "-c:v", "-preset", "-tune", "-profile:v", "-level", "-bf", "-g", "-keyint_min", "-sc_threshold",
-            "-threads", "-bsf:v", "-coder", "-refs", "-me_method", "-subq", "-trellis");
+            "-c:v",
+            "-preset",
+            "-tune",
+            "-profile:v",
+            "-level",
+            "-bf",
+            "-g",
+            "-keyint_min",
+            "-sc_threshold",
+            "-threads",
+            "-bsf:v",
+            "-coder",
+            "-refs",
+            "-me_method",
+            "-subq",
+            "-trellis");
 
     /** The coded pixel formats allowed. */
     public static final Set<String> PIXEL_FORMATS = Set.of("yuv420p", "yuv422p", "yuv444p");

@@ -39,10 +39,9 @@ public final class VideoWriters {
         Path dir = Files.createTempDirectory("jpeglm-mp4-");
         Path tmp = dir.resolve("video.mp4");
         try {
-            List<String> args = new ArrayList<>(H264Encoder.GLOBAL);
-            args.addAll(List.of(
-                    "-f", "h264", "-framerate", Integer.toString(profile.fps()), "-i", "-",
-                    "-c:v", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", tmp.toString()));
+            List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
+            args.addAll(FfmpegInputs.h264Stdin(profile.fps()));
+            args.addAll(List.of("-c:v", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", tmp.toString()));
             ffmpeg.run(args, h264);
             AtomicFile.write(target, Files.readAllBytes(tmp));
         } finally {
@@ -57,12 +56,16 @@ public final class VideoWriters {
             throw new IllegalArgumentException("a video without frames has no preview");
         }
         requireScale(scale);
-        List<String> args = new ArrayList<>(H264Encoder.GLOBAL);
+        List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
+        args.addAll(FfmpegInputs.rawRgb24(video.width(), video.height(), video.fps(), "-"));
         args.addAll(List.of(
-                "-f", "rawvideo", "-pix_fmt", RawFrames.PIXEL_FORMAT, "-s", video.width() + "x" + video.height(),
-                "-framerate", Integer.toString(video.fps()), "-i", "-",
-                "-vf", "scale=iw*" + scale + ":ih*" + scale + ":flags=neighbor,split[a][b];[a]palettegen[p];[b][p]paletteuse",
-                "-loop", "0", "-f", "gif", "-"));
+                "-vf",
+                "scale=iw*" + scale + ":ih*" + scale + ":flags=neighbor,split[a][b];[a]palettegen[p];[b][p]paletteuse",
+                "-loop",
+                "0",
+                "-f",
+                "gif",
+                "-"));
         AtomicFile.write(target, ffmpeg.run(args, RawFrames.toRgb24(video)).stdout());
     }
 
@@ -76,8 +79,8 @@ public final class VideoWriters {
         int fh = rows.stream().mapToInt(Video::height).max().orElseThrow() * scale;
         int cols = rows.stream().mapToInt(Video::frameCount).max().orElseThrow();
         int gap = 2;
-        BufferedImage strip = new BufferedImage(
-                cols * (fw + gap) + gap, rows.size() * (fh + gap) + gap, BufferedImage.TYPE_INT_RGB);
+        BufferedImage strip =
+                new BufferedImage(cols * (fw + gap) + gap, rows.size() * (fh + gap) + gap, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = strip.createGraphics();
         try {
             g.setColor(new Color(0x80, 0x80, 0x80));
@@ -87,8 +90,13 @@ public final class VideoWriters {
                 List<BufferedImage> frames = rows.get(r).frames();
                 for (int c = 0; c < frames.size(); c++) {
                     BufferedImage f = frames.get(c);
-                    g.drawImage(f, gap + c * (fw + gap), gap + r * (fh + gap), f.getWidth() * scale,
-                            f.getHeight() * scale, null);
+                    g.drawImage(
+                            f,
+                            gap + c * (fw + gap),
+                            gap + r * (fh + gap),
+                            f.getWidth() * scale,
+                            f.getHeight() * scale,
+                            null);
                 }
             }
         } finally {

@@ -22,14 +22,13 @@ class FfmpegTest {
         var e = assertThrows(
                 FfmpegException.class, () -> new H264Encoder(missing).encode(TestVideos.moving(0), VideoProfile.toy()));
         assertEquals(FfmpegException.Kind.MISSING, e.kind());
-        assertTrue(e.getMessage().contains("/nonexistent/ffmpeg") && e.getMessage().contains("install"),
-                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("/nonexistent/ffmpeg") && e.getMessage().contains("install"), e.getMessage());
     }
 
     @Test
     void aFailureCarriesFfmpegsLastLines() {
-        var e = assertThrows(
-                FfmpegException.class, () -> Ffmpeg.system().run(List.of("-no-such-option"), new byte[0]));
+        var e = assertThrows(FfmpegException.class, () -> Ffmpeg.system().run(List.of("-no-such-option"), new byte[0]));
         assertEquals(FfmpegException.Kind.FAILED, e.kind());
         assertFalse(e.stderrTail().isEmpty());
         assertTrue(e.getMessage().contains("no-such-option"), e.getMessage());

@@ -58,7 +58,8 @@ class H264EncoderTest {
         assertEquals(profile.height(), decoded.video().height());
         assertTrue(decoded.report().clean(), decoded.report().summary());
         for (int f = 0; f < video.frameCount(); f++) {
-            double diff = TestVideos.meanAbsDiff(video.frames().get(f), decoded.video().frames().get(f));
+            double diff = TestVideos.meanAbsDiff(
+                    video.frames().get(f), decoded.video().frames().get(f));
             assertTrue(diff < 12, "frame " + f + " differs by " + diff + " on average");
         }
     }

@@ -39,11 +39,16 @@ class H264StreamsTest {
     @Test
     void thePrefixEndsBeforeTheNextAccessUnitsHeaders() {
         // SPS, PPS, IDR slice, then an SPS and PPS repeated before the next picture: they belong to it.
-        byte[] s = bytes(0, 0, 0, 1, 0x67, 1, 0, 0, 1, 0x68, 2, 0, 0, 1, 0x65, 0x88, 9, 0, 0, 0, 1, 0x67, 1, 0, 0,
-                1, 0x68, 2, 0, 0, 1, 0x41, 0x9A, 7);
+        byte[] s = bytes(
+                0, 0, 0, 1, 0x67, 1, 0, 0, 1, 0x68, 2, 0, 0, 1, 0x65, 0x88, 9, 0, 0, 0, 1, 0x67, 1, 0, 0, 1, 0x68, 2, 0,
+                0, 1, 0x41, 0x9A, 7);
         byte[] one = H264Streams.prefixFrames(s, 1);
         assertEquals(17, one.length);
-        assertEquals(List.of(7, 8, 5), H264Streams.nalUnits(one).stream().map(H264Streams.NalUnit::type).toList());
+        assertEquals(
+                List.of(7, 8, 5),
+                H264Streams.nalUnits(one).stream()
+                        .map(H264Streams.NalUnit::type)
+                        .toList());
     }
 
     @Test

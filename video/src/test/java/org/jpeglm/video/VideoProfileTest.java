@@ -60,19 +60,26 @@ class VideoProfileTest {
         assertThrows(IllegalArgumentException.class, () -> with(63, 37, "yuv420p", enc));
         assertThrows(IllegalArgumentException.class, () -> with(64, 52, "yuv420p", enc));
         assertThrows(IllegalArgumentException.class, () -> with(64, 37, "rgb24", enc));
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> new VideoProfile("vp9", 64, 64, 3, 15, 37, "yuv420p", enc));
+        assertThrows(IllegalArgumentException.class, () -> new VideoProfile("vp9", 64, 64, 3, 15, 37, "yuv420p", enc));
     }
 
     @Test
     void theEncoderCannotMakeFfmpegReadOrWriteFiles() {
         for (String bad : new String[] {
-            "-i /etc/passwd", "-c:v libx264 -y", "-vf movie=/etc/passwd", "-c:v", "-preset medium out.mp4 -g",
-            "-x264-params stats=/tmp/x", "-bsf:v a;b"
+            "-i /etc/passwd",
+            "-c:v libx264 -y",
+            "-vf movie=/etc/passwd",
+            "-c:v",
+            "-preset medium out.mp4 -g",
+            "-x264-params stats=/tmp/x",
+            "-bsf:v a;b"
         }) {
             assertThrows(IllegalArgumentException.class, () -> with(64, 37, "yuv420p", bad), bad);
         }
-        assertEquals("-c:v", with(64, 37, "yuv420p", VideoProfile.DEFAULT_ENCODER).encoderArguments().get(0));
+        assertEquals(
+                "-c:v",
+                with(64, 37, "yuv420p", VideoProfile.DEFAULT_ENCODER)
+                        .encoderArguments()
+                        .get(0));
     }
 }

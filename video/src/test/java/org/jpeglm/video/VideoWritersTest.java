@@ -26,7 +26,7 @@ class VideoWritersTest {
         Path mp4 = dir.resolve("v.mp4");
         writers.writeMp4(stream, profile, mp4);
         // Back to Annex-B without decoding: the same bytes came in.
-        List<String> args = new ArrayList<>(H264Encoder.GLOBAL);
+        List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
         args.addAll(List.of("-i", mp4.toString(), "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "h264", "-"));
         assertArrayEquals(stream, Ffmpeg.system().run(args, new byte[0]).stdout());
         Video read = new VideoFiles().read(mp4, profile);
@@ -67,8 +67,7 @@ class VideoWritersTest {
     @Test
     void aStreamWithoutHeadersCannotBeRemuxed(@TempDir Path dir) {
         assertThrows(
-                FfmpegException.class,
-                () -> writers.writeMp4("garbage".getBytes(), profile, dir.resolve("x.mp4")));
+                FfmpegException.class, () -> writers.writeMp4("garbage".getBytes(), profile, dir.resolve("x.mp4")));
         assertTrue(!Files.exists(dir.resolve("x.mp4")));
     }
 }
