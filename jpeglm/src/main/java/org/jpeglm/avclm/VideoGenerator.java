@@ -37,7 +37,7 @@ public final class VideoGenerator implements AutoCloseable {
     private final StreamPrompts prompts;
     private final VideoCodec codec;
     private final H264Encoder encoder;
-    private final StreamRunner<GeneratedVideo> runner;
+    private final StreamRunner<WrittenVideo> runner;
 
     VideoGenerator(VideoModel model, VideoOptions options) {
         this(model, options, Ffmpeg.system());
@@ -136,14 +136,17 @@ public final class VideoGenerator implements AutoCloseable {
 
     private List<GeneratedVideo> run(List<StreamJob> jobs, Consumer<GeneratedVideo> listener) {
         Objects.requireNonNull(listener, "listener");
-        return runner.run(new EngineRequest<>(
-                jobs,
-                options.sampling(),
-                false,
-                StreamRunner.maxTokens(options.maxTokens(), runner.contextLength()),
-                codec,
-                listener,
-                Function.identity()));
+        try (VideoDecoding decoding = new VideoDecoding(codec, jobs.size(), listener)) {
+            runner.run(new EngineRequest<>(
+                    jobs,
+                    options.sampling(),
+                    false,
+                    StreamRunner.maxTokens(options.maxTokens(), runner.contextLength()),
+                    codec,
+                    decoding::submit,
+                    Function.identity()));
+            return decoding.all(runner::checkCancelled);
+        }
     }
 
     /** The negative log-likelihood of each video's stream under the model's profile. */

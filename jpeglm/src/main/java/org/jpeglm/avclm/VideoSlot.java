@@ -1,26 +1,22 @@
 package org.jpeglm.avclm;
 
 import java.io.ByteArrayOutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.SlotBase;
 import org.jpeglm.engine.StreamJob;
-import org.jpeglm.video.DecodedVideo;
-import org.jpeglm.video.FfmpegException;
 
 /**
  * A video being written in one sequence: its bytes so far (prompt first), the forced bytes still to write, and why
  * it stopped. It ends at EOS or its token budget; nothing in its bytes ends it, since a generated stream's NAL units
  * cannot be trusted to say how many frames it holds.
  */
-final class VideoSlot extends SlotBase<GeneratedVideo, GeneratedVideo> {
+final class VideoSlot extends SlotBase<WrittenVideo, WrittenVideo> {
     private final VideoCodec codec;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
     private GeneratedVideo.StopReason stop;
 
-    VideoSlot(
-            StreamJob job, EngineRequest<GeneratedVideo, GeneratedVideo> request, VideoCodec codec, int contextLength) {
+    VideoSlot(StreamJob job, EngineRequest<WrittenVideo, WrittenVideo> request, VideoCodec codec, int contextLength) {
         super(job, request, contextLength);
         this.codec = codec;
         bytes.writeBytes(job.promptBytes());
@@ -69,26 +65,17 @@ final class VideoSlot extends SlotBase<GeneratedVideo, GeneratedVideo> {
     @Override
     public void report() {}
 
-    /** The finished video: its stream decoded tolerantly (a stream that yields nothing is 0 frames, not an error). */
+    /** The finished video's stream, not yet decoded ({@link VideoCodec#decode}). */
     @Override
-    public GeneratedVideo finish() {
+    public WrittenVideo finish() {
         if (stop == null) {
             throw new IllegalStateException("video " + job().index() + " is not done");
         }
-        byte[] stream = bytes.toByteArray();
-        DecodedVideo decoded;
-        try {
-            decoded = codec.decoder().decode(stream, codec.profile());
-        } catch (FfmpegException e) { // ffmpeg missing, hung or runaway: no video of this run can be decoded
-            throw new UncheckedIOException("cannot decode generated video " + job().index() + ": " + e.getMessage(), e);
-        }
         StreamJob job = job();
-        return new GeneratedVideo(
+        return new WrittenVideo(
                 job.index(),
                 job.seed(),
-                stream,
-                decoded.video(),
-                decoded.report(),
+                bytes.toByteArray(),
                 generated(),
                 job.prompt().length,
                 job.promptBytes().length + job.forced().length,

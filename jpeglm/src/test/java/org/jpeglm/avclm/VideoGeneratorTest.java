@@ -147,30 +147,33 @@ class VideoGeneratorTest {
         // A prompt of 2 frames fed straight to a slot, then EOS: the video is the prompt, its 2 frames decoded.
         try (VideoGenerator g = model.newGenerator(options().build())) {
             byte[] prefix = H264Streams.prefixFrames(g.streamOf(TinyAvcLm.video(7)), 2);
-            VideoSlot slot = slotFor(prefix);
+            VideoCodec codec = codec();
+            VideoSlot slot = slotFor(codec, prefix);
             while (slot.forcing()) {
                 int[] t = tokenizer.encode(
                         Arrays.copyOfRange(prefix, slot.job().promptBytes().length, prefix.length), false, false);
                 assertFalse(slot.accept(t[0]));
             }
             assertTrue(slot.accept(tokenizer.eosId()));
-            GeneratedVideo v = slot.finish();
+            GeneratedVideo v = codec.decode(slot.finish());
             assertEquals(GeneratedVideo.StopReason.EOS, v.stop());
             assertArrayEquals(prefix, v.stream());
             assertEquals(2, v.report().decodedFrames(), v.report().summary());
         }
     }
 
-    private static VideoSlot slotFor(byte[] prefix) {
-        var tokens = new org.jpeglm.engine.TokenTable(tokenizer, model.model().vocabSize());
-        var prompts = new org.jpeglm.engine.StreamPrompts(tokenizer, tokens, 1024, "video");
-        var codec = new VideoCodec(
-                tokens,
+    private static VideoCodec codec() {
+        return new VideoCodec(
+                new org.jpeglm.engine.TokenTable(tokenizer, model.model().vocabSize()),
                 new org.jpeglm.engine.TokenTrie(tokenizer, model.model().vocabSize()),
                 new org.jpeglm.video.H264Decoder(),
                 TinyAvcLm.PROFILE);
+    }
+
+    private static VideoSlot slotFor(VideoCodec codec, byte[] prefix) {
+        var prompts = new org.jpeglm.engine.StreamPrompts(tokenizer, codec.tokens(), 1024, "video");
         var job = prompts.completion(0, 1, prefix);
-        var request = new org.jpeglm.engine.EngineRequest<GeneratedVideo, GeneratedVideo>(
+        var request = new org.jpeglm.engine.EngineRequest<WrittenVideo, WrittenVideo>(
                 List.of(job), SamplingParams.builder().build(), false, 100, codec, v -> {}, v -> v);
         return new VideoSlot(job, request, codec, 1024);
     }
