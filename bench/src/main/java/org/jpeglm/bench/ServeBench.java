@@ -64,6 +64,9 @@ public final class ServeBench implements Callable<Integer> {
     @Option(names = "--images", description = "images per throughput measurement (default: ${DEFAULT-VALUE})")
     int images = 256;
 
+    @Option(names = "--warmup", description = "warm-up rounds of both paths (default: ${DEFAULT-VALUE})")
+    int warmup = 3;
+
     @Option(names = "--reps", description = "alternations of generate and server (default: ${DEFAULT-VALUE})")
     int reps = 2;
 
@@ -92,6 +95,8 @@ public final class ServeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (Boolean.getBoolean("sweep")) SchedSweep.start();
+        if (Boolean.getBoolean("exp.engineOther")) ImageService.exp(0);
         try (ImageModel m = ImageModel.load(model)) {
             ServeOptions options = ServeOptions.builder()
                     .port(0)
@@ -112,19 +117,66 @@ public final class ServeBench implements Callable<Integer> {
             List<Double> served = new ArrayList<>();
             List<Double> firstPreview = Collections.synchronizedList(new ArrayList<>());
             try (ImageServer server = ImageServer.start(m, options)) {
+                java.util.IntSummaryStatistics occupancy0 = null;
+                var occupancy = new java.util.concurrent.ConcurrentLinkedQueue<Integer>() {
+                    @Override
+                    public String toString() {
+                        return String.format(
+                                Locale.ROOT,
+                                "mean %.2f of %d samples",
+                                stream().mapToInt(Integer::intValue).average().orElse(0),
+                                size());
+                    }
+                };
                 URI base = server.uri("127.0.0.1");
-                run(base, clients, images / perRequest, firstPreview); // warm-up of both paths
-                generate(m, images / 4);
+                for (int w = 0; w < warmup; w++) { // until the JIT is done with both paths: a server runs for long
+                    run(base, clients, images / perRequest, firstPreview);
+                    generate(m, images / 2);
+                }
                 firstPreview.clear();
                 for (int r = 0; r < reps; r++) {
                     generate.add(generate(m, images));
+                    occupancy.clear();
+                    Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            occupancy.add(server.stats().activeSequences());
+                            try {
+                                Thread.sleep(5);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    });
+                    String c0 = server.clockDebug();
                     served.add(run(base, clients, images / perRequest, firstPreview));
+                    String c1 = server.clockDebug();
+                    long[] a = java.util.Arrays.stream(c0.split(" "))
+                            .mapToLong(Long::parseLong)
+                            .toArray();
+                    long[] b = java.util.Arrays.stream(c1.split(" "))
+                            .mapToLong(Long::parseLong)
+                            .toArray();
+                    double n = b[0] - a[0];
                     System.out.printf(
                             Locale.ROOT,
-                            "rep %d: generate %.2f images/s, server %.2f images/s%n",
+                            "  server phases per image: tokens %.1f steps %.2f total %.2f ms step %.2f prompt %.2f mask %.2f accept %.2f finish %.2f%n",
+                            (b[1] - a[1]) / n,
+                            (b[2] - a[2]) / n,
+                            (b[3] - a[3]) / 1e6 / n,
+                            (b[4] - a[4]) / 1e6 / n,
+                            (b[5] - a[5]) / 1e6 / n,
+                            (b[6] - a[6]) / 1e6 / n,
+                            (b[7] - a[7]) / 1e6 / n,
+                            (b[8] - a[8]) / 1e6 / n);
+                    sampler.interrupt();
+                    System.out.println("  occupancy " + occupancy);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "rep %d: generate %.2f images/s, server %.2f images/s, ratio %.3f%n",
                             r + 1,
                             generate.getLast(),
-                            served.getLast());
+                            served.getLast(),
+                            served.getLast() / generate.getLast());
                     if (direct) {
                         System.out.printf(
                                 Locale.ROOT,
@@ -150,9 +202,24 @@ public final class ServeBench implements Callable<Integer> {
                 .seed(System.nanoTime())
                 .build();
         try (ImageGenerator g = m.newGenerator(o)) {
+            var cpu = ThreadCpu.snapshot();
             long t0 = System.nanoTime();
             int n = g.generate(count).size();
-            return n / ((System.nanoTime() - t0) / 1e9);
+            var st = g.lastStats();
+            System.out.printf(
+                    Locale.ROOT,
+                    "  generate phases per image: tokens %.1f steps %.2f total %.2f ms step %.2f prompt %.2f mask %.2f accept %.2f finish %.2f%n",
+                    (double) st.tokens() / n,
+                    (double) st.steps() / n,
+                    st.totalNanos() / 1e6 / n,
+                    st.stepNanos() / 1e6 / n,
+                    st.promptNanos() / 1e6 / n,
+                    st.maskNanos() / 1e6 / n,
+                    st.acceptNanos() / 1e6 / n,
+                    st.finishNanos() / 1e6 / n);
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.println("  generate cpu " + fmt(ThreadCpu.since(cpu), n) + " wall " + s);
+            return n / s;
         }
     }
 
@@ -160,22 +227,45 @@ public final class ServeBench implements Callable<Integer> {
     private double run(URI base, int clients, int requests, List<Double> firstPreview) throws Exception {
         AtomicInteger left = new AtomicInteger(requests);
         AtomicInteger done = new AtomicInteger();
+        var cpu = ThreadCpu.snapshot();
         long t0 = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> all = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                all.add(pool.submit(() -> {
+        List<Thread> all = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        String body = "{\"n\": " + perRequest + ", \"stream\": true"
+                + (previewMcus != null ? ", \"preview_mcus\": " + previewMcus : "") + "}";
+        for (int c = 0; c < clients; c++) {
+            all.add(Thread.ofPlatform().name("client-" + c).start(() -> {
+                try (SseClient client = new SseClient(base)) {
                     while (left.getAndDecrement() > 0) {
-                        done.addAndGet(stream(base, firstPreview));
+                        long r0 = System.nanoTime();
+                        SseClient.Answer a = client.post("v1/images/generations", body);
+                        done.addAndGet(a.images());
+                        if (a.firstPreviewNanos() != 0) {
+                            firstPreview.add((a.firstPreviewNanos() - r0) / 1e9);
+                        }
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : all) {
-                f.get();
-            }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
         }
-        return done.get() / ((System.nanoTime() - t0) / 1e9);
+        for (Thread t : all) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("a client failed", failures.getFirst());
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        double n = SseClient.N.sumThenReset();
+        System.out.printf(
+                Locale.ROOT,
+                "  client: headers %.1f ms, first progress %.1f ms, image->end %.1f ms, total %.1f ms%n",
+                SseClient.HEAD.sumThenReset() / n / 1e6,
+                SseClient.FIRSTEV.sumThenReset() / n / 1e6,
+                SseClient.TAIL.sumThenReset() / n / 1e6,
+                SseClient.TOTAL.sumThenReset() / n / 1e6);
+        System.out.println("  server cpu " + fmt(ThreadCpu.since(cpu), done.get()) + " wall " + s);
+        return done.get() / s;
     }
 
     /** images/s of the clients' requests submitted to a service of the server's options, without HTTP. */
@@ -295,6 +385,16 @@ public final class ServeBench implements Callable<Integer> {
             }
         }
         throw new IOException("no VmRSS in /proc/self/status");
+    }
+
+    static String fmt(java.util.Map<String, Double> m, int n) {
+        StringBuilder b = new StringBuilder();
+        double total = m.values().stream().mapToDouble(Double::doubleValue).sum();
+        b.append(String.format(Locale.ROOT, "total %.1f ms/image:", 1000 * total / n));
+        m.entrySet().stream()
+                .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                .forEach(e -> b.append(String.format(Locale.ROOT, " [%s %.2f]", e.getKey(), 1000 * e.getValue() / n)));
+        return b.toString();
     }
 
     private static double median(List<Double> xs) {

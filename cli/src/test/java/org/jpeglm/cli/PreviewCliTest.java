@@ -6,11 +6,14 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.jpeglm.image.ImageEvent;
+import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 class PreviewCliTest {
     @TempDir
     static Path dir;
+
+    /** A preview's file: any JPEG of the image (ImageIO's, which takes any size). */
+    static byte[] jpeg(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertTrue(ImageIO.write(image, "jpg", out), "a JPEG writer");
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static BufferedImage image(int... rgbRows) {
         int w = rgbRows.length / 3;
@@ -59,12 +73,15 @@ class PreviewCliTest {
     void thePanelDrawsPreviewsAndMovesBackUpToRedraw() throws InterruptedException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalPreview panel = new TerminalPreview(new PrintStream(bytes, true, StandardCharsets.UTF_8), 80, 4);
-        BufferedImage a = image(0x112233, 0x445566, 0x778899);
+        byte[] a = jpeg(image(0x112233, 0x445566, 0x778899));
         panel.onEvent(new ImageEvent.Progress(0, 3, 1, 4)); // progress alone draws nothing
         assertEquals(0, bytes.size());
         panel.onEvent(new ImageEvent.Preview(0, 1, 4, a));
         String first = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(first.startsWith("\r\033[K" + HalfBlocks.lines(a).get(0)), first);
+        assertTrue(
+                first.startsWith(
+                        "\r\033[K" + HalfBlocks.lines(JpegImages.decode(a)).get(0)),
+                first);
         assertFalse(first.contains("\033[2A"), "nothing drawn before: no move up");
         Thread.sleep(TerminalPreview.REDRAW_MILLIS + 50);
         bytes.reset();
@@ -76,7 +93,8 @@ class PreviewCliTest {
     void wideImagesAreScaledDownToTheirCells() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalPreview panel = new TerminalPreview(new PrintStream(bytes, true, StandardCharsets.UTF_8), 200, 1);
-        panel.onEvent(new ImageEvent.Preview(0, 1, 4, new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB)));
+        byte[] wide = jpeg(new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB));
+        panel.onEvent(new ImageEvent.Preview(0, 1, 4, wide));
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals(TerminalPreview.MAX_WIDTH / 2, lines.length, "64 x 64 pixels: 32 lines");
         assertEquals(

@@ -186,17 +186,17 @@ final class Slot extends SlotBase<GeneratedImage, ImageEvent> {
     }
 
     /** The stream up to its last restart marker, as a preview. */
-    private BufferedImage preview() {
+    private byte[] preview() {
         return preview(tools.repair(), Arrays.copyOf(bytes.toByteArray(), markerEnd));
     }
 
     /**
-     * A stream cut just after a restart marker, decoded: repair pads the intervals it lacks with neutral MCUs (DC
-     * difference 0 after a restart: mid-gray) and keeps the intact ones bit for bit, so the finished MCUs decode as
-     * they will in the final image.
+     * A stream cut just after a restart marker, as a JPEG file: repair pads the intervals it lacks with neutral MCUs
+     * (DC difference 0 after a restart: mid-gray) and keeps the intact ones bit for bit, so the finished MCUs decode
+     * as they will in the final image.
      */
-    static BufferedImage preview(JpegRepair repair, byte[] cut) {
-        return JpegImages.decode(repair.repair(cut).jpeg());
+    static byte[] preview(JpegRepair repair, byte[] cut) {
+        return repair.repair(cut).jpeg();
     }
 
     /** The finished image: its stream repaired (if needed) into a file and decoded. */

@@ -115,7 +115,7 @@ class PreviewTest {
         JpegRepair repair = new JpegRepair(profile);
         BufferedImage fin = JpegImages.decode(stream, profile);
         for (int finished = 1; finished < 4; finished++) {
-            BufferedImage preview = Slot.preview(repair, JpegStreams.prefixMcus(stream, finished));
+            BufferedImage preview = JpegImages.decode(Slot.preview(repair, JpegStreams.prefixMcus(stream, finished)));
             List<int[]> differing = compare(profile, preview, fin, finished);
             assertEquals(borderSize(profile, finished), differing.size(), finished + " MCUs: the whole border changed");
             assertTrue(differing.size() > 0);
@@ -128,7 +128,8 @@ class PreviewTest {
         byte[] stream = new JpegEncoder(profile).encode(TinyJpegLm.picture(4));
         BufferedImage fin = JpegImages.decode(stream, profile);
         for (int finished = 0; finished < 4; finished++) {
-            BufferedImage preview = Slot.preview(new JpegRepair(profile), JpegStreams.prefixMcus(stream, finished));
+            BufferedImage preview =
+                    JpegImages.decode(Slot.preview(new JpegRepair(profile), JpegStreams.prefixMcus(stream, finished)));
             assertEquals(List.of(), compare(profile, preview, fin, finished));
             assertNeutralBeyond(profile, preview, finished);
         }

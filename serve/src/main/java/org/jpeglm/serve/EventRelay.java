@@ -19,17 +19,18 @@ import org.jpeglm.image.ImageListener;
  *
  * <p>The scheduler thread must not wait: every sequence waits for it. So it never takes a lock here (a writer holding
  * one while its carrier thread is descheduled would stall the batch), and it wakes the writer only when there is
- * something to write at once: within a gap after each take only a finished image or the end is, and the progress and
- * previews of that gap go out together when it is over (an image's progress comes every few steps).
+ * something to write at once: a finished image, the end, or, once a gap after the writer's last take is over, any
+ * event. The writer sets no timer for the gap's end: it is woken by the scheduler's next event after it, so that its
+ * work starts when the scheduler has just finished a step rather than at a random moment of one, when it would take a
+ * core from ggml's threads in the middle of their computation (on a small machine every sequence then waits).
  */
 final class EventRelay implements ImageListener {
     private final AtomicReferenceArray<ImageEvent.Progress> progress;
     private final AtomicReferenceArray<ImageEvent.Preview> previews;
     private final Queue<ImageEvent.Finished> finished = new ConcurrentLinkedQueue<>();
     private final long gapNanos;
-    private long lastTake; // the writer's
+    private volatile long quietUntil; // System.nanoTime() before which progress and previews wake no one
     private volatile Thread writer; // while it waits
-    private volatile boolean waitingForAny; // its gap is over: any event wakes it
     private volatile boolean ended;
 
     /**
@@ -40,7 +41,7 @@ final class EventRelay implements ImageListener {
         this.progress = new AtomicReferenceArray<>(images);
         this.previews = new AtomicReferenceArray<>(images);
         this.gapNanos = gap.toNanos();
-        this.lastTake = System.nanoTime() - gapNanos; // the first take waits for no gap
+        this.quietUntil = System.nanoTime(); // the first take waits for no gap
     }
 
     @Override
@@ -50,18 +51,15 @@ final class EventRelay implements ImageListener {
             case ImageEvent.Preview p -> previews.set(p.index(), p);
             case ImageEvent.Finished f -> finished.add(f);
         }
-        if (waitingForAny || event instanceof ImageEvent.Finished) {
-            wake();
+        Thread t = writer;
+        if (t != null && (event instanceof ImageEvent.Finished || gapOver())) {
+            LockSupport.unpark(t);
         }
     }
 
     /** No more events will come (the task is done): a waiting {@link #take} returns at once. */
     void end() {
         ended = true;
-        wake();
-    }
-
-    private void wake() {
         Thread t = writer;
         if (t != null) {
             LockSupport.unpark(t);
@@ -69,26 +67,30 @@ final class EventRelay implements ImageListener {
     }
 
     /**
-     * The events that arrived since the last call, waiting up to timeout for the first (not once ended); before the
-     * gap since the last call is over, only for a finished image. One writer thread calls it.
+     * The events that arrived since the last call, waiting up to timeout for one worth a write: a finished image, the
+     * end, or, once the gap since the last call is over, any event. At the timeout it returns what there is. One
+     * writer thread calls it.
      */
     List<ImageEvent> take(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        writer = Thread.currentThread();
+        writer = Thread.currentThread(); // before looking: an event after the look wakes this thread
         try {
-            while (finished.isEmpty() && !ended && parkUntil(Math.min(deadline, lastTake + gapNanos))) {
-                // progress and previews wait for the gap's end
-            }
-            waitingForAny = true; // before looking again: an event after the look wakes this thread
-            while (isEmpty() && !ended && parkUntil(deadline)) {
-                // until an event, the end or the deadline
+            while (!ready() && parkUntil(deadline)) {
+                // woken by an event, the end, or the deadline
             }
         } finally {
-            waitingForAny = false;
             writer = null;
         }
-        lastTake = System.nanoTime();
+        quietUntil = System.nanoTime() + gapNanos;
         return drain();
+    }
+
+    private boolean ready() {
+        return !finished.isEmpty() || ended || (gapOver() && !isEmpty());
+    }
+
+    private boolean gapOver() {
+        return System.nanoTime() - quietUntil >= 0;
     }
 
     /** The finished images first: every progress and preview of theirs was set before they came. */

@@ -27,7 +27,7 @@ final class GenerationHandler {
     private static final long KEEP_ALIVE_MS = 1000;
 
     /** Least time between two writes of a stream's progress and previews (finished images go at once). */
-    static final Duration EVENT_GAP = Duration.ofMillis(50);
+    static final Duration EVENT_GAP = Duration.ofMillis(Long.getLong("jpeglm.gap", 50));
 
     private final ImageService service;
     private final ServedModel model;
@@ -111,10 +111,12 @@ final class GenerationHandler {
                 List<ImageEvent> events = relay.take(KEEP_ALIVE_MS, TimeUnit.MILLISECONDS);
                 if (events.isEmpty()) {
                     sse.comment("working");
+                } else {
+                    write(sse, events, params);
+                    sse.flush();
                 }
-                write(sse, events, params);
             }
-            write(sse, relay.take(0, TimeUnit.MILLISECONDS), params);
+            write(sse, relay.take(0, TimeUnit.MILLISECONDS), params); // goes with done
             finish(sse, params, task, started);
         } catch (IOException e) {
             metrics.disconnected();
@@ -126,7 +128,7 @@ final class GenerationHandler {
         for (ImageEvent e : events) {
             switch (e) {
                 case ImageEvent.Progress p -> sse.event("progress", Json.string(ImageJson.progress(p)));
-                case ImageEvent.Preview p -> sse.event("preview", Json.string(ImageJson.preview(p)));
+                case ImageEvent.Preview p -> sse.event("preview", Json.string(ImageJson.preview(p, params.png())));
                 case ImageEvent.Finished f -> sse.event("image", Json.string(ImageJson.image(f.image(), params.png())));
             }
         }
@@ -142,6 +144,7 @@ final class GenerationHandler {
         } catch (ApiException e) {
             sse.event("error", Json.string(ErrorResponses.body(e.status(), e.field(), e.getMessage())));
         }
+        sse.flush();
     }
 
     /** The task's images; its failure as the answer the client gets. */

@@ -37,13 +37,18 @@ final class ImageJson {
                 .put("total_mcus", p.totalMcus());
     }
 
-    /** A preview: the partial image as PNG (lossless, so the finished MCUs show exactly). */
-    static ObjectNode preview(ImageEvent.Preview p) {
+    /**
+     * A preview, in the format the request asked its images in: the engine's repaired partial JPEG as it is (its
+     * finished MCUs decode as the final JPEG's do; nothing to decode or encode here), or decoded into PNG.
+     */
+    static ObjectNode preview(ImageEvent.Preview p, boolean png) {
+        byte[] file = png ? JpegImages.png(p.image()) : p.jpeg();
         return Json.object()
                 .put("index", p.index())
                 .put("mcus", p.mcus())
                 .put("total_mcus", p.totalMcus())
-                .put("b64_png", Base64.getEncoder().encodeToString(JpegImages.png(p.image())));
+                .put("output_format", png ? "png" : "jpeg")
+                .put("b64_json", Base64.getEncoder().encodeToString(file));
     }
 
     /** The totals of a finished request. */

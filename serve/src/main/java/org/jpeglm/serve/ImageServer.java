@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Objects;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageService;
+import org.jpeglm.image.ServiceStats;
 
 /**
  * jpeglm's HTTP server: one model, one continuously batched {@link ImageService} shared by every request, the image
@@ -43,6 +44,15 @@ public final class ImageServer implements AutoCloseable {
             service.close();
             throw e;
         }
+    }
+
+    /** The shared service's counters now: requests, images, tokens/s, queue, sequences at work. */
+    public ServiceStats stats() {
+        return service.stats();
+    }
+
+    public String clockDebug() {
+        return service.clockDebug();
     }
 
     /** Its image service, for tests that must hold the scheduler still. */

@@ -5,8 +5,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Server-Sent Events on a response's output: {@code event:} and {@code data:} lines, a blank line after each, flushed
- * at once so the client sees every event as it happens. A write to a client that went away throws IOException.
+ * Server-Sent Events on a response's output: {@code event:} and {@code data:} lines, a blank line after each. Events
+ * are buffered until {@link #flush()}, so the events of one hand-over go out in one write (one wake-up of the client
+ * rather than one per event); a comment is flushed at once. A write to a client that went away throws IOException.
  */
 final class SseStream {
     private final OutputStream out;
@@ -15,7 +16,7 @@ final class SseStream {
         this.out = out;
     }
 
-    /** One event; data may span lines (each becomes a data line). */
+    /** One event, buffered until the next flush; data may span lines (each becomes a data line). */
     void event(String name, String data) throws IOException {
         StringBuilder s = new StringBuilder(data.length() + 32);
         s.append("event: ").append(name).append('\n');
@@ -23,7 +24,12 @@ final class SseStream {
             s.append("data: ").append(line).append('\n');
         }
         s.append('\n');
-        write(s.toString());
+        out.write(s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends what is buffered. */
+    void flush() throws IOException {
+        out.flush();
     }
 
     /** A comment line: keeps the connection alive and finds out whether the client is still there. */

@@ -19,8 +19,8 @@ class EventRelayTest {
     @Test
     void aSlowReaderGetsTheLatestProgressAndPreviewAndEveryImageInOrder() throws Exception {
         EventRelay relay = new EventRelay(4, Duration.ZERO);
-        BufferedImage early = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
-        BufferedImage late = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] early = {1}; // the relay never looks into a preview's file
+        byte[] late = {2};
         relay.onEvent(new ImageEvent.Progress(1, 5, 1, 4));
         relay.onEvent(new ImageEvent.Preview(1, 1, 4, early));
         relay.onEvent(new ImageEvent.Progress(0, 3, 1, 4));
@@ -98,6 +98,36 @@ class EventRelayTest {
         Thread.sleep(50);
         relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
         assertEquals(List.of(new ImageEvent.Progress(0, 5, 1, 4)), taken.get(1, TimeUnit.MINUTES));
+    }
+
+    @Test
+    void progressOfTheGapWaitsForTheNextEventAfterItNotForATimer() throws Exception {
+        EventRelay relay = new EventRelay(4, Duration.ofMillis(20));
+        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
+        relay.take(0, TimeUnit.MILLISECONDS);
+        CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return relay.take(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4)); // within the gap
+        Thread.sleep(200);
+        assertFalse(taken.isDone(), "the gap's end alone wakes no one: the writer waits for the scheduler");
+        relay.onEvent(new ImageEvent.Progress(1, 2, 1, 4)); // after it
+        assertEquals(
+                List.of(new ImageEvent.Progress(0, 5, 1, 4), new ImageEvent.Progress(1, 2, 1, 4)),
+                taken.get(1, TimeUnit.MINUTES));
+    }
+
+    @Test
+    void atTheTimeoutWhatThereIsIsTaken() throws Exception {
+        EventRelay relay = new EventRelay(4, Duration.ofHours(1));
+        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
+        relay.take(0, TimeUnit.MILLISECONDS);
+        relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
+        assertEquals(List.of(new ImageEvent.Progress(0, 5, 1, 4)), relay.take(50, TimeUnit.MILLISECONDS));
     }
 
     private static GeneratedImage image(int index) {

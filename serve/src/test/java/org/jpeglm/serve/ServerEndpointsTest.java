@@ -152,7 +152,8 @@ class ServerEndpointsTest {
                     lastMcus.put(index, mcus);
                 }
                 case "preview" -> {
-                    assertEquals(16, decode(base64(e.data().get("b64_png"))).getWidth());
+                    assertEquals("jpeg", e.data().get("output_format").asText(), "previews come as the images do");
+                    assertEquals(16, decode(base64(e.data().get("b64_json"))).getWidth());
                     previews++;
                 }
                 case "image" -> {

@@ -61,7 +61,7 @@ function onEvent(tiles, type, data) {
     tile.querySelector(".bar").style.width = (100 * data.mcus / data.total_mcus) + "%";
     tile.querySelector(".badge").textContent = `${data.mcus}/${data.total_mcus}`;
   } else if (type === "preview") {
-    tile.querySelector("img").src = "data:image/png;base64," + data.b64_png;
+    tile.querySelector("img").src = `data:image/${data.output_format};base64,${data.b64_json}`;
     tile.dataset.previews = +tile.dataset.previews + 1;
   } else if (type === "image") {
     const url = `data:image/${data.output_format};base64,${data.b64_json}`;
