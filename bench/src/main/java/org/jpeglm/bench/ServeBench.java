@@ -1,21 +1,14 @@
 package org.jpeglm.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,6 +68,9 @@ public final class ServeBench implements Callable<Integer> {
             description = "previews at most every N MCUs, 0 none; default: the server's (one MCU row)")
     Integer previewMcus;
 
+    @Option(names = "--cpu", description = "print each run's CPU time per image by thread group")
+    boolean showCpu;
+
     @Option(
             names = "--direct",
             description = "also time the clients' requests submitted to an ImageService directly, without HTTP")
@@ -86,17 +82,12 @@ public final class ServeBench implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; 0: no memory run)")
     int requests = 2000;
 
-    private final HttpClient client =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServeBench()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        if (Boolean.getBoolean("sweep")) SchedSweep.start();
-        if (Boolean.getBoolean("exp.engineOther")) ImageService.exp(0);
         try (ImageModel m = ImageModel.load(model)) {
             ServeOptions options = ServeOptions.builder()
                     .port(0)
@@ -117,17 +108,6 @@ public final class ServeBench implements Callable<Integer> {
             List<Double> served = new ArrayList<>();
             List<Double> firstPreview = Collections.synchronizedList(new ArrayList<>());
             try (ImageServer server = ImageServer.start(m, options)) {
-                java.util.IntSummaryStatistics occupancy0 = null;
-                var occupancy = new java.util.concurrent.ConcurrentLinkedQueue<Integer>() {
-                    @Override
-                    public String toString() {
-                        return String.format(
-                                Locale.ROOT,
-                                "mean %.2f of %d samples",
-                                stream().mapToInt(Integer::intValue).average().orElse(0),
-                                size());
-                    }
-                };
                 URI base = server.uri("127.0.0.1");
                 for (int w = 0; w < warmup; w++) { // until the JIT is done with both paths: a server runs for long
                     run(base, clients, images / perRequest, firstPreview);
@@ -136,40 +116,7 @@ public final class ServeBench implements Callable<Integer> {
                 firstPreview.clear();
                 for (int r = 0; r < reps; r++) {
                     generate.add(generate(m, images));
-                    occupancy.clear();
-                    Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-                        while (!Thread.currentThread().isInterrupted()) {
-                            occupancy.add(server.stats().activeSequences());
-                            try {
-                                Thread.sleep(5);
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                        }
-                    });
-                    String c0 = server.clockDebug();
                     served.add(run(base, clients, images / perRequest, firstPreview));
-                    String c1 = server.clockDebug();
-                    long[] a = java.util.Arrays.stream(c0.split(" "))
-                            .mapToLong(Long::parseLong)
-                            .toArray();
-                    long[] b = java.util.Arrays.stream(c1.split(" "))
-                            .mapToLong(Long::parseLong)
-                            .toArray();
-                    double n = b[0] - a[0];
-                    System.out.printf(
-                            Locale.ROOT,
-                            "  server phases per image: tokens %.1f steps %.2f total %.2f ms step %.2f prompt %.2f mask %.2f accept %.2f finish %.2f%n",
-                            (b[1] - a[1]) / n,
-                            (b[2] - a[2]) / n,
-                            (b[3] - a[3]) / 1e6 / n,
-                            (b[4] - a[4]) / 1e6 / n,
-                            (b[5] - a[5]) / 1e6 / n,
-                            (b[6] - a[6]) / 1e6 / n,
-                            (b[7] - a[7]) / 1e6 / n,
-                            (b[8] - a[8]) / 1e6 / n);
-                    sampler.interrupt();
-                    System.out.println("  occupancy " + occupancy);
                     System.out.printf(
                             Locale.ROOT,
                             "rep %d: generate %.2f images/s, server %.2f images/s, ratio %.3f%n",
@@ -205,20 +152,8 @@ public final class ServeBench implements Callable<Integer> {
             var cpu = ThreadCpu.snapshot();
             long t0 = System.nanoTime();
             int n = g.generate(count).size();
-            var st = g.lastStats();
-            System.out.printf(
-                    Locale.ROOT,
-                    "  generate phases per image: tokens %.1f steps %.2f total %.2f ms step %.2f prompt %.2f mask %.2f accept %.2f finish %.2f%n",
-                    (double) st.tokens() / n,
-                    (double) st.steps() / n,
-                    st.totalNanos() / 1e6 / n,
-                    st.stepNanos() / 1e6 / n,
-                    st.promptNanos() / 1e6 / n,
-                    st.maskNanos() / 1e6 / n,
-                    st.acceptNanos() / 1e6 / n,
-                    st.finishNanos() / 1e6 / n);
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.println("  generate cpu " + fmt(ThreadCpu.since(cpu), n) + " wall " + s);
+            cpu(cpu, "generate", n);
             return n / s;
         }
     }
@@ -256,15 +191,7 @@ public final class ServeBench implements Callable<Integer> {
             throw new IllegalStateException("a client failed", failures.getFirst());
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        double n = SseClient.N.sumThenReset();
-        System.out.printf(
-                Locale.ROOT,
-                "  client: headers %.1f ms, first progress %.1f ms, image->end %.1f ms, total %.1f ms%n",
-                SseClient.HEAD.sumThenReset() / n / 1e6,
-                SseClient.FIRSTEV.sumThenReset() / n / 1e6,
-                SseClient.TAIL.sumThenReset() / n / 1e6,
-                SseClient.TOTAL.sumThenReset() / n / 1e6);
-        System.out.println("  server cpu " + fmt(ThreadCpu.since(cpu), done.get()) + " wall " + s);
+        cpu(cpu, "server", done.get());
         return done.get() / s;
     }
 
@@ -295,47 +222,22 @@ public final class ServeBench implements Callable<Integer> {
         }
     }
 
-    /** One streamed request: its images, and the seconds to its first preview (added to firstPreview). */
-    private int stream(URI base, List<Double> firstPreview) {
-        long t0 = System.nanoTime();
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("v1/images/generations"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + perRequest + ", \"stream\": true"
-                        + (previewMcus != null ? ", \"preview_mcus\": " + previewMcus : "") + "}"))
-                .build();
-        try {
-            HttpResponse<InputStream> res = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            if (res.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + res.statusCode());
-            }
-            int images = 0;
-            boolean previewSeen = false;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (!previewSeen && line.equals("event: preview")) {
-                        previewSeen = true;
-                        firstPreview.add((System.nanoTime() - t0) / 1e9);
-                    } else if (line.equals("event: image")) {
-                        images++;
-                    }
-                }
-            }
-            return images;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void report(List<Double> generate, List<Double> served, List<Double> firstPreview) {
         double g = median(generate);
         double s = median(served);
         List<Double> tfp = new ArrayList<>(firstPreview);
         Collections.sort(tfp);
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < served.size(); i++) {
+            ratios.add(served.get(i) / generate.get(i));
+        }
         System.out.printf(
-                Locale.ROOT, "generate %.2f images/s, server %.2f images/s (medians): ratio %.3f%n", g, s, s / g);
+                Locale.ROOT,
+                "generate %.2f images/s, server %.2f images/s (medians); server / generate: median of the reps' "
+                        + "ratios %.3f (each rep's pair ran back to back; the machine's speed drifts between reps)%n",
+                g,
+                s,
+                median(ratios));
         System.out.printf(
                 Locale.ROOT,
                 "first preview: p50 %.0f ms, p95 %.0f ms (%d requests)%n",
@@ -387,14 +289,11 @@ public final class ServeBench implements Callable<Integer> {
         throw new IOException("no VmRSS in /proc/self/status");
     }
 
-    static String fmt(java.util.Map<String, Double> m, int n) {
-        StringBuilder b = new StringBuilder();
-        double total = m.values().stream().mapToDouble(Double::doubleValue).sum();
-        b.append(String.format(Locale.ROOT, "total %.1f ms/image:", 1000 * total / n));
-        m.entrySet().stream()
-                .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
-                .forEach(e -> b.append(String.format(Locale.ROOT, " [%s %.2f]", e.getKey(), 1000 * e.getValue() / n)));
-        return b.toString();
+    /** With --cpu, where the CPU of a run went since before, per image, by thread group. */
+    private void cpu(Map<String, ThreadCpu.Use> before, String what, int images) {
+        if (showCpu) {
+            System.out.println("  " + what + ", per image: " + ThreadCpu.describe(ThreadCpu.since(before), images));
+        }
     }
 
     private static double median(List<Double> xs) {

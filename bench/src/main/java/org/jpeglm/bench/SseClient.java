@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * A lean HTTP/1.1 client for the benchmark's streaming requests: one kept-alive connection, blocking reads on the
@@ -28,17 +29,8 @@ final class SseClient implements AutoCloseable {
     }
 
     /** POSTs body (JSON) to path and reads the event stream to its end. */
-    static final java.util.concurrent.atomic.LongAdder HEAD = new java.util.concurrent.atomic.LongAdder(),
-            TAIL = new java.util.concurrent.atomic.LongAdder(),
-            N = new java.util.concurrent.atomic.LongAdder(),
-            TOTAL = new java.util.concurrent.atomic.LongAdder(),
-            FIRSTEV = new java.util.concurrent.atomic.LongAdder();
-
-    long tImage, tSend;
-
     Answer post(String path, String body) throws IOException {
         connect();
-        tSend = System.nanoTime();
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + base.resolve(path).getRawPath() + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
                 + base.getPort() + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n";
@@ -49,12 +41,10 @@ final class SseClient implements AutoCloseable {
         if (!status.startsWith("HTTP/1.1 200")) {
             throw new IOException("answer: " + status);
         }
-        HEAD.add(System.nanoTime() - tSend);
-        N.increment();
         boolean chunked = false;
         boolean close = false;
         for (String h; !(h = line(in)).isEmpty(); ) {
-            String lower = h.toLowerCase(java.util.Locale.ROOT);
+            String lower = h.toLowerCase(Locale.ROOT);
             chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
             close |= lower.startsWith("connection:") && lower.contains("close");
         }
@@ -62,8 +52,6 @@ final class SseClient implements AutoCloseable {
             throw new IOException("expected a chunked event stream");
         }
         Answer a = events(new ChunkedLines(in));
-        TAIL.add(System.nanoTime() - tImage);
-        TOTAL.add(System.nanoTime() - tSend);
         if (close) {
             close();
         }
@@ -72,16 +60,11 @@ final class SseClient implements AutoCloseable {
 
     private Answer events(ChunkedLines body) throws IOException {
         int images = 0;
-        long tFirst = 0;
         long firstPreview = 0;
         for (String l; (l = body.line()) != null; ) {
             if (firstPreview == 0 && l.equals("event: preview")) {
                 firstPreview = System.nanoTime();
-            } else if (l.startsWith("event: progress") && tFirst == 0) {
-                tFirst = System.nanoTime();
-                FIRSTEV.add(tFirst - tSend);
             } else if (l.equals("event: image")) {
-                tImage = System.nanoTime();
                 images++;
             }
         }

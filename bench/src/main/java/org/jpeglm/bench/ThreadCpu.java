@@ -4,45 +4,44 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
- * CPU time of this process' threads grouped by name (digits dropped: "qtp123-45" and "qtp123-46" are one group),
- * from /proc/self/task: where a run's CPU went, native threads (ggml's) included, which JFR does not see.
+ * CPU time and preemptions of this process' threads grouped by name (digits dropped: "qtp1-45" and "qtp1-46" are
+ * one group), from /proc/self/task: where a run's CPU went, native threads (ggml's, named after the thread that
+ * started them) included, which JFR does not see. A preempted ggml thread holds its partners at the next barrier.
  */
 final class ThreadCpu {
     private static final double TICK = 0.01; // USER_HZ is 100 on Linux
 
+    /** CPU seconds and involuntary context switches. */
+    record Use(double seconds, long preempted) {
+        Use minus(Use o) {
+            return new Use(seconds - o.seconds, preempted - o.preempted);
+        }
+
+        Use plus(Use o) {
+            return new Use(seconds + o.seconds, preempted + o.preempted);
+        }
+    }
+
     private ThreadCpu() {}
 
-    /** Seconds of CPU per thread group, for the threads alive now. */
-    static Map<String, Double> snapshot() {
-        Map<String, Double> groups = new TreeMap<>();
+    /** Use per thread group, of the threads alive now (empty where /proc is not Linux's). */
+    static Map<String, Use> snapshot() {
+        Map<String, Use> groups = new TreeMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
-                    int open = stat.indexOf('(');
                     int close = stat.lastIndexOf(')');
-                    String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
+                    String name = stat.substring(stat.indexOf('(') + 1, close).replaceAll("[0-9]+", "#");
                     String[] f = stat.substring(close + 2).split(" ");
                     double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK;
-                    groups.merge(name, seconds, Double::sum);
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
-                        if (line.startsWith("nonvoluntary_ctxt_switches:")) {
-                            groups.merge(
-                                    name + " preempted",
-                                    Double.parseDouble(line.replaceAll("\\D", "")) * TICK,
-                                    Double::sum);
-                        }
-                        if (line.startsWith("voluntary_ctxt_switches:")) {
-                            groups.merge(
-                                    name + " slept",
-                                    Double.parseDouble(line.replaceAll("\\D", "")) * TICK,
-                                    Double::sum);
-                        }
-                    }
+                    groups.merge(name, new Use(seconds, preemptions(task)), Use::plus);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between the listing and the read
                 }
@@ -53,15 +52,40 @@ final class ThreadCpu {
         return groups;
     }
 
-    /** Per group, the CPU seconds spent between before and after (threads that ended in between are lost). */
-    static Map<String, Double> since(Map<String, Double> before) {
-        Map<String, Double> diff = new TreeMap<>();
+    private static long preemptions(Path task) throws IOException {
+        for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return 0;
+    }
+
+    /** Per group, the use between before and now (threads that ended in between are lost). */
+    static Map<String, Use> since(Map<String, Use> before) {
+        Map<String, Use> diff = new TreeMap<>();
         snapshot().forEach((k, v) -> {
-            double d = v - before.getOrDefault(k, 0.0);
-            if (d > 0.005) {
+            Use d = v.minus(before.getOrDefault(k, new Use(0, 0)));
+            if (d.seconds() > 0.005 || d.preempted() > 0) {
                 diff.put(k, d);
             }
         });
         return diff;
+    }
+
+    /** "total X ms: [group ms, preempted n] ...", per unit (e.g. per image), busiest first. */
+    static String describe(Map<String, Use> use, int units) {
+        double total = use.values().stream().mapToDouble(Use::seconds).sum();
+        return String.format(Locale.ROOT, "CPU %.1f ms:", 1000 * total / units)
+                + use.entrySet().stream()
+                        .sorted((x, y) -> Double.compare(
+                                y.getValue().seconds(), x.getValue().seconds()))
+                        .map(e -> String.format(
+                                Locale.ROOT,
+                                " [%s %.2f ms, preempted %.1f]",
+                                e.getKey(),
+                                1000 * e.getValue().seconds() / units,
+                                (double) e.getValue().preempted() / units))
+                        .collect(Collectors.joining());
     }
 }

@@ -198,33 +198,12 @@ public final class ImageService implements AutoCloseable {
         } while (!queued.compareAndSet(now, now + count));
     }
 
-    public String clockDebug() {
-        synchronized (meter) {
-            var s = meter.clock().stats();
-            return s.streams() + " " + s.tokens() + " " + s.steps() + " " + s.totalNanos() + " " + s.stepNanos() + " "
-                    + s.promptNanos() + " " + s.maskNanos() + " " + s.acceptNanos() + " " + s.finishNanos();
-        }
-    }
-
     public ServiceStats stats() {
         return meter.stats(requests.get(), queued.get(), errors.get());
     }
 
     /** The scheduler thread: takes new requests in, runs rounds while there is work, sleeps when there is none. */
-    public static void exp(int policy) {
-        try {
-            var l = java.lang.foreign.Linker.nativeLinker();
-            var h = l.downcallHandle(l.defaultLookup().find("sched_setscheduler").orElseThrow(),
-                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
-            try (var a = java.lang.foreign.Arena.ofConfined()) {
-                int r = (int) h.invokeExact(0, policy, a.allocate(4));
-                System.err.println("sched_setscheduler " + policy + " -> " + r + " on " + Thread.currentThread().getName());
-            }
-        } catch (Throwable t) { throw new RuntimeException(t); }
-    }
-
     private void schedule() {
-        if (Boolean.getBoolean("exp.engineOther")) exp(0);
         try {
             while (takeNewRequests()) {
                 try {

@@ -27,7 +27,7 @@ final class GenerationHandler {
     private static final long KEEP_ALIVE_MS = 1000;
 
     /** Least time between two writes of a stream's progress and previews (finished images go at once). */
-    static final Duration EVENT_GAP = Duration.ofMillis(Long.getLong("jpeglm.gap", 50));
+    static final Duration EVENT_GAP = Duration.ofMillis(50);
 
     private final ImageService service;
     private final ServedModel model;

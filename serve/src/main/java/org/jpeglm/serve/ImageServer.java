@@ -51,10 +51,6 @@ public final class ImageServer implements AutoCloseable {
         return service.stats();
     }
 
-    public String clockDebug() {
-        return service.clockDebug();
-    }
-
     /** Its image service, for tests that must hold the scheduler still. */
     ImageService service() {
         return service;
