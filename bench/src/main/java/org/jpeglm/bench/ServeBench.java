@@ -48,6 +48,11 @@ public final class ServeBench implements Callable<Integer> {
     @Option(names = "-t", description = "CPU threads, 0 every core (default: ${DEFAULT-VALUE})")
     int threads = 0;
 
+    @Option(
+            names = "--server-threads",
+            description = "CPU threads of the server's engine, if not -t's (e.g. one core left to HTTP)")
+    Integer serverThreads;
+
     @Option(names = "--clients", description = "concurrent streaming clients (default: ${DEFAULT-VALUE})")
     int clients = 16;
 
@@ -93,14 +98,16 @@ public final class ServeBench implements Callable<Integer> {
                     .port(0)
                     .service(ServiceOptions.builder()
                             .parallel(parallel)
-                            .threads(threads)
+                            .threads(serverThreads != null ? serverThreads : threads)
                             .build())
                     .build();
             System.out.printf(
                     Locale.ROOT,
-                    "model %s, -np %d, %d clients x %d images a request, %d images a run%n",
+                    "model %s, -np %d, -t %d (server: %d), %d clients x %d images a request, %d images a run%n",
                     model.getFileName(),
                     parallel,
+                    threads,
+                    serverThreads != null ? serverThreads : threads,
                     clients,
                     perRequest,
                     images);
@@ -254,22 +261,51 @@ public final class ServeBench implements Callable<Integer> {
             List<Double> ignore = Collections.synchronizedList(new ArrayList<>());
             run(base, clients, 100, ignore);
             long rss100 = rssKib();
-            double heap100 = heapAfterGcMib();
-            run(base, clients, requests - 100, ignore);
-            long rssAll = rssKib();
-            double heapAll = heapAfterGcMib();
-            System.out.printf(
-                    Locale.ROOT,
-                    "resident memory: %.1f MiB after 100 requests, %.1f MiB after %d (%+.1f MiB); Java heap in use "
-                            + "after a full GC: %.1f / %.1f MiB%n",
-                    rss100 / 1024.0,
-                    rssAll / 1024.0,
-                    requests,
-                    (rssAll - rss100) / 1024.0,
-                    heap100,
-                    heapAll);
+            memoryLine(100, rss100);
+            String nmt100 = nativeMemory();
+            for (int done = 100; done < requests; ) {
+                int next = Math.min(requests, done + 500);
+                run(base, clients, next - done, ignore);
+                done = next;
+                memoryLine(done, rss100);
+            }
+            if (!nmt100.isEmpty()) {
+                System.out.println("native memory tracking after 100 requests:\n" + nmt100);
+                System.out.println("native memory tracking after " + requests + " requests:\n" + nativeMemory());
+            }
         } finally {
             perRequest = saved;
+        }
+    }
+
+    /** Resident memory now and since the first 100 requests, the heap G1 holds, and what is live in it. */
+    private static void memoryLine(int done, long rss100) throws IOException {
+        long rss = rssKib();
+        double committed = Runtime.getRuntime().totalMemory() / 1048576.0;
+        System.out.printf(
+                Locale.ROOT,
+                "resident memory after %d requests: %.1f MiB (%+.1f MiB since 100); Java heap committed %.1f MiB, "
+                        + "in use after a full GC %.1f MiB%n",
+                done,
+                rss / 1024.0,
+                (rss - rss100) / 1024.0,
+                committed,
+                heapAfterGcMib());
+    }
+
+    /** The JVM's native memory summary (committed per category) when -XX:NativeMemoryTracking is on, else "". */
+    private static String nativeMemory() {
+        try {
+            Object out = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "vmNativeMemory",
+                            new Object[] {new String[] {"summary", "scale=MB"}},
+                            new String[] {String[].class.getName()});
+            String text = String.valueOf(out);
+            return text.contains("not enabled") ? "" : text;
+        } catch (Exception e) {
+            return "";
         }
     }
 
