@@ -19,12 +19,16 @@ import org.jpeglm.image.ServiceStats;
 
 /**
  * {@code POST /v1/images/generations} and {@code /v1/images/completions}: submits the request to the shared service
- * and answers with JSON when it is done, or streams its events as they happen. A client that goes away is noticed at
- * the next write (one each step while its images run, a keep-alive each second otherwise) and its task cancelled.
+ * and answers with JSON when it is done, or streams its events as they happen. A client that goes away is noticed and
+ * its task cancelled: a stream's at the next write (one each step while its images run, a keep-alive each second
+ * otherwise), a waiting request's at once ({@link ClientWatch}).
  */
 final class GenerationHandler {
     /** Longest wait for an event before a keep-alive comment checks that the client is still there. */
     private static final long KEEP_ALIVE_MS = 1000;
+
+    /** The status counted for a request whose client left before its answer (nginx's "client closed request"). */
+    static final int CLIENT_CLOSED = 499;
 
     /** Least time between two writes of a stream's progress and previews (finished images go at once). */
     static final Duration EVENT_GAP = Duration.ofMillis(50);
@@ -85,7 +89,22 @@ final class GenerationHandler {
     }
 
     private void answer(Context ctx, GenerationParams params, ImageTask task, long started) throws Exception {
-        List<GeneratedImage> images = await(task);
+        List<GeneratedImage> images;
+        ClientWatch watch = ClientWatch.start(ctx.req(), () -> {
+            metrics.disconnected();
+            task.cancel();
+        });
+        try {
+            images = await(task);
+        } catch (ApiException e) {
+            if (watch.clientGone()) {
+                ctx.status(CLIENT_CLOSED); // nobody reads the answer: the status is for the metrics
+                return;
+            }
+            throw e;
+        } finally {
+            watch.close(); // before the answer: Jetty must be free to read the connection after it
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (params.bytes()) {
             ctx.contentType(params.png() ? "image/png" : "image/jpeg")

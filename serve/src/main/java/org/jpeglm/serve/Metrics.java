@@ -29,7 +29,7 @@ final class Metrics {
         requests.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
 
-    /** A streaming client went away before its images were done. */
+    /** A client went away before its images were done (its task was cancelled). */
     void disconnected() {
         disconnects.increment();
     }
@@ -48,7 +48,12 @@ final class Metrics {
                 .append("} ")
                 .append(n.sum())
                 .append('\n'));
-        metric(s, "jpeglm_client_disconnects_total", "counter", "streams whose client left early", disconnects.sum());
+        metric(
+                s,
+                "jpeglm_client_disconnects_total",
+                "counter",
+                "requests whose client left before its images were done",
+                disconnects.sum());
         metric(s, "jpeglm_requests_total", "counter", "generation requests the service took", stats.requests());
         metric(s, "jpeglm_images_total", "counter", "images finished", stats.imagesDone());
         metric(s, "jpeglm_tokens_generated_total", "counter", "tokens generated", stats.tokensGenerated());
