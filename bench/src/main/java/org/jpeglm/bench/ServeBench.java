@@ -73,6 +73,12 @@ public final class ServeBench implements Callable<Integer> {
             description = "previews at most every N MCUs, 0 none; default: the server's (one MCU row)")
     Integer previewMcus;
 
+    @Option(
+            names = "--variant",
+            description = "JSON fields added to the clients' requests in a second server run of each rep, e.g. "
+                    + "'\"preview_interval_ms\": 100' (an A/B in one process, against the same generate runs)")
+    String variant;
+
     @Option(names = "--cpu", description = "print each run's CPU time per image by thread group")
     boolean showCpu;
 
@@ -117,13 +123,24 @@ public final class ServeBench implements Callable<Integer> {
             try (ImageServer server = ImageServer.start(m, options)) {
                 URI base = server.uri("127.0.0.1");
                 for (int w = 0; w < warmup; w++) { // until the JIT is done with both paths: a server runs for long
-                    run(base, clients, images / perRequest, firstPreview);
+                    run(base, clients, images / perRequest, firstPreview, "");
                     generate(m, images / 2);
                 }
+                List<Double> variants = new ArrayList<>();
                 firstPreview.clear();
                 for (int r = 0; r < reps; r++) {
                     generate.add(generate(m, images));
-                    served.add(run(base, clients, images / perRequest, firstPreview));
+                    served.add(run(base, clients, images / perRequest, firstPreview, ""));
+                    if (variant != null) {
+                        variants.add(run(base, clients, images / perRequest, new ArrayList<>(), ", " + variant));
+                        System.out.printf(
+                                Locale.ROOT,
+                                "rep %d: server with %s %.2f images/s, ratio %.3f%n",
+                                r + 1,
+                                variant,
+                                variants.getLast(),
+                                variants.getLast() / generate.getLast());
+                    }
                     System.out.printf(
                             Locale.ROOT,
                             "rep %d: generate %.2f images/s, server %.2f images/s, ratio %.3f%n",
@@ -140,6 +157,13 @@ public final class ServeBench implements Callable<Integer> {
                     }
                 }
                 report(generate, served, firstPreview);
+                if (variant != null) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "with %s: median of the reps' ratios %.3f%n",
+                            variant,
+                            medianRatio(variants, generate));
+                }
                 if (requests > 100) {
                     memory(base);
                 }
@@ -166,7 +190,7 @@ public final class ServeBench implements Callable<Integer> {
     }
 
     /** images/s of the server: clients streaming requests until requests ran; first previews are added. */
-    private double run(URI base, int clients, int requests, List<Double> firstPreview) throws Exception {
+    private double run(URI base, int clients, int requests, List<Double> firstPreview, String extra) throws Exception {
         AtomicInteger left = new AtomicInteger(requests);
         AtomicInteger done = new AtomicInteger();
         var cpu = ThreadCpu.snapshot();
@@ -174,7 +198,7 @@ public final class ServeBench implements Callable<Integer> {
         List<Thread> all = new ArrayList<>();
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         String body = "{\"n\": " + perRequest + ", \"stream\": true"
-                + (previewMcus != null ? ", \"preview_mcus\": " + previewMcus : "") + "}";
+                + (previewMcus != null ? ", \"preview_mcus\": " + previewMcus : "") + extra + "}";
         for (int c = 0; c < clients; c++) {
             all.add(Thread.ofPlatform().name("client-" + c).start(() -> {
                 try (SseClient client = new SseClient(base)) {
@@ -234,17 +258,13 @@ public final class ServeBench implements Callable<Integer> {
         double s = median(served);
         List<Double> tfp = new ArrayList<>(firstPreview);
         Collections.sort(tfp);
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < served.size(); i++) {
-            ratios.add(served.get(i) / generate.get(i));
-        }
         System.out.printf(
                 Locale.ROOT,
                 "generate %.2f images/s, server %.2f images/s (medians); server / generate: median of the reps' "
                         + "ratios %.3f (each rep's pair ran back to back; the machine's speed drifts between reps)%n",
                 g,
                 s,
-                median(ratios));
+                medianRatio(served, generate));
         System.out.printf(
                 Locale.ROOT,
                 "first preview: p50 %.0f ms, p95 %.0f ms (%d requests)%n",
@@ -259,13 +279,13 @@ public final class ServeBench implements Callable<Integer> {
         perRequest = 1;
         try {
             List<Double> ignore = Collections.synchronizedList(new ArrayList<>());
-            run(base, clients, 100, ignore);
+            run(base, clients, 100, ignore, "");
             long rss100 = rssKib();
             memoryLine(100, rss100);
             String nmt100 = nativeMemory();
             for (int done = 100; done < requests; ) {
                 int next = Math.min(requests, done + 500);
-                run(base, clients, next - done, ignore);
+                run(base, clients, next - done, ignore, "");
                 done = next;
                 memoryLine(done, rss100);
             }
@@ -330,6 +350,15 @@ public final class ServeBench implements Callable<Integer> {
         if (showCpu) {
             System.out.println("  " + what + ", per image: " + ThreadCpu.describe(ThreadCpu.since(before), images));
         }
+    }
+
+    /** The median over reps of served / generate, each rep's pair measured back to back. */
+    private static double medianRatio(List<Double> served, List<Double> generate) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < served.size(); i++) {
+            ratios.add(served.get(i) / generate.get(i));
+        }
+        return median(ratios);
     }
 
     private static double median(List<Double> xs) {

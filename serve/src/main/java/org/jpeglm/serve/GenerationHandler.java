@@ -3,7 +3,6 @@ package org.jpeglm.serve;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -30,9 +29,6 @@ final class GenerationHandler {
     /** The status counted for a request whose client left before its answer (nginx's "client closed request"). */
     static final int CLIENT_CLOSED = 499;
 
-    /** Least time between two writes of a stream's progress and previews (finished images go at once). */
-    static final Duration EVENT_GAP = Duration.ofMillis(50);
-
     private final ImageService service;
     private final ServedModel model;
     private final ServeOptions options;
@@ -58,7 +54,7 @@ final class GenerationHandler {
     }
 
     private void run(Context ctx, GenerationParams params) throws Exception {
-        EventRelay relay = new EventRelay(params.request().count(), EVENT_GAP);
+        EventRelay relay = new EventRelay(params.request().count(), params.updates());
         long started = System.nanoTime();
         ImageTask task = submit(params, relay);
         // The task completes after its last event: the writer must not wait for another one before "done".

@@ -21,8 +21,13 @@ import org.jpeglm.serve.RequestFields.Kind;
  * @param png images as PNG rather than the model's JPEG
  * @param bytes answer with the image file itself rather than JSON (one image, not streamed)
  * @param stream answer with Server-Sent Events
+ * @param updates least time between two writes of a stream's progress and previews (preview_interval_ms; finished
+ *     images go at once)
  */
-record GenerationParams(ImageRequest request, long seed, boolean png, boolean bytes, boolean stream) {
+record GenerationParams(ImageRequest request, long seed, boolean png, boolean bytes, boolean stream, Duration updates) {
+    /** Default least time between two updates of a stream (preview_interval_ms). */
+    static final int DEFAULT_UPDATE_MILLIS = 50;
+
     /** The fields of {@code POST /v1/images/generations}. */
     static final Map<String, Kind> GENERATION_FIELDS = fields(false);
 
@@ -104,12 +109,13 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
                 .maxTokens(maxTokens)
                 .previews(previews(f, model, stream))
                 .build();
+        Duration updates = Duration.ofMillis(updateMillis(f));
         if (bytes && (stream || request.count() != 1)) {
             throw ApiException.badField(
                     "response_format",
                     "response_format \"bytes\" answers with one image file: it needs n 1 and no stream");
         }
-        return new GenerationParams(request, seed, png, bytes, stream);
+        return new GenerationParams(request, seed, png, bytes, stream, updates);
     }
 
     /** OpenAI's clients send a size; this model makes one size only. */
@@ -122,13 +128,24 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
     }
 
     /**
-     * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row, at most every 50 ms — the image
-     * fills in row by row, and previews stay a small share of the work (each is a repair, a decode and a PNG).
+     * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row, at most every
+     * preview_interval_ms — the image fills in row by row, and previews stay a small share of the work (each is a
+     * copy and a repair of the stream so far).
      */
     private static PreviewPolicy previews(RequestFields f, ServedModel model, boolean stream) {
         int every = (int) f.integer("preview_mcus", model.mcusPerRow(), 0, model.mcus());
-        int ms = (int) f.integer("preview_interval_ms", 50, 0, 60_000);
-        return stream && every > 0 ? PreviewPolicy.every(every, Duration.ofMillis(ms)) : PreviewPolicy.none();
+        return stream && every > 0
+                ? PreviewPolicy.every(every, Duration.ofMillis(updateMillis(f)))
+                : PreviewPolicy.none();
+    }
+
+    /**
+     * How often a stream's client hears of an image at most (its previews, and the writes of its progress): each
+     * write wakes a thread on the server and one on the client, which on a small machine take the cores from the
+     * generation.
+     */
+    private static long updateMillis(RequestFields f) {
+        return f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000);
     }
 
     private static long randomSeed() {
