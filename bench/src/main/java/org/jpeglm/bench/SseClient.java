@@ -102,10 +102,11 @@ final class SseClient implements AutoCloseable {
         }
     }
 
-    /** The lines of a chunked body, to its last chunk. */
+    /** The lines of a chunked body, to its last chunk, read a chunk at a time (not a byte at a time). */
     private static final class ChunkedLines {
         private final InputStream in;
-        private int left; // bytes of the current chunk not read yet
+        private byte[] buf = new byte[0];
+        private int pos;
         private boolean ended;
 
         ChunkedLines(InputStream in) {
@@ -113,34 +114,45 @@ final class SseClient implements AutoCloseable {
         }
 
         String line() throws IOException {
-            ByteArrayOutputStream s = new ByteArrayOutputStream(128);
-            for (int c; (c = read()) != '\n'; ) {
-                if (c < 0) {
-                    return s.size() > 0 ? s.toString(StandardCharsets.UTF_8) : null;
+            while (true) {
+                for (int i = pos; i < buf.length; i++) {
+                    if (buf[i] == '\n') {
+                        String s = new String(buf, pos, i - pos, StandardCharsets.UTF_8);
+                        pos = i + 1;
+                        return s;
+                    }
                 }
-                s.write(c);
+                if (ended) {
+                    String rest =
+                            pos < buf.length ? new String(buf, pos, buf.length - pos, StandardCharsets.UTF_8) : null;
+                    pos = buf.length;
+                    return rest;
+                }
+                nextChunk();
             }
-            return s.toString(StandardCharsets.UTF_8);
         }
 
-        private int read() throws IOException {
-            if (ended) {
-                return -1;
+        /** Appends the next chunk to what is left unread. */
+        private void nextChunk() throws IOException {
+            String size = SseClient.line(in);
+            if (size.isEmpty()) {
+                size = SseClient.line(in); // the CRLF after the previous chunk's data
             }
-            if (left == 0) {
-                String size = SseClient.line(in);
-                if (size.isEmpty()) {
-                    size = SseClient.line(in); // the CRLF after the previous chunk's data
-                }
-                left = Integer.parseInt(size.split(";")[0].trim(), 16);
-                if (left == 0) {
-                    SseClient.line(in); // the empty trailer
-                    ended = true;
-                    return -1;
-                }
+            int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+            if (n == 0) {
+                SseClient.line(in); // the empty trailer
+                ended = true;
+                return;
             }
-            left--;
-            return in.read();
+            byte[] chunk = in.readNBytes(n);
+            if (chunk.length < n) {
+                throw new IOException("connection closed mid-chunk");
+            }
+            byte[] merged = new byte[buf.length - pos + n];
+            System.arraycopy(buf, pos, merged, 0, buf.length - pos);
+            System.arraycopy(chunk, 0, merged, buf.length - pos, n);
+            buf = merged;
+            pos = 0;
         }
     }
 }
