@@ -42,13 +42,7 @@ class EventRelayTest {
     @Test
     void takeWaitsForTheFirstEvent() throws Exception {
         EventRelay relay = new EventRelay(4, Duration.ZERO);
-        CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
-            try {
-                return relay.take(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<List<ImageEvent>> taken = takeLater(relay);
         relay.onEvent(new ImageEvent.Progress(2, 1, 0, 4));
         assertEquals(List.of(new ImageEvent.Progress(2, 1, 0, 4)), taken.get(1, TimeUnit.MINUTES));
     }
@@ -67,13 +61,7 @@ class EventRelayTest {
         EventRelay relay = new EventRelay(4, Duration.ofHours(1));
         relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
         assertEquals(1, relay.take(1, TimeUnit.MINUTES).size(), "the first take waits for no gap");
-        CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
-            try {
-                return relay.take(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<List<ImageEvent>> taken = takeLater(relay);
         relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
         Thread.sleep(100);
         assertFalse(taken.isDone(), "progress waits for the gap's end");
@@ -85,16 +73,8 @@ class EventRelayTest {
 
     @Test
     void afterTheGapProgressIsTakenAtOnce() throws Exception {
-        EventRelay relay = new EventRelay(4, Duration.ofMillis(20));
-        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
-        relay.take(0, TimeUnit.MILLISECONDS);
-        CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
-            try {
-                return relay.take(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        EventRelay relay = takenOnce(Duration.ofMillis(20));
+        CompletableFuture<List<ImageEvent>> taken = takeLater(relay);
         Thread.sleep(50);
         relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
         assertEquals(List.of(new ImageEvent.Progress(0, 5, 1, 4)), taken.get(1, TimeUnit.MINUTES));
@@ -102,16 +82,8 @@ class EventRelayTest {
 
     @Test
     void progressOfTheGapWaitsForTheNextEventAfterItNotForATimer() throws Exception {
-        EventRelay relay = new EventRelay(4, Duration.ofMillis(20));
-        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
-        relay.take(0, TimeUnit.MILLISECONDS);
-        CompletableFuture<List<ImageEvent>> taken = CompletableFuture.supplyAsync(() -> {
-            try {
-                return relay.take(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        EventRelay relay = takenOnce(Duration.ofMillis(20));
+        CompletableFuture<List<ImageEvent>> taken = takeLater(relay);
         relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4)); // within the gap
         Thread.sleep(200);
         assertFalse(taken.isDone(), "the gap's end alone wakes no one: the writer waits for the scheduler");
@@ -123,11 +95,28 @@ class EventRelayTest {
 
     @Test
     void atTheTimeoutWhatThereIsIsTaken() throws Exception {
-        EventRelay relay = new EventRelay(4, Duration.ofHours(1));
-        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
-        relay.take(0, TimeUnit.MILLISECONDS);
+        EventRelay relay = takenOnce(Duration.ofHours(1));
         relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
         assertEquals(List.of(new ImageEvent.Progress(0, 5, 1, 4)), relay.take(50, TimeUnit.MILLISECONDS));
+    }
+
+    /** A relay with gap whose first take (which waits for no gap) is done. */
+    private static EventRelay takenOnce(Duration gap) throws InterruptedException {
+        EventRelay relay = new EventRelay(4, gap);
+        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
+        relay.take(0, TimeUnit.MILLISECONDS);
+        return relay;
+    }
+
+    /** A take of up to a minute on another thread. */
+    private static CompletableFuture<List<ImageEvent>> takeLater(EventRelay relay) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return relay.take(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static GeneratedImage image(int index) {
