@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageEvent;
 import org.jpeglm.image.ImageService;
@@ -18,14 +19,11 @@ import org.jpeglm.image.ServiceStats;
 
 /**
  * {@code POST /v1/images/generations} and {@code /v1/images/completions}: submits the request to the shared service
- * and answers with JSON when it is done, or streams its events as they happen. A client that goes away is noticed and
- * its task cancelled: a stream's at the next write (one each step while its images run, a keep-alive each second
- * otherwise), a waiting request's at once ({@link ClientWatch}).
+ * and answers with JSON when it is done, or streams its events as they happen. A client that goes away is noticed at
+ * once and its task cancelled: {@link ClientWatch} watches the connection while the answer waits or streams (and a
+ * failed write of a stream tells too, where it cannot watch).
  */
 final class GenerationHandler {
-    /** Longest wait for an event before a keep-alive comment checks that the client is still there. */
-    private static final long KEEP_ALIVE_MS = 1000;
-
     /** The status counted for a request whose client left before its answer (nginx's "client closed request"). */
     static final int CLIENT_CLOSED = 499;
 
@@ -119,11 +117,19 @@ final class GenerationHandler {
         res.setContentType("text/event-stream;charset=utf-8");
         res.setHeader("Cache-Control", "no-cache");
         res.setHeader("X-Accel-Buffering", "no"); // a proxy in front must not hold events back
+        AtomicBoolean left = new AtomicBoolean();
+        Runnable gone = () -> {
+            if (left.compareAndSet(false, true)) {
+                metrics.disconnected();
+            }
+            task.cancel();
+        };
+        ClientWatch watch = ClientWatch.start(ctx.req(), gone); // a close is noticed at once, not at the next write
         try {
             SseStream sse = new SseStream(res.getOutputStream());
             sse.comment("seed " + params.seed()); // sends the headers now: the client knows it was accepted
             while (!task.isDone()) {
-                List<ImageEvent> events = relay.take(KEEP_ALIVE_MS, TimeUnit.MILLISECONDS);
+                List<ImageEvent> events = relay.take(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
                 if (events.isEmpty()) {
                     sse.comment("working");
                 } else {
@@ -131,11 +137,16 @@ final class GenerationHandler {
                     sse.flush();
                 }
             }
+            watch.close(); // before the answer's end: Jetty must be free to read the connection after it
+            if (watch.clientGone()) {
+                return;
+            }
             write(sse, relay.take(0, TimeUnit.MILLISECONDS), params); // goes with done
             finish(sse, params, task, started);
         } catch (IOException e) {
-            metrics.disconnected();
-            task.cancel();
+            gone.run();
+        } finally {
+            watch.close();
         }
     }
 

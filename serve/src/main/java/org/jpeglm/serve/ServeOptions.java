@@ -1,5 +1,6 @@
 package org.jpeglm.serve;
 
+import java.time.Duration;
 import java.util.Objects;
 import org.jpeglm.image.ServiceOptions;
 
@@ -13,6 +14,8 @@ import org.jpeglm.image.ServiceOptions;
  * @param maxImagePixels largest uploaded image, in pixels, decoded (larger: 413)
  * @param maxImagesPerRequest most images one request may ask for (more: 400); at most the queue's size
  * @param service the shared generator: sequences ({@code -np}), threads, batch size, queue bound (full: 503)
+ * @param keepAlive longest a stream stays silent: then a comment keeps proxies from closing it (and a write finds a
+ *     client gone where the connection's own watch cannot, e.g. under TLS)
  */
 public record ServeOptions(
         String host,
@@ -21,7 +24,8 @@ public record ServeOptions(
         long maxBodyBytes,
         long maxImagePixels,
         int maxImagesPerRequest,
-        ServiceOptions service) {
+        ServiceOptions service,
+        Duration keepAlive) {
     public ServeOptions {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) {
@@ -48,6 +52,10 @@ public record ServeOptions(
                     "maxImagesPerRequest (" + maxImagesPerRequest + ") must not exceed the queue ("
                             + service.maxQueuedImages() + "): such a request could never run");
         }
+        Objects.requireNonNull(keepAlive, "keepAlive");
+        if (keepAlive.isNegative() || keepAlive.isZero()) {
+            throw new IllegalArgumentException("keepAlive must be positive, got " + keepAlive);
+        }
     }
 
     public static Builder builder() {
@@ -63,6 +71,7 @@ public record ServeOptions(
         private long maxImagePixels = 16L << 20;
         private int maxImagesPerRequest = 64;
         private ServiceOptions service = ServiceOptions.builder().build();
+        private Duration keepAlive = Duration.ofSeconds(1);
 
         public Builder host(String host) {
             this.host = host;
@@ -94,13 +103,19 @@ public record ServeOptions(
             return this;
         }
 
+        public Builder keepAlive(Duration keepAlive) {
+            this.keepAlive = keepAlive;
+            return this;
+        }
+
         public Builder service(ServiceOptions service) {
             this.service = service;
             return this;
         }
 
         public ServeOptions build() {
-            return new ServeOptions(host, port, apiKey, maxBodyBytes, maxImagePixels, maxImagesPerRequest, service);
+            return new ServeOptions(
+                    host, port, apiKey, maxBodyBytes, maxImagePixels, maxImagesPerRequest, service, keepAlive);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,8 @@ class ServerDisconnectTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(dir, 1, b -> {});
+        // No keep-alive writes while a stream waits: only the watched connection can tell that its client left.
+        server = TestServer.start(dir, 1, b -> b.keepAlive(Duration.ofHours(1)));
     }
 
     @AfterAll
@@ -96,6 +98,26 @@ class ServerDisconnectTest {
         awaitTrue(() -> leftRequests() == left + 1, "the request was not counted as one whose client left");
         assertEquals(200, server.postJson(GENERATIONS, "{\"seed\": 1}").statusCode());
         assertEquals(200, server.postJson(GENERATIONS, "{\"seed\": 2}").statusCode(), "on the same connection");
+    }
+
+    @Test
+    void aStreamingClientThatLeavesWhileItsImagesWaitHasThemCancelled() throws Exception {
+        long disconnects = disconnects();
+        long made = server.server.stats().imagesDone();
+        try (Socket client = new Socket("127.0.0.1", server.server.port())) {
+            send(client, post("{\"n\": 3, \"seed\": 6, \"stream\": true}"));
+            awaitTrue(() -> server.server.stats().queuedImages() == 3, "the request's images were never queued");
+            InputStream in = client.getInputStream();
+            assertTrue(new String(in.readNBytes(15), StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
+        }
+        // Nothing is written to the stream while the scheduler is held: a write cannot be what tells the server.
+        awaitTrue(() -> disconnects() == disconnects + 1, "the closed stream was not noticed");
+        release.countDown();
+        ServiceStats idle = awaitIdle();
+        assertEquals(made + 1, idle.imagesDone(), "only the holder's image was made: " + idle);
+        assertEquals(
+                200,
+                server.postJson(GENERATIONS, "{\"seed\": 7, \"stream\": true}").statusCode());
     }
 
     @Test
