@@ -1,10 +1,9 @@
 package org.jpeglm.cli;
 
-import java.nio.file.Path;
 import java.util.Locale;
-import org.jpeglm.train.FashionMnist;
 import org.jpeglm.train.FashionMnistPreparation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jpeglm prepare-fashion-mnist}: the bundled model's training data (see train/README.md). */
@@ -14,14 +13,8 @@ import picocli.CommandLine.Option;
         description = "Encode Fashion-MNIST as Jpeg-LM token windows (tokenizer and profile included).",
         footer = {"", "Example:", "  jpeglm prepare-fashion-mnist -o train/data --size 32 --quality 25 --merges 320"})
 public final class PrepareFashionMnistCommand extends JpeglmCommand {
-    @Option(names = "--data", description = "Fashion-MNIST directory (default: ${DEFAULT-VALUE})")
-    Path data = FashionMnist.DEBIAN_DIR;
-
-    @Option(
-            names = {"-o", "--out"},
-            required = true,
-            description = "output directory")
-    Path out;
+    @Mixin
+    PrepareArgs dirs;
 
     @Option(names = "--images", description = "training images (default: all 60000)")
     int images = -1;
@@ -51,7 +44,7 @@ public final class PrepareFashionMnistCommand extends JpeglmCommand {
     @Override
     protected int run() throws Exception {
         var options = new FashionMnistPreparation.Options(
-                data, out, images, testImages, size, quality, merges, bpeImages, context);
+                dirs.data, dirs.out, images, testImages, size, quality, merges, bpeImages, context);
         FashionMnistPreparation.Result r = new FashionMnistPreparation(options).run();
         err().printf(
                         Locale.ROOT,
@@ -64,7 +57,7 @@ public final class PrepareFashionMnistCommand extends JpeglmCommand {
                         r.trainWindows(),
                         r.testWindows(),
                         context,
-                        out);
+                        dirs.out);
         return 0;
     }
 }

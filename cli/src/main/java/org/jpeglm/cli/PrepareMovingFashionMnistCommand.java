@@ -1,11 +1,10 @@
 package org.jpeglm.cli;
 
-import java.nio.file.Path;
 import java.util.Locale;
-import org.jpeglm.train.FashionMnist;
 import org.jpeglm.train.MovingFashionMnistPreparation;
 import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jpeglm prepare-moving-fashion-mnist}: the bundled video model's training data (see train/README.md). */
@@ -20,14 +19,8 @@ import picocli.CommandLine.Option;
             "  jpeglm prepare-moving-fashion-mnist -o train/video-data --videos 20000 --merges 766"
         })
 public final class PrepareMovingFashionMnistCommand extends JpeglmCommand {
-    @Option(names = "--data", description = "Fashion-MNIST directory (default: ${DEFAULT-VALUE})")
-    Path data = FashionMnist.DEBIAN_DIR;
-
-    @Option(
-            names = {"-o", "--out"},
-            required = true,
-            description = "output directory")
-    Path out;
+    @Mixin
+    PrepareArgs dirs;
 
     @Option(names = "--videos", description = "training videos (default: ${DEFAULT-VALUE})")
     int videos = 20_000;
@@ -70,7 +63,7 @@ public final class PrepareMovingFashionMnistCommand extends JpeglmCommand {
         VideoProfile profile =
                 new VideoProfile(toy.codec(), size, size, fps, frames, qp, toy.pixelFormat(), toy.encoder());
         var options = new MovingFashionMnistPreparation.Options(
-                data, out, videos, testVideos, profile, merges, bpeVideos, context, seed, processes);
+                dirs.data, dirs.out, videos, testVideos, profile, merges, bpeVideos, context, seed, processes);
         MovingFashionMnistPreparation.Result r = new MovingFashionMnistPreparation(options).run();
         err().printf(
                         Locale.ROOT,
@@ -84,7 +77,7 @@ public final class PrepareMovingFashionMnistCommand extends JpeglmCommand {
                         r.trainWindows(),
                         r.testWindows(),
                         context,
-                        out);
+                        dirs.out);
         return 0;
     }
 }

@@ -84,10 +84,7 @@ final class GenerationHandler {
 
     private void answer(Context ctx, GenerationParams params, ImageTask task, long started) throws Exception {
         List<GeneratedImage> images;
-        ClientWatch watch = ClientWatch.start(ctx.req(), () -> {
-            metrics.disconnected();
-            task.cancel();
-        });
+        ClientWatch watch = ClientWatch.start(ctx.req(), leaving(task));
         try {
             images = await(task);
         } catch (ApiException e) {
@@ -117,13 +114,7 @@ final class GenerationHandler {
         res.setContentType("text/event-stream;charset=utf-8");
         res.setHeader("Cache-Control", "no-cache");
         res.setHeader("X-Accel-Buffering", "no"); // a proxy in front must not hold events back
-        AtomicBoolean left = new AtomicBoolean();
-        Runnable gone = () -> {
-            if (left.compareAndSet(false, true)) {
-                metrics.disconnected();
-            }
-            task.cancel();
-        };
+        Runnable gone = leaving(task);
         ClientWatch watch = ClientWatch.start(ctx.req(), gone); // a close is noticed at once, not at the next write
         try {
             SseStream sse = new SseStream(res.getOutputStream());
@@ -148,6 +139,20 @@ final class GenerationHandler {
         } finally {
             watch.close();
         }
+    }
+
+    /**
+     * What is done when task's client goes away, however that is noticed (the watch, a failed write, or both): the
+     * task cancelled, the disconnect counted once.
+     */
+    private Runnable leaving(ImageTask task) {
+        AtomicBoolean counted = new AtomicBoolean();
+        return () -> {
+            if (counted.compareAndSet(false, true)) {
+                metrics.disconnected();
+            }
+            task.cancel();
+        };
     }
 
     private void write(SseStream sse, List<ImageEvent> events, GenerationParams params) throws IOException {

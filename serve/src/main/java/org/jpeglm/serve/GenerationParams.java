@@ -26,7 +26,7 @@ import org.jpeglm.serve.RequestFields.Kind;
  */
 record GenerationParams(ImageRequest request, long seed, boolean png, boolean bytes, boolean stream, Duration updates) {
     /** Default least time between two updates of a stream (preview_interval_ms). */
-    static final int DEFAULT_UPDATE_MILLIS = 50;
+    private static final int DEFAULT_UPDATE_MILLIS = 50;
 
     /** The fields of {@code POST /v1/images/generations}. */
     static final Map<String, Kind> GENERATION_FIELDS = fields(false);
@@ -100,6 +100,7 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
                 .build();
         int maxTokens = (int) f.integer("max_tokens", 0, 1, model.contextLength() - 1);
         boolean stream = f.bool("stream", false);
+        Duration updates = Duration.ofMillis(f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000));
         boolean png = f.choice("output_format", "jpeg", List.of("jpeg", "png")).equals("png");
         boolean bytes = f.choice("response_format", "b64_json", List.of("b64_json", "bytes"))
                 .equals("bytes");
@@ -107,9 +108,8 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
                 .sampling(sampling)
                 .constrained(f.bool("constrained", true))
                 .maxTokens(maxTokens)
-                .previews(previews(f, model, stream))
+                .previews(previews(f, model, stream, updates))
                 .build();
-        Duration updates = Duration.ofMillis(updateMillis(f));
         if (bytes && (stream || request.count() != 1)) {
             throw ApiException.badField(
                     "response_format",
@@ -128,24 +128,14 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
     }
 
     /**
-     * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row, at most every
-     * preview_interval_ms — the image fills in row by row, and previews stay a small share of the work (each is a
-     * copy and a repair of the stream so far).
+     * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row, at most every updates
+     * (preview_interval_ms, which paces a stream's progress writes too: each write wakes a thread on the server and one
+     * on the client, which on a small machine take the cores from the generation) — the image fills in row by row, and
+     * previews stay a small share of the work (each is a copy and a repair of the stream so far).
      */
-    private static PreviewPolicy previews(RequestFields f, ServedModel model, boolean stream) {
+    private static PreviewPolicy previews(RequestFields f, ServedModel model, boolean stream, Duration updates) {
         int every = (int) f.integer("preview_mcus", model.mcusPerRow(), 0, model.mcus());
-        return stream && every > 0
-                ? PreviewPolicy.every(every, Duration.ofMillis(updateMillis(f)))
-                : PreviewPolicy.none();
-    }
-
-    /**
-     * How often a stream's client hears of an image at most (its previews, and the writes of its progress): each
-     * write wakes a thread on the server and one on the client, which on a small machine take the cores from the
-     * generation.
-     */
-    private static long updateMillis(RequestFields f) {
-        return f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000);
+        return stream && every > 0 ? PreviewPolicy.every(every, updates) : PreviewPolicy.none();
     }
 
     private static long randomSeed() {
