@@ -44,6 +44,7 @@ public final class JpegRepair {
     private final JpegProfile profile;
     private final JpegTables tables;
     private ScanCodes codes; // built on first use (immutable: a race at worst builds it twice)
+    private byte[] header; // the profile's, for a profile with a size; built on first use, likewise
 
     /** A repairer for streams meant to follow {@code profile}. */
     public JpegRepair(JpegProfile profile) {
@@ -73,6 +74,63 @@ public final class JpegRepair {
      */
     public Result repair(byte[] generated) {
         return new Run(generated).execute();
+    }
+
+    /**
+     * What {@link #repair} makes of an intact stream cut just after a restart marker, without decoding the
+     * intervals the cut holds: the cut as it is, the missing intervals neutral, EOI, the tables put back. Intact
+     * means canonical as {@link JpegSyntax} checks it (what the grammar accepted, what this encoder writes), which
+     * repair keeps bit for bit; the caller vouches for that. A cut that does not start with the profile's header, or
+     * does not end with the marker closing interval {@code intervals - 1} (with no intervals: that is not the header
+     * alone), is repaired instead. Used for previews, many per image, where a repair would decode each interval
+     * again.
+     *
+     * @param cut the stream up to and including the restart marker that closes its last interval
+     * @param intervals restart intervals in cut
+     * @return the complete JFIF file
+     */
+    public byte[] completeIntact(byte[] cut, int intervals) {
+        Objects.requireNonNull(cut, "cut");
+        int interval = profile.restartInterval();
+        if (!paddable(cut, intervals)) {
+            return repair(cut).jpeg();
+        }
+        int mcus =
+                profile.subsampling().frame(profile.width(), profile.height()).mcuCount();
+        int expected = Subsampling.ceilDiv(mcus, interval);
+        var out = new ByteSink(cut.length + 8 * (expected - intervals) + 16);
+        out.write(cut);
+        var bits = new BitWriter(out);
+        var coder = new ScanTranscoder(codes());
+        for (int i = intervals; i < expected; i++) {
+            coder.neutral(Math.min(interval, mcus - i * interval), bits);
+            if (i + 1 < expected) JpegSegments.rst(out, i);
+        }
+        JpegSegments.eoi(out);
+        return JpegStreams.reassemble(out.toByteArray(), tables);
+    }
+
+    /**
+     * Whether completeIntact pads cut rather than repairs it: the profile fixes the size and has restart intervals,
+     * cut is the profile's header, then intervals (fewer than the image's) intervals, the last closed by its marker.
+     */
+    public boolean paddable(byte[] cut, int intervals) {
+        int interval = profile.restartInterval();
+        if (!profile.hasSize() || interval == 0) return false;
+        int mcus =
+                profile.subsampling().frame(profile.width(), profile.height()).mcuCount();
+        if (intervals >= Subsampling.ceilDiv(mcus, interval)) return false;
+        byte[] h = header();
+        if (intervals < 0 || cut.length < h.length || !Arrays.equals(cut, 0, h.length, h, 0, h.length)) return false;
+        if (intervals == 0) return cut.length == h.length;
+        int n = cut.length;
+        return n >= h.length + 2 && (cut[n - 2] & 0xFF) == 0xFF && (cut[n - 1] & 0xFF) == Markers.rst(intervals - 1);
+    }
+
+    private byte[] header() {
+        byte[] h = header;
+        if (h == null) header = h = JpegStreams.header(profile, profile.width(), profile.height());
+        return h;
     }
 
     private ScanCodes codes() {

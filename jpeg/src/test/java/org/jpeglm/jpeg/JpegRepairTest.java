@@ -281,4 +281,62 @@ class JpegRepairTest {
         assertEquals("repaired: 10/256 MCUs kept, 246 padded, EOI added", s);
         assertEquals("ffd8", HexFormat.of().formatHex(STREAM, 0, 2));
     }
+
+    /** Every cut at a restart marker (and the header alone) of streams of several profiles, from both paths. */
+    @Test
+    void anIntactCutIsCompletedExactlyAsRepairCompletesIt() {
+        var noise = TestImages.noise(100, 75, 9, false);
+        for (JpegProfile p : List.of(
+                PAPER,
+                JpegProfile.of(25, Subsampling.S420, 4).withSize(100, 75),
+                JpegProfile.of(50, Subsampling.S444, 3).withSize(100, 75),
+                JpegProfile.of(25, Subsampling.GRAY, 1).withSize(100, 75))) {
+            byte[] s = p == PAPER ? STREAM : new JpegEncoder(p).encode(noise);
+            McuIndex index = McuIndex.of(s);
+            JpegRepair repair = new JpegRepair(p);
+            for (int k = 0; k < index.intervalCount(); k++) {
+                byte[] cut = Arrays.copyOf(s, k == 0 ? JpegParser.parse(s).scanStart() : index.endWithMarker(k - 1));
+                assertTrue(repair.paddable(cut, k), p + ", " + k + " intervals: padded, not repaired");
+                assertArrayEquals(
+                        repair.repair(cut).jpeg(), repair.completeIntact(cut, k), p + ", " + k + " intervals");
+            }
+        }
+    }
+
+    @Test
+    void anIntactCutIsTakenAsItIsNotDecoded() {
+        byte[] cut = Arrays.copyOf(STREAM, INDEX.endWithMarker(9));
+        int inside = INDEX.start(4) + 1;
+        cut[inside] = (byte)
+                (cut[inside] == 0x12
+                        ? 0x13
+                        : 0x12); // damaged: repair re-encodes it, the caller's word that it is intact keeps it
+        JpegRepair repair = new JpegRepair(PAPER);
+        byte[] fast = repair.completeIntact(cut, 10);
+        assertFalse(Arrays.equals(repair.repair(cut).jpeg(), fast));
+        int from = JpegParser.parse(STREAM).scanStart(),
+                to = JpegParser.parse(fast).scanStart();
+        int n = cut.length - from;
+        assertArrayEquals(
+                Arrays.copyOfRange(cut, from, cut.length),
+                Arrays.copyOfRange(fast, to, to + n),
+                "the cut's scan kept bit for bit");
+    }
+
+    @Test
+    void aCutThatIsNotWhatItClaimsIsRepaired() {
+        JpegRepair repair = new JpegRepair(PAPER);
+        byte[] cut = Arrays.copyOf(STREAM, INDEX.endWithMarker(9));
+        assertFalse(repair.paddable(cut, 9));
+        assertArrayEquals(repair.repair(cut).jpeg(), repair.completeIntact(cut, 9), "wrong interval count");
+        assertArrayEquals(repair.repair(cut).jpeg(), repair.completeIntact(cut, 0), "not the header alone");
+        byte[] shortCut = Arrays.copyOf(cut, cut.length - 1);
+        assertArrayEquals(repair.repair(shortCut).jpeg(), repair.completeIntact(shortCut, 10), "no marker at the end");
+        byte[] otherHeader = cut.clone();
+        otherHeader[3] ^= 1;
+        assertArrayEquals(repair.repair(otherHeader).jpeg(), repair.completeIntact(otherHeader, 10), "not the header");
+        byte[] whole = STREAM.clone();
+        assertArrayEquals(repair.repair(whole).jpeg(), repair.completeIntact(whole, INDEX.intervalCount()));
+        assertThrows(NullPointerException.class, () -> repair.completeIntact(null, 1));
+    }
 }

@@ -185,9 +185,13 @@ final class Slot extends SlotBase<GeneratedImage, ImageEvent> {
         }
     }
 
-    /** The stream up to its last restart marker, as a preview. */
+    /**
+     * The stream up to its last restart marker, as a preview: while the grammar accepts the stream, the cut is intact
+     * and only padded (a preview costs a copy, not a decode of every interval, on the thread every sequence waits for).
+     */
     private byte[] preview() {
-        return preview(tools.repair(), Arrays.copyOf(bytes.toByteArray(), markerEnd));
+        byte[] cut = Arrays.copyOf(bytes.toByteArray(), markerEnd);
+        return state.isDead() ? preview(tools.repair(), cut) : tools.repair().completeIntact(cut, intervalsClosed);
     }
 
     /**

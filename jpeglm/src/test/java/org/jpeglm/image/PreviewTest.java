@@ -166,6 +166,10 @@ class PreviewTest {
                     GeneratedImage fin = images.get(p.index());
                     assertTrue(fin.clean(), fin.toString());
                     assertEquals(profile.width(), p.image().getWidth());
+                    byte[] cut = JpegStreams.prefixMcus(fin.stream(), p.mcus());
+                    assertTrue(new JpegRepair(profile).paddable(cut, p.mcus() / profile.restartInterval()));
+                    assertArrayEquals(
+                            Slot.preview(new JpegRepair(profile), cut), p.jpeg(), "the cut padded as repair pads it");
                     compare(profile, p.image(), fin.image(), p.mcus());
                     if (profile.subsampling() == Subsampling.GRAY) {
                         assertNeutralBeyond(profile, p.image(), p.mcus());
