@@ -1,6 +1,8 @@
 package org.jpeglm.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +64,11 @@ public final class ServeBench implements Callable<Integer> {
     @Option(names = "--images", description = "images per throughput measurement (default: ${DEFAULT-VALUE})")
     int images = 256;
 
-    @Option(names = "--warmup", description = "warm-up rounds of both paths (default: ${DEFAULT-VALUE})")
-    int warmup = 3;
+    @Option(
+            names = "--warmup",
+            description = "warm-up rounds of both paths (default: until the JIT compiles for under 1 % of a round's "
+                    + "time, at least 3 rounds, at most 20)")
+    Integer warmup;
 
     @Option(names = "--reps", description = "alternations of generate and server (default: ${DEFAULT-VALUE})")
     int reps = 2;
@@ -122,15 +127,17 @@ public final class ServeBench implements Callable<Integer> {
             List<Double> firstPreview = Collections.synchronizedList(new ArrayList<>());
             try (ImageServer server = ImageServer.start(m, options)) {
                 URI base = server.uri("127.0.0.1");
-                for (int w = 0; w < warmup; w++) { // until the JIT is done with both paths: a server runs for long
-                    run(base, clients, images / perRequest, firstPreview, "");
-                    generate(m, images / 2);
-                }
+                warmUp(m, base);
                 List<Double> variants = new ArrayList<>();
                 firstPreview.clear();
                 for (int r = 0; r < reps; r++) {
-                    generate.add(generate(m, images));
-                    served.add(run(base, clients, images / perRequest, firstPreview, ""));
+                    if (r % 2 == 0) { // each side first in every other rep: a drift within a rep favours neither
+                        generate.add(generate(m, images));
+                        served.add(run(base, clients, images / perRequest, firstPreview, ""));
+                    } else {
+                        served.add(run(base, clients, images / perRequest, firstPreview, ""));
+                        generate.add(generate(m, images));
+                    }
                     if (variant != null) {
                         variants.add(run(base, clients, images / perRequest, new ArrayList<>(), ", " + variant));
                         System.out.printf(
@@ -170,6 +177,26 @@ public final class ServeBench implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Warm-up rounds of both paths, as many as asked or until the JIT compiles for under 1 % of a round's time (at
+     * least 3, at most 20): a server runs for long, and its first minutes of compiling are not its speed.
+     */
+    private void warmUp(ImageModel m, URI base) throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        for (int w = 1; ; w++) {
+            long compiled = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            run(base, clients, images / perRequest, new ArrayList<>(), "");
+            generate(m, images / 2);
+            double share = (jit.getTotalCompilationTime() - compiled) / ((System.nanoTime() - t0) / 1e6);
+            System.out.printf(Locale.ROOT, "warm-up %d: the JIT compiled for %.1f %% of the round%n", w, 100 * share);
+            boolean done = warmup != null ? w >= warmup : w >= 3 && share < 0.01 || w >= 20;
+            if (done) {
+                return;
+            }
+        }
     }
 
     /** images/s of one generator with the server's sequences, as `jpeglm generate -np` runs it. */
@@ -265,6 +292,16 @@ public final class ServeBench implements Callable<Integer> {
                 g,
                 s,
                 medianRatio(served, generate));
+        List<Double> ratios = ratios(served, generate);
+        Collections.sort(ratios);
+        System.out.printf(
+                Locale.ROOT,
+                "the reps' ratios: quartiles %.3f, %.3f, %.3f; mean %.3f (%d reps, each side first in every other)%n",
+                percentile(ratios, 0.25),
+                percentile(ratios, 0.5),
+                percentile(ratios, 0.75),
+                ratios.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                ratios.size());
         System.out.printf(
                 Locale.ROOT,
                 "first preview: p50 %.0f ms, p95 %.0f ms (%d requests)%n",
@@ -354,11 +391,16 @@ public final class ServeBench implements Callable<Integer> {
 
     /** The median over reps of served / generate, each rep's pair measured back to back. */
     private static double medianRatio(List<Double> served, List<Double> generate) {
+        return median(ratios(served, generate));
+    }
+
+    /** Each rep's served / generate. */
+    private static List<Double> ratios(List<Double> served, List<Double> generate) {
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < served.size(); i++) {
             ratios.add(served.get(i) / generate.get(i));
         }
-        return median(ratios);
+        return ratios;
     }
 
     private static double median(List<Double> xs) {

@@ -49,7 +49,21 @@ final class ThreadCpu {
         } catch (IOException e) {
             return Map.of();
         }
+        groups.put(PROCESS, new Use(processSeconds(), 0));
         return groups;
+    }
+
+    /** The key of the whole process' CPU, ended threads included. */
+    private static final String PROCESS = "(process)";
+
+    private static double processSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static long preemptions(Path task) throws IOException {
@@ -61,15 +75,27 @@ final class ThreadCpu {
         return 0;
     }
 
-    /** Per group, the use between before and now (threads that ended in between are lost). */
+    /**
+     * Per group, the use between before and now; the CPU of threads that started and ended in between (a run's
+     * clients) as the group "ended threads" (preemptions of those are lost).
+     */
     static Map<String, Use> since(Map<String, Use> before) {
         Map<String, Use> diff = new TreeMap<>();
-        snapshot().forEach((k, v) -> {
-            Use d = v.minus(before.getOrDefault(k, new Use(0, 0)));
+        Map<String, Use> now = snapshot();
+        double process = now.getOrDefault(PROCESS, new Use(0, 0)).seconds()
+                - before.getOrDefault(PROCESS, new Use(0, 0)).seconds();
+        now.remove(PROCESS);
+        double alive = 0;
+        for (Map.Entry<String, Use> e : now.entrySet()) {
+            Use d = e.getValue().minus(before.getOrDefault(e.getKey(), new Use(0, 0)));
+            alive += d.seconds();
             if (d.seconds() > 0.005 || d.preempted() > 0) {
-                diff.put(k, d);
+                diff.put(e.getKey(), d);
             }
-        });
+        }
+        if (process - alive > 0.005) {
+            diff.put("ended threads", new Use(process - alive, 0));
+        }
         return diff;
     }
 
