@@ -298,7 +298,7 @@ public final class ServeBench implements Callable<Integer> {
                 Locale.ROOT,
                 "the reps' ratios: quartiles %.3f, %.3f, %.3f; mean %.3f (%d reps, each side first in every other)%n",
                 percentile(ratios, 0.25),
-                percentile(ratios, 0.5),
+                median(ratios),
                 percentile(ratios, 0.75),
                 ratios.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                 ratios.size());
@@ -403,10 +403,12 @@ public final class ServeBench implements Callable<Integer> {
         return ratios;
     }
 
+    /** The middle value, or the mean of the two middle ones. */
     private static double median(List<Double> xs) {
         List<Double> s = new ArrayList<>(xs);
         Collections.sort(s);
-        return percentile(s, 0.5);
+        int n = s.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     private static double percentile(List<Double> sorted, double p) {
