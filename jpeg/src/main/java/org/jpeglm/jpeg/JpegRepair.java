@@ -91,12 +91,10 @@ public final class JpegRepair {
      */
     public byte[] completeIntact(byte[] cut, int intervals) {
         Objects.requireNonNull(cut, "cut");
-        int interval = profile.restartInterval();
         if (!paddable(cut, intervals)) {
             return repair(cut).jpeg();
         }
-        int mcus =
-                profile.subsampling().frame(profile.width(), profile.height()).mcuCount();
+        int interval = profile.restartInterval(), mcus = mcuCount();
         int expected = Subsampling.ceilDiv(mcus, interval);
         var out = new ByteSink(cut.length + 8 * (expected - intervals) + 16);
         out.write(cut);
@@ -117,14 +115,17 @@ public final class JpegRepair {
     public boolean paddable(byte[] cut, int intervals) {
         int interval = profile.restartInterval();
         if (!profile.hasSize() || interval == 0) return false;
-        int mcus =
-                profile.subsampling().frame(profile.width(), profile.height()).mcuCount();
-        if (intervals >= Subsampling.ceilDiv(mcus, interval)) return false;
+        if (intervals >= Subsampling.ceilDiv(mcuCount(), interval)) return false;
         byte[] h = header();
         if (intervals < 0 || cut.length < h.length || !Arrays.equals(cut, 0, h.length, h, 0, h.length)) return false;
         if (intervals == 0) return cut.length == h.length;
         int n = cut.length;
         return n >= h.length + 2 && (cut[n - 2] & 0xFF) == 0xFF && (cut[n - 1] & 0xFF) == Markers.rst(intervals - 1);
+    }
+
+    /** MCUs of an image of the profile's fixed size. */
+    private int mcuCount() {
+        return profile.subsampling().frame(profile.width(), profile.height()).mcuCount();
     }
 
     private byte[] header() {

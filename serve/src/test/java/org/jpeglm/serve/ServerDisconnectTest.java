@@ -87,8 +87,7 @@ class ServerDisconnectTest {
         long made = server.server.stats().imagesDone();
         long left = leftRequests();
         try (Socket client = new Socket("127.0.0.1", server.server.port())) {
-            send(client, post(body));
-            awaitTrue(() -> server.server.stats().queuedImages() == n, "the request's images were never queued");
+            postQueued(client, body, n);
         }
         // The scheduler is still held: only the closed connection can have told the server.
         awaitTrue(() -> disconnects() == disconnects + 1, "the closed connection was not noticed");
@@ -105,8 +104,7 @@ class ServerDisconnectTest {
         long disconnects = disconnects();
         long made = server.server.stats().imagesDone();
         try (Socket client = new Socket("127.0.0.1", server.server.port())) {
-            send(client, post("{\"n\": 3, \"seed\": 6, \"stream\": true}"));
-            awaitTrue(() -> server.server.stats().queuedImages() == 3, "the request's images were never queued");
+            postQueued(client, "{\"n\": 3, \"seed\": 6, \"stream\": true}", 3);
             InputStream in = client.getInputStream();
             assertTrue(new String(in.readNBytes(15), StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
         }
@@ -124,8 +122,7 @@ class ServerDisconnectTest {
     void aRequestSentAheadOnTheSameConnectionIsAnsweredAfterTheWaitingOne() throws Exception {
         long disconnects = disconnects();
         try (Socket client = new Socket("127.0.0.1", server.server.port())) {
-            send(client, post("{\"seed\": 4}"));
-            awaitTrue(() -> server.server.stats().queuedImages() == 1, "the request's image was never queued");
+            postQueued(client, "{\"seed\": 4}", 1);
             // Arrives while the first waits: the server must leave these bytes for the next request.
             send(client, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             release.countDown();
@@ -140,11 +137,16 @@ class ServerDisconnectTest {
     void aClientThatHalfClosesIsTakenAsGone() throws Exception {
         long disconnects = disconnects();
         try (Socket client = new Socket("127.0.0.1", server.server.port())) {
-            send(client, post("{\"seed\": 5}"));
-            awaitTrue(() -> server.server.stats().queuedImages() == 1, "the request's image was never queued");
+            postQueued(client, "{\"seed\": 5}", 1);
             client.shutdownOutput();
             awaitTrue(() -> disconnects() == disconnects + 1, "the end of the client's stream was not noticed");
         }
+    }
+
+    /** Sends a generation request on client and waits until its images wait in the (held) scheduler's queue. */
+    private void postQueued(Socket client, String body, int images) throws Exception {
+        send(client, post(body));
+        awaitTrue(() -> server.server.stats().queuedImages() == images, "the request's images were never queued");
     }
 
     private static String post(String body) {
