@@ -60,6 +60,10 @@ extern "C" {
 #define JPEGLM_SESSION_FLASH_ATTN_OFF 4  // force flash attention off
 #define JPEGLM_SESSION_KV_F32         8  // keep the KV cache in F32 (default F16): exact, twice the memory
 
+// Threads (jpeglm_session_create, jpeglm_session_set_threads, jpeglm_session_set_poll).
+#define JPEGLM_THREADS_AUTO 0  // chosen from the work per step and the usable CPUs, then tuned to measured speed
+#define JPEGLM_DEFAULT_POLL 1  // a session's idle pool threads wait busily ~131,072 pause instructions, then sleep
+
 // Device types (jpeglm_device_info).
 #define JPEGLM_DEVICE_CPU   0  // the CPU, using system memory
 #define JPEGLM_DEVICE_GPU   1  // a GPU with its own memory
@@ -109,6 +113,15 @@ JPEGLM_API int32_t jpeglm_backend_skipped_count(void);
 JPEGLM_API int32_t jpeglm_backend_skipped_info(int32_t index, char * file, size_t file_size, char * reason,
                                                size_t reason_size);
 
+// The CPUs this process may use (its affinity mask, capped by its cgroup's CPU quota: v2 cpu.max, v1
+// cpu.cfs_quota_us) into out_cpus, and how they were found into why (NUL-terminated, truncated; NULL allowed with
+// size 0). root NULL reads this process; a folder reads <root>/proc/self/status, <root>/proc/self/cgroup and
+// <root>/sys/fs/cgroup/ instead (a container's view, tests).
+JPEGLM_API int32_t jpeglm_cpu_budget(const char * root, int32_t * out_cpus, char * why, size_t why_size);
+
+// The ggml thread pools the library's sessions hold now and have created since it was loaded (diagnostics).
+JPEGLM_API int32_t jpeglm_threadpool_count(int64_t * out_live, int64_t * out_created);
+
 // The number of devices the backends found (the CPU among them), or -1 with an error.
 JPEGLM_API int32_t jpeglm_device_count(void);
 
@@ -157,7 +170,8 @@ JPEGLM_API int32_t jpeglm_model_desc(const jpeglm_model * model, char * buf, siz
 //
 
 // Creates a session. n_ctx: tokens per sequence; n_seq: sequences (1..256); n_batch: tokens per llama_decode
-// (0: 512); n_threads: CPU threads (0: all cores); flags: JPEGLM_SESSION_*.
+// (0: 512); n_threads: CPU threads for every decode (JPEGLM_THREADS_AUTO: chosen per kind of step and tuned, see
+// jpeglm_session_threads); flags: JPEGLM_SESSION_*. Its thread pools are made at its first decode.
 JPEGLM_API int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq, int32_t n_batch,
                                          int32_t n_threads, uint32_t flags, jpeglm_session ** out_session);
 
@@ -169,8 +183,22 @@ JPEGLM_API int32_t jpeglm_session_n_ctx(const jpeglm_session * session);
 JPEGLM_API int32_t jpeglm_session_n_seq(const jpeglm_session * session);
 JPEGLM_API int32_t jpeglm_session_n_vocab(const jpeglm_session * session);
 
-// Sets the CPU threads for single-token steps and for prompt batches.
+// Sets the CPU threads for single-token decodes and for batches of several tokens (0 to 512 each;
+// JPEGLM_THREADS_AUTO: chosen and tuned).
 JPEGLM_API int32_t jpeglm_session_set_threads(jpeglm_session * session, int32_t n_threads, int32_t n_threads_batch);
+
+// Sets how busily the session's idle pool threads wait for the next decode before sleeping, 0 (sleep at once) to
+// 100, llama.cpp's --poll (JPEGLM_DEFAULT_POLL unless set); no effect on a CPU backend built with OpenMP.
+JPEGLM_API int32_t jpeglm_session_set_poll(jpeglm_session * session, int32_t poll);
+
+// Keeps the session's threads on the CPUs of mask, a hex bit mask as llama.cpp's --cpu-mask ("0x3": CPUs 0 and 1;
+// of the affinity mask; ggml moves the thread that calls the decodes there too); NULL or "": no restriction.
+JPEGLM_API int32_t jpeglm_session_set_cpu_mask(jpeglm_session * session, const char * mask);
+
+// The CPU threads the session uses now for single-token decodes and for batches, and into why (NUL-terminated,
+// truncated; NULL allowed with size 0) how they were chosen.
+JPEGLM_API int32_t jpeglm_session_threads(const jpeglm_session * session, int32_t * out_n_threads,
+                                          int32_t * out_n_threads_batch, char * why, size_t why_size);
 
 // Replaces sequence seq's sampler. temperature <= 0 is greedy; top_k <= 0, top_p >= 1 and min_p <= 0 disable
 // those filters. The same seed and logits give the same tokens. New sequences sample greedily.

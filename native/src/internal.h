@@ -79,6 +79,22 @@ class error_capture {
     std::string text_or(const char * fallback) const;
 };
 
+// Holds the warnings llama.cpp logs on this thread while it lives (when active) and logs them at its end, unless
+// dropped: a decode the session stops on purpose makes llama.cpp warn about what it undoes.
+class warning_hold {
+  public:
+    explicit warning_hold(bool active);
+    ~warning_hold();
+    warning_hold(const warning_hold &)             = delete;
+    warning_hold & operator=(const warning_hold &) = delete;
+
+    void drop() { dropped_ = true; }
+
+  private:
+    bool active_;
+    bool dropped_ = false;
+};
+
 // A GPU backend library in libjpeglm's folder that is not in use, and why (the prebuilt runtime only).
 struct skipped_backend {
     std::string file;    // e.g. "libggml-cuda.so"
@@ -88,8 +104,155 @@ struct skipped_backend {
 // The backends backend_init left out; initializes the backends first.
 const std::vector<skipped_backend> & skipped_backends();
 
-// CPU threads to use when the caller passes 0.
+// CPU threads for the library's other work (quantizing, training) when the caller passes 0: the usable CPUs.
 int32_t default_threads();
+
+// Copies text into buf (size bytes, NUL-terminated, truncated); buf may be NULL when size is 0.
+void copy_text(const char * text, char * buf, size_t size);
+
+// ---------------------------------------------------------------------------------------------------------------
+// CPUs (cpus.cpp): how many this process may use.
+
+struct cpu_budget {
+    int32_t     cpus = 1;  // at least 1
+    std::string why;       // e.g. "2 in the affinity mask, no cgroup CPU quota"
+};
+
+// The affinity mask's CPUs capped by the cgroup CPU quota (v2 cpu.max, v1 cpu.cfs_quota_us), up the cgroup
+// hierarchy. root "" reads this process (sched_getaffinity); another root reads <root>/proc/self/status's
+// Cpus_allowed_list, <root>/proc/self/cgroup and <root>/sys/fs/cgroup/... instead (tests).
+cpu_budget usable_cpus(const std::string & root);
+
+// The CPUs of this process's affinity mask, by number (empty if unknown).
+std::vector<bool> affinity_mask();
+
+// The number of CPUs in a list like "0-3,8,10-11" (/proc's Cpus_allowed_list), 0 if malformed.
+int32_t count_cpu_list(const std::string & list);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Threads (threads.cpp): a session's thread pools and counts.
+
+// A CPU mask in llama.cpp's --cpu-mask form ("0x3": CPUs 0 and 1) as one flag per CPU; fails unless it is 1 to 128
+// hexadecimal digits naming at least one CPU of the affinity mask.
+std::vector<bool> parse_cpu_mask(const std::string & hex);
+
+// Chooses one kind of step's thread count while a session runs: now and then a few decodes at one thread more or
+// fewer, alternating with the current count; the faster per token is kept (fewer when nearly as fast).
+class thread_tuner {
+  public:
+    // Starts at initial; adaptive: tries counts from 1 to max, else initial always.
+    void reset(int32_t initial, int32_t max, bool adaptive);
+    // The count for the next decode.
+    int32_t next();
+    // What the decode that next() gave count for took.
+    void record(int32_t count, double seconds, int32_t tokens);
+    // How long the decode of tokens that next() just gave a count for may run before it is stopped (a try's count
+    // that is clearly slower than the current one); 0: no limit.
+    double time_limit(int32_t tokens) const;
+    // The decode was stopped at its time limit after seconds: the try is lost.
+    void stopped(double seconds);
+
+    int32_t current() const { return cur_; }
+
+    int32_t changes() const { return changes_; }
+
+    int32_t tries() const { return tries_; }
+
+    int32_t stops() const { return stops_; }
+
+    bool adaptive() const { return adaptive_; }
+
+  private:
+    struct arm {
+        double  seconds = 0;
+        int64_t tokens  = 0;
+        int32_t decodes = 0;
+
+        bool   done() const;
+        double rate() const;  // seconds per token
+    };
+
+    void start_try();
+    void end_try(bool keep);
+
+    int32_t cur_        = 1;
+    int32_t max_        = 1;
+    bool    adaptive_   = false;
+    int32_t probe_      = 0;     // the count being tried, 0 when none
+    bool    probe_turn_ = true;  // whether the next decode of a try is at probe_
+    arm     arms_[2];            // a try's decodes: [0] at probe_, [1] at cur_
+    arm     window_;             // the current count's last decodes
+    double  usual_     = 0;      // seconds per token at cur_, smoothed over windows
+    double  since_try_ = 0;      // decode seconds since the last try
+    double  interval_  = 0;      // decode seconds between tries
+    int32_t direction_ = -1;     // the way the next try goes when both are open
+    int32_t changes_   = 0;
+    int32_t tries_     = 0;
+    int32_t stops_     = 0;  // tries whose decode was stopped at its time limit
+};
+
+// A session's threads: the counts for single-token and batched decodes (fixed or tuned), and the ggml thread pools
+// that run them, made once per count and attached to the context (freed with the session). Session thread only.
+class session_threads {
+  public:
+    session_threads() = default;
+    ~session_threads();
+    session_threads(const session_threads &)             = delete;
+    session_threads & operator=(const session_threads &) = delete;
+
+    // The work a step is (the model's parameters, the session's sequences and batch size) and the usable CPUs.
+    void init(int64_t n_params, int32_t n_seq, int32_t n_batch);
+    // The counts for single-token decodes and for batches; 0 chooses and tunes one.
+    void configure(int32_t n_threads, int32_t n_threads_batch);
+    void set_poll(int32_t poll);
+    // hex NULL or "": no mask.
+    void set_cpu_mask(const char * hex);
+
+    // Around each llama_decode of n_tokens tokens. may_stop: the decode may be stopped and then run again (it is
+    // one llama.cpp micro-batch, whose positions llama.cpp removes when stopped).
+    void before_decode(llama_context * ctx, int32_t n_tokens, bool may_stop);
+    void after_decode(bool ok, double seconds);
+    // For the context's abort callback: whether the decode in progress has run past its time limit.
+    bool past_deadline() const;
+    // Whether the last decode was stopped at its time limit (it is then run again at the usual count).
+    bool stopped() const { return stopped_; }
+
+    int32_t     current(bool batch) const;
+    std::string describe() const;
+
+  private:
+    struct pool {
+        ggml_threadpool_t tp        = nullptr;
+        int32_t           n_threads = 0;
+        bool              retired   = false;  // made with an earlier poll or mask
+        uint64_t          last_use  = 0;
+    };
+
+    int32_t           max_threads() const;
+    ggml_threadpool_t pool_for(int32_t n_threads);
+    void              retire_pools();
+    void              evict_pools();
+    void              free_pool(pool & p);
+
+    int64_t                        n_params_ = 0;
+    int32_t                        n_seq_ = 1, n_batch_ = 1, batch_tokens_ = 2;
+    cpu_budget                     budget_;
+    int32_t                        asked_[2] = {0, 0};
+    int32_t                        poll_     = JPEGLM_DEFAULT_POLL;
+    std::vector<bool>              cpu_mask_;
+    thread_tuner                   tuners_[2];  // [0] single tokens, [1] batches
+    std::vector<pool>              pools_;
+    ggml_threadpool_t              attached_[2] = {nullptr, nullptr};
+    int32_t                        counts_[2]   = {0, 0};
+    std::vector<ggml_threadpool_t> held_;  // pools the CPU backend may still hold
+    uint64_t                       uses_  = 0;
+    int32_t                        phase_ = 0, count_ = 1, tokens_ = 0;  // the decode in progress
+    std::atomic<int64_t>           deadline_ns_{0};                      // steady clock; 0: none
+    bool                           stopped_ = false;
+    mutable std::atomic<bool>      fired_{false};  // past_deadline said so during the decode
+    mutable int32_t                checks_ = 0;    // past_deadline calls during the decode (the test mode)
+    std::string                    start_why_;     // how the automatic counts started
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Devices (devices.cpp): where a model's layers go.
@@ -194,6 +357,9 @@ struct jpeglm_session {
     std::vector<int32_t>            listed_at;   // per sequence: index in a sample call that names it, or -1
     std::vector<jpeglm::seq_undo>   undo;        // one per sequence the call appends to
     std::vector<std::vector<float>> backup;      // per sequence: logits to restore if a multi-batch decode fails
+
+    // Declared last: destroyed after the destructor's body has freed the context that uses its pools.
+    jpeglm::session_threads threads;
 
     ~jpeglm_session();
 };

@@ -13,7 +13,6 @@
 #include <cstring>
 #include <mutex>
 #include <new>
-#include <thread>
 
 #if defined(JPEGLM_DYNAMIC_BACKENDS)
 #include <dlfcn.h>
@@ -42,6 +41,8 @@ std::atomic<int32_t> g_log_min_level{JPEGLM_LOG_WARN};
 thread_local int32_t     t_log_prev_level = GGML_LOG_LEVEL_INFO;
 thread_local bool        t_capture        = false;
 thread_local std::string t_captured;
+thread_local bool        t_hold_warnings = false;
+thread_local std::string t_held;
 
 void log_sink(enum ggml_log_level ggml_level, const char * text, void * /*user_data*/) {
     if (text == nullptr) {
@@ -55,6 +56,10 @@ void log_sink(enum ggml_log_level ggml_level, const char * text, void * /*user_d
     }
     if (t_capture && level >= GGML_LOG_LEVEL_ERROR) {
         t_captured += text;  // becomes the failing call's error message instead of a log line
+        return;
+    }
+    if (t_hold_warnings && level == GGML_LOG_LEVEL_WARN) {
+        t_held += text;  // logged when the hold ends, unless dropped
         return;
     }
     if (level < g_log_min_level.load(std::memory_order_relaxed) || level == GGML_LOG_LEVEL_NONE) {
@@ -206,14 +211,13 @@ int32_t device_type(enum ggml_backend_dev_type type) {
     }
 }
 
-// Copies text into buf (size bytes, NUL-terminated, truncated); buf may be NULL when size is 0.
+}  // namespace
+
 void copy_text(const char * text, char * buf, size_t size) {
     if (size > 0) {
         snprintf(buf, size, "%s", text != nullptr ? text : "");
     }
 }
-
-}  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
@@ -271,6 +275,25 @@ error_capture::~error_capture() {
     t_capture = false;
 }
 
+warning_hold::warning_hold(bool active) : active_(active) {
+    if (active_) {
+        t_hold_warnings = true;
+        t_held.clear();
+    }
+}
+
+warning_hold::~warning_hold() {
+    if (!active_) {
+        return;
+    }
+    t_hold_warnings        = false;
+    const std::string held = std::move(t_held);
+    t_held.clear();
+    if (!dropped_ && !held.empty()) {
+        log_sink(GGML_LOG_LEVEL_WARN, held.c_str(), nullptr);
+    }
+}
+
 std::string error_capture::text() const {
     std::string s = t_captured;
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
@@ -307,8 +330,7 @@ const std::vector<skipped_backend> & skipped_backends() {
 }
 
 int32_t default_threads() {
-    const unsigned n_cores = std::thread::hardware_concurrency();
-    return n_cores == 0 ? 4 : (int32_t) n_cores;
+    return usable_cpus("").cpus;
 }
 
 }  // namespace jpeglm

@@ -85,8 +85,9 @@ void check_create_args(int32_t n_ctx, int32_t n_seq, int32_t n_batch, int32_t n_
     if (n_batch < 0) {
         fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_batch must not be negative (got %d)", n_batch);
     }
-    if (n_threads < 0) {
-        fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_threads must not be negative (got %d)", n_threads);
+    if (n_threads < 0 || n_threads > GGML_MAX_N_THREADS) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "n_threads must be 0 (automatic) to %d (got %d)", GGML_MAX_N_THREADS,
+             n_threads);
     }
     require((flags & ~kSessionFlags) == 0, "unknown session flags");
     require(!((flags & JPEGLM_SESSION_FLASH_ATTN_ON) && (flags & JPEGLM_SESSION_FLASH_ATTN_OFF)),
@@ -97,12 +98,13 @@ llama_context_params context_params(int32_t n_tokens, int32_t n_seq, int32_t n_b
                                     uint32_t flags) {
     llama_context_params params = llama_context_default_params();
     // One micro-batch is never larger than llama.cpp's default.
-    params.n_ubatch        = std::min((uint32_t) n_batch, params.n_ubatch);
-    params.n_ctx           = (uint32_t) n_tokens;
-    params.n_batch         = (uint32_t) n_batch;
-    params.n_seq_max       = (uint32_t) n_seq;
-    params.n_threads       = n_threads;
-    params.n_threads_batch = n_threads;
+    params.n_ubatch  = std::min((uint32_t) n_batch, params.n_ubatch);
+    params.n_ctx     = (uint32_t) n_tokens;
+    params.n_batch   = (uint32_t) n_batch;
+    params.n_seq_max = (uint32_t) n_seq;
+    // The session sets the counts before each decode (session_threads); llama.cpp's own default until then.
+    params.n_threads       = n_threads > 0 ? n_threads : params.n_threads;
+    params.n_threads_batch = n_threads > 0 ? n_threads : params.n_threads_batch;
     params.kv_unified      = (flags & JPEGLM_SESSION_KV_UNIFIED) != 0;
     params.flash_attn_type = (flags & JPEGLM_SESSION_FLASH_ATTN_ON)    ? LLAMA_FLASH_ATTN_TYPE_ENABLED
                              : (flags & JPEGLM_SESSION_FLASH_ATTN_OFF) ? LLAMA_FLASH_ATTN_TYPE_DISABLED
@@ -111,8 +113,12 @@ llama_context_params context_params(int32_t n_tokens, int32_t n_seq, int32_t n_b
         params.type_k = GGML_TYPE_F32;
         params.type_v = GGML_TYPE_F32;
     }
-    params.no_perf        = true;
-    params.abort_callback = [](void * session) { return ((jpeglm_session *) session)->cancelled.load() != 0; };
+    params.no_perf = true;
+    // Stops a decode when cancelled, or when a thread count the session tries runs past its time (session_threads).
+    params.abort_callback = [](void * session) {
+        const jpeglm_session * s = (const jpeglm_session *) session;
+        return s->cancelled.load() != 0 || s->threads.past_deadline();
+    };
     return params;
 }
 
@@ -200,9 +206,6 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         if (n_batch == 0) {
             n_batch = kDefaultBatch;
         }
-        if (n_threads == 0) {
-            n_threads = default_threads();
-        }
         check_cache_fits(*model, n_tokens, flags);
 
         auto                 s      = std::make_unique<jpeglm_session>();
@@ -233,6 +236,9 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         s->kv_widths = gguf_kv_widths(model->meta.get());
         s->batch     = llama_batch_init(n_batch, 0, 1);
         init_sequences(*s);
+        s->threads.init(llama_model_n_params(model->model), n_seq, n_batch);
+        s->threads.configure(n_threads, n_threads);
+        log_message(JPEGLM_LOG_INFO, "session threads: " + s->threads.describe());
         *out_session = s.release();
     });
 }
@@ -254,13 +260,27 @@ int32_t jpeglm_session_n_vocab(const jpeglm_session * session) {
 }
 
 int32_t jpeglm_session_set_threads(jpeglm_session * session, int32_t n_threads, int32_t n_threads_batch) {
+    return guarded([&] { session_ref(session).threads.configure(n_threads, n_threads_batch); });
+}
+
+int32_t jpeglm_session_set_poll(jpeglm_session * session, int32_t poll) {
+    return guarded([&] { session_ref(session).threads.set_poll(poll); });
+}
+
+int32_t jpeglm_session_set_cpu_mask(jpeglm_session * session, const char * mask) {
+    return guarded([&] { session_ref(session).threads.set_cpu_mask(mask); });
+}
+
+int32_t jpeglm_session_threads(const jpeglm_session * session, int32_t * out_n_threads, int32_t * out_n_threads_batch,
+                               char * why, size_t why_size) {
     return guarded([&] {
-        jpeglm_session & s = session_ref(session);
-        if (n_threads < 1 || n_threads_batch < 1) {
-            fail(JPEGLM_ERR_INVALID_ARGUMENT, "thread counts must be positive (got %d, %d)", n_threads,
-                 n_threads_batch);
-        }
-        llama_set_n_threads(s.ctx, n_threads, n_threads_batch);
+        const jpeglm_session & s = session_ref(session);
+        require(out_n_threads != nullptr && out_n_threads_batch != nullptr,
+                "out_n_threads or out_n_threads_batch is NULL");
+        require(why != nullptr || why_size == 0, "why is NULL with a non-zero size");
+        *out_n_threads       = s.threads.current(false);
+        *out_n_threads_batch = s.threads.current(true);
+        copy_text(s.threads.describe().c_str(), why, why_size);
     });
 }
 

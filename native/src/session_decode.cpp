@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -77,6 +78,39 @@ void prepare_decode(jpeglm_session & s, int32_t n, const int32_t * seqs, const i
     }
 }
 
+// Whether batch [begin, end) holds every token of the call: then a decode of it that is stopped can simply be run
+// again once the call's positions are removed from the KV cache (forget_call).
+bool whole_call(const jpeglm_session & s, int32_t begin, int32_t end) {
+    int32_t n = 0;
+    for (const seq_undo & u : s.undo) {
+        n += s.n_added[u.seq];
+    }
+    return begin == 0 && end == n;
+}
+
+// Removes what a stopped decode of the whole call left in the KV cache (llama.cpp removes only the positions of the
+// micro-batch it stopped in, not those of the micro-batches before it); the sequences' lengths stay the call's.
+void forget_call(jpeglm_session & s) {
+    llama_memory_t mem = llama_get_memory(s.ctx);
+    for (const seq_undo & u : s.undo) {
+        llama_memory_seq_rm(mem, u.seq, u.length, -1);
+    }
+}
+
+// llama_decode of the session's batch with the thread count session_threads picks, timed for it. may_stop: the
+// decode may be stopped at the count's time limit (whole_call).
+int32_t timed_decode(jpeglm_session & s, bool may_stop) {
+    warning_hold hold(may_stop);  // a stopped decode makes llama.cpp warn that it removes the batch's positions
+    s.threads.before_decode(s.ctx, s.batch.n_tokens, may_stop);
+    const auto    started = std::chrono::steady_clock::now();
+    const int32_t rc      = llama_decode(s.ctx, s.batch);
+    s.threads.after_decode(rc == 0, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (s.threads.stopped()) {
+        hold.drop();
+    }
+    return rc;
+}
+
 // Evaluates tokens [begin, end) of the call as one llama.cpp batch; on failure, undoes the whole call.
 void run_batch(jpeglm_session & s, int32_t begin, int32_t end, const int32_t * seqs, const int32_t * tokens,
                bool every_position) {
@@ -92,7 +126,12 @@ void run_batch(jpeglm_session & s, int32_t begin, int32_t end, const int32_t * s
         b.logits[slot]     = (every_position || s.last_index[seq] == i) ? 1 : 0;
     }
     error_capture capture;
-    const int32_t rc = llama_decode(s.ctx, b);
+    const bool    retry = whole_call(s, begin, end);
+    int32_t       rc    = timed_decode(s, retry);
+    if (rc == kDecodeAborted && s.threads.stopped() && !s.cancelled.load()) {
+        forget_call(s);
+        rc = timed_decode(s, false);  // a thread count tried was too slow: again at the usual one
+    }
     if (rc != 0) {
         roll_back(s);
         if (rc == kDecodeAborted || s.cancelled.load()) {

@@ -122,6 +122,42 @@ public final class Jpeglm {
     }
 
     /**
+     * The CPUs this process may use: its affinity mask capped by its cgroup's CPU quota (cgroup v2 {@code cpu.max}, v1
+     * {@code cpu.cfs_quota_us}). The automatic thread count ({@link ThreadOptions#AUTOMATIC}) uses no more.
+     */
+    public static CpuBudget cpuBudget() {
+        return cpuBudget(null);
+    }
+
+    /**
+     * {@link #cpuBudget()} as read from another root: {@code root/proc/self/status}, {@code root/proc/self/cgroup}
+     * and {@code root/sys/fs/cgroup/...} (a container's view mounted elsewhere; tests).
+     *
+     * @param root the folder that stands for "/", or null for this process's own view
+     */
+    public static CpuBudget cpuBudget(java.nio.file.Path root) {
+        Native.init();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cpus = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment why = arena.allocate(1024);
+            MemorySegment rootText = root == null ? MemorySegment.NULL : arena.allocateFrom(root.toString());
+            Native.check(jpeglm_cpu_budget(rootText, cpus, why, why.byteSize()));
+            return new CpuBudget(cpus.get(ValueLayout.JAVA_INT, 0), why.getString(0));
+        }
+    }
+
+    /** The native thread pools held now and created since the library was loaded: {live, created}. */
+    static long[] threadPools() {
+        Native.init();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment live = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment created = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check(jpeglm_threadpool_count(live, created));
+            return new long[] {live.get(ValueLayout.JAVA_LONG, 0), created.get(ValueLayout.JAVA_LONG, 0)};
+        }
+    }
+
+    /**
      * The devices the native backends found, in llama.cpp's order; the CPU is always among them. Like llama.cpp's
      * {@code --list-devices}. {@link ModelOptions#devices()} names the ones a model is offloaded to.
      */

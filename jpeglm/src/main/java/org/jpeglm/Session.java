@@ -49,11 +49,19 @@ public final class Session implements AutoCloseable {
                     options.contextLength(),
                     options.sequences(),
                     options.batchSize(),
-                    options.threads(),
+                    options.threads().threads(),
                     options.nativeFlags(),
                     out));
             this.handle = out.get(ValueLayout.ADDRESS, 0);
         } catch (RuntimeException | Error e) {
+            arena.close();
+            model.releaseSession();
+            throw e;
+        }
+        try {
+            applyThreads(options.threads());
+        } catch (RuntimeException | Error e) {
+            jpeglm_session_free(handle);
             arena.close();
             model.releaseSession();
             throw e;
@@ -70,6 +78,43 @@ public final class Session implements AutoCloseable {
     public Model model() {
         try (var _ = guard.enter()) {
             return model;
+        }
+    }
+
+    /** Sets the settings beyond the count that jpeglm_session_create takes; the pools are made at the first decode. */
+    private void applyThreads(ThreadOptions t) {
+        if (t.batchThreads() != t.threads() || t.poll() >= 0 || t.cpuMask() != null) {
+            applyNative(t.threads(), t.batchThreads(), t.poll(), t.cpuMask());
+        }
+    }
+
+    /** The native thread settings as given, checked by the native library alone (poll -1, mask null: unchanged). */
+    void applyNative(int threads, int threadsBatch, int poll, String cpuMask) {
+        try (var _ = guard.enter();
+                Arena a = Arena.ofConfined()) {
+            Native.check(jpeglm_session_set_threads(handle, threads, threadsBatch));
+            if (poll >= 0) {
+                Native.check(jpeglm_session_set_poll(handle, poll));
+            }
+            if (cpuMask != null) {
+                Native.check(jpeglm_session_set_cpu_mask(handle, a.allocateFrom(cpuMask)));
+            }
+        }
+    }
+
+    /**
+     * The CPU threads this session uses now and how they were chosen (automatic counts change while it runs, see
+     * {@link ThreadOptions}).
+     */
+    public ThreadCounts threads() {
+        try (var _ = guard.enter();
+                Arena a = Arena.ofConfined()) {
+            MemorySegment n = a.allocate(ValueLayout.JAVA_INT, 2);
+            MemorySegment why = a.allocate(2048);
+            Native.check(
+                    jpeglm_session_threads(handle, n, n.asSlice(ValueLayout.JAVA_INT.byteSize()), why, why.byteSize()));
+            return new ThreadCounts(
+                    n.getAtIndex(ValueLayout.JAVA_INT, 0), n.getAtIndex(ValueLayout.JAVA_INT, 1), why.getString(0));
         }
     }
 

@@ -8,7 +8,7 @@ import static org.jpeglm.bindings.jpeglm_h.*;
  * @param contextLength tokens each sequence can hold
  * @param sequences independent sequences stepped together (1..256)
  * @param batchSize tokens per native evaluation when feeding prompts
- * @param threads CPU threads; 0 uses every core
+ * @param threads how the session uses the CPU (counts, polling, CPU mask); {@link ThreadOptions#AUTOMATIC} by default
  * @param kvUnified one KV buffer shared by all sequences (faster when they share a long prefix)
  * @param flashAttention whether llama.cpp uses flash attention
  * @param kvCacheType the element type of the KV cache
@@ -17,7 +17,7 @@ public record SessionOptions(
         int contextLength,
         int sequences,
         int batchSize,
-        int threads,
+        ThreadOptions threads,
         boolean kvUnified,
         FlashAttention flashAttention,
         KvCacheType kvCacheType) {
@@ -47,8 +47,8 @@ public record SessionOptions(
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
         }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        if (threads == null) {
+            throw new IllegalArgumentException("threads must not be null");
         }
         if (flashAttention == null) {
             throw new IllegalArgumentException("flashAttention must not be null");
@@ -75,14 +75,14 @@ public record SessionOptions(
     }
 
     /**
-     * Builder; defaults: 4096 tokens, 1 sequence, batch 512, all cores, per-sequence KV in F16, flash attention
-     * AUTO.
+     * Builder; defaults: 4096 tokens, 1 sequence, batch 512, automatic threads, per-sequence KV in F16, flash
+     * attention AUTO.
      */
     public static final class Builder {
         private int contextLength = 4096;
         private int sequences = 1;
         private int batchSize = 512;
-        private int threads;
+        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
         private boolean kvUnified;
         private FlashAttention flashAttention = FlashAttention.AUTO;
         private KvCacheType kvCacheType = KvCacheType.F16;
@@ -102,7 +102,13 @@ public record SessionOptions(
             return this;
         }
 
+        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
         public Builder threads(int threads) {
+            this.threads = this.threads.withThreads(threads);
+            return this;
+        }
+
+        public Builder threads(ThreadOptions threads) {
             this.threads = threads;
             return this;
         }

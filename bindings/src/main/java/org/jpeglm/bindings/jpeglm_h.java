@@ -171,6 +171,18 @@ public final class jpeglm_h {
         return JPEGLM_SESSION_KV_F32;
     }
 
+    private static final int JPEGLM_THREADS_AUTO = 0;
+
+    public static int JPEGLM_THREADS_AUTO() {
+        return JPEGLM_THREADS_AUTO;
+    }
+
+    private static final int JPEGLM_DEFAULT_POLL = 1;
+
+    public static int JPEGLM_DEFAULT_POLL() {
+        return JPEGLM_DEFAULT_POLL;
+    }
+
     private static final int JPEGLM_DEVICE_CPU = 0;
 
     public static int JPEGLM_DEVICE_CPU() {
@@ -414,6 +426,60 @@ public final class jpeglm_h {
         var mh$ = jpeglm_backend_skipped_info.HANDLE;
         try {
             return (int) mh$.invokeExact(index, file, file_size, reason, reason_size);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_cpu_budget {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_LONG);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_cpu_budget");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_cpu_budget$descriptor() {
+        return jpeglm_cpu_budget.DESC;
+    }
+
+    public static MethodHandle jpeglm_cpu_budget$handle() {
+        return jpeglm_cpu_budget.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_cpu_budget$address() {
+        return jpeglm_cpu_budget.ADDR;
+    }
+
+    public static int jpeglm_cpu_budget(MemorySegment root, MemorySegment out_cpus, MemorySegment why, long why_size) {
+        var mh$ = jpeglm_cpu_budget.HANDLE;
+        try {
+            return (int) mh$.invokeExact(root, out_cpus, why, why_size);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_threadpool_count {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_threadpool_count");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_threadpool_count$descriptor() {
+        return jpeglm_threadpool_count.DESC;
+    }
+
+    public static MethodHandle jpeglm_threadpool_count$handle() {
+        return jpeglm_threadpool_count.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_threadpool_count$address() {
+        return jpeglm_threadpool_count.ADDR;
+    }
+
+    public static int jpeglm_threadpool_count(MemorySegment out_live, MemorySegment out_created) {
+        var mh$ = jpeglm_threadpool_count.HANDLE;
+        try {
+            return (int) mh$.invokeExact(out_live, out_created);
         } catch (Throwable ex$) {
             throw new AssertionError("should not reach here", ex$);
         }
@@ -979,6 +1045,93 @@ public final class jpeglm_h {
         var mh$ = jpeglm_session_set_threads.HANDLE;
         try {
             return (int) mh$.invokeExact(session, n_threads, n_threads_batch);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_session_set_poll {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_session_set_poll");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_session_set_poll$descriptor() {
+        return jpeglm_session_set_poll.DESC;
+    }
+
+    public static MethodHandle jpeglm_session_set_poll$handle() {
+        return jpeglm_session_set_poll.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_session_set_poll$address() {
+        return jpeglm_session_set_poll.ADDR;
+    }
+
+    public static int jpeglm_session_set_poll(MemorySegment session, int poll) {
+        var mh$ = jpeglm_session_set_poll.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, poll);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_session_set_cpu_mask {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_session_set_cpu_mask");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_session_set_cpu_mask$descriptor() {
+        return jpeglm_session_set_cpu_mask.DESC;
+    }
+
+    public static MethodHandle jpeglm_session_set_cpu_mask$handle() {
+        return jpeglm_session_set_cpu_mask.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_session_set_cpu_mask$address() {
+        return jpeglm_session_set_cpu_mask.ADDR;
+    }
+
+    public static int jpeglm_session_set_cpu_mask(MemorySegment session, MemorySegment mask) {
+        var mh$ = jpeglm_session_set_cpu_mask.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, mask);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_session_threads {
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_LONG);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_session_threads");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_session_threads$descriptor() {
+        return jpeglm_session_threads.DESC;
+    }
+
+    public static MethodHandle jpeglm_session_threads$handle() {
+        return jpeglm_session_threads.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_session_threads$address() {
+        return jpeglm_session_threads.ADDR;
+    }
+
+    public static int jpeglm_session_threads(
+            MemorySegment session,
+            MemorySegment out_n_threads,
+            MemorySegment out_n_threads_batch,
+            MemorySegment why,
+            long why_size) {
+        var mh$ = jpeglm_session_threads.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, out_n_threads, out_n_threads_batch, why, why_size);
         } catch (Throwable ex$) {
             throw new AssertionError("should not reach here", ex$);
         }

@@ -92,7 +92,7 @@ public final class CompleteCommand extends JpeglmCommand {
         modelArgs.check();
         GeneratorOptions options = GeneratorOptions.builder()
                 .parallel(parallelArgs.forJobs(jobs))
-                .threads(modelArgs.threads)
+                .threads(modelArgs.threadOptions())
                 .sampling(sampling.params())
                 .seed(sampling.seed)
                 .constrained(!sampling.unconstrained)

@@ -78,7 +78,7 @@ public final class CompleteVideoCommand extends JpeglmCommand {
         Limits.requireCount(inputs.size() + " inputs x --samples " + samples, jobs);
         modelArgs.check();
         videoArgs.check();
-        VideoOptions options = videoArgs.options(jobs, modelArgs.threads);
+        VideoOptions options = videoArgs.options(jobs, modelArgs.threadOptions());
         try (RunOutput out = outputArgs.open();
                 VideoModel model = modelArgs.loadVideo(err())) {
             out.requireNotOutputs(inputs);

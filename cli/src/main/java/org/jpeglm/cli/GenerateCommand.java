@@ -103,7 +103,7 @@ public final class GenerateCommand extends JpeglmCommand {
         requirePositive("--columns", columns);
         GeneratorOptions options = GeneratorOptions.builder()
                 .parallel(p)
-                .threads(modelArgs.threads)
+                .threads(modelArgs.threadOptions())
                 .sampling(sampling.params())
                 .seed(sampling.seed)
                 .constrained(!sampling.unconstrained)
@@ -155,7 +155,8 @@ public final class GenerateCommand extends JpeglmCommand {
                         .objectNode()
                         .put("seconds", seconds)
                         .put("clean", clean)
-                        .put("decodable", decodable),
+                        .put("decodable", decodable)
+                        .set("threads", ThreadSummary.json(generator.threads())),
                 ImageGrid.compose(Arrays.asList(grid), cols));
         long tokens = images.stream().mapToLong(GeneratedImage::tokens).sum();
         out().printf(

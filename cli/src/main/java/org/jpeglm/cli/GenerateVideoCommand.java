@@ -60,7 +60,7 @@ public final class GenerateVideoCommand extends JpeglmCommand {
         Limits.requireCount("--count", count);
         modelArgs.check();
         videoArgs.check();
-        VideoOptions options = videoArgs.options(count, modelArgs.threads);
+        VideoOptions options = videoArgs.options(count, modelArgs.threadOptions());
         try (RunOutput out = outputArgs.open();
                 VideoModel model = modelArgs.loadVideo(err())) {
             Limits.requireHeap(count, VideoArgs.bytesPerResult(model), "generated videos");
@@ -80,7 +80,9 @@ public final class GenerateVideoCommand extends JpeglmCommand {
                     });
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                out.finish(VideoResults.totals(videos, seconds), grid(videos, results));
+                out.finish(
+                        VideoResults.totals(videos, seconds).set("threads", ThreadSummary.json(generator.threads())),
+                        grid(videos, results));
                 report(videos, seconds, model.profile(), out);
             }
         }

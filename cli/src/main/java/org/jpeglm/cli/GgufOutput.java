@@ -31,6 +31,6 @@ final class GgufOutput {
 
     /** -t, checked. */
     int threads() {
-        return Limits.requireThreads(threads);
+        return Limits.requireThreads("--threads", threads, "every core");
     }
 }

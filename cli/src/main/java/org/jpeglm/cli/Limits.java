@@ -43,12 +43,13 @@ final class Limits {
         return THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
     }
 
-    /** threads as -t gives it, checked: 0 (every core) to {@link #maxThreads()}. */
-    static int requireThreads(int threads) {
+    /** threads as -t gives it, checked: 0 (zeroMeans) to {@link #maxThreads()}. */
+    static int requireThreads(String option, int threads, String zeroMeans) {
         int max = maxThreads();
         if (threads < 0 || threads > max) {
-            throw new IllegalArgumentException("--threads must be 0 (every core) to " + max + " (" + THREADS_PER_CORE
-                    + " per core, " + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
+            throw new IllegalArgumentException(option + " must be 0 (" + zeroMeans + ") to " + max + " ("
+                    + THREADS_PER_CORE + " per core, " + Runtime.getRuntime().availableProcessors() + " cores), got "
+                    + threads);
         }
         return threads;
     }

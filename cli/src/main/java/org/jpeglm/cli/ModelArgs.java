@@ -8,6 +8,7 @@ import java.util.List;
 import org.jpeglm.Jpeglm;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.SkippedBackend;
+import org.jpeglm.ThreadOptions;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.image.ImageModel;
@@ -57,8 +58,30 @@ final class ModelArgs {
     @Option(
             names = {"-t", "--threads"},
             paramLabel = "N",
-            description = "CPU threads, 1 to " + Limits.THREADS_PER_CORE + " per core (default: 0 = every core)")
+            description = "CPU threads, 1 to " + Limits.THREADS_PER_CORE + " per core (default: 0 = automatic: from"
+                    + " the model's size and the CPUs this process may use, then tuned while running to the count that"
+                    + " steps faster, so other busy programs do not stall it)")
     int threads;
+
+    @Option(
+            names = {"-tb", "--threads-batch"},
+            paramLabel = "N",
+            description = "CPU threads for batches of several tokens (prompts, a step of several images) (default: as"
+                    + " -t)")
+    int threadsBatch;
+
+    @Option(
+            names = "--poll",
+            paramLabel = "0..100",
+            description = "how busily idle threads wait for the next step before they sleep, 0 (sleep at once) to 100"
+                    + " (default: the library's, 1)")
+    Integer poll;
+
+    @Option(
+            names = {"-C", "--cpu-mask"},
+            paramLabel = "HEX",
+            description = "CPUs to run on, a hexadecimal mask as llama.cpp's (0x3: CPUs 0 and 1) (default: any)")
+    String cpuMask;
 
     Path modelPath() {
         return modelPath("JPEGLM_MODEL", BUNDLED);
@@ -89,7 +112,14 @@ final class ModelArgs {
             throw new IllegalArgumentException("--gpu-layers must be -1 (all) or >= 0, got " + gpuLayers);
         }
         options(gpuLayers); // checks -dev
-        Limits.requireThreads(threads);
+        threadOptions();
+    }
+
+    /** -t, -tb, --poll and -C, checked. */
+    ThreadOptions threadOptions() {
+        Limits.requireThreads("--threads", threads, "automatic");
+        Limits.requireThreads("--threads-batch", threadsBatch, "as -t");
+        return new ThreadOptions(threads, threadsBatch, poll == null ? -1 : poll, cpuMask);
     }
 
     private ModelOptions options(int layers) {

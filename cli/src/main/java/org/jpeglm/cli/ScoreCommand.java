@@ -60,7 +60,7 @@ public final class ScoreCommand extends JpeglmCommand {
         modelArgs.check();
         GeneratorOptions options = GeneratorOptions.builder()
                 .parallel(parallelArgs.forJobs(n))
-                .threads(modelArgs.threads)
+                .threads(modelArgs.threadOptions())
                 .build();
         try (ImageModel model = modelArgs.load(err())) {
             List<BufferedImage> images = inputs.load(model.spec().profile());
@@ -87,7 +87,7 @@ public final class ScoreCommand extends JpeglmCommand {
         VideoArgs.requireFfmpeg();
         VideoOptions options = VideoOptions.builder()
                 .parallel(parallelArgs.forJobs(files.size()))
-                .threads(modelArgs.threads)
+                .threads(modelArgs.threadOptions())
                 .build();
         try (VideoModel model = modelArgs.loadAsVideo(err());
                 VideoGenerator g = model.newGenerator(options)) {

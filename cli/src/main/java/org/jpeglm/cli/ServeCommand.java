@@ -121,7 +121,7 @@ public final class ServeCommand extends JpeglmCommand {
                 .maxImagesPerRequest(maxImages)
                 .service(ServiceOptions.builder()
                         .parallel(parallel)
-                        .threads(modelArgs.threads)
+                        .threads(modelArgs.threadOptions())
                         .maxQueuedImages(maxQueue)
                         .deterministic(determinism.deterministic)
                         .build())

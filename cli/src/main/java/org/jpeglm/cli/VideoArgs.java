@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
+import org.jpeglm.ThreadOptions;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
@@ -54,8 +55,8 @@ final class VideoArgs {
         Ffmpeg.system().run(List.of("-hide_banner", "-version"), new byte[0]);
     }
 
-    /** The options of a run of jobs videos on threads CPU threads. */
-    VideoOptions options(long jobs, int threads) {
+    /** The options of a run of jobs videos with these thread settings. */
+    VideoOptions options(long jobs, ThreadOptions threads) {
         return VideoOptions.builder()
                 .deterministic(determinism.deterministic)
                 .parallel(parallelArgs.forJobs(jobs))

@@ -346,8 +346,11 @@ class CliRefusesTest {
                 List.of("generate", "-m", model.toString(), "-o", out.toString()),
                 List.of("complete", "-m", model.toString(), image.toString(), "-o", out.toString()),
                 List.of("score", "-m", model.toString(), image.toString()))) {
-            assertUserError(run(concat(command, "-t", "1000")), "--threads must be 0 (every core) to " + max + " ");
+            assertUserError(run(concat(command, "-t", "1000")), "--threads must be 0 (automatic) to " + max + " ");
             assertUserError(run(concat(command, "-t", "-1")), "--threads must be");
+            assertUserError(run(concat(command, "-tb", "-1")), "--threads-batch must be 0 (as -t) to " + max + " ");
+            assertUserError(run(concat(command, "--poll", "101")), "poll must be 0 to 100");
+            assertUserError(run(concat(command, "-C", "0xzz")), "cpuMask must be 1 to 128 hexadecimal digits");
             for (String np : List.of("0", "-5", "100000")) {
                 assertUserError(run(concat(command, "-np", np)), "--parallel must be 1 to 256, got " + np);
             }

@@ -81,7 +81,11 @@ class CliTest {
             assertEquals(0xD8, jpg[1] & 0xFF);
         }
         assertNotNull(ImageIO.read(out.resolve("grid.png").toFile()));
-        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"clean\" : 5"));
+        String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"clean\" : 5"), summary);
+        // The threads in use at the end and why (-t 2: asked for).
+        assertTrue(summary.matches("(?s).*\"threads\" : \\{\\s*\"threads\" : 2,\\s*\"threads_batch\" : 2,.*"), summary);
+        assertTrue(summary.contains("2 for single tokens (asked for)"), summary);
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".partial")));
         }

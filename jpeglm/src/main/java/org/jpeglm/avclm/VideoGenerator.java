@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jpeglm.Session;
+import org.jpeglm.ThreadCounts;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.StreamJob;
@@ -175,6 +176,11 @@ public final class VideoGenerator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a video with the model's profile: " + e.getMessage(), e);
         }
+    }
+
+    /** The CPU threads this generator's session uses now, and how they were chosen (same thread as generate). */
+    public ThreadCounts threads() {
+        return runner.threads();
     }
 
     /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */

@@ -2,6 +2,7 @@ package org.jpeglm.avclm;
 
 import java.util.Objects;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.ThreadOptions;
 import org.jpeglm.engine.SessionSettings;
 import org.jpeglm.engine.StreamRunner;
 
@@ -9,7 +10,7 @@ import org.jpeglm.engine.StreamRunner;
  * How a {@link VideoGenerator} runs. Videos are sampled freely (no grammar), as the paper samples them.
  *
  * @param parallel videos generated together, one sequence each, in one native step (1..256)
- * @param threads CPU threads; 0 uses every core
+ * @param threads how the session uses the CPU; {@link ThreadOptions#AUTOMATIC} by default
  * @param sampling how tokens are drawn; each video's seed is derived from {@link #seed} and its index
  * @param seed the request's base seed: the same seed gives the same videos
  * @param maxTokens most tokens generated per video; 0: as many as the model's context allows
@@ -19,7 +20,7 @@ import org.jpeglm.engine.StreamRunner;
  */
 public record VideoOptions(
         int parallel,
-        int threads,
+        ThreadOptions threads,
         SamplingParams sampling,
         long seed,
         int maxTokens,
@@ -38,14 +39,14 @@ public record VideoOptions(
         return new Builder();
     }
 
-    /** Defaults: 1 video at a time, all cores, temperature 1, seed 0, limit from the context, batch 512, not deterministic. */
+    /** Defaults: 1 video at a time, automatic threads, temperature 1, seed 0, limit from the context, batch 512, not deterministic. */
     public static VideoOptions defaults() {
         return builder().build();
     }
 
     public static final class Builder {
         private int parallel = 1;
-        private int threads;
+        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
         private SamplingParams sampling =
                 SamplingParams.builder().temperature(1.0f).build();
         private long seed;
@@ -58,7 +59,13 @@ public record VideoOptions(
             return this;
         }
 
+        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
         public Builder threads(int threads) {
+            this.threads = this.threads.withThreads(threads);
+            return this;
+        }
+
+        public Builder threads(ThreadOptions threads) {
             this.threads = threads;
             return this;
         }

@@ -1,5 +1,7 @@
 package org.jpeglm.engine;
 
+import org.jpeglm.ThreadOptions;
+
 /**
  * What the one session of a generator or a service is made with, whatever the codec: the image API's
  * {@code GeneratorOptions} and {@code ServiceOptions}, the video API's {@code VideoOptions}.
@@ -8,8 +10,8 @@ public interface SessionSettings {
     /** Streams written at once, one sequence each. */
     int parallel();
 
-    /** CPU threads; 0 uses every core. */
-    int threads();
+    /** How the session uses the CPU ({@link ThreadOptions#AUTOMATIC} unless asked otherwise). */
+    ThreadOptions threads();
 
     /** Tokens per native evaluation. */
     int batchSize();

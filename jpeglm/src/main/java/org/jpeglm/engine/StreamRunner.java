@@ -2,11 +2,14 @@ package org.jpeglm.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
+import org.jpeglm.ThreadCounts;
+import org.jpeglm.ThreadOptions;
 import org.jpeglm.bpe.BpeTokenizer;
 
 /**
@@ -33,13 +36,11 @@ public final class StreamRunner<R> implements AutoCloseable {
     }
 
     /** The checks of the session settings every codec's options share; the messages name the setting. */
-    public static void checkSession(int parallel, int threads, int batchSize) {
+    public static void checkSession(int parallel, ThreadOptions threads, int batchSize) {
         if (parallel < 1 || parallel > 256) {
             throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
         }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
-        }
+        Objects.requireNonNull(threads, "threads");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
         }
@@ -120,6 +121,11 @@ public final class StreamRunner<R> implements AutoCloseable {
             bytes[i - from] = streams.get(i).length;
         }
         return Scoring.score(session, IntStream.range(0, to - from).toArray(), tokens, bytes);
+    }
+
+    /** The CPU threads the session uses now, and how they were chosen. */
+    public ThreadCounts threads() {
+        return session.threads();
     }
 
     /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */

@@ -2,6 +2,7 @@ package org.jpeglm.image;
 
 import java.util.Objects;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.ThreadOptions;
 import org.jpeglm.engine.SessionSettings;
 import org.jpeglm.engine.StreamRunner;
 
@@ -9,7 +10,7 @@ import org.jpeglm.engine.StreamRunner;
  * How an {@link ImageGenerator} runs.
  *
  * @param parallel images generated together, one sequence each, in one native step (1..256)
- * @param threads CPU threads; 0 uses every core
+ * @param threads how the session uses the CPU; {@link ThreadOptions#AUTOMATIC} by default
  * @param sampling how tokens are drawn; each image's seed is derived from {@link #seed} and its index
  * @param seed the request's base seed: the same seed gives the same images
  * @param constrained sample only tokens that keep the stream valid JPEG (see {@link SyntaxMasks}); off samples
@@ -22,7 +23,7 @@ import org.jpeglm.engine.StreamRunner;
  */
 public record GeneratorOptions(
         int parallel,
-        int threads,
+        ThreadOptions threads,
         SamplingParams sampling,
         long seed,
         boolean constrained,
@@ -39,7 +40,7 @@ public record GeneratorOptions(
     }
 
     /** The checks of the session settings GeneratorOptions and {@link ServiceOptions} share. */
-    static void checkSession(int parallel, int threads, int batchSize) {
+    static void checkSession(int parallel, ThreadOptions threads, int batchSize) {
         StreamRunner.checkSession(parallel, threads, batchSize);
     }
 
@@ -48,7 +49,7 @@ public record GeneratorOptions(
     }
 
     /**
-     * Defaults: 1 image at a time, all cores, temperature 1, seed 0, constrained, limit from the context, batch 512,
+     * Defaults: 1 image at a time, automatic threads, temperature 1, seed 0, constrained, limit from the context, batch 512,
      * not deterministic.
      */
     public static GeneratorOptions defaults() {
@@ -57,7 +58,7 @@ public record GeneratorOptions(
 
     public static final class Builder {
         private int parallel = 1;
-        private int threads;
+        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
         private SamplingParams sampling =
                 SamplingParams.builder().temperature(1.0f).build();
         private long seed;
@@ -71,7 +72,13 @@ public record GeneratorOptions(
             return this;
         }
 
+        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
         public Builder threads(int threads) {
+            this.threads = this.threads.withThreads(threads);
+            return this;
+        }
+
+        public Builder threads(ThreadOptions threads) {
             this.threads = threads;
             return this;
         }

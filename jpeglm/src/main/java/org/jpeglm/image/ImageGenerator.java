@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jpeglm.Session;
+import org.jpeglm.ThreadCounts;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.EngineRequest;
@@ -140,6 +141,11 @@ public final class ImageGenerator implements AutoCloseable {
     /** Where the time of the last generate or complete request went. */
     public GenerationStats lastStats() {
         return GenerationStats.of(runner.lastStats());
+    }
+
+    /** The CPU threads this generator's session uses now, and how they were chosen (same thread as generate). */
+    public ThreadCounts threads() {
+        return runner.threads();
     }
 
     /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jpeglm.Session;
+import org.jpeglm.ThreadCounts;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.EngineRequest;
@@ -68,6 +69,8 @@ public final class ImageService implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final ServiceMeter meter = new ServiceMeter();
     private boolean closed; // under lock
+    private volatile ThreadCounts threads;
+    private long threadsRead = System.nanoTime(); // scheduler thread
 
     private ImageService(ImageModel model, ServiceOptions options) {
         TokenTable tokens =
@@ -80,6 +83,7 @@ public final class ImageService implements AutoCloseable {
         this.session = BatchEngine.newSession(model.model(), options, contextLength);
         this.engine = new BatchEngine<>(session, options, tokens, contextLength, images -> queued.addAndGet(-images));
         engine.clock(meter.clock());
+        this.threads = session.threads();
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);
     }
@@ -198,6 +202,23 @@ public final class ImageService implements AutoCloseable {
         } while (!queued.compareAndSet(now, now + count));
     }
 
+    /**
+     * The CPU threads the service's session uses, and how they were chosen; read by the scheduler thread at most once
+     * a second while it runs (automatic counts are tuned as it runs).
+     */
+    public ThreadCounts threads() {
+        return threads;
+    }
+
+    /** Reads the session's thread counts again once a second, on the scheduler thread (which owns the session). */
+    private void refreshThreads() {
+        long now = System.nanoTime();
+        if (now - threadsRead > 1_000_000_000L) {
+            threadsRead = now;
+            threads = session.threads();
+        }
+    }
+
     public ServiceStats stats() {
         return meter.stats(requests.get(), queued.get(), errors.get());
     }
@@ -209,6 +230,7 @@ public final class ImageService implements AutoCloseable {
                 try {
                     scores.run(session, engine.freeSequences());
                     engine.round(() -> meter.roundDone(engine));
+                    refreshThreads();
                 } catch (RuntimeException | Error e) { // the session is intact: the next requests run
                     if (!isClosed()) {
                         errors.addAndGet(engine.requests());

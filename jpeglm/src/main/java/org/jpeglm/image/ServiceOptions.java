@@ -1,12 +1,13 @@
 package org.jpeglm.image;
 
+import org.jpeglm.ThreadOptions;
 import org.jpeglm.engine.SessionSettings;
 
 /**
  * How an {@link ImageService} runs.
  *
  * @param parallel sequences of its one session: images written together, one native step for all (1..256)
- * @param threads CPU threads; 0 uses every core
+ * @param threads how the session uses the CPU; {@link ThreadOptions#AUTOMATIC} by default
  * @param batchSize tokens per native evaluation when feeding prompts
  * @param maxQueuedImages most images waiting for a sequence; a request that would exceed it is refused with
  *     {@link ServiceBusyException}
@@ -14,7 +15,8 @@ import org.jpeglm.engine.SessionSettings;
  *     count and of the requests sharing the batch (on the CPU; see {@link ImageService}, "What a seed guarantees"),
  *     at a cost in speed
  */
-public record ServiceOptions(int parallel, int threads, int batchSize, int maxQueuedImages, boolean deterministic)
+public record ServiceOptions(
+        int parallel, ThreadOptions threads, int batchSize, int maxQueuedImages, boolean deterministic)
         implements SessionSettings {
     public ServiceOptions {
         GeneratorOptions.checkSession(parallel, threads, batchSize);
@@ -27,10 +29,10 @@ public record ServiceOptions(int parallel, int threads, int batchSize, int maxQu
         return new Builder();
     }
 
-    /** Builder; defaults: 4 sequences, all cores, batch 512, 1,024 queued images, not deterministic. */
+    /** Builder; defaults: 4 sequences, automatic threads, batch 512, 1,024 queued images, not deterministic. */
     public static final class Builder {
         private int parallel = 4;
-        private int threads;
+        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
         private int batchSize = 512;
         private int maxQueuedImages = 1024;
         private boolean deterministic;
@@ -40,7 +42,13 @@ public record ServiceOptions(int parallel, int threads, int batchSize, int maxQu
             return this;
         }
 
+        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
         public Builder threads(int threads) {
+            this.threads = this.threads.withThreads(threads);
+            return this;
+        }
+
+        public Builder threads(ThreadOptions threads) {
             this.threads = threads;
             return this;
         }

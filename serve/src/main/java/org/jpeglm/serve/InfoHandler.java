@@ -2,6 +2,7 @@ package org.jpeglm.serve;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import org.jpeglm.ThreadCounts;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ServiceStats;
 
@@ -21,7 +22,14 @@ final class InfoHandler {
 
     void models(Context ctx) {
         ObjectNode body = Json.object().put("object", "list");
-        body.putArray("data").add(model.json(options.service()));
+        ObjectNode entry = model.json(options.service());
+        ThreadCounts threads = service.threads(); // the counts in use and why (automatic counts are tuned)
+        ((ObjectNode) entry.get("meta"))
+                .putObject("threads")
+                .put("threads", threads.threads())
+                .put("threads_batch", threads.threadsBatch())
+                .put("reason", threads.reason());
+        body.putArray("data").add(entry);
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 

@@ -63,6 +63,12 @@ class ServerEndpointsTest {
         assertEquals(256, model.get("meta").get("context_length").asInt());
         assertEquals(4, model.get("meta").get("parallel").asInt());
         assertFalse(model.get("meta").get("deterministic").asBoolean(), "off by default");
+        JsonNode threads = model.get("meta").get("threads");
+        assertTrue(
+                threads.get("threads").asInt() >= 1
+                        && threads.get("threads_batch").asInt() >= 1,
+                threads.toString());
+        assertTrue(threads.get("reason").asText().contains("for batches"), threads.toString());
     }
 
     @Test
