@@ -55,10 +55,11 @@ extern "C" {
 #define JPEGLM_MODEL_CHECK_TENSORS 2  // validate tensor data (NaN/Inf, quantization blocks) while loading
 
 // Session flags.
-#define JPEGLM_SESSION_KV_UNIFIED     1  // one KV buffer shared by all sequences (default: one per sequence)
-#define JPEGLM_SESSION_FLASH_ATTN_ON  2  // force flash attention on (default: llama.cpp decides)
-#define JPEGLM_SESSION_FLASH_ATTN_OFF 4  // force flash attention off
-#define JPEGLM_SESSION_KV_F32         8  // keep the KV cache in F32 (default F16): exact, twice the memory
+#define JPEGLM_SESSION_KV_UNIFIED     1   // one KV buffer shared by all sequences (default: one per sequence)
+#define JPEGLM_SESSION_FLASH_ATTN_ON  2   // force flash attention on (default: llama.cpp decides)
+#define JPEGLM_SESSION_FLASH_ATTN_OFF 4   // force flash attention off
+#define JPEGLM_SESSION_KV_F32         8   // keep the KV cache in F32 (default F16): exact, twice the memory
+#define JPEGLM_SESSION_KV_Q8_0        16  // keep the KV cache in Q8_0: about half the memory, needs flash attention
 
 // Threads (jpeglm_session_create, jpeglm_session_set_threads, jpeglm_session_set_poll).
 #define JPEGLM_THREADS_AUTO 0  // chosen from the work per step and the usable CPUs, then tuned to measured speed

@@ -31,8 +31,8 @@ namespace {
 
 constexpr int32_t kDefaultBatch = 512;  // tokens per llama_decode when the caller passes 0 (see jpeglm.h)
 
-constexpr uint32_t kSessionFlags =
-    JPEGLM_SESSION_KV_UNIFIED | JPEGLM_SESSION_FLASH_ATTN_ON | JPEGLM_SESSION_FLASH_ATTN_OFF | JPEGLM_SESSION_KV_F32;
+constexpr uint32_t kSessionFlags = JPEGLM_SESSION_KV_UNIFIED | JPEGLM_SESSION_FLASH_ATTN_ON |
+                                   JPEGLM_SESSION_FLASH_ATTN_OFF | JPEGLM_SESSION_KV_F32 | JPEGLM_SESSION_KV_Q8_0;
 
 // A 64-bit seed folded to the 32 bits llama.cpp's dist sampler takes, never its "random seed" value.
 uint32_t sampler_seed(uint64_t seed) {
@@ -92,6 +92,11 @@ void check_create_args(int32_t n_ctx, int32_t n_seq, int32_t n_batch, int32_t n_
     require((flags & ~kSessionFlags) == 0, "unknown session flags");
     require(!((flags & JPEGLM_SESSION_FLASH_ATTN_ON) && (flags & JPEGLM_SESSION_FLASH_ATTN_OFF)),
             "flash attention cannot be both on and off");
+    require(!((flags & JPEGLM_SESSION_KV_F32) && (flags & JPEGLM_SESSION_KV_Q8_0)),
+            "the KV cache cannot be both F32 and Q8_0");
+    // llama.cpp reads a quantized V cache only inside flash attention.
+    require(!((flags & JPEGLM_SESSION_KV_Q8_0) && (flags & JPEGLM_SESSION_FLASH_ATTN_OFF)),
+            "a Q8_0 KV cache needs flash attention (not JPEGLM_SESSION_FLASH_ATTN_OFF)");
 }
 
 llama_context_params context_params(int32_t n_tokens, int32_t n_seq, int32_t n_batch, int32_t n_threads,
@@ -112,6 +117,10 @@ llama_context_params context_params(int32_t n_tokens, int32_t n_seq, int32_t n_b
     if (flags & JPEGLM_SESSION_KV_F32) {
         params.type_k = GGML_TYPE_F32;
         params.type_v = GGML_TYPE_F32;
+    }
+    if (flags & JPEGLM_SESSION_KV_Q8_0) {
+        params.type_k = GGML_TYPE_Q8_0;
+        params.type_v = GGML_TYPE_Q8_0;
     }
     params.no_perf = true;
     // Stops a decode when cancelled, or when a thread count the session tries runs past its time (session_threads).
@@ -158,12 +167,18 @@ uint64_t available_cache_memory() {
 // llama.cpp allocates and clears the whole KV cache when the context is made: a cache larger than the memory at
 // hand would not fail cleanly but get the process killed by the kernel, so it is refused first.
 void check_cache_fits(const jpeglm_model & model, int64_t n_tokens, uint32_t flags) {
-    const uint64_t element = (flags & JPEGLM_SESSION_KV_F32) ? 4 : 2;
-    uint64_t       width   = 0;
+    const ggml_type type  = (flags & JPEGLM_SESSION_KV_F32)    ? GGML_TYPE_F32
+                            : (flags & JPEGLM_SESSION_KV_Q8_0) ? GGML_TYPE_Q8_0
+                                                               : GGML_TYPE_F16;
+    uint64_t        width = 0;
     for (int64_t w : gguf_kv_widths(model.meta.get())) {
-        width += 2 * (uint64_t) w;  // K and V
+        if (w % ggml_blck_size(type) != 0) {
+            fail(JPEGLM_ERR_UNSUPPORTED, "a %s KV cache needs rows of a multiple of %lld values; this model's are %lld",
+                 ggml_type_name(type), (long long) ggml_blck_size(type), (long long) w);
+        }
+        width += 2 * (uint64_t) ggml_row_size(type, w);  // K and V, bytes per token
     }
-    const uint64_t need  = (uint64_t) n_tokens * width * element;
+    const uint64_t need  = (uint64_t) n_tokens * width;
     const uint64_t avail = available_cache_memory();
     if (need > avail) {
         fail(JPEGLM_ERR_OUT_OF_MEMORY,
@@ -215,7 +230,9 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
             error_capture capture;
             s->ctx = llama_init_from_model(model->model, params);
             if (s->ctx == nullptr) {
-                fail(JPEGLM_ERR_OUT_OF_MEMORY, "cannot create a context of %lld tokens: %s", (long long) n_tokens,
+                // With a Q8_0 cache llama.cpp also refuses heads whose size is not a multiple of its blocks.
+                fail((flags & JPEGLM_SESSION_KV_Q8_0) ? JPEGLM_ERR_UNSUPPORTED : JPEGLM_ERR_OUT_OF_MEMORY,
+                     "cannot create a context of %lld tokens: %s", (long long) n_tokens,
                      capture.text_or("llama.cpp refused it").c_str());
             }
         }

@@ -2,6 +2,8 @@ package org.jpeglm;
 
 import static org.jpeglm.bindings.jpeglm_h.*;
 
+import java.util.Locale;
+
 /**
  * The shape of a session.
  *
@@ -29,12 +31,44 @@ public record SessionOptions(
     }
 
     /**
-     * KV cache precision: F16 (llama.cpp's default, half the memory) or F32. F32 with flash attention OFF makes
-     * attention float32 throughout (llama.cpp's CPU flash attention rounds through F16 whatever the cache type).
+     * KV cache precision: F16 (llama.cpp's default, half the memory of F32), F32, or Q8_0 (8-bit blocks, about half
+     * of F16's memory; needs flash attention, so not with {@link FlashAttention#OFF}). F32 with flash attention OFF
+     * makes attention float32 throughout (llama.cpp's CPU flash attention rounds through F16 whatever the cache
+     * type). On the CPU a Q8_0 cache is also the fastest for small models, whose steps are mostly attention.
      */
     public enum KvCacheType {
         F16,
-        F32
+        F32,
+        Q8_0;
+
+        /**
+         * The GGUF key by which a model file names the cache type it runs with by default (the image and video engines
+         * read it; {@code convert --kv-cache-type} writes it): {@code f16}, {@code f32} or {@code q8_0}.
+         */
+        public static final String GGUF_KEY = "jpeglm.kv_cache_type";
+
+        /** The name in a GGUF file: "f16", "f32", "q8_0". */
+        public String ggufName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The type a GGUF name stands for; an unknown name is an error naming the key. */
+        public static KvCacheType ofGguf(String name) {
+            for (KvCacheType t : values()) {
+                if (t.ggufName().equals(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException(GGUF_KEY + " is '" + name + "', not one of f16, f32, q8_0");
+        }
+
+        /** The cache type model's file asks for ({@link #GGUF_KEY}), else F16 (llama.cpp's default). */
+        public static KvCacheType of(Model model) {
+            return model.metadata()
+                    .get(GGUF_KEY)
+                    .map(v -> ofGguf(String.valueOf(v.value())))
+                    .orElse(F16);
+        }
     }
 
     public SessionOptions {
@@ -56,6 +90,9 @@ public record SessionOptions(
         if (kvCacheType == null) {
             throw new IllegalArgumentException("kvCacheType must not be null");
         }
+        if (kvCacheType == KvCacheType.Q8_0 && flashAttention == FlashAttention.OFF) {
+            throw new IllegalArgumentException("a Q8_0 KV cache needs flash attention (AUTO or ON)");
+        }
     }
 
     /** The JPEGLM_SESSION_* flags of these options. */
@@ -67,7 +104,8 @@ public record SessionOptions(
         };
         return attention
                 | (kvUnified ? JPEGLM_SESSION_KV_UNIFIED() : 0)
-                | (kvCacheType == KvCacheType.F32 ? JPEGLM_SESSION_KV_F32() : 0);
+                | (kvCacheType == KvCacheType.F32 ? JPEGLM_SESSION_KV_F32() : 0)
+                | (kvCacheType == KvCacheType.Q8_0 ? JPEGLM_SESSION_KV_Q8_0() : 0);
     }
 
     public static Builder builder() {

@@ -171,6 +171,12 @@ public final class jpeglm_h {
         return JPEGLM_SESSION_KV_F32;
     }
 
+    private static final int JPEGLM_SESSION_KV_Q8_0 = 16;
+
+    public static int JPEGLM_SESSION_KV_Q8_0() {
+        return JPEGLM_SESSION_KV_Q8_0;
+    }
+
     private static final int JPEGLM_THREADS_AUTO = 0;
 
     public static int JPEGLM_THREADS_AUTO() {

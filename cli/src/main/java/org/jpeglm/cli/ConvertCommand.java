@@ -3,6 +3,7 @@ package org.jpeglm.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.jpeglm.SessionOptions.KvCacheType;
 import org.jpeglm.convert.CheckpointException;
 import org.jpeglm.convert.ConvertOptions;
 import org.jpeglm.convert.ConvertResult;
@@ -116,6 +117,13 @@ public class ConvertCommand extends JpeglmCommand {
     boolean plain;
 
     @Option(
+            names = "--kv-cache-type",
+            paramLabel = "TYPE",
+            description = "The KV cache type the model runs with by default in generate, serve and video (f16, f32, "
+                    + "q8_0; written as " + KvCacheType.GGUF_KEY + "). Default: none written, so F16.")
+    String kvCacheType;
+
+    @Option(
             names = "--name",
             paramLabel = "NAME",
             description = "general.name (default: the config's _name_or_path, else the directory name).")
@@ -152,6 +160,7 @@ public class ConvertCommand extends JpeglmCommand {
                 .replaceExisting(target.force)
                 .threads(target.threads())
                 .name(name)
+                .kvCacheType(kvCacheType == null ? null : KvCacheType.ofGguf(kvCacheType.toLowerCase(Locale.ROOT)))
                 .listener(new ConsoleProgress(err(), target.quiet));
         ConvertFlags.type(type, true).ifPresent(b::type);
         JpegProfileFile.Fields overrides = overrides();

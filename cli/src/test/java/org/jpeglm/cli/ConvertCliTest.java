@@ -76,9 +76,18 @@ class ConvertCliTest {
                 "--size",
                 "64x32",
                 "--type",
-                "q8_0");
+                "q8_0",
+                "--kv-cache-type",
+                "Q8_0");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("wrote " + out + ": q8_0, 20 tensors"), r.out());
+        try (var f = org.jpeglm.gguf.GgufFile.open(out)) {
+            assertEquals("q8_0", f.get("jpeglm.kv_cache_type").orElseThrow().value());
+        }
+        Run badType =
+                run("convert", ckpt.toString(), "-o", dir.resolve("never.gguf").toString(), "--kv-cache-type", "q4");
+        assertEquals(1, badType.exit());
+        assertTrue(badType.err().contains("jpeglm.kv_cache_type is 'q4', not one of f16, f32, q8_0"), badType.err());
         assertTrue(r.err().contains("writing Q8_0"), r.err());
         assertEquals(
                 new JpegProfile(25, org.jpeglm.jpeg.Subsampling.S420, 1, 64, 32),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jpeglm.FileType;
+import org.jpeglm.SessionOptions.KvCacheType;
 import org.jpeglm.spec.JpegProfileFile;
 
 /**
@@ -21,6 +22,8 @@ import org.jpeglm.spec.JpegProfileFile;
  * @param replaceExisting whether an existing output file may be replaced
  * @param threads         threads for llama.cpp's quantizer; 0 uses every core
  * @param name            general.name; empty: the config's {@code _name_or_path}, else the directory's name
+ * @param kvCacheType     the KV cache type the model is to run with by default ({@link KvCacheType#GGUF_KEY});
+ *                        empty: none written (F16)
  * @param listener        where messages and progress go
  */
 public record ConvertOptions(
@@ -31,6 +34,7 @@ public record ConvertOptions(
         boolean replaceExisting,
         int threads,
         Optional<String> name,
+        Optional<KvCacheType> kvCacheType,
         ConvertListener listener) {
     public ConvertOptions {
         Objects.requireNonNull(input, "input");
@@ -38,6 +42,7 @@ public record ConvertOptions(
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(jpegLm, "jpegLm");
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kvCacheType, "kvCacheType");
         Objects.requireNonNull(listener, "listener");
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
@@ -100,6 +105,7 @@ public record ConvertOptions(
         b.sources = jpegLm.orElse(JpegLmSources.CHECKPOINT);
         b.plain = jpegLm.isEmpty();
         b.name = name.orElse(null);
+        b.kvCacheType = kvCacheType.orElse(null);
         return b;
     }
 
@@ -113,6 +119,7 @@ public record ConvertOptions(
         private boolean replaceExisting;
         private int threads;
         private String name;
+        private KvCacheType kvCacheType;
         private ConvertListener listener = ConvertListener.NONE;
 
         private Builder(Path input, Path output) {
@@ -179,6 +186,12 @@ public record ConvertOptions(
             return this;
         }
 
+        /** The KV cache type the model is to run with by default; null: none written. */
+        public Builder kvCacheType(KvCacheType kvCacheType) {
+            this.kvCacheType = kvCacheType;
+            return this;
+        }
+
         /** general.name; null: the config's _name_or_path, else the directory's name. */
         public Builder name(String name) {
             this.name = name;
@@ -210,6 +223,7 @@ public record ConvertOptions(
                     replaceExisting,
                     threads,
                     Optional.ofNullable(name),
+                    Optional.ofNullable(kvCacheType),
                     listener);
         }
     }

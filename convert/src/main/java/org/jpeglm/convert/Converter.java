@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jpeglm.FileType;
+import org.jpeglm.SessionOptions.KvCacheType;
 import org.jpeglm.convert.safetensors.SafetensorsDType;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufValue;
@@ -157,7 +159,7 @@ public final class Converter {
         return JpegLmSpecResolver.resolveKeys(options.jpegLm().get(), checkpoint.dir(), checkpoint.config(), listener);
     }
 
-    /** The metadata step: general.*, the llama.* hyper-parameters, and the Jpeg-LM keys. */
+    /** The metadata step: general.*, the llama.* hyper-parameters, the Jpeg-LM keys, the default KV cache type. */
     private static Map<String, GgufValue> metadata(
             ConvertOptions options, Checkpoint checkpoint, Plan plan, Map<String, GgufValue> spec)
             throws CheckpointException {
@@ -173,7 +175,10 @@ public final class Converter {
                                         .getFileName()
                                         .toString());
         try {
-            return LlamaGgufMetadata.of(config, name, plan.writtenType(), spec);
+            Map<String, GgufValue> m =
+                    new LinkedHashMap<>(LlamaGgufMetadata.of(config, name, plan.writtenType(), spec));
+            options.kvCacheType().ifPresent(t -> m.put(KvCacheType.GGUF_KEY, GgufValue.string(t.ggufName())));
+            return m;
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("the tokenizer cannot be stored: " + e.getMessage());
         }

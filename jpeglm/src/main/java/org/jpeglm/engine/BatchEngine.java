@@ -92,6 +92,7 @@ public final class BatchEngine<R> {
                 .sequences(settings.deterministic() ? Math.max(parallel, 2) : parallel)
                 .threads(settings.threads())
                 .batchSize(settings.batchSize())
+                .kvCacheType(SessionOptions.KvCacheType.of(model)) // the model file's choice, else F16
                 .build());
     }
 
