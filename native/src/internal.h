@@ -160,6 +160,11 @@ class thread_tuner {
 
     int32_t stops() const { return stops_; }
 
+    // Decode seconds in all, and at tried counts (what the tries cost, at most).
+    double seconds() const { return seconds_; }
+
+    double tried_seconds() const { return tried_seconds_; }
+
     bool adaptive() const { return adaptive_; }
 
   private:
@@ -178,17 +183,19 @@ class thread_tuner {
     int32_t cur_        = 1;
     int32_t max_        = 1;
     bool    adaptive_   = false;
-    int32_t probe_      = 0;     // the count being tried, 0 when none
-    bool    probe_turn_ = true;  // whether the next decode of a try is at probe_
-    arm     arms_[2];            // a try's decodes: [0] at probe_, [1] at cur_
-    arm     window_;             // the current count's last decodes
-    double  usual_     = 0;      // seconds per token at cur_, smoothed over windows
-    double  since_try_ = 0;      // decode seconds since the last try
-    double  interval_  = 0;      // decode seconds between tries
-    int32_t direction_ = -1;     // the way the next try goes when both are open
-    int32_t changes_   = 0;
-    int32_t tries_     = 0;
-    int32_t stops_     = 0;  // tries whose decode was stopped at its time limit
+    int32_t probe_      = 0;      // the count being tried, 0 when none
+    bool    probe_turn_ = true;   // whether the next decode of a try is at probe_
+    arm     arms_[2];             // a try's decodes: [0] at probe_, [1] at cur_
+    arm     window_;              // the current count's last decodes
+    double  usual_         = 0;   // seconds per token at cur_, smoothed over windows
+    double  since_try_     = 0;   // decode seconds since the last try
+    double  interval_      = 0;   // decode seconds between tries
+    int32_t direction_     = -1;  // the way the next try goes when both are open
+    int32_t changes_       = 0;
+    int32_t tries_         = 0;
+    int32_t stops_         = 0;  // tries whose decode was stopped at its time limit
+    double  seconds_       = 0;
+    double  tried_seconds_ = 0;
 };
 
 // A session's threads: the counts for single-token and batched decodes (fixed or tuned), and the ggml thread pools

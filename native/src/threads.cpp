@@ -105,6 +105,12 @@ bool stop_tries_for_tests() {
     return on;
 }
 
+std::string seconds_text(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f s", s);
+    return buf;
+}
+
 // Tuner constants (chosen by measurement, docs/runtime.md, "Threads").
 constexpr double  kFirstInterval = 0.05;  // decode seconds before the first try, and after a change
 constexpr double  kMaxInterval   = 4.0;   // decode seconds between tries, doubling up to this after each loss
@@ -160,6 +166,8 @@ void thread_tuner::record(int32_t count, double seconds, int32_t tokens) {
     if (!adaptive_ || tokens <= 0) {
         return;
     }
+    seconds_ += seconds;
+    tried_seconds_ += probe_ != 0 && count == probe_ ? seconds : 0;
     if (probe_ != 0 && (count == probe_ || count == cur_)) {
         arm & a = arms_[count == probe_ ? 0 : 1];
         a.seconds += seconds;
@@ -206,6 +214,8 @@ double thread_tuner::time_limit(int32_t tokens) const {
 void thread_tuner::stopped(double seconds) {
     if (probe_ != 0) {
         stops_++;
+        seconds_ += seconds;
+        tried_seconds_ += seconds;
         arms_[0].seconds += seconds;
         end_try(false);
     }
@@ -476,7 +486,9 @@ std::string session_threads::describe() const {
             if (tuners_[i].adaptive()) {
                 text += ", adapted between 1 and " + std::to_string(cpus) + " by measured speed, " +
                         std::to_string(tuners_[i].changes()) + " changes in " + std::to_string(tuners_[i].tries()) +
-                        " tries, " + std::to_string(tuners_[i].stops()) + " of them stopped early";
+                        " tries, " + std::to_string(tuners_[i].stops()) + " of them stopped early, " +
+                        seconds_text(tuners_[i].tried_seconds()) + " of " + seconds_text(tuners_[i].seconds()) +
+                        " at tried counts";
             }
             text += ")";
         }
