@@ -39,8 +39,7 @@ final class Routes {
     static void configure(JavalinConfig config, ServeOptions options, Handlers h) {
         config.startup.showJavalinBanner = false;
         config.concurrency.useVirtualThreads = true; // a stream holds its thread for as long as its images take
-        config.jetty.host = options.host();
-        config.jetty.port = options.port();
+        // The host and port are the listening socket's, bound before the model loaded (ServerBinding).
         config.http.maxRequestSize = options.maxBodyBytes();
         config.http.prefer405over404 = true;
         config.http.compressionStrategy = CompressionStrategy.NONE; // compression would hold events back
