@@ -110,15 +110,24 @@ class OpenAiClientsTest {
         }
     }
 
+    /** README's call ("OpenAI's clients"), as it is written there but for the address and the key. */
     @Test
-    void theSdkCallsWithAnEmptyPromptAndNothingElse() {
-        OpenAIClient client = sdk(KEY);
+    void theReadmesSdkCall() {
+        OpenAIClient client = OpenAIOkHttpClient.builder()
+                .baseUrl(server.base.resolve("v1").toString())
+                .apiKey(KEY)
+                .build();
         try {
             ImagesResponse res = client.images()
-                    .generate(ImageGenerateParams.builder().prompt("").build());
-            BufferedImage img = decode(Base64.getDecoder()
-                    .decode(res.data().orElseThrow().getFirst().b64Json().orElseThrow()));
-            assertEquals(16, img.getWidth());
+                    .generate(ImageGenerateParams.builder()
+                            .prompt("") // an unconditional model: no text
+                            .n(4)
+                            .putAdditionalBodyProperty("seed", JsonValue.from(7)) // jpeglm's own fields ride along
+                            .build());
+            byte[] jpeg = Base64.getDecoder()
+                    .decode(res.data().orElseThrow().getFirst().b64Json().orElseThrow());
+            assertArrayEquals(plain(4, 7).getFirst(), jpeg);
+            assertEquals(16, decode(jpeg).getWidth());
             assertTrue(res._additionalProperties().get("warnings") == null, "an empty prompt needs no note");
         } finally {
             client.close();
