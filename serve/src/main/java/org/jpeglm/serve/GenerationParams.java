@@ -88,6 +88,7 @@ record GenerationParams(
      */
     static GenerationParams completion(
             RequestFields f, ServedModel model, ServeOptions limits, UploadedImages decoder) {
+        f.text("model", model.id()); // any name is taken: one model is served (llama-server does the same)
         double ratio = f.number("ratio", 0.5, r -> r >= 0 && r <= 1, "0 to 1");
         int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
         List<byte[]> files = f.images("image");
@@ -102,7 +103,6 @@ record GenerationParams(
         for (BufferedImage image : decoder.decode("image", files)) {
             prompts.addAll(Collections.nCopies(n, image));
         }
-        f.text("model", model.id()); // any name is taken: one model is served (llama-server does the same)
         return of(f, model, ImageRequest.complete(prompts, ratio), List.of());
     }
 
