@@ -5,6 +5,7 @@ import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.ImageServer;
 import org.jpeglm.serve.ServeOptions;
+import org.jpeglm.serve.ServerBinding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,8 +82,10 @@ public final class ServeCommand extends JpeglmCommand {
     @Override
     protected int run() throws Exception {
         ServeOptions options = options();
-        try (ImageModel model = modelArgs.load(err());
-                ImageServer server = ImageServer.start(model, options)) {
+        // Bound first: a port in use or a bad --host is one line at once, not after the model's load.
+        try (ServerBinding binding = ServerBinding.bind(options);
+                ImageModel model = modelArgs.load(err());
+                ImageServer server = binding.start(model)) {
             Thread hook = new Thread(stop::countDown, "jpeglm-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             err().printf(

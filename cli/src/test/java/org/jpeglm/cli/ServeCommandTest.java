@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,6 +102,37 @@ class ServeCommandTest {
         r = CliTest.run("serve", "-m", model.toString(), "--max-queue", "0");
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith("error: --max-queue must be at least 1"), r.err());
+    }
+
+    /**
+     * The socket is bound before the model loads: with a model file that would not load, a port in use and a bad
+     * host are what is reported, each in one line.
+     */
+    @Test
+    void aPortInUseOrABadHostIsOneLineBeforeTheModelLoads() throws Exception {
+        Path broken = dir.resolve("broken.gguf");
+        Files.writeString(broken, "not a model: loading it would fail");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            CliTest.Run r = CliTest.run("serve", "-m", broken.toString(), "--port", Integer.toString(port));
+            assertEquals(1, r.exit(), r.err());
+            assertEquals(
+                    "error: cannot listen on 127.0.0.1:" + port + ": the port is in use (another server listens "
+                            + "there; choose another port, or 0 for any free one)\n",
+                    r.err());
+        }
+        CliTest.Run r = CliTest.run("serve", "-m", broken.toString(), "--host", "no-such-host.invalid");
+        assertEquals(1, r.exit(), r.err());
+        assertEquals(
+                "error: cannot listen on no-such-host.invalid: no such host (the name does not resolve to an "
+                        + "address)\n",
+                r.err());
+        r = CliTest.run("serve", "-m", broken.toString(), "--host", "192.0.2.1", "--port", "0"); // TEST-NET-1
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("error: cannot listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine\n", r.err());
+        r = CliTest.run("serve", "-m", broken.toString(), "--port", "0");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("broken.gguf"), "then the model: " + r.err());
     }
 
     /** The address the server printed, once it is listening. */

@@ -102,8 +102,7 @@ final class GenerationHandler {
                     .header("X-Jpeglm-Seed", Long.toString(params.seed()))
                     .result(ImageJson.file(images.getFirst(), params.png()));
         } else {
-            ctx.contentType("application/json")
-                    .result(Json.bytes(ImageJson.response(images, params.png(), params.seed(), seconds)));
+            ctx.contentType("application/json").result(Json.bytes(ImageJson.response(images, params, seconds)));
         }
     }
 
@@ -160,7 +159,8 @@ final class GenerationHandler {
             switch (e) {
                 case ImageEvent.Progress p -> sse.event("progress", Json.string(ImageJson.progress(p)));
                 case ImageEvent.Preview p -> sse.event("preview", Json.string(ImageJson.preview(p, params.png())));
-                case ImageEvent.Finished f -> sse.event("image", Json.string(ImageJson.image(f.image(), params.png())));
+                case ImageEvent.Finished f ->
+                    sse.event("image", Json.string(ImageJson.image(f.image(), params.png(), params.seed())));
             }
         }
     }

@@ -1,9 +1,16 @@
 package org.jpeglm.serve;
 
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
 import java.util.HashSet;
 import java.util.Objects;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ServiceStats;
@@ -23,11 +30,28 @@ public final class ImageServer implements AutoCloseable {
         this.app = app;
     }
 
-    /** Starts serving model as options say; returns once the port is bound. */
+    /**
+     * Starts serving model as options say; returns once the port is bound. A port in use or a bad host is an
+     * {@link UncheckedIOException} naming it; {@link ServerBinding} finds those before a model is loaded.
+     */
     public static ImageServer start(ImageModel model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(options, "options");
-        ImageService service = ImageService.start(model, options.service());
+        try {
+            return ServerBinding.bind(options).start(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Serves model on channel, bound as options say; the server owns the channel, closed also when this fails. */
+    static ImageServer start(ImageModel model, ServeOptions options, ServerSocketChannel channel) {
+        ImageService service;
+        try {
+            service = ImageService.start(model, options.service());
+        } catch (RuntimeException | Error e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
         ServedModel served = ServedModel.of(model, service.contextLength());
         try {
             Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS));
@@ -37,12 +61,37 @@ public final class ImageServer implements AutoCloseable {
                     new InfoHandler(service, served, options, metrics),
                     new Auth(options.apiKey(), options.maxBodyBytes()),
                     metrics);
-            Javalin app = Javalin.create(config -> Routes.configure(config, options, handlers));
+            Javalin app = Javalin.create(config -> {
+                Routes.configure(config, options, handlers);
+                config.jetty.addConnector((server, http) -> connector(server, http, options, channel));
+            });
             app.start();
             return new ImageServer(service, app);
         } catch (RuntimeException | Error e) {
+            closeQuietly(channel, e);
             service.close();
             throw e;
+        }
+    }
+
+    /** Jetty's HTTP connector on the channel bound already. */
+    private static ServerConnector connector(
+            Server server, HttpConfiguration http, ServeOptions options, ServerSocketChannel channel) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(options.host());
+        try {
+            connector.open(channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return connector;
+    }
+
+    private static void closeQuietly(ServerSocketChannel channel, Throwable failure) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -63,7 +112,12 @@ public final class ImageServer implements AutoCloseable {
 
     /** The address of its page, e.g. {@code http://127.0.0.1:8080/}. */
     public URI uri(String host) {
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
+        return URI.create("http://" + hostPort(host, port()) + "/");
+    }
+
+    /** host:port, an IPv6 address in brackets. */
+    static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import java.util.List;
 import org.slf4j.Logger;
@@ -39,8 +40,7 @@ final class Routes {
     static void configure(JavalinConfig config, ServeOptions options, Handlers h) {
         config.startup.showJavalinBanner = false;
         config.concurrency.useVirtualThreads = true; // a stream holds its thread for as long as its images take
-        config.jetty.host = options.host();
-        config.jetty.port = options.port();
+        // The host and port are the listening socket's, bound before the model loaded (ServerBinding).
         config.http.maxRequestSize = options.maxBodyBytes();
         config.http.prefer405over404 = true;
         config.http.compressionStrategy = CompressionStrategy.NONE; // compression would hold events back
@@ -60,6 +60,7 @@ final class Routes {
         routes.get(MODELS, h.info()::models);
         routes.get(HEALTH, h.info()::health);
         routes.get(METRICS, h.info()::metrics);
+        routes.get("/favicon.ico", ctx -> ctx.redirect("/favicon.svg", HttpStatus.MOVED_PERMANENTLY)); // the page's
         routes.exception(ApiException.class, (e, ctx) -> ErrorResponses.send(ctx, e));
         routes.exception(
                 HttpResponseException.class,

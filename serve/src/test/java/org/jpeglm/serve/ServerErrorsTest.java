@@ -51,9 +51,10 @@ class ServerErrorsTest {
         assertEquals(status, res.statusCode(), text);
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), text);
         JsonNode error = json(res).get("error");
-        assertEquals(status, error.get("code").asInt(), text);
+        assertEquals(Integer.toString(status), error.get("code").asText(), text);
         assertEquals(
                 field, error.get("field").isNull() ? null : error.get("field").asText(), text);
+        assertEquals(error.get("field"), error.get("param"), "OpenAI's name for the field: " + text);
         assertTrue(error.get("message").asText().length() > 5, text);
         return error;
     }
@@ -83,6 +84,15 @@ class ServerErrorsTest {
         assertError(400, "min_p", generate("{\"min_p\": 2}"));
         assertError(400, "top_k", generate("{\"top_k\": -3}"));
         assertError(400, "seed", generate("{\"seed\": 18446744073709551616}"));
+        JsonNode seed = assertError(400, "seed", generate("{\"seed\": 9007199254740992}")); // 2^53
+        assertTrue(seed.get("message").asText().contains("JavaScript"), seed.toString());
+        assertError(400, "seed", generate("{\"seed\": -9007199254740992}"));
+        assertError(400, "seed", generate("{\"seed\": 6506390156926118731}"));
+        assertError(400, "quality", generate("{\"quality\": \"ultra\"}"));
+        assertError(400, "style", generate("{\"style\": \"baroque\"}"));
+        assertError(400, "prompt", generate("{\"prompt\": 3}"));
+        assertError(400, "user", generate("{\"user\": {}}"));
+        assertError(400, "prompt", server.postJson("/v1/images/completions", "{\"prompt\": \"\"}"));
         assertError(400, "constrained", generate("{\"constrained\": \"yes\"}"));
         assertError(400, "max_tokens", generate("{\"max_tokens\": 256}"));
         assertError(400, "stream", generate("{\"stream\": 1}"));
