@@ -40,7 +40,7 @@ final class Metrics {
 
     /** Counts one answered request, which took seconds. */
     void request(String path, int status, double seconds) {
-        String endpoint = endpoints.contains(path) ? path : "other";
+        String endpoint = path != null && endpoints.contains(path) ? path : "other";
         String key = "endpoint=\"" + endpoint + "\",status=\"" + status + "\"";
         requests.computeIfAbsent(key, k -> new LongAdder()).increment();
         durations.computeIfAbsent(endpoint, e -> new Histogram()).add(seconds);
