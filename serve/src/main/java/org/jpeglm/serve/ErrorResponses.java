@@ -35,13 +35,13 @@ final class ErrorResponses {
         send(ctx, e.status(), e.field(), e.getMessage());
     }
 
-    /** OpenAI's error types where one fits. */
+    /** OpenAI's error types where one fits: the client's request for 4xx, the server for 5xx. */
     private static String type(int status) {
         return switch (status) {
-            case 400, 404, 405, 413, 415 -> "invalid_request_error";
             case 401 -> "authentication_error";
+            case 403 -> "permission_error";
             case 503 -> "server_busy";
-            default -> "server_error";
+            default -> status >= 400 && status < 500 ? "invalid_request_error" : "server_error";
         };
     }
 }

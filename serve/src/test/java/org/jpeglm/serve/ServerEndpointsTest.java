@@ -269,23 +269,15 @@ class ServerEndpointsTest {
 
     @Test
     void metricsCountRequestsAndImages() {
+        long before = server.metric("jpeglm_images_total");
         server.postJson("/v1/images/generations", "{\"n\": 2, \"seed\": 1}");
-        String text = new String(server.get("/metrics").body(), StandardCharsets.UTF_8);
-        assertTrue(text.contains("# TYPE jpeglm_images_total counter"), text);
-        assertTrue(
-                text.contains("jpeglm_http_requests_total{endpoint=\"/v1/images/generations\",status=\"200\"}"), text);
-        long images = Long.parseLong(text.lines()
-                .filter(l -> l.startsWith("jpeglm_images_total "))
-                .findFirst()
-                .orElseThrow()
-                .substring("jpeglm_images_total ".length()));
-        assertTrue(images >= 2, text);
+        Exposition m = server.metrics();
+        assertEquals("counter", m.types().get("jpeglm_images_total"));
+        assertTrue(m.value("jpeglm_http_requests_total", "endpoint", "/v1/images/generations", "status", "200") >= 1);
+        assertTrue(m.value("jpeglm_images_total") >= before + 2, m.toString());
         for (String gauge : List.of(
-                "jpeglm_tokens_per_second ",
-                "jpeglm_queue_images ",
-                "jpeglm_kv_cells_in_use ",
-                "jpeglm_errors_total ")) {
-            assertTrue(text.lines().anyMatch(l -> l.startsWith(gauge)), gauge + " in " + text);
+                "jpeglm_tokens_per_second", "jpeglm_queue_images", "jpeglm_kv_cells_in_use", "jpeglm_errors_total")) {
+            assertTrue(m.samples().stream().anyMatch(s -> s.name().equals(gauge)), gauge + " in " + m);
         }
     }
 

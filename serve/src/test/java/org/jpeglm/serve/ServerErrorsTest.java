@@ -2,6 +2,7 @@ package org.jpeglm.serve;
 
 import static org.jpeglm.serve.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.image.ImageRequest;
@@ -191,6 +193,21 @@ class ServerErrorsTest {
             assertEquals(200, keyed.get("/health").statusCode(), "health needs no key, as in llama-server");
             assertEquals(200, keyed.get("/").statusCode(), "the page needs no key; its requests do");
         }
+    }
+
+    @Test
+    void aKeyNoClientCouldSendReliablyIsRefusedAtStart() {
+        // HTTP carries header bytes: Jetty reads them as ISO-8859-1, clients encode non-ASCII text as they like.
+        for (String key : List.of("", "   ", "cl\u00e9", "two words", "tab\tkey", "\u5bc6\u94a5")) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ServeOptions.builder().apiKey(key).build(),
+                    key);
+            assertTrue(e.getMessage().contains("API key"), e.getMessage());
+        }
+        assertEquals(
+                "a-Key_0.9~+/=",
+                ServeOptions.builder().apiKey("a-Key_0.9~+/=").build().apiKey());
     }
 
     @Test
