@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
             "",
             "Examples:",
             "  jpeglm prepare-fashion-mnist -o train/data --size 32 --quality 25 --merges 320",
-            "  jpeglm prepare-fashion-mnist -o data-igpt --codec igpt --levels 8",
-            "  jpeglm prepare-fashion-mnist -o data-bpe-igpt --codec bpe-igpt --levels 8"
+            "  jpeglm prepare-fashion-mnist -o data-igpt --codec igpt --levels 4",
+            "  jpeglm prepare-fashion-mnist -o data-bpe-igpt --codec bpe-igpt --levels 4"
         })
 public final class PrepareFashionMnistCommand extends JpeglmCommand {
     @Mixin
@@ -43,7 +43,7 @@ public final class PrepareFashionMnistCommand extends JpeglmCommand {
     Integer quality;
 
     @Option(names = "--levels", description = "igpt, bpe-igpt: gray levels K (default: ${DEFAULT-VALUE})")
-    int levels = 8;
+    int levels = 4;
 
     @Option(
             names = "--merges",

@@ -68,7 +68,7 @@ class PrepareCodecCliTest {
         JsonNode meta = meta(out);
         assertEquals(578, meta.get("vocab_size").asInt());
         assertEquals(512, meta.get("context").asInt());
-        assertEquals(8, meta.get("levels").asInt());
+        assertEquals(4, meta.get("levels").asInt());
     }
 
     @Test
