@@ -28,7 +28,7 @@ import time
 import numpy as np
 
 F32 = np.float32
-PROFILE_FILES = ("jpeglm_profile.json", "jpeglm_video_profile.json")
+PROFILE_FILES = ("jpeglm_profile.json", "jpeglm_video_profile.json", "jpeglm_igpt_profile.json")
 
 
 # --------------------------------------------------------------------------------------------------------------
