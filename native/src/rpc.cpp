@@ -366,6 +366,7 @@ class relay_link {
     int                  server = -1;
     std::vector<uint8_t> message;  // the request being relayed, when it is read whole
     std::vector<uint8_t> chunk;    // bytes streaming through
+    std::vector<uint8_t> reply;    // an answer read whole, with its size in front
 
     bool lost() const { return server < 0; }
 
@@ -468,8 +469,10 @@ class relay_link {
         if (!lost() && size > kChunk) {
             return write_full(client, &got, sizeof(got)) && answer_through(size);
         }
-        std::vector<uint8_t> body(size);
-        if (!lost() && !read_full(server, body.data(), size)) {
+        reply.resize(sizeof(size) + size);  // size and body in one write: one segment on the way to ggml
+        std::memcpy(reply.data(), &size, sizeof(size));
+        uint8_t * body = reply.data() + sizeof(size);
+        if (!lost() && !read_full(server, body, size)) {
             lose(gone("while reading an answer"));
         }
         if (!lost() && cmd == CMD_HELLO && (body[0] != RPC_PROTO_MAJOR_VERSION || body[1] > RPC_PROTO_MINOR_VERSION)) {
@@ -481,17 +484,17 @@ class relay_link {
         if (lost()) {
             return stand_in_answer(cmd, size);
         }
-        return write_full(client, &size, sizeof(size)) && write_full(client, body.data(), size);
+        return write_full(client, reply.data(), reply.size());
     }
 
     bool stand_in_answer(uint8_t cmd, uint64_t size) {
         if (!write_full(client, &size, sizeof(size))) {
             return false;
         }
-        const std::vector<uint8_t> reply = stand_in(cmd, message, (size_t) size);
+        const std::vector<uint8_t> stand_in_bytes = stand_in(cmd, message, (size_t) size);
         for (uint64_t left = size; left > 0;) {
-            const size_t n = (size_t) std::min<uint64_t>(left, reply.size());
-            if (!write_full(client, reply.data(), n)) {
+            const size_t n = (size_t) std::min<uint64_t>(left, stand_in_bytes.size());
+            if (!write_full(client, stand_in_bytes.data(), n)) {
                 return false;
             }
             left -= n;
