@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A llama.cpp {@code rpc-server} (built beside libjpeglm by the source and portable runtimes) on 127.0.0.1 at a free
@@ -146,6 +147,34 @@ public final class RpcServerProcess implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The CPU time the server's threads have used so far, in seconds (the scheduler's, in ns); 0 once it is gone. */
+    public double cpuSeconds() {
+        return shell.descendants()
+                .filter(p ->
+                        p.info().command().map(c -> c.endsWith("/rpc-server")).orElse(false))
+                .mapToDouble(p -> cpuSeconds(p.pid()))
+                .sum();
+    }
+
+    /** The CPU time process pid's threads have used so far, in seconds; 0 if it is gone. */
+    public static double cpuSeconds(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            // schedstat: nanoseconds on the CPU, nanoseconds waiting for it, time slices
+            return tasks.mapToLong(t -> {
+                                try {
+                                    return Long.parseLong(Files.readString(t.resolve("schedstat"))
+                                            .split(" ")[0]);
+                                } catch (IOException | RuntimeException gone) {
+                                    return 0;
+                                }
+                            })
+                            .sum()
+                    / 1e9;
+        } catch (IOException | UncheckedIOException gone) {
+            return 0;
         }
     }
 
