@@ -51,9 +51,12 @@ struct rpc_relay {
     std::string local;  // "127.0.0.1:P", where ggml's client connects: the relay (or endpoint itself, direct)
     int         listen_fd = -1;
 
-    std::atomic<int32_t>  timeout_ms{5000};  // for a connection and its handshake: the latest caller's
-    std::atomic<uint64_t> failures{0};       // connections to the server that failed, ever
-    ggml_backend_reg_t    reg = nullptr;     // the server's devices, once registered (under the registry's mutex)
+    std::atomic<int32_t> timeout_ms{5000};  // for a connection and its handshake: the latest caller's
+    // Failures of connections to the server, and answers given in place of a lost one, ever. ggml shares one
+    // connection per server among everything in the process, so a model loaded while an older one still holds a
+    // lost connection would get it: every stand-in counts, and the new model fails too.
+    std::atomic<uint64_t> failures{0};
+    ggml_backend_reg_t    reg = nullptr;  // the server's devices, once registered (under the registry's mutex)
     // Per device of reg, its free and total memory when a model last reached the server (under the mutex).
     std::vector<std::pair<size_t, size_t>> memory;
 
@@ -488,6 +491,7 @@ class relay_link {
     }
 
     bool stand_in_answer(uint8_t cmd, uint64_t size) {
+        r.failures.fetch_add(1);  // whoever waits for this answer learns that the server is lost
         if (!write_full(client, &size, sizeof(size))) {
             return false;
         }
