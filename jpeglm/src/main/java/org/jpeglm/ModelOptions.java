@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * @param checkTensors validate tensor data while loading (slower)
  * @param devices the devices the offloaded layers go to, by {@link Device#name()} ("CUDA0", "Vulkan0"; "CPU"
  *     means the CPU, which runs the other layers anyway); empty: jpeglm picks every CUDA device, else every Vulkan
- *     GPU, else none; {@value #CPU_ONLY} alone: none, every layer stays on the CPU. A name no device has makes
+ *     GPU, else none; {@value #CPU_ONLY} alone: none, every layer stays on the CPU (but those
+ *     {@code rpcServers} take). A name no device has makes
  *     {@link Model#load} fail, listing the devices there are.
  * @param rpcServers rpc-servers on other machines that take some of the offloaded layers (llama.cpp's {@code --rpc};
  *     docs/deploy.md): their devices come first, in this order, then the local ones of {@code devices}; the
