@@ -617,7 +617,7 @@ add_server_fn rpc_add_server() {
         fail(JPEGLM_ERR_UNSUPPORTED,
              "this llama.cpp runtime has no RPC backend, so no layer can run on an rpc-server: node-llama-cpp's "
              "prebuilt packages (jpeglm's prebuilt runtime) have none; build jpeglm with the source or portable "
-             "runtime%s",
+             "runtime (docs/deploy.md)%s",
              only != nullptr && *only != '\0' ? " (or JPEGLM_BACKENDS leaves out libggml-rpc.so)" : "");
     }
     auto fn = (add_server_fn) ggml_backend_reg_get_proc_address(rpc, "ggml_backend_rpc_add_server");
