@@ -21,11 +21,14 @@ import org.jpeglm.train.FashionMnistPreparation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The bundled model's recipe, end to end on a small scale: Java data preparation, train/train_llama.py (NumPy),
- * the converter, llama.cpp. llama.cpp's logits for the converted checkpoint equal the NumPy model's, so what the
- * trainer learns is what jpeglm runs. Needs python3 with numpy and Fashion-MNIST (./run-tests installs both; without them it fails).
+ * The bundled model's recipe, end to end on a small scale: Java data preparation, train/train_llama.py (NumPy) or
+ * train/train_llama_torch.py (PyTorch, the GPU trainer, here on the CPU), the converter, llama.cpp. llama.cpp's
+ * logits for the converted checkpoint equal the trainer's own, so what a trainer learns is what jpeglm runs. Needs
+ * python3 with numpy and torch, and Fashion-MNIST (./run-tests installs them; without them it fails).
  */
 class TrainRecipeTest {
     static Path trainDir;
@@ -37,17 +40,18 @@ class TrainRecipeTest {
         Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
                 .toAbsolutePath();
         trainDir = base.resolveSibling("train");
-        // The first Python with NumPy: the one on PATH, else Debian's.
+        // The first Python with NumPy and PyTorch: the one on PATH, else Debian's.
         for (String candidate : List.of("python3", "/usr/bin/python3")) {
-            if (run(List.of(candidate, "-c", "import numpy"), trainDir).exit() == 0) {
+            if (run(List.of(candidate, "-c", "import numpy, torch"), trainDir).exit() == 0) {
                 python = candidate;
                 break;
             }
         }
-        // Required, not optional: ./run-tests installs both, so a missing one fails instead of skipping silently.
+        // Required, not optional: ./run-tests installs them, so a missing one fails instead of skipping silently.
         assertNotNull(
                 python,
-                "python3 with numpy is not installed: run scripts/install-prerequisites --test (python3-numpy)");
+                "python3 with numpy and torch is not installed: run scripts/install-prerequisites --test"
+                        + " (python3-numpy, python3-torch)");
         assertTrue(
                 Files.isDirectory(FashionMnist.DEBIAN_DIR),
                 "Fashion-MNIST is not installed: run scripts/install-prerequisites --test (dataset-fashion-mnist)");
@@ -82,7 +86,60 @@ class TrainRecipeTest {
     }
 
     @Test
-    void preparedDataTrainedConvertedAndRunByLlamaCppGivesTheSameLogits(@TempDir Path tmp) throws Exception {
+    void torchTrainerMatchesTheNumpyTrainer() {
+        // Same loss and gradients on a batch, same state after steps, same checkpoint after a run, resumable by
+        // either trainer, BF16 shards that read back as the rounded weights.
+        Result r = run(List.of(python, "test_train_llama_torch.py"), trainDir);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("OK"), r.output());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train_llama.py", "train_llama_torch.py"})
+    void preparedDataTrainedConvertedAndRunByLlamaCppGivesTheSameLogits(String trainer, @TempDir Path tmp)
+            throws Exception {
+        Path checkpoint = trainTiny(trainer, tmp);
+        Path gguf = tmp.resolve("model.gguf");
+        Converter.convert(ConvertOptions.builder(checkpoint, gguf)
+                .type(org.jpeglm.FileType.F32)
+                .build());
+        assertLlamaCppLogitsEqualTrainers(trainer, checkpoint, gguf, tmp);
+    }
+
+    @Test
+    void bf16ShardsExportedForTheGpuRunConvertToTheRoundedModel(@TempDir Path tmp) throws Exception {
+        // train/gpu-train brings a model back as BF16 shards (train_llama.py export); the converter reads them.
+        Path checkpoint = trainTiny("train_llama.py", tmp);
+        Path exported = tmp.resolve("exported");
+        Result export = run(
+                List.of(
+                        python,
+                        "train_llama.py",
+                        "export",
+                        checkpoint.toString(),
+                        exported.toString(),
+                        "--dtype",
+                        "BF16",
+                        "--shard-mib",
+                        "0.01"),
+                trainDir);
+        assertEquals(0, export.exit(), export.output());
+        assertTrue(Files.exists(exported.resolve("model.safetensors.index.json")));
+        try (var files = Files.list(exported)) {
+            long shards = files.filter(f -> f.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
+                    .count();
+            assertTrue(shards > 1, "several shards: " + shards);
+        }
+        Path gguf = tmp.resolve("model.gguf");
+        Converter.convert(ConvertOptions.builder(exported, gguf)
+                .type(org.jpeglm.FileType.F32)
+                .build());
+        // Compared with the NumPy forward pass of the BF16 weights, which it reads from the shards.
+        assertLlamaCppLogitsEqualTrainers("train_llama.py", exported, gguf, tmp);
+    }
+
+    /** Prepares 300 images and trains a 2-layer model for 6 steps with the trainer; returns its checkpoint. */
+    static Path trainTiny(String trainer, Path tmp) throws IOException {
         Path data = tmp.resolve("data");
         Path checkpoint = tmp.resolve("checkpoint");
         var prepared = new FashionMnistPreparation(new FashionMnistPreparation.Options(
@@ -92,7 +149,7 @@ class TrainRecipeTest {
         Result train = run(
                 List.of(
                         python,
-                        "train_llama.py",
+                        trainer,
                         "--data",
                         data.toString(),
                         "--out",
@@ -122,12 +179,12 @@ class TrainRecipeTest {
                 trainDir);
         assertEquals(0, train.exit(), train.output());
         assertTrue(train.output().contains("test set:"), train.output());
+        return checkpoint;
+    }
 
-        Path gguf = tmp.resolve("model.gguf");
-        Converter.convert(ConvertOptions.builder(checkpoint, gguf)
-                .type(org.jpeglm.FileType.F32)
-                .build());
-        int[] tokens;
+    /** llama.cpp's last-position logits for a real image's first 40 tokens equal the trainer's own forward pass. */
+    static void assertLlamaCppLogitsEqualTrainers(String trainer, Path checkpoint, Path gguf, Path tmp)
+            throws IOException {
         try (Model model = Model.load(gguf)) {
             JpegLmSpec spec = JpegLmSpec.fromMetadata(model.metadata().values());
             assertEquals(32, spec.profile().width());
@@ -138,9 +195,9 @@ class TrainRecipeTest {
                                     .getFirst()
                                     .image(),
                             32));
-            tokens = java.util.Arrays.copyOf(spec.tokenizer().encode(stream, true, false), 40);
+            int[] tokens = java.util.Arrays.copyOf(spec.tokenizer().encode(stream, true, false), 40);
             Path logitsFile = tmp.resolve("logits.f32");
-            List<String> cmd = new ArrayList<>(List.of(python, "train_llama.py", "logits", checkpoint.toString()));
+            List<String> cmd = new ArrayList<>(List.of(python, trainer, "logits", checkpoint.toString()));
             cmd.add(String.join(
                     ",",
                     java.util.Arrays.stream(tokens).mapToObj(Integer::toString).toList()));
@@ -165,7 +222,7 @@ class TrainRecipeTest {
                     num = Math.max(num, Math.abs(got[i] - expected[i]));
                     den = Math.max(den, Math.abs(expected[i]));
                 }
-                assertTrue(num / den < 1e-4, "llama.cpp vs NumPy relative error " + num / den);
+                assertTrue(num / den < 1e-4, "llama.cpp vs " + trainer + " relative error " + num / den);
             }
         }
     }
