@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
@@ -60,11 +61,16 @@ class TrainRecipeTest {
     record Result(int exit, String output) {}
 
     static Result run(List<String> command, Path dir) {
+        return run(command, dir, Map.of());
+    }
+
+    static Result run(List<String> command, Path dir, Map<String, String> env) {
         try {
-            Process p = new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().remove("OUT");
+            pb.environment().putAll(env);
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -138,45 +144,81 @@ class TrainRecipeTest {
         assertLlamaCppLogitsEqualTrainers("train_llama.py", exported, gguf, tmp);
     }
 
-    /** Prepares 300 images and trains a 2-layer model for 6 steps with the trainer; returns its checkpoint. */
-    static Path trainTiny(String trainer, Path tmp) throws IOException {
+    @Test
+    void gpuTrainRunsAtTinyScaleAndItsPartsConvert(@TempDir Path tmp) throws Exception {
+        // The device command (train/gpu-train run), on the CPU with a tiny model: it trains with the PyTorch
+        // trainer, exports BF16 and splits a tar into parts the device can bring back; the parts, joined, convert.
+        Path data = prepareTiny(tmp);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        List<String> cmd = new ArrayList<>(List.of(trainDir.resolve("gpu-train").toString(), "run"));
+        cmd.addAll(TINY);
+        cmd.addAll(List.of("--data", data.toString(), "--device", "cpu", "--decay-steps", "2"));
+        Result r = run(cmd, trainDir, Map.of("GPU_TRAIN_OUT", out.toString(), "GPU_TRAIN_SECONDS", "600"));
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(Files.readString(out.resolve("train.log")).contains("test set:"), r.output());
+        Path part = out.resolve("model.tar.part00");
+        assertTrue(Files.isRegularFile(part), r.output());
+        assertTrue(Files.size(part) <= 15 << 20);
+        Path checkpoint = Files.createDirectories(tmp.resolve("joined"));
+        Result untar = run(
+                List.of(
+                        "bash",
+                        "-c",
+                        "cat \"$0\"/model.tar.part* | tar -C \"$1\" -xf -",
+                        out.toString(),
+                        checkpoint.toString()),
+                tmp);
+        assertEquals(0, untar.exit(), untar.output());
+        Path gguf = tmp.resolve("model.gguf");
+        Converter.convert(ConvertOptions.builder(checkpoint, gguf)
+                .type(org.jpeglm.FileType.F32)
+                .build());
+        assertLlamaCppLogitsEqualTrainers("train_llama_torch.py", checkpoint, gguf, tmp);
+    }
+
+    /** A 2-layer model of 32 for 6 steps of 4 windows, evaluated on 8 windows. */
+    static final List<String> TINY = List.of(
+            "--dim",
+            "32",
+            "--layers",
+            "2",
+            "--heads",
+            "2",
+            "--ffn",
+            "48",
+            "--max-positions",
+            "128",
+            "--batch",
+            "4",
+            "--steps",
+            "6",
+            "--eval-every",
+            "3",
+            "--eval-windows",
+            "8",
+            "--checkpoint-every",
+            "3",
+            "--warmup",
+            "2");
+
+    /** 300 training and 40 test images, 40 merges, windows of 64. */
+    static Path prepareTiny(Path tmp) throws IOException {
         Path data = tmp.resolve("data");
-        Path checkpoint = tmp.resolve("checkpoint");
         var prepared = new FashionMnistPreparation(new FashionMnistPreparation.Options(
                         FashionMnist.DEBIAN_DIR, data, 300, 40, 32, 25, 40, 300, 64))
                 .run();
         assertEquals(300, prepared.trainImages());
-        Result train = run(
-                List.of(
-                        python,
-                        trainer,
-                        "--data",
-                        data.toString(),
-                        "--out",
-                        checkpoint.toString(),
-                        "--dim",
-                        "32",
-                        "--layers",
-                        "2",
-                        "--heads",
-                        "2",
-                        "--ffn",
-                        "48",
-                        "--max-positions",
-                        "128",
-                        "--batch",
-                        "4",
-                        "--steps",
-                        "6",
-                        "--eval-every",
-                        "3",
-                        "--eval-windows",
-                        "8",
-                        "--checkpoint-every",
-                        "3",
-                        "--warmup",
-                        "2"),
-                trainDir);
+        return data;
+    }
+
+    /** Prepares 300 images and trains a 2-layer model for 6 steps with the trainer; returns its checkpoint. */
+    static Path trainTiny(String trainer, Path tmp) throws IOException {
+        Path data = prepareTiny(tmp);
+        Path checkpoint = tmp.resolve("checkpoint");
+        List<String> cmd =
+                new ArrayList<>(List.of(python, trainer, "--data", data.toString(), "--out", checkpoint.toString()));
+        cmd.addAll(TINY);
+        Result train = run(cmd, trainDir);
         assertEquals(0, train.exit(), train.output());
         assertTrue(train.output().contains("test set:"), train.output());
         return checkpoint;
