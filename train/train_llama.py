@@ -332,6 +332,90 @@ def write_weights(out, params, dtype="F32", shard_bytes=None):
         json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, f, indent=2)
 
 
+GGUF_NAMES = {"token_embd.weight": "model.embed_tokens.weight", "output_norm.weight": "model.norm.weight",
+              "output.weight": "lm_head.weight"}
+GGUF_LAYER_NAMES = {"attn_norm": "input_layernorm", "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj",
+                    "attn_v": "self_attn.v_proj", "attn_output": "self_attn.o_proj",
+                    "ffn_norm": "post_attention_layernorm", "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj",
+                    "ffn_down": "mlp.down_proj"}
+
+
+def read_gguf_weights(path):
+    """An F32 Llama GGUF's tensors under transformers' names, the converter's Q/K row permutation undone (llama.cpp
+    pairs RoPE's dimensions 2i, 2i+1 where transformers pairs i, i + head_dim/2): how a bundled model, whose
+    training checkpoint is gone, becomes the starting point of more training (--init-from)."""
+    scalar = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+    with open(path, "rb") as f:
+        buf = f.read()
+    pos = 0
+
+    def take(fmt):
+        nonlocal pos
+        v = struct.unpack_from(fmt, buf, pos)
+        pos += struct.calcsize(fmt)
+        return v[0]
+
+    def string():
+        nonlocal pos
+        n = take("<Q")
+        pos += n
+        return buf[pos - n:pos].decode()
+
+    def value(t):
+        nonlocal pos
+        if t == 8:
+            return string()
+        if t == 9:
+            et, n = take("<I"), take("<Q")
+            return [value(et) for _ in range(n)]
+        return take(scalar[t])
+
+    if buf[:4] != b"GGUF":
+        sys.exit(f"error: {path} is not a GGUF file")
+    pos = 4
+    take("<I")
+    n_tensors, n_kv = take("<Q"), take("<Q")
+    kv = {}
+    for _ in range(n_kv):
+        key = string()
+        kv[key] = value(take("<I"))
+    infos = []
+    for _ in range(n_tensors):
+        name = string()
+        dims = [take("<Q") for _ in range(take("<I"))]
+        infos.append((name, dims, take("<I"), take("<Q")))
+    align = kv.get("general.alignment", 32)
+    base = pos + (-pos % align)
+    heads = {"attn_q": kv["llama.attention.head_count"],
+             "attn_k": kv.get("llama.attention.head_count_kv", kv["llama.attention.head_count"])}
+    out = {}
+    for name, dims, typ, off in infos:
+        if typ != 0:
+            sys.exit(f"error: {path}: tensor {name} is not F32 (convert the checkpoint with --type f32)")
+        count = int(np.prod(dims))
+        a = np.frombuffer(buf, dtype="<f4", count=count, offset=base + off).reshape(list(reversed(dims)))
+        if name.startswith("blk."):
+            _, layer, kind, _ = name.split(".")
+            hf = f"model.layers.{layer}.{GGUF_LAYER_NAMES[kind]}.weight"
+        else:
+            hf = GGUF_NAMES[name]
+        if kind_of(name) in heads:
+            rows = a.shape[0]
+            head_dim = rows // heads[kind_of(name)]
+            src = [(r // head_dim) * head_dim + (r % head_dim % 2) * (head_dim // 2) + r % head_dim // 2
+                   for r in range(rows)]
+            b = np.empty_like(a)
+            b[src] = a  # the converter wrote output row r from source row src[r]
+            a = b
+        out[hf] = a.astype(F32)
+    return out
+
+
+def kind_of(gguf_name):
+    parts = gguf_name.split(".")
+    return parts[2] if parts[0] == "blk" else None
+
+
 def load_windows(path, context):
     w = np.fromfile(path, dtype="<u2").astype(np.int64)
     if w.size % (context + 1) != 0:
@@ -460,6 +544,9 @@ def arg_parser(description=__doc__):
     ap.add_argument("--checkpoint-every", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--resume", action="store_true", help="continue from --out's trainer_state.npz")
+    ap.add_argument("--init-from", default=None,
+                    help="start from these weights (a checkpoint directory or an F32 GGUF of the same shape) with "
+                         "a fresh optimizer, instead of a random initialisation")
     ap.add_argument("--no-final-eval", action="store_true", help="skip the evaluation on the whole test set")
     return ap
 
@@ -476,6 +563,19 @@ def train(args, make_engine):
     engine = make_engine(cfg, init_params(cfg, rng), args)
     log = {"args": vars(args), "meta": meta, "history": []}
     start, order, cpu_before = 0, None, 0.0
+    if args.init_from and not args.resume:
+        init = engine.state()[0]
+        if args.init_from.endswith(".gguf"):
+            params = read_gguf_weights(args.init_from)
+        else:
+            params = read_safetensors(os.path.join(args.init_from, "model.safetensors"))
+        wrong = sorted(k for k in set(init) | set(params) if k not in params or k not in init
+                       or params[k].shape != init[k].shape)
+        if wrong:
+            sys.exit(f"error: {args.init_from} does not fit the model's shape (first: {wrong[0]})")
+        engine.load_state(params, {k: np.zeros_like(v) for k, v in params.items()},
+                          {k: np.zeros_like(v) for k, v in params.items()}, 0)
+        print(f"initialised from {args.init_from}", file=sys.stderr)
     if args.resume:
         params = read_safetensors(os.path.join(args.out, "model.safetensors"))
         st = np.load(os.path.join(args.out, "trainer_state.npz"))

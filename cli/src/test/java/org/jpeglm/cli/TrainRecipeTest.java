@@ -113,6 +113,29 @@ class TrainRecipeTest {
     }
 
     @Test
+    void anF32GgufImportsBackToTheCheckpointsWeights(@TempDir Path tmp) throws Exception {
+        // --init-from MODEL.gguf starts training from a bundled model (whose checkpoint is gone): the converter's
+        // Q/K row permutation undone, the same weights to the bit.
+        Path checkpoint = trainTiny("train_llama.py", tmp);
+        Path gguf = tmp.resolve("model.gguf");
+        Converter.convert(ConvertOptions.builder(checkpoint, gguf)
+                .type(org.jpeglm.FileType.F32)
+                .build());
+        Path imported = tmp.resolve("imported");
+        List<String> cmd = new ArrayList<>(List.of(
+                python, "train_llama.py", "--data", tmp.resolve("data").toString(), "--out", imported.toString()));
+        cmd.addAll(TINY);
+        cmd.addAll(List.of("--steps", "0", "--init-from", gguf.toString()));
+        Result r = run(cmd, trainDir);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("initialised from"), r.output());
+        assertEquals(
+                -1L,
+                Files.mismatch(checkpoint.resolve("model.safetensors"), imported.resolve("model.safetensors")),
+                "the imported weights differ from the checkpoint's");
+    }
+
+    @Test
     void bf16ShardsExportedForTheGpuRunConvertToTheRoundedModel(@TempDir Path tmp) throws Exception {
         // train/gpu-train brings a model back as BF16 shards (train_llama.py export); the converter reads them.
         Path checkpoint = trainTiny("train_llama.py", tmp);
