@@ -4,11 +4,11 @@
 - the same loss on the same batch and the same gradients (within 1e-4 relative),
 - the same parameters and AdamW moments after optimizer steps,
 - the same run: a few steps of each trainer from the same seed, data and schedule write the same checkpoint,
-  and a run started by one and resumed by the other ends where either alone does.
+  and a run started by one and resumed by the other ends where either alone does;
+- --keep-best keeps the best evaluated model, dropout acts in training only, BF16 export rounds as torch does.
 
     python3 train/test_train_llama_torch.py     (TrainRecipeTest runs it in `mvn verify`; needs python3-torch)
 """
-import argparse
 import json
 import os
 import shutil
@@ -27,12 +27,14 @@ torch.set_num_threads(1)
 
 
 def args(**kw):
-    a = dict(data=None, out=None, dim=32, layers=2, heads=2, ffn=48, max_positions=64, batch=4, steps=6, lr=3e-3,
-             min_lr_ratio=0.1, warmup=2, decay_steps=None, weight_decay=0.1, clip=1.0, eval_every=3,
-             eval_windows=8, checkpoint_every=2, seed=1, resume=False, no_final_eval=False, device="cpu",
-             bf16=False, compile=False, threads=None, time_budget=None)
-    a.update(kw)
-    return argparse.Namespace(**a)
+    """The trainers' options as their command line parses them (--device cpu), then the test's: a tiny model."""
+    a = tt.arg_parser().parse_args(["--data", "-", "--out", "-", "--device", "cpu"])
+    tiny = dict(dim=32, layers=2, heads=2, ffn=48, max_positions=64, batch=4, steps=6, lr=3e-3, warmup=2,
+                eval_every=3, eval_windows=8, checkpoint_every=2)
+    for k, v in dict(tiny, **kw).items():
+        assert hasattr(a, k), k
+        setattr(a, k, v)
+    return a
 
 
 def read_json(*path):
@@ -137,6 +139,19 @@ class SameRun(unittest.TestCase):
             self.assertLess(rel(pt[k], pn[k]), 1e-3, k)
         self.assertEqual(read_json(out_n, "config.json"), read_json(out_t, "config.json"))
 
+    def test_keep_best_keeps_the_model_with_the_lowest_evaluation_loss(self):
+        # Random tokens: after the unigram statistics, 40 steps fit the training windows and the test loss rises.
+        log, out = self.run_trainer(tl.NumpyEngine, "best", steps=40, eval_every=4, lr=0.03, warmup=1,
+                                    keep_best=True, no_final_eval=True)
+        losses = [h["test_loss"] for h in log["history"]]
+        best = read_json(out, "best", "training_log.json")["best"]
+        self.assertEqual(best["test_loss"], min(losses))
+        self.assertNotEqual(best["step"], log["history"][-1]["step"], losses)
+        params = tl.read_safetensors(os.path.join(out, "best", "model.safetensors"))
+        test = tl.load_windows(os.path.join(self.data, "test.u16"), 16)[:8]
+        self.assertAlmostEqual(tl.evaluate(params, tl.load_config(os.path.join(out, "best")), test, 4),
+                               best["test_loss"], places=5)
+
     def test_a_run_resumed_by_the_other_trainer_ends_where_one_run_does(self):
         # Warmup-stable-decay: a run planned to end at step 6 without decay has the same rates as one that
         # decays over steps 8-10, so it can be stopped at 6 (mid-epoch: steps 1-12 cover 48 of 50 windows) and
@@ -150,6 +165,19 @@ class SameRun(unittest.TestCase):
             self.assertLess(rel(ps[k], pw[k]), 1e-3, k)
         history = read_json(split, "training_log.json")["history"]
         self.assertEqual([h["step"] for h in history], [3, 6, 9, 10])
+
+
+class Regularisation(unittest.TestCase):
+    def test_dropout_changes_training_steps_but_not_evaluation(self):
+        cfg = tl.Config(vocab=40, dim=32, layers=2, heads=2, ffn=48, context=64)
+        params = tl.init_params(cfg, np.random.default_rng(4), std=0.1)
+        batch = np.random.default_rng(5).integers(0, 40, (3, 17))
+        plain = tt.TorchEngine(cfg, params, args())
+        dropped = tt.TorchEngine(cfg, params, args(dropout=0.5))
+        self.assertEqual(float(plain.loss(batch)), float(dropped.loss(batch)))  # evaluation: no dropout
+        torch.manual_seed(0)
+        self.assertNotAlmostEqual(float(dropped.loss(batch, 0.5)), float(plain.loss(batch)), places=3)
+        self.assertAlmostEqual(plain.evaluate(batch, 2), tl.evaluate(params, cfg, batch, 2), places=5)
 
 
 class Export(unittest.TestCase):

@@ -548,6 +548,9 @@ def arg_parser(description=__doc__):
                     help="start from these weights (a checkpoint directory or an F32 GGUF of the same shape) with "
                          "a fresh optimizer, instead of a random initialisation")
     ap.add_argument("--no-final-eval", action="store_true", help="skip the evaluation on the whole test set")
+    ap.add_argument("--keep-best", action="store_true",
+                    help="also keep the model with the lowest evaluation loss so far in OUT/best (early stopping for "
+                         "runs that may overfit; selected on the first --eval-windows test windows)")
     return ap
 
 
@@ -625,6 +628,10 @@ def train(args, make_engine):
                      "cpu_s": round(cpu_before + time.process_time() - cpu0, 1)}
             log["history"].append(entry)
             print(f"eval {json.dumps(entry)}", file=sys.stderr, flush=True)
+            if args.keep_best and ev <= min(h["test_loss"] for h in log["history"]):
+                write_model_files(os.path.join(args.out, "best"), engine.state()[0], cfg, meta, args.data)
+                with open(os.path.join(args.out, "best", "training_log.json"), "w") as f:
+                    json.dump(dict(log, best=entry), f, indent=2)
         if (step + 1) % args.checkpoint_every == 0 or last:
             checkpoint(step + 1)
         step += 1

@@ -45,8 +45,9 @@ def rmsnorm(x, w, eps):
     return w * (x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + eps))
 
 
-def forward(p, cfg, tokens, cos, sin):
-    """tokens [B, T] (int64 tensor) -> logits [B, T, V] (float32)."""
+def forward(p, cfg, tokens, cos, sin, dropout=0.0):
+    """tokens [B, T] (int64 tensor) -> logits [B, T, V] (float32). dropout > 0 (training only) drops attention
+    weights and each block's output before the residual sum, as GPT-2 does; the model's shape is unchanged."""
     B, T = tokens.shape
     H, hd = cfg.heads, cfg.head_dim
     x = F.embedding(tokens, p[EMBED])
@@ -62,14 +63,15 @@ def forward(p, cfg, tokens, cos, sin):
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         if SDPA:
-            o = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            o = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout, is_causal=True)
         else:
             a = torch.softmax((q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(hd)) + mask, dim=-1)
-            o = a @ v
-        x = x + F.linear(o.transpose(1, 2).reshape(B, T, cfg.dim), p[L + "self_attn.o_proj.weight"])
+            o = F.dropout(a, dropout) @ v
+        x = x + F.dropout(F.linear(o.transpose(1, 2).reshape(B, T, cfg.dim), p[L + "self_attn.o_proj.weight"]),
+                          dropout)
         h2 = rmsnorm(x, p[L + "post_attention_layernorm.weight"], cfg.eps)
         m = F.silu(F.linear(h2, p[L + "mlp.gate_proj.weight"])) * F.linear(h2, p[L + "mlp.up_proj.weight"])
-        x = x + F.linear(m, p[L + "mlp.down_proj.weight"])
+        x = x + F.dropout(F.linear(m, p[L + "mlp.down_proj.weight"]), dropout)
     return F.linear(rmsnorm(x, p["model.norm.weight"], cfg.eps), p["lm_head.weight"]).float()
 
 
@@ -78,7 +80,7 @@ class TorchEngine:
     settings (β 0.9/0.95, ε 1e-8, decoupled weight decay on the matrices but the token embedding)."""
 
     def __init__(self, cfg, params, args):
-        self.cfg, self.clip = cfg, args.clip
+        self.cfg, self.clip, self.dropout = cfg, args.clip, getattr(args, "dropout", 0.0)
         self.device = torch.device(args.device)
         self.autocast = args.bf16 and self.device.type == "cuda"
         self.params = {k: torch.tensor(v, dtype=torch.float32, device=self.device, requires_grad=True)
@@ -97,20 +99,20 @@ class TorchEngine:
         if getattr(args, "compile", False) and hasattr(torch, "compile"):
             self.fwd = torch.compile(forward)
 
-    def loss(self, batch):
+    def loss(self, batch, dropout=0.0):
         t = torch.from_numpy(np.ascontiguousarray(batch)).to(self.device, non_blocking=True)
         T = t.shape[1] - 1
         if self.autocast:
             with torch.autocast("cuda", dtype=torch.bfloat16):
-                logits = self.fwd(self.params, self.cfg, t[:, :-1], self.cos[:T], self.sin[:T])
+                logits = self.fwd(self.params, self.cfg, t[:, :-1], self.cos[:T], self.sin[:T], dropout)
         else:
-            logits = self.fwd(self.params, self.cfg, t[:, :-1], self.cos[:T], self.sin[:T])
+            logits = self.fwd(self.params, self.cfg, t[:, :-1], self.cos[:T], self.sin[:T], dropout)
         return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), t[:, 1:].reshape(-1))
 
     def step(self, batch, lr):
         """One optimizer step; returns (loss before the step, gradient norm) as 0-d tensors (read lazily, so
         that a GPU is not waited for at every step)."""
-        loss = self.loss(batch)
+        loss = self.loss(batch, self.dropout)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         gnorm = torch.nn.utils.clip_grad_norm_(list(self.params.values()), self.clip)
@@ -196,20 +198,27 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "logits":
         write_logits(sys.argv[2], [int(t) for t in sys.argv[3].split(",")], sys.argv[4])
         return
-    ap = tl.arg_parser(__doc__)
-    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    ap.add_argument("--bf16", action="store_true", help="bf16 autocast on a GPU (weights and AdamW stay float32)")
-    ap.add_argument("--compile", action="store_true", help="torch.compile the forward pass (PyTorch 2)")
-    ap.add_argument("--threads", type=int, default=None, help="CPU threads for PyTorch")
-    ap.add_argument("--time-budget", type=float, default=None,
-                    help="seconds of training: the step count is cut to fit after measuring the speed")
-    args = ap.parse_args()
+    args = arg_parser().parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.device.startswith("cuda"):
         torch.backends.cuda.matmul.allow_tf32 = True
     engine = TorchEngine if args.time_budget is None else timed(TorchEngine, args.time_budget)
     tl.train(args, engine)
+
+
+def arg_parser():
+    """train_llama.py's options and this trainer's own."""
+    ap = tl.arg_parser(__doc__)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--bf16", action="store_true", help="bf16 autocast on a GPU (weights and AdamW stay float32)")
+    ap.add_argument("--compile", action="store_true", help="torch.compile the forward pass (PyTorch 2)")
+    ap.add_argument("--dropout", type=float, default=0.0,
+                    help="dropout on attention weights and block outputs in training (the NumPy trainer has none)")
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads for PyTorch")
+    ap.add_argument("--time-budget", type=float, default=None,
+                    help="seconds of training: the step count is cut to fit after measuring the speed")
+    return ap
 
 
 if __name__ == "__main__":
