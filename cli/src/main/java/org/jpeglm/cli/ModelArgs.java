@@ -64,6 +64,11 @@ final class ModelArgs {
         return modelPath("JPEGLM_MODEL", BUNDLED);
     }
 
+    /** The video model's path: -m, $JPEGLM_VIDEO_MODEL or the bundled one. */
+    Path videoModelPath() {
+        return modelPath("JPEGLM_VIDEO_MODEL", BUNDLED_VIDEO);
+    }
+
     /** -m, else the environment variable env, else the bundled model found above the working directory. */
     private Path modelPath(String env, String bundled) {
         if (model != null) {
@@ -110,7 +115,7 @@ final class ModelArgs {
 
     /** The video model ({@link #load} for videos): -m, $JPEGLM_VIDEO_MODEL or the bundled one. */
     VideoModel loadVideo(PrintWriter err) {
-        return VideoModel.load(modelPath("JPEGLM_VIDEO_MODEL", BUNDLED_VIDEO), loadOptions(err));
+        return VideoModel.load(videoModelPath(), loadOptions(err));
     }
 
     /**
