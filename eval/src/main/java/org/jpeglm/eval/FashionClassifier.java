@@ -82,9 +82,9 @@ public final class FashionClassifier {
         }
         float[] in = padded(image, 1, SIDE);
         float[] a1 = conv(in, 1, SIDE, w1, b1, C1);
-        float[] p1 = padded(pool(a1, C1, SIDE), C1, H1);
+        float[] p1 = padded(pool(a1, C1, SIDE, SIDE + 2), C1, H1);
         float[] a2 = conv(p1, C1, H1, w2, b2, C2);
-        float[] flat = pool(a2, C2, H1);
+        float[] flat = pool(a2, C2, H1, H1 + 2);
         float[] features = fc1b.clone();
         for (int i = 0; i < FLAT; i++) {
             float x = flat[i];
@@ -140,25 +140,26 @@ public final class FashionClassifier {
     }
 
     /**
-     * 3×3 convolution, padding 1, then ReLU, over padded input planes; each output adds its bias, then its terms in
-     * the order (input channel, ky, kx). The inner loop runs along a row: independent outputs, vectorizable.
+     * 3×3 convolution, padding 1, then ReLU, over padded input planes ((side+2)² each). Each output adds its bias,
+     * then its terms in the order (input channel, ky, kx). Outputs are laid out with the input's row stride side+2,
+     * so one tap is a single long loop over the plane (vectorizable: every output is its own sum); the last two
+     * columns of each row are scratch, never read.
      */
     private static float[] conv(float[] in, int channels, int side, float[] w, float[] b, int outChannels) {
         int ps = side + 2;
-        float[] out = new float[outChannels * side * side];
+        int plane = side * ps;
+        int n = plane - 2; // the last row's scratch columns would read past the last input plane
+        float[] out = new float[outChannels * plane];
         for (int o = 0; o < outChannels; o++) {
-            int base = o * side * side;
-            java.util.Arrays.fill(out, base, base + side * side, b[o]);
+            int base = o * plane;
+            java.util.Arrays.fill(out, base, base + plane, b[o]);
             for (int c = 0; c < channels; c++) {
                 for (int ky = 0; ky < 3; ky++) {
                     for (int kx = 0; kx < 3; kx++) {
                         float wk = w[((o * channels + c) * 3 + ky) * 3 + kx];
-                        for (int y = 0; y < side; y++) {
-                            int src = (c * ps + y + ky) * ps + kx;
-                            int dst = base + y * side;
-                            for (int x = 0; x < side; x++) {
-                                out[dst + x] += wk * in[src + x];
-                            }
+                        int src = (c * ps + ky) * ps + kx;
+                        for (int i = 0; i < n; i++) {
+                            out[base + i] += wk * in[src + i];
                         }
                     }
                 }
@@ -170,16 +171,16 @@ public final class FashionClassifier {
         return out;
     }
 
-    /** 2×2 max-pooling of channels planes of side×side. */
-    private static float[] pool(float[] in, int channels, int side) {
+    /** 2×2 max-pooling of channels planes of side×side whose rows are stride apart; the result is dense. */
+    private static float[] pool(float[] in, int channels, int side, int stride) {
         int h = side / 2;
         float[] out = new float[channels * h * h];
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < h; x++) {
-                    int i = (c * side + 2 * y) * side + 2 * x;
+                    int i = (c * side + 2 * y) * stride + 2 * x;
                     out[(c * h + y) * h + x] =
-                            Math.max(Math.max(in[i], in[i + 1]), Math.max(in[i + side], in[i + side + 1]));
+                            Math.max(Math.max(in[i], in[i + 1]), Math.max(in[i + stride], in[i + stride + 1]));
                 }
             }
         }

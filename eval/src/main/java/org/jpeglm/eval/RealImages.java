@@ -24,14 +24,17 @@ public final class RealImages {
      * count of them (all the rest if negative), each padded to 32×32 as the bundled model's training data is.
      */
     public static List<BufferedImage> fashionMnist(boolean train, int offset, int count) throws IOException {
-        List<FashionMnist.Item> items = FashionMnist.read(FashionMnist.DEBIAN_DIR, train, -1);
-        if (offset < 0 || offset > items.size() || (count >= 0 && offset + count > items.size())) {
-            throw new IllegalArgumentException("Fashion-MNIST's " + (train ? "training" : "test") + " split has "
-                    + items.size() + " images: images " + offset + " to " + (offset + count) + " do not exist");
+        if (offset < 0) {
+            throw new IllegalArgumentException("the offset must be at least 0, got " + offset);
         }
-        int end = count < 0 ? items.size() : offset + count;
-        List<BufferedImage> out = new ArrayList<>(end - offset);
-        for (FashionMnist.Item item : items.subList(offset, end)) {
+        List<FashionMnist.Item> items =
+                FashionMnist.read(FashionMnist.DEBIAN_DIR, train, count < 0 ? -1 : offset + count);
+        if (offset > items.size() || (count >= 0 && offset + count > items.size())) {
+            throw new IllegalArgumentException("Fashion-MNIST's " + (train ? "training" : "test") + " split has "
+                    + items.size() + " images: images " + offset + " to " + (offset + count - 1) + " do not exist");
+        }
+        List<BufferedImage> out = new ArrayList<>(items.size() - offset);
+        for (FashionMnist.Item item : items.subList(offset, items.size())) {
             out.add(FashionMnist.pad(item.image(), SIDE));
         }
         return out;
