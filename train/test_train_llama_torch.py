@@ -152,6 +152,12 @@ class SameRun(unittest.TestCase):
         self.assertAlmostEqual(tl.evaluate(params, tl.load_config(os.path.join(out, "best")), test, 4),
                                best["test_loss"], places=5)
 
+    def test_a_run_grown_from_a_shallower_checkpoint_starts_where_it_ended(self):
+        small_log, small = self.run_trainer(tl.NumpyEngine, "small", layers=1)
+        grown_log, _ = self.run_trainer(tt.TorchEngine, "grown", layers=3, steps=0, init_from=small, grow=True)
+        self.assertAlmostEqual(grown_log["final"]["test_loss_nats_per_token"],
+                               small_log["final"]["test_loss_nats_per_token"], places=5)
+
     def test_a_run_resumed_by_the_other_trainer_ends_where_one_run_does(self):
         # Warmup-stable-decay: a run planned to end at step 6 without decay has the same rates as one that
         # decays over steps 8-10, so it can be stopped at 6 (mid-epoch: steps 1-12 cover 48 of 50 windows) and

@@ -507,6 +507,23 @@ class NumpyEngine:
         self.opt.m, self.opt.v, self.opt.t = m, v, t
 
 
+def grow_layers(small, init):
+    """A deeper model that computes what small does: small's layers first, then init's (random) layers with their
+    attention output and feed-forward down projections zeroed, so that each adds nothing to the residual stream
+    until training makes it (their inputs are not zero, so those projections get gradients at once)."""
+    grown = dict(init)
+    for k, v in small.items():
+        if k not in init:
+            sys.exit(f"error: --grow: the model to grow has {k}, deeper or of another shape than --layers says")
+        grown[k] = v
+    for k in init:
+        if k not in small and k.endswith(("self_attn.o_proj.weight", "mlp.down_proj.weight")):
+            grown[k] = np.zeros_like(init[k])
+    added = sum(1 for k in init if k not in small and k.endswith("input_layernorm.weight"))
+    print(f"grown by {added} layers (zero output projections: the same function)", file=sys.stderr)
+    return grown
+
+
 class RunState:
     def __init__(self, params, m, v, t, step, rng, order):
         self.params, self.m, self.v, self.t, self.step, self.rng, self.order = params, m, v, t, step, rng, order
@@ -544,6 +561,9 @@ def arg_parser(description=__doc__):
     ap.add_argument("--checkpoint-every", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--resume", action="store_true", help="continue from --out's trainer_state.npz")
+    ap.add_argument("--grow", action="store_true",
+                    help="with --init-from: a model with fewer layers of the same width becomes the first layers; "
+                         "the others start with zero output projections, so the model computes the same function")
     ap.add_argument("--init-from", default=None,
                     help="start from these weights (a checkpoint directory or an F32 GGUF of the same shape) with "
                          "a fresh optimizer, instead of a random initialisation")
@@ -572,6 +592,8 @@ def train(args, make_engine):
             params = read_gguf_weights(args.init_from)
         else:
             params = read_safetensors(os.path.join(args.init_from, "model.safetensors"))
+        if args.grow:
+            params = grow_layers(params, init)
         wrong = sorted(k for k in set(init) | set(params) if k not in params or k not in init
                        or params[k].shape != init[k].shape)
         if wrong:
