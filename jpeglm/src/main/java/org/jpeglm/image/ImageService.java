@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -139,6 +140,7 @@ public final class ImageService implements AutoCloseable {
             throw closed;
         }
         requests.incrementAndGet();
+        countErrors(engineRequest.future());
         return new Task(engineRequest);
     }
 
@@ -172,7 +174,18 @@ public final class ImageService implements AutoCloseable {
         }
         ScoreQueue.Request request = new ScoreQueue.Request(tokens, bytes);
         enqueue(() -> scoreInbox.add(request));
+        countErrors(request.future());
         return request.future();
+    }
+
+    /** Counts future among the errors if it fails by an error (not a cancellation). */
+    private void countErrors(CompletableFuture<?> future) {
+        future.whenComplete((result, error) -> {
+            Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+            if (cause != null && !(cause instanceof CancellationException)) {
+                errors.incrementAndGet();
+            }
+        });
     }
 
     /** Runs add under the lock and wakes the scheduler; refuses once closed. */
@@ -231,11 +244,9 @@ public final class ImageService implements AutoCloseable {
                     scores.run(session, engine.freeSequences());
                     engine.round(() -> meter.roundDone(engine));
                     refreshThreads();
-                } catch (RuntimeException | Error e) { // the session is intact: the next requests run
-                    if (!isClosed()) {
-                        errors.addAndGet(engine.requests());
-                    }
+                } catch (RuntimeException | Error e) { // a native call failed: the session is intact, the next run
                     engine.failAll(e);
+                    meter.roundDone(engine); // the round's own report still counted the failed images' sequences
                 }
             }
         } finally {
@@ -264,15 +275,6 @@ public final class ImageService implements AutoCloseable {
             }
             inbox.clear();
             return !closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
         } finally {
             lock.unlock();
         }
