@@ -178,6 +178,8 @@ class thread_tuner {
     };
 
     void start_try();
+    // Whether the load average leaves a CPU for one thread more than the current count.
+    bool room_for_more() const;
     void end_try(bool keep);
 
     int32_t cur_        = 1;

@@ -84,8 +84,16 @@ int64_t now_ns() {
         .count();
 }
 
-// The system's load average over the last minute (runnable tasks), 0 if unknown.
+// The system's load average over the last minute (runnable tasks), 0 if unknown. JPEGLM_THREADS_TEST=busy-machine:
+// 1000, a machine without a free CPU (tests of what the automatic count does then).
 double load_average() {
+    static const bool busy_for_tests = [] {
+        const char * env = std::getenv("JPEGLM_THREADS_TEST");
+        return env != nullptr && std::strcmp(env, "busy-machine") == 0;
+    }();
+    if (busy_for_tests) {
+        return 1000;
+    }
     double load = 0;
     if (FILE * f = std::fopen("/proc/loadavg", "r")) {
         if (std::fscanf(f, "%lf", &load) != 1) {
@@ -151,7 +159,14 @@ int32_t thread_tuner::next() {
 void thread_tuner::start_try() {
     // A step of a quarter: 1 on small machines, fewer tries to climb on large ones.
     const int32_t step = std::max(1, cur_ / 4);
-    const bool    down = cur_ > 1, up = cur_ < max_;
+    const bool    down = cur_ > 1, up = cur_ < max_ && room_for_more();
+    if (!down && !up) {
+        // Nothing worth trying now: look again later, at no cost (a try of more threads on a machine whose other
+        // work fills the CPUs is what costs: each added thread waits for descheduled peers).
+        since_try_ = 0;
+        interval_  = std::min(interval_ * 2, kMaxInterval);
+        return;
+    }
     const int32_t less = std::max(1, cur_ - step), more = std::min(max_, cur_ + step);
     probe_ = down && up ? (direction_ < 0 ? less : more) : down ? less : more;
     // Without a usual speed yet, the try measures the current count first: a reference for deciding at once.
@@ -160,6 +175,12 @@ void thread_tuner::start_try() {
     for (arm & a : arms_) {
         a = arm{};
     }
+}
+
+bool thread_tuner::room_for_more() const {
+    // This session's own cur_ threads are among the runnable tasks the load average counts; others' beyond the
+    // CPUs left over leave none for one more thread.
+    return stop_tries_for_tests() || load_average() < max_ - 0.5;
 }
 
 void thread_tuner::record(int32_t count, double seconds, int32_t tokens) {

@@ -233,6 +233,29 @@ class ThreadPoolTest {
         }
     }
 
+    /**
+     * On a machine whose other work fills the CPUs (JPEGLM_THREADS_TEST=busy-machine: a load average of 1000) the
+     * automatic count starts at 1 and never tries more, on both runtimes: such a try is what collapses (each added
+     * thread waits for descheduled peers), and the tuner would otherwise try within the first 0.05 s of decoding.
+     */
+    @Test
+    void aFullMachineGetsNoTriesOfMoreThreads() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Jpeglm.cpuBudget().cpus() >= 2, "the automatic count tries other counts only with 2 CPUs or more");
+        Map<String, String> busy = Map.of("JPEGLM_THREADS_TEST", "busy-machine");
+        Path underTest = Path.of(System.getProperty("jpeglm.library.path"));
+        for (Path library : List.of(underTest, PrebuiltRuntimes.library("linux-x64"))) {
+            PrebuiltRuntimes.Exit exit =
+                    PrebuiltRuntimes.child(library, busy, ThreadsChild.class, List.of("auto-long"), dir);
+            assertEquals(0, exit.code(), exit.log());
+            Map<String, String> lines = lines(exit.log());
+            assertEquals("1/1", lines.get("counts"), exit.log());
+            String reason = lines.get("reason");
+            assertTrue(reason.matches(".*for batches [^;]* in 0 tries.*"), reason);
+            assertTrue(reason.matches(".*load average 1000.*"), reason);
+        }
+    }
+
     private static String tokens(PrebuiltRuntimes.Exit exit) {
         assertEquals(0, exit.code(), exit.log());
         String tokens = lines(exit.log()).get("tokens");
@@ -252,6 +275,19 @@ class ThreadPoolTest {
         public static void main(String[] args) throws IOException {
             try (Model m = Model.load(TinyModels.gqaUntied().path(), TinyModels.options())) {
                 model = m;
+                if (args[0].equals("auto-long")) {
+                    try (Session s = session(ThreadOptions.AUTOMATIC)) {
+                        long end = System.nanoTime() + 1_500_000_000L; // far past the tuner's first try
+                        while (System.nanoTime() < end) {
+                            run(s, STEPS);
+                            s.reset();
+                        }
+                        ThreadCounts c = s.threads();
+                        System.out.println("threads-child counts " + c.threads() + "/" + c.threadsBatch());
+                        System.out.println("threads-child reason " + c.reason());
+                    }
+                    return;
+                }
                 if (!args[0].equals("threads")) {
                     try (Session s = session(args[0].equals("auto") ? ThreadOptions.AUTOMATIC : ThreadOptions.of(2))) {
                         System.out.println("threads-child tokens " + Arrays.toString(run(s, STEPS)));
