@@ -84,24 +84,34 @@ int64_t now_ns() {
         .count();
 }
 
-// The system's load average over the last minute (runnable tasks), 0 if unknown. JPEGLM_THREADS_TEST=busy-machine:
-// 1000, a machine without a free CPU (tests of what the automatic count does then).
-double load_average() {
+// The system's load: the average of runnable tasks over the last minute, and those runnable now (this thread
+// among them), from /proc/loadavg; 0 if unknown. JPEGLM_THREADS_TEST=busy-machine: 1000, a machine without a free
+// CPU (tests of what the automatic count does then).
+struct system_load {
+    double  average = 0;
+    int32_t now     = 0;
+};
+
+system_load read_load() {
     static const bool busy_for_tests = [] {
         const char * env = std::getenv("JPEGLM_THREADS_TEST");
         return env != nullptr && std::strcmp(env, "busy-machine") == 0;
     }();
     if (busy_for_tests) {
-        return 1000;
+        return {1000, 1000};
     }
-    double load = 0;
+    system_load load;
     if (FILE * f = std::fopen("/proc/loadavg", "r")) {
-        if (std::fscanf(f, "%lf", &load) != 1) {
-            load = 0;
+        if (std::fscanf(f, "%lf %*f %*f %d", &load.average, &load.now) != 2) {
+            load = {};
         }
         std::fclose(f);
     }
     return load;
+}
+
+double load_average() {
+    return read_load().average;
 }
 
 // JPEGLM_THREADS_TEST=stop-tries: a try at every decode, its decode stopped at once (tests of the stop and retry).
@@ -178,9 +188,14 @@ void thread_tuner::start_try() {
 }
 
 bool thread_tuner::room_for_more() const {
-    // This session's own cur_ threads are among the runnable tasks the load average counts; others' beyond the
-    // CPUs left over leave none for one more thread.
-    return stop_tries_for_tests() || load_average() < max_ - 0.5;
+    // This session's own cur_ threads are among the runnable tasks the load counts (its pool's idle threads spin
+    // for a while after each graph); others' beyond the CPUs left over leave none for one more thread. The minute's
+    // average lags a machine that has just become quiet: then what runs now, sampled, decides.
+    if (stop_tries_for_tests()) {
+        return true;
+    }
+    const system_load load = read_load();
+    return load.average < max_ - 0.5 || load.now < max_;
 }
 
 void thread_tuner::record(int32_t count, double seconds, int32_t tokens) {
