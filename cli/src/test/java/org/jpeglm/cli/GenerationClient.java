@@ -47,8 +47,11 @@ final class GenerationClient {
     /** A 200 with exactly the images asked for (a stream: their image events, then done). */
     record Complete(List<ImageRef> images) implements Outcome {}
 
-    /** A 502, 503 or 504 with Retry-After (whole seconds, at least 1) and the JSON error of that status. */
-    record Refused(int status, int retryAfter, String message) implements Outcome {}
+    /**
+     * A 502, 503 or 504 with Retry-After (whole seconds, at least 1) and the JSON error of that status; closes: whether
+     * it said Connection: close.
+     */
+    record Refused(int status, int retryAfter, String message, boolean closes) implements Outcome {}
 
     /** A stream whose last event is error, code 503, saying to retry; images: those sent before it. */
     record StreamError(int images, String message) implements Outcome {}
@@ -128,8 +131,9 @@ final class GenerationClient {
                 return new Wrong(status + " without Retry-After or its JSON error: " + headers.firstValue("Retry-After")
                         + " " + clip(body));
             }
+            boolean closes = headers.firstValue("Connection").orElse("").equalsIgnoreCase("close");
             return new Refused(
-                    status, retryAfter, json.path("error").path("message").asText());
+                    status, retryAfter, json.path("error").path("message").asText(), closes);
         }
         return new Wrong("status " + status + ": " + clip(body));
     }
