@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageRequest;
 import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.serve.RequestFields.Kind;
@@ -110,11 +111,13 @@ record GenerationParams(
             RequestFields f, ServedModel model, ImageRequest.Builder builder, List<String> warnings) {
         checkSize(f, model);
         long seed = seed(f);
+        SamplingParams d = GeneratorOptions.DEFAULT_SAMPLING;
         SamplingParams sampling = SamplingParams.builder()
-                .temperature((float) f.number("temperature", 1.0, t -> t >= 0 && t <= 100, "0 (greedy) to 100"))
-                .topK((int) f.integer("top_k", 0, 0, Integer.MAX_VALUE))
-                .topP((float) f.number("top_p", 1.0, p -> p > 0 && p <= 1, "above 0 and at most 1"))
-                .minP((float) f.number("min_p", 0.0, p -> p >= 0 && p <= 1, "0 to 1"))
+                .temperature(
+                        (float) f.number("temperature", d.temperature(), t -> t >= 0 && t <= 100, "0 (greedy) to 100"))
+                .topK((int) f.integer("top_k", d.topK(), 0, Integer.MAX_VALUE))
+                .topP((float) f.number("top_p", d.topP(), p -> p > 0 && p <= 1, "above 0 and at most 1"))
+                .minP((float) f.number("min_p", d.minP(), p -> p >= 0 && p <= 1, "0 to 1"))
                 .seed(seed)
                 .build();
         int maxTokens = (int) f.integer("max_tokens", 0, 1, model.contextLength() - 1);
