@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jpeglm.cli.CliTest.Run;
 import org.jpeglm.testing.TinyAvcLm;
@@ -21,6 +23,7 @@ import org.jpeglm.video.H264Streams;
 import org.jpeglm.video.VideoFiles;
 import org.jpeglm.video.VideoProfile;
 import org.jpeglm.video.VideoWriters;
+import org.jpeglm.video.testing.FakeFfmpeg;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -212,8 +215,8 @@ class VideoCliTest {
 
     @Test
     void aMissingFfmpegIsOneLine() {
-        String was = System.getProperty(Ffmpeg.EXECUTABLE_PROPERTY);
-        System.setProperty(Ffmpeg.EXECUTABLE_PROPERTY, "/nonexistent/ffmpeg-for-jpeglm-tests");
+        Map<String, String> was =
+                setProperties(Map.of(Ffmpeg.EXECUTABLE_PROPERTY, "/nonexistent/ffmpeg-for-jpeglm-tests"));
         try {
             Run r = run(
                     "generate-video",
@@ -228,12 +231,49 @@ class VideoCliTest {
             assertUserError(r, "ffmpeg");
             assertEquals(1, r.err().lines().count(), r.err());
         } finally {
-            if (was == null) {
-                System.clearProperty(Ffmpeg.EXECUTABLE_PROPERTY);
-            } else {
-                System.setProperty(Ffmpeg.EXECUTABLE_PROPERTY, was);
-            }
+            setProperties(was);
         }
+    }
+
+    @Test
+    void aHungFfmpegIsStoppedAtItsTimeLimitWithEverythingItStarted() throws IOException {
+        FakeFfmpeg fake = FakeFfmpeg.write(dir, "hung-ffmpeg", FakeFfmpeg.HANGS);
+        Map<String, String> was = setProperties(
+                Map.of(Ffmpeg.EXECUTABLE_PROPERTY, fake.script().toString(), Ffmpeg.TIMEOUT_PROPERTY, "2"));
+        try {
+            long start = System.nanoTime();
+            Run r = assertTimeoutPreemptively(
+                    Duration.ofSeconds(60),
+                    () -> run(
+                            "complete-video",
+                            "-m",
+                            model.toString(),
+                            "--input",
+                            input.toString(),
+                            "--frames",
+                            "2",
+                            "-o",
+                            dir.resolve("hung").toString()));
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(), "bounded by the 2 s limit");
+            assertUserError(r, "ffmpeg ran longer than 2 s and was killed");
+            fake.assertNoneLeft();
+        } finally {
+            setProperties(was);
+        }
+    }
+
+    /** Sets (or, for a null value, clears) system properties; returns what they were. */
+    private static Map<String, String> setProperties(Map<String, String> values) {
+        Map<String, String> was = new java.util.HashMap<>();
+        values.forEach((k, v) -> {
+            was.put(k, System.getProperty(k));
+            if (v == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
+        return was;
     }
 
     @Test
