@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jpeglm.cli.CliTest.Run;
+import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
 import org.jpeglm.video.Ffmpeg;
@@ -191,6 +192,45 @@ class VideoCliTest {
                 "--frames must be 1 to 4");
         assertUserError(run("score", "-m", model.toString(), "--fashion-mnist", "2"), "video model");
         assertUserError(run("generate-video", "-m", model.toString(), "--scale", "0"), "--scale");
+    }
+
+    @Test
+    void aModelDeclaringTheJpegCodecIsAnImageModelAndAnUnknownCodecIsRefusedByName() throws IOException {
+        Path jpeg = dir.resolve("declares-jpeg.gguf");
+        TinyJpegLm.write(jpeg, 5, Map.of(VideoProfile.CODEC_KEY, GgufValue.string("jpeg")));
+        Run r = run(
+                "generate",
+                "-m",
+                jpeg.toString(),
+                "-n",
+                "2",
+                "-t",
+                "2",
+                "-o",
+                dir.resolve("jpeg-out").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("2 images"), r.out());
+        assertUserError(
+                run(
+                        "generate-video",
+                        "-m",
+                        jpeg.toString(),
+                        "-o",
+                        dir.resolve("jpeg-video").toString()),
+                "is not a video model: its codec is jpeg");
+
+        Path vp9 = dir.resolve("declares-vp9.gguf");
+        TinyJpegLm.write(vp9, 5, Map.of(VideoProfile.CODEC_KEY, GgufValue.string("vp9")));
+        for (String command : List.of("generate", "generate-video")) {
+            assertUserError(
+                    run(
+                            command,
+                            "-m",
+                            vp9.toString(),
+                            "-o",
+                            dir.resolve("vp9-" + command).toString()),
+                    "unknown codec 'vp9' in 'jpeglm.codec'");
+        }
     }
 
     @Test
