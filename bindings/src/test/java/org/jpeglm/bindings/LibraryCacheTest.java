@@ -282,15 +282,24 @@ class LibraryCacheTest {
     }
 
     static Child child(Path jar, Path root) throws IOException {
-        return new Child(new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        CacheInstallMain.class.getName(),
-                        jar.toString(),
-                        root.toString())
-                .redirectErrorStream(true)
-                .start());
+        return new Child(
+                java(List.of(), List.of(), System.getProperty("java.class.path"), CacheInstallMain.class, jar, root));
+    }
+
+    /**
+     * A child JVM running main with args (its output and errors together), with options, its command after prefix
+     * (e.g. setpriv's).
+     */
+    static Process java(List<String> prefix, List<String> options, String classPath, Class<?> main, Object... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-cp", classPath, main.getName()));
+        for (Object a : args) {
+            command.add(a.toString());
+        }
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     @Test
@@ -314,15 +323,7 @@ class LibraryCacheTest {
     /** A child JVM holding lock until closed. */
     record LockHolder(Process process) implements AutoCloseable {
         static LockHolder hold(Path lock) throws IOException {
-            Process p = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            HoldLockMain.class.getName(),
-                            lock.toString())
-                    .redirectErrorStream(true)
-                    .start();
+            Process p = java(List.of(), List.of(), System.getProperty("java.class.path"), HoldLockMain.class, lock);
             String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
             assertEquals("locked", first, "the child holds the lock");
             return new LockHolder(p);
@@ -358,17 +359,13 @@ class LibraryCacheTest {
         Path lock = root.resolve("native").resolve(bundle.manifest().directoryName() + ".lock");
         try (LockHolder holder = LockHolder.hold(lock)) {
             long start = System.nanoTime();
-            Process waiting = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-D" + LibraryCache.LOCK_TIMEOUT_PROPERTY + "=4",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            CacheInstallMain.class.getName(),
-                            jar.toString(),
-                            root.toString())
-                    .redirectErrorStream(true)
-                    .start();
+            Process waiting = java(
+                    List.of(),
+                    List.of("-D" + LibraryCache.LOCK_TIMEOUT_PROPERTY + "=4"),
+                    System.getProperty("java.class.path"),
+                    CacheInstallMain.class,
+                    jar,
+                    root);
             assertTrue(waiting.waitFor(60, TimeUnit.SECONDS), "the wait is bounded");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             String out = new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -404,22 +401,13 @@ class LibraryCacheTest {
             Path jar = jar(shared.resolve("native.jar"), "linux-x86_64", files, manifest(files));
             Path root = shared.resolve("cache");
             Path set = LibraryCache.install(find(jar), root).directory(); // filled by root, the cache's owner
-            Process other = new ProcessBuilder(
-                            SETPRIV.toString(),
-                            "--reuid=65534",
-                            "--regid=65534",
-                            "--clear-groups",
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-cp",
-                            codeSource(CacheInstallMain.class)
-                                    + java.io.File.pathSeparator
-                                    + codeSource(LibraryCache.class),
-                            CacheInstallMain.class.getName(),
-                            jar.toString(),
-                            root.toString())
-                    .redirectErrorStream(true)
-                    .start();
+            Process other = java(
+                    List.of(SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"),
+                    List.of(),
+                    codeSource(CacheInstallMain.class) + java.io.File.pathSeparator + codeSource(LibraryCache.class),
+                    CacheInstallMain.class,
+                    jar,
+                    root);
             String out = new Child(other).waitForOutput();
             assertEquals("ok " + set, out.strip().lines().reduce((a, b) -> b).orElseThrow(), "used read-only:\n" + out);
         } finally {
