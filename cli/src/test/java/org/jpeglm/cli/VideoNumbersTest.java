@@ -63,12 +63,15 @@ class VideoNumbersTest {
         assertEquals(clean, Long.parseLong(m.group(1)), r.out());
     }
 
-    /** The frames ffprobe decodes in file (-count_frames). */
+    /**
+     * The frames ffprobe decodes in file (-count_frames); 0 when it finds no video stream that decodes (it then
+     * says N/A, or fails).
+     */
     static int ffprobeFrames(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(
                         "ffprobe",
                         "-v",
-                        "error",
+                        "quiet",
                         "-count_frames",
                         "-select_streams",
                         "v:0",
@@ -77,11 +80,10 @@ class VideoNumbersTest {
                         "-of",
                         "csv=p=0",
                         "file:" + file)
-                .redirectErrorStream(true)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), text);
-        return Integer.parseInt(text.lines().reduce((a, b) -> b).orElseThrow().strip());
+        return p.exitValue() != 0 || text.isEmpty() || text.equals("N/A") ? 0 : Integer.parseInt(text);
     }
 }

@@ -55,25 +55,49 @@ public final class H264Decoder {
     }
 
     /**
-     * Decodes the video a stream holds: its first pictures, at most the profile's frame count (what the stream
-     * holds past them is not part of the video). {@link DecodedVideo#streamBytes()} says where that part ends: that
-     * prefix of stream decodes to exactly the frames returned, so a file of it (H.264 or remuxed) has those frames.
+     * Decodes the video a stream holds: the frames ffmpeg decodes from it, the first of them up to the profile's
+     * count (what the stream holds past them is not part of the video). {@link DecodedVideo#streamBytes()} says
+     * where that part of the stream ends: that prefix decodes to exactly the frames returned, so a file of it (H.264,
+     * or remuxed into an MP4) holds those frames and no more.
      *
      * @throws FfmpegException when ffmpeg is missing, times out or writes too much
      */
     public DecodedVideo decode(byte[] stream, VideoProfile profile) throws FfmpegException {
         Objects.requireNonNull(stream, "stream");
-        int inStream = H264Streams.frameCount(stream);
-        // ffmpeg splits a damaged stream into frames by rules of its own (a slice after a parameter set or delimiter
-        // begins one) and may find more than the pictures counted here: then the video is cut a picture shorter,
-        // until what it holds decodes to no more than the profile's frames.
-        for (int pictures = Math.min(inStream, profile.frames()); ; pictures--) {
-            byte[] part = pictures == inStream ? stream : H264Streams.prefixFrames(stream, pictures);
-            Attempt a = decodeWhole(part, profile);
-            if (a.framesOut() <= profile.frames() || pictures <= 1) {
-                return a.decoded();
+        int pictures = H264Streams.frameCount(stream);
+        int want = profile.frames();
+        // The part is whole pictures (counted by their first slices). A damaged picture may give no frame (the
+        // next ones take its place) or, split by ffmpeg's own rules, more than one: so the cut is searched, for the
+        // longest prefix whose frames are no more than the profile's, starting at the profile's count of pictures.
+        int k = Math.min(pictures, want);
+        Attempt a = decodePrefix(stream, k, pictures, profile);
+        while (a.framesOut() > want && k > 1) {
+            a = decodePrefix(stream, --k, pictures, profile);
+        }
+        if (a.framesOut() >= want || k == pictures) {
+            return a.decoded();
+        }
+        Attempt whole = decodePrefix(stream, pictures, pictures, profile);
+        if (whole.framesOut() <= want) {
+            return whole.decoded();
+        }
+        int tooMany = pictures; // frames grow with pictures: bisect between a prefix short of frames and one over
+        while (tooMany - k > 1 && a.framesOut() < want) {
+            int mid = (k + tooMany) >>> 1;
+            Attempt m = decodePrefix(stream, mid, pictures, profile);
+            if (m.framesOut() <= want) {
+                k = mid;
+                a = m;
+            } else {
+                tooMany = mid;
             }
         }
+        return a.decoded();
+    }
+
+    /** Decodes the stream's first k of its pictures (all of it when k is all of them). */
+    private Attempt decodePrefix(byte[] stream, int k, int pictures, VideoProfile profile) throws FfmpegException {
+        return decodeWhole(k == pictures ? stream : H264Streams.prefixFrames(stream, k), profile);
     }
 
     /** A decode of a part, and how many frames ffmpeg gave (one more than the profile's at most). */

@@ -115,6 +115,34 @@ class H264DecoderTest {
         assertTrue(d.video().frameCount() <= profile.frames());
     }
 
+    @Test
+    void aPictureThatGivesNoFrameIsMadeUpForByTheNextOnesAndTheCutFollows() throws Exception {
+        // A third "picture" that is no slice ffmpeg can read: it gives no frame, so the video is the stream's first
+        // 16 pictures, whose 15 frames are the profile's. Alone, and before the 15 pictures of another video.
+        byte[] withDud = insertAfterPicture(stream(8), 2, DUD_PICTURE);
+        byte[] followed = concat(withDud, stream(9));
+        for (byte[] s : List.of(withDud, followed)) {
+            DecodedVideo d = decoder.decode(s, profile);
+            assertEquals(profile.frames(), d.video().frameCount(), d.report().summary());
+            assertTrue(d.report().allFrames());
+            assertEquals(H264Streams.prefixFrames(s, profile.frames() + 1).length, d.streamBytes());
+            assertEquals(profile.frames(), framesFfmpegDecodes(Arrays.copyOf(s, d.streamBytes())));
+        }
+    }
+
+    /** A slice NAL unit starting a picture (first_mb_in_slice 0) whose header cannot be read further. */
+    private static final byte[] DUD_PICTURE = {0, 0, 0, 1, 0x41, (byte) 0x80, 0, 0, 3, 0, 0, 3, 0, 0, 3, 0};
+
+    /** stream with unit inserted after its picture'th picture (before the next picture's first unit). */
+    private static byte[] insertAfterPicture(byte[] stream, int picture, byte[] unit) {
+        int at = H264Streams.prefixFrames(stream, picture).length;
+        byte[] out = new byte[stream.length + unit.length];
+        System.arraycopy(stream, 0, out, 0, at);
+        System.arraycopy(unit, 0, out, at, unit.length);
+        System.arraycopy(stream, at, out, at + unit.length, stream.length - at);
+        return out;
+    }
+
     /** stream with an access unit delimiter before the second slice of each picture from index from on. */
     private static byte[] delimitSecondSlices(byte[] stream, int from) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
