@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Generate videos with an Avc-LM model: N videos, each written as its H.264 stream (.h264: the model's "
-                    + "stream up to the profile's frame count), an MP4 of that stream (remuxed, not re-encoded), an "
+                    + "stream up to its frames of the profile's count), an MP4 of that stream (remuxed, not re-encoded), an "
                     + "animated GIF and a PNG strip of its frames; plus grid.png (a row of frames per video, the first 64) "
                     + "and summary.json (the frames those files hold of the profile's, damage, tokens, bytes).",
             "",

@@ -21,7 +21,7 @@ import org.jpeglm.video.VideoWriters;
 
 /**
  * What generate-video and complete-video write of each video and say of it in summary.json: the video's H.264 stream
- * ({@code .h264}: the model's stream up to the profile's frame count), an MP4 of it remuxed without re-encoding, an
+ * ({@code .h264}: the model's stream up to its frames of the profile's count), an MP4 of it remuxed without re-encoding, an
  * animated GIF preview and a PNG strip of its frames, each made on the run's writer thread; the files hold exactly
  * the frames the summary counts. A generated stream may be too damaged for an MP4 (no decodable header) or decode to
  * no frame: then that file is left out and the summary says why.

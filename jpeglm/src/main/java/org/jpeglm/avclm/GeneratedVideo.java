@@ -12,8 +12,8 @@ import org.jpeglm.video.VideoDecodeReport;
  * @param index its number in the request (0-based), which also fixes its seed
  * @param seed the sampling seed it was generated with
  * @param stream the H.264 Annex-B stream the model wrote, prompt included, as written
- * @param videoBytes the length of the prefix of stream that is the video: its first pictures, at most the profile's
- *     frames ({@link #videoStream()}; the model may write on past them)
+ * @param videoBytes the length of the prefix of stream that is the video: whole pictures, up to those of the
+ *     profile's count of frames ({@link #videoStream()}; the model may write on past them)
  * @param video the frames that prefix decoded to (tolerantly: damaged macroblocks concealed), at the profile's size
  *     and rate
  * @param report how it decoded: frames of the profile's count, damage

@@ -7,8 +7,8 @@ import java.util.Objects;
  *
  * @param video the frames decoded, at the profile's size and rate (none when nothing decoded)
  * @param report frame and macroblock counts, decoder errors
- * @param streamBytes the length of the stream's prefix that the video was decoded from (its first pictures, at
- *     most the profile's frames): an H.264 or MP4 file of that prefix decodes to exactly these frames
+ * @param streamBytes the length of the stream's prefix that the video was decoded from (whole pictures, up to those
+ *     of the profile's count of frames): an H.264 or MP4 file of that prefix decodes to exactly these frames
  */
 public record DecodedVideo(Video video, VideoDecodeReport report, int streamBytes) {
     public DecodedVideo {
