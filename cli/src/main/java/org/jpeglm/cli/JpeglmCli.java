@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class,
             CompleteCommand.class,
             ScoreCommand.class,
+            EvalCommand.class,
             GenerateVideoCommand.class,
             CompleteVideoCommand.class,
             ServeCommand.class,
@@ -38,7 +39,8 @@ public final class JpeglmCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing command: generate, complete, score, info, devices, convert or random");
+                spec.commandLine(),
+                "missing command: generate, complete, score, eval, info, devices, convert or random");
     }
 
     /** The command line, ready to execute. */

@@ -98,6 +98,14 @@ public final class TinyJpegLm {
         return write(path, seed, spec(), 256, more);
     }
 
+    /**
+     * Writes the tiny model with another JPEG profile (its tokenizer is the tiny one's: a stream of any profile is
+     * made of the same bytes), for tests of what a profile's size implies; returns its spec.
+     */
+    public static JpegLmSpec writeWithProfile(Path path, long seed, JpegProfile profile) throws IOException {
+        return write(path, seed, JpegLmSpec.of(profile, spec().tokenizer()), 256);
+    }
+
     private static JpegLmSpec write(Path path, long seed, JpegLmSpec spec, int context) throws IOException {
         return write(path, seed, spec, context, Map.of());
     }
