@@ -149,7 +149,8 @@ JPEGLM_API int32_t jpeglm_model_n_head_kv(const jpeglm_model * model);
 JPEGLM_API int64_t jpeglm_model_n_params(const jpeglm_model * model);
 JPEGLM_API int64_t jpeglm_model_size_bytes(const jpeglm_model * model);
 
-// Writes a one-line description ("llama 28M F16") into buf (NUL-terminated, truncated to size).
+// Writes a one-line description ("llama 28M F16": llama.cpp's, with the size from the parameter count where
+// llama.cpp has no name for it) into buf (NUL-terminated, truncated to size).
 JPEGLM_API int32_t jpeglm_model_desc(const jpeglm_model * model, char * buf, size_t size);
 
 //
