@@ -71,7 +71,8 @@ typedef struct jpeglm_model   jpeglm_model;
 typedef struct jpeglm_session jpeglm_session;
 typedef struct jpeglm_trainer jpeglm_trainer;
 
-// Receives one log message; text is valid only during the call. Called from any thread.
+// Receives one log message, a whole line (llama.cpp's pieces of one line are joined); text is valid only during the
+// call. Called from any thread.
 typedef void (*jpeglm_log_callback)(int32_t level, const char * text, void * user_data);
 
 //
