@@ -61,7 +61,7 @@ final class ConsoleProgress implements ConvertListener {
                     .setInitialMax(totalBytes)
                     .setUnit(small ? " KiB" : " MiB", small ? 1 << 10 : 1 << 20)
                     .setStyle(ProgressBarStyle.ASCII)
-                    .showSpeed()
+                    .showSpeed(Progress.speedFormat())
                     .setUpdateIntervalMillis(250)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err))
                     .build();
