@@ -3,8 +3,8 @@ package org.jpeglm.cli;
 import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBarConsumer;
 import org.jpeglm.image.ImageEvent;
 import org.jpeglm.jpeg.JpegImages;
@@ -60,10 +60,14 @@ final class TerminalPreview implements ProgressBarConsumer {
         }
     }
 
-    /** One place of the panel: the image it shows (fitted), whose it is, and when it finished (0: forming). */
+    /**
+     * One place of the panel: whose image it shows, its latest preview or finished image (decoded, fitted and turned
+     * into lines only when a frame shows it), and when it finished (0: forming).
+     */
     private static final class Place {
         int index = -1;
-        BufferedImage image;
+        Supplier<BufferedImage> latest;
+        List<String> lines;
         long finished;
     }
 
@@ -71,7 +75,6 @@ final class TerminalPreview implements ProgressBarConsumer {
     private final TerminalSize terminal;
     private final Layout layout;
     private final Place[] places;
-    private final BitSet done = new BitSet(); // the images finished
     private String bar = "";
     private long finishedCount;
     private List<String> drawn; // the panel's lines on screen, the cursor on the bar's line; null: nothing drawn
@@ -100,8 +103,8 @@ final class TerminalPreview implements ProgressBarConsumer {
     /** Takes an image's event (on the generating thread): a preview or the finished image shows in its place. */
     synchronized void onEvent(ImageEvent event) {
         switch (event) {
-            case ImageEvent.Preview p -> show(p.index(), p.image(), false);
-            case ImageEvent.Finished f -> show(f.image().index(), f.image().image(), true);
+            case ImageEvent.Preview p -> show(p.index(), p::image, false);
+            case ImageEvent.Finished f -> show(f.image().index(), f.image()::image, true);
             case ImageEvent.Progress p -> {
                 return;
             }
@@ -109,21 +112,14 @@ final class TerminalPreview implements ProgressBarConsumer {
         drawIfDue();
     }
 
-    private void show(int index, BufferedImage image, boolean finished) {
-        if (done.get(index)) {
-            return; // a preview that comes after its image finished would put a half-drawn image back
-        }
-        if (finished) {
-            done.set(index);
-        }
+    private void show(int index, Supplier<BufferedImage> image, boolean finished) {
         Place place = placeOf(index);
         if (place == null) {
             return; // the terminal has room for fewer images than are generated together
         }
         place.index = index;
-        place.image = image.getWidth() == layout.cellWidth() && image.getHeight() == layout.pixelHeight()
-                ? image
-                : JpegImages.fit(image, layout.cellWidth(), layout.pixelHeight());
+        place.latest = image;
+        place.lines = null;
         place.finished = finished ? ++finishedCount : 0;
     }
 
@@ -198,10 +194,14 @@ final class TerminalPreview implements ProgressBarConsumer {
     private List<String> panel() {
         List<List<String>> blocks = new ArrayList<>();
         for (Place p : places) {
-            blocks.add(
-                    p.image != null
-                            ? HalfBlocks.lines(p.image)
-                            : HalfBlocks.blank(layout.cellWidth(), layout.imageLines()));
+            if (p.lines == null && p.latest != null) {
+                BufferedImage image = p.latest.get(); // a preview is decoded here, once, when a frame shows it
+                p.lines = HalfBlocks.lines(
+                        image.getWidth() == layout.cellWidth() && image.getHeight() == layout.pixelHeight()
+                                ? image
+                                : JpegImages.fit(image, layout.cellWidth(), layout.pixelHeight()));
+            }
+            blocks.add(p.lines != null ? p.lines : HalfBlocks.blank(layout.cellWidth(), layout.imageLines()));
         }
         return HalfBlocks.tileBlocks(blocks, layout.perRow(), GAP);
     }
