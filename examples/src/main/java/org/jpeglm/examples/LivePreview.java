@@ -17,10 +17,11 @@ import org.jpeglm.image.ImageRequest;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.image.ServiceOptions;
+import org.jpeglm.jpeg.JpegProfile;
 
 /**
  * Watches images form: an {@link ImageService} generates COUNT images in one batch, and while they run, each image's
- * latest preview replaces DIR/preview-I.png (open them in a viewer that reloads), then its final file is written as
+ * latest preview (one each time a row of MCUs is done) replaces DIR/preview-I.png (open them in a viewer that reloads), then its final file is written as
  * DIR/image-I.jpg. The listener runs on the service's thread and only queues the events; this thread writes.
  *
  * <p>Usage: LivePreview [MODEL.gguf] [DIR] [COUNT]
@@ -34,9 +35,10 @@ public final class LivePreview {
         try (ImageModel m = ImageModel.load(model);
                 ImageService service = ImageService.start(
                         m, ServiceOptions.builder().parallel(count).build())) {
+            JpegProfile profile = m.spec().profile();
             ImageRequest request = ImageRequest.generate(count)
                     .seed(42)
-                    .previews(PreviewPolicy.every(1, Duration.ofMillis(100))) // each MCU, 100 ms apart at most
+                    .previews(PreviewPolicy.every(profile.mcuCount(profile.width(), 1), Duration.ZERO)) // each row
                     .build();
             BlockingQueue<ImageEvent> events = new LinkedBlockingQueue<>();
             var task = service.submit(request, events::add); // on the service's thread: return at once

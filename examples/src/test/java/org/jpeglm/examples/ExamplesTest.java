@@ -75,7 +75,9 @@ class ExamplesTest {
             assertTrue(out.contains("image " + i + ": done"), out);
         }
         assertTrue(out.contains("3 images in " + live), out);
-        assertTrue(out.lines().anyMatch(l -> l.matches("image \\d: \\d/4 MCUs")), "previews, 4 MCUs an image: " + out);
+        assertTrue(
+                out.lines().anyMatch(l -> l.matches("image \\d: \\d/4 MCUs")),
+                "a preview at each row of 2 MCUs (of 4): " + out);
         try (var files = Files.list(live)) {
             List<String> previews = files.map(f -> f.getFileName().toString())
                     .filter(n -> n.startsWith("preview-"))
