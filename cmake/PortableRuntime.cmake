@@ -53,6 +53,7 @@ if(GGML_OPENMP AND CMAKE_C_COMPILER_ID STREQUAL "GNU")
 endif()
 
 add_subdirectory(native)
+jpeglm_add_rpc_server() # beside the libraries: it loads ggml's backends from its own folder
 include(cmake/DynamicBackends.cmake)
 jpeglm_link_dynamic_backends(jpeglm)
 foreach(_target IN LISTS _jpeglm_runtime_targets)

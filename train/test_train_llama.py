@@ -73,5 +73,23 @@ class GradientCheck(unittest.TestCase):
         self.assertLess(loss, 0.5, "uniform guessing is log(16) = 2.77")
 
 
+class Growth(unittest.TestCase):
+    def test_a_grown_model_computes_the_same_and_its_new_layers_learn(self):
+        small_cfg = tl.Config(vocab=16, dim=16, layers=1, heads=2, ffn=24, context=32)
+        big_cfg = tl.Config(vocab=16, dim=16, layers=3, heads=2, ffn=24, context=32)
+        rng = np.random.default_rng(1)
+        small = tl.init_params(small_cfg, rng, std=0.2)
+        grown = tl.grow_layers(small, tl.init_params(big_cfg, rng, std=0.2))
+        tokens = rng.integers(0, 16, (2, 9))
+        labels = rng.integers(0, 16, (2, 9))
+        a, loss_a, _ = tl.forward(small, small_cfg, tokens, labels)
+        b, loss_b, cache = tl.forward(grown, big_cfg, tokens, labels)
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5)
+        grads = tl.backward(grown, big_cfg, cache)
+        for k in ("model.layers.2.self_attn.o_proj.weight", "model.layers.2.mlp.down_proj.weight"):
+            self.assertFalse(np.any(grown[k]), k)
+            self.assertGreater(np.abs(grads[k]).max(), 1e-6, k)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -4,15 +4,19 @@
 This is how the bundled model in models/ is made (see models/README.md). The usual recipe is PyTorch and
 transformers on a GPU; this project's machines have neither, so the same architecture is written out here:
 forward and backward by hand, top to bottom, checked against finite differences (train/test_train_llama.py)
-and against llama.cpp after conversion (TrainRecipeTest in the train module).
+and against llama.cpp after conversion (TrainRecipeTest in the cli module). train_llama_torch.py is the same
+trainer with PyTorch doing the arithmetic (for a GPU); both share this file's loop, schedule and files, so a
+run started by one can be resumed by the other.
 
-Input: a directory from `PrepareFashionMnist` or `PrepareMovingFashionMnist` (train.u16/test.u16 windows,
-tokenizer.json, jpeglm_profile.json or jpeglm_video_profile.json, meta.json). Output: a checkpoint directory the converter reads (config.json, model.safetensors, tokenizer.json,
-jpeglm_profile.json) plus trainer_state.npz to resume, and training_log.json.
+Input: a directory from `prepare-fashion-mnist` or `prepare-moving-fashion-mnist` (train.u16/test.u16 windows,
+tokenizer.json, jpeglm_profile.json or jpeglm_video_profile.json, meta.json). Output: a checkpoint directory the
+converter reads (config.json, model.safetensors, tokenizer.json, the profile) plus trainer_state.npz to resume,
+and training_log.json.
 
     python3 train/train_llama.py --data train/data --out train/checkpoint --steps 3000
     jpeglm convert train/checkpoint -o models/fashion-mnist-32.gguf --type f32
     python3 train/train_llama.py logits CHECKPOINT 576,12,7 logits.f32     (every position's logits, for tests)
+    python3 train/train_llama.py export CHECKPOINT OUT --dtype BF16 --shard-mib 15   (a smaller copy to convert)
 
 Needs python3-numpy (Debian) and, for speed, libopenblas0-pthread.
 """
@@ -28,7 +32,7 @@ import time
 import numpy as np
 
 F32 = np.float32
-PROFILE_FILES = ("jpeglm_profile.json", "jpeglm_video_profile.json")
+PROFILE_FILES = ("jpeglm_profile.json", "jpeglm_video_profile.json", "jpeglm_igpt_profile.json")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -235,9 +239,17 @@ class AdamW:
         return norm
 
 
-def learning_rate(step, steps, peak, warmup, floor):
+def learning_rate(step, steps, peak, warmup, floor, decay_steps=None):
+    """Linear warm-up, then a cosine decay to floor * peak over the rest of the run, or, with decay_steps
+    ("warmup-stable-decay"), the peak until the last decay_steps and a linear decay to floor * peak over those.
+    The second depends on the run's length only in its last decay_steps, so a long run can be resumed with any
+    later end, or a copy of it cooled down from any checkpoint, and be the run a fresh start with that end makes."""
     if step < warmup:
         return peak * (step + 1) / warmup
+    if decay_steps is not None:
+        start = steps - decay_steps
+        progress = 0.0 if step < start else min(1.0, (step - start + 1) / decay_steps)
+        return peak * (1 - (1 - floor) * progress)
     progress = min(1.0, (step - warmup) / max(1, steps - warmup))
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
 
@@ -245,12 +257,19 @@ def learning_rate(step, steps, peak, warmup, floor):
 # --------------------------------------------------------------------------------------------------------------
 # Files
 
-def write_safetensors(path, tensors):
-    """safetensors: 8-byte little-endian header length, JSON header, raw little-endian F32 data."""
+def bf16_bits(x):
+    """float32 -> bfloat16 bit patterns, rounded to nearest even (as torch and the converter round)."""
+    b = np.ascontiguousarray(x, dtype="<f4").view("<u4").astype(np.uint64)
+    return ((b + 0x7FFF + ((b >> 16) & 1)) >> 16).astype("<u2")
+
+
+def write_safetensors(path, tensors, dtype="F32"):
+    """safetensors: 8-byte little-endian header length, JSON header, raw little-endian F32 or BF16 data."""
     header, offset, blobs = {}, 0, []
     for name in sorted(tensors):
-        data = np.ascontiguousarray(tensors[name], dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
+        t = tensors[name]
+        data = (np.ascontiguousarray(t, dtype="<f4") if dtype == "F32" else bf16_bits(t)).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         offset += len(data)
         blobs.append(data)
     h = json.dumps(header, separators=(",", ":")).encode()
@@ -265,6 +284,12 @@ def write_safetensors(path, tensors):
 
 
 def read_safetensors(path):
+    """One F32 or BF16 safetensors file, or the shards model.safetensors.index.json names, as float32 arrays."""
+    index = os.path.join(os.path.dirname(path), "model.safetensors.index.json")
+    if not os.path.exists(path) and os.path.exists(index):
+        with open(index) as f:
+            shards = sorted(set(json.load(f)["weight_map"].values()))
+        return {k: v for shard in shards for k, v in read_safetensors(os.path.join(os.path.dirname(path), shard)).items()}
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(n))
@@ -275,8 +300,120 @@ def read_safetensors(path):
                 continue
             f.seek(base + t["data_offsets"][0])
             count = int(np.prod(t["shape"])) if t["shape"] else 1
-            out[name] = np.frombuffer(f.read(count * 4), dtype="<f4").reshape(t["shape"]).astype(F32)
+            if t["dtype"] == "BF16":
+                a = (np.frombuffer(f.read(count * 2), dtype="<u2").astype("<u4") << 16).view("<f4")
+            else:
+                a = np.frombuffer(f.read(count * 4), dtype="<f4")
+            out[name] = a.reshape(t["shape"]).astype(F32)
         return out
+
+
+def write_weights(out, params, dtype="F32", shard_bytes=None):
+    """model.safetensors, or shards of at most shard_bytes of data with transformers' index file."""
+    if shard_bytes is None:
+        write_safetensors(os.path.join(out, "model.safetensors"), params, dtype)
+        return
+    width = 4 if dtype == "F32" else 2
+    shards, size = [[]], 0
+    for name in sorted(params):
+        n = params[name].size * width
+        if shards[-1] and size + n > shard_bytes:
+            shards.append([])
+            size = 0
+        shards[-1].append(name)
+        size += n
+    weight_map = {}
+    for i, names in enumerate(shards):
+        file = f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors"
+        write_safetensors(os.path.join(out, file), {k: params[k] for k in names}, dtype)
+        weight_map.update({k: file for k in names})
+    total = sum(v.size * width for v in params.values())
+    with open(os.path.join(out, "model.safetensors.index.json"), "w") as f:
+        json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, f, indent=2)
+
+
+GGUF_NAMES = {"token_embd.weight": "model.embed_tokens.weight", "output_norm.weight": "model.norm.weight",
+              "output.weight": "lm_head.weight"}
+GGUF_LAYER_NAMES = {"attn_norm": "input_layernorm", "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj",
+                    "attn_v": "self_attn.v_proj", "attn_output": "self_attn.o_proj",
+                    "ffn_norm": "post_attention_layernorm", "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj",
+                    "ffn_down": "mlp.down_proj"}
+
+
+def read_gguf_weights(path):
+    """An F32 Llama GGUF's tensors under transformers' names, the converter's Q/K row permutation undone (llama.cpp
+    pairs RoPE's dimensions 2i, 2i+1 where transformers pairs i, i + head_dim/2): how a bundled model, whose
+    training checkpoint is gone, becomes the starting point of more training (--init-from)."""
+    scalar = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+    with open(path, "rb") as f:
+        buf = f.read()
+    pos = 0
+
+    def take(fmt):
+        nonlocal pos
+        v = struct.unpack_from(fmt, buf, pos)
+        pos += struct.calcsize(fmt)
+        return v[0]
+
+    def string():
+        nonlocal pos
+        n = take("<Q")
+        pos += n
+        return buf[pos - n:pos].decode()
+
+    def value(t):
+        nonlocal pos
+        if t == 8:
+            return string()
+        if t == 9:
+            et, n = take("<I"), take("<Q")
+            return [value(et) for _ in range(n)]
+        return take(scalar[t])
+
+    if buf[:4] != b"GGUF":
+        sys.exit(f"error: {path} is not a GGUF file")
+    pos = 4
+    take("<I")
+    n_tensors, n_kv = take("<Q"), take("<Q")
+    kv = {}
+    for _ in range(n_kv):
+        key = string()
+        kv[key] = value(take("<I"))
+    infos = []
+    for _ in range(n_tensors):
+        name = string()
+        dims = [take("<Q") for _ in range(take("<I"))]
+        infos.append((name, dims, take("<I"), take("<Q")))
+    align = kv.get("general.alignment", 32)
+    base = pos + (-pos % align)
+    heads = {"attn_q": kv["llama.attention.head_count"],
+             "attn_k": kv.get("llama.attention.head_count_kv", kv["llama.attention.head_count"])}
+    out = {}
+    for name, dims, typ, off in infos:
+        if typ != 0:
+            sys.exit(f"error: {path}: tensor {name} is not F32 (convert the checkpoint with --type f32)")
+        count = int(np.prod(dims))
+        a = np.frombuffer(buf, dtype="<f4", count=count, offset=base + off).reshape(list(reversed(dims)))
+        if name.startswith("blk."):
+            _, layer, kind, _ = name.split(".")
+            hf = f"model.layers.{layer}.{GGUF_LAYER_NAMES[kind]}.weight"
+        else:
+            hf = GGUF_NAMES[name]
+        if kind_of(name) in heads:
+            rows = a.shape[0]
+            head_dim = rows // heads[kind_of(name)]
+            src = [(r // head_dim) * head_dim + (r % head_dim % 2) * (head_dim // 2) + r % head_dim // 2
+                   for r in range(rows)]
+            b = np.empty_like(a)
+            b[src] = a  # the converter wrote output row r from source row src[r]
+            a = b
+        out[hf] = a.astype(F32)
+    return out
+
+
+def kind_of(gguf_name):
+    parts = gguf_name.split(".")
+    return parts[2] if parts[0] == "blk" else None
 
 
 def load_windows(path, context):
@@ -286,22 +423,110 @@ def load_windows(path, context):
     return w.reshape(-1, context + 1)
 
 
-def save_checkpoint(out, params, cfg, meta, opt, step, rng, data_dir, log):
+def write_model_files(out, params, cfg, meta, data_dir, dtype="F32", shard_bytes=None):
+    """What the converter reads: weights, config.json, the tokenizer and the JPEG or video profile."""
     os.makedirs(out, exist_ok=True)
-    write_safetensors(os.path.join(out, "model.safetensors"), params)
+    write_weights(out, params, dtype, shard_bytes)
     with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(cfg.hf_config(meta["bos_id"], meta["eos_id"]), f, indent=2)
-    shutil.copyfile(os.path.join(data_dir, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
-    for name in PROFILE_FILES:  # an image model's JPEG profile or a video model's
+        hf = cfg.hf_config(meta["bos_id"], meta["eos_id"])
+        json.dump(dict(hf, torch_dtype="float32" if dtype == "F32" else "bfloat16"), f, indent=2)
+    for name in ("tokenizer.json",) + PROFILE_FILES:  # an image model's JPEG profile or a video model's
         if os.path.exists(os.path.join(data_dir, name)):
             shutil.copyfile(os.path.join(data_dir, name), os.path.join(out, name))
-    state = {"step": step, "t": opt.t, "rng": json.dumps(rng.bit_generator.state)}
-    for k in params:
-        state["m/" + k], state["v/" + k] = opt.m[k], opt.v[k]
-    np.savez(os.path.join(out, "trainer_state.partial.npz"), **state)
+
+
+def save_checkpoint(out, state, cfg, meta, data_dir, log):
+    """The converter's files plus trainer_state.npz (AdamW's moments, the step, the random state and the current
+    epoch's order), so that --resume continues the run as if it had not stopped."""
+    write_model_files(out, state.params, cfg, meta, data_dir)
+    npz = {"step": state.step, "t": state.t, "rng": json.dumps(state.rng.bit_generator.state), "order": state.order}
+    for k in state.params:
+        npz["m/" + k], npz["v/" + k] = state.m[k], state.v[k]
+    np.savez(os.path.join(out, "trainer_state.partial.npz"), **npz)
     os.replace(os.path.join(out, "trainer_state.partial.npz"), os.path.join(out, "trainer_state.npz"))
-    with open(os.path.join(out, "training_log.json"), "w") as f:
+    with open(os.path.join(out, "training_log.json.partial"), "w") as f:
         json.dump(log, f, indent=2)
+    os.replace(os.path.join(out, "training_log.json.partial"), os.path.join(out, "training_log.json"))
+
+
+def load_config(checkpoint):
+    with open(os.path.join(checkpoint, "config.json")) as f:
+        hf = json.load(f)
+    return Config(hf["vocab_size"], hf["hidden_size"], hf["num_hidden_layers"], hf["num_attention_heads"],
+                  hf["intermediate_size"], hf["max_position_embeddings"], hf["rope_theta"], hf["rms_norm_eps"])
+
+
+def write_logits(checkpoint, tokens, out):
+    """Writes the logits of every position for tokens (little-endian f32, [len, vocab]): for parity tests."""
+    params = read_safetensors(os.path.join(checkpoint, "model.safetensors"))
+    logits = forward(params, load_config(checkpoint), np.array([tokens]))[0][0]
+    logits.astype("<f4").tofile(out)
+
+
+def export(checkpoint, out, dtype, shard_mib):
+    """A copy of a checkpoint's model for the converter, in BF16 or F32, optionally in shards (no trainer state)."""
+    if os.path.exists(out):
+        sys.exit(f"error: {out} exists")
+    params = read_safetensors(os.path.join(checkpoint, "model.safetensors"))
+    with open(os.path.join(checkpoint, "config.json")) as f:
+        hf = json.load(f)
+    meta = {"bos_id": hf["bos_token_id"], "eos_id": hf["eos_token_id"]}
+    shard = None if shard_mib is None else int(shard_mib * 2 ** 20)
+    write_model_files(out, params, load_config(checkpoint), meta, checkpoint, dtype, shard)
+    if os.path.exists(os.path.join(checkpoint, "training_log.json")):
+        shutil.copyfile(os.path.join(checkpoint, "training_log.json"), os.path.join(out, "training_log.json"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The training loop, shared with train_llama_torch.py: an engine does the arithmetic of a step, this loop the
+# data order, schedule, evaluation, checkpoints and resumption.
+
+class NumpyEngine:
+    """Forward, the hand-written backward pass and AdamW, in NumPy."""
+
+    def __init__(self, cfg, params, args):
+        self.cfg, self.params, self.clip = cfg, params, args.clip
+        self.opt = AdamW(params, weight_decay=args.weight_decay)
+
+    def step(self, batch, lr):
+        """One optimizer step on windows [B, T + 1]; returns (loss before the step, gradient norm)."""
+        _, loss, cache = forward(self.params, self.cfg, batch[:, :-1], batch[:, 1:])
+        grads = backward(self.params, self.cfg, cache)
+        del cache
+        return loss, self.opt.step(self.params, grads, lr, self.clip)
+
+    def evaluate(self, windows, batch):
+        return evaluate(self.params, self.cfg, windows, batch)
+
+    def state(self):
+        """(params, first moments, second moments, optimizer step count), as float32 NumPy arrays by name."""
+        return self.params, self.opt.m, self.opt.v, self.opt.t
+
+    def load_state(self, params, m, v, t):
+        self.params = params
+        self.opt.m, self.opt.v, self.opt.t = m, v, t
+
+
+def grow_layers(small, init):
+    """A deeper model that computes what small does: small's layers first, then init's (random) layers with their
+    attention output and feed-forward down projections zeroed, so that each adds nothing to the residual stream
+    until training makes it (their inputs are not zero, so those projections get gradients at once)."""
+    grown = dict(init)
+    for k, v in small.items():
+        if k not in init:
+            sys.exit(f"error: --grow: the model to grow has {k}, deeper or of another shape than --layers says")
+        grown[k] = v
+    for k in init:
+        if k not in small and k.endswith(("self_attn.o_proj.weight", "mlp.down_proj.weight")):
+            grown[k] = np.zeros_like(init[k])
+    added = sum(1 for k in init if k not in small and k.endswith("input_layernorm.weight"))
+    print(f"grown by {added} layers (zero output projections: the same function)", file=sys.stderr)
+    return grown
+
+
+class RunState:
+    def __init__(self, params, m, v, t, step, rng, order):
+        self.params, self.m, self.v, self.t, self.step, self.rng, self.order = params, m, v, t, step, rng, order
 
 
 def evaluate(params, cfg, windows, batch):
@@ -312,23 +537,8 @@ def evaluate(params, cfg, windows, batch):
     return sum(losses) / len(windows)
 
 
-def write_logits(checkpoint, tokens, out):
-    """Writes the logits of every position for tokens (little-endian f32, [len, vocab]): for parity tests."""
-    with open(os.path.join(checkpoint, "config.json")) as f:
-        hf = json.load(f)
-    cfg = Config(hf["vocab_size"], hf["hidden_size"], hf["num_hidden_layers"], hf["num_attention_heads"],
-                 hf["intermediate_size"], hf["max_position_embeddings"], hf["rope_theta"], hf["rms_norm_eps"])
-    params = read_safetensors(os.path.join(checkpoint, "model.safetensors"))
-    logits = forward(params, cfg, np.array([tokens]))[0][0]
-    logits.astype("<f4").tofile(out)
-
-
-def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "logits":
-        # train_llama.py logits CHECKPOINT TOKEN,TOKEN,... OUT
-        write_logits(sys.argv[2], [int(t) for t in sys.argv[3].split(",")], sys.argv[4])
-        return
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arg_parser(description=__doc__):
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, help="directory written by PrepareFashionMnist")
     ap.add_argument("--out", required=True, help="checkpoint directory (the converter's input)")
     ap.add_argument("--dim", type=int, default=192)
@@ -341,6 +551,9 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--min-lr-ratio", type=float, default=0.1)
     ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--decay-steps", type=int, default=None,
+                    help="warmup-stable-decay: the peak rate until the last DECAY_STEPS, then linear to the floor "
+                         "(default: cosine over the whole run)")
     ap.add_argument("--weight-decay", type=float, default=0.1)
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--eval-every", type=int, default=200)
@@ -348,47 +561,81 @@ def main():
     ap.add_argument("--checkpoint-every", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--resume", action="store_true", help="continue from --out's trainer_state.npz")
-    args = ap.parse_args()
+    ap.add_argument("--grow", action="store_true",
+                    help="with --init-from: a model with fewer layers of the same width becomes the first layers; "
+                         "the others start with zero output projections, so the model computes the same function")
+    ap.add_argument("--init-from", default=None,
+                    help="start from these weights (a checkpoint directory or an F32 GGUF of the same shape) with "
+                         "a fresh optimizer, instead of a random initialisation")
+    ap.add_argument("--no-final-eval", action="store_true", help="skip the evaluation on the whole test set")
+    ap.add_argument("--keep-best", action="store_true",
+                    help="also keep the model with the lowest evaluation loss so far in OUT/best (early stopping for "
+                         "runs that may overfit; selected on the first --eval-windows test windows)")
+    return ap
 
+
+def train(args, make_engine):
+    """Trains with make_engine(cfg, params, args)'s arithmetic; returns the final log."""
     with open(os.path.join(args.data, "meta.json")) as f:
         meta = json.load(f)
     ctx = meta["context"]
-    train = load_windows(os.path.join(args.data, "train.u16"), ctx)
+    train_set = load_windows(os.path.join(args.data, "train.u16"), ctx)
     test = load_windows(os.path.join(args.data, "test.u16"), ctx)
     cfg = Config(meta["vocab_size"], args.dim, args.layers, args.heads, args.ffn, args.max_positions)
     rng = np.random.default_rng(args.seed)
-    params = init_params(cfg, rng)
-    opt = AdamW(params, weight_decay=args.weight_decay)
+    engine = make_engine(cfg, init_params(cfg, rng), args)
     log = {"args": vars(args), "meta": meta, "history": []}
-    start = 0
+    start, order, cpu_before = 0, None, 0.0
+    if args.init_from and not args.resume:
+        init = engine.state()[0]
+        if args.init_from.endswith(".gguf"):
+            params = read_gguf_weights(args.init_from)
+        else:
+            params = read_safetensors(os.path.join(args.init_from, "model.safetensors"))
+        if args.grow:
+            params = grow_layers(params, init)
+        wrong = sorted(k for k in set(init) | set(params) if k not in params or k not in init
+                       or params[k].shape != init[k].shape)
+        if wrong:
+            sys.exit(f"error: {args.init_from} does not fit the model's shape (first: {wrong[0]})")
+        engine.load_state(params, {k: np.zeros_like(v) for k, v in params.items()},
+                          {k: np.zeros_like(v) for k, v in params.items()}, 0)
+        print(f"initialised from {args.init_from}", file=sys.stderr)
     if args.resume:
         params = read_safetensors(os.path.join(args.out, "model.safetensors"))
         st = np.load(os.path.join(args.out, "trainer_state.npz"))
-        opt.m = {k: st["m/" + k].copy() for k in params}
-        opt.v = {k: st["v/" + k].copy() for k in params}
-        opt.t, start = int(st["t"]), int(st["step"])
+        engine.load_state(params, {k: st["m/" + k].copy() for k in params}, {k: st["v/" + k].copy() for k in params},
+                          int(st["t"]))
+        start = int(st["step"])
         rng.bit_generator.state = json.loads(str(st["rng"]))
+        order = st["order"] if "order" in st.files else None  # older checkpoints: a fresh order for this epoch
         with open(os.path.join(args.out, "training_log.json")) as f:
-            log["history"] = json.load(f)["history"]
+            old = json.load(f)
+        log["history"] = old["history"]
+        cpu_before = old.get("cpu_seconds", 0.0)
         print(f"resumed at step {start}", file=sys.stderr)
-    n_params = sum(v.size for v in params.values())
-    print(f"{n_params:,} parameters; {len(train)} training windows of {ctx} tokens; "
-          f"{args.batch * ctx} tokens per step; {args.steps} steps = {args.steps * args.batch / len(train):.2f} epochs",
-          file=sys.stderr)
+    n_params = sum(v.size for v in engine.state()[0].values())
+    print(f"{n_params:,} parameters; {len(train_set)} training windows of {ctx} tokens; "
+          f"{args.batch * ctx} tokens per step; {args.steps} steps = {args.steps * args.batch / len(train_set):.2f} "
+          f"epochs", file=sys.stderr)
     eval_set = test[:args.eval_windows]
-    order = rng.permutation(len(train))
-    t0, tokens_done, smooth = time.time(), 0, None
-    for step in range(start, args.steps):
-        epoch_pos = (step * args.batch) % len(train)
+    if order is None:
+        order = rng.permutation(len(train_set))
+    t0, cpu0, tokens_done, smooth = time.time(), time.process_time(), 0, None
+
+    def checkpoint(step):
+        log["cpu_seconds"] = round(cpu_before + time.process_time() - cpu0, 1)
+        params, m, v, t = engine.state()
+        save_checkpoint(args.out, RunState(params, m, v, t, step, rng, order), cfg, meta, args.data, log)
+
+    step = start
+    while step < args.steps:  # args.steps, not a range: an engine may shorten the run (train_llama_torch --time-budget)
+        epoch_pos = (step * args.batch) % len(train_set)
         if epoch_pos < args.batch:
-            order = rng.permutation(len(train))
-        idx = order[epoch_pos:epoch_pos + args.batch]
-        batch = train[idx]
-        _, loss, cache = forward(params, cfg, batch[:, :-1], batch[:, 1:])
-        grads = backward(params, cfg, cache)
-        del cache
-        lr = learning_rate(step, args.steps, args.lr, args.warmup, args.min_lr_ratio)
-        gnorm = opt.step(params, grads, lr, args.clip)
+            order = rng.permutation(len(train_set))
+        batch = train_set[order[epoch_pos:epoch_pos + args.batch]]
+        lr = learning_rate(step, args.steps, args.lr, args.warmup, args.min_lr_ratio, args.decay_steps)
+        loss, gnorm = engine.step(batch, lr)
         tokens_done += batch.size - len(batch)
         smooth = loss if smooth is None else 0.95 * smooth + 0.05 * loss
         if (step + 1) % 10 == 0:
@@ -397,19 +644,45 @@ def main():
                   file=sys.stderr, flush=True)
         last = step + 1 == args.steps
         if (step + 1) % args.eval_every == 0 or last:
-            ev = evaluate(params, cfg, eval_set, args.batch)
-            entry = {"step": step + 1, "train_loss": smooth, "test_loss": ev, "lr": lr,
-                     "elapsed_s": round(time.time() - t0, 1)}
+            ev = engine.evaluate(eval_set, args.batch)
+            entry = {"step": step + 1, "train_loss": float(smooth), "test_loss": ev, "lr": lr,
+                     "elapsed_s": round(time.time() - t0, 1),
+                     "cpu_s": round(cpu_before + time.process_time() - cpu0, 1)}
             log["history"].append(entry)
             print(f"eval {json.dumps(entry)}", file=sys.stderr, flush=True)
+            if args.keep_best and ev <= min(h["test_loss"] for h in log["history"]):
+                write_model_files(os.path.join(args.out, "best"), engine.state()[0], cfg, meta, args.data)
+                with open(os.path.join(args.out, "best", "training_log.json"), "w") as f:
+                    json.dump(dict(log, best=entry), f, indent=2)
         if (step + 1) % args.checkpoint_every == 0 or last:
-            save_checkpoint(args.out, params, cfg, meta, opt, step + 1, rng, args.data, log)
-    full = evaluate(params, cfg, test, args.batch)
-    bits_per_byte = full / math.log(2) * meta["test_tokens"] / meta["test_bytes"]
-    log["final"] = {"test_loss_nats_per_token": full, "test_bits_per_byte_approx": bits_per_byte,
-                    "train_seconds": round(time.time() - t0, 1)}
-    save_checkpoint(args.out, params, cfg, meta, opt, args.steps, rng, args.data, log)
-    print(f"test set: {full:.4f} nats/token, about {bits_per_byte:.3f} bits/byte", file=sys.stderr)
+            checkpoint(step + 1)
+        step += 1
+    if not args.no_final_eval:
+        full = engine.evaluate(test, args.batch)
+        bits_per_byte = full / math.log(2) * meta["test_tokens"] / meta["test_bytes"]
+        log["final"] = {"test_loss_nats_per_token": full, "test_bits_per_byte_approx": bits_per_byte,
+                        "train_seconds": round(time.time() - t0, 1)}
+        print(f"test set: {full:.4f} nats/token, about {bits_per_byte:.3f} bits/byte", file=sys.stderr)
+    checkpoint(args.steps)
+    return log
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "logits":
+        # train_llama.py logits CHECKPOINT TOKEN,TOKEN,... OUT
+        write_logits(sys.argv[2], [int(t) for t in sys.argv[3].split(",")], sys.argv[4])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "export":
+        ap = argparse.ArgumentParser(prog="train_llama.py export",
+                                     description="a checkpoint's model in BF16 or F32, optionally sharded")
+        ap.add_argument("checkpoint")
+        ap.add_argument("out")
+        ap.add_argument("--dtype", choices=("F32", "BF16"), default="BF16")
+        ap.add_argument("--shard-mib", type=float, default=None, help="at most this many MiB of weights a file")
+        a = ap.parse_args(sys.argv[2:])
+        export(a.checkpoint, a.out, a.dtype, a.shard_mib)
+        return
+    train(arg_parser().parse_args(), NumpyEngine)
 
 
 if __name__ == "__main__":

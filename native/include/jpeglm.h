@@ -66,6 +66,10 @@ extern "C" {
 #define JPEGLM_DEVICE_IGPU  2  // an integrated GPU, using system memory
 #define JPEGLM_DEVICE_ACCEL 3  // an accelerator used together with the CPU (BLAS, AMX, ...)
 #define JPEGLM_DEVICE_OTHER 4  // a device of another kind
+#define JPEGLM_DEVICE_RPC   5  // a device of an rpc-server, on another machine (jpeglm_model_load_rpc)
+
+// The most rpc-servers one model may use (ggml's GGML_RPC_MAX_SERVERS).
+#define JPEGLM_RPC_MAX_SERVERS 16
 
 typedef struct jpeglm_model   jpeglm_model;
 typedef struct jpeglm_session jpeglm_session;
@@ -136,6 +140,18 @@ JPEGLM_API int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, ui
 JPEGLM_API int32_t jpeglm_model_load_on_devices(const char * path, int32_t n_gpu_layers, uint32_t flags,
                                                 const char * const * devices, int32_t n_devices,
                                                 jpeglm_model ** out_model);
+
+// Like jpeglm_model_load_on_devices, also offloading to the n_rpc rpc-servers named in rpc_servers ("host:port",
+// distinct, at most JPEGLM_RPC_MAX_SERVERS; llama.cpp's --rpc): ggml's RPC backend runs layers there. Their devices
+// come first, in that order, then the local ones named or picked; the offloaded layers are split among them by free
+// memory, the others stay on the CPU. Each server must accept the connection and answer within timeout_ms, else
+// the load fails with JPEGLM_ERR_IO naming it and why. A server lost later fails that call and every later call of
+// the model with JPEGLM_ERR_IO naming it (free the model and load it again); nothing aborts. JPEGLM_ERR_UNSUPPORTED
+// if this runtime has no RPC backend (node-llama-cpp's prebuilt packages have none).
+JPEGLM_API int32_t jpeglm_model_load_rpc(const char * path, int32_t n_gpu_layers, uint32_t flags,
+                                         const char * const * devices, int32_t n_devices,
+                                         const char * const * rpc_servers, int32_t n_rpc, int32_t timeout_ms,
+                                         jpeglm_model ** out_model);
 
 // Frees a model; its sessions must be freed first. NULL is ignored.
 JPEGLM_API void jpeglm_model_free(jpeglm_model * model);

@@ -40,7 +40,7 @@ int backend_rank(ggml_backend_dev_t dev) {
 }
 
 std::string describe(ggml_backend_dev_t dev) {
-    return std::string(ggml_backend_dev_name(dev)) + " (" + ggml_backend_dev_description(dev) + ")";
+    return std::string(ggml_backend_dev_name(dev)) + " (" + device_description(dev) + ")";
 }
 
 // "CPU (AMD EPYC), Vulkan0 (llvmpipe)": every device there is, for messages.
@@ -109,6 +109,11 @@ std::vector<ggml_backend_dev_t> named_devices(const char * const * names, int32_
 }
 
 }  // namespace
+
+std::string device_description(ggml_backend_dev_t dev) {
+    const std::string server = rpc_server_of(dev);  // ggml's description names the relay
+    return server.empty() ? ggml_backend_dev_description(dev) : "rpc-server " + server;
+}
 
 std::vector<ggml_backend_dev_t> offload_devices(const char * const * names, int32_t n) {
     backend_init();

@@ -99,10 +99,46 @@ int32_t default_threads();
 // An unknown name fails with the devices there are.
 std::vector<ggml_backend_dev_t> offload_devices(const char * const * names, int32_t n);
 
+// What a device is, for people: ggml's description, or "rpc-server HOST:PORT".
+std::string device_description(ggml_backend_dev_t dev);
+
 // Logs at INFO where the n_gpu_layers (< 0: all) layers of a loaded model went; a warning if they were to be
 // offloaded but no device was named (named: the caller chose the devices) and there is no GPU.
 void log_offload(const llama_model * model, int32_t n_gpu_layers, const std::vector<ggml_backend_dev_t> & devices,
                  bool named);
+
+// ---------------------------------------------------------------------------------------------------------------
+// RPC (rpc.cpp): layers on rpc-servers, each reached through a relay of libjpeglm's own.
+
+struct rpc_relay;
+
+// A model's use of one rpc-server: its relay, and how many of the relay's connections had failed before the load.
+struct rpc_use {
+    const rpc_relay * relay;
+    uint64_t          failures;
+};
+
+// Reaches the n rpc-servers named by endpoints ("host:port"), each within timeout_ms (registering their devices
+// with ggml the first time), and returns their devices in that order; adds one entry per server to uses. Fails
+// with JPEGLM_ERR_IO naming a server that cannot be used and why, JPEGLM_ERR_UNSUPPORTED without an RPC backend.
+std::vector<ggml_backend_dev_t> rpc_connect(const char * const * endpoints, int32_t n, int32_t timeout_ms,
+                                            std::vector<rpc_use> & uses);
+
+// Whether a connection of one of uses failed since it was recorded.
+bool rpc_failed(const std::vector<rpc_use> & uses);
+
+// Throws JPEGLM_ERR_IO naming the server if rpc_failed(uses).
+void rpc_check(const std::vector<rpc_use> & uses);
+
+// Whether dev is a device of ggml's RPC backend.
+bool is_rpc_device(ggml_backend_dev_t dev);
+
+// The rpc-server ("host:port") that device dev is on, or "" if none.
+std::string rpc_server_of(ggml_backend_dev_t dev);
+
+// For a device of an rpc-server, its memory when a model last reached the server, without asking it again (a lost
+// server would make a listing wait), and the server's endpoint; false for other devices. Any pointer may be NULL.
+bool rpc_device_memory(ggml_backend_dev_t dev, size_t * free, size_t * total, std::string * endpoint);
 
 // ---------------------------------------------------------------------------------------------------------------
 // GGUF (gguf_check.cpp).
@@ -142,6 +178,8 @@ struct jpeglm_model {
     bool             in_memory = false;  // loaded without mmap: weights are writable (training)
     // Sessions and trainers whose llama context references the model: it cannot be freed before them.
     std::atomic<int32_t> n_contexts{0};
+    // The rpc-servers holding some of its layers (jpeglm_model_load_rpc): a lost one fails every later call.
+    std::vector<jpeglm::rpc_use> rpc;
 
     ~jpeglm_model();
 };

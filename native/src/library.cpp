@@ -139,7 +139,8 @@ std::string backend_of(const std::string & file) {
         return "";
     }
     const std::string name = file.substr(prefix.size(), file.find_first_of("-.", prefix.size()) - prefix.size());
-    return name == "base" || name == "cpu" ? "" : name;
+    // RPC has devices only once servers are added (jpeglm_model_load_rpc): not a GPU backend to report.
+    return name == "base" || name == "cpu" || name == "rpc" ? "" : name;
 }
 
 // Why a backend library that ggml did not register cannot be used: the dynamic loader's reason (a missing
@@ -206,8 +207,11 @@ void load_backends() {
 void load_backends() {}  // the backends are linked in
 #endif
 
-int32_t device_type(enum ggml_backend_dev_type type) {
-    switch (type) {
+int32_t device_type(ggml_backend_dev_t dev) {
+    if (is_rpc_device(dev)) {
+        return JPEGLM_DEVICE_RPC;  // ggml calls them GPUs
+    }
+    switch (ggml_backend_dev_type(dev)) {
         case GGML_BACKEND_DEVICE_TYPE_CPU:
             return JPEGLM_DEVICE_CPU;
         case GGML_BACKEND_DEVICE_TYPE_GPU:
@@ -361,7 +365,15 @@ const char * jpeglm_system_info(void) {
 int32_t jpeglm_gpu_offload_supported(void) {
     return guarded_value<int32_t>(0, [] {
         backend_init();
-        return llama_supports_gpu_offload() ? 1 : 0;
+        // llama_supports_gpu_offload() also says yes for an RPC backend without servers: only local GPUs count.
+        for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
+            ggml_backend_dev_t dev  = ggml_backend_dev_get(i);
+            const int32_t      type = device_type(dev);
+            if (type == JPEGLM_DEVICE_GPU || type == JPEGLM_DEVICE_IGPU) {
+                return 1;
+            }
+        }
+        return 0;
     });
 }
 
@@ -384,10 +396,12 @@ int32_t jpeglm_device_info(int32_t index, char * name, size_t name_size, char * 
         ggml_backend_dev_t device = ggml_backend_dev_get((size_t) index);
         size_t             free   = 0;
         size_t             total  = 0;
-        ggml_backend_dev_memory(device, &free, &total);
+        if (!rpc_device_memory(device, &free, &total, nullptr)) {
+            ggml_backend_dev_memory(device, &free, &total);
+        }
         copy_text(ggml_backend_dev_name(device), name, name_size);
-        copy_text(ggml_backend_dev_description(device), description, description_size);
-        *out_type         = device_type(ggml_backend_dev_type(device));
+        copy_text(device_description(device).c_str(), description, description_size);
+        *out_type         = device_type(device);
         *out_memory_free  = free;
         *out_memory_total = total;
     });

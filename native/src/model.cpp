@@ -2,6 +2,7 @@
 
 #include "internal.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <string>
@@ -40,16 +41,30 @@ int32_t jpeglm_model_load(const char * path, int32_t n_gpu_layers, uint32_t flag
 
 int32_t jpeglm_model_load_on_devices(const char * path, int32_t n_gpu_layers, uint32_t flags,
                                      const char * const * devices, int32_t n_devices, jpeglm_model ** out_model) {
+    return jpeglm_model_load_rpc(path, n_gpu_layers, flags, devices, n_devices, nullptr, 0, 1, out_model);
+}
+
+int32_t jpeglm_model_load_rpc(const char * path, int32_t n_gpu_layers, uint32_t flags, const char * const * devices,
+                              int32_t n_devices, const char * const * rpc_servers, int32_t n_rpc, int32_t timeout_ms,
+                              jpeglm_model ** out_model) {
     return guarded([&] {
         require(out_model != nullptr, "out_model is NULL");
         *out_model = nullptr;
         require(path != nullptr, "path is NULL");
         require((flags & ~(uint32_t) (JPEGLM_MODEL_NO_MMAP | JPEGLM_MODEL_CHECK_TENSORS)) == 0, "unknown model flags");
-        const std::vector<ggml_backend_dev_t> offload = offload_devices(devices, n_devices);
+        const std::vector<ggml_backend_dev_t> local = offload_devices(devices, n_devices);
 
         auto m  = std::make_unique<jpeglm_model>();
         m->meta = gguf_check(path);
 
+        // The servers' devices first, as llama.cpp's --rpc puts them: the output layer stays local when a local
+        // device takes layers too.
+        std::vector<ggml_backend_dev_t> offload = rpc_connect(rpc_servers, n_rpc, timeout_ms, m->rpc);
+        for (ggml_backend_dev_t dev : local) {
+            if (std::find(offload.begin(), offload.end(), dev) == offload.end()) {
+                offload.push_back(dev);
+            }
+        }
         std::vector<ggml_backend_dev_t> device_list = offload;
         device_list.push_back(nullptr);  // NULL-terminated; an empty list keeps every layer on the CPU
         llama_model_params params = llama_model_default_params();
@@ -62,11 +77,13 @@ int32_t jpeglm_model_load_on_devices(const char * path, int32_t n_gpu_layers, ui
             error_capture capture;
             m->model = llama_model_load_from_file(path, params);
             if (m->model == nullptr) {
+                rpc_check(m->rpc);  // a server lost while the weights went there is why
                 fail(JPEGLM_ERR_FORMAT, "cannot load model '%s': %s", path,
                      capture.text_or("llama.cpp rejected it").c_str());
             }
         }
-        log_offload(m->model, n_gpu_layers, offload, n_devices >= 0);
+        rpc_check(m->rpc);
+        log_offload(m->model, n_gpu_layers, offload, n_devices >= 0 || n_rpc > 0);
         m->in_memory = (flags & JPEGLM_MODEL_NO_MMAP) != 0;
         m->n_vocab   = llama_vocab_n_tokens(llama_model_get_vocab(m->model));
         if (m->n_vocab <= 0) {

@@ -192,6 +192,7 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         require(out_session != nullptr, "out_session is NULL");
         *out_session = nullptr;
         require(model != nullptr, "model is NULL");
+        rpc_check(model->rpc);
         check_create_args(n_ctx, n_seq, n_batch, n_threads, flags);
         const int64_t n_tokens = (int64_t) n_ctx * n_seq;
         if (n_tokens > INT32_MAX / 2) {
@@ -219,6 +220,7 @@ int32_t jpeglm_session_create(jpeglm_model * model, int32_t n_ctx, int32_t n_seq
         // The context now references the model: count it before anything else can fail.
         s->model = model;
         model->n_contexts.fetch_add(1);
+        rpc_check(model->rpc);  // the cache on a server lost meanwhile is not there
         s->n_ctx   = n_ctx;
         s->n_seq   = n_seq;
         s->n_batch = n_batch;

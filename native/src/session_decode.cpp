@@ -93,8 +93,9 @@ void run_batch(jpeglm_session & s, int32_t begin, int32_t end, const int32_t * s
     }
     error_capture capture;
     const int32_t rc = llama_decode(s.ctx, b);
-    if (rc != 0) {
+    if (rc != 0 || rpc_failed(s.model->rpc)) {
         roll_back(s);
+        rpc_check(s.model->rpc);  // a lost rpc-server is why, whatever llama.cpp says
         if (rc == kDecodeAborted || s.cancelled.load()) {
             fail(JPEGLM_ERR_CANCELLED, "cancelled");
         }

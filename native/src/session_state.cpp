@@ -300,6 +300,7 @@ int32_t jpeglm_session_state_save(jpeglm_session * session, int32_t seq, uint8_t
             std::memcpy(body, sq.logits.data(), logits_bytes);
         }
         const size_t n_written = llama_state_seq_get_data(s.ctx, body + logits_bytes, llama_bytes, seq);
+        rpc_check(s.model->rpc);  // the cache read from a lost rpc-server is zeros
         if (n_written != llama_bytes) {
             fail(JPEGLM_ERR_INTERNAL, "llama.cpp wrote %zu state bytes, %zu expected", n_written, llama_bytes);
         }
@@ -329,6 +330,7 @@ int32_t jpeglm_session_state_load(jpeglm_session * session, int32_t seq, const u
         sq.length            = 0;
         sq.has_logits        = false;
         load_llama_state(s, seq, llama_part, h.llama_bytes, h.length);
+        rpc_check(s.model->rpc);
         sq.length = h.length;
         if (logits_bytes) {
             std::memcpy(sq.logits.data(), src + sizeof h, logits_bytes);

@@ -3,6 +3,7 @@ module org.jpeglm.cli {
     requires org.jpeglm;
     requires org.jpeglm.convert;
     requires org.jpeglm.train;
+    requires org.jpeglm.eval;
     requires org.jpeglm.io;
     requires org.jpeglm.serve;
     requires info.picocli;

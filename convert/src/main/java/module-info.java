@@ -3,6 +3,7 @@ module org.jpeglm.convert {
     requires transitive org.jpeglm;
     requires org.jpeglm.io;
     requires org.jpeglm.video;
+    requires org.jpeglm.codec.igpt;
     requires com.fasterxml.jackson.databind;
 
     exports org.jpeglm.convert;

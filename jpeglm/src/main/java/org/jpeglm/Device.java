@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * A device the native backends found ({@link Jpeglm#devices()}): the CPU, and each GPU or accelerator whose
- * backend is present and usable. Memory is in bytes, as the backend reports it (the CPU's is the system's).
+ * backend is present and usable; after a model was loaded with {@link ModelOptions#rpcServers()}, the servers'
+ * devices too ({@link Type#RPC}, described as "rpc-server HOST:PORT"). Memory is in bytes, as the backend reports
+ * it (the CPU's is the system's).
  *
  * @param index the device's position in llama.cpp's list (0 .. count - 1)
  * @param name the backend's name for it: "CPU", "CUDA0", "Vulkan0", ...
@@ -38,7 +40,9 @@ public record Device(int index, String name, String description, Type type, long
         /** An accelerator used together with the CPU (BLAS, AMX, ...). */
         ACCEL(3),
         /** A device of another kind. */
-        OTHER(4);
+        OTHER(4),
+        /** A device of an rpc-server on another machine ({@link ModelOptions#rpcServers()}). */
+        RPC(5);
 
         private final int nativeValue;
 

@@ -61,9 +61,15 @@ public final class Model implements AutoCloseable {
      * <p>The native log says at INFO where the layers went ({@link ModelOptions#devices()}), e.g. "offloading 5/5
      * layers to Vulkan0 (...)", and warns once if layers were to be offloaded but there is no GPU device.
      *
+     * <p>With {@link ModelOptions#rpcServers()}, each server must answer within {@link ModelOptions#rpcTimeout()};
+     * one lost later makes the call in progress and every later call of this model and its sessions throw
+     * {@link JpeglmException} ({@link ErrorCode#IO}) naming it: close the model and load it again.
+     *
      * @throws JpeglmException naming the problem: a missing file ({@link ErrorCode#IO}), a file that is not a valid
      *     GGUF Llama model ({@link ErrorCode#FORMAT}), an unsupported architecture or a device name no device has
-     *     ({@link ErrorCode#UNSUPPORTED}; the message lists the devices)
+     *     ({@link ErrorCode#UNSUPPORTED}; the message lists the devices), an rpc server that cannot be reached or
+     *     does not answer in time ({@link ErrorCode#IO}), rpc servers with a runtime that has no RPC backend
+     *     ({@link ErrorCode#UNSUPPORTED})
      */
     public static Model load(Path path, ModelOptions options) {
         Objects.requireNonNull(path, "path");
@@ -79,12 +85,17 @@ public final class Model implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             List<String> devices = options.offloadDevices();
-            Native.check(jpeglm_model_load_on_devices(
+            List<String> servers =
+                    options.rpcServers().stream().map(RpcServer::toString).toList();
+            Native.check(jpeglm_model_load_rpc(
                     arena.allocateFrom(absolute.toString()),
                     options.gpuLayers(),
                     flags,
                     options.automaticDevices() ? MemorySegment.NULL : cStrings(arena, devices),
                     options.automaticDevices() ? -1 : devices.size(),
+                    cStrings(arena, servers),
+                    servers.size(),
+                    (int) options.rpcTimeout().toMillis(),
                     out));
             MemorySegment handle = out.get(ValueLayout.ADDRESS, 0);
             try {

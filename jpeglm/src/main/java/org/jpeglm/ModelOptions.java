@@ -1,6 +1,10 @@
 package org.jpeglm;
 
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * How a model is loaded.
@@ -14,12 +18,32 @@ import java.util.List;
  * @param checkTensors validate tensor data while loading (slower)
  * @param devices the devices the offloaded layers go to, by {@link Device#name()} ("CUDA0", "Vulkan0"; "CPU"
  *     means the CPU, which runs the other layers anyway); empty: jpeglm picks every CUDA device, else every Vulkan
- *     GPU, else none; {@value #CPU_ONLY} alone: none, every layer stays on the CPU. A name no device has makes
+ *     GPU, else none; {@value #CPU_ONLY} alone: none, every layer stays on the CPU (but those
+ *     {@code rpcServers} take). A name no device has makes
  *     {@link Model#load} fail, listing the devices there are.
+ * @param rpcServers rpc-servers on other machines that take some of the offloaded layers (llama.cpp's {@code --rpc};
+ *     docs/deploy.md): their devices come first, in this order, then the local ones of {@code devices}; the
+ *     {@code gpuLayers} offloaded layers are split among them by free memory, the first layers stay on this
+ *     machine's CPU. At most {@value RpcServer#MAX_SERVERS}, distinct; with any, {@code gpuLayers} must not be 0.
+ *     Needs a runtime with ggml's RPC backend (the source or portable one; the prebuilt one has none).
+ * @param rpcTimeout how long each rpc-server has to accept the connection and answer it when the model loads;
+ *     one that does not fails {@link Model#load} naming it
  */
-public record ModelOptions(int gpuLayers, boolean mmap, boolean checkTensors, List<String> devices) {
+public record ModelOptions(
+        int gpuLayers,
+        boolean mmap,
+        boolean checkTensors,
+        List<String> devices,
+        List<RpcServer> rpcServers,
+        Duration rpcTimeout) {
     /** The device list that keeps every layer on the CPU (llama.cpp's {@code --device none}). */
     public static final String CPU_ONLY = "none";
+
+    /** {@link #rpcTimeout()} unless set. */
+    public static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The longest {@link #rpcTimeout()}. */
+    public static final Duration MAX_RPC_TIMEOUT = Duration.ofMinutes(10);
 
     public ModelOptions {
         if (gpuLayers < -1) {
@@ -32,11 +56,32 @@ public record ModelOptions(int gpuLayers, boolean mmap, boolean checkTensors, Li
         if (devices.contains(CPU_ONLY) && devices.size() > 1) {
             throw new IllegalArgumentException("'" + CPU_ONLY + "' names no device, so it stands alone: " + devices);
         }
+        rpcServers = List.copyOf(rpcServers);
+        Objects.requireNonNull(rpcTimeout, "rpcTimeout");
+        checkRpc(rpcServers, gpuLayers, rpcTimeout);
+    }
+
+    private static void checkRpc(List<RpcServer> servers, int gpuLayers, Duration timeout) {
+        if (servers.size() > RpcServer.MAX_SERVERS) {
+            throw new IllegalArgumentException(
+                    servers.size() + " rpc servers; at most " + RpcServer.MAX_SERVERS + " can be used");
+        }
+        if (new HashSet<>(servers).size() != servers.size()) {
+            throw new IllegalArgumentException("an rpc server is named twice: " + servers);
+        }
+        if (!servers.isEmpty() && gpuLayers == 0) {
+            throw new IllegalArgumentException(
+                    "rpc servers " + servers + " with gpuLayers 0 would get no layer: offload some (-1: all)");
+        }
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_RPC_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(
+                    "rpcTimeout " + timeout + " must be positive and at most " + MAX_RPC_TIMEOUT);
+        }
     }
 
     /** CPU only, read into memory. */
     public static ModelOptions defaults() {
-        return new ModelOptions(0, false, false, List.of());
+        return builder().build();
     }
 
     /** Whether jpeglm picks the devices (no device list given). */
@@ -59,6 +104,8 @@ public record ModelOptions(int gpuLayers, boolean mmap, boolean checkTensors, Li
         private boolean mmap;
         private boolean checkTensors;
         private List<String> devices = List.of();
+        private List<RpcServer> rpcServers = List.of();
+        private Duration rpcTimeout = DEFAULT_RPC_TIMEOUT;
 
         public Builder gpuLayers(int gpuLayers) {
             this.gpuLayers = gpuLayers;
@@ -96,8 +143,25 @@ public record ModelOptions(int gpuLayers, boolean mmap, boolean checkTensors, Li
             return devices(CPU_ONLY);
         }
 
+        /** The rpc-servers that take some of the offloaded layers (see {@link ModelOptions#rpcServers()}). */
+        public Builder rpcServers(List<RpcServer> rpcServers) {
+            this.rpcServers = List.copyOf(rpcServers);
+            return this;
+        }
+
+        /** The rpc-servers as {@code HOST:PORT}, as llama.cpp's {@code --rpc} takes them. */
+        public Builder rpcServers(String... endpoints) {
+            return rpcServers(Stream.of(endpoints).map(RpcServer::parse).toList());
+        }
+
+        /** How long each rpc-server has to answer when the model loads (default 5 s). */
+        public Builder rpcTimeout(Duration rpcTimeout) {
+            this.rpcTimeout = Objects.requireNonNull(rpcTimeout, "rpcTimeout");
+            return this;
+        }
+
         public ModelOptions build() {
-            return new ModelOptions(gpuLayers, mmap, checkTensors, devices);
+            return new ModelOptions(gpuLayers, mmap, checkTensors, devices, rpcServers, rpcTimeout);
         }
     }
 }

@@ -78,12 +78,16 @@ final class RuntimeProbe {
     }
 
     static Result run(Path modelPath, int gpuLayers, boolean images) {
+        return run(modelPath, ModelOptions.builder().gpuLayers(gpuLayers).build(), images);
+    }
+
+    /** The workload with the model loaded with options (e.g. some layers on rpc-servers). */
+    static Result run(Path modelPath, ModelOptions options, boolean images) {
         List<String> devices = Jpeglm.devices().stream().map(Device::name).toList();
         float[][] logits = new float[1 + ONE_BY_ONE][];
         int[] greedy;
         int[][] sampled = new int[SEQUENCES][];
-        try (Model model = Model.load(
-                        modelPath, ModelOptions.builder().gpuLayers(gpuLayers).build());
+        try (Model model = Model.load(modelPath, options);
                 Session session = model.newSession(TinyModels.exact(256)
                         .sequences(SEQUENCES)
                         .batchSize(16)
@@ -100,7 +104,7 @@ final class RuntimeProbe {
             }
             sampleAll(session, prompt, sampled);
         }
-        return new Result(devices, logits, greedy, sampled, images ? images(modelPath, gpuLayers) : new byte[0][]);
+        return new Result(devices, logits, greedy, sampled, images ? images(modelPath, options) : new byte[0][]);
     }
 
     /** All sequences step together: the 8-sequence path of one native step per token. */
@@ -123,9 +127,8 @@ final class RuntimeProbe {
         }
     }
 
-    private static byte[][] images(Path modelPath, int gpuLayers) {
-        try (ImageModel model = ImageModel.load(
-                        modelPath, ModelOptions.builder().gpuLayers(gpuLayers).build());
+    private static byte[][] images(Path modelPath, ModelOptions options) {
+        try (ImageModel model = ImageModel.load(modelPath, options);
                 ImageGenerator generator = model.newGenerator(GeneratorOptions.builder()
                         .parallel(8)
                         .threads(THREADS)

@@ -201,6 +201,18 @@ public final class jpeglm_h {
         return JPEGLM_DEVICE_OTHER;
     }
 
+    private static final int JPEGLM_DEVICE_RPC = 5;
+
+    public static int JPEGLM_DEVICE_RPC() {
+        return JPEGLM_DEVICE_RPC;
+    }
+
+    private static final int JPEGLM_RPC_MAX_SERVERS = 16;
+
+    public static int JPEGLM_RPC_MAX_SERVERS() {
+        return JPEGLM_RPC_MAX_SERVERS;
+    }
+
     private static final class jpeglm_api_version {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
         static final MemorySegment ADDR = findOrThrow("jpeglm_api_version");
@@ -539,6 +551,44 @@ public final class jpeglm_h {
         var mh$ = jpeglm_model_load_on_devices.HANDLE;
         try {
             return (int) mh$.invokeExact(path, n_gpu_layers, flags, devices, n_devices, out_model);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class jpeglm_model_load_rpc {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(
+                C_INT, C_POINTER, C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_INT, C_INT, C_POINTER);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_model_load_rpc");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_model_load_rpc$descriptor() {
+        return jpeglm_model_load_rpc.DESC;
+    }
+
+    public static MethodHandle jpeglm_model_load_rpc$handle() {
+        return jpeglm_model_load_rpc.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_model_load_rpc$address() {
+        return jpeglm_model_load_rpc.ADDR;
+    }
+
+    public static int jpeglm_model_load_rpc(
+            MemorySegment path,
+            int n_gpu_layers,
+            int flags,
+            MemorySegment devices,
+            int n_devices,
+            MemorySegment rpc_servers,
+            int n_rpc,
+            int timeout_ms,
+            MemorySegment out_model) {
+        var mh$ = jpeglm_model_load_rpc.HANDLE;
+        try {
+            return (int) mh$.invokeExact(
+                    path, n_gpu_layers, flags, devices, n_devices, rpc_servers, n_rpc, timeout_ms, out_model);
         } catch (Throwable ex$) {
             throw new AssertionError("should not reach here", ex$);
         }

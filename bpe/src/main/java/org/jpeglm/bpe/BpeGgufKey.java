@@ -15,7 +15,10 @@ import org.jpeglm.gguf.GgufValueType;
 public enum BpeGgufKey {
     /** UINT32: number of token ids; every id in {@code [0, vocab_size)} is described below. */
     VOCAB_SIZE("jpeglm.bpe.vocab_size", GgufValueType.UINT32, null, true),
-    /** ARRAY of 256 INT32: the id of each byte's single-byte token (identity in the default layout). */
+    /**
+     * ARRAY of 256 INT32: the id of each byte's single-byte token (identity in the default layout), or -1 for a
+     * byte outside the alphabet (a K-symbol tokenizer has -1 from byte K on). Byte-level files have no -1.
+     */
     BYTE_IDS("jpeglm.bpe.byte_ids", GgufValueType.ARRAY, GgufValueType.INT32, true),
     /** ARRAY of INT32, two per merge, by rank: left id, right id, left id, right id, ... */
     MERGES("jpeglm.bpe.merges", GgufValueType.ARRAY, GgufValueType.INT32, true),

@@ -27,8 +27,10 @@ public final class BpeGgufMetadata {
         boolean[] described = new boolean[size];
         int[] byteIds = new int[256];
         for (int b = 0; b < 256; b++) {
-            byteIds[b] = tokenizer.byteTokenId(b);
-            described[byteIds[b]] = true;
+            byteIds[b] = tokenizer.byteTokenId(b); // NO_TOKEN (-1) for a byte outside the alphabet
+            if (byteIds[b] != BpeTokenizer.NO_TOKEN) {
+                described[byteIds[b]] = true;
+            }
         }
         int count = tokenizer.mergeCount();
         int[] merges = new int[2 * count];
@@ -109,7 +111,13 @@ public final class BpeGgufMetadata {
         VocabEntry[] entries = new VocabEntry[size];
         byte[][] bytes = new byte[size][];
         for (int b = 0; b < 256; b++) {
+            if (byteIds[b] == BpeTokenizer.NO_TOKEN) {
+                continue; // not in the alphabet
+            }
             int id = checkId(byteIds[b], size, BpeGgufKey.BYTE_IDS);
+            if (entries[id] != null) {
+                throw bad(BpeGgufKey.BYTE_IDS, "gives id " + id + " to two bytes");
+            }
             bytes[id] = new byte[] {(byte) b};
             entries[id] = new VocabEntry.Piece(bytes[id]);
         }

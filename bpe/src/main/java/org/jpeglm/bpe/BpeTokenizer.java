@@ -19,9 +19,13 @@ import java.util.Objects;
  *
  * <p>Ids: see the package docs for the default layout ({@link #fromMerges}). In general any id may
  * hold any {@link VocabEntry}; BOS and EOS are the explicit ids {@link #bosId()} and
- * {@link #eosId()}. Invariants checked on construction: each of the 256 bytes is exactly one
- * single-byte piece; pieces are distinct; merges join two pieces and their concatenation is a piece
- * of the vocabulary (the merge's result); no pair is merged twice.
+ * {@link #eosId()}. Invariants checked on construction: each byte of the <em>alphabet</em> is exactly one
+ * single-byte piece, and every piece is spelled in the alphabet; pieces are distinct; merges join two pieces and
+ * their concatenation is a piece of the vocabulary (the merge's result); no pair is merged twice.
+ *
+ * <p>The alphabet is the set of bytes that have a single-byte piece: all 256 for byte-level BPE (JPEG and H.264
+ * streams), fewer for streams of symbols (igpt's K palette indices, bytes 0..K-1), where a full alphabet would
+ * give the model ids it never sees. {@link #encode} refuses a byte outside the alphabet and names it.
  */
 public final class BpeTokenizer {
     /** The value of {@link #bosId()} / {@link #eosId()} when the tokenizer has no such token. */
@@ -42,6 +46,7 @@ public final class BpeTokenizer {
     private final boolean ignoreMerges;
     private final Map<ByteKey, Integer> pieceIds;
     private final int maxPieceLength;
+    private final int alphabetSize;
     private final MergeRules rules;
     private final MergeEngine engine;
 
@@ -76,11 +81,7 @@ public final class BpeTokenizer {
             }
         }
         maxPieceLength = longest;
-        for (int b = 0; b < 256; b++) {
-            if (byteToId[b] == NO_TOKEN) {
-                throw new IllegalArgumentException("no token for byte " + b);
-            }
-        }
+        alphabetSize = checkAlphabet(byteToId);
         this.bosId = checkSpecial("BOS", bosId);
         this.eosId = checkSpecial("EOS", eosId);
         this.ignoreMerges = ignoreMerges;
@@ -102,6 +103,28 @@ public final class BpeTokenizer {
         }
         rules = new MergeRules(left, right, result, byteToId, size);
         engine = MergeEngine.forRules(rules);
+    }
+
+    /** The number of bytes with a single-byte piece; every piece must be spelled in them. */
+    private int checkAlphabet(int[] byteToId) {
+        int count = 0;
+        for (int id : byteToId) {
+            count += id == NO_TOKEN ? 0 : 1;
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no single-byte piece: the alphabet is empty");
+        }
+        if (count < 256) {
+            for (int id = 0; id < tokenBytes.length; id++) {
+                for (byte b : tokenBytes[id]) {
+                    if (byteToId[b & 0xFF] == NO_TOKEN) {
+                        throw new IllegalArgumentException("id " + id + " (" + vocab.get(id) + ") holds byte "
+                                + (b & 0xFF) + ", which is not in the alphabet (no single-byte piece)");
+                    }
+                }
+            }
+        }
+        return count;
     }
 
     private int checkSpecial(String what, int id) {
@@ -136,25 +159,35 @@ public final class BpeTokenizer {
         return new BpeTokenizer(vocab, merges, bosId, eosId, ignoreMerges);
     }
 
-    /** {@link #fromMerges(List, String, String)} with {@code <s>} and {@code </s>}. */
+    /** {@link #fromMerges(int, List, String, String)} over all 256 bytes, with {@code <s>} and {@code </s>}. */
     public static BpeTokenizer fromMerges(List<TokenPair> merges) {
         return fromMerges(merges, DEFAULT_BOS, DEFAULT_EOS);
     }
 
-    /**
-     * A tokenizer in the default layout: ids 0..255 are the bytes; each merge whose bytes are new
-     * gets the next id (so merge i makes 256+i unless an earlier merge spelled the same bytes, in
-     * which case it reuses that id, as HF's trainer does); then BOS, then EOS.
-     *
-     * @param merges merges by rank; each may only use ids made by earlier merges
-     * @param bos    BOS text, or null for none
-     * @param eos    EOS text, or null for none
-     */
+    /** {@link #fromMerges(int, List, String, String)} over all 256 bytes: the byte-level layout. */
     public static BpeTokenizer fromMerges(List<TokenPair> merges, String bos, String eos) {
-        List<VocabEntry> vocab = new ArrayList<>(256 + merges.size() + 2);
+        return fromMerges(256, merges, bos, eos);
+    }
+
+    /**
+     * A tokenizer in the default layout over the alphabet of bytes {@code 0..alphabet-1}: ids 0..alphabet-1 are
+     * those bytes; each merge whose bytes are new gets the next id (so merge i makes alphabet+i unless an earlier
+     * merge spelled the same bytes, in which case it reuses that id, as HF's trainer does); then BOS, then EOS.
+     * With 256 (byte-level BPE) merge i makes 256+i.
+     *
+     * @param alphabet how many bytes have a piece, 1..256
+     * @param merges   merges by rank; each may only use ids made by earlier merges
+     * @param bos      BOS text, or null for none
+     * @param eos      EOS text, or null for none
+     */
+    public static BpeTokenizer fromMerges(int alphabet, List<TokenPair> merges, String bos, String eos) {
+        if (alphabet < 1 || alphabet > 256) {
+            throw new IllegalArgumentException("the alphabet must have 1..256 bytes, not " + alphabet);
+        }
+        List<VocabEntry> vocab = new ArrayList<>(alphabet + merges.size() + 2);
         List<byte[]> bytes = new ArrayList<>();
         Map<ByteKey, Integer> ids = new HashMap<>();
-        for (int b = 0; b < 256; b++) {
+        for (int b = 0; b < alphabet; b++) {
             byte[] one = {(byte) b};
             vocab.add(new VocabEntry.Piece(one));
             bytes.add(one);
@@ -201,10 +234,14 @@ public final class BpeTokenizer {
     /**
      * The ids of {@code bytes[offset, offset+length)}.
      *
-     * @throws IllegalStateException if BOS or EOS is asked for but the tokenizer has none
+     * @throws IllegalStateException    if BOS or EOS is asked for but the tokenizer has none
+     * @throws IllegalArgumentException if a byte is not in the alphabet
      */
     public int[] encode(byte[] bytes, int offset, int length, boolean addBos, boolean addEos) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (alphabetSize < 256) {
+            requireAlphabet(bytes, offset, length);
+        }
         int prefix = addBos ? require(bosId, "BOS") : NO_TOKEN;
         int suffix = addEos ? require(eosId, "EOS") : NO_TOKEN;
         if (ignoreMerges && length > 1 && length <= maxPieceLength) {
@@ -214,6 +251,17 @@ public final class BpeTokenizer {
             }
         }
         return engine.encode(bytes, offset, offset + length, prefix, suffix);
+    }
+
+    /** Refuses the first byte without a piece (a full alphabet never gets here: no cost for byte-level BPE). */
+    private void requireAlphabet(byte[] bytes, int offset, int length) {
+        int[] byteToId = rules.byteToId;
+        for (int i = offset; i < offset + length; i++) {
+            if (byteToId[bytes[i] & 0xFF] == NO_TOKEN) {
+                throw new IllegalArgumentException("byte " + (bytes[i] & 0xFF) + " at offset " + (i - offset)
+                        + " is not in this tokenizer's alphabet of " + alphabetSize + " bytes");
+            }
+        }
     }
 
     private static int require(int id, String what) {
@@ -311,9 +359,14 @@ public final class BpeTokenizer {
         return id == null ? NO_TOKEN : id;
     }
 
-    /** The id of the single-byte token for {@code b} (0..255). */
+    /** The id of the single-byte token for {@code b} (0..255), or {@link #NO_TOKEN} if b is not in the alphabet. */
     public int byteTokenId(int b) {
         return rules.byteToId[Objects.checkIndex(b, 256)];
+    }
+
+    /** How many bytes have a single-byte piece: 256 for byte-level BPE, K for a K-symbol alphabet. */
+    public int alphabetSize() {
+        return alphabetSize;
     }
 
     /** BOS id, or {@link #NO_TOKEN}. */

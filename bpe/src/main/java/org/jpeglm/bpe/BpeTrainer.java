@@ -25,6 +25,12 @@ import java.util.Objects;
  * merge applies to every occurrence at once and a pair is never merged twice. Training stops after
  * {@link #mergeCount()} merges, or when the best count is below {@code max(1, minFrequency)}.
  *
+ * <p>The alphabet is all 256 bytes by default. {@link #withAlphabet(int) withAlphabet(K)} learns over the bytes
+ * {@code 0..K-1} only (symbol streams such as igpt's palette indices): the tokenizer then has K single-byte ids
+ * and merge i makes id K+i, and a stream holding a byte &ge; K is refused. HF's trainer likewise starts from the
+ * corpus alphabet, ordered by code point, so the tie-break order is the same as with 256 bytes: the merges are
+ * those of the 256-byte trainer on the same corpus, with every merged id moved down by 256-K.
+ *
  * <p>Cost: about linear in the corpus size plus O(occurrences) per merge: pair counts are updated
  * incrementally from the positions each merge touches, never recounted.
  *
@@ -32,8 +38,9 @@ import java.util.Objects;
  * @param minFrequency smallest pair count that still gets merged (HF's {@code min_frequency})
  * @param bos          text of the BOS token the trained tokenizer gets, or null for none
  * @param eos          text of the EOS token, or null for none
+ * @param alphabet     the bytes {@code 0..alphabet-1} make the alphabet, 1..256 (byte-level BPE: 256)
  */
-public record BpeTrainer(int mergeCount, long minFrequency, String bos, String eos) {
+public record BpeTrainer(int mergeCount, long minFrequency, String bos, String eos, int alphabet) {
     /** Jpeg-LM's number of merges. */
     public static final int DEFAULT_MERGE_COUNT = 320;
 
@@ -44,6 +51,14 @@ public record BpeTrainer(int mergeCount, long minFrequency, String bos, String e
         if (minFrequency < 0) {
             throw new IllegalArgumentException("minFrequency must be >= 0: " + minFrequency);
         }
+        if (alphabet < 1 || alphabet > 256) {
+            throw new IllegalArgumentException("alphabet must be 1..256 bytes: " + alphabet);
+        }
+    }
+
+    /** A byte-level trainer (all 256 bytes). */
+    public BpeTrainer(int mergeCount, long minFrequency, String bos, String eos) {
+        this(mergeCount, minFrequency, bos, eos, 256);
     }
 
     /** 320 merges, no minimum frequency, BOS {@code <s>} and EOS {@code </s>}. */
@@ -53,27 +68,36 @@ public record BpeTrainer(int mergeCount, long minFrequency, String bos, String e
 
     /** This trainer with another merge count. */
     public BpeTrainer withMergeCount(int count) {
-        return new BpeTrainer(count, minFrequency, bos, eos);
+        return new BpeTrainer(count, minFrequency, bos, eos, alphabet);
     }
 
     /** This trainer with another minimum frequency. */
     public BpeTrainer withMinFrequency(long frequency) {
-        return new BpeTrainer(mergeCount, frequency, bos, eos);
+        return new BpeTrainer(mergeCount, frequency, bos, eos, alphabet);
     }
 
     /** This trainer with other special tokens (null for none). */
     public BpeTrainer withSpecialTokens(String bosText, String eosText) {
-        return new BpeTrainer(mergeCount, minFrequency, bosText, eosText);
+        return new BpeTrainer(mergeCount, minFrequency, bosText, eosText, alphabet);
+    }
+
+    /** This trainer over the bytes {@code 0..size-1} only (see the class docs). */
+    public BpeTrainer withAlphabet(int size) {
+        return new BpeTrainer(mergeCount, minFrequency, bos, eos, size);
     }
 
     /** Learns the merges and returns the tokenizer in the default id layout (see the package docs). */
     public BpeTokenizer train(Iterable<byte[]> streams) {
-        return BpeTokenizer.fromMerges(learnMerges(streams), bos, eos);
+        return BpeTokenizer.fromMerges(alphabet, learnMerges(streams), bos, eos);
     }
 
-    /** Learns the merges only, by rank, in the default id layout. */
+    /**
+     * Learns the merges only, by rank, in the default id layout.
+     *
+     * @throws IllegalArgumentException if a stream holds a byte outside the alphabet
+     */
     public List<TokenPair> learnMerges(Iterable<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
-        return new MergeLearner(streams).learn(mergeCount, Math.max(1, minFrequency));
+        return new MergeLearner(streams, alphabet).learn(mergeCount, Math.max(1, minFrequency));
     }
 }

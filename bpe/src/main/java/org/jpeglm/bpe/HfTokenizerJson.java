@@ -26,9 +26,11 @@ import org.jpeglm.io.AtomicFile;
  * found by their text ({@code <s>}, {@code </s>} unless told otherwise).
  *
  * <p>Import only accepts what {@link BpeTokenizer} computes the same way as HF: model {@code BPE}
- * with no dropout and no subword prefix/suffix, every byte in the vocabulary, no normalizer, and a
- * pre-tokenizer that is absent or {@code ByteLevel} without regex splitting or prefix space. Export
- * writes that, plus a {@code ByteLevel} decoder.
+ * with no dropout and no subword prefix/suffix, no normalizer, and a pre-tokenizer that is absent or
+ * {@code ByteLevel} without regex splitting or prefix space. Export writes that, plus a {@code ByteLevel}
+ * decoder. The vocabulary holds every byte of its alphabet as a one-char piece: all 256 for byte-level BPE,
+ * only {@code Ā..ď} (bytes 0..15) for a 16-symbol alphabet, and every piece is spelled in those chars
+ * (see {@link BpeTokenizer}); HF reads such a file and cannot encode a char outside it.
  *
  * <p>Using the file from Python: HF encodes <em>text</em>, whose UTF-8 bytes the ByteLevel
  * pre-tokenizer maps, so arbitrary (non-UTF-8) JPEG bytes cannot go through

@@ -24,6 +24,8 @@ final class MergeLearner {
     private final int[] wordStart;
     private final long[] wordWeight;
     private final boolean unitWeights;
+    /** The alphabet's size K: merged tokens are numbered from 256 here and from K in the tokenizer. */
+    private final int alphabet;
 
     // Tokens in the default layout.
     private final List<byte[]> tokenBytes = new ArrayList<>();
@@ -45,14 +47,20 @@ final class MergeLearner {
     private int touchedCount;
     private int epoch;
 
-    MergeLearner(Iterable<byte[]> streams) {
+    MergeLearner(Iterable<byte[]> streams, int alphabet) {
+        this.alphabet = alphabet;
         // Identical streams become one word with a weight, as HF counts words. Empty streams hold no
         // pair and are left out: weightAt finds a position's word by binary search over wordStart,
         // which must therefore be strictly increasing (an empty word would share its start with the
         // next word and could lend it its weight).
         Map<ByteKey, long[]> distinct = new LinkedHashMap<>();
         long total = 0;
+        int index = 0;
         for (byte[] s : streams) {
+            if (alphabet < 256) {
+                requireAlphabet(s, index);
+            }
+            index++;
             if (s.length == 0) {
                 continue;
             }
@@ -96,6 +104,15 @@ final class MergeLearner {
         countBytePairs();
     }
 
+    private void requireAlphabet(byte[] stream, int index) {
+        for (int i = 0; i < stream.length; i++) {
+            if ((stream[i] & 0xFF) >= alphabet) {
+                throw new IllegalArgumentException("stream " + index + " holds byte " + (stream[i] & 0xFF) + " at " + i
+                        + ", outside the alphabet of bytes 0.." + (alphabet - 1));
+            }
+        }
+    }
+
     private void countBytePairs() {
         pairCount = 1 << 16;
         for (int id = 0; id < pairCount; id++) {
@@ -135,10 +152,15 @@ final class MergeLearner {
             if (best < 0 || count[best] < minCount) {
                 break;
             }
-            merges.add(new TokenPair(pairLeft[best], pairRight[best]));
+            merges.add(new TokenPair(layoutId(pairLeft[best]), layoutId(pairRight[best])));
             apply(best);
         }
         return merges;
+    }
+
+    /** A token's id in the tokenizer's layout, where merged tokens follow the alphabet's K bytes. */
+    private int layoutId(int id) {
+        return id < 256 ? id : id - 256 + alphabet;
     }
 
     /** The pair with the highest count (smallest pair in HF's order on ties), or -1 if none is left. */

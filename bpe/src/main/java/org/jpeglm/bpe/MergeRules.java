@@ -13,7 +13,7 @@ final class MergeRules {
     final int[] left;
     final int[] right;
     final int[] result;
-    /** Token id of each byte value. */
+    /** Token id of each byte value; {@link #NONE} for a byte outside the alphabet. */
     final int[] byteToId;
     /** Rank of the merge of two raw bytes, indexed {@code b0 << 8 | b1}; the first scan reads only this. */
     final int[] byteRank = new int[1 << 16];
@@ -49,7 +49,9 @@ final class MergeRules {
         int[] idToByte = new int[vocabSize];
         Arrays.fill(idToByte, NONE);
         for (int b = 0; b < 256; b++) {
-            idToByte[byteToId[b]] = b;
+            if (byteToId[b] != NONE) {
+                idToByte[byteToId[b]] = b;
+            }
         }
         Arrays.fill(byteRank, NONE);
         for (int r = 0; r < count; r++) {

@@ -20,7 +20,9 @@
  *                         (K == number of merges unless two merges spell the same bytes)
  *   256+K, 256+K+1        BOS ("&lt;s&gt;") and EOS ("&lt;/s&gt;")
  * </pre>
- * So with 320 merges: merge {@code i} makes id {@code 256+i}, BOS is 576, EOS 577, vocabulary 578.
+ * So with 320 merges: merge {@code i} makes id {@code 256+i}, BOS is 576, EOS 577, vocabulary 578. Over an
+ * alphabet of A &lt; 256 symbols (bytes {@code 0..A-1}, {@code BpeTrainer.withAlphabet(A)}) the same layout starts
+ * the merges at A: igpt with 16 gray levels and no merges is ids 0..15, BOS 16, EOS 17.
  * Imported tokenizers (a {@code tokenizer.json} trained by HF puts its special tokens first and the
  * byte tokens in GPT-2 character order) keep their own ids: the model is general — any id may hold
  * any byte string or special token — and BOS/EOS are explicit ids, not positions.

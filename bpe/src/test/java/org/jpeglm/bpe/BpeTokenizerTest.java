@@ -145,7 +145,10 @@ class BpeTokenizerTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> BpeTokenizer.fromMerges(List.of(new TokenPair(A, B), new TokenPair(A, B))));
-        List<VocabEntry> missingByte = bytePieces().subList(0, 255);
+        // A byte without a piece is outside the alphabet (SmallAlphabetTest), but no piece may hold it.
+        List<VocabEntry> missingByte = new ArrayList<>(bytePieces().subList(0, 255));
+        assertEquals(255, BpeTokenizer.of(missingByte, List.of(), -1, -1, false).alphabetSize());
+        missingByte.add(VocabEntry.piece((byte) 1, (byte) 255));
         assertThrows(IllegalArgumentException.class, () -> BpeTokenizer.of(missingByte, List.of(), -1, -1, false));
         List<VocabEntry> duplicate = bytePieces();
         duplicate.add(VocabEntry.piece((byte) 7));

@@ -144,7 +144,7 @@ class HfTokenizerJsonTest {
 
     @Test
     void rejectsMalformedFiles() throws IOException {
-        assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).remove("a")); // a byte is missing
+        assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).remove("a")); // a gap in the ids, and merges use it
         assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put("x", 66)); // two tokens, one id
         assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put("zz", 300)); // gap in the ids
         assertRejected(r -> ((ObjectNode) r.at("/model/vocab")).put("a b", 264)); // not byte-level text

@@ -3,12 +3,14 @@ package org.jpeglm.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jpeglm.eval.QualityMetric;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
@@ -40,7 +42,8 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {
             "  jpeglm complete --fashion-mnist 8 --ratio 0.5 -o completions",
-            "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf"
+            "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf",
+            "  jpeglm complete --fashion-mnist 1000 --ratio 0.5 --eval -o c   # measured against the test set and the originals"
         })
 public final class CompleteCommand extends JpeglmCommand {
     /** Rows (inputs) and completions per row in grid.png at most. */
@@ -77,6 +80,9 @@ public final class CompleteCommand extends JpeglmCommand {
 
     @Mixin
     OutputArgs outputArgs;
+
+    @Mixin
+    EvalArgs evalArgs;
 
     public CompleteCommand() {}
 
@@ -120,9 +126,11 @@ public final class CompleteCommand extends JpeglmCommand {
                     });
                 }
                 long clean = done.stream().filter(GeneratedImage::clean).count();
-                out.finish(
-                        JsonNodeFactory.instance.objectNode().put("clean", clean),
-                        grid(g, model.spec(), originals, done));
+                ObjectNode totals = JsonNodeFactory.instance.objectNode().put("clean", clean);
+                if (evalArgs.eval) {
+                    measure(originals, prompts, done, totals);
+                }
+                out.finish(totals, grid(g, model.spec(), originals, done));
                 out().printf(
                                 Locale.ROOT,
                                 "%d completions at ratio %.2f; %d clean, %d repaired; grid rows: original, prompt, completions; "
@@ -136,6 +144,23 @@ public final class CompleteCommand extends JpeglmCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * --eval: the completions against the test set, then against their originals (the inputs), and the share that
+     * keeps its original's class.
+     */
+    private void measure(
+            List<BufferedImage> originals, List<BufferedImage> prompts, List<GeneratedImage> done, ObjectNode totals)
+            throws IOException {
+        List<BufferedImage> images = done.stream().map(GeneratedImage::image).toList();
+        EvalArgs.measure(images, null, out(), totals, "quality");
+        QualityMetric metric = QualityMetric.load();
+        EvalArgs.measure(images, metric.reference("the originals", originals), out(), totals, "quality_vs_originals");
+        double agreement = metric.classAgreement(images, prompts);
+        totals.put("class_agreement", agreement);
+        out().printf(Locale.ROOT, "class kept from the original: %.1f %%%n", 100 * agreement);
+        out().flush();
     }
 
     /** One row per input (the first {@link #GRID_ROWS}): the original, what the model was shown, then its completions. */

@@ -1,5 +1,6 @@
 package org.jpeglm.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.eval.QualityMetric;
+import org.jpeglm.eval.RealImages;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoFiles;
 import org.jpeglm.video.VideoProfile;
@@ -34,7 +37,8 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {
             "  jpeglm complete-video --input clip.mp4 --frames 5 -o completions",
-            "  jpeglm complete-video -m avc.gguf --input a.mp4 --input b.gif --frames 3 --samples 4 -o out"
+            "  jpeglm complete-video -m avc.gguf --input a.mp4 --input b.gif --frames 3 --samples 4 -o out",
+            "  jpeglm complete-video --moving-fashion-mnist 300 --frames 5 --eval -o c   # frames 6-15 measured"
         })
 public final class CompleteVideoCommand extends JpeglmCommand {
     static final int GRID_INPUTS = 16;
@@ -46,9 +50,15 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     @Option(
             names = {"-i", "--input"},
             paramLabel = "VIDEO",
-            required = true,
             description = "a video file ffmpeg reads (MP4, GIF, WebM, .h264, ...); repeat for several")
     List<Path> inputs = new ArrayList<>();
+
+    @Option(
+            names = "--moving-fashion-mnist",
+            paramLabel = "N",
+            description = "also complete the first N test videos of moving Fashion-MNIST (the bundled video model's "
+                    + "test data, train/make-bundled-video-model), 1 to " + QualityMetric.TEST_VIDEO_COUNT)
+    int testVideos;
 
     @Option(
             names = {"-k", "--frames"},
@@ -67,6 +77,9 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     OutputArgs outputArgs;
 
     @Mixin
+    EvalArgs evalArgs;
+
+    @Mixin
     VideoArgs videoArgs;
 
     public CompleteVideoCommand() {}
@@ -74,8 +87,16 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     @Override
     protected int run() throws Exception {
         Limits.requireCount("--samples", samples);
-        long jobs = (long) inputs.size() * samples;
-        Limits.requireCount(inputs.size() + " inputs x --samples " + samples, jobs);
+        if (testVideos < 0 || testVideos > QualityMetric.TEST_VIDEO_COUNT) {
+            throw new IllegalArgumentException(
+                    "--moving-fashion-mnist must be 1 to " + QualityMetric.TEST_VIDEO_COUNT + ", got " + testVideos);
+        }
+        int count = inputs.size() + testVideos;
+        if (count == 0) {
+            throw new IllegalArgumentException("no input videos: give --input VIDEO or --moving-fashion-mnist N");
+        }
+        long jobs = (long) count * samples;
+        Limits.requireCount(count + " inputs x --samples " + samples, jobs);
         modelArgs.check();
         videoArgs.check();
         VideoOptions options = videoArgs.options(jobs, modelArgs.threads);
@@ -87,7 +108,7 @@ public final class CompleteVideoCommand extends JpeglmCommand {
                 throw new IllegalArgumentException("--frames must be 1 to " + (profile.frames() - 1) + " (the model's "
                         + "videos have " + profile.frames() + " frames), got " + frames);
             }
-            Limits.requireHeap(jobs + inputs.size(), VideoArgs.bytesPerResult(model), "videos");
+            Limits.requireHeap(jobs + count, VideoArgs.bytesPerResult(model), "videos");
             List<Video> originals = read(profile);
             List<Video> prompts = new ArrayList<>((int) jobs);
             for (Video v : originals) {
@@ -116,6 +137,7 @@ public final class CompleteVideoCommand extends JpeglmCommand {
             }
             videos.add(v);
         }
+        videos.addAll(RealImages.movingFashionMnist(false, 0, testVideos));
         return videos;
     }
 
@@ -145,7 +167,11 @@ public final class CompleteVideoCommand extends JpeglmCommand {
             });
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.finish(VideoResults.totals(done, seconds), grid(originals, done, results));
+        ObjectNode totals = VideoResults.totals(done, seconds);
+        if (evalArgs.eval) {
+            EvalArgs.measureVideos(done, frames, out(), totals);
+        }
+        out.finish(totals, grid(originals, done, results));
         long all = done.stream().filter(GeneratedVideo::allFrames).count();
         out().printf(
                         Locale.ROOT,

@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
             "  jpeglm generate -m model.gguf -n 64 -np 16 --temp 0.9 --top-k 50 --seed 7",
             "  jpeglm generate -n 1000 --no-images -o stats  # statistics only",
             "  jpeglm generate -n 16 -o out --force         # replace the run in out",
-            "  jpeglm generate -n 16 -np 8 --preview        # watch the images form (on a terminal)"
+            "  jpeglm generate -n 16 -np 8 --preview        # watch the images form (on a terminal)",
+            "  jpeglm generate -n 2000 --no-images --eval -o q  # FID and the rest against the test set (jpeglm eval)"
         })
 public final class GenerateCommand extends JpeglmCommand {
     /** Images in grid.png at most. */
@@ -69,6 +70,9 @@ public final class GenerateCommand extends JpeglmCommand {
 
     @Mixin
     OutputArgs outputArgs;
+
+    @Mixin
+    EvalArgs evalArgs;
 
     @Option(
             names = "--max-tokens",
@@ -157,13 +161,15 @@ public final class GenerateCommand extends JpeglmCommand {
         int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(grid.length));
         long clean = images.stream().filter(GeneratedImage::clean).count();
         long decodable = images.stream().filter(i -> i.repair().decodable()).count();
-        out.finish(
-                JsonNodeFactory.instance
-                        .objectNode()
-                        .put("seconds", seconds)
-                        .put("clean", clean)
-                        .put("decodable", decodable),
-                ImageGrid.compose(Arrays.asList(grid), cols));
+        ObjectNode totals = JsonNodeFactory.instance
+                .objectNode()
+                .put("seconds", seconds)
+                .put("clean", clean)
+                .put("decodable", decodable);
+        if (evalArgs.eval) {
+            EvalArgs.measure(images.stream().map(GeneratedImage::image).toList(), null, out(), totals, "quality");
+        }
+        out.finish(totals, ImageGrid.compose(Arrays.asList(grid), cols));
         long tokens = images.stream().mapToLong(GeneratedImage::tokens).sum();
         out().printf(
                         Locale.ROOT,

@@ -1,5 +1,6 @@
 package org.jpeglm.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,9 @@ public final class GenerateVideoCommand extends JpeglmCommand {
     OutputArgs outputArgs;
 
     @Mixin
+    EvalArgs evalArgs;
+
+    @Mixin
     VideoArgs videoArgs;
 
     public GenerateVideoCommand() {}
@@ -80,7 +84,11 @@ public final class GenerateVideoCommand extends JpeglmCommand {
                     });
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                out.finish(VideoResults.totals(videos, seconds), grid(videos, results));
+                ObjectNode totals = VideoResults.totals(videos, seconds);
+                if (evalArgs.eval) {
+                    EvalArgs.measureVideos(videos, 0, out(), totals);
+                }
+                out.finish(totals, grid(videos, results));
                 report(videos, seconds, model.profile(), out);
             }
         }

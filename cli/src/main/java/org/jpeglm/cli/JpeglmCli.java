@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class,
             CompleteCommand.class,
             ScoreCommand.class,
+            EvalCommand.class,
             GenerateVideoCommand.class,
             CompleteVideoCommand.class,
             ServeCommand.class,

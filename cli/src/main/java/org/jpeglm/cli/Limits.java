@@ -1,6 +1,7 @@
 package org.jpeglm.cli;
 
 import java.util.Locale;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.jpeg.JpegProfile;
 
 /**
@@ -53,18 +54,14 @@ final class Limits {
         return threads;
     }
 
-    /** Heap bytes one decoded image of profile's size takes (3 bytes a pixel, as JPEG decoding and fitting give). */
+    /** Heap bytes one decoded image of profile's size takes ({@link GeneratedImage#decodedBytes}). */
     static long bytesPerImage(JpegProfile profile) {
-        return 3L * profile.width() * profile.height();
+        return GeneratedImage.decodedBytes(profile);
     }
 
-    /**
-     * Heap bytes one generated or completed image keeps until the run ends: the decoded image, the model's stream and
-     * the repaired JPEG file (a byte a pixel each, generous for quality 25, plus headers), and its records.
-     */
+    /** Heap bytes one generated or completed image keeps until the run ends ({@link GeneratedImage#heapBytes}). */
     static long bytesPerResult(JpegProfile profile) {
-        long pixels = (long) profile.width() * profile.height();
-        return bytesPerImage(profile) + 2 * (pixels + 1024) + 2048;
+        return GeneratedImage.heapBytes(profile);
     }
 
     /** Refuses to plan count items of bytesEach when the free heap cannot hold them; what says what they are. */

@@ -36,9 +36,9 @@ final class ModelArgs {
     @Option(
             names = {"-ngl", "--gpu-layers"},
             paramLabel = "N",
-            description =
-                    "layers to offload to the GPU, -1 all (default: 0); a warning says when this build or machine has no GPU")
-    int gpuLayers;
+            description = "layers to offload to the GPU (or the --rpc servers), -1 all (default: 0; with --rpc, all);"
+                    + " a warning says when this build or machine has no GPU")
+    Integer gpuLayers;
 
     @Option(
             names = {"-dev", "--device"},
@@ -47,6 +47,17 @@ final class ModelArgs {
             description = "devices to offload layers to (jpeglm devices lists them), or none for the CPU only"
                     + " (default: every CUDA device, else every Vulkan GPU)")
     List<String> devices = List.of();
+
+    @Option(
+            names = "--rpc",
+            paramLabel = "HOST:PORT",
+            split = ",",
+            splitSynopsisLabel = ",",
+            description =
+                    "rpc-servers on other machines that run some of the layers (llama.cpp's --rpc; docs/deploy.md;"
+                            + " the source or portable runtime): the offloaded layers are split among them by free memory,"
+                            + " -ngl N keeps the first layers on this CPU")
+    List<String> rpc = List.of();
 
     @Option(
             names = "--mmap",
@@ -63,6 +74,11 @@ final class ModelArgs {
 
     Path modelPath() {
         return modelPath("JPEGLM_MODEL", BUNDLED);
+    }
+
+    /** The video model's path: -m, $JPEGLM_VIDEO_MODEL or the bundled one. */
+    Path videoModelPath() {
+        return modelPath("JPEGLM_VIDEO_MODEL", BUNDLED_VIDEO);
     }
 
     /**
@@ -108,19 +124,30 @@ final class ModelArgs {
         }
     }
 
-    /** Checks -ngl, -dev and -t; called before anything is loaded or written. */
+    /** Checks -ngl, -dev, --rpc and -t; called before anything is loaded or written. */
     void check() {
-        if (gpuLayers < -1) {
-            throw new IllegalArgumentException("--gpu-layers must be -1 (all) or >= 0, got " + gpuLayers);
+        int layers = layers();
+        if (layers < -1) {
+            throw new IllegalArgumentException("--gpu-layers must be -1 (all) or >= 0, got " + layers);
         }
-        options(gpuLayers); // checks -dev
+        if (!rpc.isEmpty() && layers == 0) {
+            throw new IllegalArgumentException(
+                    "--rpc with -ngl 0 puts no layer on the rpc servers: leave -ngl out (all layers) or give N > 0");
+        }
+        options(layers); // checks -dev and --rpc
         Limits.requireThreads(threads);
+    }
+
+    /** -ngl, else all layers with --rpc and none without. */
+    private int layers() {
+        return gpuLayers != null ? gpuLayers : rpc.isEmpty() ? 0 : -1;
     }
 
     private ModelOptions options(int layers) {
         return ModelOptions.builder()
                 .gpuLayers(layers)
                 .devices(devices)
+                .rpcServers(rpc.toArray(String[]::new))
                 .mmap(mmap)
                 .build();
     }
@@ -135,7 +162,7 @@ final class ModelArgs {
 
     /** The video model ({@link #load} for videos): -m, $JPEGLM_VIDEO_MODEL or the bundled one. */
     VideoModel loadVideo(PrintWriter err) {
-        return VideoModel.load(modelPath("JPEGLM_VIDEO_MODEL", BUNDLED_VIDEO), loadOptions(err));
+        return VideoModel.load(videoModelPath(), loadOptions(err));
     }
 
     /**
@@ -158,9 +185,9 @@ final class ModelArgs {
     /** The options to load with, checked, and the warning for a GPU that is not there. */
     private ModelOptions loadOptions(PrintWriter err) {
         check();
-        int layers = gpuLayers;
-        if (layers != 0 && !Jpeglm.gpuOffloadSupported()) {
-            err.println("warning: -ngl " + gpuLayers
+        int layers = layers();
+        if (layers != 0 && rpc.isEmpty() && !Jpeglm.gpuOffloadSupported()) {
+            err.println("warning: -ngl " + layers
                     + " offloads nothing: this native library has no GPU backend, or no GPU was "
                     + "found; running on the CPU" + skippedNote());
             err.flush();

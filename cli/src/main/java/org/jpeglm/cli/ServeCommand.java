@@ -1,10 +1,15 @@
 package org.jpeglm.cli;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.ImageServer;
 import org.jpeglm.serve.ServeOptions;
+import org.jpeglm.serve.ServerBinding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +23,9 @@ import picocli.CommandLine.Option;
                     + "/v1/models, /health, /metrics, and a web page at /. One continuously batched generator is shared "
                     + "by every request: a new request's images join the running batch at the next step.",
             "",
-            "Runs until interrupted (Ctrl-C); the images still running are cancelled.",
+            "Runs until interrupted (Ctrl-C, SIGTERM), then drains: /ready answers 503, new requests 503 "
+                    + "(Retry-After), and the requests running get --drain-seconds to finish before they are "
+                    + "cancelled (a waiting request gets a 503, a stream an error event); then it exits.",
             ""
         },
         footerHeading = "%nExamples:%n",
@@ -74,16 +81,48 @@ public final class ServeCommand extends JpeglmCommand {
             description = "largest request body in MiB; larger answer 413 (default: ${DEFAULT-VALUE})")
     int maxBodyMib = 32;
 
+    @Option(
+            names = "--allowed-host",
+            paramLabel = "NAME",
+            description = "a host name clients may reach the server by (the Host header), besides IP addresses, "
+                    + "localhost and --host; repeat for more, * for any (the check keeps other sites' pages out: DNS "
+                    + "rebinding)")
+    List<String> allowedHosts = new ArrayList<>();
+
+    @Option(
+            names = "--drain-seconds",
+            paramLabel = "N",
+            description = "on SIGTERM or Ctrl-C, how long running requests may finish before they are cancelled "
+                    + "(default: ${DEFAULT-VALUE})")
+    int drainSeconds = 20;
+
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     public ServeCommand() {}
 
     @Override
     protected int run() throws Exception {
         ServeOptions options = options();
-        try (ImageModel model = modelArgs.load(err());
-                ImageServer server = ImageServer.start(model, options)) {
-            Thread hook = new Thread(stop::countDown, "jpeglm-serve-stop");
+        try {
+            return serve(options);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private int serve(ServeOptions options) throws Exception {
+        // Bound first: a port in use or a bad --host is one line at once, not after the model's load.
+        try (ServerBinding binding = ServerBinding.bind(options);
+                ImageModel model = modelArgs.load(err());
+                ImageServer server = binding.start(model)) {
+            // The JVM exits once its shutdown hooks return: this one holds it until the server has drained.
+            Thread hook = new Thread(
+                    () -> {
+                        stop.countDown();
+                        awaitQuietly(stopped, options.drainTime().plusSeconds(30));
+                    },
+                    "jpeglm-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             err().printf(
                             "%s: %s, %dx%d, %d in parallel; listening on %s%s%n",
@@ -96,29 +135,46 @@ public final class ServeCommand extends JpeglmCommand {
                             options.apiKey() != null ? " (API key required)" : "");
             err().flush();
             stop.await();
+            err().printf("stopping: no new requests; those running have %d s to finish%n", drainSeconds);
+            err().flush();
+            server.shutdown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is already stopping: the hook ran, nothing to remove
             }
         }
+        err().println("stopped");
+        err().flush();
         return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration time) {
+        try {
+            latch.await(time.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The options, checked before the model is loaded. */
     ServeOptions options() {
         modelArgs.check();
         int parallel = parallelArgs.forJobs(ParallelArgs.MAX);
-        String key = apiKey != null ? apiKey : System.getenv("JPEGLM_API_KEY");
         GenerateCommand.requirePositive("--max-queue", maxQueue);
         GenerateCommand.requirePositive("--max-images", maxImages);
         GenerateCommand.requirePositive("--max-body-mib", maxBodyMib);
+        if (drainSeconds < 0) {
+            throw new IllegalArgumentException("--drain-seconds must be 0 or more, got " + drainSeconds);
+        }
         return ServeOptions.builder()
                 .host(host)
                 .port(port)
-                .apiKey(key == null || key.isEmpty() ? null : key)
+                .apiKey(apiKey())
                 .maxBodyBytes((long) maxBodyMib << 20)
                 .maxImagesPerRequest(maxImages)
+                .allowedHosts(allowedHosts)
+                .drainTime(Duration.ofSeconds(drainSeconds))
                 .service(ServiceOptions.builder()
                         .parallel(parallel)
                         .threads(modelArgs.threads)
@@ -126,6 +182,26 @@ public final class ServeCommand extends JpeglmCommand {
                         .deterministic(determinism.deterministic)
                         .build())
                 .build();
+    }
+
+    /**
+     * The key to require: --api-key's, else $JPEGLM_API_KEY's, else none. An empty one is refused, not taken as
+     * none: {@code --api-key "$KEY"} with KEY unset would otherwise serve everyone without a word.
+     */
+    private String apiKey() {
+        if (apiKey != null) {
+            if (apiKey.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "--api-key is empty (an unset variable?): give the key, or leave the option out to need none");
+            }
+            return apiKey;
+        }
+        String env = System.getenv("JPEGLM_API_KEY");
+        if (env != null && env.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "JPEGLM_API_KEY is set but empty: give the key, or unset it to need none");
+        }
+        return env;
     }
 
     /** Stops a running server (tests; Ctrl-C does the same through the shutdown hook). */

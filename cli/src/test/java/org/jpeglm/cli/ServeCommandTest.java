@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +106,295 @@ class ServeCommandTest {
         r = CliTest.run("serve", "-m", model.toString(), "--max-queue", "0");
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith("error: --max-queue must be at least 1"), r.err());
+    }
+
+    /**
+     * The socket is bound before the model loads: with a model file that would not load, a port in use and a bad
+     * host are what is reported, each in one line.
+     */
+    @Test
+    void aPortInUseOrABadHostIsOneLineBeforeTheModelLoads() throws Exception {
+        Path broken = dir.resolve("broken.gguf");
+        Files.writeString(broken, "not a model: loading it would fail");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            CliTest.Run r = CliTest.run("serve", "-m", broken.toString(), "--port", Integer.toString(port));
+            assertEquals(1, r.exit(), r.err());
+            assertEquals(
+                    "error: cannot listen on 127.0.0.1:" + port + ": the port is in use (another server listens "
+                            + "there; choose another port, or 0 for any free one)\n",
+                    r.err());
+        }
+        CliTest.Run r = CliTest.run("serve", "-m", broken.toString(), "--host", "no-such-host.invalid");
+        assertEquals(1, r.exit(), r.err());
+        assertEquals(
+                "error: cannot listen on no-such-host.invalid: no such host (the name does not resolve to an "
+                        + "address)\n",
+                r.err());
+        r = CliTest.run("serve", "-m", broken.toString(), "--host", "192.0.2.1", "--port", "0"); // TEST-NET-1
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("error: cannot listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine\n", r.err());
+        r = CliTest.run("serve", "-m", broken.toString(), "--port", "0");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("broken.gguf"), "then the model: " + r.err());
+    }
+
+    @Test
+    void anEmptyKeyIsRefusedRatherThanServingEveryone() throws Exception {
+        CliTest.Run r = CliTest.run("serve", "-m", model.toString(), "--port", "0", "--api-key", "");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("error: --api-key is empty (an unset variable?)"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        // JPEGLM_API_KEY set but empty: a child process, to set its environment.
+        Path log = dir.resolve("empty-env.log");
+        Process p = child(log, java.util.Map.of("JPEGLM_API_KEY", ""), "serve", "-m", model.toString(), "--port", "0");
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(1, p.exitValue(), CliRefusesTest.read(log));
+        assertTrue(
+                CliRefusesTest.read(log).contains("error: JPEGLM_API_KEY is set but empty"), CliRefusesTest.read(log));
+    }
+
+    @Test
+    void aKeyThatIsNotPrintableAsciiIsRefusedAtStart() {
+        for (String key : new String[] {"cl\u00e9-secr\u00e8te", "two words", "tab\tkey", "   "}) {
+            CliTest.Run r = CliTest.run("serve", "-m", model.toString(), "--port", "0", "--api-key", key);
+            assertEquals(1, r.exit(), key);
+            assertTrue(
+                    r.err().startsWith("error: an API key must be printable ASCII without spaces")
+                            || r.err().startsWith("error: an API key must not be blank"),
+                    r.err());
+        }
+    }
+
+    @Test
+    void drainAndHostOptionsAreChecked() {
+        CliTest.Run r = CliTest.run("serve", "-m", model.toString(), "--drain-seconds", "-1");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("error: --drain-seconds must be 0 or more, got -1"), r.err());
+        r = CliTest.run("serve", "-m", model.toString(), "--allowed-host", "bad name");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("error: an allowed host must be a host name"), r.err());
+    }
+
+    /**
+     * SIGTERM to a real serve process: it stops being ready and turns new requests away (503, Retry-After), the
+     * request that can finish within --drain-seconds does (its stream ends with done), the one that cannot is cancelled
+     * with a last event (error), and the process exits, without a stack trace.
+     */
+    @Test
+    void sigtermDrainsRunningRequestsThenExits() throws Exception {
+        Path log = dir.resolve("sigterm.log");
+        Process p = child(
+                log,
+                java.util.Map.of(),
+                "serve",
+                "-m",
+                model.toString(),
+                "--port",
+                "0",
+                "-np",
+                "1",
+                "-t",
+                "1",
+                "--drain-seconds",
+                "3",
+                "--max-images",
+                "1000");
+        try {
+            URI base = awaitListening(log, p);
+            HttpClient client = HttpClient.newHttpClient();
+            // One image: done soon. Then 1,000 behind it on the one sequence: they cannot be done within 3 s.
+            CompletableFuture<String> quick = streamAsync(client, base, "{\"n\": 1, \"seed\": 1, \"stream\": true}");
+            awaitBusy(client, base);
+            CompletableFuture<String> slow =
+                    streamAsync(client, base, "{\"n\": 1000, \"seed\": 2, \"stream\": true, \"preview_mcus\": 0}");
+            Thread.sleep(300); // let the slow one's images be queued before the signal
+            p.destroy(); // SIGTERM
+            long signalled = System.nanoTime();
+            HttpResponse<String> ready = awaitStatus(client, base.resolve("ready"), 503);
+            assertTrue(ready.body().contains("draining"), ready.body());
+            HttpResponse<String> turned = client.send(
+                    HttpRequest.newBuilder(base.resolve("v1/images/generations"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"seed\": 3}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, turned.statusCode(), turned.body());
+            assertTrue(turned.body().contains("shutting down"), turned.body());
+            assertTrue(turned.headers().firstValue("Retry-After").isPresent());
+
+            String quickEvents = quick.get(1, TimeUnit.MINUTES);
+            assertTrue(quickEvents.contains("event: done"), quickEvents);
+            String slowEvents = slow.get(1, TimeUnit.MINUTES);
+            assertTrue(slowEvents.endsWith("\n\n") && slowEvents.contains("event: error"), slowEvents);
+            assertTrue(slowEvents.contains("shutting down"), slowEvents);
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES), "exits after draining");
+            double seconds = (System.nanoTime() - signalled) / 1e9;
+            assertTrue(seconds < 20, "exits within the drain time and a bounded cancel: " + seconds + " s");
+            String err = CliRefusesTest.read(log);
+            assertTrue(java.util.Set.of(0, 143).contains(p.exitValue()), "exit " + p.exitValue() + ": " + err);
+            assertTrue(err.contains("stopping: no new requests; those running have 3 s to finish"), err);
+            assertTrue(err.contains("stopped"), err);
+            assertTrue(!err.contains("\tat "), "no stack trace: " + err);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Issue 26's out-of-memory case, in small: a model of 4096x4096 images on a 512 MiB heap (40 of them do not fit). A request for more
+     * images than the heap holds is refused naming the limit, concurrent requests are each answered or told to retry
+     * (never a 500, never an OutOfMemoryError that fails the others), and the idle server then holds nothing; a model
+     * whose one image the heap cannot hold is refused at start in one line.
+     */
+    @Test
+    void aSmallHeapRefusesWhatItCannotHoldRequestByRequest() throws Exception {
+        Path big = dir.resolve("big.gguf");
+        TinyJpegLm.writeWithProfile(big, 3, new JpegProfile(25, Subsampling.GRAY, 1, 4096, 4096));
+        Path log = dir.resolve("small-heap.log");
+        Process p = child(
+                log,
+                java.util.Map.of(),
+                List.of("-Xmx512m"),
+                "serve",
+                "-m",
+                big.toString(),
+                "--port",
+                "0",
+                "-np",
+                "2",
+                "-t",
+                "1");
+        try {
+            URI base = awaitListening(log, p);
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> tooMany = post(client, base, "{\"n\": 40}");
+            assertEquals(400, tooMany.statusCode(), tooMany.body());
+            assertTrue(
+                    tooMany.body().contains("images of 4096x4096")
+                            && tooMany.body().contains("ask for at most"),
+                    tooMany.body());
+            List<CompletableFuture<HttpResponse<String>>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                all.add(client.sendAsync(
+                        HttpRequest.newBuilder(base.resolve("v1/images/generations"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"n\": 2, \"seed\": " + i + ", \"max_tokens\": 8}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            int ok = 0;
+            for (CompletableFuture<HttpResponse<String>> f : all) {
+                HttpResponse<String> r = f.get(5, TimeUnit.MINUTES);
+                assertTrue(r.statusCode() == 200 || r.statusCode() == 503, r.statusCode() + ": " + r.body());
+                ok += r.statusCode() == 200 ? 1 : 0;
+            }
+            assertTrue(ok >= 1, "at least the first fits");
+            String health = client.send(
+                            HttpRequest.newBuilder(base.resolve("health")).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(health.contains("\"slots_processing\":0") && health.contains("\"queued_images\":0"), health);
+            String err = CliRefusesTest.read(log);
+            assertTrue(!err.contains("OutOfMemoryError") && !err.contains("\tat "), err);
+        } finally {
+            p.destroy();
+            p.waitFor(1, TimeUnit.MINUTES);
+            p.destroyForcibly();
+        }
+        Path huge = dir.resolve("huge.gguf");
+        TinyJpegLm.writeWithProfile(huge, 3, new JpegProfile(25, Subsampling.GRAY, 1, 8192, 8192));
+        Path refusal = dir.resolve("huge.log");
+        Process q =
+                child(refusal, java.util.Map.of(), List.of("-Xmx512m"), "serve", "-m", huge.toString(), "--port", "0");
+        assertTrue(q.waitFor(2, TimeUnit.MINUTES));
+        String err = CliRefusesTest.read(refusal);
+        assertEquals(1, q.exitValue(), err);
+        assertTrue(err.contains("error: one 8192x8192 image holds about") && err.contains("-Xmx"), err);
+        assertTrue(!err.contains("\tat "), err);
+    }
+
+    private static HttpResponse<String> post(HttpClient client, URI base, String body) throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(base.resolve("v1/images/generations"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A child JVM running the CLI with args, its environment changed by env, its output in log. */
+    private static Process child(Path log, java.util.Map<String, String> env, String... args) throws Exception {
+        return child(log, env, List.of(), args);
+    }
+
+    /** child(log, env, args) with jvmOptions. */
+    private static Process child(Path log, java.util.Map<String, String> env, List<String> jvmOptions, String... args)
+            throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        if (System.getProperty("jpeglm.library.path") != null) {
+            command.add("-Djpeglm.library.path=" + System.getProperty("jpeglm.library.path"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), JpeglmCli.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        b.environment().remove("JPEGLM_API_KEY");
+        b.environment().putAll(env);
+        return b.start();
+    }
+
+    private static CompletableFuture<String> streamAsync(HttpClient client, URI base, String body) {
+        return client.sendAsync(
+                        HttpRequest.newBuilder(base.resolve("v1/images/generations"))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .thenApply(HttpResponse::body);
+    }
+
+    /** Waits until the server's one sequence is busy. */
+    private static void awaitBusy(HttpClient client, URI base) throws Exception {
+        for (int i = 0; i < 3000; i++) {
+            String health = client.send(
+                            HttpRequest.newBuilder(base.resolve("health")).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            if (health.contains("\"slots_processing\":1")) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the first request never started");
+    }
+
+    private static HttpResponse<String> awaitStatus(HttpClient client, URI uri, int status) throws Exception {
+        HttpResponse<String> res = null;
+        for (int i = 0; i < 500; i++) {
+            res = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() == status) {
+                return res;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(uri + " never answered " + status + ": " + (res == null ? null : res.body()));
+    }
+
+    /** The address a child server printed in log, once it is listening. */
+    private static URI awaitListening(Path log, Process p) throws InterruptedException {
+        Pattern listening = Pattern.compile("listening on (http://\\S+/)");
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = listening.matcher(CliRefusesTest.read(log));
+            if (m.find()) {
+                return URI.create(m.group(1));
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("serve ended with " + p.exitValue() + ": " + CliRefusesTest.read(log));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("serve did not start: " + CliRefusesTest.read(log));
     }
 
     /** The address the server printed, once it is listening. */

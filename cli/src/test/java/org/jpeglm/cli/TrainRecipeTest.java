@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
@@ -21,11 +22,14 @@ import org.jpeglm.train.FashionMnistPreparation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The bundled model's recipe, end to end on a small scale: Java data preparation, train/train_llama.py (NumPy),
- * the converter, llama.cpp. llama.cpp's logits for the converted checkpoint equal the NumPy model's, so what the
- * trainer learns is what jpeglm runs. Needs python3 with numpy and Fashion-MNIST (./run-tests installs both; without them it fails).
+ * The bundled model's recipe, end to end on a small scale: Java data preparation, train/train_llama.py (NumPy) or
+ * train/train_llama_torch.py (PyTorch, the GPU trainer, here on the CPU), the converter, llama.cpp. llama.cpp's
+ * logits for the converted checkpoint equal the trainer's own, so what a trainer learns is what jpeglm runs. Needs
+ * python3 with numpy and torch, and Fashion-MNIST (./run-tests installs them; without them it fails).
  */
 class TrainRecipeTest {
     static Path trainDir;
@@ -37,17 +41,18 @@ class TrainRecipeTest {
         Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
                 .toAbsolutePath();
         trainDir = base.resolveSibling("train");
-        // The first Python with NumPy: the one on PATH, else Debian's.
+        // The first Python with NumPy and PyTorch: the one on PATH, else Debian's.
         for (String candidate : List.of("python3", "/usr/bin/python3")) {
-            if (run(List.of(candidate, "-c", "import numpy"), trainDir).exit() == 0) {
+            if (run(List.of(candidate, "-c", "import numpy, torch"), trainDir).exit() == 0) {
                 python = candidate;
                 break;
             }
         }
-        // Required, not optional: ./run-tests installs both, so a missing one fails instead of skipping silently.
+        // Required, not optional: ./run-tests installs them, so a missing one fails instead of skipping silently.
         assertNotNull(
                 python,
-                "python3 with numpy is not installed: run scripts/install-prerequisites --test (python3-numpy)");
+                "python3 with numpy and torch is not installed: run scripts/install-prerequisites --test"
+                        + " (python3-numpy, python3-torch)");
         assertTrue(
                 Files.isDirectory(FashionMnist.DEBIAN_DIR),
                 "Fashion-MNIST is not installed: run scripts/install-prerequisites --test (dataset-fashion-mnist)");
@@ -56,11 +61,16 @@ class TrainRecipeTest {
     record Result(int exit, String output) {}
 
     static Result run(List<String> command, Path dir) {
+        return run(command, dir, Map.of());
+    }
+
+    static Result run(List<String> command, Path dir, Map<String, String> env) {
         try {
-            Process p = new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().remove("OUT");
+            pb.environment().putAll(env);
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -82,52 +92,164 @@ class TrainRecipeTest {
     }
 
     @Test
-    void preparedDataTrainedConvertedAndRunByLlamaCppGivesTheSameLogits(@TempDir Path tmp) throws Exception {
-        Path data = tmp.resolve("data");
-        Path checkpoint = tmp.resolve("checkpoint");
-        var prepared = new FashionMnistPreparation(new FashionMnistPreparation.Options(
-                        FashionMnist.DEBIAN_DIR, data, 300, 40, 32, 25, 40, 300, 64))
-                .run();
-        assertEquals(300, prepared.trainImages());
-        Result train = run(
-                List.of(
-                        python,
-                        "train_llama.py",
-                        "--data",
-                        data.toString(),
-                        "--out",
-                        checkpoint.toString(),
-                        "--dim",
-                        "32",
-                        "--layers",
-                        "2",
-                        "--heads",
-                        "2",
-                        "--ffn",
-                        "48",
-                        "--max-positions",
-                        "128",
-                        "--batch",
-                        "4",
-                        "--steps",
-                        "6",
-                        "--eval-every",
-                        "3",
-                        "--eval-windows",
-                        "8",
-                        "--checkpoint-every",
-                        "3",
-                        "--warmup",
-                        "2"),
-                trainDir);
-        assertEquals(0, train.exit(), train.output());
-        assertTrue(train.output().contains("test set:"), train.output());
+    void torchTrainerMatchesTheNumpyTrainer() {
+        // Same loss and gradients on a batch, same state after steps, same checkpoint after a run, resumable by
+        // either trainer, BF16 shards that read back as the rounded weights.
+        Result r = run(List.of(python, "test_train_llama_torch.py"), trainDir);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("OK"), r.output());
+    }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"train_llama.py", "train_llama_torch.py"})
+    void preparedDataTrainedConvertedAndRunByLlamaCppGivesTheSameLogits(String trainer, @TempDir Path tmp)
+            throws Exception {
+        Path checkpoint = trainTiny(trainer, tmp);
         Path gguf = tmp.resolve("model.gguf");
         Converter.convert(ConvertOptions.builder(checkpoint, gguf)
                 .type(org.jpeglm.FileType.F32)
                 .build());
-        int[] tokens;
+        assertLlamaCppLogitsEqualTrainers(trainer, checkpoint, gguf, tmp);
+    }
+
+    @Test
+    void anF32GgufImportsBackToTheCheckpointsWeights(@TempDir Path tmp) throws Exception {
+        // --init-from MODEL.gguf starts training from a bundled model (whose checkpoint is gone): the converter's
+        // Q/K row permutation undone, the same weights to the bit.
+        Path checkpoint = trainTiny("train_llama.py", tmp);
+        Path gguf = tmp.resolve("model.gguf");
+        Converter.convert(ConvertOptions.builder(checkpoint, gguf)
+                .type(org.jpeglm.FileType.F32)
+                .build());
+        Path imported = tmp.resolve("imported");
+        List<String> cmd = new ArrayList<>(List.of(
+                python, "train_llama.py", "--data", tmp.resolve("data").toString(), "--out", imported.toString()));
+        cmd.addAll(TINY);
+        cmd.addAll(List.of("--steps", "0", "--init-from", gguf.toString()));
+        Result r = run(cmd, trainDir);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("initialised from"), r.output());
+        assertEquals(
+                -1L,
+                Files.mismatch(checkpoint.resolve("model.safetensors"), imported.resolve("model.safetensors")),
+                "the imported weights differ from the checkpoint's");
+    }
+
+    @Test
+    void bf16ShardsExportedForTheGpuRunConvertToTheRoundedModel(@TempDir Path tmp) throws Exception {
+        // train/gpu-train brings a model back as BF16 shards (train_llama.py export); the converter reads them.
+        Path checkpoint = trainTiny("train_llama.py", tmp);
+        Path exported = tmp.resolve("exported");
+        Result export = run(
+                List.of(
+                        python,
+                        "train_llama.py",
+                        "export",
+                        checkpoint.toString(),
+                        exported.toString(),
+                        "--dtype",
+                        "BF16",
+                        "--shard-mib",
+                        "0.01"),
+                trainDir);
+        assertEquals(0, export.exit(), export.output());
+        assertTrue(Files.exists(exported.resolve("model.safetensors.index.json")));
+        try (var files = Files.list(exported)) {
+            long shards = files.filter(f -> f.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
+                    .count();
+            assertTrue(shards > 1, "several shards: " + shards);
+        }
+        Path gguf = tmp.resolve("model.gguf");
+        Converter.convert(ConvertOptions.builder(exported, gguf)
+                .type(org.jpeglm.FileType.F32)
+                .build());
+        // Compared with the NumPy forward pass of the BF16 weights, which it reads from the shards.
+        assertLlamaCppLogitsEqualTrainers("train_llama.py", exported, gguf, tmp);
+    }
+
+    @Test
+    void gpuTrainRunsAtTinyScaleAndItsPartsConvert(@TempDir Path tmp) throws Exception {
+        // The device command (train/gpu-train run), on the CPU with a tiny model: it trains with the PyTorch
+        // trainer, exports BF16 and splits a tar into parts the device can bring back; the parts, joined, convert.
+        Path data = prepareTiny(tmp);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        List<String> cmd = new ArrayList<>(List.of(trainDir.resolve("gpu-train").toString(), "run"));
+        cmd.addAll(TINY);
+        cmd.addAll(List.of("--data", data.toString(), "--device", "cpu", "--decay-steps", "2"));
+        Result r = run(cmd, trainDir, Map.of("GPU_TRAIN_OUT", out.toString(), "GPU_TRAIN_SECONDS", "600"));
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(Files.readString(out.resolve("train.log")).contains("test set:"), r.output());
+        Path part = out.resolve("model.tar.part00");
+        assertTrue(Files.isRegularFile(part), r.output());
+        assertTrue(Files.size(part) <= 15 << 20);
+        Path checkpoint = Files.createDirectories(tmp.resolve("joined"));
+        Result untar = run(
+                List.of(
+                        "bash",
+                        "-c",
+                        "cat \"$0\"/model.tar.part* | tar -C \"$1\" -xf -",
+                        out.toString(),
+                        checkpoint.toString()),
+                tmp);
+        assertEquals(0, untar.exit(), untar.output());
+        Path gguf = tmp.resolve("model.gguf");
+        Converter.convert(ConvertOptions.builder(checkpoint, gguf)
+                .type(org.jpeglm.FileType.F32)
+                .build());
+        assertLlamaCppLogitsEqualTrainers("train_llama_torch.py", checkpoint, gguf, tmp);
+    }
+
+    /** A 2-layer model of 32 for 6 steps of 4 windows, evaluated on 8 windows. */
+    static final List<String> TINY = List.of(
+            "--dim",
+            "32",
+            "--layers",
+            "2",
+            "--heads",
+            "2",
+            "--ffn",
+            "48",
+            "--max-positions",
+            "128",
+            "--batch",
+            "4",
+            "--steps",
+            "6",
+            "--eval-every",
+            "3",
+            "--eval-windows",
+            "8",
+            "--checkpoint-every",
+            "3",
+            "--warmup",
+            "2");
+
+    /** 300 training and 40 test images, 40 merges, windows of 64. */
+    static Path prepareTiny(Path tmp) throws IOException {
+        Path data = tmp.resolve("data");
+        var prepared = new FashionMnistPreparation(new FashionMnistPreparation.Options(
+                        FashionMnist.DEBIAN_DIR, data, 300, 40, 32, 25, 40, 300, 64))
+                .run();
+        assertEquals(300, prepared.trainImages());
+        return data;
+    }
+
+    /** Prepares 300 images and trains a 2-layer model for 6 steps with the trainer; returns its checkpoint. */
+    static Path trainTiny(String trainer, Path tmp) throws IOException {
+        Path data = prepareTiny(tmp);
+        Path checkpoint = tmp.resolve("checkpoint");
+        List<String> cmd =
+                new ArrayList<>(List.of(python, trainer, "--data", data.toString(), "--out", checkpoint.toString()));
+        cmd.addAll(TINY);
+        Result train = run(cmd, trainDir);
+        assertEquals(0, train.exit(), train.output());
+        assertTrue(train.output().contains("test set:"), train.output());
+        return checkpoint;
+    }
+
+    /** llama.cpp's last-position logits for a real image's first 40 tokens equal the trainer's own forward pass. */
+    static void assertLlamaCppLogitsEqualTrainers(String trainer, Path checkpoint, Path gguf, Path tmp)
+            throws IOException {
         try (Model model = Model.load(gguf)) {
             JpegLmSpec spec = JpegLmSpec.fromMetadata(model.metadata().values());
             assertEquals(32, spec.profile().width());
@@ -138,9 +260,9 @@ class TrainRecipeTest {
                                     .getFirst()
                                     .image(),
                             32));
-            tokens = java.util.Arrays.copyOf(spec.tokenizer().encode(stream, true, false), 40);
+            int[] tokens = java.util.Arrays.copyOf(spec.tokenizer().encode(stream, true, false), 40);
             Path logitsFile = tmp.resolve("logits.f32");
-            List<String> cmd = new ArrayList<>(List.of(python, "train_llama.py", "logits", checkpoint.toString()));
+            List<String> cmd = new ArrayList<>(List.of(python, trainer, "logits", checkpoint.toString()));
             cmd.add(String.join(
                     ",",
                     java.util.Arrays.stream(tokens).mapToObj(Integer::toString).toList()));
@@ -165,7 +287,7 @@ class TrainRecipeTest {
                     num = Math.max(num, Math.abs(got[i] - expected[i]));
                     den = Math.max(den, Math.abs(expected[i]));
                 }
-                assertTrue(num / den < 1e-4, "llama.cpp vs NumPy relative error " + num / den);
+                assertTrue(num / den < 1e-4, "llama.cpp vs " + trainer + " relative error " + num / den);
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.igpt.IgptSpec;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufTensorInfo;
@@ -91,7 +92,10 @@ public final class GgufInfo {
                             t.byteSize());
                 }
             }
-            if (VideoLmSpec.isVideoLm(f.metadata())) {
+            if (IgptSpec.isIgpt(f.metadata())) { // before the video check, which takes any other codec for video
+                out.println();
+                printPixels(out, f.metadata());
+            } else if (VideoLmSpec.isVideoLm(f.metadata())) {
                 out.println();
                 printVideo(out, f.metadata());
             } else if (JpegLmSpec.isJpegLm(f.metadata())) {
@@ -120,6 +124,25 @@ public final class GgufInfo {
             }
         }
         out.flush();
+    }
+
+    private static void printPixels(PrintWriter out, Map<String, GgufValue> metadata) {
+        try {
+            IgptSpec spec = IgptSpec.fromGguf(metadata);
+            BpeTokenizer tok = spec.tokenizer();
+            out.printf(
+                    "%s: %dx%d pixels in raster order, %d %s%n",
+                    spec.codec(),
+                    spec.profile().width(),
+                    spec.profile().height(),
+                    spec.profile().symbols(),
+                    spec.profile().channels() == 1 ? "gray levels" : "colours");
+            out.printf(
+                    "      tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
+                    tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
+        } catch (IllegalArgumentException e) {
+            out.println("pixel model: the jpeglm.* keys are broken: " + e.getMessage());
+        }
     }
 
     private static void printVideo(PrintWriter out, Map<String, GgufValue> metadata) {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.igpt.IgptProfileFile;
+import org.jpeglm.codec.igpt.IgptSpec;
 import org.jpeglm.convert.CheckpointException.Kind;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.spec.JpegLmSpec;
@@ -46,13 +48,25 @@ final class JpegLmSpecResolver {
 
     /**
      * The jpeglm.* keys the model gets: a video model's when the checkpoint holds a {@value
-     * VideoProfileFile#FILE_NAME} and no JPEG profile was asked for, an image model's otherwise.
+     * VideoProfileFile#FILE_NAME}, a pixel model's (igpt, bpe-igpt) when it holds a {@value
+     * IgptProfileFile#FILE_NAME}, and no JPEG profile was asked for; an image model's otherwise.
      */
     static Map<String, GgufValue> resolveKeys(
             JpegLmSources sources, Path dir, HfLlamaConfig config, ConvertListener listener) throws IOException {
         Path video = dir.resolve(VideoProfileFile.FILE_NAME);
+        Path pixels = dir.resolve(IgptProfileFile.FILE_NAME);
         boolean jpegAsked = !(sources.profile() instanceof ProfileSource.FromCheckpoint)
                 || !sources.overrides().isEmpty();
+        if (Files.isRegularFile(pixels) && !jpegAsked) {
+            for (String other : new String[] {JpegProfileFile.FILE_NAME, VideoProfileFile.FILE_NAME}) {
+                if (Files.isRegularFile(dir.resolve(other))) {
+                    throw new CheckpointException(dir + " holds both " + other + " and " + IgptProfileFile.FILE_NAME
+                            + ": two models' profiles; remove the wrong one");
+                }
+            }
+            return resolvePixels(sources.tokenizer(), pixels, dir, config, listener)
+                    .toGguf();
+        }
         if (!Files.isRegularFile(video) || jpegAsked) {
             return resolve(sources, dir, config, listener).toGguf();
         }
@@ -63,17 +77,50 @@ final class JpegLmSpecResolver {
         return resolveVideo(sources.tokenizer(), video, dir, config, listener).toGguf();
     }
 
-    /** A video model's spec: the checkpoint's video profile and the tokenizer. */
-    private static VideoLmSpec resolveVideo(
+    /** A pixel model's spec: the checkpoint's igpt profile and the tokenizer over its symbols. */
+    private static IgptSpec resolvePixels(
             TokenizerSource source, Path profileFile, Path dir, HfLlamaConfig config, ConvertListener listener)
             throws IOException {
-        FoundTokenizer tokenizerSource = tokenizer(source, dir);
-        if (tokenizerSource.isMissing()) {
+        FoundTokenizer tokenizerSource = requireTokenizer(source, dir);
+        IgptProfileFile.Contents contents;
+        try {
+            contents = IgptProfileFile.read(profileFile);
+        } catch (IOException e) {
+            throw new CheckpointException("the pixel profile: " + e.getMessage(), e);
+        }
+        BpeTokenizer tokenizer = tokenizerSource.read();
+        checkVocabulary(tokenizer, tokenizerSource, config, listener);
+        try {
+            IgptSpec spec = contents.spec(tokenizer);
+            listener.info(spec.codec() + ": tokenizer " + tokenizerSource.label() + " (" + tokenizer.vocabSize()
+                    + " tokens, " + tokenizer.mergeCount() + " merges, BOS " + tokenizer.bosId() + ", EOS "
+                    + tokenizer.eosId() + "); " + spec.profile().width() + "x"
+                    + spec.profile().height() + ", "
+                    + spec.profile().symbols() + (spec.profile().channels() == 1 ? " gray levels" : " colours"));
+            return spec;
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(
+                    "tokenizer " + tokenizerSource.describe() + " and " + profileFile + ": " + e.getMessage());
+        }
+    }
+
+    /** The tokenizer source, which a video or pixel model cannot do without. */
+    private static FoundTokenizer requireTokenizer(TokenizerSource source, Path dir) throws CheckpointException {
+        FoundTokenizer found = tokenizer(source, dir);
+        if (found.isMissing()) {
             throw new CheckpointException(
                     Kind.NO_TOKENIZER,
                     "no tokenizer: " + dir + " has no " + TokenizerFiles.FILE_NAME + " and no tokenizer was given",
                     "give one (a tokenizer.json or a Jpeg-LM .gguf), or write a plain llama GGUF without it");
         }
+        return found;
+    }
+
+    /** A video model's spec: the checkpoint's video profile and the tokenizer. */
+    private static VideoLmSpec resolveVideo(
+            TokenizerSource source, Path profileFile, Path dir, HfLlamaConfig config, ConvertListener listener)
+            throws IOException {
+        FoundTokenizer tokenizerSource = requireTokenizer(source, dir);
         VideoProfile profile;
         try {
             profile = VideoProfileFile.read(profileFile);

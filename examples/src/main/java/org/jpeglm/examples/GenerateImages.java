@@ -22,7 +22,8 @@ public final class GenerateImages {
 
         GeneratorOptions options = GeneratorOptions.builder()
                 .parallel(8) // 8 images per native step
-                .sampling(SamplingParams.builder().temperature(1.0f).topK(0).build())
+                .sampling(
+                        SamplingParams.builder().temperature(1.0f).minP(0.1f).build()) // the default (models/README.md)
                 .seed(42) // same seed, same images
                 .build();
         try (ImageModel m = ImageModel.load(model);

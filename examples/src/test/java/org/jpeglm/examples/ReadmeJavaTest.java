@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.jpeglm.image.ImageModel;
+import org.jpeglm.serve.ImageServer;
+import org.jpeglm.serve.ServeOptions;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,10 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  * after them becomes the body of {@code public static void main(String[] args) throws Exception} of a class
  * {@code ReadmeBlockN}. Nothing is added: a block names every import it needs. Each runs in a JVM of its own, in a
  * folder holding what README's blocks read: {@code models/} (the bundled models), {@code shirt.png} (a 16×16 picture)
- * and {@code clip.mp4} (15 frames ffmpeg makes).
+ * and {@code clip.mp4} (15 frames ffmpeg makes). A block that calls {@code jpeglm serve} at README's address
+ * ({@link #README_SERVER}) runs against a server this test starts on an ephemeral port over a tiny model: its
+ * address is the one thing changed.
  */
 class ReadmeJavaTest {
     private static final Pattern BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+
+    /** Where README's client blocks find {@code jpeglm serve}: its default address. */
+    static final String README_SERVER = "http://127.0.0.1:8080/";
 
     @TempDir
     static Path dir;
@@ -109,7 +117,7 @@ class ReadmeJavaTest {
         compile(classes, sources);
         for (Block b : blocks) {
             long start = System.nanoTime();
-            String out = run(classes, b);
+            String out = b.body().contains(README_SERVER) ? runAgainstServer(classes, b) : run(classes, b);
             System.out.printf("README's java block %d ran in %.1f s%n", b.number(), (System.nanoTime() - start) / 1e9);
             if (b.body().contains("ImageService")) {
                 assertTrue(out.contains("MCUs"), "the service block prints progress:\n" + out);
@@ -143,6 +151,24 @@ class ReadmeJavaTest {
         String messages = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "javac took over 5 minutes");
         assertEquals(0, p.exitValue(), "README's java blocks do not compile:\n" + messages);
+    }
+
+    /** The block run with README's server address replaced by that of a server over a tiny model. */
+    private static String runAgainstServer(Path classes, Block b) throws Exception {
+        Path tiny = dir.resolve("tiny.gguf");
+        TinyJpegLm.write(tiny, 11);
+        ServeOptions options = ServeOptions.builder().port(0).build();
+        try (ImageModel model = ImageModel.load(tiny);
+                ImageServer server = ImageServer.start(model, options)) {
+            String address = server.uri("127.0.0.1").toString();
+            Block served = new Block(b.number(), b.imports(), b.body().replace(README_SERVER, address));
+            Path source = dir.resolve("served").resolve(b.className() + ".java");
+            Files.createDirectories(source.getParent());
+            Files.writeString(source, served.source());
+            Path servedClasses = Files.createDirectories(dir.resolve("served-classes"));
+            compile(servedClasses, List.of(source.toString()));
+            return run(servedClasses, served);
+        }
     }
 
     private static String run(Path classes, Block b) throws Exception {

@@ -154,6 +154,17 @@ public final class GgufFile implements AutoCloseable {
         }
     }
 
+    /** Parses a GGUF file held in memory (a class-path resource, say); name stands for it in messages. */
+    public static GgufFile of(byte[] bytes, Path name) throws GgufFormatException {
+        Arena arena = Arena.ofShared();
+        try {
+            return new GgufFile(name, arena, MemorySegment.ofArray(bytes).asReadOnly());
+        } catch (RuntimeException | Error | GgufFormatException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
     private static int alignmentOf(Map<String, GgufValue> meta, Path path) throws GgufFormatException {
         GgufValue v = meta.get(ALIGNMENT_KEY);
         if (v == null) {

@@ -106,6 +106,19 @@ public final class JpegImages {
         return out;
     }
 
+    /**
+     * The image as TYPE_BYTE_GRAY, as the encoder reads a gray profile's pixels: a gray image's raw samples (not
+     * Java2D's linear-gray-to-sRGB conversion), an RGB image's luma as Pillow's {@code convert('L')} computes it.
+     */
+    public static BufferedImage gray(BufferedImage image) {
+        return JpegEncoder.toGray(image);
+    }
+
+    /** The image as TYPE_3BYTE_BGR with its sRGB values, as the encoder reads them (gray samples replicated). */
+    public static BufferedImage bgr(BufferedImage image) {
+        return JpegEncoder.toBgr(image);
+    }
+
     /** Half the size (odd last row or column dropped), each pixel the rounded mean of a 2×2 block, per channel. */
     private static BufferedImage halve(BufferedImage src) {
         int w = src.getWidth() / 2, h = src.getHeight() / 2, sw = src.getWidth();

@@ -296,7 +296,12 @@ public final class BatchEngine<R> {
                 }
                 session.truncate(q, 0);
                 session.setSampling(q, request.sampling().withSeed(job.seed()));
-                slots[q] = open(request, job);
+                try {
+                    slots[q] = open(request, job);
+                } catch (RuntimeException | Error e) {
+                    failStream(request, -1, e);
+                    continue;
+                }
                 if (job.prompt().length == 1 && !slots[q].done()) {
                     fresh[q] = true;
                 } else {
@@ -313,7 +318,7 @@ public final class BatchEngine<R> {
         }
         for (int q = 0; q < slots.length; q++) {
             if (slots[q] != null && (fresh[q] || prompted.contains(q))) {
-                slots[q].report();
+                report(q);
             }
         }
     }
@@ -337,10 +342,15 @@ public final class BatchEngine<R> {
                 finish(q);
                 continue;
             }
-            if (slot.forcing()) {
-                setMask(q, slot.forcedMask());
-            } else if (masked[q]) {
-                unmask(q);
+            try {
+                if (slot.forcing()) {
+                    setMask(q, slot.forcedMask());
+                } else if (masked[q]) {
+                    unmask(q);
+                }
+            } catch (RuntimeException | Error e) {
+                failStream(slot.request(), q, e);
+                continue;
             }
             seqs[n++] = q;
         }
@@ -384,10 +394,14 @@ public final class BatchEngine<R> {
         int count = 0;
         for (int i = 0; i < n; i++) {
             StreamSlot<R> slot = slots[seqs[i]];
-            // A forced step's mask already holds the grammar; a free image takes what it sampled.
-            if (slot.request().constrained() && !slot.forcing() && !slot.fits(out[i])) {
-                setMask(seqs[i], slot.grammarMask());
-                redo[count++] = i;
+            try {
+                // A forced step's mask already holds the grammar; a free image takes what it sampled.
+                if (slot.request().constrained() && !slot.forcing() && !slot.fits(out[i])) {
+                    setMask(seqs[i], slot.grammarMask());
+                    redo[count++] = i;
+                }
+            } catch (RuntimeException | Error e) {
+                failStream(slot.request(), seqs[i], e);
             }
         }
         clock.enter(was);
@@ -410,14 +424,35 @@ public final class BatchEngine<R> {
     /** Each stepping image takes its token; those that end are finished, the others report their progress. */
     private void accept(int n) {
         for (int i = 0; i < n; i++) {
-            StreamSlot<R> slot = slots[seqs[i]];
-            if (slot.accept(out[i])) {
-                finish(seqs[i]);
+            int q = seqs[i];
+            StreamSlot<R> slot = slots[q];
+            if (slot == null || slot.request().stopped()) {
+                continue; // its request failed during this round
+            }
+            boolean done;
+            try {
+                done = slot.accept(out[i]);
+            } catch (RuntimeException | Error e) {
+                failStream(slot.request(), q, e);
+                continue;
+            }
+            if (done) {
+                finish(q);
             } else {
                 Phase was = clock.enter(Phase.LISTENER);
-                slot.report();
+                report(q);
                 clock.enter(was);
             }
+        }
+    }
+
+    /** Tells sequence q's request of its progress. */
+    private void report(int q) {
+        StreamSlot<R> slot = slots[q];
+        try {
+            slot.report();
+        } catch (RuntimeException | Error e) {
+            failStream(slot.request(), q, e);
         }
     }
 
@@ -426,7 +461,14 @@ public final class BatchEngine<R> {
         Phase was = clock.enter(Phase.FINISH);
         StreamSlot<R> slot = slots[q];
         slots[q] = null;
-        R result = slot.finish();
+        R result;
+        try {
+            result = slot.finish();
+        } catch (RuntimeException | Error e) {
+            failStream(slot.request(), q, e);
+            clock.enter(was);
+            return;
+        }
         clock.imageDone();
         clock.enter(Phase.LISTENER);
         slot.report();
@@ -434,6 +476,22 @@ public final class BatchEngine<R> {
             completed.add(slot.request());
         }
         clock.enter(was);
+    }
+
+    /**
+     * A failure in one stream's own work (its codec making, checking, taking or finishing it, e.g. an
+     * OutOfMemoryError decoding a huge image) ends its request alone: the session is intact and the other requests
+     * go on. Sequence q (-1: none) is freed now; the request's other sequences at the next round's start.
+     */
+    private void failStream(EngineRequest<R, ?> request, int q, Throwable error) {
+        request.fail(error);
+        if (q >= 0) {
+            slots[q] = null;
+            fresh[q] = false;
+        }
+        if (waiting.remove(request)) {
+            dequeued.accept(request.waiting());
+        }
     }
 
     /** job's slot, made by its request's codec (the wildcard captured once: the codec and request agree). */

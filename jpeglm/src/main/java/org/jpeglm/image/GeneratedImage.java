@@ -2,6 +2,7 @@ package org.jpeglm.image;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.RepairReport;
 
 /**
@@ -37,6 +38,21 @@ public record GeneratedImage(
         EOI,
         /** It reached the token limit. */
         MAX_TOKENS
+    }
+
+    /** Heap bytes one decoded image of profile's size takes (3 bytes a pixel, as JPEG decoding and fitting give). */
+    public static long decodedBytes(JpegProfile profile) {
+        return 3L * profile.width() * profile.height();
+    }
+
+    /**
+     * Heap bytes one generated image of profile's size holds while its caller keeps it: the decoded image, the
+     * model's stream and the repaired file (a byte a pixel each, generous for quality 25, plus headers), and its
+     * records. What a caller plans with before asking for many images (an OutOfMemoryError halfway helps nobody).
+     */
+    public static long heapBytes(JpegProfile profile) {
+        long pixels = (long) profile.width() * profile.height();
+        return decodedBytes(profile) + 2 * (pixels + 1024) + 2048;
     }
 
     /** Whether the model's stream decoded as written, without repair. */

@@ -43,12 +43,21 @@ public record GeneratorOptions(
         StreamRunner.checkSession(parallel, threads, batchSize);
     }
 
+    /**
+     * How images are sampled unless a caller says otherwise: temperature 1 and min-p 0.1 (tokens less likely than a
+     * tenth of the best one are dropped). The generator, {@link ImageRequest}, the command line and the server all
+     * start from this one value. Chosen by the quality metric: the best FID of a temperature / top-k / top-p / min-p
+     * sweep of the bundled model (models/README.md, "Quality by the metric").
+     */
+    public static final SamplingParams DEFAULT_SAMPLING =
+            SamplingParams.builder().temperature(1.0f).minP(0.1f).build();
+
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Defaults: 1 image at a time, all cores, temperature 1, seed 0, constrained, limit from the context, batch 512,
+     * Defaults: 1 image at a time, all cores, {@link #DEFAULT_SAMPLING}, seed 0, constrained, limit from the context, batch 512,
      * not deterministic.
      */
     public static GeneratorOptions defaults() {
@@ -58,8 +67,7 @@ public record GeneratorOptions(
     public static final class Builder {
         private int parallel = 1;
         private int threads;
-        private SamplingParams sampling =
-                SamplingParams.builder().temperature(1.0f).build();
+        private SamplingParams sampling = DEFAULT_SAMPLING;
         private long seed;
         private boolean constrained = true;
         private int maxTokens;

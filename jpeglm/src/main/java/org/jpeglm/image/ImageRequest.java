@@ -70,14 +70,13 @@ public record ImageRequest(
         return new Builder(images.size(), images, ratio);
     }
 
-    /** Builder; defaults: seed 0, temperature 1, constrained, limit from the context, no previews. */
+    /** Builder; defaults: seed 0, {@link GeneratorOptions#DEFAULT_SAMPLING}, constrained, limit from the context, no previews. */
     public static final class Builder {
         private final int count;
         private final List<BufferedImage> prompts;
         private final double ratio;
         private long seed;
-        private SamplingParams sampling =
-                SamplingParams.builder().temperature(1.0f).build();
+        private SamplingParams sampling = GeneratorOptions.DEFAULT_SAMPLING;
         private boolean constrained = true;
         private int maxTokens;
         private PreviewPolicy previews = PreviewPolicy.none();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -135,6 +136,7 @@ public final class ImageService implements AutoCloseable {
             throw closed;
         }
         requests.incrementAndGet();
+        countErrors(engineRequest.future());
         return new Task(engineRequest);
     }
 
@@ -168,7 +170,18 @@ public final class ImageService implements AutoCloseable {
         }
         ScoreQueue.Request request = new ScoreQueue.Request(tokens, bytes);
         enqueue(() -> scoreInbox.add(request));
+        countErrors(request.future());
         return request.future();
+    }
+
+    /** Counts future among the errors if it fails by an error (not a cancellation). */
+    private void countErrors(CompletableFuture<?> future) {
+        future.whenComplete((result, error) -> {
+            Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+            if (cause != null && !(cause instanceof CancellationException)) {
+                errors.incrementAndGet();
+            }
+        });
     }
 
     /** Runs add under the lock and wakes the scheduler; refuses once closed. */
@@ -209,11 +222,9 @@ public final class ImageService implements AutoCloseable {
                 try {
                     scores.run(session, engine.freeSequences());
                     engine.round(() -> meter.roundDone(engine));
-                } catch (RuntimeException | Error e) { // the session is intact: the next requests run
-                    if (!isClosed()) {
-                        errors.addAndGet(engine.requests());
-                    }
+                } catch (RuntimeException | Error e) { // a native call failed: the session is intact, the next run
                     engine.failAll(e);
+                    meter.roundDone(engine); // the round's own report still counted the failed images' sequences
                 }
             }
         } finally {
@@ -242,15 +253,6 @@ public final class ImageService implements AutoCloseable {
             }
             inbox.clear();
             return !closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
         } finally {
             lock.unlock();
         }

@@ -10,7 +10,7 @@ package org.jpeglm.image;
  * @param queuedImages images waiting for a sequence
  * @param activeSequences sequences writing an image now
  * @param kvCellsInUse KV cache cells the active sequences hold (their tokens)
- * @param errors requests failed by an error (cancellations excluded)
+ * @param errors generation and scoring requests failed by an error (cancellations excluded)
  */
 public record ServiceStats(
         long requests,

@@ -3,16 +3,20 @@ package org.jpeglm.serve;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 
-/** The one shape of every error answer: {@code {"error": {"code", "type", "field", "message"}}}. */
+/**
+ * The one shape of every error answer: {@code {"error": {"code", "type", "field", "param", "message"}}}. The code is
+ * the HTTP status as a string and param is field under OpenAI's name: OpenAI's clients read both, as strings.
+ */
 final class ErrorResponses {
     private ErrorResponses() {}
 
     /** The JSON error body for status. */
     static ObjectNode body(int status, String field, String message) {
         ObjectNode error = Json.object()
-                .put("code", status)
+                .put("code", Integer.toString(status))
                 .put("type", type(status))
                 .put("field", field)
+                .put("param", field)
                 .put("message", message);
         ObjectNode body = Json.object();
         body.set("error", error);
@@ -31,13 +35,13 @@ final class ErrorResponses {
         send(ctx, e.status(), e.field(), e.getMessage());
     }
 
-    /** OpenAI's error types where one fits. */
+    /** OpenAI's error types where one fits: the client's request for 4xx, the server for 5xx. */
     private static String type(int status) {
         return switch (status) {
-            case 400, 404, 405, 413, 415 -> "invalid_request_error";
             case 401 -> "authentication_error";
+            case 403 -> "permission_error";
             case 503 -> "server_busy";
-            default -> "server_error";
+            default -> status >= 400 && status < 500 ? "invalid_request_error" : "server_error";
         };
     }
 }

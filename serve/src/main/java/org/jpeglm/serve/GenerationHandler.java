@@ -16,6 +16,9 @@ import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ImageTask;
 import org.jpeglm.image.ServiceBusyException;
 import org.jpeglm.image.ServiceStats;
+import org.jpeglm.jpeg.JpegProfile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/images/generations} and {@code /v1/images/completions}: submits the request to the shared service
@@ -27,31 +30,41 @@ final class GenerationHandler {
     /** The status counted for a request whose client left before its answer (nginx's "client closed request"). */
     static final int CLIENT_CLOSED = 499;
 
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationHandler.class);
+
     private final ImageService service;
     private final ServedModel model;
     private final ServeOptions options;
     private final UploadedImages decoder;
     private final Metrics metrics;
+    private final HeapBudget heap;
 
-    GenerationHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics) {
+    GenerationHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
         this.service = service;
         this.model = model;
         this.options = options;
         this.decoder = new UploadedImages(options.maxImagePixels());
         this.metrics = metrics;
+        this.heap = heap;
     }
 
     void generations(Context ctx) throws Exception {
-        RequestFields fields = RequestFields.read(ctx, GenerationParams.GENERATION_FIELDS);
+        RequestFields fields = RequestFields.read(ctx, GenerationParams.GENERATION_FIELDS, options.maxBodyBytes());
         run(ctx, GenerationParams.generation(fields, model, options));
     }
 
     void completions(Context ctx) throws Exception {
-        RequestFields fields = RequestFields.read(ctx, GenerationParams.COMPLETION_FIELDS);
+        RequestFields fields = RequestFields.read(ctx, GenerationParams.COMPLETION_FIELDS, options.maxBodyBytes());
         run(ctx, GenerationParams.completion(fields, model, options, decoder));
     }
 
     private void run(Context ctx, GenerationParams params) throws Exception {
+        try (HeapBudget.Reservation reserved = reserve(params)) {
+            generate(ctx, params);
+        }
+    }
+
+    private void generate(Context ctx, GenerationParams params) throws Exception {
         EventRelay relay = new EventRelay(params.request().count(), params.updates());
         long started = System.nanoTime();
         ImageTask task = submit(params, relay);
@@ -70,6 +83,29 @@ final class GenerationHandler {
         }
     }
 
+    /** The heap the request's images hold until it is answered, reserved (or the request refused). */
+    private HeapBudget.Reservation reserve(GenerationParams params) {
+        JpegProfile p = model.profile();
+        long prompt = params.request().isCompletion() ? GeneratedImage.decodedBytes(p) : 0;
+        return heap.reserve(
+                params.request().count(),
+                bytesPerImage(p, params.png()) + prompt,
+                "n",
+                "images of " + p.width() + "x" + p.height(),
+                retryAfter(service.stats()));
+    }
+
+    /**
+     * Heap bytes one image holds until its request is answered: the image as the service keeps it, and its file three
+     * times as the answer carries it (base64 text, then the answer's bytes); a file is a byte a pixel at most as JPEG
+     * (generous for quality 25, as {@link GeneratedImage#heapBytes} is), three as PNG.
+     */
+    static long bytesPerImage(JpegProfile profile, boolean png) {
+        long pixels = (long) profile.width() * profile.height();
+        long file = (png ? 3 * pixels : pixels) + 1024;
+        return GeneratedImage.heapBytes(profile) + 3 * file;
+    }
+
     private ImageTask submit(GenerationParams params, EventRelay relay) {
         try {
             return service.submit(params.request(), relay);
@@ -79,6 +115,8 @@ final class GenerationHandler {
                     retryAfter(service.stats()));
         } catch (IllegalArgumentException e) {
             throw ApiException.badField(null, e.getMessage());
+        } catch (IllegalStateException closed) {
+            throw Drain.shuttingDown();
         }
     }
 
@@ -97,13 +135,13 @@ final class GenerationHandler {
             watch.close(); // before the answer: Jetty must be free to read the connection after it
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        ctx.attribute(AccessLog.IMAGES, images.size());
         if (params.bytes()) {
             ctx.contentType(params.png() ? "image/png" : "image/jpeg")
                     .header("X-Jpeglm-Seed", Long.toString(params.seed()))
                     .result(ImageJson.file(images.getFirst(), params.png()));
         } else {
-            ctx.contentType("application/json")
-                    .result(Json.bytes(ImageJson.response(images, params.png(), params.seed(), seconds)));
+            ctx.contentType("application/json").result(Json.bytes(ImageJson.response(images, params, seconds)));
         }
     }
 
@@ -119,12 +157,14 @@ final class GenerationHandler {
         try {
             SseStream sse = new SseStream(res.getOutputStream());
             sse.comment("seed " + params.seed()); // sends the headers now: the client knows it was accepted
+            int sent = 0;
             while (!task.isDone()) {
                 List<ImageEvent> events = relay.take(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
                 if (events.isEmpty()) {
                     sse.comment("working");
                 } else {
-                    write(sse, events, params);
+                    sent += write(sse, events, params);
+                    ctx.attribute(AccessLog.IMAGES, sent);
                     sse.flush();
                 }
             }
@@ -132,7 +172,8 @@ final class GenerationHandler {
             if (watch.clientGone()) {
                 return;
             }
-            write(sse, relay.take(0, TimeUnit.MILLISECONDS), params); // goes with done
+            sent += write(sse, relay.take(0, TimeUnit.MILLISECONDS), params); // goes with done
+            ctx.attribute(AccessLog.IMAGES, sent);
             finish(sse, params, task, started);
         } catch (IOException e) {
             gone.run();
@@ -155,14 +196,20 @@ final class GenerationHandler {
         };
     }
 
-    private void write(SseStream sse, List<ImageEvent> events, GenerationParams params) throws IOException {
+    /** Writes events; returns how many were finished images. */
+    private int write(SseStream sse, List<ImageEvent> events, GenerationParams params) throws IOException {
+        int images = 0;
         for (ImageEvent e : events) {
             switch (e) {
                 case ImageEvent.Progress p -> sse.event("progress", Json.string(ImageJson.progress(p)));
                 case ImageEvent.Preview p -> sse.event("preview", Json.string(ImageJson.preview(p, params.png())));
-                case ImageEvent.Finished f -> sse.event("image", Json.string(ImageJson.image(f.image(), params.png())));
+                case ImageEvent.Finished f -> {
+                    sse.event("image", Json.string(ImageJson.image(f.image(), params.png(), params.seed())));
+                    images++;
+                }
             }
         }
+        return images;
     }
 
     /** The done event, or an error event when the task failed after the stream began. */
@@ -188,18 +235,28 @@ final class GenerationHandler {
         try {
             return future.get();
         } catch (CancellationException e) {
-            throw new ApiException(503, null, "the request was cancelled: the server is shutting down");
+            throw cancelled();
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof CancellationException) {
-                throw new ApiException(503, null, "the request was cancelled: the server is shutting down");
+                throw cancelled();
             }
             if (cause instanceof IllegalArgumentException) {
                 throw ApiException.badField(null, cause.getMessage());
             }
             metrics.failed();
+            if (cause instanceof OutOfMemoryError) { // this request's alone: the service went on with the others
+                LOG.warn("{} ran out of memory: {}", what, cause.getMessage());
+                throw ApiException.busy(what + " ran out of memory (the Java heap is full); retry later", 5);
+            }
+            LOG.error("{} failed", what, cause);
             throw new ApiException(500, null, what + " failed: " + cause);
         }
+    }
+
+    /** The answer of a request the service cancelled (it closes only when the server shuts down). */
+    private static ApiException cancelled() {
+        return ApiException.busy("the request was cancelled: the server is shutting down; retry on another server", 1);
     }
 
     /** Seconds until the queue has room, estimated from the service's pace; 1 when it has none yet. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageRequest;
 import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.serve.RequestFields.Kind;
@@ -23,10 +24,25 @@ import org.jpeglm.serve.RequestFields.Kind;
  * @param stream answer with Server-Sent Events
  * @param updates least time between two writes of a stream's progress and previews (preview_interval_ms; finished
  *     images go at once)
+ * @param warnings what the answer says of fields that were taken but changed nothing ({@link OpenAiFields})
  */
-record GenerationParams(ImageRequest request, long seed, boolean png, boolean bytes, boolean stream, Duration updates) {
+record GenerationParams(
+        ImageRequest request,
+        long seed,
+        boolean png,
+        boolean bytes,
+        boolean stream,
+        Duration updates,
+        List<String> warnings) {
     /** Default least time between two updates of a stream (preview_interval_ms). */
     private static final int DEFAULT_UPDATE_MILLIS = 50;
+
+    /**
+     * The largest seed taken, and the largest drawn at random: 2^53 - 1, the largest integer JavaScript (and jq, and
+     * any JSON reader that reads numbers as doubles) holds exactly. A larger one, read back from an answer by such a
+     * client and sent again, would be another seed and make other images.
+     */
+    static final long MAX_SEED = (1L << 53) - 1;
 
     /** The fields of {@code POST /v1/images/generations}. */
     static final Map<String, Kind> GENERATION_FIELDS = fields(false);
@@ -54,6 +70,8 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
         if (completion) {
             f.put("image", Kind.IMAGES);
             f.put("ratio", Kind.NUMBER);
+        } else {
+            OpenAiFields.addTo(f);
         }
         return Collections.unmodifiableMap(f);
     }
@@ -61,7 +79,8 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
     /** A generation request from fields; model and limits bound it. */
     static GenerationParams generation(RequestFields f, ServedModel model, ServeOptions limits) {
         int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
-        return of(f, model, ImageRequest.generate(n));
+        List<String> warnings = OpenAiFields.check(f, model);
+        return of(f, model, ImageRequest.generate(n), warnings);
     }
 
     /**
@@ -70,6 +89,7 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
      */
     static GenerationParams completion(
             RequestFields f, ServedModel model, ServeOptions limits, UploadedImages decoder) {
+        f.text("model", model.id()); // any name is taken: one model is served (llama-server does the same)
         double ratio = f.number("ratio", 0.5, r -> r >= 0 && r <= 1, "0 to 1");
         int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
         List<byte[]> files = f.images("image");
@@ -84,26 +104,27 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
         for (BufferedImage image : decoder.decode("image", files)) {
             prompts.addAll(Collections.nCopies(n, image));
         }
-        return of(f, model, ImageRequest.complete(prompts, ratio));
+        return of(f, model, ImageRequest.complete(prompts, ratio), List.of());
     }
 
-    private static GenerationParams of(RequestFields f, ServedModel model, ImageRequest.Builder builder) {
-        f.text("model", model.id()); // any name is taken: one model is served (llama-server does the same)
+    private static GenerationParams of(
+            RequestFields f, ServedModel model, ImageRequest.Builder builder, List<String> warnings) {
         checkSize(f, model);
-        long seed = f.has("seed") ? f.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : randomSeed();
+        long seed = seed(f);
+        SamplingParams d = GeneratorOptions.DEFAULT_SAMPLING;
         SamplingParams sampling = SamplingParams.builder()
-                .temperature((float) f.number("temperature", 1.0, t -> t >= 0 && t <= 100, "0 (greedy) to 100"))
-                .topK((int) f.integer("top_k", 0, 0, Integer.MAX_VALUE))
-                .topP((float) f.number("top_p", 1.0, p -> p > 0 && p <= 1, "above 0 and at most 1"))
-                .minP((float) f.number("min_p", 0.0, p -> p >= 0 && p <= 1, "0 to 1"))
+                .temperature(
+                        (float) f.number("temperature", d.temperature(), t -> t >= 0 && t <= 100, "0 (greedy) to 100"))
+                .topK((int) f.integer("top_k", d.topK(), 0, Integer.MAX_VALUE))
+                .topP((float) f.number("top_p", d.topP(), p -> p > 0 && p <= 1, "above 0 and at most 1"))
+                .minP((float) f.number("min_p", d.minP(), p -> p >= 0 && p <= 1, "0 to 1"))
                 .seed(seed)
                 .build();
         int maxTokens = (int) f.integer("max_tokens", 0, 1, model.contextLength() - 1);
         boolean stream = f.bool("stream", false);
         Duration updates = Duration.ofMillis(f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000));
         boolean png = f.choice("output_format", "jpeg", List.of("jpeg", "png")).equals("png");
-        boolean bytes = f.choice("response_format", "b64_json", List.of("b64_json", "bytes"))
-                .equals("bytes");
+        boolean bytes = responseFormat(f).equals("bytes");
         ImageRequest request = builder.seed(seed)
                 .sampling(sampling)
                 .constrained(f.bool("constrained", true))
@@ -115,15 +136,46 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
                     "response_format",
                     "response_format \"bytes\" answers with one image file: it needs n 1 and no stream");
         }
-        return new GenerationParams(request, seed, png, bytes, stream, updates);
+        return new GenerationParams(request, seed, png, bytes, stream, updates, warnings);
     }
 
-    /** OpenAI's clients send a size; this model makes one size only. */
+    /** The request's seed, in [-MAX_SEED, MAX_SEED]; one drawn in [0, MAX_SEED] when it gave none. */
+    private static long seed(RequestFields f) {
+        if (!f.has("seed")) {
+            return ThreadLocalRandom.current().nextLong(MAX_SEED + 1);
+        }
+        long seed = f.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (seed > MAX_SEED || seed < -MAX_SEED) {
+            throw ApiException.badField(
+                    "seed",
+                    "seed must be -" + MAX_SEED + " to " + MAX_SEED + " (2^53 - 1: JavaScript and jq round larger "
+                            + "numbers, so the seed an answer reports would not make these images again), got "
+                            + seed);
+        }
+        return seed;
+    }
+
+    /** b64_json (OpenAI's), or bytes (the file itself); url is refused: this server keeps no image files to link. */
+    private static String responseFormat(RequestFields f) {
+        String format = f.choice("response_format", "b64_json", List.of("b64_json", "bytes", "url"));
+        if (format.equals("url")) {
+            throw ApiException.badField(
+                    "response_format",
+                    "response_format \"url\" is not served: this server keeps no image files to link to; ask for "
+                            + "\"b64_json\" (the default: the images in the answer) or \"bytes\" (one image file)");
+        }
+        return format;
+    }
+
+    /** OpenAI's clients send a size ("auto" among them); this model makes one size only. */
     private static void checkSize(RequestFields f, ServedModel model) {
         String own = model.profile().width() + "x" + model.profile().height();
         String size = f.text("size", own);
-        if (!size.equals(own)) {
-            throw ApiException.badField("size", "this model makes " + own + " images only, not " + size);
+        if (!size.equals(own) && !size.equals("auto")) {
+            throw ApiException.badField(
+                    "size",
+                    model.id() + " makes " + own + " images only, not " + size + ": send size \"" + own
+                            + "\" or \"auto\", or none");
         }
     }
 
@@ -136,9 +188,5 @@ record GenerationParams(ImageRequest request, long seed, boolean png, boolean by
     private static PreviewPolicy previews(RequestFields f, ServedModel model, boolean stream, Duration updates) {
         int every = (int) f.integer("preview_mcus", model.mcusPerRow(), 0, model.mcus());
         return stream && every > 0 ? PreviewPolicy.every(every, updates) : PreviewPolicy.none();
-    }
-
-    private static long randomSeed() {
-        return ThreadLocalRandom.current().nextLong() >>> 1; // non-negative: easier to read back and type in
     }
 }

@@ -12,9 +12,13 @@ import org.jpeglm.jpeg.JpegImages;
 final class ImageJson {
     private ImageJson() {}
 
-    /** A finished image: its summary and the file (the model's JPEG, or PNG) in base64. */
-    static ObjectNode image(GeneratedImage img, boolean png) {
+    /**
+     * A finished image of a request with seed: its summary, the request's seed (with the index, what makes the image
+     * again) and the file (the model's JPEG, or PNG) in base64.
+     */
+    static ObjectNode image(GeneratedImage img, boolean png, long seed) {
         return summary(img)
+                .put("seed", seed)
                 .put("output_format", png ? "png" : "jpeg")
                 .put("b64_json", Base64.getEncoder().encodeToString(file(img, png)));
     }
@@ -51,26 +55,44 @@ final class ImageJson {
                 .put("b64_json", Base64.getEncoder().encodeToString(file));
     }
 
-    /** The totals of a finished request. */
+    /**
+     * The totals of a finished request: jpeglm's (images, clean, tokens generated, seed, seconds, tokens/s) and
+     * OpenAI's usage (input: the prompts' tokens, all image tokens; output: the tokens generated).
+     */
     static ObjectNode done(List<GeneratedImage> images, long seed, double seconds) {
         long tokens = images.stream().mapToLong(GeneratedImage::tokens).sum();
+        long prompts = images.stream().mapToLong(GeneratedImage::promptTokens).sum();
         long clean = images.stream().filter(GeneratedImage::clean).count();
-        return Json.object()
+        ObjectNode done = Json.object()
                 .put("images", images.size())
                 .put("clean", clean)
                 .put("tokens", tokens)
                 .put("seed", seed)
                 .put("seconds", seconds)
-                .put("tokens_per_second", seconds > 0 ? tokens / seconds : 0);
+                .put("tokens_per_second", seconds > 0 ? tokens / seconds : 0)
+                .put("input_tokens", prompts)
+                .put("output_tokens", tokens)
+                .put("total_tokens", prompts + tokens);
+        done.putObject("input_tokens_details").put("text_tokens", 0).put("image_tokens", prompts);
+        return done;
     }
 
-    /** The non-streamed answer: OpenAI's {@code {"created", "data": [...]}} plus the totals. */
-    static ObjectNode response(List<GeneratedImage> images, boolean png, long seed, double seconds) {
+    /**
+     * The non-streamed answer in the shape OpenAI's clients read: {@code created}, {@code data} (each image's
+     * {@code b64_json} and {@code revised_prompt}, empty: no text was used; jpeglm's summary beside them),
+     * {@code output_format}, {@code usage} (OpenAI's token counts and jpeglm's totals) and, when fields were taken that
+     * changed nothing, {@code warnings}.
+     */
+    static ObjectNode response(List<GeneratedImage> images, GenerationParams params, double seconds) {
         ArrayNode data = Json.array();
-        images.forEach(img -> data.add(image(img, png)));
+        images.forEach(img -> data.add(image(img, params.png(), params.seed()).put("revised_prompt", "")));
         ObjectNode body = Json.object().put("created", System.currentTimeMillis() / 1000);
         body.set("data", data);
-        body.set("usage", done(images, seed, seconds));
+        body.put("output_format", params.png() ? "png" : "jpeg");
+        body.set("usage", done(images, params.seed(), seconds));
+        if (!params.warnings().isEmpty()) {
+            params.warnings().forEach(body.putArray("warnings")::add);
+        }
         return body;
     }
 }

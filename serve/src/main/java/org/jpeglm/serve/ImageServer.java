@@ -1,48 +1,132 @@
 package org.jpeglm.serve;
 
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ServiceStats;
+import org.jpeglm.jpeg.JpegProfile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * jpeglm's HTTP server: one model, one continuously batched {@link ImageService} shared by every request, the image
- * endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, Prometheus metrics, and
- * the web page at {@code /}. Closing it stops listening, cancels every image still running and frees the contexts;
- * the model stays the caller's.
+ * endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, readiness, Prometheus
+ * metrics, and the web page at {@code /}. {@link #shutdown()} drains it: no new work, the running requests given
+ * {@link ServeOptions#drainTime()} to finish, the rest cancelled, each with a last answer. Closing it does the same
+ * without the wait; the model stays the caller's.
  */
 public final class ImageServer implements AutoCloseable {
+    /** How long cancelled requests may take to write their last answer (a status, or a stream's error event). */
+    private static final Duration LAST_WORDS = Duration.ofSeconds(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageServer.class);
+
     private final ImageService service;
     private final Javalin app;
+    private final Drain drain;
+    private final ServeOptions options;
+    private final Object stopping = new Object();
+    private boolean stopped; // guarded by stopping
 
-    private ImageServer(ImageService service, Javalin app) {
+    private ImageServer(ImageService service, Javalin app, Drain drain, ServeOptions options) {
         this.service = service;
         this.app = app;
+        this.drain = drain;
+        this.options = options;
     }
 
-    /** Starts serving model as options say; returns once the port is bound. */
+    /**
+     * Starts serving model as options say; returns once the port is bound. A port in use or a bad host is an
+     * {@link UncheckedIOException} naming it; {@link ServerBinding} finds those before a model is loaded.
+     */
     public static ImageServer start(ImageModel model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        ImageService service = ImageService.start(model, options.service());
+        try {
+            return ServerBinding.bind(options).start(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Serves model on channel, bound as options say; the server owns the channel, closed also when this fails. */
+    static ImageServer start(ImageModel model, ServeOptions options, ServerSocketChannel channel) {
+        HeapBudget heap;
+        ImageService service;
+        try {
+            heap = HeapBudget.ofFreeHeap();
+            requireOneImageFits(model, heap);
+            service = ImageService.start(model, options.service());
+        } catch (RuntimeException | Error e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
         ServedModel served = ServedModel.of(model, service.contextLength());
         try {
-            Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS));
+            Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS), served.id());
+            Drain drain = new Drain();
             Routes.Handlers handlers = new Routes.Handlers(
-                    new GenerationHandler(service, served, options, metrics),
-                    new ScoreHandler(service, served, options, metrics),
-                    new InfoHandler(service, served, options, metrics),
+                    new GenerationHandler(service, served, options, metrics, heap),
+                    new ScoreHandler(service, served, options, metrics, heap),
+                    new InfoHandler(service, served, options, metrics, drain),
                     new Auth(options.apiKey(), options.maxBodyBytes()),
+                    new SiteCheck(options.host(), options.allowedHosts()),
+                    drain,
                     metrics);
-            Javalin app = Javalin.create(config -> Routes.configure(config, options, handlers));
+            Javalin app = Javalin.create(config -> {
+                Routes.configure(config, options, handlers);
+                config.jetty.addConnector((server, http) -> connector(server, http, options, channel));
+            });
             app.start();
-            return new ImageServer(service, app);
+            return new ImageServer(service, app, drain, options);
         } catch (RuntimeException | Error e) {
+            closeQuietly(channel, e);
             service.close();
             throw e;
+        }
+    }
+
+    /** Jetty's HTTP connector on the channel bound already. */
+    private static ServerConnector connector(
+            Server server, HttpConfiguration http, ServeOptions options, ServerSocketChannel channel) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(options.host());
+        try {
+            connector.open(channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return connector;
+    }
+
+    private static void closeQuietly(ServerSocketChannel channel, Throwable failure) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Refuses a model whose one image (with its answer) is more than the heap kept for requests can hold. */
+    private static void requireOneImageFits(ImageModel model, HeapBudget heap) {
+        JpegProfile p = model.spec().profile();
+        long one = GenerationHandler.bytesPerImage(p, false);
+        if (one > heap.total()) {
+            throw new IllegalArgumentException("one " + p.width() + "x" + p.height() + " image holds about "
+                    + HeapBudget.size(one) + " in memory until answered, more than this server could keep for"
+                    + " requests (" + HeapBudget.size(heap.total()) + " of its Java heap); give it a larger heap, e.g."
+                    + " JAVA_TOOL_OPTIONS=-Xmx" + HeapBudget.suggestedHeapGiB(one) + "g");
         }
     }
 
@@ -56,6 +140,11 @@ public final class ImageServer implements AutoCloseable {
         return service;
     }
 
+    /** API requests being handled now, for tests that must know a request has reached its handler. */
+    int requestsInFlight() {
+        return drain.inFlight();
+    }
+
     /** The port it listens on (the one chosen when options asked for 0). */
     public int port() {
         return app.port();
@@ -63,15 +152,64 @@ public final class ImageServer implements AutoCloseable {
 
     /** The address of its page, e.g. {@code http://127.0.0.1:8080/}. */
     public URI uri(String host) {
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
+        return URI.create("http://" + hostPort(host, port()) + "/");
     }
 
+    /** host:port, an IPv6 address in brackets. */
+    static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** Whether it still takes new requests ({@code GET /ready} answers 200 when, besides, its queue has room). */
+    public boolean accepting() {
+        return !drain.draining();
+    }
+
+    /**
+     * Drains and stops: from now on {@code /ready} answers 503 and new requests 503 "shutting down" (with Retry-After,
+     * the connection closed); the requests running get {@link ServeOptions#drainTime()} to finish; those still running
+     * then are cancelled, each answered (503, or a stream's {@code error} event); then it stops listening. Returns
+     * when stopped; a second call returns at once.
+     */
+    public void shutdown() {
+        stop(options.drainTime());
+    }
+
+    /** {@link #shutdown()} with no time to finish: running requests are cancelled at once, each answered. */
     @Override
     public void close() {
-        try {
-            service.close(); // first: cancels the tasks, so streams end instead of holding the server's stop
-        } finally {
-            app.stop();
+        stop(Duration.ZERO);
+    }
+
+    private void stop(Duration drainTime) {
+        synchronized (stopping) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            drain.start();
+            boolean interrupted = false;
+            try {
+                if (!drain.awaitIdle(drainTime) && drainTime.isPositive()) {
+                    LOG.warn(
+                            "drained for {} s: cancelling the {} request(s) still running",
+                            drainTime.toMillis() / 1000.0,
+                            drain.inFlight());
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            try {
+                service.close(); // cancels the tasks still running: their handlers write a last answer and end
+                drain.awaitIdle(LAST_WORDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                app.stop();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -8,12 +8,16 @@ import org.jpeglm.image.GeneratedImage;
 public final class ImageSummary {
     private ImageSummary() {}
 
-    /** index, seed, tokens, stop, clean, decodable, repair, bytes (of the model's stream) and ms. */
+    /**
+     * index, image_seed, tokens, stop, clean, decodable, repair, bytes (of the model's stream) and ms. The image's
+     * own sampling seed (derived from the request's seed and the index: those two make the image again) spans 64
+     * bits, so it is written as a string: JavaScript and jq would round the number.
+     */
     public static ObjectNode of(GeneratedImage img) {
         return JsonNodeFactory.instance
                 .objectNode()
                 .put("index", img.index())
-                .put("seed", img.seed())
+                .put("image_seed", Long.toString(img.seed()))
                 .put("tokens", img.tokens())
                 .put("stop", img.stop().name())
                 .put("clean", img.clean())

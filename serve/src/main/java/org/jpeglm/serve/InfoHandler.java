@@ -5,18 +5,24 @@ import io.javalin.http.Context;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ServiceStats;
 
-/** {@code GET /v1/models}, {@code /health} and {@code /metrics}: what the server runs and how it is doing. */
+/**
+ * {@code GET /v1/models}, {@code /health}, {@code /ready} and {@code /metrics}: what the server runs and how it is
+ * doing. {@code /health} says the process is alive and answering (liveness: 200 while it runs, draining too);
+ * {@code /ready} whether it takes new work now (readiness: a load balancer sends requests only while it is 200).
+ */
 final class InfoHandler {
     private final ImageService service;
     private final ServedModel model;
     private final ServeOptions options;
     private final Metrics metrics;
+    private final Drain drain;
 
-    InfoHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics) {
+    InfoHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics, Drain drain) {
         this.service = service;
         this.model = model;
         this.options = options;
         this.metrics = metrics;
+        this.drain = drain;
     }
 
     void models(Context ctx) {
@@ -37,7 +43,38 @@ final class InfoHandler {
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
+    /**
+     * 200 while the server takes new work: the model is loaded (it is, once the server exists), it is not shutting
+     * down, and its queue has room. 503 with Retry-After otherwise, saying which.
+     */
+    void ready(Context ctx) {
+        ServiceStats s = service.stats();
+        String status = readiness(s);
+        ObjectNode body = Json.object()
+                .put("status", status)
+                .put("model", model.id())
+                .put("queued_images", s.queuedImages())
+                .put("max_queued_images", options.service().maxQueuedImages());
+        if (!status.equals("ready")) {
+            ctx.status(503)
+                    .header(
+                            "Retry-After",
+                            Integer.toString(status.equals("draining") ? 1 : GenerationHandler.retryAfter(s)));
+        }
+        ctx.contentType("application/json").result(Json.bytes(body));
+    }
+
+    /** "ready", "draining" (shutting down) or "full" (the queue is). */
+    private String readiness(ServiceStats s) {
+        if (drain.draining()) {
+            return "draining";
+        }
+        return s.queuedImages() < options.service().maxQueuedImages() ? "ready" : "full";
+    }
+
     void metrics(Context ctx) {
-        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.text(service.stats()));
+        ServiceStats s = service.stats();
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.text(s, options, readiness(s).equals("ready")));
     }
 }

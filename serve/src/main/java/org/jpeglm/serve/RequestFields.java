@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -42,8 +43,8 @@ final class RequestFields {
         this.files = files;
     }
 
-    /** Reads ctx's body (JSON, or multipart/form-data) against known, the endpoint's fields. */
-    static RequestFields read(Context ctx, Map<String, Kind> known) {
+    /** Reads ctx's body (JSON, or multipart/form-data) of at most maxBytes against known, the endpoint's fields. */
+    static RequestFields read(Context ctx, Map<String, Kind> known, long maxBytes) {
         if (ctx.isMultipartFormData()) {
             return ofForm(ctx, known);
         }
@@ -52,7 +53,23 @@ final class RequestFields {
             throw new ApiException(
                     415, null, "send the request as application/json or multipart/form-data, not " + type);
         }
-        return ofJson(Json.parse(ctx.bodyAsBytes()), known);
+        return ofJson(Json.parse(body(ctx, maxBytes)), known);
+    }
+
+    /**
+     * The body, read up to maxBytes: a chunked body announces no length, so its size is known only once read.
+     * (Javalin's own reader would refuse it too, but with a warning in the log for each one.)
+     */
+    private static byte[] body(Context ctx, long maxBytes) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (body.length > maxBytes) {
+                throw ApiException.tooLarge(null, "the body is larger than this server reads (" + maxBytes + " bytes)");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the client's broken body: ClientErrors says which
+        }
     }
 
     static RequestFields ofJson(JsonNode body, Map<String, Kind> known) {

@@ -4,16 +4,18 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's routes and the rules every request goes through: the key and size checks before the API's handlers,
- * one JSON error shape for every refusal (including the ones Javalin or Jetty make), and the web page's static files
- * at {@code /}.
+ * The server's routes and the rules every request goes through: the checks against other sites' pages, the key and
+ * size checks before the API's handlers, one JSON error shape for every refusal (including the ones Javalin or Jetty
+ * make), an id, a count and an access-log line for every request, and the web page's static files at {@code /}.
  */
 final class Routes {
     static final String GENERATIONS = "/v1/images/generations";
@@ -21,45 +23,70 @@ final class Routes {
     static final String SCORES = "/v1/images/scores";
     static final String MODELS = "/v1/models";
     static final String HEALTH = "/health";
+    static final String READY = "/ready";
     static final String METRICS = "/metrics";
 
     /** Every endpoint, for the metrics' labels. */
-    static final List<String> ENDPOINTS = List.of(GENERATIONS, COMPLETIONS, SCORES, MODELS, HEALTH, METRICS, "/");
+    static final List<String> ENDPOINTS =
+            List.of(GENERATIONS, COMPLETIONS, SCORES, MODELS, HEALTH, READY, METRICS, "/");
 
     /** Where the page lives among the module's resources. */
     static final String WEB = "/org/jpeglm/serve/web";
+
+    /** Parts of a form besides its images: room for every field an endpoint knows. */
+    static final int FORM_FIELDS = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
 
     private Routes() {}
 
-    /** The handlers behind the routes. */
-    record Handlers(GenerationHandler generation, ScoreHandler score, InfoHandler info, Auth auth, Metrics metrics) {}
+    /** The handlers behind the routes, and the checks before them. */
+    record Handlers(
+            GenerationHandler generation,
+            ScoreHandler score,
+            InfoHandler info,
+            Auth auth,
+            SiteCheck site,
+            Drain drain,
+            Metrics metrics) {}
+
+    /** Most parts a multipart form may have: the fields and the most images a request may send. */
+    static int maxParts(ServeOptions options) {
+        return FORM_FIELDS + options.maxImagesPerRequest();
+    }
 
     static void configure(JavalinConfig config, ServeOptions options, Handlers h) {
         config.startup.showJavalinBanner = false;
         config.concurrency.useVirtualThreads = true; // a stream holds its thread for as long as its images take
-        config.jetty.host = options.host();
-        config.jetty.port = options.port();
+        // The host and port are the listening socket's, bound before the model loaded (ServerBinding).
         config.http.maxRequestSize = options.maxBodyBytes();
         config.http.prefer405over404 = true;
         config.http.compressionStrategy = CompressionStrategy.NONE; // compression would hold events back
         config.jetty.multipartConfig.maxTotalRequestSize(options.maxBodyBytes(), SizeUnit.BYTES);
         config.jetty.multipartConfig.maxFileSize(options.maxBodyBytes(), SizeUnit.BYTES);
+        config.jetty.modifyServletContextHandler(context -> context.setMaxFormKeys(maxParts(options)));
+        // Jetty's own refusals as JSON; every request, those included, counted and logged once, with its id.
+        config.jetty.modifyServer(server -> {
+            server.setErrorHandler(new JsonErrorHandler());
+            server.setRequestLog(new AccessLog(h.metrics()));
+        });
+        config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new RequestIds()));
         config.staticFiles.add(WEB, Location.CLASSPATH);
-        config.requestLogger.http((ctx, ms) -> h.metrics().request(ctx.path(), ctx.statusCode()));
         var routes = config.routes;
+        routes.before(ctx -> h.site().check(ctx));
         routes.before("/v1/*", ctx -> {
             h.auth().requireKey(ctx);
             h.auth().requireBodySize(ctx);
         });
         routes.before(METRICS, ctx -> h.auth().requireKey(ctx));
-        routes.post(GENERATIONS, h.generation()::generations);
-        routes.post(COMPLETIONS, h.generation()::completions);
-        routes.post(SCORES, h.score()::scores);
+        routes.post(GENERATIONS, api(h.drain(), h.generation()::generations));
+        routes.post(COMPLETIONS, api(h.drain(), h.generation()::completions));
+        routes.post(SCORES, api(h.drain(), h.score()::scores));
         routes.get(MODELS, h.info()::models);
         routes.get(HEALTH, h.info()::health);
+        routes.get(READY, h.info()::ready);
         routes.get(METRICS, h.info()::metrics);
+        routes.get("/favicon.ico", ctx -> ctx.redirect("/favicon.svg", HttpStatus.MOVED_PERMANENTLY)); // the page's
         routes.exception(ApiException.class, (e, ctx) -> ErrorResponses.send(ctx, e));
         routes.exception(
                 HttpResponseException.class,
@@ -70,12 +97,36 @@ final class Routes {
                         e.getStatus() == 413
                                 ? "the body is larger than this server reads (" + options.maxBodyBytes() + " bytes)"
                                 : e.getMessage()));
-        routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+        routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e, options));
         routes.error(404, "*", ctx -> notFound(ctx));
         routes.error(
                 405,
                 "*",
                 ctx -> ErrorResponses.send(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path()));
+    }
+
+    /**
+     * An endpoint that makes images: counted in flight for a drain (and refused once the server shuts down, the
+     * connection closed so that the client's next try goes elsewhere), and an OutOfMemoryError on its thread
+     * answered as this request's alone.
+     */
+    private static Handler api(Drain drain, Handler handler) {
+        return ctx -> {
+            try {
+                drain.enter();
+            } catch (ApiException shuttingDown) {
+                ctx.header("Connection", "close");
+                throw shuttingDown;
+            }
+            try {
+                handler.handle(ctx);
+            } catch (OutOfMemoryError e) {
+                LOG.warn("{} {} ran out of memory: {}", ctx.method(), ctx.path(), e.getMessage());
+                throw ApiException.busy("this request ran out of memory (the Java heap is full); retry later", 5);
+            } finally {
+                drain.leave();
+            }
+        };
     }
 
     private static void notFound(Context ctx) {
@@ -86,24 +137,17 @@ final class Routes {
         }
     }
 
-    /** Anything else a request caused: a 500 for it alone, logged, the server going on. */
-    private static void unexpected(Context ctx, Exception e) {
-        if (tooLarge(e)) {
-            ErrorResponses.send(ctx, 413, null, "the body is larger than this server reads");
+    /**
+     * Anything else a request caused: the client's protocol mistake as its 4xx (its access-log line is all that is
+     * logged), otherwise a 500 for it alone, logged with its trace, the server going on.
+     */
+    private static void unexpected(Context ctx, Exception e, ServeOptions options) {
+        ApiException client = ClientErrors.of(e, options.maxBodyBytes(), maxParts(options));
+        if (client != null) {
+            ErrorResponses.send(ctx, client);
             return;
         }
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
         ErrorResponses.send(ctx, 500, null, "internal error: " + e.getClass().getSimpleName());
-    }
-
-    /** Whether Jetty refused a multipart body or part for its size (it says so only in the message). */
-    private static boolean tooLarge(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (m.contains("exceeds") || m.contains("too large") || m.contains("max") && m.contains("size")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

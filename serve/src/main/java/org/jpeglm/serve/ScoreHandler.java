@@ -7,14 +7,17 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageScore;
 import org.jpeglm.image.ImageService;
+import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.RequestFields.Kind;
 
 /**
  * {@code POST /v1/images/scores}: how likely the model finds uploaded images, in bits per byte of their JPEG stream
  * and bits per image. Scoring runs in the image service's session, between its steps (see
- * {@link ImageService#score}): no second context.
+ * {@link ImageService#score}): no second context. As for generations, {@link ClientWatch} watches the connection
+ * once the body is read: a client that leaves has its images dropped, those not decoded or scored yet.
  */
 final class ScoreHandler {
     static final Map<String, Kind> FIELDS = Map.of("model", Kind.STRING, "image", Kind.IMAGES);
@@ -24,17 +27,19 @@ final class ScoreHandler {
     private final ServeOptions options;
     private final UploadedImages decoder;
     private final Metrics metrics;
+    private final HeapBudget heap;
 
-    ScoreHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics) {
+    ScoreHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
         this.service = service;
         this.model = model;
         this.options = options;
         this.decoder = new UploadedImages(options.maxImagePixels());
         this.metrics = metrics;
+        this.heap = heap;
     }
 
     void scores(Context ctx) throws InterruptedException {
-        RequestFields f = RequestFields.read(ctx, FIELDS);
+        RequestFields f = RequestFields.read(ctx, FIELDS, options.maxBodyBytes());
         f.text("model", model.id());
         List<byte[]> files = f.images("image");
         if (files.size() > options.maxImagesPerRequest()) {
@@ -43,7 +48,27 @@ final class ScoreHandler {
                     files.size() + " images; this server scores at most " + options.maxImagesPerRequest()
                             + " per request");
         }
-        List<ImageScore> scores = score(decoder.decode("image", files));
+        JpegProfile p = model.profile();
+        CompletableFuture<List<ImageScore>> pending = new CompletableFuture<>();
+        ClientWatch watch = ClientWatch.start(ctx.req(), leaving(pending));
+        List<ImageScore> scores;
+        try (HeapBudget.Reservation reserved = heap.reserve(
+                files.size(),
+                GeneratedImage.decodedBytes(p),
+                "image",
+                "images fitted to " + p.width() + "x" + p.height(),
+                GenerationHandler.retryAfter(service.stats()))) {
+            scores = score(decoder.decode("image", files), pending);
+        } catch (ApiException e) {
+            if (watch.clientGone()) {
+                ctx.status(GenerationHandler.CLIENT_CLOSED); // nobody reads the answer: the status is for the metrics
+                return;
+            }
+            throw e;
+        } finally {
+            watch.close(); // before the answer: Jetty must be free to read the connection after it
+        }
+        ctx.attribute(AccessLog.IMAGES, scores.size());
         ArrayNode data = Json.array();
         double bits = 0;
         long bytes = 0;
@@ -65,13 +90,33 @@ final class ScoreHandler {
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
-    private List<ImageScore> score(List<BufferedImage> images) throws InterruptedException {
+    /**
+     * The images' scores. pending stands for them until they are submitted, and is cancelled if the client leaves:
+     * then the images are not submitted, or the service drops those not scored yet.
+     */
+    private List<ImageScore> score(List<BufferedImage> images, CompletableFuture<List<ImageScore>> pending)
+            throws InterruptedException {
+        if (pending.isCancelled()) { // the client left while its images were decoded: score none
+            throw new ApiException(GenerationHandler.CLIENT_CLOSED, null, "the client left");
+        }
         CompletableFuture<List<ImageScore>> scores;
         try {
             scores = service.score(images);
         } catch (IllegalArgumentException e) {
             throw ApiException.badField("image", e.getMessage());
+        } catch (IllegalStateException closed) {
+            throw Drain.shuttingDown();
         }
+        pending.whenComplete((r, e) -> scores.cancel(false)); // completes only when cancelled: the client left
         return GenerationHandler.await(scores, metrics, "scoring");
+    }
+
+    /** What is done when the client goes away: its scoring cancelled, the disconnect counted once. */
+    private Runnable leaving(CompletableFuture<List<ImageScore>> pending) {
+        return () -> {
+            if (pending.cancel(false)) {
+                metrics.disconnected();
+            }
+        };
     }
 }

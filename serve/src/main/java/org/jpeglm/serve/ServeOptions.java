@@ -1,6 +1,9 @@
 package org.jpeglm.serve;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.jpeglm.image.ServiceOptions;
 
@@ -9,13 +12,18 @@ import org.jpeglm.image.ServiceOptions;
  *
  * @param host the address to bind (127.0.0.1: this machine only)
  * @param port the TCP port; 0 picks a free one ({@link ImageServer#port()} says which)
- * @param apiKey the key clients must send as {@code Authorization: Bearer KEY}; null: none needed
+ * @param apiKey the key clients must send as {@code Authorization: Bearer KEY}; null: none needed. Printable ASCII
+ *     only (no spaces): HTTP carries header bytes, not characters, and clients encode others differently
  * @param maxBodyBytes largest request body accepted (larger: 413)
  * @param maxImagePixels largest uploaded image, in pixels, decoded (larger: 413)
  * @param maxImagesPerRequest most images one request may ask for (more: 400); at most the queue's size
  * @param service the shared generator: sequences ({@code -np}), threads, batch size, queue bound (full: 503)
  * @param keepAlive longest a stream stays silent: then a comment keeps proxies from closing it (and a write finds a
  *     client gone where the connection's own watch cannot, e.g. under TLS)
+ * @param allowedHosts names besides IP addresses, {@code localhost} and host that the {@code Host} header may give
+ *     (a web page of another site that resolves its own name to this server, DNS rebinding, gives its own name);
+ *     {@code "*"} allows any
+ * @param drainTime how long {@link ImageServer#shutdown} lets running requests finish before cancelling them
  */
 public record ServeOptions(
         String host,
@@ -25,7 +33,9 @@ public record ServeOptions(
         long maxImagePixels,
         int maxImagesPerRequest,
         ServiceOptions service,
-        Duration keepAlive) {
+        Duration keepAlive,
+        List<String> allowedHosts,
+        Duration drainTime) {
     public ServeOptions {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) {
@@ -36,6 +46,11 @@ public record ServeOptions(
         }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("an API key must not be blank (leave it out to need none)");
+        }
+        if (apiKey != null && !apiKey.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            throw new IllegalArgumentException(
+                    "an API key must be printable ASCII without spaces: clients send other characters in"
+                            + " different encodings, so such a key could never be matched reliably");
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
@@ -56,13 +71,35 @@ public record ServeOptions(
         if (keepAlive.isNegative() || keepAlive.isZero()) {
             throw new IllegalArgumentException("keepAlive must be positive, got " + keepAlive);
         }
+        allowedHosts = hostNames(allowedHosts);
+        Objects.requireNonNull(drainTime, "drainTime");
+        if (drainTime.isNegative()) {
+            throw new IllegalArgumentException("drainTime must not be negative, got " + drainTime);
+        }
+    }
+
+    /** names, each checked (a host name or "*") and lower-cased. */
+    private static List<String> hostNames(List<String> names) {
+        Objects.requireNonNull(names, "allowedHosts");
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            if (n == null || !n.equals("*") && !n.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+                throw new IllegalArgumentException(
+                        "an allowed host must be a host name (letters, digits, dots, hyphens) or *, got '" + n + "'");
+            }
+            out.add(n.toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(out);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Defaults: 127.0.0.1:8080 (llama-server's), no key, 32 MiB bodies, 16-megapixel uploads, 64 images a request. */
+    /**
+     * Defaults: 127.0.0.1:8080 (llama-server's), no key, 32 MiB bodies, 16-megapixel uploads, 64 images a request, no
+     * other host names, 20 s to drain (a load balancer's or Kubernetes' grace period is commonly 30 s).
+     */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 8080;
@@ -72,6 +109,8 @@ public record ServeOptions(
         private int maxImagesPerRequest = 64;
         private ServiceOptions service = ServiceOptions.builder().build();
         private Duration keepAlive = Duration.ofSeconds(1);
+        private List<String> allowedHosts = List.of();
+        private Duration drainTime = Duration.ofSeconds(20);
 
         public Builder host(String host) {
             this.host = host;
@@ -108,6 +147,16 @@ public record ServeOptions(
             return this;
         }
 
+        public Builder allowedHosts(List<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
+            return this;
+        }
+
+        public Builder drainTime(Duration drainTime) {
+            this.drainTime = drainTime;
+            return this;
+        }
+
         public Builder service(ServiceOptions service) {
             this.service = service;
             return this;
@@ -115,7 +164,16 @@ public record ServeOptions(
 
         public ServeOptions build() {
             return new ServeOptions(
-                    host, port, apiKey, maxBodyBytes, maxImagePixels, maxImagesPerRequest, service, keepAlive);
+                    host,
+                    port,
+                    apiKey,
+                    maxBodyBytes,
+                    maxImagePixels,
+                    maxImagesPerRequest,
+                    service,
+                    keepAlive,
+                    allowedHosts,
+                    drainTime);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.jpeglm.serve;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.Objects;
 import org.jpeglm.Model;
 import org.jpeglm.image.ImageModel;
@@ -14,8 +15,10 @@ import org.jpeglm.jpeg.JpegProfile;
  * @param image the model
  * @param contextLength tokens an image may take, prompt included (the generator's context)
  * @param mcus MCUs of one image
+ * @param created when the server began to serve it, in Unix seconds (OpenAI's clients need the field; llama-server
+ *     gives the time too)
  */
-record ServedModel(String id, ImageModel image, int contextLength, int mcus) {
+record ServedModel(String id, ImageModel image, int contextLength, int mcus, long created) {
     ServedModel {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(image, "image");
@@ -25,7 +28,11 @@ record ServedModel(String id, ImageModel image, int contextLength, int mcus) {
     static ServedModel of(ImageModel image, int contextLength) {
         JpegProfile p = image.spec().profile();
         return new ServedModel(
-                image.model().path().getFileName().toString(), image, contextLength, p.mcuCount(p.width(), p.height()));
+                image.model().path().getFileName().toString(),
+                image,
+                contextLength,
+                p.mcuCount(p.width(), p.height()),
+                Instant.now().getEpochSecond());
     }
 
     JpegProfile profile() {
@@ -61,7 +68,11 @@ record ServedModel(String id, ImageModel image, int contextLength, int mcus) {
                 .put("parallel", service.parallel())
                 .put("deterministic", service.deterministic());
         meta.set("profile", profile);
-        ObjectNode entry = Json.object().put("id", id).put("object", "model").put("owned_by", "jpeglm");
+        ObjectNode entry = Json.object()
+                .put("id", id)
+                .put("object", "model")
+                .put("created", created)
+                .put("owned_by", "jpeglm");
         entry.set("meta", meta);
         return entry;
     }

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -119,6 +118,41 @@ class ServerDisconnectTest {
     }
 
     @Test
+    void aScoringClientThatLeavesIsNoticedAndItsImagesAreNotScored() throws Exception {
+        long disconnects = disconnects();
+        long left = server.metric(
+                "jpeglm_http_requests_total",
+                "endpoint",
+                "/v1/images/scores",
+                "status",
+                Integer.toString(GenerationHandler.CLIENT_CLOSED));
+        String png =
+                java.util.Base64.getEncoder().encodeToString(TestServer.png(org.jpeglm.testing.TinyJpegLm.picture(2)));
+        String body = "{\"image\": [\"" + png + "\", \"" + png + "\"]}";
+        try (Socket client = new Socket("127.0.0.1", server.server.port())) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            send(
+                    client,
+                    "POST /v1/images/scores HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + bytes.length + "\r\n\r\n" + body);
+            // The whole request went in one write: once its handler runs, its body is the server's.
+            awaitTrue(() -> server.server.requestsInFlight() == 1, "the scoring request never reached its handler");
+        }
+        // The scheduler is held: nothing was scored, and only the closed connection can have told the server.
+        awaitTrue(() -> disconnects() == disconnects + 1, "the closed connection was not noticed");
+        awaitTrue(
+                () -> server.metric(
+                                "jpeglm_http_requests_total",
+                                "endpoint",
+                                "/v1/images/scores",
+                                "status",
+                                Integer.toString(GenerationHandler.CLIENT_CLOSED))
+                        == left + 1,
+                "the request was not counted as one whose client left");
+        assertEquals(0, server.server.requestsInFlight(), "its handler ended without waiting for the scores");
+    }
+
+    @Test
     void aRequestSentAheadOnTheSameConnectionIsAnsweredAfterTheWaitingOne() throws Exception {
         long disconnects = disconnects();
         try (Socket client = new Socket("127.0.0.1", server.server.port())) {
@@ -166,22 +200,17 @@ class ServerDisconnectTest {
     }
 
     private static long disconnects() {
-        return metric("jpeglm_client_disconnects_total ").orElseThrow();
+        return server.metric("jpeglm_client_disconnects_total");
     }
 
     /** Generation requests answered with the status of a client that left. */
     private static long leftRequests() {
-        String labels = "{endpoint=\"" + GENERATIONS + "\",status=\"" + GenerationHandler.CLIENT_CLOSED + "\"} ";
-        return metric("jpeglm_http_requests_total" + labels).orElse(0L);
-    }
-
-    /** The value of the metric whose line starts with prefix, if there is one. */
-    private static Optional<Long> metric(String prefix) {
-        String text = new String(server.get("/metrics").body(), StandardCharsets.UTF_8);
-        return text.lines()
-                .filter(l -> l.startsWith(prefix))
-                .findFirst()
-                .map(l -> Long.parseLong(l.substring(prefix.length())));
+        return server.metric(
+                "jpeglm_http_requests_total",
+                "endpoint",
+                GENERATIONS,
+                "status",
+                Integer.toString(GenerationHandler.CLIENT_CLOSED));
     }
 
     private static ServiceStats awaitIdle() throws InterruptedException {

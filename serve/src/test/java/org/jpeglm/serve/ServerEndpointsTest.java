@@ -106,6 +106,55 @@ class ServerEndpointsTest {
     }
 
     @Test
+    void randomSeedsAreExactInJavaScriptAndMakeTheImagesAgain() {
+        JsonNode first = json(server.postJson("/v1/images/generations", "{\"n\": 2}"));
+        long seed = first.get("usage").get("seed").asLong();
+        assertTrue(seed >= 0 && seed <= GenerationParams.MAX_SEED, "below 2^53: " + seed);
+        assertEquals(seed, (long) (double) seed, "a double holds it exactly");
+        JsonNode again = json(server.postJson("/v1/images/generations", "{\"n\": 2, \"seed\": " + seed + "}"));
+        for (int i = 0; i < 2; i++) {
+            JsonNode img = first.get("data").get(i);
+            assertEquals(seed, img.get("seed").asLong(), "each image names the request's seed");
+            assertTrue(img.get("image_seed").isTextual(), "its own 64-bit seed as a string: " + img);
+            assertEquals(img.get("b64_json"), again.get("data").get(i).get("b64_json"), "image " + i);
+            assertEquals(img.get("image_seed"), again.get("data").get(i).get("image_seed"));
+        }
+        JsonNode largest = json(server.postJson(
+                "/v1/images/generations", "{\"seed\": " + GenerationParams.MAX_SEED + ", \"max_tokens\": 2}"));
+        assertEquals(GenerationParams.MAX_SEED, largest.get("usage").get("seed").asLong());
+    }
+
+    @Test
+    void openAiFieldsAreTakenAndChangeNothing() {
+        String own = "{\"n\": 2, \"seed\": 21}";
+        String openAi = "{\"n\": 2, \"seed\": 21, \"prompt\": \"\", \"model\": \"tiny.gguf\", \"size\": \"auto\","
+                + " \"quality\": \"hd\", \"style\": \"natural\", \"user\": \"u-1\", \"response_format\": \"b64_json\"}";
+        JsonNode a = json(server.postJson("/v1/images/generations", own));
+        JsonNode b = json(server.postJson("/v1/images/generations", openAi));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(
+                    a.get("data").get(i).get("b64_json"), b.get("data").get(i).get("b64_json"));
+            assertEquals("", b.get("data").get(i).get("revised_prompt").asText());
+        }
+        assertEquals(null, b.get("warnings"), "nothing ignored that could matter: " + b.get("warnings"));
+        assertEquals("jpeg", b.get("output_format").asText());
+        JsonNode usage = b.get("usage");
+        assertEquals(usage.get("tokens"), usage.get("output_tokens"));
+        assertEquals(2, usage.get("input_tokens").asInt(), "a BOS per image");
+        assertEquals(
+                usage.get("input_tokens").asLong() + usage.get("output_tokens").asLong(),
+                usage.get("total_tokens").asLong());
+
+        JsonNode told = json(server.postJson(
+                "/v1/images/generations",
+                "{\"seed\": 21, \"prompt\": \"a red shirt\", \"model\": \"dall-e-3\", \"size\": \"16x16\"}"));
+        assertEquals(
+                a.get("data").get(0).get("b64_json"), told.get("data").get(0).get("b64_json"));
+        String warnings = told.get("warnings").toString();
+        assertTrue(warnings.contains("prompt ignored") && warnings.contains("dall-e-3"), warnings);
+    }
+
+    @Test
     void theSameSeedGivesTheSameImages() {
         String request = "{\"n\": 2, \"seed\": 77}";
         JsonNode a = json(server.postJson("/v1/images/generations", request));
@@ -220,23 +269,15 @@ class ServerEndpointsTest {
 
     @Test
     void metricsCountRequestsAndImages() {
+        long before = server.metric("jpeglm_images_total");
         server.postJson("/v1/images/generations", "{\"n\": 2, \"seed\": 1}");
-        String text = new String(server.get("/metrics").body(), StandardCharsets.UTF_8);
-        assertTrue(text.contains("# TYPE jpeglm_images_total counter"), text);
-        assertTrue(
-                text.contains("jpeglm_http_requests_total{endpoint=\"/v1/images/generations\",status=\"200\"}"), text);
-        long images = Long.parseLong(text.lines()
-                .filter(l -> l.startsWith("jpeglm_images_total "))
-                .findFirst()
-                .orElseThrow()
-                .substring("jpeglm_images_total ".length()));
-        assertTrue(images >= 2, text);
+        Exposition m = server.metrics();
+        assertEquals("counter", m.types().get("jpeglm_images_total"));
+        assertTrue(m.value("jpeglm_http_requests_total", "endpoint", "/v1/images/generations", "status", "200") >= 1);
+        assertTrue(m.value("jpeglm_images_total") >= before + 2, m.toString());
         for (String gauge : List.of(
-                "jpeglm_tokens_per_second ",
-                "jpeglm_queue_images ",
-                "jpeglm_kv_cells_in_use ",
-                "jpeglm_errors_total ")) {
-            assertTrue(text.lines().anyMatch(l -> l.startsWith(gauge)), gauge + " in " + text);
+                "jpeglm_tokens_per_second", "jpeglm_queue_images", "jpeglm_kv_cells_in_use", "jpeglm_errors_total")) {
+            assertTrue(m.samples().stream().anyMatch(s -> s.name().equals(gauge)), gauge + " in " + m);
         }
     }
 

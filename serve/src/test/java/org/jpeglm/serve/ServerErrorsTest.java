@@ -2,6 +2,7 @@ package org.jpeglm.serve;
 
 import static org.jpeglm.serve.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.image.ImageRequest;
@@ -51,9 +53,10 @@ class ServerErrorsTest {
         assertEquals(status, res.statusCode(), text);
         assertTrue(res.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), text);
         JsonNode error = json(res).get("error");
-        assertEquals(status, error.get("code").asInt(), text);
+        assertEquals(Integer.toString(status), error.get("code").asText(), text);
         assertEquals(
                 field, error.get("field").isNull() ? null : error.get("field").asText(), text);
+        assertEquals(error.get("field"), error.get("param"), "OpenAI's name for the field: " + text);
         assertTrue(error.get("message").asText().length() > 5, text);
         return error;
     }
@@ -83,6 +86,15 @@ class ServerErrorsTest {
         assertError(400, "min_p", generate("{\"min_p\": 2}"));
         assertError(400, "top_k", generate("{\"top_k\": -3}"));
         assertError(400, "seed", generate("{\"seed\": 18446744073709551616}"));
+        JsonNode seed = assertError(400, "seed", generate("{\"seed\": 9007199254740992}")); // 2^53
+        assertTrue(seed.get("message").asText().contains("JavaScript"), seed.toString());
+        assertError(400, "seed", generate("{\"seed\": -9007199254740992}"));
+        assertError(400, "seed", generate("{\"seed\": 6506390156926118731}"));
+        assertError(400, "quality", generate("{\"quality\": \"ultra\"}"));
+        assertError(400, "style", generate("{\"style\": \"baroque\"}"));
+        assertError(400, "prompt", generate("{\"prompt\": 3}"));
+        assertError(400, "user", generate("{\"user\": {}}"));
+        assertError(400, "prompt", server.postJson("/v1/images/completions", "{\"prompt\": \"\"}"));
         assertError(400, "constrained", generate("{\"constrained\": \"yes\"}"));
         assertError(400, "max_tokens", generate("{\"max_tokens\": 256}"));
         assertError(400, "stream", generate("{\"stream\": 1}"));
@@ -181,6 +193,21 @@ class ServerErrorsTest {
             assertEquals(200, keyed.get("/health").statusCode(), "health needs no key, as in llama-server");
             assertEquals(200, keyed.get("/").statusCode(), "the page needs no key; its requests do");
         }
+    }
+
+    @Test
+    void aKeyNoClientCouldSendReliablyIsRefusedAtStart() {
+        // HTTP carries header bytes: Jetty reads them as ISO-8859-1, clients encode non-ASCII text as they like.
+        for (String key : List.of("", "   ", "cl\u00e9", "two words", "tab\tkey", "\u5bc6\u94a5")) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ServeOptions.builder().apiKey(key).build(),
+                    key);
+            assertTrue(e.getMessage().contains("API key"), e.getMessage());
+        }
+        assertEquals(
+                "a-Key_0.9~+/=",
+                ServeOptions.builder().apiKey("a-Key_0.9~+/=").build().apiKey());
     }
 
     @Test

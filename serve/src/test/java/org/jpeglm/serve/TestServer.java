@@ -134,6 +134,16 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The server's /metrics now. */
+    Exposition metrics() {
+        return Exposition.parse(new String(get("/metrics").body(), StandardCharsets.UTF_8));
+    }
+
+    /** The value of a metric now (its sample with these labels, as name/value pairs), 0 when it has none yet. */
+    long metric(String name, String... labels) {
+        return (long) metrics().value(name, labels);
+    }
+
     static JsonNode json(HttpResponse<byte[]> res) {
         try {
             return JSON.readTree(res.body());

@@ -91,6 +91,14 @@ public final class TinyJpegLm {
         return write(path, seed, spec(), 256);
     }
 
+    /**
+     * Writes the tiny model with another JPEG profile (its tokenizer is the tiny one's: a stream of any profile is
+     * made of the same bytes), for tests of what a profile's size implies; returns its spec.
+     */
+    public static JpegLmSpec writeWithProfile(Path path, long seed, JpegProfile profile) throws IOException {
+        return write(path, seed, JpegLmSpec.of(profile, spec().tokenizer()), 256);
+    }
+
     /** A two-layer random model of spec's tokenizer with the given context. */
     private static JpegLmSpec write(Path path, long seed, JpegLmSpec spec, int context) throws IOException {
         LlamaConfig config =

@@ -1,19 +1,14 @@
 package org.jpeglm.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
-import org.jpeglm.bpe.HfTokenizerJson;
-import org.jpeglm.io.AtomicFile;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
@@ -109,74 +104,26 @@ public final class FashionMnistPreparation {
         List<byte[]> test = encode(encoder, FashionMnist.read(options.data(), false, options.testImages()));
         BpeTokenizer tokenizer = new BpeTrainer(options.merges(), 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS)
                 .train(train.subList(0, Math.min(options.bpeImages(), train.size())));
-        List<int[]> trainTokens =
-                train.parallelStream().map(s -> tokenizer.encode(s, true, true)).toList();
-        List<int[]> testTokens =
-                test.parallelStream().map(s -> tokenizer.encode(s, true, true)).toList();
-        TokenWindows trainWindows = TokenWindows.pack(trainTokens, context);
-        TokenWindows testWindows = TokenWindows.pack(testTokens, context);
-
-        writeWindows(trainWindows, out.resolve("train.u16"));
-        writeWindows(testWindows, out.resolve("test.u16"));
-        HfTokenizerJson.write(tokenizer, out.resolve("tokenizer.json"));
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         JpegProfileFile.write(out.resolve(JpegProfileFile.FILE_NAME), profile, null);
-        ObjectNode meta = json.createObjectNode()
+        ObjectNode head = new ObjectMapper()
+                .createObjectNode()
                 .put("dataset", "fashion-mnist")
-                .put("size", size)
-                .put("vocab_size", tokenizer.vocabSize())
-                .put("merges", tokenizer.mergeCount())
-                .put("bos_id", tokenizer.bosId())
-                .put("eos_id", tokenizer.eosId())
-                .put("context", context)
-                .put("train_images", train.size())
-                .put("test_images", test.size())
-                .put("train_windows", trainWindows.windows())
-                .put("test_windows", testWindows.windows())
-                .put(
-                        "bytes_per_image",
-                        mean(train.stream().mapToLong(b -> b.length).sum(), train.size()))
-                .put(
-                        "tokens_per_image",
-                        mean(trainTokens.stream().mapToLong(t -> t.length).sum(), train.size()))
-                .put(
-                        "max_tokens_per_image",
-                        trainTokens.stream().mapToInt(t -> t.length).max().orElse(0))
-                .put(
-                        "longer_than_context",
-                        trainTokens.stream().filter(t -> t.length > context).count())
-                .put("test_bytes", test.stream().mapToLong(b -> b.length).sum())
-                .put("test_tokens", testTokens.stream().mapToLong(t -> t.length).sum());
-        AtomicFile.write(out.resolve("meta.json"), json.writeValueAsBytes(meta));
+                .put("size", size);
+        CodecCorpus.Written w =
+                CodecCorpus.write(out, tokenizer, train, test, context, CodecCorpus.Packing.CONCATENATED, head);
         return new Result(
                 train.size(),
                 test.size(),
                 tokenizer.vocabSize(),
-                meta.get("bytes_per_image").asDouble(),
-                meta.get("tokens_per_image").asDouble(),
-                trainWindows.windows(),
-                testWindows.windows());
+                w.bytesPerImage(),
+                w.tokensPerImage(),
+                w.trainWindows(),
+                w.testWindows());
     }
 
     private List<byte[]> encode(JpegEncoder encoder, List<FashionMnist.Item> items) {
         return items.parallelStream()
                 .map(i -> encoder.encode(FashionMnist.pad(i.image(), options.size())))
                 .toList();
-    }
-
-    private static double mean(long sum, int n) {
-        return n == 0 ? 0 : (double) sum / n;
-    }
-
-    /** Windows with their one extra token (the last label), as uint16. */
-    static void writeWindows(TokenWindows w, Path path) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(w.windows() * (w.length() + 1) * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int k = 0; k < w.windows(); k++) {
-            for (int i = 0; i < w.length(); i++) {
-                buf.putShort((short) w.tokens()[k * w.length() + i]);
-            }
-            buf.putShort((short) w.labels()[k * w.length() + w.length() - 1]);
-        }
-        AtomicFile.write(path, buf.array());
     }
 }

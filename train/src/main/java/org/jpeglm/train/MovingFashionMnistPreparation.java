@@ -117,8 +117,8 @@ public final class MovingFashionMnistPreparation {
         TokenWindows trainWindows = TokenWindows.pack(trainTokens, options.context());
         TokenWindows testWindows = TokenWindows.pack(testTokens, options.context());
 
-        FashionMnistPreparation.writeWindows(trainWindows, out.resolve("train.u16"));
-        FashionMnistPreparation.writeWindows(testWindows, out.resolve("test.u16"));
+        CodecCorpus.writeWindows(trainWindows, out.resolve("train.u16"));
+        CodecCorpus.writeWindows(testWindows, out.resolve("test.u16"));
         HfTokenizerJson.write(tokenizer, out.resolve("tokenizer.json"));
         VideoProfileFile.write(out.resolve(VideoProfileFile.FILE_NAME), profile);
         AtomicFile.write(out.resolve("test-streams.bin"), lengthPrefixed(test));

@@ -7,7 +7,9 @@ import java.util.List;
  *
  * <p>The images' token sequences (BOS … EOS) are concatenated and cut into consecutive windows, as language-model
  * pretraining does: no token is padding or repeated, and an image may start anywhere in a window or continue
- * into the next. The last partial window is left out.
+ * into the next. The last partial window is left out. {@link #aligned} instead makes each sequence one window, for
+ * codecs whose sequences all have one length (igpt: BOS, W·H pixels, EOS): every window starts at BOS, so the model
+ * always knows where in the raster it is.
  *
  * @param tokens windows × length token ids
  * @param labels the id that follows each token
@@ -36,5 +38,32 @@ public record TokenWindows(int[] tokens, int[] labels, int windows, int length) 
         int[] tokens = java.util.Arrays.copyOf(stream, windows * length);
         int[] labels = java.util.Arrays.copyOfRange(stream, 1, windows * length + 1);
         return new TokenWindows(tokens, labels, windows, length);
+    }
+
+    /**
+     * One window per sequence: its first {@code length} tokens, labelled by the tokens after them.
+     *
+     * @throws IllegalArgumentException unless every sequence has exactly length + 1 tokens, naming the first that
+     *     has not
+     */
+    public static TokenWindows aligned(List<int[]> sequences, int length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("window length must be positive: " + length);
+        }
+        if ((long) sequences.size() * length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(sequences.size() + " windows of " + length + " tokens are too many");
+        }
+        int[] tokens = new int[sequences.size() * length];
+        int[] labels = new int[tokens.length];
+        for (int k = 0; k < sequences.size(); k++) {
+            int[] s = sequences.get(k);
+            if (s.length != length + 1) {
+                throw new IllegalArgumentException("aligned windows of " + length + " tokens need sequences of "
+                        + (length + 1) + ", but sequence " + k + " has " + s.length);
+            }
+            System.arraycopy(s, 0, tokens, k * length, length);
+            System.arraycopy(s, 1, labels, k * length, length);
+        }
+        return new TokenWindows(tokens, labels, sequences.size(), length);
     }
 }

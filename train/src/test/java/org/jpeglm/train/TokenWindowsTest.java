@@ -22,4 +22,18 @@ class TokenWindowsTest {
         assertEquals(1, TokenWindows.pack(List.of(new int[] {1, 2, 3, 4}), 3).windows());
         assertThrows(IllegalArgumentException.class, () -> TokenWindows.pack(List.of(), 0));
     }
+
+    @Test
+    void alignedWindowsAreOneSequenceEach() {
+        List<int[]> images = List.of(new int[] {9, 1, 2, 8}, new int[] {9, 3, 4, 8});
+        TokenWindows w = TokenWindows.aligned(images, 3);
+        assertEquals(2, w.windows());
+        assertArrayEquals(new int[] {9, 1, 2, 9, 3, 4}, w.tokens());
+        assertArrayEquals(new int[] {1, 2, 8, 3, 4, 8}, w.labels());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> TokenWindows.aligned(List.of(new int[] {9, 1, 2, 8}, new int[] {9, 8}), 3));
+        assertTrue(e.getMessage().contains("sequence 1 has 2"), e.getMessage());
+        assertEquals(0, TokenWindows.aligned(List.of(), 3).windows());
+    }
 }

@@ -47,7 +47,9 @@ function makeTiles(n, initial) {
     tile.className = "tile";
     tile.dataset.index = i;
     tile.dataset.previews = 0;
-    tile.innerHTML = `<img alt="image ${i}"><div class="bar"></div><span class="badge"></span>`;
+    // The img has no src until the first preview: CSS hides it till then (no broken-image icon); "queued" until
+    // the image's sequence starts.
+    tile.innerHTML = `<img alt="image ${i}"><div class="bar"></div><span class="badge">queued</span>`;
     if (initial) tile.querySelector("img").src = initial;
     grid.append(tile);
     tiles.push(tile);
@@ -68,9 +70,13 @@ function onEvent(tiles, type, data) {
     tile.querySelector("img").src = url;
     tile.classList.add("done", data.clean ? "clean" : "repaired");
     tile.dataset.done = "1";
-    tile.title = `seed ${data.seed} · ${data.tokens} tokens · ${data.clean ? "clean" : data.repair} · click to download`;
+    // The request's seed, the image's index and the request's n make it again: the same request, run alone, gives
+    // the same bytes. Seeds are below 2^53, so JavaScript reads them exactly.
+    tile.title = `seed ${data.seed} · index ${data.index} · n ${tiles.length} · ${data.tokens} tokens · ` +
+      `${data.clean ? "clean" : data.repair} · click to download`;
     tile.querySelector(".badge").textContent = data.clean ? "" : "repaired";
-    tile.onclick = () => download(url, `jpeglm-${data.seed}.${data.output_format === "png" ? "png" : "jpg"}`);
+    const file = `jpeglm-${data.seed}-${data.index}.${data.output_format === "png" ? "png" : "jpg"}`;
+    tile.onclick = () => download(url, file);
     state.finished++;
     if (data.clean) state.clean++;
     $("clean").textContent = `clean ${state.clean}/${state.finished} (${(100 * state.clean / state.finished).toFixed(0)}%)`;

@@ -1,0 +1,197 @@
+package org.jpeglm.engine;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jpeglm.Model;
+import org.jpeglm.SamplingParams;
+import org.jpeglm.Session;
+import org.jpeglm.testing.TinyJpegLm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A failure in one stream's own work (its codec opening, taking a token, reporting or finishing it — where an
+ * OutOfMemoryError decoding a huge image happens) fails its request alone: the requests sharing the batch finish
+ * whole, and the engine ends idle, holding no sequence.
+ */
+class BatchEngineFailureTest {
+    private static final int TOKENS = 6;
+
+    @TempDir
+    static Path dir;
+
+    static Model model;
+    static TokenTable tokens;
+
+    @BeforeAll
+    static void load() throws Exception {
+        Path file = dir.resolve("tiny.gguf");
+        var spec = TinyJpegLm.write(file, 3);
+        model = Model.load(file);
+        tokens = new TokenTable(spec.tokenizer(), model.vocabSize());
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    /** Where the failing request's codec throws. */
+    enum Where {
+        OPEN,
+        ACCEPT,
+        REPORT,
+        FINISH
+    }
+
+    @ParameterizedTest
+    @EnumSource(Where.class)
+    void aStreamThatFailsFailsItsOwnRequestOnly(Where where) throws Exception {
+        SessionSettings settings = new Settings(3);
+        try (Session session = BatchEngine.newSession(model, settings, 64)) {
+            AtomicInteger queued = new AtomicInteger();
+            BatchEngine<Integer> engine = new BatchEngine<>(session, settings, tokens, 64, queued::addAndGet);
+            OutOfMemoryError oom = new OutOfMemoryError("Java heap space (injected)");
+            EngineRequest<Integer, String> before = request(4, null, null);
+            EngineRequest<Integer, String> failing = request(4, where, oom);
+            EngineRequest<Integer, String> after = request(4, null, null);
+            for (EngineRequest<Integer, String> r : List.of(before, failing, after)) {
+                engine.add(r);
+                queued.addAndGet(-r.waiting()); // the engine counts each one leaving the queue back up to 0
+            }
+            for (int round = 0; engine.busy() && round < 1000; round++) {
+                try {
+                    engine.round(() -> {});
+                } catch (RuntimeException | Error e) { // what ImageService's scheduler does with a round's failure
+                    engine.failAll(e);
+                }
+            }
+            ExecutionException e = assertThrows(
+                    ExecutionException.class, () -> failing.future().get());
+            assertSame(oom, e.getCause());
+            assertEquals(
+                    List.of(0, 1, 2, 3),
+                    assertDoesNotThrow(() -> before.future().get()),
+                    "before is whole");
+            assertEquals(
+                    List.of(0, 1, 2, 3), assertDoesNotThrow(() -> after.future().get()), "after is whole");
+            assertEquals(0, engine.activeSequences(), "no sequence is held");
+            assertEquals(0, engine.kvCells());
+            assertEquals(0, queued.get(), "every queued stream left the queue");
+            assertTrue(!engine.busy());
+        }
+    }
+
+    /** A request of count streams; failAt says where its codec throws error (null: nowhere). */
+    private static EngineRequest<Integer, String> request(int count, Where failAt, Throwable error) {
+        List<StreamJob> jobs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            jobs.add(new StreamJob(i, i, new int[] {tokens.bosId()}, new byte[0], new byte[0]));
+        }
+        StreamCodec<Integer, String> codec = (job, req, context) -> {
+            if (failAt == Where.OPEN && job.index() == 1) {
+                throw asUnchecked(error);
+            }
+            return new CountingSlot(job, req, context, job.index() == 1 ? failAt : null, error);
+        };
+        return new EngineRequest<>(
+                jobs, SamplingParams.builder().seed(1).build(), false, TOKENS, codec, e -> {}, r -> "finished " + r);
+    }
+
+    private static RuntimeException asUnchecked(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return (RuntimeException) t;
+    }
+
+    /** Takes TOKENS tokens of anything; its result is its index. Throws error at failAt, if any. */
+    private static final class CountingSlot extends SlotBase<Integer, String> {
+        private final Where failAt;
+        private final Throwable error;
+        private int taken;
+
+        CountingSlot(StreamJob job, EngineRequest<Integer, String> request, int context, Where failAt, Throwable e) {
+            super(job, request, context);
+            this.failAt = failAt;
+            this.error = e;
+        }
+
+        private void maybeFail(Where where) {
+            if (where == failAt && taken >= 2) {
+                throw asUnchecked(error);
+            }
+        }
+
+        @Override
+        public boolean done() {
+            return taken >= TOKENS;
+        }
+
+        @Override
+        public long[] forcedMask() {
+            throw new AssertionError("nothing is forced");
+        }
+
+        @Override
+        public long[] grammarMask() {
+            throw new AssertionError("not constrained");
+        }
+
+        @Override
+        public boolean fits(int token) {
+            throw new AssertionError("not constrained");
+        }
+
+        @Override
+        public boolean accept(int token) {
+            maybeFail(Where.ACCEPT);
+            took(new byte[1]);
+            taken++;
+            return done();
+        }
+
+        @Override
+        public void report() {
+            maybeFail(Where.REPORT);
+            request().emit("progress " + taken);
+        }
+
+        @Override
+        public Integer finish() {
+            maybeFail(Where.FINISH);
+            assertInstanceOf(Integer.class, job().index());
+            return job().index();
+        }
+    }
+
+    private record Settings(int parallel) implements SessionSettings {
+        @Override
+        public int threads() {
+            return 2;
+        }
+
+        @Override
+        public int batchSize() {
+            return 512;
+        }
+
+        @Override
+        public boolean deterministic() {
+            return false;
+        }
+    }
+}
