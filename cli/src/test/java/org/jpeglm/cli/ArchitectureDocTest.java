@@ -28,6 +28,11 @@ class ArchitectureDocTest {
     private static final Pattern MODULE = Pattern.compile("\\bmodule\\s+([\\w.]+)\\s*\\{");
     private static final Pattern REQUIRES =
             Pattern.compile("\\brequires\\s+((?:transitive\\s+|static\\s+)*)([\\w.]+)\\s*;");
+    private static final Pattern EXPORTS = Pattern.compile("\\bexports\\s+([\\w.]+)");
+    /** An import's package: the name up to its first capitalised part (a class). */
+    private static final Pattern IMPORT =
+            Pattern.compile("(?m)^import\\s+(?:static\\s+)?((?:[a-z]\\w*\\.)*[a-z]\\w*)\\.[A-Z]");
+
     private static final Pattern NODE = Pattern.compile("^\\s*(\\w+)\\[\"([\\w/-]+)\"]\\s*$");
     private static final Pattern EDGE = Pattern.compile("^\\s*(\\w+)\\s+(-->|==>|-\\.->)\\s+(\\w+)\\s*$");
     /** Top-level folders that hold no source: build outputs. */
@@ -36,6 +41,47 @@ class ArchitectureDocTest {
     @Test
     void theModuleGraphIsTheModuleInfos() throws IOException {
         assertEquals(codeEdges(), docEdges(), "docs/architecture.md's mermaid graph against the module-info files");
+    }
+
+    @Test
+    void everyModuleRequiresWhatItImports() throws IOException {
+        Map<String, String> exporterOf = new HashMap<>();
+        Map<String, Set<String>> requires = new HashMap<>();
+        Map<String, String> moduleOf = new HashMap<>();
+        for (Path info : moduleInfos()) {
+            String text = Files.readString(info).replaceAll("//[^\n]*", "");
+            Matcher name = MODULE.matcher(text);
+            assertTrue(name.find(), info + " declares no module");
+            moduleOf.put(folderOf(info), name.group(1));
+            Matcher exports = EXPORTS.matcher(text);
+            while (exports.find()) {
+                exporterOf.put(exports.group(1), name.group(1));
+            }
+            Set<String> required = new TreeSet<>();
+            Matcher m = REQUIRES.matcher(text);
+            while (m.find()) {
+                required.add(m.group(2));
+            }
+            requires.put(name.group(1), required);
+        }
+        Set<String> missing = new TreeSet<>();
+        for (var module : moduleOf.entrySet()) {
+            try (Stream<Path> sources = Files.walk(ROOT.resolve(module.getKey()).resolve("src/main/java"))) {
+                for (Path source :
+                        sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher imp = IMPORT.matcher(Files.readString(source));
+                    while (imp.find()) {
+                        String exporter = exporterOf.get(imp.group(1));
+                        if (exporter != null
+                                && !exporter.equals(module.getValue())
+                                && !requires.get(module.getValue()).contains(exporter)) {
+                            missing.add(module.getKey() + " uses " + exporter + " (" + ROOT.relativize(source) + ")");
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of(), missing, "modules that use another without requiring it");
     }
 
     @Test
