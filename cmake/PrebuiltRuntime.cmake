@@ -28,7 +28,12 @@ endif()
 message(STATUS "jpeglm: prebuilt runtime ${_package} from ${_prebuilt_dir}")
 
 file(GLOB _prebuilt_libs "${_prebuilt_dir}/lib*.so")
-file(COPY ${_prebuilt_libs} DESTINATION "${CMAKE_BINARY_DIR}")
+# By content, not by time: the package's files all carry npm's fixed 1985 timestamp, so a damaged copy here would
+# look up to date next to the repaired cache.
+foreach(_lib IN LISTS _prebuilt_libs)
+  get_filename_component(_name "${_lib}" NAME)
+  file(COPY_FILE "${_lib}" "${CMAKE_BINARY_DIR}/${_name}" ONLY_IF_DIFFERENT)
+endforeach()
 # What the jpeglm-native jar bundles (NativeLibrary extracts these files together): libjpeglm.so and these.
 set(JPEGLM_PREBUILT_LIBRARIES "")
 foreach(_lib IN LISTS _prebuilt_libs)

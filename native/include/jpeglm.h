@@ -80,7 +80,8 @@ typedef struct jpeglm_model   jpeglm_model;
 typedef struct jpeglm_session jpeglm_session;
 typedef struct jpeglm_trainer jpeglm_trainer;
 
-// Receives one log message; text is valid only during the call. Called from any thread.
+// Receives one log message, a whole line (llama.cpp's pieces of one line are joined); text is valid only during the
+// call. Called from any thread.
 typedef void (*jpeglm_log_callback)(int32_t level, const char * text, void * user_data);
 
 //
@@ -179,7 +180,8 @@ JPEGLM_API int32_t jpeglm_model_n_head_kv(const jpeglm_model * model);
 JPEGLM_API int64_t jpeglm_model_n_params(const jpeglm_model * model);
 JPEGLM_API int64_t jpeglm_model_size_bytes(const jpeglm_model * model);
 
-// Writes a one-line description ("llama 28M F16") into buf (NUL-terminated, truncated to size).
+// Writes a one-line description ("llama 28M F16": llama.cpp's, with the size from the parameter count where
+// llama.cpp has no name for it) into buf (NUL-terminated, truncated to size).
 JPEGLM_API int32_t jpeglm_model_desc(const jpeglm_model * model, char * buf, size_t size);
 
 //

@@ -43,6 +43,8 @@ thread_local bool        t_capture        = false;
 thread_local std::string t_captured;
 thread_local bool        t_hold_warnings = false;
 thread_local std::string t_held;
+thread_local std::string t_log_line;  // a message llama.cpp writes in pieces, until its newline
+thread_local int32_t     t_log_line_level = GGML_LOG_LEVEL_INFO;
 
 void log_sink(enum ggml_log_level ggml_level, const char * text, void * /*user_data*/) {
     if (text == nullptr) {
@@ -65,6 +67,19 @@ void log_sink(enum ggml_log_level ggml_level, const char * text, void * /*user_d
     if (level < g_log_min_level.load(std::memory_order_relaxed) || level == GGML_LOG_LEVEL_NONE) {
         return;
     }
+    // Some messages come in pieces ("warning: blk.0.attn_k.weight ... " then "-> falling back to q5_0\n"): the
+    // callback gets whole lines, at the level of their first piece.
+    if (t_log_line.empty()) {
+        t_log_line_level = level;
+    }
+    t_log_line += text;
+    if (t_log_line.empty() || (t_log_line.back() != '\n' && t_log_line.size() < 4096)) {
+        return;
+    }
+    std::string line;
+    line.swap(t_log_line);
+    level = t_log_line_level;
+    text  = line.c_str();
     jpeglm_log_callback callback;
     void *              user_data;
     {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdio>
+#include <string>
 
 jpeglm_model::~jpeglm_model() {
     if (model) {
@@ -12,6 +14,24 @@ jpeglm_model::~jpeglm_model() {
 }
 
 using namespace jpeglm;
+
+namespace {
+
+// A parameter count as llama.cpp writes model sizes: "7B", "28M"; one decimal below 10 ("2.1M", "6.7B").
+std::string size_name(uint64_t n) {
+    const char * units[] = {"", "K", "M", "B", "T"};
+    double       value   = (double) n;
+    size_t       unit    = 0;
+    while (value >= 999.5 && unit + 1 < sizeof units / sizeof units[0]) {
+        value /= 1000;
+        unit++;
+    }
+    char out[32];
+    snprintf(out, sizeof out, value < 9.95 && unit > 0 ? "%.1f%s" : "%.0f%s", value, units[unit]);
+    return out;
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -121,8 +141,15 @@ int32_t jpeglm_model_desc(const jpeglm_model * model, char * buf, size_t size) {
     return guarded([&] {
         const jpeglm_model & m = model_ref(model);
         require(buf != nullptr && size > 0, "buf is NULL or size is 0");
-        llama_model_desc(m.model, buf, size);
-        buf[size - 1] = '\0';
+        char desc[256];
+        llama_model_desc(m.model, desc, sizeof desc);
+        std::string text = desc;
+        // llama.cpp names only the sizes of models it knows ("7B") and writes "?B" for the others; the count is known.
+        const size_t unknown = text.find(" ?B");
+        if (unknown != std::string::npos) {
+            text.replace(unknown + 1, 2, size_name(llama_model_n_params(m.model)));
+        }
+        snprintf(buf, size, "%s", text.c_str());
     });
 }
 

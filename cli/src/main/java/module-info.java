@@ -6,6 +6,10 @@ module org.jpeglm.cli {
     requires org.jpeglm.eval;
     requires org.jpeglm.io;
     requires org.jpeglm.serve;
+    requires org.jpeglm.gguf;
+    requires org.jpeglm.jpeg;
+    requires org.jpeglm.spec;
+    requires org.jpeglm.video;
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;

@@ -4,6 +4,10 @@ module org.jpeglm.convert {
     requires org.jpeglm.io;
     requires org.jpeglm.video;
     requires org.jpeglm.codec.igpt;
+    requires org.jpeglm.bpe;
+    requires org.jpeglm.gguf;
+    requires org.jpeglm.jpeg;
+    requires org.jpeglm.spec;
     requires com.fasterxml.jackson.databind;
 
     exports org.jpeglm.convert;

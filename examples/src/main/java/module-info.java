@@ -1,4 +1,5 @@
 /** Short programs that use the jpeglm API, to copy from. */
 module org.jpeglm.examples {
     requires org.jpeglm;
+    requires org.jpeglm.jpeg;
 }

@@ -9,6 +9,9 @@ module org.jpeglm {
     requires transitive org.jpeglm.video;
     requires org.jpeglm.bindings;
     requires org.jpeglm.io;
+    requires org.jpeglm.bpe;
+    requires org.jpeglm.gguf;
+    requires org.jpeglm.jpeg;
 
     exports org.jpeglm;
     exports org.jpeglm.image;

@@ -4,6 +4,7 @@
  */
 module org.jpeglm.serve {
     requires transitive org.jpeglm;
+    requires org.jpeglm.jpeg;
     requires io.javalin;
     requires com.fasterxml.jackson.databind;
     requires java.desktop;

@@ -2,6 +2,7 @@
 module org.jpeglm.soak {
     requires org.jpeglm;
     requires org.jpeglm.testing;
+    requires org.jpeglm.jpeg;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires java.desktop;

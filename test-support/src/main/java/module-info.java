@@ -1,6 +1,10 @@
 /** Test fixtures shared by the modules' tests: the float32 Llama reference, tiny GGUF and Hugging Face checkpoints. */
 module org.jpeglm.testing {
     requires transitive org.jpeglm.spec;
+    requires org.jpeglm.bpe;
+    requires org.jpeglm.gguf;
+    requires org.jpeglm.jpeg;
+    requires org.jpeglm.video;
     requires com.fasterxml.jackson.databind;
     requires org.junit.jupiter.api;
 

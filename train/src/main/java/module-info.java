@@ -4,6 +4,8 @@ module org.jpeglm.train {
     requires transitive org.jpeglm.video;
     requires org.jpeglm.codec.igpt;
     requires org.jpeglm.io;
+    requires org.jpeglm.bpe;
+    requires org.jpeglm.jpeg;
     requires com.fasterxml.jackson.databind;
 
     exports org.jpeglm.train;

@@ -194,7 +194,7 @@ public final class Model implements AutoCloseable {
         return sizeBytes;
     }
 
-    /** llama.cpp's one-line description, e.g. "llama ?B F16". */
+    /** The one-line description: architecture, size from the parameter count, file type, e.g. "llama 2.0M all F32". */
     public String description() {
         return description;
     }

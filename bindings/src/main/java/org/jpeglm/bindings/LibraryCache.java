@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,17 +21,26 @@ import java.util.stream.Stream;
  * Extracts a bundled library set once into {@code <cache>/native/<classifier>-<manifest sha256, 16 hex>/} and
  * reuses it on later starts, after checking each file's size and sha256 against the manifest.
  *
- * <p>Several JVMs may start at once: a file lock beside the directory serialises the check and the extraction,
- * and a set is extracted into a sibling temporary directory that is renamed into place, so nobody ever sees half
- * a set. A corrupt or truncated file is never rewritten in place (a running JVM may have it mapped): the whole set
- * is extracted afresh and swapped in by renames. A complete set in a cache this process cannot write to is used
- * as it is; a cache that cannot be used otherwise falls back to a private temporary directory, deleted at exit,
- * with one warning.
+ * <p>A set is extracted into a sibling temporary directory that is renamed into place, so nobody ever sees half a
+ * set: checking a cached set takes no lock, and a whole one is used by whoever can read it (sets are readable by
+ * all, so a cache filled by another user serves too). Extraction happens under a file lock beside the directory,
+ * so that several JVMs starting at once extract once; a start that waits for another's lock says so after two
+ * seconds and gives up, naming the holder, after a minute. A corrupt or truncated file is never rewritten in place
+ * (a running JVM may have it mapped): the whole set is extracted afresh and swapped in by renames. A cache that
+ * cannot be used otherwise (not writable and not complete) falls back to a private temporary directory, deleted at
+ * exit, with one warning.
  */
 final class LibraryCache {
     private LibraryCache() {}
 
     static final System.Logger LOG = System.getLogger(NativeLibrary.class.getName());
+
+    /** The system property bounding the wait for the cache's lock, in seconds (default 60). */
+    static final String LOCK_TIMEOUT_PROPERTY = "jpeglm.cache.lock.timeout";
+
+    private static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration LOCK_NOTICE = Duration.ofSeconds(2);
+    private static final Duration LOCK_POLL = Duration.ofMillis(50);
 
     /**
      * Where a set ended up.
@@ -79,34 +89,32 @@ final class LibraryCache {
         }
     }
 
-    // synchronized: FileChannel.lock is per process, and throws when this JVM already holds it.
+    // synchronized: a FileLock is per process, and tryLock throws when this JVM already holds it.
     private static synchronized Installed inCache(LibraryBundle bundle, Path parent) throws IOException {
-        Files.createDirectories(parent);
         String name = bundle.manifest().directoryName();
         Path target = parent.resolve(name);
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(
-                    parent.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            if (Files.isDirectory(target) && problem(bundle, target) == null) {
-                return new Installed(target, false, true); // a read-only cache filled beforehand still serves
-            }
-            throw e;
+        // Checking needs no lock: a set only ever appears whole, by rename. Whoever can read it may use it.
+        if (intact(bundle, target)) {
+            return new Installed(target, false, true);
         }
-        try (channel;
-                FileLock lock = channel.lock()) {
+        Files.createDirectories(parent);
+        Path lockFile = parent.resolve(name + ".lock");
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = acquire(channel, lockFile)) {
             if (Files.isDirectory(target)) {
                 String problem = problem(bundle, target);
                 if (problem == null) {
-                    return new Installed(target, false, true);
+                    return new Installed(target, false, true); // another process extracted it while we waited
                 }
                 LOG.log(
                         Level.WARNING,
                         "in the cached library set " + target + ", " + problem + ": extracting it again");
             }
             removeLeftovers(parent, name); // of JVMs killed while extracting: only the lock holder extracts
-            Path fresh = Files.createTempDirectory(parent, "." + name + "-");
+            // Made with the umask's permissions, as the files in it are (createTempDirectory's 0700 kept a cache
+            // filled by one user from every other).
+            Path fresh = Files.createDirectory(
+                    parent.resolve("." + name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
             try {
                 extract(bundle, fresh);
                 replace(target, fresh);
@@ -115,6 +123,93 @@ final class LibraryCache {
             }
             return new Installed(target, true, true);
         }
+    }
+
+    /** Whether dir holds the whole set; a set this process cannot read is not. */
+    private static boolean intact(LibraryBundle bundle, Path dir) {
+        try {
+            return Files.isDirectory(dir) && problem(bundle, dir) == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The cache's lock, held by this process once it returns. Another process holds it only while it extracts a
+     * set (about a second): after {@link #LOCK_NOTICE} this says what it waits for; after the limit
+     * ({@value #LOCK_TIMEOUT_PROPERTY}, seconds, default 60) it gives up with an UnsatisfiedLinkError naming the
+     * lock, its holder and the ways out.
+     */
+    private static FileLock acquire(FileChannel channel, Path lockFile) throws IOException {
+        Duration limit = lockTimeout();
+        long start = System.nanoTime();
+        boolean said = false;
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            long waited = System.nanoTime() - start;
+            if (waited >= limit.toNanos()) {
+                throw new UnsatisfiedLinkError("the library cache's lock " + lockFile + " was held by "
+                        + holder(lockFile) + " for " + limit.toSeconds() + " s, and the cached set needs extracting"
+                        + " under it: nothing was loaded. Wait for that process or end it, or set jpeglm.cache.dir"
+                        + " (JPEGLM_CACHE_DIR) to another cache (" + LOCK_TIMEOUT_PROPERTY + " sets the wait)");
+            }
+            if (!said && waited >= LOCK_NOTICE.toNanos()) {
+                LOG.log(
+                        Level.WARNING,
+                        "waiting for the library cache's lock " + lockFile + ", held by " + holder(lockFile)
+                                + " (another JVM extracting the library set?); giving up after "
+                                + limit.toSeconds() + " s");
+                said = true;
+            }
+            try {
+                Thread.sleep(LOCK_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnsatisfiedLinkError("interrupted while waiting for the library cache's lock " + lockFile);
+            }
+        }
+    }
+
+    private static Duration lockTimeout() {
+        String value = System.getProperty(LOCK_TIMEOUT_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LOCK_TIMEOUT;
+        }
+        try {
+            long seconds = Long.parseLong(value.strip());
+            if (seconds >= 0 && seconds <= 86_400) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new UnsatisfiedLinkError(
+                LOCK_TIMEOUT_PROPERTY + " must be whole seconds, 0 to 86400, not '" + value + "'");
+    }
+
+    /** Who holds the lock on file, from /proc/locks (Linux): "process PID (command)", or "another process". */
+    static String holder(Path file) {
+        try {
+            String inode = ":" + Files.getAttribute(file, "unix:ino") + " ";
+            for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+                // 1: POSIX  ADVISORY  WRITE 1234 08:02:131331 0 EOF
+                String[] f = line.strip().split("\\s+");
+                if (f.length >= 6 && (f[5] + " ").endsWith(inode) && !f[4].equals("-1")) {
+                    long pid = Long.parseLong(f[4]);
+                    String command = ProcessHandle.of(pid)
+                            .flatMap(h -> h.info().command())
+                            .map(c -> " (" + Path.of(c).getFileName() + ")")
+                            .orElse("");
+                    return "process " + pid + command;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or the lock went away: say less.
+        }
+        return "another process";
     }
 
     /** Why the cached set in dir cannot be used ("FILE is ..."), or null when every file checks out. */

@@ -21,7 +21,9 @@ import java.util.Optional;
  *   <li>{@code libjpeglm.so} in a directory of {@code java.library.path}.
  * </ol>
  * The library stays loaded for the life of the process. Which set was loaded, and from where, is logged at INFO
- * (System.Logger {@code org.jpeglm.bindings.NativeLibrary}).
+ * (System.Logger {@code org.jpeglm.bindings.NativeLibrary}). Before anything is loaded, libjpeglm and the libraries
+ * beside it that it and ggml load are checked to be whole ELF files ({@link ElfCheck}): a damaged one is refused by
+ * name with an UnsatisfiedLinkError instead of crashing the JVM.
  */
 public final class NativeLibrary {
     private NativeLibrary() {}
@@ -54,6 +56,7 @@ public final class NativeLibrary {
                     + " or set -Djpeglm.library.path=/path/to/libjpeglm.so");
         }
         source = path.toString();
+        ElfCheck.requireIntact(path); // a truncated library would be mapped past its end: SIGBUS, not an error
         try {
             return SymbolLookup.libraryLookup(path, Arena.global());
         } catch (IllegalArgumentException e) {

@@ -1,15 +1,16 @@
 package org.jpeglm.bindings;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,13 +66,7 @@ class LibraryCacheTest {
     }
 
     static LibraryBundle find(Path... jars) throws IOException {
-        URL[] urls = new URL[jars.length];
-        for (int i = 0; i < jars.length; i++) {
-            urls[i] = jars[i].toUri().toURL();
-        }
-        // The loader stays open: the bundle reads its files through it later.
-        URLClassLoader loader = new URLClassLoader(urls, null);
-        return LibraryBundle.find(loader, "linux-x86_64").orElseThrow(() -> new AssertionError("no set found"));
+        return CacheInstallMain.find(jars);
     }
 
     LibraryBundle standard() throws IOException {
@@ -287,15 +282,24 @@ class LibraryCacheTest {
     }
 
     static Child child(Path jar, Path root) throws IOException {
-        return new Child(new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        CacheInstallMain.class.getName(),
-                        jar.toString(),
-                        root.toString())
-                .redirectErrorStream(true)
-                .start());
+        return new Child(
+                java(List.of(), List.of(), System.getProperty("java.class.path"), CacheInstallMain.class, jar, root));
+    }
+
+    /**
+     * A child JVM running main with args (its output and errors together), with options, its command after prefix
+     * (e.g. setpriv's).
+     */
+    static Process java(List<String> prefix, List<String> options, String classPath, Class<?> main, Object... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-cp", classPath, main.getName()));
+        for (Object a : args) {
+            command.add(a.toString());
+        }
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     @Test
@@ -314,5 +318,111 @@ class LibraryCacheTest {
         assertEquals(
                 List.of("ok " + set, "ok " + set), outputs.stream().sorted().toList());
         assertNull(LibraryCache.problem(bundle, set));
+    }
+
+    /** A child JVM holding lock until closed. */
+    record LockHolder(Process process) implements AutoCloseable {
+        static LockHolder hold(Path lock) throws IOException {
+            Process p = java(List.of(), List.of(), System.getProperty("java.class.path"), HoldLockMain.class, lock);
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            assertEquals("locked", first, "the child holds the lock");
+            return new LockHolder(p);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aHeldLockDoesNotDelayAStartOnAWholeSet() throws Exception {
+        LibraryBundle bundle = standard();
+        Path root = dir.resolve("cache");
+        Path set = LibraryCache.install(bundle, root).directory();
+        try (LockHolder holder = LockHolder.hold(set.resolveSibling(set.getFileName() + ".lock"))) {
+            long start = System.nanoTime();
+            LibraryCache.Installed again =
+                    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> LibraryCache.install(bundle, root));
+            assertEquals(new LibraryCache.Installed(set, false, true), again);
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "checked without the lock");
+        }
+    }
+
+    @Test
+    void aLockHeldWhileASetMustBeExtractedIsWaitedForWithAWordAndABound() throws Exception {
+        Map<String, byte[]> files = files("libjpeglm.so", "libggml-base.so");
+        Path jar = jar(dir.resolve("native.jar"), "linux-x86_64", files, manifest(files));
+        LibraryBundle bundle = find(jar);
+        Path root = dir.resolve("cache");
+        Path lock = root.resolve("native").resolve(bundle.manifest().directoryName() + ".lock");
+        try (LockHolder holder = LockHolder.hold(lock)) {
+            long start = System.nanoTime();
+            Process waiting = java(
+                    List.of(),
+                    List.of("-D" + LibraryCache.LOCK_TIMEOUT_PROPERTY + "=4"),
+                    System.getProperty("java.class.path"),
+                    CacheInstallMain.class,
+                    jar,
+                    root);
+            assertTrue(waiting.waitFor(60, TimeUnit.SECONDS), "the wait is bounded");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            String out = new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertNotEquals(0, waiting.exitValue(), out);
+            assertTrue(took.compareTo(Duration.ofSeconds(4)) >= 0, "waited its 4 s: " + took);
+            String holderName = "process " + holder.process().pid() + " (java)";
+            // JUL's console handler prints "WARNING: <message>" after a line of date and class.
+            List<String> warnings =
+                    out.lines().filter(l -> l.startsWith("WARNING: ")).toList();
+            assertEquals(1, warnings.size(), out);
+            assertTrue(
+                    warnings.get(0)
+                            .startsWith("WARNING: waiting for the library cache's lock " + lock + ", held by "
+                                    + holderName),
+                    out);
+            String error = "java.lang.UnsatisfiedLinkError: the library cache's lock " + lock + " was held by "
+                    + holderName + " for 4 s";
+            assertTrue(out.contains(error) && out.contains("to another cache"), out);
+        }
+        assertTrue(LibraryCache.install(bundle, root).extracted(), "once the lock is free, the set is extracted");
+    }
+
+    @Test
+    void aCacheFilledByAnotherUserIsUsedAsItIs() throws Exception {
+        assumeTrue(
+                Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0) && Files.isExecutable(SETPRIV),
+                "needs root and setpriv to run a child JVM as another user");
+        // Everything the other user reads lies in a folder all may read (JUnit's @TempDir is private).
+        Path shared = Files.createTempDirectory("jpeglm-shared-cache-");
+        try {
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Map<String, byte[]> files = files("libjpeglm.so", "libggml-base.so", "libggml-cpu-x64.so");
+            Path jar = jar(shared.resolve("native.jar"), "linux-x86_64", files, manifest(files));
+            Path root = shared.resolve("cache");
+            Path set = LibraryCache.install(find(jar), root).directory(); // filled by root, the cache's owner
+            Process other = java(
+                    List.of(SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"),
+                    List.of(),
+                    codeSource(CacheInstallMain.class) + java.io.File.pathSeparator + codeSource(LibraryCache.class),
+                    CacheInstallMain.class,
+                    jar,
+                    root);
+            String out = new Child(other).waitForOutput();
+            assertEquals("ok " + set, out.strip().lines().reduce((a, b) -> b).orElseThrow(), "used read-only:\n" + out);
+        } finally {
+            deleteTree(shared);
+        }
+    }
+
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    private static String codeSource(Class<?> c) throws Exception {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        LibraryCache.deleteTree(dir);
     }
 }

@@ -1,6 +1,5 @@
 package org.jpeglm.cli;
 
-import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -37,8 +36,13 @@ final class CliLogging {
             String level = r.getLevel().intValue() >= Level.SEVERE.intValue()
                     ? "error"
                     : r.getLevel().intValue() >= Level.WARNING.intValue() ? "warning" : "info";
-            String message = formatMessage(r);
-            return "jpeglm: " + level.toLowerCase(Locale.ROOT) + ": " + message + System.lineSeparator();
+            // llama.cpp writes some messages with a level of their own ("warning: blk.0.attn_k.weight    - ncols"),
+            // in columns: one level, single spaces.
+            String message = formatMessage(r).strip().replaceAll("\\s+", " ");
+            if (message.regionMatches(true, 0, level + ":", 0, level.length() + 1)) {
+                message = message.substring(level.length() + 1).strip();
+            }
+            return "jpeglm: " + level + ": " + message + System.lineSeparator();
         }
     }
 }

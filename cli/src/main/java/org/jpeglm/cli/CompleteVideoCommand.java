@@ -172,15 +172,15 @@ public final class CompleteVideoCommand extends JpeglmCommand {
             EvalArgs.measureVideos(done, frames, out(), totals);
         }
         out.finish(totals, grid(originals, done, results));
-        long all = done.stream().filter(GeneratedVideo::allFrames).count();
+        long clean = VideoResults.clean(done);
         out().printf(
                         Locale.ROOT,
-                        "%d completions from %d frames in %.1f s; %d decode all %d frames; grid rows: input, then its "
-                                + "completions; wrote %s%n",
+                        "%d completions from %d frames in %.1f s; %d clean: all %d frames decode without damage; grid "
+                                + "rows: input, then its completions; wrote %s%n",
                         done.size(),
                         frames,
                         seconds,
-                        all,
+                        clean,
                         g.profile().frames(),
                         out.dir());
         out().flush();

@@ -1,10 +1,12 @@
 package org.jpeglm.cli;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.jpeglm.convert.ByteSize;
 import org.jpeglm.convert.ConvertListener;
 
 /**
@@ -53,17 +55,18 @@ final class ConsoleProgress implements ConvertListener {
         }
         if (terminal) {
             err.flush();
+            boolean small = totalBytes < 1 << 20; // in MiB the bar of a small file would read "0/0 MiB"
             bar = new ProgressBarBuilder()
                     .setTaskName(task)
                     .setInitialMax(totalBytes)
-                    .setUnit(" MiB", 1 << 20)
+                    .setUnit(small ? " KiB" : " MiB", small ? 1 << 10 : 1 << 20)
                     .setStyle(ProgressBarStyle.ASCII)
-                    .showSpeed()
+                    .showSpeed(Progress.speedFormat())
                     .setUpdateIntervalMillis(250)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err))
                     .build();
         } else {
-            err.printf("%s: %,d MiB%n", task, totalBytes >> 20);
+            err.printf("%s: %s%n", task, ByteSize.format(totalBytes));
             err.flush();
         }
     }
@@ -83,7 +86,7 @@ final class ConsoleProgress implements ConvertListener {
             bar = null;
         } else if (!quiet && task != null) {
             double s = (System.nanoTime() - started) / 1e9;
-            err.printf("%s: %,d of %,d MiB in %.1f s%n", task, done >> 20, total >> 20, s);
+            err.printf(Locale.ROOT, "%s: %s of %s in %.1f s%n", task, ByteSize.format(done), ByteSize.format(total), s);
             err.flush();
         }
         task = null;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jpeglm.SessionOptions.KvCacheType;
+import org.jpeglm.convert.ByteSize;
 import org.jpeglm.convert.CheckpointException;
 import org.jpeglm.convert.ConvertOptions;
 import org.jpeglm.convert.ConvertResult;
@@ -142,11 +143,11 @@ public class ConvertCommand extends JpeglmCommand {
         }
         out().printf(
                         Locale.ROOT,
-                        "wrote %s: %s, %d tensors, %.1f MiB%s in %.1f s (%.0f MB/s of checkpoint)%n",
+                        "wrote %s: %s, %d tensors, %s%s in %.1f s (%.0f MB/s of checkpoint)%n",
                         r.output(),
                         r.type().name().toLowerCase(Locale.ROOT),
                         r.tensors(),
-                        r.fileBytes() / (double) (1 << 20),
+                        ByteSize.format(r.fileBytes()),
                         r.jpegLm() ? ", with Jpeg-LM tokenizer and profile" : ", plain llama (no Jpeg-LM keys)",
                         r.elapsed().toNanos() / 1e9,
                         r.megabytesPerSecond());

@@ -38,17 +38,16 @@ final class EvalArgs {
 
     /**
      * Measures videos: their decoded frames from index from on (0: all) against the test videos' frames, and the
-     * share that decodes with every frame and no concealed macroblock; prints both and adds them to totals.
+     * share that decodes clean (every frame, no concealed macroblock, no decoder error: the count the commands' last
+     * line gives); prints both and adds them to totals.
      */
     static void measureVideos(List<GeneratedVideo> videos, int from, PrintWriter out, ObjectNode totals)
             throws IOException {
-        long intact = videos.stream()
-                .filter(v -> v.report().allFrames() && v.report().concealedMacroblocks() == 0)
-                .count();
+        long intact = VideoResults.clean(videos);
         totals.put("no_concealment", intact);
         out.printf(
                 Locale.ROOT,
-                "%d of %d videos (%.1f %%) decode with all frames and no concealed macroblock%n",
+                "%d of %d videos (%.1f %%) decode clean: all frames, no concealed macroblock, no decoder error%n",
                 intact,
                 videos.size(),
                 100.0 * intact / videos.size());

@@ -18,6 +18,7 @@ import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.jpeg.ImageGrid;
+import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.ImageSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,7 +94,7 @@ public final class GenerateCommand extends JpeglmCommand {
     @Option(
             names = "--preview",
             description = "on a terminal, draw the images forming above the progress bar (24-bit colour half "
-                    + "blocks); without a terminal nothing changes")
+                    + "blocks), scaled to fit the terminal; without a terminal nothing changes")
     boolean preview;
 
     public GenerateCommand() {}
@@ -127,18 +128,26 @@ public final class GenerateCommand extends JpeglmCommand {
                                 model.spec().profile().height(),
                                 p,
                                 options.constrained() ? "constrained to valid JPEG" : "unconstrained");
-                generate(generator, out);
+                generate(generator, model.spec().profile(), out);
             }
         }
         return 0;
     }
 
-    private void generate(ImageGenerator generator, RunOutput out) throws Exception {
+    private void generate(ImageGenerator generator, JpegProfile profile, RunOutput out) throws Exception {
         out.start(header());
         BufferedImage[] grid = new BufferedImage[Math.min(count, GRID_IMAGES)];
         List<GeneratedImage> images;
         long started = System.nanoTime();
-        try (Progress progress = new Progress(err(), "generate", count, "img")) {
+        TerminalPreview screen = preview && Progress.isTerminal()
+                ? new TerminalPreview(
+                        System.err,
+                        TerminalSize.current(),
+                        generator.options().parallel(),
+                        profile.width(),
+                        profile.height())
+                : null;
+        try (Progress progress = new Progress(err(), "generate", count, "img", screen)) {
             Consumer<GeneratedImage> done = img -> {
                 progress.step(img.clean() ? "clean" : "repaired");
                 if (img.index() < grid.length) {
@@ -146,9 +155,7 @@ public final class GenerateCommand extends JpeglmCommand {
                 }
                 out.add(img.index(), entry(img), files(img));
             };
-            images = preview && Progress.isTerminal()
-                    ? generateWithPreview(generator, done)
-                    : generator.generate(count, done);
+            images = screen != null ? generateWithPreview(generator, screen, done) : generator.generate(count, done);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(grid.length));
@@ -183,27 +190,14 @@ public final class GenerateCommand extends JpeglmCommand {
     }
 
     /** Generates with a preview every MCU (at most every 50 ms per image) drawn on the terminal. */
-    private List<GeneratedImage> generateWithPreview(ImageGenerator generator, Consumer<GeneratedImage> done) {
-        TerminalPreview panel = new TerminalPreview(
-                System.err, terminalColumns(), generator.options().parallel());
+    private List<GeneratedImage> generateWithPreview(
+            ImageGenerator generator, TerminalPreview screen, Consumer<GeneratedImage> done) {
         return generator.generate(count, PreviewPolicy.every(1, Duration.ofMillis(50)), event -> {
-            panel.onEvent(event);
+            screen.onEvent(event);
             if (event instanceof ImageEvent.Finished f) {
                 done.accept(f.image());
             }
         });
-    }
-
-    /** The terminal's width: $COLUMNS when the shell exports it, else 80. */
-    static int terminalColumns() {
-        try {
-            return Math.max(
-                    20,
-                    Integer.parseInt(
-                            System.getenv().getOrDefault("COLUMNS", "80").trim()));
-        } catch (NumberFormatException e) {
-            return 80;
-        }
     }
 
     static void requirePositive(String option, Integer value) {

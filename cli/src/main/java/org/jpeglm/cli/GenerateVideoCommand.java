@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
         name = "generate-video",
         sortOptions = false,
         description = {
-            "Generate videos with an Avc-LM model: N videos, each written as its H.264 stream (.h264), an MP4 of that "
-                    + "stream (remuxed, not re-encoded), an animated GIF and a PNG strip of its frames; plus grid.png (a "
-                    + "row of frames per video, the first 64) and summary.json (frames decoded of the profile's, damage, "
-                    + "tokens, bytes).",
+            "Generate videos with an Avc-LM model: N videos, each written as its H.264 stream (.h264: the model's "
+                    + "stream up to its frames of the profile's count), an MP4 of that stream (remuxed, not re-encoded), an "
+                    + "animated GIF and a PNG strip of its frames; plus grid.png (a row of frames per video, the first 64) "
+                    + "and summary.json (the frames those files hold of the profile's, damage, tokens, bytes).",
             "",
             "Videos are sampled freely, as the paper samples them, and end at EOS or the token limit; each is decoded "
                     + "tolerantly by ffmpeg (damaged macroblocks concealed). A stream too damaged for an MP4 or for any "
@@ -106,20 +106,20 @@ public final class GenerateVideoCommand extends JpeglmCommand {
     }
 
     private void report(List<GeneratedVideo> videos, double seconds, VideoProfile profile, RunOutput out) {
-        long all = videos.stream().filter(GeneratedVideo::allFrames).count();
+        long clean = VideoResults.clean(videos);
         long tokens = videos.stream().mapToLong(GeneratedVideo::tokens).sum();
         long bytes = videos.stream().mapToLong(v -> v.stream().length).sum();
         out().printf(
                         Locale.ROOT,
-                        "%d videos in %.1f s (%.3f videos/s, %.0f tokens/s); %d decode all %d frames (%.1f%%); "
-                                + "%.0f tokens, %.0f bytes per video; wrote %s%n",
+                        "%d videos in %.1f s (%.3f videos/s, %.0f tokens/s); %d clean: all %d frames decode without "
+                                + "damage (%.1f%%); %.0f tokens, %.0f bytes per video; wrote %s%n",
                         videos.size(),
                         seconds,
                         videos.size() / seconds,
                         tokens / seconds,
-                        all,
+                        clean,
                         profile.frames(),
-                        100.0 * all / videos.size(),
+                        100.0 * clean / videos.size(),
                         (double) tokens / videos.size(),
                         (double) bytes / videos.size(),
                         out.dir());

@@ -2,6 +2,7 @@ package org.jpeglm.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
  * one place where they are checked.
  */
 final class ModelArgs {
-    /** The bundled model, relative to the repository (or the working directory). */
+    /** The bundled model, relative to the installation ({@link #installation()}). */
     static final String BUNDLED = "models/fashion-mnist-32.gguf";
 
     /** The bundled video model, likewise. */
@@ -103,7 +104,10 @@ final class ModelArgs {
         return modelPath("JPEGLM_VIDEO_MODEL", BUNDLED_VIDEO);
     }
 
-    /** -m, else the environment variable env, else the bundled model found above the working directory. */
+    /**
+     * -m, else the environment variable env, else the bundled model of this installation: never a file found from
+     * the working directory, which could be anyone's.
+     */
     private Path modelPath(String env, String bundled) {
         if (model != null) {
             return model;
@@ -112,14 +116,35 @@ final class ModelArgs {
         if (value != null && !value.isBlank()) {
             return Path.of(value);
         }
-        for (Path base = Path.of("").toAbsolutePath(); base != null; base = base.getParent()) {
-            Path p = base.resolve(bundled);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
+        Path home = installation();
+        Path p = home.resolve(bundled);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("no model given and this installation (" + home + ") has no bundled "
+                    + bundled + ": pass -m FILE or set " + env);
         }
-        throw new IllegalArgumentException(
-                "no model given and the bundled " + bundled + " was not found: pass -m FILE");
+        return p;
+    }
+
+    /**
+     * The jpeglm installation this command runs from: $jpeglm.home (bin/jpeglm sets it to its own folder's parent,
+     * links resolved), else the tree this code was built in (ROOT/cli/target/jpeglm.jar or ROOT/cli/target/classes).
+     */
+    static Path installation() {
+        String home = System.getProperty("jpeglm.home");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home).toAbsolutePath().normalize();
+        }
+        try {
+            Path code = Path.of(ModelArgs.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return code.toAbsolutePath().normalize().getParent().getParent().getParent();
+        } catch (URISyntaxException | RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "cannot tell where jpeglm is installed (" + e.getMessage() + "): pass -m FILE, or run bin/jpeglm");
+        }
     }
 
     /** Checks -ngl, -dev, --rpc and -t; called before anything is loaded or written. */

@@ -1,6 +1,9 @@
 package org.jpeglm.cli;
 
 import java.io.PrintWriter;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -19,19 +22,34 @@ final class Progress implements AutoCloseable {
     private long lastTenth = -1;
 
     Progress(PrintWriter err, String task, long total, String unit) {
+        this(err, task, total, unit, null);
+    }
+
+    /**
+     * @param screen where the bar goes when something else shares the terminal's bottom with it (the image
+     *     preview draws panel and bar together, redrawing it every {@link TerminalPreview#REDRAW_MILLIS} ms); null:
+     *     the error stream, when it is a terminal and there is more than one step
+     */
+    Progress(PrintWriter err, String task, long total, String unit, TerminalPreview screen) {
         this.err = err;
         this.task = task;
         this.total = total;
-        this.bar = isTerminal() && total > 1
+        this.bar = screen != null || isTerminal() && total > 1
                 ? new ProgressBarBuilder()
                         .setTaskName(task)
                         .setInitialMax(total)
                         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                         .setUnit(" " + unit, 1)
-                        .showSpeed()
-                        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                        .showSpeed(speedFormat())
+                        .setUpdateIntervalMillis(screen != null ? TerminalPreview.REDRAW_MILLIS : 1000)
+                        .setConsumer(screen != null ? screen : new ConsoleProgressBarConsumer(System.err))
                         .build()
                 : null;
+    }
+
+    /** How the bars write their speed: "0.4", where the library's default writes ".4". */
+    static DecimalFormat speedFormat() {
+        return new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT));
     }
 
     /** Whether the process talks to a terminal (then bars and previews are drawn). */
@@ -44,7 +62,7 @@ final class Progress implements AutoCloseable {
         done++;
         if (bar != null) {
             bar.step();
-            bar.setExtraMessage(message);
+            bar.setExtraMessage(" " + message); // the bar writes it right after its speed ("img/s")
             return;
         }
         long tenth = total == 0 ? 10 : done * 10 / total;

@@ -3,6 +3,7 @@ package org.jpeglm.cli;
 import java.util.Locale;
 import org.jpeglm.FileType;
 import org.jpeglm.convert.CheckpointException;
+import org.jpeglm.convert.HfLlamaConfig;
 import org.jpeglm.convert.RandomModelWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -172,6 +173,7 @@ public class RandomModelCommand extends JpeglmCommand {
     /** The flags as the writer's typed options: the preset's shape with the given dimensions replaced. */
     private RandomModelWriter.Options options() {
         Preset p = Preset.of(preset);
+        checkShapeFlags();
         FileType fileType = ConvertFlags.type(type, false).orElseThrow();
         RandomModelWriter.Shape shape = new RandomModelWriter.Shape(
                 or(vocab, p.vocab),
@@ -192,6 +194,31 @@ public class RandomModelCommand extends JpeglmCommand {
                 .threads(target.threads())
                 .listener(new ConsoleProgress(err(), target.quiet))
                 .build();
+    }
+
+    /** Each dimension given within what llama.cpp loads (docs/limits.md), before anything is written. */
+    private void checkShapeFlags() {
+        requireAtMost("--vocab", vocab, Integer.MAX_VALUE);
+        requireAtMost("--dim", dim, HfLlamaConfig.MAX_HIDDEN);
+        requireAtMost("--layers", layers, HfLlamaConfig.MAX_LAYERS);
+        requireAtMost("--heads", heads, HfLlamaConfig.MAX_HEADS);
+        requireAtMost("--kv-heads", kvHeads, HfLlamaConfig.MAX_HEADS);
+        requireAtMost("--ffn", ffn, HfLlamaConfig.MAX_INTERMEDIATE);
+        requireAtMost("--ctx", ctx, HfLlamaConfig.MAX_CONTEXT);
+        if (!(ropeTheta > 0 && ropeTheta <= HfLlamaConfig.MAX_ROPE_THETA)) {
+            throw new IllegalArgumentException(
+                    "--rope-theta must be above 0 and at most " + HfLlamaConfig.MAX_ROPE_THETA + ", got " + ropeTheta);
+        }
+        if (!(rmsEps > 0 && rmsEps < 1)) {
+            throw new IllegalArgumentException("--rms-eps must be above 0 and below 1, got " + rmsEps);
+        }
+    }
+
+    private static void requireAtMost(String flag, Integer value, int max) {
+        if (value != null && (value < 1 || value > max)) {
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT, "%s must be 1 to %,d (the most llama.cpp loads), got %,d", flag, max, value));
+        }
     }
 
     private static int or(Integer v, int fallback) {

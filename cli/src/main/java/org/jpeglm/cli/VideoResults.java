@@ -20,10 +20,11 @@ import org.jpeglm.video.VideoProfile;
 import org.jpeglm.video.VideoWriters;
 
 /**
- * What generate-video and complete-video write of each video and say of it in summary.json: the model's H.264 stream
- * ({@code .h264}), an MP4 of it remuxed without re-encoding, an animated GIF preview and a PNG strip of its frames,
- * each made on the run's writer thread. A generated stream may be too damaged for an MP4 (no decodable header) or
- * decode to no frame: then that file is left out and the summary says why.
+ * What generate-video and complete-video write of each video and say of it in summary.json: the video's H.264 stream
+ * ({@code .h264}: the model's stream up to its frames of the profile's count), an MP4 of it remuxed without re-encoding, an
+ * animated GIF preview and a PNG strip of its frames, each made on the run's writer thread; the files hold exactly
+ * the frames the summary counts. A generated stream may be too damaged for an MP4 (no decodable header) or decode to
+ * no frame: then that file is left out and the summary says why.
  */
 final class VideoResults {
     /** Error lines of the decoder listed per video in summary.json at most. */
@@ -43,8 +44,8 @@ final class VideoResults {
     /** The files of v named base.h264, .mp4, .gif and .png; entry learns of those left out. */
     Map<String, Supplier<byte[]>> files(String base, GeneratedVideo v, ObjectNode entry) {
         Map<String, Supplier<byte[]>> files = new LinkedHashMap<>();
-        files.put(base + ".h264", v::stream);
-        files.put(base + ".mp4", () -> mp4(v.stream(), entry));
+        files.put(base + ".h264", v::videoStream);
+        files.put(base + ".mp4", () -> mp4(v.videoStream(), entry));
         files.put(
                 base + ".gif", () -> v.video().isEmpty() ? null : viaFile(p -> writers.writeGif(v.video(), p, scale)));
         files.put(base + ".png", () -> v.video().isEmpty() ? null : JpegImages.png(strip(List.of(v.video()))));
@@ -87,12 +88,20 @@ final class VideoResults {
         }
     }
 
+    /** Videos whose every frame decodes without damage: what the commands' last line counts. */
+    static long clean(List<GeneratedVideo> videos) {
+        return videos.stream().filter(GeneratedVideo::clean).count();
+    }
+
     @FunctionalInterface
     private interface FileWriter {
         void write(Path file) throws IOException;
     }
 
-    /** What summary.json says of a video: the stream, why it stopped, and how it decoded. */
+    /**
+     * What summary.json says of a video: the stream (bytes: as the model wrote it; video_bytes: the part that is the
+     * video, in its .h264 and .mp4), why it stopped, and how it decoded (frames: what those files decode to).
+     */
     static ObjectNode entry(GeneratedVideo v) {
         VideoDecodeReport r = v.report();
         ObjectNode e = JsonNodeFactory.instance
@@ -101,6 +110,7 @@ final class VideoResults {
                 .put("seed", v.seed())
                 .put("tokens", v.tokens())
                 .put("bytes", v.stream().length)
+                .put("video_bytes", v.videoBytes())
                 .put("stop", v.stop().name())
                 .put("frames", r.decodedFrames())
                 .put("expected_frames", r.expectedFrames())
@@ -115,7 +125,7 @@ final class VideoResults {
         return e;
     }
 
-    /** Totals of a run: videos with every frame, clean ones, tokens and bytes. */
+    /** Totals of a run: videos with every frame, clean ones (every frame, none damaged), tokens and bytes. */
     static ObjectNode totals(List<GeneratedVideo> videos, double seconds) {
         return JsonNodeFactory.instance
                 .objectNode()
@@ -123,7 +133,7 @@ final class VideoResults {
                 .put(
                         "all_frames",
                         videos.stream().filter(GeneratedVideo::allFrames).count())
-                .put("clean", videos.stream().filter(v -> v.report().clean()).count())
+                .put("clean", clean(videos))
                 .put("tokens", videos.stream().mapToLong(GeneratedVideo::tokens).sum())
                 .put("bytes", videos.stream().mapToLong(v -> v.stream().length).sum());
     }

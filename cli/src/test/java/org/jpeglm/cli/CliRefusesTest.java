@@ -363,6 +363,28 @@ class CliRefusesTest {
         assertFalse(Files.exists(gguf));
     }
 
+    @Test
+    void randomRefusesAShapeLlamaCppCannotLoadBeforeWritingAnything() {
+        Path gguf = dir.resolve("too-deep.gguf");
+        String[][] cases = {
+            {"--layers", "100000", "--layers must be 1 to 512 (the most llama.cpp loads), got 100,000"},
+            {"--layers", "0", "--layers must be 1 to 512"},
+            {"--dim", "2097152", "--dim must be 1 to 1,048,576"},
+            {"--heads", "70000", "--heads must be 1 to 65,536"},
+            {"--kv-heads", "-2", "--kv-heads must be 1 to 65,536"},
+            {"--ffn", "20000000", "--ffn must be 1 to 16,777,216"},
+            {"--ctx", "2000000", "--ctx must be 1 to 1,048,576"},
+            {"--vocab", "0", "--vocab must be 1 to"},
+            {"--rope-theta", "1e13", "--rope-theta must be above 0 and at most"},
+            {"--rope-theta", "NaN", "--rope-theta must be above 0"},
+            {"--rms-eps", "1", "--rms-eps must be above 0 and below 1"},
+        };
+        for (String[] c : cases) {
+            assertUserError(run("random", "-q", "-o", gguf.toString(), c[0], c[1]), c[2]);
+            assertFalse(Files.exists(gguf), c[0] + " " + c[1]);
+        }
+    }
+
     static String[] concat(List<String> head, String... tail) {
         List<String> all = new ArrayList<>(head);
         all.addAll(List.of(tail));

@@ -59,6 +59,54 @@ class ConvertCliTest {
                 top.out());
     }
 
+    /**
+     * A small model's conversion says its sizes in KiB (not "0 of 0 MiB"), and llama.cpp's quantizer warnings,
+     * written in pieces with a "warning:" of their own, come out as one line each with one level.
+     */
+    @Test
+    void smallSizesAndQuantizerWarningsReadWell() throws IOException {
+        LlamaConfig c = new LlamaConfig(300, 64, 2, 4, 2, 96, 128, 10000f, 1e-5f, true);
+        Path ckpt = HfCheckpoints.write(dir.resolve("ckpt"), RandomLlama.create(c, 1), "BF16", 1);
+        org.jpeglm.bpe.HfTokenizerJson.write(HfCheckpoints.tokenizer(c.vocabSize(), 2), ckpt.resolve("tokenizer.json"));
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Run r;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try { // the library's log goes to System.err (CliLogging), the command's own lines to its writer
+            r = run(
+                    "convert",
+                    ckpt.toString(),
+                    "-o",
+                    dir.resolve("q.gguf").toString(),
+                    "--profile",
+                    "paper",
+                    "--size",
+                    "64x32",
+                    "--type",
+                    "q4_k_m");
+        } finally {
+            System.setErr(old);
+        }
+        String native_ = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, r.exit(), r.err() + native_);
+        assertTrue(
+                r.err()
+                        .lines()
+                        .anyMatch(l ->
+                                l.matches("writing BF16 for the quantizer: [0-9.]+ KiB of [0-9.]+ KiB in [0-9.]+ s")),
+                r.err());
+        assertFalse(r.err().contains("0 MiB"), r.err());
+        assertTrue(r.out().matches("(?s)wrote .*q\\.gguf: q4_k_m, 20 tensors, [0-9.]+ KiB, with .*"), r.out());
+        assertTrue(
+                native_.contains("jpeglm: warning: blk.0.attn_k.weight - ncols 64 not divisible by 256 (required "
+                        + "for type q4_K) -> falling back to q5_0" + System.lineSeparator()),
+                native_);
+        assertFalse(native_.contains("warning: warning:"), native_);
+        assertTrue( // no continuation on a line of its own
+                native_.lines().allMatch(l -> l.startsWith("jpeglm: warning: ") && !l.contains("warning: ->")),
+                native_);
+    }
+
     @Test
     void convertThenInfo() throws IOException {
         LlamaConfig c = new LlamaConfig(300, 64, 2, 4, 2, 96, 128, 10000f, 1e-5f, true);

@@ -10,10 +10,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import javax.imageio.ImageIO;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageEvent;
 import org.jpeglm.jpeg.JpegImages;
+import org.jpeglm.jpeg.RepairReport;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +57,13 @@ class PreviewCliTest {
         assertEquals(
                 List.of(
                         "\033[38;2;255;0;0m\033[48;2;0;0;255m▀\033[38;2;0;255;0m\033[48;2;255;255;255m▀\033[0m",
-                        "\033[38;2;0;0;0m\033[49m▀\033[38;2;128;128;128m\033[49m▀\033[0m"),
+                        "\033[38;2;0;0;0m\033[49m▀\033[38;2;128;128;128m▀\033[0m"), // the background stays
                 HalfBlocks.lines(img));
+        // A colour is written where it changes along a line, not for every cell.
+        BufferedImage dark = image(0, 0, 0x0A0A0A, 0, 0, 0, 0, 0, 0);
+        assertEquals(
+                "\033[38;2;0;0;0m\033[48;2;0;0;0m▀▀\033[38;2;10;10;10m▀\033[0m",
+                HalfBlocks.lines(dark).getFirst());
     }
 
     @Test
@@ -69,37 +79,129 @@ class PreviewCliTest {
         assertThrows(IllegalArgumentException.class, () -> HalfBlocks.tile(List.of(a), 0, 1));
     }
 
+    static TerminalPreview panel(ByteArrayOutputStream bytes, TerminalSize terminal, int places, int w, int h) {
+        return new TerminalPreview(new PrintStream(bytes, true, StandardCharsets.UTF_8), terminal, places, w, h);
+    }
+
     @Test
-    void thePanelDrawsPreviewsAndMovesBackUpToRedraw() throws InterruptedException {
+    void thePanelDrawsPreviewsAboveTheBarAndMovesBackUpToRedraw() throws InterruptedException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TerminalPreview panel = new TerminalPreview(new PrintStream(bytes, true, StandardCharsets.UTF_8), 80, 4);
+        TerminalPreview panel = panel(bytes, new TerminalSize(80, 24), 4, 1, 3);
         byte[] a = jpeg(image(0x112233, 0x445566, 0x778899));
         panel.onEvent(new ImageEvent.Progress(0, 3, 1, 4)); // progress alone draws nothing
         assertEquals(0, bytes.size());
         panel.onEvent(new ImageEvent.Preview(0, 1, 4, a));
         String first = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(
-                first.startsWith(
-                        "\r\033[K" + HalfBlocks.lines(JpegImages.decode(a)).get(0)),
-                first);
-        assertFalse(first.contains("\033[2A"), "nothing drawn before: no move up");
+        List<String> cells = HalfBlocks.lines(JpegImages.decode(a));
+        String rest = " ".repeat(6); // three empty places of one cell, each after a gap of one
+        assertEquals(
+                "\r" + cells.get(0) + rest + "\033[K\n" + cells.get(1) + rest + "\033[K\n" + "\033[K",
+                first,
+                "4 places of 1x2 cells: the first shows the preview; the bar (none yet) below");
         Thread.sleep(TerminalPreview.REDRAW_MILLIS + 50);
         bytes.reset();
-        panel.onEvent(new ImageEvent.Preview(0, 2, 4, a));
-        assertTrue(bytes.toString(StandardCharsets.UTF_8).startsWith("\r\033[K\033[2A"), "back up over 2 lines");
+        panel.accept("generate 25% [==  ] 1/4");
+        String second = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(
+                "\r\033[2A\n\ngenerate 25% [==  ] 1/4\033[K",
+                second,
+                "back up over the panel's 2 lines, stepped over as they are unchanged, then the bar under them");
     }
 
     @Test
     void wideImagesAreScaledDownToTheirCells() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TerminalPreview panel = new TerminalPreview(new PrintStream(bytes, true, StandardCharsets.UTF_8), 200, 1);
+        TerminalPreview panel = panel(bytes, new TerminalSize(200, 100), 1, 256, 256);
         byte[] wide = jpeg(new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB));
         panel.onEvent(new ImageEvent.Preview(0, 1, 4, wide));
-        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
-        assertEquals(TerminalPreview.MAX_WIDTH / 2, lines.length, "64 x 64 pixels: 32 lines");
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.indexOf(HalfBlocks.UPPER_HALF) >= 0)
+                .toList();
+        assertEquals(TerminalPreview.MAX_WIDTH / 2, lines.size(), "64 x 64 pixels: 32 lines");
         assertEquals(
                 TerminalPreview.MAX_WIDTH,
-                lines[0].chars().filter(c -> c == HalfBlocks.UPPER_HALF).count());
+                lines.get(0).chars().filter(c -> c == HalfBlocks.UPPER_HALF).count());
+    }
+
+    @Test
+    void theLayoutFitsTheTerminal() {
+        // generate -np 8 with the bundled 32x32 model: 80x24 shows all 8 at 19x19, 160x50 all 8 at full size.
+        assertEquals(
+                new TerminalPreview.Layout(19, 19, 4, 8),
+                TerminalPreview.Layout.of(new TerminalSize(80, 24), 8, 32, 32));
+        assertEquals(
+                new TerminalPreview.Layout(32, 32, 4, 8),
+                TerminalPreview.Layout.of(new TerminalSize(160, 50), 8, 32, 32));
+        // A terminal too small for all at 8 cells shows as many as fit; one too low for any shows none.
+        assertEquals(
+                new TerminalPreview.Layout(8, 8, 2, 2), TerminalPreview.Layout.of(new TerminalSize(20, 6), 8, 32, 32));
+        assertEquals(
+                0, TerminalPreview.Layout.of(new TerminalSize(80, 4), 8, 32, 32).places());
+        for (int columns : new int[] {20, 41, 80, 132, 160, 300}) {
+            for (int rows : new int[] {3, 10, 24, 50, 100}) {
+                for (int places : new int[] {1, 2, 8, 16, 64, 256}) {
+                    for (int[] size : new int[][] {{32, 32}, {256, 256}, {64, 16}, {16, 64}}) {
+                        TerminalPreview.Layout l =
+                                TerminalPreview.Layout.of(new TerminalSize(columns, rows), places, size[0], size[1]);
+                        String what = l + " in " + columns + "x" + rows;
+                        assertTrue(l.lines() <= rows - 2, "the panel leaves the bar's line and one: " + what);
+                        assertTrue(l.perRow() * (l.cellWidth() + 1) - 1 <= columns, "no line wraps: " + what);
+                        assertTrue(l.places() <= places, what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theTerminalSizeIsReadFromSttyElseTheEnvironment() {
+        assertEquals(Optional.of(new TerminalSize(80, 24)), TerminalSize.parseStty("24 80\n"));
+        assertEquals(Optional.empty(), TerminalSize.parseStty("0 0\n"), "no size: a pseudo-terminal never sized");
+        assertEquals(Optional.empty(), TerminalSize.parseStty("stty: 'standard input': Inappropriate ioctl"));
+        assertEquals(
+                Optional.of(new TerminalSize(160, 50)),
+                TerminalSize.fromEnvironment(Map.of("COLUMNS", "160", "LINES", "50")));
+        assertEquals(Optional.empty(), TerminalSize.fromEnvironment(Map.of("COLUMNS", "160")));
+        assertEquals(TerminalSize.DEFAULT, new TerminalSize(80, 24));
+    }
+
+    @Test
+    void theLastFrameShowsTheFinishedImagesAndTheClosedBar() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalPreview panel = panel(bytes, new TerminalSize(80, 24), 2, 1, 3);
+        byte[][] images = new byte[4][];
+        for (int i = 0; i < 4; i++) {
+            images[i] = jpeg(image(0x101010 * (i + 1), 0x202020 * (i + 1), 0x303030 * (i + 1)));
+        }
+        for (int i = 0; i < 4; i++) { // two at a time: 2 and 3 take the places of 0 and 1 when those finish
+            panel.onEvent(new ImageEvent.Preview(i, 1, 2, images[i]));
+            panel.onEvent(new ImageEvent.Finished(generated(i, images[i])));
+        }
+        panel.accept("generate 100% 4/4 done");
+        bytes.reset();
+        panel.close();
+        String last = bytes.toString(StandardCharsets.UTF_8);
+        List<String> expected = HalfBlocks.tile(
+                List.of(JpegImages.decode(images[2]), JpegImages.decode(images[3])), 2, TerminalPreview.GAP);
+        assertEquals(
+                "\r\033[2A" + expected.get(0) + "\033[K\n" + expected.get(1) + "\033[K\ngenerate 100% 4/4 done\033[K\n",
+                last);
+    }
+
+    /** A finished image of those bytes (the rest of the record does not matter to the panel). */
+    static GeneratedImage generated(int index, byte[] jpeg) {
+        return new GeneratedImage(
+                index,
+                7,
+                jpeg,
+                jpeg,
+                JpegImages.decode(jpeg),
+                1,
+                0,
+                GeneratedImage.StopReason.EOI,
+                new RepairReport(true, 1, 1, 1, 0, 0, 0, 0, 0, 0, false, false, 0, List.of()),
+                Duration.ZERO);
     }
 
     @Test

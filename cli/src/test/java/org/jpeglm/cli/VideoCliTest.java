@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jpeglm.cli.CliTest.Run;
+import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
 import org.jpeglm.video.Ffmpeg;
@@ -21,6 +24,7 @@ import org.jpeglm.video.H264Streams;
 import org.jpeglm.video.VideoFiles;
 import org.jpeglm.video.VideoProfile;
 import org.jpeglm.video.VideoWriters;
+import org.jpeglm.video.testing.FakeFfmpeg;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +75,9 @@ class VideoCliTest {
                 "--seed",
                 "9");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().startsWith("3 videos in") && r.out().contains("decode all 5 frames"), r.out());
+        assertTrue(
+                r.out().startsWith("3 videos in") && r.out().contains(" clean: all 5 frames decode without damage"),
+                r.out());
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         assertTrue(summary.get("complete").asBoolean());
         assertEquals("generate-video", summary.get("command").asText());
@@ -82,7 +88,8 @@ class VideoCliTest {
             assertEquals(5, v.get("expected_frames").asInt());
             assertTrue(v.get("tokens").asInt() <= 80 && v.get("frames").asInt() <= 5, v.toString());
             byte[] stream = Files.readAllBytes(out.resolve(String.format("video-%04d.h264", i)));
-            assertEquals(v.get("bytes").asInt(), stream.length);
+            assertEquals(v.get("video_bytes").asInt(), stream.length);
+            assertTrue(v.get("video_bytes").asInt() <= v.get("bytes").asInt(), v.toString());
             List<String> files = names(v.get("files"));
             assertTrue(files.contains(String.format("video-%04d.h264", i)), files.toString());
             for (String f : files) {
@@ -191,6 +198,45 @@ class VideoCliTest {
     }
 
     @Test
+    void aModelDeclaringTheJpegCodecIsAnImageModelAndAnUnknownCodecIsRefusedByName() throws IOException {
+        Path jpeg = dir.resolve("declares-jpeg.gguf");
+        TinyJpegLm.write(jpeg, 5, Map.of(VideoProfile.CODEC_KEY, GgufValue.string("jpeg")));
+        Run r = run(
+                "generate",
+                "-m",
+                jpeg.toString(),
+                "-n",
+                "2",
+                "-t",
+                "2",
+                "-o",
+                dir.resolve("jpeg-out").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("2 images"), r.out());
+        assertUserError(
+                run(
+                        "generate-video",
+                        "-m",
+                        jpeg.toString(),
+                        "-o",
+                        dir.resolve("jpeg-video").toString()),
+                "is not a video model: its codec is jpeg");
+
+        Path vp9 = dir.resolve("declares-vp9.gguf");
+        TinyJpegLm.write(vp9, 5, Map.of(VideoProfile.CODEC_KEY, GgufValue.string("vp9")));
+        for (String command : List.of("generate", "generate-video")) {
+            assertUserError(
+                    run(
+                            command,
+                            "-m",
+                            vp9.toString(),
+                            "-o",
+                            dir.resolve("vp9-" + command).toString()),
+                    "unknown codec 'vp9' in 'jpeglm.codec'");
+        }
+    }
+
+    @Test
     void anInputIsNeverAnOutput() throws IOException {
         Path out = Files.createDirectories(dir.resolve("reuse"));
         Path named = out.resolve("completion-0000-0.mp4");
@@ -212,8 +258,8 @@ class VideoCliTest {
 
     @Test
     void aMissingFfmpegIsOneLine() {
-        String was = System.getProperty(Ffmpeg.EXECUTABLE_PROPERTY);
-        System.setProperty(Ffmpeg.EXECUTABLE_PROPERTY, "/nonexistent/ffmpeg-for-jpeglm-tests");
+        Map<String, String> was =
+                setProperties(Map.of(Ffmpeg.EXECUTABLE_PROPERTY, "/nonexistent/ffmpeg-for-jpeglm-tests"));
         try {
             Run r = run(
                     "generate-video",
@@ -228,12 +274,49 @@ class VideoCliTest {
             assertUserError(r, "ffmpeg");
             assertEquals(1, r.err().lines().count(), r.err());
         } finally {
-            if (was == null) {
-                System.clearProperty(Ffmpeg.EXECUTABLE_PROPERTY);
-            } else {
-                System.setProperty(Ffmpeg.EXECUTABLE_PROPERTY, was);
-            }
+            setProperties(was);
         }
+    }
+
+    @Test
+    void aHungFfmpegIsStoppedAtItsTimeLimitWithEverythingItStarted() throws IOException {
+        FakeFfmpeg fake = FakeFfmpeg.write(dir, "hung-ffmpeg", FakeFfmpeg.HANGS);
+        Map<String, String> was = setProperties(
+                Map.of(Ffmpeg.EXECUTABLE_PROPERTY, fake.script().toString(), Ffmpeg.TIMEOUT_PROPERTY, "2"));
+        try {
+            long start = System.nanoTime();
+            Run r = assertTimeoutPreemptively(
+                    Duration.ofSeconds(60),
+                    () -> run(
+                            "complete-video",
+                            "-m",
+                            model.toString(),
+                            "--input",
+                            input.toString(),
+                            "--frames",
+                            "2",
+                            "-o",
+                            dir.resolve("hung").toString()));
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(), "bounded by the 2 s limit");
+            assertUserError(r, "ffmpeg ran longer than 2 s and was killed");
+            fake.assertNoneLeft();
+        } finally {
+            setProperties(was);
+        }
+    }
+
+    /** Sets (or, for a null value, clears) system properties; returns what they were. */
+    private static Map<String, String> setProperties(Map<String, String> values) {
+        Map<String, String> was = new java.util.HashMap<>();
+        values.forEach((k, v) -> {
+            was.put(k, System.getProperty(k));
+            if (v == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
+        return was;
     }
 
     @Test

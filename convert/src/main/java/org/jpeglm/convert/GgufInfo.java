@@ -34,7 +34,7 @@ public final class GgufInfo {
                     "%s: GGUF v%d, %s, %d metadata keys, %d tensors, alignment %d, data at byte %d%n",
                     path,
                     f.version(),
-                    bytes(f.fileSize()),
+                    ByteSize.format(f.fileSize()),
                     f.metadata().size(),
                     f.tensors().size(),
                     f.alignment(),
@@ -63,9 +63,9 @@ public final class GgufInfo {
                 c[1] += t.byteSize();
             }
             out.println();
-            out.printf("tensors: %d, %,d parameters, %s%n", f.tensors().size(), params, bytes(tensorBytes));
+            out.printf("tensors: %d, %,d parameters, %s%n", f.tensors().size(), params, ByteSize.format(tensorBytes));
             for (Map.Entry<GgmlType, long[]> e : byType.entrySet()) {
-                out.printf("  %-6s %5d tensors, %s%n", e.getKey(), e.getValue()[0], bytes(e.getValue()[1]));
+                out.printf("  %-6s %5d tensors, %s%n", e.getKey(), e.getValue()[0], ByteSize.format(e.getValue()[1]));
             }
             if (tensors) {
                 int nameWidth = f.tensors().stream()
@@ -160,19 +160,6 @@ public final class GgufInfo {
         } catch (IllegalArgumentException e) {
             out.println("Avc-LM: the jpeglm.* keys are broken: " + e.getMessage());
         }
-    }
-
-    static String bytes(long n) {
-        if (n < 1 << 10) {
-            return n + " B";
-        }
-        if (n < 1 << 20) {
-            return "%.1f KiB".formatted(n / 1024.0);
-        }
-        if (n < 1L << 30) {
-            return "%.1f MiB".formatted(n / (double) (1 << 20));
-        }
-        return "%.2f GiB".formatted(n / (double) (1L << 30));
     }
 
     private static String show(GgufValue v, boolean full) {

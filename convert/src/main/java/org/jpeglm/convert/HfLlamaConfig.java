@@ -54,6 +54,21 @@ public record HfLlamaConfig(
 
     public static final String FILE_NAME = "config.json";
 
+    // The largest values llama.cpp's loader takes, as jpeglm's native check (native/src/gguf_hparams.cpp) bounds
+    // them: a model beyond them could be written but never loaded.
+    /** num_hidden_layers at most (llama.cpp's LLAMA_MAX_LAYERS). */
+    public static final int MAX_LAYERS = 512;
+    /** hidden_size at most. */
+    public static final int MAX_HIDDEN = 1 << 20;
+    /** max_position_embeddings at most. */
+    public static final int MAX_CONTEXT = 1 << 20;
+    /** intermediate_size at most. */
+    public static final int MAX_INTERMEDIATE = 1 << 24;
+    /** num_attention_heads and num_key_value_heads at most. */
+    public static final int MAX_HEADS = 1 << 16;
+    /** rope_theta at most (and above 0); rms_norm_eps is in (0, 1). */
+    public static final double MAX_ROPE_THETA = 1e12;
+
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -117,12 +132,14 @@ public record HfLlamaConfig(
         checkArchitecture(root, architecture, modelType, where);
 
         int vocab = positiveInt(root, "vocab_size", where);
-        int hidden = positiveInt(root, "hidden_size", where);
-        int ffn = positiveInt(root, "intermediate_size", where);
-        int layers = positiveInt(root, "num_hidden_layers", where);
-        int heads = positiveInt(root, "num_attention_heads", where);
-        int kvHeads = root.hasNonNull("num_key_value_heads") ? positiveInt(root, "num_key_value_heads", where) : heads;
-        int context = positiveInt(root, "max_position_embeddings", where);
+        int hidden = boundedInt(root, "hidden_size", MAX_HIDDEN, where);
+        int ffn = boundedInt(root, "intermediate_size", MAX_INTERMEDIATE, where);
+        int layers = boundedInt(root, "num_hidden_layers", MAX_LAYERS, where);
+        int heads = boundedInt(root, "num_attention_heads", MAX_HEADS, where);
+        int kvHeads = root.hasNonNull("num_key_value_heads")
+                ? boundedInt(root, "num_key_value_heads", MAX_HEADS, where)
+                : heads;
+        int context = boundedInt(root, "max_position_embeddings", MAX_CONTEXT, where);
         if (hidden % heads != 0) {
             throw new CheckpointException(
                     where + ": hidden_size " + hidden + " is not a multiple of num_attention_heads " + heads);
@@ -155,6 +172,9 @@ public record HfLlamaConfig(
             }
         }
         double rmsEps = root.hasNonNull("rms_norm_eps") ? positiveDouble(root, "rms_norm_eps", where) : 1e-6;
+        if (rmsEps >= 1) {
+            throw new CheckpointException(where + ": 'rms_norm_eps' must be below 1, got " + rmsEps);
+        }
         JsonNode ropeParams =
                 root.hasNonNull("rope_parameters") ? root.get("rope_parameters") : root.get("rope_scaling");
         double theta = 10000;
@@ -162,6 +182,10 @@ public record HfLlamaConfig(
             theta = positiveDouble(root, "rope_theta", where);
         } else if (ropeParams != null && ropeParams.hasNonNull("rope_theta")) {
             theta = positiveDouble(ropeParams, "rope_theta", where + " rope_parameters");
+        }
+        if (theta > MAX_ROPE_THETA) {
+            throw new CheckpointException(
+                    where + ": 'rope_theta' must be at most " + MAX_ROPE_THETA + " (llama.cpp's bound), got " + theta);
         }
         RopeScaling scaling = ropeScaling(ropeParams, root, where);
         boolean tied = root.path("tie_word_embeddings").asBoolean(false);
@@ -334,6 +358,16 @@ public record HfLlamaConfig(
             throw new CheckpointException(where + ": '" + key + "' must be a positive integer, got " + v);
         }
         return v.asInt();
+    }
+
+    /** A positive integer of at most max (llama.cpp loads no more). */
+    private static int boundedInt(JsonNode node, String key, int max, String where) throws CheckpointException {
+        int v = positiveInt(node, key, where);
+        if (v > max) {
+            throw new CheckpointException(
+                    where + ": '" + key + "' must be 1 to " + max + " (the most llama.cpp loads), got " + v);
+        }
+        return v;
     }
 
     private static double positiveDouble(JsonNode node, String key, String where) throws CheckpointException {

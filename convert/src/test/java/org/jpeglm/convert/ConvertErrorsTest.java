@@ -194,6 +194,25 @@ class ConvertErrorsTest {
         assertRefused(options(), "unexpected tensors 'model.layers.1.");
     }
 
+    /** config.json shapes llama.cpp cannot load are refused by key before any tensor is read. */
+    @Test
+    void dimensionsBeyondWhatLlamaCppLoads() throws IOException {
+        editConfig(c -> c.put("num_hidden_layers", 100_000));
+        assertRefused(options(), "'num_hidden_layers' must be 1 to 512 (the most llama.cpp loads), got 100000");
+        editConfig(c -> c.put("num_hidden_layers", 2).put("hidden_size", 1 << 21));
+        assertRefused(options(), "'hidden_size' must be 1 to 1048576");
+        editConfig(c -> c.put("hidden_size", 64).put("num_key_value_heads", 70_000));
+        assertRefused(options(), "'num_key_value_heads' must be 1 to 65536");
+        editConfig(c -> c.put("num_key_value_heads", 2).put("intermediate_size", 1 << 25));
+        assertRefused(options(), "'intermediate_size' must be 1 to 16777216");
+        editConfig(c -> c.put("intermediate_size", 96).put("max_position_embeddings", 1 << 21));
+        assertRefused(options(), "'max_position_embeddings' must be 1 to 1048576");
+        editConfig(c -> c.put("max_position_embeddings", 128).put("rope_theta", 1e13));
+        assertRefused(options(), "'rope_theta' must be at most 1.0E12");
+        editConfig(c -> c.put("rope_theta", 10000.0).put("rms_norm_eps", 1.5));
+        assertRefused(options(), "'rms_norm_eps' must be below 1");
+    }
+
     @Test
     void unexpectedBiasTensor() throws IOException {
         List<SafetensorsTestWriter.Entry> entries = entries();

@@ -5,20 +5,19 @@ import java.nio.file.Path;
 
 /** What the examples share: finding the model to use. */
 final class Examples {
+    static final Path BUNDLED = Path.of("models/fashion-mnist-32.gguf");
+
     private Examples() {}
 
-    /** args[index] if given, else the bundled model (searched from the working directory upwards). */
+    /** args[index] if given, else the bundled model, run from the repository's root (examples/README.md). */
     static Path model(String[] args, int index) {
         if (args.length > index) {
             return Path.of(args[index]);
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path p = dir.resolve("models/fashion-mnist-32.gguf");
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
+        if (!Files.isRegularFile(BUNDLED)) {
+            throw new IllegalArgumentException("give a model file: the bundled " + BUNDLED
+                    + " is not in the working directory (run from the repository's root)");
         }
-        throw new IllegalArgumentException(
-                "give a model file (the bundled models/fashion-mnist-32.gguf was not found)");
+        return BUNDLED;
     }
 }

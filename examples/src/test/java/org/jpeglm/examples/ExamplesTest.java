@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +64,28 @@ class ExamplesTest {
     void scoreImagesPrintsBitsPerByte() throws Exception {
         String out = run(() -> ScoreImages.main(new String[] {model.toString(), picture.toString()}));
         assertTrue(out.contains("bits/byte"), out);
+    }
+
+    @Test
+    void livePreviewWritesPreviewsWhileTheImagesForm() throws Exception {
+        Path live = dir.resolve("live");
+        String out = run(() -> LivePreview.main(new String[] {model.toString(), live.toString(), "3"}));
+        for (int i = 0; i < 3; i++) {
+            assertNotNull(ImageIO.read(live.resolve("image-" + i + ".jpg").toFile()), out);
+            assertTrue(out.contains("image " + i + ": done"), out);
+        }
+        assertTrue(out.contains("3 images in " + live), out);
+        assertTrue(
+                out.lines().anyMatch(l -> l.matches("image \\d: \\d/4 MCUs")),
+                "a preview at each row of 2 MCUs (of 4): " + out);
+        try (var files = Files.list(live)) {
+            List<String> previews = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("preview-"))
+                    .toList();
+            assertFalse(previews.isEmpty(), out);
+            assertTrue(
+                    previews.stream().allMatch(n -> n.matches("preview-\\d\\.png")), "no part files left: " + previews);
+        }
     }
 
     @Test

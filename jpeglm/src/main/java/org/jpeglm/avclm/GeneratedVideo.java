@@ -1,6 +1,7 @@
 package org.jpeglm.avclm;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoDecodeReport;
@@ -11,7 +12,10 @@ import org.jpeglm.video.VideoDecodeReport;
  * @param index its number in the request (0-based), which also fixes its seed
  * @param seed the sampling seed it was generated with
  * @param stream the H.264 Annex-B stream the model wrote, prompt included, as written
- * @param video the frames it decoded to (tolerantly: damaged macroblocks concealed), at the profile's size and rate
+ * @param videoBytes the length of the prefix of stream that is the video: whole pictures, up to those of the
+ *     profile's count of frames ({@link #videoStream()}; the model may write on past them)
+ * @param video the frames that prefix decoded to (tolerantly: damaged macroblocks concealed), at the profile's size
+ *     and rate
  * @param report how it decoded: frames of the profile's count, damage
  * @param tokens tokens the model generated (prompt excluded)
  * @param promptTokens tokens of the prompt, BOS included
@@ -23,6 +27,7 @@ public record GeneratedVideo(
         int index,
         long seed,
         byte[] stream,
+        int videoBytes,
         Video video,
         VideoDecodeReport report,
         int tokens,
@@ -44,11 +49,28 @@ public record GeneratedVideo(
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(time, "time");
+        if (videoBytes < 0 || videoBytes > stream.length) {
+            throw new IllegalArgumentException(
+                    "videoBytes must be 0 to the stream's " + stream.length + ", got " + videoBytes);
+        }
+    }
+
+    /**
+     * The part of the stream that is the video (the first {@link #videoBytes()} bytes): what an .h264 or MP4 file of
+     * this video holds, decoding to exactly {@link #video()}'s frames.
+     */
+    public byte[] videoStream() {
+        return Arrays.copyOf(stream, videoBytes);
     }
 
     /** Whether every frame of the profile decoded. */
     public boolean allFrames() {
         return report.allFrames();
+    }
+
+    /** Whether every frame of the profile decoded without damage (nothing concealed) and ffmpeg reported no error. */
+    public boolean clean() {
+        return report.clean();
     }
 
     @Override

@@ -38,6 +38,7 @@ record VideoCodec(TokenTable tokens, TokenTrie trie, H264Decoder decoder, VideoP
                 written.index(),
                 written.seed(),
                 written.stream(),
+                decoded.streamBytes(),
                 decoded.video(),
                 decoded.report(),
                 written.tokens(),

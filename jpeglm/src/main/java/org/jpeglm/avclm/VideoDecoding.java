@@ -19,13 +19,20 @@ final class VideoDecoding implements AutoCloseable {
     private final Consumer<GeneratedVideo> listener;
     private final List<CompletableFuture<GeneratedVideo>> decoding;
     private final boolean[] delivered;
-    private final ExecutorService workers = Executors.newFixedThreadPool(
-            WORKERS,
-            Thread.ofPlatform().daemon().name("jpeglm-video-decode-", 0).factory());
+    private final ExecutorService workers;
 
-    VideoDecoding(VideoCodec codec, int count, Consumer<GeneratedVideo> listener) {
+    /** The pool a run decodes on, shut down when the run's decoding is closed. */
+    static ExecutorService newWorkers() {
+        return Executors.newFixedThreadPool(
+                WORKERS,
+                Thread.ofPlatform().daemon().name("jpeglm-video-decode-", 0).factory());
+    }
+
+    /** Decodes count videos on workers (closing this shuts them down), delivering each to listener. */
+    VideoDecoding(VideoCodec codec, int count, Consumer<GeneratedVideo> listener, ExecutorService workers) {
         this.codec = codec;
         this.listener = listener;
+        this.workers = workers;
         this.decoding = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             decoding.add(null);

@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.engine.BatchEngine;
@@ -38,6 +40,7 @@ public final class VideoGenerator implements AutoCloseable {
     private final StreamPrompts prompts;
     private final VideoCodec codec;
     private final H264Encoder encoder;
+    private final Supplier<ExecutorService> decodeWorkers;
     private final StreamRunner<WrittenVideo> runner;
 
     VideoGenerator(VideoModel model, VideoOptions options) {
@@ -46,8 +49,14 @@ public final class VideoGenerator implements AutoCloseable {
 
     /** A generator running ffmpeg as ffmpeg says (tests use a missing or failing one). */
     VideoGenerator(VideoModel model, VideoOptions options, Ffmpeg ffmpeg) {
+        this(model, options, ffmpeg, VideoDecoding::newWorkers);
+    }
+
+    /** A generator decoding each run's videos on a pool from decodeWorkers (tests decode at once, on the engine). */
+    VideoGenerator(VideoModel model, VideoOptions options, Ffmpeg ffmpeg, Supplier<ExecutorService> decodeWorkers) {
         this.model = model;
         this.options = options;
+        this.decodeWorkers = decodeWorkers;
         TokenTable tokens = new TokenTable(model.tokenizer(), model.model().vocabSize());
         int contextLength = BatchEngine.contextLength(model.model());
         this.prompts = new StreamPrompts(model.tokenizer(), tokens, contextLength, "video");
@@ -137,7 +146,7 @@ public final class VideoGenerator implements AutoCloseable {
 
     private List<GeneratedVideo> run(List<StreamJob> jobs, Consumer<GeneratedVideo> listener) {
         Objects.requireNonNull(listener, "listener");
-        try (VideoDecoding decoding = new VideoDecoding(codec, jobs.size(), listener)) {
+        try (VideoDecoding decoding = new VideoDecoding(codec, jobs.size(), listener, decodeWorkers.get())) {
             runner.run(new EngineRequest<>(
                     jobs,
                     options.sampling(),

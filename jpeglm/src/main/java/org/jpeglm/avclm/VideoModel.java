@@ -9,7 +9,6 @@ import org.jpeglm.Model;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
@@ -67,10 +66,14 @@ public final class VideoModel implements AutoCloseable {
      * the commands that run it, or what it lacks.
      */
     public static String codecOf(Map<String, GgufValue> metadata) {
-        if (VideoProfile.isVideo(metadata)) {
-            GgufValue codec = metadata.get(VideoProfile.CODEC_KEY);
-            String name = codec.type() == GgufValueType.STRING ? codec.asString() : codec.toString();
-            return "its codec is " + name + " (a video model: use generate-video, complete-video or score)";
+        String codec;
+        try {
+            codec = VideoProfile.declaredCodec(metadata);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        if (codec.equals(VideoProfile.H264)) {
+            return "its codec is " + codec + " (a video model: use generate-video, complete-video or score)";
         }
         return JpegLmSpec.isJpegLm(metadata)
                 ? "its codec is jpeg (an image model: use generate, complete or score)"

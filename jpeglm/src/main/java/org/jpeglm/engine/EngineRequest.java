@@ -29,6 +29,7 @@ public final class EngineRequest<R, E> {
     private final List<R> results;
     private final CompletableFuture<List<R>> future = new CompletableFuture<>();
     private volatile boolean cancelRequested;
+    private volatile Throwable listenerError;
     private int started;
     private int finished;
 
@@ -102,6 +103,15 @@ public final class EngineRequest<R, E> {
         return cancelRequested || future.isDone();
     }
 
+    /**
+     * What the listener threw, which stopped this request; null when it threw nothing. Kept here, not only as the
+     * future's cause: {@code join()} wraps a CancellationException in a new one, so the cause a caller sees is not
+     * the listener's.
+     */
+    Throwable listenerError() {
+        return listenerError;
+    }
+
     /** Whether every stream is finished (the result may not be handed out yet). */
     boolean allFinished() {
         return finished == results.size();
@@ -115,6 +125,7 @@ public final class EngineRequest<R, E> {
         try {
             listener.accept(event);
         } catch (RuntimeException | Error e) { // e.g. a client gone: its request ends, the batch goes on
+            listenerError = e;
             cancelRequested = true;
             CancellationException c = new CancellationException("the listener threw " + e);
             c.initCause(e);

@@ -78,19 +78,18 @@ public final class StreamRunner<R> implements AutoCloseable {
         return resultOf(request);
     }
 
-    /** The request's results, or what stopped it thrown as it was (a listener's own exception unwrapped). */
+    /** The request's results, or what stopped it thrown as it was (a listener's own exception as it threw it). */
     private List<R> resultOf(EngineRequest<R, ?> request) {
         try {
             return request.future().join();
-        } catch (CancellationException e) {
-            engine.failAll(e); // a listener threw: its streams still hold sequences
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
+        } catch (CancellationException | CompletionException e) {
+            engine.failAll(e); // a listener threw or the request failed: its streams still hold sequences
+            switch (request.listenerError()) {
+                case RuntimeException thrown -> throw thrown;
+                case Error thrown -> throw thrown;
+                case null, default -> {}
             }
-            throw e;
-        } catch (CompletionException e) {
-            engine.failAll(e);
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 

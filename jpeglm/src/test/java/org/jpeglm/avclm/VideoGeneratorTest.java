@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.SamplingParams;
@@ -221,6 +224,61 @@ class VideoGeneratorTest {
             var enc = assertThrows(UncheckedIOException.class, () -> g.streamOf(TinyAvcLm.video(1)));
             assertTrue(enc.getMessage().contains("cannot encode"), enc.getMessage());
         }
+    }
+
+    /**
+     * The race CI met: a decode that has failed by the time the engine hands on the next video (here it runs at once,
+     * on the engine's thread) fails inside the engine's listener; the caller must get the decode's error, not the
+     * CancellationException that stopped the request, and the generator must go on.
+     */
+    @Test
+    void aDecodeThatFailsWhileTheEngineRunsIsTheDecodesErrorNotACancellation() {
+        Ffmpeg missing = Ffmpeg.system().withExecutable("/nonexistent/ffmpeg-for-jpeglm-tests");
+        try (VideoGenerator g = new VideoGenerator(
+                model, options().parallel(1).maxTokens(5).build(), missing, VideoGeneratorTest::decodingAtOnce)) {
+            for (int run = 0; run < 2; run++) {
+                var e = assertThrows(UncheckedIOException.class, () -> g.generate(3));
+                assertTrue(e.getMessage().contains("cannot decode generated video 0"), e.getMessage());
+            }
+        }
+    }
+
+    /** An executor that runs each task on the thread submitting it, before the submit returns. */
+    static ExecutorService decodingAtOnce() {
+        return new AbstractExecutorService() {
+            private volatile boolean shutdown;
+
+            @Override
+            public void execute(Runnable task) {
+                task.run();
+            }
+
+            @Override
+            public void shutdown() {
+                shutdown = true;
+            }
+
+            @Override
+            public List<Runnable> shutdownNow() {
+                shutdown = true;
+                return List.of();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return shutdown;
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return shutdown;
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, TimeUnit unit) {
+                return true;
+            }
+        };
     }
 
     @Test

@@ -222,6 +222,21 @@ class ImageGeneratorTest {
         }
     }
 
+    /** The listener's own exception comes out of generate as thrown (join() wraps the request's cancellation). */
+    @Test
+    void aListenerThatThrowsIsThrownAsItThrewAndTheGeneratorGoesOn() {
+        try (ImageGenerator g = model.newGenerator(options().parallel(2).build())) {
+            IllegalStateException thrown = new IllegalStateException("the listener's own");
+            var e = assertThrows(
+                    IllegalStateException.class,
+                    () -> g.generate(4, image -> {
+                        throw thrown;
+                    }));
+            assertSame(thrown, e);
+            assertEquals(2, g.generate(2).size());
+        }
+    }
+
     @Test
     void statsAccountForTheRequestButNotTheListener() {
         try (ImageGenerator g = model.newGenerator(options().parallel(3).build())) {

@@ -28,6 +28,7 @@ final class ClientWatch implements Callback, AutoCloseable {
     private final Runnable onGone;
     private boolean watching; // guarded by this
     private boolean gone; // guarded by this
+    private boolean emptyOnce; // guarded by this: the last wake-up found nothing to read
 
     private ClientWatch(AbstractEndPoint endPoint, Runnable onGone) {
         this.endPoint = endPoint;
@@ -68,14 +69,25 @@ final class ClientWatch implements Callback, AutoCloseable {
         watching = endPoint != null && endPoint.tryFillInterested(this);
     }
 
-    /** The socket is readable: its end, or the client's next request. */
+    /**
+     * The socket is readable: its end, or the client's next request. Nothing to read is taken for the end only when
+     * it is seen twice in a row: a socket at its end is readable at once again, while a wake-up with nothing behind it
+     * (once in ~500 requests through HAProxy a client was judged gone after 6 ms) is not repeated.
+     */
     @Override
     public synchronized void succeeded() {
-        if (watching) {
-            watching = false;
-            if (pendingBytes() == 0) {
-                gone();
-            }
+        if (!watching) {
+            return;
+        }
+        watching = false;
+        if (pendingBytes() > 0) {
+            return; // the client's next request: Jetty reads it once the answer is done
+        }
+        if (emptyOnce) {
+            gone();
+        } else {
+            emptyOnce = true;
+            watch();
         }
     }
 

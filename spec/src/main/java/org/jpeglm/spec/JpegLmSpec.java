@@ -135,9 +135,9 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
                     + "' key (convert it with jpeglm convert, which adds the tokenizer and JPEG profile)");
         }
         requireVersion(metadata);
-        if (VideoProfile.isVideo(metadata)) {
+        if (!VideoProfile.declaredCodec(metadata).equals(VideoProfile.JPEG)) {
             throw new IllegalArgumentException("a video model ('" + VideoProfile.CODEC_KEY + "' = "
-                    + metadata.get(VideoProfile.CODEC_KEY) + "), not an image model: open it as a video model");
+                    + VideoProfile.declaredCodec(metadata) + "), not an image model: open it as a video model");
         }
         Subsampling subsampling = subsamplingOf(read(metadata, SUBSAMPLING_KEY, GgufValue::asString));
         JpegProfile profile;

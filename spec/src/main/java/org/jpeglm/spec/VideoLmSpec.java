@@ -51,9 +51,9 @@ public record VideoLmSpec(VideoProfile profile, BpeTokenizer tokenizer) {
                     + "' key (convert it with jpeglm convert, which adds the tokenizer and profile)");
         }
         JpegLmSpec.requireVersion(metadata);
-        if (!VideoProfile.isVideo(metadata)) {
-            throw new IllegalArgumentException("an image model (no '" + VideoProfile.CODEC_KEY
-                    + "' key), not a video model: open it as an image model");
+        if (VideoProfile.declaredCodec(metadata).equals(VideoProfile.JPEG)) {
+            throw new IllegalArgumentException("an image model ('" + VideoProfile.CODEC_KEY
+                    + "' absent or jpeg), not a video model: open it as an image model");
         }
         VideoProfile profile = VideoProfile.fromGguf(metadata);
         return new VideoLmSpec(profile, JpegLmSpec.tokenizer(metadata));

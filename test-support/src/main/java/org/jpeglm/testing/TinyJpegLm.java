@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.LongFunction;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgmlType;
+import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
@@ -91,6 +93,11 @@ public final class TinyJpegLm {
         return write(path, seed, spec(), 256);
     }
 
+    /** Writes the model (context 256) with more metadata (e.g. a codec key) and returns its spec. */
+    public static JpegLmSpec write(Path path, long seed, Map<String, GgufValue> more) throws IOException {
+        return write(path, seed, spec(), 256, more);
+    }
+
     /**
      * Writes the tiny model with another JPEG profile (its tokenizer is the tiny one's: a stream of any profile is
      * made of the same bytes), for tests of what a profile's size implies; returns its spec.
@@ -99,12 +106,18 @@ public final class TinyJpegLm {
         return write(path, seed, JpegLmSpec.of(profile, spec().tokenizer()), 256);
     }
 
-    /** A two-layer random model of spec's tokenizer with the given context. */
     private static JpegLmSpec write(Path path, long seed, JpegLmSpec spec, int context) throws IOException {
+        return write(path, seed, spec, context, Map.of());
+    }
+
+    /** A two-layer random model of spec's tokenizer with the given context. */
+    private static JpegLmSpec write(Path path, long seed, JpegLmSpec spec, int context, Map<String, GgufValue> more)
+            throws IOException {
         LlamaConfig config =
                 new LlamaConfig(spec.tokenizer().vocabSize(), 32, 2, 4, 2, 48, context, 10000f, 1e-5f, false);
         TinyLlamaGguf.writer(RandomLlama.create(config, seed), GgmlType.F32)
                 .putAll(spec.toGguf())
+                .putAll(more)
                 .write(path);
         return spec;
     }

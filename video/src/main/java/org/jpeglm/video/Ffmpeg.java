@@ -1,28 +1,21 @@
 package org.jpeglm.video;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Runs the ffmpeg executable as a subprocess with bounded time and output: standard input is written and both
- * outputs are read on their own threads (no pipe can fill up and deadlock), a run past its time or output limit
- * is killed, and every process is waited for (no zombies).
+ * outputs are read on their own threads (no pipe can fill up and deadlock), a run past its time or an output limit
+ * is killed with every process it started (it runs in its own process group), no wait outlasts the time limit by
+ * more than a few seconds, and every process is waited for (no zombies, no orphans).
  *
  * <p>The executable is {@code ffmpeg} on the PATH unless the system property {@value #EXECUTABLE_PROPERTY} or
- * the environment variable {@value #EXECUTABLE_ENV} names another.
+ * the environment variable {@value #EXECUTABLE_ENV} names another; {@link #system()}'s time limit is 120 s unless
+ * {@value #TIMEOUT_PROPERTY} or {@value #TIMEOUT_ENV} gives another (whole seconds).
  *
  * @param executable the ffmpeg command or path
  * @param timeout the longest one run may take
@@ -31,8 +24,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public record Ffmpeg(String executable, Duration timeout, long maxOutputBytes) {
     public static final String EXECUTABLE_PROPERTY = "jpeglm.ffmpeg";
     public static final String EXECUTABLE_ENV = "JPEGLM_FFMPEG";
+    public static final String TIMEOUT_PROPERTY = "jpeglm.ffmpeg.timeout";
+    public static final String TIMEOUT_ENV = "JPEGLM_FFMPEG_TIMEOUT";
     /** Lines of standard error kept for messages and reports. */
     public static final int STDERR_LINES = 400;
+    /** Bytes of standard error one run may write: more is killed as runaway (ffmpeg's own logs are far smaller). */
+    public static final long MAX_STDERR_BYTES = 16L << 20;
+    /** The longest time limit {@value #TIMEOUT_PROPERTY} may set, in seconds (a day). */
+    public static final long MAX_TIMEOUT_SECONDS = 86_400;
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
     private static final long DEFAULT_MAX_OUTPUT = 1L << 30;
@@ -57,13 +56,40 @@ public record Ffmpeg(String executable, Duration timeout, long maxOutputBytes) {
         }
     }
 
-    /** ffmpeg from the property, the environment or the PATH, with a 120 s timeout and 1 GiB output limit. */
+    /**
+     * ffmpeg from the property, the environment or the PATH, with a 120 s timeout (or the property's or the
+     * environment's) and 1 GiB output limit.
+     *
+     * @throws IllegalArgumentException when the timeout set is not whole seconds, 1 to {@value #MAX_TIMEOUT_SECONDS}
+     */
     public static Ffmpeg system() {
-        String exe = System.getProperty(EXECUTABLE_PROPERTY);
-        if (exe == null || exe.isBlank()) {
-            exe = System.getenv(EXECUTABLE_ENV);
+        String exe = setting(EXECUTABLE_PROPERTY, EXECUTABLE_ENV);
+        String seconds = setting(TIMEOUT_PROPERTY, TIMEOUT_ENV);
+        return new Ffmpeg(
+                exe == null ? "ffmpeg" : exe, seconds == null ? DEFAULT_TIMEOUT : timeout(seconds), DEFAULT_MAX_OUTPUT);
+    }
+
+    /** The system property's value, else the environment variable's; null when neither is set (or both blank). */
+    private static String setting(String property, String env) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(env);
         }
-        return new Ffmpeg(exe == null || exe.isBlank() ? "ffmpeg" : exe, DEFAULT_TIMEOUT, DEFAULT_MAX_OUTPUT);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static Duration timeout(String seconds) {
+        long s;
+        try {
+            s = Long.parseLong(seconds);
+        } catch (NumberFormatException e) {
+            s = -1;
+        }
+        if (s < 1 || s > MAX_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException(TIMEOUT_PROPERTY + " / " + TIMEOUT_ENV + " must be whole seconds, 1 to "
+                    + MAX_TIMEOUT_SECONDS + ", not '" + seconds + "'");
+        }
+        return Duration.ofSeconds(s);
     }
 
     public Ffmpeg withTimeout(Duration t) {
@@ -94,12 +120,22 @@ public record Ffmpeg(String executable, Duration timeout, long maxOutputBytes) {
      * @throws FfmpegException when it is missing, times out or writes too much
      */
     public Result execute(List<String> args, byte[] stdin) throws FfmpegException {
+        return execute(args, stdin, null);
+    }
+
+    /**
+     * As {@link #execute(List, byte[])}, handing every line of standard error (as {@link Result#stderr()} holds
+     * them: cut to 500 characters) to lineListener, on a reader thread, as it comes: all of them, not only the
+     * last {@value #STDERR_LINES}.
+     */
+    public Result execute(List<String> args, byte[] stdin, Consumer<String> lineListener) throws FfmpegException {
+        Objects.requireNonNull(stdin, "stdin");
         List<String> command = new ArrayList<>(args.size() + 1);
         command.add(executable);
         command.addAll(args);
         Process p;
         try {
-            p = new ProcessBuilder(command).start();
+            p = ProcessTree.start(command);
         } catch (IOException e) {
             throw new FfmpegException(
                     FfmpegException.Kind.MISSING,
@@ -109,111 +145,6 @@ public record Ffmpeg(String executable, Duration timeout, long maxOutputBytes) {
                     List.of(),
                     e);
         }
-        try {
-            return collect(p, stdin);
-        } finally {
-            reap(p);
-        }
-    }
-
-    private Result collect(Process p, byte[] stdin) throws FfmpegException {
-        AtomicBoolean tooMuch = new AtomicBoolean();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Deque<String> err = new ArrayDeque<>();
-        Thread writer = Thread.ofVirtual().start(() -> feed(p.getOutputStream(), stdin));
-        Thread outReader = Thread.ofVirtual().start(() -> drain(p, p.getInputStream(), out, tooMuch));
-        Thread errReader = Thread.ofVirtual().start(() -> lines(p.getErrorStream(), err));
-        try {
-            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
-                p.destroyForcibly();
-            }
-            outReader.join();
-            errReader.join();
-            writer.join();
-            List<String> errLines;
-            synchronized (err) {
-                errLines = List.copyOf(err);
-            }
-            if (!done) {
-                throw new FfmpegException(
-                        FfmpegException.Kind.TIMEOUT,
-                        "ffmpeg ran longer than " + timeout.toSeconds() + " s and was killed",
-                        tail(errLines));
-            }
-            if (tooMuch.get()) {
-                throw new FfmpegException(
-                        FfmpegException.Kind.TOO_MUCH_OUTPUT,
-                        "ffmpeg wrote more than " + maxOutputBytes + " bytes and was killed",
-                        tail(errLines));
-            }
-            return new Result(p.exitValue(), out.toByteArray(), errLines);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FfmpegException(FfmpegException.Kind.FAILED, "interrupted while ffmpeg ran", List.of(), e);
-        }
-    }
-
-    private static List<String> tail(List<String> lines) {
-        return lines.subList(Math.max(0, lines.size() - 8), lines.size());
-    }
-
-    /** Writes stdin and closes it; ffmpeg may exit before reading it all (a broken pipe is not an error). */
-    private static void feed(OutputStream in, byte[] stdin) {
-        try (in) {
-            in.write(stdin);
-        } catch (IOException ignored) {
-            // ffmpeg stopped reading: its exit status and stderr say why.
-        }
-    }
-
-    private void drain(Process p, InputStream in, ByteArrayOutputStream out, AtomicBoolean tooMuch) {
-        byte[] buf = new byte[1 << 16];
-        try (in) {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                if (out.size() + (long) n > maxOutputBytes) {
-                    tooMuch.set(true);
-                    p.destroyForcibly();
-                    return;
-                }
-                out.write(buf, 0, n);
-            }
-        } catch (IOException ignored) {
-            // The process was killed: the caller reports why.
-        }
-    }
-
-    private static void lines(InputStream in, Deque<String> lines) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                synchronized (lines) {
-                    lines.addLast(line.length() > 500 ? line.substring(0, 500) + "..." : line);
-                    if (lines.size() > STDERR_LINES) {
-                        lines.removeFirst();
-                    }
-                }
-            }
-        } catch (IOException ignored) {
-            // The process was killed: the caller reports why.
-        }
-    }
-
-    /** Kills the process if it still runs and waits for it, so none is left behind. */
-    private static void reap(Process p) {
-        if (p.isAlive()) {
-            p.destroyForcibly();
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                p.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return new FfmpegRun(this, p, lineListener).collect(stdin);
     }
 }

@@ -38,7 +38,8 @@ public final class H264Encoder {
     public static List<String> commandLine(VideoProfile profile) {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
         cmd.addAll(FfmpegInputs.QUIET);
-        cmd.addAll(inputArguments(profile, "-"));
+        cmd.addAll(inputArguments(profile));
+        cmd.addAll(FfmpegInputs.stdin());
         cmd.addAll(profile.outputArguments());
         cmd.add("-");
         return cmd;
@@ -78,12 +79,13 @@ public final class H264Encoder {
         for (int i = 0; i < videos.size(); i++) {
             Path in = dir.resolve(i + ".rgb");
             Files.write(in, RawFrames.toRgb24(videos.get(i)));
-            args.addAll(inputArguments(profile, in.toString()));
+            args.addAll(inputArguments(profile));
+            args.addAll(FfmpegInputs.fileInput(in));
         }
         for (int i = 0; i < videos.size(); i++) {
             args.addAll(List.of("-map", Integer.toString(i)));
             args.addAll(profile.outputArguments());
-            args.addAll(List.of("-y", dir.resolve(i + ".h264").toString()));
+            args.addAll(List.of("-y", FfmpegInputs.fileOutput(dir.resolve(i + ".h264"))));
         }
         ffmpeg.run(args, new byte[0]);
         List<byte[]> out = new ArrayList<>(videos.size());
@@ -94,8 +96,8 @@ public final class H264Encoder {
         return out;
     }
 
-    private static List<String> inputArguments(VideoProfile profile, String input) {
-        return FfmpegInputs.rawRgb24(profile.width(), profile.height(), profile.fps(), input);
+    private static List<String> inputArguments(VideoProfile profile) {
+        return FfmpegInputs.rawRgb24(profile.width(), profile.height(), profile.fps());
     }
 
     private static void check(Video video, VideoProfile profile) {

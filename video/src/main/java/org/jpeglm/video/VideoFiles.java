@@ -33,9 +33,8 @@ public final class VideoFiles {
         int w = profile.width();
         int h = profile.height();
         List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
+        args.addAll(FfmpegInputs.fileInput(file)); // never a URL: "concat:a|b" or "pipe:0" is a file's name here
         args.addAll(List.of(
-                "-i",
-                file.toString(),
                 "-an",
                 "-vf",
                 "fps=" + profile.fps() + ",scale=" + w + ":" + h + ":force_original_aspect_ratio=increase,crop=" + w

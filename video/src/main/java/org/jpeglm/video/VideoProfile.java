@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jpeglm.gguf.GgufValue;
+import org.jpeglm.gguf.GgufValueType;
 
 /**
  * How an Avc-LM model's training videos became bytes: the codec, frame size, rate and count, the constant
@@ -16,7 +17,8 @@ import org.jpeglm.gguf.GgufValue;
  *
  * <table>
  *   <caption>GGUF keys</caption>
- *   <tr><td>{@code jpeglm.codec}</td><td>STRING</td><td>{@code h264}; absent in a JPEG model's file</td></tr>
+ *   <tr><td>{@code jpeglm.codec}</td><td>STRING</td><td>{@code h264}; {@code jpeg} or absent in a JPEG model's
+ *   file; any other codec is refused by name</td></tr>
  *   <tr><td>{@code jpeglm.video.width}, {@code .height}</td><td>UINT32</td><td>frame size (even)</td></tr>
  *   <tr><td>{@code jpeglm.video.fps}</td><td>UINT32</td><td>frames per second (3 in the paper)</td></tr>
  *   <tr><td>{@code jpeglm.video.frames}</td><td>UINT32</td><td>frames per video (15 in the paper)</td></tr>
@@ -38,6 +40,9 @@ import org.jpeglm.gguf.GgufValue;
 public record VideoProfile(
         String codec, int width, int height, int fps, int frames, int qp, String pixelFormat, String encoder) {
     public static final String H264 = "h264";
+    /** The codec of an image (Jpeg-LM) model, also what a file without {@value #CODEC_KEY} declares. */
+    public static final String JPEG = "jpeg";
+
     public static final String CODEC_KEY = "jpeglm.codec";
     public static final String WIDTH_KEY = "jpeglm.video.width";
     public static final String HEIGHT_KEY = "jpeglm.video.height";
@@ -147,9 +152,43 @@ public record VideoProfile(
         return m;
     }
 
-    /** Whether a model file's metadata declares a video model ({@value #CODEC_KEY} present). */
+    /**
+     * Whether a model file's metadata declares a video model: a {@value #CODEC_KEY} other than {@value #JPEG} (an
+     * unknown one too, which {@link #declaredCodec} and the profile then refuse by name).
+     */
     public static boolean isVideo(Map<String, GgufValue> metadata) {
-        return metadata.containsKey(CODEC_KEY);
+        GgufValue codec = metadata.get(CODEC_KEY);
+        return codec != null
+                && !(codec.type() == GgufValueType.STRING && codec.asString().equals(JPEG));
+    }
+
+    /**
+     * The codec a model file's metadata declares: {@value #CODEC_KEY}'s value, {@value #JPEG} without one.
+     *
+     * @throws IllegalArgumentException when the key holds no string, or a codec other than {@value #JPEG} and
+     *     {@value #H264}
+     */
+    public static String declaredCodec(Map<String, GgufValue> metadata) {
+        GgufValue codec = metadata.get(CODEC_KEY);
+        if (codec == null) {
+            return JPEG;
+        }
+        if (codec.type() != GgufValueType.STRING) {
+            throw new IllegalArgumentException("'" + CODEC_KEY + "' is " + codec.type() + ", not a string naming a "
+                    + "codec (" + JPEG + " for images, " + H264 + " for videos)");
+        }
+        String name = codec.asString();
+        if (!name.equals(JPEG) && !name.equals(H264)) {
+            throw new IllegalArgumentException("unknown codec '" + printable(name) + "' in '" + CODEC_KEY
+                    + "': jpeglm runs " + JPEG + " (image) and " + H264 + " (video) models");
+        }
+        return name;
+    }
+
+    /** name cut to 40 characters with control characters dropped, for a message. */
+    private static String printable(String name) {
+        String clean = name.replaceAll("\\p{Cntrl}", "");
+        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 
     /**

@@ -41,7 +41,8 @@ public final class VideoWriters {
         try {
             List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
             args.addAll(FfmpegInputs.h264Stdin(profile.fps()));
-            args.addAll(List.of("-c:v", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", tmp.toString()));
+            args.addAll(List.of(
+                    "-c:v", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", FfmpegInputs.fileOutput(tmp)));
             ffmpeg.run(args, h264);
             AtomicFile.write(target, Files.readAllBytes(tmp));
         } finally {
@@ -57,7 +58,8 @@ public final class VideoWriters {
         }
         requireScale(scale);
         List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
-        args.addAll(FfmpegInputs.rawRgb24(video.width(), video.height(), video.fps(), "-"));
+        args.addAll(FfmpegInputs.rawRgb24(video.width(), video.height(), video.fps()));
+        args.addAll(FfmpegInputs.stdin());
         args.addAll(List.of(
                 "-vf",
                 "scale=iw*" + scale + ":ih*" + scale + ":flags=neighbor,split[a][b];[a]palettegen[p];[b][p]paletteuse",

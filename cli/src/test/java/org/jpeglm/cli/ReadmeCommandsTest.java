@@ -1,0 +1,131 @@
+package org.jpeglm.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * README's {@code bin/jpeglm} commands run as written, one after another from the repository's root: each parses
+ * (its command and options exist, its values are valid), reads only files the repository has or an earlier
+ * command wrote, and writes (its {@code -o}, or the default) where no earlier command did unless it says
+ * {@code --force}. A name in capitals (CHECKPOINT_DIR) is the reader's to fill in.
+ */
+class ReadmeCommandsTest {
+    static final Path ROOT = InstallationTest.REPOSITORY;
+
+    /** Options whose values are files a command reads. */
+    static final Set<String> INPUTS = Set.of("-m", "-i", "--tables", "--tokenizer", "--profile-file");
+
+    record Command(int line, String text, List<String> args) {}
+
+    /** The bin/jpeglm lines of README's shell blocks, in order: their arguments, environment and comment removed. */
+    static List<Command> commands(String readme) {
+        List<Command> commands = new ArrayList<>();
+        boolean fenced = false;
+        boolean shell = false;
+        List<String> lines = readme.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("```")) {
+                shell = !fenced
+                        && List.of("```", "```sh", "```bash", "```shell").contains(line);
+                fenced = !fenced;
+                continue;
+            }
+            String code = line.replaceFirst("\\s+#.*$", "");
+            List<String> words = new ArrayList<>(List.of(code.split("\\s+")));
+            while (!words.isEmpty() && words.getFirst().matches("[A-Z_]+=\\S*")) {
+                words.removeFirst(); // JPEGLM_RUNTIME=source
+            }
+            if (shell && !words.isEmpty() && words.getFirst().equals("bin/jpeglm")) {
+                commands.add(new Command(i + 1, line, List.copyOf(words.subList(1, words.size()))));
+            }
+        }
+        return commands;
+    }
+
+    @Test
+    void everyReadmeCommandRunsInSequenceAsWritten() throws IOException {
+        List<Command> commands = commands(Files.readString(ROOT.resolve("README.md")));
+        assertTrue(commands.size() >= 10, "README's commands: " + commands);
+        List<Path> written = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Command c : commands) {
+            ParseResult parsed;
+            try {
+                parsed = JpeglmCli.commandLine().parseArgs(c.args().toArray(String[]::new));
+            } catch (CommandLine.ParameterException e) {
+                problems.add("README.md:" + c.line() + " does not parse (" + e.getMessage() + "): " + c.text());
+                continue;
+            }
+            ParseResult command = parsed.subcommand();
+            if (command == null) {
+                continue;
+            }
+            for (String input : inputs(command)) {
+                Path p = Path.of(input).normalize();
+                boolean made = written.stream().anyMatch(p::startsWith);
+                if (!input.matches("[A-Z_]+") && !made && !Files.exists(ROOT.resolve(p))) {
+                    problems.add("README.md:" + c.line() + " reads " + input
+                            + ", which neither the repository nor an earlier command has: " + c.text());
+                }
+            }
+            OptionSpec output = command.commandSpec().findOption("-o");
+            if (output != null) {
+                Path out = Path.of(String.valueOf((Object) output.getValue())).normalize();
+                boolean forced = command.hasMatchedOption("--force");
+                if (!forced && written.stream().anyMatch(w -> out.startsWith(w) || w.startsWith(out))) {
+                    problems.add("README.md:" + c.line() + " writes " + out + ", where an earlier command wrote: "
+                            + c.text());
+                }
+                written.add(out);
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** The files a parsed command reads: its positional parameters and its file options' values. */
+    private static List<String> inputs(ParseResult command) {
+        List<String> inputs = new ArrayList<>();
+        command.matchedPositionals().forEach(p -> inputs.addAll(p.originalStringValues()));
+        for (OptionSpec o : command.matchedOptions()) {
+            if (List.of(o.names()).stream().anyMatch(INPUTS::contains)) {
+                inputs.addAll(o.originalStringValues());
+            }
+        }
+        return inputs;
+    }
+
+    @Test
+    void theReaderFindsCollisionsAndMissingFiles() {
+        String readme = """
+                ```
+                bin/jpeglm generate -n 4 -o a      # first
+                JPEGLM_RUNTIME=source bin/jpeglm generate -n 4 -o a --force
+                ```
+                ```java
+                bin/jpeglm generate -o ignored
+                ```
+                bin/jpeglm generate -o outside-a-block
+                ```sh
+                bin/jpeglm info m.gguf
+                ```
+                """;
+        List<Command> commands = commands(readme);
+        assertEquals(3, commands.size(), commands.toString());
+        assertEquals(List.of("info", "m.gguf"), commands.get(2).args());
+        assertEquals(List.of("generate", "-n", "4", "-o", "a"), commands.get(0).args());
+        assertEquals(
+                List.of("generate", "-n", "4", "-o", "a", "--force"),
+                commands.get(1).args());
+    }
+}
