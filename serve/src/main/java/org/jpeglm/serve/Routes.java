@@ -83,6 +83,7 @@ final class Routes {
         routes.post(COMPLETIONS, api(h.drain(), h.generation()::completions));
         routes.post(SCORES, api(h.drain(), h.score()::scores));
         routes.get(MODELS, h.info()::models);
+        routes.get(MODELS + "/<model>", h.info()::model); // OpenAI's retrieve; <>: an id may hold a slash
         routes.get(HEALTH, h.info()::health);
         routes.get(READY, h.info()::ready);
         routes.get(METRICS, h.info()::metrics);
@@ -130,9 +131,10 @@ final class Routes {
     }
 
     private static void notFound(Context ctx) {
-        if (ctx.result() == null
-                || ctx.contentType() == null
-                || !ctx.contentType().startsWith("application/json")) {
+        if (!ErrorResponses.sent(ctx)
+                && (ctx.result() == null
+                        || ctx.contentType() == null
+                        || !ctx.contentType().startsWith("application/json"))) {
             ErrorResponses.send(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
         }
     }
