@@ -195,6 +195,8 @@ class ServerErrorsTest {
     @Test
     void unknownPathsAndMethods() {
         assertError(404, null, server.get("/v1/images/variations"));
+        JsonNode edits = assertError(404, null, server.postJson("/v1/images/edits", "{\"prompt\": \"\"}"));
+        assertTrue(edits.get("message").asText().contains("POST /v1/images/completions"), edits.toString());
         assertError(405, null, server.get("/v1/images/generations"));
     }
 
