@@ -126,7 +126,7 @@ final class InputImages {
                             Limits.MAX_INPUT_PIXELS >> 20));
                 }
                 try {
-                    return reader.read(0);
+                    return JpegImages.readWhole(reader);
                 } catch (IOException | RuntimeException | OutOfMemoryError e) {
                     if (outOfMemory(e)) {
                         throw new IllegalArgumentException(String.format(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -541,6 +544,30 @@ class CliRefusesTest {
         Run r = run("score", "-m", model.toString(), broken.toString());
         assertUserError(r, broken + " is not a readable image: ");
         assertFalse(r.err().strip().endsWith(":"), "says what went wrong: " + r.err());
+    }
+
+    @Test
+    void aJpegCutShortIsRefusedNotCompletedFromGray() throws IOException {
+        BufferedImage photo = new BufferedImage(64, 64, BufferedImage.TYPE_3BYTE_BGR);
+        Random random = new Random(3);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                photo.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(photo, "jpeg", jpeg);
+        Path cut = dir.resolve("half-downloaded.jpg");
+        Files.write(cut, Arrays.copyOf(jpeg.toByteArray(), jpeg.size() / 2));
+        Run r = run(
+                "complete",
+                "-m",
+                model.toString(),
+                cut.toString(),
+                "-o",
+                dir.resolve("cut").toString());
+        assertUserError(r, cut + " is not a readable image: the file is cut short");
+        assertFalse(Files.exists(dir.resolve("cut")), "nothing written");
     }
 
     /** A PNG signature, an RGB IHDR of width x height, and IEND: a valid header without pixel data. */

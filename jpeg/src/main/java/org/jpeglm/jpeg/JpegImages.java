@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -57,6 +60,27 @@ public final class JpegImages {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Decodes image 0 of a user's file, whatever its format, refusing one that ends early: ImageIO's JPEG reader
+     * only warns of a missing end and fills what is missing with gray, which would pass a half-downloaded photo off
+     * as an image (PIL refuses it too; PNG, GIF and BMP readers throw by themselves).
+     *
+     * @throws IIOException if the file is cut short
+     */
+    public static BufferedImage readWhole(ImageReader reader) throws IOException {
+        List<String> truncated = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> {
+            if (warning.startsWith("Truncated File")) {
+                truncated.add(warning);
+            }
+        });
+        BufferedImage image = reader.read(0);
+        if (!truncated.isEmpty()) {
+            throw new IIOException("the file is cut short (" + truncated.getFirst() + ")");
+        }
+        return image;
     }
 
     /** The image as PNG bytes. */

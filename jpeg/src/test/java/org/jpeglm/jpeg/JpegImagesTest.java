@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +51,26 @@ class JpegImagesTest {
         } finally {
             ImageIO.setUseCache(usedCache);
             ImageIO.setCacheDirectory(cacheDir == null ? null : cacheDir.toFile());
+        }
+    }
+
+    @Test
+    void readWholeRefusesAFileCutShortAndReadsAWholeOne() throws IOException {
+        var out = new ByteArrayOutputStream();
+        ImageIO.write(TestImages.noise(64, 64, 7, false), "jpeg", out);
+        byte[] whole = out.toByteArray();
+        assertEquals(64, readWhole(whole).getWidth());
+        // ImageIO alone decodes a half file as an image, its missing half gray.
+        byte[] half = Arrays.copyOf(whole, whole.length / 2);
+        var e = assertThrows(IIOException.class, () -> readWhole(half));
+        assertTrue(e.getMessage().startsWith("the file is cut short"), e.getMessage());
+    }
+
+    private static BufferedImage readWhole(byte[] file) throws IOException {
+        try (var in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
+            var reader = ImageIO.getImageReaders(in).next();
+            reader.setInput(in, true, true);
+            return JpegImages.readWhole(reader);
         }
     }
 

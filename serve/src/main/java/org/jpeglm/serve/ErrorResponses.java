@@ -23,9 +23,17 @@ final class ErrorResponses {
         return body;
     }
 
+    private static final String SENT = "jpeglm.error.sent";
+
     /** Answers ctx with status and the error body. */
     static void send(Context ctx, int status, String field, String message) {
+        ctx.attribute(SENT, true);
         ctx.status(status).contentType("application/json").result(Json.bytes(body(status, field, message)));
+    }
+
+    /** Whether ctx was answered with an error body already (an endpoint's own 404 is no unknown path). */
+    static boolean sent(Context ctx) {
+        return ctx.attribute(SENT) != null;
     }
 
     static void send(Context ctx, ApiException e) {

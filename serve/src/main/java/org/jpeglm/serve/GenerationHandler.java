@@ -201,10 +201,10 @@ final class GenerationHandler {
         int images = 0;
         for (ImageEvent e : events) {
             switch (e) {
-                case ImageEvent.Progress p -> sse.event("progress", Json.string(ImageJson.progress(p)));
-                case ImageEvent.Preview p -> sse.event("preview", Json.string(ImageJson.preview(p, params.png())));
+                case ImageEvent.Progress p -> sse.event("progress", ImageJson.progress(p));
+                case ImageEvent.Preview p -> sse.event("preview", ImageJson.preview(p, params.png()));
                 case ImageEvent.Finished f -> {
-                    sse.event("image", Json.string(ImageJson.image(f.image(), params.png(), params.seed())));
+                    sse.event("image", ImageJson.image(f.image(), params.png(), params.seed()));
                     images++;
                 }
             }
@@ -218,9 +218,9 @@ final class GenerationHandler {
         try {
             List<GeneratedImage> images = await(task);
             double seconds = (System.nanoTime() - started) / 1e9;
-            sse.event("done", Json.string(ImageJson.done(images, params.seed(), seconds)));
+            sse.event("done", ImageJson.done(images, params.seed(), seconds));
         } catch (ApiException e) {
-            sse.event("error", Json.string(ErrorResponses.body(e.status(), e.field(), e.getMessage())));
+            sse.event("error", ErrorResponses.body(e.status(), e.field(), e.getMessage()));
         }
         sse.flush();
     }

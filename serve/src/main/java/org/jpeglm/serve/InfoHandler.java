@@ -39,6 +39,19 @@ final class InfoHandler {
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
+    /**
+     * {@code GET /v1/models/{model}}, OpenAI's retrieve (its SDKs' {@code models.retrieve}): the served model under
+     * its id, any other a 404 naming the one there is.
+     */
+    void model(Context ctx) {
+        String id = ctx.pathParam("model");
+        if (!id.equals(model.id())) {
+            throw new ApiException(
+                    404, "model", "no model '" + id + "' here: this server serves " + model.id() + " (GET /v1/models)");
+        }
+        ctx.contentType("application/json").result(Json.bytes(model.json(options.service())));
+    }
+
     /** llama-server's answer: ok, with the sequences' state. */
     void health(Context ctx) {
         ServiceStats s = service.stats();

@@ -83,6 +83,7 @@ final class Routes {
         routes.post(COMPLETIONS, api(h.drain(), h.generation()::completions));
         routes.post(SCORES, api(h.drain(), h.score()::scores));
         routes.get(MODELS, h.info()::models);
+        routes.get(MODELS + "/<model>", h.info()::model); // OpenAI's retrieve; <>: an id may hold a slash
         routes.get(HEALTH, h.info()::health);
         routes.get(READY, h.info()::ready);
         routes.get(METRICS, h.info()::metrics);
@@ -94,9 +95,12 @@ final class Routes {
                         ctx,
                         e.getStatus(),
                         null,
-                        e.getStatus() == 413
-                                ? "the body is larger than this server reads (" + options.maxBodyBytes() + " bytes)"
-                                : e.getMessage()));
+                        switch (e.getStatus()) {
+                            case 404 -> noSuchEndpoint(ctx);
+                            case 413 ->
+                                "the body is larger than this server reads (" + options.maxBodyBytes() + " bytes)";
+                            default -> e.getMessage();
+                        }));
         routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e, options));
         routes.error(404, "*", ctx -> notFound(ctx));
         routes.error(
@@ -130,11 +134,23 @@ final class Routes {
     }
 
     private static void notFound(Context ctx) {
-        if (ctx.result() == null
-                || ctx.contentType() == null
-                || !ctx.contentType().startsWith("application/json")) {
-            ErrorResponses.send(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
+        if (!ErrorResponses.sent(ctx)) {
+            ErrorResponses.send(ctx, 404, null, noSuchEndpoint(ctx));
         }
+    }
+
+    private static String noSuchEndpoint(Context ctx) {
+        return "no such endpoint: " + ctx.method() + " " + ctx.path() + insteadOf(ctx.path());
+    }
+
+    /**
+     * Where OpenAI's image edits and variations go here: their SDKs' images.edit and createVariation are what a user
+     * of them tries first to complete an image.
+     */
+    private static String insteadOf(String path) {
+        return path.equals("/v1/images/edits") || path.equals("/v1/images/variations")
+                ? "; a Jpeg-LM completes an image from its top part: POST " + COMPLETIONS + " with image and ratio"
+                : "";
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.jpeglm.serve;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,18 @@ final class SseStream {
         this.out = out;
     }
 
+    /**
+     * One event whose JSON data says its name too, as {@code "type"} first: OpenAI's SDKs (and many SSE readers) hand
+     * on only the data, and their users could not tell an image from a progress event.
+     */
+    void event(String name, ObjectNode data) throws IOException {
+        ObjectNode typed = Json.object().put("type", name);
+        typed.setAll(data);
+        event(name, Json.string(typed));
+    }
+
     /** One event, buffered until the next flush; data may span lines (each becomes a data line). */
-    void event(String name, String data) throws IOException {
+    private void event(String name, String data) throws IOException {
         StringBuilder s = new StringBuilder(data.length() + 32);
         s.append("event: ").append(name).append('\n');
         for (String line : data.split("\n", -1)) {

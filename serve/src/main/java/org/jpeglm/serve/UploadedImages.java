@@ -10,6 +10,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.jpeglm.jpeg.JpegImages;
 
 /**
  * Decodes uploaded image files (any format ImageIO reads), reading each one's size from its header first so that an
@@ -47,7 +48,7 @@ final class UploadedImages {
                             field + " is " + reader.getWidth(0) + "x" + reader.getHeight(0)
                                     + " pixels; this server decodes images of at most " + maxPixels + " pixels");
                 }
-                BufferedImage image = reader.read(0);
+                BufferedImage image = JpegImages.readWhole(reader);
                 if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
                     throw ApiException.badField(field, field + " has no pixels");
                 }

@@ -13,6 +13,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.images.Image;
 import com.openai.models.images.ImageGenerateParams;
@@ -143,6 +144,24 @@ class OpenAiClientsTest {
             assertEquals("tiny.gguf", models.getFirst().id());
             assertEquals("jpeglm", models.getFirst().ownedBy());
             assertTrue(models.getFirst().created() > 1_700_000_000L);
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void theSdkRetrievesTheModelByItsId() {
+        OpenAIClient client = sdk(KEY);
+        try {
+            Model model = client.models().retrieve("tiny.gguf");
+            assertEquals("tiny.gguf", model.id());
+            assertEquals("jpeglm", model.ownedBy());
+            for (String other : List.of("gpt-image-1", "org/model")) {
+                NotFoundException missing = assertThrows(
+                        NotFoundException.class, () -> client.models().retrieve(other));
+                assertTrue(missing.getMessage().contains("tiny.gguf"), missing.getMessage());
+                assertEquals("model", missing.param().orElseThrow());
+            }
         } finally {
             client.close();
         }

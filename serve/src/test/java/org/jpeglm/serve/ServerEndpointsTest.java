@@ -193,6 +193,10 @@ class ServerEndpointsTest {
                 "/v1/images/generations", "{\"n\": 3, \"seed\": 9, \"stream\": true, \"preview_interval_ms\": 0}");
         assertEquals("done", events.getLast().event());
         assertEquals(3, events.getLast().data().get("images").asInt());
+        for (Sse e : events) {
+            // Clients that hand on only the data (OpenAI's SDKs) tell the events apart by it.
+            assertEquals(e.event(), e.data().path("type").asText(), "the data names its event: " + e);
+        }
         Map<Integer, Integer> lastMcus = new HashMap<>();
         Map<Integer, Integer> images = new HashMap<>();
         int previews = 0;

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +20,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.jpeglm.image.ImageRequest;
 import org.jpeglm.image.ImageTask;
 import org.jpeglm.image.ServiceOptions;
@@ -139,8 +144,31 @@ class ServerErrorsTest {
         String truncated = Base64.getEncoder().encodeToString(Arrays.copyOf(png, png.length / 2));
         assertError(400, "image", server.postJson("/v1/images/scores", "{\"image\": \"" + truncated + "\"}"));
         assertError(400, "image", server.postJson("/v1/images/scores", "{\"image\": 42}"));
+        byte[] jpeg = noiseJpeg(64);
+        String cut = Base64.getEncoder().encodeToString(Arrays.copyOf(jpeg, jpeg.length / 2));
+        JsonNode cutShort =
+                assertError(400, "image", server.postJson("/v1/images/completions", "{\"image\": \"" + cut + "\"}"));
+        assertTrue(cutShort.get("message").asText().contains("cut short"), cutShort.toString());
         Multipart form = new Multipart().file("seed", "x.png", png);
         assertError(400, "seed", server.post("/v1/images/completions", form.contentType(), form.body()));
+    }
+
+    /** A JPEG file of random pixels: its scan fills most of the file. */
+    static byte[] noiseJpeg(int side) {
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
+        Random random = new Random(1);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        var out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "jpeg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     @Test
@@ -167,6 +195,8 @@ class ServerErrorsTest {
     @Test
     void unknownPathsAndMethods() {
         assertError(404, null, server.get("/v1/images/variations"));
+        JsonNode edits = assertError(404, null, server.postJson("/v1/images/edits", "{\"prompt\": \"\"}"));
+        assertTrue(edits.get("message").asText().contains("POST /v1/images/completions"), edits.toString());
         assertError(405, null, server.get("/v1/images/generations"));
     }
 
