@@ -17,6 +17,7 @@ and training_log.json.
     jpeglm convert train/checkpoint -o models/fashion-mnist-32.gguf --type f32
     python3 train/train_llama.py logits CHECKPOINT 576,12,7 logits.f32     (every position's logits, for tests)
     python3 train/train_llama.py export CHECKPOINT OUT --dtype BF16 --shard-mib 15   (a smaller copy to convert)
+    python3 train/train_llama.py export MODEL.gguf OUT --dtype F32   (an F32 GGUF back to a checkpoint, exactly)
 
 Needs python3-numpy (Debian) and, for speed, libopenblas0-pthread.
 """
@@ -344,6 +345,11 @@ def read_gguf_weights(path):
     """An F32 Llama GGUF's tensors under transformers' names, the converter's Q/K row permutation undone (llama.cpp
     pairs RoPE's dimensions 2i, 2i+1 where transformers pairs i, i + head_dim/2): how a bundled model, whose
     training checkpoint is gone, becomes the starting point of more training (--init-from)."""
+    return read_gguf(path)[1]
+
+
+def read_gguf(path):
+    """An F32 Llama GGUF's metadata (key -> value) and its tensors as read_gguf_weights gives them."""
     scalar = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
     with open(path, "rb") as f:
         buf = f.read()
@@ -408,7 +414,7 @@ def read_gguf_weights(path):
             b[src] = a  # the converter wrote output row r from source row src[r]
             a = b
         out[hf] = a.astype(F32)
-    return out
+    return kv, out
 
 
 def kind_of(gguf_name):
@@ -464,9 +470,14 @@ def write_logits(checkpoint, tokens, out):
 
 
 def export(checkpoint, out, dtype, shard_mib):
-    """A copy of a checkpoint's model for the converter, in BF16 or F32, optionally in shards (no trainer state)."""
+    """A copy of a checkpoint's model for the converter, in BF16 or F32, optionally in shards (no trainer state).
+    The checkpoint may also be an F32 GGUF (a bundled model whose checkpoint is gone): its weights and config.json
+    are written; the tokenizer and profile stay in the GGUF (convert's --tokenizer and --profile take them)."""
     if os.path.exists(out):
         sys.exit(f"error: {out} exists")
+    if checkpoint.endswith(".gguf"):
+        export_gguf(checkpoint, out, dtype, shard_mib)
+        return
     params = read_safetensors(os.path.join(checkpoint, "model.safetensors"))
     with open(os.path.join(checkpoint, "config.json")) as f:
         hf = json.load(f)
@@ -475,6 +486,21 @@ def export(checkpoint, out, dtype, shard_mib):
     write_model_files(out, params, load_config(checkpoint), meta, checkpoint, dtype, shard)
     if os.path.exists(os.path.join(checkpoint, "training_log.json")):
         shutil.copyfile(os.path.join(checkpoint, "training_log.json"), os.path.join(out, "training_log.json"))
+
+
+def export_gguf(path, out, dtype, shard_mib):
+    kv, params = read_gguf(path)
+    heads = kv["llama.attention.head_count"]
+    if kv.get("llama.attention.head_count_kv", heads) != heads:
+        sys.exit(f"error: {path} uses grouped-query attention, which this trainer's checkpoints do not")
+    cfg = Config(params["model.embed_tokens.weight"].shape[0], kv["llama.embedding_length"], kv["llama.block_count"],
+                 heads, kv["llama.feed_forward_length"], kv["llama.context_length"], kv["llama.rope.freq_base"],
+                 kv["llama.attention.layer_norm_rms_epsilon"])
+    os.makedirs(out)
+    write_weights(out, params, dtype, None if shard_mib is None else int(shard_mib * 2 ** 20))
+    hf = cfg.hf_config(kv["jpeglm.bpe.bos_id"], kv["jpeglm.bpe.eos_id"])
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(dict(hf, torch_dtype="float32" if dtype == "F32" else "bfloat16"), f, indent=2)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -674,7 +700,7 @@ def main():
         return
     if len(sys.argv) > 1 and sys.argv[1] == "export":
         ap = argparse.ArgumentParser(prog="train_llama.py export",
-                                     description="a checkpoint's model in BF16 or F32, optionally sharded")
+                                     description="a checkpoint's (or an F32 GGUF's) model in BF16 or F32, optionally sharded")
         ap.add_argument("checkpoint")
         ap.add_argument("out")
         ap.add_argument("--dtype", choices=("F32", "BF16"), default="BF16")

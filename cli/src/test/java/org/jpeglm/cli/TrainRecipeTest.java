@@ -133,6 +133,32 @@ class TrainRecipeTest {
                 -1L,
                 Files.mismatch(checkpoint.resolve("model.safetensors"), imported.resolve("model.safetensors")),
                 "the imported weights differ from the checkpoint's");
+
+        // train/make-bundled-model --from-f32: export takes the GGUF back to a checkpoint, which converts (with the
+        // GGUF's own tokenizer and profile) to the same file byte for byte, so a quantized copy is one of this one.
+        Path exported = tmp.resolve("exported");
+        Result export = run(
+                List.of(python, "train_llama.py", "export", gguf.toString(), exported.toString(), "--dtype", "F32"),
+                trainDir);
+        assertEquals(0, export.exit(), export.output());
+        assertEquals(
+                -1L, Files.mismatch(checkpoint.resolve("model.safetensors"), exported.resolve("model.safetensors")));
+        Path again = tmp.resolve("again.gguf");
+        CliTest.Run convert = CliTest.run(
+                "convert",
+                exported.toString(),
+                "-o",
+                again.toString(),
+                "--type",
+                "f32",
+                "--tokenizer",
+                gguf.toString(),
+                "--profile",
+                gguf.toString(),
+                "--name",
+                checkpoint.getFileName().toString());
+        assertEquals(0, convert.exit(), convert.err());
+        assertEquals(-1L, Files.mismatch(gguf, again), "the GGUF made again from its export differs");
     }
 
     @Test
