@@ -234,6 +234,35 @@ class ServerEndpointsTest {
         assertEquals(2, events.stream().filter(e -> e.event().equals("image")).count());
     }
 
+    /**
+     * An OpenAI request (it names a prompt) streams OpenAI's events: without partial_images only each image's completed
+     * event, and no done; events "jpeglm" keeps jpeglm's own; partial_images is OpenAI's 0 to 3.
+     */
+    @Test
+    void aStreamWithAPromptSendsOpenAisEventsUnlessAskedForJpeglms() {
+        List<Sse> openAi =
+                server.stream("/v1/images/generations", "{\"prompt\": \"\", \"n\": 2, \"seed\": 9, \"stream\": true}");
+        assertEquals(List.of("image_generation.completed", "image_generation.completed"), names(openAi));
+        for (Sse e : openAi) {
+            assertEquals(e.event(), e.data().get("type").asText());
+            assertEquals(16, decode(base64(e.data().get("b64_json"))).getWidth());
+            assertEquals("auto", e.data().get("size").asText());
+        }
+        List<Sse> own = server.stream(
+                "/v1/images/generations",
+                "{\"prompt\": \"\", \"n\": 2, \"seed\": 9, \"stream\": true, \"events\": \"jpeglm\"}");
+        assertEquals("done", own.getLast().event());
+        assertEquals(2, own.stream().filter(e -> e.event().equals("image")).count());
+        HttpResponse<byte[]> tooMany = server.postJson(
+                "/v1/images/generations", "{\"prompt\": \"\", \"stream\": true, \"partial_images\": 4}");
+        assertEquals(400, tooMany.statusCode());
+        assertTrue(new String(tooMany.body(), StandardCharsets.UTF_8).contains("partial_images"));
+    }
+
+    private static List<String> names(List<Sse> events) {
+        return events.stream().map(Sse::event).toList();
+    }
+
     @Test
     void completionsTakeBase64() {
         String b64 = Base64.getEncoder().encodeToString(TestServer.png(TinyJpegLm.picture(3)));
