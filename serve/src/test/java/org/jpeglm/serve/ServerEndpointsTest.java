@@ -310,7 +310,15 @@ class ServerEndpointsTest {
     void metricsCountRequestsAndImages() {
         long before = server.metric("jpeglm_images_total");
         server.postJson("/v1/images/generations", "{\"n\": 2, \"seed\": 1}");
+        String id = json(server.get("/v1/models")).get("data").get(0).get("id").asText();
+        assertEquals(200, server.get("/v1/models/" + id).statusCode());
+        assertEquals(404, server.get("/v1/models/another").statusCode());
         Exposition m = server.metrics();
+        // One model is its own endpoint, whatever its id (not "other", nor a label per id).
+        assertTrue(
+                m.value("jpeglm_http_requests_total", "endpoint", "/v1/models/{model}", "status", "200") >= 1,
+                m.toString());
+        assertTrue(m.value("jpeglm_http_requests_total", "endpoint", "/v1/models/{model}", "status", "404") >= 1);
         assertEquals("counter", m.types().get("jpeglm_images_total"));
         assertTrue(m.value("jpeglm_http_requests_total", "endpoint", "/v1/images/generations", "status", "200") >= 1);
         assertTrue(m.value("jpeglm_images_total") >= before + 2, m.toString());
