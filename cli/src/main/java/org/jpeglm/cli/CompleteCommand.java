@@ -69,6 +69,7 @@ public final class CompleteCommand extends JpeglmCommand {
     @Option(
             names = "--samples",
             paramLabel = "K",
+            converter = Limits.CountConverter.class,
             description = "completions per image, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int samples = 1;
 

@@ -70,6 +70,7 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     @Option(
             names = "--samples",
             paramLabel = "S",
+            converter = Limits.CountConverter.class,
             description = "completions per input, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int samples = 1;
 

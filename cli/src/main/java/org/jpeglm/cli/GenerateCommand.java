@@ -59,6 +59,7 @@ public final class GenerateCommand extends JpeglmCommand {
     @Option(
             names = {"-n", "--count"},
             paramLabel = "N",
+            converter = Limits.CountConverter.class,
             description = "images to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int count = 16;
 

@@ -45,6 +45,7 @@ public final class GenerateVideoCommand extends JpeglmCommand {
     @Option(
             names = {"-n", "--count"},
             paramLabel = "N",
+            converter = Limits.CountConverter.class,
             description = "videos to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int count = 8;
 
