@@ -3,6 +3,7 @@ package org.jpeglm.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,6 +91,39 @@ class ReadmeCommandsTest {
                 written.add(out);
             }
         }
+        assertEquals(List.of(), problems);
+    }
+
+    /**
+     * The folders README's commands write (a run's -o DIR, or its default) are ignored by git, so that trying README
+     * in the clone leaves {@code git status} clean; each by its exact root-level name, nothing broader.
+     */
+    @Test
+    void readmesOutputFoldersAreIgnoredByGit() throws IOException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        int folders = 0;
+        for (Command c : commands(Files.readString(ROOT.resolve("README.md")))) {
+            ParseResult command = JpeglmCli.commandLine()
+                    .parseArgs(c.args().toArray(String[]::new))
+                    .subcommand();
+            Path out = command == null ? null : output(command);
+            if (out == null
+                    || !command.commandSpec().findOption("-o").paramLabel().equals("DIR")) {
+                continue;
+            }
+            folders++;
+            Process git = new ProcessBuilder("git", "check-ignore", "-q", "--no-index", out + "/")
+                    .directory(ROOT.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String said = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int exit = git.waitFor();
+            assertTrue(exit == 0 || exit == 1, "git check-ignore failed: " + said);
+            if (exit != 0) {
+                problems.add("README.md:" + c.line() + " writes " + out + "/, which git does not ignore");
+            }
+        }
+        assertTrue(folders >= 8, "README's output folders: " + folders);
         assertEquals(List.of(), problems);
     }
 
