@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {
             "  jpeglm complete --fashion-mnist 8 --ratio 0.5 -o completions",
-            "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf",
+            "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf -o photo-completions",
             "  jpeglm complete --fashion-mnist 1000 --ratio 0.5 --eval -o c   # measured against the test set and the originals"
         })
 public final class CompleteCommand extends JpeglmCommand {
@@ -69,6 +69,7 @@ public final class CompleteCommand extends JpeglmCommand {
     @Option(
             names = "--samples",
             paramLabel = "K",
+            converter = Limits.CountConverter.class,
             description = "completions per image, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int samples = 1;
 

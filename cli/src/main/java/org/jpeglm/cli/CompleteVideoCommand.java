@@ -36,9 +36,9 @@ import picocli.CommandLine.Option;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  jpeglm complete-video --input clip.mp4 --frames 5 -o completions",
-            "  jpeglm complete-video -m avc.gguf --input a.mp4 --input b.gif --frames 3 --samples 4 -o out",
-            "  jpeglm complete-video --moving-fashion-mnist 300 --frames 5 --eval -o c   # frames 6-15 measured"
+            "  jpeglm complete-video --input clip.mp4 --frames 5 -o video-completions",
+            "  jpeglm complete-video -m avc.gguf --input a.mp4 --input b.gif --frames 3 --samples 4 -o avc-completions",
+            "  jpeglm complete-video --moving-fashion-mnist 300 --frames 5 --eval -o cv  # frames 6-15 measured"
         })
 public final class CompleteVideoCommand extends JpeglmCommand {
     static final int GRID_INPUTS = 16;
@@ -70,6 +70,7 @@ public final class CompleteVideoCommand extends JpeglmCommand {
     @Option(
             names = "--samples",
             paramLabel = "S",
+            converter = Limits.CountConverter.class,
             description = "completions per input, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int samples = 1;
 

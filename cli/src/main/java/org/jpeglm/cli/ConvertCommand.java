@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
             "  ${ROOT-COMMAND-NAME} convert ./ckpt -o jpeglm-q4.gguf --type q4_k_m --threads 8",
             "",
             "  # no jpeglm_profile.json: trained with the paper's JPEG settings",
-            "  ${ROOT-COMMAND-NAME} convert ./ckpt -o jpeglm.gguf --tokenizer tok.json \\",
+            "  ${ROOT-COMMAND-NAME} convert ./ckpt -o paper.gguf --tokenizer tok.json \\",
             "      --profile paper",
             "",
             "  # the paper's settings for 128x128 gray images",

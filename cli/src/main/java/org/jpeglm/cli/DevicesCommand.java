@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
             "  ${ROOT-COMMAND-NAME} devices",
             "",
             "  # offload every layer to one of the devices listed",
-            "  ${ROOT-COMMAND-NAME} generate -ngl -1 --device Vulkan0 -n 16",
+            "  ${ROOT-COMMAND-NAME} generate -ngl -1 --device Vulkan0 -n 16 -o on-gpu",
             "",
             "  # the prebuilt runtime, forced onto its oldest CPU variant",
             "  JPEGLM_BACKENDS=libggml-cpu-x64.so ${ROOT-COMMAND-NAME} devices"

@@ -39,11 +39,11 @@ import picocli.CommandLine.Option;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  jpeglm generate -n 16 -o out                 # 16 images with the bundled model",
-            "  jpeglm generate -m model.gguf -n 64 -np 16 --temp 0.9 --top-k 50 --seed 7",
+            "  jpeglm generate -n 16 -o images              # 16 images with the bundled model",
+            "  jpeglm generate -m model.gguf -n 64 -np 16 --temp 0.9 --top-k 50 --seed 7 -o sampled",
             "  jpeglm generate -n 1000 --no-images -o stats  # statistics only",
-            "  jpeglm generate -n 16 -o out --force         # replace the run in out",
-            "  jpeglm generate -n 16 -np 8 --preview        # watch the images form (on a terminal)",
+            "  jpeglm generate -n 16 -o images --force      # replace the run in images",
+            "  jpeglm generate -n 16 -np 8 --preview -o watched  # watch the images form (on a terminal)",
             "  jpeglm generate -n 2000 --no-images --eval -o q  # FID and the rest against the test set (jpeglm eval)"
         })
 public final class GenerateCommand extends JpeglmCommand {
@@ -59,6 +59,7 @@ public final class GenerateCommand extends JpeglmCommand {
     @Option(
             names = {"-n", "--count"},
             paramLabel = "N",
+            converter = Limits.CountConverter.class,
             description = "images to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int count = 16;
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {
             "  jpeglm generate-video -n 8 -o videos                 # 8 videos with the bundled video model",
-            "  jpeglm generate-video -m avc.gguf -n 64 -np 16 --temp 0.9 --seed 7 -o videos"
+            "  jpeglm generate-video -m avc.gguf -n 64 -np 16 --temp 0.9 --seed 7 -o avc-videos"
         })
 public final class GenerateVideoCommand extends JpeglmCommand {
     /** Rows (videos) in grid.png at most. */
@@ -45,6 +45,7 @@ public final class GenerateVideoCommand extends JpeglmCommand {
     @Option(
             names = {"-n", "--count"},
             paramLabel = "N",
+            converter = Limits.CountConverter.class,
             description = "videos to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int count = 8;
 

@@ -1,8 +1,10 @@
 package org.jpeglm.cli;
 
+import java.math.BigInteger;
 import java.util.Locale;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.jpeg.JpegProfile;
+import picocli.CommandLine;
 
 /**
  * The documented bounds of one command, checked before any work starts so that a count too large for the machine
@@ -29,13 +31,39 @@ final class Limits {
 
     /** Refuses a count outside 1..{@link #MAX_IMAGES}; option names it ("--count", "inputs x --samples"). */
     static void requireCount(String option, long count) {
-        if (count < 1) {
-            throw new IllegalArgumentException(option + " must be at least 1, got " + count);
+        if (count < 1 || count > MAX_IMAGES) {
+            throw new IllegalArgumentException(countRefusal(option, BigInteger.valueOf(count)));
         }
-        if (count > MAX_IMAGES) {
-            throw new IllegalArgumentException(option + " is " + String.format(Locale.ROOT, "%,d", count) + ": at most "
-                    + String.format(Locale.ROOT, "%,d", MAX_IMAGES)
-                    + " images per run; split the work into several runs (another --seed each)");
+    }
+
+    /** What a count outside 1..{@link #MAX_IMAGES} is told, after what names it; also one beyond any number type. */
+    static String countRefusal(String option, BigInteger count) {
+        String most = String.format(Locale.ROOT, "%,d", MAX_IMAGES);
+        if (count.signum() < 1) {
+            return option + " must be 1 to " + most + ", got " + count;
+        }
+        return option + " is " + String.format(Locale.ROOT, "%,d", count) + ": at most " + most
+                + " images per run (1 to " + most + "); split the work into several runs (another --seed each)";
+    }
+
+    /**
+     * A count option's value ({@code -n}, {@code --samples}) as picocli reads it: one beyond an int gets the count's
+     * range ({@link #countRefusal}) rather than picocli's "is not an int"; one within is checked by
+     * {@link #requireCount}, with the rest of the run's bounds.
+     */
+    static final class CountConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            BigInteger count;
+            try {
+                count = new BigInteger(value.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (count.bitLength() >= Integer.SIZE) {
+                throw new CommandLine.TypeConversionException(countRefusal("the count", count));
+            }
+            return count.intValue();
         }
     }
 

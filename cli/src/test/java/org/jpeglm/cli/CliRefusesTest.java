@@ -257,6 +257,7 @@ class CliRefusesTest {
     void countsAreBounded() {
         Path out = dir.resolve("never");
         assertUserError(generate(out, "-n", "100000000"), "--count is 100,000,000: at most 1,000,000 images per run");
+        assertUserError(generate(out, "-n", "0"), "--count must be 1 to 1,000,000, got 0");
         assertUserError(
                 run(
                         "complete",

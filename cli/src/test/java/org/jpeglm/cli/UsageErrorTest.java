@@ -41,6 +41,24 @@ class UsageErrorTest {
         assertOneLine(r, "error: unknown option '--frobnicate' (jpeglm generate --help lists every option)");
     }
 
+    /** A count beyond an int is told the count's range, as one within an int but beyond the range is. */
+    @Test
+    void aCountBeyondAnIntIsToldTheRange() {
+        assertOneLine(
+                CliTest.run("generate", "-n", "99999999999"),
+                "error: Invalid value for option '--count': the count is 99,999,999,999: at most 1,000,000 images per"
+                        + " run (1 to 1,000,000); split the work into several runs (another --seed each) (jpeglm"
+                        + " generate --help lists every option)");
+        assertOneLine(
+                CliTest.run("complete", "x.png", "--samples", "-99999999999"),
+                "error: Invalid value for option '--samples': the count must be 1 to 1,000,000, got -99999999999"
+                        + " (jpeglm complete --help lists every option)");
+        assertOneLine(
+                CliTest.run("generate-video", "-n", "many"),
+                "error: Invalid value for option '--count': 'many' is not a whole number (jpeglm generate-video --help"
+                        + " lists every option)");
+    }
+
     @Test
     void otherUsageErrorsAreOneLineToo() {
         assertOneLine(

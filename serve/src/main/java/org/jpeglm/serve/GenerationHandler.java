@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -157,13 +158,14 @@ final class GenerationHandler {
         try {
             SseStream sse = new SseStream(res.getOutputStream());
             sse.comment("seed " + params.seed()); // sends the headers now: the client knows it was accepted
+            OpenAiEvents openAi = params.openAiEvents() ? new OpenAiEvents(params) : null;
             int sent = 0;
             while (!task.isDone()) {
                 List<ImageEvent> events = relay.take(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
                 if (events.isEmpty()) {
                     sse.comment("working");
                 } else {
-                    sent += write(sse, events, params);
+                    sent += write(sse, events, params, openAi);
                     ctx.attribute(AccessLog.IMAGES, sent);
                     sse.flush();
                 }
@@ -172,7 +174,7 @@ final class GenerationHandler {
             if (watch.clientGone()) {
                 return;
             }
-            sent += write(sse, relay.take(0, TimeUnit.MILLISECONDS), params); // goes with done
+            sent += write(sse, relay.take(0, TimeUnit.MILLISECONDS), params, openAi); // goes with done
             ctx.attribute(AccessLog.IMAGES, sent);
             finish(sse, params, task, started);
         } catch (IOException e) {
@@ -196,29 +198,40 @@ final class GenerationHandler {
         };
     }
 
-    /** Writes events; returns how many were finished images. */
-    private int write(SseStream sse, List<ImageEvent> events, GenerationParams params) throws IOException {
+    /** Writes events (jpeglm's, or OpenAI's when openAi is not null); returns how many were finished images. */
+    private int write(SseStream sse, List<ImageEvent> events, GenerationParams params, OpenAiEvents openAi)
+            throws IOException {
         int images = 0;
         for (ImageEvent e : events) {
-            switch (e) {
-                case ImageEvent.Progress p -> sse.event("progress", ImageJson.progress(p));
-                case ImageEvent.Preview p -> sse.event("preview", ImageJson.preview(p, params.png()));
-                case ImageEvent.Finished f -> {
-                    sse.event("image", ImageJson.image(f.image(), params.png(), params.seed()));
-                    images++;
+            if (openAi != null) {
+                Optional<OpenAiEvents.Event> event = openAi.of(e);
+                if (event.isPresent()) {
+                    sse.event(event.get().type(), event.get().data());
                 }
+            } else {
+                switch (e) {
+                    case ImageEvent.Progress p -> sse.event("progress", ImageJson.progress(p));
+                    case ImageEvent.Preview p -> sse.event("preview", ImageJson.preview(p, params.png()));
+                    case ImageEvent.Finished f ->
+                        sse.event("image", ImageJson.image(f.image(), params.png(), params.seed()));
+                }
+            }
+            if (e instanceof ImageEvent.Finished) {
+                images++;
             }
         }
         return images;
     }
 
-    /** The done event, or an error event when the task failed after the stream began. */
+    /** The done event (none in OpenAI's stream), or an error event when the task failed after the stream began. */
     private void finish(SseStream sse, GenerationParams params, ImageTask task, long started)
             throws IOException, InterruptedException {
         try {
             List<GeneratedImage> images = await(task);
             double seconds = (System.nanoTime() - started) / 1e9;
-            sse.event("done", ImageJson.done(images, params.seed(), seconds));
+            if (!params.openAiEvents()) { // OpenAI's stream simply ends after its last image
+                sse.event("done", ImageJson.done(images, params.seed(), seconds));
+            }
         } catch (ApiException e) {
             sse.event("error", ErrorResponses.body(e.status(), e.field(), e.getMessage()));
         }

@@ -22,6 +22,9 @@ import org.jpeglm.serve.RequestFields.Kind;
  * @param png images as PNG rather than the model's JPEG
  * @param bytes answer with the image file itself rather than JSON (one image, not streamed)
  * @param stream answer with Server-Sent Events
+ * @param openAiEvents a stream of OpenAI's events ({@link OpenAiEvents}) rather than jpeglm's own
+ * @param size the size the request asked for, as OpenAI's events repeat it: "auto" (also when it gave none) or the
+ *     model's own
  * @param updates least time between two writes of a stream's progress and previews (preview_interval_ms; finished
  *     images go at once)
  * @param warnings what the answer says of fields that were taken but changed nothing ({@link OpenAiFields})
@@ -32,6 +35,8 @@ record GenerationParams(
         boolean png,
         boolean bytes,
         boolean stream,
+        boolean openAiEvents,
+        String size,
         Duration updates,
         List<String> warnings) {
     /** Default least time between two updates of a stream (preview_interval_ms). */
@@ -109,7 +114,7 @@ record GenerationParams(
 
     private static GenerationParams of(
             RequestFields f, ServedModel model, ImageRequest.Builder builder, List<String> warnings) {
-        checkSize(f, model);
+        String size = checkSize(f, model);
         long seed = seed(f);
         SamplingParams d = GeneratorOptions.DEFAULT_SAMPLING;
         SamplingParams sampling = SamplingParams.builder()
@@ -122,6 +127,7 @@ record GenerationParams(
                 .build();
         int maxTokens = (int) f.integer("max_tokens", 0, 1, model.contextLength() - 1);
         boolean stream = f.bool("stream", false);
+        boolean openAiEvents = OpenAiFields.openAiEvents(f);
         Duration updates = Duration.ofMillis(f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000));
         boolean png = f.choice("output_format", "jpeg", List.of("jpeg", "png")).equals("png");
         boolean bytes = responseFormat(f).equals("bytes");
@@ -129,14 +135,14 @@ record GenerationParams(
                 .sampling(sampling)
                 .constrained(f.bool("constrained", true))
                 .maxTokens(maxTokens)
-                .previews(previews(f, model, stream, updates))
+                .previews(previews(f, model, stream, openAiEvents, updates))
                 .build();
         if (bytes && (stream || request.count() != 1)) {
             throw ApiException.badField(
                     "response_format",
                     "response_format \"bytes\" answers with one image file: it needs n 1 and no stream");
         }
-        return new GenerationParams(request, seed, png, bytes, stream, updates, warnings);
+        return new GenerationParams(request, seed, png, bytes, stream, openAiEvents, size, updates, warnings);
     }
 
     /** The request's seed, in [-MAX_SEED, MAX_SEED]; one drawn in [0, MAX_SEED] when it gave none. */
@@ -167,26 +173,39 @@ record GenerationParams(
         return format;
     }
 
-    /** OpenAI's clients send a size ("auto" among them); this model makes one size only. */
-    private static void checkSize(RequestFields f, ServedModel model) {
+    /**
+     * OpenAI's clients send a size ("auto" among them); this model makes one size only. Returns the size asked for
+     * ("auto" when none).
+     */
+    private static String checkSize(RequestFields f, ServedModel model) {
         String own = model.profile().width() + "x" + model.profile().height();
-        String size = f.text("size", own);
+        String size = f.text("size", "auto");
         if (!size.equals(own) && !size.equals("auto")) {
             throw ApiException.badField(
                     "size",
                     model.id() + " makes " + own + " images only, not " + size + ": send size \"" + own
                             + "\" or \"auto\", or none");
         }
+        return size;
     }
 
     /**
      * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row, at most every updates
      * (preview_interval_ms, which paces a stream's progress writes too: each write wakes a thread on the server and one
      * on the client, which on a small machine take the cores from the generation) — the image fills in row by row, and
-     * previews stay a small share of the work (each is a copy and a repair of the stream so far).
+     * previews stay a small share of the work (each is a copy and a repair of the stream so far). A stream of OpenAI's
+     * events has partial_images previews an image (OpenAI's default: none), evenly spaced.
      */
-    private static PreviewPolicy previews(RequestFields f, ServedModel model, boolean stream, Duration updates) {
-        int every = (int) f.integer("preview_mcus", model.mcusPerRow(), 0, model.mcus());
+    private static PreviewPolicy previews(
+            RequestFields f, ServedModel model, boolean stream, boolean openAi, Duration updates) {
+        int partials = (int) f.integer("partial_images", 0, 0, OpenAiFields.MAX_PARTIAL_IMAGES);
+        int byDefault = openAi || f.has("partial_images") ? spacing(model.mcus(), partials) : model.mcusPerRow();
+        int every = (int) f.integer("preview_mcus", byDefault, 0, model.mcus());
         return stream && every > 0 ? PreviewPolicy.every(every, updates) : PreviewPolicy.none();
+    }
+
+    /** MCUs between previews for count previews evenly spaced in an image of mcus (0: none). */
+    private static int spacing(int mcus, int count) {
+        return count == 0 ? 0 : Math.max(1, (mcus + count) / (count + 1));
     }
 }

@@ -69,12 +69,18 @@ final class ImageJson {
                 .put("tokens", tokens)
                 .put("seed", seed)
                 .put("seconds", seconds)
-                .put("tokens_per_second", seconds > 0 ? tokens / seconds : 0)
+                .put("tokens_per_second", seconds > 0 ? tokens / seconds : 0);
+        return done.setAll(usage(prompts, tokens));
+    }
+
+    /** OpenAI's usage: input (the prompts' tokens, all image tokens: no text), output (the tokens generated), total. */
+    static ObjectNode usage(long prompts, long generated) {
+        ObjectNode usage = Json.object()
                 .put("input_tokens", prompts)
-                .put("output_tokens", tokens)
-                .put("total_tokens", prompts + tokens);
-        done.putObject("input_tokens_details").put("text_tokens", 0).put("image_tokens", prompts);
-        return done;
+                .put("output_tokens", generated)
+                .put("total_tokens", prompts + generated);
+        usage.putObject("input_tokens_details").put("text_tokens", 0).put("image_tokens", prompts);
+        return usage;
     }
 
     /**

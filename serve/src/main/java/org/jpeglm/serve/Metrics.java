@@ -30,7 +30,8 @@ final class Metrics {
     private final LongAdder failures = new LongAdder();
 
     /**
-     * @param endpoints the paths counted by name
+     * @param endpoints the paths counted by name; one with a part in braces ({@code /v1/models/{model}}) counts every
+     *     path that begins as it does before the brace and goes on
      * @param model the model's name, the {@code model} label of every series
      */
     Metrics(Set<String> endpoints, String model) {
@@ -40,10 +41,24 @@ final class Metrics {
 
     /** Counts one answered request, which took seconds. */
     void request(String path, int status, double seconds) {
-        String endpoint = path != null && endpoints.contains(path) ? path : "other";
+        String endpoint = endpointOf(path);
         String key = "endpoint=\"" + endpoint + "\",status=\"" + status + "\"";
         requests.computeIfAbsent(key, k -> new LongAdder()).increment();
         durations.computeIfAbsent(endpoint, e -> new Histogram()).add(seconds);
+    }
+
+    /** The endpoint label of path: an endpoint's path, or its pattern ("/v1/models/{model}"), or "other". */
+    private String endpointOf(String path) {
+        if (path == null || endpoints.contains(path)) {
+            return path == null ? "other" : path;
+        }
+        for (String e : endpoints) {
+            int brace = e.indexOf('{');
+            if (brace > 0 && path.length() > brace && path.startsWith(e.substring(0, brace))) {
+                return e;
+            }
+        }
+        return "other";
     }
 
     /** A client went away before its images were done (its task was cancelled). */

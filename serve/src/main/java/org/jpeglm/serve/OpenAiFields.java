@@ -18,11 +18,19 @@ import org.jpeglm.serve.RequestFields.Kind;
  *   <li>{@code quality} (auto, standard, hd, low, medium, high) and {@code style} (vivid, natural): the model writes
  *       JPEG at the quality it was trained on, in its own style; taken, no effect.
  *   <li>{@code user}: an end user's id for the provider's abuse monitoring; taken, not stored.
+ *   <li>{@code partial_images} (0 to 3): with {@code stream}, how many previews of each image are sent, evenly spaced
+ *       (fewer when the image is done first, as OpenAI's may be).
  * </ul>
+ *
+ * <p>A stream ({@code stream: true}) is of OpenAI's events ({@link OpenAiEvents}) when the request names a prompt, as
+ * every OpenAI client does (OpenAI requires one) and jpeglm's own clients do not, or when it asks {@code events:
+ * "openai"}; otherwise of jpeglm's own (progress, preview, image, done). OpenAI's SDKs read every event of a stream
+ * as one of OpenAI's types, so the two cannot be mixed.
  */
 final class OpenAiFields {
     static final List<String> QUALITIES = List.of("auto", "standard", "hd", "low", "medium", "high");
     static final List<String> STYLES = List.of("vivid", "natural");
+    static final int MAX_PARTIAL_IMAGES = 3;
 
     private OpenAiFields() {}
 
@@ -32,6 +40,14 @@ final class OpenAiFields {
         fields.put("quality", Kind.STRING);
         fields.put("style", Kind.STRING);
         fields.put("user", Kind.STRING);
+        fields.put("partial_images", Kind.INTEGER);
+        fields.put("events", Kind.STRING);
+    }
+
+    /** Whether f's stream is of OpenAI's events: events "openai", or by default when it names a prompt. */
+    static boolean openAiEvents(RequestFields f) {
+        String byDefault = f.has("prompt") ? "openai" : "jpeglm";
+        return f.choice("events", byDefault, List.of("openai", "jpeglm")).equals("openai");
     }
 
     /** Checks them in f; returns the warnings for the answer (none when nothing was ignored that could matter). */

@@ -22,13 +22,16 @@ final class Routes {
     static final String COMPLETIONS = "/v1/images/completions";
     static final String SCORES = "/v1/images/scores";
     static final String MODELS = "/v1/models";
+    /** One model (OpenAI's retrieve), as the metrics label it: the id in braces, any id. */
+    static final String MODEL = MODELS + "/{model}";
+
     static final String HEALTH = "/health";
     static final String READY = "/ready";
     static final String METRICS = "/metrics";
 
     /** Every endpoint, for the metrics' labels. */
     static final List<String> ENDPOINTS =
-            List.of(GENERATIONS, COMPLETIONS, SCORES, MODELS, HEALTH, READY, METRICS, "/");
+            List.of(GENERATIONS, COMPLETIONS, SCORES, MODELS, MODEL, HEALTH, READY, METRICS, "/");
 
     /** Where the page lives among the module's resources. */
     static final String WEB = "/org/jpeglm/serve/web";

@@ -12,10 +12,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.images.Image;
+import com.openai.models.images.ImageGenCompletedEvent;
+import com.openai.models.images.ImageGenPartialImageEvent;
+import com.openai.models.images.ImageGenStreamEvent;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
 import com.openai.models.models.Model;
@@ -25,7 +29,9 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +115,62 @@ class OpenAiClientsTest {
         } finally {
             client.close();
         }
+    }
+
+    /**
+     * The SDK's streaming call: every event parses (and validates) as one of OpenAI's types, partial images as asked,
+     * then each image's completed event with the bytes a plain request with the seed gets.
+     */
+    @Test
+    void theSdkStreamsOpenAisImageEvents() {
+        OpenAIClient client = sdk(KEY);
+        List<ImageGenStreamEvent> events;
+        try (StreamResponse<ImageGenStreamEvent> stream = client.images()
+                .generateStreaming(ImageGenerateParams.builder()
+                        .prompt("")
+                        .n(2)
+                        .partialImages(2)
+                        .putAdditionalBodyProperty("seed", JsonValue.from(11))
+                        .putAdditionalBodyProperty("preview_interval_ms", JsonValue.from(0))
+                        .build())) {
+            events = stream.stream().toList();
+        } finally {
+            client.close();
+        }
+        List<byte[]> expected = plain(2, 11);
+        Map<Integer, byte[]> completed = new HashMap<>();
+        int partials = 0;
+        for (ImageGenStreamEvent e : events) {
+            if (e.isGenerationPartialImage()) {
+                ImageGenPartialImageEvent p = e.asGenerationPartialImage();
+                assertTrue(p.partialImageIndex() >= 0 && p.partialImageIndex() < 2, "2 asked: " + p);
+                assertEquals(16, decode(Base64.getDecoder().decode(p.b64Json())).getWidth());
+                int index = index(p._additionalProperties());
+                assertTrue(!completed.containsKey(index), "no partial image after its image: " + p);
+                partials++;
+            } else {
+                ImageGenCompletedEvent c = e.asGenerationCompleted(); // throws for any other event
+                assertEquals(ImageGenCompletedEvent.Size.AUTO, c.size(), "the size asked: none");
+                assertEquals(ImageGenCompletedEvent.OutputFormat.JPEG, c.outputFormat());
+                assertEquals(ImageGenCompletedEvent.Background.OPAQUE, c.background());
+                assertTrue(c.createdAt() > 1_700_000_000L);
+                ImageGenCompletedEvent.Usage usage = c.usage();
+                assertTrue(usage.outputTokens() > 2, "an image's tokens: " + usage);
+                assertEquals(usage.inputTokens() + usage.outputTokens(), usage.totalTokens());
+                int index = index(c._additionalProperties());
+                byte[] file = Base64.getDecoder().decode(c.b64Json());
+                assertArrayEquals(expected.get(index), file, "image " + index);
+                assertEquals(16, decode(file).getWidth());
+                completed.put(index, file);
+            }
+        }
+        assertEquals(2, completed.size(), "a completed event per image");
+        assertTrue(partials > 0 && partials <= 4, "partial images, at most 2 per image: " + partials);
+    }
+
+    /** jpeglm's image index, beside OpenAI's fields of an event. */
+    static int index(Map<String, JsonValue> fields) {
+        return ((Number) fields.get("index").asNumber().orElseThrow()).intValue();
     }
 
     /** README's call ("OpenAI's clients"), as it is written there but for the address and the key. */

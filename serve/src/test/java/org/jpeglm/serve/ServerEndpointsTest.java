@@ -234,6 +234,35 @@ class ServerEndpointsTest {
         assertEquals(2, events.stream().filter(e -> e.event().equals("image")).count());
     }
 
+    /**
+     * An OpenAI request (it names a prompt) streams OpenAI's events: without partial_images only each image's completed
+     * event, and no done; events "jpeglm" keeps jpeglm's own; partial_images is OpenAI's 0 to 3.
+     */
+    @Test
+    void aStreamWithAPromptSendsOpenAisEventsUnlessAskedForJpeglms() {
+        List<Sse> openAi =
+                server.stream("/v1/images/generations", "{\"prompt\": \"\", \"n\": 2, \"seed\": 9, \"stream\": true}");
+        assertEquals(List.of("image_generation.completed", "image_generation.completed"), names(openAi));
+        for (Sse e : openAi) {
+            assertEquals(e.event(), e.data().get("type").asText());
+            assertEquals(16, decode(base64(e.data().get("b64_json"))).getWidth());
+            assertEquals("auto", e.data().get("size").asText());
+        }
+        List<Sse> own = server.stream(
+                "/v1/images/generations",
+                "{\"prompt\": \"\", \"n\": 2, \"seed\": 9, \"stream\": true, \"events\": \"jpeglm\"}");
+        assertEquals("done", own.getLast().event());
+        assertEquals(2, own.stream().filter(e -> e.event().equals("image")).count());
+        HttpResponse<byte[]> tooMany = server.postJson(
+                "/v1/images/generations", "{\"prompt\": \"\", \"stream\": true, \"partial_images\": 4}");
+        assertEquals(400, tooMany.statusCode());
+        assertTrue(new String(tooMany.body(), StandardCharsets.UTF_8).contains("partial_images"));
+    }
+
+    private static List<String> names(List<Sse> events) {
+        return events.stream().map(Sse::event).toList();
+    }
+
     @Test
     void completionsTakeBase64() {
         String b64 = Base64.getEncoder().encodeToString(TestServer.png(TinyJpegLm.picture(3)));
@@ -281,7 +310,15 @@ class ServerEndpointsTest {
     void metricsCountRequestsAndImages() {
         long before = server.metric("jpeglm_images_total");
         server.postJson("/v1/images/generations", "{\"n\": 2, \"seed\": 1}");
+        String id = json(server.get("/v1/models")).get("data").get(0).get("id").asText();
+        assertEquals(200, server.get("/v1/models/" + id).statusCode());
+        assertEquals(404, server.get("/v1/models/another").statusCode());
         Exposition m = server.metrics();
+        // One model is its own endpoint, whatever its id (not "other", nor a label per id).
+        assertTrue(
+                m.value("jpeglm_http_requests_total", "endpoint", "/v1/models/{model}", "status", "200") >= 1,
+                m.toString());
+        assertTrue(m.value("jpeglm_http_requests_total", "endpoint", "/v1/models/{model}", "status", "404") >= 1);
         assertEquals("counter", m.types().get("jpeglm_images_total"));
         assertTrue(m.value("jpeglm_http_requests_total", "endpoint", "/v1/images/generations", "status", "200") >= 1);
         assertTrue(m.value("jpeglm_images_total") >= before + 2, m.toString());
