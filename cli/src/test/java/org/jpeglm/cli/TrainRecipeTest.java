@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
 import org.jpeglm.convert.ConvertOptions;
 import org.jpeglm.convert.Converter;
 import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.testing.ScriptRun;
 import org.jpeglm.train.FashionMnist;
 import org.jpeglm.train.FashionMnistPreparation;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,36 +58,17 @@ class TrainRecipeTest {
                 "Fashion-MNIST is not installed: run scripts/install-prerequisites --test (dataset-fashion-mnist)");
     }
 
-    record Result(int exit, String output) {}
-
-    static Result run(List<String> command, Path dir) {
-        return run(command, dir, Map.of());
+    static ScriptRun run(List<String> command, Path dir) {
+        return ScriptRun.run(command, dir);
     }
 
-    static Result run(List<String> command, Path dir, Map<String, String> env) {
-        try {
-            ProcessBuilder pb =
-                    new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-            pb.environment().remove("OUT");
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out + "\n(timed out)");
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            return new Result(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, e.toString());
-        }
+    static ScriptRun run(List<String> command, Path dir, Map<String, String> env) {
+        return ScriptRun.run(command, dir, env);
     }
 
     @Test
     void backwardPassMatchesFiniteDifferences() {
-        Result r = run(List.of(python, "test_train_llama.py"), trainDir);
+        ScriptRun r = run(List.of(python, "test_train_llama.py"), trainDir);
         assertEquals(0, r.exit(), r.output());
     }
 
@@ -95,7 +76,7 @@ class TrainRecipeTest {
     void torchTrainerMatchesTheNumpyTrainer() {
         // Same loss and gradients on a batch, same state after steps, same checkpoint after a run, resumable by
         // either trainer, BF16 shards that read back as the rounded weights.
-        Result r = run(List.of(python, "test_train_llama_torch.py"), trainDir);
+        ScriptRun r = run(List.of(python, "test_train_llama_torch.py"), trainDir);
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("OK"), r.output());
     }
@@ -126,7 +107,7 @@ class TrainRecipeTest {
                 python, "train_llama.py", "--data", tmp.resolve("data").toString(), "--out", imported.toString()));
         cmd.addAll(TINY);
         cmd.addAll(List.of("--steps", "0", "--init-from", gguf.toString()));
-        Result r = run(cmd, trainDir);
+        ScriptRun r = run(cmd, trainDir);
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("initialised from"), r.output());
         assertEquals(
@@ -137,7 +118,7 @@ class TrainRecipeTest {
         // train/make-bundled-model --from-f32: export takes the GGUF back to a checkpoint, which converts (with the
         // GGUF's own tokenizer and profile) to the same file byte for byte, so a quantized copy is one of this one.
         Path exported = tmp.resolve("exported");
-        Result export = run(
+        ScriptRun export = run(
                 List.of(python, "train_llama.py", "export", gguf.toString(), exported.toString(), "--dtype", "F32"),
                 trainDir);
         assertEquals(0, export.exit(), export.output());
@@ -166,7 +147,7 @@ class TrainRecipeTest {
         // train/gpu-train brings a model back as BF16 shards (train_llama.py export); the converter reads them.
         Path checkpoint = trainTiny("train_llama.py", tmp);
         Path exported = tmp.resolve("exported");
-        Result export = run(
+        ScriptRun export = run(
                 List.of(
                         python,
                         "train_llama.py",
@@ -202,14 +183,14 @@ class TrainRecipeTest {
         List<String> cmd = new ArrayList<>(List.of(trainDir.resolve("gpu-train").toString(), "run"));
         cmd.addAll(TINY);
         cmd.addAll(List.of("--data", data.toString(), "--device", "cpu", "--decay-steps", "2"));
-        Result r = run(cmd, trainDir, Map.of("GPU_TRAIN_OUT", out.toString(), "GPU_TRAIN_SECONDS", "600"));
+        ScriptRun r = run(cmd, trainDir, Map.of("GPU_TRAIN_OUT", out.toString(), "GPU_TRAIN_SECONDS", "600"));
         assertEquals(0, r.exit(), r.output());
         assertTrue(Files.readString(out.resolve("train.log")).contains("test set:"), r.output());
         Path part = out.resolve("model.tar.part00");
         assertTrue(Files.isRegularFile(part), r.output());
         assertTrue(Files.size(part) <= 15 << 20);
         Path checkpoint = Files.createDirectories(tmp.resolve("joined"));
-        Result untar = run(
+        ScriptRun untar = run(
                 List.of(
                         "bash",
                         "-c",
@@ -267,7 +248,7 @@ class TrainRecipeTest {
         List<String> cmd =
                 new ArrayList<>(List.of(python, trainer, "--data", data.toString(), "--out", checkpoint.toString()));
         cmd.addAll(TINY);
-        Result train = run(cmd, trainDir);
+        ScriptRun train = run(cmd, trainDir);
         assertEquals(0, train.exit(), train.output());
         assertTrue(train.output().contains("test set:"), train.output());
         return checkpoint;
@@ -293,7 +274,7 @@ class TrainRecipeTest {
                     ",",
                     java.util.Arrays.stream(tokens).mapToObj(Integer::toString).toList()));
             cmd.add(logitsFile.toString());
-            Result logits = run(cmd, trainDir);
+            ScriptRun logits = run(cmd, trainDir);
             assertEquals(0, logits.exit(), logits.output());
             ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(logitsFile)).order(ByteOrder.LITTLE_ENDIAN);
             int vocab = model.vocabSize();

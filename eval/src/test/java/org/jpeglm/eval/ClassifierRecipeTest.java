@@ -7,7 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.jpeglm.testing.ScriptRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,38 +34,20 @@ class ClassifierRecipeTest {
         assertNotNull(python, "python3 with numpy is not installed: run scripts/install-prerequisites --test");
     }
 
-    record Result(int exit, String output) {}
-
-    static Result run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command)
-                    .directory(evalDir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out + "\n(timed out)");
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            return new Result(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, e.toString());
-        }
+    static ScriptRun run(List<String> command) {
+        return ScriptRun.run(command, evalDir);
     }
 
     @Test
     void backwardPassMatchesFiniteDifferences() {
-        Result r = run(List.of(python, "test_train_classifier.py"));
+        ScriptRun r = run(List.of(python, "test_train_classifier.py"));
         assertEquals(0, r.exit(), r.output());
     }
 
     @Test
     void javaComputesTheLogitsNumpyWrote(@TempDir Path tmp) throws IOException {
         Path weights = tmp.resolve("tiny.gguf");
-        Result r = run(List.of(
+        ScriptRun r = run(List.of(
                 python,
                 "train_classifier.py",
                 "--out",
