@@ -1,7 +1,7 @@
 package org.jpeglm;
 
 /**
- * The tokens one call of {@link Session#generate} produced and why it stopped.
+ * The tokens one call of {@link Sequence#generate} produced and why it stopped.
  *
  * @param tokens the sampled tokens, in order (including the one the listener stopped at)
  * @param stopReason why generation ended

@@ -6,23 +6,21 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntPredicate;
-import java.util.stream.IntStream;
-import java.util.stream.StreamSupport;
 
 /**
  * A llama.cpp context on a {@link Model}: {@link #sequences()} independent token sequences, each with its own
- * KV cache, sampler and logits, stepped together by one native call.
+ * KV cache, sampler and logits, stepped together by one native call. Each method is one checked native call,
+ * batch-shaped (the sequences it acts on are named per token); {@link #sequence(int)} gives the conveniences for
+ * one sequence (feed, step, generate, stream).
  *
  * <p>A session is used by one thread at a time. Every method except {@link #cancel()}, {@link #close()},
  * {@link #isClosed()} and {@link #toString()} throws {@link IllegalStateException}, before it looks at its
- * arguments, when called while another thread is inside the session, from inside a {@link #generate} listener,
- * or after {@link #close()}. {@link #cancel()} may be called from any thread at any time. Every sequence samples
- * greedily until {@link #setSampling} says otherwise.
+ * arguments, when called while another thread is inside the session or after {@link #close()}. {@link #cancel()}
+ * may be called from any thread at any time. Every sequence samples greedily until {@link #setSampling} says
+ * otherwise.
  */
 public final class Session implements AutoCloseable {
     private final Model model;
@@ -35,7 +33,9 @@ public final class Session implements AutoCloseable {
     private final SessionBuffers buffers;
     private final SampleableCheck sampleable;
 
-    private final SessionGuard guard = new SessionGuard();
+    private final Sequence[] views; // made by sequence(q) when first asked for
+
+    private final SessionGuard guard = new SessionGuard("session");
     private final Object lifecycle = new Object(); // orders cancel() against close()
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
 
@@ -73,6 +73,7 @@ public final class Session implements AutoCloseable {
         Arrays.fill(sampling, SamplingParams.greedy());
         this.buffers = new SessionBuffers(arena, sequences, vocabSize);
         this.sampleable = new SampleableCheck(sequences, vocabSize);
+        this.views = new Sequence[sequences];
     }
 
     public Model model() {
@@ -138,22 +139,23 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * The one-sequence conveniences (feed, step, generate, stream, ...) of sequence q, built on this session's
+     * methods; the same object each time.
+     */
+    public Sequence sequence(int q) {
+        try (var _ = guard.enter()) {
+            Sequence view = views[buffers.checkSeq(q)];
+            return view != null ? view : (views[q] = new Sequence(this, q));
+        }
+    }
+
     // ---- sampling ----------------------------------------------------------------------------------------
 
     /** Sets how sequence seq samples; this also restarts its random generator from the seed. */
     public void setSampling(int seq, SamplingParams params) {
         try (var _ = guard.enter()) {
             applySampling(buffers.checkSeq(seq), Objects.requireNonNull(params, "params"));
-        }
-    }
-
-    /** Sets how every sequence samples (same parameters and seed for each). */
-    public void setSampling(SamplingParams params) {
-        try (var _ = guard.enter()) {
-            Objects.requireNonNull(params, "params");
-            for (int seq = 0; seq < sequences; seq++) {
-                applySampling(seq, params);
-            }
         }
     }
 
@@ -170,21 +172,8 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Lets sequence seq sample only the tokens set in allowed until cleared.
-     *
-     * @throws IllegalArgumentException if allowed holds no token, or one outside the vocabulary
-     */
-    public void setMask(int seq, BitSet allowed) {
-        try (var _ = guard.enter()) {
-            buffers.checkSeq(seq);
-            long[] words = Objects.requireNonNull(allowed, "allowed").toLongArray();
-            applyMask(seq, Arrays.copyOf(words, Math.max(words.length, buffers.maskWords())));
-        }
-    }
-
-    /**
      * Lets sequence seq sample only the tokens whose bits are set in words (bit t of words[t / 64]) until changed.
-     * The fast form of {@link #setMask(int, BitSet)} for a mask per step: no allocation.
+     * No allocation: the form for a mask per step ({@link Sequence#setMask(java.util.BitSet)} takes a BitSet).
      *
      * @throws IllegalArgumentException if words has fewer than ⌈vocabSize / 64⌉ elements, or allows no token, or
      *     one outside the vocabulary (a set bit at or past vocabSize)
@@ -211,13 +200,6 @@ public final class Session implements AutoCloseable {
 
     // ---- decoding and stepping -------------------------------------------------------------------------
 
-    /** Appends tokens (a prompt) to sequence seq; afterwards it has the logits of the last one. */
-    public void feed(int seq, int... tokens) {
-        try (var _ = guard.enter()) {
-            decodeOrScore(sameSequence(seq, tokens), tokens, false);
-        }
-    }
-
     /**
      * Appends tokens[i] to sequence seqs[i], in order, in as few native evaluations as the batch size allows;
      * afterwards each sequence named has the logits of its last token.
@@ -242,19 +224,6 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** {@link #score(int[], int[])} of one sequence's tokens. */
-    public float[] score(int seq, int... tokens) {
-        try (var _ = guard.enter()) {
-            return decodeOrScore(sameSequence(seq, tokens), tokens, true);
-        }
-    }
-
-    private static int[] sameSequence(int seq, int[] tokens) {
-        int[] seqs = new int[Objects.requireNonNull(tokens, "tokens").length];
-        Arrays.fill(seqs, seq);
-        return seqs;
-    }
-
     private float[] decodeOrScore(int[] seqs, int[] tokens, boolean score) {
         int n = buffers.stage(seqs, Objects.requireNonNull(tokens, "tokens"));
         if (!score) {
@@ -268,15 +237,6 @@ public final class Session implements AutoCloseable {
         return out.asSlice(0, (long) n * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
-    /** One generation step of sequence seq: samples a token, appends it, and returns it. */
-    public int step(int seq) {
-        try (var _ = guard.enter()) {
-            buffers.stage(seq);
-            call(stepOrSample(1, true));
-            return buffers.token(0);
-        }
-    }
-
     /**
      * One generation step of several distinct sequences in one native call: samples a token for each from its
      * logits, then evaluates them together. outTokens[i] receives the token of seqs[i].
@@ -284,15 +244,6 @@ public final class Session implements AutoCloseable {
     public void step(int[] seqs, int[] outTokens) {
         try (var _ = guard.enter()) {
             stepOrSample(seqs, outTokens, true);
-        }
-    }
-
-    /** Samples the next token of sequence seq without appending it (see {@link #decode}). */
-    public int sample(int seq) {
-        try (var _ = guard.enter()) {
-            buffers.stage(seq);
-            call(stepOrSample(1, false));
-            return buffers.token(0);
         }
     }
 
@@ -326,77 +277,7 @@ public final class Session implements AutoCloseable {
         return status;
     }
 
-    /**
-     * Generates up to maxTokens tokens for sequence seq, calling listener with each; generation stops when the
-     * listener returns false, at maxTokens, when the context is full, or on {@link #cancel()}.
-     */
-    public Generation generate(int seq, int maxTokens, IntPredicate listener) {
-        try (var _ = guard.enter()) {
-            Objects.requireNonNull(listener, "listener");
-            checkMaxTokens(maxTokens);
-            buffers.stage(seq);
-            int[] tokens = new int[Math.min(maxTokens, 1024)];
-            int n = 0;
-            Generation.StopReason reason = null;
-            for (int length = jpeglm_session_seq_length(handle, seq); reason == null; length++) {
-                reason = n == maxTokens ? Generation.StopReason.MAX_TOKENS : generationStep(length);
-                if (reason == null) {
-                    if (n == tokens.length) {
-                        tokens = Arrays.copyOf(tokens, Math.min(maxTokens, 2 * n));
-                    }
-                    tokens[n] = buffers.token(0);
-                    // The guard stays held while the listener runs: a call from it is refused as re-entry.
-                    reason = listener.test(tokens[n++]) ? null : Generation.StopReason.LISTENER;
-                }
-            }
-            return new Generation(Arrays.copyOf(tokens, n), reason);
-        }
-    }
-
-    /** Steps the staged sequence of length tokens: null if it made a token, else why the generation stops. */
-    private Generation.StopReason generationStep(int length) {
-        if (cancelRequested.get()) {
-            consumeCancel();
-            return Generation.StopReason.CANCELLED;
-        }
-        if (length >= contextLength) {
-            return Generation.StopReason.CONTEXT_FULL;
-        }
-        int status = stepOrSample(1, true);
-        if (status == JPEGLM_ERR_CANCELLED()) {
-            consumeCancel();
-            return Generation.StopReason.CANCELLED;
-        }
-        Native.check(status);
-        return null;
-    }
-
-    /**
-     * A lazy stream of up to maxTokens generated tokens of sequence seq, one step per element; it ends early when
-     * the context is full or on {@link #cancel()}. Consume it on the thread that owns the session.
-     */
-    public IntStream stream(int seq, int maxTokens) {
-        try (var _ = guard.enter()) {
-            buffers.checkSeq(seq);
-            checkMaxTokens(maxTokens);
-        }
-        return StreamSupport.intStream(new StepSpliterator(this, seq, maxTokens), false);
-    }
-
-    private static void checkMaxTokens(int maxTokens) {
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
-        }
-    }
-
     // ---- logits ---------------------------------------------------------------------------------------
-
-    /** A copy of sequence seq's current logits (vocabSize floats). */
-    public float[] logits(int seq) {
-        try (var _ = guard.enter()) {
-            return logitsSegment(seq).toArray(ValueLayout.JAVA_FLOAT);
-        }
-    }
 
     /** Copies sequence seq's current logits into dst (at least vocabSize long). */
     public void logits(int seq, float[] dst) {
@@ -411,7 +292,7 @@ public final class Session implements AutoCloseable {
     /**
      * Replaces sequence seq's current logits (e.g. to bias or constrain its next sample). Each value is finite, or
      * {@code -Infinity} to forbid its token. If no token the mask allows keeps a finite logit, the next
-     * {@link #step}, {@link #sample} or {@link #generate} of seq throws {@link JpeglmException} with
+     * {@link #step}, {@link #sample} or {@link Sequence#generate} of seq throws {@link JpeglmException} with
      * {@link ErrorCode#STATE} (there is nothing to sample) instead of returning a token.
      *
      * @throws IllegalArgumentException if values is not vocabSize long, or holds a NaN or +Infinity (named by its
@@ -456,24 +337,6 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Empties sequence seq and restarts its sampler from its seed; its mask stays. */
-    public void clear(int seq) {
-        try (var _ = guard.enter()) {
-            Native.check(jpeglm_session_seq_truncate(handle, buffers.checkSeq(seq), 0));
-            applySampling(seq, sampling[seq]);
-        }
-    }
-
-    /** Empties every sequence and restarts every sampler; masks stay. */
-    public void reset() {
-        try (var _ = guard.enter()) {
-            Native.check(jpeglm_session_seq_truncate(handle, -1, 0));
-            for (int seq = 0; seq < sequences; seq++) {
-                applySampling(seq, sampling[seq]);
-            }
-        }
-    }
-
     // ---- state ----------------------------------------------------------------------------------------
 
     /** Sequence seq's state (its KV cache, length and logits), to {@link #loadState} later. */
@@ -494,7 +357,7 @@ public final class Session implements AutoCloseable {
     // ---- cancellation and lifecycle -------------------------------------------------------------------
 
     /**
-     * Stops the running operation, or the next one if none runs, from any thread: {@link #generate} then
+     * Stops the running operation, or the next one if none runs, from any thread: {@link Sequence#generate} then
      * returns with {@link Generation.StopReason#CANCELLED}, {@link #step}/{@link #decode} throw
      * {@link CancellationException}. The request is used up by the operation it stops.
      */
@@ -540,6 +403,11 @@ public final class Session implements AutoCloseable {
         Native.check(status);
     }
 
+    /** The one-thread guard, for tests that hold the session from another thread. */
+    SessionGuard guard() {
+        return guard;
+    }
+
     /** Whether {@link #close()} has run. */
     public boolean isClosed() {
         return guard.isClosed();
@@ -548,12 +416,23 @@ public final class Session implements AutoCloseable {
     /**
      * Frees the session's native context. Closing twice does nothing.
      *
-     * @throws IllegalStateException if another thread is using the session, or from a generate listener
+     * @throws IllegalStateException if another thread is using the session or one of its {@link Sequence}s (in a
+     *     generate listener, say), or from a generate listener
      */
     @Override
     public void close() {
         if (!guard.enterToClose()) {
             return;
+        }
+        try {
+            for (Sequence view : views) {
+                if (view != null) {
+                    view.guard().refuseIfInside(); // a generate loop between two steps would find it closed
+                }
+            }
+        } catch (RuntimeException e) {
+            guard.close();
+            throw e;
         }
         synchronized (lifecycle) {
             guard.markClosed();

@@ -50,11 +50,6 @@ final class SessionBuffers {
         return seq;
     }
 
-    /** Stages one sequence id. */
-    void stage(int seq) {
-        seqs.setAtIndex(INT, 0, checkSeq(seq));
-    }
-
     /**
      * Checks seqIds and, unless null, tokenIds (one per sequence id, each in the vocabulary), copies them into the
      * buffers, and returns how many there are.
@@ -80,11 +75,6 @@ final class SessionBuffers {
             MemorySegment.copy(tokenIds, 0, tokens, INT, 0, n);
         }
         return n;
-    }
-
-    /** The i-th token a step or sample wrote. */
-    int token(int i) {
-        return tokens.getAtIndex(INT, i);
     }
 
     /** Copies the n tokens a step or sample wrote into out. */

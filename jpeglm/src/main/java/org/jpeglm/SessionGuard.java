@@ -3,16 +3,23 @@ package org.jpeglm;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The one-thread rule of a {@link Session}: {@link #enter()} admits one thread at a time and nobody after the
- * session closed. The guard is itself the resource that leaves again, so {@code try (var _ = guard.enter())}
- * allocates nothing on the per-token path.
+ * The one-thread rule of a {@link Session} or a {@link Sequence}: {@link #enter()} admits one thread at a time and
+ * nobody after the session closed. The guard is itself the resource that leaves again, so
+ * {@code try (var _ = guard.enter())} allocates nothing on the per-token path.
  *
- * <p>The owner stays set while a generate listener runs, so a call from the listener finds its own thread inside
- * and is refused as re-entry; after {@link #markClosed()} the owner stays set too, so every call is refused.
+ * <p>A sequence's owner stays set while its generate listener runs, so a call from the listener finds its own
+ * thread inside and is refused as re-entry; after {@link #markClosed()} the owner stays set too, so every call is
+ * refused.
  */
 final class SessionGuard implements AutoCloseable {
     private final AtomicReference<Thread> owner = new AtomicReference<>();
+    private final String what;
     private volatile boolean closed;
+
+    /** A guard of what ("session", "sequence 3"), the name its refusals use. */
+    SessionGuard(String what) {
+        this.what = what;
+    }
 
     /** Admits the calling thread, or throws {@link IllegalStateException} saying why not. */
     SessionGuard enter() {
@@ -47,6 +54,13 @@ final class SessionGuard implements AutoCloseable {
         return true;
     }
 
+    /** Throws, as a refused {@link #enter()} would, if a thread is inside. */
+    void refuseIfInside() {
+        if (owner.get() != null) {
+            refuseUnlessJustLeft(Thread.currentThread());
+        }
+    }
+
     /** Marks the session closed; the owner stays set, so every later call is refused. */
     void markClosed() {
         closed = true;
@@ -63,18 +77,18 @@ final class SessionGuard implements AutoCloseable {
     private void refuseUnlessJustLeft(Thread self) {
         Thread other = owner.get();
         if (closed) {
-            throw new IllegalStateException("session is closed");
+            throw new IllegalStateException(what + " is closed");
         }
         if (other == self) {
-            // Only the generate loop holds the guard while calling out, so this is its listener re-entering.
-            throw new IllegalStateException("a generate listener cannot call its own session (except cancel):"
-                    + " return false from the listener to stop, then call the session after generate returns");
+            // Only a generate loop holds the guard while calling out, so this is its listener re-entering.
+            throw new IllegalStateException("a generate listener cannot call its own " + what
+                    + ": return false from the listener to stop, then call it after generate returns");
         }
         if (other != null) {
-            throw new IllegalStateException("session is in use by thread \"" + other.getName() + "\" (id "
+            throw new IllegalStateException(what + " is in use by thread \"" + other.getName() + "\" (id "
                     + other.threadId() + "), not the calling thread \"" + self.getName()
-                    + "\": a Session is used by one thread at a time (cancel() excepted); give each thread its own"
-                    + " session, or call it from the other thread once that call returns");
+                    + "\": a session and its sequences are used by one thread at a time (cancel() excepted);"
+                    + " give each thread its own session, or call it from the other thread once that call returns");
         }
     }
 }

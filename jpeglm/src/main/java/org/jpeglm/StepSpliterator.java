@@ -5,30 +5,28 @@ import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.function.IntConsumer;
 
-/** The tokens of {@link Session#stream}: one step of the sequence per element, through the guarded calls. */
+/** The tokens of {@link Sequence#stream}: one step of the sequence per element, through its guarded calls. */
 final class StepSpliterator extends Spliterators.AbstractIntSpliterator {
-    private final Session session;
-    private final int seq;
-    private final int maxTokens;
+    private final Sequence sequence;
     private final int contextLength;
+    private final int maxTokens;
     private int produced;
 
-    StepSpliterator(Session session, int seq, int maxTokens) {
+    StepSpliterator(Sequence sequence, int contextLength, int maxTokens) {
         super(maxTokens, Spliterator.ORDERED | Spliterator.NONNULL);
-        this.session = session;
-        this.seq = seq;
+        this.sequence = sequence;
+        this.contextLength = contextLength;
         this.maxTokens = maxTokens;
-        this.contextLength = session.contextLength();
     }
 
     @Override
     public boolean tryAdvance(IntConsumer action) {
-        if (produced >= maxTokens || session.length(seq) >= contextLength) {
+        if (produced >= maxTokens || sequence.length() >= contextLength) {
             return false;
         }
         int token;
         try {
-            token = session.step(seq);
+            token = sequence.step();
         } catch (CancellationException e) {
             return false; // cancel() ends the stream like the context's end does
         }

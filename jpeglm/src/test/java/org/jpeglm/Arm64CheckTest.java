@@ -88,9 +88,9 @@ class Arm64CheckTest {
             int bos = VideoLmSpec.fromMetadata(model.metadata().values())
                     .tokenizer()
                     .bosId();
-            session.feed(0, bos);
+            session.sequence(0).feed(bos);
             session.setSampling(0, SamplingParams.greedy());
-            return session.generate(0, TOKENS, t -> true).tokens();
+            return session.sequence(0).generate(TOKENS, t -> true).tokens();
         }
     }
 }

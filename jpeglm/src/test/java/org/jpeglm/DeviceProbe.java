@@ -44,9 +44,9 @@ final class DeviceProbe {
         try (Model model = Model.load(modelPath, options);
                 Session session = model.newSession(
                         TinyModels.exact(64).threads(RuntimeProbe.THREADS).build())) {
-            session.feed(0, RuntimeProbe.randomTokens(PROMPT, model.vocabSize(), 7));
+            session.sequence(0).feed(RuntimeProbe.randomTokens(PROMPT, model.vocabSize(), 7));
             session.setSampling(0, SamplingParams.greedy());
-            return session.generate(0, GREEDY, t -> true).tokens();
+            return session.sequence(0).generate(GREEDY, t -> true).tokens();
         }
     }
 }

@@ -35,8 +35,8 @@ class HostileMetadataTest {
     void theJvmStillWorks() {
         try (Model m = Model.load(TinyModels.mhaTied().path(), TinyModels.options());
                 Session s = m.newSession(16)) {
-            s.feed(0, 1, 2, 3);
-            assertTrue(s.step(0) >= 0);
+            s.sequence(0).feed(1, 2, 3);
+            assertTrue(s.sequence(0).step() >= 0);
         }
     }
 
@@ -277,8 +277,8 @@ class HostileMetadataTest {
             Path p = write(change);
             try (Model m = Model.load(p, TinyModels.options());
                     Session s = m.newSession(16)) {
-                s.feed(0, 1, 2, 3);
-                assertTrue(s.step(0) >= 0);
+                s.sequence(0).feed(1, 2, 3);
+                assertTrue(s.sequence(0).step() >= 0);
             }
         }
     }

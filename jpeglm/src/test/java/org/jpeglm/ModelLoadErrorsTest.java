@@ -31,8 +31,8 @@ class ModelLoadErrorsTest {
     void theJvmStillWorks() {
         try (Model m = Model.load(TinyModels.mhaTied().path(), TinyModels.options());
                 Session s = m.newSession(16)) {
-            s.feed(0, 1, 2, 3);
-            assertTrue(s.step(0) >= 0);
+            s.sequence(0).feed(1, 2, 3);
+            assertTrue(s.sequence(0).step() >= 0);
         }
     }
 

@@ -78,8 +78,8 @@ class NativeFuzzTest {
                                 Files.write(file, m.bytes());
                                 try (Model model = Model.load(file, ModelOptions.defaults());
                                         Session s = model.newSession(16)) {
-                                    s.feed(0, 1, 2, 3);
-                                    s.step(0);
+                                    s.sequence(0).feed(1, 2, 3);
+                                    s.sequence(0).step();
                                 }
                             }
                         },
@@ -99,7 +99,7 @@ class NativeFuzzTest {
                             .contextLength(32)
                             .sequences(2)
                             .build())) {
-                s.feed(0, 5, 9, 2, 7, 1);
+                s.sequence(0).feed(5, 9, 2, 7, 1);
                 StateMutator mutator = new StateMutator(s.saveState(0));
                 ChildJvmCases.childMain(
                         args,
@@ -116,8 +116,8 @@ class NativeFuzzTest {
                             public void run() {
                                 s.loadState(1, m.bytes());
                                 s.truncate(1, Math.min(s.length(1), 8)); // room for a token, which the step needs
-                                s.feed(1, 3);
-                                s.step(1);
+                                s.sequence(1).feed(3);
+                                s.sequence(1).step();
                             }
                         },
                         t -> t instanceof JpeglmException);

@@ -35,8 +35,8 @@ class ParityTest {
                 Session session =
                         model.newSession(TinyModels.exact(128).batchSize(16).build())) {
             assertEquals(tiny.config().vocabSize(), model.vocabSize());
-            session.feed(0, tokens); // three native batches of at most 16
-            float[] got = session.logits(0);
+            session.sequence(0).feed(tokens); // three native batches of at most 16
+            float[] got = session.sequence(0).logits();
             double err = TinyModels.relativeError(got, expected[tokens.length - 1]);
             assertTrue(err < TOLERANCE, tiny.name() + ": relative error " + err);
         }
@@ -50,9 +50,9 @@ class ParityTest {
         try (Model model = Model.load(tiny.path(), TinyModels.options());
                 Session session = model.newSession(TinyModels.exact(64).build())) {
             for (int i = 0; i < tokens.length; i++) {
-                session.feed(0, tokens[i]);
+                session.sequence(0).feed(tokens[i]);
                 float[] expected = ref.next(tokens[i]);
-                double err = TinyModels.relativeError(session.logits(0), expected);
+                double err = TinyModels.relativeError(session.sequence(0).logits(), expected);
                 assertTrue(err < TOLERANCE, tiny.name() + " position " + i + ": relative error " + err);
             }
             assertEquals(tokens.length, session.length(0));
@@ -67,8 +67,8 @@ class ParityTest {
         try (Model model = Model.load(tiny.path(), TinyModels.options());
                 Session session =
                         model.newSession(TinyModels.exact(64).batchSize(8).build())) {
-            float[] first = session.score(0, java.util.Arrays.copyOf(tokens, 10)); // two calls, batches of 8
-            float[] rest = session.score(0, java.util.Arrays.copyOfRange(tokens, 10, 30));
+            float[] first = session.sequence(0).score(java.util.Arrays.copyOf(tokens, 10)); // two calls, batches of 8
+            float[] rest = session.sequence(0).score(java.util.Arrays.copyOfRange(tokens, 10, 30));
             assertTrue(Float.isNaN(first[0]), "nothing precedes the first token");
             for (int i = 1; i < tokens.length; i++) {
                 float got = i < 10 ? first[i] : rest[i - 10];
@@ -76,7 +76,7 @@ class ParityTest {
                 assertEquals(expected, got, 1e-4 * Math.max(1, Math.abs(expected)), tiny.name() + " token " + i);
             }
             // Afterwards the sequence has the last token's logits, as after decode.
-            assertTrue(TinyModels.relativeError(session.logits(0), logits[tokens.length - 1]) < TOLERANCE);
+            assertTrue(TinyModels.relativeError(session.sequence(0).logits(), logits[tokens.length - 1]) < TOLERANCE);
         }
     }
 
@@ -100,9 +100,9 @@ class ParityTest {
         float[] logits = ref.nextAll(prompt);
         try (Model model = Model.load(tiny.path(), TinyModels.options());
                 Session session = model.newSession(TinyModels.exact(64).build())) {
-            session.feed(0, prompt);
+            session.sequence(0).feed(prompt);
             for (int i = 0; i < 20; i++) {
-                int token = session.step(0);
+                int token = session.sequence(0).step();
                 assertEquals(TinyModels.argmax(logits), token, tiny.name() + " step " + i);
                 logits = ref.next(token);
             }

@@ -36,8 +36,8 @@ class QuantizedParityTest {
         float[][] expected = new LlamaReference(weights, RopeStyle.HALF).logits(tokens);
         try (Model model = Model.load(path, TinyModels.options());
                 Session session = model.newSession(TinyModels.exact(64).build())) {
-            session.feed(0, tokens);
-            double err = TinyModels.relativeError(session.logits(0), expected[tokens.length - 1]);
+            session.sequence(0).feed(tokens);
+            double err = TinyModels.relativeError(session.sequence(0).logits(), expected[tokens.length - 1]);
             assertTrue(err < tolerance, type + ": relative error " + err);
             assertTrue(err > 1e-7, type + " should not be exact: is the type really used? error " + err);
         }

@@ -52,10 +52,10 @@ class QuantizerTest {
         float[] expectedLogits = new LlamaReference(w, RopeStyle.HALF).logits(tokens)[tokens.length - 1];
         try (Model m = Model.load(out, TinyModels.options());
                 Session s = m.newSession(64)) {
-            s.feed(0, tokens);
-            double err = TinyModels.relativeError(s.logits(0), expectedLogits);
+            s.sequence(0).feed(tokens);
+            double err = TinyModels.relativeError(s.sequence(0).logits(), expectedLogits);
             assertTrue(err < tolerance, type + ": relative error " + err);
-            assertTrue(s.step(0) >= 0);
+            assertTrue(s.sequence(0).step() >= 0);
         }
     }
 

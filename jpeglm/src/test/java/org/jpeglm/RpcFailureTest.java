@@ -53,7 +53,7 @@ class RpcFailureTest {
         RpcServerProcess again = null;
         try (Model m = Model.load(model, on(endpoint));
                 Session s = m.newSession(TinyModels.exact(256).threads(1).build())) {
-            s.feed(0, prompt);
+            s.sequence(0).feed(prompt);
             AtomicInteger steps = new AtomicInteger();
             CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
                 long giveUp = System.nanoTime() + BOUND.toNanos();
@@ -243,9 +243,9 @@ class RpcFailureTest {
     static int[] greedy(Path model, ModelOptions options, int[] prompt) {
         try (Model m = Model.load(model, options);
                 Session s = m.newSession(TinyModels.exact(256).threads(1).build())) {
-            s.feed(0, prompt);
+            s.sequence(0).feed(prompt);
             s.setSampling(0, SamplingParams.greedy());
-            return s.generate(0, 24, t -> true).tokens();
+            return s.sequence(0).generate(24, t -> true).tokens();
         }
     }
 

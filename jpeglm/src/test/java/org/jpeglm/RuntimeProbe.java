@@ -94,13 +94,13 @@ final class RuntimeProbe {
                         .threads(THREADS)
                         .build())) {
             int[] prompt = randomTokens(PROMPT + ONE_BY_ONE, model.vocabSize(), 7);
-            session.feed(0, Arrays.copyOf(prompt, PROMPT)); // batched: two native batches
-            logits[0] = session.logits(0);
+            session.sequence(0).feed(Arrays.copyOf(prompt, PROMPT)); // batched: two native batches
+            logits[0] = session.sequence(0).logits();
             session.setSampling(0, SamplingParams.greedy());
-            greedy = session.generate(0, GREEDY, t -> true).tokens();
+            greedy = session.sequence(0).generate(GREEDY, t -> true).tokens();
             for (int i = 0; i < ONE_BY_ONE; i++) {
-                session.feed(1, prompt[PROMPT + i]);
-                logits[1 + i] = session.logits(1);
+                session.sequence(1).feed(prompt[PROMPT + i]);
+                logits[1 + i] = session.sequence(1).logits();
             }
             sampleAll(session, prompt, sampled);
         }
@@ -112,10 +112,10 @@ final class RuntimeProbe {
         int[] seqs = new int[SEQUENCES];
         for (int s = 0; s < SEQUENCES; s++) {
             seqs[s] = s;
-            session.clear(s);
+            session.sequence(s).clear();
             session.setSampling(
                     s, SamplingParams.builder().temperature(1f).seed(100 + s).build());
-            session.feed(s, prompt[s]);
+            session.sequence(s).feed(prompt[s]);
             sampled[s] = new int[SAMPLED];
         }
         int[] out = new int[SEQUENCES];

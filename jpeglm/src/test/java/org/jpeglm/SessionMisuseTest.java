@@ -51,7 +51,8 @@ class SessionMisuseTest {
                 set.set(1);
                 set.set(outside);
                 long[] array = Arrays.copyOf(set.toLongArray(), Math.max(words, outside / 64 + 1));
-                String fromBits = message(assertThrows(IllegalArgumentException.class, () -> s.setMask(0, set)));
+                String fromBits = message(assertThrows(
+                        IllegalArgumentException.class, () -> s.sequence(0).setMask(set)));
                 String fromWords = message(assertThrows(IllegalArgumentException.class, () -> s.setMask(0, array)));
                 assertEquals(fromBits, fromWords);
                 assertTrue(fromWords.contains("token " + outside) && fromWords.contains("vocabulary"), fromWords);
@@ -64,14 +65,14 @@ class SessionMisuseTest {
     void aMaskWithNoTokenIsRefusedInBothFormsAndExtraZeroWordsAreFine() {
         int words = (vocab + 63) / 64;
         try (Session s = session()) {
-            assertThrows(IllegalArgumentException.class, () -> s.setMask(0, new BitSet()));
+            assertThrows(IllegalArgumentException.class, () -> s.sequence(0).setMask(new BitSet()));
             assertThrows(IllegalArgumentException.class, () -> s.setMask(0, new long[words]));
             assertThrows(IllegalArgumentException.class, () -> s.setMask(0, new long[words - 1]), "too short");
             long[] longer = new long[words + 3];
             longer[0] = 1L << 7;
             s.setMask(0, longer);
-            s.feed(0, PROMPT);
-            assertEquals(7, s.step(0), "the only allowed token");
+            s.sequence(0).feed(PROMPT);
+            assertEquals(7, s.sequence(0).step(), "the only allowed token");
         }
     }
 
@@ -80,15 +81,15 @@ class SessionMisuseTest {
     @Test
     void setLogitsRefusesNaNAndPlusInfinityNamingTheIndexAndKeepsTheLogits() {
         try (Session s = session()) {
-            s.feed(0, PROMPT);
-            float[] before = s.logits(0);
+            s.sequence(0).feed(PROMPT);
+            float[] before = s.sequence(0).logits();
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
                 float[] v = before.clone();
                 v[17] = bad;
                 String m = message(assertThrows(IllegalArgumentException.class, () -> s.setLogits(0, v)));
                 assertTrue(m.contains("logit 17"), m);
             }
-            assertArrayEquals(before, s.logits(0), "a refused call changes nothing");
+            assertArrayEquals(before, s.sequence(0).logits(), "a refused call changes nothing");
             float[] allNaN = new float[vocab];
             Arrays.fill(allNaN, Float.NaN);
             assertTrue(message(assertThrows(IllegalArgumentException.class, () -> s.setLogits(0, allNaN)))
@@ -101,12 +102,12 @@ class SessionMisuseTest {
         float[] none = new float[vocab];
         Arrays.fill(none, Float.NEGATIVE_INFINITY);
         try (Session s = session()) {
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             s.setLogits(0, none);
             for (Runnable sampling : new Runnable[] {
-                () -> s.step(0),
-                () -> s.sample(0),
-                () -> s.generate(0, 3, t -> true),
+                () -> s.sequence(0).step(),
+                () -> s.sequence(0).sample(),
+                () -> s.sequence(0).generate(3, t -> true),
                 () -> s.step(new int[] {0}, new int[1])
             }) {
                 JpeglmException e = assertThrows(JpeglmException.class, sampling::run);
@@ -115,8 +116,8 @@ class SessionMisuseTest {
                         e.getMessage().contains("sequence 0") && e.getMessage().contains("finite"), e.getMessage());
             }
             assertEquals(PROMPT.length, s.length(0), "nothing was appended");
-            s.feed(0, 5);
-            int token = s.step(0);
+            s.sequence(0).feed(5);
+            int token = s.sequence(0).step();
             assertTrue(token >= 0 && token < vocab, "the model's own logits sample again");
         }
     }
@@ -124,7 +125,7 @@ class SessionMisuseTest {
     @Test
     void theMaskDecidesWhichFiniteLogitsCount() {
         try (Session s = session()) {
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             float[] v = new float[vocab];
             Arrays.fill(v, Float.NEGATIVE_INFINITY);
             v[40] = 1f; // finite only where the mask below forbids
@@ -132,15 +133,16 @@ class SessionMisuseTest {
             BitSet allowed = new BitSet();
             allowed.set(0); // llama.cpp would return token 0: allowed, but its logit is -inf
             allowed.set(30);
-            s.setMask(0, allowed);
+            s.sequence(0).setMask(allowed);
             assertEquals(
                     ErrorCode.STATE,
-                    assertThrows(JpeglmException.class, () -> s.sample(0)).code());
+                    assertThrows(JpeglmException.class, () -> s.sequence(0).sample())
+                            .code());
             allowed.set(40);
-            s.setMask(0, allowed);
-            assertEquals(40, s.sample(0));
+            s.sequence(0).setMask(allowed);
+            assertEquals(40, s.sequence(0).sample());
             s.clearMask(0);
-            assertEquals(40, s.step(0));
+            assertEquals(40, s.sequence(0).step());
         }
     }
 
@@ -150,7 +152,7 @@ class SessionMisuseTest {
         Arrays.fill(none, Float.NEGATIVE_INFINITY);
         byte[] state;
         try (Session s = session()) {
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             s.setLogits(0, none);
             state = s.saveState(0);
         }
@@ -158,35 +160,39 @@ class SessionMisuseTest {
             s.loadState(1, state);
             assertEquals(
                     ErrorCode.STATE,
-                    assertThrows(JpeglmException.class, () -> s.step(1)).code());
+                    assertThrows(JpeglmException.class, () -> s.sequence(1).step())
+                            .code());
         }
     }
 
     // ---- threads ----------------------------------------------------------------------------------------
 
     /**
-     * Thread "owner" generates; inside its listener, another thread calls feed (told the session is in use by
-     * "owner", not that it is a listener), then the listener itself calls feed (told it is a listener).
+     * Thread "owner" generates on sequence 0; inside its listener, another thread calls feed on it (told the
+     * sequence is in use by "owner", not that it is a listener), then the listener itself calls feed (told it is a
+     * listener).
      */
     @Test
     void aSecondThreadAndAReenteringListenerAreToldApart() throws Exception {
         try (Session s = session()) {
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             AtomicReference<String> fromOther = new AtomicReference<>();
             AtomicReference<String> fromListener = new AtomicReference<>();
             CountDownLatch done = new CountDownLatch(1);
             Thread owner = Thread.ofPlatform().name("owner").start(() -> {
-                s.generate(0, 1, t -> {
+                s.sequence(0).generate(1, t -> {
                     Thread other = Thread.ofPlatform()
                             .name("intruder")
-                            .start(() -> fromOther.set(
-                                    message(assertThrows(IllegalStateException.class, () -> s.feed(1, PROMPT)))));
+                            .start(() -> fromOther.set(message(assertThrows(
+                                    IllegalStateException.class,
+                                    () -> s.sequence(0).feed(PROMPT)))));
                     try {
                         other.join();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    fromListener.set(message(assertThrows(IllegalStateException.class, () -> s.feed(1, PROMPT))));
+                    fromListener.set(message(assertThrows(
+                            IllegalStateException.class, () -> s.sequence(0).feed(PROMPT))));
                     return true;
                 });
                 done.countDown();
@@ -194,13 +200,15 @@ class SessionMisuseTest {
             assertTrue(done.await(60, TimeUnit.SECONDS));
             owner.join();
             String other = fromOther.get();
-            assertTrue(other.contains("in use by thread \"owner\"") && other.contains("\"intruder\""), other);
+            assertTrue(
+                    other.contains("sequence 0 is in use by thread \"owner\"") && other.contains("\"intruder\""),
+                    other);
             assertTrue(other.contains("one thread at a time"), other);
             assertFalse(other.contains("listener"), other);
             String listener = fromListener.get();
             assertTrue(listener.contains("generate listener"), listener);
             assertFalse(listener.contains("in use by"), listener);
-            CompletableFuture.runAsync(() -> s.feed(1, PROMPT)).get(60, TimeUnit.SECONDS);
+            CompletableFuture.runAsync(() -> s.sequence(1).feed(PROMPT)).get(60, TimeUnit.SECONDS);
             assertEquals(PROMPT.length, s.length(1), "once generate returned, another thread may use it");
         }
     }

@@ -50,8 +50,8 @@ class SessionTest {
     static int[] generate(SamplingParams sampling, int n) {
         try (Session s = session(1, 128)) {
             s.setSampling(0, sampling);
-            s.feed(0, PROMPT);
-            return s.generate(0, n, t -> true).tokens();
+            s.sequence(0).feed(PROMPT);
+            return s.sequence(0).generate(n, t -> true).tokens();
         }
     }
 
@@ -62,8 +62,8 @@ class SessionTest {
         assertEquals(ErrorCode.OUT_OF_MEMORY, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("GiB of KV cache"), e.getMessage());
         try (Session s = session(1, 64)) {
-            s.feed(0, PROMPT);
-            assertTrue(s.step(0) >= 0, "the model still makes sessions");
+            s.sequence(0).feed(PROMPT);
+            assertTrue(s.sequence(0).step() >= 0, "the model still makes sessions");
         }
     }
 
@@ -95,10 +95,10 @@ class SessionTest {
         for (int q = 0; q < n; q++) {
             try (Session s = session(1, 64)) {
                 s.setSampling(0, SAMPLING.withSeed(100 + q));
-                s.feed(0, Arrays.copyOfRange(PROMPT, 0, 2 + q)); // prompts of different lengths
+                s.sequence(0).feed(Arrays.copyOfRange(PROMPT, 0, 2 + q)); // prompts of different lengths
                 for (int i = 0; i < steps; i++) {
-                    aloneTokens[q][i] = s.step(0);
-                    alone[q][i] = s.logits(0);
+                    aloneTokens[q][i] = s.sequence(0).step();
+                    alone[q][i] = s.sequence(0).logits();
                 }
             }
         }
@@ -106,14 +106,14 @@ class SessionTest {
             int[] seqs = {0, 1, 2, 3};
             for (int q = 0; q < n; q++) {
                 s.setSampling(q, SAMPLING.withSeed(100 + q));
-                s.feed(q, Arrays.copyOfRange(PROMPT, 0, 2 + q));
+                s.sequence(q).feed(Arrays.copyOfRange(PROMPT, 0, 2 + q));
             }
             int[] out = new int[n];
             for (int i = 0; i < steps; i++) {
                 s.step(seqs, out);
                 for (int q = 0; q < n; q++) {
                     assertEquals(aloneTokens[q][i], out[q], "sequence " + q + " step " + i);
-                    double err = TinyModels.relativeError(s.logits(q), alone[q][i]);
+                    double err = TinyModels.relativeError(s.sequence(q).logits(), alone[q][i]);
                     assertTrue(err < 1e-4, "sequence " + q + " step " + i + ": relative error " + err);
                 }
             }
@@ -130,7 +130,7 @@ class SessionTest {
             s.decode(seqs, tokens); // three prompts in one native batch
             for (int q = 0; q < 3; q++) {
                 float[][] expected = reference.logits(prompts[q]);
-                double err = TinyModels.relativeError(s.logits(q), expected[prompts[q].length - 1]);
+                double err = TinyModels.relativeError(s.sequence(q).logits(), expected[prompts[q].length - 1]);
                 assertTrue(err < 1e-4, "sequence " + q + ": relative error " + err);
                 assertEquals(prompts[q].length, s.length(q));
             }
@@ -145,39 +145,39 @@ class SessionTest {
             allowed.set(10);
             allowed.set(20);
             allowed.set(30);
-            s.setMask(0, allowed);
-            s.feed(0, PROMPT);
+            s.sequence(0).setMask(allowed);
+            s.sequence(0).feed(PROMPT);
             BitSet seen = new BitSet();
             for (int i = 0; i < 40; i++) {
-                int t = s.step(0);
+                int t = s.sequence(0).step();
                 assertTrue(allowed.get(t), "token " + t + " is masked out");
                 seen.set(t);
             }
             assertTrue(seen.cardinality() >= 2, "a high temperature should visit several allowed tokens");
             s.clearMask(0);
-            assertThrows(IllegalArgumentException.class, () -> s.setMask(0, new BitSet()));
+            assertThrows(IllegalArgumentException.class, () -> s.sequence(0).setMask(new BitSet()));
             BitSet outside = new BitSet();
             outside.set(model.vocabSize());
-            assertThrows(IllegalArgumentException.class, () -> s.setMask(0, outside));
+            assertThrows(IllegalArgumentException.class, () -> s.sequence(0).setMask(outside));
         }
     }
 
     @Test
     void editedLogitsDecideTheNextGreedyToken() {
         try (Session s = session(1, 64)) {
-            s.feed(0, PROMPT);
-            float[] logits = s.logits(0);
+            s.sequence(0).feed(PROMPT);
+            float[] logits = s.sequence(0).logits();
             int forced = (TinyModels.argmax(logits) + 1) % logits.length;
             logits[forced] = 1e9f;
             s.setLogits(0, logits);
-            assertEquals(forced, s.step(0));
+            assertEquals(forced, s.sequence(0).step());
         }
     }
 
     @Test
     void cancelFromAnotherThreadStopsAGenerationMidway() throws Exception {
         try (Session s = session(1, 4096)) {
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             CountDownLatch started = new CountDownLatch(1);
             Thread canceller = Thread.ofPlatform().start(() -> {
                 try {
@@ -188,7 +188,7 @@ class SessionTest {
                 }
                 s.cancel();
             });
-            Generation g = s.generate(0, 4000, t -> {
+            Generation g = s.sequence(0).generate(4000, t -> {
                 started.countDown();
                 return true;
             });
@@ -197,18 +197,18 @@ class SessionTest {
             assertTrue(g.length() > 0 && g.length() < 4000, "generated " + g.length());
             // The request is used up: the session works again, and the sequence kept every returned token.
             assertEquals(PROMPT.length + g.length(), s.length(0));
-            assertEquals(5, s.generate(0, 5, t -> true).length());
+            assertEquals(5, s.sequence(0).generate(5, t -> true).length());
         }
     }
 
     @Test
     void cancelBetweenCallsStopsTheNextStep() {
         try (Session s = session(1, 64)) {
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             s.cancel();
-            assertThrows(CancellationException.class, () -> s.step(0));
+            assertThrows(CancellationException.class, () -> s.sequence(0).step());
             assertEquals(PROMPT.length, s.length(0), "a cancelled step keeps no token");
-            s.step(0);
+            s.sequence(0).step();
             assertEquals(PROMPT.length + 1, s.length(0));
         }
     }
@@ -216,11 +216,11 @@ class SessionTest {
     @Test
     void listenerStopsGenerationAndCannotReenterTheSession() {
         try (Session s = session(1, 64)) {
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             AtomicReference<Throwable> inside = new AtomicReference<>();
-            Generation g = s.generate(0, 50, t -> {
+            Generation g = s.sequence(0).generate(50, t -> {
                 try {
-                    s.step(0);
+                    s.sequence(0).step();
                 } catch (Throwable e) {
                     inside.set(e);
                 }
@@ -235,17 +235,18 @@ class SessionTest {
     @Test
     void contextFullEndsGenerationAndRefusesMoreTokens() {
         try (Session s = session(1, 16)) {
-            s.feed(0, PROMPT);
-            Generation g = s.generate(0, 100, t -> true);
+            s.sequence(0).feed(PROMPT);
+            Generation g = s.sequence(0).generate(100, t -> true);
             assertEquals(Generation.StopReason.CONTEXT_FULL, g.stopReason());
             assertEquals(16 - PROMPT.length, g.length());
-            JpeglmException e = assertThrows(JpeglmException.class, () -> s.feed(0, 1));
+            JpeglmException e =
+                    assertThrows(JpeglmException.class, () -> s.sequence(0).feed(1));
             assertEquals(ErrorCode.CONTEXT_FULL, e.code());
             s.truncate(0, 4);
             assertEquals(4, s.length(0));
-            assertThrows(IllegalStateException.class, () -> s.step(0), "truncation drops the logits");
-            s.feed(0, 2);
-            s.step(0);
+            assertThrows(IllegalStateException.class, () -> s.sequence(0).step(), "truncation drops the logits");
+            s.sequence(0).feed(2);
+            s.sequence(0).step();
             assertEquals(6, s.length(0));
         }
     }
@@ -254,13 +255,13 @@ class SessionTest {
     void stateSavedAndLoadedContinuesIdentically() {
         try (Session s = session(2, 128)) {
             s.setSampling(0, SAMPLING);
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             byte[] state = s.saveState(0);
-            int[] first = s.generate(0, 20, t -> true).tokens();
+            int[] first = s.sequence(0).generate(20, t -> true).tokens();
             s.setSampling(1, SAMPLING);
             s.loadState(1, state);
             assertEquals(PROMPT.length, s.length(1));
-            int[] second = s.generate(1, 20, t -> true).tokens();
+            int[] second = s.sequence(1).generate(20, t -> true).tokens();
             assertArrayEquals(first, second);
             byte[] broken = Arrays.copyOf(state, state.length / 2);
             JpeglmException e = assertThrows(JpeglmException.class, () -> s.loadState(1, broken));
@@ -272,27 +273,27 @@ class SessionTest {
     @Test
     void streamGeneratesLazily() {
         try (Session s = session(1, 64)) {
-            s.feed(0, PROMPT);
-            int[] streamed = s.stream(0, 10).limit(7).toArray();
+            s.sequence(0).feed(PROMPT);
+            int[] streamed = s.sequence(0).stream(10).limit(7).toArray();
             assertEquals(7, streamed.length);
             assertEquals(PROMPT.length + 7, s.length(0));
         }
         int[] greedy = generate(SamplingParams.greedy(), 7);
         try (Session s = session(1, 64)) {
-            s.feed(0, PROMPT);
-            assertArrayEquals(greedy, s.stream(0, 7).toArray());
+            s.sequence(0).feed(PROMPT);
+            assertArrayEquals(greedy, s.sequence(0).stream(7).toArray());
         }
     }
 
     @Test
     void badArgumentsAreRejectedWithClearExceptions() {
         try (Session s = session(2, 32)) {
-            assertThrows(IllegalArgumentException.class, () -> s.feed(2, 1));
-            assertThrows(IllegalArgumentException.class, () -> s.feed(-1, 1));
-            assertThrows(IllegalArgumentException.class, () -> s.feed(0, model.vocabSize()));
-            assertThrows(IllegalArgumentException.class, () -> s.feed(0, -5));
-            assertThrows(IllegalStateException.class, () -> s.step(0), "no logits before a prompt");
-            s.feed(0, 1);
+            assertThrows(IllegalArgumentException.class, () -> s.sequence(2).feed(1));
+            assertThrows(IllegalArgumentException.class, () -> s.sequence(-1).feed(1));
+            assertThrows(IllegalArgumentException.class, () -> s.sequence(0).feed(model.vocabSize()));
+            assertThrows(IllegalArgumentException.class, () -> s.sequence(0).feed(-5));
+            assertThrows(IllegalStateException.class, () -> s.sequence(0).step(), "no logits before a prompt");
+            s.sequence(0).feed(1);
             assertThrows(
                     IllegalArgumentException.class, () -> s.step(new int[] {0, 0}, new int[2]), "duplicate sequence");
             assertThrows(IllegalArgumentException.class, () -> s.decode(new int[] {0}, new int[] {1, 2}));
@@ -308,13 +309,13 @@ class SessionTest {
     @Test
     void useAfterCloseThrows() {
         Session s = session(1, 32);
-        s.feed(0, PROMPT);
+        s.sequence(0).feed(PROMPT);
         s.close();
         s.close(); // idempotent
         assertTrue(s.isClosed());
-        assertThrows(IllegalStateException.class, () -> s.step(0));
-        assertThrows(IllegalStateException.class, () -> s.feed(0, 1));
-        assertThrows(IllegalStateException.class, () -> s.logits(0));
+        assertThrows(IllegalStateException.class, () -> s.sequence(0).step());
+        assertThrows(IllegalStateException.class, () -> s.sequence(0).feed(1));
+        assertThrows(IllegalStateException.class, () -> s.sequence(0).logits());
         assertThrows(IllegalStateException.class, () -> s.length(0));
         s.cancel(); // harmless after close
     }
@@ -322,13 +323,13 @@ class SessionTest {
     @Test
     void aSessionUsedByTwoThreadsAtOnceThrows() throws Exception {
         try (Session s = session(1, 64)) {
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 // The listener keeps thread A inside the session while thread B (this one) tries to use it.
-                Future<Generation> a = pool.submit(() -> s.generate(0, 1, t -> {
+                Future<Generation> a = pool.submit(() -> s.sequence(0).generate(1, t -> {
                     inside.countDown();
                     try {
                         release.await();
@@ -338,7 +339,7 @@ class SessionTest {
                     return true;
                 }));
                 assertTrue(inside.await(30, TimeUnit.SECONDS));
-                assertThrows(IllegalStateException.class, () -> s.step(0));
+                assertThrows(IllegalStateException.class, () -> s.sequence(0).step());
                 assertThrows(IllegalStateException.class, s::close);
                 release.countDown();
                 assertEquals(1, a.get(30, TimeUnit.SECONDS).length());
@@ -346,7 +347,7 @@ class SessionTest {
                 release.countDown();
                 pool.shutdownNow();
             }
-            s.step(0); // free again
+            s.sequence(0).step(); // free again
         }
     }
 
@@ -374,8 +375,8 @@ class SessionTest {
                 results.add(pool.submit(() -> {
                     try (Session s =
                             model.newSession(TinyModels.exact(64).threads(1).build())) {
-                        s.feed(0, prompt);
-                        return s.generate(0, 15, t -> true).tokens();
+                        s.sequence(0).feed(prompt);
+                        return s.sequence(0).generate(15, t -> true).tokens();
                     }
                 }));
             }

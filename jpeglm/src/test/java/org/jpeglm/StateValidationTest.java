@@ -47,7 +47,7 @@ class StateValidationTest {
                 .sequences(2)
                 .flashAttention(flash)
                 .build());
-        session.feed(0, PROMPT);
+        session.sequence(0).feed(PROMPT);
         return session.saveState(0);
     }
 
@@ -61,7 +61,10 @@ class StateValidationTest {
     private void stillLoadsAndRuns(byte[] state) {
         session.loadState(1, state);
         assertEquals(PROMPT.length, session.length(1));
-        assertEquals(session.step(0), session.step(1), "the loaded sequence continues like the saved one");
+        assertEquals(
+                session.sequence(0).step(),
+                session.sequence(1).step(),
+                "the loaded sequence continues like the saved one");
     }
 
     @ParameterizedTest
@@ -143,6 +146,6 @@ class StateValidationTest {
         Arrays.fill(state, k.offset(), k.offset() + k.size(), (byte) 0x7C); // f16 +inf and friends
         session.loadState(1, StateBlob.resealed(state));
         assertEquals(PROMPT.length, session.length(1));
-        assertTrue(session.step(1) >= 0);
+        assertTrue(session.sequence(1).step() >= 0);
     }
 }

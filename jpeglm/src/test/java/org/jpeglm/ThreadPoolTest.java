@@ -60,7 +60,7 @@ class ThreadPoolTest {
         for (int q = 0; q < SEQUENCES; q++) {
             s.setSampling(
                     q, SamplingParams.builder().temperature(1f).seed(7 + q).build());
-            s.feed(q, PROMPT);
+            s.sequence(q).feed(PROMPT);
         }
         for (int i = 0; i < steps; i++) {
             int[] seqs = i < steps / 2 ? all : gap;
@@ -80,7 +80,7 @@ class ThreadPoolTest {
         long[] before = pools();
         try (Session s = session(ThreadOptions.of(2))) {
             assertArrayEquals(before, pools(), "no pool before the first decode");
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             long[] first = pools();
             assertEquals(before[0] + 1, first[0], "one pool while the session lives");
             assertEquals(before[1] + 1, first[1], "one pool made");
@@ -97,7 +97,7 @@ class ThreadPoolTest {
         long[] before = pools();
         try (Session s = session(new ThreadOptions(1, 2, 0, null))) {
             run(s, STEPS); // prompts (batches) and steps of 4 sequences (batches) and single tokens
-            s.step(0);
+            s.sequence(0).step();
             assertEquals(before[1] + 2, pools()[1], "a pool of 1 and one of 2 threads");
             assertEquals(1, s.threads().threads());
             assertEquals(2, s.threads().threadsBatch());
@@ -114,7 +114,7 @@ class ThreadPoolTest {
             run(s, 4);
             assertEquals(before[1] + 1, pools()[1]);
             s.applyNative(2, 2, 7, null);
-            s.reset();
+            clearAll(s);
             run(s, 4);
             assertEquals(before[1] + 2, pools()[1], "a pool with the new polling");
             assertEquals(before[0] + 1, pools()[0], "the old one freed");
@@ -153,7 +153,7 @@ class ThreadPoolTest {
                     assertThrows(IllegalArgumentException.class, () -> s.applyNative(1, 1, -1, "8" + "0".repeat(127)));
             assertTrue(outside.getMessage().contains("no CPU this process may use"), outside.getMessage());
             s.applyNative(0, 0, 0, firstAllowedCpuMask());
-            s.feed(0, PROMPT);
+            s.sequence(0).feed(PROMPT);
             assertTrue(s.threads().reason().contains("cpu mask"), s.threads().reason());
         }
     }
@@ -280,7 +280,7 @@ class ThreadPoolTest {
                         long end = System.nanoTime() + 1_500_000_000L; // far past the tuner's first try
                         while (System.nanoTime() < end) {
                             run(s, STEPS);
-                            s.reset();
+                            clearAll(s);
                         }
                         ThreadCounts c = s.threads();
                         System.out.println("threads-child counts " + c.threads() + "/" + c.threadsBatch());
@@ -300,7 +300,7 @@ class ThreadPoolTest {
                 Set<String> steps;
                 try (Session s = session(ThreadOptions.of(3))) {
                     created = siblings();
-                    s.feed(0, PROMPT);
+                    s.sequence(0).feed(PROMPT);
                     first = siblings();
                     run(s, STEPS);
                     steps = siblings();
@@ -339,6 +339,13 @@ class ThreadPoolTest {
                 }
             }
             return tids;
+        }
+    }
+
+    /** Empties every sequence and restarts its sampler. */
+    private static void clearAll(Session s) {
+        for (int q = 0; q < s.sequences(); q++) {
+            s.sequence(q).clear();
         }
     }
 }

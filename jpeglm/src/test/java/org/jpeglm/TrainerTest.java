@@ -74,13 +74,13 @@ class TrainerTest {
             try (Session s = model.newSession(64)) {
                 int t = 10;
                 for (int i = 0; i < 16; i++) {
-                    s.feed(0, t);
+                    s.sequence(0).feed(t);
                     t = (5 * t + 3) % 64;
                 }
-                s.feed(0, t);
+                s.sequence(0).feed(t);
                 for (int i = 0; i < 10; i++) {
                     t = (5 * t + 3) % 64;
-                    assertEquals(t, s.step(0), "step " + i);
+                    assertEquals(t, s.sequence(0).step(), "step " + i);
                 }
             }
             model.saveWeights(saved);

@@ -180,7 +180,9 @@ public final class RpcBench implements Callable<Integer> {
 
     /** npp prompt tokens into pl sequences, then ntg steps of one token each: the time per step. */
     private Time generate(Session s, int vocab, int pl, Random r) {
-        s.reset();
+        for (int q = 0; q < s.sequences(); q++) {
+            s.truncate(q, 0); // it only decodes: no sampler to restart
+        }
         int[] seqs = new int[pl * npp];
         int[] toks = new int[pl * npp];
         for (int j = 0; j < pl * npp; j++) {

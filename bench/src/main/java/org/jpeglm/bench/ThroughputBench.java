@@ -185,7 +185,7 @@ public final class ThroughputBench implements Callable<Integer> {
         for (int i = 0; i < t.length; i++) {
             t[i] = r.nextInt(vocab);
         }
-        s.feed(0, t);
+        s.sequence(0).feed(t);
         int[] seq = {0};
         int[] tok = new int[1];
         int room = s.contextLength() - t.length; // enough steps for the JIT on small models, within the context
@@ -193,7 +193,9 @@ public final class ThroughputBench implements Callable<Integer> {
             tok[0] = r.nextInt(vocab);
             s.decode(seq, tok);
         }
-        s.reset();
+        for (int q = 0; q < s.sequences(); q++) {
+            s.truncate(q, 0); // it only decodes: no sampler to restart
+        }
     }
 
     /** Keeps the best prompt and the best generation rate seen, each on its own. */
@@ -211,7 +213,9 @@ public final class ThroughputBench implements Callable<Integer> {
 
     /** llama-batched-bench's workload through the Java API. */
     private Row tokens(Session s, int vocab, int pl, Random r) {
-        s.reset();
+        for (int q = 0; q < s.sequences(); q++) {
+            s.truncate(q, 0); // it only decodes: no sampler to restart
+        }
         int[] seqs = new int[pl * npp];
         int[] toks = new int[pl * npp];
         for (int j = 0; j < pl; j++) {

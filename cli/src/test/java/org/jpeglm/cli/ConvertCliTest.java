@@ -311,8 +311,8 @@ class ConvertCliTest {
             assertEquals(400, m.vocabSize());
             assertEquals(3, m.layers());
             assertEquals(2, m.kvHeads());
-            s.feed(0, new int[] {398, 1, 2, 3});
-            float[] logits = s.logits(0);
+            s.sequence(0).feed(new int[] {398, 1, 2, 3});
+            float[] logits = s.sequence(0).logits();
             for (float v : logits) {
                 assertTrue(Float.isFinite(v));
             }
@@ -322,7 +322,7 @@ class ConvertCliTest {
             }
             assertTrue(spread > 1e-3, "random weights give distinct logits");
             for (int i = 0; i < 8; i++) {
-                int t = s.step(0);
+                int t = s.sequence(0).step();
                 assertTrue(t >= 0 && t < 400);
             }
         }
@@ -420,8 +420,8 @@ class ConvertCliTest {
         }
         try (Model m = Model.load(out);
                 Session s = m.newSession(EXACT_64)) {
-            s.feed(0, new int[] {1, 2, 3});
-            assertTrue(s.step(0) >= 0);
+            s.sequence(0).feed(new int[] {1, 2, 3});
+            assertTrue(s.sequence(0).step() >= 0);
         }
         try (var files = Files.list(dir)) {
             assertEquals(

@@ -286,8 +286,8 @@ class TrainRecipeTest {
                     .kvCacheType(SessionOptions.KvCacheType.F32)
                     .flashAttention(SessionOptions.FlashAttention.OFF)
                     .build())) {
-                s.feed(0, tokens);
-                float[] got = s.logits(0);
+                s.sequence(0).feed(tokens);
+                float[] got = s.sequence(0).logits();
                 double num = 0;
                 double den = 0;
                 for (int i = 0; i < vocab; i++) {

@@ -381,8 +381,8 @@ class ConvertFeaturesTest {
         }
         try (Model m = Model.load(out, Models.options());
                 Session s = m.newSession(Models.exact(64))) {
-            s.feed(0, new int[] {1, 2, 3});
-            assertTrue(s.step(0) >= 0);
+            s.sequence(0).feed(new int[] {1, 2, 3});
+            assertTrue(s.sequence(0).step() >= 0);
         }
     }
 

@@ -69,9 +69,9 @@ class ConvertQuantizeTest {
         assertTrue(err > 1e-4, type + " should not be exact: is it really quantized? " + err);
         try (Model m = Model.load(out, Models.options());
                 Session s = m.newSession(Models.exact(64))) {
-            s.feed(0, tokens);
+            s.sequence(0).feed(tokens);
             for (int i = 0; i < 10; i++) {
-                int t = s.step(0);
+                int t = s.sequence(0).step();
                 assertTrue(t >= 0 && t < CONFIG.vocabSize(), "token " + t);
             }
             assertEquals(tokens.length + 10, s.length(0), "each step appends its token");

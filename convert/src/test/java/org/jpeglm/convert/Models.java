@@ -37,8 +37,8 @@ final class Models {
     static float[] lastLogits(Path path, int[] tokens) {
         try (Model model = Model.load(path, options());
                 Session session = model.newSession(exact(Math.max(64, tokens.length + 8)))) {
-            session.feed(0, tokens);
-            return session.logits(0);
+            session.sequence(0).feed(tokens);
+            return session.sequence(0).logits();
         }
     }
 

@@ -151,7 +151,7 @@ class CustomTablesTest {
                 int[] tokens = model.spec().tokenizer().encode(stream, true, true);
                 double nats = 0;
                 try (Session s = model.model().newSession(tokens.length + 1)) {
-                    float[] logp = s.score(0, tokens);
+                    float[] logp = s.sequence(0).score(tokens);
                     for (int t = 1; t < tokens.length; t++) {
                         nats -= logp[t];
                     }

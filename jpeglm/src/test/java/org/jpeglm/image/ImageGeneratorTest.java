@@ -200,8 +200,8 @@ class ImageGeneratorTest {
                 double nats = 0;
                 try (Session s = model.model().newSession(tokens.length + 1)) {
                     for (int t = 0; t + 1 < tokens.length; t++) {
-                        s.feed(0, tokens[t]);
-                        float[] l = s.logits(0);
+                        s.sequence(0).feed(tokens[t]);
+                        float[] l = s.sequence(0).logits();
                         double max = Double.NEGATIVE_INFINITY;
                         for (float x : l) {
                             max = Math.max(max, x);
