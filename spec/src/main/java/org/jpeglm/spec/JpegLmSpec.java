@@ -3,10 +3,10 @@ package org.jpeglm.spec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import org.jpeglm.bpe.BpeGgufKey;
 import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.gguf.GgufMetadata;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.jpeg.JpegFormatException;
@@ -139,22 +139,22 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
             throw new IllegalArgumentException("a video model ('" + VideoProfile.CODEC_KEY + "' = "
                     + VideoProfile.declaredCodec(metadata) + "), not an image model: open it as a video model");
         }
-        Subsampling subsampling = subsamplingOf(read(metadata, SUBSAMPLING_KEY, GgufValue::asString));
+        Subsampling subsampling = subsamplingOf(GgufMetadata.string(metadata, SUBSAMPLING_KEY));
         JpegProfile profile;
         try {
             profile = new JpegProfile(
-                    count(metadata, QUALITY_KEY),
+                    GgufMetadata.count(metadata, QUALITY_KEY),
                     subsampling,
-                    count(metadata, RESTART_INTERVAL_KEY),
-                    count(metadata, WIDTH_KEY),
-                    count(metadata, HEIGHT_KEY));
+                    GgufMetadata.count(metadata, RESTART_INTERVAL_KEY),
+                    GgufMetadata.count(metadata, WIDTH_KEY),
+                    GgufMetadata.count(metadata, HEIGHT_KEY));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad JPEG profile in the model: " + e.getMessage(), e);
         }
         JpegTables tables = profile.tables();
         if (metadata.containsKey(TABLES_KEY)) {
             try {
-                tables = JpegTables.fromTablesOnlyJpeg(bytes(read(metadata, TABLES_KEY, GgufValue::asLongArray)));
+                tables = JpegTables.fromTablesOnlyJpeg(GgufMetadata.bytes(metadata, TABLES_KEY));
             } catch (JpegFormatException e) {
                 throw new IllegalArgumentException(TABLES_KEY + " is not a tables-only JPEG: " + e.getMessage(), e);
             }
@@ -173,42 +173,10 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
 
     /** The format version must be this one's. */
     static void requireVersion(Map<String, GgufValue> metadata) {
-        int version = count(metadata, FORMAT_VERSION_KEY);
+        int version = GgufMetadata.count(metadata, FORMAT_VERSION_KEY);
         if (version != FORMAT_VERSION) {
             throw new IllegalArgumentException(
                     "Jpeg-LM format version " + version + " is not supported (this is version " + FORMAT_VERSION + ")");
         }
-    }
-
-    /** The value of key as as() reads it; a missing key or a value of another type is named. */
-    private static <T> T read(Map<String, GgufValue> metadata, String key, Function<GgufValue, T> as) {
-        GgufValue v = metadata.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("the model lacks '" + key + "'");
-        }
-        try {
-            return as.apply(v);
-        } catch (IllegalStateException e) { // GgufValue's accessors say what the value is instead
-            throw new IllegalArgumentException("'" + key + "' is not usable: " + e.getMessage(), e);
-        }
-    }
-
-    private static int count(Map<String, GgufValue> metadata, String key) {
-        int v = read(metadata, key, GgufValue::asInt);
-        if (v < 0) {
-            throw new IllegalArgumentException("'" + key + "' = " + v + " is out of range");
-        }
-        return v;
-    }
-
-    private static byte[] bytes(long[] values) {
-        byte[] out = new byte[values.length];
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] < 0 || values[i] > 255) {
-                throw new IllegalArgumentException(TABLES_KEY + " holds " + values[i] + ", not a byte");
-            }
-            out[i] = (byte) values[i];
-        }
-        return out;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jpeglm.gguf.GgufMetadata;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
 
@@ -202,14 +203,14 @@ public record VideoProfile(
         }
         try {
             return new VideoProfile(
-                    GgufKeys.string(metadata, CODEC_KEY),
-                    GgufKeys.count(metadata, WIDTH_KEY),
-                    GgufKeys.count(metadata, HEIGHT_KEY),
-                    GgufKeys.count(metadata, FPS_KEY),
-                    GgufKeys.count(metadata, FRAMES_KEY),
-                    GgufKeys.count(metadata, QP_KEY),
-                    GgufKeys.string(metadata, PIXEL_FORMAT_KEY),
-                    GgufKeys.string(metadata, ENCODER_KEY));
+                    GgufMetadata.string(metadata, CODEC_KEY),
+                    GgufMetadata.count(metadata, WIDTH_KEY),
+                    GgufMetadata.count(metadata, HEIGHT_KEY),
+                    GgufMetadata.count(metadata, FPS_KEY),
+                    GgufMetadata.count(metadata, FRAMES_KEY),
+                    GgufMetadata.count(metadata, QP_KEY),
+                    GgufMetadata.string(metadata, PIXEL_FORMAT_KEY),
+                    GgufMetadata.string(metadata, ENCODER_KEY));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad video profile in the model: " + e.getMessage(), e);
         }
