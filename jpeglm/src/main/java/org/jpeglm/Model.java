@@ -31,7 +31,7 @@ public final class Model implements AutoCloseable {
     private MemorySegment handle;
     private int openSessions;
 
-    private Model(Path path, MemorySegment handle) {
+    private Model(Path path, MemorySegment handle, ModelMetadata metadata) {
         this.path = path;
         this.handle = handle;
         this.vocabSize = jpeglm_model_n_vocab(handle);
@@ -47,7 +47,35 @@ public final class Model implements AutoCloseable {
             Native.check(jpeglm_model_desc(handle, buf, buf.byteSize()));
             this.description = buf.getString(0);
         }
-        this.metadata = ModelMetadata.read(path);
+        this.metadata = metadata;
+        checkSameFile();
+    }
+
+    /**
+     * Refuses weights that do not belong to the metadata read before them: a file replaced between the Java read
+     * and the native load (or metadata of another file) would pair one file's keys with another's weights.
+     */
+    private void checkSameFile() {
+        int vocab;
+        int context;
+        try {
+            String arch = metadata.string("general.architecture");
+            // The native check holds the weights to whichever of these the file has (vocab_size when both).
+            vocab = metadata.get(arch + ".vocab_size").isPresent()
+                    ? metadata.count(arch + ".vocab_size")
+                    : metadata.require("tokenizer.ggml.tokens").length();
+            context = metadata.count(arch + ".context_length");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new JpeglmException(ErrorCode.FORMAT, path + ": the metadata it was loaded with: " + e.getMessage());
+        }
+        if (vocab != vocabSize || context != trainedContextLength) {
+            throw new JpeglmException(
+                    ErrorCode.FORMAT,
+                    path + " changed while it loaded: its header, read first, says a vocabulary of " + vocab
+                            + " tokens and a trained context of " + context + "; the weights llama.cpp then loaded"
+                            + " have " + vocabSize + " and " + trainedContextLength
+                            + " (was the file replaced? load it again)");
+        }
     }
 
     /** Loads a model from a GGUF file with {@link ModelOptions#defaults()}. */
@@ -56,7 +84,18 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Loads a model from a GGUF file.
+     * Loads a model from a GGUF file: reads its metadata ({@link ModelMetadata#read}), then loads it natively,
+     * as {@link #load(Path, ModelOptions, ModelMetadata)} does.
+     */
+    public static Model load(Path path, ModelOptions options) {
+        return load(path, options, ModelMetadata.read(path));
+    }
+
+    /**
+     * Loads a model from a GGUF file whose metadata the caller has just read and validated with
+     * {@link ModelMetadata#read} (a codec checks its keys before llama.cpp sees the file); the model keeps it as
+     * {@link #metadata()}, without reading the file again. The native vocabulary and trained context must match the
+     * metadata's, else the file changed in between and the load is refused.
      *
      * <p>The native log says at INFO where the layers went ({@link ModelOptions#devices()}), e.g. "offloading 5/5
      * layers to Vulkan0 (...)", and warns once if layers were to be offloaded but there is no GPU device.
@@ -69,11 +108,13 @@ public final class Model implements AutoCloseable {
      *     GGUF Llama model ({@link ErrorCode#FORMAT}), an unsupported architecture or a device name no device has
      *     ({@link ErrorCode#UNSUPPORTED}; the message lists the devices), an rpc server that cannot be reached or
      *     does not answer in time ({@link ErrorCode#IO}), rpc servers with a runtime that has no RPC backend
-     *     ({@link ErrorCode#UNSUPPORTED})
+     *     ({@link ErrorCode#UNSUPPORTED}), weights that do not match metadata ({@link ErrorCode#FORMAT}: the file
+     *     was replaced since metadata was read)
      */
-    public static Model load(Path path, ModelOptions options) {
+    public static Model load(Path path, ModelOptions options, ModelMetadata metadata) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(metadata, "metadata");
         Native.init();
         Path absolute = path.toAbsolutePath();
         if (!Files.exists(absolute)) {
@@ -99,7 +140,7 @@ public final class Model implements AutoCloseable {
                     out));
             MemorySegment handle = out.get(ValueLayout.ADDRESS, 0);
             try {
-                return new Model(absolute, handle);
+                return new Model(absolute, handle, metadata);
             } catch (RuntimeException | Error e) {
                 jpeglm_model_free(handle);
                 throw e;

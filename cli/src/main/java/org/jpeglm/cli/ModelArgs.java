@@ -1,19 +1,17 @@
 package org.jpeglm.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.jpeglm.Jpeglm;
+import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.SkippedBackend;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine.Option;
 
 /**
@@ -196,20 +194,21 @@ final class ModelArgs {
     }
 
     /**
-     * Whether the model {@link #load} would load is a video model (read from its header alone): score takes either
-     * kind and loads it with {@link #loadAsVideo}.
+     * The metadata of the model {@link #load} names, read once (header only): score tells the kind from it and
+     * loads with it, so the file is not parsed again.
      */
-    boolean isVideoModel() {
-        try (GgufFile f = GgufFile.open(modelPath())) {
-            return VideoProfile.isVideo(f.metadata());
-        } catch (IOException | RuntimeException e) {
-            return false; // not a readable GGUF: loading it as an image model says what is wrong, as it always has
-        }
+    ModelMetadata metadata() {
+        return ModelMetadata.read(modelPath());
     }
 
-    /** The model {@link #load} names, loaded as the video model {@link #isVideoModel()} found. */
-    VideoModel loadAsVideo(PrintWriter err) {
-        return VideoModel.load(modelPath(), loadOptions(err));
+    /** The model {@link #metadata()} was read from, loaded as an image model with it. */
+    ImageModel load(PrintWriter err, ModelMetadata metadata) {
+        return ImageModel.load(modelPath(), loadOptions(err), metadata);
+    }
+
+    /** The model {@link #metadata()} was read from, loaded as a video model with it. */
+    VideoModel loadAsVideo(PrintWriter err, ModelMetadata metadata) {
+        return VideoModel.load(modelPath(), loadOptions(err), metadata);
     }
 
     /** The options to load with, checked, and the warning for a GPU that is not there. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
+import org.jpeglm.ModelMetadata;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
@@ -15,6 +16,7 @@ import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoFiles;
+import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,8 +54,9 @@ public final class ScoreCommand extends JpeglmCommand {
 
     @Override
     protected int run() throws Exception {
-        if (modelArgs.isVideoModel()) {
-            return scoreVideos();
+        ModelMetadata metadata = modelArgs.metadata(); // the one read of the file's header: it says the kind
+        if (VideoProfile.isVideo(metadata.values())) {
+            return scoreVideos(metadata);
         }
         int n = inputs.count();
         Limits.requireCount("input images", n);
@@ -62,7 +65,7 @@ public final class ScoreCommand extends JpeglmCommand {
                 .parallel(parallelArgs.forJobs(n))
                 .threads(modelArgs.threadOptions())
                 .build();
-        try (ImageModel model = modelArgs.load(err())) {
+        try (ImageModel model = modelArgs.load(err(), metadata)) {
             List<BufferedImage> images = inputs.load(model.spec().profile());
             try (ImageGenerator g = model.newGenerator(options)) {
                 scoreAll(
@@ -80,7 +83,7 @@ public final class ScoreCommand extends JpeglmCommand {
     }
 
     /** Scores video files with a video model, -np of them per native call. */
-    private int scoreVideos() throws Exception {
+    private int scoreVideos(ModelMetadata metadata) throws Exception {
         List<Path> files = inputs.videoFiles();
         Limits.requireCount("input videos", files.size());
         modelArgs.check();
@@ -89,7 +92,7 @@ public final class ScoreCommand extends JpeglmCommand {
                 .parallel(parallelArgs.forJobs(files.size()))
                 .threads(modelArgs.threadOptions())
                 .build();
-        try (VideoModel model = modelArgs.loadAsVideo(err());
+        try (VideoModel model = modelArgs.loadAsVideo(err(), metadata);
                 VideoGenerator g = model.newGenerator(options)) {
             VideoFiles reader = new VideoFiles();
             scoreAll(

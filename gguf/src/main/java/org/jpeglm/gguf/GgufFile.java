@@ -49,6 +49,10 @@ public final class GgufFile implements AutoCloseable {
         this.path = path;
         this.arena = arena;
         this.file = file;
+        if (file.byteSize() < Integer.BYTES) {
+            throw new GgufFormatException(path + " is not a GGUF file (it has " + file.byteSize()
+                    + " bytes, fewer than the 4 of the \"GGUF\" it starts with)");
+        }
         Cursor c = new Cursor(file, path);
         int magic = c.i32("the magic number");
         if (magic != MAGIC) {

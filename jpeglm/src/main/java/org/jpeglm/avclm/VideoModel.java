@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
+import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.gguf.GgufValue;
@@ -37,24 +38,41 @@ public final class VideoModel implements AutoCloseable {
     }
 
     /**
-     * Loads an Avc-LM model.
+     * Loads an Avc-LM model: reads its metadata once ({@link ModelMetadata#read}), then as
+     * {@link #load(Path, ModelOptions, ModelMetadata)}.
      *
      * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
      *     for models that are not video models (an image model is named as one) or lack a valid profile or tokenizer
      */
     public static VideoModel load(Path path, ModelOptions options) {
-        Model model = Model.load(path, options);
+        return load(path, options, ModelMetadata.read(path));
+    }
+
+    /**
+     * Loads an Avc-LM model whose metadata was just read from path: its keys are validated before llama.cpp sees
+     * the file, and the model keeps the metadata (no second read).
+     *
+     * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
+     *     for models that are not video models (an image model is named as one) or lack a valid profile or tokenizer
+     */
+    public static VideoModel load(Path path, ModelOptions options, ModelMetadata metadata) {
+        Map<String, GgufValue> values = metadata.values();
+        String name = path.getFileName().toString();
+        if (!VideoProfile.isVideo(values)) {
+            throw new JpeglmException(ErrorCode.FORMAT, name + " is not a video model: " + codecOf(values));
+        }
+        VideoLmSpec spec;
         try {
-            Map<String, GgufValue> metadata = model.metadata().values();
-            String name = path.getFileName().toString();
-            if (!VideoProfile.isVideo(metadata)) {
-                throw new JpeglmException(ErrorCode.FORMAT, name + " is not a video model: " + codecOf(metadata));
-            }
-            try {
-                return new VideoModel(model, VideoLmSpec.fromMetadata(metadata));
-            } catch (IllegalArgumentException e) {
-                throw new JpeglmException(ErrorCode.FORMAT, name + ": " + e.getMessage());
-            }
+            spec = VideoLmSpec.fromMetadata(values);
+        } catch (IllegalArgumentException e) {
+            throw new JpeglmException(ErrorCode.FORMAT, name + ": " + e.getMessage());
+        }
+        Model model = Model.load(path, options, metadata);
+        try {
+            return new VideoModel(model, spec);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new JpeglmException(ErrorCode.FORMAT, name + ": " + e.getMessage());
         } catch (RuntimeException | Error e) {
             model.close();
             throw e;

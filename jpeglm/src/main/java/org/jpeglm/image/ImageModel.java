@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
+import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.spec.JpegLmSpec;
@@ -30,26 +31,37 @@ public final class ImageModel implements AutoCloseable {
     }
 
     /**
-     * Loads a Jpeg-LM model.
+     * Loads a Jpeg-LM model: reads its metadata once ({@link ModelMetadata#read}), then as
+     * {@link #load(Path, ModelOptions, ModelMetadata)}.
      *
      * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
      *     for models without a valid Jpeg-LM tokenizer and JPEG profile
      */
     public static ImageModel load(Path path, ModelOptions options) {
-        Model model = Model.load(path, options);
+        return load(path, options, ModelMetadata.read(path));
+    }
+
+    /**
+     * Loads a Jpeg-LM model whose metadata was just read from path: its Jpeg-LM keys are validated before
+     * llama.cpp sees the file, and the model keeps the metadata (no second read).
+     *
+     * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
+     *     for models without a valid Jpeg-LM tokenizer and JPEG profile
+     */
+    public static ImageModel load(Path path, ModelOptions options, ModelMetadata metadata) {
+        if (VideoProfile.isVideo(metadata.values())) {
+            throw new JpeglmException(
+                    ErrorCode.FORMAT,
+                    path.getFileName() + " is not an image model: " + VideoModel.codecOf(metadata.values()));
+        }
+        JpegLmSpec spec;
         try {
-            if (VideoProfile.isVideo(model.metadata().values())) {
-                throw new JpeglmException(
-                        ErrorCode.FORMAT,
-                        path.getFileName() + " is not an image model: "
-                                + VideoModel.codecOf(model.metadata().values()));
-            }
-            JpegLmSpec spec;
-            try {
-                spec = JpegLmSpec.fromMetadata(model.metadata().values());
-            } catch (IllegalArgumentException e) {
-                throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": " + e.getMessage());
-            }
+            spec = JpegLmSpec.fromMetadata(metadata.values());
+        } catch (IllegalArgumentException e) {
+            throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": " + e.getMessage());
+        }
+        Model model = Model.load(path, options, metadata);
+        try {
             if (spec.tokenizer().vocabSize() > model.vocabSize()) {
                 throw new JpeglmException(
                         ErrorCode.FORMAT,
