@@ -24,15 +24,20 @@ public final class StreamRunner<R> implements AutoCloseable {
     private final BatchEngine<R> engine;
     private final int parallel;
     private final int contextLength;
+    private final TokenTable tokens;
     private RunStats stats = RunStats.NONE;
 
-    /** The session settings ask for over model; closing the runner closes it. */
-    public StreamRunner(Model model, TokenTable tokens, SessionSettings settings, int contextLength) {
+    /**
+     * The session settings ask for over model, with the model's context ({@link BatchEngine#contextLength(Model)});
+     * closing the runner closes it.
+     */
+    public StreamRunner(Model model, TokenTable tokens, SessionSettings settings) {
         this.parallel = settings.parallel();
-        this.contextLength = contextLength;
+        this.tokens = tokens;
         // Last: nothing after it may throw and leak the native context.
-        this.session = BatchEngine.newSession(model, settings, contextLength);
-        this.engine = new BatchEngine<>(session, settings, tokens, contextLength, streams -> {});
+        this.session = BatchEngine.newSession(model, settings);
+        this.contextLength = session.contextLength();
+        this.engine = new BatchEngine<>(session, settings, tokens, streams -> {});
     }
 
     /** The checks of the session settings every codec's options share; the messages name the setting. */
@@ -46,13 +51,14 @@ public final class StreamRunner<R> implements AutoCloseable {
         }
     }
 
-    /** Most tokens generated per stream for a limit (0: none) and a context length: the prompt needs one token. */
-    public static int maxTokens(int limit, int contextLength) {
-        return limit > 0 ? Math.min(limit, contextLength - 1) : contextLength - 1;
-    }
-
+    /** Most tokens one stream may take, prompt included: the model's context, computed once here. */
     public int contextLength() {
         return contextLength;
+    }
+
+    /** The prompts of this runner's streams, within its context; noun says what a stream is ("image", "video"). */
+    public StreamPrompts prompts(BpeTokenizer tokenizer, String noun) {
+        return new StreamPrompts(tokenizer, tokens, contextLength, noun);
     }
 
     /** Throws CancellationException once {@link #cancel()} was called (for work before a request, e.g. encoding). */

@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.bpe.BpeTokenizer;
-import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.StreamJob;
 import org.jpeglm.engine.StreamRunner;
@@ -36,16 +35,14 @@ public final class ImageGenerator implements AutoCloseable {
         this.tokenizer = model.spec().tokenizer();
         TokenTable tokens = new TokenTable(tokenizer, model.model().vocabSize());
         this.options = options;
-        int contextLength = BatchEngine.contextLength(model.model());
-        this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         this.tools = StreamTools.of(model, tokens);
-        // Last: nothing after it may throw and leak the native context.
-        this.runner = new StreamRunner<>(model.model(), tokens, options, contextLength);
-    }
-
-    /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */
-    static int maxTokens(int limit, int contextLength) {
-        return StreamRunner.maxTokens(limit, contextLength);
+        this.runner = new StreamRunner<>(model.model(), tokens, options);
+        try { // the prompts take the context the runner computed
+            this.prompts = new ImagePrompts(model.spec(), runner.prompts(tokenizer, "image"));
+        } catch (RuntimeException | Error e) {
+            runner.close(); // nothing may leak the native context
+            throw e;
+        }
     }
 
     public GeneratorOptions options() {
@@ -112,8 +109,8 @@ public final class ImageGenerator implements AutoCloseable {
                 jobs,
                 options.sampling(),
                 options.constrained(),
-                maxTokens(options.maxTokens(), runner.contextLength()),
-                tools.codec(Objects.requireNonNull(previews, "previews")),
+                options.maxTokens(),
+                tools.writer(previews),
                 listener::onEvent,
                 ImageEvent.Finished::new));
     }

@@ -18,6 +18,7 @@ import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.Scoring;
 import org.jpeglm.engine.StreamJob;
+import org.jpeglm.engine.StreamPrompts;
 import org.jpeglm.engine.TokenTable;
 
 /**
@@ -78,13 +79,18 @@ public final class ImageService implements AutoCloseable {
                 new TokenTable(model.spec().tokenizer(), model.model().vocabSize());
         this.options = options;
         this.tokenizer = model.spec().tokenizer();
-        this.contextLength = BatchEngine.contextLength(model.model());
-        this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         this.tools = StreamTools.of(model, tokens);
-        this.session = BatchEngine.newSession(model.model(), options, contextLength);
-        this.engine = new BatchEngine<>(session, options, tokens, contextLength, images -> queued.addAndGet(-images));
-        engine.clock(meter.clock());
-        this.threads = session.threads();
+        this.session = BatchEngine.newSession(model.model(), options);
+        try { // the rest takes the context the session was made with
+            this.contextLength = session.contextLength();
+            this.prompts = new ImagePrompts(model.spec(), new StreamPrompts(tokenizer, tokens, contextLength, "image"));
+            this.engine = new BatchEngine<>(session, options, tokens, images -> queued.addAndGet(-images));
+            engine.clock(meter.clock());
+            this.threads = session.threads();
+        } catch (RuntimeException | Error e) {
+            session.close(); // nothing may leak the native context
+            throw e;
+        }
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);
     }
@@ -128,8 +134,8 @@ public final class ImageService implements AutoCloseable {
                 jobs,
                 request.sampling(),
                 request.constrained(),
-                ImageGenerator.maxTokens(request.maxTokens(), contextLength),
-                tools.codec(request.previews()),
+                request.maxTokens(),
+                tools.writer(request.previews()),
                 listener::onEvent,
                 ImageEvent.Finished::new);
         reserve(request.count());
