@@ -5,7 +5,8 @@ import org.jpeglm.engine.TokenTrie;
 
 /**
  * A video as the engine follows it: nothing in its bytes ends it (a generated stream's NAL units cannot be trusted
- * to say how many frames it holds), it has no grammar and no previews, and its listener hears of it once decoded.
+ * to say how many frames it holds), it has no grammar, counts no units and makes no previews (the defaults), and its
+ * listener hears of it once decoded.
  * Holds no state of its own, so one serves every stream of a codec.
  */
 record H264StreamState(TokenTrie trie) implements StreamState {
@@ -33,25 +34,5 @@ record H264StreamState(TokenTrie trie) implements StreamState {
     @Override
     public boolean take(int token, byte[] bytes) {
         return false;
-    }
-
-    @Override
-    public int units() {
-        return 0;
-    }
-
-    @Override
-    public int totalUnits() {
-        return 0;
-    }
-
-    @Override
-    public int previewUnits() {
-        return 0;
-    }
-
-    @Override
-    public byte[] preview(byte[] streamSoFar) {
-        return null;
     }
 }

@@ -21,15 +21,23 @@ public interface StreamState {
     /** Takes a sampled token's bytes (never EOS's); true once the stream is complete by its syntax. */
     boolean take(int token, byte[] bytes);
 
-    /** Units (MCUs, rows, frames) finished so far: the progress a request is told of. */
-    int units();
+    /** Units (MCUs, rows, frames) finished so far: the progress a request is told of; none by default. */
+    default int units() {
+        return 0;
+    }
 
-    /** Units of the whole stream (0: the codec counts none). */
-    int totalUnits();
+    /** Units of the whole stream (0, the default: the codec counts none). */
+    default int totalUnits() {
+        return 0;
+    }
 
-    /** Units a preview would show now. */
-    int previewUnits();
+    /** Units a preview would show now; none by default. */
+    default int previewUnits() {
+        return 0;
+    }
 
-    /** The stream so far as a file to show, or null for none. */
-    byte[] preview(byte[] streamSoFar);
+    /** The stream so far as a file to show, or null (the default) for none. */
+    default byte[] preview(byte[] streamSoFar) {
+        return null;
+    }
 }

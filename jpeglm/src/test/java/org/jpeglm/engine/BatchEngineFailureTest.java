@@ -190,16 +190,6 @@ class BatchEngineFailureTest {
         public int totalUnits() {
             return TOKENS;
         }
-
-        @Override
-        public int previewUnits() {
-            return 0;
-        }
-
-        @Override
-        public byte[] preview(byte[] streamSoFar) {
-            return null;
-        }
     }
 
     private record Settings(int parallel) implements SessionSettings {
