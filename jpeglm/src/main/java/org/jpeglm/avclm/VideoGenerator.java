@@ -11,6 +11,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
+import org.jpeglm.codec.RunStats;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.Finisher;
 import org.jpeglm.engine.StreamJob;
@@ -160,17 +162,15 @@ public final class VideoGenerator implements AutoCloseable {
     }
 
     /** The negative log-likelihood of each video's stream under the model's profile. */
-    public List<VideoScore> score(List<Video> videos) {
+    public List<Score> score(List<Video> videos) {
         Objects.requireNonNull(videos, "videos");
         return scoreStreams(videos.stream().map(this::streamOf).toList());
     }
 
     /** The negative log-likelihood of H.264 streams. */
-    public List<VideoScore> scoreStreams(List<byte[]> streams) {
+    public List<Score> scoreStreams(List<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
-        return runner.score(model.tokenizer(), streams, "video").stream()
-                .map(s -> new VideoScore(s.bits(), s.tokens(), s.bytes()))
-                .toList();
+        return runner.score(model.tokenizer(), streams, "video");
     }
 
     /**
@@ -185,6 +185,11 @@ public final class VideoGenerator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a video with the model's profile: " + e.getMessage(), e);
         }
+    }
+
+    /** Where the time of the last generate or complete request went (decoding the videos, off the engine, aside). */
+    public RunStats lastStats() {
+        return runner.lastStats();
     }
 
     /** The CPU threads this generator's session uses now, and how they were chosen (same thread as generate). */

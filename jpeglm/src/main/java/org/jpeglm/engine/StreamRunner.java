@@ -11,6 +11,8 @@ import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.RunStats;
+import org.jpeglm.codec.Score;
 
 /**
  * The codec-neutral half of a generator: one session of parallel sequences and the {@link BatchEngine} over it,
@@ -109,8 +111,8 @@ public final class StreamRunner<R> implements AutoCloseable {
      *
      * @param noun what a stream is, for messages ("image", "video")
      */
-    public List<StreamScore> score(BpeTokenizer tokenizer, List<byte[]> streams, String noun) {
-        List<StreamScore> out = new ArrayList<>();
+    public List<Score> score(BpeTokenizer tokenizer, List<byte[]> streams, String noun) {
+        List<Score> out = new ArrayList<>();
         for (int from = 0; from < streams.size(); from += parallel) {
             out.addAll(scoreBatch(tokenizer, streams, from, Math.min(streams.size(), from + parallel), noun));
         }
@@ -118,7 +120,7 @@ public final class StreamRunner<R> implements AutoCloseable {
     }
 
     /** Scores streams[from, to), one sequence each, in one native call. */
-    private List<StreamScore> scoreBatch(BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
+    private List<Score> scoreBatch(BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
         List<int[]> tokens = new ArrayList<>();
         int[] bytes = new int[to - from];
         for (int i = from; i < to; i++) {

@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.RunStats;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.StreamJob;
 import org.jpeglm.engine.StreamRunner;
@@ -116,18 +118,16 @@ public final class ImageGenerator implements AutoCloseable {
     }
 
     /** The negative log-likelihood of each image under the model (images of another size are fitted first). */
-    public List<ImageScore> score(List<BufferedImage> images) {
+    public List<Score> score(List<BufferedImage> images) {
         Objects.requireNonNull(images, "images");
         List<byte[]> streams = images.stream().map(this::streamOf).toList();
         return scoreStreams(streams);
     }
 
     /** The negative log-likelihood of abbreviated streams of the model's profile. */
-    public List<ImageScore> scoreStreams(List<byte[]> streams) {
+    public List<Score> scoreStreams(List<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
-        return runner.score(tokenizer, streams, "image").stream()
-                .map(ImageScore::of)
-                .toList();
+        return runner.score(tokenizer, streams, "image");
     }
 
     /** The abbreviated stream of image under the model's profile and tables (fitted to its size). */
@@ -136,8 +136,8 @@ public final class ImageGenerator implements AutoCloseable {
     }
 
     /** Where the time of the last generate or complete request went. */
-    public GenerationStats lastStats() {
-        return GenerationStats.of(runner.lastStats());
+    public RunStats lastStats() {
+        return runner.lastStats();
     }
 
     /** The CPU threads this generator's session uses now, and how they were chosen (same thread as generate). */

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.Scoring;
@@ -158,7 +159,7 @@ public final class ImageService implements AutoCloseable {
      * @throws IllegalArgumentException naming the image that does not fit in the model's context
      * @throws IllegalStateException after {@link #close()}
      */
-    public CompletableFuture<List<ImageScore>> score(List<BufferedImage> images) {
+    public CompletableFuture<List<Score>> score(List<BufferedImage> images) {
         Objects.requireNonNull(images, "images");
         return scoreStreams(images.stream().map(prompts::streamOf).toList());
     }
@@ -167,7 +168,7 @@ public final class ImageService implements AutoCloseable {
      * {@link #score} of abbreviated streams of the model's profile. The future completes on the scheduler thread,
      * with {@link CancellationException} if the service closes first; cancelling it drops the images not yet scored.
      */
-    public CompletableFuture<List<ImageScore>> scoreStreams(List<byte[]> streams) {
+    public CompletableFuture<List<Score>> scoreStreams(List<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
         List<int[]> tokens = new ArrayList<>(streams.size());
         int[] bytes = new int[streams.size()];

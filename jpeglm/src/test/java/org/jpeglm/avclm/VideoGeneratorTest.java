@@ -16,6 +16,7 @@ import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.Slot;
 import org.jpeglm.engine.Written;
 import org.jpeglm.image.ImageModel;
@@ -203,12 +204,12 @@ class VideoGeneratorTest {
     void scoresAreTheStreamsLikelihood() {
         List<Video> videos = List.of(TinyAvcLm.video(200), TinyAvcLm.video(201), TinyAvcLm.video(202));
         try (VideoGenerator g = model.newGenerator(options().parallel(2).build())) {
-            List<VideoScore> scores = g.score(videos);
+            List<Score> scores = g.score(videos);
             List<byte[]> streams = videos.stream().map(g::streamOf).toList();
-            List<VideoScore> again = g.scoreStreams(streams);
+            List<Score> again = g.scoreStreams(streams);
             assertEquals(3, scores.size());
             for (int i = 0; i < 3; i++) {
-                VideoScore s = scores.get(i);
+                Score s = scores.get(i);
                 assertEquals(streams.get(i).length, s.bytes());
                 assertEquals(tokenizer.encode(streams.get(i), true, true).length - 1, s.tokens());
                 assertTrue(s.bits() > 0 && Double.isFinite(s.bitsPerByte()), s.toString());
