@@ -67,7 +67,7 @@ public final class VideoGenerator implements AutoCloseable {
                 new H264Decoder(ffmpeg),
                 model.profile());
         this.encoder = new H264Encoder(ffmpeg);
-        this.runner = new StreamRunner<>(model.model(), tokens, options);
+        this.runner = new StreamRunner<>(model.model(), tokens, options.generation());
         this.prompts = runner.prompts(model.tokenizer(), "video"); // within the context the runner computed
     }
 

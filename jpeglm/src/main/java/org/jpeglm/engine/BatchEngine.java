@@ -12,6 +12,7 @@ import java.util.function.IntConsumer;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.engine.RunClock.Phase;
 
 /**
@@ -56,7 +57,7 @@ public final class BatchEngine<R> {
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
     @SuppressWarnings("unchecked") // an array of a generic interface
-    public BatchEngine(Session session, SessionSettings settings, TokenTable tokens, IntConsumer dequeued) {
+    public BatchEngine(Session session, GenerationOptions settings, TokenTable tokens, IntConsumer dequeued) {
         this.session = session;
         this.deterministic = settings.deterministic();
         this.dequeued = dequeued;
@@ -79,8 +80,8 @@ public final class BatchEngine<R> {
         return Math.max(16, model.trainedContextLength());
     }
 
-    /** {@link #newSession(Model, SessionSettings, int)} with the model's {@link #contextLength(Model)}. */
-    public static Session newSession(Model model, SessionSettings settings) {
+    /** {@link #newSession(Model, GenerationOptions, int)} with the model's {@link #contextLength(Model)}. */
+    public static Session newSession(Model model, GenerationOptions settings) {
         return newSession(model, settings, contextLength(model));
     }
 
@@ -88,7 +89,7 @@ public final class BatchEngine<R> {
      * A session for parallel streams: one sequence each, and deterministic two at least, so a lone sequence always has
      * an idle neighbour to be evaluated beside ({@link #decodeStep}).
      */
-    public static Session newSession(Model model, SessionSettings settings, int contextLength) {
+    public static Session newSession(Model model, GenerationOptions settings, int contextLength) {
         int parallel = settings.parallel();
         return model.newSession(SessionOptions.builder()
                 .contextLength(contextLength)

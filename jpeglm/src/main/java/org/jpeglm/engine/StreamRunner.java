@@ -2,15 +2,14 @@ package org.jpeglm.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
-import org.jpeglm.ThreadOptions;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.RunStats;
 import org.jpeglm.codec.Score;
 
@@ -33,24 +32,13 @@ public final class StreamRunner<R> implements AutoCloseable {
      * The session settings ask for over model, with the model's context ({@link BatchEngine#contextLength(Model)});
      * closing the runner closes it.
      */
-    public StreamRunner(Model model, TokenTable tokens, SessionSettings settings) {
+    public StreamRunner(Model model, TokenTable tokens, GenerationOptions settings) {
         this.parallel = settings.parallel();
         this.tokens = tokens;
         // Last: nothing after it may throw and leak the native context.
         this.session = BatchEngine.newSession(model, settings);
         this.contextLength = session.contextLength();
         this.engine = new BatchEngine<>(session, settings, tokens, streams -> {});
-    }
-
-    /** The checks of the session settings every codec's options share; the messages name the setting. */
-    public static void checkSession(int parallel, ThreadOptions threads, int batchSize) {
-        if (parallel < 1 || parallel > 256) {
-            throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
-        }
-        Objects.requireNonNull(threads, "threads");
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
-        }
     }
 
     /** Most tokens one stream may take, prompt included: the model's context, computed once here. */

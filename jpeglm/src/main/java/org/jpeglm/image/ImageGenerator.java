@@ -38,7 +38,7 @@ public final class ImageGenerator implements AutoCloseable {
         TokenTable tokens = new TokenTable(tokenizer, model.model().vocabSize());
         this.options = options;
         this.tools = StreamTools.of(model, tokens);
-        this.runner = new StreamRunner<>(model.model(), tokens, options);
+        this.runner = new StreamRunner<>(model.model(), tokens, options.generation());
         try { // the prompts take the context the runner computed
             this.prompts = new ImagePrompts(model.spec(), runner.prompts(tokenizer, "image"));
         } catch (RuntimeException | Error e) {

@@ -81,11 +81,11 @@ public final class ImageService implements AutoCloseable {
         this.options = options;
         this.tokenizer = model.spec().tokenizer();
         this.tools = StreamTools.of(model, tokens);
-        this.session = BatchEngine.newSession(model.model(), options);
+        this.session = BatchEngine.newSession(model.model(), options.generation());
         try { // the rest takes the context the session was made with
             this.contextLength = session.contextLength();
             this.prompts = new ImagePrompts(model.spec(), new StreamPrompts(tokenizer, tokens, contextLength, "image"));
-            this.engine = new BatchEngine<>(session, options, tokens, images -> queued.addAndGet(-images));
+            this.engine = new BatchEngine<>(session, options.generation(), tokens, images -> queued.addAndGet(-images));
             engine.clock(meter.clock());
             this.threads = session.threads();
         } catch (RuntimeException | Error e) {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jpeglm.Model;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.Session;
-import org.jpeglm.ThreadOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +60,8 @@ class BatchEngineFailureTest {
     @ParameterizedTest
     @EnumSource(Where.class)
     void aStreamThatFailsFailsItsOwnRequestOnly(Where where) throws Exception {
-        SessionSettings settings = new Settings(3);
+        GenerationOptions settings =
+                GenerationOptions.builder().parallel(3).threads(2).build();
         try (Session session = BatchEngine.newSession(model, settings, 64)) {
             AtomicInteger queued = new AtomicInteger();
             BatchEngine<Integer> engine = new BatchEngine<>(session, settings, tokens, queued::addAndGet);
@@ -189,23 +190,6 @@ class BatchEngineFailureTest {
         @Override
         public int totalUnits() {
             return TOKENS;
-        }
-    }
-
-    private record Settings(int parallel) implements SessionSettings {
-        @Override
-        public ThreadOptions threads() {
-            return ThreadOptions.of(2);
-        }
-
-        @Override
-        public int batchSize() {
-            return 512;
-        }
-
-        @Override
-        public boolean deterministic() {
-            return false;
         }
     }
 }

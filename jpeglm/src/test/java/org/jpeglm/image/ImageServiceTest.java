@@ -185,10 +185,11 @@ class ImageServiceTest {
     void onlyADeterministicSessionHasASpareSequence() {
         int context = BatchEngine.contextLength(model.model());
         var one = GeneratorOptions.builder().parallel(1).threads(1);
-        try (var plain = BatchEngine.newSession(model.model(), one.build(), context);
+        try (var plain = BatchEngine.newSession(model.model(), one.build().generation(), context);
                 var det = BatchEngine.newSession(
-                        model.model(), one.deterministic(true).build(), context);
-                var wide = BatchEngine.newSession(model.model(), deterministic(3), context)) {
+                        model.model(), one.deterministic(true).build().generation(), context);
+                var wide =
+                        BatchEngine.newSession(model.model(), deterministic(3).generation(), context)) {
             assertEquals(1, plain.sequences());
             assertEquals(2, det.sequences());
             assertEquals(3, wide.sequences(), "three sequences are their own neighbours");
