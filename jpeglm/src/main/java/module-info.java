@@ -2,7 +2,8 @@
  * The jpeglm Java API: {@code org.jpeglm} runs any GGUF Llama model through the native runtime (models shared by
  * threads, one-thread sessions, sampling, quantization, training); {@code org.jpeglm.image} generates, completes
  * and scores images with a Jpeg-LM model, {@code org.jpeglm.avclm} videos with an Avc-LM model. Both run on the
- * codec-neutral engine of {@code org.jpeglm.engine} (internal): one batching loop whatever the bytes mean.
+ * codec-neutral engine of {@code org.jpeglm.engine} (internal): one batching loop whatever the bytes mean; what their
+ * APIs share (one score, one run account) is {@code org.jpeglm.codec}.
  */
 module org.jpeglm {
     requires transitive org.jpeglm.spec;
@@ -14,6 +15,7 @@ module org.jpeglm {
     requires org.jpeglm.jpeg;
 
     exports org.jpeglm;
+    exports org.jpeglm.codec;
     exports org.jpeglm.image;
     exports org.jpeglm.avclm;
 }

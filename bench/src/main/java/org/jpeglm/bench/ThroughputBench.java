@@ -18,7 +18,7 @@ import org.jpeglm.ModelOptions;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
-import org.jpeglm.image.GenerationStats;
+import org.jpeglm.codec.RunStats;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
@@ -342,7 +342,7 @@ public final class ThroughputBench implements Callable<Integer> {
         try (ImageGenerator g = m.newGenerator(o)) {
             g.generate(Math.min(pl, 4)); // warm-up
             g.generate(Math.max(images, pl));
-            GenerationStats st = g.lastStats();
+            RunStats st = g.lastStats();
             System.out.printf(
                     Locale.ROOT,
                     "| %d | %d | %s | %s | %d | %.2f | %.0f | %.2f | %.3f | %.2f%% | %.2f |%n",
@@ -350,13 +350,13 @@ public final class ThroughputBench implements Callable<Integer> {
                     pl,
                     constrained,
                     mode,
-                    st.images(),
-                    st.imagesPerSecond(),
+                    st.results(),
+                    st.resultsPerSecond(),
                     st.tokensPerSecond(),
-                    st.firstImageNanos() / 1e9,
+                    st.firstNanos() / 1e9,
                     st.stepNanos() / 1e6 / st.steps(),
                     100 * st.javaShareOfStep(),
-                    st.finishNanos() / 1e6 / st.images());
+                    st.finishNanos() / 1e6 / st.results());
         }
     }
 

@@ -32,7 +32,7 @@ public final class GenerateImages {
             List<BufferedImage> pictures =
                     images.stream().map(GeneratedImage::image).toList();
             ImageGrid.writePng(pictures, 4, grid);
-            System.out.printf("%s: %.1f images/s%n", grid, generator.lastStats().imagesPerSecond());
+            System.out.printf("%s: %.1f images/s%n", grid, generator.lastStats().resultsPerSecond());
         }
     }
 }

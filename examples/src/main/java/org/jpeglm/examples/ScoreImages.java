@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.Score;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ImageScore;
 
 /**
  * How likely the model finds each image: its negative log-likelihood in bits per byte of its JPEG stream (lower:
@@ -33,7 +33,7 @@ public final class ScoreImages {
         try (ImageModel m = ImageModel.load(Path.of(args[0]));
                 ImageGenerator generator =
                         m.newGenerator(GeneratorOptions.builder().parallel(8).build())) {
-            List<ImageScore> scores = generator.score(images);
+            List<Score> scores = generator.score(images);
             for (int i = 0; i < scores.size(); i++) {
                 System.out.printf(
                         "%s: %.3f bits/byte, %.0f bits%n",

@@ -1,12 +1,13 @@
 package org.jpeglm.avclm;
 
 import java.io.UncheckedIOException;
-import org.jpeglm.engine.EngineRequest;
-import org.jpeglm.engine.StreamCodec;
+import org.jpeglm.engine.StopReason;
 import org.jpeglm.engine.StreamJob;
-import org.jpeglm.engine.StreamSlot;
+import org.jpeglm.engine.StreamState;
+import org.jpeglm.engine.StreamWriter;
 import org.jpeglm.engine.TokenTable;
 import org.jpeglm.engine.TokenTrie;
+import org.jpeglm.engine.Written;
 import org.jpeglm.video.DecodedVideo;
 import org.jpeglm.video.FfmpegException;
 import org.jpeglm.video.H264Decoder;
@@ -15,18 +16,24 @@ import org.jpeglm.video.VideoProfile;
 /**
  * The video codec's part in the engine: what writing a video needs (token bytes, the trie for token healing's forced
  * bytes, the tolerant decoder and the profile). Videos have no grammar and no previews; the engine hands on each
- * written video, decoded afterwards off its thread. Thread-safe (the decoder runs one ffmpeg per call).
+ * written video, decoded afterwards off its thread ({@link org.jpeglm.engine.Finisher}). Thread-safe (the decoder
+ * runs one ffmpeg per call).
  */
 record VideoCodec(TokenTable tokens, TokenTrie trie, H264Decoder decoder, VideoProfile profile)
-        implements StreamCodec<WrittenVideo, WrittenVideo> {
+        implements StreamWriter<Written, Written> {
     @Override
-    public StreamSlot<WrittenVideo> open(
-            StreamJob job, EngineRequest<WrittenVideo, WrittenVideo> request, int contextLength) {
-        return new VideoSlot(job, request, this, contextLength);
+    public StreamState open(StreamJob job) {
+        return new H264StreamState(trie);
+    }
+
+    /** The written stream as it is: it is decoded off the engine's thread ({@link #decode}). */
+    @Override
+    public Written finish(Written written) {
+        return written;
     }
 
     /** The written video decoded tolerantly (a stream that yields nothing is 0 frames, not an error). */
-    GeneratedVideo decode(WrittenVideo written) {
+    GeneratedVideo decode(Written written) {
         DecodedVideo decoded;
         try {
             decoded = decoder.decode(written.stream(), profile);
@@ -44,7 +51,15 @@ record VideoCodec(TokenTable tokens, TokenTrie trie, H264Decoder decoder, VideoP
                 written.tokens(),
                 written.promptTokens(),
                 written.promptBytes(),
-                written.stop(),
+                stopOf(written.stop()),
                 written.time());
+    }
+
+    private static GeneratedVideo.StopReason stopOf(StopReason stop) {
+        return switch (stop) {
+            case EOS -> GeneratedVideo.StopReason.EOS;
+            case MAX_TOKENS -> GeneratedVideo.StopReason.MAX_TOKENS;
+            case END -> throw new IllegalStateException("a video has no syntactic end");
+        };
     }
 }

@@ -11,13 +11,16 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
-import org.jpeglm.engine.BatchEngine;
+import org.jpeglm.codec.RunStats;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.EngineRequest;
+import org.jpeglm.engine.Finisher;
 import org.jpeglm.engine.StreamJob;
 import org.jpeglm.engine.StreamPrompts;
 import org.jpeglm.engine.StreamRunner;
 import org.jpeglm.engine.TokenTable;
 import org.jpeglm.engine.TokenTrie;
+import org.jpeglm.engine.Written;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.H264Decoder;
 import org.jpeglm.video.H264Encoder;
@@ -41,7 +44,7 @@ public final class VideoGenerator implements AutoCloseable {
     private final VideoCodec codec;
     private final H264Encoder encoder;
     private final Supplier<ExecutorService> decodeWorkers;
-    private final StreamRunner<WrittenVideo> runner;
+    private final StreamRunner<Written> runner;
 
     VideoGenerator(VideoModel model, VideoOptions options) {
         this(model, options, Ffmpeg.system());
@@ -49,7 +52,7 @@ public final class VideoGenerator implements AutoCloseable {
 
     /** A generator running ffmpeg as ffmpeg says (tests use a missing or failing one). */
     VideoGenerator(VideoModel model, VideoOptions options, Ffmpeg ffmpeg) {
-        this(model, options, ffmpeg, VideoDecoding::newWorkers);
+        this(model, options, ffmpeg, () -> Finisher.newWorkers("video-decode"));
     }
 
     /** A generator decoding each run's videos on a pool from decodeWorkers (tests decode at once, on the engine). */
@@ -58,16 +61,14 @@ public final class VideoGenerator implements AutoCloseable {
         this.options = options;
         this.decodeWorkers = decodeWorkers;
         TokenTable tokens = new TokenTable(model.tokenizer(), model.model().vocabSize());
-        int contextLength = BatchEngine.contextLength(model.model());
-        this.prompts = new StreamPrompts(model.tokenizer(), tokens, contextLength, "video");
         this.codec = new VideoCodec(
                 tokens,
                 new TokenTrie(model.tokenizer(), model.model().vocabSize()),
                 new H264Decoder(ffmpeg),
                 model.profile());
         this.encoder = new H264Encoder(ffmpeg);
-        // Last: nothing after it may throw and leak the native context.
-        this.runner = new StreamRunner<>(model.model(), tokens, options, contextLength);
+        this.runner = new StreamRunner<>(model.model(), tokens, options.generation());
+        this.prompts = runner.prompts(model.tokenizer(), "video"); // within the context the runner computed
     }
 
     public VideoOptions options() {
@@ -146,12 +147,13 @@ public final class VideoGenerator implements AutoCloseable {
 
     private List<GeneratedVideo> run(List<StreamJob> jobs, Consumer<GeneratedVideo> listener) {
         Objects.requireNonNull(listener, "listener");
-        try (VideoDecoding decoding = new VideoDecoding(codec, jobs.size(), listener, decodeWorkers.get())) {
+        try (Finisher<GeneratedVideo> decoding =
+                new Finisher<>(codec::decode, jobs.size(), listener, decodeWorkers.get())) {
             runner.run(new EngineRequest<>(
                     jobs,
                     options.sampling(),
                     false,
-                    StreamRunner.maxTokens(options.maxTokens(), runner.contextLength()),
+                    options.maxTokens(),
                     codec,
                     decoding::submit,
                     Function.identity()));
@@ -160,17 +162,15 @@ public final class VideoGenerator implements AutoCloseable {
     }
 
     /** The negative log-likelihood of each video's stream under the model's profile. */
-    public List<VideoScore> score(List<Video> videos) {
+    public List<Score> score(List<Video> videos) {
         Objects.requireNonNull(videos, "videos");
         return scoreStreams(videos.stream().map(this::streamOf).toList());
     }
 
     /** The negative log-likelihood of H.264 streams. */
-    public List<VideoScore> scoreStreams(List<byte[]> streams) {
+    public List<Score> scoreStreams(List<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
-        return runner.score(model.tokenizer(), streams, "video").stream()
-                .map(s -> new VideoScore(s.bits(), s.tokens(), s.bytes()))
-                .toList();
+        return runner.score(model.tokenizer(), streams, "video");
     }
 
     /**
@@ -185,6 +185,11 @@ public final class VideoGenerator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a video with the model's profile: " + e.getMessage(), e);
         }
+    }
+
+    /** Where the time of the last generate or complete request went (decoding the videos, off the engine, aside). */
+    public RunStats lastStats() {
+        return runner.lastStats();
     }
 
     /** The CPU threads this generator's session uses now, and how they were chosen (same thread as generate). */

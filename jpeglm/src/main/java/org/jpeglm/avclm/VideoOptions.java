@@ -1,10 +1,8 @@
 package org.jpeglm.avclm;
 
-import java.util.Objects;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.ThreadOptions;
-import org.jpeglm.engine.SessionSettings;
-import org.jpeglm.engine.StreamRunner;
+import org.jpeglm.codec.GenerationOptions;
 
 /**
  * How a {@link VideoGenerator} runs. Videos are sampled freely (no grammar), as the paper samples them.
@@ -25,14 +23,34 @@ public record VideoOptions(
         long seed,
         int maxTokens,
         int batchSize,
-        boolean deterministic)
-        implements SessionSettings {
+        boolean deterministic) {
     public VideoOptions {
-        StreamRunner.checkSession(parallel, threads, batchSize);
-        Objects.requireNonNull(sampling, "sampling");
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
-        }
+        generation(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic); // checks
+    }
+
+    /** These options as the one record every codec's generator takes (checked there); videos are not constrained. */
+    public GenerationOptions generation() {
+        return generation(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic);
+    }
+
+    private static GenerationOptions generation(
+            int parallel,
+            ThreadOptions threads,
+            SamplingParams sampling,
+            long seed,
+            int maxTokens,
+            int batchSize,
+            boolean deterministic) {
+        return new GenerationOptions(
+                parallel,
+                threads,
+                batchSize,
+                deterministic,
+                sampling,
+                seed,
+                false,
+                maxTokens,
+                GenerationOptions.DEFAULT_MAX_QUEUED);
     }
 
     public static Builder builder() {

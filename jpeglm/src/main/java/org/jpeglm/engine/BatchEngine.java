@@ -12,11 +12,12 @@ import java.util.function.IntConsumer;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.engine.RunClock.Phase;
 
 /**
  * Writes the streams (images, videos) of any number of requests in the sequences of one session by continuous
- * batching: every sequence holds one stream ({@link StreamSlot}, made by its request's {@link StreamCodec}); each
+ * batching: every sequence holds one stream (a {@link Slot}, followed by its request's {@link StreamWriter}); each
  * round, stopped requests give their sequences back, free sequences take the next waiting streams (first come, first
  * served), one native step samples a token for every busy sequence,
  * and the images that end are finished and make room. Each image samples with its own request's parameters and its
@@ -36,7 +37,7 @@ public final class BatchEngine<R> {
     private final TokenTable tokens;
     private final int contextLength;
     private final Deque<EngineRequest<R, ?>> waiting = new ArrayDeque<>();
-    private final StreamSlot<R>[] slots;
+    private final Slot<R, ?>[] slots;
     private final int[] seqs; // this round's stepping sequences, in order
     private final int[] out; // and their tokens
     private final int[] redo; // positions in seqs to sample again
@@ -53,19 +54,17 @@ public final class BatchEngine<R> {
      * @param settings parallel: streams written at once; deterministic: whether a lone stepping sequence gets an idle
      *     neighbour ({@link #decodeStep})
      * @param tokens the model's token bytes, BOS and EOS
-     * @param contextLength most tokens per sequence, prompt included
      * @param dequeued told how many waiting images left the queue, as they start or their request stops
      */
     @SuppressWarnings("unchecked") // an array of a generic interface
-    public BatchEngine(
-            Session session, SessionSettings settings, TokenTable tokens, int contextLength, IntConsumer dequeued) {
+    public BatchEngine(Session session, GenerationOptions settings, TokenTable tokens, IntConsumer dequeued) {
         this.session = session;
         this.deterministic = settings.deterministic();
         this.dequeued = dequeued;
         this.tokens = tokens;
-        this.contextLength = contextLength;
+        this.contextLength = session.contextLength(); // most tokens per sequence, prompt included
         int n = settings.parallel();
-        this.slots = new StreamSlot[n];
+        this.slots = new Slot[n];
         this.seqs = new int[n];
         this.out = new int[n];
         this.redo = new int[n];
@@ -81,11 +80,16 @@ public final class BatchEngine<R> {
         return Math.max(16, model.trainedContextLength());
     }
 
+    /** {@link #newSession(Model, GenerationOptions, int)} with the model's {@link #contextLength(Model)}. */
+    public static Session newSession(Model model, GenerationOptions settings) {
+        return newSession(model, settings, contextLength(model));
+    }
+
     /**
      * A session for parallel streams: one sequence each, and deterministic two at least, so a lone sequence always has
      * an idle neighbour to be evaluated beside ({@link #decodeStep}).
      */
-    public static Session newSession(Model model, SessionSettings settings, int contextLength) {
+    public static Session newSession(Model model, GenerationOptions settings, int contextLength) {
         int parallel = settings.parallel();
         return model.newSession(SessionOptions.builder()
                 .contextLength(contextLength)
@@ -116,7 +120,7 @@ public final class BatchEngine<R> {
     public int requests() {
         Set<EngineRequest<R, ?>> all = Collections.newSetFromMap(new IdentityHashMap<>());
         all.addAll(waiting);
-        for (StreamSlot<R> s : slots) {
+        for (Slot<R, ?> s : slots) {
             if (s != null) {
                 all.add(s.request());
             }
@@ -131,7 +135,7 @@ public final class BatchEngine<R> {
 
     public int activeSequences() {
         int n = 0;
-        for (StreamSlot<R> s : slots) {
+        for (Slot<R, ?> s : slots) {
             n += s == null ? 0 : 1;
         }
         return n;
@@ -152,7 +156,7 @@ public final class BatchEngine<R> {
     /** KV cache cells the images being written hold. */
     public int kvCells() {
         int n = 0;
-        for (StreamSlot<R> s : slots) {
+        for (Slot<R, ?> s : slots) {
             n += s == null ? 0 : s.length();
         }
         return n;
@@ -331,7 +335,7 @@ public final class BatchEngine<R> {
     private int prepare() {
         int n = 0;
         for (int q = 0; q < slots.length; q++) {
-            StreamSlot<R> slot = slots[q];
+            Slot<R, ?> slot = slots[q];
             if (slot == null || slot.request().stopped()) {
                 fresh[q] = false;
                 continue; // a listener may have cancelled its request during admit(): it must not step
@@ -394,7 +398,7 @@ public final class BatchEngine<R> {
         Phase was = clock.enter(Phase.MASK);
         int count = 0;
         for (int i = 0; i < n; i++) {
-            StreamSlot<R> slot = slots[seqs[i]];
+            Slot<R, ?> slot = slots[seqs[i]];
             try {
                 // A forced step's mask already holds the grammar; a free image takes what it sampled.
                 if (slot.request().constrained() && !slot.forcing() && !slot.fits(out[i])) {
@@ -426,7 +430,7 @@ public final class BatchEngine<R> {
     private void accept(int n) {
         for (int i = 0; i < n; i++) {
             int q = seqs[i];
-            StreamSlot<R> slot = slots[q];
+            Slot<R, ?> slot = slots[q];
             if (slot == null || slot.request().stopped()) {
                 continue; // its request failed during this round
             }
@@ -449,7 +453,7 @@ public final class BatchEngine<R> {
 
     /** Tells sequence q's request of its progress. */
     private void report(int q) {
-        StreamSlot<R> slot = slots[q];
+        Slot<R, ?> slot = slots[q];
         try {
             slot.report();
         } catch (RuntimeException | Error e) {
@@ -460,7 +464,7 @@ public final class BatchEngine<R> {
     /** Finishes the stream of sequence q (an image is repaired and decoded), frees the sequence, hands the result on. */
     private void finish(int q) {
         Phase was = clock.enter(Phase.FINISH);
-        StreamSlot<R> slot = slots[q];
+        Slot<R, ?> slot = slots[q];
         slots[q] = null;
         R result;
         try {
@@ -495,8 +499,8 @@ public final class BatchEngine<R> {
         }
     }
 
-    /** job's slot, made by its request's codec (the wildcard captured once: the codec and request agree). */
-    private <E> StreamSlot<R> open(EngineRequest<R, E> request, StreamJob job) {
-        return request.codec().open(job, request, contextLength);
+    /** job's slot, followed by its request's writer (the wildcard captured once: the writer and request agree). */
+    private <E> Slot<R, E> open(EngineRequest<R, E> request, StreamJob job) {
+        return new Slot<>(job, request, tokens, contextLength);
     }
 }

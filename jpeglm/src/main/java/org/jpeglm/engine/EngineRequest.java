@@ -23,7 +23,7 @@ public final class EngineRequest<R, E> {
     private final SamplingParams sampling;
     private final boolean constrained;
     private final int maxTokens;
-    private final StreamCodec<R, E> codec;
+    private final StreamWriter<R, E> writer;
     private final Consumer<? super E> listener;
     private final Function<R, E> finishedEvent;
     private final List<R> results;
@@ -36,8 +36,8 @@ public final class EngineRequest<R, E> {
     /**
      * @param sampling how tokens are drawn (each stream with its job's seed)
      * @param constrained whether a sampled token the slot's grammar refuses is sampled again under its mask
-     * @param maxTokens most tokens generated per stream (already within the context)
-     * @param codec writes each stream
+     * @param maxTokens most tokens generated per stream (0 or less: as many as the context leaves)
+     * @param writer its codec's part: follows each stream and makes its result
      * @param listener receives the streams' events on the engine's thread
      * @param finishedEvent the event that hands a finished stream's result to the listener
      */
@@ -46,14 +46,14 @@ public final class EngineRequest<R, E> {
             SamplingParams sampling,
             boolean constrained,
             int maxTokens,
-            StreamCodec<R, E> codec,
+            StreamWriter<R, E> writer,
             Consumer<? super E> listener,
             Function<R, E> finishedEvent) {
         this.jobs = List.copyOf(jobs);
         this.sampling = Objects.requireNonNull(sampling, "sampling");
         this.constrained = constrained;
         this.maxTokens = maxTokens;
-        this.codec = Objects.requireNonNull(codec, "codec");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.finishedEvent = Objects.requireNonNull(finishedEvent, "finishedEvent");
         this.results = new ArrayList<>(Collections.nCopies(this.jobs.size(), null));
@@ -70,13 +70,14 @@ public final class EngineRequest<R, E> {
         return constrained;
     }
 
-    /** Most tokens job may generate: the request's limit and what the context leaves after its prompt. */
-    public int budget(StreamJob job, int contextLength) {
-        return Math.min(maxTokens, contextLength - job.prompt().length);
+    /** Most tokens job may generate: the request's limit (if any) and what the context leaves after its prompt. */
+    int budget(StreamJob job, int contextLength) {
+        int left = contextLength - job.prompt().length;
+        return maxTokens > 0 ? Math.min(maxTokens, left) : left;
     }
 
-    StreamCodec<R, E> codec() {
-        return codec;
+    StreamWriter<R, E> writer() {
+        return writer;
     }
 
     public CompletableFuture<List<R>> future() {

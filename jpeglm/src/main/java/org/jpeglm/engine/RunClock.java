@@ -1,5 +1,7 @@
 package org.jpeglm.engine;
 
+import org.jpeglm.codec.RunStats;
+
 /**
  * Times one generation request: every nanosecond from the start is charged to the phase running then, so the
  * generation loop only says which phase it enters, and counts steps, tokens and finished streams.

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jpeglm.Session;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Score;
 
 /**
  * Scores streams in sequences of a session: one sequence each, all of them in one native call. Shared by the
@@ -30,13 +31,13 @@ public final class Scoring {
      * Empties sequence ids[k] and scores tokens.get(k) in it, for every k in one native call; bytes[k] is the length
      * of the stream the tokens encode.
      */
-    public static List<StreamScore> score(Session session, int[] ids, List<int[]> tokens, int[] bytes) {
+    public static List<Score> score(Session session, int[] ids, List<int[]> tokens, int[] bytes) {
         for (int q : ids) {
             session.truncate(q, 0);
         }
         PackedTokens packed = PackedTokens.of(ids, tokens);
         float[] logp = session.score(packed.seqs(), packed.tokens());
-        List<StreamScore> out = new ArrayList<>(ids.length);
+        List<Score> out = new ArrayList<>(ids.length);
         for (int k = 0; k < ids.length; k++) {
             int start = packed.starts()[k];
             int n = tokens.get(k).length;
@@ -44,7 +45,7 @@ public final class Scoring {
             for (int j = start + 1; j < start + n; j++) { // BOS has no likelihood: it is given
                 nats -= logp[j];
             }
-            out.add(new StreamScore(nats / Math.log(2), n - 1, bytes[k]));
+            out.add(new Score(nats / Math.log(2), n - 1, bytes[k]));
         }
         return out;
     }

@@ -2,15 +2,16 @@ package org.jpeglm.engine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
-import org.jpeglm.ThreadOptions;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.RunStats;
+import org.jpeglm.codec.Score;
 
 /**
  * The codec-neutral half of a generator: one session of parallel sequences and the {@link BatchEngine} over it,
@@ -24,35 +25,30 @@ public final class StreamRunner<R> implements AutoCloseable {
     private final BatchEngine<R> engine;
     private final int parallel;
     private final int contextLength;
+    private final TokenTable tokens;
     private RunStats stats = RunStats.NONE;
 
-    /** The session settings ask for over model; closing the runner closes it. */
-    public StreamRunner(Model model, TokenTable tokens, SessionSettings settings, int contextLength) {
+    /**
+     * The session settings ask for over model, with the model's context ({@link BatchEngine#contextLength(Model)});
+     * closing the runner closes it.
+     */
+    public StreamRunner(Model model, TokenTable tokens, GenerationOptions settings) {
         this.parallel = settings.parallel();
-        this.contextLength = contextLength;
+        this.tokens = tokens;
         // Last: nothing after it may throw and leak the native context.
-        this.session = BatchEngine.newSession(model, settings, contextLength);
-        this.engine = new BatchEngine<>(session, settings, tokens, contextLength, streams -> {});
+        this.session = BatchEngine.newSession(model, settings);
+        this.contextLength = session.contextLength();
+        this.engine = new BatchEngine<>(session, settings, tokens, streams -> {});
     }
 
-    /** The checks of the session settings every codec's options share; the messages name the setting. */
-    public static void checkSession(int parallel, ThreadOptions threads, int batchSize) {
-        if (parallel < 1 || parallel > 256) {
-            throw new IllegalArgumentException("parallel must be in [1, 256], got " + parallel);
-        }
-        Objects.requireNonNull(threads, "threads");
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
-        }
-    }
-
-    /** Most tokens generated per stream for a limit (0: none) and a context length: the prompt needs one token. */
-    public static int maxTokens(int limit, int contextLength) {
-        return limit > 0 ? Math.min(limit, contextLength - 1) : contextLength - 1;
-    }
-
+    /** Most tokens one stream may take, prompt included: the model's context, computed once here. */
     public int contextLength() {
         return contextLength;
+    }
+
+    /** The prompts of this runner's streams, within its context; noun says what a stream is ("image", "video"). */
+    public StreamPrompts prompts(BpeTokenizer tokenizer, String noun) {
+        return new StreamPrompts(tokenizer, tokens, contextLength, noun);
     }
 
     /** Throws CancellationException once {@link #cancel()} was called (for work before a request, e.g. encoding). */
@@ -103,8 +99,8 @@ public final class StreamRunner<R> implements AutoCloseable {
      *
      * @param noun what a stream is, for messages ("image", "video")
      */
-    public List<StreamScore> score(BpeTokenizer tokenizer, List<byte[]> streams, String noun) {
-        List<StreamScore> out = new ArrayList<>();
+    public List<Score> score(BpeTokenizer tokenizer, List<byte[]> streams, String noun) {
+        List<Score> out = new ArrayList<>();
         for (int from = 0; from < streams.size(); from += parallel) {
             out.addAll(scoreBatch(tokenizer, streams, from, Math.min(streams.size(), from + parallel), noun));
         }
@@ -112,7 +108,7 @@ public final class StreamRunner<R> implements AutoCloseable {
     }
 
     /** Scores streams[from, to), one sequence each, in one native call. */
-    private List<StreamScore> scoreBatch(BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
+    private List<Score> scoreBatch(BpeTokenizer tokenizer, List<byte[]> streams, int from, int to, String noun) {
         List<int[]> tokens = new ArrayList<>();
         int[] bytes = new int[to - from];
         for (int i = from; i < to; i++) {

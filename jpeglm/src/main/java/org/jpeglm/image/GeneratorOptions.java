@@ -1,10 +1,8 @@
 package org.jpeglm.image;
 
-import java.util.Objects;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.ThreadOptions;
-import org.jpeglm.engine.SessionSettings;
-import org.jpeglm.engine.StreamRunner;
+import org.jpeglm.codec.GenerationOptions;
 
 /**
  * How an {@link ImageGenerator} runs.
@@ -29,29 +27,44 @@ public record GeneratorOptions(
         boolean constrained,
         int maxTokens,
         int batchSize,
-        boolean deterministic)
-        implements SessionSettings {
+        boolean deterministic) {
     public GeneratorOptions {
-        checkSession(parallel, threads, batchSize);
-        Objects.requireNonNull(sampling, "sampling");
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
-        }
+        generation(parallel, threads, sampling, seed, constrained, maxTokens, batchSize, deterministic); // checks
     }
 
-    /** The checks of the session settings GeneratorOptions and {@link ServiceOptions} share. */
-    static void checkSession(int parallel, ThreadOptions threads, int batchSize) {
-        StreamRunner.checkSession(parallel, threads, batchSize);
+    /** These options as the one record every codec's generator and service take (checked there). */
+    public GenerationOptions generation() {
+        return generation(parallel, threads, sampling, seed, constrained, maxTokens, batchSize, deterministic);
+    }
+
+    private static GenerationOptions generation(
+            int parallel,
+            ThreadOptions threads,
+            SamplingParams sampling,
+            long seed,
+            boolean constrained,
+            int maxTokens,
+            int batchSize,
+            boolean deterministic) {
+        return new GenerationOptions(
+                parallel,
+                threads,
+                batchSize,
+                deterministic,
+                sampling,
+                seed,
+                constrained,
+                maxTokens,
+                GenerationOptions.DEFAULT_MAX_QUEUED);
     }
 
     /**
      * How images are sampled unless a caller says otherwise: temperature 1 and min-p 0.1 (tokens less likely than a
      * tenth of the best one are dropped). The generator, {@link ImageRequest}, the command line and the server all
      * start from this one value. Chosen by the quality metric: the best FID of a temperature / top-k / top-p / min-p
-     * sweep of the bundled model (models/README.md, "Quality by the metric").
+     * sweep of the bundled model (models/README.md, "Quality by the metric"): {@link GenerationOptions#DEFAULT_SAMPLING}.
      */
-    public static final SamplingParams DEFAULT_SAMPLING =
-            SamplingParams.builder().temperature(1.0f).minP(0.1f).build();
+    public static final SamplingParams DEFAULT_SAMPLING = GenerationOptions.DEFAULT_SAMPLING;
 
     public static Builder builder() {
         return new Builder();

@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.bpe.BpeTokenizer;
-import org.jpeglm.engine.BatchEngine;
+import org.jpeglm.codec.RunStats;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.StreamJob;
 import org.jpeglm.engine.StreamRunner;
@@ -36,16 +37,14 @@ public final class ImageGenerator implements AutoCloseable {
         this.tokenizer = model.spec().tokenizer();
         TokenTable tokens = new TokenTable(tokenizer, model.model().vocabSize());
         this.options = options;
-        int contextLength = BatchEngine.contextLength(model.model());
-        this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         this.tools = StreamTools.of(model, tokens);
-        // Last: nothing after it may throw and leak the native context.
-        this.runner = new StreamRunner<>(model.model(), tokens, options, contextLength);
-    }
-
-    /** Most tokens generated per image for a limit (0: none) and a context length: the prompt needs one token. */
-    static int maxTokens(int limit, int contextLength) {
-        return StreamRunner.maxTokens(limit, contextLength);
+        this.runner = new StreamRunner<>(model.model(), tokens, options.generation());
+        try { // the prompts take the context the runner computed
+            this.prompts = new ImagePrompts(model.spec(), runner.prompts(tokenizer, "image"));
+        } catch (RuntimeException | Error e) {
+            runner.close(); // nothing may leak the native context
+            throw e;
+        }
     }
 
     public GeneratorOptions options() {
@@ -112,25 +111,23 @@ public final class ImageGenerator implements AutoCloseable {
                 jobs,
                 options.sampling(),
                 options.constrained(),
-                maxTokens(options.maxTokens(), runner.contextLength()),
-                tools.codec(Objects.requireNonNull(previews, "previews")),
+                options.maxTokens(),
+                tools.writer(previews),
                 listener::onEvent,
                 ImageEvent.Finished::new));
     }
 
     /** The negative log-likelihood of each image under the model (images of another size are fitted first). */
-    public List<ImageScore> score(List<BufferedImage> images) {
+    public List<Score> score(List<BufferedImage> images) {
         Objects.requireNonNull(images, "images");
         List<byte[]> streams = images.stream().map(this::streamOf).toList();
         return scoreStreams(streams);
     }
 
     /** The negative log-likelihood of abbreviated streams of the model's profile. */
-    public List<ImageScore> scoreStreams(List<byte[]> streams) {
+    public List<Score> scoreStreams(List<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
-        return runner.score(tokenizer, streams, "image").stream()
-                .map(ImageScore::of)
-                .toList();
+        return runner.score(tokenizer, streams, "image");
     }
 
     /** The abbreviated stream of image under the model's profile and tables (fitted to its size). */
@@ -139,8 +136,8 @@ public final class ImageGenerator implements AutoCloseable {
     }
 
     /** Where the time of the last generate or complete request went. */
-    public GenerationStats lastStats() {
-        return GenerationStats.of(runner.lastStats());
+    public RunStats lastStats() {
+        return runner.lastStats();
     }
 
     /** The CPU threads this generator's session uses now, and how they were chosen (same thread as generate). */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import org.jpeglm.engine.StreamJob;
 import org.jpeglm.engine.StreamPrompts;
-import org.jpeglm.engine.TokenTable;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegStreams;
@@ -22,9 +21,9 @@ final class ImagePrompts {
     private final StreamPrompts prompts;
     private final JpegEncoder encoder;
 
-    ImagePrompts(JpegLmSpec spec, TokenTable tokens, int contextLength) {
+    ImagePrompts(JpegLmSpec spec, StreamPrompts prompts) {
         this.spec = spec;
-        this.prompts = new StreamPrompts(spec.tokenizer(), tokens, contextLength, "image");
+        this.prompts = prompts;
         // Prompts use the model's tables: a model converted with custom tables has only ever seen streams coded with
         // those, not the IJG tables of its quality.
         this.encoder = new JpegEncoder(spec.profile(), spec.tables());

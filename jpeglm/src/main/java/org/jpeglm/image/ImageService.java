@@ -14,10 +14,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.Scoring;
 import org.jpeglm.engine.StreamJob;
+import org.jpeglm.engine.StreamPrompts;
 import org.jpeglm.engine.TokenTable;
 
 /**
@@ -78,13 +80,18 @@ public final class ImageService implements AutoCloseable {
                 new TokenTable(model.spec().tokenizer(), model.model().vocabSize());
         this.options = options;
         this.tokenizer = model.spec().tokenizer();
-        this.contextLength = BatchEngine.contextLength(model.model());
-        this.prompts = new ImagePrompts(model.spec(), tokens, contextLength);
         this.tools = StreamTools.of(model, tokens);
-        this.session = BatchEngine.newSession(model.model(), options, contextLength);
-        this.engine = new BatchEngine<>(session, options, tokens, contextLength, images -> queued.addAndGet(-images));
-        engine.clock(meter.clock());
-        this.threads = session.threads();
+        this.session = BatchEngine.newSession(model.model(), options.generation());
+        try { // the rest takes the context the session was made with
+            this.contextLength = session.contextLength();
+            this.prompts = new ImagePrompts(model.spec(), new StreamPrompts(tokenizer, tokens, contextLength, "image"));
+            this.engine = new BatchEngine<>(session, options.generation(), tokens, images -> queued.addAndGet(-images));
+            engine.clock(meter.clock());
+            this.threads = session.threads();
+        } catch (RuntimeException | Error e) {
+            session.close(); // nothing may leak the native context
+            throw e;
+        }
         this.scheduler =
                 Thread.ofPlatform().name("jpeglm-image-service").daemon().unstarted(this::schedule);
     }
@@ -128,8 +135,8 @@ public final class ImageService implements AutoCloseable {
                 jobs,
                 request.sampling(),
                 request.constrained(),
-                ImageGenerator.maxTokens(request.maxTokens(), contextLength),
-                tools.codec(request.previews()),
+                request.maxTokens(),
+                tools.writer(request.previews()),
                 listener::onEvent,
                 ImageEvent.Finished::new);
         reserve(request.count());
@@ -152,7 +159,7 @@ public final class ImageService implements AutoCloseable {
      * @throws IllegalArgumentException naming the image that does not fit in the model's context
      * @throws IllegalStateException after {@link #close()}
      */
-    public CompletableFuture<List<ImageScore>> score(List<BufferedImage> images) {
+    public CompletableFuture<List<Score>> score(List<BufferedImage> images) {
         Objects.requireNonNull(images, "images");
         return scoreStreams(images.stream().map(prompts::streamOf).toList());
     }
@@ -161,7 +168,7 @@ public final class ImageService implements AutoCloseable {
      * {@link #score} of abbreviated streams of the model's profile. The future completes on the scheduler thread,
      * with {@link CancellationException} if the service closes first; cancelling it drops the images not yet scored.
      */
-    public CompletableFuture<List<ImageScore>> scoreStreams(List<byte[]> streams) {
+    public CompletableFuture<List<Score>> scoreStreams(List<byte[]> streams) {
         Objects.requireNonNull(streams, "streams");
         List<int[]> tokens = new ArrayList<>(streams.size());
         int[] bytes = new int[streams.size()];

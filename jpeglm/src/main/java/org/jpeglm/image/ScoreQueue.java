@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jpeglm.Session;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.Scoring;
 
 /**
@@ -19,17 +20,17 @@ final class ScoreQueue {
     static final class Request {
         private final List<int[]> tokens;
         private final int[] bytes;
-        private final ImageScore[] scores;
-        private final CompletableFuture<List<ImageScore>> future = new CompletableFuture<>();
+        private final Score[] scores;
+        private final CompletableFuture<List<Score>> future = new CompletableFuture<>();
         private int next; // the first image not yet scored
 
         Request(List<int[]> tokens, int[] bytes) {
             this.tokens = List.copyOf(tokens);
             this.bytes = bytes.clone();
-            this.scores = new ImageScore[bytes.length];
+            this.scores = new Score[bytes.length];
         }
 
-        CompletableFuture<List<ImageScore>> future() {
+        CompletableFuture<List<Score>> future() {
             return future;
         }
 
@@ -69,9 +70,7 @@ final class ScoreQueue {
             bytes[k] = owners.get(k).bytes[indices.get(k)];
         }
         try {
-            List<ImageScore> scores = Scoring.score(session, Arrays.copyOf(free, owners.size()), tokens, bytes).stream()
-                    .map(ImageScore::of)
-                    .toList();
+            List<Score> scores = Scoring.score(session, Arrays.copyOf(free, owners.size()), tokens, bytes);
             for (int k = 0; k < scores.size(); k++) {
                 owners.get(k).scores[indices.get(k)] = scores.get(k);
             }

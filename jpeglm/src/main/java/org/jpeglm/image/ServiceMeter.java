@@ -2,9 +2,9 @@ package org.jpeglm.image;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.jpeglm.codec.RunStats;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.RunClock;
-import org.jpeglm.engine.RunStats;
 
 /**
  * An {@link ImageService}'s counters: the scheduler thread charges every round to one {@link RunClock} and reports
@@ -32,7 +32,7 @@ final class ServiceMeter {
     /** After each round, on the scheduler thread. */
     synchronized void roundDone(BatchEngine<?> engine) {
         RunStats s = clock.stats();
-        images = s.streams();
+        images = s.results();
         tokens = s.tokens();
         active = engine.activeSequences();
         kvCells = engine.kvCells();

@@ -1,7 +1,7 @@
 package org.jpeglm.image;
 
 import org.jpeglm.ThreadOptions;
-import org.jpeglm.engine.SessionSettings;
+import org.jpeglm.codec.GenerationOptions;
 
 /**
  * How an {@link ImageService} runs.
@@ -16,13 +16,28 @@ import org.jpeglm.engine.SessionSettings;
  *     at a cost in speed
  */
 public record ServiceOptions(
-        int parallel, ThreadOptions threads, int batchSize, int maxQueuedImages, boolean deterministic)
-        implements SessionSettings {
+        int parallel, ThreadOptions threads, int batchSize, int maxQueuedImages, boolean deterministic) {
     public ServiceOptions {
-        GeneratorOptions.checkSession(parallel, threads, batchSize);
-        if (maxQueuedImages < 1) {
-            throw new IllegalArgumentException("maxQueuedImages must be positive, got " + maxQueuedImages);
-        }
+        generation(parallel, threads, batchSize, maxQueuedImages, deterministic); // checks
+    }
+
+    /**
+     * These options as the one record every codec's service takes (checked there); the request defaults are
+     * {@link GenerationOptions#defaults()}'s: each {@link ImageRequest} brings its own.
+     */
+    public GenerationOptions generation() {
+        return generation(parallel, threads, batchSize, maxQueuedImages, deterministic);
+    }
+
+    private static GenerationOptions generation(
+            int parallel, ThreadOptions threads, int batchSize, int maxQueued, boolean deterministic) {
+        return GenerationOptions.builder()
+                .parallel(parallel)
+                .threads(threads)
+                .batchSize(batchSize)
+                .maxQueued(maxQueued)
+                .deterministic(deterministic)
+                .build();
     }
 
     public static Builder builder() {
@@ -34,7 +49,7 @@ public record ServiceOptions(
         private int parallel = 4;
         private ThreadOptions threads = ThreadOptions.AUTOMATIC;
         private int batchSize = 512;
-        private int maxQueuedImages = 1024;
+        private int maxQueuedImages = GenerationOptions.DEFAULT_MAX_QUEUED;
         private boolean deterministic;
 
         public Builder parallel(int parallel) {

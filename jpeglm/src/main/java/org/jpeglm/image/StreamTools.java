@@ -1,6 +1,6 @@
 package org.jpeglm.image;
 
-import org.jpeglm.engine.StreamCodec;
+import java.util.Objects;
 import org.jpeglm.engine.TokenTable;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegSyntax;
@@ -23,8 +23,8 @@ record StreamTools(JpegSyntax syntax, SyntaxMasks masks, JpegRepair repair, Toke
                 spec.profile().restartInterval());
     }
 
-    /** The image codec of one request: its images previewed as previews allows. */
-    StreamCodec<GeneratedImage, ImageEvent> codec(PreviewPolicy previews) {
-        return (job, request, contextLength) -> new Slot(job, request, this, previews, contextLength);
+    /** The image codec's part in one request: its images previewed as previews allows. */
+    JpegWriter writer(PreviewPolicy previews) {
+        return new JpegWriter(this, Objects.requireNonNull(previews, "previews"));
     }
 }

@@ -16,6 +16,9 @@ import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Score;
+import org.jpeglm.engine.Slot;
+import org.jpeglm.engine.Written;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
@@ -151,7 +154,7 @@ class VideoGeneratorTest {
         try (VideoGenerator g = model.newGenerator(options().build())) {
             byte[] prefix = H264Streams.prefixFrames(g.streamOf(TinyAvcLm.video(7)), 2);
             VideoCodec codec = codec();
-            VideoSlot slot = slotFor(codec, prefix);
+            Slot<Written, Written> slot = slotFor(codec, prefix);
             while (slot.forcing()) {
                 int[] t = tokenizer.encode(
                         Arrays.copyOfRange(prefix, slot.job().promptBytes().length, prefix.length), false, false);
@@ -173,12 +176,12 @@ class VideoGeneratorTest {
                 TinyAvcLm.PROFILE);
     }
 
-    private static VideoSlot slotFor(VideoCodec codec, byte[] prefix) {
+    private static Slot<Written, Written> slotFor(VideoCodec codec, byte[] prefix) {
         var prompts = new org.jpeglm.engine.StreamPrompts(tokenizer, codec.tokens(), 1024, "video");
         var job = prompts.completion(0, 1, prefix);
-        var request = new org.jpeglm.engine.EngineRequest<WrittenVideo, WrittenVideo>(
+        var request = new org.jpeglm.engine.EngineRequest<Written, Written>(
                 List.of(job), SamplingParams.builder().build(), false, 100, codec, v -> {}, v -> v);
-        return new VideoSlot(job, request, codec, 1024);
+        return new Slot<>(job, request, codec.tokens(), 1024);
     }
 
     @Test
@@ -201,12 +204,12 @@ class VideoGeneratorTest {
     void scoresAreTheStreamsLikelihood() {
         List<Video> videos = List.of(TinyAvcLm.video(200), TinyAvcLm.video(201), TinyAvcLm.video(202));
         try (VideoGenerator g = model.newGenerator(options().parallel(2).build())) {
-            List<VideoScore> scores = g.score(videos);
+            List<Score> scores = g.score(videos);
             List<byte[]> streams = videos.stream().map(g::streamOf).toList();
-            List<VideoScore> again = g.scoreStreams(streams);
+            List<Score> again = g.scoreStreams(streams);
             assertEquals(3, scores.size());
             for (int i = 0; i < 3; i++) {
-                VideoScore s = scores.get(i);
+                Score s = scores.get(i);
                 assertEquals(streams.get(i).length, s.bytes());
                 assertEquals(tokenizer.encode(streams.get(i), true, true).length - 1, s.tokens());
                 assertTrue(s.bits() > 0 && Double.isFinite(s.bitsPerByte()), s.toString());

@@ -2,7 +2,6 @@ package org.jpeglm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jpeglm.Model;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.Session;
-import org.jpeglm.ThreadOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,10 +60,11 @@ class BatchEngineFailureTest {
     @ParameterizedTest
     @EnumSource(Where.class)
     void aStreamThatFailsFailsItsOwnRequestOnly(Where where) throws Exception {
-        SessionSettings settings = new Settings(3);
+        GenerationOptions settings =
+                GenerationOptions.builder().parallel(3).threads(2).build();
         try (Session session = BatchEngine.newSession(model, settings, 64)) {
             AtomicInteger queued = new AtomicInteger();
-            BatchEngine<Integer> engine = new BatchEngine<>(session, settings, tokens, 64, queued::addAndGet);
+            BatchEngine<Integer> engine = new BatchEngine<>(session, settings, tokens, queued::addAndGet);
             OutOfMemoryError oom = new OutOfMemoryError("Java heap space (injected)");
             EngineRequest<Integer, String> before = request(4, null, null);
             EngineRequest<Integer, String> failing = request(4, where, oom);
@@ -102,14 +102,34 @@ class BatchEngineFailureTest {
         for (int i = 0; i < count; i++) {
             jobs.add(new StreamJob(i, i, new int[] {tokens.bosId()}, new byte[0], new byte[0]));
         }
-        StreamCodec<Integer, String> codec = (job, req, context) -> {
-            if (failAt == Where.OPEN && job.index() == 1) {
-                throw asUnchecked(error);
+        StreamWriter<Integer, String> writer = new StreamWriter<>() {
+            @Override
+            public StreamState open(StreamJob job) {
+                if (failAt == Where.OPEN && job.index() == 1) {
+                    throw asUnchecked(error);
+                }
+                return new CountingState(job.index() == 1 ? failAt : null, error);
             }
-            return new CountingSlot(job, req, context, job.index() == 1 ? failAt : null, error);
+
+            @Override
+            public String progress(int index, int tokens, int units, int totalUnits) {
+                if (index == 1 && failAt == Where.REPORT && tokens >= 2) {
+                    throw asUnchecked(error);
+                }
+                return "progress " + tokens;
+            }
+
+            @Override
+            public Integer finish(Written written) {
+                if (written.index() == 1 && failAt == Where.FINISH) {
+                    throw asUnchecked(error);
+                }
+                assertEquals(TOKENS, written.tokens());
+                return written.index();
+            }
         };
         return new EngineRequest<>(
-                jobs, SamplingParams.builder().seed(1).build(), false, TOKENS, codec, e -> {}, r -> "finished " + r);
+                jobs, SamplingParams.builder().seed(1).build(), false, TOKENS, writer, e -> {}, r -> "finished " + r);
     }
 
     private static RuntimeException asUnchecked(Throwable t) {
@@ -119,37 +139,23 @@ class BatchEngineFailureTest {
         return (RuntimeException) t;
     }
 
-    /** Takes TOKENS tokens of anything; its result is its index. Throws error at failAt, if any. */
-    private static final class CountingSlot extends SlotBase<Integer, String> {
+    /**
+     * Takes any token (the request's budget of TOKENS ends the stream); progress is one unit per token. Throws error
+     * at failAt, if any, from the third token on.
+     */
+    private static final class CountingState implements StreamState {
         private final Where failAt;
         private final Throwable error;
         private int taken;
 
-        CountingSlot(StreamJob job, EngineRequest<Integer, String> request, int context, Where failAt, Throwable e) {
-            super(job, request, context);
+        CountingState(Where failAt, Throwable error) {
             this.failAt = failAt;
-            this.error = e;
-        }
-
-        private void maybeFail(Where where) {
-            if (where == failAt && taken >= 2) {
-                throw asUnchecked(error);
-            }
+            this.error = error;
         }
 
         @Override
-        public boolean done() {
-            return taken >= TOKENS;
-        }
-
-        @Override
-        public long[] forcedMask() {
-            throw new AssertionError("nothing is forced");
-        }
-
-        @Override
-        public long[] grammarMask() {
-            throw new AssertionError("not constrained");
+        public boolean complete() {
+            return false;
         }
 
         @Override
@@ -158,41 +164,32 @@ class BatchEngineFailureTest {
         }
 
         @Override
-        public boolean accept(int token) {
-            maybeFail(Where.ACCEPT);
-            took(new byte[1]);
+        public long[] allowed() {
+            throw new AssertionError("not constrained");
+        }
+
+        @Override
+        public long[] forced(byte[] forced, int from, boolean constrained) {
+            throw new AssertionError("nothing is forced");
+        }
+
+        @Override
+        public boolean take(int token, byte[] bytes) {
+            if (failAt == Where.ACCEPT && taken >= 2) {
+                throw asUnchecked(error);
+            }
             taken++;
-            return done();
-        }
-
-        @Override
-        public void report() {
-            maybeFail(Where.REPORT);
-            request().emit("progress " + taken);
-        }
-
-        @Override
-        public Integer finish() {
-            maybeFail(Where.FINISH);
-            assertInstanceOf(Integer.class, job().index());
-            return job().index();
-        }
-    }
-
-    private record Settings(int parallel) implements SessionSettings {
-        @Override
-        public ThreadOptions threads() {
-            return ThreadOptions.of(2);
-        }
-
-        @Override
-        public int batchSize() {
-            return 512;
-        }
-
-        @Override
-        public boolean deterministic() {
             return false;
+        }
+
+        @Override
+        public int units() {
+            return taken;
+        }
+
+        @Override
+        public int totalUnits() {
+            return TOKENS;
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import org.jpeglm.Session;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
+import org.jpeglm.codec.Score;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.jpeg.HuffmanTable;
 import org.jpeglm.jpeg.JpegEncoder;
@@ -145,7 +146,7 @@ class CustomTablesTest {
     @Test
     void scoresAreThoseOfTheStreamCodedWithTheModelsTables() {
         try (ImageGenerator g = model.newGenerator(options())) {
-            List<ImageScore> scores = g.score(pictures);
+            List<Score> scores = g.score(pictures);
             for (int i = 0; i < pictures.size(); i++) {
                 byte[] stream = custom(pictures.get(i));
                 int[] tokens = model.spec().tokenizer().encode(stream, true, true);
@@ -156,11 +157,11 @@ class CustomTablesTest {
                         nats -= logp[t];
                     }
                 }
-                ImageScore score = scores.get(i);
+                Score score = scores.get(i);
                 assertEquals(nats / Math.log(2), score.bits(), 1e-3 * score.bits(), "image " + i);
                 assertEquals(tokens.length - 1, score.tokens());
                 assertEquals(stream.length, score.bytes());
-                ImageScore ijg = g.scoreStreams(List.of(new JpegEncoder(PROFILE).encode(pictures.get(i))))
+                Score ijg = g.scoreStreams(List.of(new JpegEncoder(PROFILE).encode(pictures.get(i))))
                         .getFirst();
                 assertNotEquals(ijg.bits(), score.bits(), 1e-3 * score.bits(), "the IJG stream scores otherwise");
             }

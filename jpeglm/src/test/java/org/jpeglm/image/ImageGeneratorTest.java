@@ -14,6 +14,8 @@ import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.Session;
+import org.jpeglm.codec.RunStats;
+import org.jpeglm.codec.Score;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegStreams;
@@ -190,7 +192,7 @@ class ImageGeneratorTest {
     @Test
     void scoresAreTheSumOfTokenLogLikelihoods() {
         List<BufferedImage> some = images.subList(0, 3);
-        List<ImageScore> scores;
+        List<Score> scores;
         try (ImageGenerator g = model.newGenerator(options().parallel(2).build())) {
             scores = g.score(some);
             for (int i = 0; i < some.size(); i++) {
@@ -213,7 +215,7 @@ class ImageGeneratorTest {
                         nats -= l[tokens[t + 1]] - max - Math.log(z);
                     }
                 }
-                ImageScore sc = scores.get(i);
+                Score sc = scores.get(i);
                 assertEquals(nats / Math.log(2), sc.bits(), 1e-3 * sc.bits());
                 assertEquals(tokens.length - 1, sc.tokens());
                 assertEquals(stream.length, sc.bytes());
@@ -247,8 +249,8 @@ class ImageGeneratorTest {
                     throw new IllegalStateException(e);
                 }
             });
-            GenerationStats st = g.lastStats();
-            assertEquals(5, st.images());
+            RunStats st = g.lastStats();
+            assertEquals(5, st.results());
             long tokens = out.stream().mapToLong(GeneratedImage::tokens).sum();
             assertEquals(tokens, st.tokens());
             long longest = out.stream().mapToLong(GeneratedImage::tokens).max().orElseThrow();
@@ -259,7 +261,7 @@ class ImageGeneratorTest {
             }
             long phases = st.stepNanos() + st.promptNanos() + st.maskNanos() + st.acceptNanos() + st.finishNanos();
             assertTrue(st.totalNanos() - phases >= 5 * 20_000_000L, "the listener's sleep is in the total only: " + st);
-            assertTrue(st.firstImageNanos() > 0 && st.firstImageNanos() < st.totalNanos(), st.toString());
+            assertTrue(st.firstNanos() > 0 && st.firstNanos() < st.totalNanos(), st.toString());
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.Score;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.testing.LlamaConfig;
@@ -184,10 +185,11 @@ class ImageServiceTest {
     void onlyADeterministicSessionHasASpareSequence() {
         int context = BatchEngine.contextLength(model.model());
         var one = GeneratorOptions.builder().parallel(1).threads(1);
-        try (var plain = BatchEngine.newSession(model.model(), one.build(), context);
+        try (var plain = BatchEngine.newSession(model.model(), one.build().generation(), context);
                 var det = BatchEngine.newSession(
-                        model.model(), one.deterministic(true).build(), context);
-                var wide = BatchEngine.newSession(model.model(), deterministic(3), context)) {
+                        model.model(), one.deterministic(true).build().generation(), context);
+                var wide =
+                        BatchEngine.newSession(model.model(), deterministic(3).generation(), context)) {
             assertEquals(1, plain.sequences());
             assertEquals(2, det.sequences());
             assertEquals(3, wide.sequences(), "three sequences are their own neighbours");
@@ -375,7 +377,7 @@ class ImageServiceTest {
         for (int k = 0; k < 5; k++) {
             pictures.add(TinyJpegLm.picture(40 + k));
         }
-        List<ImageScore> expected;
+        List<Score> expected;
         try (ImageGenerator g = model.newGenerator(
                 GeneratorOptions.builder().parallel(2).threads(2).build())) {
             expected = g.score(pictures);
@@ -392,11 +394,11 @@ class ImageServiceTest {
         }
     }
 
-    static void assertSameScores(List<ImageScore> expected, List<ImageScore> actual) {
+    static void assertSameScores(List<Score> expected, List<Score> actual) {
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < expected.size(); i++) {
-            ImageScore e = expected.get(i);
-            ImageScore a = actual.get(i);
+            Score e = expected.get(i);
+            Score a = actual.get(i);
             assertEquals(e.tokens(), a.tokens(), "image " + i);
             assertEquals(e.bytes(), a.bytes(), "image " + i);
             assertEquals(e.bits(), a.bits(), 1e-4 * e.bits(), "image " + i); // float sums of other batch shapes

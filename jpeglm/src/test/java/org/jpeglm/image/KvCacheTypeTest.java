@@ -46,7 +46,7 @@ class KvCacheTypeTest {
     private static int stateBytes(Model m) {
         GeneratorOptions options =
                 GeneratorOptions.builder().parallel(1).threads(1).build();
-        try (Session s = BatchEngine.newSession(m, options, 64)) {
+        try (Session s = BatchEngine.newSession(m, options.generation(), 64)) {
             s.sequence(0).feed(1, 2, 3, 4, 5, 6, 7, 8);
             return s.saveState(0).length;
         }

@@ -115,7 +115,8 @@ class PreviewTest {
         JpegRepair repair = new JpegRepair(profile);
         BufferedImage fin = JpegImages.decode(stream, profile);
         for (int finished = 1; finished < 4; finished++) {
-            BufferedImage preview = JpegImages.decode(Slot.preview(repair, JpegStreams.prefixMcus(stream, finished)));
+            BufferedImage preview =
+                    JpegImages.decode(JpegStreamState.preview(repair, JpegStreams.prefixMcus(stream, finished)));
             List<int[]> differing = compare(profile, preview, fin, finished);
             assertEquals(borderSize(profile, finished), differing.size(), finished + " MCUs: the whole border changed");
             assertTrue(differing.size() > 0);
@@ -128,8 +129,8 @@ class PreviewTest {
         byte[] stream = new JpegEncoder(profile).encode(TinyJpegLm.picture(4));
         BufferedImage fin = JpegImages.decode(stream, profile);
         for (int finished = 0; finished < 4; finished++) {
-            BufferedImage preview =
-                    JpegImages.decode(Slot.preview(new JpegRepair(profile), JpegStreams.prefixMcus(stream, finished)));
+            BufferedImage preview = JpegImages.decode(
+                    JpegStreamState.preview(new JpegRepair(profile), JpegStreams.prefixMcus(stream, finished)));
             assertEquals(List.of(), compare(profile, preview, fin, finished));
             assertNeutralBeyond(profile, preview, finished);
         }
@@ -169,7 +170,9 @@ class PreviewTest {
                     byte[] cut = JpegStreams.prefixMcus(fin.stream(), p.mcus());
                     assertTrue(new JpegRepair(profile).paddable(cut, p.mcus() / profile.restartInterval()));
                     assertArrayEquals(
-                            Slot.preview(new JpegRepair(profile), cut), p.jpeg(), "the cut padded as repair pads it");
+                            JpegStreamState.preview(new JpegRepair(profile), cut),
+                            p.jpeg(),
+                            "the cut padded as repair pads it");
                     compare(profile, p.image(), fin.image(), p.mcus());
                     if (profile.subsampling() == Subsampling.GRAY) {
                         assertNeutralBeyond(profile, p.image(), p.mcus());

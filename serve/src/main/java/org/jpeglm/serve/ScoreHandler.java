@@ -7,8 +7,8 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jpeglm.codec.Score;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageScore;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.RequestFields.Kind;
@@ -49,9 +49,9 @@ final class ScoreHandler {
                             + " per request");
         }
         JpegProfile p = model.profile();
-        CompletableFuture<List<ImageScore>> pending = new CompletableFuture<>();
+        CompletableFuture<List<Score>> pending = new CompletableFuture<>();
         ClientWatch watch = ClientWatch.start(ctx.req(), leaving(pending));
-        List<ImageScore> scores;
+        List<Score> scores;
         try (HeapBudget.Reservation reserved = heap.reserve(
                 files.size(),
                 GeneratedImage.decodedBytes(p),
@@ -73,7 +73,7 @@ final class ScoreHandler {
         double bits = 0;
         long bytes = 0;
         for (int i = 0; i < scores.size(); i++) {
-            ImageScore s = scores.get(i);
+            Score s = scores.get(i);
             data.add(Json.object()
                     .put("index", i)
                     .put("bits", s.bits())
@@ -94,12 +94,12 @@ final class ScoreHandler {
      * The images' scores. pending stands for them until they are submitted, and is cancelled if the client leaves:
      * then the images are not submitted, or the service drops those not scored yet.
      */
-    private List<ImageScore> score(List<BufferedImage> images, CompletableFuture<List<ImageScore>> pending)
+    private List<Score> score(List<BufferedImage> images, CompletableFuture<List<Score>> pending)
             throws InterruptedException {
         if (pending.isCancelled()) { // the client left while its images were decoded: score none
             throw new ApiException(GenerationHandler.CLIENT_CLOSED, null, "the client left");
         }
-        CompletableFuture<List<ImageScore>> scores;
+        CompletableFuture<List<Score>> scores;
         try {
             scores = service.score(images);
         } catch (IllegalArgumentException e) {
@@ -112,7 +112,7 @@ final class ScoreHandler {
     }
 
     /** What is done when the client goes away: its scoring cancelled, the disconnect counted once. */
-    private Runnable leaving(CompletableFuture<List<ImageScore>> pending) {
+    private Runnable leaving(CompletableFuture<List<Score>> pending) {
         return () -> {
             if (pending.cancel(false)) {
                 metrics.disconnected();

@@ -10,8 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jpeglm.codec.RunStats;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GenerationStats;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
@@ -51,7 +51,7 @@ final class CancelPart {
         long stepNanos;
         try (ImageGenerator g = model.newGenerator(options)) {
             prompts = g.generate(8).stream().map(GeneratedImage::image).toList();
-            GenerationStats s = g.lastStats();
+            RunStats s = g.lastStats();
             stepNanos = s.stepNanos() / Math.max(1, s.steps());
         }
         long rssStart = Rss.selfKiB();
