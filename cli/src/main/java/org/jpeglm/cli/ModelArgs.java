@@ -31,8 +31,7 @@ final class ModelArgs {
     @Option(
             names = {"-m", "--model"},
             paramLabel = "FILE",
-            description = "GGUF model, an image (jpeg) or a video (h264) model: the command does what its codec "
-                    + "does (default: $JPEGLM_MODEL, else the bundled " + BUNDLED
+            description = "GGUF model (default: $JPEGLM_MODEL, else the bundled " + BUNDLED
                     + "; for generate-video and complete-video $JPEGLM_VIDEO_MODEL, else the bundled " + BUNDLED_VIDEO
                     + ")")
     Path model;
