@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jpeglm.eval.QualityMetric;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
@@ -30,32 +31,49 @@ import picocli.CommandLine.Option;
         name = "complete",
         sortOptions = false,
         description = {
-            "Complete images from their top part: the first ratio of their MCUs is the prompt, kept byte for byte.",
+            "Complete images from their top part, or videos from their first frames, as the model's codec says.",
+            "",
+            "Images (a jpeg model): the first ratio of their MCUs is the prompt, kept byte for byte.",
             "",
             "Writes completion-I-K.png/.jpg (input I, sample K), grid.png (a row per input, the first 64: the original, the "
                     + "prompt, then the first 14 completions) and summary.json. The output directory must be empty, or --force "
                     + "given: then an earlier run's files are deleted first (other files are kept). summary.json is written "
                     + "first with \"complete\": false and rewritten at the end with \"complete\": true. At most 1,000,000 "
                     + "completions (inputs x --samples) per run, and as many as the Java heap holds.",
+            "",
+            "Videos (an h264 model): each input is read at the model's size and rate, encoded with the model's profile, "
+                    + "and the bytes of its first K frames (--frames) are the prompt, kept byte for byte; the model writes "
+                    + "the rest. Writes completion-I-S.h264/.mp4/.gif/.png (as generate writes a video), grid.png (per "
+                    + "input, the first 16: a row of the input's frames, then a row per completion, the first 7) and "
+                    + "summary.json. Needs ffmpeg.",
+            "",
+            "Options for one codec only (--ratio, --fashion-mnist, --offset, --unconstrained for images; --frames, "
+                    + "--moving-fashion-mnist, --max-tokens, --scale for videos) are refused with a model of the other.",
             ""
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  jpeglm complete --fashion-mnist 8 --ratio 0.5 -o completions",
             "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf -o photo-completions",
-            "  jpeglm complete --fashion-mnist 1000 --ratio 0.5 --eval -o c   # measured against the test set and the originals"
+            "  jpeglm complete --fashion-mnist 1000 --ratio 0.5 --eval -o c   # measured against the test set and the originals",
+            "  jpeglm complete -m models/moving-fashion-mnist-64.gguf clip.mp4 --frames 5 -o clip-completions"
         })
-public final class CompleteCommand extends JpeglmCommand {
+public class CompleteCommand extends JpeglmCommand {
     /** Rows (inputs) and completions per row in grid.png at most. */
     static final int GRID_ROWS = 64;
 
     static final int GRID_SAMPLES = 14;
 
-    @Mixin
-    ModelArgs modelArgs;
+    /** The options only image models take, and only video models. */
+    private static final List<String> IMAGE_ONLY = Stream.concat(
+                    Stream.of("--ratio", "--unconstrained"), InputImages.IMAGE_ONLY.stream())
+            .toList();
+
+    private static final List<String> VIDEO_ONLY =
+            List.of("--frames", "--moving-fashion-mnist", "--max-tokens", "--scale");
 
     @Mixin
-    SamplingArgs sampling;
+    ModelArgs modelArgs;
 
     @Mixin
     InputImages inputs;
@@ -63,21 +81,34 @@ public final class CompleteCommand extends JpeglmCommand {
     @Option(
             names = {"-r", "--ratio"},
             paramLabel = "R",
-            description = "share of each image's MCUs given as the prompt, 0..1 (default: ${DEFAULT-VALUE})")
+            description = "image models: share of each image's MCUs given as the prompt, 0..1 (default: "
+                    + "${DEFAULT-VALUE})")
     double ratio = 0.5;
+
+    @Option(
+            names = {"-k", "--frames"},
+            paramLabel = "K",
+            description = "video models (required): frames of each input given as the prompt, 1 to the model's "
+                    + "frames - 1")
+    Integer frames;
+
+    @Option(
+            names = "--moving-fashion-mnist",
+            paramLabel = "N",
+            description = "video models: also complete the first N test videos of moving Fashion-MNIST (the bundled "
+                    + "video model's test data, train/make-bundled-video-model), 1 to "
+                    + QualityMetric.TEST_VIDEO_COUNT)
+    int testVideos;
 
     @Option(
             names = "--samples",
             paramLabel = "K",
             converter = Limits.CountConverter.class,
-            description = "completions per image, 1 to 1000000 (default: ${DEFAULT-VALUE})")
+            description = "completions per input, 1 to 1000000 (default: ${DEFAULT-VALUE})")
     int samples = 1;
 
     @Mixin
-    ParallelArgs parallelArgs;
-
-    @Mixin
-    DeterministicArgs determinism;
+    GenerationArgs generation;
 
     @Mixin
     OutputArgs outputArgs;
@@ -85,29 +116,40 @@ public final class CompleteCommand extends JpeglmCommand {
     @Mixin
     EvalArgs evalArgs;
 
+    @Option(
+            names = "--max-tokens",
+            paramLabel = "N",
+            description = "video models: tokens per video at most, 1 to the model's context (default: the model's "
+                    + "context)")
+    Integer maxTokens;
+
+    @Mixin
+    VideoArgs videoArgs;
+
     public CompleteCommand() {}
 
     @Override
     protected int run() throws Exception {
+        Limits.requireCount("--samples", samples);
+        modelArgs.check();
+        generation.parallelArgs.check();
+        try (RunOutput out = outputArgs.open()) { // checked before the model is read: nothing written until start
+            ModelArgs.ChosenModel chosen = modelArgs.choose();
+            chosen.refuseOthers(spec, IMAGE_ONLY, VIDEO_ONLY);
+            return chosen.video() ? new VideoCompletion(this, chosen).run(out) : images(chosen, out);
+        }
+    }
+
+    private int images(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
         if (!(ratio >= 0 && ratio <= 1)) {
             throw new IllegalArgumentException("--ratio must be between 0 and 1, got " + ratio);
         }
-        Limits.requireCount("--samples", samples);
         int n = inputs.count();
         long jobs = (long) n * samples;
         Limits.requireCount(n + " inputs x --samples " + samples, jobs);
-        modelArgs.check();
-        GeneratorOptions options = GeneratorOptions.builder()
-                .parallel(parallelArgs.forJobs(jobs))
-                .threads(modelArgs.threadOptions())
-                .sampling(sampling.params())
-                .seed(sampling.seed)
-                .constrained(!sampling.unconstrained)
-                .deterministic(determinism.deterministic)
-                .build();
-        try (RunOutput out = outputArgs.open();
-                ImageModel model = modelArgs.load(err())) {
-            out.requireNotOutputs(inputs.files);
+        GeneratorOptions options = generation.imageOptions(jobs, modelArgs.threadOptions(), 0);
+        try (ImageModel model = chosen.loadImage(err())) {
+            out.requireNotOutputs(inputs.paths());
             JpegProfile profile = model.spec().profile();
             Limits.requireHeap(jobs, Limits.bytesPerResult(profile), "completions");
             List<BufferedImage> originals = inputs.load(profile);
@@ -120,7 +162,7 @@ public final class CompleteCommand extends JpeglmCommand {
             try (ImageGenerator g = model.newGenerator(options)) {
                 out.start(header(n));
                 List<GeneratedImage> done;
-                try (Progress progress = new Progress(err(), "complete", jobs, "img")) {
+                try (Progress progress = new Progress(err(), spec.name(), jobs, "img")) {
                     done = g.complete(prompts, ratio, img -> {
                         progress.step(img.clean() ? "clean" : "repaired");
                         out.add(img.index(), entry(img), files(img));
@@ -186,14 +228,14 @@ public final class CompleteCommand extends JpeglmCommand {
     private ObjectNode header(int n) {
         return JsonNodeFactory.instance
                 .objectNode()
-                .put("command", "complete")
+                .put("command", spec.name())
                 .put("inputs", n)
                 .put("samples", samples)
                 .put("ratio", ratio)
                 .put("requested", (long) n * samples)
-                .put("constrained", !sampling.unconstrained)
-                .put("deterministic", determinism.deterministic)
-                .put("seed", sampling.seed);
+                .put("constrained", !generation.sampling.unconstrained)
+                .put("deterministic", generation.determinism.deterministic)
+                .put("seed", generation.sampling.seed);
     }
 
     /** generate's summary of an image (one vocabulary with the server), and which input and sample it completes. */

@@ -160,8 +160,9 @@ public final class EvalCommand extends JpeglmCommand {
     private List<Video> throughH264(List<Video> clips) throws IOException {
         ModelArgs args = new ModelArgs();
         args.model = model;
+        args.videoByDefault = true;
         VideoProfile profile;
-        try (GgufFile f = GgufFile.open(args.videoModelPath())) {
+        try (GgufFile f = GgufFile.open(args.modelPath())) {
             if (!VideoProfile.isVideo(f.metadata())) {
                 throw new IllegalArgumentException(f.path() + " is not a video model: it has no H.264 profile");
             }

@@ -11,6 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jpeglm.avclm.GeneratedVideo;
+import org.jpeglm.avclm.VideoGenerator;
+import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageEvent;
@@ -20,6 +24,8 @@ import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.jpeg.ImageGrid;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.ImageSummary;
+import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,13 +34,26 @@ import picocli.CommandLine.Option;
         name = "generate",
         sortOptions = false,
         description = {
-            "Generate images with a Jpeg-LM model: N images, written as PNG and JPEG files plus one PNG grid and summary.json.",
+            "Generate images or videos, as the model's codec says (jpeg: Jpeg-LM, h264: Avc-LM).",
+            "",
+            "Images: N images, written as PNG and JPEG files plus one PNG grid and summary.json.",
             "",
             "The output directory must be empty, or --force given: then an earlier run's image-*, grid.png and summary.json are "
                     + "deleted first (other files are kept). Images are written as they are done; summary.json is written first "
                     + "with \"complete\": false and rewritten at the end with \"complete\": true, so a run stopped midway says so "
                     + "and lists exactly the images it wrote. At most 1,000,000 images per run, and as many as the Java heap holds "
                     + "(they stay in memory until the end).",
+            "",
+            "Videos: each is written as its H.264 stream (.h264: the model's stream up to its frames of the profile's "
+                    + "count), an MP4 of that stream (remuxed, not re-encoded), an animated GIF and a PNG strip of its "
+                    + "frames; plus grid.png (a row of frames per video, the first 64) and summary.json (the frames those "
+                    + "files hold of the profile's, damage, tokens, bytes). Videos are sampled freely, as the paper samples "
+                    + "them, and end at EOS or the token limit; each is decoded tolerantly by ffmpeg (damaged macroblocks "
+                    + "concealed). A stream too damaged for an MP4 or for any frame has no .mp4 or no .gif/.png, and "
+                    + "summary.json says so. Needs ffmpeg (PATH, $JPEGLM_FFMPEG or -Djpeglm.ffmpeg).",
+            "",
+            "Options for one codec only (--unconstrained, --columns, --no-images, --preview for images; --scale for "
+                    + "videos) are refused with a model of the other.",
             ""
         },
         footerHeading = "%nExamples:%n",
@@ -44,30 +63,33 @@ import picocli.CommandLine.Option;
             "  jpeglm generate -n 1000 --no-images -o stats  # statistics only",
             "  jpeglm generate -n 16 -o images --force      # replace the run in images",
             "  jpeglm generate -n 16 -np 8 --preview -o watched  # watch the images form (on a terminal)",
-            "  jpeglm generate -n 2000 --no-images --eval -o q  # FID and the rest against the test set (jpeglm eval)"
+            "  jpeglm generate -n 2000 --no-images --eval -o q  # FID and the rest against the test set (jpeglm eval)",
+            "  jpeglm generate -m models/moving-fashion-mnist-64.gguf -n 8 -o video-run  # videos: its codec is h264"
         })
-public final class GenerateCommand extends JpeglmCommand {
+public class GenerateCommand extends JpeglmCommand {
     /** Images in grid.png at most. */
     static final int GRID_IMAGES = 256;
 
-    @Mixin
-    ModelArgs modelArgs;
+    /** Rows (videos) in grid.png at most. */
+    static final int GRID_VIDEOS = 64;
+
+    /** The options only image models take, and only video models. */
+    private static final List<String> IMAGE_ONLY = List.of("--unconstrained", "--columns", "--no-images", "--preview");
+
+    private static final List<String> VIDEO_ONLY = List.of("--scale");
 
     @Mixin
-    SamplingArgs sampling;
+    ModelArgs modelArgs;
 
     @Option(
             names = {"-n", "--count"},
             paramLabel = "N",
             converter = Limits.CountConverter.class,
-            description = "images to generate, 1 to 1000000 (default: ${DEFAULT-VALUE})")
-    int count = 16;
+            description = "images or videos to generate, 1 to 1000000 (default: 16 images, 8 videos)")
+    Integer requested;
 
     @Mixin
-    ParallelArgs parallelArgs;
-
-    @Mixin
-    DeterministicArgs determinism;
+    GenerationArgs generation;
 
     @Mixin
     OutputArgs outputArgs;
@@ -78,7 +100,7 @@ public final class GenerateCommand extends JpeglmCommand {
     @Option(
             names = "--max-tokens",
             paramLabel = "N",
-            description = "tokens per image at most, 1 to the model's context (default: the model's context)")
+            description = "tokens per image or video at most, 1 to the model's context (default: the model's context)")
     Integer maxTokens;
 
     @Option(
@@ -98,29 +120,39 @@ public final class GenerateCommand extends JpeglmCommand {
                     + "blocks), scaled to fit the terminal; without a terminal nothing changes")
     boolean preview;
 
+    @Mixin
+    VideoArgs videoArgs;
+
+    /** N: -n, or the codec's default. */
+    private int count;
+
     public GenerateCommand() {}
 
     @Override
     protected int run() throws Exception {
-        Limits.requireCount("--count", count);
+        if (requested != null) {
+            Limits.requireCount("--count", requested);
+        }
         modelArgs.check();
-        int p = parallelArgs.forJobs(count);
+        generation.parallelArgs.check();
         requirePositive("--max-tokens", maxTokens);
         requirePositive("--columns", columns);
-        GeneratorOptions options = GeneratorOptions.builder()
-                .parallel(p)
-                .threads(modelArgs.threadOptions())
-                .sampling(sampling.params())
-                .seed(sampling.seed)
-                .constrained(!sampling.unconstrained)
-                .maxTokens(maxTokens == null ? 0 : maxTokens)
-                .deterministic(determinism.deterministic)
-                .build();
-        try (RunOutput out = outputArgs.open();
-                ImageModel model = modelArgs.load(err())) {
+        try (RunOutput out = outputArgs.open()) { // checked before the model is read: nothing written until start
+            ModelArgs.ChosenModel chosen = modelArgs.choose();
+            chosen.refuseOthers(spec, IMAGE_ONLY, VIDEO_ONLY);
+            count = requested != null ? requested : chosen.video() ? 8 : 16;
+            return chosen.video() ? videos(chosen, out) : images(chosen, out);
+        }
+    }
+
+    private int images(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
+        GeneratorOptions options =
+                generation.imageOptions(count, modelArgs.threadOptions(), maxTokens == null ? 0 : maxTokens);
+        int p = options.parallel();
+        try (ImageModel model = chosen.loadImage(err())) {
             Limits.requireHeap(count, Limits.bytesPerResult(model.spec().profile()), "generated images");
             try (ImageGenerator generator = model.newGenerator(options)) {
-                requireMaxTokens(generator);
+                requireMaxTokens(generator.contextLength(), "an image");
                 err().printf(
                                 "%s: %s, %dx%d, %d in parallel, %s%n",
                                 model.model().path().getFileName(),
@@ -133,6 +165,69 @@ public final class GenerateCommand extends JpeglmCommand {
             }
         }
         return 0;
+    }
+
+    private int videos(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
+        videoArgs.check();
+        VideoOptions options =
+                generation.videoOptions(count, modelArgs.threadOptions(), maxTokens == null ? 0 : maxTokens);
+        try (VideoModel model = chosen.loadVideo(err())) {
+            Limits.requireHeap(count, VideoArgs.bytesPerResult(model), "generated videos");
+            try (VideoGenerator generator = model.newGenerator(options)) {
+                requireMaxTokens(generator.contextLength(), "a video");
+                VideoArgs.describe(err(), model, options.parallel());
+                out.start(generation.header(name()).put("requested", count), "videos");
+                VideoResults results = new VideoResults(model.profile(), videoArgs.scale);
+                long started = System.nanoTime();
+                List<GeneratedVideo> videos;
+                try (Progress progress = new Progress(err(), name(), count, "video")) {
+                    videos = generator.generate(count, v -> {
+                        progress.step(
+                                v.report().decodedFrames() + "/" + v.report().expectedFrames() + " frames");
+                        var entry = VideoResults.entry(v);
+                        out.add(v.index(), entry, results.files(String.format("video-%04d", v.index()), v, entry));
+                    });
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                ObjectNode totals = VideoResults.totals(videos, seconds);
+                totals.set("threads", ThreadSummary.json(generator.threads()));
+                if (evalArgs.eval) {
+                    EvalArgs.measureVideos(videos, 0, out(), totals);
+                }
+                List<Video> rows = videos.subList(0, Math.min(videos.size(), GRID_VIDEOS)).stream()
+                        .map(GeneratedVideo::video)
+                        .toList();
+                out.finish(totals, results.strip(rows));
+                report(videos, seconds, model.profile(), out);
+            }
+        }
+        return 0;
+    }
+
+    /** The name this command was run by: generate, or its alias generate-video (summary.json and the progress bar say it). */
+    private String name() {
+        return spec.name();
+    }
+
+    private void report(List<GeneratedVideo> videos, double seconds, VideoProfile profile, RunOutput out) {
+        long clean = VideoResults.clean(videos);
+        long tokens = videos.stream().mapToLong(GeneratedVideo::tokens).sum();
+        long bytes = videos.stream().mapToLong(v -> v.stream().length).sum();
+        out().printf(
+                        Locale.ROOT,
+                        "%d videos in %.1f s (%.3f videos/s, %.0f tokens/s); %d clean: all %d frames decode without "
+                                + "damage (%.1f%%); %.0f tokens, %.0f bytes per video; wrote %s%n",
+                        videos.size(),
+                        seconds,
+                        videos.size() / seconds,
+                        tokens / seconds,
+                        clean,
+                        profile.frames(),
+                        100.0 * clean / videos.size(),
+                        (double) tokens / videos.size(),
+                        (double) bytes / videos.size(),
+                        out.dir());
+        out().flush();
     }
 
     private void generate(ImageGenerator generator, JpegProfile profile, RunOutput out) throws Exception {
@@ -148,7 +243,7 @@ public final class GenerateCommand extends JpeglmCommand {
                         profile.width(),
                         profile.height())
                 : null;
-        try (Progress progress = new Progress(err(), "generate", count, "img", screen)) {
+        try (Progress progress = new Progress(err(), name(), count, "img", screen)) {
             Consumer<GeneratedImage> done = img -> {
                 progress.step(img.clean() ? "clean" : "repaired");
                 if (img.index() < grid.length) {
@@ -207,22 +302,28 @@ public final class GenerateCommand extends JpeglmCommand {
         }
     }
 
-    private void requireMaxTokens(ImageGenerator generator) {
-        int most = generator.contextLength() - 1;
+    /** Refuses a --max-tokens beyond a context of contextLength tokens; what names the result ("an image"). */
+    private void requireMaxTokens(int contextLength, String what) {
+        requireMaxTokens(maxTokens, contextLength, what);
+    }
+
+    /** Refuses maxTokens (--max-tokens, null if not given) beyond a context of contextLength tokens. */
+    static void requireMaxTokens(Integer maxTokens, int contextLength, String what) {
+        int most = contextLength - 1;
         if (maxTokens != null && maxTokens > most) {
             throw new IllegalArgumentException("--max-tokens " + maxTokens + " exceeds the model's context of "
-                    + generator.contextLength() + " tokens: an image takes at most " + most);
+                    + contextLength + " tokens: " + what + " takes at most " + most);
         }
     }
 
     private ObjectNode header() {
         return JsonNodeFactory.instance
                 .objectNode()
-                .put("command", "generate")
+                .put("command", name())
                 .put("requested", count)
-                .put("constrained", !sampling.unconstrained)
-                .put("deterministic", determinism.deterministic)
-                .put("seed", sampling.seed);
+                .put("constrained", !generation.sampling.unconstrained)
+                .put("deterministic", generation.determinism.deterministic)
+                .put("seed", generation.sampling.seed);
     }
 
     private static ObjectNode entry(GeneratedImage img) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Where the input images of complete and score come from: files, or Fashion-MNIST's test split. Each is fitted to
+ * Where the inputs of complete and score come from: files (images, or videos for a video model), or Fashion-MNIST's
+ * test split. Each is fitted to
  * the model's size as soon as it is read, so only one full-size image is in memory at a time.
  */
 final class InputImages {
@@ -26,23 +27,30 @@ final class InputImages {
     static final int FASHION_MNIST_TEST = 10_000;
 
     @Parameters(
-            paramLabel = "IMAGE",
+            paramLabel = "INPUT",
             arity = "0..*",
             description = "image files (PNG, JPEG, BMP, GIF) of at most 64 megapixels, fitted to the model's size; "
-                    + "with a video model (score), video files")
+                    + "with a video model, video files ffmpeg reads (MP4, GIF, WebM, .h264, ...)")
     List<Path> files = new ArrayList<>();
+
+    @Option(
+            names = {"-i", "--input"},
+            paramLabel = "FILE",
+            description = "an input file, as INPUT; repeat for several")
+    List<Path> named = new ArrayList<>();
 
     @Option(
             names = "--fashion-mnist",
             paramLabel = "N",
             description =
-                    "use the first N test images of Fashion-MNIST, 1 to 10000 (padded to the model's size, as in training)")
+                    "image models: use the first N test images of Fashion-MNIST, 1 to 10000 (padded to the model's "
+                            + "size, as in training)")
     int fashionMnist;
 
     @Option(
             names = "--offset",
             paramLabel = "I",
-            description = "with --fashion-mnist: start at test image I (default: 0)")
+            description = "image models, with --fashion-mnist: start at test image I (default: 0)")
     int offset;
 
     /** How many images the options name; checked, before anything is loaded. */
@@ -52,38 +60,36 @@ final class InputImages {
         }
         if (offset > 0 && fashionMnist == 0) {
             throw new IllegalArgumentException(
-                    "--offset applies to --fashion-mnist only; it cannot select among IMAGE files");
+                    "--offset applies to --fashion-mnist only; it cannot select among INPUT files");
         }
         if ((long) offset + fashionMnist > FASHION_MNIST_TEST) {
             throw new IllegalArgumentException("--fashion-mnist " + fashionMnist
                     + (offset > 0 ? " --offset " + offset : "") + ": the test split " + "has " + FASHION_MNIST_TEST
                     + " images, so --offset + --fashion-mnist must be at most " + FASHION_MNIST_TEST);
         }
-        int n = files.size() + fashionMnist;
+        int n = paths().size() + fashionMnist;
         if (n == 0) {
-            throw new IllegalArgumentException("no input images: give IMAGE files or --fashion-mnist N");
+            throw new IllegalArgumentException("no input images: give INPUT files or --fashion-mnist N");
         }
         return n;
     }
 
-    /** The files as video files, for a video model: --fashion-mnist has none. */
-    List<Path> videoFiles() {
-        if (fashionMnist > 0 || offset > 0) {
-            throw new IllegalArgumentException(
-                    "--fashion-mnist gives images, but the model is a video model: give video files instead");
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("no input videos: give video files to score with a video model");
-        }
-        return files;
+    /** The files given, as arguments then with -i, in that order. */
+    List<Path> paths() {
+        List<Path> all = new ArrayList<>(files);
+        all.addAll(named);
+        return all;
     }
+
+    /** The options naming the inputs of one codec only: Fashion-MNIST's images. */
+    static final List<String> IMAGE_ONLY = List.of("--fashion-mnist", "--offset");
 
     /** The images, fitted to profile's size. */
     List<BufferedImage> load(JpegProfile profile) throws IOException {
         int n = count();
         Limits.requireHeap(n, Limits.bytesPerImage(profile), "input images");
         List<BufferedImage> out = new ArrayList<>(n);
-        for (Path f : files) {
+        for (Path f : paths()) {
             out.add(JpegImages.fit(read(f), profile.width(), profile.height()));
         }
         if (fashionMnist > 0) {

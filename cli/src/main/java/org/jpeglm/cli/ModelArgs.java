@@ -12,6 +12,9 @@ import org.jpeglm.SkippedBackend;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.image.ImageModel;
+import org.jpeglm.video.VideoProfile;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,8 +32,12 @@ final class ModelArgs {
             names = {"-m", "--model"},
             paramLabel = "FILE",
             description = "GGUF model (default: $JPEGLM_MODEL, else the bundled " + BUNDLED
-                    + "; for videos $JPEGLM_VIDEO_MODEL, else the bundled " + BUNDLED_VIDEO + ")")
+                    + "; for generate-video and complete-video $JPEGLM_VIDEO_MODEL, else the bundled " + BUNDLED_VIDEO
+                    + ")")
     Path model;
+
+    /** Whether the default model (no -m) is the video one: set by the -video aliases, not an option. */
+    boolean videoByDefault;
 
     @Option(
             names = {"-ngl", "--gpu-layers"},
@@ -93,13 +100,9 @@ final class ModelArgs {
             description = "CPUs to run on, a hexadecimal mask as llama.cpp's (0x3: CPUs 0 and 1) (default: any)")
     String cpuMask;
 
+    /** The model's path: -m, else $JPEGLM_MODEL or the bundled image model ($JPEGLM_VIDEO_MODEL or the bundled video model for the aliases). */
     Path modelPath() {
-        return modelPath("JPEGLM_MODEL", BUNDLED);
-    }
-
-    /** The video model's path: -m, $JPEGLM_VIDEO_MODEL or the bundled one. */
-    Path videoModelPath() {
-        return modelPath("JPEGLM_VIDEO_MODEL", BUNDLED_VIDEO);
+        return videoByDefault ? modelPath("JPEGLM_VIDEO_MODEL", BUNDLED_VIDEO) : modelPath("JPEGLM_MODEL", BUNDLED);
     }
 
     /**
@@ -188,27 +191,69 @@ final class ModelArgs {
         return ImageModel.load(modelPath(), loadOptions(err));
     }
 
-    /** The video model ({@link #load} for videos): -m, $JPEGLM_VIDEO_MODEL or the bundled one. */
-    VideoModel loadVideo(PrintWriter err) {
-        return VideoModel.load(videoModelPath(), loadOptions(err));
-    }
-
     /**
-     * The metadata of the model {@link #load} names, read once (header only): score tells the kind from it and
-     * loads with it, so the file is not parsed again.
+     * The model the options name and the codec its metadata declares, read once (header only, nothing loaded yet):
+     * every verb decides what to do from it, then loads with it ({@link ChosenModel#loadImage},
+     * {@link ChosenModel#loadVideo}), so the file is not parsed again.
+     *
+     * @throws IllegalArgumentException for a codec this version does not know
      */
-    ModelMetadata metadata() {
-        return ModelMetadata.read(modelPath());
+    ChosenModel choose() {
+        Path path = modelPath();
+        ModelMetadata metadata = ModelMetadata.read(path);
+        try {
+            return new ChosenModel(path, metadata, VideoProfile.declaredCodec(metadata.values()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path.getFileName() + ": " + e.getMessage(), e);
+        }
     }
 
-    /** The model {@link #metadata()} was read from, loaded as an image model with it. */
-    ImageModel load(PrintWriter err, ModelMetadata metadata) {
-        return ImageModel.load(modelPath(), loadOptions(err), metadata);
-    }
+    /** A model file chosen by -m (or the default), its metadata and the codec it declares: jpeg or h264. */
+    final class ChosenModel {
+        final Path path;
+        final ModelMetadata metadata;
+        final String codec;
 
-    /** The model {@link #metadata()} was read from, loaded as a video model with it. */
-    VideoModel loadAsVideo(PrintWriter err, ModelMetadata metadata) {
-        return VideoModel.load(modelPath(), loadOptions(err), metadata);
+        private ChosenModel(Path path, ModelMetadata metadata, String codec) {
+            this.path = path;
+            this.metadata = metadata;
+            this.codec = codec;
+        }
+
+        /** Whether it is a video model (codec h264); else an image model (jpeg). */
+        boolean video() {
+            return codec.equals(VideoProfile.H264);
+        }
+
+        /** "an image model (codec jpeg)" or "a video model (codec h264)", for messages. */
+        String kind() {
+            return (video() ? "a video" : "an image") + " model (codec " + codec + ")";
+        }
+
+        /** Loads it as the image model it is. */
+        ImageModel loadImage(PrintWriter err) {
+            return ImageModel.load(path, loadOptions(err), metadata);
+        }
+
+        /** Loads it as the video model it is. */
+        VideoModel loadVideo(PrintWriter err) {
+            return VideoModel.load(path, loadOptions(err), metadata);
+        }
+
+        /**
+         * Refuses the options of command given that only the other codec has: one usage error (exit code 2) naming
+         * the option and this model's codec, never an option silently ignored.
+         */
+        void refuseOthers(CommandSpec command, List<String> imageOnly, List<String> videoOnly) {
+            for (String option : video() ? imageOnly : videoOnly) {
+                if (command.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new CommandLine.ParameterException(
+                            command.commandLine(),
+                            option + " applies to " + (video() ? "image" : "video") + " models only, but "
+                                    + path.getFileName() + " is " + kind());
+                }
+            }
+        }
     }
 
     /** The options to load with, checked, and the warning for a GPU that is not there. */

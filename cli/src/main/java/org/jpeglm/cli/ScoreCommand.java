@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
-import org.jpeglm.ModelMetadata;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
@@ -16,7 +15,6 @@ import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoFiles;
-import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,9 +23,10 @@ import picocli.CommandLine.Option;
         name = "score",
         sortOptions = false,
         description = {
-            "Negative log-likelihood of images under a Jpeg-LM model: bits per image and bits per byte of their JPEG streams.",
+            "Negative log-likelihood of images or videos under the model, as its codec says: bits per item and per byte.",
             "",
-            "With an Avc-LM (video) model, the inputs are video files: each is read at the model's size and rate, encoded "
+            "With a Jpeg-LM (jpeg) model: bits per image and bits per byte of the images' JPEG streams. With an Avc-LM "
+                    + "(h264, video) model, the inputs are video files: each is read at the model's size and rate, encoded "
                     + "with its profile, and scored: bits per video and bits per byte of the H.264 streams.",
             ""
         },
@@ -35,7 +34,7 @@ import picocli.CommandLine.Option;
         footer = {
             "  jpeglm score --fashion-mnist 10000              # the bundled model's test-set bits per byte",
             "  jpeglm score a.png b.png -m model.gguf",
-            "  jpeglm score clip.mp4 other.gif -m avc.gguf --each    # videos"
+            "  jpeglm score clip.mp4 other.gif -m avc.gguf --each    # videos (its codec is h264)"
         })
 public final class ScoreCommand extends JpeglmCommand {
     @Mixin
@@ -54,18 +53,19 @@ public final class ScoreCommand extends JpeglmCommand {
 
     @Override
     protected int run() throws Exception {
-        ModelMetadata metadata = modelArgs.metadata(); // the one read of the file's header: it says the kind
-        if (VideoProfile.isVideo(metadata.values())) {
-            return scoreVideos(metadata);
+        modelArgs.check();
+        ModelArgs.ChosenModel chosen = modelArgs.choose();
+        chosen.refuseOthers(spec, InputImages.IMAGE_ONLY, List.of());
+        if (chosen.video()) {
+            return scoreVideos(chosen);
         }
         int n = inputs.count();
         Limits.requireCount("input images", n);
-        modelArgs.check();
         GeneratorOptions options = GeneratorOptions.builder()
                 .parallel(parallelArgs.forJobs(n))
                 .threads(modelArgs.threadOptions())
                 .build();
-        try (ImageModel model = modelArgs.load(err(), metadata)) {
+        try (ImageModel model = chosen.loadImage(err())) {
             List<BufferedImage> images = inputs.load(model.spec().profile());
             try (ImageGenerator g = model.newGenerator(options)) {
                 scoreAll(
@@ -83,16 +83,18 @@ public final class ScoreCommand extends JpeglmCommand {
     }
 
     /** Scores video files with a video model, -np of them per native call. */
-    private int scoreVideos(ModelMetadata metadata) throws Exception {
-        List<Path> files = inputs.videoFiles();
+    private int scoreVideos(ModelArgs.ChosenModel chosen) throws Exception {
+        List<Path> files = inputs.paths();
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no input videos: give video files to score with a video model");
+        }
         Limits.requireCount("input videos", files.size());
-        modelArgs.check();
         VideoArgs.requireFfmpeg();
         VideoOptions options = VideoOptions.builder()
                 .parallel(parallelArgs.forJobs(files.size()))
                 .threads(modelArgs.threadOptions())
                 .build();
-        try (VideoModel model = modelArgs.loadAsVideo(err(), metadata);
+        try (VideoModel model = chosen.loadVideo(err());
                 VideoGenerator g = model.newGenerator(options)) {
             VideoFiles reader = new VideoFiles();
             scoreAll(
