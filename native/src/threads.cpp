@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <dirent.h>
 #include <unistd.h>
 #include <ctime>
 
@@ -97,7 +98,33 @@ bool busy_machine_for_tests() {
     return on;
 }
 
-// The tasks runnable now besides the calling thread, from /proc/loadavg (0 if unknown): the other work at a
+// This process's threads runnable now ("R" in /proc/self/task/*/stat), the calling one among them; 0 if unknown.
+int32_t own_runnable_now() {
+    DIR * dir = opendir("/proc/self/task");
+    if (dir == nullptr) {
+        return 0;
+    }
+    int32_t n = 0;
+    while (const dirent * e = readdir(dir)) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') {
+            continue;
+        }
+        const std::string path = std::string("/proc/self/task/") + e->d_name + "/stat";
+        if (FILE * f = std::fopen(path.c_str(), "r")) {
+            char line[512];
+            if (std::fgets(line, sizeof line, f) != nullptr) {
+                const char * end = std::strrchr(line, ')');  // the name may hold spaces and parentheses
+                n += end != nullptr && end[1] == ' ' && end[2] == 'R' ? 1 : 0;
+            }
+            std::fclose(f);
+        }
+    }
+    closedir(dir);
+    return n;
+}
+
+// The machine's other tasks runnable now: /proc/loadavg's runnable count less this process's own (a previous
+// session's spinning pool or OpenMP threads, the JIT: not others' work); 0 if unknown. The other work at a
 // session's start, before there is a while to measure it over.
 int32_t others_runnable_now() {
     if (busy_machine_for_tests()) {
@@ -110,7 +137,7 @@ int32_t others_runnable_now() {
         }
         std::fclose(f);
     }
-    return std::max(0, now - 1);
+    return std::max(0, now - std::max(1, own_runnable_now()));
 }
 
 // JPEGLM_THREADS_TEST=stop-tries: a try at every decode, its decode stopped at once (tests of the stop and retry).
