@@ -7,6 +7,7 @@
 
 #include "gguf.h"
 #include "llama.h"
+#include "thread_tuner.h"
 
 #include <atomic>
 #include <cstdint>
@@ -136,70 +137,6 @@ int32_t count_cpu_list(const std::string & list);
 // hexadecimal digits naming at least one CPU of the affinity mask.
 std::vector<bool> parse_cpu_mask(const std::string & hex);
 
-// Chooses one kind of step's thread count while a session runs: now and then a few decodes at one thread more or
-// fewer, alternating with the current count; the faster per token is kept (fewer when nearly as fast).
-class thread_tuner {
-  public:
-    // Starts at initial; adaptive: tries counts from 1 to max, else initial always.
-    void reset(int32_t initial, int32_t max, bool adaptive);
-    // The count for the next decode.
-    int32_t next();
-    // What the decode that next() gave count for took.
-    void record(int32_t count, double seconds, int32_t tokens);
-    // How long the decode of tokens that next() just gave a count for may run before it is stopped (a try's count
-    // that is clearly slower than the current one); 0: no limit.
-    double time_limit(int32_t tokens) const;
-    // The decode was stopped at its time limit after seconds: the try is lost.
-    void stopped(double seconds);
-
-    int32_t current() const { return cur_; }
-
-    int32_t changes() const { return changes_; }
-
-    int32_t tries() const { return tries_; }
-
-    int32_t stops() const { return stops_; }
-
-    // Decode seconds in all, and at tried counts (what the tries cost, at most).
-    double seconds() const { return seconds_; }
-
-    double tried_seconds() const { return tried_seconds_; }
-
-    bool adaptive() const { return adaptive_; }
-
-  private:
-    struct arm {
-        double  seconds = 0;
-        int64_t tokens  = 0;
-        int32_t decodes = 0;
-
-        bool   done() const;
-        double rate() const;  // seconds per token
-    };
-
-    void start_try();
-    // Whether the load average leaves a CPU for one thread more than the current count.
-    bool room_for_more() const;
-    void end_try(bool keep);
-
-    int32_t cur_        = 1;
-    int32_t max_        = 1;
-    bool    adaptive_   = false;
-    int32_t probe_      = 0;      // the count being tried, 0 when none
-    bool    probe_turn_ = true;   // whether the next decode of a try is at probe_
-    arm     arms_[2];             // a try's decodes: [0] at probe_, [1] at cur_
-    arm     window_;              // the current count's last decodes
-    double  usual_         = 0;   // seconds per token at cur_, smoothed over windows
-    double  since_try_     = 0;   // decode seconds since the last try
-    double  interval_      = 0;   // decode seconds between tries
-    int32_t direction_     = -1;  // the way the next try goes when both are open
-    int32_t changes_       = 0;
-    int32_t tries_         = 0;
-    int32_t stops_         = 0;  // tries whose decode was stopped at its time limit
-    double  seconds_       = 0;
-    double  tried_seconds_ = 0;
-};
-
 // A session's threads: the counts for single-token and batched decodes (fixed or tuned), and the ggml thread pools
 // that run them, made once per count and attached to the context (freed with the session). Session thread only.
 class session_threads {
@@ -237,7 +174,9 @@ class session_threads {
         uint64_t          last_use  = 0;
     };
 
-    int32_t           max_threads() const;
+    int32_t max_threads() const;
+    // The CPUs free for one more of this session's threads (thread_tuner::free_cpus_fn), measured since the last.
+    double            free_cpus();
     ggml_threadpool_t pool_for(int32_t n_threads);
     void              retire_pools();
     void              evict_pools();
@@ -261,6 +200,7 @@ class session_threads {
     mutable std::atomic<bool>      fired_{false};  // past_deadline said so during the decode
     mutable int32_t                checks_ = 0;    // past_deadline calls during the decode (the test mode)
     std::string                    start_why_;     // how the automatic counts started
+    cpu_look                       look_;          // the last look at the CPUs
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -18,6 +18,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <dirent.h>
+#include <unistd.h>
+#include <ctime>
+
 namespace jpeglm {
 
 namespace {
@@ -84,34 +88,56 @@ int64_t now_ns() {
         .count();
 }
 
-// The system's load: the average of runnable tasks over the last minute, and those runnable now (this thread
-// among them), from /proc/loadavg; 0 if unknown. JPEGLM_THREADS_TEST=busy-machine: 1000, a machine without a free
-// CPU (tests of what the automatic count does then).
-struct system_load {
-    double  average = 0;
-    int32_t now     = 0;
-};
-
-system_load read_load() {
-    static const bool busy_for_tests = [] {
+// JPEGLM_THREADS_TEST=busy-machine: the machine's other work fills every CPU (tests of what the automatic count
+// does then).
+bool busy_machine_for_tests() {
+    static const bool on = [] {
         const char * env = std::getenv("JPEGLM_THREADS_TEST");
         return env != nullptr && std::strcmp(env, "busy-machine") == 0;
     }();
-    if (busy_for_tests) {
-        return {1000, 1000};
+    return on;
+}
+
+// This process's threads runnable now ("R" in /proc/self/task/*/stat), the calling one among them; 0 if unknown.
+int32_t own_runnable_now() {
+    DIR * dir = opendir("/proc/self/task");
+    if (dir == nullptr) {
+        return 0;
     }
-    system_load load;
+    int32_t n = 0;
+    while (const dirent * e = readdir(dir)) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') {
+            continue;
+        }
+        const std::string path = std::string("/proc/self/task/") + e->d_name + "/stat";
+        if (FILE * f = std::fopen(path.c_str(), "r")) {
+            char line[512];
+            if (std::fgets(line, sizeof line, f) != nullptr) {
+                const char * end = std::strrchr(line, ')');  // the name may hold spaces and parentheses
+                n += end != nullptr && end[1] == ' ' && end[2] == 'R' ? 1 : 0;
+            }
+            std::fclose(f);
+        }
+    }
+    closedir(dir);
+    return n;
+}
+
+// The machine's other tasks runnable now: /proc/loadavg's runnable count less this process's own (a previous
+// session's spinning pool or OpenMP threads, the JIT: not others' work); 0 if unknown. The other work at a
+// session's start, before there is a while to measure it over.
+int32_t others_runnable_now() {
+    if (busy_machine_for_tests()) {
+        return 1000;
+    }
+    int32_t now = 0;
     if (FILE * f = std::fopen("/proc/loadavg", "r")) {
-        if (std::fscanf(f, "%lf %*f %*f %d", &load.average, &load.now) != 2) {
-            load = {};
+        if (std::fscanf(f, "%*f %*f %*f %d", &now) != 1) {
+            now = 0;
         }
         std::fclose(f);
     }
-    return load;
-}
-
-double load_average() {
-    return read_load().average;
+    return std::max(0, now - std::max(1, own_runnable_now()));
 }
 
 // JPEGLM_THREADS_TEST=stop-tries: a try at every decode, its decode stopped at once (tests of the stop and retry).
@@ -129,162 +155,53 @@ std::string seconds_text(double s) {
     return buf;
 }
 
-// Tuner constants (chosen by measurement, docs/runtime.md, "Threads").
-constexpr double  kFirstInterval = 0.05;  // decode seconds before the first try, and after a change
-constexpr double  kMaxInterval   = 4.0;   // decode seconds between tries, doubling up to this after each loss
-constexpr double  kCostFactor    = 20.0;  // but at least this many times what the lost try's other count cost
-constexpr double  kMaxCostWait   = 60.0;  // (at most this: a machine that became quiet is noticed within a minute)
-constexpr int32_t kArmDecodes    = 4;     // decodes of each count a try compares, at least
-constexpr double  kArmSeconds    = 0.02;  // and seconds of each, at least (or kArmMaxDecodes decodes)
-constexpr int32_t kArmMaxDecodes = 32;
-constexpr double  kClear         = 2.0;   // a count this many times slower or faster per token decides a try at once
-constexpr double  kMoreGain      = 0.05;  // one thread more is kept when at least this much faster per token
-constexpr double  kFewerSlack    = 0.03;  // one thread fewer is kept unless more than this much slower
-constexpr int32_t kWindow        = 16;    // decodes per look at the current count's speed
-constexpr double  kSpike         = 1.5;   // a window this much slower than usual starts a try at once
+// The idle seconds of the CPUs in this process's affinity mask (all if unknown) and their number, from /proc/stat's
+// per-CPU lines (idle and iowait: counted from the kernel's idle clock, finer than its tick-sampled busy columns).
+cpu_look look_at_cpus() {
+    static const double            hz   = (double) sysconf(_SC_CLK_TCK);
+    static const std::vector<bool> mask = affinity_mask();
+    cpu_look                       look;
+    look.wall = now_ns() / 1e9;
+    timespec self{};
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &self) == 0) {
+        look.self = (double) self.tv_sec + self.tv_nsec * 1e-9;
+    }
+    FILE * f = std::fopen("/proc/stat", "r");
+    if (f == nullptr || hz <= 0) {
+        if (f != nullptr) {
+            std::fclose(f);
+        }
+        return look;
+    }
+    double  idle = 0;
+    int32_t cpus = 0;
+    char    line[512];
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+        unsigned           cpu  = 0;
+        unsigned long long v[5] = {};
+        // "cpu" then a digit: one CPU's line (the first line, all CPUs, has none).
+        if (std::strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9' ||
+            std::sscanf(line + 3, "%u %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1], &v[2], &v[3], &v[4]) != 6) {
+            continue;
+        }
+        if (!mask.empty() && (cpu >= mask.size() || !mask[cpu])) {
+            continue;
+        }
+        idle += (double) (v[3] + v[4]) / hz;
+        cpus++;
+    }
+    std::fclose(f);
+    if (cpus > 0) {
+        look.idle = idle;
+        look.cpus = cpus;
+    }
+    return look;
+}
+
+// The shortest while a look measures others' work over: /proc/stat counts in clock ticks (10 ms), per CPU.
+constexpr double kMinLook = 0.05;
 
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------------------------
-// thread_tuner
-
-void thread_tuner::reset(int32_t initial, int32_t max, bool adaptive) {
-    *this     = thread_tuner{};
-    cur_      = initial;
-    max_      = max;
-    adaptive_ = adaptive && max > 1;
-    interval_ = kFirstInterval;
-}
-
-int32_t thread_tuner::next() {
-    if (!adaptive_) {
-        return cur_;
-    }
-    if (probe_ == 0 && (since_try_ >= interval_ || stop_tries_for_tests())) {
-        start_try();
-    }
-    return probe_ != 0 && probe_turn_ ? probe_ : cur_;
-}
-
-void thread_tuner::start_try() {
-    // A step of a quarter: 1 on small machines, fewer tries to climb on large ones.
-    const int32_t step = std::max(1, cur_ / 4);
-    const bool    down = cur_ > 1, up = cur_ < max_ && room_for_more();
-    if (!down && !up) {
-        // Nothing worth trying now: look again later, at no cost (a try of more threads on a machine whose other
-        // work fills the CPUs is what costs: each added thread waits for descheduled peers).
-        since_try_ = 0;
-        interval_  = std::min(interval_ * 2, kMaxInterval);
-        return;
-    }
-    const int32_t less = std::max(1, cur_ - step), more = std::min(max_, cur_ + step);
-    probe_ = down && up ? (direction_ < 0 ? less : more) : down ? less : more;
-    // Without a usual speed yet, the try measures the current count first: a reference for deciding at once.
-    probe_turn_ = usual_ > 0;
-    tries_++;
-    for (arm & a : arms_) {
-        a = arm{};
-    }
-}
-
-bool thread_tuner::room_for_more() const {
-    // This session's own cur_ threads are among the runnable tasks the load counts (its pool's idle threads spin
-    // for a while after each graph); others' beyond the CPUs left over leave none for one more thread. The minute's
-    // average lags a machine that has just become quiet: then what runs now, sampled, decides.
-    if (stop_tries_for_tests()) {
-        return true;
-    }
-    const system_load load = read_load();
-    return load.average < max_ - 0.5 || load.now < max_;
-}
-
-void thread_tuner::record(int32_t count, double seconds, int32_t tokens) {
-    if (!adaptive_ || tokens <= 0) {
-        return;
-    }
-    seconds_ += seconds;
-    tried_seconds_ += probe_ != 0 && count == probe_ ? seconds : 0;
-    if (probe_ != 0 && (count == probe_ || count == cur_)) {
-        arm & a = arms_[count == probe_ ? 0 : 1];
-        a.seconds += seconds;
-        a.tokens += tokens;
-        a.decodes++;
-        probe_turn_            = count != probe_;
-        const double reference = arms_[1].decodes > 0 ? arms_[1].rate() : usual_;
-        if (count == probe_ && reference > 0 && a.rate() > kClear * reference) {
-            end_try(false);  // clearly slower: not one decode more at this count
-        } else if (count == probe_ && reference > 0 && a.rate() * kClear < reference) {
-            end_try(true);  // clearly faster
-        } else if (arms_[0].done() && arms_[1].done()) {
-            const double tried = arms_[0].rate(), current = arms_[1].rate();
-            end_try(probe_ < cur_ ? tried <= current * (1 + kFewerSlack) : tried < current * (1 - kMoreGain));
-        }
-        return;
-    }
-    since_try_ += seconds;
-    window_.seconds += seconds;
-    window_.tokens += tokens;
-    if (++window_.decodes < kWindow) {
-        return;
-    }
-    const double rate = window_.rate();
-    if (usual_ > 0 && rate > kSpike * usual_ && cur_ > 1) {
-        since_try_ = interval_;  // slower than usual: another process may have come; try fewer threads now
-        direction_ = -1;
-    }
-    usual_  = usual_ > 0 ? 0.75 * usual_ + 0.25 * rate : rate;
-    window_ = arm{};
-}
-
-double thread_tuner::time_limit(int32_t tokens) const {
-    if (probe_ == 0 || !probe_turn_) {
-        return 0;
-    }
-    const double reference = arms_[1].decodes > 0 ? arms_[1].rate() : usual_;
-    if (stop_tries_for_tests()) {
-        return 3600;  // session_threads::past_deadline stops it
-    }
-    return reference > 0 ? kClear * reference * tokens : 0;
-}
-
-void thread_tuner::stopped(double seconds) {
-    if (probe_ != 0) {
-        stops_++;
-        seconds_ += seconds;
-        tried_seconds_ += seconds;
-        arms_[0].seconds += seconds;
-        end_try(false);
-    }
-}
-
-bool thread_tuner::arm::done() const {
-    return decodes >= kArmMaxDecodes || (decodes >= kArmDecodes && seconds >= kArmSeconds);
-}
-
-double thread_tuner::arm::rate() const {
-    return tokens > 0 ? seconds / tokens : 0;
-}
-
-void thread_tuner::end_try(bool keep) {
-    if (keep) {
-        direction_ = probe_ > cur_ ? 1 : -1;  // the next try goes on the same way
-        cur_       = probe_;
-        interval_  = kFirstInterval;
-        usual_     = arms_[0].rate();
-        changes_++;
-    } else {
-        // Tries cost what the other count costs: a count that collapses under contention is tried seldom.
-        direction_ = -direction_;
-        interval_ =
-            std::max(std::min(interval_ * 2, kMaxInterval), std::min(kCostFactor * arms_[0].seconds, kMaxCostWait));
-        if (arms_[1].decodes > 0) {
-            usual_ = usual_ > 0 ? 0.75 * usual_ + 0.25 * arms_[1].rate() : arms_[1].rate();
-        }
-    }
-    probe_     = 0;
-    since_try_ = 0;
-    window_    = arm{};
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // session_threads
@@ -315,17 +232,17 @@ void session_threads::configure(int32_t n_threads, int32_t n_threads_batch) {
     // A step of every sequence at once is the usual batch; with one sequence, a batch is a prompt.
     const int32_t batch_tokens = std::max(2, n_seq_ > 1 ? n_seq_ : std::min(n_batch_, 16));
     // Too many threads is the costly mistake on a busy machine (each waits for descheduled peers), too few the
-    // cheap one: start with no more than the CPUs the load average leaves, and let the tuner climb.
-    const double  load     = load_average();
-    const int32_t idle     = std::max(1, cpus - (int32_t) std::lround(load));
+    // cheap one: start with no more than the CPUs the tasks runnable now leave, and let the tuner climb.
+    const int32_t others   = others_runnable_now();
+    const int32_t idle     = std::max(1, cpus - others);
     const int32_t start[2] = {std::min(idle, threads_for_work(n_params_, 1, cpus)),
                               std::min(idle, threads_for_work(n_params_, batch_tokens, cpus))};
-    tuners_[0].reset(n_threads > 0 ? n_threads : start[0], cpus, n_threads == 0);
-    tuners_[1].reset(n_threads_batch > 0 ? n_threads_batch : start[1], cpus, n_threads_batch == 0);
+    const bool    always   = stop_tries_for_tests();
+    tuners_[0].reset(n_threads > 0 ? n_threads : start[0], cpus, n_threads == 0, always);
+    tuners_[1].reset(n_threads_batch > 0 ? n_threads_batch : start[1], cpus, n_threads_batch == 0, always);
     batch_tokens_ = batch_tokens;
-    char text[64];
-    std::snprintf(text, sizeof text, "load average %.2f", load);
-    start_why_ = text;
+    look_         = look_at_cpus();
+    start_why_    = std::to_string(others) + (others == 1 ? " other task" : " other tasks") + " runnable then";
 }
 
 void session_threads::set_poll(int32_t poll) {
@@ -359,7 +276,7 @@ int32_t session_threads::max_threads() const {
 
 void session_threads::before_decode(llama_context * ctx, int32_t n_tokens, bool may_stop) {
     phase_  = n_tokens > 1 ? 1 : 0;
-    count_  = tuners_[phase_].next();
+    count_  = tuners_[phase_].next([this] { return free_cpus(); });
     tokens_ = n_tokens;
     int32_t c[2];
     c[phase_]               = count_;
@@ -378,6 +295,19 @@ void session_threads::before_decode(llama_context * ctx, int32_t n_tokens, bool 
         counts_[0]   = c[0];
         counts_[1]   = c[1];
     }
+}
+
+double session_threads::free_cpus() {
+    if (busy_machine_for_tests()) {
+        return 0;
+    }
+    const cpu_look now = look_at_cpus();
+    if (now.wall - look_.wall < kMinLook) {
+        return 0;  // too short a while to tell: no try of more threads yet (the tuner looks again later)
+    }
+    const double free = free_cpus_between(look_, now, max_threads(), tuners_[phase_].current());
+    look_             = now;
+    return free;
 }
 
 bool session_threads::past_deadline() const {
@@ -524,7 +454,13 @@ std::string session_threads::describe() const {
                         std::to_string(tuners_[i].changes()) + " changes in " + std::to_string(tuners_[i].tries()) +
                         " tries, " + std::to_string(tuners_[i].stops()) + " of them stopped early, " +
                         seconds_text(tuners_[i].tried_seconds()) + " of " + seconds_text(tuners_[i].seconds()) +
-                        " at tried counts";
+                        " at tried counts, " + std::to_string(tuners_[i].held_back()) +
+                        " tries of more held back as other work left no CPU free";
+                if (tuners_[i].last_free() >= 0) {
+                    char free[64];
+                    std::snprintf(free, sizeof free, " (%.2f free at the last look)", tuners_[i].last_free());
+                    text += free;
+                }
             }
             text += ")";
         }

@@ -498,8 +498,8 @@ public final class ContentionBench implements Callable<Integer> {
                         "128",
                         "--reps",
                         Integer.toString(Math.max(2, reps)),
-                        "--warmup",
-                        "3",
+                        // ServeBench's own warm-up, until the JIT compiles for under 1 % of a round: with 3 rounds
+                        // it still compiled for ~10 % of the server's rounds (its HTTP path is colder than generate's)
                         "--requests",
                         "0");
                 String ratio = "";
