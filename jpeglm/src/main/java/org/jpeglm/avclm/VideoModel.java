@@ -9,9 +9,12 @@ import org.jpeglm.Model;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.CodecModel;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.VideoLmSpec;
+import org.jpeglm.video.Ffmpeg;
+import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoProfile;
 
 /**
@@ -20,16 +23,12 @@ import org.jpeglm.video.VideoProfile;
  * {@link Model}; each thread generates through its own {@link VideoGenerator}.
  */
 public final class VideoModel implements AutoCloseable {
-    private final Model model;
+    private final CodecModel<Video, GeneratedVideo> codecModel;
     private final VideoLmSpec spec;
 
     private VideoModel(Model model, VideoLmSpec spec) {
-        this.model = model;
+        this.codecModel = CodecModel.of(model, H264Codec.of(spec, Ffmpeg.system()));
         this.spec = spec;
-        if (spec.tokenizer().vocabSize() > model.vocabSize()) {
-            throw new IllegalArgumentException("the tokenizer has "
-                    + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
-        }
     }
 
     /** Loads an Avc-LM model on the CPU. */
@@ -104,7 +103,12 @@ public final class VideoModel implements AutoCloseable {
     }
 
     public Model model() {
-        return model;
+        return codecModel.model();
+    }
+
+    /** This model as the codec-neutral API sees it: the model and the h264 codec of its spec (the system's ffmpeg). */
+    public CodecModel<Video, GeneratedVideo> codecModel() {
+        return codecModel;
     }
 
     public VideoLmSpec spec() {
@@ -127,11 +131,11 @@ public final class VideoModel implements AutoCloseable {
     /** Closes the model; generators must be closed first. */
     @Override
     public void close() {
-        model.close();
+        codecModel.close();
     }
 
     @Override
     public String toString() {
-        return "VideoModel[" + model.path().getFileName() + ", " + spec.profile() + "]";
+        return "VideoModel[" + model().path().getFileName() + ", " + spec.profile() + "]";
     }
 }
