@@ -35,7 +35,7 @@ public final class VideoGenerator implements AutoCloseable {
     private final Generator<Video, GeneratedVideo> generator;
 
     VideoGenerator(VideoModel model, VideoOptions options) {
-        this(model, options, model.codecModel().newGenerator(options.generation()));
+        this(model, options, model.codecModel().newGenerator(options.generation())); // ffmpeg as set now
     }
 
     /** A generator running ffmpeg as ffmpeg says (tests use a missing or failing one). */

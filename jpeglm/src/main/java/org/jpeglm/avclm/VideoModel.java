@@ -23,12 +23,16 @@ import org.jpeglm.video.VideoProfile;
  * {@link Model}; each thread generates through its own {@link VideoGenerator}.
  */
 public final class VideoModel implements AutoCloseable {
-    private final CodecModel<Video, GeneratedVideo> codecModel;
+    private final Model model;
     private final VideoLmSpec spec;
 
     private VideoModel(Model model, VideoLmSpec spec) {
-        this.codecModel = CodecModel.of(model, H264Codec.of(spec, Ffmpeg.system()));
+        this.model = model;
         this.spec = spec;
+        if (spec.tokenizer().vocabSize() > model.vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has "
+                    + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
+        }
     }
 
     /** Loads an Avc-LM model on the CPU. */
@@ -103,12 +107,16 @@ public final class VideoModel implements AutoCloseable {
     }
 
     public Model model() {
-        return codecModel.model();
+        return model;
     }
 
-    /** This model as the codec-neutral API sees it: the model and the h264 codec of its spec (the system's ffmpeg). */
+    /**
+     * This model as the codec-neutral API sees it: the model and the h264 codec of its spec, running ffmpeg as the
+     * system's settings say now ({@link Ffmpeg#system()}, read here as each {@link #newGenerator} reads them, not at
+     * load). A view: closing it closes this model.
+     */
     public CodecModel<Video, GeneratedVideo> codecModel() {
-        return codecModel;
+        return CodecModel.of(model, H264Codec.of(spec, Ffmpeg.system()));
     }
 
     public VideoLmSpec spec() {
@@ -131,11 +139,11 @@ public final class VideoModel implements AutoCloseable {
     /** Closes the model; generators must be closed first. */
     @Override
     public void close() {
-        codecModel.close();
+        model.close();
     }
 
     @Override
     public String toString() {
-        return "VideoModel[" + model().path().getFileName() + ", " + spec.profile() + "]";
+        return "VideoModel[" + model.path().getFileName() + ", " + spec.profile() + "]";
     }
 }

@@ -1,6 +1,8 @@
 package org.jpeglm.image;
 
+import java.util.Objects;
 import org.jpeglm.codec.Event;
+import org.jpeglm.codec.Listener;
 import org.jpeglm.engine.CodecWriter;
 
 /** The image API's events ({@link ImageEvent}) made from the codec-neutral ones, or by the engine directly. */
@@ -20,8 +22,8 @@ final class ImageEvents implements CodecWriter.Events<ImageEvent> {
     }
 
     /** The image API's listener as a codec-neutral one. */
-    static org.jpeglm.codec.Listener<GeneratedImage> listener(ImageListener listener) {
-        java.util.Objects.requireNonNull(listener, "listener");
+    static Listener<GeneratedImage> listener(ImageListener listener) {
+        Objects.requireNonNull(listener, "listener");
         return event -> listener.onEvent(
                 switch (event) {
                     case Event.Progress<GeneratedImage> p ->

@@ -77,7 +77,11 @@ public final class ImageModel implements AutoCloseable {
         }
     }
 
-    /** An image model over an already loaded model; closing it closes the model. */
+    /**
+     * An image model over an already loaded model; closing it closes the model.
+     *
+     * @throws IllegalArgumentException when spec's tokenizer has more tokens than the model scores
+     */
     public static ImageModel of(Model model, JpegLmSpec spec) {
         return new ImageModel(Objects.requireNonNull(model, "model"), Objects.requireNonNull(spec, "spec"));
     }
