@@ -2,8 +2,9 @@
  * The jpeglm Java API: {@code org.jpeglm} runs any GGUF Llama model through the native runtime (models shared by
  * threads, one-thread sessions, sampling, quantization, training); {@code org.jpeglm.image} generates, completes
  * and scores images with a Jpeg-LM model, {@code org.jpeglm.avclm} videos with an Avc-LM model. Both run on the
- * codec-neutral engine of {@code org.jpeglm.engine} (internal): one batching loop whatever the bytes mean; what their
- * APIs share (one score, one run account) is {@code org.jpeglm.codec}.
+ * codec-neutral engine of {@code org.jpeglm.engine} (internal): one batching loop whatever the bytes mean. Both are
+ * thin wrappers over {@code org.jpeglm.codec}: the codec SPI ({@code Codec}) and the one generator every codec runs
+ * through ({@code CodecModel}, {@code Generator}), with one options record, one score and one run account.
  */
 module org.jpeglm {
     requires transitive org.jpeglm.spec;

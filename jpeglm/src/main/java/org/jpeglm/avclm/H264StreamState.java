@@ -1,6 +1,6 @@
 package org.jpeglm.avclm;
 
-import org.jpeglm.engine.StreamState;
+import org.jpeglm.codec.StreamState;
 import org.jpeglm.engine.TokenTrie;
 
 /**

@@ -9,9 +9,12 @@ import org.jpeglm.Model;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.CodecModel;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.VideoLmSpec;
+import org.jpeglm.video.Ffmpeg;
+import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoProfile;
 
 /**
@@ -105,6 +108,15 @@ public final class VideoModel implements AutoCloseable {
 
     public Model model() {
         return model;
+    }
+
+    /**
+     * This model as the codec-neutral API sees it: the model and the h264 codec of its spec, running ffmpeg as the
+     * system's settings say now ({@link Ffmpeg#system()}, read here as each {@link #newGenerator} reads them, not at
+     * load). A view: closing it closes this model.
+     */
+    public CodecModel<Video, GeneratedVideo> codecModel() {
+        return CodecModel.of(model, H264Codec.of(spec, Ffmpeg.system()));
     }
 
     public VideoLmSpec spec() {

@@ -1,5 +1,8 @@
 /**
- * What every codec's generation API shares (issue 27, docs/codec-redesign.md): one score record and one account of
- * a run, whatever the tokens mean (JPEG images, H.264 videos).
+ * The codec-neutral API and its SPI (issue 27, docs/codec-redesign.md): a codec implements {@link
+ * org.jpeglm.codec.Codec} (tokens to artefacts and back, the per-stream {@link org.jpeglm.codec.StreamState}); a
+ * {@link org.jpeglm.codec.CodecModel} pairs a model with its codec and makes the one {@link
+ * org.jpeglm.codec.Generator} every codec runs through, with one options record, one score, one run account and one
+ * kind of event, whatever the tokens mean (JPEG images, H.264 videos).
  */
 package org.jpeglm.codec;

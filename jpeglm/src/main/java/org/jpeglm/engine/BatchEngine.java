@@ -17,7 +17,7 @@ import org.jpeglm.engine.RunClock.Phase;
 
 /**
  * Writes the streams (images, videos) of any number of requests in the sequences of one session by continuous
- * batching: every sequence holds one stream (a {@link Slot}, followed by its request's {@link StreamWriter}); each
+ * batching: every sequence holds one stream (a {@link Slot}, followed by its request's {@link RequestWriter}); each
  * round, stopped requests give their sequences back, free sequences take the next waiting streams (first come, first
  * served), one native step samples a token for every busy sequence,
  * and the images that end are finished and make room. Each image samples with its own request's parameters and its

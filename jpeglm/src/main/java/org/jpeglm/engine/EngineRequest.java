@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.jpeglm.SamplingParams;
 
 /**
@@ -23,9 +23,9 @@ public final class EngineRequest<R, E> {
     private final SamplingParams sampling;
     private final boolean constrained;
     private final int maxTokens;
-    private final StreamWriter<R, E> writer;
+    private final RequestWriter<R, E> writer;
     private final Consumer<? super E> listener;
-    private final Function<R, E> finishedEvent;
+    private final BiFunction<Integer, R, E> finishedEvent;
     private final List<R> results;
     private final CompletableFuture<List<R>> future = new CompletableFuture<>();
     private volatile boolean cancelRequested;
@@ -39,16 +39,16 @@ public final class EngineRequest<R, E> {
      * @param maxTokens most tokens generated per stream (0 or less: as many as the context leaves)
      * @param writer its codec's part: follows each stream and makes its result
      * @param listener receives the streams' events on the engine's thread
-     * @param finishedEvent the event that hands a finished stream's result to the listener
+     * @param finishedEvent the event that hands a finished stream's result (and its index) to the listener
      */
     public EngineRequest(
             List<StreamJob> jobs,
             SamplingParams sampling,
             boolean constrained,
             int maxTokens,
-            StreamWriter<R, E> writer,
+            RequestWriter<R, E> writer,
             Consumer<? super E> listener,
-            Function<R, E> finishedEvent) {
+            BiFunction<Integer, R, E> finishedEvent) {
         this.jobs = List.copyOf(jobs);
         this.sampling = Objects.requireNonNull(sampling, "sampling");
         this.constrained = constrained;
@@ -76,7 +76,7 @@ public final class EngineRequest<R, E> {
         return maxTokens > 0 ? Math.min(maxTokens, left) : left;
     }
 
-    StreamWriter<R, E> writer() {
+    RequestWriter<R, E> writer() {
         return writer;
     }
 
@@ -138,7 +138,7 @@ public final class EngineRequest<R, E> {
     boolean finished(int index, R result) {
         results.set(index, result);
         finished++;
-        emit(finishedEvent.apply(result));
+        emit(finishedEvent.apply(index, result));
         return finished == results.size();
     }
 

@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
+import org.jpeglm.codec.Written;
 
 /**
  * Makes the results of one run's written streams on worker threads while the engine goes on writing the others
@@ -19,7 +20,7 @@ import java.util.function.Function;
 public final class Finisher<R> implements AutoCloseable {
     private static final int WORKERS = 2;
     private final Function<Written, R> finish;
-    private final Consumer<? super R> listener;
+    private final ObjIntConsumer<? super R> listener; // a result and its index
     private final List<CompletableFuture<R>> finishing;
     private final boolean[] delivered;
     private final ExecutorService workers;
@@ -32,7 +33,8 @@ public final class Finisher<R> implements AutoCloseable {
     }
 
     /** Finishes count streams on workers (closing this shuts them down), delivering each result to listener. */
-    public Finisher(Function<Written, R> finish, int count, Consumer<? super R> listener, ExecutorService workers) {
+    public Finisher(
+            Function<Written, R> finish, int count, ObjIntConsumer<? super R> listener, ExecutorService workers) {
         this.finish = finish;
         this.listener = listener;
         this.workers = workers;
@@ -79,7 +81,7 @@ public final class Finisher<R> implements AutoCloseable {
             return false;
         }
         delivered[index] = true;
-        listener.accept(result);
+        listener.accept(result, index);
         return true;
     }
 

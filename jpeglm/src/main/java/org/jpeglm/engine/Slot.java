@@ -2,6 +2,10 @@ package org.jpeglm.engine;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import org.jpeglm.codec.Previews;
+import org.jpeglm.codec.StopReason;
+import org.jpeglm.codec.StreamState;
+import org.jpeglm.codec.Written;
 
 /**
  * A stream being written in one sequence, whatever its codec: its job and request, its token budget, the bytes

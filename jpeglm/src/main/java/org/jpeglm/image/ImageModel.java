@@ -1,5 +1,6 @@
 package org.jpeglm.image;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jpeglm.ErrorCode;
@@ -8,6 +9,7 @@ import org.jpeglm.Model;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.CodecModel;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.video.VideoProfile;
 
@@ -17,11 +19,11 @@ import org.jpeglm.video.VideoProfile;
  * own {@link ImageGenerator}.
  */
 public final class ImageModel implements AutoCloseable {
-    private final Model model;
+    private final CodecModel<BufferedImage, GeneratedImage> codecModel;
     private final JpegLmSpec spec;
 
     private ImageModel(Model model, JpegLmSpec spec) {
-        this.model = model;
+        this.codecModel = CodecModel.of(model, new JpegCodec(spec));
         this.spec = spec;
     }
 
@@ -75,13 +77,22 @@ public final class ImageModel implements AutoCloseable {
         }
     }
 
-    /** An image model over an already loaded model; closing it closes the model. */
+    /**
+     * An image model over an already loaded model; closing it closes the model.
+     *
+     * @throws IllegalArgumentException when spec's tokenizer has more tokens than the model scores
+     */
     public static ImageModel of(Model model, JpegLmSpec spec) {
         return new ImageModel(Objects.requireNonNull(model, "model"), Objects.requireNonNull(spec, "spec"));
     }
 
     public Model model() {
-        return model;
+        return codecModel.model();
+    }
+
+    /** This model as the codec-neutral API sees it: the model and the jpeg codec of its spec. */
+    public CodecModel<BufferedImage, GeneratedImage> codecModel() {
+        return codecModel;
     }
 
     public JpegLmSpec spec() {
@@ -90,17 +101,20 @@ public final class ImageModel implements AutoCloseable {
 
     /** A generator (one llama.cpp context of options.parallel sequences) for the calling thread. */
     public ImageGenerator newGenerator(GeneratorOptions options) {
-        return new ImageGenerator(this, Objects.requireNonNull(options, "options"));
+        return new ImageGenerator(
+                codecModel.newGenerator(
+                        Objects.requireNonNull(options, "options").generation()),
+                options);
     }
 
     /** Closes the model; generators must be closed first. */
     @Override
     public void close() {
-        model.close();
+        codecModel.close();
     }
 
     @Override
     public String toString() {
-        return "ImageModel[" + model.path().getFileName() + ", " + spec.profile() + "]";
+        return "ImageModel[" + model().path().getFileName() + ", " + spec.profile() + "]";
     }
 }

@@ -14,8 +14,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Codec;
 import org.jpeglm.codec.Score;
+import org.jpeglm.codec.StreamWriter;
 import org.jpeglm.engine.BatchEngine;
+import org.jpeglm.engine.CodecWriter;
 import org.jpeglm.engine.EngineRequest;
 import org.jpeglm.engine.Scoring;
 import org.jpeglm.engine.StreamJob;
@@ -54,7 +57,8 @@ import org.jpeglm.engine.TokenTable;
  */
 public final class ImageService implements AutoCloseable {
     private final ImagePrompts prompts;
-    private final StreamTools tools;
+    private final Codec<BufferedImage, GeneratedImage> codec;
+    private final StreamWriter streams; // the scheduler's: its masks are cached per session
     private final ServiceOptions options;
     private final Session session;
     private final BatchEngine<GeneratedImage> engine;
@@ -80,11 +84,12 @@ public final class ImageService implements AutoCloseable {
                 new TokenTable(model.spec().tokenizer(), model.model().vocabSize());
         this.options = options;
         this.tokenizer = model.spec().tokenizer();
-        this.tools = StreamTools.of(model, tokens);
+        this.codec = model.codecModel().codec();
+        this.streams = codec.newWriter(model.model().vocabSize());
         this.session = BatchEngine.newSession(model.model(), options.generation());
         try { // the rest takes the context the session was made with
             this.contextLength = session.contextLength();
-            this.prompts = new ImagePrompts(model.spec(), new StreamPrompts(tokenizer, tokens, contextLength, "image"));
+            this.prompts = new ImagePrompts(codec, new StreamPrompts(tokenizer, tokens, contextLength, "image"));
             this.engine = new BatchEngine<>(session, options.generation(), tokens, images -> queued.addAndGet(-images));
             engine.clock(meter.clock());
             this.threads = session.threads();
@@ -129,16 +134,16 @@ public final class ImageService implements AutoCloseable {
                     + " images, more than the service queues (" + options.maxQueuedImages() + ")");
         }
         List<StreamJob> jobs = request.isCompletion()
-                ? prompts.completion(request.prompts(), request.ratio(), request.seed(), () -> {})
+                ? prompts.completion(request.prompts(), request.ratio(), request.seed())
                 : prompts.generation(request.count(), request.seed());
         EngineRequest<GeneratedImage, ImageEvent> engineRequest = new EngineRequest<>(
                 jobs,
                 request.sampling(),
                 request.constrained(),
                 request.maxTokens(),
-                tools.writer(request.previews()),
+                new CodecWriter<>(streams, codec::finish, request.previews().previews(), ImageEvents.ENGINE),
                 listener::onEvent,
-                ImageEvent.Finished::new);
+                (index, image) -> new ImageEvent.Finished(image));
         reserve(request.count());
         try {
             enqueue(() -> inbox.add(engineRequest));
@@ -161,7 +166,7 @@ public final class ImageService implements AutoCloseable {
      */
     public CompletableFuture<List<Score>> score(List<BufferedImage> images) {
         Objects.requireNonNull(images, "images");
-        return scoreStreams(images.stream().map(prompts::streamOf).toList());
+        return scoreStreams(images.stream().map(codec::encode).toList());
     }
 
     /**

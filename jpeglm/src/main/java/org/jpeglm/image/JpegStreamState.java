@@ -1,7 +1,7 @@
 package org.jpeglm.image;
 
 import java.util.Arrays;
-import org.jpeglm.engine.StreamState;
+import org.jpeglm.codec.StreamState;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegSyntax;
 

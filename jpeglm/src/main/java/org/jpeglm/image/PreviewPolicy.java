@@ -2,6 +2,7 @@ package org.jpeglm.image;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jpeglm.codec.Previews;
 
 /**
  * How often an image being generated is shown as a preview ({@link ImageEvent.Preview}): when at least
@@ -36,6 +37,11 @@ public record PreviewPolicy(int everyMcus, Duration minInterval) {
             throw new IllegalArgumentException("previews need a step of at least 1 MCU, got " + mcus);
         }
         return new PreviewPolicy(mcus, minInterval);
+    }
+
+    /** The codec-neutral pacing: MCUs are the jpeg codec's units. */
+    public Previews previews() {
+        return new Previews(everyMcus, minInterval.toNanos());
     }
 
     /** Whether any preview is made. */

@@ -16,9 +16,10 @@ import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Previews;
 import org.jpeglm.codec.Score;
+import org.jpeglm.codec.Written;
 import org.jpeglm.engine.Slot;
-import org.jpeglm.engine.Written;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
@@ -153,7 +154,7 @@ class VideoGeneratorTest {
         // A prompt of 2 frames fed straight to a slot, then EOS: the video is the prompt, its 2 frames decoded.
         try (VideoGenerator g = model.newGenerator(options().build())) {
             byte[] prefix = H264Streams.prefixFrames(g.streamOf(TinyAvcLm.video(7)), 2);
-            VideoCodec codec = codec();
+            H264Codec codec = (H264Codec) model.codecModel().codec();
             Slot<Written, Written> slot = slotFor(codec, prefix);
             while (slot.forcing()) {
                 int[] t = tokenizer.encode(
@@ -161,28 +162,37 @@ class VideoGeneratorTest {
                 assertFalse(slot.accept(t[0]));
             }
             assertTrue(slot.accept(tokenizer.eosId()));
-            GeneratedVideo v = codec.decode(slot.finish());
+            GeneratedVideo v = codec.finish(slot.finish());
             assertEquals(GeneratedVideo.StopReason.EOS, v.stop());
             assertArrayEquals(prefix, v.stream());
             assertEquals(2, v.report().decodedFrames(), v.report().summary());
         }
     }
 
-    private static VideoCodec codec() {
-        return new VideoCodec(
-                new org.jpeglm.engine.TokenTable(tokenizer, model.model().vocabSize()),
-                new org.jpeglm.engine.TokenTrie(tokenizer, model.model().vocabSize()),
-                new org.jpeglm.video.H264Decoder(),
-                TinyAvcLm.PROFILE);
+    /** A slot of the h264 codec's writer, its stream followed as the engine follows it, finished as it is. */
+    private static Slot<Written, Written> slotFor(H264Codec codec, byte[] prefix) {
+        var tokens = new org.jpeglm.engine.TokenTable(tokenizer, model.model().vocabSize());
+        var prompts = new org.jpeglm.engine.StreamPrompts(tokenizer, tokens, 1024, "video");
+        var job = prompts.completion(0, 1, prefix);
+        var writer = new org.jpeglm.engine.CodecWriter<Written, Written>(
+                codec.newWriter(model.model().vocabSize()), w -> w, Previews.NONE, NO_EVENTS);
+        var request = new org.jpeglm.engine.EngineRequest<Written, Written>(
+                List.of(job), SamplingParams.builder().build(), false, 100, writer, v -> {}, (i, v) -> v);
+        return new Slot<>(job, request, tokens, 1024);
     }
 
-    private static Slot<Written, Written> slotFor(VideoCodec codec, byte[] prefix) {
-        var prompts = new org.jpeglm.engine.StreamPrompts(tokenizer, codec.tokens(), 1024, "video");
-        var job = prompts.completion(0, 1, prefix);
-        var request = new org.jpeglm.engine.EngineRequest<Written, Written>(
-                List.of(job), SamplingParams.builder().build(), false, 100, codec, v -> {}, v -> v);
-        return new Slot<>(job, request, codec.tokens(), 1024);
-    }
+    private static final org.jpeglm.engine.CodecWriter.Events<Written> NO_EVENTS =
+            new org.jpeglm.engine.CodecWriter.Events<>() {
+                @Override
+                public Written progress(int index, int tokens, int units, int totalUnits) {
+                    return null;
+                }
+
+                @Override
+                public Written preview(int index, int units, int totalUnits, byte[] file) {
+                    return null;
+                }
+            };
 
     @Test
     void aCancelFromTheListenerStopsTheRequestAndTheGeneratorGoesOn() {

@@ -15,6 +15,8 @@ import org.jpeglm.Model;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.Session;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.StreamState;
+import org.jpeglm.codec.Written;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +104,7 @@ class BatchEngineFailureTest {
         for (int i = 0; i < count; i++) {
             jobs.add(new StreamJob(i, i, new int[] {tokens.bosId()}, new byte[0], new byte[0]));
         }
-        StreamWriter<Integer, String> writer = new StreamWriter<>() {
+        RequestWriter<Integer, String> writer = new RequestWriter<>() {
             @Override
             public StreamState open(StreamJob job) {
                 if (failAt == Where.OPEN && job.index() == 1) {
@@ -129,7 +131,13 @@ class BatchEngineFailureTest {
             }
         };
         return new EngineRequest<>(
-                jobs, SamplingParams.builder().seed(1).build(), false, TOKENS, writer, e -> {}, r -> "finished " + r);
+                jobs,
+                SamplingParams.builder().seed(1).build(),
+                false,
+                TOKENS,
+                writer,
+                e -> {},
+                (i, r) -> "finished " + r);
     }
 
     private static RuntimeException asUnchecked(Throwable t) {

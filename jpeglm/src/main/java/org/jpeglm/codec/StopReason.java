@@ -1,4 +1,4 @@
-package org.jpeglm.engine;
+package org.jpeglm.codec;
 
 /** Why the engine stopped writing a stream. */
 public enum StopReason {

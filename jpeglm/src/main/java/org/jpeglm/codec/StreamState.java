@@ -1,9 +1,9 @@
-package org.jpeglm.engine;
+package org.jpeglm.codec;
 
 /**
- * One stream as its codec follows it: the codec's half of the engine's {@link Slot} (what the bytes mean: a grammar
- * state, finished units, previews). Made by {@link StreamWriter#open} with the prompt's bytes already taken; used
- * by the engine's thread only.
+ * One stream as its codec follows it: the codec's half of the engine's slot (what the bytes mean: a grammar state,
+ * finished units, previews), while the engine does the batching, sampling and stopping. Made by
+ * {@link StreamWriter#open} with the prompt's bytes already taken; used by the engine's thread only.
  */
 public interface StreamState {
     /** Whether the bytes taken so far complete the stream by its codec's syntax (a JPEG's EOI). */

@@ -1,5 +1,9 @@
 package org.jpeglm.engine;
 
+import org.jpeglm.codec.Previews;
+import org.jpeglm.codec.StreamState;
+import org.jpeglm.codec.Written;
+
 /**
  * A codec's part in the {@link BatchEngine}: how one stream of its kind is followed ({@link StreamState}), what a
  * request is told of it, and the result made of it once written. One per request, so it may carry the request's own
@@ -8,7 +12,7 @@ package org.jpeglm.engine;
  * @param <R> the result of one stream (a generated image, a written video)
  * @param <E> the events a request's listener receives
  */
-public interface StreamWriter<R, E> {
+public interface RequestWriter<R, E> {
     /** Starts following job's stream: its prompt bytes are taken (the sequence is fed its prompt tokens elsewhere). */
     StreamState open(StreamJob job);
 

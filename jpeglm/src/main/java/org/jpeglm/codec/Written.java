@@ -1,4 +1,4 @@
-package org.jpeglm.engine;
+package org.jpeglm.codec;
 
 import java.time.Duration;
 
