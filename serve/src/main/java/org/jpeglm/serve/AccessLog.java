@@ -56,6 +56,21 @@ final class AccessLog implements RequestLog {
             return "-";
         }
         String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-        return t.replaceAll("[\\s\\p{Cntrl}]", "_");
+        return t.chars().anyMatch(AccessLog::unsafe) ? replaceUnsafe(t) : t; // no copy, no regex, in the usual case
+    }
+
+    /** What {@link #clip} replaces: white space and control characters (as regex's {@code [\s\p{Cntrl}]}). */
+    private static boolean unsafe(int c) {
+        return c <= 0x20 || c == 0x7F;
+    }
+
+    private static String replaceUnsafe(String s) {
+        char[] chars = s.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (unsafe(chars[i])) {
+                chars[i] = '_';
+            }
+        }
+        return new String(chars);
     }
 }

@@ -159,15 +159,20 @@ final class GenerationHandler {
             SseStream sse = new SseStream(res.getOutputStream());
             sse.comment("seed " + params.seed()); // sends the headers now: the client knows it was accepted
             OpenAiEvents openAi = params.openAiEvents() ? new OpenAiEvents(params) : null;
+            int count = params.request().count();
             int sent = 0;
-            while (!task.isDone()) {
+            // After the last image the task completes at once (the scheduler's same step): that image goes out with
+            // the stream's end in one write rather than a flush of its own and another for the end.
+            while (!task.isDone() && sent < count) {
                 List<ImageEvent> events = relay.take(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
-                if (events.isEmpty()) {
-                    sse.comment("working");
-                } else {
+                if (!events.isEmpty()) {
                     sent += write(sse, events, params, openAi);
                     ctx.attribute(AccessLog.IMAGES, sent);
-                    sse.flush();
+                    if (sent < count) {
+                        sse.flush();
+                    }
+                } else if (!task.isDone()) { // not woken by the task's end: a quiet while
+                    sse.comment("working");
                 }
             }
             watch.close(); // before the answer's end: Jetty must be free to read the connection after it
@@ -235,7 +240,7 @@ final class GenerationHandler {
         } catch (ApiException e) {
             sse.event("error", ErrorResponses.body(e.status(), e.field(), e.getMessage()));
         }
-        sse.flush();
+        sse.end();
     }
 
     /** The task's images; its failure as the answer the client gets. */

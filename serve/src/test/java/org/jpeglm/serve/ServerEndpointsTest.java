@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -185,6 +190,57 @@ class ServerEndpointsTest {
         assertEquals("image/jpeg", raw.headers().firstValue("Content-Type").orElseThrow());
         assertEquals("1", raw.headers().firstValue("X-Jpeglm-Seed").orElseThrow());
         assertEquals(16, decode(raw.body()).getWidth());
+    }
+
+    /**
+     * The last image is not flushed alone: it goes out with the done event and the body's end in one chunk (one write,
+     * one wake-up of the client instead of three), as the task completes in the step that finished it.
+     */
+    @Test
+    void aStreamsLastImageGoesOutWithItsEndInOneWrite() throws IOException {
+        String body = "{\"n\": 2, \"seed\": 9, \"stream\": true}";
+        List<String> chunks;
+        try (Socket s = new Socket("127.0.0.1", server.server.port())) {
+            s.setSoTimeout(60_000);
+            s.getOutputStream()
+                    .write(("POST /v1/images/generations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                                    + "application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            String head = "";
+            for (String line; !(line = line(in)).isEmpty(); ) {
+                head += line + "\n";
+            }
+            assertTrue(head.startsWith("HTTP/1.1 200") && head.contains("Transfer-Encoding: chunked"), head);
+            chunks = chunks(in);
+        }
+        String last = chunks.getLast();
+        assertTrue(last.contains("event: image\n") && last.contains("event: done\n"), "the last write: " + last);
+        assertTrue(last.lastIndexOf("event: image\n") < last.indexOf("event: done\n"), last);
+        assertEquals(2, String.join("", chunks).split("event: image\n", -1).length - 1, "two images: " + chunks);
+    }
+
+    /** The chunks of a chunked body, as written, up to its end. */
+    private static List<String> chunks(InputStream in) throws IOException {
+        List<String> chunks = new ArrayList<>();
+        for (int size; (size = Integer.parseInt(line(in), 16)) > 0; ) {
+            chunks.add(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+            line(in); // the CRLF after the chunk
+        }
+        return chunks;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                throw new IOException("the connection closed mid-line");
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.US_ASCII);
     }
 
     @Test
