@@ -83,8 +83,8 @@ public final class VideoModel implements AutoCloseable {
     }
 
     /**
-     * What kind of model metadata declares, for the message refusing it where another kind is needed: its codec and
-     * the commands that run it, or what it lacks.
+     * What kind of model metadata declares, for the message refusing it where another kind is needed: its codec, or
+     * what it lacks. It names no command: a library message cannot know which program the caller runs.
      */
     public static String codecOf(Map<String, GgufValue> metadata) {
         String codec;
@@ -94,10 +94,10 @@ public final class VideoModel implements AutoCloseable {
             return e.getMessage();
         }
         if (codec.equals(VideoProfile.H264)) {
-            return "its codec is " + codec + " (a video model: use generate-video, complete-video or score)";
+            return "its codec is " + codec + " (a video model)";
         }
         return JpegLmSpec.isJpegLm(metadata)
-                ? "its codec is jpeg (an image model: use generate, complete or score)"
+                ? "its codec is jpeg (an image model)"
                 : "it has no '" + VideoProfile.CODEC_KEY + "' key (convert or train it as an Avc-LM model)";
     }
 
