@@ -37,6 +37,9 @@ public final class H264Decoder {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg"));
         // Concealment is logged at info level; the level tags tell errors from the rest.
         cmd.addAll(List.of("-hide_banner", "-nostats", "-loglevel", "level+info"));
+        // One decoder thread: with frame threads, how a damaged picture is concealed depends on their timing, so the
+        // same stream could decode to other frames from run to run (seen: 1 run in 5 for the bundled model's samples).
+        cmd.addAll(List.of("-threads", "1"));
         cmd.addAll(FfmpegInputs.h264Stdin(profile.fps()));
         cmd.addAll(List.of(
                 "-frames:v",
