@@ -62,59 +62,60 @@ public record VideoOptions(
         return builder().build();
     }
 
+    /**
+     * Builds on {@link GenerationOptions.Builder}: its defaults and checks, except that videos are sampled at
+     * temperature 1 with no other filter and without a grammar.
+     */
     public static final class Builder {
-        private int parallel = 1;
-        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
-        private SamplingParams sampling =
-                SamplingParams.builder().temperature(1.0f).build();
-        private long seed;
-        private int maxTokens;
-        private int batchSize = 512;
-        private boolean deterministic;
+        private final GenerationOptions.Builder options = GenerationOptions.builder()
+                .sampling(SamplingParams.builder().temperature(1.0f).build())
+                .constrained(false);
 
         public Builder parallel(int parallel) {
-            this.parallel = parallel;
+            options.parallel(parallel);
             return this;
         }
 
         /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
         public Builder threads(int threads) {
-            this.threads = this.threads.withThreads(threads);
+            options.threads(threads);
             return this;
         }
 
         public Builder threads(ThreadOptions threads) {
-            this.threads = threads;
+            options.threads(threads);
             return this;
         }
 
         public Builder sampling(SamplingParams sampling) {
-            this.sampling = sampling;
+            options.sampling(sampling);
             return this;
         }
 
         public Builder seed(long seed) {
-            this.seed = seed;
+            options.seed(seed);
             return this;
         }
 
         public Builder maxTokens(int maxTokens) {
-            this.maxTokens = maxTokens;
+            options.maxTokens(maxTokens);
             return this;
         }
 
         public Builder batchSize(int batchSize) {
-            this.batchSize = batchSize;
+            options.batchSize(batchSize);
             return this;
         }
 
         public Builder deterministic(boolean deterministic) {
-            this.deterministic = deterministic;
+            options.deterministic(deterministic);
             return this;
         }
 
         public VideoOptions build() {
-            return new VideoOptions(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic);
+            GenerationOptions g = options.build();
+            return new VideoOptions(
+                    g.parallel(), g.threads(), g.sampling(), g.seed(), g.maxTokens(), g.batchSize(), g.deterministic());
         }
     }
 }

@@ -78,65 +78,67 @@ public record GeneratorOptions(
         return builder().build();
     }
 
+    /** Builds on {@link GenerationOptions.Builder}: its defaults and checks, this view's fields. */
     public static final class Builder {
-        private int parallel = 1;
-        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
-        private SamplingParams sampling = DEFAULT_SAMPLING;
-        private long seed;
-        private boolean constrained = true;
-        private int maxTokens;
-        private int batchSize = 512;
-        private boolean deterministic;
+        private final GenerationOptions.Builder options = GenerationOptions.builder();
 
         public Builder parallel(int parallel) {
-            this.parallel = parallel;
+            options.parallel(parallel);
             return this;
         }
 
         /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
         public Builder threads(int threads) {
-            this.threads = this.threads.withThreads(threads);
+            options.threads(threads);
             return this;
         }
 
         public Builder threads(ThreadOptions threads) {
-            this.threads = threads;
+            options.threads(threads);
             return this;
         }
 
         public Builder sampling(SamplingParams sampling) {
-            this.sampling = sampling;
+            options.sampling(sampling);
             return this;
         }
 
         public Builder seed(long seed) {
-            this.seed = seed;
+            options.seed(seed);
             return this;
         }
 
         public Builder constrained(boolean constrained) {
-            this.constrained = constrained;
+            options.constrained(constrained);
             return this;
         }
 
         public Builder maxTokens(int maxTokens) {
-            this.maxTokens = maxTokens;
+            options.maxTokens(maxTokens);
             return this;
         }
 
         public Builder batchSize(int batchSize) {
-            this.batchSize = batchSize;
+            options.batchSize(batchSize);
             return this;
         }
 
         public Builder deterministic(boolean deterministic) {
-            this.deterministic = deterministic;
+            options.deterministic(deterministic);
             return this;
         }
 
         public GeneratorOptions build() {
+            GenerationOptions g = options.build();
             return new GeneratorOptions(
-                    parallel, threads, sampling, seed, constrained, maxTokens, batchSize, deterministic);
+                    g.parallel(),
+                    g.threads(),
+                    g.sampling(),
+                    g.seed(),
+                    g.constrained(),
+                    g.maxTokens(),
+                    g.batchSize(),
+                    g.deterministic());
         }
     }
 }

@@ -44,47 +44,48 @@ public record ServiceOptions(
         return new Builder();
     }
 
-    /** Builder; defaults: 4 sequences, automatic threads, batch 512, 1,024 queued images, not deterministic. */
+    /**
+     * Builder on {@link GenerationOptions.Builder} (its defaults and checks); defaults: 4 sequences, automatic
+     * threads, batch 512, 1,024 queued images, not deterministic.
+     */
     public static final class Builder {
-        private int parallel = 4;
-        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
-        private int batchSize = 512;
-        private int maxQueuedImages = GenerationOptions.DEFAULT_MAX_QUEUED;
-        private boolean deterministic;
+        private final GenerationOptions.Builder options =
+                GenerationOptions.builder().parallel(4);
 
         public Builder parallel(int parallel) {
-            this.parallel = parallel;
+            options.parallel(parallel);
             return this;
         }
 
         /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
         public Builder threads(int threads) {
-            this.threads = this.threads.withThreads(threads);
+            options.threads(threads);
             return this;
         }
 
         public Builder threads(ThreadOptions threads) {
-            this.threads = threads;
+            options.threads(threads);
             return this;
         }
 
         public Builder batchSize(int batchSize) {
-            this.batchSize = batchSize;
+            options.batchSize(batchSize);
             return this;
         }
 
         public Builder maxQueuedImages(int maxQueuedImages) {
-            this.maxQueuedImages = maxQueuedImages;
+            options.maxQueued(maxQueuedImages);
             return this;
         }
 
         public Builder deterministic(boolean deterministic) {
-            this.deterministic = deterministic;
+            options.deterministic(deterministic);
             return this;
         }
 
         public ServiceOptions build() {
-            return new ServiceOptions(parallel, threads, batchSize, maxQueuedImages, deterministic);
+            GenerationOptions g = options.build();
+            return new ServiceOptions(g.parallel(), g.threads(), g.batchSize(), g.maxQueued(), g.deterministic());
         }
     }
 }
