@@ -10,6 +10,11 @@ import java.util.function.IntFunction;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Generator;
+import org.jpeglm.codec.igpt.GeneratedPixels;
+import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
@@ -27,13 +32,15 @@ import picocli.CommandLine.Option;
             "",
             "With a Jpeg-LM (jpeg) model: bits per image and bits per byte of the images' JPEG streams. With an Avc-LM "
                     + "(h264, video) model, the inputs are video files: each is read at the model's size and rate, encoded "
-                    + "with its profile, and scored: bits per video and bits per byte of the H.264 streams.",
+                    + "with its profile, and scored: bits per video and bits per byte of the H.264 streams. With a pixel "
+                    + "(igpt, bpe-igpt) model, a byte is a pixel: bits per byte are bits per pixel.",
             ""
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  jpeglm score --fashion-mnist 10000              # the bundled model's test-set bits per byte",
             "  jpeglm score a.png b.png -m model.gguf",
+            "  jpeglm score --fashion-mnist 10000 -m igpt.gguf      # bits per pixel of a pixel model",
             "  jpeglm score clip.mp4 other.gif -m avc.gguf --each    # videos (its codec is h264)"
         })
 public final class ScoreCommand extends JpeglmCommand {
@@ -59,6 +66,9 @@ public final class ScoreCommand extends JpeglmCommand {
         if (chosen.video()) {
             return scoreVideos(chosen);
         }
+        if (chosen.pixels()) {
+            return scorePixels(chosen);
+        }
         int n = inputs.count();
         Limits.requireCount("input images", n);
         GeneratorOptions options = GeneratorOptions.builder()
@@ -78,6 +88,32 @@ public final class ScoreCommand extends JpeglmCommand {
                                 .map(s -> new Score(s.bits(), s.bytes(), s.tokens()))
                                 .toList());
             }
+        }
+        return 0;
+    }
+
+    /** Scores images with a pixel model (igpt, bpe-igpt): a byte of its streams is a pixel. */
+    private int scorePixels(ModelArgs.ChosenModel chosen) throws Exception {
+        int n = inputs.count();
+        Limits.requireCount("input images", n);
+        GenerationOptions options = GenerationOptions.builder()
+                .parallel(parallelArgs.forJobs(n))
+                .threads(modelArgs.threadOptions())
+                .build();
+        try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
+                Generator<BufferedImage, GeneratedPixels> g = model.newGenerator(options)) {
+            IgptProfile profile = PixelRuns.codec(model).profile();
+            List<BufferedImage> images =
+                    inputs.load(profile.width(), profile.height(), PixelRuns.bytesPerResult(profile));
+            scoreAll(
+                    images.size(),
+                    options.parallel(),
+                    "image",
+                    "img",
+                    i -> "image " + i,
+                    (from, to) -> g.score(images.subList(from, to)).stream()
+                            .map(s -> new Score(s.bits(), s.bytes(), s.tokens()))
+                            .toList());
         }
         return 0;
     }
