@@ -193,7 +193,12 @@ final class ModelArgs {
      * (and then asking the library for no layers, so that it does not warn a second time).
      */
     ImageModel load(PrintWriter err) {
-        return ImageModel.load(modelPath(), loadOptions(err));
+        ChosenModel chosen = choose();
+        if (chosen.pixels()) { // the server runs jpeg models only (the generic Service is not built yet)
+            throw new IllegalArgumentException(chosen.path.getFileName() + " is " + chosen.kind()
+                    + ", which generate, complete and score run; the server runs jpeg image models only");
+        }
+        return chosen.loadImage(err);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.jpeglm.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -178,6 +180,17 @@ class PixelCliTest {
         assertUsageError(
                 List.of("complete", picture.toString(), "--frames", "2"),
                 "--frames applies to video models only, but " + is);
+    }
+
+    /** The server runs jpeg models only for now: a pixel model is one error saying so, before it is loaded. */
+    @Test
+    void serveRefusesAPixelModelSayingWhatRunsIt() {
+        Run r = assertTimeoutPreemptively(
+                Duration.ofSeconds(60), () -> run("serve", "-m", igpt.toString(), "--port", "0", "-t", "1"));
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(
+                r.err().contains("igpt.gguf is a pixel model (codec igpt), which generate, complete and score run"),
+                r.err());
     }
 
     private static void assertUsageError(List<String> args, String part) {
