@@ -16,8 +16,10 @@ import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Event;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
+import org.jpeglm.codec.Previews;
 import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.image.GeneratedImage;
@@ -61,8 +63,8 @@ import picocli.CommandLine.Option;
             "Pixel images (an igpt or bpe-igpt model): written as PNG files plus grid.png and summary.json, as images "
                     + "are (no JPEG files); constrained, each stream is exactly the profile's width x height pixels.",
             "",
-            "Options for one codec only (--unconstrained, --columns, --no-images, --preview for images, --preview "
-                    + "for jpeg only; --scale for videos) are refused with a model of another.",
+            "Options for one codec only (--unconstrained, --columns, --no-images, --preview for images; --scale for "
+                    + "videos) are refused with a model of the other.",
             ""
         },
         footerHeading = "%nExamples:%n",
@@ -157,7 +159,6 @@ public class GenerateCommand extends JpeglmCommand {
 
     /** Images written pixel by pixel (igpt, bpe-igpt): a PNG each, grid.png and summary.json. */
     private int pixels(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
-        chosen.refuse(spec, List.of("--preview"), "jpeg");
         GenerationOptions options =
                 PixelRuns.options(generation, count, modelArgs.threadOptions(), maxTokens == null ? 0 : maxTokens);
         try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
@@ -170,8 +171,12 @@ public class GenerateCommand extends JpeglmCommand {
             BufferedImage[] grid = new BufferedImage[Math.min(count, GRID_IMAGES)];
             long started = System.nanoTime();
             List<GeneratedPixels> images;
-            try (Progress progress = new Progress(err(), name(), count, "img")) {
-                images = generator.generate(count, p -> {
+            TerminalPreview screen = preview && Progress.isTerminal()
+                    ? new TerminalPreview(
+                            System.err, TerminalSize.current(), options.parallel(), profile.width(), profile.height())
+                    : null;
+            try (Progress progress = new Progress(err(), name(), count, "img", screen)) {
+                Consumer<GeneratedPixels> done = p -> {
                     progress.step(PixelRuns.state(p));
                     if (p.index() < grid.length) {
                         grid[p.index()] = p.image();
@@ -180,7 +185,15 @@ public class GenerateCommand extends JpeglmCommand {
                             p.index(),
                             PixelRuns.entry(p),
                             PixelRuns.files(String.format("image-%04d", p.index()), p, !noImages));
-                });
+                };
+                images = screen == null
+                        ? generator.generate(count, done)
+                        : generator.generate(count, Previews.every(1, Duration.ofMillis(50)), event -> {
+                            screen.onPixels(event);
+                            if (event instanceof Event.Finished<GeneratedPixels> f) {
+                                done.accept(f.result());
+                            }
+                        });
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             ObjectNode totals = JsonNodeFactory.instance

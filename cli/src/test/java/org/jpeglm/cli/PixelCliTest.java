@@ -24,6 +24,7 @@ import javax.imageio.ImageIO;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.cli.CliTest.Run;
+import org.jpeglm.codec.Event;
 import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.codec.igpt.IgptSpec;
 import org.jpeglm.codec.igpt.PixelStreams;
@@ -176,10 +177,26 @@ class PixelCliTest {
     void optionsOfOtherCodecsAreOneUsageError() {
         String is = "igpt.gguf is a pixel model (codec igpt)";
         assertUsageError(List.of("generate", "--scale", "2"), "--scale applies to video models only, but " + is);
-        assertUsageError(List.of("generate", "--preview"), "--preview applies to jpeg models only, but " + is);
         assertUsageError(
                 List.of("complete", picture.toString(), "--frames", "2"),
                 "--frames applies to video models only, but " + is);
+    }
+
+    /** --preview draws a pixel image's previews (PNGs of its rows so far) and the finished image in the panel. */
+    @Test
+    void thePreviewPanelDrawsPixelImages() throws IOException {
+        BufferedImage white = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        white.getRaster()
+                .setPixels(0, 0, 28, 28, IntStream.range(0, 784).map(i -> 255).toArray());
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(white, "png", png);
+        java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+        TerminalPreview panel =
+                new TerminalPreview(new java.io.PrintStream(screen, true), new TerminalSize(80, 24), 1, 28, 28);
+        panel.onPixels(new Event.Preview<>(0, 28, 28, png.toByteArray()));
+        panel.close();
+        String drawn = screen.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(drawn.contains("255;255;255") && drawn.indexOf(HalfBlocks.UPPER_HALF) >= 0, drawn);
     }
 
     /** The server runs jpeg models only for now: a pixel model is one error saying so, before it is loaded. */
