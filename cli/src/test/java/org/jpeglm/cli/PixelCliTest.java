@@ -29,6 +29,7 @@ import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.codec.igpt.IgptSpec;
 import org.jpeglm.codec.igpt.PixelStreams;
 import org.jpeglm.testing.TinyStreamLm;
+import org.jpeglm.train.FashionMnist;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,31 +129,37 @@ class PixelCliTest {
     }
 
     @Test
-    void completeKeepsTheTopRowsOfItsInput() throws IOException {
+    void completeKeepsTheTopRowsOfItsInputs() throws IOException {
         Path out = dir.resolve("complete");
         Run r = cli(
                 "complete",
                 "-m",
                 bpe.toString(),
                 picture.toString(),
+                "--fashion-mnist",
+                "3",
                 "--ratio",
                 "0.5",
-                "--samples",
-                "2",
+                "--eval",
                 "-o",
                 out.toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().startsWith("2 completions of 14 of 28 rows"), r.out());
-        byte[] original = PixelStreams.encode(ImageIO.read(picture.toFile()), PROFILE);
-        for (int k = 0; k < 2; k++) {
-            BufferedImage done =
-                    ImageIO.read(out.resolve("completion-0000-" + k + ".png").toFile());
-            byte[] written = PixelStreams.encode(done, PROFILE);
-            assertArrayEquals(Arrays.copyOf(original, 14 * 28), Arrays.copyOf(written, 14 * 28), "sample " + k);
+        assertTrue(r.out().contains("4 completions of 14 of 28 rows"), r.out());
+        List<BufferedImage> originals = new ArrayList<>(List.of(ImageIO.read(picture.toFile())));
+        for (FashionMnist.Item item : FashionMnist.read(FashionMnist.DEBIAN_DIR, false, 3)) {
+            originals.add(item.image());
+        }
+        for (int i = 0; i < 4; i++) {
+            byte[] original = PixelStreams.encode(originals.get(i), PROFILE);
+            String name = "completion-000" + i + "-0.png";
+            byte[] written = PixelStreams.encode(ImageIO.read(out.resolve(name).toFile()), PROFILE);
+            assertArrayEquals(Arrays.copyOf(original, 14 * 28), Arrays.copyOf(written, 14 * 28), name);
         }
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         assertEquals(0.5, summary.get("ratio").asDouble());
-        assertEquals(1, summary.get("images").get(1).get("sample").asInt());
+        assertEquals(3, summary.get("images").get(3).get("input").asInt());
+        assertEquals(4, summary.get("quality").get("images").asInt(), "--eval: against the test set");
+        assertTrue(summary.has("quality_vs_originals") && summary.has("class_agreement"), summary.toString());
     }
 
     @Test
