@@ -210,6 +210,33 @@ class PixelCodecContractTest {
         }
     }
 
+    /**
+     * The recipe trains igpt on windows of one image (BOS and the pixels as inputs, the pixels and EOS as labels):
+     * a context of exactly pixels + 1 must generate, complete and score whole images.
+     */
+    @Test
+    void aContextOfOneImageIsEnough() throws IOException {
+        Path path = dir.resolve("one-image-context.gguf");
+        IgptSpec spec = spec(IgptSpec.IGPT);
+        TinyStreamLm.write(path, 7, spec.tokenizer().vocabSize(), spec.toGguf(), PROFILE.pixels() + 1);
+        try (var model = PixelModels.load(path);
+                var g = model.newGenerator(
+                        GenerationOptions.builder().threads(2).build())) {
+            assertTrue(g.generate(2).stream().allMatch(GeneratedPixels::clean));
+            assertTrue(g.complete(pictures(), Cut.share(0.5)).stream().allMatch(GeneratedPixels::clean));
+            Score s = g.score(List.of(picture(1))).getFirst();
+            assertEquals(PROFILE.pixels() + 1, s.tokens(), "the pixels and EOS");
+            Path roomy = dir.resolve("roomy-context.gguf"); // the same weights, room for EOS too
+            TinyStreamLm.write(roomy, 7, spec.tokenizer().vocabSize(), spec.toGguf(), 128);
+            try (var wide = PixelModels.load(roomy);
+                    var w = wide.newGenerator(
+                            GenerationOptions.builder().threads(2).build())) {
+                Score fed = w.score(List.of(picture(1))).getFirst();
+                assertEquals(fed.bits(), s.bits(), 1e-4 * fed.bits(), "EOS scored from the last pixel's logits");
+            }
+        }
+    }
+
     @Test
     void aFileWithWrongKeysIsRefusedNamingTheKey() throws IOException {
         IgptSpec spec = spec(IgptSpec.IGPT);
