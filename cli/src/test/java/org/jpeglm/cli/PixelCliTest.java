@@ -90,10 +90,21 @@ class PixelCliTest {
         Path a = dir.resolve("gen-a");
         Path b = dir.resolve("gen-b");
         for (Path out : List.of(a, b)) {
-            Run r = cli("generate", "-m", igpt.toString(), "-n", "4", "-np", "4", "-s", "5", "-o", out.toString());
+            List<String> args = new ArrayList<>(
+                    List.of("generate", "-m", igpt.toString(), "-n", "4", "-np", "4", "-s", "5", "-o", out.toString()));
+            if (out == b) {
+                args.add("--eval"); // measured as well: the same images
+            }
+            Run r = cli(args.toArray(String[]::new));
             assertEquals(0, r.exit(), r.err());
-            assertTrue(r.out().startsWith("4 images in") && r.out().contains("4 clean: exactly 28x28 pixels"), r.out());
+            assertTrue(r.out().contains("4 images in") && r.out().contains("4 clean: exactly 28x28 pixels"), r.out());
         }
+        assertEquals(
+                4,
+                JSON.readTree(b.resolve("summary.json").toFile())
+                        .get("quality")
+                        .get("images")
+                        .asInt());
         JsonNode summary = JSON.readTree(a.resolve("summary.json").toFile());
         assertTrue(summary.get("complete").asBoolean());
         assertEquals(4, summary.get("images").size());
