@@ -204,7 +204,7 @@ final class ModelArgs {
     /**
      * The model the options name and the codec its metadata declares, read once (header only, nothing loaded yet):
      * every verb decides what to do from it, then loads with it ({@link ChosenModel#loadImage},
-     * {@link ChosenModel#loadVideo}), so the file is not parsed again.
+     * {@link ChosenModel#loadVideo}, {@link ChosenModel#loadPixels}), so the file is not parsed again.
      *
      * @throws IllegalArgumentException for a codec this version does not know
      */
