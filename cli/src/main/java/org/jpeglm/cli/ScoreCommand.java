@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             "With a Jpeg-LM (jpeg) model: bits per image and bits per byte of the images' JPEG streams. With an Avc-LM "
                     + "(h264, video) model, the inputs are video files: each is read at the model's size and rate, encoded "
                     + "with its profile, and scored: bits per video and bits per byte of the H.264 streams. With a pixel "
-                    + "(igpt, bpe-igpt) model, a byte is a pixel: bits per byte are bits per pixel.",
+                    + "(igpt, bpe-igpt) model: bits per image and bits per pixel (a byte of its streams is a pixel).",
             ""
         },
         footerHeading = "%nExamples:%n",
@@ -81,8 +81,7 @@ public final class ScoreCommand extends JpeglmCommand {
                 scoreAll(
                         images.size(),
                         options.parallel(),
-                        "image",
-                        "img",
+                        Items.IMAGES,
                         i -> "image " + i,
                         (from, to) -> g.score(images.subList(from, to)).stream()
                                 .map(s -> new Score(s.bits(), s.bytes(), s.tokens()))
@@ -108,8 +107,7 @@ public final class ScoreCommand extends JpeglmCommand {
             scoreAll(
                     images.size(),
                     options.parallel(),
-                    "image",
-                    "img",
+                    Items.PIXELS,
                     i -> "image " + i,
                     (from, to) -> g.score(images.subList(from, to)).stream()
                             .map(s -> new Score(s.bits(), s.bytes(), s.tokens()))
@@ -136,8 +134,7 @@ public final class ScoreCommand extends JpeglmCommand {
             scoreAll(
                     files.size(),
                     options.parallel(),
-                    "video",
-                    "video",
+                    Items.VIDEOS,
                     i -> "video " + i + " (" + files.get(i).getFileName() + ")",
                     (from, to) -> {
                         List<Video> videos = new ArrayList<>(to - from);
@@ -165,10 +162,10 @@ public final class ScoreCommand extends JpeglmCommand {
      * Scores n items, chunk per native call: each is summed, printed with --each (named by label) and counted on the
      * progress bar; then the totals line.
      */
-    private void scoreAll(int n, int chunk, String noun, String unit, IntFunction<String> label, ChunkScorer scorer)
+    private void scoreAll(int n, int chunk, Items items, IntFunction<String> label, ChunkScorer scorer)
             throws IOException {
-        Totals totals = new Totals();
-        try (Progress progress = new Progress(err(), "score", n, unit)) {
+        Totals totals = new Totals(items.symbol());
+        try (Progress progress = new Progress(err(), "score", n, items.unit())) {
             for (int from = 0; from < n; from += chunk) {
                 List<Score> scores = scorer.score(from, Math.min(n, from + chunk));
                 for (int k = 0; k < scores.size(); k++) {
@@ -177,25 +174,42 @@ public final class ScoreCommand extends JpeglmCommand {
                     if (each) {
                         out().printf(
                                         Locale.ROOT,
-                                        "%s: %.1f bits, %d bytes, %.4f bits/byte%n",
+                                        "%s: %.1f bits, %d %ss, %.4f bits/%s%n",
                                         label.apply(from + k),
                                         s.bits(),
                                         s.bytes(),
-                                        s.bits() / s.bytes());
+                                        items.symbol(),
+                                        s.bits() / s.bytes(),
+                                        items.symbol());
                     }
                     progress.step(totals.progress());
                 }
             }
         }
-        out().println(totals.line(n, noun + "s", noun));
+        out().println(totals.line(n, items.noun() + "s", items.noun()));
         out().flush();
+    }
+
+    /**
+     * What is scored: noun and the progress bar's unit for messages, and what one byte of its streams is (a pixel
+     * of a pixel model's).
+     */
+    private record Items(String noun, String unit, String symbol) {
+        static final Items IMAGES = new Items("image", "img", "byte");
+        static final Items PIXELS = new Items("image", "img", "pixel");
+        static final Items VIDEOS = new Items("video", "video", "byte");
     }
 
     /** Sums of scores and the totals line, the same for images and videos. */
     private static final class Totals {
+        final String symbol;
         double bits;
         long bytes;
         long tokens;
+
+        Totals(String symbol) {
+            this.symbol = symbol;
+        }
 
         void add(double bits, long bytes, long tokens) {
             this.bits += bits;
@@ -204,21 +218,23 @@ public final class ScoreCommand extends JpeglmCommand {
         }
 
         String progress() {
-            return String.format(Locale.ROOT, "%.4f bits/byte", bits / bytes);
+            return String.format(Locale.ROOT, "%.4f bits/%s", bits / bytes, symbol);
         }
 
         String line(int n, String plural, String one) {
             return String.format(
                     Locale.ROOT,
-                    "%d %s: %.4f bits/byte, %.1f bits/%s, %.4f nats/token (%d tokens, %d bytes)",
+                    "%d %s: %.4f bits/%s, %.1f bits/%s, %.4f nats/token (%d tokens, %d %ss)",
                     n,
                     plural,
                     bits / bytes,
+                    symbol,
                     bits / n,
                     one,
                     bits * Math.log(2) / tokens,
                     tokens,
-                    bytes);
+                    bytes,
+                    symbol);
         }
     }
 }

@@ -180,8 +180,12 @@ class PixelCliTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
         assertEquals(lines.get(0).replace("image 0", ""), lines.get(1).replace("image 1", ""));
-        assertTrue(lines.get(0).contains(" 784 bytes"), r.out());
-        assertTrue(lines.get(2).startsWith("2 images: ") && lines.get(2).contains("1568 bytes"), r.out());
+        assertTrue(lines.get(0).contains(" 784 pixels, ") && lines.get(0).endsWith(" bits/pixel"), r.out());
+        assertTrue(
+                lines.get(2).startsWith("2 images: ")
+                        && lines.get(2).contains(" bits/pixel, ")
+                        && lines.get(2).contains("1568 pixels"),
+                r.out());
     }
 
     @Test
