@@ -1,6 +1,7 @@
 /** The jpeglm command line: every command, one root, one option vocabulary (llama.cpp's names). */
 module org.jpeglm.cli {
     requires org.jpeglm;
+    requires org.jpeglm.codec.igpt;
     requires org.jpeglm.convert;
     requires org.jpeglm.train;
     requires org.jpeglm.eval;

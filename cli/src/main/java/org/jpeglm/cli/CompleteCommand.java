@@ -11,6 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Cut;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Generator;
+import org.jpeglm.codec.igpt.GeneratedPixels;
+import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.eval.QualityMetric;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
@@ -33,7 +39,8 @@ import picocli.CommandLine.Option;
         description = {
             "Complete images from their top part, or videos from their first frames, as the model's codec says.",
             "",
-            "Images (a jpeg model): the first ratio of their MCUs is the prompt, kept byte for byte.",
+            "Images (a jpeg model): the first ratio of their MCUs is the prompt, kept byte for byte. Pixel images (an "
+                    + "igpt or bpe-igpt model): the first ratio of their rows, likewise; completion-I-K.png only.",
             "",
             "Writes completion-I-K.png/.jpg (input I, sample K), grid.png (a row per input, the first 64: the original, the "
                     + "prompt, then the first 14 completions) and summary.json. The output directory must be empty, or --force "
@@ -54,6 +61,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {
             "  jpeglm complete --fashion-mnist 8 --ratio 0.5 -o completions",
+            "  jpeglm complete -m igpt.gguf --fashion-mnist 8 --ratio 0.5 -o pixel-completions",
             "  jpeglm complete photo.png --ratio 0.25 --samples 4 -m model.gguf -o photo-completions",
             "  jpeglm complete --fashion-mnist 1000 --ratio 0.5 --eval -o c   # measured against the test set and the originals",
             "  jpeglm complete -m models/moving-fashion-mnist-64.gguf clip.mp4 --frames 5 -o clip-completions"
@@ -81,8 +89,9 @@ public class CompleteCommand extends JpeglmCommand {
     @Option(
             names = {"-r", "--ratio"},
             paramLabel = "R",
-            description = "image models: share of each image's MCUs given as the prompt, 0..1 (default: "
-                    + "${DEFAULT-VALUE})")
+            description =
+                    "image models: share of each image's MCUs (pixel models: rows) given as the prompt, 0..1 (default: "
+                            + "${DEFAULT-VALUE})")
     double ratio = 0.5;
 
     @Option(
@@ -136,14 +145,93 @@ public class CompleteCommand extends JpeglmCommand {
         try (RunOutput out = outputArgs.open()) { // checked before the model is read: nothing written until start
             ModelArgs.ChosenModel chosen = modelArgs.choose();
             chosen.refuseOthers(spec, IMAGE_ONLY, VIDEO_ONLY);
-            return chosen.video() ? new VideoCompletion(this, chosen).run(out) : images(chosen, out);
+            if (chosen.video()) {
+                return new VideoCompletion(this, chosen).run(out);
+            }
+            return chosen.pixels() ? pixels(chosen, out) : images(chosen, out);
         }
     }
 
-    private int images(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
+    /** --ratio must be a share. */
+    private void requireRatio() {
         if (!(ratio >= 0 && ratio <= 1)) {
             throw new IllegalArgumentException("--ratio must be between 0 and 1, got " + ratio);
         }
+    }
+
+    /** The inputs, each repeated --samples times in a row: the prompts of the completions. */
+    private List<BufferedImage> prompts(List<BufferedImage> originals) {
+        List<BufferedImage> prompts = new ArrayList<>(originals.size() * samples);
+        for (BufferedImage img : originals) {
+            for (int k = 0; k < samples; k++) {
+                prompts.add(img);
+            }
+        }
+        return prompts;
+    }
+
+    /** Completes images with a pixel model (igpt, bpe-igpt): the first ratio of the rows is the prompt. */
+    private int pixels(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
+        requireRatio();
+        int n = inputs.count();
+        long jobs = (long) n * samples;
+        Limits.requireCount(n + " inputs x --samples " + samples, jobs);
+        GenerationOptions options = PixelRuns.options(generation, jobs, modelArgs.threadOptions(), 0);
+        try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
+                Generator<BufferedImage, GeneratedPixels> g = model.newGenerator(options)) {
+            out.requireNotOutputs(inputs.paths());
+            IgptProfile profile = PixelRuns.codec(model).profile();
+            Limits.requireHeap(jobs, PixelRuns.bytesPerResult(profile), "completions");
+            List<BufferedImage> originals =
+                    inputs.load(profile.width(), profile.height(), PixelRuns.bytesPerResult(profile));
+            List<BufferedImage> prompts = prompts(originals);
+            PixelRuns.describe(err(), model, options);
+            out.start(header(n));
+            Cut cut = Cut.share(ratio);
+            List<GeneratedPixels> done;
+            try (Progress progress = new Progress(err(), spec.name(), jobs, "img")) {
+                done = g.complete(prompts, cut, p -> {
+                    progress.step(PixelRuns.state(p));
+                    String name = String.format("completion-%04d-%d", p.index() / samples, p.index() % samples);
+                    ObjectNode entry =
+                            PixelRuns.entry(p).put("input", p.index() / samples).put("sample", p.index() % samples);
+                    out.add(p.index(), entry, PixelRuns.files(name, p, true));
+                });
+            }
+            long clean = PixelRuns.clean(done);
+            ObjectNode totals = JsonNodeFactory.instance.objectNode().put("clean", clean);
+            List<BufferedImage> images =
+                    done.stream().map(GeneratedPixels::image).toList();
+            if (evalArgs.eval) {
+                measure(originals, prompts, images, totals);
+            }
+            int rows = cut.unitsOf(profile.height());
+            List<BufferedImage> cells = new ArrayList<>();
+            int shown = Math.min(samples, GRID_SAMPLES);
+            for (int i = 0; i < Math.min(originals.size(), GRID_ROWS); i++) {
+                cells.add(PixelRuns.rows(g, originals.get(i), profile.height()));
+                cells.add(PixelRuns.rows(g, originals.get(i), rows));
+                cells.addAll(images.subList(i * samples, i * samples + shown));
+            }
+            out.finish(totals, ImageGrid.compose(cells, shown + 2));
+            out().printf(
+                            Locale.ROOT,
+                            "%d completions of %d of %d rows; %d clean: exactly %dx%d pixels; grid rows: original, "
+                                    + "prompt, completions; wrote %s%n",
+                            done.size(),
+                            rows,
+                            profile.height(),
+                            clean,
+                            profile.width(),
+                            profile.height(),
+                            outputArgs.output);
+            out().flush();
+        }
+        return 0;
+    }
+
+    private int images(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
+        requireRatio();
         int n = inputs.count();
         long jobs = (long) n * samples;
         Limits.requireCount(n + " inputs x --samples " + samples, jobs);
@@ -153,12 +241,7 @@ public class CompleteCommand extends JpeglmCommand {
             JpegProfile profile = model.spec().profile();
             Limits.requireHeap(jobs, Limits.bytesPerResult(profile), "completions");
             List<BufferedImage> originals = inputs.load(profile);
-            List<BufferedImage> prompts = new ArrayList<>((int) jobs);
-            for (BufferedImage img : originals) {
-                for (int k = 0; k < samples; k++) {
-                    prompts.add(img);
-                }
-            }
+            List<BufferedImage> prompts = prompts(originals);
             try (ImageGenerator g = model.newGenerator(options)) {
                 out.start(header(n));
                 List<GeneratedImage> done;
@@ -171,7 +254,11 @@ public class CompleteCommand extends JpeglmCommand {
                 long clean = done.stream().filter(GeneratedImage::clean).count();
                 ObjectNode totals = JsonNodeFactory.instance.objectNode().put("clean", clean);
                 if (evalArgs.eval) {
-                    measure(originals, prompts, done, totals);
+                    measure(
+                            originals,
+                            prompts,
+                            done.stream().map(GeneratedImage::image).toList(),
+                            totals);
                 }
                 out.finish(totals, grid(g, model.spec(), originals, done));
                 out().printf(
@@ -194,9 +281,8 @@ public class CompleteCommand extends JpeglmCommand {
      * keeps its original's class.
      */
     private void measure(
-            List<BufferedImage> originals, List<BufferedImage> prompts, List<GeneratedImage> done, ObjectNode totals)
+            List<BufferedImage> originals, List<BufferedImage> prompts, List<BufferedImage> images, ObjectNode totals)
             throws IOException {
-        List<BufferedImage> images = done.stream().map(GeneratedImage::image).toList();
         EvalArgs.measure(images, null, out(), totals, "quality");
         QualityMetric metric = QualityMetric.load();
         EvalArgs.measure(images, metric.reference("the originals", originals), out(), totals, "quality_vs_originals");

@@ -15,6 +15,13 @@ import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Event;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Generator;
+import org.jpeglm.codec.Previews;
+import org.jpeglm.codec.igpt.GeneratedPixels;
+import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageEvent;
@@ -34,7 +41,8 @@ import picocli.CommandLine.Option;
         name = "generate",
         sortOptions = false,
         description = {
-            "Generate images or videos, as the model's codec says (jpeg: Jpeg-LM, h264: Avc-LM).",
+            "Generate images or videos, as the model's codec says (jpeg: Jpeg-LM, h264: Avc-LM, igpt and bpe-igpt: "
+                    + "images pixel by pixel).",
             "",
             "Images: N images, written as PNG and JPEG files plus one PNG grid and summary.json.",
             "",
@@ -52,6 +60,9 @@ import picocli.CommandLine.Option;
                     + "concealed). A stream too damaged for an MP4 or for any frame has no .mp4 or no .gif/.png, and "
                     + "summary.json says so. Needs ffmpeg (PATH, $JPEGLM_FFMPEG or -Djpeglm.ffmpeg).",
             "",
+            "Pixel images (an igpt or bpe-igpt model): written as PNG files plus grid.png and summary.json, as images "
+                    + "are (no JPEG files); constrained, each stream is exactly the profile's width x height pixels.",
+            "",
             "Options for one codec only (--unconstrained, --columns, --no-images, --preview for images; --scale for "
                     + "videos) are refused with a model of the other.",
             ""
@@ -64,7 +75,8 @@ import picocli.CommandLine.Option;
             "  jpeglm generate -n 16 -o images --force      # replace the run in images",
             "  jpeglm generate -n 16 -np 8 --preview -o watched  # watch the images form (on a terminal)",
             "  jpeglm generate -n 2000 --no-images --eval -o q  # FID and the rest against the test set (jpeglm eval)",
-            "  jpeglm generate -m models/moving-fashion-mnist-64.gguf -n 8 -o video-run  # videos: its codec is h264"
+            "  jpeglm generate -m models/moving-fashion-mnist-64.gguf -n 8 -o video-run  # videos: its codec is h264",
+            "  jpeglm generate -m igpt.gguf -n 64 -np 16 -o pixels  # an igpt or bpe-igpt model: PNGs"
         })
 public class GenerateCommand extends JpeglmCommand {
     /** Images in grid.png at most. */
@@ -141,8 +153,64 @@ public class GenerateCommand extends JpeglmCommand {
             ModelArgs.ChosenModel chosen = modelArgs.choose();
             chosen.refuseOthers(spec, IMAGE_ONLY, VIDEO_ONLY);
             count = requested != null ? requested : chosen.video() ? 8 : 16;
-            return chosen.video() ? videos(chosen, out) : images(chosen, out);
+            return chosen.video() ? videos(chosen, out) : chosen.pixels() ? pixels(chosen, out) : images(chosen, out);
         }
+    }
+
+    /** Images written pixel by pixel (igpt, bpe-igpt): a PNG each, grid.png and summary.json. */
+    private int pixels(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
+        GenerationOptions options =
+                PixelRuns.options(generation, count, modelArgs.threadOptions(), maxTokens == null ? 0 : maxTokens);
+        try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
+                Generator<BufferedImage, GeneratedPixels> generator = model.newGenerator(options)) {
+            IgptProfile profile = PixelRuns.codec(model).profile();
+            Limits.requireHeap(count, PixelRuns.bytesPerResult(profile), "generated images");
+            requireMaxTokens(generator.contextLength(), "an image");
+            PixelRuns.describe(err(), model, options);
+            out.start(header());
+            BufferedImage[] grid = new BufferedImage[Math.min(count, GRID_IMAGES)];
+            long started = System.nanoTime();
+            List<GeneratedPixels> images;
+            TerminalPreview screen = preview && Progress.isTerminal()
+                    ? new TerminalPreview(
+                            System.err, TerminalSize.current(), options.parallel(), profile.width(), profile.height())
+                    : null;
+            try (Progress progress = new Progress(err(), name(), count, "img", screen)) {
+                Consumer<GeneratedPixels> done = p -> {
+                    progress.step(PixelRuns.state(p));
+                    if (p.index() < grid.length) {
+                        grid[p.index()] = p.image();
+                    }
+                    out.add(
+                            p.index(),
+                            PixelRuns.entry(p),
+                            PixelRuns.files(String.format("image-%04d", p.index()), p, !noImages));
+                };
+                images = screen == null
+                        ? generator.generate(count, done)
+                        : generator.generate(count, Previews.every(1, Duration.ofMillis(50)), event -> {
+                            screen.onPixels(event);
+                            if (event instanceof Event.Finished<GeneratedPixels> f) {
+                                done.accept(f.result());
+                            }
+                        });
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            ObjectNode totals = JsonNodeFactory.instance
+                    .objectNode()
+                    .put("seconds", seconds)
+                    .put("clean", PixelRuns.clean(images));
+            totals.set("threads", ThreadSummary.json(generator.threads()));
+            if (evalArgs.eval) {
+                EvalArgs.measure(images.stream().map(GeneratedPixels::image).toList(), null, out(), totals, "quality");
+            }
+            int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(grid.length));
+            out.finish(totals, ImageGrid.compose(Arrays.asList(grid), cols));
+            out().println(PixelRuns.totals(
+                    images, seconds, profile, out.dir().resolve(noImages ? RunOutput.GRID : "")));
+            out().flush();
+        }
+        return 0;
     }
 
     private int images(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {

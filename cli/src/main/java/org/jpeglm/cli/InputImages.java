@@ -86,21 +86,26 @@ final class InputImages {
 
     /** The images, fitted to profile's size. */
     List<BufferedImage> load(JpegProfile profile) throws IOException {
+        return load(profile.width(), profile.height(), Limits.bytesPerImage(profile));
+    }
+
+    /** The images, fitted to width×height; bytesEach: the heap one takes. */
+    List<BufferedImage> load(int width, int height, long bytesEach) throws IOException {
         int n = count();
-        Limits.requireHeap(n, Limits.bytesPerImage(profile), "input images");
+        Limits.requireHeap(n, bytesEach, "input images");
         List<BufferedImage> out = new ArrayList<>(n);
         for (Path f : paths()) {
-            out.add(JpegImages.fit(read(f), profile.width(), profile.height()));
+            out.add(JpegImages.fit(read(f), width, height));
         }
         if (fashionMnist > 0) {
-            if (profile.width() != profile.height() || profile.width() < FashionMnist.SIDE) {
+            if (width != height || width < FashionMnist.SIDE) {
                 throw new IllegalArgumentException(
-                        "--fashion-mnist needs a model of square images of at least 28x28, this one is "
-                                + profile.width() + "x" + profile.height());
+                        "--fashion-mnist needs a model of square images of at least 28x28, this one is " + width + "x"
+                                + height);
             }
             for (FashionMnist.Item item : FashionMnist.read(FashionMnist.DEBIAN_DIR, false, offset + fashionMnist)
                     .subList(offset, offset + fashionMnist)) {
-                out.add(FashionMnist.pad(item.image(), profile.width()));
+                out.add(FashionMnist.pad(item.image(), width));
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package org.jpeglm.cli;
 
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -11,6 +12,10 @@ import org.jpeglm.ModelOptions;
 import org.jpeglm.SkippedBackend;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.igpt.GeneratedPixels;
+import org.jpeglm.codec.igpt.IgptSpec;
+import org.jpeglm.codec.igpt.PixelModels;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine;
@@ -188,13 +193,18 @@ final class ModelArgs {
      * (and then asking the library for no layers, so that it does not warn a second time).
      */
     ImageModel load(PrintWriter err) {
-        return ImageModel.load(modelPath(), loadOptions(err));
+        ChosenModel chosen = choose();
+        if (chosen.pixels()) { // the server runs jpeg models only (the generic Service is not built yet)
+            throw new IllegalArgumentException(chosen.path.getFileName() + " is " + chosen.kind()
+                    + ", which generate, complete and score run; the server runs jpeg image models only");
+        }
+        return chosen.loadImage(err);
     }
 
     /**
      * The model the options name and the codec its metadata declares, read once (header only, nothing loaded yet):
      * every verb decides what to do from it, then loads with it ({@link ChosenModel#loadImage},
-     * {@link ChosenModel#loadVideo}), so the file is not parsed again.
+     * {@link ChosenModel#loadVideo}, {@link ChosenModel#loadPixels}), so the file is not parsed again.
      *
      * @throws IllegalArgumentException for a codec this version does not know
      */
@@ -202,13 +212,16 @@ final class ModelArgs {
         Path path = modelPath();
         ModelMetadata metadata = ModelMetadata.read(path);
         try {
-            return new ChosenModel(path, metadata, VideoProfile.declaredCodec(metadata.values()));
+            String codec = IgptSpec.isIgpt(metadata.values())
+                    ? metadata.string(IgptSpec.CODEC_KEY)
+                    : VideoProfile.declaredCodec(metadata.values());
+            return new ChosenModel(path, metadata, codec);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path.getFileName() + ": " + e.getMessage(), e);
         }
     }
 
-    /** A model file chosen by -m (or the default), its metadata and the codec it declares: jpeg or h264. */
+    /** A model file chosen by -m (or the default), its metadata and the codec it declares: jpeg, h264, igpt, bpe-igpt. */
     final class ChosenModel {
         final Path path;
         final ModelMetadata metadata;
@@ -225,14 +238,24 @@ final class ModelArgs {
             return codec.equals(VideoProfile.H264);
         }
 
-        /** "an image model (codec jpeg)" or "a video model (codec h264)", for messages. */
+        /** Whether it is a pixel model (codec igpt or bpe-igpt): images written pixel by pixel. */
+        boolean pixels() {
+            return codec.equals(IgptSpec.IGPT) || codec.equals(IgptSpec.BPE_IGPT);
+        }
+
+        /** "an image model (codec jpeg)", "a video model (codec h264)", "a pixel model (codec igpt)", for messages. */
         String kind() {
-            return (video() ? "a video" : "an image") + " model (codec " + codec + ")";
+            return (video() ? "a video" : pixels() ? "a pixel" : "an image") + " model (codec " + codec + ")";
         }
 
         /** Loads it as the image model it is. */
         ImageModel loadImage(PrintWriter err) {
             return ImageModel.load(path, loadOptions(err), metadata);
+        }
+
+        /** Loads it as the pixel model it is. */
+        CodecModel<BufferedImage, GeneratedPixels> loadPixels(PrintWriter err) {
+            return PixelModels.load(path, loadOptions(err), metadata);
         }
 
         /** Loads it as the video model it is. */
@@ -245,12 +268,20 @@ final class ModelArgs {
          * the option and this model's codec, never an option silently ignored.
          */
         void refuseOthers(CommandSpec command, List<String> imageOnly, List<String> videoOnly) {
-            for (String option : video() ? imageOnly : videoOnly) {
+            refuse(command, video() ? imageOnly : videoOnly, video() ? "image" : "video");
+        }
+
+        /**
+         * Refuses the given options of command, which apply to models of others only (e.g. "jpeg image"): one usage
+         * error (exit code 2) naming the option and this model's codec.
+         */
+        void refuse(CommandSpec command, List<String> options, String others) {
+            for (String option : options) {
                 if (command.commandLine().getParseResult().hasMatchedOption(option)) {
                     throw new CommandLine.ParameterException(
                             command.commandLine(),
-                            option + " applies to " + (video() ? "image" : "video") + " models only, but "
-                                    + path.getFileName() + " is " + kind());
+                            option + " applies to " + others + " models only, but " + path.getFileName() + " is "
+                                    + kind());
                 }
             }
         }

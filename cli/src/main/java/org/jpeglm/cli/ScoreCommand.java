@@ -10,6 +10,11 @@ import java.util.function.IntFunction;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Generator;
+import org.jpeglm.codec.igpt.GeneratedPixels;
+import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
@@ -27,13 +32,15 @@ import picocli.CommandLine.Option;
             "",
             "With a Jpeg-LM (jpeg) model: bits per image and bits per byte of the images' JPEG streams. With an Avc-LM "
                     + "(h264, video) model, the inputs are video files: each is read at the model's size and rate, encoded "
-                    + "with its profile, and scored: bits per video and bits per byte of the H.264 streams.",
+                    + "with its profile, and scored: bits per video and bits per byte of the H.264 streams. With a pixel "
+                    + "(igpt, bpe-igpt) model: bits per image and bits per pixel (a byte of its streams is a pixel).",
             ""
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  jpeglm score --fashion-mnist 10000              # the bundled model's test-set bits per byte",
             "  jpeglm score a.png b.png -m model.gguf",
+            "  jpeglm score --fashion-mnist 10000 -m igpt.gguf      # bits per pixel of a pixel model",
             "  jpeglm score clip.mp4 other.gif -m avc.gguf --each    # videos (its codec is h264)"
         })
 public final class ScoreCommand extends JpeglmCommand {
@@ -59,6 +66,9 @@ public final class ScoreCommand extends JpeglmCommand {
         if (chosen.video()) {
             return scoreVideos(chosen);
         }
+        if (chosen.pixels()) {
+            return scorePixels(chosen);
+        }
         int n = inputs.count();
         Limits.requireCount("input images", n);
         GeneratorOptions options = GeneratorOptions.builder()
@@ -71,13 +81,37 @@ public final class ScoreCommand extends JpeglmCommand {
                 scoreAll(
                         images.size(),
                         options.parallel(),
-                        "image",
-                        "img",
+                        Items.IMAGES,
                         i -> "image " + i,
                         (from, to) -> g.score(images.subList(from, to)).stream()
                                 .map(s -> new Score(s.bits(), s.bytes(), s.tokens()))
                                 .toList());
             }
+        }
+        return 0;
+    }
+
+    /** Scores images with a pixel model (igpt, bpe-igpt): a byte of its streams is a pixel. */
+    private int scorePixels(ModelArgs.ChosenModel chosen) throws Exception {
+        int n = inputs.count();
+        Limits.requireCount("input images", n);
+        GenerationOptions options = GenerationOptions.builder()
+                .parallel(parallelArgs.forJobs(n))
+                .threads(modelArgs.threadOptions())
+                .build();
+        try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
+                Generator<BufferedImage, GeneratedPixels> g = model.newGenerator(options)) {
+            IgptProfile profile = PixelRuns.codec(model).profile();
+            List<BufferedImage> images =
+                    inputs.load(profile.width(), profile.height(), PixelRuns.bytesPerResult(profile));
+            scoreAll(
+                    images.size(),
+                    options.parallel(),
+                    Items.PIXELS,
+                    i -> "image " + i,
+                    (from, to) -> g.score(images.subList(from, to)).stream()
+                            .map(s -> new Score(s.bits(), s.bytes(), s.tokens()))
+                            .toList());
         }
         return 0;
     }
@@ -100,8 +134,7 @@ public final class ScoreCommand extends JpeglmCommand {
             scoreAll(
                     files.size(),
                     options.parallel(),
-                    "video",
-                    "video",
+                    Items.VIDEOS,
                     i -> "video " + i + " (" + files.get(i).getFileName() + ")",
                     (from, to) -> {
                         List<Video> videos = new ArrayList<>(to - from);
@@ -129,10 +162,10 @@ public final class ScoreCommand extends JpeglmCommand {
      * Scores n items, chunk per native call: each is summed, printed with --each (named by label) and counted on the
      * progress bar; then the totals line.
      */
-    private void scoreAll(int n, int chunk, String noun, String unit, IntFunction<String> label, ChunkScorer scorer)
+    private void scoreAll(int n, int chunk, Items items, IntFunction<String> label, ChunkScorer scorer)
             throws IOException {
-        Totals totals = new Totals();
-        try (Progress progress = new Progress(err(), "score", n, unit)) {
+        Totals totals = new Totals(items.symbol());
+        try (Progress progress = new Progress(err(), "score", n, items.unit())) {
             for (int from = 0; from < n; from += chunk) {
                 List<Score> scores = scorer.score(from, Math.min(n, from + chunk));
                 for (int k = 0; k < scores.size(); k++) {
@@ -141,25 +174,42 @@ public final class ScoreCommand extends JpeglmCommand {
                     if (each) {
                         out().printf(
                                         Locale.ROOT,
-                                        "%s: %.1f bits, %d bytes, %.4f bits/byte%n",
+                                        "%s: %.1f bits, %d %ss, %.4f bits/%s%n",
                                         label.apply(from + k),
                                         s.bits(),
                                         s.bytes(),
-                                        s.bits() / s.bytes());
+                                        items.symbol(),
+                                        s.bits() / s.bytes(),
+                                        items.symbol());
                     }
                     progress.step(totals.progress());
                 }
             }
         }
-        out().println(totals.line(n, noun + "s", noun));
+        out().println(totals.line(n, items.noun() + "s", items.noun()));
         out().flush();
+    }
+
+    /**
+     * What is scored: noun and the progress bar's unit for messages, and what one byte of its streams is (a pixel
+     * of a pixel model's).
+     */
+    private record Items(String noun, String unit, String symbol) {
+        static final Items IMAGES = new Items("image", "img", "byte");
+        static final Items PIXELS = new Items("image", "img", "pixel");
+        static final Items VIDEOS = new Items("video", "video", "byte");
     }
 
     /** Sums of scores and the totals line, the same for images and videos. */
     private static final class Totals {
+        final String symbol;
         double bits;
         long bytes;
         long tokens;
+
+        Totals(String symbol) {
+            this.symbol = symbol;
+        }
 
         void add(double bits, long bytes, long tokens) {
             this.bits += bits;
@@ -168,21 +218,23 @@ public final class ScoreCommand extends JpeglmCommand {
         }
 
         String progress() {
-            return String.format(Locale.ROOT, "%.4f bits/byte", bits / bytes);
+            return String.format(Locale.ROOT, "%.4f bits/%s", bits / bytes, symbol);
         }
 
         String line(int n, String plural, String one) {
             return String.format(
                     Locale.ROOT,
-                    "%d %s: %.4f bits/byte, %.1f bits/%s, %.4f nats/token (%d tokens, %d bytes)",
+                    "%d %s: %.4f bits/%s, %.1f bits/%s, %.4f nats/token (%d tokens, %d %ss)",
                     n,
                     plural,
                     bits / bytes,
+                    symbol,
                     bits / n,
                     one,
                     bits * Math.log(2) / tokens,
                     tokens,
-                    bytes);
+                    bytes,
+                    symbol);
         }
     }
 }

@@ -1,11 +1,17 @@
 package org.jpeglm.cli;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBarConsumer;
+import org.jpeglm.codec.Event;
+import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.image.ImageEvent;
 import org.jpeglm.jpeg.JpegImages;
 
@@ -110,6 +116,26 @@ final class TerminalPreview implements ProgressBarConsumer {
             }
         }
         drawIfDue();
+    }
+
+    /** Takes a pixel image's event: a preview (a PNG of its rows so far) or the finished image shows in its place. */
+    synchronized void onPixels(Event<GeneratedPixels> event) {
+        switch (event) {
+            case Event.Preview<GeneratedPixels> p -> show(p.index(), () -> png(p.file()), false);
+            case Event.Finished<GeneratedPixels> f -> show(f.index(), f.result()::image, true);
+            case Event.Progress<GeneratedPixels> p -> {
+                return;
+            }
+        }
+        drawIfDue();
+    }
+
+    private static BufferedImage png(byte[] file) {
+        try {
+            return ImageIO.read(new ByteArrayInputStream(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // from memory: does not happen
+        }
     }
 
     private void show(int index, Supplier<BufferedImage> image, boolean finished) {

@@ -9,6 +9,9 @@
  *   <li>{@link org.jpeglm.codec.igpt.IgptSpec}: profile and tokenizer, the {@code jpeglm.igpt.*} GGUF keys;
  *       {@link org.jpeglm.codec.igpt.IgptProfileFile}: the checkpoint's profile file for the converter.</li>
  *   <li>{@link org.jpeglm.codec.igpt.PixelGrammar}: which tokens keep a stream exactly one image.</li>
+ *   <li>{@link org.jpeglm.codec.igpt.PixelCodec}: the engine's codec for both ({@code Codec<BufferedImage,
+ *       GeneratedPixels>}): prompts cut on rows, generation held to the grammar, progress and previews in rows;
+ *       {@link org.jpeglm.codec.igpt.PixelModels} loads a model file as one.</li>
  * </ul>
  *
  * <p>Token ids: igpt is {@link org.jpeglm.bpe.BpeTokenizer} over the alphabet of K symbols with no merges (ids
