@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceBusyException;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
@@ -108,11 +110,17 @@ final class GenerationHandler {
     }
 
     private Task<GeneratedImage> submit(GenerationParams params, EventRelay relay) {
+        return submit(() -> service.submit(params.request(), relay), service.service(), options);
+    }
+
+    /** submit's task; a full queue answered 503, a request the model cannot serve 400, a closed service 503. */
+    static <R> Task<R> submit(Supplier<Task<R>> submit, Service<?, ?> service, ServeOptions options) {
         try {
-            return service.submit(params.request(), relay);
+            return submit.get();
         } catch (ServiceBusyException e) {
             throw ApiException.busy(
-                    "the queue is full (" + options.service().maxQueuedImages() + " images); retry later",
+                    "the queue is full (" + options.service().maxQueuedImages() + " "
+                            + service.codec().noun() + "s); retry later",
                     retryAfter(service.stats()));
         } catch (IllegalArgumentException e) {
             throw ApiException.badField(null, e.getMessage());
@@ -195,6 +203,11 @@ final class GenerationHandler {
      * task cancelled, the disconnect counted once.
      */
     private Runnable leaving(Task<GeneratedImage> task) {
+        return leaving(task, metrics);
+    }
+
+    /** {@link #leaving(Task)} for any task. */
+    static Runnable leaving(Task<?> task, Metrics metrics) {
         AtomicBoolean counted = new AtomicBoolean();
         return () -> {
             if (counted.compareAndSet(false, true)) {

@@ -3,8 +3,8 @@ package org.jpeglm.serve;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import org.jpeglm.ThreadCounts;
+import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceStats;
-import org.jpeglm.image.ImageService;
 
 /**
  * {@code GET /v1/models}, {@code /health}, {@code /ready} and {@code /metrics}: what the server runs and how it is
@@ -12,13 +12,13 @@ import org.jpeglm.image.ImageService;
  * {@code /ready} whether it takes new work now (readiness: a load balancer sends requests only while it is 200).
  */
 final class InfoHandler {
-    private final ImageService service;
+    private final Service<?, ?> service;
     private final ServedModel model;
     private final ServeOptions options;
     private final Metrics metrics;
     private final Drain drain;
 
-    InfoHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics, Drain drain) {
+    InfoHandler(Service<?, ?> service, ServedModel model, ServeOptions options, Metrics metrics, Drain drain) {
         this.service = service;
         this.model = model;
         this.options = options;

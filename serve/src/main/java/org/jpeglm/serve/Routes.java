@@ -21,6 +21,7 @@ final class Routes {
     static final String GENERATIONS = "/v1/images/generations";
     static final String COMPLETIONS = "/v1/images/completions";
     static final String SCORES = "/v1/images/scores";
+    static final String VIDEO_GENERATIONS = "/v1/videos/generations";
     static final String MODELS = "/v1/models";
     /** One model (OpenAI's retrieve), as the metrics label it: the id in braces, any id. */
     static final String MODEL = MODELS + "/{model}";
@@ -31,7 +32,7 @@ final class Routes {
 
     /** Every endpoint, for the metrics' labels. */
     static final List<String> ENDPOINTS =
-            List.of(GENERATIONS, COMPLETIONS, SCORES, MODELS, MODEL, HEALTH, READY, METRICS, "/");
+            List.of(GENERATIONS, COMPLETIONS, SCORES, VIDEO_GENERATIONS, MODELS, MODEL, HEALTH, READY, METRICS, "/");
 
     /** Where the page lives among the module's resources. */
     static final String WEB = "/org/jpeglm/serve/web";
@@ -43,10 +44,15 @@ final class Routes {
 
     private Routes() {}
 
-    /** The handlers behind the routes, and the checks before them. */
+    /**
+     * The handlers behind the routes, and the checks before them: an image model's (generation, score) or a video
+     * model's (video); the other family's are null, and their routes answer 404 pointing at this model's.
+     */
     record Handlers(
+            ServedModel model,
             GenerationHandler generation,
             ScoreHandler score,
+            VideoHandler video,
             InfoHandler info,
             Auth auth,
             SiteCheck site,
@@ -82,9 +88,17 @@ final class Routes {
             h.auth().requireBodySize(ctx);
         });
         routes.before(METRICS, ctx -> h.auth().requireKey(ctx));
-        routes.post(GENERATIONS, api(h.drain(), h.generation()::generations));
-        routes.post(COMPLETIONS, api(h.drain(), h.generation()::completions));
-        routes.post(SCORES, api(h.drain(), h.score()::scores));
+        if (h.model().isVideo()) {
+            routes.post(VIDEO_GENERATIONS, api(h.drain(), h.video()::generations));
+            for (String images : List.of(GENERATIONS, COMPLETIONS, SCORES)) {
+                routes.post(images, otherFamily(h.model()));
+            }
+        } else {
+            routes.post(GENERATIONS, api(h.drain(), h.generation()::generations));
+            routes.post(COMPLETIONS, api(h.drain(), h.generation()::completions));
+            routes.post(SCORES, api(h.drain(), h.score()::scores));
+            routes.post(VIDEO_GENERATIONS, otherFamily(h.model()));
+        }
         routes.get(MODELS, h.info()::models);
         routes.get(MODELS + "/<model>", h.info()::model); // OpenAI's retrieve; <>: an id may hold a slash
         routes.get(HEALTH, h.info()::health);
@@ -133,6 +147,19 @@ final class Routes {
             } finally {
                 drain.leave();
             }
+        };
+    }
+
+    /** The other family's endpoint: a 404 naming the model's codec and the endpoint that serves it. */
+    private static Handler otherFamily(ServedModel model) {
+        String message = model.isVideo()
+                ? "this server runs a video model (" + model.id() + ", codec h264): POST " + VIDEO_GENERATIONS
+                        + " makes its videos (MP4, GIF); image generations, completions and scores need an image"
+                        + " model"
+                : "this server runs an image model (" + model.id() + ", codec jpeg): POST " + GENERATIONS
+                        + " makes its images; videos need a video model";
+        return ctx -> {
+            throw new ApiException(404, "model", message);
         };
     }
 
