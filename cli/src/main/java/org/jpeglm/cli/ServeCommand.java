@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
             "Serve a Jpeg-LM or video model over HTTP, with llama-server's option names. An image model (codec jpeg): "
                     + "OpenAI-style image endpoints (/v1/images/generations, /completions, /scores; JSON or "
                     + "Server-Sent Events with live previews) and a web page at /. A video model (codec h264): "
-                    + "/v1/videos/generations, finished videos as MP4 (default), GIF or H.264 (no stream; the image "
-                    + "endpoints and image-only options answer an error naming it). Both: /v1/models, /health, "
+                    + "/v1/videos/generations and /completions, finished videos as MP4 (default), GIF or H.264 (no "
+                    + "stream), /v1/videos/scores; the image endpoints and image-only options answer an error naming "
+                    + "them. Both: /v1/models, /health, "
                     + "/ready, /metrics. One continuously batched generator is shared by every request: a new "
                     + "request's results join the running batch at the next step.",
             "",

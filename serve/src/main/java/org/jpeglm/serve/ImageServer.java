@@ -106,7 +106,7 @@ public final class ImageServer implements AutoCloseable {
                 (metrics, drain) -> new Routes.Handlers(
                         served,
                         new GenerationHandler(service, served, options, metrics, heap),
-                        new ScoreHandler(service, served, options, metrics, heap),
+                        ScoreHandler.images(service, served, options, metrics, heap),
                         null,
                         new InfoHandler(service.service(), served, options, metrics, drain),
                         new Auth(options.apiKey(), options.maxBodyBytes()),
@@ -137,7 +137,7 @@ public final class ImageServer implements AutoCloseable {
                 (metrics, drain) -> new Routes.Handlers(
                         served,
                         null,
-                        null,
+                        ScoreHandler.videos(service, served, options, metrics, heap),
                         new VideoHandler(service, served, options, metrics, heap),
                         new InfoHandler(service, served, options, metrics, drain),
                         new Auth(options.apiKey(), options.maxBodyBytes()),

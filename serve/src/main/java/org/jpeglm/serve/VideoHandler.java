@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jpeglm.avclm.GeneratedVideo;
+import org.jpeglm.codec.Cut;
 import org.jpeglm.codec.Request;
 import org.jpeglm.codec.Service;
 import org.jpeglm.codec.Task;
@@ -21,7 +23,8 @@ import org.jpeglm.video.VideoProfile;
 import org.jpeglm.video.VideoWriters;
 
 /**
- * {@code POST /v1/videos/generations}: a video model's finished videos, as MP4 (the model's H.264 stream remuxed, not
+ * {@code POST /v1/videos/generations} and {@code /v1/videos/completions}: a video model's finished videos (from
+ * nothing, or continuing uploaded videos from their first frames), as MP4 (the model's H.264 stream remuxed, not
  * re-encoded), an animated GIF or the raw H.264 stream, in the JSON shape of the image endpoint ({@code data}, each
  * video's {@code b64_json} and summary, {@code usage}) or as one file ({@code response_format: "bytes"}). The
  * service writes the streams in its batch and decodes them off its scheduler; the files are made here, on the
@@ -45,7 +48,11 @@ final class VideoHandler {
             "image",
             "ratio");
 
-    static final Map<String, Kind> FIELDS = fields();
+    /** The fields of {@code POST /v1/videos/generations}. */
+    static final Map<String, Kind> GENERATION_FIELDS = fields(false);
+
+    /** The fields of {@code POST /v1/videos/completions}: the generation's, the videos and the frames kept. */
+    static final Map<String, Kind> COMPLETION_FIELDS = fields(true);
 
     private final Service<Video, GeneratedVideo> service;
     private final ServedModel model;
@@ -53,6 +60,7 @@ final class VideoHandler {
     private final Metrics metrics;
     private final HeapBudget heap;
     private final VideoWriters writers = new VideoWriters();
+    private final UploadedVideos uploads;
 
     VideoHandler(
             Service<Video, GeneratedVideo> service,
@@ -65,9 +73,10 @@ final class VideoHandler {
         this.options = options;
         this.metrics = metrics;
         this.heap = heap;
+        this.uploads = new UploadedVideos(model.video());
     }
 
-    private static Map<String, Kind> fields() {
+    private static Map<String, Kind> fields(boolean completion) {
         Map<String, Kind> f = new LinkedHashMap<>();
         for (String name : List.of("model", "prompt", "user", "response_format", "output_format")) {
             f.put(name, Kind.STRING);
@@ -79,6 +88,10 @@ final class VideoHandler {
             f.put(name, Kind.NUMBER);
         }
         f.put("stream", Kind.BOOLEAN);
+        if (completion) {
+            f.put("video", Kind.IMAGES); // files, as the image endpoints' are
+            f.put("frames", Kind.INTEGER);
+        }
         for (String name : IMAGE_ONLY) { // read, so that each is refused by name rather than as unknown
             f.put(
                     name,
@@ -89,39 +102,70 @@ final class VideoHandler {
     }
 
     void generations(Context ctx) throws Exception {
-        RequestFields f = RequestFields.read(ctx, FIELDS, options.maxBodyBytes());
+        RequestFields f = RequestFields.read(ctx, GENERATION_FIELDS, options.maxBodyBytes());
+        refuseImageOnly(f);
+        int n = (int) f.integer("n", 1, 1, options.maxImagesPerRequest());
+        run(ctx, f, service.request(n), n, 0);
+    }
+
+    /**
+     * n completions of each video in the "video" field, its first frames kept byte for byte (default: half of the
+     * profile's, at least one). The uploads are read by ffmpeg here, once the cheap checks passed.
+     */
+    void completions(Context ctx) throws Exception {
+        RequestFields f = RequestFields.read(ctx, COMPLETION_FIELDS, options.maxBodyBytes());
+        refuseImageOnly(f);
+        VideoProfile p = model.video();
+        int frames = (int) f.integer("frames", Math.max(1, p.frames() / 2), 1, p.frames() - 1);
+        int n = (int) f.integer("n", 1, 1, options.maxImagesPerRequest());
+        List<byte[]> files = f.files("video", "video");
+        if ((long) n * files.size() > options.maxImagesPerRequest()) {
+            throw ApiException.badField(
+                    "n",
+                    files.size() + " videos x n " + n + " = " + (long) n * files.size()
+                            + " completions; this server makes at most " + options.maxImagesPerRequest()
+                            + " per request");
+        }
+        List<Video> prompts = new ArrayList<>();
+        for (Video video : uploads.decode("video", files)) {
+            prompts.addAll(Collections.nCopies(n, video));
+        }
+        run(ctx, f, service.completion(prompts, Cut.units(frames)), prompts.size(), bytesPerPrompt(p));
+    }
+
+    private void refuseImageOnly(RequestFields f) {
         for (String name : IMAGE_ONLY) {
             if (f.has(name)) {
                 throw ApiException.badField(
                         name, name + " applies to image models only; " + model.id() + " is a video model (codec h264)");
             }
         }
-        int n = (int) f.integer("n", 1, 1, options.maxImagesPerRequest());
+    }
+
+    /** The request's options read from f into request, checked, its heap reserved, and answered. */
+    private void run(Context ctx, RequestFields f, Request.Builder<Video> request, int count, long promptBytes)
+            throws Exception {
         List<String> warnings = OpenAiFields.check(f, model);
         long seed = GenerationParams.seed(f);
-        Request<Video> request = service.request(n)
-                .seed(seed)
-                .sampling(GenerationParams.sampling(f, seed))
-                .maxTokens(GenerationParams.maxTokens(f, model))
-                .build();
+        request.seed(seed).sampling(GenerationParams.sampling(f, seed)).maxTokens(GenerationParams.maxTokens(f, model));
         String format = f.choice("output_format", "mp4", List.of("mp4", "gif", "h264"));
         boolean bytes = GenerationParams.responseFormat(f).equals("bytes");
         if (f.bool("stream", false)) {
             throw ApiException.badField(
                     "stream", "videos are answered once finished (no events): leave stream out, or false");
         }
-        if (bytes && n != 1) {
+        if (bytes && count != 1) {
             throw ApiException.badField(
                     "response_format", "response_format \"bytes\" answers with one video file: it needs n 1");
         }
         VideoProfile p = model.video();
         try (HeapBudget.Reservation reserved = heap.reserve(
-                n,
-                bytesPerVideo(p, model.contextLength()),
+                count,
+                bytesPerVideo(p, model.contextLength()) + promptBytes,
                 "n",
                 "videos of " + p.width() + "x" + p.height() + ", " + p.frames() + " frames",
                 GenerationHandler.retryAfter(service.stats()))) {
-            answer(ctx, request, seed, format, bytes, warnings);
+            answer(ctx, request.build(), seed, format, bytes, warnings);
         }
     }
 
@@ -246,6 +290,11 @@ final class VideoHandler {
      * most the context's tokens, a few bytes each) and its file three times as the answer carries it (base64 text,
      * then the answer's bytes; a GIF is about a byte a pixel, an MP4 the stream's size).
      */
+    /** Heap bytes one uploaded video holds once read: its frames at the profile's size, 4 bytes a pixel. */
+    static long bytesPerPrompt(VideoProfile p) {
+        return 4L * p.width() * p.height() * p.frames() + 64 * 1024;
+    }
+
     static long bytesPerVideo(VideoProfile p, int contextLength) {
         long pixels = (long) p.width() * p.height() * p.frames();
         long stream = 8L * contextLength;

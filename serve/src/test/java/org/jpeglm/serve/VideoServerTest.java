@@ -21,10 +21,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.Cut;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
+import org.jpeglm.codec.Score;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The server over the bundled video model (codec h264) through real HTTP: it starts, {@code /v1/models} and
  * {@code /health} say what it serves, {@code POST /v1/videos/generations} answers finished videos as MP4 (which
  * ffprobe reads, frame for frame what the summary counts), GIF and the H.264 stream the generator writes for the same
- * seed, and the image endpoints and image-only options are refused by name; an image server points videos away.
+ * seed; {@code /v1/videos/completions} and {@code /scores} take uploaded videos (read by ffmpeg) as the generator
+ * does; the image endpoints, image-only options and bad uploads are refused by name; an image server points videos
+ * away.
  */
 class VideoServerTest {
     static final Path MODEL = Path.of("..", "models", "moving-fashion-mnist-64.gguf")
@@ -156,6 +161,86 @@ class VideoServerTest {
         assertTrue(read > 0, "no MP4 with a frame to read: " + body);
     }
 
+    /** A 64x64 clip of 15 frames at 5 fps that ffmpeg draws (its test pattern), as an MP4 file. */
+    static byte[] clip() throws Exception {
+        Path file = dir.resolve("clip.mp4");
+        if (!Files.exists(file)) {
+            Process p = new ProcessBuilder(
+                            "ffmpeg",
+                            "-v",
+                            "error",
+                            "-f",
+                            "lavfi",
+                            "-i",
+                            "testsrc=size=64x64:rate=5:duration=3",
+                            "-pix_fmt",
+                            "yuv420p",
+                            "-y",
+                            file.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        }
+        return Files.readAllBytes(file);
+    }
+
+    @Test
+    void completionsAndScoresTakeUploadedVideosAsTheGeneratorDoes() throws Exception {
+        byte[] clip = clip();
+        Video video = new VideoFiles().read(dir.resolve("clip.mp4"), model.profile());
+        List<GeneratedVideo> alone;
+        List<Score> scores;
+        GenerationOptions options =
+                GenerationOptions.builder().parallel(2).threads(2).seed(7).build();
+        try (Generator<Video, GeneratedVideo> g = model.codecModel().newGenerator(options)) {
+            alone = g.complete(List.of(video, video), Cut.units(3));
+            scores = g.score(List.of(video));
+        }
+        String b64 = Base64.getEncoder().encodeToString(clip);
+        HttpResponse<byte[]> res = post(
+                "/v1/videos/completions",
+                "{\"video\": \"" + b64 + "\", \"frames\": 3, \"n\": 2, \"seed\": 7, \"output_format\": \"h264\"}");
+        assertEquals(200, res.statusCode(), new String(res.body(), StandardCharsets.UTF_8));
+        JsonNode data = json(res).get("data");
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(
+                    alone.get(i).videoStream(),
+                    Base64.getDecoder().decode(data.get(i).get("b64_json").asText()),
+                    "completion " + i + " is the generator's for the same seed");
+            assertTrue(data.get(i).get("prompt_tokens").asInt() > 1, data.get(i).toString());
+        }
+        HttpResponse<byte[]> scored = post("/v1/videos/scores", "{\"video\": [\"" + b64 + "\"]}");
+        assertEquals(200, scored.statusCode(), new String(scored.body(), StandardCharsets.UTF_8));
+        JsonNode score = json(scored);
+        assertEquals(
+                scores.getFirst().bytes(), score.get("data").get(0).get("bytes").asInt());
+        assertEquals(scores.getFirst().bitsPerByte(), score.get("bits_per_byte").asDouble(), 1e-3);
+        assertEquals(
+                scores.getFirst().bits(),
+                score.get("bits_per_video").asDouble(),
+                1e-3 * scores.getFirst().bits());
+    }
+
+    @Test
+    void aBadUploadOrCutIsRefusedByName() throws Exception {
+        String b64 = Base64.getEncoder().encodeToString(clip());
+        HttpResponse<byte[]> all = post("/v1/videos/completions", "{\"video\": \"" + b64 + "\", \"frames\": 15}");
+        assertEquals(400, all.statusCode());
+        assertEquals("frames", json(all).get("error").get("param").asText());
+        String text = Base64.getEncoder().encodeToString("not a video".getBytes(StandardCharsets.US_ASCII));
+        for (String route : List.of("/v1/videos/completions", "/v1/videos/scores")) {
+            HttpResponse<byte[]> bad = post(route, "{\"video\": \"" + text + "\"}");
+            assertEquals(400, bad.statusCode(), route);
+            JsonNode error = json(bad).get("error");
+            assertEquals("video", error.get("param").asText(), error.toString());
+            assertTrue(error.get("message").asText().contains("not a video"), error.toString());
+        }
+        HttpResponse<byte[]> missing = post("/v1/videos/completions", "{\"frames\": 3}");
+        assertEquals(400, missing.statusCode());
+        assertTrue(json(missing).get("error").get("message").asText().contains("send a video"));
+    }
+
     @Test
     void bytesAnswerOneGifFile() throws Exception {
         HttpResponse<byte[]> gif = post(
@@ -168,10 +253,12 @@ class VideoServerTest {
 
     @Test
     void imageEndpointsAndImageOnlyOptionsAreRefusedByName() throws Exception {
-        HttpResponse<byte[]> images = post("/v1/images/generations", "{\"n\": 1}");
-        assertEquals(404, images.statusCode());
-        String message = json(images).get("error").get("message").asText();
-        assertTrue(message.contains("video model") && message.contains("/v1/videos/generations"), message);
+        for (String route : List.of("/v1/images/generations", "/v1/images/completions", "/v1/images/scores")) {
+            HttpResponse<byte[]> images = post(route, "{\"n\": 1}");
+            assertEquals(404, images.statusCode(), route);
+            String message = json(images).get("error").get("message").asText();
+            assertTrue(message.contains("video model") && message.contains("/v1/videos/generations"), message);
+        }
         for (String option : List.of("\"constrained\": false", "\"preview_mcus\": 4", "\"size\": \"64x64\"")) {
             HttpResponse<byte[]> refused = post("/v1/videos/generations", "{" + option + "}");
             assertEquals(400, refused.statusCode(), option);
@@ -193,10 +280,13 @@ class VideoServerTest {
     @Test
     void anImageServerPointsVideosAway(@TempDir Path tiny) throws Exception {
         try (TestServer s = TestServer.start(tiny, 1, b -> {})) {
-            HttpResponse<byte[]> res = s.postJson("/v1/videos/generations", "{}");
-            assertEquals(404, res.statusCode());
-            String message = TestServer.json(res).get("error").get("message").asText();
-            assertTrue(message.contains("image model") && message.contains("/v1/images/generations"), message);
+            for (String route : List.of("/v1/videos/generations", "/v1/videos/completions", "/v1/videos/scores")) {
+                HttpResponse<byte[]> res = s.postJson(route, "{}");
+                assertEquals(404, res.statusCode(), route);
+                String message =
+                        TestServer.json(res).get("error").get("message").asText();
+                assertTrue(message.contains("image model") && message.contains("/v1/images/generations"), message);
+            }
         }
     }
 
