@@ -137,9 +137,13 @@ record GenerationParams(
         return new GenerationParams(request, seed, png, bytes, stream, openAiEvents, size, updates, warnings);
     }
 
-    /** temperature, top_k, top_p and min_p, each checked; the defaults are the library's. */
+    /** temperature, top_k, top_p and min_p, each checked; the defaults are the library's for images. */
     static SamplingParams sampling(RequestFields f, long seed) {
-        SamplingParams d = GenerationOptions.DEFAULT_SAMPLING;
+        return sampling(f, seed, GenerationOptions.DEFAULT_SAMPLING);
+    }
+
+    /** temperature, top_k, top_p and min_p, each checked; the others as d. */
+    static SamplingParams sampling(RequestFields f, long seed, SamplingParams d) {
         return SamplingParams.builder()
                 .temperature(
                         (float) f.number("temperature", d.temperature(), t -> t >= 0 && t <= 100, "0 (greedy) to 100"))

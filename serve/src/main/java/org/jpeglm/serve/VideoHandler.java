@@ -147,7 +147,9 @@ final class VideoHandler {
             throws Exception {
         List<String> warnings = OpenAiFields.check(f, model);
         long seed = GenerationParams.seed(f);
-        request.seed(seed).sampling(GenerationParams.sampling(f, seed)).maxTokens(GenerationParams.maxTokens(f, model));
+        request.seed(seed) // the defaults are the service's: generate's for videos
+                .sampling(GenerationParams.sampling(f, seed, service.options().sampling()))
+                .maxTokens(GenerationParams.maxTokens(f, model));
         String format = f.choice("output_format", "mp4", List.of("mp4", "gif", "h264"));
         boolean bytes = GenerationParams.responseFormat(f).equals("bytes");
         if (f.bool("stream", false)) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.codec.Cut;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
@@ -97,6 +98,11 @@ class VideoServerTest {
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** What jpeglm generate runs for a video model with -np 2 -t 2 --seed seed: its sampling (no min-p) too. */
+    static GenerationOptions generateOptions(long seed) {
+        return VideoOptions.builder().parallel(2).threads(2).seed(seed).build().generation();
+    }
+
     static JsonNode json(HttpResponse<byte[]> res) throws IOException {
         return JSON.readTree(res.body());
     }
@@ -121,8 +127,7 @@ class VideoServerTest {
     @Test
     void generationsAnswerTheGeneratorsStreamsAsMp4ThatFfprobeReads() throws Exception {
         List<GeneratedVideo> alone;
-        GenerationOptions options =
-                GenerationOptions.builder().parallel(2).threads(2).seed(7).build();
+        GenerationOptions options = generateOptions(7);
         try (Generator<Video, GeneratedVideo> g = model.codecModel().newGenerator(options)) {
             alone = g.generate(2);
         }
@@ -191,8 +196,7 @@ class VideoServerTest {
         Video video = new VideoFiles().read(dir.resolve("clip.mp4"), model.profile());
         List<GeneratedVideo> alone;
         List<Score> scores;
-        GenerationOptions options =
-                GenerationOptions.builder().parallel(2).threads(2).seed(7).build();
+        GenerationOptions options = generateOptions(7);
         try (Generator<Video, GeneratedVideo> g = model.codecModel().newGenerator(options)) {
             alone = g.complete(List.of(video, video), Cut.units(3));
             scores = g.score(List.of(video));
