@@ -24,6 +24,7 @@ import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +130,13 @@ public final class ImageServer implements AutoCloseable {
             closeQuietly(channel, e);
             throw e;
         }
+        try { // the context a video may take is the service's
+            requireOneVideoFits(model.profile(), service.contextLength(), heap);
+        } catch (RuntimeException e) {
+            closeQuietly(channel, e);
+            service.close();
+            throw e;
+        }
         ServedModel served = ServedModel.of(model, service.contextLength());
         return start(
                 served,
@@ -212,11 +220,20 @@ public final class ImageServer implements AutoCloseable {
     /** Refuses a model whose one image (with its answer) is more than the heap kept for requests can hold. */
     private static void requireOneImageFits(ImageModel model, HeapBudget heap) {
         JpegProfile p = model.spec().profile();
-        long one = GenerationHandler.bytesPerImage(p, false);
+        requireOneFits(GenerationHandler.bytesPerImage(p, false), p.width() + "x" + p.height() + " image", heap);
+    }
+
+    /** Refuses a video model whose one video (with its answer) is more than the heap kept for requests can hold. */
+    private static void requireOneVideoFits(VideoProfile p, int contextLength, HeapBudget heap) {
+        long one = VideoHandler.bytesPerVideo(p, contextLength);
+        requireOneFits(one, p.width() + "x" + p.height() + " video of " + p.frames() + " frames", heap);
+    }
+
+    private static void requireOneFits(long one, String what, HeapBudget heap) {
         if (one > heap.total()) {
-            throw new IllegalArgumentException("one " + p.width() + "x" + p.height() + " image holds about "
-                    + HeapBudget.size(one) + " in memory until answered, more than this server could keep for"
-                    + " requests (" + HeapBudget.size(heap.total()) + " of its Java heap); give it a larger heap, e.g."
+            throw new IllegalArgumentException("one " + what + " holds about " + HeapBudget.size(one)
+                    + " in memory until answered, more than this server could keep for requests ("
+                    + HeapBudget.size(heap.total()) + " of its Java heap); give it a larger heap, e.g."
                     + " JAVA_TOOL_OPTIONS=-Xmx" + HeapBudget.suggestedHeapGiB(one) + "g");
         }
     }
