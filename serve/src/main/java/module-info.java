@@ -1,10 +1,12 @@
 /**
- * jpeglm serve: an HTTP server over one continuously batched {@link org.jpeglm.image.ImageService} — OpenAI-style
- * image endpoints with Server-Sent Events, scores, models, health and Prometheus metrics — and its web page.
+ * jpeglm serve: an HTTP server over one continuously batched {@link org.jpeglm.codec.Service} — OpenAI-style
+ * image endpoints with Server-Sent Events, or a video model's endpoints (MP4/GIF), scores, models, health and
+ * Prometheus metrics — and its web page.
  */
 module org.jpeglm.serve {
     requires transitive org.jpeglm;
     requires org.jpeglm.jpeg;
+    requires org.jpeglm.video;
     requires io.javalin;
     requires com.fasterxml.jackson.databind;
     requires java.desktop;

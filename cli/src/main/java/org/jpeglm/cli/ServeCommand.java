@@ -5,11 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jpeglm.Model;
+import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ServiceOptions;
+import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.ImageServer;
 import org.jpeglm.serve.ServeOptions;
 import org.jpeglm.serve.ServerBinding;
+import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,10 +22,14 @@ import picocli.CommandLine.Option;
         name = "serve",
         sortOptions = false,
         description = {
-            "Serve a Jpeg-LM model over HTTP, with llama-server's option names: OpenAI-style image endpoints "
-                    + "(/v1/images/generations, /completions, /scores; JSON or Server-Sent Events with live previews), "
-                    + "/v1/models, /health, /metrics, and a web page at /. One continuously batched generator is shared "
-                    + "by every request: a new request's images join the running batch at the next step.",
+            "Serve a Jpeg-LM or video model over HTTP, with llama-server's option names. An image model (codec jpeg): "
+                    + "OpenAI-style image endpoints (/v1/images/generations, /completions, /scores; JSON or "
+                    + "Server-Sent Events with live previews) and a web page at /. A video model (codec h264): "
+                    + "/v1/videos/generations and /completions, finished videos as MP4 (default), GIF or H.264 (no "
+                    + "stream), /v1/videos/scores; the image endpoints and image-only options answer an error naming "
+                    + "them. Both: /v1/models, /health, "
+                    + "/ready, /metrics. One continuously batched generator is shared by every request: a new "
+                    + "request's results join the running batch at the next step.",
             "",
             "Runs until interrupted (Ctrl-C, SIGTERM), then drains: /ready answers 503, new requests 503 "
                     + "(Retry-After), and the requests running get --drain-seconds to finish before they are "
@@ -32,7 +40,9 @@ import picocli.CommandLine.Option;
         footer = {
             "  jpeglm serve                                   # the bundled model on http://127.0.0.1:8080/",
             "  jpeglm serve -m model.gguf -np 32 --port 9000 --api-key $KEY",
-            "  curl -s localhost:8080/v1/images/generations -d '{\"n\": 4, \"seed\": 7}'"
+            "  curl -s localhost:8080/v1/images/generations -d '{\"n\": 4, \"seed\": 7}'",
+            "  jpeglm serve -m models/moving-fashion-mnist-64.gguf   # a video model",
+            "  curl -s localhost:8080/v1/videos/generations -d '{\"seed\": 7, \"response_format\": \"bytes\"}' -o v.mp4"
         })
 public final class ServeCommand extends JpeglmCommand {
     @Mixin
@@ -113,36 +123,55 @@ public final class ServeCommand extends JpeglmCommand {
 
     private int serve(ServeOptions options) throws Exception {
         // Bound first: a port in use or a bad --host is one line at once, not after the model's load.
-        try (ServerBinding binding = ServerBinding.bind(options);
-                ImageModel model = modelArgs.load(err());
-                ImageServer server = binding.start(model)) {
-            // The JVM exits once its shutdown hooks return: this one holds it until the server has drained.
-            Thread hook = new Thread(
-                    () -> {
-                        stop.countDown();
-                        awaitQuietly(stopped, options.drainTime().plusSeconds(30));
-                    },
-                    "jpeglm-serve-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            err().printf(
-                            "%s: %s, %dx%d, %d in parallel; listening on %s%s%n",
-                            model.model().path().getFileName(),
-                            model.model().description(),
-                            model.spec().profile().width(),
-                            model.spec().profile().height(),
-                            options.service().parallel(),
-                            server.uri(host),
-                            options.apiKey() != null ? " (API key required)" : "");
-            err().flush();
-            stop.await();
-            err().printf("stopping: no new requests; those running have %d s to finish%n", drainSeconds);
-            err().flush();
-            server.shutdown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook ran, nothing to remove
+        try (ServerBinding binding = ServerBinding.bind(options)) {
+            ModelArgs.ChosenModel chosen = modelArgs.choose(); // the codec its file names: images or videos
+            if (chosen.video()) {
+                try (VideoModel model = chosen.loadVideo(err());
+                        ImageServer server = binding.start(model)) {
+                    VideoProfile p = model.profile();
+                    return serve(
+                            server,
+                            options,
+                            model.model(),
+                            p.width() + "x" + p.height() + ", " + p.frames()
+                                    + " frames (video: POST /v1/videos/generations)");
+                }
             }
+            try (ImageModel model = chosen.loadImage(err());
+                    ImageServer server = binding.start(model)) {
+                JpegProfile p = model.spec().profile();
+                return serve(server, options, model.model(), p.width() + "x" + p.height());
+            }
+        }
+    }
+
+    /** Runs server until stopped, then drains it; what says what the model makes. */
+    private int serve(ImageServer server, ServeOptions options, Model model, String what) throws Exception {
+        // The JVM exits once its shutdown hooks return: this one holds it until the server has drained.
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    awaitQuietly(stopped, options.drainTime().plusSeconds(30));
+                },
+                "jpeglm-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        err().printf(
+                        "%s: %s, %s, %d in parallel; listening on %s%s%n",
+                        model.path().getFileName(),
+                        model.description(),
+                        what,
+                        options.service().parallel(),
+                        server.uri(host),
+                        options.apiKey() != null ? " (API key required)" : "");
+        err().flush();
+        stop.await();
+        err().printf("stopping: no new requests; those running have %d s to finish%n", drainSeconds);
+        err().flush();
+        server.shutdown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already stopping: the hook ran, nothing to remove
         }
         err().println("stopped");
         err().flush();

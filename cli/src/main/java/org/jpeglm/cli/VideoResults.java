@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.jpeg.JpegImages;
+import org.jpeglm.serve.VideoSummary;
 import org.jpeglm.video.FfmpegException;
 import org.jpeglm.video.Video;
-import org.jpeglm.video.VideoDecodeReport;
 import org.jpeglm.video.VideoProfile;
 import org.jpeglm.video.VideoWriters;
 
@@ -27,9 +27,6 @@ import org.jpeglm.video.VideoWriters;
  * no frame: then that file is left out and the summary says why.
  */
 final class VideoResults {
-    /** Error lines of the decoder listed per video in summary.json at most. */
-    static final int ERRORS_LISTED = 3;
-
     private final VideoWriters writers;
     private final VideoProfile profile;
     private final int scale;
@@ -103,26 +100,7 @@ final class VideoResults {
      * video, in its .h264 and .mp4), why it stopped, and how it decoded (frames: what those files decode to).
      */
     static ObjectNode entry(GeneratedVideo v) {
-        VideoDecodeReport r = v.report();
-        ObjectNode e = JsonNodeFactory.instance
-                .objectNode()
-                .put("index", v.index())
-                .put("seed", v.seed())
-                .put("tokens", v.tokens())
-                .put("bytes", v.stream().length)
-                .put("video_bytes", v.videoBytes())
-                .put("stop", v.stop().name())
-                .put("frames", r.decodedFrames())
-                .put("expected_frames", r.expectedFrames())
-                .put("all_frames", r.allFrames())
-                .put("clean", r.clean())
-                .put("damaged_frames", r.damagedFrames())
-                .put("concealed_macroblocks", r.concealedMacroblocks())
-                .put("decode", r.summary())
-                .put("ms", v.time().toMillis());
-        var errors = e.putArray("decoder_errors");
-        r.errors().stream().limit(ERRORS_LISTED).forEach(errors::add);
-        return e;
+        return VideoSummary.of(v); // the server's words too
     }
 
     /** Totals of a run: videos with every frame, clean ones (every frame, none damaged), tokens and bytes. */

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +90,50 @@ class ServeCommandTest {
                         Base64.getDecoder().decode(data.get(i).get("b64_json").asText()),
                         "image " + i);
             }
+        } finally {
+            serve.stop();
+        }
+        assertEquals(0, exit.get(), err.toString());
+    }
+
+    @Test
+    void aVideoModelServesMp4sAndRefusesTheImageRoute() throws Exception {
+        String video = VideoNumbersTest.MODEL.toString();
+        Path out = dir.resolve("video");
+        CliTest.Run gen = CliTest.run(
+                "generate", "-m", video, "-n", "1", "-np", "2", "-t", "2", "--seed", "7", "-o", out.toString());
+        assertEquals(0, gen.exit(), gen.err());
+        StringWriter err = new StringWriter();
+        CommandLine cl = JpeglmCli.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> cl.execute("serve", "-m", video, "--port", "0", "-np", "2", "-t", "2"));
+        try {
+            URI base = awaitListening(err, exit);
+            assertTrue(err.toString().contains("15 frames (video: POST /v1/videos/generations)"), err.toString());
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<byte[]> mp4 = client.send(
+                    HttpRequest.newBuilder(base.resolve("v1/videos/generations"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"seed\": 7, \"response_format\": \"bytes\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, mp4.statusCode(), new String(mp4.body(), StandardCharsets.UTF_8));
+            assertEquals("video/mp4", mp4.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals("ftyp", new String(mp4.body(), 4, 4, StandardCharsets.US_ASCII));
+            HttpResponse<byte[]> h264 = client.send(
+                    HttpRequest.newBuilder(base.resolve("v1/videos/generations"))
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"seed\": 7, \"response_format\": \"bytes\", \"output_format\": \"h264\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertArrayEquals(
+                    Files.readAllBytes(out.resolve("video-0000.h264")),
+                    h264.body(),
+                    "serve -np 2 answers a request alone as generate -np 2 writes it");
+            HttpResponse<String> image = post(client, base, "{}");
+            assertEquals(404, image.statusCode(), image.body());
+            assertTrue(image.body().contains("/v1/videos/generations"), image.body());
         } finally {
             serve.stop();
         }

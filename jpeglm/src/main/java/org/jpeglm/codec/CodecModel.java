@@ -47,7 +47,15 @@ public final class CodecModel<A, R> implements AutoCloseable {
         return new Generator<>(this, Objects.requireNonNull(options, "options"));
     }
 
-    /** Closes the model; generators must be closed first. */
+    /**
+     * A service (one llama.cpp context of options.parallel sequences and its scheduler thread) that any thread may
+     * submit requests to; options give its requests' defaults and its queue.
+     */
+    public Service<A, R> newService(GenerationOptions options) {
+        return Service.start(this, Objects.requireNonNull(options, "options"));
+    }
+
+    /** Closes the model; generators and services must be closed first. */
     @Override
     public void close() {
         model.close();

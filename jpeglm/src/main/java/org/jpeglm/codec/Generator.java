@@ -98,6 +98,15 @@ public final class Generator<A, R> implements AutoCloseable {
 
     /** {@link #complete(List, Cut)}, with the events of each result passed to listener on this thread. */
     public List<R> complete(List<? extends A> artefacts, Cut cut, Previews previews, Listener<R> listener) {
+        // Encoding many prompts takes a while: a cancel must not wait for all.
+        return completeStreams(prompts(codec, artefacts, cut, runner()::checkCancelled), previews, listener);
+    }
+
+    /**
+     * The prompts of artefacts cut as cut says (a {@link Generator}'s and a {@link Service}'s alike), the cut checked
+     * against the codec's range first; before each runs before each is encoded.
+     */
+    static <A> List<byte[]> prompts(Codec<A, ?> codec, List<? extends A> artefacts, Cut cut, Runnable before) {
         Objects.requireNonNull(artefacts, "artefacts");
         int units = Objects.requireNonNull(cut, "cut").unitsOf(codec.units());
         if (units < codec.minPromptUnits() || units > codec.maxPromptUnits()) {
@@ -107,10 +116,10 @@ public final class Generator<A, R> implements AutoCloseable {
         }
         List<byte[]> prefixes = new ArrayList<>(artefacts.size());
         for (int i = 0; i < artefacts.size(); i++) {
-            runner().checkCancelled(); // encoding many prompts takes a while: a cancel must not wait for all
+            before.run();
             prefixes.add(codec.prompt(i, artefacts.get(i), units));
         }
-        return completeStreams(prefixes, previews, listener);
+        return prefixes;
     }
 
     /** Continues each stream prefix (bytes of the model's profile) as it is, byte for byte; done gets each result. */

@@ -16,7 +16,7 @@ import org.jpeglm.codec.GenerationOptions;
  * @param maxTokens most tokens generated per image; 0: as many as the model's context allows
  * @param batchSize tokens per native evaluation when feeding prompts and scoring
  * @param deterministic evaluate every step in a shape that keeps each image's bytes independent of the parallel
- *     count (on the CPU; see {@link ImageService}, "What a seed guarantees"), at a cost in speed; off, a seed
+ *     count (on the CPU; see {@link org.jpeglm.codec.Service}, "What a seed guarantees"), at a cost in speed; off, a seed
  *     repeats its images only with the same parallel count
  */
 public record GeneratorOptions(

@@ -20,7 +20,7 @@ import org.jpeglm.codec.Score;
  * <p>Each image has its own seed, {@code options.seed() + index} mixed, and its sequence's sampler restarts from it,
  * so a request gives the same images on every run with the same options, and with
  * {@link GeneratorOptions#deterministic()} on the CPU the same images from nothing whatever
- * {@link GeneratorOptions#parallel()} (see {@link ImageService} for exactly what a seed guarantees). Used by one
+ * {@link GeneratorOptions#parallel()} (see {@link org.jpeglm.codec.Service} for exactly what a seed guarantees). Used by one
  * thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
  */
 public final class ImageGenerator implements AutoCloseable {

@@ -10,9 +10,9 @@ import org.jpeglm.codec.GenerationOptions;
  * @param threads how the session uses the CPU; {@link ThreadOptions#AUTOMATIC} by default
  * @param batchSize tokens per native evaluation when feeding prompts
  * @param maxQueuedImages most images waiting for a sequence; a request that would exceed it is refused with
- *     {@link ServiceBusyException}
+ *     {@link org.jpeglm.codec.ServiceBusyException}
  * @param deterministic evaluate every step in a shape that keeps each image's bytes independent of the parallel
- *     count and of the requests sharing the batch (on the CPU; see {@link ImageService}, "What a seed guarantees"),
+ *     count and of the requests sharing the batch (on the CPU; see {@link org.jpeglm.codec.Service}, "What a seed guarantees"),
  *     at a cost in speed
  */
 public record ServiceOptions(

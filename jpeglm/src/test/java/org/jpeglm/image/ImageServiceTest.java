@@ -14,6 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.codec.Score;
+import org.jpeglm.codec.ServiceBusyException;
+import org.jpeglm.codec.ServiceStats;
+import org.jpeglm.codec.Task;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.testing.LlamaConfig;
@@ -128,7 +131,7 @@ class ImageServiceTest {
         List<GeneratedImage> images;
         try (ImageService s = ImageService.start(model, service(3))) {
             images = s.submit(r, rec).result().get(60, TimeUnit.SECONDS);
-            assertEquals(6, s.stats().imagesDone());
+            assertEquals(6, s.stats().done());
             assertEquals(
                     images.stream().mapToLong(GeneratedImage::tokens).sum(),
                     s.stats().tokensGenerated());
@@ -200,7 +203,7 @@ class ImageServiceTest {
     @Test
     void requestsSharingTheBatchGiveTheirAloneBytes() throws Exception {
         List<ImageRequest> requests = new ArrayList<>();
-        List<ImageTask> tasks = new ArrayList<>();
+        List<Task<GeneratedImage>> tasks = new ArrayList<>();
         try (ImageService s = ImageService.start(model, deterministic(5))) {
             for (int k = 0; k < 6; k++) {
                 ImageRequest r = request(1 + k % 3, 200 + k)
@@ -225,7 +228,7 @@ class ImageServiceTest {
         CountDownLatch firstEvent = new CountDownLatch(1);
         CountDownLatch submitted = new CountDownLatch(1);
         try (ImageService s = ImageService.start(model, service(4))) {
-            ImageTask a = s.submit(request(2, 1).build(), e -> {
+            Task<GeneratedImage> a = s.submit(request(2, 1).build(), e -> {
                 order.add("a" + e.getClass().getSimpleName());
                 if (order.size() == 1) {
                     firstEvent.countDown();
@@ -233,7 +236,7 @@ class ImageServiceTest {
                 }
             });
             assertTrue(firstEvent.await(30, TimeUnit.SECONDS));
-            ImageTask b = s.submit(
+            Task<GeneratedImage> b = s.submit(
                     request(1, 2).build(), e -> order.add("b" + e.getClass().getSimpleName()));
             submitted.countDown();
             b.result().get(60, TimeUnit.SECONDS);
@@ -257,7 +260,7 @@ class ImageServiceTest {
         for (int k = 0; k < 4; k++) {
             requests.add(request(3, 100 + k).build());
         }
-        List<ImageTask> tasks = new ArrayList<>();
+        List<Task<GeneratedImage>> tasks = new ArrayList<>();
         CountDownLatch started = new CountDownLatch(1);
         try (ImageService s = ImageService.start(model, deterministic(4))) {
             for (int k = 0; k < 4; k++) {
@@ -279,7 +282,7 @@ class ImageServiceTest {
             }
             assertTrue(tasks.get(2).isDone());
             ServiceStats st = s.stats();
-            assertEquals(0, st.queuedImages());
+            assertEquals(0, st.queued());
             assertEquals(0, st.activeSequences());
             assertEquals(0, st.kvCellsInUse());
             assertEquals(0, st.errors(), "a cancellation is no error");
@@ -290,10 +293,10 @@ class ImageServiceTest {
     void aListenerThatThrowsCancelsItsOwnRequestOnly() throws Exception {
         ImageRequest other = request(3, 5).build();
         try (ImageService s = ImageService.start(model, deterministic(4))) {
-            ImageTask bad = s.submit(request(3, 6).build(), e -> {
+            Task<GeneratedImage> bad = s.submit(request(3, 6).build(), e -> {
                 throw new IllegalStateException("client gone");
             });
-            ImageTask good = s.submit(other, ImageListener.ignoring());
+            Task<GeneratedImage> good = s.submit(other, ImageListener.ignoring());
             CancellationException c =
                     assertThrows(CancellationException.class, () -> bad.result().get(60, TimeUnit.SECONDS));
             assertTrue(causes(c).anyMatch(t -> "client gone".equals(t.getMessage())), c.toString());
@@ -312,11 +315,12 @@ class ImageServiceTest {
     void closeCancelsRunningAndWaitingTasksAndRefusesNewOnes() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         ImageService s = ImageService.start(model, service(2));
-        ImageTask a = s.submit(request(2, 1).constrained(false).maxTokens(200).build(), e -> running.countDown());
-        ImageTask b = s.submit(request(4, 2).build(), ImageListener.ignoring());
+        Task<GeneratedImage> a =
+                s.submit(request(2, 1).constrained(false).maxTokens(200).build(), e -> running.countDown());
+        Task<GeneratedImage> b = s.submit(request(4, 2).build(), ImageListener.ignoring());
         assertTrue(running.await(30, TimeUnit.SECONDS));
         s.close();
-        for (ImageTask t : List.of(a, b)) {
+        for (Task<GeneratedImage> t : List.of(a, b)) {
             assertTrue(t.isDone());
             assertThrows(CancellationException.class, () -> t.result().join());
         }
@@ -328,12 +332,12 @@ class ImageServiceTest {
     void cancellingTheFutureCancelsTheTask() throws Exception {
         try (ImageService s = ImageService.start(model, service(2))) {
             CountDownLatch running = new CountDownLatch(1);
-            ImageTask t = s.submit(request(8, 3).build(), e -> running.countDown());
+            Task<GeneratedImage> t = s.submit(request(8, 3).build(), e -> running.countDown());
             assertTrue(running.await(30, TimeUnit.SECONDS));
             assertTrue(t.result().cancel(true));
-            ImageTask next = s.submit(request(1, 4).build(), ImageListener.ignoring());
+            Task<GeneratedImage> next = s.submit(request(1, 4).build(), ImageListener.ignoring());
             assertEquals(1, next.result().get(60, TimeUnit.SECONDS).size());
-            assertEquals(0, s.stats().queuedImages(), "the cancelled request's images are gone from the queue");
+            assertEquals(0, s.stats().queued(), "the cancelled request's images are gone from the queue");
         }
     }
 
@@ -350,12 +354,12 @@ class ImageServiceTest {
                     IllegalArgumentException.class, () -> s.submit(request(5, 1).build(), ImageListener.ignoring()));
             assertTrue(tooMany.getMessage().contains("5 images"), tooMany.getMessage());
             CountDownLatch admitted = new CountDownLatch(1);
-            ImageTask blocker = s.submit(request(1, 1).build(), e -> {
+            Task<GeneratedImage> blocker = s.submit(request(1, 1).build(), e -> {
                 admitted.countDown();
                 await(release);
             });
             assertTrue(admitted.await(30, TimeUnit.SECONDS));
-            ImageTask waiting = s.submit(request(4, 2).build(), ImageListener.ignoring());
+            Task<GeneratedImage> waiting = s.submit(request(4, 2).build(), ImageListener.ignoring());
             assertThrows(
                     ServiceBusyException.class, () -> s.submit(request(1, 3).build(), ImageListener.ignoring()));
             release.countDown();
@@ -386,7 +390,7 @@ class ImageServiceTest {
         try (ImageService s = ImageService.start(model, deterministic(3))) {
             assertSameScores(expected, s.score(pictures).get(60, TimeUnit.SECONDS));
             CountDownLatch running = new CountDownLatch(1);
-            ImageTask task = s.submit(r, e -> running.countDown());
+            Task<GeneratedImage> task = s.submit(r, e -> running.countDown());
             assertTrue(running.await(30, TimeUnit.SECONDS));
             assertSameScores(expected, s.score(pictures).get(60, TimeUnit.SECONDS)); // on the free sequence, 5 rounds
             assertSameImages(deterministicGenerated(r, 3), task.result().get(60, TimeUnit.SECONDS));

@@ -11,12 +11,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.jpeglm.codec.Service;
+import org.jpeglm.codec.ServiceBusyException;
+import org.jpeglm.codec.ServiceStats;
+import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageEvent;
 import org.jpeglm.image.ImageService;
-import org.jpeglm.image.ImageTask;
-import org.jpeglm.image.ServiceBusyException;
-import org.jpeglm.image.ServiceStats;
 import org.jpeglm.jpeg.JpegProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +70,7 @@ final class GenerationHandler {
     private void generate(Context ctx, GenerationParams params) throws Exception {
         EventRelay relay = new EventRelay(params.request().count(), params.updates());
         long started = System.nanoTime();
-        ImageTask task = submit(params, relay);
+        Task<GeneratedImage> task = submit(params, relay);
         // The task completes after its last event: the writer must not wait for another one before "done".
         task.result().whenComplete((images, error) -> relay.end());
         try {
@@ -107,12 +109,18 @@ final class GenerationHandler {
         return GeneratedImage.heapBytes(profile) + 3 * file;
     }
 
-    private ImageTask submit(GenerationParams params, EventRelay relay) {
+    private Task<GeneratedImage> submit(GenerationParams params, EventRelay relay) {
+        return submit(() -> service.submit(params.request(), relay), service.service(), options);
+    }
+
+    /** submit's task; a full queue answered 503, a request the model cannot serve 400, a closed service 503. */
+    static <R> Task<R> submit(Supplier<Task<R>> submit, Service<?, ?> service, ServeOptions options) {
         try {
-            return service.submit(params.request(), relay);
+            return submit.get();
         } catch (ServiceBusyException e) {
             throw ApiException.busy(
-                    "the queue is full (" + options.service().maxQueuedImages() + " images); retry later",
+                    "the queue is full (" + options.service().maxQueuedImages() + " "
+                            + service.codec().noun() + "s); retry later",
                     retryAfter(service.stats()));
         } catch (IllegalArgumentException e) {
             throw ApiException.badField(null, e.getMessage());
@@ -121,7 +129,8 @@ final class GenerationHandler {
         }
     }
 
-    private void answer(Context ctx, GenerationParams params, ImageTask task, long started) throws Exception {
+    private void answer(Context ctx, GenerationParams params, Task<GeneratedImage> task, long started)
+            throws Exception {
         List<GeneratedImage> images;
         ClientWatch watch = ClientWatch.start(ctx.req(), leaving(task));
         try {
@@ -146,7 +155,7 @@ final class GenerationHandler {
         }
     }
 
-    private void stream(Context ctx, GenerationParams params, ImageTask task, EventRelay relay, long started)
+    private void stream(Context ctx, GenerationParams params, Task<GeneratedImage> task, EventRelay relay, long started)
             throws InterruptedException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
@@ -193,7 +202,12 @@ final class GenerationHandler {
      * What is done when task's client goes away, however that is noticed (the watch, a failed write, or both): the
      * task cancelled, the disconnect counted once.
      */
-    private Runnable leaving(ImageTask task) {
+    private Runnable leaving(Task<GeneratedImage> task) {
+        return leaving(task, metrics);
+    }
+
+    /** {@link #leaving(Task)} for any task. */
+    static Runnable leaving(Task<?> task, Metrics metrics) {
         AtomicBoolean counted = new AtomicBoolean();
         return () -> {
             if (counted.compareAndSet(false, true)) {
@@ -229,7 +243,7 @@ final class GenerationHandler {
     }
 
     /** The done event (none in OpenAI's stream), or an error event when the task failed after the stream began. */
-    private void finish(SseStream sse, GenerationParams params, ImageTask task, long started)
+    private void finish(SseStream sse, GenerationParams params, Task<GeneratedImage> task, long started)
             throws IOException, InterruptedException {
         try {
             List<GeneratedImage> images = await(task);
@@ -244,7 +258,7 @@ final class GenerationHandler {
     }
 
     /** The task's images; its failure as the answer the client gets. */
-    private List<GeneratedImage> await(ImageTask task) throws InterruptedException {
+    private List<GeneratedImage> await(Task<GeneratedImage> task) throws InterruptedException {
         return await(task.result(), metrics, "generation");
     }
 
@@ -279,11 +293,11 @@ final class GenerationHandler {
 
     /** Seconds until the queue has room, estimated from the service's pace; 1 when it has none yet. */
     static int retryAfter(ServiceStats stats) {
-        if (stats.imagesDone() == 0 || stats.tokensPerSecond() <= 0) {
+        if (stats.done() == 0 || stats.tokensPerSecond() <= 0) {
             return 1;
         }
-        double tokensPerImage = (double) stats.tokensGenerated() / stats.imagesDone();
-        double seconds = stats.queuedImages() * tokensPerImage / stats.tokensPerSecond();
+        double tokensPerImage = (double) stats.tokensGenerated() / stats.done();
+        double seconds = stats.queued() * tokensPerImage / stats.tokensPerSecond();
         return (int) Math.min(60, Math.max(1, Math.ceil(seconds)));
     }
 }

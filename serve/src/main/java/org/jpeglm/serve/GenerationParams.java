@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jpeglm.SamplingParams;
-import org.jpeglm.image.GeneratorOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageRequest;
 import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.serve.RequestFields.Kind;
@@ -116,16 +116,8 @@ record GenerationParams(
             RequestFields f, ServedModel model, ImageRequest.Builder builder, List<String> warnings) {
         String size = checkSize(f, model);
         long seed = seed(f);
-        SamplingParams d = GeneratorOptions.DEFAULT_SAMPLING;
-        SamplingParams sampling = SamplingParams.builder()
-                .temperature(
-                        (float) f.number("temperature", d.temperature(), t -> t >= 0 && t <= 100, "0 (greedy) to 100"))
-                .topK((int) f.integer("top_k", d.topK(), 0, Integer.MAX_VALUE))
-                .topP((float) f.number("top_p", d.topP(), p -> p > 0 && p <= 1, "above 0 and at most 1"))
-                .minP((float) f.number("min_p", d.minP(), p -> p >= 0 && p <= 1, "0 to 1"))
-                .seed(seed)
-                .build();
-        int maxTokens = (int) f.integer("max_tokens", 0, 1, model.contextLength() - 1);
+        SamplingParams sampling = sampling(f, seed);
+        int maxTokens = maxTokens(f, model);
         boolean stream = f.bool("stream", false);
         boolean openAiEvents = OpenAiFields.openAiEvents(f);
         Duration updates = Duration.ofMillis(f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000));
@@ -145,8 +137,30 @@ record GenerationParams(
         return new GenerationParams(request, seed, png, bytes, stream, openAiEvents, size, updates, warnings);
     }
 
+    /** temperature, top_k, top_p and min_p, each checked; the defaults are the library's for images. */
+    static SamplingParams sampling(RequestFields f, long seed) {
+        return sampling(f, seed, GenerationOptions.DEFAULT_SAMPLING);
+    }
+
+    /** temperature, top_k, top_p and min_p, each checked; the others as d. */
+    static SamplingParams sampling(RequestFields f, long seed, SamplingParams d) {
+        return SamplingParams.builder()
+                .temperature(
+                        (float) f.number("temperature", d.temperature(), t -> t >= 0 && t <= 100, "0 (greedy) to 100"))
+                .topK((int) f.integer("top_k", d.topK(), 0, Integer.MAX_VALUE))
+                .topP((float) f.number("top_p", d.topP(), p -> p > 0 && p <= 1, "above 0 and at most 1"))
+                .minP((float) f.number("min_p", d.minP(), p -> p >= 0 && p <= 1, "0 to 1"))
+                .seed(seed)
+                .build();
+    }
+
+    /** max_tokens: 1 to the context less BOS; 0 (none sent) for as many as the context allows. */
+    static int maxTokens(RequestFields f, ServedModel model) {
+        return (int) f.integer("max_tokens", 0, 1, model.contextLength() - 1);
+    }
+
     /** The request's seed, in [-MAX_SEED, MAX_SEED]; one drawn in [0, MAX_SEED] when it gave none. */
-    private static long seed(RequestFields f) {
+    static long seed(RequestFields f) {
         if (!f.has("seed")) {
             return ThreadLocalRandom.current().nextLong(MAX_SEED + 1);
         }
@@ -162,13 +176,13 @@ record GenerationParams(
     }
 
     /** b64_json (OpenAI's), or bytes (the file itself); url is refused: this server keeps no image files to link. */
-    private static String responseFormat(RequestFields f) {
+    static String responseFormat(RequestFields f) {
         String format = f.choice("response_format", "b64_json", List.of("b64_json", "bytes", "url"));
         if (format.equals("url")) {
             throw ApiException.badField(
                     "response_format",
-                    "response_format \"url\" is not served: this server keeps no image files to link to; ask for "
-                            + "\"b64_json\" (the default: the images in the answer) or \"bytes\" (one image file)");
+                    "response_format \"url\" is not served: this server keeps no files to link to; ask for "
+                            + "\"b64_json\" (the default: the files in the answer) or \"bytes\" (one file)");
         }
         return format;
     }

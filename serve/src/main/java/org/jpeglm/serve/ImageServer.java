@@ -8,21 +8,31 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.jpeglm.avclm.GeneratedVideo;
+import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Service;
+import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageService;
-import org.jpeglm.image.ServiceStats;
+import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
+import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * jpeglm's HTTP server: one model, one continuously batched {@link ImageService} shared by every request, the image
- * endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, readiness, Prometheus
- * metrics, and the web page at {@code /}. {@link #shutdown()} drains it: no new work, the running requests given
+ * jpeglm's HTTP server: one model, one continuously batched {@link Service} shared by every request; for an image
+ * model the image endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, readiness, Prometheus
+ * metrics, and the web page at {@code /}; for a video model {@code POST /v1/videos/generations} (finished videos as
+ * MP4, GIF or H.264) with the same models, health, readiness and metrics. {@link #shutdown()} drains it: no new work, the running requests given
  * {@link ServeOptions#drainTime()} to finish, the rest cancelled, each with a last answer. Closing it does the same
  * without the wait; the model stays the caller's.
  */
@@ -32,15 +42,17 @@ public final class ImageServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageServer.class);
 
-    private final ImageService service;
+    private final Service<?, ?> service;
+    private final ImageService images; // an image model's; null for a video model
     private final Javalin app;
     private final Drain drain;
     private final ServeOptions options;
     private final Object stopping = new Object();
     private boolean stopped; // guarded by stopping
 
-    private ImageServer(ImageService service, Javalin app, Drain drain, ServeOptions options) {
+    private ImageServer(Service<?, ?> service, ImageService images, Javalin app, Drain drain, ServeOptions options) {
         this.service = service;
+        this.images = images;
         this.app = app;
         this.drain = drain;
         this.options = options;
@@ -51,6 +63,21 @@ public final class ImageServer implements AutoCloseable {
      * {@link UncheckedIOException} naming it; {@link ServerBinding} finds those before a model is loaded.
      */
     public static ImageServer start(ImageModel model, ServeOptions options) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        try {
+            return ServerBinding.bind(options).start(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts serving a video model (codec h264) as options say: {@code POST /v1/videos/generations} answers finished
+     * videos (MP4, GIF or H.264); the image endpoints answer 404 pointing there. Models, health, readiness, metrics
+     * and the drain are the image server's.
+     */
+    public static ImageServer start(VideoModel model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
         try {
@@ -73,23 +100,95 @@ public final class ImageServer implements AutoCloseable {
             throw e;
         }
         ServedModel served = ServedModel.of(model, service.contextLength());
+        return start(
+                served,
+                service.service(),
+                service,
+                options,
+                channel,
+                heap,
+                (metrics, drain) -> new Routes.Handlers(
+                        served,
+                        new GenerationHandler(service, served, options, metrics, heap),
+                        ScoreHandler.images(service, served, options, metrics, heap),
+                        null,
+                        new InfoHandler(service.service(), served, options, metrics, drain),
+                        new Auth(options.apiKey(), options.maxBodyBytes()),
+                        new SiteCheck(options.host(), options.allowedHosts()),
+                        drain,
+                        metrics));
+    }
+
+    /** Serves a video model on channel, as {@link #start(ImageModel, ServeOptions, ServerSocketChannel)} an image one. */
+    static ImageServer start(VideoModel model, ServeOptions options, ServerSocketChannel channel) {
+        HeapBudget heap;
+        Service<Video, GeneratedVideo> service;
+        try {
+            heap = HeapBudget.ofFreeHeap();
+            service = model.codecModel().newService(videoOptions(options.service()));
+        } catch (RuntimeException | Error e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+        try { // the context a video may take is the service's
+            requireOneVideoFits(model.profile(), service.contextLength(), heap);
+        } catch (RuntimeException e) {
+            closeQuietly(channel, e);
+            service.close();
+            throw e;
+        }
+        ServedModel served = ServedModel.of(model, service.contextLength());
+        return start(
+                served,
+                service,
+                null,
+                options,
+                channel,
+                heap,
+                (metrics, drain) -> new Routes.Handlers(
+                        served,
+                        null,
+                        ScoreHandler.videos(service, served, options, metrics, heap),
+                        new VideoHandler(service, served, options, metrics, heap),
+                        new InfoHandler(service, served, options, metrics, drain),
+                        new Auth(options.apiKey(), options.maxBodyBytes()),
+                        new SiteCheck(options.host(), options.allowedHosts()),
+                        drain,
+                        metrics));
+    }
+
+    /** The service's options, its requests' defaults those of {@code generate} for videos ({@link VideoOptions}). */
+    private static GenerationOptions videoOptions(ServiceOptions service) {
+        return GenerationOptions.builder()
+                .parallel(service.parallel())
+                .threads(service.threads())
+                .batchSize(service.batchSize())
+                .deterministic(service.deterministic())
+                .maxQueued(service.maxQueuedImages())
+                .sampling(VideoOptions.defaults().sampling())
+                .constrained(false)
+                .build();
+    }
+
+    /** The routes over a started service; the service is closed, and the channel, when this fails. */
+    private static ImageServer start(
+            ServedModel served,
+            Service<?, ?> service,
+            ImageService images,
+            ServeOptions options,
+            ServerSocketChannel channel,
+            HeapBudget heap,
+            BiFunction<Metrics, Drain, Routes.Handlers> handlers) {
         try {
             Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS), served.id());
             Drain drain = new Drain();
-            Routes.Handlers handlers = new Routes.Handlers(
-                    new GenerationHandler(service, served, options, metrics, heap),
-                    new ScoreHandler(service, served, options, metrics, heap),
-                    new InfoHandler(service, served, options, metrics, drain),
-                    new Auth(options.apiKey(), options.maxBodyBytes()),
-                    new SiteCheck(options.host(), options.allowedHosts()),
-                    drain,
-                    metrics);
+            Routes.Handlers h = handlers.apply(metrics, drain);
             Javalin app = Javalin.create(config -> {
-                Routes.configure(config, options, handlers);
+                Routes.configure(config, options, h);
                 config.jetty.addConnector((server, http) -> connector(server, http, options, channel));
             });
             app.start();
-            return new ImageServer(service, app, drain, options);
+            return new ImageServer(service, images, app, drain, options);
         } catch (RuntimeException | Error e) {
             closeQuietly(channel, e);
             service.close();
@@ -121,11 +220,20 @@ public final class ImageServer implements AutoCloseable {
     /** Refuses a model whose one image (with its answer) is more than the heap kept for requests can hold. */
     private static void requireOneImageFits(ImageModel model, HeapBudget heap) {
         JpegProfile p = model.spec().profile();
-        long one = GenerationHandler.bytesPerImage(p, false);
+        requireOneFits(GenerationHandler.bytesPerImage(p, false), p.width() + "x" + p.height() + " image", heap);
+    }
+
+    /** Refuses a video model whose one video (with its answer) is more than the heap kept for requests can hold. */
+    private static void requireOneVideoFits(VideoProfile p, int contextLength, HeapBudget heap) {
+        long one = VideoHandler.bytesPerVideo(p, contextLength);
+        requireOneFits(one, p.width() + "x" + p.height() + " video of " + p.frames() + " frames", heap);
+    }
+
+    private static void requireOneFits(long one, String what, HeapBudget heap) {
         if (one > heap.total()) {
-            throw new IllegalArgumentException("one " + p.width() + "x" + p.height() + " image holds about "
-                    + HeapBudget.size(one) + " in memory until answered, more than this server could keep for"
-                    + " requests (" + HeapBudget.size(heap.total()) + " of its Java heap); give it a larger heap, e.g."
+            throw new IllegalArgumentException("one " + what + " holds about " + HeapBudget.size(one)
+                    + " in memory until answered, more than this server could keep for requests ("
+                    + HeapBudget.size(heap.total()) + " of its Java heap); give it a larger heap, e.g."
                     + " JAVA_TOOL_OPTIONS=-Xmx" + HeapBudget.suggestedHeapGiB(one) + "g");
         }
     }
@@ -135,9 +243,9 @@ public final class ImageServer implements AutoCloseable {
         return service.stats();
     }
 
-    /** Its image service, for tests that must hold the scheduler still. */
+    /** Its image service (null for a video model), for tests that must hold the scheduler still. */
     ImageService service() {
-        return service;
+        return images;
     }
 
     /** API requests being handled now, for tests that must know a request has reached its handler. */

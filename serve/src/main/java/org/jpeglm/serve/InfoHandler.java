@@ -3,8 +3,8 @@ package org.jpeglm.serve;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import org.jpeglm.ThreadCounts;
-import org.jpeglm.image.ImageService;
-import org.jpeglm.image.ServiceStats;
+import org.jpeglm.codec.Service;
+import org.jpeglm.codec.ServiceStats;
 
 /**
  * {@code GET /v1/models}, {@code /health}, {@code /ready} and {@code /metrics}: what the server runs and how it is
@@ -12,13 +12,13 @@ import org.jpeglm.image.ServiceStats;
  * {@code /ready} whether it takes new work now (readiness: a load balancer sends requests only while it is 200).
  */
 final class InfoHandler {
-    private final ImageService service;
+    private final Service<?, ?> service;
     private final ServedModel model;
     private final ServeOptions options;
     private final Metrics metrics;
     private final Drain drain;
 
-    InfoHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics, Drain drain) {
+    InfoHandler(Service<?, ?> service, ServedModel model, ServeOptions options, Metrics metrics, Drain drain) {
         this.service = service;
         this.model = model;
         this.options = options;
@@ -60,7 +60,7 @@ final class InfoHandler {
                 .put("model", model.id())
                 .put("slots_idle", Math.max(0, options.service().parallel() - s.activeSequences()))
                 .put("slots_processing", s.activeSequences())
-                .put("queued_images", s.queuedImages());
+                .put("queued_images", s.queued());
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
@@ -74,7 +74,7 @@ final class InfoHandler {
         ObjectNode body = Json.object()
                 .put("status", status)
                 .put("model", model.id())
-                .put("queued_images", s.queuedImages())
+                .put("queued_images", s.queued())
                 .put("max_queued_images", options.service().maxQueuedImages());
         if (!status.equals("ready")) {
             ctx.status(503)
@@ -90,7 +90,7 @@ final class InfoHandler {
         if (drain.draining()) {
             return "draining";
         }
-        return s.queuedImages() < options.service().maxQueuedImages() ? "ready" : "full";
+        return s.queued() < options.service().maxQueuedImages() ? "ready" : "full";
     }
 
     void metrics(Context ctx) {

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
-import org.jpeglm.image.ServiceStats;
+import org.jpeglm.codec.ServiceStats;
 
 /**
  * The server's counters and the service's gauges, written in Prometheus' text format for {@code GET /metrics}.
@@ -89,7 +89,7 @@ final class Metrics {
                 "requests whose client left before its images were done",
                 disconnects.sum());
         metric(s, "jpeglm_requests_total", "counter", "generation requests the service took", stats.requests());
-        metric(s, "jpeglm_images_total", "counter", "images finished", stats.imagesDone());
+        metric(s, "jpeglm_images_total", "counter", "images finished", stats.done());
         metric(s, "jpeglm_tokens_generated_total", "counter", "tokens generated", stats.tokensGenerated());
         metric(
                 s,
@@ -97,7 +97,7 @@ final class Metrics {
                 "gauge",
                 "generation speed over the last seconds",
                 stats.tokensPerSecond());
-        metric(s, "jpeglm_queue_images", "gauge", "images waiting for a sequence", stats.queuedImages());
+        metric(s, "jpeglm_queue_images", "gauge", "images waiting for a sequence", stats.queued());
         metric(
                 s,
                 "jpeglm_queue_capacity_images",

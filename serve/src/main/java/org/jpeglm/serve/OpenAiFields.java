@@ -58,8 +58,8 @@ final class OpenAiFields {
         List<String> warnings = new ArrayList<>();
         String prompt = f.text("prompt", "");
         if (!prompt.isBlank()) {
-            warnings.add("prompt ignored: " + model.id()
-                    + " is an unconditional image model (no text input); it draws images like its training set's");
+            warnings.add("prompt ignored: " + model.id() + " is an unconditional " + model.noun()
+                    + " model (no text input); it draws " + model.noun() + "s like its training set's");
         }
         String name = f.text("model", model.id());
         if (!name.equals(model.id())) {

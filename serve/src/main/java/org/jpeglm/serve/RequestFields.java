@@ -282,9 +282,17 @@ final class RequestFields {
 
     /** name's image files (undecoded), at least one. */
     List<byte[]> images(String name) {
+        return files(name, "image");
+    }
+
+    /** name's files of what ("image", "video"), undecoded, at least one. */
+    List<byte[]> files(String name, String what) {
         List<byte[]> f = files.get(name);
         if (f == null || f.isEmpty()) {
-            throw ApiException.badField(name, name + " is missing: send an image (a file, or base64)");
+            throw ApiException.badField(
+                    name,
+                    name + " is missing: send " + (what.equals("image") ? "an " : "a ") + what
+                            + " (a file, or base64)");
         }
         return f;
     }

@@ -21,6 +21,9 @@ final class Routes {
     static final String GENERATIONS = "/v1/images/generations";
     static final String COMPLETIONS = "/v1/images/completions";
     static final String SCORES = "/v1/images/scores";
+    static final String VIDEO_GENERATIONS = "/v1/videos/generations";
+    static final String VIDEO_COMPLETIONS = "/v1/videos/completions";
+    static final String VIDEO_SCORES = "/v1/videos/scores";
     static final String MODELS = "/v1/models";
     /** One model (OpenAI's retrieve), as the metrics label it: the id in braces, any id. */
     static final String MODEL = MODELS + "/{model}";
@@ -30,8 +33,19 @@ final class Routes {
     static final String METRICS = "/metrics";
 
     /** Every endpoint, for the metrics' labels. */
-    static final List<String> ENDPOINTS =
-            List.of(GENERATIONS, COMPLETIONS, SCORES, MODELS, MODEL, HEALTH, READY, METRICS, "/");
+    static final List<String> ENDPOINTS = List.of(
+            GENERATIONS,
+            COMPLETIONS,
+            SCORES,
+            VIDEO_GENERATIONS,
+            VIDEO_COMPLETIONS,
+            VIDEO_SCORES,
+            MODELS,
+            MODEL,
+            HEALTH,
+            READY,
+            METRICS,
+            "/");
 
     /** Where the page lives among the module's resources. */
     static final String WEB = "/org/jpeglm/serve/web";
@@ -43,10 +57,16 @@ final class Routes {
 
     private Routes() {}
 
-    /** The handlers behind the routes, and the checks before them. */
+    /**
+     * The handlers behind the routes, and the checks before them: an image model's (generation, score of images) or
+     * a video model's (video, score of videos); generation or video is null, and the other family's routes answer 404
+     * pointing at this model's.
+     */
     record Handlers(
+            ServedModel model,
             GenerationHandler generation,
-            ScoreHandler score,
+            ScoreHandler<?> score,
+            VideoHandler video,
             InfoHandler info,
             Auth auth,
             SiteCheck site,
@@ -82,9 +102,13 @@ final class Routes {
             h.auth().requireBodySize(ctx);
         });
         routes.before(METRICS, ctx -> h.auth().requireKey(ctx));
-        routes.post(GENERATIONS, api(h.drain(), h.generation()::generations));
-        routes.post(COMPLETIONS, api(h.drain(), h.generation()::completions));
-        routes.post(SCORES, api(h.drain(), h.score()::scores));
+        boolean video = h.model().isVideo();
+        routes.post(GENERATIONS, video ? otherFamily(h.model()) : api(h.drain(), h.generation()::generations));
+        routes.post(COMPLETIONS, video ? otherFamily(h.model()) : api(h.drain(), h.generation()::completions));
+        routes.post(SCORES, video ? otherFamily(h.model()) : api(h.drain(), h.score()::scores));
+        routes.post(VIDEO_GENERATIONS, video ? api(h.drain(), h.video()::generations) : otherFamily(h.model()));
+        routes.post(VIDEO_COMPLETIONS, video ? api(h.drain(), h.video()::completions) : otherFamily(h.model()));
+        routes.post(VIDEO_SCORES, video ? api(h.drain(), h.score()::scores) : otherFamily(h.model()));
         routes.get(MODELS, h.info()::models);
         routes.get(MODELS + "/<model>", h.info()::model); // OpenAI's retrieve; <>: an id may hold a slash
         routes.get(HEALTH, h.info()::health);
@@ -133,6 +157,19 @@ final class Routes {
             } finally {
                 drain.leave();
             }
+        };
+    }
+
+    /** The other family's endpoint: a 404 naming the model's codec and the endpoint that serves it. */
+    private static Handler otherFamily(ServedModel model) {
+        String message = model.isVideo()
+                ? "this server runs a video model (" + model.id() + ", codec h264): POST " + VIDEO_GENERATIONS
+                        + " makes its videos (MP4, GIF), " + VIDEO_COMPLETIONS + " and " + VIDEO_SCORES
+                        + " take videos; the image endpoints need an image model"
+                : "this server runs an image model (" + model.id() + ", codec jpeg): POST " + GENERATIONS
+                        + " makes its images; the video endpoints need a video model";
+        return ctx -> {
+            throw new ApiException(404, "model", message);
         };
     }
 

@@ -8,57 +8,116 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jpeglm.codec.Score;
+import org.jpeglm.codec.Service;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.RequestFields.Kind;
+import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoProfile;
 
 /**
- * {@code POST /v1/images/scores}: how likely the model finds uploaded images, in bits per byte of their JPEG stream
- * and bits per image. Scoring runs in the image service's session, between its steps (see
- * {@link ImageService#score}): no second context. As for generations, {@link ClientWatch} watches the connection
- * once the body is read: a client that leaves has its images dropped, those not decoded or scored yet.
+ * {@code POST /v1/images/scores} and {@code /v1/videos/scores}: how likely the model finds uploaded images (or
+ * videos), in bits per byte of their stream under the model's profile and bits per image (video). Scoring runs in the
+ * service's session, between its steps (see {@link Service#score}): no second context. As for generations,
+ * {@link ClientWatch} watches the connection once the body is read: a client that leaves has its uploads dropped,
+ * those not decoded or scored yet.
+ *
+ * @param <A> the codec's artefact: an image or a video
  */
-final class ScoreHandler {
-    static final Map<String, Kind> FIELDS = Map.of("model", Kind.STRING, "image", Kind.IMAGES);
+final class ScoreHandler<A> {
+    /** Turns a field's uploaded files into artefacts, a bad one a 400 naming the field. */
+    interface Uploads<A> {
+        List<A> decode(String field, List<byte[]> files);
+    }
 
-    private final ImageService service;
+    private final Service<A, ?> service;
     private final ServedModel model;
     private final ServeOptions options;
-    private final UploadedImages decoder;
     private final Metrics metrics;
     private final HeapBudget heap;
+    private final String field;
+    private final Map<String, Kind> fields;
+    private final long bytesEach;
+    private final String what;
+    private final Uploads<A> uploads;
 
-    ScoreHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
+    /**
+     * @param field the field the uploads come in ("image", "video"), also the noun of the answer's totals
+     * @param bytesEach heap one decoded upload holds until answered
+     * @param what what the uploads become, for a refusal: "images fitted to 32x32"
+     */
+    ScoreHandler(
+            Service<A, ?> service,
+            ServedModel model,
+            ServeOptions options,
+            Metrics metrics,
+            HeapBudget heap,
+            String field,
+            long bytesEach,
+            String what,
+            Uploads<A> uploads) {
         this.service = service;
         this.model = model;
         this.options = options;
-        this.decoder = new UploadedImages(options.maxImagePixels());
         this.metrics = metrics;
         this.heap = heap;
+        this.field = field;
+        this.fields = Map.of("model", Kind.STRING, field, Kind.IMAGES);
+        this.bytesEach = bytesEach;
+        this.what = what;
+        this.uploads = uploads;
+    }
+
+    /** The image endpoint's: uploads decoded by ImageIO, fitted to the model's size. */
+    static ScoreHandler<BufferedImage> images(
+            ImageService service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
+        JpegProfile p = model.profile();
+        UploadedImages decoder = new UploadedImages(options.maxImagePixels());
+        return new ScoreHandler<>(
+                service.service(),
+                model,
+                options,
+                metrics,
+                heap,
+                "image",
+                GeneratedImage.decodedBytes(p),
+                "images fitted to " + p.width() + "x" + p.height(),
+                decoder::decode);
+    }
+
+    /** The video endpoint's: uploads read by ffmpeg as the profile's frames. */
+    static ScoreHandler<Video> videos(
+            Service<Video, ?> service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
+        VideoProfile p = model.video();
+        return new ScoreHandler<>(
+                service,
+                model,
+                options,
+                metrics,
+                heap,
+                "video",
+                VideoHandler.bytesPerPrompt(p),
+                "videos fitted to " + p.width() + "x" + p.height() + ", " + p.frames() + " frames",
+                new UploadedVideos(p)::decode);
     }
 
     void scores(Context ctx) throws InterruptedException {
-        RequestFields f = RequestFields.read(ctx, FIELDS, options.maxBodyBytes());
+        RequestFields f = RequestFields.read(ctx, fields, options.maxBodyBytes());
         f.text("model", model.id());
-        List<byte[]> files = f.images("image");
+        List<byte[]> files = f.files(field, model.noun());
         if (files.size() > options.maxImagesPerRequest()) {
             throw ApiException.badField(
-                    "image",
-                    files.size() + " images; this server scores at most " + options.maxImagesPerRequest()
+                    field,
+                    files.size() + " " + field + "s; this server scores at most " + options.maxImagesPerRequest()
                             + " per request");
         }
-        JpegProfile p = model.profile();
         CompletableFuture<List<Score>> pending = new CompletableFuture<>();
         ClientWatch watch = ClientWatch.start(ctx.req(), leaving(pending));
         List<Score> scores;
-        try (HeapBudget.Reservation reserved = heap.reserve(
-                files.size(),
-                GeneratedImage.decodedBytes(p),
-                "image",
-                "images fitted to " + p.width() + "x" + p.height(),
-                GenerationHandler.retryAfter(service.stats()))) {
-            scores = score(decoder.decode("image", files), pending);
+        try (HeapBudget.Reservation reserved =
+                heap.reserve(files.size(), bytesEach, field, what, GenerationHandler.retryAfter(service.stats()))) {
+            scores = score(uploads.decode(field, files), pending);
         } catch (ApiException e) {
             if (watch.clientGone()) {
                 ctx.status(GenerationHandler.CLIENT_CLOSED); // nobody reads the answer: the status is for the metrics
@@ -86,7 +145,7 @@ final class ScoreHandler {
         }
         ObjectNode body = Json.object().put("model", model.id());
         body.set("data", data);
-        body.put("bits_per_byte", bits / bytes).put("bits_per_image", bits / scores.size());
+        body.put("bits_per_byte", bits / bytes).put("bits_per_" + field, bits / scores.size());
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
@@ -94,16 +153,15 @@ final class ScoreHandler {
      * The images' scores. pending stands for them until they are submitted, and is cancelled if the client leaves:
      * then the images are not submitted, or the service drops those not scored yet.
      */
-    private List<Score> score(List<BufferedImage> images, CompletableFuture<List<Score>> pending)
-            throws InterruptedException {
+    private List<Score> score(List<A> artefacts, CompletableFuture<List<Score>> pending) throws InterruptedException {
         if (pending.isCancelled()) { // the client left while its images were decoded: score none
             throw new ApiException(GenerationHandler.CLIENT_CLOSED, null, "the client left");
         }
         CompletableFuture<List<Score>> scores;
         try {
-            scores = service.score(images);
+            scores = service.score(artefacts);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badField("image", e.getMessage());
+            throw ApiException.badField(field, e.getMessage());
         } catch (IllegalStateException closed) {
             throw Drain.shuttingDown();
         }

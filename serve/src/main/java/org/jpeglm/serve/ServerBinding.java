@@ -8,6 +8,8 @@ import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
+import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.image.ImageModel;
 
 /**
@@ -65,12 +67,21 @@ public final class ServerBinding implements AutoCloseable {
 
     /** Serves model on this socket (see {@link ImageServer#start(ImageModel, ServeOptions)}); the server owns it. */
     public ImageServer start(ImageModel model) {
+        return start(channel -> ImageServer.start(model, options, channel));
+    }
+
+    /** Serves a video model on this socket (see {@link ImageServer#start(VideoModel, ServeOptions)}). */
+    public ImageServer start(VideoModel model) {
+        return start(channel -> ImageServer.start(model, options, channel));
+    }
+
+    private ImageServer start(Function<ServerSocketChannel, ImageServer> server) {
         if (channel == null) {
             throw new IllegalStateException("the binding was handed to a server or closed");
         }
-        ImageServer server = ImageServer.start(model, options, channel);
-        channel = null;
-        return server;
+        ServerSocketChannel taken = channel;
+        channel = null; // the server owns it now, closed also when it fails to start
+        return server.apply(taken);
     }
 
     /** Closes the socket unless a server took it. */

@@ -208,7 +208,7 @@ class PageBrowserTest {
         assertTrue(driver.findElement(By.id("speed")).getText().endsWith("tokens/s"));
     }
 
-    private static ChromeDriver browser() {
+    static ChromeDriver browser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // As root (CI) Chromium runs only without its sandbox; the page is this test's own.

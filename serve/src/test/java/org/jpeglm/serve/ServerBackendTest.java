@@ -15,10 +15,11 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jpeglm.codec.ServiceStats;
+import org.jpeglm.codec.Task;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ImageTask;
 import org.jpeglm.image.ServiceOptions;
-import org.jpeglm.image.ServiceStats;
 import org.jpeglm.serve.TestServer.Sse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,13 +65,13 @@ class ServerBackendTest {
                                 .build()))) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            ImageTask holder = small.server
+            Task<GeneratedImage> holder = small.server
                     .service()
                     .submit(ImageRequest.generate(1).build(), event -> {
                         entered.countDown();
                         await(release);
                     });
-            ImageTask queued = null;
+            Task<GeneratedImage> queued = null;
             try {
                 assertTrue(entered.await(1, TimeUnit.MINUTES));
                 queued = small.server.service().submit(ImageRequest.generate(2).build(), event -> {});

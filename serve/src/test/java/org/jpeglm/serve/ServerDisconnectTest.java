@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.jpeglm.codec.ServiceStats;
+import org.jpeglm.codec.Task;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ImageTask;
-import org.jpeglm.image.ServiceStats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,7 @@ class ServerDisconnectTest {
     static TestServer server;
 
     private final CountDownLatch release = new CountDownLatch(1);
-    private ImageTask holder;
+    private Task<GeneratedImage> holder;
 
     @BeforeAll
     static void start() throws Exception {
@@ -83,7 +84,7 @@ class ServerDisconnectTest {
     /** A client that sends body, waits until its n images are queued, and closes its socket. */
     private void assertLeavingClientIsNoticed(String body, int n) throws Exception {
         long disconnects = disconnects();
-        long made = server.server.stats().imagesDone();
+        long made = server.server.stats().done();
         long left = leftRequests();
         try (Socket client = new Socket("127.0.0.1", server.server.port())) {
             postQueued(client, body, n);
@@ -92,7 +93,7 @@ class ServerDisconnectTest {
         awaitTrue(() -> disconnects() == disconnects + 1, "the closed connection was not noticed");
         release.countDown();
         ServiceStats idle = awaitIdle();
-        assertEquals(made + 1, idle.imagesDone(), "only the holder's image was made: " + idle);
+        assertEquals(made + 1, idle.done(), "only the holder's image was made: " + idle);
         awaitTrue(() -> leftRequests() == left + 1, "the request was not counted as one whose client left");
         assertEquals(200, server.postJson(GENERATIONS, "{\"seed\": 1}").statusCode());
         assertEquals(200, server.postJson(GENERATIONS, "{\"seed\": 2}").statusCode(), "on the same connection");
@@ -101,7 +102,7 @@ class ServerDisconnectTest {
     @Test
     void aStreamingClientThatLeavesWhileItsImagesWaitHasThemCancelled() throws Exception {
         long disconnects = disconnects();
-        long made = server.server.stats().imagesDone();
+        long made = server.server.stats().done();
         try (Socket client = new Socket("127.0.0.1", server.server.port())) {
             postQueued(client, "{\"n\": 3, \"seed\": 6, \"stream\": true}", 3);
             InputStream in = client.getInputStream();
@@ -111,7 +112,7 @@ class ServerDisconnectTest {
         awaitTrue(() -> disconnects() == disconnects + 1, "the closed stream was not noticed");
         release.countDown();
         ServiceStats idle = awaitIdle();
-        assertEquals(made + 1, idle.imagesDone(), "only the holder's image was made: " + idle);
+        assertEquals(made + 1, idle.done(), "only the holder's image was made: " + idle);
         assertEquals(
                 200,
                 server.postJson(GENERATIONS, "{\"seed\": 7, \"stream\": true}").statusCode());
@@ -180,7 +181,7 @@ class ServerDisconnectTest {
     /** Sends a generation request on client and waits until its images wait in the (held) scheduler's queue. */
     private void postQueued(Socket client, String body, int images) throws Exception {
         send(client, post(body));
-        awaitTrue(() -> server.server.stats().queuedImages() == images, "the request's images were never queued");
+        awaitTrue(() -> server.server.stats().queued() == images, "the request's images were never queued");
     }
 
     private static String post(String body) {
@@ -215,7 +216,7 @@ class ServerDisconnectTest {
 
     private static ServiceStats awaitIdle() throws InterruptedException {
         awaitTrue(
-                () -> server.server.stats().queuedImages() == 0
+                () -> server.server.stats().queued() == 0
                         && server.server.stats().activeSequences() == 0,
                 "the service is still busy");
         return server.server.stats();

@@ -18,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.jpeglm.codec.Task;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ImageTask;
 import org.jpeglm.serve.TestServer.Sse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +40,9 @@ class ServerDrainTest {
 
     private final CountDownLatch release = new CountDownLatch(1);
 
-    private ImageTask hold(TestServer s) throws InterruptedException {
+    private Task<GeneratedImage> hold(TestServer s) throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
-        ImageTask holder = s.server
+        Task<GeneratedImage> holder = s.server
                 .service()
                 .submit(ImageRequest.generate(1).maxTokens(4).build(), event -> {
                     entered.countDown();
@@ -63,7 +64,7 @@ class ServerDrainTest {
                 () -> s.stream(GENERATIONS, "{\"n\": 2, \"seed\": 1, \"max_tokens\": 8, \"stream\": true}"));
         CompletableFuture<HttpResponse<byte[]>> waiting = CompletableFuture.supplyAsync(
                 () -> s.postJson(GENERATIONS, "{\"n\": 1, \"seed\": 2, \"max_tokens\": 8}"));
-        awaitTrue(() -> s.server.stats().queuedImages() == 3, "the clients' images were never queued");
+        awaitTrue(() -> s.server.stats().queued() == 3, "the clients' images were never queued");
         return new Clients(stream, waiting);
     }
 
@@ -72,7 +73,7 @@ class ServerDrainTest {
         TestServer s = TestServer.start(dir, 1, b -> b.drainTime(Duration.ofMinutes(1)));
         int port = s.server.port();
         try {
-            ImageTask holder = hold(s);
+            Task<GeneratedImage> holder = hold(s);
             Clients c = clients(s);
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(s.server::shutdown);
             awaitTrue(() -> s.get("/ready").statusCode() == 503, "still ready while draining");

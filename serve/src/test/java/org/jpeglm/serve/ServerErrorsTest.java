@@ -24,8 +24,9 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.Task;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ImageTask;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.ServerEndpointsTest.Multipart;
 import org.jpeglm.serve.TestServer.Sse;
@@ -255,7 +256,7 @@ class ServerErrorsTest {
             // stays queued however fast the machine is.
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            ImageTask holder = small.server
+            Task<GeneratedImage> holder = small.server
                     .service()
                     .submit(ImageRequest.generate(1).build(), event -> {
                         entered.countDown();

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jpeglm.codec.Task;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ImageTask;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.testing.TinyJpegLm;
@@ -67,7 +68,7 @@ class ServerMemoryTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // Holds the scheduler, so that the request below stays queued (its heap reserved) and no huge image is made.
-        ImageTask holder = server.server
+        Task<GeneratedImage> holder = server.server
                 .service()
                 .submit(ImageRequest.generate(1).maxTokens(2).build(), event -> {
                     entered.countDown();
@@ -82,7 +83,7 @@ class ServerMemoryTest {
                                         + "Content-Type: application/json\r\nContent-Length: " + body.length()
                                         + "\r\n\r\n" + body)
                                 .getBytes(StandardCharsets.US_ASCII));
-                awaitTrue(() -> server.server.stats().queuedImages() == most, "the first request was not queued");
+                awaitTrue(() -> server.server.stats().queued() == most, "the first request was not queued");
                 var refused = server.postJson("/v1/images/generations", "{\"n\": 1}");
                 JsonNode e = assertError(503, null, refused);
                 assertTrue(e.get("message").asText().contains("retry later"), e.toString());
@@ -95,7 +96,7 @@ class ServerMemoryTest {
             release.countDown();
             holder.cancel();
         }
-        awaitTrue(() -> server.server.stats().queuedImages() == 0, "the left request's images are still queued");
+        awaitTrue(() -> server.server.stats().queued() == 0, "the left request's images are still queued");
         assertIdle();
         assertEquals(
                 0,

@@ -100,7 +100,7 @@ class ServerSiteCheckTest {
 
     @Test
     void crossSiteFormAndTextPostsAreRefused() throws Exception {
-        long images = server.server.stats().imagesDone();
+        long images = server.server.stats().done();
         assertRefused(
                 post(server, "text/plain", BODY, "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"),
                 "cross-site");
@@ -113,7 +113,7 @@ class ServerSiteCheckTest {
         assertRefused(
                 post(server, "text/plain", BODY, "Origin: http://localhost:1"),
                 "cross-site"); // another port: another site
-        assertEquals(images, server.server.stats().imagesDone(), "none of them ran");
+        assertEquals(images, server.server.stats().done(), "none of them ran");
     }
 
     @Test

@@ -36,15 +36,25 @@ public final class VideoWriters {
      * @throws FfmpegException when ffmpeg cannot remux it (e.g. no decodable header)
      */
     public void writeMp4(byte[] h264, VideoProfile profile, Path target) throws IOException {
+        AtomicFile.write(target, mp4(h264, profile));
+    }
+
+    /**
+     * The H.264 stream in an MP4 container at the profile's rate, its bytes copied (no re-encoding), as bytes (what a
+     * server answers).
+     *
+     * @throws FfmpegException when ffmpeg cannot remux it (e.g. no decodable header)
+     */
+    public byte[] mp4(byte[] h264, VideoProfile profile) throws IOException {
         Path dir = Files.createTempDirectory("jpeglm-mp4-");
-        Path tmp = dir.resolve("video.mp4");
+        Path tmp = dir.resolve("video.mp4"); // MP4 with faststart needs a seekable output: a file, not stdout
         try {
             List<String> args = new ArrayList<>(FfmpegInputs.QUIET);
             args.addAll(FfmpegInputs.h264Stdin(profile.fps()));
             args.addAll(List.of(
                     "-c:v", "copy", "-movflags", "+faststart", "-f", "mp4", "-y", FfmpegInputs.fileOutput(tmp)));
             ffmpeg.run(args, h264);
-            AtomicFile.write(target, Files.readAllBytes(tmp));
+            return Files.readAllBytes(tmp);
         } finally {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(dir);
@@ -53,6 +63,11 @@ public final class VideoWriters {
 
     /** An animated GIF of the frames, each pixel scale×scale (nearest neighbour), looping. */
     public void writeGif(Video video, Path target, int scale) throws IOException {
+        AtomicFile.write(target, gif(video, scale));
+    }
+
+    /** {@link #writeGif}'s GIF as bytes (what a server answers). */
+    public byte[] gif(Video video, int scale) throws IOException {
         if (video.isEmpty()) {
             throw new IllegalArgumentException("a video without frames has no preview");
         }
@@ -68,7 +83,7 @@ public final class VideoWriters {
                 "-f",
                 "gif",
                 "-"));
-        AtomicFile.write(target, ffmpeg.run(args, RawFrames.toRgb24(video)).stdout());
+        return ffmpeg.run(args, RawFrames.toRgb24(video)).stdout();
     }
 
     /** Rows of frames, one row per video, each pixel scale×scale, 2-pixel gaps on a gray background. */

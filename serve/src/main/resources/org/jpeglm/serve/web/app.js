@@ -1,5 +1,6 @@
 // jpeglm serve's page: plain JavaScript, no build step. It streams /v1/images/generations and /completions
-// (Server-Sent Events over a POST, read with fetch) into a grid whose tiles fill in from the previews.
+// (Server-Sent Events over a POST, read with fetch) into a grid whose tiles fill in from the previews. For a video
+// model (meta.noun "video") it asks /v1/videos/generations for finished videos as animated GIFs (no stream).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -24,12 +25,73 @@ async function loadModel() {
   const model = (await res.json()).data[0];
   const p = model.meta.profile;
   state.model = model;
-  $("model").textContent = `${model.id} · ${p.width}×${p.height} ${p.subsampling} · ${model.meta.parallel} in parallel`;
+  if (isVideo()) {
+    $("model").textContent = `${model.id} · ${p.width}×${p.height}, ${p.frames} frames at ${p.fps} fps · ` +
+      `${model.meta.parallel} in parallel`;
+    // Videos have no grammar and no previews; completing a video from the page is not offered.
+    $("constrained").closest("label").hidden = true;
+    $("drop").closest("fieldset").hidden = true;
+  } else {
+    $("model").textContent = `${model.id} · ${p.width}×${p.height} ${p.subsampling} · ${model.meta.parallel} in parallel`;
+  }
   const grid = $("grid");
   grid.style.setProperty("--aspect", `${p.width} / ${p.height}`);
   // Small images are scaled up with nearest-neighbour; tiles keep a size one can see, large images fit theirs.
   grid.classList.toggle("small", p.width < 128);
   grid.style.setProperty("--tile", p.width < 128 ? "128px" : Math.min(256, p.width) + "px");
+}
+
+function isVideo() {
+  return state.model !== null && state.model.meta.noun === "video";
+}
+
+// Finished videos, as looping GIFs in the tiles (every browser plays those in an img): one JSON answer, no events.
+async function runVideos(o) {
+  if (state.running) return;
+  state.running = true;
+  showError(null);
+  $("generate").disabled = true;
+  $("status").textContent = "generating…";
+  const tiles = makeTiles(o.n, null);
+  tiles.forEach((t) => (t.querySelector(".badge").textContent = "writing"));
+  try {
+    const body = { n: o.n, temperature: o.temperature, output_format: "gif" };
+    if (o.seed !== undefined) body.seed = o.seed;
+    const res = await api("/v1/videos/generations",
+      { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+    if (!res.ok) {
+      const err = await res.json().catch(() => ({ error: { message: res.statusText } }));
+      throw new Error(err.error.message + (res.status === 503 ? ` (retry in ${res.headers.get("Retry-After")} s)` : ""));
+    }
+    const answer = await res.json();
+    for (const v of answer.data) showVideo(tiles, v);
+    const u = answer.usage;
+    $("speed").textContent = `${u.tokens_per_second.toFixed(0)} tokens/s`;
+    $("status").textContent = `${u.videos} videos in ${u.seconds.toFixed(1)} s · seed ${u.seed}`;
+  } catch (e) {
+    showError(e.message);
+    $("status").textContent = "failed";
+  } finally {
+    state.running = false;
+    $("generate").disabled = false;
+  }
+}
+
+function showVideo(tiles, v) {
+  const tile = tiles[v.index];
+  tile.classList.add("done", v.clean ? "clean" : "repaired");
+  tile.dataset.done = "1";
+  tile.title = `seed ${v.seed} · index ${v.index} · n ${tiles.length} · ${v.tokens} tokens · ${v.decode}` +
+    (v.b64_json ? " · click to download" : "");
+  tile.querySelector(".badge").textContent = v.clean ? "" : `${v.frames}/${v.expected_frames}`;
+  if (v.b64_json) {
+    const url = `data:image/gif;base64,${v.b64_json}`;
+    tile.querySelector("img").src = url;
+    tile.onclick = () => download(url, `jpeglm-${v.seed}-${v.index}.gif`);
+  }
+  state.finished++;
+  if (v.clean) state.clean++;
+  $("clean").textContent = `clean ${state.clean}/${state.finished} (${(100 * state.clean / state.finished).toFixed(0)}%)`;
 }
 
 function options() {
@@ -191,6 +253,10 @@ function wire() {
   $("ratio").oninput = () => ($("ratio-value").textContent = Math.round(100 * $("ratio").value) + "%");
   $("controls").onsubmit = (e) => {
     e.preventDefault();
+    if (isVideo()) {
+      runVideos(options());
+      return;
+    }
     const o = { ...options(), stream: true };
     run("/v1/images/generations", JSON.stringify(o), o.n, null);
   };

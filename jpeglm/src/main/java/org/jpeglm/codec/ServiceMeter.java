@@ -1,13 +1,12 @@
-package org.jpeglm.image;
+package org.jpeglm.codec;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.jpeglm.codec.RunStats;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.engine.RunClock;
 
 /**
- * An {@link ImageService}'s counters: the scheduler thread charges every round to one {@link RunClock} and reports
+ * A {@link Service}'s counters: the scheduler thread charges every round to one {@link RunClock} and reports
  * here after each round; {@link #stats} may be read from any thread. Tokens per second are measured over the last
  * {@value #WINDOW_SECONDS} seconds, from samples at most one per {@value #SAMPLE_MILLIS} ms.
  */
@@ -19,7 +18,7 @@ final class ServiceMeter {
 
     private final RunClock clock = new RunClock();
     private final Deque<long[]> samples = new ArrayDeque<>(); // {nanoTime, tokens so far}
-    private long images;
+    private long results;
     private long tokens;
     private int active;
     private int kvCells;
@@ -32,7 +31,7 @@ final class ServiceMeter {
     /** After each round, on the scheduler thread. */
     synchronized void roundDone(BatchEngine<?> engine) {
         RunStats s = clock.stats();
-        images = s.results();
+        results = s.results();
         tokens = s.tokens();
         active = engine.activeSequences();
         kvCells = engine.kvCells();
@@ -57,6 +56,6 @@ final class ServiceMeter {
         if (first != null && now - first[0] <= WINDOW && now > first[0]) {
             rate = (tokens - first[1]) / ((now - first[0]) / 1e9);
         }
-        return new ServiceStats(requests, images, tokens, rate, queued, active, kvCells, errors);
+        return new ServiceStats(requests, results, tokens, rate, queued, active, kvCells, errors);
     }
 }

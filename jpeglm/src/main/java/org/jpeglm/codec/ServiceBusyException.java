@@ -1,6 +1,6 @@
-package org.jpeglm.image;
+package org.jpeglm.codec;
 
-/** An {@link ImageService} refused a request because too many images are already waiting: retry later. */
+/** A {@link Service} refused a request because too many results (images, videos) are already waiting: retry later. */
 public final class ServiceBusyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -1,4 +1,4 @@
-package org.jpeglm.image;
+package org.jpeglm.codec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,22 +7,21 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jpeglm.Session;
-import org.jpeglm.codec.Score;
 import org.jpeglm.engine.Scoring;
 
 /**
- * The scoring requests of an {@link ImageService}, first come, first served: each round, before waiting images take
- * the free sequences, the next images to score take them and are scored in one native call (a score is one
+ * The scoring requests of a {@link Service}, first come, first served: each round, before waiting results take
+ * the free sequences, the next streams to score take them and are scored in one native call (a score is one
  * evaluation, so it holds its sequences for no longer than the call). Used by the scheduler thread only.
  */
 final class ScoreQueue {
-    /** Images to score as tokens, and their scores as they come. */
+    /** Streams to score as tokens, and their scores as they come. */
     static final class Request {
         private final List<int[]> tokens;
         private final int[] bytes;
         private final Score[] scores;
         private final CompletableFuture<List<Score>> future = new CompletableFuture<>();
-        private int next; // the first image not yet scored
+        private int next; // the first stream not yet scored
 
         Request(List<int[]> tokens, int[] bytes) {
             this.tokens = List.copyOf(tokens);
@@ -49,7 +48,7 @@ final class ScoreQueue {
         return pending.isEmpty();
     }
 
-    /** Scores the next images of the pending requests in the free sequences; completes the requests now done. */
+    /** Scores the next streams of the pending requests in the free sequences; completes the requests now done. */
     void run(Session session, int[] free) {
         pending.removeIf(r -> r.future.isDone()); // cancelled by its caller
         List<Request> owners = new ArrayList<>();
