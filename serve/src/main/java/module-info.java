@@ -6,6 +6,7 @@
 module org.jpeglm.serve {
     requires transitive org.jpeglm;
     requires org.jpeglm.jpeg;
+    requires org.jpeglm.codec.igpt;
     requires org.jpeglm.video;
     requires io.javalin;
     requires com.fasterxml.jackson.databind;

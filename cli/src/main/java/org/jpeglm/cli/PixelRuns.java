@@ -1,6 +1,5 @@
 package org.jpeglm.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -17,6 +16,7 @@ import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.codec.igpt.PixelCodec;
 import org.jpeglm.codec.igpt.PixelStreams;
+import org.jpeglm.serve.ImageSummary;
 
 /**
  * What generate, complete and score do with a pixel model (igpt, bpe-igpt) beyond what they do for every model: its
@@ -63,20 +63,9 @@ final class PixelRuns {
         err.flush();
     }
 
-    /** summary.json's entry of one image. */
+    /** summary.json's entry of one image: the server's words ({@link ImageSummary}). */
     static ObjectNode entry(GeneratedPixels p) {
-        return JsonNodeFactory.instance
-                .objectNode()
-                .put("index", p.index())
-                .put("image_seed", Long.toString(p.seed()))
-                .put("tokens", p.tokens())
-                .put("prompt_tokens", p.promptTokens())
-                .put("stop", p.stop().name())
-                .put("clean", p.clean())
-                .put("pixels", p.report().pixels())
-                .put("missing", p.report().missing())
-                .put("extra", p.report().extra())
-                .put("ms", p.time().toMillis());
+        return ImageSummary.of(p);
     }
 
     /** The PNG of an image under name (no extension), unless none are written. */

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
-import org.jpeglm.image.ImageEvent;
-import org.jpeglm.image.ImageListener;
+import org.jpeglm.codec.Event;
+import org.jpeglm.codec.Listener;
 
 /**
  * Hands one request's events from the service's scheduler thread to the thread that writes them to the client.
@@ -24,10 +24,10 @@ import org.jpeglm.image.ImageListener;
  * work starts when the scheduler has just finished a step rather than at a random moment of one, when it would take a
  * core from ggml's threads in the middle of their computation (on a small machine every sequence then waits).
  */
-final class EventRelay implements ImageListener {
-    private final AtomicReferenceArray<ImageEvent.Progress> progress;
-    private final AtomicReferenceArray<ImageEvent.Preview> previews;
-    private final Queue<ImageEvent.Finished> finished = new ConcurrentLinkedQueue<>();
+final class EventRelay<R> implements Listener<R> {
+    private final AtomicReferenceArray<Event.Progress<R>> progress;
+    private final AtomicReferenceArray<Event.Preview<R>> previews;
+    private final Queue<Event.Finished<R>> finished = new ConcurrentLinkedQueue<>();
     private final long gapNanos;
     private volatile long quietUntil; // System.nanoTime() before which progress and previews wake no one
     private volatile Thread writer; // while it waits
@@ -45,14 +45,14 @@ final class EventRelay implements ImageListener {
     }
 
     @Override
-    public void onEvent(ImageEvent event) {
+    public void onEvent(Event<R> event) {
         switch (event) {
-            case ImageEvent.Progress p -> progress.set(p.index(), p);
-            case ImageEvent.Preview p -> previews.set(p.index(), p);
-            case ImageEvent.Finished f -> finished.add(f);
+            case Event.Progress<R> p -> progress.set(p.index(), p);
+            case Event.Preview<R> p -> previews.set(p.index(), p);
+            case Event.Finished<R> f -> finished.add(f);
         }
         Thread t = writer;
-        if (t != null && (event instanceof ImageEvent.Finished || gapOver())) {
+        if (t != null && (event instanceof Event.Finished || gapOver())) {
             LockSupport.unpark(t);
         }
     }
@@ -71,7 +71,7 @@ final class EventRelay implements ImageListener {
      * end, or, once the gap since the last call is over, any event. At the timeout it returns what there is. One
      * writer thread calls it.
      */
-    List<ImageEvent> take(long timeout, TimeUnit unit) throws InterruptedException {
+    List<Event<R>> take(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         writer = Thread.currentThread(); // before looking: an event after the look wakes this thread
         try {
@@ -94,19 +94,19 @@ final class EventRelay implements ImageListener {
     }
 
     /** The finished images first: every progress and preview of theirs was set before they came. */
-    private List<ImageEvent> drain() {
-        List<ImageEvent> done = new ArrayList<>();
-        for (ImageEvent.Finished f; (f = finished.poll()) != null; ) {
+    private List<Event<R>> drain() {
+        List<Event<R>> done = new ArrayList<>();
+        for (Event.Finished<R> f; (f = finished.poll()) != null; ) {
             done.add(f);
         }
-        List<ImageEvent> out = new ArrayList<>();
+        List<Event<R>> out = new ArrayList<>();
         takeAll(progress, out);
         takeAll(previews, out);
         out.addAll(done);
         return out;
     }
 
-    private static <E extends ImageEvent> void takeAll(AtomicReferenceArray<E> events, List<ImageEvent> out) {
+    private static <R, E extends Event<R>> void takeAll(AtomicReferenceArray<E> events, List<Event<R>> out) {
         for (int i = 0; i < events.length(); i++) {
             E e = events.getAndSet(i, null);
             if (e != null) {

@@ -2,6 +2,7 @@ package org.jpeglm.serve;
 
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -12,13 +13,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.jpeglm.codec.Event;
 import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceBusyException;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageEvent;
-import org.jpeglm.image.ImageService;
 import org.jpeglm.jpeg.JpegProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,23 +27,36 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/images/generations} and {@code /v1/images/completions}: submits the request to the shared service
  * and answers with JSON when it is done, or streams its events as they happen. A client that goes away is noticed at
  * once and its task cancelled: {@link ClientWatch} watches the connection while the answer waits or streams (and a
- * failed write of a stream tells too, where it cannot watch).
+ * failed write of a stream tells too, where it cannot watch). One handler serves every codec that makes images (jpeg,
+ * igpt, bpe-igpt): what differs is its {@link ServedImages}.
+ *
+ * @param <R> the codec's result
  */
-final class GenerationHandler {
+final class GenerationHandler<R> {
     /** The status counted for a request whose client left before its answer (nginx's "client closed request"). */
     static final int CLIENT_CLOSED = 499;
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationHandler.class);
 
-    private final ImageService service;
+    private final Service<BufferedImage, R> service;
+    private final ServedImages<R> images;
+    private final ImageJson<R> json;
     private final ServedModel model;
     private final ServeOptions options;
     private final UploadedImages decoder;
     private final Metrics metrics;
     private final HeapBudget heap;
 
-    GenerationHandler(ImageService service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
+    GenerationHandler(
+            Service<BufferedImage, R> service,
+            ServedImages<R> images,
+            ServedModel model,
+            ServeOptions options,
+            Metrics metrics,
+            HeapBudget heap) {
         this.service = service;
+        this.images = images;
+        this.json = new ImageJson<>(images, model);
         this.model = model;
         this.options = options;
         this.decoder = new UploadedImages(options.maxImagePixels());
@@ -53,12 +66,12 @@ final class GenerationHandler {
 
     void generations(Context ctx) throws Exception {
         RequestFields fields = RequestFields.read(ctx, GenerationParams.GENERATION_FIELDS, options.maxBodyBytes());
-        run(ctx, GenerationParams.generation(fields, model, options));
+        run(ctx, GenerationParams.generation(fields, model, options, service.options(), images.formats()));
     }
 
     void completions(Context ctx) throws Exception {
         RequestFields fields = RequestFields.read(ctx, GenerationParams.COMPLETION_FIELDS, options.maxBodyBytes());
-        run(ctx, GenerationParams.completion(fields, model, options, decoder));
+        run(ctx, GenerationParams.completion(fields, model, options, decoder, service.options(), images.formats()));
     }
 
     private void run(Context ctx, GenerationParams params) throws Exception {
@@ -68,9 +81,9 @@ final class GenerationHandler {
     }
 
     private void generate(Context ctx, GenerationParams params) throws Exception {
-        EventRelay relay = new EventRelay(params.request().count(), params.updates());
+        EventRelay<R> relay = new EventRelay<>(params.request().count(), params.updates());
         long started = System.nanoTime();
-        Task<GeneratedImage> task = submit(params, relay);
+        Task<R> task = submit(() -> service.submit(params.request(), relay), service, options);
         // The task completes after its last event: the writer must not wait for another one before "done".
         task.result().whenComplete((images, error) -> relay.end());
         try {
@@ -88,13 +101,12 @@ final class GenerationHandler {
 
     /** The heap the request's images hold until it is answered, reserved (or the request refused). */
     private HeapBudget.Reservation reserve(GenerationParams params) {
-        JpegProfile p = model.profile();
-        long prompt = params.request().isCompletion() ? GeneratedImage.decodedBytes(p) : 0;
+        long prompt = params.request().isCompletion() ? images.decodedBytes() : 0;
         return heap.reserve(
                 params.request().count(),
-                bytesPerImage(p, params.png()) + prompt,
+                images.bytesPerImage(params.format()) + prompt,
                 "n",
-                "images of " + p.width() + "x" + p.height(),
+                "images of " + model.width() + "x" + model.height(),
                 retryAfter(service.stats()));
     }
 
@@ -107,10 +119,6 @@ final class GenerationHandler {
         long pixels = (long) profile.width() * profile.height();
         long file = (png ? 3 * pixels : pixels) + 1024;
         return GeneratedImage.heapBytes(profile) + 3 * file;
-    }
-
-    private Task<GeneratedImage> submit(GenerationParams params, EventRelay relay) {
-        return submit(() -> service.submit(params.request(), relay), service.service(), options);
     }
 
     /** submit's task; a full queue answered 503, a request the model cannot serve 400, a closed service 503. */
@@ -129,12 +137,11 @@ final class GenerationHandler {
         }
     }
 
-    private void answer(Context ctx, GenerationParams params, Task<GeneratedImage> task, long started)
-            throws Exception {
-        List<GeneratedImage> images;
+    private void answer(Context ctx, GenerationParams params, Task<R> task, long started) throws Exception {
+        List<R> results;
         ClientWatch watch = ClientWatch.start(ctx.req(), leaving(task));
         try {
-            images = await(task);
+            results = await(task);
         } catch (ApiException e) {
             if (watch.clientGone()) {
                 ctx.status(CLIENT_CLOSED); // nobody reads the answer: the status is for the metrics
@@ -145,17 +152,17 @@ final class GenerationHandler {
             watch.close(); // before the answer: Jetty must be free to read the connection after it
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        ctx.attribute(AccessLog.IMAGES, images.size());
+        ctx.attribute(AccessLog.IMAGES, results.size());
         if (params.bytes()) {
             ctx.contentType(params.png() ? "image/png" : "image/jpeg")
                     .header("X-Jpeglm-Seed", Long.toString(params.seed()))
-                    .result(ImageJson.file(images.getFirst(), params.png()));
+                    .result(images.file(results.getFirst(), params.format()));
         } else {
-            ctx.contentType("application/json").result(Json.bytes(ImageJson.response(images, params, seconds)));
+            ctx.contentType("application/json").result(Json.bytes(json.response(results, params, seconds)));
         }
     }
 
-    private void stream(Context ctx, GenerationParams params, Task<GeneratedImage> task, EventRelay relay, long started)
+    private void stream(Context ctx, GenerationParams params, Task<R> task, EventRelay<R> relay, long started)
             throws InterruptedException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
@@ -167,13 +174,13 @@ final class GenerationHandler {
         try {
             SseStream sse = new SseStream(res.getOutputStream());
             sse.comment("seed " + params.seed()); // sends the headers now: the client knows it was accepted
-            OpenAiEvents openAi = params.openAiEvents() ? new OpenAiEvents(params) : null;
+            OpenAiEvents<R> openAi = params.openAiEvents() ? new OpenAiEvents<>(params, json) : null;
             int count = params.request().count();
             int sent = 0;
             // After the last image the task completes at once (the scheduler's same step): that image goes out with
             // the stream's end in one write rather than a flush of its own and another for the end.
             while (!task.isDone() && sent < count) {
-                List<ImageEvent> events = relay.take(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
+                List<Event<R>> events = relay.take(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
                 if (!events.isEmpty()) {
                     sent += write(sse, events, params, openAi);
                     ctx.attribute(AccessLog.IMAGES, sent);
@@ -202,7 +209,7 @@ final class GenerationHandler {
      * What is done when task's client goes away, however that is noticed (the watch, a failed write, or both): the
      * task cancelled, the disconnect counted once.
      */
-    private Runnable leaving(Task<GeneratedImage> task) {
+    private Runnable leaving(Task<R> task) {
         return leaving(task, metrics);
     }
 
@@ -218,38 +225,38 @@ final class GenerationHandler {
     }
 
     /** Writes events (jpeglm's, or OpenAI's when openAi is not null); returns how many were finished images. */
-    private int write(SseStream sse, List<ImageEvent> events, GenerationParams params, OpenAiEvents openAi)
+    private int write(SseStream sse, List<Event<R>> events, GenerationParams params, OpenAiEvents<R> openAi)
             throws IOException {
-        int images = 0;
-        for (ImageEvent e : events) {
+        int finished = 0;
+        for (Event<R> e : events) {
             if (openAi != null) {
-                Optional<OpenAiEvents.Event> event = openAi.of(e);
+                Optional<OpenAiEvents.Sse> event = openAi.of(e);
                 if (event.isPresent()) {
                     sse.event(event.get().type(), event.get().data());
                 }
             } else {
                 switch (e) {
-                    case ImageEvent.Progress p -> sse.event("progress", ImageJson.progress(p));
-                    case ImageEvent.Preview p -> sse.event("preview", ImageJson.preview(p, params.png()));
-                    case ImageEvent.Finished f ->
-                        sse.event("image", ImageJson.image(f.image(), params.png(), params.seed()));
+                    case Event.Progress<R> p -> sse.event("progress", json.progress(p));
+                    case Event.Preview<R> p -> sse.event("preview", json.preview(p, params.format()));
+                    case Event.Finished<R> f ->
+                        sse.event("image", json.image(f.result(), params.format(), params.seed()));
                 }
             }
-            if (e instanceof ImageEvent.Finished) {
-                images++;
+            if (e instanceof Event.Finished) {
+                finished++;
             }
         }
-        return images;
+        return finished;
     }
 
     /** The done event (none in OpenAI's stream), or an error event when the task failed after the stream began. */
-    private void finish(SseStream sse, GenerationParams params, Task<GeneratedImage> task, long started)
+    private void finish(SseStream sse, GenerationParams params, Task<R> task, long started)
             throws IOException, InterruptedException {
         try {
-            List<GeneratedImage> images = await(task);
+            List<R> results = await(task);
             double seconds = (System.nanoTime() - started) / 1e9;
             if (!params.openAiEvents()) { // OpenAI's stream simply ends after its last image
-                sse.event("done", ImageJson.done(images, params.seed(), seconds));
+                sse.event("done", json.done(results, params.seed(), seconds));
             }
         } catch (ApiException e) {
             sse.event("error", ErrorResponses.body(e.status(), e.field(), e.getMessage()));
@@ -258,7 +265,7 @@ final class GenerationHandler {
     }
 
     /** The task's images; its failure as the answer the client gets. */
-    private List<GeneratedImage> await(Task<GeneratedImage> task) throws InterruptedException {
+    private List<R> await(Task<R> task) throws InterruptedException {
         return await(task.result(), metrics, "generation");
     }
 

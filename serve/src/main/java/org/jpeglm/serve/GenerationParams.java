@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.Cut;
 import org.jpeglm.codec.GenerationOptions;
-import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.PreviewPolicy;
+import org.jpeglm.codec.Previews;
+import org.jpeglm.codec.Request;
 import org.jpeglm.serve.RequestFields.Kind;
 
 /**
@@ -19,7 +20,7 @@ import org.jpeglm.serve.RequestFields.Kind;
  *
  * @param request what the service generates
  * @param seed the request's seed (drawn at random when the client sent none, and reported back)
- * @param png images as PNG rather than the model's JPEG
+ * @param format the images' file format: "jpeg" (the model's JPEG) or "png"
  * @param bytes answer with the image file itself rather than JSON (one image, not streamed)
  * @param stream answer with Server-Sent Events
  * @param openAiEvents a stream of OpenAI's events ({@link OpenAiEvents}) rather than jpeglm's own
@@ -30,9 +31,9 @@ import org.jpeglm.serve.RequestFields.Kind;
  * @param warnings what the answer says of fields that were taken but changed nothing ({@link OpenAiFields})
  */
 record GenerationParams(
-        ImageRequest request,
+        Request<BufferedImage> request,
         long seed,
-        boolean png,
+        String format,
         boolean bytes,
         boolean stream,
         boolean openAiEvents,
@@ -81,11 +82,15 @@ record GenerationParams(
         return Collections.unmodifiableMap(f);
     }
 
-    /** A generation request from fields; model and limits bound it. */
-    static GenerationParams generation(RequestFields f, ServedModel model, ServeOptions limits) {
+    /**
+     * A generation request from fields; model and limits bound it, the service's options are the defaults of what the
+     * fields do not say, and formats are the output formats served (the default first).
+     */
+    static GenerationParams generation(
+            RequestFields f, ServedModel model, ServeOptions limits, GenerationOptions defaults, List<String> formats) {
         int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
         List<String> warnings = OpenAiFields.check(f, model);
-        return of(f, model, ImageRequest.generate(n), warnings);
+        return of(f, model, Request.generate(n, defaults), warnings, formats);
     }
 
     /**
@@ -93,7 +98,12 @@ record GenerationParams(
      * prompts are decoded here, once the cheap checks passed.
      */
     static GenerationParams completion(
-            RequestFields f, ServedModel model, ServeOptions limits, UploadedImages decoder) {
+            RequestFields f,
+            ServedModel model,
+            ServeOptions limits,
+            UploadedImages decoder,
+            GenerationOptions defaults,
+            List<String> formats) {
         f.text("model", model.id()); // any name is taken: one model is served (llama-server does the same)
         double ratio = f.number("ratio", 0.5, r -> r >= 0 && r <= 1, "0 to 1");
         int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
@@ -109,11 +119,18 @@ record GenerationParams(
         for (BufferedImage image : decoder.decode("image", files)) {
             prompts.addAll(Collections.nCopies(n, image));
         }
-        return of(f, model, ImageRequest.complete(prompts, ratio), List.of());
+        return of(f, model, Request.complete(prompts, Cut.share(ratio), defaults), List.of(), formats);
     }
 
     private static GenerationParams of(
-            RequestFields f, ServedModel model, ImageRequest.Builder builder, List<String> warnings) {
+            RequestFields f,
+            ServedModel model,
+            Request.Builder<BufferedImage> builder,
+            List<String> warnings,
+            List<String> formats) {
+        if (model.isPixels()) {
+            refuseJpegOnly(f, model);
+        }
         String size = checkSize(f, model);
         long seed = seed(f);
         SamplingParams sampling = sampling(f, seed);
@@ -121,9 +138,9 @@ record GenerationParams(
         boolean stream = f.bool("stream", false);
         boolean openAiEvents = OpenAiFields.openAiEvents(f);
         Duration updates = Duration.ofMillis(f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000));
-        boolean png = f.choice("output_format", "jpeg", List.of("jpeg", "png")).equals("png");
+        String format = f.choice("output_format", formats.getFirst(), formats);
         boolean bytes = responseFormat(f).equals("bytes");
-        ImageRequest request = builder.seed(seed)
+        Request<BufferedImage> request = builder.seed(seed)
                 .sampling(sampling)
                 .constrained(f.bool("constrained", true))
                 .maxTokens(maxTokens)
@@ -134,7 +151,28 @@ record GenerationParams(
                     "response_format",
                     "response_format \"bytes\" answers with one image file: it needs n 1 and no stream");
         }
-        return new GenerationParams(request, seed, png, bytes, stream, openAiEvents, size, updates, warnings);
+        return new GenerationParams(request, seed, format, bytes, stream, openAiEvents, size, updates, warnings);
+    }
+
+    /**
+     * A pixel model has no JPEG settings: quality (the model's JPEG quality) and preview_mcus (previews come a row at a
+     * time, paced by preview_interval_ms or spaced by partial_images) are refused by name rather than ignored.
+     */
+    private static void refuseJpegOnly(RequestFields f, ServedModel model) {
+        for (String field : List.of("quality", "preview_mcus")) {
+            if (f.has(field)) {
+                throw ApiException.badField(
+                        field,
+                        field + " is a JPEG setting; " + model.id() + " is a pixel model (codec " + model.codec()
+                                + ") that writes " + model.width() + "x" + model.height()
+                                + " PNG images row by row: leave it out");
+            }
+        }
+    }
+
+    /** Whether the images are PNG files. */
+    boolean png() {
+        return format.equals("png");
     }
 
     /** temperature, top_k, top_p and min_p, each checked; the defaults are the library's for images. */
@@ -192,7 +230,7 @@ record GenerationParams(
      * ("auto" when none).
      */
     private static String checkSize(RequestFields f, ServedModel model) {
-        String own = model.profile().width() + "x" + model.profile().height();
+        String own = model.width() + "x" + model.height();
         String size = f.text("size", "auto");
         if (!size.equals(own) && !size.equals("auto")) {
             throw ApiException.badField(
@@ -204,18 +242,18 @@ record GenerationParams(
     }
 
     /**
-     * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row, at most every updates
+     * Previews for streams only; preview_mcus 0 turns them off. Default: each MCU row (a pixel model: each row), at most every updates
      * (preview_interval_ms, which paces a stream's progress writes too: each write wakes a thread on the server and one
      * on the client, which on a small machine take the cores from the generation) — the image fills in row by row, and
      * previews stay a small share of the work (each is a copy and a repair of the stream so far). A stream of OpenAI's
      * events has partial_images previews an image (OpenAI's default: none), evenly spaced.
      */
-    private static PreviewPolicy previews(
+    private static Previews previews(
             RequestFields f, ServedModel model, boolean stream, boolean openAi, Duration updates) {
         int partials = (int) f.integer("partial_images", 0, 0, OpenAiFields.MAX_PARTIAL_IMAGES);
-        int byDefault = openAi || f.has("partial_images") ? spacing(model.mcus(), partials) : model.mcusPerRow();
-        int every = (int) f.integer("preview_mcus", byDefault, 0, model.mcus());
-        return stream && every > 0 ? PreviewPolicy.every(every, updates) : PreviewPolicy.none();
+        int byDefault = openAi || f.has("partial_images") ? spacing(model.units(), partials) : model.unitsPerRow();
+        int every = (int) f.integer("preview_mcus", byDefault, 0, model.units());
+        return stream && every > 0 ? Previews.every(every, updates) : Previews.NONE;
     }
 
     /** MCUs between previews for count previews evenly spaced in an image of mcus (0: none). */

@@ -1,6 +1,7 @@
 package org.jpeglm.serve;
 
 import io.javalin.Javalin;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,9 +17,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.codec.CodecModel;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceStats;
+import org.jpeglm.codec.igpt.GeneratedPixels;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.image.ServiceOptions;
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * jpeglm's HTTP server: one model, one continuously batched {@link Service} shared by every request; for an image
- * model the image endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, readiness, Prometheus
+ * model (codec jpeg, or a pixel model: igpt, bpe-igpt) the image endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, readiness, Prometheus
  * metrics, and the web page at {@code /}; for a video model {@code POST /v1/videos/generations} (finished videos as
  * MP4, GIF or H.264) with the same models, health, readiness and metrics. {@link #shutdown()} drains it: no new work, the running requests given
  * {@link ServeOptions#drainTime()} to finish, the rest cancelled, each with a last answer. Closing it does the same
@@ -73,6 +77,21 @@ public final class ImageServer implements AutoCloseable {
     }
 
     /**
+     * Starts serving a pixel model (codec igpt or bpe-igpt, from {@code PixelModels.load}) as options say, at the image
+     * routes: generations and completions answer PNG images (streams with previews of the rows so far), scores in bits
+     * per pixel; JPEG-only fields (quality, preview_mcus, output_format "jpeg") are refused by name.
+     */
+    public static ImageServer startPixels(CodecModel<BufferedImage, GeneratedPixels> model, ServeOptions options) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        try {
+            return ServerBinding.bind(options).startPixels(model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
      * Starts serving a video model (codec h264) as options say: {@code POST /v1/videos/generations} answers finished
      * videos (MP4, GIF or H.264); the image endpoints answer 404 pointing there. Models, health, readiness, metrics
      * and the drain are the image server's.
@@ -100,6 +119,7 @@ public final class ImageServer implements AutoCloseable {
             throw e;
         }
         ServedModel served = ServedModel.of(model, service.contextLength());
+        ServedImages<GeneratedImage> images = ServedImages.jpeg(served);
         return start(
                 served,
                 service.service(),
@@ -107,16 +127,73 @@ public final class ImageServer implements AutoCloseable {
                 options,
                 channel,
                 heap,
-                (metrics, drain) -> new Routes.Handlers(
-                        served,
-                        new GenerationHandler(service, served, options, metrics, heap),
-                        ScoreHandler.images(service, served, options, metrics, heap),
-                        null,
-                        new InfoHandler(service.service(), served, options, metrics, drain),
-                        new Auth(options.apiKey(), options.maxBodyBytes()),
-                        new SiteCheck(options.host(), options.allowedHosts()),
-                        drain,
-                        metrics));
+                imageRoutes(served, service.service(), images, options, heap));
+    }
+
+    /**
+     * Serves a pixel model (codec igpt or bpe-igpt) on channel at the image routes, as
+     * {@link #start(ImageModel, ServeOptions, ServerSocketChannel)} a jpeg one: PNG images, previews of the rows so far.
+     */
+    static ImageServer startPixels(
+            CodecModel<BufferedImage, GeneratedPixels> model, ServeOptions options, ServerSocketChannel channel) {
+        HeapBudget heap;
+        Service<BufferedImage, GeneratedPixels> service;
+        try {
+            heap = HeapBudget.ofFreeHeap();
+            service = model.newService(options.service().generation());
+        } catch (RuntimeException | Error e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+        ServedModel served = ServedModel.ofPixels(model, service.contextLength());
+        ServedImages<GeneratedPixels> images = ServedImages.pixels(served);
+        checkStarted(
+                () -> requireOneFits(
+                        images.bytesPerImage("png"), served.width() + "x" + served.height() + " image", heap),
+                service,
+                channel);
+        return start(
+                served, service, null, options, channel, heap, imageRoutes(served, service, images, options, heap));
+    }
+
+    /** The image routes' handlers over the service of any codec that makes images (jpeg, igpt, bpe-igpt). */
+    private static <R> BiFunction<Metrics, Drain, Routes.Handlers> imageRoutes(
+            ServedModel served,
+            Service<BufferedImage, R> service,
+            ServedImages<R> images,
+            ServeOptions options,
+            HeapBudget heap) {
+        return (metrics, drain) -> handlers(
+                served,
+                service,
+                new GenerationHandler<>(service, images, served, options, metrics, heap),
+                ScoreHandler.images(service, images, served, options, metrics, heap),
+                null,
+                options,
+                metrics,
+                drain);
+    }
+
+    /** The handlers of one model's family (images: generation; videos: video) and those every server has. */
+    private static Routes.Handlers handlers(
+            ServedModel served,
+            Service<?, ?> service,
+            GenerationHandler<?> generation,
+            ScoreHandler<?> score,
+            VideoHandler video,
+            ServeOptions options,
+            Metrics metrics,
+            Drain drain) {
+        return new Routes.Handlers(
+                served,
+                generation,
+                score,
+                video,
+                new InfoHandler(service, served, options, metrics, drain),
+                new Auth(options.apiKey(), options.maxBodyBytes()),
+                new SiteCheck(options.host(), options.allowedHosts()),
+                drain,
+                metrics);
     }
 
     /** Serves a video model on channel, as {@link #start(ImageModel, ServeOptions, ServerSocketChannel)} an image one. */
@@ -130,13 +207,8 @@ public final class ImageServer implements AutoCloseable {
             closeQuietly(channel, e);
             throw e;
         }
-        try { // the context a video may take is the service's
-            requireOneVideoFits(model.profile(), service.contextLength(), heap);
-        } catch (RuntimeException e) {
-            closeQuietly(channel, e);
-            service.close();
-            throw e;
-        }
+        // the context a video may take is the service's
+        checkStarted(() -> requireOneVideoFits(model.profile(), service.contextLength(), heap), service, channel);
         ServedModel served = ServedModel.of(model, service.contextLength());
         return start(
                 served,
@@ -145,16 +217,15 @@ public final class ImageServer implements AutoCloseable {
                 options,
                 channel,
                 heap,
-                (metrics, drain) -> new Routes.Handlers(
+                (metrics, drain) -> handlers(
                         served,
+                        service,
                         null,
                         ScoreHandler.videos(service, served, options, metrics, heap),
                         new VideoHandler(service, served, options, metrics, heap),
-                        new InfoHandler(service, served, options, metrics, drain),
-                        new Auth(options.apiKey(), options.maxBodyBytes()),
-                        new SiteCheck(options.host(), options.allowedHosts()),
-                        drain,
-                        metrics));
+                        options,
+                        metrics,
+                        drain));
     }
 
     /** The service's options, its requests' defaults those of {@code generate} for videos ({@link VideoOptions}). */
@@ -190,6 +261,17 @@ public final class ImageServer implements AutoCloseable {
             app.start();
             return new ImageServer(service, images, app, drain, options);
         } catch (RuntimeException | Error e) {
+            closeQuietly(channel, e);
+            service.close();
+            throw e;
+        }
+    }
+
+    /** Runs check on a started service; when it fails, the service and the channel are closed. */
+    private static void checkStarted(Runnable check, Service<?, ?> service, ServerSocketChannel channel) {
+        try {
+            check.run();
+        } catch (RuntimeException e) {
             closeQuietly(channel, e);
             service.close();
             throw e;

@@ -2,6 +2,7 @@ package org.jpeglm.serve;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.image.GeneratedImage;
 
 /** What is said of a generated image, in the same words by the server's answers and the CLI's summary.json. */
@@ -25,5 +26,24 @@ public final class ImageSummary {
                 .put("repair", img.repair().summary())
                 .put("bytes", img.stream().length)
                 .put("ms", img.time().toMillis());
+    }
+
+    /**
+     * index, image_seed, tokens, prompt_tokens, stop, clean, pixels (written), missing, extra and ms of an image a
+     * pixel model (igpt, bpe-igpt) wrote.
+     */
+    public static ObjectNode of(GeneratedPixels p) {
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("index", p.index())
+                .put("image_seed", Long.toString(p.seed()))
+                .put("tokens", p.tokens())
+                .put("prompt_tokens", p.promptTokens())
+                .put("stop", p.stop().name())
+                .put("clean", p.clean())
+                .put("pixels", p.report().pixels())
+                .put("missing", p.report().missing())
+                .put("extra", p.report().extra())
+                .put("ms", p.time().toMillis());
     }
 }

@@ -2,8 +2,7 @@ package org.jpeglm.serve;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
-import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageEvent;
+import org.jpeglm.codec.Event;
 
 /**
  * A stream's events as OpenAI's image API sends them, for its SDKs ({@code images.generate} with {@code stream}), which
@@ -15,40 +14,44 @@ import org.jpeglm.image.ImageEvent;
  * <p>OpenAI's settings are said as they were taken: {@code size} as the request asked it ("auto" when it did not say),
  * {@code quality} "auto" (the model's own JPEG quality, whatever was asked), {@code background} "opaque" (JPEG has no
  * transparency). One writer thread uses an instance.
+ *
+ * @param <R> the codec's result
  */
-final class OpenAiEvents {
+final class OpenAiEvents<R> {
     static final String PARTIAL_IMAGE = "image_generation.partial_image";
     static final String COMPLETED = "image_generation.completed";
 
     private final GenerationParams params;
+    private final ImageJson<R> json;
     private final int[] partials; // partial images sent, per image
 
-    OpenAiEvents(GenerationParams params) {
+    OpenAiEvents(GenerationParams params, ImageJson<R> json) {
         this.params = params;
+        this.json = json;
         this.partials = new int[params.request().count()];
     }
 
     /** The OpenAI event for e, if OpenAI's stream has one. */
-    Optional<Event> of(ImageEvent e) {
+    Optional<Sse> of(Event<R> e) {
         return switch (e) {
-            case ImageEvent.Progress p -> Optional.empty();
-            case ImageEvent.Preview p -> Optional.of(new Event(PARTIAL_IMAGE, partialImage(p)));
-            case ImageEvent.Finished f -> Optional.of(new Event(COMPLETED, completed(f.image())));
+            case Event.Progress<R> p -> Optional.empty();
+            case Event.Preview<R> p -> Optional.of(new Sse(PARTIAL_IMAGE, partialImage(p)));
+            case Event.Finished<R> f -> Optional.of(new Sse(COMPLETED, completed(f.result())));
         };
     }
 
     /** An event's name (its type) and data. */
-    record Event(String type, ObjectNode data) {}
+    record Sse(String type, ObjectNode data) {}
 
-    private ObjectNode partialImage(ImageEvent.Preview p) {
+    private ObjectNode partialImage(Event.Preview<R> p) {
         ObjectNode data = settings().put("partial_image_index", partials[p.index()]++);
-        return data.setAll(ImageJson.preview(p, params.png()));
+        return data.setAll(json.preview(p, params.format()));
     }
 
-    private ObjectNode completed(GeneratedImage img) {
+    private ObjectNode completed(R img) {
         ObjectNode data = settings();
-        data.set("usage", ImageJson.usage(img.promptTokens(), img.tokens()));
-        return data.setAll(ImageJson.image(img, params.png(), params.seed()));
+        data.set("usage", json.usage(img));
+        return data.setAll(json.image(img, params.format(), params.seed()));
     }
 
     private ObjectNode settings() {

@@ -64,7 +64,7 @@ final class Routes {
      */
     record Handlers(
             ServedModel model,
-            GenerationHandler generation,
+            GenerationHandler<?> generation,
             ScoreHandler<?> score,
             VideoHandler video,
             InfoHandler info,

@@ -9,16 +9,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jpeglm.codec.Score;
 import org.jpeglm.codec.Service;
-import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageService;
-import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.RequestFields.Kind;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoProfile;
 
 /**
  * {@code POST /v1/images/scores} and {@code /v1/videos/scores}: how likely the model finds uploaded images (or
- * videos), in bits per byte of their stream under the model's profile and bits per image (video). Scoring runs in the
+ * videos), in bits per byte of their stream under the model's profile (a pixel model's: bits per pixel, a symbol a
+ * pixel) and bits per image (video). Scoring runs in the
  * service's session, between its steps (see {@link Service#score}): no second context. As for generations,
  * {@link ClientWatch} watches the connection once the body is read: a client that leaves has its uploads dropped,
  * those not decoded or scored yet.
@@ -40,6 +38,7 @@ final class ScoreHandler<A> {
     private final Map<String, Kind> fields;
     private final long bytesEach;
     private final String what;
+    private final String symbol; // what a stream's byte is: "byte", or "pixel" for a pixel model
     private final Uploads<A> uploads;
 
     /**
@@ -66,23 +65,28 @@ final class ScoreHandler<A> {
         this.fields = Map.of("model", Kind.STRING, field, Kind.IMAGES);
         this.bytesEach = bytesEach;
         this.what = what;
+        this.symbol = model.isPixels() ? "pixel" : "byte";
         this.uploads = uploads;
     }
 
-    /** The image endpoint's: uploads decoded by ImageIO, fitted to the model's size. */
+    /** The image endpoint's (jpeg and pixel models): uploads decoded by ImageIO, fitted to the model's size. */
     static ScoreHandler<BufferedImage> images(
-            ImageService service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
-        JpegProfile p = model.profile();
+            Service<BufferedImage, ?> service,
+            ServedImages<?> images,
+            ServedModel model,
+            ServeOptions options,
+            Metrics metrics,
+            HeapBudget heap) {
         UploadedImages decoder = new UploadedImages(options.maxImagePixels());
         return new ScoreHandler<>(
-                service.service(),
+                service,
                 model,
                 options,
                 metrics,
                 heap,
                 "image",
-                GeneratedImage.decodedBytes(p),
-                "images fitted to " + p.width() + "x" + p.height(),
+                images.decodedBytes(),
+                "images fitted to " + model.width() + "x" + model.height(),
                 decoder::decode);
     }
 
@@ -136,16 +140,16 @@ final class ScoreHandler<A> {
             data.add(Json.object()
                     .put("index", i)
                     .put("bits", s.bits())
-                    .put("bits_per_byte", s.bitsPerByte())
+                    .put("bits_per_" + symbol, s.bitsPerByte())
                     .put("nats_per_token", s.natsPerToken())
                     .put("tokens", s.tokens())
-                    .put("bytes", s.bytes()));
+                    .put(symbol + "s", s.bytes()));
             bits += s.bits();
             bytes += s.bytes();
         }
         ObjectNode body = Json.object().put("model", model.id());
         body.set("data", data);
-        body.put("bits_per_byte", bits / bytes).put("bits_per_" + field, bits / scores.size());
+        body.put("bits_per_" + symbol, bits / bytes).put("bits_per_" + field, bits / scores.size());
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 

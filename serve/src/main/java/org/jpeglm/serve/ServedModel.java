@@ -1,10 +1,15 @@
 package org.jpeglm.serve;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.Objects;
 import org.jpeglm.Model;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.igpt.GeneratedPixels;
+import org.jpeglm.codec.igpt.IgptProfile;
+import org.jpeglm.codec.igpt.PixelCodec;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
@@ -12,33 +17,61 @@ import org.jpeglm.video.VideoProfile;
 
 /**
  * The model the server runs and the facts about it that requests are checked against and {@code /v1/models} shows:
- * an image model (codec jpeg, {@link #profile()}) or a video model (codec h264, {@link #video()}).
+ * an image model (codec jpeg, {@link #profile()}), a pixel model (codec igpt or bpe-igpt, {@link #pixels()}) or a
+ * video model (codec h264, {@link #video()}). Image and pixel models both make images, served at the image routes.
  *
  * @param id the model's name for clients: its file name
  * @param model the loaded model
- * @param profile the JPEG profile of an image model; null for a video model
- * @param video the video profile of a video model; null for an image model
+ * @param codec the codec its tokens mean, as the GGUF names it: "jpeg", "igpt", "bpe-igpt", "h264"
+ * @param profile the JPEG profile of an image model; else null
+ * @param pixels the pixel profile of a pixel model; else null
+ * @param video the video profile of a video model; else null
  * @param contextLength tokens a result may take, prompt included (the service's context)
  * @param created when the server began to serve it, in Unix seconds (OpenAI's clients need the field; llama-server
  *     gives the time too)
  */
-record ServedModel(String id, Model model, JpegProfile profile, VideoProfile video, int contextLength, long created) {
+record ServedModel(
+        String id,
+        Model model,
+        String codec,
+        JpegProfile profile,
+        IgptProfile pixels,
+        VideoProfile video,
+        int contextLength,
+        long created) {
     ServedModel {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(model, "model");
-        if ((profile == null) == (video == null)) {
-            throw new IllegalArgumentException("a served model is an image model or a video model");
+        Objects.requireNonNull(codec, "codec");
+        if ((profile != null ? 1 : 0) + (pixels != null ? 1 : 0) + (video != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("a served model is an image, a pixel or a video model");
         }
     }
 
     /** The facts of image as served with a context of contextLength tokens (the service's). */
     static ServedModel of(ImageModel image, int contextLength) {
-        return new ServedModel(idOf(image.model()), image.model(), image.spec().profile(), null, contextLength, now());
+        return new ServedModel(
+                idOf(image.model()), image.model(), "jpeg", image.spec().profile(), null, null, contextLength, now());
+    }
+
+    /** The facts of a pixel model (codec igpt or bpe-igpt) as served with a context of contextLength tokens. */
+    static ServedModel ofPixels(CodecModel<BufferedImage, GeneratedPixels> pixels, int contextLength) {
+        PixelCodec codec = (PixelCodec) pixels.codec();
+        return new ServedModel(
+                idOf(pixels.model()), pixels.model(), codec.name(), null, codec.profile(), null, contextLength, now());
     }
 
     /** The facts of a video model as served with a context of contextLength tokens (the service's). */
     static ServedModel of(VideoModel video, int contextLength) {
-        return new ServedModel(idOf(video.model()), video.model(), null, video.profile(), contextLength, now());
+        return new ServedModel(
+                idOf(video.model()),
+                video.model(),
+                VideoProfile.H264,
+                null,
+                null,
+                video.profile(),
+                contextLength,
+                now());
     }
 
     private static String idOf(Model model) {
@@ -53,9 +86,9 @@ record ServedModel(String id, Model model, JpegProfile profile, VideoProfile vid
         return video != null;
     }
 
-    /** The codec its tokens mean, as the GGUF names it: "jpeg" or "h264". */
-    String codec() {
-        return isVideo() ? VideoProfile.H264 : "jpeg";
+    /** Whether it is a pixel model (codec igpt or bpe-igpt): its images are written pixel by pixel. */
+    boolean isPixels() {
+        return pixels != null;
     }
 
     /** What one result is: "image" or "video". */
@@ -63,14 +96,29 @@ record ServedModel(String id, Model model, JpegProfile profile, VideoProfile vid
         return isVideo() ? "video" : "image";
     }
 
-    /** MCUs of one image. */
-    int mcus() {
-        return profile.mcuCount(profile.width(), profile.height());
+    /** An image's width in pixels (image and pixel models). */
+    int width() {
+        return isPixels() ? pixels.width() : profile.width();
     }
 
-    /** MCUs in one row of the image (MCUs are square, so a one-pixel-high strip has one row). */
-    int mcusPerRow() {
-        return profile.mcuCount(profile.width(), 1);
+    /** An image's height in pixels (image and pixel models). */
+    int height() {
+        return isPixels() ? pixels.height() : profile.height();
+    }
+
+    /** The units an image is written in, as answers name them: "mcus" (JPEG), "rows" (pixels). */
+    String unitKey() {
+        return isPixels() ? "rows" : "mcus";
+    }
+
+    /** Units of one image: MCUs, or rows of pixels. */
+    int units() {
+        return isPixels() ? pixels.height() : profile.mcuCount(profile.width(), profile.height());
+    }
+
+    /** Units in one row of the image (MCUs are square, so a one-pixel-high strip has one row; a pixel row is one). */
+    int unitsPerRow() {
+        return isPixels() ? 1 : profile.mcuCount(profile.width(), 1);
     }
 
     /**
@@ -92,7 +140,7 @@ record ServedModel(String id, Model model, JpegProfile profile, VideoProfile vid
                 .put("deterministic", service.deterministic())
                 .put("codec", codec())
                 .put("noun", noun());
-        meta.set("profile", isVideo() ? videoProfile() : imageProfile());
+        meta.set("profile", isVideo() ? videoProfile() : isPixels() ? pixelProfile() : imageProfile());
         ObjectNode entry = Json.object()
                 .put("id", id)
                 .put("object", "model")
@@ -109,8 +157,17 @@ record ServedModel(String id, Model model, JpegProfile profile, VideoProfile vid
                 .put("quality", profile.quality())
                 .put("subsampling", profile.subsampling().name())
                 .put("restart_interval", profile.restartInterval())
-                .put("mcus", mcus())
-                .put("mcus_per_row", mcusPerRow());
+                .put("mcus", units())
+                .put("mcus_per_row", unitsPerRow());
+    }
+
+    private ObjectNode pixelProfile() {
+        return Json.object()
+                .put("width", pixels.width())
+                .put("height", pixels.height())
+                .put("channels", pixels.channels())
+                .put("palette", pixels.palette().size())
+                .put("rows", pixels.height());
     }
 
     private ObjectNode videoProfile() {

@@ -1,5 +1,6 @@
 package org.jpeglm.serve;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -10,6 +11,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.image.ImageModel;
 
 /**
@@ -68,6 +71,11 @@ public final class ServerBinding implements AutoCloseable {
     /** Serves model on this socket (see {@link ImageServer#start(ImageModel, ServeOptions)}); the server owns it. */
     public ImageServer start(ImageModel model) {
         return start(channel -> ImageServer.start(model, options, channel));
+    }
+
+    /** Serves a pixel model on this socket (see {@link ImageServer#startPixels(CodecModel, ServeOptions)}). */
+    public ImageServer startPixels(CodecModel<BufferedImage, GeneratedPixels> model) {
+        return start(channel -> ImageServer.startPixels(model, options, channel));
     }
 
     /** Serves a video model on this socket (see {@link ImageServer#start(VideoModel, ServeOptions)}). */

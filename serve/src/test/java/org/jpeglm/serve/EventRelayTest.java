@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jpeglm.codec.Event;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageEvent;
 import org.jpeglm.jpeg.RepairReport;
 import org.junit.jupiter.api.Test;
 
@@ -18,39 +18,40 @@ import org.junit.jupiter.api.Test;
 class EventRelayTest {
     @Test
     void aSlowReaderGetsTheLatestProgressAndPreviewAndEveryImageInOrder() throws Exception {
-        EventRelay relay = new EventRelay(4, Duration.ZERO);
+        EventRelay<GeneratedImage> relay = new EventRelay<>(4, Duration.ZERO);
         byte[] early = {1}; // the relay never looks into a preview's file
         byte[] late = {2};
-        relay.onEvent(new ImageEvent.Progress(1, 5, 1, 4));
-        relay.onEvent(new ImageEvent.Preview(1, 1, 4, early));
-        relay.onEvent(new ImageEvent.Progress(0, 3, 1, 4));
-        relay.onEvent(new ImageEvent.Progress(1, 9, 2, 4));
-        relay.onEvent(new ImageEvent.Preview(1, 2, 4, late));
-        relay.onEvent(new ImageEvent.Finished(image(0)));
-        List<ImageEvent> events = relay.take(0, TimeUnit.MILLISECONDS);
+        relay.onEvent(new Event.Progress<>(1, 5, 1, 4));
+        relay.onEvent(new Event.Preview<>(1, 1, 4, early));
+        relay.onEvent(new Event.Progress<>(0, 3, 1, 4));
+        relay.onEvent(new Event.Progress<>(1, 9, 2, 4));
+        relay.onEvent(new Event.Preview<>(1, 2, 4, late));
+        relay.onEvent(new Event.Finished<>(0, image(0)));
+        List<Event<GeneratedImage>> events = relay.take(0, TimeUnit.MILLISECONDS);
         assertEquals(
                 List.of(
-                        new ImageEvent.Progress(0, 3, 1, 4),
-                        new ImageEvent.Progress(1, 9, 2, 4),
-                        new ImageEvent.Preview(1, 2, 4, late),
+                        new Event.Progress<>(0, 3, 1, 4),
+                        new Event.Progress<>(1, 9, 2, 4),
+                        new Event.Preview<>(1, 2, 4, late),
                         events.get(3)),
                 events);
-        assertEquals(0, ((ImageEvent.Finished) events.get(3)).image().index());
+        assertEquals(
+                0, ((Event.Finished<GeneratedImage>) events.get(3)).result().index());
         assertTrue(relay.take(0, TimeUnit.MILLISECONDS).isEmpty(), "taken events are gone");
     }
 
     @Test
     void takeWaitsForTheFirstEvent() throws Exception {
-        EventRelay relay = new EventRelay(4, Duration.ZERO);
-        CompletableFuture<List<ImageEvent>> taken = takeLater(relay);
-        relay.onEvent(new ImageEvent.Progress(2, 1, 0, 4));
-        assertEquals(List.of(new ImageEvent.Progress(2, 1, 0, 4)), taken.get(1, TimeUnit.MINUTES));
+        EventRelay<GeneratedImage> relay = new EventRelay<>(4, Duration.ZERO);
+        CompletableFuture<List<Event<GeneratedImage>>> taken = takeLater(relay);
+        relay.onEvent(new Event.Progress<>(2, 1, 0, 4));
+        assertEquals(List.of(new Event.Progress<>(2, 1, 0, 4)), taken.get(1, TimeUnit.MINUTES));
     }
 
     @Test
     void anEndedRelayDoesNotWait() throws Exception {
-        EventRelay relay = new EventRelay(4, Duration.ZERO);
-        relay.onEvent(new ImageEvent.Progress(0, 1, 1, 4));
+        EventRelay<GeneratedImage> relay = new EventRelay<>(4, Duration.ZERO);
+        relay.onEvent(new Event.Progress<>(0, 1, 1, 4));
         relay.end();
         assertEquals(1, relay.take(1, TimeUnit.HOURS).size(), "what came before the end is still taken");
         assertTrue(relay.take(1, TimeUnit.HOURS).isEmpty(), "then nothing, at once");
@@ -58,58 +59,58 @@ class EventRelayTest {
 
     @Test
     void withinTheGapOnlyAFinishedImageEndsTheWait() throws Exception {
-        EventRelay relay = new EventRelay(4, Duration.ofHours(1));
-        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
+        EventRelay<GeneratedImage> relay = new EventRelay<>(4, Duration.ofHours(1));
+        relay.onEvent(new Event.Progress<>(0, 1, 0, 4));
         assertEquals(1, relay.take(1, TimeUnit.MINUTES).size(), "the first take waits for no gap");
-        CompletableFuture<List<ImageEvent>> taken = takeLater(relay);
-        relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
+        CompletableFuture<List<Event<GeneratedImage>>> taken = takeLater(relay);
+        relay.onEvent(new Event.Progress<>(0, 5, 1, 4));
         Thread.sleep(100);
         assertFalse(taken.isDone(), "progress waits for the gap's end");
-        relay.onEvent(new ImageEvent.Finished(image(0)));
-        List<ImageEvent> events = taken.get(1, TimeUnit.MINUTES);
-        assertEquals(new ImageEvent.Progress(0, 5, 1, 4), events.getFirst());
+        relay.onEvent(new Event.Finished<>(0, image(0)));
+        List<Event<GeneratedImage>> events = taken.get(1, TimeUnit.MINUTES);
+        assertEquals(new Event.Progress<>(0, 5, 1, 4), events.getFirst());
         assertEquals(2, events.size());
     }
 
     @Test
     void afterTheGapProgressIsTakenAtOnce() throws Exception {
-        EventRelay relay = takenOnce(Duration.ofMillis(20));
-        CompletableFuture<List<ImageEvent>> taken = takeLater(relay);
+        EventRelay<GeneratedImage> relay = takenOnce(Duration.ofMillis(20));
+        CompletableFuture<List<Event<GeneratedImage>>> taken = takeLater(relay);
         Thread.sleep(50);
-        relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
-        assertEquals(List.of(new ImageEvent.Progress(0, 5, 1, 4)), taken.get(1, TimeUnit.MINUTES));
+        relay.onEvent(new Event.Progress<>(0, 5, 1, 4));
+        assertEquals(List.of(new Event.Progress<>(0, 5, 1, 4)), taken.get(1, TimeUnit.MINUTES));
     }
 
     @Test
     void progressOfTheGapWaitsForTheNextEventAfterItNotForATimer() throws Exception {
-        EventRelay relay = takenOnce(Duration.ofMillis(20));
-        CompletableFuture<List<ImageEvent>> taken = takeLater(relay);
-        relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4)); // within the gap
+        EventRelay<GeneratedImage> relay = takenOnce(Duration.ofMillis(20));
+        CompletableFuture<List<Event<GeneratedImage>>> taken = takeLater(relay);
+        relay.onEvent(new Event.Progress<>(0, 5, 1, 4)); // within the gap
         Thread.sleep(200);
         assertFalse(taken.isDone(), "the gap's end alone wakes no one: the writer waits for the scheduler");
-        relay.onEvent(new ImageEvent.Progress(1, 2, 1, 4)); // after it
+        relay.onEvent(new Event.Progress<>(1, 2, 1, 4)); // after it
         assertEquals(
-                List.of(new ImageEvent.Progress(0, 5, 1, 4), new ImageEvent.Progress(1, 2, 1, 4)),
+                List.of(new Event.Progress<>(0, 5, 1, 4), new Event.Progress<>(1, 2, 1, 4)),
                 taken.get(1, TimeUnit.MINUTES));
     }
 
     @Test
     void atTheTimeoutWhatThereIsIsTaken() throws Exception {
-        EventRelay relay = takenOnce(Duration.ofHours(1));
-        relay.onEvent(new ImageEvent.Progress(0, 5, 1, 4));
-        assertEquals(List.of(new ImageEvent.Progress(0, 5, 1, 4)), relay.take(50, TimeUnit.MILLISECONDS));
+        EventRelay<GeneratedImage> relay = takenOnce(Duration.ofHours(1));
+        relay.onEvent(new Event.Progress<>(0, 5, 1, 4));
+        assertEquals(List.of(new Event.Progress<>(0, 5, 1, 4)), relay.take(50, TimeUnit.MILLISECONDS));
     }
 
     /** A relay with gap whose first take (which waits for no gap) is done. */
-    private static EventRelay takenOnce(Duration gap) throws InterruptedException {
-        EventRelay relay = new EventRelay(4, gap);
-        relay.onEvent(new ImageEvent.Progress(0, 1, 0, 4));
+    private static EventRelay<GeneratedImage> takenOnce(Duration gap) throws InterruptedException {
+        EventRelay<GeneratedImage> relay = new EventRelay<>(4, gap);
+        relay.onEvent(new Event.Progress<>(0, 1, 0, 4));
         relay.take(0, TimeUnit.MILLISECONDS);
         return relay;
     }
 
     /** A take of up to a minute on another thread. */
-    private static CompletableFuture<List<ImageEvent>> takeLater(EventRelay relay) {
+    private static CompletableFuture<List<Event<GeneratedImage>>> takeLater(EventRelay<GeneratedImage> relay) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return relay.take(1, TimeUnit.MINUTES);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgmlType;
@@ -18,6 +19,20 @@ import org.jpeglm.gguf.GgufValue;
  * random Llama with the codec's keys.
  */
 public final class TinyStreamLm {
+    /** A gray 28×28 picture, the pixel codecs' test size (PixelCliTest, PixelServerTest): a bright box on dark noise. */
+    public static BufferedImage pixelPicture(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        int x0 = random.nextInt(14);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                boolean box = x >= x0 && x < x0 + 12 && y >= 6 && y < 22;
+                image.getRaster().setSample(x, y, 0, box ? 230 : random.nextInt(60));
+            }
+        }
+        return image;
+    }
+
     private TinyStreamLm() {}
 
     /** frames w×h frames of a bright square moving over a dark noisy background, a different path per seed. */
