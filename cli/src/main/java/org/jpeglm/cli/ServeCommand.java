@@ -1,5 +1,6 @@
 package org.jpeglm.cli;
 
+import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.Model;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.igpt.GeneratedPixels;
+import org.jpeglm.codec.igpt.IgptProfile;
+import org.jpeglm.codec.igpt.PixelCodec;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
@@ -24,7 +29,10 @@ import picocli.CommandLine.Option;
         description = {
             "Serve a Jpeg-LM or video model over HTTP, with llama-server's option names. An image model (codec jpeg): "
                     + "OpenAI-style image endpoints (/v1/images/generations, /completions, /scores; JSON or "
-                    + "Server-Sent Events with live previews) and a web page at /. A video model (codec h264): "
+                    + "Server-Sent Events with live previews) and a web page at /. A pixel model (codec igpt, "
+                    + "bpe-igpt): the same image endpoints with PNG images (previews row by row), scores in bits per "
+                    + "pixel; JPEG-only fields (quality, preview_mcus, output_format jpeg) answer an error naming them. "
+                    + "A video model (codec h264): "
                     + "/v1/videos/generations and /completions, finished videos as MP4 (default), GIF or H.264 (no "
                     + "stream), /v1/videos/scores; the image endpoints and image-only options answer an error naming "
                     + "them. Both: /v1/models, /health, "
@@ -41,6 +49,7 @@ import picocli.CommandLine.Option;
             "  jpeglm serve                                   # the bundled model on http://127.0.0.1:8080/",
             "  jpeglm serve -m model.gguf -np 32 --port 9000 --api-key $KEY",
             "  curl -s localhost:8080/v1/images/generations -d '{\"n\": 4, \"seed\": 7}'",
+            "  jpeglm serve -m igpt.gguf                      # a pixel model: PNG images",
             "  jpeglm serve -m models/moving-fashion-mnist-64.gguf   # a video model",
             "  curl -s localhost:8080/v1/videos/generations -d '{\"seed\": 7, \"response_format\": \"bytes\"}' -o v.mp4"
         })
@@ -124,7 +133,7 @@ public final class ServeCommand extends JpeglmCommand {
     private int serve(ServeOptions options) throws Exception {
         // Bound first: a port in use or a bad --host is one line at once, not after the model's load.
         try (ServerBinding binding = ServerBinding.bind(options)) {
-            ModelArgs.ChosenModel chosen = modelArgs.choose(); // the codec its file names: images or videos
+            ModelArgs.ChosenModel chosen = modelArgs.choose(); // the codec its file names: images, pixels or videos
             if (chosen.video()) {
                 try (VideoModel model = chosen.loadVideo(err());
                         ImageServer server = binding.start(model)) {
@@ -135,6 +144,17 @@ public final class ServeCommand extends JpeglmCommand {
                             model.model(),
                             p.width() + "x" + p.height() + ", " + p.frames()
                                     + " frames (video: POST /v1/videos/generations)");
+                }
+            }
+            if (chosen.pixels()) {
+                try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
+                        ImageServer server = binding.startPixels(model)) {
+                    IgptProfile p = ((PixelCodec) model.codec()).profile();
+                    return serve(
+                            server,
+                            options,
+                            model.model(),
+                            p.width() + "x" + p.height() + " PNG (pixel model, codec " + chosen.codec + ")");
                 }
             }
             try (ImageModel model = chosen.loadImage(err());

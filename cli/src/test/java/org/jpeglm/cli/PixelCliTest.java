@@ -4,7 +4,6 @@ import static org.jpeglm.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,11 +12,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -52,16 +49,7 @@ class PixelCliTest {
 
     /** A gray 28×28 picture: a bright box on dark noise. */
     static BufferedImage picture(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        int x0 = random.nextInt(14);
-        for (int y = 0; y < 28; y++) {
-            for (int x = 0; x < 28; x++) {
-                boolean box = x >= x0 && x < x0 + 12 && y >= 6 && y < 22;
-                image.getRaster().setSample(x, y, 0, box ? 230 : random.nextInt(60));
-            }
-        }
-        return image;
+        return TinyStreamLm.pixelPicture(seed);
     }
 
     @BeforeAll
@@ -219,17 +207,6 @@ class PixelCliTest {
         panel.close();
         String drawn = screen.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(drawn.contains("255;255;255") && drawn.indexOf(HalfBlocks.UPPER_HALF) >= 0, drawn);
-    }
-
-    /** The server runs jpeg models only for now: a pixel model is one error saying so, before it is loaded. */
-    @Test
-    void serveRefusesAPixelModelSayingWhatRunsIt() {
-        Run r = assertTimeoutPreemptively(
-                Duration.ofSeconds(60), () -> run("serve", "-m", igpt.toString(), "--port", "0", "-t", "1"));
-        assertEquals(1, r.exit(), r.out() + r.err());
-        assertTrue(
-                r.err().contains("igpt.gguf is a pixel model (codec igpt), which generate, complete and score run"),
-                r.err());
     }
 
     private static void assertUsageError(List<String> args, String part) {

@@ -24,9 +24,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jpeglm.codec.igpt.IgptSpec;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.testing.TinyJpegLm;
+import org.jpeglm.testing.TinyStreamLm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,12 +69,10 @@ class ServeCommandTest {
                 out.toString());
         assertEquals(0, gen.exit(), gen.err());
 
-        StringWriter err = new StringWriter();
-        CommandLine cl = JpeglmCli.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
-                cl.execute("serve", "-m", model.toString(), "--port", "0", "-np", "4", "-t", "2", "--api-key", "k"));
+        Serving serving = Serving.start("-m", model.toString(), "--port", "0", "-np", "4", "-t", "2", "--api-key", "k");
+        StringWriter err = serving.err();
+        ServeCommand serve = serving.command();
+        CompletableFuture<Integer> exit = serving.exit();
         try {
             URI base = awaitListening(err, exit);
             HttpClient client = HttpClient.newHttpClient();
@@ -103,12 +104,10 @@ class ServeCommandTest {
         CliTest.Run gen = CliTest.run(
                 "generate", "-m", video, "-n", "1", "-np", "2", "-t", "2", "--seed", "7", "-o", out.toString());
         assertEquals(0, gen.exit(), gen.err());
-        StringWriter err = new StringWriter();
-        CommandLine cl = JpeglmCli.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-                () -> cl.execute("serve", "-m", video, "--port", "0", "-np", "2", "-t", "2"));
+        Serving serving = Serving.start("-m", video, "--port", "0", "-np", "2", "-t", "2");
+        StringWriter err = serving.err();
+        ServeCommand serve = serving.command();
+        CompletableFuture<Integer> exit = serving.exit();
         try {
             URI base = awaitListening(err, exit);
             assertTrue(err.toString().contains("15 frames (video: POST /v1/videos/generations)"), err.toString());
@@ -134,6 +133,38 @@ class ServeCommandTest {
             HttpResponse<String> image = post(client, base, "{}");
             assertEquals(404, image.statusCode(), image.body());
             assertTrue(image.body().contains("/v1/videos/generations"), image.body());
+        } finally {
+            serve.stop();
+        }
+        assertEquals(0, exit.get(), err.toString());
+    }
+
+    /** A pixel model (igpt) is served at the image routes: PNGs with the bytes generate writes, no refusal. */
+    @Test
+    void aPixelModelServesPngsWithTheBytesOfGenerate() throws Exception {
+        Path igpt = dir.resolve("igpt.gguf");
+        IgptSpec spec = IgptSpec.igpt(PixelCliTest.PROFILE);
+        TinyStreamLm.write(igpt, 3, spec.tokenizer().vocabSize() + 2, spec.toGguf(), 1024);
+        Path out = dir.resolve("pixels");
+        CliTest.Run gen = CliTest.run(
+                "generate", "-m", igpt.toString(), "-n", "2", "-np", "2", "-t", "2", "-s", "5", "-o", out.toString());
+        assertEquals(0, gen.exit(), gen.err());
+        Serving serving = Serving.start("-m", igpt.toString(), "--port", "0", "-np", "2", "-t", "2");
+        StringWriter err = serving.err();
+        ServeCommand serve = serving.command();
+        CompletableFuture<Integer> exit = serving.exit();
+        try {
+            URI base = awaitListening(err, exit);
+            assertTrue(err.toString().contains("28x28 PNG (pixel model, codec igpt)"), err.toString());
+            HttpResponse<String> res = post(HttpClient.newHttpClient(), base, "{\"n\": 2, \"seed\": 5}");
+            assertEquals(200, res.statusCode(), res.body());
+            JsonNode data = new ObjectMapper().readTree(res.body()).get("data");
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(
+                        Files.readAllBytes(out.resolve(String.format("image-%04d.png", i))),
+                        Base64.getDecoder().decode(data.get(i).get("b64_json").asText()),
+                        "image " + i);
+            }
         } finally {
             serve.stop();
         }
@@ -356,6 +387,18 @@ class ServeCommandTest {
         assertEquals(1, q.exitValue(), err);
         assertTrue(err.contains("error: one 8192x8192 image holds about") && err.contains("-Xmx"), err);
         assertTrue(!err.contains("\tat "), err);
+    }
+
+    /** {@code jpeglm serve args} run on another thread: the command (to stop it), what it says on err, its exit. */
+    private record Serving(ServeCommand command, StringWriter err, CompletableFuture<Integer> exit) {
+        static Serving start(String... args) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = JpeglmCli.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            ServeCommand serve = (ServeCommand) cl.getSubcommands().get("serve").getCommand();
+            String[] all = Stream.concat(Stream.of("serve"), Stream.of(args)).toArray(String[]::new);
+            return new Serving(serve, err, CompletableFuture.supplyAsync(() -> cl.execute(all)));
+        }
     }
 
     private static HttpResponse<String> post(HttpClient client, URI base, String body) throws Exception {
