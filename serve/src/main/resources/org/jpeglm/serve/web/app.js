@@ -122,8 +122,10 @@ function makeTiles(n, initial) {
 function onEvent(tiles, type, data) {
   const tile = tiles[data.index];
   if (type === "progress") {
-    tile.querySelector(".bar").style.width = (100 * data.mcus / data.total_mcus) + "%";
-    tile.querySelector(".badge").textContent = `${data.mcus}/${data.total_mcus}`;
+    const done = data.mcus ?? data.rows; // a pixel model counts rows
+    const total = data.total_mcus ?? data.total_rows;
+    tile.querySelector(".bar").style.width = (100 * done / total) + "%";
+    tile.querySelector(".badge").textContent = `${done}/${total}`;
   } else if (type === "preview") {
     tile.querySelector("img").src = `data:image/${data.output_format};base64,${data.b64_json}`;
     tile.dataset.previews = +tile.dataset.previews + 1;
@@ -227,9 +229,9 @@ function promptPreview(img, ratio) {
   g.fillRect(0, 0, c.width, c.height);
   const s = Math.min(p.width / img.width, p.height / img.height);
   g.drawImage(img, (p.width - img.width * s) / 2, (p.height - img.height * s) / 2, img.width * s, img.height * s);
-  const mcu = p.width / p.mcus_per_row; // MCUs are square
-  const perRow = p.mcus_per_row;
-  const kept = Math.floor(ratio * p.mcus);
+  const perRow = p.mcus_per_row ?? 1; // a pixel model's unit is a row of pixels
+  const mcu = p.mcus_per_row ? p.width / p.mcus_per_row : 1; // MCUs are square
+  const kept = Math.floor(ratio * (p.mcus ?? p.rows));
   const cut = Math.ceil(kept / perRow) * mcu; // rows of which some MCUs are kept
   g.fillStyle = "#808080";
   g.fillRect(0, cut, c.width, c.height - cut);
