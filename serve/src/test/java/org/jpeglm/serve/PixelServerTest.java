@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -39,6 +40,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The image routes over pixel models (tiny random igpt and bpe-igpt GGUFs of 28×28 pixels, 4 gray levels, as
@@ -279,5 +284,36 @@ class PixelServerTest {
         HttpResponse<byte[]> health = CLIENT.send(
                 HttpRequest.newBuilder(igpt.base.resolve("health")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, health.statusCode());
+    }
+
+    /** The page over a pixel model: it names the codec, and its tiles end as clean 28×28 PNGs. */
+    @Test
+    void thePageGeneratesPngs() throws Exception {
+        assertTrue(
+                Files.isExecutable(PageBrowserTest.CHROMIUM) && Files.isExecutable(PageBrowserTest.CHROMEDRIVER),
+                "the browser test needs Debian's chromium and chromium-driver: scripts/install-prerequisites --test");
+        ChromeDriver driver = PageBrowserTest.browser();
+        try {
+            driver.get(igpt.base.toString());
+            new WebDriverWait(driver, Duration.ofSeconds(60))
+                    .until(d -> d.findElement(By.id("model")).getText().contains("28×28 igpt, 4 colours"));
+            WebElement count = driver.findElement(By.id("count"));
+            count.clear();
+            count.sendKeys("2");
+            driver.findElement(By.id("generate")).click();
+            new WebDriverWait(driver, Duration.ofMinutes(2))
+                    .until(d -> d.findElements(By.cssSelector(".tile[data-done='1']"))
+                                    .size()
+                            == 2);
+            assertEquals("", driver.findElement(By.id("error")).getText());
+            for (WebElement tile : driver.findElements(By.cssSelector(".tile"))) {
+                String src = tile.findElement(By.tagName("img")).getAttribute("src");
+                assertTrue(src.startsWith("data:image/png;base64,"), src);
+                png(Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1)));
+                assertEquals("", tile.findElement(By.className("badge")).getText(), "clean: every pixel written");
+            }
+        } finally {
+            driver.quit();
+        }
     }
 }

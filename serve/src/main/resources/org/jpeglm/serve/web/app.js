@@ -32,7 +32,8 @@ async function loadModel() {
     $("constrained").closest("label").hidden = true;
     $("drop").closest("fieldset").hidden = true;
   } else {
-    $("model").textContent = `${model.id} · ${p.width}×${p.height} ${p.subsampling} · ${model.meta.parallel} in parallel`;
+    const kind = p.subsampling ?? `${model.meta.codec}, ${p.palette} colours`; // a pixel model has no JPEG settings
+    $("model").textContent = `${model.id} · ${p.width}×${p.height} ${kind} · ${model.meta.parallel} in parallel`;
   }
   const grid = $("grid");
   grid.style.setProperty("--aspect", `${p.width} / ${p.height}`);
