@@ -31,40 +31,57 @@ public final class Codecs {
 
     private Codecs() {}
 
-    /** The registered factories by name, found once: a name served twice is an error naming both. */
-    private static final class Registry {
-        static final Map<String, CodecFactory<?, ?>> BY_NAME = load();
+    /** The registered factories by name, found on first use; null until then. */
+    private static volatile Map<String, CodecFactory<?, ?>> registry;
 
-        private static Map<String, CodecFactory<?, ?>> load() {
-            Map<String, CodecFactory<?, ?>> byName = new LinkedHashMap<>();
-            for (CodecFactory<?, ?> factory : ServiceLoader.load(CodecFactory.class)) {
-                for (String name : factory.names()) {
-                    CodecFactory<?, ?> other = byName.putIfAbsent(name, factory);
-                    if (other != null) {
-                        throw new IllegalStateException("codec '" + name + "' is served by both "
-                                + other.getClass().getName() + " and "
-                                + factory.getClass().getName()
-                                + ": remove one of them from the module or class path");
-                    }
+    /**
+     * The registered factories by name, found once.
+     *
+     * @throws IllegalStateException naming both factories when two serve one name (each call, not a broken class)
+     */
+    private static Map<String, CodecFactory<?, ?>> registry() {
+        Map<String, CodecFactory<?, ?>> found = registry;
+        if (found == null) {
+            synchronized (Codecs.class) {
+                found = registry;
+                if (found == null) {
+                    found = load();
+                    registry = found;
                 }
             }
-            return Collections.unmodifiableMap(byName);
         }
+        return found;
+    }
+
+    private static Map<String, CodecFactory<?, ?>> load() {
+        Map<String, CodecFactory<?, ?>> byName = new LinkedHashMap<>();
+        for (CodecFactory<?, ?> factory : ServiceLoader.load(CodecFactory.class)) {
+            for (String name : factory.names()) {
+                CodecFactory<?, ?> other = byName.putIfAbsent(name, factory);
+                if (other != null) {
+                    throw new IllegalStateException("codec '" + name + "' is served by both "
+                            + other.getClass().getName() + " and "
+                            + factory.getClass().getName()
+                            + ": remove one of them from the module or class path");
+                }
+            }
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     /** The names of the registered codecs, sorted: jpeg and h264, igpt and bpe-igpt where codec/igpt is present. */
     public static SortedSet<String> names() {
-        return Collections.unmodifiableSortedSet(new TreeSet<>(Registry.BY_NAME.keySet()));
+        return Collections.unmodifiableSortedSet(new TreeSet<>(registry().keySet()));
     }
 
     /** The registered factories, each once. */
     public static List<CodecFactory<?, ?>> factories() {
-        return Registry.BY_NAME.values().stream().distinct().toList();
+        return registry().values().stream().distinct().toList();
     }
 
     /** The factory that serves codec name, if one is registered. */
     public static Optional<CodecFactory<?, ?>> forName(String name) {
-        return Optional.ofNullable(Registry.BY_NAME.get(name));
+        return Optional.ofNullable(registry().get(name));
     }
 
     /**
