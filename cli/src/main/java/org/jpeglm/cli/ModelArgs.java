@@ -20,6 +20,7 @@ import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.PixelCodecFactory;
 import org.jpeglm.codec.igpt.PixelModels;
 import org.jpeglm.image.ImageModel;
+import org.jpeglm.image.JpegCodecFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -214,7 +215,14 @@ final class ModelArgs {
         Path path = modelPath();
         ModelMetadata metadata = ModelMetadata.read(path);
         try {
-            return new ChosenModel(path, metadata, Codecs.declared(metadata), Codecs.factoryOf(metadata));
+            CodecFactory<?, ?> factory = Codecs.factoryOf(metadata);
+            if (!(factory instanceof JpegCodecFactory
+                    || factory instanceof H264CodecFactory
+                    || factory instanceof PixelCodecFactory)) { // a codec module's models, for the Java API only
+                throw new IllegalArgumentException("codec '" + Codecs.declared(metadata) + "' (" + factory
+                        + ") loads through the Java API, but these commands write only images, videos and pixels");
+            }
+            return new ChosenModel(path, metadata, Codecs.declared(metadata), factory);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path.getFileName() + ": " + e.getMessage(), e);
         }

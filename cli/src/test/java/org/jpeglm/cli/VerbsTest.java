@@ -206,14 +206,15 @@ class VerbsTest {
     }
 
     /**
-     * A codec the registry lacks: the verbs refuse it in one error listing the codecs it has; info names it the same
-     * way without failing, the header still shown.
+     * A codec the registry lacks: the verbs refuse it in one error listing the codecs it has (with this test class
+     * path's {@link ForeignCodecFactory}); info names it the same way without failing, the header still shown. A codec
+     * the registry has but the commands cannot write is one error saying so.
      */
     @Test
     void anUnknownCodecIsNamedWithTheKnownOnes() throws IOException {
         Path vp9 = dir.resolve("declares-vp9.gguf");
         TinyJpegLm.write(vp9, 5, Map.of(Codecs.CODEC_KEY, GgufValue.string("vp9")));
-        String known = "unknown codec 'vp9' in 'jpeglm.codec': this jpeglm runs bpe-igpt, h264, igpt and jpeg";
+        String known = "unknown codec 'vp9' in 'jpeglm.codec': this jpeglm runs bpe-igpt, foreign, h264, igpt and jpeg";
         CliTest.assertUserError(
                 run(
                         "generate",
@@ -225,6 +226,13 @@ class VerbsTest {
         Run info = run("info", vp9.toString(), "--no-tensors");
         assertEquals(0, info.exit(), info.err());
         assertTrue(info.out().contains("codec: " + known), info.out());
+
+        Path foreign = dir.resolve("declares-foreign.gguf");
+        TinyJpegLm.write(foreign, 5, Map.of(Codecs.CODEC_KEY, GgufValue.string(ForeignCodecFactory.NAME)));
+        CliTest.assertUserError(
+                run("score", "-m", foreign.toString(), picture.toString()),
+                "declares-foreign.gguf: codec 'foreign' (ForeignCodecFactory) loads through the Java API, but these"
+                        + " commands write only images, videos and pixels");
     }
 
     /** A usage error (exit code 2) in one line that says part, before anything is written (score writes nothing). */
