@@ -19,4 +19,10 @@ module org.jpeglm {
     exports org.jpeglm.codec;
     exports org.jpeglm.image;
     exports org.jpeglm.avclm;
+
+    uses org.jpeglm.codec.CodecFactory;
+
+    provides org.jpeglm.codec.CodecFactory with
+            org.jpeglm.image.JpegCodecFactory,
+            org.jpeglm.avclm.H264CodecFactory;
 }

@@ -14,4 +14,7 @@ module org.jpeglm.codec.igpt {
     requires com.fasterxml.jackson.databind;
 
     exports org.jpeglm.codec.igpt;
+
+    provides org.jpeglm.codec.CodecFactory with
+            org.jpeglm.codec.igpt.PixelCodecFactory;
 }

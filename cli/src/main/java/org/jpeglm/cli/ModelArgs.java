@@ -11,13 +11,16 @@ import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.SkippedBackend;
 import org.jpeglm.ThreadOptions;
+import org.jpeglm.avclm.H264CodecFactory;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.CodecFactory;
 import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Codecs;
 import org.jpeglm.codec.igpt.GeneratedPixels;
-import org.jpeglm.codec.igpt.IgptSpec;
+import org.jpeglm.codec.igpt.PixelCodecFactory;
 import org.jpeglm.codec.igpt.PixelModels;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.video.VideoProfile;
+import org.jpeglm.image.JpegCodecFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -212,35 +215,44 @@ final class ModelArgs {
         Path path = modelPath();
         ModelMetadata metadata = ModelMetadata.read(path);
         try {
-            String codec = IgptSpec.isIgpt(metadata.values())
-                    ? metadata.string(IgptSpec.CODEC_KEY)
-                    : VideoProfile.declaredCodec(metadata.values());
-            return new ChosenModel(path, metadata, codec);
+            CodecFactory<?, ?> factory = Codecs.factoryOf(metadata);
+            if (!(factory instanceof JpegCodecFactory
+                    || factory instanceof H264CodecFactory
+                    || factory instanceof PixelCodecFactory)) { // a codec module's models, for the Java API only
+                throw new IllegalArgumentException("codec '" + Codecs.declared(metadata) + "' (" + factory
+                        + ") loads through the Java API, but these commands write only images, videos and pixels");
+            }
+            return new ChosenModel(path, metadata, Codecs.declared(metadata), factory);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path.getFileName() + ": " + e.getMessage(), e);
         }
     }
 
-    /** A model file chosen by -m (or the default), its metadata and the codec it declares: jpeg, h264, igpt, bpe-igpt. */
+    /**
+     * A model file chosen by -m (or the default), its metadata, the codec it declares and the registry's factory of
+     * that codec ({@link Codecs}), which tells the verbs which family's output to write.
+     */
     final class ChosenModel {
         final Path path;
         final ModelMetadata metadata;
         final String codec;
+        final CodecFactory<?, ?> factory;
 
-        private ChosenModel(Path path, ModelMetadata metadata, String codec) {
+        private ChosenModel(Path path, ModelMetadata metadata, String codec, CodecFactory<?, ?> factory) {
             this.path = path;
             this.metadata = metadata;
             this.codec = codec;
+            this.factory = factory;
         }
 
-        /** Whether it is a video model (codec h264); else an image model (jpeg). */
+        /** Whether it is a video model (the h264 codec's); else an image model (jpeg). */
         boolean video() {
-            return codec.equals(VideoProfile.H264);
+            return factory instanceof H264CodecFactory;
         }
 
-        /** Whether it is a pixel model (codec igpt or bpe-igpt): images written pixel by pixel. */
+        /** Whether it is a pixel model (the igpt and bpe-igpt codecs'): images written pixel by pixel. */
         boolean pixels() {
-            return codec.equals(IgptSpec.IGPT) || codec.equals(IgptSpec.BPE_IGPT);
+            return factory instanceof PixelCodecFactory;
         }
 
         /** "an image model (codec jpeg)", "a video model (codec h264)", "a pixel model (codec igpt)", for messages. */

@@ -180,6 +180,7 @@ class PixelCliTest {
     void infoShowsTheProfile() {
         Run r = run("info", bpe.toString(), "--no-tensors");
         assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("codec: bpe-igpt, each stream an image of 28 rows"), r.out());
         assertTrue(r.out().contains("bpe-igpt: 28x28 pixels in raster order, 4 gray levels"), r.out());
     }
 

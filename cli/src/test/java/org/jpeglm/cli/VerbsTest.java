@@ -11,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.cli.CliTest.Run;
+import org.jpeglm.codec.Codecs;
+import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
@@ -194,10 +197,42 @@ class VerbsTest {
 
         Run imageInfo = run("info", image.toString(), "--no-tensors");
         assertEquals(0, imageInfo.exit(), imageInfo.err());
+        assertTrue(imageInfo.out().contains("codec: jpeg, each stream an image of 4 MCUs"), imageInfo.out());
         assertTrue(imageInfo.out().contains("Jpeg-LM: JPEG quality 25"), imageInfo.out());
         Run videoInfo = run("info", video.toString(), "--no-tensors");
         assertEquals(0, videoInfo.exit(), videoInfo.err());
+        assertTrue(videoInfo.out().contains("codec: h264, each stream a video of 5 frames"), videoInfo.out());
         assertTrue(videoInfo.out().contains("Avc-LM: h264 32x32"), videoInfo.out());
+    }
+
+    /**
+     * A codec the registry lacks: the verbs refuse it in one error listing the codecs it has (with this test class
+     * path's {@link ForeignCodecFactory}); info names it the same way without failing, the header still shown. A codec
+     * the registry has but the commands cannot write is one error saying so.
+     */
+    @Test
+    void anUnknownCodecIsNamedWithTheKnownOnes() throws IOException {
+        Path vp9 = dir.resolve("declares-vp9.gguf");
+        TinyJpegLm.write(vp9, 5, Map.of(Codecs.CODEC_KEY, GgufValue.string("vp9")));
+        String known = "unknown codec 'vp9' in 'jpeglm.codec': this jpeglm runs bpe-igpt, foreign, h264, igpt and jpeg";
+        CliTest.assertUserError(
+                run(
+                        "generate",
+                        "-m",
+                        vp9.toString(),
+                        "-o",
+                        dir.resolve("vp9-out").toString()),
+                "declares-vp9.gguf: " + known);
+        Run info = run("info", vp9.toString(), "--no-tensors");
+        assertEquals(0, info.exit(), info.err());
+        assertTrue(info.out().contains("codec: " + known), info.out());
+
+        Path foreign = dir.resolve("declares-foreign.gguf");
+        TinyJpegLm.write(foreign, 5, Map.of(Codecs.CODEC_KEY, GgufValue.string(ForeignCodecFactory.NAME)));
+        CliTest.assertUserError(
+                run("score", "-m", foreign.toString(), picture.toString()),
+                "declares-foreign.gguf: codec 'foreign' (ForeignCodecFactory) loads through the Java API, but these"
+                        + " commands write only images, videos and pixels");
     }
 
     /** A usage error (exit code 2) in one line that says part, before anything is written (score writes nothing). */

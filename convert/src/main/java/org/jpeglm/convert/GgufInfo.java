@@ -7,18 +7,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jpeglm.ModelMetadata;
+import org.jpeglm.avclm.H264CodecFactory;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Codec;
+import org.jpeglm.codec.CodecFactory;
+import org.jpeglm.codec.Codecs;
 import org.jpeglm.codec.igpt.IgptSpec;
+import org.jpeglm.codec.igpt.PixelCodecFactory;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufTensorInfo;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
+import org.jpeglm.image.JpegCodecFactory;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 
-/** A readable dump of any GGUF file's header: metadata, tensors, and the Jpeg-LM spec when it has one. */
+/** A readable dump of any GGUF file's header: metadata, tensors, and the codec it names with its profile. */
 public final class GgufInfo {
     private GgufInfo() {}
 
@@ -92,74 +99,93 @@ public final class GgufInfo {
                             t.byteSize());
                 }
             }
-            if (IgptSpec.isIgpt(f.metadata())) { // before the video check, which takes any other codec for video
-                out.println();
-                printPixels(out, f.metadata());
-            } else if (VideoLmSpec.isVideoLm(f.metadata())) {
-                out.println();
-                printVideo(out, f.metadata());
-            } else if (JpegLmSpec.isJpegLm(f.metadata())) {
-                out.println();
-                try {
-                    JpegLmSpec spec = JpegLmSpec.fromMetadata(f.metadata());
-                    BpeTokenizer tok = spec.tokenizer();
-                    out.printf(
-                            "Jpeg-LM: JPEG quality %d, %s, restart interval %d, %dx%d, %d quantization and %d Huffman tables%n",
-                            spec.profile().quality(),
-                            JpegLmSpec.subsamplingName(spec.profile().subsampling()),
-                            spec.profile().restartInterval(),
-                            spec.profile().width(),
-                            spec.profile().height(),
-                            spec.tables().quantTables().size(),
-                            spec.tables().huffmanTables().size());
-                    out.printf(
-                            "         tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
-                            tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
-                } catch (IllegalArgumentException e) {
-                    out.println("Jpeg-LM: the jpeglm.* keys are broken: " + e.getMessage());
-                }
-            } else {
-                out.println();
-                out.println("no jpeglm.* keys: not a Jpeg-LM model file (no tokenizer or JPEG profile inside)");
-            }
+            out.println();
+            printCodec(out, f.metadata());
         }
         out.flush();
     }
 
-    private static void printPixels(PrintWriter out, Map<String, GgufValue> metadata) {
+    /**
+     * The codec the file names, as the registry knows it ({@link Codecs}): its name and what one stream is, then the
+     * profile of the codecs this tool describes further.
+     */
+    private static void printCodec(PrintWriter out, Map<String, GgufValue> metadata) {
+        if (!metadata.containsKey(Codecs.CODEC_KEY) && !JpegLmSpec.isJpegLm(metadata)) {
+            out.println("no jpeglm.* keys: not a Jpeg-LM model file (no tokenizer or JPEG profile inside)");
+            return;
+        }
+        ModelMetadata keys = new ModelMetadata(metadata);
+        CodecFactory<?, ?> factory;
         try {
-            IgptSpec spec = IgptSpec.fromGguf(metadata);
-            BpeTokenizer tok = spec.tokenizer();
-            out.printf(
-                    "%s: %dx%d pixels in raster order, %d %s%n",
-                    spec.codec(),
-                    spec.profile().width(),
-                    spec.profile().height(),
-                    spec.profile().symbols(),
-                    spec.profile().channels() == 1 ? "gray levels" : "colours");
-            out.printf(
-                    "      tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
-                    tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
+            factory = Codecs.factoryOf(keys);
         } catch (IllegalArgumentException e) {
-            out.println("pixel model: the jpeglm.* keys are broken: " + e.getMessage());
+            out.println("codec: " + e.getMessage());
+            return;
+        }
+        try {
+            Codec<?, ?> codec = factory.fromGguf(keys);
+            out.printf(
+                    "codec: %s, each stream %s %s of %d %s%n",
+                    codec.name(),
+                    "aeiou".indexOf(codec.noun().charAt(0)) >= 0 ? "an" : "a",
+                    codec.noun(),
+                    codec.units(),
+                    codec.unitName());
+        } catch (IllegalArgumentException e) {
+            out.println("codec " + Codecs.declared(keys) + ": the jpeglm.* keys are broken: " + e.getMessage());
+            return;
+        }
+        switch (factory) {
+            case JpegCodecFactory jpeg -> printJpeg(out, metadata);
+            case H264CodecFactory h264 -> printVideo(out, metadata);
+            case PixelCodecFactory pixels -> printPixels(out, metadata);
+            default -> {} // a codec of another module: its name and noun are all this tool knows of it
         }
     }
 
+    private static void printJpeg(PrintWriter out, Map<String, GgufValue> metadata) {
+        JpegLmSpec spec = JpegLmSpec.fromMetadata(metadata);
+        BpeTokenizer tok = spec.tokenizer();
+        out.printf(
+                "Jpeg-LM: JPEG quality %d, %s, restart interval %d, %dx%d, %d quantization and %d Huffman tables%n",
+                spec.profile().quality(),
+                JpegLmSpec.subsamplingName(spec.profile().subsampling()),
+                spec.profile().restartInterval(),
+                spec.profile().width(),
+                spec.profile().height(),
+                spec.tables().quantTables().size(),
+                spec.tables().huffmanTables().size());
+        out.printf(
+                "         tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
+                tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
+    }
+
+    private static void printPixels(PrintWriter out, Map<String, GgufValue> metadata) {
+        IgptSpec spec = IgptSpec.fromGguf(metadata);
+        BpeTokenizer tok = spec.tokenizer();
+        out.printf(
+                "%s: %dx%d pixels in raster order, %d %s%n",
+                spec.codec(),
+                spec.profile().width(),
+                spec.profile().height(),
+                spec.profile().symbols(),
+                spec.profile().channels() == 1 ? "gray levels" : "colours");
+        out.printf(
+                "      tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
+                tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
+    }
+
     private static void printVideo(PrintWriter out, Map<String, GgufValue> metadata) {
-        try {
-            VideoLmSpec spec = VideoLmSpec.fromMetadata(metadata);
-            VideoProfile p = spec.profile();
-            BpeTokenizer tok = spec.tokenizer();
-            out.printf(
-                    "Avc-LM: %s %dx%d, %d frames at %d fps, QP %d, %s%n",
-                    p.codec(), p.width(), p.height(), p.frames(), p.fps(), p.qp(), p.pixelFormat());
-            out.printf("        encoder: %s%n", p.encoder());
-            out.printf(
-                    "        tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
-                    tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
-        } catch (IllegalArgumentException e) {
-            out.println("Avc-LM: the jpeglm.* keys are broken: " + e.getMessage());
-        }
+        VideoLmSpec spec = VideoLmSpec.fromMetadata(metadata);
+        VideoProfile p = spec.profile();
+        BpeTokenizer tok = spec.tokenizer();
+        out.printf(
+                "Avc-LM: %s %dx%d, %d frames at %d fps, QP %d, %s%n",
+                p.codec(), p.width(), p.height(), p.frames(), p.fps(), p.qp(), p.pixelFormat());
+        out.printf("        encoder: %s%n", p.encoder());
+        out.printf(
+                "        tokenizer: %d tokens, %d merges, BOS %d, EOS %d%n",
+                tok.vocabSize(), tok.mergeCount(), tok.bosId(), tok.eosId());
     }
 
     private static String show(GgufValue v, boolean full) {

@@ -1,7 +1,6 @@
 package org.jpeglm.avclm;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Objects;
 import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
@@ -10,8 +9,6 @@ import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.codec.CodecModel;
-import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.Video;
@@ -45,7 +42,7 @@ public final class VideoModel implements AutoCloseable {
      * {@link #load(Path, ModelOptions, ModelMetadata)}.
      *
      * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
-     *     for models that are not video models (an image model is named as one) or lack a valid profile or tokenizer
+     *     for a file of another codec (named) or without a valid profile or tokenizer
      */
     public static VideoModel load(Path path, ModelOptions options) {
         return load(path, options, ModelMetadata.read(path));
@@ -53,52 +50,14 @@ public final class VideoModel implements AutoCloseable {
 
     /**
      * Loads an Avc-LM model whose metadata was just read from path: its keys are validated before llama.cpp sees
-     * the file, and the model keeps the metadata (no second read).
+     * the file ({@link H264CodecFactory}), and the model keeps the metadata (no second read).
      *
      * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
-     *     for models that are not video models (an image model is named as one) or lack a valid profile or tokenizer
+     *     for a file of another codec (named) or without a valid profile or tokenizer
      */
     public static VideoModel load(Path path, ModelOptions options, ModelMetadata metadata) {
-        Map<String, GgufValue> values = metadata.values();
-        String name = path.getFileName().toString();
-        if (!VideoProfile.isVideo(values)) {
-            throw new JpeglmException(ErrorCode.FORMAT, name + " is not a video model: " + codecOf(values));
-        }
-        VideoLmSpec spec;
-        try {
-            spec = VideoLmSpec.fromMetadata(values);
-        } catch (IllegalArgumentException e) {
-            throw new JpeglmException(ErrorCode.FORMAT, name + ": " + e.getMessage());
-        }
-        Model model = Model.load(path, options, metadata);
-        try {
-            return new VideoModel(model, spec);
-        } catch (IllegalArgumentException e) {
-            model.close();
-            throw new JpeglmException(ErrorCode.FORMAT, name + ": " + e.getMessage());
-        } catch (RuntimeException | Error e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    /**
-     * What kind of model metadata declares, for the message refusing it where another kind is needed: its codec, or
-     * what it lacks. It names no command: a library message cannot know which program the caller runs.
-     */
-    public static String codecOf(Map<String, GgufValue> metadata) {
-        String codec;
-        try {
-            codec = VideoProfile.declaredCodec(metadata);
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
-        if (codec.equals(VideoProfile.H264)) {
-            return "its codec is " + codec + " (a video model)";
-        }
-        return JpegLmSpec.isJpegLm(metadata)
-                ? "its codec is jpeg (an image model)"
-                : "it has no '" + VideoProfile.CODEC_KEY + "' key (convert or train it as an Avc-LM model)";
+        CodecModel<Video, GeneratedVideo> loaded = CodecModel.load(path, options, metadata, new H264CodecFactory());
+        return new VideoModel(loaded.model(), ((H264Codec) loaded.codec()).spec());
     }
 
     /** A video model over an already loaded model; closing it closes the model. */

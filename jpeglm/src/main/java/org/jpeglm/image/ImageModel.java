@@ -8,10 +8,8 @@ import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
-import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.codec.CodecModel;
 import org.jpeglm.spec.JpegLmSpec;
-import org.jpeglm.video.VideoProfile;
 
 /**
  * A Jpeg-LM model: a GGUF model with the {@code jpeglm.*} keys that say how its tokens are JPEG bytes
@@ -22,9 +20,9 @@ public final class ImageModel implements AutoCloseable {
     private final CodecModel<BufferedImage, GeneratedImage> codecModel;
     private final JpegLmSpec spec;
 
-    private ImageModel(Model model, JpegLmSpec spec) {
-        this.codecModel = CodecModel.of(model, new JpegCodec(spec));
-        this.spec = spec;
+    private ImageModel(CodecModel<BufferedImage, GeneratedImage> codecModel) {
+        this.codecModel = codecModel;
+        this.spec = ((JpegCodec) codecModel.codec()).spec();
     }
 
     /** Loads a Jpeg-LM model on the CPU. */
@@ -45,36 +43,13 @@ public final class ImageModel implements AutoCloseable {
 
     /**
      * Loads a Jpeg-LM model whose metadata was just read from path: its Jpeg-LM keys are validated before
-     * llama.cpp sees the file, and the model keeps the metadata (no second read).
+     * llama.cpp sees the file ({@link JpegCodecFactory}), and the model keeps the metadata (no second read).
      *
      * @throws JpeglmException for files that do not load ({@link Model#load}) and, with {@link ErrorCode#FORMAT},
      *     for models without a valid Jpeg-LM tokenizer and JPEG profile
      */
     public static ImageModel load(Path path, ModelOptions options, ModelMetadata metadata) {
-        if (VideoProfile.isVideo(metadata.values())) {
-            throw new JpeglmException(
-                    ErrorCode.FORMAT,
-                    path.getFileName() + " is not an image model: " + VideoModel.codecOf(metadata.values()));
-        }
-        JpegLmSpec spec;
-        try {
-            spec = JpegLmSpec.fromMetadata(metadata.values());
-        } catch (IllegalArgumentException e) {
-            throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": " + e.getMessage());
-        }
-        Model model = Model.load(path, options, metadata);
-        try {
-            if (spec.tokenizer().vocabSize() > model.vocabSize()) {
-                throw new JpeglmException(
-                        ErrorCode.FORMAT,
-                        path.getFileName() + ": the tokenizer has "
-                                + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
-            }
-            return new ImageModel(model, spec);
-        } catch (RuntimeException | Error e) {
-            model.close();
-            throw e;
-        }
+        return new ImageModel(CodecModel.load(path, options, metadata, new JpegCodecFactory()));
     }
 
     /**
@@ -83,7 +58,7 @@ public final class ImageModel implements AutoCloseable {
      * @throws IllegalArgumentException when spec's tokenizer has more tokens than the model scores
      */
     public static ImageModel of(Model model, JpegLmSpec spec) {
-        return new ImageModel(Objects.requireNonNull(model, "model"), Objects.requireNonNull(spec, "spec"));
+        return new ImageModel(CodecModel.of(model, new JpegCodec(Objects.requireNonNull(spec, "spec"))));
     }
 
     public Model model() {

@@ -300,9 +300,9 @@ class VideoGeneratorTest {
         TinyJpegLm.write(image, 1);
         var e = assertThrows(JpeglmException.class, () -> VideoModel.load(image));
         assertEquals(ErrorCode.FORMAT, e.code());
-        assertTrue(e.getMessage().contains("is not a video model: its codec is jpeg"), e.getMessage());
+        assertTrue(e.getMessage().contains("tiny-jpeglm.gguf: 'jpeglm.codec' is 'jpeg', not h264"), e.getMessage());
         var back = assertThrows(JpeglmException.class, () -> ImageModel.load(modelPath));
         assertEquals(ErrorCode.FORMAT, back.code());
-        assertTrue(back.getMessage().contains("is not an image model: its codec is h264"), back.getMessage());
+        assertTrue(back.getMessage().contains("'jpeglm.codec' is 'h264', not jpeg"), back.getMessage());
     }
 }

@@ -9,7 +9,7 @@ import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.codec.CodecModel;
 
-/** Loads igpt and bpe-igpt model files as {@link CodecModel}s of the {@link PixelCodec}. */
+/** Loads igpt and bpe-igpt model files as {@link CodecModel}s of the {@link PixelCodec} ({@link PixelCodecFactory}). */
 public final class PixelModels {
     private PixelModels() {}
 
@@ -32,30 +32,6 @@ public final class PixelModels {
      */
     public static CodecModel<BufferedImage, GeneratedPixels> load(
             Path path, ModelOptions options, ModelMetadata metadata) {
-        IgptSpec spec = spec(path, metadata);
-        Model model = Model.load(path, options, metadata);
-        try {
-            return CodecModel.of(model, new PixelCodec(spec));
-        } catch (IllegalArgumentException e) {
-            model.close();
-            throw new JpeglmException(ErrorCode.FORMAT, path.getFileName() + ": " + e.getMessage());
-        } catch (RuntimeException | Error e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    /**
-     * The pixel spec in a model file's metadata.
-     *
-     * @throws JpeglmException ({@link ErrorCode#FORMAT}) naming the file and the key that is missing or wrong
-     */
-    public static IgptSpec spec(Path path, ModelMetadata metadata) {
-        try {
-            return IgptSpec.fromGguf(metadata.values());
-        } catch (IllegalArgumentException e) {
-            throw new JpeglmException(
-                    ErrorCode.FORMAT, path.getFileName() + " is not a usable pixel model: " + e.getMessage());
-        }
+        return CodecModel.load(path, options, metadata, new PixelCodecFactory());
     }
 }
