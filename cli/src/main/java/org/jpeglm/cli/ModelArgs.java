@@ -192,19 +192,6 @@ final class ModelArgs {
     }
 
     /**
-     * Loads the model, warning on err when -ngl asks for a GPU that this native library or machine does not have
-     * (and then asking the library for no layers, so that it does not warn a second time).
-     */
-    ImageModel load(PrintWriter err) {
-        ChosenModel chosen = choose();
-        if (chosen.pixels()) { // the server runs jpeg models only (the generic Service is not built yet)
-            throw new IllegalArgumentException(chosen.path.getFileName() + " is " + chosen.kind()
-                    + ", which generate, complete and score run; the server runs jpeg image models only");
-        }
-        return chosen.loadImage(err);
-    }
-
-    /**
      * The model the options name and the codec its metadata declares, read once (header only, nothing loaded yet):
      * every verb decides what to do from it, then loads with it ({@link ChosenModel#loadImage},
      * {@link ChosenModel#loadVideo}, {@link ChosenModel#loadPixels}), so the file is not parsed again.
