@@ -4,7 +4,7 @@ module org.jpeglm.testing {
     requires org.jpeglm.bpe;
     requires org.jpeglm.gguf;
     requires org.jpeglm.jpeg;
-    requires org.jpeglm.video;
+    requires transitive org.jpeglm.video; // TinyAvcLm returns a VideoLmSpec
     requires com.fasterxml.jackson.databind;
     requires org.junit.jupiter.api;
 

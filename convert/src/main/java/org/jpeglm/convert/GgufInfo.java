@@ -22,7 +22,7 @@ import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.image.JpegCodecFactory;
 import org.jpeglm.spec.JpegLmSpec;
-import org.jpeglm.spec.VideoLmSpec;
+import org.jpeglm.video.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 
 /** A readable dump of any GGUF file's header: metadata, tensors, and the codec it names with its profile. */

@@ -11,7 +11,7 @@ import org.jpeglm.convert.CheckpointException.Kind;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.spec.JpegProfileFile;
-import org.jpeglm.spec.VideoLmSpec;
+import org.jpeglm.video.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 import org.jpeglm.video.VideoProfileFile;
 

@@ -13,7 +13,6 @@ import org.jpeglm.codec.StreamWriter;
 import org.jpeglm.codec.Written;
 import org.jpeglm.engine.Finisher;
 import org.jpeglm.engine.TokenTrie;
-import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.DecodedVideo;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.FfmpegException;
@@ -21,6 +20,7 @@ import org.jpeglm.video.H264Decoder;
 import org.jpeglm.video.H264Encoder;
 import org.jpeglm.video.H264Streams;
 import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 
 /**

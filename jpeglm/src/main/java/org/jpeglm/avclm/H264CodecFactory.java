@@ -4,9 +4,9 @@ import java.util.Set;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.codec.Codec;
 import org.jpeglm.codec.CodecFactory;
-import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 
 /**

@@ -9,9 +9,9 @@ import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.codec.CodecModel;
-import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 
 /**

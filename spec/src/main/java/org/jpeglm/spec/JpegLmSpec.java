@@ -13,7 +13,6 @@ import org.jpeglm.jpeg.JpegFormatException;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegTables;
 import org.jpeglm.jpeg.Subsampling;
-import org.jpeglm.video.VideoProfile;
 
 /**
  * What a Jpeg-LM model file says about its data, beside its weights: the JPEG profile its images were encoded
@@ -46,6 +45,10 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
     public static final String WIDTH_KEY = "jpeglm.jpeg.width";
     public static final String HEIGHT_KEY = "jpeglm.jpeg.height";
     public static final String TABLES_KEY = "jpeglm.jpeg.tables";
+    /** The key naming a model file's codec; absent (files predate it) or {@value #CODEC} in a Jpeg-LM file. */
+    public static final String CODEC_KEY = "jpeglm.codec";
+    /** This codec's value of {@value #CODEC_KEY}. */
+    public static final String CODEC = "jpeg";
 
     public JpegLmSpec {
         Objects.requireNonNull(profile, "profile");
@@ -135,10 +138,7 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
                     + "' key (convert it with jpeglm convert, which adds the tokenizer and JPEG profile)");
         }
         requireVersion(metadata);
-        if (!VideoProfile.declaredCodec(metadata).equals(VideoProfile.JPEG)) {
-            throw new IllegalArgumentException("a video model ('" + VideoProfile.CODEC_KEY + "' = "
-                    + VideoProfile.declaredCodec(metadata) + "), not an image model: open it as a video model");
-        }
+        requireJpegCodec(metadata);
         Subsampling subsampling = subsamplingOf(GgufMetadata.string(metadata, SUBSAMPLING_KEY));
         JpegProfile profile;
         try {
@@ -160,6 +160,24 @@ public record JpegLmSpec(JpegProfile profile, JpegTables tables, BpeTokenizer to
             }
         }
         return new JpegLmSpec(profile, tables, tokenizer(metadata));
+    }
+
+    /** Refuses a file whose {@value #CODEC_KEY} names another codec (a video model's {@code h264}, say). */
+    private static void requireJpegCodec(Map<String, GgufValue> metadata) {
+        GgufValue codec = metadata.get(CODEC_KEY);
+        if (codec == null) {
+            return;
+        }
+        if (codec.type() != GgufValueType.STRING) {
+            throw new IllegalArgumentException(
+                    "'" + CODEC_KEY + "' is " + codec.type() + ", not a string naming a codec (" + CODEC + ")");
+        }
+        if (!codec.asString().equals(CODEC)) {
+            String name = codec.asString().replaceAll("\\p{Cntrl}", "");
+            String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+            throw new IllegalArgumentException("a model of another codec ('" + CODEC_KEY + "' = " + shown
+                    + "), not a JPEG image model: open it with its codec (h264: as a video model)");
+        }
     }
 
     /** The tokenizer under the {@code jpeglm.bpe.*} keys. */

@@ -40,6 +40,20 @@ class JpegLmSpecTest {
     }
 
     @Test
+    void aModelOfAnotherCodecIsRefusedByName() {
+        Map<String, GgufValue> video =
+                new HashMap<>(JpegLmSpec.of(JpegProfile.PAPER, tokenizer()).toGguf());
+        video.put(JpegLmSpec.CODEC_KEY, GgufValue.string("h264"));
+        var e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(video));
+        assertTrue(e.getMessage().contains("h264") && e.getMessage().contains("video model"), e.getMessage());
+        video.put(JpegLmSpec.CODEC_KEY, GgufValue.uint32(7));
+        e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(video));
+        assertTrue(e.getMessage().contains("not a string"), e.getMessage());
+        video.put(JpegLmSpec.CODEC_KEY, GgufValue.string(JpegLmSpec.CODEC));
+        assertEquals(JpegProfile.PAPER, JpegLmSpec.fromMetadata(video).profile());
+    }
+
+    @Test
     void roundTripsThroughAGgufFile() throws IOException {
         JpegLmSpec spec = spec();
         Path p = dir.resolve("spec.gguf");

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jpeglm.bpe.BpeTokenizer;
-import org.jpeglm.spec.VideoLmSpec;
 import org.jpeglm.video.H264Encoder;
 import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 
 /**

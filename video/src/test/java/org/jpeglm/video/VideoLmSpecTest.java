@@ -1,4 +1,4 @@
-package org.jpeglm.spec;
+package org.jpeglm.video;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.video.VideoProfile;
 import org.junit.jupiter.api.Test;
 
 class VideoLmSpecTest {
@@ -25,23 +24,27 @@ class VideoLmSpecTest {
         VideoLmSpec spec = new VideoLmSpec(VideoProfile.toy(), TOKENIZER);
         Map<String, GgufValue> m = spec.toGguf();
         assertTrue(VideoLmSpec.isVideoLm(m));
-        assertTrue(JpegLmSpec.isJpegLm(m), "a Jpeg-LM format file, of the video kind");
+        assertEquals(GgufValue.uint32(1), m.get(VideoLmSpec.FORMAT_VERSION_KEY), "a jpeglm format file");
         assertEquals(spec, VideoLmSpec.fromMetadata(m));
-        assertFalse(m.containsKey(JpegLmSpec.SUBSAMPLING_KEY));
+        assertFalse(
+                m.keySet().stream().anyMatch(k -> k.startsWith("jpeglm.jpeg.")),
+                m.keySet().toString());
     }
 
     @Test
-    void imageAndVideoModelsAreToldApartByName() {
-        Map<String, GgufValue> video = new VideoLmSpec(VideoProfile.toy(), TOKENIZER).toGguf();
-        var e = assertThrows(IllegalArgumentException.class, () -> JpegLmSpec.fromMetadata(video));
-        assertTrue(e.getMessage().contains("video model"), e.getMessage());
-        Map<String, GgufValue> image =
-                JpegLmSpec.of(JpegProfile.PAPER, TOKENIZER).toGguf();
+    void anImageModelOrAPlainLlamaIsRefusedByName() {
+        // An image (Jpeg-LM) model's file: the format version and a tokenizer, no jpeglm.codec.
+        Map<String, GgufValue> image = new LinkedHashMap<>(BpeGgufMetadata.toGguf(TOKENIZER));
+        image.put(VideoLmSpec.FORMAT_VERSION_KEY, GgufValue.uint32(1));
         assertFalse(VideoLmSpec.isVideoLm(image));
         var e2 = assertThrows(IllegalArgumentException.class, () -> VideoLmSpec.fromMetadata(image));
         assertTrue(e2.getMessage().contains("image model"), e2.getMessage());
         var e3 = assertThrows(IllegalArgumentException.class, () -> VideoLmSpec.fromMetadata(Map.of()));
-        assertTrue(e3.getMessage().contains(JpegLmSpec.FORMAT_VERSION_KEY), e3.getMessage());
+        assertTrue(e3.getMessage().contains(VideoLmSpec.FORMAT_VERSION_KEY), e3.getMessage());
+        Map<String, GgufValue> v2 = new LinkedHashMap<>(new VideoLmSpec(VideoProfile.toy(), TOKENIZER).toGguf());
+        v2.put(VideoLmSpec.FORMAT_VERSION_KEY, GgufValue.uint32(2));
+        var e4 = assertThrows(IllegalArgumentException.class, () -> VideoLmSpec.fromMetadata(v2));
+        assertTrue(e4.getMessage().contains("version 2"), e4.getMessage());
     }
 
     @Test
