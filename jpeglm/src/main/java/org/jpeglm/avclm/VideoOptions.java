@@ -3,6 +3,7 @@ package org.jpeglm.avclm;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.OptionsBuilder;
 
 /**
  * How a {@link VideoGenerator} runs. Videos are sampled freely (no grammar), as the paper samples them.
@@ -63,57 +64,17 @@ public record VideoOptions(
     }
 
     /**
-     * Builds on {@link GenerationOptions.Builder}: its defaults and checks, except that videos are sampled at
-     * temperature 1 with no other filter and without a grammar.
+     * The generic builder's defaults and checks, except that videos are sampled at temperature 1 with no other filter
+     * and without a grammar.
      */
-    public static final class Builder {
-        private final GenerationOptions.Builder options = GenerationOptions.builder()
-                .sampling(SamplingParams.builder().temperature(1.0f).build())
-                .constrained(false);
-
-        public Builder parallel(int parallel) {
-            options.parallel(parallel);
-            return this;
+    public static final class Builder extends OptionsBuilder.RequestOptionsBuilder<VideoOptions, Builder> {
+        public Builder() {
+            sampling(SamplingParams.builder().temperature(1.0f).build());
+            constrained(false);
         }
 
-        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
-        public Builder threads(int threads) {
-            options.threads(threads);
-            return this;
-        }
-
-        public Builder threads(ThreadOptions threads) {
-            options.threads(threads);
-            return this;
-        }
-
-        public Builder sampling(SamplingParams sampling) {
-            options.sampling(sampling);
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            options.seed(seed);
-            return this;
-        }
-
-        public Builder maxTokens(int maxTokens) {
-            options.maxTokens(maxTokens);
-            return this;
-        }
-
-        public Builder batchSize(int batchSize) {
-            options.batchSize(batchSize);
-            return this;
-        }
-
-        public Builder deterministic(boolean deterministic) {
-            options.deterministic(deterministic);
-            return this;
-        }
-
-        public VideoOptions build() {
-            GenerationOptions g = options.build();
+        @Override
+        protected VideoOptions view(GenerationOptions g) {
             return new VideoOptions(
                     g.parallel(), g.threads(), g.sampling(), g.seed(), g.maxTokens(), g.batchSize(), g.deterministic());
         }
