@@ -1,5 +1,7 @@
 package org.jpeglm.avclm;
 
+import static org.jpeglm.codec.GenerationOptions.DEFAULT_MAX_QUEUED;
+
 import org.jpeglm.SamplingParams;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.GenerationOptions;
@@ -26,32 +28,15 @@ public record VideoOptions(
         int batchSize,
         boolean deterministic) {
     public VideoOptions {
-        generation(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic); // checks
+        // Checked as the one record is, with the same messages.
+        new GenerationOptions(
+                parallel, threads, batchSize, deterministic, sampling, seed, false, maxTokens, DEFAULT_MAX_QUEUED);
     }
 
     /** These options as the one record every codec's generator takes (checked there); videos are not constrained. */
     public GenerationOptions generation() {
-        return generation(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic);
-    }
-
-    private static GenerationOptions generation(
-            int parallel,
-            ThreadOptions threads,
-            SamplingParams sampling,
-            long seed,
-            int maxTokens,
-            int batchSize,
-            boolean deterministic) {
         return new GenerationOptions(
-                parallel,
-                threads,
-                batchSize,
-                deterministic,
-                sampling,
-                seed,
-                false,
-                maxTokens,
-                GenerationOptions.DEFAULT_MAX_QUEUED);
+                parallel, threads, batchSize, deterministic, sampling, seed, false, maxTokens, DEFAULT_MAX_QUEUED);
     }
 
     public static Builder builder() {

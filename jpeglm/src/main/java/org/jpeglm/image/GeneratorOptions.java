@@ -30,33 +30,18 @@ public record GeneratorOptions(
         int batchSize,
         boolean deterministic) {
     public GeneratorOptions {
-        generation(parallel, threads, sampling, seed, constrained, maxTokens, batchSize, deterministic); // checks
+        // Checked as the one record is, with the same messages.
+        new GenerationOptions(
+                parallel, threads, batchSize, deterministic, sampling, seed, constrained, maxTokens, QUEUE);
     }
+
+    /** A generator has no queue: its record keeps the services' default bound. */
+    private static final int QUEUE = GenerationOptions.DEFAULT_MAX_QUEUED;
 
     /** These options as the one record every codec's generator and service take (checked there). */
     public GenerationOptions generation() {
-        return generation(parallel, threads, sampling, seed, constrained, maxTokens, batchSize, deterministic);
-    }
-
-    private static GenerationOptions generation(
-            int parallel,
-            ThreadOptions threads,
-            SamplingParams sampling,
-            long seed,
-            boolean constrained,
-            int maxTokens,
-            int batchSize,
-            boolean deterministic) {
         return new GenerationOptions(
-                parallel,
-                threads,
-                batchSize,
-                deterministic,
-                sampling,
-                seed,
-                constrained,
-                maxTokens,
-                GenerationOptions.DEFAULT_MAX_QUEUED);
+                parallel, threads, batchSize, deterministic, sampling, seed, constrained, maxTokens, QUEUE);
     }
 
     /**
