@@ -6,12 +6,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jpeglm.Session;
-import org.jpeglm.ThreadCounts;
 import org.jpeglm.codec.CodecModel;
 import org.jpeglm.codec.Cut;
 import org.jpeglm.codec.Generator;
-import org.jpeglm.codec.RunStats;
-import org.jpeglm.codec.Score;
+import org.jpeglm.codec.GeneratorView;
 import org.jpeglm.engine.Finisher;
 import org.jpeglm.video.Ffmpeg;
 import org.jpeglm.video.H264Decoder;
@@ -21,18 +19,17 @@ import org.jpeglm.video.VideoProfile;
 
 /**
  * Generates, completes and scores videos with an Avc-LM model: the codec-neutral {@link Generator} over the h264
- * codec, with the video API's options. {@link VideoOptions#parallel()} videos are written together, one native step
- * for all of them per token, and when one ends the next starts in its sequence. Each video has its own seed,
+ * codec ({@link GeneratorView}), with the video API's options and completion by frames.
+ * {@link VideoOptions#parallel()} videos are written together, one native step for all of them per token, and when
+ * one ends the next starts in its sequence. Each video has its own seed,
  * {@code options.seed() + index} mixed, so a request gives the same videos on every run with the same options. Videos
  * are sampled freely and end at EOS or their token budget; each is then decoded by ffmpeg, tolerantly
  * ({@link GeneratedVideo#report()}), off the engine's thread.
  *
  * <p>Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
  */
-public final class VideoGenerator implements AutoCloseable {
+public final class VideoGenerator extends GeneratorView<Video, GeneratedVideo, VideoOptions> {
     private final VideoModel model;
-    private final VideoOptions options;
-    private final Generator<Video, GeneratedVideo> generator;
 
     VideoGenerator(VideoModel model, VideoOptions options) {
         this(model, options, model.codecModel().newGenerator(options.generation())); // ffmpeg as set now
@@ -56,37 +53,12 @@ public final class VideoGenerator implements AutoCloseable {
     }
 
     private VideoGenerator(VideoModel model, VideoOptions options, Generator<Video, GeneratedVideo> generator) {
+        super(generator, options);
         this.model = model;
-        this.options = options;
-        this.generator = generator;
-    }
-
-    public VideoOptions options() {
-        return options;
     }
 
     public VideoProfile profile() {
         return model.profile();
-    }
-
-    /** The codec-neutral generator this one delegates to. */
-    public Generator<Video, GeneratedVideo> generator() {
-        return generator;
-    }
-
-    /** Most tokens one video may take (prompt included): the model's context length. */
-    public int contextLength() {
-        return generator.contextLength();
-    }
-
-    /** count videos from nothing (the prompt is BOS), in index order. */
-    public List<GeneratedVideo> generate(int count) {
-        return generator.generate(count);
-    }
-
-    /** count videos from nothing; listener receives each as soon as it is done (on this thread). */
-    public List<GeneratedVideo> generate(int count, Consumer<GeneratedVideo> listener) {
-        return generator.generate(count, listener);
     }
 
     /**
@@ -98,55 +70,16 @@ public final class VideoGenerator implements AutoCloseable {
      * @throws UncheckedIOException when ffmpeg cannot encode a prompt
      */
     public List<GeneratedVideo> complete(List<Video> videos, int frames) {
-        return generator.complete(videos, Cut.units(frames));
+        return generator().complete(videos, Cut.units(frames));
     }
 
     /** {@link #complete(List, int)}, with each video passed to listener when done. */
     public List<GeneratedVideo> complete(List<Video> videos, int frames, Consumer<GeneratedVideo> listener) {
-        return generator.complete(videos, Cut.units(frames), listener);
+        return generator().complete(videos, Cut.units(frames), listener);
     }
 
     /** Continues each stream prefix (H.264 bytes of the model's profile) as it is, byte for byte. */
     public List<GeneratedVideo> completeStreams(List<byte[]> prefixes, Consumer<GeneratedVideo> listener) {
-        return generator.completeStreams(prefixes, listener);
-    }
-
-    /** The negative log-likelihood of each video's stream under the model's profile. */
-    public List<Score> score(List<Video> videos) {
-        return generator.score(videos);
-    }
-
-    /** The negative log-likelihood of H.264 streams. */
-    public List<Score> scoreStreams(List<byte[]> streams) {
-        return generator.scoreStreams(streams);
-    }
-
-    /**
-     * video's H.264 stream under the model's profile (the exact bytes of the recipe's ffmpeg command).
-     *
-     * @throws UncheckedIOException when ffmpeg cannot encode it
-     */
-    public byte[] streamOf(Video video) {
-        return generator.streamOf(video);
-    }
-
-    /** Where the time of the last generate or complete request went (decoding the videos, off the engine, aside). */
-    public RunStats lastStats() {
-        return generator.lastStats();
-    }
-
-    /** The CPU threads this generator's session uses now, and how they were chosen (same thread as generate). */
-    public ThreadCounts threads() {
-        return generator.threads();
-    }
-
-    /** Stops the request in progress, or the next one, from any thread: it throws CancellationException. */
-    public void cancel() {
-        generator.cancel();
-    }
-
-    @Override
-    public void close() {
-        generator.close();
+        return generator().completeStreams(prefixes, listener);
     }
 }

@@ -1,8 +1,11 @@
 package org.jpeglm.avclm;
 
+import static org.jpeglm.codec.GenerationOptions.DEFAULT_MAX_QUEUED;
+
 import org.jpeglm.SamplingParams;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.OptionsBuilder;
 
 /**
  * How a {@link VideoGenerator} runs. Videos are sampled freely (no grammar), as the paper samples them.
@@ -25,32 +28,15 @@ public record VideoOptions(
         int batchSize,
         boolean deterministic) {
     public VideoOptions {
-        generation(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic); // checks
+        // Checked as the one record is, with the same messages.
+        new GenerationOptions(
+                parallel, threads, batchSize, deterministic, sampling, seed, false, maxTokens, DEFAULT_MAX_QUEUED);
     }
 
     /** These options as the one record every codec's generator takes (checked there); videos are not constrained. */
     public GenerationOptions generation() {
-        return generation(parallel, threads, sampling, seed, maxTokens, batchSize, deterministic);
-    }
-
-    private static GenerationOptions generation(
-            int parallel,
-            ThreadOptions threads,
-            SamplingParams sampling,
-            long seed,
-            int maxTokens,
-            int batchSize,
-            boolean deterministic) {
         return new GenerationOptions(
-                parallel,
-                threads,
-                batchSize,
-                deterministic,
-                sampling,
-                seed,
-                false,
-                maxTokens,
-                GenerationOptions.DEFAULT_MAX_QUEUED);
+                parallel, threads, batchSize, deterministic, sampling, seed, false, maxTokens, DEFAULT_MAX_QUEUED);
     }
 
     public static Builder builder() {
@@ -63,57 +49,17 @@ public record VideoOptions(
     }
 
     /**
-     * Builds on {@link GenerationOptions.Builder}: its defaults and checks, except that videos are sampled at
-     * temperature 1 with no other filter and without a grammar.
+     * The generic builder's defaults and checks, except that videos are sampled at temperature 1 with no other filter
+     * and without a grammar.
      */
-    public static final class Builder {
-        private final GenerationOptions.Builder options = GenerationOptions.builder()
-                .sampling(SamplingParams.builder().temperature(1.0f).build())
-                .constrained(false);
-
-        public Builder parallel(int parallel) {
-            options.parallel(parallel);
-            return this;
+    public static final class Builder extends OptionsBuilder.RequestOptionsBuilder<VideoOptions, Builder> {
+        public Builder() {
+            sampling(SamplingParams.builder().temperature(1.0f).build());
+            constrained(false);
         }
 
-        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
-        public Builder threads(int threads) {
-            options.threads(threads);
-            return this;
-        }
-
-        public Builder threads(ThreadOptions threads) {
-            options.threads(threads);
-            return this;
-        }
-
-        public Builder sampling(SamplingParams sampling) {
-            options.sampling(sampling);
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            options.seed(seed);
-            return this;
-        }
-
-        public Builder maxTokens(int maxTokens) {
-            options.maxTokens(maxTokens);
-            return this;
-        }
-
-        public Builder batchSize(int batchSize) {
-            options.batchSize(batchSize);
-            return this;
-        }
-
-        public Builder deterministic(boolean deterministic) {
-            options.deterministic(deterministic);
-            return this;
-        }
-
-        public VideoOptions build() {
-            GenerationOptions g = options.build();
+        @Override
+        protected VideoOptions view(GenerationOptions g) {
             return new VideoOptions(
                     g.parallel(), g.threads(), g.sampling(), g.seed(), g.maxTokens(), g.batchSize(), g.deterministic());
         }

@@ -72,71 +72,21 @@ public record GenerationOptions(
         return builder().build();
     }
 
-    public static final class Builder {
-        private int parallel = 1;
-        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
-        private int batchSize = 512;
-        private boolean deterministic;
-        private SamplingParams sampling = DEFAULT_SAMPLING;
-        private long seed;
-        private boolean constrained = true;
-        private int maxTokens;
-        private int maxQueued = DEFAULT_MAX_QUEUED;
-
-        public Builder parallel(int parallel) {
-            this.parallel = parallel;
-            return this;
-        }
-
-        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
-        public Builder threads(int threads) {
-            this.threads = this.threads.withThreads(threads);
-            return this;
-        }
-
-        public Builder threads(ThreadOptions threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        public Builder batchSize(int batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        public Builder deterministic(boolean deterministic) {
-            this.deterministic = deterministic;
-            return this;
-        }
-
-        public Builder sampling(SamplingParams sampling) {
-            this.sampling = sampling;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
+    /** The builder of the record itself: every setter public. */
+    public static final class Builder extends OptionsBuilder.RequestOptionsBuilder<GenerationOptions, Builder> {
+        @Override
         public Builder constrained(boolean constrained) {
-            this.constrained = constrained;
-            return this;
+            return super.constrained(constrained);
         }
 
-        public Builder maxTokens(int maxTokens) {
-            this.maxTokens = maxTokens;
-            return this;
+        @Override
+        protected GenerationOptions view(GenerationOptions options) {
+            return options; // the view of the record is itself
         }
 
+        @Override
         public Builder maxQueued(int maxQueued) {
-            this.maxQueued = maxQueued;
-            return this;
-        }
-
-        public GenerationOptions build() {
-            return new GenerationOptions(
-                    parallel, threads, batchSize, deterministic, sampling, seed, constrained, maxTokens, maxQueued);
+            return super.maxQueued(maxQueued);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.jpeglm.image;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.OptionsBuilder;
 
 /**
  * How an {@link ImageGenerator} runs.
@@ -29,33 +30,18 @@ public record GeneratorOptions(
         int batchSize,
         boolean deterministic) {
     public GeneratorOptions {
-        generation(parallel, threads, sampling, seed, constrained, maxTokens, batchSize, deterministic); // checks
+        // Checked as the one record is, with the same messages.
+        new GenerationOptions(
+                parallel, threads, batchSize, deterministic, sampling, seed, constrained, maxTokens, QUEUE);
     }
+
+    /** A generator has no queue: its record keeps the services' default bound. */
+    private static final int QUEUE = GenerationOptions.DEFAULT_MAX_QUEUED;
 
     /** These options as the one record every codec's generator and service take (checked there). */
     public GenerationOptions generation() {
-        return generation(parallel, threads, sampling, seed, constrained, maxTokens, batchSize, deterministic);
-    }
-
-    private static GenerationOptions generation(
-            int parallel,
-            ThreadOptions threads,
-            SamplingParams sampling,
-            long seed,
-            boolean constrained,
-            int maxTokens,
-            int batchSize,
-            boolean deterministic) {
         return new GenerationOptions(
-                parallel,
-                threads,
-                batchSize,
-                deterministic,
-                sampling,
-                seed,
-                constrained,
-                maxTokens,
-                GenerationOptions.DEFAULT_MAX_QUEUED);
+                parallel, threads, batchSize, deterministic, sampling, seed, constrained, maxTokens, QUEUE);
     }
 
     /**
@@ -78,58 +64,15 @@ public record GeneratorOptions(
         return builder().build();
     }
 
-    /** Builds on {@link GenerationOptions.Builder}: its defaults and checks, this view's fields. */
-    public static final class Builder {
-        private final GenerationOptions.Builder options = GenerationOptions.builder();
-
-        public Builder parallel(int parallel) {
-            options.parallel(parallel);
-            return this;
-        }
-
-        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
-        public Builder threads(int threads) {
-            options.threads(threads);
-            return this;
-        }
-
-        public Builder threads(ThreadOptions threads) {
-            options.threads(threads);
-            return this;
-        }
-
-        public Builder sampling(SamplingParams sampling) {
-            options.sampling(sampling);
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            options.seed(seed);
-            return this;
-        }
-
+    /** The generic builder's defaults and checks; of its settings, this view's fields. */
+    public static final class Builder extends OptionsBuilder.RequestOptionsBuilder<GeneratorOptions, Builder> {
+        @Override
         public Builder constrained(boolean constrained) {
-            options.constrained(constrained);
-            return this;
+            return super.constrained(constrained);
         }
 
-        public Builder maxTokens(int maxTokens) {
-            options.maxTokens(maxTokens);
-            return this;
-        }
-
-        public Builder batchSize(int batchSize) {
-            options.batchSize(batchSize);
-            return this;
-        }
-
-        public Builder deterministic(boolean deterministic) {
-            options.deterministic(deterministic);
-            return this;
-        }
-
-        public GeneratorOptions build() {
-            GenerationOptions g = options.build();
+        @Override
+        protected GeneratorOptions view(GenerationOptions g) {
             return new GeneratorOptions(
                     g.parallel(),
                     g.threads(),

@@ -2,6 +2,7 @@ package org.jpeglm.image;
 
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.OptionsBuilder;
 
 /**
  * How an {@link ImageService} runs.
@@ -45,46 +46,20 @@ public record ServiceOptions(
     }
 
     /**
-     * Builder on {@link GenerationOptions.Builder} (its defaults and checks); defaults: 4 sequences, automatic
-     * threads, batch 512, 1,024 queued images, not deterministic.
+     * The generic builder (its defaults and checks) with the session's settings and the queue bound; defaults: 4
+     * sequences, automatic threads, batch 512, 1,024 queued images, not deterministic.
      */
-    public static final class Builder {
-        private final GenerationOptions.Builder options =
-                GenerationOptions.builder().parallel(4);
-
-        public Builder parallel(int parallel) {
-            options.parallel(parallel);
-            return this;
-        }
-
-        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
-        public Builder threads(int threads) {
-            options.threads(threads);
-            return this;
-        }
-
-        public Builder threads(ThreadOptions threads) {
-            options.threads(threads);
-            return this;
-        }
-
-        public Builder batchSize(int batchSize) {
-            options.batchSize(batchSize);
-            return this;
+    public static final class Builder extends OptionsBuilder<ServiceOptions, Builder> {
+        public Builder() {
+            parallel(4);
         }
 
         public Builder maxQueuedImages(int maxQueuedImages) {
-            options.maxQueued(maxQueuedImages);
-            return this;
+            return maxQueued(maxQueuedImages);
         }
 
-        public Builder deterministic(boolean deterministic) {
-            options.deterministic(deterministic);
-            return this;
-        }
-
-        public ServiceOptions build() {
-            GenerationOptions g = options.build();
+        @Override
+        protected ServiceOptions view(GenerationOptions g) {
             return new ServiceOptions(g.parallel(), g.threads(), g.batchSize(), g.maxQueued(), g.deterministic());
         }
     }

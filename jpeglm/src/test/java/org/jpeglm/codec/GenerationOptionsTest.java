@@ -85,6 +85,25 @@ class GenerationOptionsTest {
     }
 
     @Test
+    void eachViewKeepsItsOwnDefaultsOnTheOneBuilder() {
+        GenerationOptions d = GenerationOptions.defaults();
+        assertEquals(d, GeneratorOptions.defaults().generation());
+        GenerationOptions video = VideoOptions.defaults().generation();
+        assertEquals(SamplingParams.builder().temperature(1.0f).build(), video.sampling());
+        assertFalse(video.constrained(), "videos are sampled without a grammar");
+        assertEquals(1, video.parallel());
+        GenerationOptions service = ServiceOptions.builder().build().generation();
+        assertEquals(4, service.parallel());
+        assertEquals(d.maxQueued(), service.maxQueued());
+        GenerationOptions all = GenerationOptions.builder()
+                .constrained(false)
+                .maxQueued(5)
+                .seed(3)
+                .build();
+        assertEquals(new GenerationOptions(1, ThreadOptions.AUTOMATIC, 512, false, d.sampling(), 3, false, 0, 5), all);
+    }
+
+    @Test
     void badSettingsAreRefusedTheSameWayByEveryView() {
         List<Supplier<Object>> parallel0 = List.of(
                 () -> GenerationOptions.builder().parallel(0).build(),
