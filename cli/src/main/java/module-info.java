@@ -9,7 +9,7 @@ module org.jpeglm.cli {
     requires org.jpeglm.serve;
     requires org.jpeglm.gguf;
     requires org.jpeglm.jpeg;
-    requires org.jpeglm.spec;
+    requires org.jpeglm.codec.jpeg;
     requires org.jpeglm.video;
     requires info.picocli;
     requires me.tongfei.progressbar;

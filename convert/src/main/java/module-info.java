@@ -7,7 +7,7 @@ module org.jpeglm.convert {
     requires org.jpeglm.bpe;
     requires org.jpeglm.gguf;
     requires org.jpeglm.jpeg;
-    requires org.jpeglm.spec;
+    requires org.jpeglm.codec.jpeg;
     requires com.fasterxml.jackson.databind;
 
     exports org.jpeglm.convert;

@@ -7,7 +7,7 @@
  * through ({@code CodecModel}, {@code Generator}), with one options record, one score and one run account.
  */
 module org.jpeglm {
-    requires transitive org.jpeglm.spec;
+    requires transitive org.jpeglm.codec.jpeg;
     requires transitive org.jpeglm.video;
     requires org.jpeglm.bindings;
     requires org.jpeglm.io;

@@ -1,6 +1,6 @@
 /** Test fixtures shared by the modules' tests: the float32 Llama reference, tiny GGUF and Hugging Face checkpoints. */
 module org.jpeglm.testing {
-    requires transitive org.jpeglm.spec;
+    requires transitive org.jpeglm.codec.jpeg;
     requires org.jpeglm.bpe;
     requires org.jpeglm.gguf;
     requires org.jpeglm.jpeg;

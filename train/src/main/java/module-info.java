@@ -1,6 +1,6 @@
 /** How the bundled models' training data is made: Fashion-MNIST to Jpeg-LM, Avc-LM and pixel-codec token windows. */
 module org.jpeglm.train {
-    requires transitive org.jpeglm.spec;
+    requires org.jpeglm.codec.jpeg;
     requires transitive org.jpeglm.video;
     requires org.jpeglm.codec.igpt;
     requires org.jpeglm.io;

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jpeglm.FileType;
 import org.jpeglm.SessionOptions.KvCacheType;
-import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.codec.jpeg.JpegProfileFile;
 
 /**
  * What to convert and how, for {@link Converter#convert}; made by {@link #builder}.

@@ -12,11 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.jpeglm.FileType;
 import org.jpeglm.SessionOptions.KvCacheType;
+import org.jpeglm.codec.jpeg.JpegProfileFile;
 import org.jpeglm.convert.safetensors.SafetensorsDType;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufWriter;
-import org.jpeglm.spec.JpegProfileFile;
 import org.jpeglm.video.VideoProfileFile;
 
 /**

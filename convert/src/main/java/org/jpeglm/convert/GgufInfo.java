@@ -15,13 +15,13 @@ import org.jpeglm.codec.CodecFactory;
 import org.jpeglm.codec.Codecs;
 import org.jpeglm.codec.igpt.IgptSpec;
 import org.jpeglm.codec.igpt.PixelCodecFactory;
+import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufFile;
 import org.jpeglm.gguf.GgufTensorInfo;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.gguf.GgufValueType;
 import org.jpeglm.image.JpegCodecFactory;
-import org.jpeglm.spec.JpegLmSpec;
 import org.jpeglm.video.VideoLmSpec;
 import org.jpeglm.video.VideoProfile;
 

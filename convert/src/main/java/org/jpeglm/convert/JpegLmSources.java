@@ -1,7 +1,7 @@
 package org.jpeglm.convert;
 
 import java.util.Objects;
-import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.codec.jpeg.JpegProfileFile;
 
 /**
  * Where a Jpeg-LM model's tokenizer and JPEG profile come from, and profile fields that replace those of the

@@ -3,8 +3,8 @@ package org.jpeglm.convert;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jpeglm.FileType;
+import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * The GGUF metadata of a converted model: {@code general.*}, the {@code llama.*} hyper-parameters llama.cpp reads,

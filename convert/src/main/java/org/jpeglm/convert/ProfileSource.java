@@ -2,7 +2,7 @@ package org.jpeglm.convert;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import org.jpeglm.spec.JpegProfileFile;
+import org.jpeglm.codec.jpeg.JpegProfileFile;
 
 /** Where a Jpeg-LM model's JPEG profile (how its training images became bytes) comes from. */
 public sealed interface ProfileSource {

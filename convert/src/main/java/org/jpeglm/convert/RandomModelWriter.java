@@ -14,12 +14,12 @@ import java.util.stream.IntStream;
 import org.jpeglm.FileType;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.TokenPair;
+import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufWriter;
 import org.jpeglm.gguf.TensorOutput;
 import org.jpeglm.gguf.TensorPayload;
 import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * Writes a Llama GGUF of any shape with seeded random weights, streamed: nothing close to the model's size is ever

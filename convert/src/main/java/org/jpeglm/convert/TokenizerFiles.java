@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import org.jpeglm.bpe.BpeGgufMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.HfTokenizerJson;
+import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.gguf.GgufFile;
-import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * Reads a Jpeg-LM tokenizer from the files a checkpoint may carry: a Hugging Face {@code tokenizer.json}

@@ -9,7 +9,7 @@ import org.jpeglm.Model;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.codec.CodecModel;
-import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.codec.jpeg.JpegLmSpec;
 
 /**
  * A Jpeg-LM model: a GGUF model with the {@code jpeglm.*} keys that say how its tokens are JPEG bytes

@@ -7,12 +7,12 @@ import org.jpeglm.codec.Codec;
 import org.jpeglm.codec.StopReason;
 import org.jpeglm.codec.StreamWriter;
 import org.jpeglm.codec.Written;
+import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegStreams;
 import org.jpeglm.jpeg.JpegSyntax;
-import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * The jpeg codec: images encoded with the model's profile and tables as abbreviated streams, prompts cut on MCUs,

@@ -5,7 +5,7 @@ import java.util.Set;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.codec.Codec;
 import org.jpeglm.codec.CodecFactory;
-import org.jpeglm.spec.JpegLmSpec;
+import org.jpeglm.codec.jpeg.JpegLmSpec;
 
 /** The jpeg codec's factory: Jpeg-LM model files ({@link JpegLmSpec}'s keys) to the codec of their spec. */
 public final class JpegCodecFactory implements CodecFactory<BufferedImage, GeneratedImage> {

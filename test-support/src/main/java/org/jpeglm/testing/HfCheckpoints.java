@@ -12,8 +12,8 @@ import java.util.Random;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.HfTokenizerJson;
 import org.jpeglm.bpe.TokenPair;
+import org.jpeglm.codec.jpeg.JpegProfileFile;
 import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.spec.JpegProfileFile;
 
 /**
  * Hugging Face checkpoint directories written from {@link LlamaWeights}, the way transformers'

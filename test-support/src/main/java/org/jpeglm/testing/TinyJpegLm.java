@@ -10,12 +10,12 @@ import java.util.Random;
 import java.util.function.LongFunction;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
+import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
-import org.jpeglm.spec.JpegLmSpec;
 
 /**
  * A tiny random-weight Jpeg-LM for tests of everything above the model: 16×16 gray images (4 MCUs), quality 25,

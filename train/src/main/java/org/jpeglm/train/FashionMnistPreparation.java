@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Objects;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
+import org.jpeglm.codec.jpeg.JpegProfileFile;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
-import org.jpeglm.spec.JpegProfileFile;
 
 /**
  * Turns Fashion-MNIST into the training data of the bundled model, with this project's JPEG encoder and BPE so

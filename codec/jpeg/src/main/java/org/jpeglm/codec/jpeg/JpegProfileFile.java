@@ -1,4 +1,4 @@
-package org.jpeglm.spec;
+package org.jpeglm.codec.jpeg;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;

@@ -1,4 +1,4 @@
-package org.jpeglm.spec;
+package org.jpeglm.codec.jpeg;
 
 import java.io.IOException;
 import java.nio.file.Files;

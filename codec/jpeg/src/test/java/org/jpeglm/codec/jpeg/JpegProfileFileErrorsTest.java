@@ -1,4 +1,4 @@
-package org.jpeglm.spec;
+package org.jpeglm.codec.jpeg;
 
 import static org.junit.jupiter.api.Assertions.*;
 
