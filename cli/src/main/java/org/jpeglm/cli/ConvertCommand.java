@@ -3,7 +3,9 @@ package org.jpeglm.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.jpeglm.ModelMetadata;
 import org.jpeglm.SessionOptions.KvCacheType;
+import org.jpeglm.codec.Codecs;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.codec.jpeg.JpegProfileFile;
 import org.jpeglm.convert.ByteSize;
@@ -148,11 +150,18 @@ public class ConvertCommand extends JpeglmCommand {
                         r.type().name().toLowerCase(Locale.ROOT),
                         r.tensors(),
                         ByteSize.format(r.fileBytes()),
-                        r.jpegLm() ? ", with Jpeg-LM tokenizer and profile" : ", plain llama (no Jpeg-LM keys)",
+                        r.jpegLm()
+                                ? ", with the tokenizer and profile of codec " + codecOf(r)
+                                : ", plain llama (no jpeglm keys)",
                         r.elapsed().toNanos() / 1e9,
                         r.megabytesPerSecond());
         out().flush();
         return 0;
+    }
+
+    /** The codec the written file names (jpeg, igpt, bpe-igpt, h264), read back from its header. */
+    private static String codecOf(ConvertResult r) {
+        return Codecs.declared(ModelMetadata.read(r.output()));
     }
 
     /** The flags as the converter's typed options. */

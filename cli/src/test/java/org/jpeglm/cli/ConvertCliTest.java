@@ -96,7 +96,11 @@ class ConvertCliTest {
                                 l.matches("writing BF16 for the quantizer: [0-9.]+ KiB of [0-9.]+ KiB in [0-9.]+ s")),
                 r.err());
         assertFalse(r.err().contains("0 MiB"), r.err());
-        assertTrue(r.out().matches("(?s)wrote .*q\\.gguf: q4_k_m, 20 tensors, [0-9.]+ KiB, with .*"), r.out());
+        assertTrue(
+                r.out()
+                        .matches(
+                                "(?s)wrote .*q\\.gguf: q4_k_m, 20 tensors, [0-9.]+ KiB, with the tokenizer and profile of codec jpeg in .*"),
+                r.out());
         assertTrue(
                 native_.contains("jpeglm: warning: blk.0.attn_k.weight - ncols 64 not divisible by 256 (required "
                         + "for type q4_K) -> falling back to q5_0" + System.lineSeparator()),
