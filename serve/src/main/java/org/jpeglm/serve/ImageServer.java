@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -69,11 +70,7 @@ public final class ImageServer implements AutoCloseable {
     public static ImageServer start(ImageModel model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        try {
-            return ServerBinding.bind(options).start(model);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        return bound(options, b -> b.start(model));
     }
 
     /**
@@ -84,8 +81,13 @@ public final class ImageServer implements AutoCloseable {
     public static ImageServer startPixels(CodecModel<BufferedImage, GeneratedPixels> model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
+        return bound(options, b -> b.startPixels(model));
+    }
+
+    /** Binds the port as options say and starts on it; a port in use or a bad host is unchecked, naming it. */
+    private static ImageServer bound(ServeOptions options, Function<ServerBinding, ImageServer> starter) {
         try {
-            return ServerBinding.bind(options).startPixels(model);
+            return starter.apply(ServerBinding.bind(options));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -99,11 +101,7 @@ public final class ImageServer implements AutoCloseable {
     public static ImageServer start(VideoModel model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        try {
-            return ServerBinding.bind(options).start(model);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        return bound(options, b -> b.start(model));
     }
 
     /** Serves model on channel, bound as options say; the server owns the channel, closed also when this fails. */
