@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jpeglm.cli.CliTest.Run;
+import org.jpeglm.testing.Ffprobe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,9 +40,9 @@ class VideoNumbersTest {
             String base = String.format("video-%04d", v.get("index").asInt());
             int frames = v.get("frames").asInt();
             assertTrue(frames <= v.get("expected_frames").asInt(), v.toString());
-            assertEquals(frames, ffprobeFrames(out.resolve(base + ".h264")), base + ".h264: " + v);
+            assertEquals(frames, Ffprobe.frames(out.resolve(base + ".h264")), base + ".h264: " + v);
             if (!v.has("mp4")) { // an MP4 is left out only when ffmpeg cannot remux the stream
-                assertEquals(frames, ffprobeFrames(out.resolve(base + ".mp4")), base + ".mp4: " + v);
+                assertEquals(frames, Ffprobe.frames(out.resolve(base + ".mp4")), base + ".mp4: " + v);
             }
             assertEquals(v.get("video_bytes").asLong(), Files.size(out.resolve(base + ".h264")), v.toString());
             boolean isClean = v.get("clean").asBoolean();
@@ -61,29 +59,5 @@ class VideoNumbersTest {
                 .matcher(r.out());
         assertTrue(m.find(), r.out());
         assertEquals(clean, Long.parseLong(m.group(1)), r.out());
-    }
-
-    /**
-     * The frames ffprobe decodes in file (-count_frames); 0 when it finds no video stream that decodes (it then
-     * says N/A, or fails).
-     */
-    static int ffprobeFrames(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "ffprobe",
-                        "-v",
-                        "quiet",
-                        "-count_frames",
-                        "-select_streams",
-                        "v:0",
-                        "-show_entries",
-                        "stream=nb_read_frames",
-                        "-of",
-                        "csv=p=0",
-                        "file:" + file)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return p.exitValue() != 0 || text.isEmpty() || text.equals("N/A") ? 0 : Integer.parseInt(text);
     }
 }

@@ -27,6 +27,7 @@ import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
 import org.jpeglm.codec.Score;
 import org.jpeglm.image.ServiceOptions;
+import org.jpeglm.testing.Ffprobe;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoFiles;
 import org.junit.jupiter.api.AfterAll;
@@ -160,7 +161,7 @@ class VideoServerTest {
             assertEquals("ftyp", new String(file, 4, 4, StandardCharsets.US_ASCII), "an MP4 file");
             Path saved = dir.resolve("video-" + index + ".mp4");
             Files.write(saved, file);
-            assertEquals(v.get("frames").asInt(), ffprobeFrames(saved), v.toString());
+            assertEquals(v.get("frames").asInt(), Ffprobe.frames(saved), v.toString());
             read += v.get("frames").asInt();
         }
         assertTrue(read > 0, "no MP4 with a frame to read: " + body);
@@ -292,26 +293,5 @@ class VideoServerTest {
                 assertTrue(message.contains("image model") && message.contains("/v1/images/generations"), message);
             }
         }
-    }
-
-    /** The frames ffprobe decodes in file; 0 when it finds no video stream that decodes. */
-    static int ffprobeFrames(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "ffprobe",
-                        "-v",
-                        "quiet",
-                        "-count_frames",
-                        "-select_streams",
-                        "v:0",
-                        "-show_entries",
-                        "stream=nb_read_frames",
-                        "-of",
-                        "csv=p=0",
-                        "file:" + file)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return p.exitValue() != 0 || text.isEmpty() || text.equals("N/A") ? 0 : Integer.parseInt(text);
     }
 }
