@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jpeglm.Jpeglm;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 
@@ -27,7 +27,7 @@ public final class GenerateImages {
         int count = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
 
-        GeneratorOptions options = GeneratorOptions.builder()
+        GenerationOptions options = GenerationOptions.builder()
                 .parallel(count)
                 .threads(threads)
                 .sampling(SamplingParams.builder().temperature(1.0f).topK(0).build())

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 
@@ -129,7 +129,7 @@ final class RuntimeProbe {
 
     private static byte[][] images(Path modelPath, ModelOptions options) {
         try (ImageModel model = ImageModel.load(modelPath, options);
-                ImageGenerator generator = model.newGenerator(GeneratorOptions.builder()
+                ImageGenerator generator = model.newGenerator(GenerationOptions.builder()
                         .parallel(8)
                         .threads(THREADS)
                         .seed(42)

@@ -10,11 +10,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageListener;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageRequest;
 import org.jpeglm.image.ImageService;
-import org.jpeglm.image.ServiceOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,10 +86,10 @@ public final class AloneRunBench implements Callable<Integer> {
     }
 
     private void measure(ImageModel m, String mode) throws Exception {
-        ServiceOptions options = ServiceOptions.builder()
+        GenerationOptions options = GenerationOptions.builder()
                 .parallel(parallel)
                 .threads(threads)
-                .maxQueuedImages(Math.max(1024, images))
+                .maxQueued(Math.max(1024, images))
                 .deterministic(mode.equals("deterministic"))
                 .build();
         try (ImageService service = ImageService.start(m, options)) {

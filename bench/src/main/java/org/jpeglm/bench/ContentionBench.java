@@ -21,9 +21,8 @@ import org.jpeglm.ThreadCounts;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.convert.RandomModelWriter;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import picocli.CommandLine;
@@ -320,7 +319,7 @@ public final class ContentionBench implements Callable<Integer> {
         public Result run(int threads) {
             boolean random = name.startsWith("r28m");
             int count = random ? o.randomImages : o.images;
-            GeneratorOptions options = GeneratorOptions.builder()
+            GenerationOptions options = GenerationOptions.builder()
                     .parallel(o.parallel)
                     .threads(new ThreadOptions(threads, 0, o.poll, null))
                     .seed(1)
@@ -343,7 +342,7 @@ public final class ContentionBench implements Callable<Integer> {
     private record Videos(VideoModel model, ContentionBench o) implements Workload {
         @Override
         public Result run(int threads) {
-            VideoOptions options = VideoOptions.builder()
+            GenerationOptions options = VideoModel.options()
                     .parallel(o.parallel)
                     .threads(new ThreadOptions(threads, 0, o.poll, null))
                     .seed(1)

@@ -16,12 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jpeglm.image.GeneratorOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageRequest;
 import org.jpeglm.image.ImageService;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.ImageServer;
 import org.jpeglm.serve.ServeOptions;
 import picocli.CommandLine;
@@ -107,7 +106,7 @@ public final class ServeBench implements Callable<Integer> {
         try (ImageModel m = ImageModel.load(model)) {
             ServeOptions options = ServeOptions.builder()
                     .port(0)
-                    .service(ServiceOptions.builder()
+                    .service(GenerationOptions.builder()
                             .parallel(parallel)
                             .threads(serverThreads != null ? serverThreads : threads)
                             .build())
@@ -201,7 +200,7 @@ public final class ServeBench implements Callable<Integer> {
 
     /** images/s of one generator with the server's sequences, as `jpeglm generate -np` runs it. */
     private double generate(ImageModel m, int count) {
-        GeneratorOptions o = GeneratorOptions.builder()
+        GenerationOptions o = GenerationOptions.builder()
                 .parallel(parallel)
                 .threads(threads)
                 .seed(System.nanoTime())
@@ -254,7 +253,7 @@ public final class ServeBench implements Callable<Integer> {
     }
 
     /** images/s of the clients' requests submitted to a service of the server's options, without HTTP. */
-    private double direct(ImageModel m, ServiceOptions o, int requests) throws Exception {
+    private double direct(ImageModel m, GenerationOptions o, int requests) throws Exception {
         try (ImageService service = ImageService.start(m, o);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             AtomicInteger left = new AtomicInteger(requests);

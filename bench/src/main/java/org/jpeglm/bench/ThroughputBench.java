@@ -18,9 +18,9 @@ import org.jpeglm.ModelOptions;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.RunStats;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import picocli.CommandLine;
@@ -331,7 +331,7 @@ public final class ThroughputBench implements Callable<Integer> {
         if (!mode.equals("default") && !mode.equals("deterministic")) {
             throw new IllegalArgumentException("--modes: default or deterministic, got " + mode);
         }
-        GeneratorOptions o = GeneratorOptions.builder()
+        GenerationOptions o = GenerationOptions.builder()
                 .parallel(pl)
                 .threads(threads)
                 .seed(1)

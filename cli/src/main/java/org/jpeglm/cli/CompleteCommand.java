@@ -20,7 +20,6 @@ import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.eval.QualityMetric;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.jpeg.ImageGrid;
@@ -176,7 +175,7 @@ public class CompleteCommand extends JpeglmCommand {
         int n = inputs.count();
         long jobs = (long) n * samples;
         Limits.requireCount(n + " inputs x --samples " + samples, jobs);
-        GenerationOptions options = PixelRuns.options(generation, jobs, modelArgs.threadOptions(), 0);
+        GenerationOptions options = generation.imageOptions(jobs, modelArgs.threadOptions(), 0);
         try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
                 Generator<BufferedImage, GeneratedPixels> g = model.newGenerator(options)) {
             out.requireNotOutputs(inputs.paths());
@@ -235,7 +234,7 @@ public class CompleteCommand extends JpeglmCommand {
         int n = inputs.count();
         long jobs = (long) n * samples;
         Limits.requireCount(n + " inputs x --samples " + samples, jobs);
-        GeneratorOptions options = generation.imageOptions(jobs, modelArgs.threadOptions(), 0);
+        GenerationOptions options = generation.imageOptions(jobs, modelArgs.threadOptions(), 0);
         try (ImageModel model = chosen.loadImage(err())) {
             out.requireNotOutputs(inputs.paths());
             JpegProfile profile = model.spec().profile();

@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.codec.CodecModel;
 import org.jpeglm.codec.Event;
 import org.jpeglm.codec.GenerationOptions;
@@ -23,7 +22,6 @@ import org.jpeglm.codec.Previews;
 import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageEvent;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
@@ -160,7 +158,7 @@ public class GenerateCommand extends JpeglmCommand {
     /** Images written pixel by pixel (igpt, bpe-igpt): a PNG each, grid.png and summary.json. */
     private int pixels(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
         GenerationOptions options =
-                PixelRuns.options(generation, count, modelArgs.threadOptions(), maxTokens == null ? 0 : maxTokens);
+                generation.imageOptions(count, modelArgs.threadOptions(), maxTokens == null ? 0 : maxTokens);
         try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
                 Generator<BufferedImage, GeneratedPixels> generator = model.newGenerator(options)) {
             IgptProfile profile = PixelRuns.codec(model).profile();
@@ -214,7 +212,7 @@ public class GenerateCommand extends JpeglmCommand {
     }
 
     private int images(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
-        GeneratorOptions options =
+        GenerationOptions options =
                 generation.imageOptions(count, modelArgs.threadOptions(), maxTokens == null ? 0 : maxTokens);
         int p = options.parallel();
         try (ImageModel model = chosen.loadImage(err())) {
@@ -237,7 +235,7 @@ public class GenerateCommand extends JpeglmCommand {
 
     private int videos(ModelArgs.ChosenModel chosen, RunOutput out) throws Exception {
         videoArgs.check();
-        VideoOptions options =
+        GenerationOptions options =
                 generation.videoOptions(count, modelArgs.threadOptions(), maxTokens == null ? 0 : maxTokens);
         try (VideoModel model = chosen.loadVideo(err())) {
             Limits.requireHeap(count, VideoArgs.bytesPerResult(model), "generated videos");

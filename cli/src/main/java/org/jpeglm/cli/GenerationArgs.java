@@ -3,8 +3,8 @@ package org.jpeglm.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jpeglm.ThreadOptions;
-import org.jpeglm.avclm.VideoOptions;
-import org.jpeglm.image.GeneratorOptions;
+import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.GenerationOptions;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -21,9 +21,9 @@ final class GenerationArgs {
     @Mixin
     DeterministicArgs determinism;
 
-    /** The options of a run of jobs images; maxTokens 0: the model's context. */
-    GeneratorOptions imageOptions(long jobs, ThreadOptions threads, int maxTokens) {
-        return GeneratorOptions.builder()
+    /** The options of a run of jobs images (JPEG or pixels); maxTokens 0: the model's context. */
+    GenerationOptions imageOptions(long jobs, ThreadOptions threads, int maxTokens) {
+        return GenerationOptions.builder()
                 .parallel(parallelArgs.forJobs(jobs))
                 .threads(threads)
                 .sampling(sampling.params(false))
@@ -34,9 +34,9 @@ final class GenerationArgs {
                 .build();
     }
 
-    /** The options of a run of jobs videos; maxTokens 0: the model's context. */
-    VideoOptions videoOptions(long jobs, ThreadOptions threads, int maxTokens) {
-        return VideoOptions.builder()
+    /** The options of a run of jobs videos, from {@link VideoModel#options()}; maxTokens 0: the model's context. */
+    GenerationOptions videoOptions(long jobs, ThreadOptions threads, int maxTokens) {
+        return VideoModel.options()
                 .deterministic(determinism.deterministic)
                 .parallel(parallelArgs.forJobs(jobs))
                 .threads(threads)

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.CodecModel;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
@@ -19,24 +18,11 @@ import org.jpeglm.codec.igpt.PixelStreams;
 import org.jpeglm.serve.ImageSummary;
 
 /**
- * What generate, complete and score do with a pixel model (igpt, bpe-igpt) beyond what they do for every model: its
- * options, the line that describes it, summary.json's entry of an image, the files of one, and the totals line.
+ * What generate, complete and score do with a pixel model (igpt, bpe-igpt) beyond what they do for every model: the
+ * line that describes it, summary.json's entry of an image, the files of one, and the totals line.
  */
 final class PixelRuns {
     private PixelRuns() {}
-
-    /** The options of a run of jobs pixel images, from generate's or complete's flags; maxTokens 0: the context. */
-    static GenerationOptions options(GenerationArgs args, long jobs, ThreadOptions threads, int maxTokens) {
-        return GenerationOptions.builder()
-                .parallel(args.parallelArgs.forJobs(jobs))
-                .threads(threads)
-                .sampling(args.sampling.params(false))
-                .seed(args.sampling.seed)
-                .constrained(!args.sampling.unconstrained)
-                .maxTokens(maxTokens)
-                .deterministic(args.determinism.deterministic)
-                .build();
-    }
 
     /** The model's codec: a pixel model's is always a {@link PixelCodec}. */
     static PixelCodec codec(CodecModel<BufferedImage, GeneratedPixels> model) {

@@ -1,18 +1,17 @@
 package org.jpeglm.cli;
 
 import org.jpeglm.SamplingParams;
-import org.jpeglm.image.GeneratorOptions;
+import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.GenerationOptions;
 import picocli.CommandLine.Option;
 
 /**
  * How tokens are drawn, named as llama.cpp names them, and the JPEG grammar switch: the sampling options of every
  * generating command. A value not given is the codec's default: images start from the library's
- * ({@link GeneratorOptions#DEFAULT_SAMPLING}), videos from the paper's (temperature 1, no filter).
+ * ({@link GenerationOptions#DEFAULT_SAMPLING}), videos from the paper's ({@link VideoModel#DEFAULT_SAMPLING}:
+ * temperature 1, no filter).
  */
 final class SamplingArgs {
-    /** How videos are sampled by default: as the paper samples them. */
-    static final SamplingParams VIDEO_DEFAULT =
-            SamplingParams.builder().temperature(1.0f).build();
 
     @Option(names = "--temp", paramLabel = "T", description = "temperature, 0 for greedy (default: 1)")
     Float temperature;
@@ -44,7 +43,7 @@ final class SamplingArgs {
 
     /** The parameters, from the codec's defaults where not given; the record checks their ranges and names the bad one. */
     SamplingParams params(boolean video) {
-        SamplingParams d = video ? VIDEO_DEFAULT : GeneratorOptions.DEFAULT_SAMPLING;
+        SamplingParams d = video ? VideoModel.DEFAULT_SAMPLING : GenerationOptions.DEFAULT_SAMPLING;
         return new SamplingParams(
                 temperature != null ? temperature : d.temperature(),
                 topK != null ? topK : d.topK(),

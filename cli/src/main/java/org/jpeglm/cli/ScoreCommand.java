@@ -9,13 +9,11 @@ import java.util.Locale;
 import java.util.function.IntFunction;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.codec.CodecModel;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
 import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.video.Video;
@@ -71,7 +69,7 @@ public final class ScoreCommand extends JpeglmCommand {
         }
         int n = inputs.count();
         Limits.requireCount("input images", n);
-        GeneratorOptions options = GeneratorOptions.builder()
+        GenerationOptions options = GenerationOptions.builder()
                 .parallel(parallelArgs.forJobs(n))
                 .threads(modelArgs.threadOptions())
                 .build();
@@ -124,7 +122,7 @@ public final class ScoreCommand extends JpeglmCommand {
         }
         Limits.requireCount("input videos", files.size());
         VideoArgs.requireFfmpeg();
-        VideoOptions options = VideoOptions.builder()
+        GenerationOptions options = VideoModel.options()
                 .parallel(parallelArgs.forJobs(files.size()))
                 .threads(modelArgs.threadOptions())
                 .build();

@@ -9,11 +9,11 @@ import java.util.concurrent.TimeUnit;
 import org.jpeglm.Model;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.codec.igpt.PixelCodec;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.ImageServer;
 import org.jpeglm.serve.ServeOptions;
@@ -224,10 +224,10 @@ public final class ServeCommand extends JpeglmCommand {
                 .maxImagesPerRequest(maxImages)
                 .allowedHosts(allowedHosts)
                 .drainTime(Duration.ofSeconds(drainSeconds))
-                .service(ServiceOptions.builder()
+                .service(GenerationOptions.builder()
                         .parallel(parallel)
                         .threads(modelArgs.threadOptions())
-                        .maxQueuedImages(maxQueue)
+                        .maxQueued(maxQueue)
                         .deterministic(determinism.deterministic)
                         .build())
                 .build();

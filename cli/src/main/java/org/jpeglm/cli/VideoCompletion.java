@@ -10,7 +10,7 @@ import java.util.Locale;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoGenerator;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.eval.QualityMetric;
 import org.jpeglm.eval.RealImages;
 import org.jpeglm.video.Video;
@@ -63,7 +63,7 @@ final class VideoCompletion {
         Limits.requireCount(count + " inputs x --samples " + samples, jobs);
         GenerateCommand.requirePositive("--max-tokens", command.maxTokens);
         command.videoArgs.check();
-        VideoOptions options = command.generation.videoOptions(
+        GenerationOptions options = command.generation.videoOptions(
                 jobs, command.modelArgs.threadOptions(), command.maxTokens == null ? 0 : command.maxTokens);
         try (VideoModel model = chosen.loadVideo(command.err())) {
             out.requireNotOutputs(inputs);

@@ -16,11 +16,11 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.jpeglm.SamplingParams;
-import org.jpeglm.avclm.VideoOptions;
+import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.cli.CliTest.Run;
 import org.jpeglm.codec.Codecs;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.gguf.GgufValue;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
 import org.jpeglm.video.H264Encoder;
@@ -132,10 +132,10 @@ class VerbsTest {
         GenerateCommand command = new GenerateCommand();
         new picocli.CommandLine(command).parseArgs();
         SamplingParams videos = command.generation.sampling.params(true);
-        SamplingParams paper = VideoOptions.builder().build().sampling();
+        SamplingParams paper = VideoModel.options().build().sampling();
         assertEquals(List.of(paper.temperature(), paper.topK(), paper.topP(), paper.minP()), values(videos));
         SamplingParams images = command.generation.sampling.params(false);
-        SamplingParams library = GeneratorOptions.DEFAULT_SAMPLING;
+        SamplingParams library = GenerationOptions.DEFAULT_SAMPLING;
         assertEquals(List.of(library.temperature(), library.topK(), library.topP(), library.minP()), values(images));
         assertNotEquals(values(images), values(videos), "images filter by min-p, videos as the paper does not");
     }

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.jpeg.ImageGrid;
@@ -31,7 +31,7 @@ public final class CompleteImage {
         Path out = Path.of(args.length > 2 ? args[2] : "completions.png");
         try (ImageModel m = ImageModel.load(model);
                 ImageGenerator generator = m.newGenerator(
-                        GeneratorOptions.builder().parallel(4).seed(1).build())) {
+                        GenerationOptions.builder().parallel(4).seed(1).build())) {
             List<GeneratedImage> completions = generator.complete(Collections.nCopies(4, input), 0.5);
             List<BufferedImage> row = new ArrayList<>();
             completions.forEach(c -> row.add(c.image()));

@@ -4,8 +4,8 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.jpeg.ImageGrid;
@@ -20,7 +20,7 @@ public final class GenerateImages {
         Path model = Examples.model(args, 0);
         Path grid = Path.of(args.length > 1 ? args[1] : "grid.png");
 
-        GeneratorOptions options = GeneratorOptions.builder()
+        GenerationOptions options = GenerationOptions.builder()
                 .parallel(8) // 8 images per native step
                 .sampling(
                         SamplingParams.builder().temperature(1.0f).minP(0.1f).build()) // the default (models/README.md)

@@ -10,13 +10,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageEvent;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageRequest;
 import org.jpeglm.image.ImageService;
 import org.jpeglm.image.PreviewPolicy;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
 
 /**
@@ -34,7 +34,7 @@ public final class LivePreview {
 
         try (ImageModel m = ImageModel.load(model);
                 ImageService service = ImageService.start(
-                        m, ServiceOptions.builder().parallel(count).build())) {
+                        m, GenerationOptions.builder().parallel(count).build())) {
             JpegProfile profile = m.spec().profile();
             ImageRequest request = ImageRequest.generate(count)
                     .seed(42)

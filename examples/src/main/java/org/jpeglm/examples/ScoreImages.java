@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Score;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 
@@ -32,7 +32,7 @@ public final class ScoreImages {
         }
         try (ImageModel m = ImageModel.load(Path.of(args[0]));
                 ImageGenerator generator =
-                        m.newGenerator(GeneratorOptions.builder().parallel(8).build())) {
+                        m.newGenerator(GenerationOptions.builder().parallel(8).build())) {
             List<Score> scores = generator.score(images);
             for (int i = 0; i < scores.size(); i++) {
                 System.out.printf(

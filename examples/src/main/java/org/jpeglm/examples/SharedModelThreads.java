@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GeneratorOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 
@@ -29,7 +29,7 @@ public final class SharedModelThreads {
                 long seed = 1000 + w;
                 requests.add(pool.submit(() -> {
                     // One generator per request and thread; try-with-resources frees its KV cache.
-                    var options = GeneratorOptions.builder()
+                    var options = GenerationOptions.builder()
                             .parallel(2)
                             .threads(1)
                             .seed(seed)

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.jpeglm.Session;
 import org.jpeglm.codec.CodecModel;
 import org.jpeglm.codec.Cut;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
 import org.jpeglm.codec.GeneratorView;
 import org.jpeglm.engine.Finisher;
@@ -19,8 +20,8 @@ import org.jpeglm.video.VideoProfile;
 
 /**
  * Generates, completes and scores videos with an Avc-LM model: the codec-neutral {@link Generator} over the h264
- * codec ({@link GeneratorView}), with the video API's options and completion by frames.
- * {@link VideoOptions#parallel()} videos are written together, one native step for all of them per token, and when
+ * codec ({@link GeneratorView}), with completion by frames. {@link org.jpeglm.codec.GenerationOptions#parallel()}
+ * videos are written together, one native step for all of them per token, and when
  * one ends the next starts in its sequence. Each video has its own seed,
  * {@code options.seed() + index} mixed, so a request gives the same videos on every run with the same options. Videos
  * are sampled freely and end at EOS or their token budget; each is then decoded by ffmpeg, tolerantly
@@ -28,32 +29,32 @@ import org.jpeglm.video.VideoProfile;
  *
  * <p>Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
  */
-public final class VideoGenerator extends GeneratorView<Video, GeneratedVideo, VideoOptions> {
+public final class VideoGenerator extends GeneratorView<Video, GeneratedVideo> {
     private final VideoModel model;
 
-    VideoGenerator(VideoModel model, VideoOptions options) {
-        this(model, options, model.codecModel().newGenerator(options.generation())); // ffmpeg as set now
+    VideoGenerator(VideoModel model, GenerationOptions options) {
+        this(model, model.codecModel().newGenerator(options)); // ffmpeg as set now
     }
 
     /** A generator running ffmpeg as ffmpeg says (tests use a missing or failing one). */
-    VideoGenerator(VideoModel model, VideoOptions options, Ffmpeg ffmpeg) {
+    VideoGenerator(VideoModel model, GenerationOptions options, Ffmpeg ffmpeg) {
         this(model, options, ffmpeg, () -> Finisher.newWorkers("video-decode"));
     }
 
     /** A generator decoding each run's videos on a pool from decodeWorkers (tests decode at once, on the engine). */
-    VideoGenerator(VideoModel model, VideoOptions options, Ffmpeg ffmpeg, Supplier<ExecutorService> decodeWorkers) {
+    VideoGenerator(
+            VideoModel model, GenerationOptions options, Ffmpeg ffmpeg, Supplier<ExecutorService> decodeWorkers) {
         this(
                 model,
-                options,
                 CodecModel.of(
                                 model.model(),
                                 new H264Codec(
                                         model.spec(), new H264Encoder(ffmpeg), new H264Decoder(ffmpeg), decodeWorkers))
-                        .newGenerator(options.generation()));
+                        .newGenerator(options));
     }
 
-    private VideoGenerator(VideoModel model, VideoOptions options, Generator<Video, GeneratedVideo> generator) {
-        super(generator, options);
+    private VideoGenerator(VideoModel model, Generator<Video, GeneratedVideo> generator) {
+        super(generator);
         this.model = model;
     }
 

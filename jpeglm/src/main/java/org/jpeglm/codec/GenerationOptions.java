@@ -7,8 +7,8 @@ import org.jpeglm.ThreadOptions;
 /**
  * How a generator or a service runs, whatever the codec: its one session (parallel sequences, threads, batch size,
  * determinism), its requests' defaults (sampling, seed, grammar, token limit) and a service's queue. Checked here,
- * once; the image API's {@code GeneratorOptions} and {@code ServiceOptions} and the video API's {@code VideoOptions}
- * are views of it ({@code generation()}).
+ * once, for every codec; a codec whose requests sample otherwise by default names its preset (videos:
+ * {@code VideoModel.options()}).
  *
  * @param parallel results written together, one sequence each, in one native step (1..256)
  * @param threads how the session uses the CPU; {@link ThreadOptions#AUTOMATIC} by default
@@ -72,21 +72,89 @@ public record GenerationOptions(
         return builder().build();
     }
 
-    /** The builder of the record itself: every setter public. */
-    public static final class Builder extends OptionsBuilder.RequestOptionsBuilder<GenerationOptions, Builder> {
-        @Override
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder()
+                .parallel(parallel)
+                .threads(threads)
+                .batchSize(batchSize)
+                .deterministic(deterministic)
+                .sampling(sampling)
+                .seed(seed)
+                .constrained(constrained)
+                .maxTokens(maxTokens)
+                .maxQueued(maxQueued);
+    }
+
+    /** The builder; {@link #build()} checks as the record does. */
+    public static final class Builder {
+        private int parallel = 1;
+        private ThreadOptions threads = ThreadOptions.AUTOMATIC;
+        private int batchSize = 512;
+        private boolean deterministic;
+        private SamplingParams sampling = DEFAULT_SAMPLING;
+        private long seed;
+        private boolean constrained = true;
+        private int maxTokens;
+        private int maxQueued = DEFAULT_MAX_QUEUED;
+
+        private Builder() {}
+
+        public Builder parallel(int parallel) {
+            this.parallel = parallel;
+            return this;
+        }
+
+        /** Threads for every decode, 0 (the default) automatic; the other thread settings stay. */
+        public Builder threads(int threads) {
+            this.threads = this.threads.withThreads(threads);
+            return this;
+        }
+
+        public Builder threads(ThreadOptions threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder deterministic(boolean deterministic) {
+            this.deterministic = deterministic;
+            return this;
+        }
+
+        public Builder sampling(SamplingParams sampling) {
+            this.sampling = sampling;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
         public Builder constrained(boolean constrained) {
-            return super.constrained(constrained);
+            this.constrained = constrained;
+            return this;
         }
 
-        @Override
-        protected GenerationOptions view(GenerationOptions options) {
-            return options; // the view of the record is itself
+        public Builder maxTokens(int maxTokens) {
+            this.maxTokens = maxTokens;
+            return this;
         }
 
-        @Override
         public Builder maxQueued(int maxQueued) {
-            return super.maxQueued(maxQueued);
+            this.maxQueued = maxQueued;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException as the record checks */
+        public GenerationOptions build() {
+            return new GenerationOptions(
+                    parallel, threads, batchSize, deterministic, sampling, seed, constrained, maxTokens, maxQueued);
         }
     }
 }

@@ -7,27 +7,25 @@ import org.jpeglm.Session;
 import org.jpeglm.ThreadCounts;
 
 /**
- * A codec's own generator ({@code ImageGenerator}, {@code VideoGenerator}): the codec-neutral {@link Generator} with
- * the codec's options view; what every codec's generator does is delegated here once, and a view adds only what
- * differs (how a completion is cut, its events).
+ * A codec's own generator ({@code ImageGenerator}, {@code VideoGenerator}): the codec-neutral {@link Generator}
+ * under the codec's name; what every codec's generator does is delegated here once, and a view adds only what
+ * differs (how a completion is cut).
  *
  * <p>Used by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
  *
  * @param <A> the codec's artefact
  * @param <R> the codec's result
- * @param <O> the codec's options view
  */
-public abstract class GeneratorView<A, R, O> implements AutoCloseable {
+public abstract class GeneratorView<A, R> implements AutoCloseable {
     private final Generator<A, R> generator;
-    private final O options;
 
-    protected GeneratorView(Generator<A, R> generator, O options) {
+    protected GeneratorView(Generator<A, R> generator) {
         this.generator = Objects.requireNonNull(generator, "generator");
-        this.options = Objects.requireNonNull(options, "options");
     }
 
-    public O options() {
-        return options;
+    /** The options it was made with. */
+    public GenerationOptions options() {
+        return generator.options();
     }
 
     /** The codec-neutral generator this one delegates to. */
@@ -48,6 +46,14 @@ public abstract class GeneratorView<A, R, O> implements AutoCloseable {
     /** count results from nothing; listener receives each as soon as it is done (on this thread). */
     public List<R> generate(int count, Consumer<? super R> listener) {
         return generator.generate(count, listener);
+    }
+
+    /**
+     * count results from nothing; listener receives the events of each ({@link Event}: progress, previews as previews
+     * allow, the finished result) on this thread.
+     */
+    public List<R> generate(int count, Previews previews, Listener<R> listener) {
+        return generator.generate(count, previews, listener);
     }
 
     /** The negative log-likelihood of each artefact's stream under the model (fitted first where the codec fits). */

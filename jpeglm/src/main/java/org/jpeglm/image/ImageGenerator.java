@@ -5,33 +5,28 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.jpeglm.Session;
 import org.jpeglm.codec.Cut;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
 import org.jpeglm.codec.GeneratorView;
 
 /**
  * Generates, completes and scores images with a Jpeg-LM model: the codec-neutral {@link Generator} over the jpeg
- * codec ({@link GeneratorView}), with the image API's options, completion by share and events. It owns one llama.cpp
- * context of {@link GeneratorOptions#parallel()} sequences: that many images are written together, one native step for all of
+ * codec ({@link GeneratorView}), with completion by share. It owns one llama.cpp context of
+ * {@link GenerationOptions#parallel()} sequences: that many images are written together, one native step for all of
  * them per token, and when one image ends the next one starts in its sequence (continuous batching) until the
- * request is done. The batching is {@link ImageService}'s, run on the caller's thread for one request at a time.
+ * request is done. The batching is {@link org.jpeglm.codec.Service}'s, run on the caller's thread for one request at a
+ * time. Events ({@link org.jpeglm.codec.Event}) count MCUs, and a preview's file is a JPEG file
+ * ({@link org.jpeglm.jpeg.JpegImages#decode(byte[])} shows it).
  *
  * <p>Each image has its own seed, {@code options.seed() + index} mixed, and its sequence's sampler restarts from it,
  * so a request gives the same images on every run with the same options, and with
- * {@link GeneratorOptions#deterministic()} on the CPU the same images from nothing whatever
- * {@link GeneratorOptions#parallel()} (see {@link org.jpeglm.codec.Service} for exactly what a seed guarantees). Used by one
- * thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
+ * {@link GenerationOptions#deterministic()} on the CPU the same images from nothing whatever
+ * {@link GenerationOptions#parallel()} (see {@link org.jpeglm.codec.Service} for exactly what a seed guarantees). Used
+ * by one thread at a time (like {@link Session}); {@link #cancel()} may be called from any thread.
  */
-public final class ImageGenerator extends GeneratorView<BufferedImage, GeneratedImage, GeneratorOptions> {
-    ImageGenerator(Generator<BufferedImage, GeneratedImage> generator, GeneratorOptions options) {
-        super(generator, options);
-    }
-
-    /**
-     * count images from nothing; listener receives the events of each ({@link ImageEvent}: progress, previews as
-     * previews allows, the finished image) on this thread.
-     */
-    public List<GeneratedImage> generate(int count, PreviewPolicy previews, ImageListener listener) {
-        return generator().generate(count, previews.previews(), ImageEvents.listener(listener));
+public final class ImageGenerator extends GeneratorView<BufferedImage, GeneratedImage> {
+    ImageGenerator(Generator<BufferedImage, GeneratedImage> generator) {
+        super(generator);
     }
 
     /**
@@ -46,6 +41,11 @@ public final class ImageGenerator extends GeneratorView<BufferedImage, Generated
     /** {@link #complete(List, double)}, with each image passed to listener when done. */
     public List<GeneratedImage> complete(List<BufferedImage> images, double ratio, Consumer<GeneratedImage> listener) {
         return generator().complete(images, Cut.share(ratio), listener);
+    }
+
+    /** count images from nothing, with the events of each passed to listener on this thread. */
+    public List<GeneratedImage> generate(int count, PreviewPolicy previews, ImageListener listener) {
+        return generator().generate(count, previews.previews(), ImageEvents.listener(listener));
     }
 
     /** {@link #complete(List, double)}, with the events of each image passed to listener on this thread. */

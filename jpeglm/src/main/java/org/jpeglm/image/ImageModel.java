@@ -9,6 +9,8 @@ import org.jpeglm.Model;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.ModelOptions;
 import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Service;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
 
 /**
@@ -75,11 +77,16 @@ public final class ImageModel implements AutoCloseable {
     }
 
     /** A generator (one llama.cpp context of options.parallel sequences) for the calling thread. */
-    public ImageGenerator newGenerator(GeneratorOptions options) {
-        return new ImageGenerator(
-                codecModel.newGenerator(
-                        Objects.requireNonNull(options, "options").generation()),
-                options);
+    public ImageGenerator newGenerator(GenerationOptions options) {
+        return new ImageGenerator(codecModel.newGenerator(options));
+    }
+
+    /**
+     * A service (one llama.cpp context of options.parallel sequences and its scheduler thread) that any thread may
+     * submit requests to: {@link CodecModel#newService}. Close it before the model.
+     */
+    public Service<BufferedImage, GeneratedImage> newService(GenerationOptions options) {
+        return codecModel.newService(options);
     }
 
     /** Closes the model; generators must be closed first. */

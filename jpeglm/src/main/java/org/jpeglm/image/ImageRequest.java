@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.GenerationOptions;
 
 /**
  * One request to an {@link ImageService}: generate {@code count} images, or complete each of {@code prompts} from
@@ -70,13 +71,13 @@ public record ImageRequest(
         return new Builder(images.size(), images, ratio);
     }
 
-    /** Builder; defaults: seed 0, {@link GeneratorOptions#DEFAULT_SAMPLING}, constrained, limit from the context, no previews. */
+    /** Builder; defaults: seed 0, {@link GenerationOptions#DEFAULT_SAMPLING}, constrained, limit from the context, no previews. */
     public static final class Builder {
         private final int count;
         private final List<BufferedImage> prompts;
         private final double ratio;
         private long seed;
-        private SamplingParams sampling = GeneratorOptions.DEFAULT_SAMPLING;
+        private SamplingParams sampling = GenerationOptions.DEFAULT_SAMPLING;
         private boolean constrained = true;
         private int maxTokens;
         private PreviewPolicy previews = PreviewPolicy.none();

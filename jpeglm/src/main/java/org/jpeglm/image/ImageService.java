@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.codec.Cut;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Request;
 import org.jpeglm.codec.Score;
 import org.jpeglm.codec.Service;
@@ -16,23 +17,23 @@ import org.jpeglm.codec.Task;
 /**
  * One image model's continuously batched service: the codec-neutral {@link Service} of the jpeg codec, taking
  * {@link ImageRequest}s and telling {@link ImageEvent}s. Thread-safe; see {@link Service} for how requests share the
- * batch and what a seed guarantees. New code can use {@code model.codecModel().newService(options.generation())}
+ * batch and what a seed guarantees. New code can use {@code model.codecModel().newService(options)}
  * directly.
  */
 public final class ImageService implements AutoCloseable {
     private final Service<BufferedImage, GeneratedImage> service;
-    private final ServiceOptions options;
+    private final GenerationOptions options;
 
-    private ImageService(Service<BufferedImage, GeneratedImage> service, ServiceOptions options) {
+    private ImageService(Service<BufferedImage, GeneratedImage> service, GenerationOptions options) {
         this.service = service;
         this.options = options;
     }
 
     /** Starts a service on model: one session, one scheduler thread. Close it before the model. */
-    public static ImageService start(ImageModel model, ServiceOptions options) {
+    public static ImageService start(ImageModel model, GenerationOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        return new ImageService(model.codecModel().newService(options.generation()), options);
+        return new ImageService(model.codecModel().newService(options), options);
     }
 
     /** The codec-neutral service it wraps. */
@@ -40,7 +41,7 @@ public final class ImageService implements AutoCloseable {
         return service;
     }
 
-    public ServiceOptions options() {
+    public GenerationOptions options() {
         return options;
     }
 
@@ -52,7 +53,7 @@ public final class ImageService implements AutoCloseable {
     /**
      * Queues the request's images ({@link Service#submit}). Completion prompts are encoded on the calling thread.
      *
-     * @throws ServiceBusyException when more than {@link ServiceOptions#maxQueuedImages()} images would wait
+     * @throws ServiceBusyException when more than {@link GenerationOptions#maxQueued()} images would wait
      * @throws IllegalArgumentException naming the problem, for a request the model cannot serve (more images than
      *     the queue holds, a prompt that fills the context)
      * @throws IllegalStateException after {@link #close()}

@@ -16,6 +16,7 @@ import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Previews;
 import org.jpeglm.codec.Score;
 import org.jpeglm.codec.Written;
@@ -56,8 +57,8 @@ class VideoGeneratorTest {
         model.close();
     }
 
-    static VideoOptions.Builder options() {
-        return VideoOptions.builder()
+    static GenerationOptions.Builder options() {
+        return VideoModel.options()
                 .threads(2)
                 .seed(3)
                 .sampling(SamplingParams.builder().temperature(1.0f).build());

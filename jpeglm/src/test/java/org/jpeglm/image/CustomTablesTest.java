@@ -12,6 +12,7 @@ import java.util.List;
 import org.jpeglm.Session;
 import org.jpeglm.bpe.BpeTokenizer;
 import org.jpeglm.bpe.BpeTrainer;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Score;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.gguf.GgmlType;
@@ -99,8 +100,8 @@ class CustomTablesTest {
         return new JpegEncoder(PROFILE, TABLES).encode(image);
     }
 
-    static GeneratorOptions options() {
-        return GeneratorOptions.builder().parallel(2).threads(2).seed(3).build();
+    static GenerationOptions options() {
+        return GenerationOptions.builder().parallel(2).threads(2).seed(3).build();
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.jpeglm.JpeglmException;
 import org.jpeglm.Model;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.Session;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.RunStats;
 import org.jpeglm.codec.Score;
 import org.jpeglm.gguf.GgmlType;
@@ -67,8 +68,8 @@ class ImageGeneratorTest {
         Files.delete(dir);
     }
 
-    static GeneratorOptions.Builder options() {
-        return GeneratorOptions.builder()
+    static GenerationOptions.Builder options() {
+        return GenerationOptions.builder()
                 .threads(2)
                 .seed(7)
                 .sampling(SamplingParams.builder().temperature(1.0f).build());

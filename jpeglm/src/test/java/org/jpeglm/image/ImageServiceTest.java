@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Score;
 import org.jpeglm.codec.ServiceBusyException;
 import org.jpeglm.codec.ServiceStats;
@@ -56,13 +57,13 @@ class ImageServiceTest {
         Files.delete(dir);
     }
 
-    static ServiceOptions service(int parallel) {
-        return ServiceOptions.builder().parallel(parallel).threads(2).build();
+    static GenerationOptions service(int parallel) {
+        return GenerationOptions.builder().parallel(parallel).threads(2).build();
     }
 
     /** A deterministic service: its images do not depend on what shares the batch. */
-    static ServiceOptions deterministic(int parallel) {
-        return ServiceOptions.builder()
+    static GenerationOptions deterministic(int parallel) {
+        return GenerationOptions.builder()
                 .parallel(parallel)
                 .threads(2)
                 .deterministic(true)
@@ -86,7 +87,7 @@ class ImageServiceTest {
     }
 
     static List<GeneratedImage> generated(ImageModel model, ImageRequest r, int parallel, boolean deterministic) {
-        var options = GeneratorOptions.builder()
+        var options = GenerationOptions.builder()
                 .deterministic(deterministic)
                 .parallel(parallel)
                 .threads(2)
@@ -187,12 +188,11 @@ class ImageServiceTest {
     @Test
     void onlyADeterministicSessionHasASpareSequence() {
         int context = BatchEngine.contextLength(model.model());
-        var one = GeneratorOptions.builder().parallel(1).threads(1);
-        try (var plain = BatchEngine.newSession(model.model(), one.build().generation(), context);
+        var one = GenerationOptions.builder().parallel(1).threads(1);
+        try (var plain = BatchEngine.newSession(model.model(), one.build(), context);
                 var det = BatchEngine.newSession(
-                        model.model(), one.deterministic(true).build().generation(), context);
-                var wide =
-                        BatchEngine.newSession(model.model(), deterministic(3).generation(), context)) {
+                        model.model(), one.deterministic(true).build(), context);
+                var wide = BatchEngine.newSession(model.model(), deterministic(3), context)) {
             assertEquals(1, plain.sequences());
             assertEquals(2, det.sequences());
             assertEquals(3, wide.sequences(), "three sequences are their own neighbours");
@@ -343,11 +343,8 @@ class ImageServiceTest {
 
     @Test
     void aFullQueueAnswersBusyAndAnImpossibleRequestIsRefusedByName() throws Exception {
-        var options = ServiceOptions.builder()
-                .parallel(1)
-                .threads(2)
-                .maxQueuedImages(4)
-                .build();
+        var options =
+                GenerationOptions.builder().parallel(1).threads(2).maxQueued(4).build();
         CountDownLatch release = new CountDownLatch(1);
         try (ImageService s = ImageService.start(model, options)) {
             IllegalArgumentException tooMany = assertThrows(
@@ -383,7 +380,7 @@ class ImageServiceTest {
         }
         List<Score> expected;
         try (ImageGenerator g = model.newGenerator(
-                GeneratorOptions.builder().parallel(2).threads(2).build())) {
+                GenerationOptions.builder().parallel(2).threads(2).build())) {
             expected = g.score(pictures);
         }
         ImageRequest r = request(4, 77).build();
@@ -452,9 +449,9 @@ class ImageServiceTest {
         assertThrows(IllegalArgumentException.class, () -> PreviewPolicy.every(0, Duration.ZERO));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> ServiceOptions.builder().parallel(0).build());
+                () -> GenerationOptions.builder().parallel(0).build());
         assertThrows(
                 IllegalArgumentException.class,
-                () -> ServiceOptions.builder().maxQueuedImages(0).build());
+                () -> GenerationOptions.builder().maxQueued(0).build());
     }
 }

@@ -9,6 +9,7 @@ import org.jpeglm.Model;
 import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
 import org.jpeglm.SessionOptions.KvCacheType;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.engine.BatchEngine;
 import org.jpeglm.gguf.GgmlType;
@@ -44,9 +45,9 @@ class KvCacheTypeTest {
     }
 
     private static int stateBytes(Model m) {
-        GeneratorOptions options =
-                GeneratorOptions.builder().parallel(1).threads(1).build();
-        try (Session s = BatchEngine.newSession(m, options.generation(), 64)) {
+        GenerationOptions options =
+                GenerationOptions.builder().parallel(1).threads(1).build();
+        try (Session s = BatchEngine.newSession(m, options, 64)) {
             s.sequence(0).feed(1, 2, 3, 4, 5, 6, 7, 8);
             return s.saveState(0).length;
         }
@@ -63,7 +64,7 @@ class KvCacheTypeTest {
             // 8 cells x 2 layers x K and V x 64 values: 2 bytes each against 34 per 32.
             assertEquals(8 * 2 * 2 * (64 * 2 - 68), f16 - q8bytes, "state " + f16 + " vs " + q8bytes + " bytes");
             try (ImageGenerator g = ImageModel.of(q8, TinyJpegLm.spec())
-                    .newGenerator(GeneratorOptions.builder()
+                    .newGenerator(GenerationOptions.builder()
                             .parallel(2)
                             .threads(1)
                             .seed(3)

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.gguf.GgmlType;
 import org.jpeglm.testing.LlamaConfig;
@@ -61,7 +62,7 @@ class PaddedVocabularyTest {
     }
 
     static List<byte[]> generate(Path model, boolean constrained) {
-        GeneratorOptions options = GeneratorOptions.builder()
+        GenerationOptions options = GenerationOptions.builder()
                 .threads(1)
                 .seed(3)
                 .parallel(4)

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegProfile;
@@ -149,7 +150,7 @@ class PreviewTest {
     /** Generates with a preview after every MCU and checks each against the image it became. */
     static int checkGeneratedPreviews(Path model, JpegProfile profile, int parallel) {
         try (ImageModel m = ImageModel.load(model);
-                ImageGenerator g = m.newGenerator(GeneratorOptions.builder()
+                ImageGenerator g = m.newGenerator(GenerationOptions.builder()
                         .parallel(parallel)
                         .threads(2)
                         .seed(3)
@@ -216,7 +217,7 @@ class PreviewTest {
     void previewsFollowTheirPolicy() {
         try (ImageModel m = ImageModel.load(gray);
                 ImageGenerator g = m.newGenerator(
-                        GeneratorOptions.builder().threads(2).parallel(2).build())) {
+                        GenerationOptions.builder().threads(2).parallel(2).build())) {
             assertEquals(List.of(), previewMcus(g, PreviewPolicy.every(1, Duration.ofHours(1))), "too soon");
             assertEquals(List.of(2, 2), previewMcus(g, PreviewPolicy.every(2, Duration.ZERO)));
             assertEquals(List.of(), previewMcus(g, PreviewPolicy.none()));

@@ -127,7 +127,7 @@ final class GenerationHandler<R> {
             return submit.get();
         } catch (ServiceBusyException e) {
             throw ApiException.busy(
-                    "the queue is full (" + options.service().maxQueuedImages() + " "
+                    "the queue is full (" + options.service().maxQueued() + " "
                             + service.codec().noun() + "s); retry later",
                     retryAfter(service.stats()));
         } catch (IllegalArgumentException e) {

@@ -17,16 +17,13 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.codec.CodecModel;
-import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.ImageService;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoProfile;
@@ -138,7 +135,7 @@ public final class ImageServer implements AutoCloseable {
         Service<BufferedImage, GeneratedPixels> service;
         try {
             heap = HeapBudget.ofFreeHeap();
-            service = model.newService(options.service().generation());
+            service = model.newService(options.service());
         } catch (RuntimeException | Error e) {
             closeQuietly(channel, e);
             throw e;
@@ -200,7 +197,8 @@ public final class ImageServer implements AutoCloseable {
         Service<Video, GeneratedVideo> service;
         try {
             heap = HeapBudget.ofFreeHeap();
-            service = model.codecModel().newService(videoOptions(options.service()));
+            service = model.codecModel()
+                    .newService(VideoModel.options(options.service()).build());
         } catch (RuntimeException | Error e) {
             closeQuietly(channel, e);
             throw e;
@@ -224,19 +222,6 @@ public final class ImageServer implements AutoCloseable {
                         options,
                         metrics,
                         drain));
-    }
-
-    /** The service's options, its requests' defaults those of {@code generate} for videos ({@link VideoOptions}). */
-    private static GenerationOptions videoOptions(ServiceOptions service) {
-        return GenerationOptions.builder()
-                .parallel(service.parallel())
-                .threads(service.threads())
-                .batchSize(service.batchSize())
-                .deterministic(service.deterministic())
-                .maxQueued(service.maxQueuedImages())
-                .sampling(VideoOptions.defaults().sampling())
-                .constrained(false)
-                .build();
     }
 
     /** The routes over a started service; the service is closed, and the channel, when this fails. */

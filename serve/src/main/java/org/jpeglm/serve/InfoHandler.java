@@ -75,7 +75,7 @@ final class InfoHandler {
                 .put("status", status)
                 .put("model", model.id())
                 .put("queued_images", s.queued())
-                .put("max_queued_images", options.service().maxQueuedImages());
+                .put("max_queued_images", options.service().maxQueued());
         if (!status.equals("ready")) {
             ctx.status(503)
                     .header(
@@ -90,7 +90,7 @@ final class InfoHandler {
         if (drain.draining()) {
             return "draining";
         }
-        return s.queued() < options.service().maxQueuedImages() ? "ready" : "full";
+        return s.queued() < options.service().maxQueued() ? "ready" : "full";
     }
 
     void metrics(Context ctx) {

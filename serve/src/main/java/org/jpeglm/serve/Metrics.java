@@ -103,7 +103,7 @@ final class Metrics {
                 "jpeglm_queue_capacity_images",
                 "gauge",
                 "images that may wait; more are answered 503",
-                options.service().maxQueuedImages());
+                options.service().maxQueued());
         metric(
                 s,
                 "jpeglm_sequences",

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.jpeglm.image.ServiceOptions;
+import org.jpeglm.codec.GenerationOptions;
 
 /**
  * How {@link ImageServer} listens and what it accepts.
@@ -17,7 +17,8 @@ import org.jpeglm.image.ServiceOptions;
  * @param maxBodyBytes largest request body accepted (larger: 413)
  * @param maxImagePixels largest uploaded image, in pixels, decoded (larger: 413)
  * @param maxImagesPerRequest most images one request may ask for (more: 400); at most the queue's size
- * @param service the shared generator: sequences ({@code -np}), threads, batch size, queue bound (full: 503)
+ * @param service the shared service: sequences ({@code -np}), threads, batch size, determinism, queue bound (full:
+ *     503), and its requests' defaults where a request names none
  * @param keepAlive longest a stream stays silent: then a comment keeps proxies from closing it (and a write finds a
  *     client gone where the connection's own watch cannot, e.g. under TLS)
  * @param allowedHosts names besides IP addresses, {@code localhost} and host that the {@code Host} header may give
@@ -32,7 +33,7 @@ public record ServeOptions(
         long maxBodyBytes,
         long maxImagePixels,
         int maxImagesPerRequest,
-        ServiceOptions service,
+        GenerationOptions service,
         Duration keepAlive,
         List<String> allowedHosts,
         Duration drainTime) {
@@ -62,10 +63,9 @@ public record ServeOptions(
             throw new IllegalArgumentException("maxImagesPerRequest must be at least 1, got " + maxImagesPerRequest);
         }
         Objects.requireNonNull(service, "service");
-        if (maxImagesPerRequest > service.maxQueuedImages()) {
-            throw new IllegalArgumentException(
-                    "maxImagesPerRequest (" + maxImagesPerRequest + ") must not exceed the queue ("
-                            + service.maxQueuedImages() + "): such a request could never run");
+        if (maxImagesPerRequest > service.maxQueued()) {
+            throw new IllegalArgumentException("maxImagesPerRequest (" + maxImagesPerRequest
+                    + ") must not exceed the queue (" + service.maxQueued() + "): such a request could never run");
         }
         Objects.requireNonNull(keepAlive, "keepAlive");
         if (keepAlive.isNegative() || keepAlive.isZero()) {
@@ -98,7 +98,7 @@ public record ServeOptions(
 
     /**
      * Defaults: 127.0.0.1:8080 (llama-server's), no key, 32 MiB bodies, 16-megapixel uploads, 64 images a request, no
-     * other host names, 20 s to drain (a load balancer's or Kubernetes' grace period is commonly 30 s).
+     * other host names, a service of 4 sequences ({@code -np 4}) on automatic threads, 20 s to drain (a load balancer's or Kubernetes' grace period is commonly 30 s).
      */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -107,7 +107,8 @@ public record ServeOptions(
         private long maxBodyBytes = 32L << 20;
         private long maxImagePixels = 16L << 20;
         private int maxImagesPerRequest = 64;
-        private ServiceOptions service = ServiceOptions.builder().build();
+        private GenerationOptions service =
+                GenerationOptions.builder().parallel(4).build();
         private Duration keepAlive = Duration.ofSeconds(1);
         private List<String> allowedHosts = List.of();
         private Duration drainTime = Duration.ofSeconds(20);
@@ -157,7 +158,7 @@ public record ServeOptions(
             return this;
         }
 
-        public Builder service(ServiceOptions service) {
+        public Builder service(GenerationOptions service) {
             this.service = service;
             return this;
         }

@@ -7,11 +7,11 @@ import java.util.Objects;
 import org.jpeglm.Model;
 import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.codec.igpt.PixelCodec;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.video.VideoProfile;
 
@@ -125,7 +125,7 @@ record ServedModel(
      * The OpenAI-style model entry, with the model's metadata, codec, profile (JPEG or video) and how it is served
      * under "meta".
      */
-    ObjectNode json(ServiceOptions service) {
+    ObjectNode json(GenerationOptions service) {
         Model m = model;
         ObjectNode meta = Json.object()
                 .put("description", m.description())

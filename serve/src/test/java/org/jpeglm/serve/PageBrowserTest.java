@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ServiceOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,8 +80,10 @@ class PageBrowserTest {
                 model,
                 ServeOptions.builder()
                         .port(0)
-                        .service(
-                                ServiceOptions.builder().parallel(16).threads(2).build())
+                        .service(GenerationOptions.builder()
+                                .parallel(16)
+                                .threads(2)
+                                .build())
                         .build());
         driver = browser();
     }

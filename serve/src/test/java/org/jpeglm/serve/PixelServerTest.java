@@ -33,7 +33,6 @@ import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.codec.igpt.IgptSpec;
 import org.jpeglm.codec.igpt.PixelModels;
 import org.jpeglm.codec.igpt.PixelStreams;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.testing.TinyStreamLm;
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +72,7 @@ class PixelServerTest {
             CodecModel<BufferedImage, GeneratedPixels> model = PixelModels.load(file);
             ServeOptions options = ServeOptions.builder()
                     .port(0)
-                    .service(ServiceOptions.builder()
+                    .service(GenerationOptions.builder()
                             .parallel(PARALLEL)
                             .threads(2)
                             .build())

@@ -15,11 +15,11 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.TestServer.Sse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,10 +58,10 @@ class ServerBackendTest {
                 other,
                 1,
                 b -> b.maxImagesPerRequest(2)
-                        .service(ServiceOptions.builder()
+                        .service(GenerationOptions.builder()
                                 .parallel(1)
                                 .threads(2)
-                                .maxQueuedImages(2)
+                                .maxQueued(2)
                                 .build()))) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);

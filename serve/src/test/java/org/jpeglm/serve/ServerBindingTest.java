@@ -15,8 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +30,7 @@ class ServerBindingTest {
         return ServeOptions.builder()
                 .host(host)
                 .port(port)
-                .service(ServiceOptions.builder().parallel(1).threads(2).build());
+                .service(GenerationOptions.builder().parallel(1).threads(2).build());
     }
 
     @Test

@@ -22,7 +22,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jpeglm.image.ServiceOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.serve.TestServer.Sse;
 import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +83,7 @@ class ServerEndpointsTest {
         try (TestServer s = TestServer.start(
                 other,
                 2,
-                b -> b.service(ServiceOptions.builder()
+                b -> b.service(GenerationOptions.builder()
                         .parallel(2)
                         .threads(2)
                         .deterministic(true)

@@ -24,10 +24,10 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.serve.ServerEndpointsTest.Multipart;
 import org.jpeglm.serve.TestServer.Sse;
 import org.junit.jupiter.api.AfterAll;
@@ -247,10 +247,10 @@ class ServerErrorsTest {
                 dir,
                 1,
                 b -> b.maxImagesPerRequest(4)
-                        .service(ServiceOptions.builder()
+                        .service(GenerationOptions.builder()
                                 .parallel(1)
                                 .threads(2)
-                                .maxQueuedImages(4)
+                                .maxQueued(4)
                                 .build()))) {
             // Holds the scheduler in a listener while its image occupies the only sequence, so what is queued next
             // stays queued however fast the machine is.

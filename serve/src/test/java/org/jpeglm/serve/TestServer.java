@@ -23,8 +23,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.testing.TinyJpegLm;
 
 /**
@@ -58,10 +58,10 @@ final class TestServer implements AutoCloseable {
         ImageModel model = ImageModel.load(file);
         ServeOptions.Builder b = ServeOptions.builder()
                 .port(0)
-                .service(ServiceOptions.builder()
+                .service(GenerationOptions.builder()
                         .parallel(parallel)
                         .threads(2)
-                        .maxQueuedImages(1024)
+                        .maxQueued(1024)
                         .build());
         tweak.accept(b);
         try {

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.image.ServiceOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,10 @@ class VideoPageBrowserTest {
                 model,
                 ServeOptions.builder()
                         .port(0)
-                        .service(ServiceOptions.builder().parallel(2).threads(2).build())
+                        .service(GenerationOptions.builder()
+                                .parallel(2)
+                                .threads(2)
+                                .build())
                         .build());
         driver = PageBrowserTest.browser();
     }

@@ -21,12 +21,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.avclm.VideoOptions;
 import org.jpeglm.codec.Cut;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
 import org.jpeglm.codec.Score;
-import org.jpeglm.image.ServiceOptions;
 import org.jpeglm.testing.Ffprobe;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoFiles;
@@ -64,7 +62,10 @@ class VideoServerTest {
                 model,
                 ServeOptions.builder()
                         .port(0)
-                        .service(ServiceOptions.builder().parallel(2).threads(2).build())
+                        .service(GenerationOptions.builder()
+                                .parallel(2)
+                                .threads(2)
+                                .build())
                         .build());
         client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -101,7 +102,7 @@ class VideoServerTest {
 
     /** What jpeglm generate runs for a video model with -np 2 -t 2 --seed seed: its sampling (no min-p) too. */
     static GenerationOptions generateOptions(long seed) {
-        return VideoOptions.builder().parallel(2).threads(2).seed(seed).build().generation();
+        return VideoModel.options().parallel(2).threads(2).seed(seed).build();
     }
 
     static JsonNode json(HttpResponse<byte[]> res) throws IOException {

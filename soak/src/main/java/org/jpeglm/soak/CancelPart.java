@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.codec.RunStats;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.GeneratorOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 
@@ -42,8 +42,8 @@ final class CancelPart {
 
     static PartResult run(ImageModel model, SoakConfig c) throws Exception {
         PartResult r = new PartResult("Cancel from another thread: " + c.cancels() + " cancels");
-        GeneratorOptions options =
-                GeneratorOptions.builder().parallel(8).threads(0).seed(7).build();
+        GenerationOptions options =
+                GenerationOptions.builder().parallel(8).threads(0).seed(7).build();
         List<Long> latencies = new ArrayList<>();
         List<Long> generateLatencies = new ArrayList<>();
         List<Long> completeLatencies = new ArrayList<>();
@@ -123,7 +123,7 @@ final class CancelPart {
      * at cancel() only then, so a cancel at once waits for the whole preparation (docs/soak.md).
      */
     private static void largeComplete(
-            ImageModel model, GeneratorOptions options, List<BufferedImage> prompts, PartResult r) throws Exception {
+            ImageModel model, GenerationOptions options, List<BufferedImage> prompts, PartResult r) throws Exception {
         List<Long> latencies = new ArrayList<>();
         List<BufferedImage> inputs = repeat(prompts, LARGE_COMPLETE_REPEATS);
         try (ImageGenerator g = model.newGenerator(options)) {

@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jpeglm.image.GeneratorOptions;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 
@@ -82,7 +82,7 @@ final class SharedModelPart {
         int made = 0;
         while (made < c.imagesPerThread()) {
             int n = Math.min(c.imagesPerGenerator(), c.imagesPerThread() - made);
-            GeneratorOptions options = GeneratorOptions.builder()
+            GenerationOptions options = GenerationOptions.builder()
                     .parallel(8)
                     .threads(1)
                     .seed(1_000_000L * thread + made)
