@@ -1,5 +1,6 @@
 package org.jpeglm.bench;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,17 +12,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jpeglm.codec.GenerationOptions;
-import org.jpeglm.image.ImageListener;
+import org.jpeglm.codec.Request;
+import org.jpeglm.codec.Service;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ImageService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * How often an image served under load equals its alone run: N one-image requests, each with its own seed, go to an
- * {@link ImageService} (what {@code jpeglm serve} runs) from concurrent clients, so each image shares the batch with
+ * image model's {@link Service} (what {@code jpeglm serve} runs) from concurrent clients, so each image shares the batch with
  * whatever the others are doing; then each seed is run again alone on the idle service, and the bytes are compared.
  * Once per mode: by default a seed repeats its bytes only with the same company, deterministic whatever the company.
  */
@@ -92,7 +93,7 @@ public final class AloneRunBench implements Callable<Integer> {
                 .maxQueued(Math.max(1024, images))
                 .deterministic(mode.equals("deterministic"))
                 .build();
-        try (ImageService service = ImageService.start(m, options)) {
+        try (Service<BufferedImage, GeneratedImage> service = m.newService(options)) {
             long t0 = System.nanoTime();
             byte[][] loaded = underLoad(service);
             long t1 = System.nanoTime();
@@ -114,7 +115,7 @@ public final class AloneRunBench implements Callable<Integer> {
     }
 
     /** Every image's stream, its request sent by one of the concurrent clients, which keep the batch full. */
-    private byte[][] underLoad(ImageService service) throws Exception {
+    private byte[][] underLoad(Service<BufferedImage, GeneratedImage> service) throws Exception {
         byte[][] streams = new byte[images][];
         AtomicInteger next = new AtomicInteger();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -135,8 +136,8 @@ public final class AloneRunBench implements Callable<Integer> {
     }
 
     /** Image k's stream: a request of one image with seed + k (on an idle service: its alone run). */
-    private byte[] run(ImageService service, int k) throws Exception {
-        ImageRequest request = ImageRequest.generate(1).seed(seed + k).build();
-        return service.submit(request, ImageListener.ignoring()).result().get().getFirst().stream();
+    private byte[] run(Service<BufferedImage, GeneratedImage> service, int k) throws Exception {
+        Request<BufferedImage> request = service.request(1).seed(seed + k).build();
+        return service.submit(request, event -> {}).result().get().getFirst().stream();
     }
 }

@@ -1,5 +1,6 @@
 package org.jpeglm.bench;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -17,10 +18,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Request;
+import org.jpeglm.codec.Service;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ImageRequest;
-import org.jpeglm.image.ImageService;
 import org.jpeglm.serve.ImageServer;
 import org.jpeglm.serve.ServeOptions;
 import picocli.CommandLine;
@@ -88,7 +90,7 @@ public final class ServeBench implements Callable<Integer> {
 
     @Option(
             names = "--direct",
-            description = "also time the clients' requests submitted to an ImageService directly, without HTTP")
+            description = "also time the clients' requests submitted to the model's Service directly, without HTTP")
     boolean direct;
 
     @Option(
@@ -157,7 +159,7 @@ public final class ServeBench implements Callable<Integer> {
                     if (direct) {
                         System.out.printf(
                                 Locale.ROOT,
-                                "rep %d: ImageService without HTTP %.2f images/s%n",
+                                "rep %d: Service without HTTP %.2f images/s%n",
                                 r + 1,
                                 direct(m, options.service(), images / perRequest));
                     }
@@ -254,7 +256,7 @@ public final class ServeBench implements Callable<Integer> {
 
     /** images/s of the clients' requests submitted to a service of the server's options, without HTTP. */
     private double direct(ImageModel m, GenerationOptions o, int requests) throws Exception {
-        try (ImageService service = ImageService.start(m, o);
+        try (Service<BufferedImage, GeneratedImage> service = m.newService(o);
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             AtomicInteger left = new AtomicInteger(requests);
             AtomicInteger done = new AtomicInteger();
@@ -263,7 +265,7 @@ public final class ServeBench implements Callable<Integer> {
             for (int c = 0; c < clients; c++) {
                 all.add(pool.submit(() -> {
                     while (left.getAndDecrement() > 0) {
-                        ImageRequest request = ImageRequest.generate(perRequest)
+                        Request<BufferedImage> request = service.request(perRequest)
                                 .seed(System.nanoTime())
                                 .build();
                         done.addAndGet(

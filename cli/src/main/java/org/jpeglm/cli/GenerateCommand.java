@@ -22,10 +22,8 @@ import org.jpeglm.codec.Previews;
 import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageEvent;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.PreviewPolicy;
 import org.jpeglm.jpeg.ImageGrid;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.ImageSummary;
@@ -354,10 +352,10 @@ public class GenerateCommand extends JpeglmCommand {
     /** Generates with a preview every MCU (at most every 50 ms per image) drawn on the terminal. */
     private List<GeneratedImage> generateWithPreview(
             ImageGenerator generator, TerminalPreview screen, Consumer<GeneratedImage> done) {
-        return generator.generate(count, PreviewPolicy.every(1, Duration.ofMillis(50)), event -> {
+        return generator.generate(count, Previews.every(1, Duration.ofMillis(50)), event -> {
             screen.onEvent(event);
-            if (event instanceof ImageEvent.Finished f) {
-                done.accept(f.image());
+            if (event instanceof Event.Finished<GeneratedImage> f) {
+                done.accept(f.result());
             }
         });
     }

@@ -7,12 +7,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBarConsumer;
 import org.jpeglm.codec.Event;
 import org.jpeglm.codec.igpt.GeneratedPixels;
-import org.jpeglm.image.ImageEvent;
+import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.jpeg.JpegImages;
 
 /**
@@ -106,24 +107,23 @@ final class TerminalPreview implements ProgressBarConsumer {
         return layout;
     }
 
-    /** Takes an image's event (on the generating thread): a preview or the finished image shows in its place. */
-    synchronized void onEvent(ImageEvent event) {
-        switch (event) {
-            case ImageEvent.Preview p -> show(p.index(), p::image, false);
-            case ImageEvent.Finished f -> show(f.image().index(), f.image()::image, true);
-            case ImageEvent.Progress p -> {
-                return;
-            }
-        }
-        drawIfDue();
+    /** Takes a JPEG image's event (on the generating thread): a preview or the finished image shows in its place. */
+    void onEvent(Event<GeneratedImage> event) {
+        onEvent(event, JpegImages::decode, GeneratedImage::image);
     }
 
     /** Takes a pixel image's event: a preview (a PNG of its rows so far) or the finished image shows in its place. */
-    synchronized void onPixels(Event<GeneratedPixels> event) {
+    void onPixels(Event<GeneratedPixels> event) {
+        onEvent(event, TerminalPreview::png, GeneratedPixels::image);
+    }
+
+    /** Shows a preview (its file decoded by preview, on the caller's thread) or the finished result (as image). */
+    private synchronized <R> void onEvent(
+            Event<R> event, Function<byte[], BufferedImage> preview, Function<R, BufferedImage> image) {
         switch (event) {
-            case Event.Preview<GeneratedPixels> p -> show(p.index(), () -> png(p.file()), false);
-            case Event.Finished<GeneratedPixels> f -> show(f.index(), f.result()::image, true);
-            case Event.Progress<GeneratedPixels> p -> {
+            case Event.Preview<R> p -> show(p.index(), () -> preview.apply(p.file()), false);
+            case Event.Finished<R> f -> show(f.index(), () -> image.apply(f.result()), true);
+            case Event.Progress<R> p -> {
                 return;
             }
         }

@@ -101,7 +101,7 @@ class DeterministicCliTest {
     }
 
     @Test
-    void serveTakesTheModeIntoItsServiceOptions() {
+    void serveTakesTheModeIntoItsService() {
         assertTrue(serveOptions("--deterministic").service().deterministic());
         assertFalse(serveOptions().service().deterministic(), "off by default");
     }

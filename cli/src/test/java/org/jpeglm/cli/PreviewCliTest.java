@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.Event;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageEvent;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.RepairReport;
 import org.jpeglm.testing.TinyJpegLm;
@@ -88,9 +88,9 @@ class PreviewCliTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalPreview panel = panel(bytes, new TerminalSize(80, 24), 4, 1, 3);
         byte[] a = jpeg(image(0x112233, 0x445566, 0x778899));
-        panel.onEvent(new ImageEvent.Progress(0, 3, 1, 4)); // progress alone draws nothing
+        panel.onEvent(new Event.Progress<>(0, 3, 1, 4)); // progress alone draws nothing
         assertEquals(0, bytes.size());
-        panel.onEvent(new ImageEvent.Preview(0, 1, 4, a));
+        panel.onEvent(new Event.Preview<>(0, 1, 4, a));
         String first = bytes.toString(StandardCharsets.UTF_8);
         List<String> cells = HalfBlocks.lines(JpegImages.decode(a));
         String rest = " ".repeat(6); // three empty places of one cell, each after a gap of one
@@ -113,7 +113,7 @@ class PreviewCliTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalPreview panel = panel(bytes, new TerminalSize(200, 100), 1, 256, 256);
         byte[] wide = jpeg(new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB));
-        panel.onEvent(new ImageEvent.Preview(0, 1, 4, wide));
+        panel.onEvent(new Event.Preview<>(0, 1, 4, wide));
         List<String> lines = bytes.toString(StandardCharsets.UTF_8)
                 .lines()
                 .filter(l -> l.indexOf(HalfBlocks.UPPER_HALF) >= 0)
@@ -175,8 +175,8 @@ class PreviewCliTest {
             images[i] = jpeg(image(0x101010 * (i + 1), 0x202020 * (i + 1), 0x303030 * (i + 1)));
         }
         for (int i = 0; i < 4; i++) { // two at a time: 2 and 3 take the places of 0 and 1 when those finish
-            panel.onEvent(new ImageEvent.Preview(i, 1, 2, images[i]));
-            panel.onEvent(new ImageEvent.Finished(generated(i, images[i])));
+            panel.onEvent(new Event.Preview<>(i, 1, 2, images[i]));
+            panel.onEvent(new Event.Finished<>(i, generated(i, images[i])));
         }
         panel.accept("generate 100% 4/4 done");
         bytes.reset();

@@ -44,7 +44,7 @@ class PublishedJarsTest {
         }
         Path api = sibling(ReactorArtifacts.find("jpeglm", ""), "javadoc");
         assertTrue(
-                entries(api).stream().anyMatch(e -> e.endsWith("org/jpeglm/image/ImageService.html")),
+                entries(api).stream().anyMatch(e -> e.endsWith("org/jpeglm/codec/Service.html")),
                 "the API's pages: " + api);
     }
 

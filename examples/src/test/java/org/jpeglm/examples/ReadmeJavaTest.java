@@ -119,7 +119,7 @@ class ReadmeJavaTest {
             long start = System.nanoTime();
             String out = b.body().contains(README_SERVER) ? runAgainstServer(classes, b) : run(classes, b);
             System.out.printf("README's java block %d ran in %.1f s%n", b.number(), (System.nanoTime() - start) / 1e9);
-            if (b.body().contains("ImageService")) {
+            if (b.body().contains("newService")) {
                 assertTrue(out.contains("MCUs"), "the service block prints progress:\n" + out);
             }
         }

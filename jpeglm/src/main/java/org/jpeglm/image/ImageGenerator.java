@@ -8,6 +8,8 @@ import org.jpeglm.codec.Cut;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Generator;
 import org.jpeglm.codec.GeneratorView;
+import org.jpeglm.codec.Listener;
+import org.jpeglm.codec.Previews;
 
 /**
  * Generates, completes and scores images with a Jpeg-LM model: the codec-neutral {@link Generator} over the jpeg
@@ -43,14 +45,12 @@ public final class ImageGenerator extends GeneratorView<BufferedImage, Generated
         return generator().complete(images, Cut.share(ratio), listener);
     }
 
-    /** count images from nothing, with the events of each passed to listener on this thread. */
-    public List<GeneratedImage> generate(int count, PreviewPolicy previews, ImageListener listener) {
-        return generator().generate(count, previews.previews(), ImageEvents.listener(listener));
-    }
-
-    /** {@link #complete(List, double)}, with the events of each image passed to listener on this thread. */
+    /**
+     * {@link #complete(List, double)}, with the events of each image passed to listener on this thread; previews are
+     * paced in MCUs.
+     */
     public List<GeneratedImage> complete(
-            List<BufferedImage> images, double ratio, PreviewPolicy previews, ImageListener listener) {
-        return generator().complete(images, Cut.share(ratio), previews.previews(), ImageEvents.listener(listener));
+            List<BufferedImage> images, double ratio, Previews previews, Listener<GeneratedImage> listener) {
+        return generator().complete(images, Cut.share(ratio), previews, listener);
     }
 }

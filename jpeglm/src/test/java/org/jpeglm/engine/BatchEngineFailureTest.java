@@ -78,7 +78,7 @@ class BatchEngineFailureTest {
             for (int round = 0; engine.busy() && round < 1000; round++) {
                 try {
                     engine.round(() -> {});
-                } catch (RuntimeException | Error e) { // what ImageService's scheduler does with a round's failure
+                } catch (RuntimeException | Error e) { // what Service's scheduler does with a round's failure
                     engine.failAll(e);
                 }
             }

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.Event;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Previews;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegProfile;
@@ -160,23 +162,25 @@ class PreviewTest {
                                 .topK(20)
                                 .build())
                         .build())) {
-            List<ImageEvent> events = Collections.synchronizedList(new ArrayList<>());
-            List<GeneratedImage> images = g.generate(3, PreviewPolicy.every(1, Duration.ZERO), events::add);
+            List<Event<GeneratedImage>> events = Collections.synchronizedList(new ArrayList<>());
+            List<GeneratedImage> images = g.generate(3, Previews.every(1, Duration.ZERO), events::add);
             int previews = 0;
-            for (ImageEvent e : events) {
-                if (e instanceof ImageEvent.Preview p) {
+            for (Event<GeneratedImage> e : events) {
+                if (e instanceof Event.Preview<GeneratedImage> p) {
                     GeneratedImage fin = images.get(p.index());
                     assertTrue(fin.clean(), fin.toString());
-                    assertEquals(profile.width(), p.image().getWidth());
-                    byte[] cut = JpegStreams.prefixMcus(fin.stream(), p.mcus());
-                    assertTrue(new JpegRepair(profile).paddable(cut, p.mcus() / profile.restartInterval()));
+                    BufferedImage shown = JpegImages.decode(p.file());
+                    assertEquals(profile.width(), shown.getWidth());
+                    assertEquals(4, p.totalUnits(), "units are the image's MCUs");
+                    byte[] cut = JpegStreams.prefixMcus(fin.stream(), p.units());
+                    assertTrue(new JpegRepair(profile).paddable(cut, p.units() / profile.restartInterval()));
                     assertArrayEquals(
                             JpegStreamState.preview(new JpegRepair(profile), cut),
-                            p.jpeg(),
+                            p.file(),
                             "the cut padded as repair pads it");
-                    compare(profile, p.image(), fin.image(), p.mcus());
+                    compare(profile, shown, fin.image(), p.units());
                     if (profile.subsampling() == Subsampling.GRAY) {
-                        assertNeutralBeyond(profile, p.image(), p.mcus());
+                        assertNeutralBeyond(profile, shown, p.units());
                     }
                     previews++;
                 }
@@ -187,16 +191,16 @@ class PreviewTest {
     }
 
     /** Every image's previews rise one MCU at a time and come before its Finished event. */
-    static void assertDone(List<GeneratedImage> images, List<ImageEvent> events) {
+    static void assertDone(List<GeneratedImage> images, List<Event<GeneratedImage>> events) {
         for (GeneratedImage image : images) {
-            List<ImageEvent> own =
+            List<Event<GeneratedImage>> own =
                     events.stream().filter(e -> e.index() == image.index()).toList();
-            assertEquals(new ImageEvent.Finished(image), own.getLast());
+            assertEquals(new Event.Finished<>(image.index(), image), own.getLast());
             int last = 0;
-            for (ImageEvent e : own) {
-                if (e instanceof ImageEvent.Preview p) {
-                    assertEquals(last + 1, p.mcus(), own.toString());
-                    last = p.mcus();
+            for (Event<GeneratedImage> e : own) {
+                if (e instanceof Event.Preview<GeneratedImage> p) {
+                    assertEquals(last + 1, p.units(), own.toString());
+                    last = p.units();
                 }
             }
             assertEquals(3, last, "a preview at every MCU but the last (the final image shows that one)");
@@ -218,19 +222,20 @@ class PreviewTest {
         try (ImageModel m = ImageModel.load(gray);
                 ImageGenerator g = m.newGenerator(
                         GenerationOptions.builder().threads(2).parallel(2).build())) {
-            assertEquals(List.of(), previewMcus(g, PreviewPolicy.every(1, Duration.ofHours(1))), "too soon");
-            assertEquals(List.of(2, 2), previewMcus(g, PreviewPolicy.every(2, Duration.ZERO)));
-            assertEquals(List.of(), previewMcus(g, PreviewPolicy.none()));
+            assertEquals(List.of(), previewMcus(g, Previews.every(1, Duration.ofHours(1))), "too soon");
+            assertEquals(List.of(2, 2), previewMcus(g, Previews.every(2, Duration.ZERO)));
+            assertEquals(List.of(), previewMcus(g, Previews.NONE));
         }
-        assertThrows(IllegalArgumentException.class, () -> PreviewPolicy.every(1, Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class, () -> Previews.every(1, Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class, () -> Previews.every(0, Duration.ZERO));
     }
 
     /** The MCU counts of the previews two images get under policy. */
-    static List<Integer> previewMcus(ImageGenerator g, PreviewPolicy policy) {
+    static List<Integer> previewMcus(ImageGenerator g, Previews policy) {
         List<Integer> mcus = new ArrayList<>();
         g.generate(2, policy, e -> {
-            if (e instanceof ImageEvent.Preview p) {
-                mcus.add(p.mcus());
+            if (e instanceof Event.Preview<GeneratedImage> p) {
+                mcus.add(p.units());
             }
         });
         return mcus;

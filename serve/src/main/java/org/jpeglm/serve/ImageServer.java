@@ -23,7 +23,6 @@ import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.image.ImageService;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoProfile;
@@ -45,14 +44,19 @@ public final class ImageServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageServer.class);
 
     private final Service<?, ?> service;
-    private final ImageService images; // an image model's; null for a video model
+    private final Service<BufferedImage, GeneratedImage> images; // a jpeg model's; null for another codec's
     private final Javalin app;
     private final Drain drain;
     private final ServeOptions options;
     private final Object stopping = new Object();
     private boolean stopped; // guarded by stopping
 
-    private ImageServer(Service<?, ?> service, ImageService images, Javalin app, Drain drain, ServeOptions options) {
+    private ImageServer(
+            Service<?, ?> service,
+            Service<BufferedImage, GeneratedImage> images,
+            Javalin app,
+            Drain drain,
+            ServeOptions options) {
         this.service = service;
         this.images = images;
         this.app = app;
@@ -104,11 +108,11 @@ public final class ImageServer implements AutoCloseable {
     /** Serves model on channel, bound as options say; the server owns the channel, closed also when this fails. */
     static ImageServer start(ImageModel model, ServeOptions options, ServerSocketChannel channel) {
         HeapBudget heap;
-        ImageService service;
+        Service<BufferedImage, GeneratedImage> service;
         try {
             heap = HeapBudget.ofFreeHeap();
             requireOneImageFits(model, heap);
-            service = ImageService.start(model, options.service());
+            service = model.newService(options.service());
         } catch (RuntimeException | Error e) {
             closeQuietly(channel, e);
             throw e;
@@ -116,13 +120,7 @@ public final class ImageServer implements AutoCloseable {
         ServedModel served = ServedModel.of(model, service.contextLength());
         ServedImages<GeneratedImage> images = ServedImages.jpeg(served);
         return start(
-                served,
-                service.service(),
-                service,
-                options,
-                channel,
-                heap,
-                imageRoutes(served, service.service(), images, options, heap));
+                served, service, service, options, channel, heap, imageRoutes(served, service, images, options, heap));
     }
 
     /**
@@ -228,7 +226,7 @@ public final class ImageServer implements AutoCloseable {
     private static ImageServer start(
             ServedModel served,
             Service<?, ?> service,
-            ImageService images,
+            Service<BufferedImage, GeneratedImage> images,
             ServeOptions options,
             ServerSocketChannel channel,
             HeapBudget heap,
@@ -308,8 +306,8 @@ public final class ImageServer implements AutoCloseable {
         return service.stats();
     }
 
-    /** Its image service (null for a video model), for tests that must hold the scheduler still. */
-    ImageService service() {
+    /** Its jpeg service (null for another codec), for tests that must hold the scheduler still. */
+    Service<BufferedImage, GeneratedImage> service() {
         return images;
     }
 

@@ -19,7 +19,6 @@ import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageRequest;
 import org.jpeglm.serve.TestServer.Sse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,14 +66,16 @@ class ServerBackendTest {
             CountDownLatch release = new CountDownLatch(1);
             Task<GeneratedImage> holder = small.server
                     .service()
-                    .submit(ImageRequest.generate(1).build(), event -> {
+                    .submit(small.server.service().request(1).build(), event -> {
                         entered.countDown();
                         await(release);
                     });
             Task<GeneratedImage> queued = null;
             try {
                 assertTrue(entered.await(1, TimeUnit.MINUTES));
-                queued = small.server.service().submit(ImageRequest.generate(2).build(), event -> {});
+                queued = small.server
+                        .service()
+                        .submit(small.server.service().request(2).build(), event -> {});
                 HttpResponse<byte[]> full = small.get("/ready");
                 assertEquals(503, full.statusCode(), "a full queue is not ready");
                 assertEquals("full", json(full).get("status").asText());

@@ -17,7 +17,6 @@ import java.util.function.BooleanSupplier;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,10 +56,12 @@ class ServerDisconnectTest {
     @BeforeEach
     void hold() throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
-        holder = server.server.service().submit(ImageRequest.generate(1).build(), event -> {
-            entered.countDown();
-            awaitQuietly(release);
-        });
+        holder = server.server
+                .service()
+                .submit(server.server.service().request(1).build(), event -> {
+                    entered.countDown();
+                    awaitQuietly(release);
+                });
         assertTrue(entered.await(1, TimeUnit.MINUTES), "the holding image never started");
     }
 

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageRequest;
 import org.jpeglm.serve.TestServer.Sse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +43,7 @@ class ServerDrainTest {
         CountDownLatch entered = new CountDownLatch(1);
         Task<GeneratedImage> holder = s.server
                 .service()
-                .submit(ImageRequest.generate(1).maxTokens(4).build(), event -> {
+                .submit(s.server.service().request(1).maxTokens(4).build(), event -> {
                     entered.countDown();
                     try {
                         release.await(2, TimeUnit.MINUTES);
@@ -147,7 +146,10 @@ class ServerDrainTest {
 
     private static boolean serviceClosed(TestServer s) {
         try {
-            s.server.service().submit(ImageRequest.generate(1).build(), e -> {}).cancel();
+            s.server
+                    .service()
+                    .submit(s.server.service().request(1).build(), e -> {})
+                    .cancel();
             return false;
         } catch (IllegalStateException closed) {
             return true;

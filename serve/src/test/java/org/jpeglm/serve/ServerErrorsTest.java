@@ -27,7 +27,6 @@ import javax.imageio.ImageIO;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageRequest;
 import org.jpeglm.serve.ServerEndpointsTest.Multipart;
 import org.jpeglm.serve.TestServer.Sse;
 import org.junit.jupiter.api.AfterAll;
@@ -258,7 +257,7 @@ class ServerErrorsTest {
             CountDownLatch release = new CountDownLatch(1);
             Task<GeneratedImage> holder = small.server
                     .service()
-                    .submit(ImageRequest.generate(1).build(), event -> {
+                    .submit(small.server.service().request(1).build(), event -> {
                         entered.countDown();
                         awaitQuietly(release);
                     });

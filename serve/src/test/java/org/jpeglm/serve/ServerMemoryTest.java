@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jpeglm.codec.Task;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageRequest;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.testing.TinyJpegLm;
@@ -70,7 +69,7 @@ class ServerMemoryTest {
         // Holds the scheduler, so that the request below stays queued (its heap reserved) and no huge image is made.
         Task<GeneratedImage> holder = server.server
                 .service()
-                .submit(ImageRequest.generate(1).maxTokens(2).build(), event -> {
+                .submit(server.server.service().request(1).maxTokens(2).build(), event -> {
                     entered.countDown();
                     await(release);
                 });

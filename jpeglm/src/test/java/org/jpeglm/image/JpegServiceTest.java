@@ -2,6 +2,7 @@ package org.jpeglm.image;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jpeglm.SamplingParams;
+import org.jpeglm.codec.Cut;
+import org.jpeglm.codec.Event;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Listener;
+import org.jpeglm.codec.Previews;
+import org.jpeglm.codec.Request;
 import org.jpeglm.codec.Score;
+import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceBusyException;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
@@ -28,8 +35,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The continuously batched service on the tiny gray model: events, seeds, concurrency, cancelling and closing. */
-class ImageServiceTest {
+/**
+ * The codec-neutral {@link Service} over the jpeg codec ({@link ImageModel#newService}), on the tiny gray model:
+ * events, seeds, concurrency, cancelling, closing, a full queue and scores.
+ */
+class JpegServiceTest {
     static Path dir;
     static ImageModel model;
 
@@ -70,23 +80,27 @@ class ImageServiceTest {
                 .build();
     }
 
-    static ImageRequest.Builder request(int count, long seed) {
-        return ImageRequest.generate(count)
+    /** Listens to nothing. */
+    static final Listener<GeneratedImage> IGNORING = event -> {};
+
+    static Request.Builder<BufferedImage> request(int count, long seed) {
+        return Request.<BufferedImage>generate(count, GenerationOptions.defaults())
                 .seed(seed)
                 .sampling(SamplingParams.builder().temperature(1.0f).topK(40).build());
     }
 
-    /** The same request through ImageGenerator, alone, with parallel sequences (not deterministic). */
-    static List<GeneratedImage> generated(ImageRequest r, int parallel) {
+    /** The same request through an ImageGenerator, alone, with parallel sequences (not deterministic). */
+    static List<GeneratedImage> generated(Request<BufferedImage> r, int parallel) {
         return generated(model, r, parallel, false);
     }
 
     /** The same request through a deterministic ImageGenerator, alone, with parallel sequences. */
-    static List<GeneratedImage> deterministicGenerated(ImageRequest r, int parallel) {
+    static List<GeneratedImage> deterministicGenerated(Request<BufferedImage> r, int parallel) {
         return generated(model, r, parallel, true);
     }
 
-    static List<GeneratedImage> generated(ImageModel model, ImageRequest r, int parallel, boolean deterministic) {
+    static List<GeneratedImage> generated(
+            ImageModel model, Request<BufferedImage> r, int parallel, boolean deterministic) {
         var options = GenerationOptions.builder()
                 .deterministic(deterministic)
                 .parallel(parallel)
@@ -97,7 +111,7 @@ class ImageServiceTest {
                 .maxTokens(r.maxTokens())
                 .build();
         try (ImageGenerator g = model.newGenerator(options)) {
-            return r.isCompletion() ? g.complete(r.prompts(), r.ratio()) : g.generate(r.count());
+            return r.isCompletion() ? g.generator().complete(r.prompts(), r.cut()) : g.generate(r.count());
         }
     }
 
@@ -110,15 +124,15 @@ class ImageServiceTest {
     }
 
     /** Records every event, from any thread. */
-    static final class Recorder implements ImageListener {
-        final List<ImageEvent> events = Collections.synchronizedList(new ArrayList<>());
+    static final class Recorder implements Listener<GeneratedImage> {
+        final List<Event<GeneratedImage>> events = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public void onEvent(ImageEvent event) {
+        public void onEvent(Event<GeneratedImage> event) {
             events.add(event);
         }
 
-        List<ImageEvent> of(int index) {
+        List<Event<GeneratedImage>> of(int index) {
             synchronized (events) {
                 return events.stream().filter(e -> e.index() == index).toList();
             }
@@ -127,10 +141,10 @@ class ImageServiceTest {
 
     @Test
     void aRequestRunAloneGivesTheGeneratorsBytesAndItsEventsInOrder() throws Exception {
-        ImageRequest r = request(6, 21).build();
+        Request<BufferedImage> r = request(6, 21).build();
         Recorder rec = new Recorder();
         List<GeneratedImage> images;
-        try (ImageService s = ImageService.start(model, service(3))) {
+        try (Service<BufferedImage, GeneratedImage> s = model.newService(service(3))) {
             images = s.submit(r, rec).result().get(60, TimeUnit.SECONDS);
             assertEquals(6, s.stats().done());
             assertEquals(
@@ -141,34 +155,35 @@ class ImageServiceTest {
         assertSameImages(generated(r, 3), images);
         for (GeneratedImage image : images) {
             assertTrue(image.clean(), image.toString());
-            List<ImageEvent> events = rec.of(image.index());
-            assertEquals(new ImageEvent.Finished(image), events.getLast(), "the last event is the image");
-            List<ImageEvent.Progress> progress = events.stream()
-                    .filter(e -> e instanceof ImageEvent.Progress)
-                    .map(e -> (ImageEvent.Progress) e)
+            List<Event<GeneratedImage>> events = rec.of(image.index());
+            assertEquals(new Event.Finished<>(image.index(), image), events.getLast(), "the last event is the image");
+            List<Event.Progress<GeneratedImage>> progress = events.stream()
+                    .filter(e -> e instanceof Event.Progress<GeneratedImage>)
+                    .map(e -> (Event.Progress<GeneratedImage>) e)
                     .toList();
             assertEquals(events.size() - 1, progress.size(), "no previews were asked for");
-            assertEquals(new ImageEvent.Progress(image.index(), 0, 0, 4), progress.getFirst());
+            assertEquals(new Event.Progress<GeneratedImage>(image.index(), 0, 0, 4), progress.getFirst());
             for (int k = 1; k < progress.size(); k++) {
-                assertTrue(progress.get(k).mcus() > progress.get(k - 1).mcus(), progress.toString());
+                assertTrue(progress.get(k).units() > progress.get(k - 1).units(), progress.toString());
                 assertTrue(progress.get(k).tokens() >= progress.get(k - 1).tokens(), progress.toString());
             }
-            assertEquals(4, progress.getLast().mcus(), "MCU counts rise to the total");
+            assertEquals(4, progress.getLast().units(), "MCU counts rise to the total");
             assertTrue(progress.getLast().tokens() <= image.tokens());
         }
     }
 
     /**
-     * The deterministic seed guarantee across parallel counts (see ImageService): each evaluation is shaped the same.
+     * The deterministic seed guarantee across parallel counts (see Service): each evaluation is shaped the same.
      */
     @Test
     void deterministicASeedGivesTheSameBytesWhateverTheParallelCount() {
-        ImageRequest r = request(4, 33).build();
+        Request<BufferedImage> r = request(4, 33).build();
         List<GeneratedImage> one = deterministicGenerated(r, 1);
         for (int parallel = 2; parallel <= 4; parallel++) {
             assertSameImages(one, deterministicGenerated(r, parallel));
         }
-        ImageRequest free = request(3, 34).constrained(false).maxTokens(120).build();
+        Request<BufferedImage> free =
+                request(3, 34).constrained(false).maxTokens(120).build();
         assertSameImages(deterministicGenerated(free, 1), deterministicGenerated(free, 3));
     }
 
@@ -178,9 +193,10 @@ class ImageServiceTest {
      */
     @Test
     void byDefaultASeedGivesTheSameBytesWithTheSameParallelCount() {
-        ImageRequest r = request(6, 35).build();
+        Request<BufferedImage> r = request(6, 35).build();
         assertSameImages(generated(r, 4), generated(r, 4));
-        ImageRequest free = request(3, 36).constrained(false).maxTokens(120).build();
+        Request<BufferedImage> free =
+                request(3, 36).constrained(false).maxTokens(120).build();
         assertSameImages(generated(free, 1), generated(free, 1));
     }
 
@@ -202,16 +218,16 @@ class ImageServiceTest {
     /** Requests arriving while others run, constrained and free mixed, give their alone-run bytes. */
     @Test
     void requestsSharingTheBatchGiveTheirAloneBytes() throws Exception {
-        List<ImageRequest> requests = new ArrayList<>();
+        List<Request<BufferedImage>> requests = new ArrayList<>();
         List<Task<GeneratedImage>> tasks = new ArrayList<>();
-        try (ImageService s = ImageService.start(model, deterministic(5))) {
+        try (Service<BufferedImage, GeneratedImage> s = model.newService(deterministic(5))) {
             for (int k = 0; k < 6; k++) {
-                ImageRequest r = request(1 + k % 3, 200 + k)
+                Request<BufferedImage> r = request(1 + k % 3, 200 + k)
                         .constrained(k % 2 == 0)
                         .maxTokens(150)
                         .build();
                 requests.add(r);
-                tasks.add(s.submit(r, ImageListener.ignoring()));
+                tasks.add(s.submit(r, IGNORING));
                 Thread.sleep(5 * k); // arrivals spread over the first steps
             }
             for (int k = 0; k < requests.size(); k++) {
@@ -227,7 +243,7 @@ class ImageServiceTest {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch firstEvent = new CountDownLatch(1);
         CountDownLatch submitted = new CountDownLatch(1);
-        try (ImageService s = ImageService.start(model, service(4))) {
+        try (Service<BufferedImage, GeneratedImage> s = model.newService(service(4))) {
             Task<GeneratedImage> a = s.submit(request(2, 1).build(), e -> {
                 order.add("a" + e.getClass().getSimpleName());
                 if (order.size() == 1) {
@@ -256,15 +272,15 @@ class ImageServiceTest {
 
     @Test
     void cancellingOneOfFourConcurrentRequestsLeavesTheOthersWhole() throws Exception {
-        List<ImageRequest> requests = new ArrayList<>();
+        List<Request<BufferedImage>> requests = new ArrayList<>();
         for (int k = 0; k < 4; k++) {
             requests.add(request(3, 100 + k).build());
         }
         List<Task<GeneratedImage>> tasks = new ArrayList<>();
         CountDownLatch started = new CountDownLatch(1);
-        try (ImageService s = ImageService.start(model, deterministic(4))) {
+        try (Service<BufferedImage, GeneratedImage> s = model.newService(deterministic(4))) {
             for (int k = 0; k < 4; k++) {
-                ImageListener listener = k == 2 ? e -> started.countDown() : ImageListener.ignoring();
+                Listener<GeneratedImage> listener = k == 2 ? e -> started.countDown() : IGNORING;
                 tasks.add(s.submit(requests.get(k), listener));
             }
             assertTrue(started.await(30, TimeUnit.SECONDS));
@@ -291,12 +307,12 @@ class ImageServiceTest {
 
     @Test
     void aListenerThatThrowsCancelsItsOwnRequestOnly() throws Exception {
-        ImageRequest other = request(3, 5).build();
-        try (ImageService s = ImageService.start(model, deterministic(4))) {
+        Request<BufferedImage> other = request(3, 5).build();
+        try (Service<BufferedImage, GeneratedImage> s = model.newService(deterministic(4))) {
             Task<GeneratedImage> bad = s.submit(request(3, 6).build(), e -> {
                 throw new IllegalStateException("client gone");
             });
-            Task<GeneratedImage> good = s.submit(other, ImageListener.ignoring());
+            Task<GeneratedImage> good = s.submit(other, IGNORING);
             CancellationException c =
                     assertThrows(CancellationException.class, () -> bad.result().get(60, TimeUnit.SECONDS));
             assertTrue(causes(c).anyMatch(t -> "client gone".equals(t.getMessage())), c.toString());
@@ -314,28 +330,28 @@ class ImageServiceTest {
     @Test
     void closeCancelsRunningAndWaitingTasksAndRefusesNewOnes() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
-        ImageService s = ImageService.start(model, service(2));
+        Service<BufferedImage, GeneratedImage> s = model.newService(service(2));
         Task<GeneratedImage> a =
                 s.submit(request(2, 1).constrained(false).maxTokens(200).build(), e -> running.countDown());
-        Task<GeneratedImage> b = s.submit(request(4, 2).build(), ImageListener.ignoring());
+        Task<GeneratedImage> b = s.submit(request(4, 2).build(), IGNORING);
         assertTrue(running.await(30, TimeUnit.SECONDS));
         s.close();
         for (Task<GeneratedImage> t : List.of(a, b)) {
             assertTrue(t.isDone());
             assertThrows(CancellationException.class, () -> t.result().join());
         }
-        assertThrows(IllegalStateException.class, () -> s.submit(request(1, 1).build(), ImageListener.ignoring()));
+        assertThrows(IllegalStateException.class, () -> s.submit(request(1, 1).build(), IGNORING));
         s.close(); // twice does nothing
     }
 
     @Test
     void cancellingTheFutureCancelsTheTask() throws Exception {
-        try (ImageService s = ImageService.start(model, service(2))) {
+        try (Service<BufferedImage, GeneratedImage> s = model.newService(service(2))) {
             CountDownLatch running = new CountDownLatch(1);
             Task<GeneratedImage> t = s.submit(request(8, 3).build(), e -> running.countDown());
             assertTrue(running.await(30, TimeUnit.SECONDS));
             assertTrue(t.result().cancel(true));
-            Task<GeneratedImage> next = s.submit(request(1, 4).build(), ImageListener.ignoring());
+            Task<GeneratedImage> next = s.submit(request(1, 4).build(), IGNORING);
             assertEquals(1, next.result().get(60, TimeUnit.SECONDS).size());
             assertEquals(0, s.stats().queued(), "the cancelled request's images are gone from the queue");
         }
@@ -346,9 +362,9 @@ class ImageServiceTest {
         var options =
                 GenerationOptions.builder().parallel(1).threads(2).maxQueued(4).build();
         CountDownLatch release = new CountDownLatch(1);
-        try (ImageService s = ImageService.start(model, options)) {
+        try (Service<BufferedImage, GeneratedImage> s = model.newService(options)) {
             IllegalArgumentException tooMany = assertThrows(
-                    IllegalArgumentException.class, () -> s.submit(request(5, 1).build(), ImageListener.ignoring()));
+                    IllegalArgumentException.class, () -> s.submit(request(5, 1).build(), IGNORING));
             assertTrue(tooMany.getMessage().contains("5 images"), tooMany.getMessage());
             CountDownLatch admitted = new CountDownLatch(1);
             Task<GeneratedImage> blocker = s.submit(request(1, 1).build(), e -> {
@@ -356,15 +372,15 @@ class ImageServiceTest {
                 await(release);
             });
             assertTrue(admitted.await(30, TimeUnit.SECONDS));
-            Task<GeneratedImage> waiting = s.submit(request(4, 2).build(), ImageListener.ignoring());
+            Task<GeneratedImage> waiting = s.submit(request(4, 2).build(), IGNORING);
             assertThrows(
-                    ServiceBusyException.class, () -> s.submit(request(1, 3).build(), ImageListener.ignoring()));
+                    ServiceBusyException.class, () -> s.submit(request(1, 3).build(), IGNORING));
             release.countDown();
             blocker.result().get(60, TimeUnit.SECONDS);
             waiting.result().get(60, TimeUnit.SECONDS);
             assertEquals(
                     1,
-                    s.submit(request(1, 3).build(), ImageListener.ignoring())
+                    s.submit(request(1, 3).build(), IGNORING)
                             .result()
                             .get(60, TimeUnit.SECONDS)
                             .size());
@@ -374,7 +390,7 @@ class ImageServiceTest {
     /** Scores through the service's own session equal the generator's, even while images are being written. */
     @Test
     void scoresJoinTheBatchAndEqualTheGenerators() throws Exception {
-        List<java.awt.image.BufferedImage> pictures = new ArrayList<>();
+        List<BufferedImage> pictures = new ArrayList<>();
         for (int k = 0; k < 5; k++) {
             pictures.add(TinyJpegLm.picture(40 + k));
         }
@@ -383,8 +399,8 @@ class ImageServiceTest {
                 GenerationOptions.builder().parallel(2).threads(2).build())) {
             expected = g.score(pictures);
         }
-        ImageRequest r = request(4, 77).build();
-        try (ImageService s = ImageService.start(model, deterministic(3))) {
+        Request<BufferedImage> r = request(4, 77).build();
+        try (Service<BufferedImage, GeneratedImage> s = model.newService(deterministic(3))) {
             assertSameScores(expected, s.score(pictures).get(60, TimeUnit.SECONDS));
             CountDownLatch running = new CountDownLatch(1);
             Task<GeneratedImage> task = s.submit(r, e -> running.countDown());
@@ -408,7 +424,7 @@ class ImageServiceTest {
 
     @Test
     void scoringAfterCloseIsRefusedAndPendingScoresAreCancelled() throws Exception {
-        ImageService s = ImageService.start(model, service(1));
+        Service<BufferedImage, GeneratedImage> s = model.newService(service(1));
         CountDownLatch admitted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         s.submit(request(1, 1).build(), e -> {
@@ -437,16 +453,20 @@ class ImageServiceTest {
 
     @Test
     void requestsValidateTheirFields() {
+        GenerationOptions d = GenerationOptions.defaults();
         assertThrows(
-                IllegalArgumentException.class, () -> ImageRequest.generate(0).build());
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> ImageRequest.generate(1).maxTokens(-1).build());
-        assertThrows(IllegalArgumentException.class, () -> ImageRequest.complete(List.of(), 0.5));
+                IllegalArgumentException.class, () -> Request.generate(0, d).build());
         assertThrows(
                 IllegalArgumentException.class,
-                () -> ImageRequest.complete(List.of(TinyJpegLm.picture(1)), 1.5).build());
-        assertThrows(IllegalArgumentException.class, () -> PreviewPolicy.every(0, Duration.ZERO));
+                () -> Request.generate(1, d).maxTokens(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> Request.complete(List.of(), Cut.share(0.5), d));
+        var ratio = assertThrows(IllegalArgumentException.class, () -> Cut.share(1.5));
+        assertEquals("ratio must be in [0, 1], got 1.5", ratio.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Request<>(1, 0, d.sampling(), true, 0, List.of(TinyJpegLm.picture(1)), null, Previews.NONE));
+        assertThrows(IllegalArgumentException.class, () -> Previews.every(0, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new Previews(1, -1));
         assertThrows(
                 IllegalArgumentException.class,
                 () -> GenerationOptions.builder().parallel(0).build());
