@@ -35,10 +35,7 @@ public final class VideoModel implements AutoCloseable {
     private VideoModel(Model model, VideoLmSpec spec) {
         this.model = model;
         this.spec = spec;
-        if (spec.tokenizer().vocabSize() > model.vocabSize()) {
-            throw new IllegalArgumentException("the tokenizer has "
-                    + spec.tokenizer().vocabSize() + " tokens but the model scores " + model.vocabSize());
-        }
+        codecModel(); // checked as every codec model is: a tokenizer larger than the model's vocabulary is refused
     }
 
     /** Loads an Avc-LM model on the CPU. */
@@ -69,7 +66,11 @@ public final class VideoModel implements AutoCloseable {
         return new VideoModel(loaded.model(), ((H264Codec) loaded.codec()).spec());
     }
 
-    /** A video model over an already loaded model; closing it closes the model. */
+    /**
+     * A video model over an already loaded model; closing it closes the model.
+     *
+     * @throws IllegalArgumentException when spec's tokenizer has more tokens than the model scores
+     */
     public static VideoModel of(Model model, VideoLmSpec spec) {
         return new VideoModel(Objects.requireNonNull(model, "model"), Objects.requireNonNull(spec, "spec"));
     }

@@ -24,9 +24,12 @@ import org.jpeglm.engine.Slot;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;
+import org.jpeglm.testing.TinyStreamLm;
 import org.jpeglm.video.Ffmpeg;
+import org.jpeglm.video.H264Encoder;
 import org.jpeglm.video.H264Streams;
 import org.jpeglm.video.Video;
+import org.jpeglm.video.VideoLmSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +71,24 @@ class VideoGeneratorTest {
     void modelCarriesItsProfileAndTokenizer() {
         assertEquals(TinyAvcLm.PROFILE, model.profile());
         assertEquals(tokenizer.vocabSize(), model.tokenizer().vocabSize());
+    }
+
+    /** The video model refuses a spec its model cannot score, as every codec model does (CodecModel.of's check). */
+    @Test
+    void aTokenizerLargerThanTheModelsVocabularyIsRefused() throws Exception {
+        List<byte[]> streams = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            streams.add(new H264Encoder().encode(TinyAvcLm.video(i), TinyAvcLm.PROFILE));
+        }
+        BpeTokenizer larger = TinyStreamLm.tokenizer(streams, 120);
+        int scored = model.model().vocabSize();
+        assertTrue(larger.vocabSize() > scored, larger.vocabSize() + " tokens");
+        var refused = assertThrows(
+                IllegalArgumentException.class,
+                () -> VideoModel.of(model.model(), new VideoLmSpec(TinyAvcLm.PROFILE, larger)));
+        assertEquals(
+                "the tokenizer has " + larger.vocabSize() + " tokens but the model scores " + scored,
+                refused.getMessage());
     }
 
     @Test
