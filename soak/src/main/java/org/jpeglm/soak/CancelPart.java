@@ -10,9 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.RunStats;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 
