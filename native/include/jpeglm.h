@@ -214,6 +214,11 @@ JPEGLM_API int32_t jpeglm_session_set_poll(jpeglm_session * session, int32_t pol
 // of the affinity mask; ggml moves the thread that calls the decodes there too); NULL or "": no restriction.
 JPEGLM_API int32_t jpeglm_session_set_cpu_mask(jpeglm_session * session, const char * mask);
 
+// Leaves n_cpus (0 to 512; 0 unless set) of the usable CPUs to the process's other work — for example results
+// decoded on other threads while the session writes more — when choosing and tuning automatic counts; at least one
+// thread remains. Counts asked for are unchanged.
+JPEGLM_API int32_t jpeglm_session_set_cpu_reserve(jpeglm_session * session, int32_t n_cpus);
+
 // The CPU threads the session uses now for single-token decodes and for batches, and into why (NUL-terminated,
 // truncated; NULL allowed with size 0) how they were chosen.
 JPEGLM_API int32_t jpeglm_session_threads(const jpeglm_session * session, int32_t * out_n_threads,

@@ -153,6 +153,8 @@ class session_threads {
     void set_poll(int32_t poll);
     // hex NULL or "": no mask.
     void set_cpu_mask(const char * hex);
+    // CPUs the automatic counts leave to the process's other work (0..GGML_MAX_N_THREADS).
+    void set_reserve(int32_t n_cpus);
 
     // Around each llama_decode of n_tokens tokens. may_stop: the decode may be stopped and then run again (it is
     // one llama.cpp micro-batch, whose positions llama.cpp removes when stopped).
@@ -175,6 +177,8 @@ class session_threads {
     };
 
     int32_t max_threads() const;
+    // The most threads an automatic count may use: the usable CPUs less the reserve, at least 1.
+    int32_t max_auto_threads() const;
     // The CPUs free for one more of this session's threads (thread_tuner::free_cpus_fn), measured since the last.
     double            free_cpus();
     ggml_threadpool_t pool_for(int32_t n_threads);
@@ -188,6 +192,7 @@ class session_threads {
     int32_t                        asked_[2] = {0, 0};
     int32_t                        poll_     = JPEGLM_DEFAULT_POLL;
     std::vector<bool>              cpu_mask_;
+    int32_t                        reserve_ = 0;
     thread_tuner                   tuners_[2];  // [0] single tokens, [1] batches
     std::vector<pool>              pools_;
     ggml_threadpool_t              attached_[2] = {nullptr, nullptr};

@@ -290,6 +290,10 @@ int32_t jpeglm_session_set_cpu_mask(jpeglm_session * session, const char * mask)
     return guarded([&] { session_ref(session).threads.set_cpu_mask(mask); });
 }
 
+int32_t jpeglm_session_set_cpu_reserve(jpeglm_session * session, int32_t n_cpus) {
+    return guarded([&] { session_ref(session).threads.set_reserve(n_cpus); });
+}
+
 int32_t jpeglm_session_threads(const jpeglm_session * session, int32_t * out_n_threads, int32_t * out_n_threads_batch,
                                char * why, size_t why_size) {
     return guarded([&] {

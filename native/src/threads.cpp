@@ -226,7 +226,7 @@ void session_threads::configure(int32_t n_threads, int32_t n_threads_batch) {
                  n);
         }
     }
-    const int32_t cpus = max_threads();
+    const int32_t cpus = max_auto_threads();
     asked_[0]          = n_threads;
     asked_[1]          = n_threads_batch;
     // A step of every sequence at once is the usual batch; with one sequence, a batch is a prompt.
@@ -264,6 +264,19 @@ void session_threads::set_cpu_mask(const char * hex) {
     retire_pools();
     // The automatic counts' bound follows the mask.
     configure(asked_[0], asked_[1]);
+}
+
+void session_threads::set_reserve(int32_t n_cpus) {
+    if (n_cpus < 0 || n_cpus > GGML_MAX_N_THREADS) {
+        fail(JPEGLM_ERR_INVALID_ARGUMENT, "the CPUs reserved must be 0 to %d (got %d)", GGML_MAX_N_THREADS, n_cpus);
+    }
+    reserve_ = n_cpus;
+    // The automatic counts' bound follows the reserve.
+    configure(asked_[0], asked_[1]);
+}
+
+int32_t session_threads::max_auto_threads() const {
+    return std::max(1, max_threads() - reserve_);
 }
 
 int32_t session_threads::max_threads() const {
@@ -440,7 +453,7 @@ int32_t session_threads::current(bool batch) const {
 std::string session_threads::describe() const {
     std::string   text;
     const char *  name[2]  = {"single tokens", "batches"};
-    const int32_t cpus     = max_threads();
+    const int32_t cpus     = max_auto_threads();
     const bool    any_auto = asked_[0] == 0 || asked_[1] == 0;
     for (int i = 0; i < 2; i++) {
         text += (i ? "; " : "") + std::to_string(tuners_[i].current()) + " for " + name[i];
@@ -466,10 +479,14 @@ std::string session_threads::describe() const {
         }
     }
     if (any_auto) {
-        text += "; usable CPUs " + std::to_string(cpus) + ": " + budget_.why + "; started with at most the CPUs the " +
-                start_why_ + " left";
+        text += "; usable CPUs " + std::to_string(max_threads()) + ": " + budget_.why +
+                "; started with at most the CPUs the " + start_why_ + " left";
         if (!cpu_mask_.empty()) {
             text += ", cpu mask";
+        }
+        if (reserve_ > 0) {
+            text += "; " + std::to_string(reserve_) + (reserve_ == 1 ? " CPU" : " CPUs") +
+                    " left to the process's other work";
         }
     }
     const pool_functions & api = pool_api();

@@ -6,10 +6,10 @@
 module org.jpeglm.serve {
     requires transitive org.jpeglm;
     requires org.jpeglm.jpeg;
-    requires org.jpeglm.codec.igpt;
+    requires transitive org.jpeglm.codec.igpt; // ImageServer.startPixels takes a pixel model
     requires org.jpeglm.video;
     requires io.javalin;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // ImageSummary and VideoSummary hand out JSON nodes
     requires java.desktop;
 
     exports org.jpeglm.serve;

@@ -5,7 +5,7 @@ module org.jpeglm.testing {
     requires org.jpeglm.gguf;
     requires org.jpeglm.jpeg;
     requires transitive org.jpeglm.video; // TinyAvcLm returns a VideoLmSpec
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // HfCheckpoints and SafetensorsTestWriter hand out its nodes
     requires org.junit.jupiter.api;
 
     exports org.jpeglm.testing;

@@ -60,6 +60,9 @@ public final class Session implements AutoCloseable {
         }
         try {
             applyThreads(options.threads());
+            if (options.reservedCpus() > 0) {
+                Native.check(jpeglm_session_set_cpu_reserve(handle, options.reservedCpus()));
+            }
         } catch (RuntimeException | Error e) {
             jpeglm_session_free(handle);
             arena.close();

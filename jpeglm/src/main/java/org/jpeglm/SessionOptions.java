@@ -14,6 +14,8 @@ import java.util.Locale;
  * @param kvUnified one KV buffer shared by all sequences (faster when they share a long prefix)
  * @param flashAttention whether llama.cpp uses flash attention
  * @param kvCacheType the element type of the KV cache
+ * @param reservedCpus CPUs the automatic thread counts leave to the process's other work (0..512): the engine
+ *     reserves one for codecs whose results are decoded on other threads while it writes more (videos)
  */
 public record SessionOptions(
         int contextLength,
@@ -22,7 +24,8 @@ public record SessionOptions(
         ThreadOptions threads,
         boolean kvUnified,
         FlashAttention flashAttention,
-        KvCacheType kvCacheType) {
+        KvCacheType kvCacheType,
+        int reservedCpus) {
     /** Flash attention choice; AUTO lets llama.cpp decide per backend. */
     public enum FlashAttention {
         AUTO,
@@ -90,6 +93,10 @@ public record SessionOptions(
         if (kvCacheType == null) {
             throw new IllegalArgumentException("kvCacheType must not be null");
         }
+        if (reservedCpus < 0 || reservedCpus > ThreadOptions.MAX_THREADS) {
+            throw new IllegalArgumentException(
+                    "reservedCpus must be in [0, " + ThreadOptions.MAX_THREADS + "], got " + reservedCpus);
+        }
         if (kvCacheType == KvCacheType.Q8_0 && flashAttention == FlashAttention.OFF) {
             throw new IllegalArgumentException("a Q8_0 KV cache needs flash attention (AUTO or ON)");
         }
@@ -114,7 +121,7 @@ public record SessionOptions(
 
     /**
      * Builder; defaults: 4096 tokens, 1 sequence, batch 512, automatic threads, per-sequence KV in F16, flash
-     * attention AUTO.
+     * attention AUTO, no CPU reserved.
      */
     public static final class Builder {
         private int contextLength = 4096;
@@ -124,6 +131,7 @@ public record SessionOptions(
         private boolean kvUnified;
         private FlashAttention flashAttention = FlashAttention.AUTO;
         private KvCacheType kvCacheType = KvCacheType.F16;
+        private int reservedCpus;
 
         public Builder contextLength(int contextLength) {
             this.contextLength = contextLength;
@@ -166,9 +174,14 @@ public record SessionOptions(
             return this;
         }
 
+        public Builder reservedCpus(int reservedCpus) {
+            this.reservedCpus = reservedCpus;
+            return this;
+        }
+
         public SessionOptions build() {
             return new SessionOptions(
-                    contextLength, sequences, batchSize, threads, kvUnified, flashAttention, kvCacheType);
+                    contextLength, sequences, batchSize, threads, kvUnified, flashAttention, kvCacheType, reservedCpus);
         }
     }
 }

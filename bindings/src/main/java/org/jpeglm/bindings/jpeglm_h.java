@@ -1160,6 +1160,33 @@ public final class jpeglm_h {
         }
     }
 
+    private static final class jpeglm_session_set_cpu_reserve {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        static final MemorySegment ADDR = findOrThrow("jpeglm_session_set_cpu_reserve");
+        static final MethodHandle HANDLE = LINKER.downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor jpeglm_session_set_cpu_reserve$descriptor() {
+        return jpeglm_session_set_cpu_reserve.DESC;
+    }
+
+    public static MethodHandle jpeglm_session_set_cpu_reserve$handle() {
+        return jpeglm_session_set_cpu_reserve.HANDLE;
+    }
+
+    public static MemorySegment jpeglm_session_set_cpu_reserve$address() {
+        return jpeglm_session_set_cpu_reserve.ADDR;
+    }
+
+    public static int jpeglm_session_set_cpu_reserve(MemorySegment session, int n_cpus) {
+        var mh$ = jpeglm_session_set_cpu_reserve.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, n_cpus);
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static final class jpeglm_session_threads {
         static final FunctionDescriptor DESC =
                 FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_LONG);

@@ -78,7 +78,7 @@ public final class HfTokenizerJson {
      * @param eosText text of the EOS special token; no EOS if no special token has it
      * @throws IllegalArgumentException if the file is malformed or asks for something not supported
      */
-    public static BpeTokenizer fromJson(JsonNode root, String bosText, String eosText) {
+    static BpeTokenizer fromJson(JsonNode root, String bosText, String eosText) {
         checkPipeline(root);
         JsonNode model = root.path("model");
         if (!model.isObject()) {
@@ -272,7 +272,7 @@ public final class HfTokenizerJson {
      * @throws IllegalArgumentException if a special token's text equals some piece's byte-level text
      *                                  (HF's vocabulary is keyed by text, so both cannot exist)
      */
-    public static ObjectNode toJson(BpeTokenizer tokenizer) {
+    static ObjectNode toJson(BpeTokenizer tokenizer) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
             "Prints a GGUF file's metadata and tensors.",
             "",
             "Shows the version, every metadata key with its type and value, every tensor with its type, shape (ggml "
-                    + "order: innermost first) and offset, and the Jpeg-LM (JPEG) or Avc-LM (video) profile and tokenizer when the file has them. "
+                    + "order: innermost first) and offset, and the profile and tokenizer of the file's codec (jpeg, h264, igpt, bpe-igpt) when it has one. "
                     + "Reads only the header.",
             ""
         },

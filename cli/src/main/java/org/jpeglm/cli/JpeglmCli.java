@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "jpeglm 0.1.0",
         description =
-                "Run Jpeg-LM image models (LLMs over JPEG bytes) and Avc-LM video models (over H.264 bytes) locally through llama.cpp.",
+                "Run Jpeg-LM image models (LLMs over JPEG bytes), Avc-LM video models (over H.264 bytes) and pixel models "
+                        + "(iGPT, BPE-iGPT) locally through llama.cpp.",
         subcommands = {
             GenerateCommand.class,
             CompleteCommand.class,

@@ -126,7 +126,7 @@ public record HfLlamaConfig(
     }
 
     /** Checks a parsed config.json; {@code where} names it in messages. */
-    public static HfLlamaConfig parse(JsonNode root, String where) throws CheckpointException {
+    static HfLlamaConfig parse(JsonNode root, String where) throws CheckpointException {
         String architecture = architecture(root, where);
         String modelType = root.path("model_type").asText("");
         checkArchitecture(root, architecture, modelType, where);

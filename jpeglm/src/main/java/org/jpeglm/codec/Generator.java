@@ -43,8 +43,8 @@ public final class Generator<A, R> implements AutoCloseable {
         TokenTable tokens = new TokenTable(codec.tokenizer(), vocabSize);
         this.streams = codec.newWriter(vocabSize);
         // Last: nothing after them may throw and leak the native context.
-        this.inline = codec.finishesOffThread() ? null : new StreamRunner<>(model.model(), tokens, options);
-        this.offThread = codec.finishesOffThread() ? new StreamRunner<>(model.model(), tokens, options) : null;
+        this.inline = codec.finishesOffThread() ? null : new StreamRunner<>(model.model(), tokens, options, false);
+        this.offThread = codec.finishesOffThread() ? new StreamRunner<>(model.model(), tokens, options, true) : null;
         this.prompts = runner().prompts(codec.tokenizer(), codec.noun()); // within the context the runner computed
     }
 

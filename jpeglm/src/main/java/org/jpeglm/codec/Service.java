@@ -92,7 +92,7 @@ public final class Service<A, R> implements AutoCloseable {
         int vocabSize = model.model().vocabSize();
         TokenTable tokens = new TokenTable(codec.tokenizer(), vocabSize);
         this.streams = codec.newWriter(vocabSize);
-        this.session = BatchEngine.newSession(model.model(), options);
+        this.session = BatchEngine.newSession(model.model(), options, codec.finishesOffThread());
         try { // the rest takes the context the session was made with
             this.contextLength = session.contextLength();
             this.prompts = new StreamPrompts(codec.tokenizer(), tokens, contextLength, codec.noun());

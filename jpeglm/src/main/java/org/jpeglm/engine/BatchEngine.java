@@ -90,8 +90,24 @@ public final class BatchEngine<R> {
      * an idle neighbour to be evaluated beside ({@link #decodeStep}).
      */
     public static Session newSession(Model model, GenerationOptions settings, int contextLength) {
+        return newSession(model, settings, contextLength, false);
+    }
+
+    /**
+     * {@link #newSession(Model, GenerationOptions)} for a codec whose results are finished off the engine's thread
+     * (finishesOffThread: decoded while the session writes more, as ffmpeg decodes videos): its automatic thread
+     * counts then leave one CPU to that work. On 2 CPUs, two threads wrote videos at 0.52–0.76× of one
+     * (docs/benchmarks.md), and an automatic count that started at two lost 11–19 % before the tuner came down.
+     */
+    public static Session newSession(Model model, GenerationOptions settings, boolean finishesOffThread) {
+        return newSession(model, settings, contextLength(model), finishesOffThread);
+    }
+
+    private static Session newSession(
+            Model model, GenerationOptions settings, int contextLength, boolean finishesOffThread) {
         int parallel = settings.parallel();
         return model.newSession(SessionOptions.builder()
+                .reservedCpus(finishesOffThread ? 1 : 0)
                 .contextLength(contextLength)
                 .sequences(settings.deterministic() ? Math.max(parallel, 2) : parallel)
                 .threads(settings.threads())

@@ -30,13 +30,14 @@ public final class StreamRunner<R> implements AutoCloseable {
 
     /**
      * The session settings ask for over model, with the model's context ({@link BatchEngine#contextLength(Model)});
-     * closing the runner closes it.
+     * closing the runner closes it. finishesOffThread: the codec's results are finished on other threads while the
+     * runner writes more ({@link BatchEngine#newSession(Model, GenerationOptions, boolean)}).
      */
-    public StreamRunner(Model model, TokenTable tokens, GenerationOptions settings) {
+    public StreamRunner(Model model, TokenTable tokens, GenerationOptions settings, boolean finishesOffThread) {
         this.parallel = settings.parallel();
         this.tokens = tokens;
         // Last: nothing after it may throw and leak the native context.
-        this.session = BatchEngine.newSession(model, settings);
+        this.session = BatchEngine.newSession(model, settings, finishesOffThread);
         this.contextLength = session.contextLength();
         this.engine = new BatchEngine<>(session, settings, tokens, streams -> {});
     }

@@ -59,7 +59,7 @@ public final class CodecFloors {
     }
 
     /** Each image through igpt with profile: quantized to its palette and back. */
-    public static List<BufferedImage> throughIgpt(List<BufferedImage> images, IgptProfile profile) {
+    static List<BufferedImage> throughIgpt(List<BufferedImage> images, IgptProfile profile) {
         return images.parallelStream()
                 .map(i -> PixelStreams.decode(PixelStreams.encode(i, profile), profile)
                         .image())
