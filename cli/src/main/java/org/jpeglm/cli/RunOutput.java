@@ -269,7 +269,10 @@ final class RunOutput implements AutoCloseable {
 
     private void stop() {
         synchronized (lock) {
-            if (!closed) {
+            // While the JVM stops (Ctrl-C, SIGTERM) only its shutdown actions may write, and this run's (registered at
+            // start) writes the summary then. Trying from another thread would be refused, and the full-disk fallback
+            // below would then delete every result written.
+            if (!closed && AtomicFile.mayWrite()) {
                 closed = true;
                 writeStoppedSummary();
             }

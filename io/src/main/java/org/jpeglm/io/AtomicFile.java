@@ -90,6 +90,14 @@ public final class AtomicFile {
     }
 
     /**
+     * Whether the calling thread may write through this class now: always, except while the JVM shuts down, when only
+     * the shutdown actions ({@link #atShutdown}) may.
+     */
+    public static boolean mayWrite() {
+        return TemporaryFiles.process().mayWrite();
+    }
+
+    /**
      * Runs action when the JVM shuts down, after every temporary file was deleted; unlike other threads then, it may
      * still write through this class (e.g. a summary saying which outputs are complete).
      */

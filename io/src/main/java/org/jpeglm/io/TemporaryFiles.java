@@ -72,6 +72,11 @@ final class TemporaryFiles {
         return shuttingDown;
     }
 
+    /** Whether the calling thread may write: always, but while the JVM shuts down only the shutdown's own thread. */
+    synchronized boolean mayWrite() {
+        return !shuttingDown || Thread.currentThread() == cleaner;
+    }
+
     /** Adds action to what the shutdown runs after the cleanup; it may write through AtomicFile. */
     synchronized AtomicFile.ShutdownAction atShutdown(Runnable action) {
         actions.add(action);

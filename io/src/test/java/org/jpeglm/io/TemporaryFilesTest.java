@@ -115,4 +115,16 @@ class TemporaryFilesTest {
             return s.sorted().toList();
         }
     }
+
+    @Test
+    void whileShuttingDownOnlyTheShutdownsThreadMayWrite() throws Exception {
+        assertTrue(registry.mayWrite(), "before the shutdown, any thread");
+        List<Boolean> inAction = new ArrayList<>();
+        registry.atShutdown(() -> inAction.add(registry.mayWrite()));
+        Thread shutdown = new Thread(registry::shutdown);
+        shutdown.start();
+        shutdown.join();
+        assertEquals(List.of(true), inAction, "its actions, on its thread");
+        assertFalse(registry.mayWrite(), "another thread, once it began");
+    }
 }
