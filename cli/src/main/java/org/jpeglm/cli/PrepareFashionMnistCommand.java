@@ -1,6 +1,7 @@
 package org.jpeglm.cli;
 
 import java.util.Locale;
+import org.jpeglm.train.FashionMnist;
 import org.jpeglm.train.FashionMnistPreparation;
 import org.jpeglm.train.PixelImages;
 import org.jpeglm.train.PixelPreparation;
@@ -141,6 +142,9 @@ public final class PrepareFashionMnistCommand extends JpeglmCommand {
             default -> throw new IllegalArgumentException("--codec is jpeg, igpt or bpe-igpt, not '" + codec + "'");
         };
         context = context != null ? context : m == 0 ? side * side + 1 : PixelPreparation.BPE_IGPT_CONTEXT;
+        if (imageFolder != null && !dirs.data.equals(FashionMnist.DEBIAN_DIR)) {
+            throw new IllegalArgumentException("--data names Fashion-MNIST, --image-folder other images: give one");
+        }
         PixelImages data = imageFolder != null
                 ? new PixelImages.ImageFolder(imageFolder)
                 : new PixelImages.FashionMnistImages(dirs.data);

@@ -177,8 +177,10 @@ class ColourPixelCliTest {
                 List.of("--codec", "igpt", "--palette", "kmeans:300", "-o", out),
                 List.of("--codec", "igpt", "--palette", "kmeans:4", "--levels", "4", "-o", out),
                 List.of("--codec", "igpt", "--seed", "3", "-o", out),
-                List.of("--image-folder", folder, "-o", out));
-        List<String> says = List.of("gray:K or kmeans:K", "gray:K or kmeans:K", "2..256", "give one", "--seed", "jpeg");
+                List.of("--image-folder", folder, "-o", out),
+                List.of("--codec", "igpt", "--image-folder", folder, "--data", folder, "-o", out));
+        List<String> says =
+                List.of("gray:K or kmeans:K", "gray:K or kmeans:K", "2..256", "give one", "--seed", "jpeg", "--data");
         for (int i = 0; i < refused.size(); i++) {
             String[] args = Stream.concat(Stream.of("prepare-fashion-mnist"), refused.get(i).stream())
                     .toArray(String[]::new);
