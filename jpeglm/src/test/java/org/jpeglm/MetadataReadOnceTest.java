@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.Codecs;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.image.ImageModel;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 /**
  * A model file's GGUF header is parsed once per load, in Java and before llama.cpp sees the file: the codec's keys
  * are refused first, the model keeps the metadata it was given, and weights that do not match it (a file replaced
- * in between) are refused.
+ * in between) are refused. {@code Codecs.open} reads it once too; the pixel models' loads are checked in
+ * codec/igpt's PixelMetadataReadOnceTest.
  */
 @Isolated // counts ModelMetadata.READS, which every load in this JVM moves
 class MetadataReadOnceTest {
@@ -44,6 +46,8 @@ class MetadataReadOnceTest {
         assertEquals(1, readsOf(() -> Model.load(image, options).close()));
         assertEquals(1, readsOf(() -> ImageModel.load(image, options).close()));
         assertEquals(1, readsOf(() -> VideoModel.load(video, options).close()));
+        assertEquals(1, readsOf(() -> Codecs.open(image, options).close()), "Codecs.open of a JPEG model");
+        assertEquals(1, readsOf(() -> Codecs.open(video, options).close()), "Codecs.open of a video model");
         ModelMetadata metadata = ModelMetadata.read(image);
         assertEquals(0, readsOf(() -> {
             try (ImageModel m = ImageModel.load(image, options, metadata)) {
@@ -53,6 +57,8 @@ class MetadataReadOnceTest {
         ModelMetadata videoMetadata = ModelMetadata.read(video);
         assertEquals(
                 0, readsOf(() -> VideoModel.load(video, options, videoMetadata).close()));
+        assertEquals(0, readsOf(() -> Codecs.open(image, options, metadata).close()));
+        assertEquals(0, readsOf(() -> Codecs.open(video, options, videoMetadata).close()));
     }
 
     /**

@@ -2,6 +2,7 @@ package org.jpeglm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * The docs draw the house the code builds: docs/architecture.md's module graph is the {@code requires} of the
@@ -35,6 +37,7 @@ class ArchitectureDocTest {
 
     private static final Pattern NODE = Pattern.compile("^\\s*(\\w+)\\[\"([\\w/-]+)\"]\\s*$");
     private static final Pattern EDGE = Pattern.compile("^\\s*(\\w+)\\s+(-->|==>|-\\.->)\\s+(\\w+)\\s*$");
+    private static final Pattern HEADER = Pattern.compile("^\\s*(graph|flowchart)\\s+(TD|TB|BT|LR|RL)\\s*$");
     /** Top-level folders that hold no source: build outputs. */
     private static final Set<String> OUTPUTS = Set.of("build", "target");
 
@@ -118,6 +121,19 @@ class ArchitectureDocTest {
         assertFalse(edges.equals(codeEdges()), "one edge less must not pass");
     }
 
+    /** A line the check reads neither as a node nor as an edge fails it instead of being skipped. */
+    @Test
+    void theCheckSeesALineItCannotRead() throws IOException {
+        String doc = Files.readString(ROOT.resolve("docs/architecture.md"));
+        assertEquals(codeEdges(), docEdges(doc), "the doc as it is passes");
+        for (String bad : List.of("    cli -> jpeglm", "    cli --> jpeglm & io", "    cli[cli]")) {
+            String broken = doc.replaceFirst("\n(    \\w+ (==>|-->) )", "\n" + Matcher.quoteReplacement(bad) + "\n$1");
+            assertTrue(broken.contains("\n" + bad + "\n"), "the line went into the graph");
+            AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> docEdges(broken), bad);
+            assertTrue(e.getMessage().contains(bad.strip()), e.getMessage());
+        }
+    }
+
     /** Module name → folder, for every module-info.java of a main source set. */
     private static Map<String, String> modules() throws IOException {
         Map<String, String> modules = new TreeMap<>();
@@ -150,11 +166,28 @@ class ArchitectureDocTest {
     }
 
     private static Set<String> docEdges() throws IOException {
-        String doc = Files.readString(ROOT.resolve("docs/architecture.md"));
-        int start = doc.indexOf("```mermaid\n");
+        return docEdges(Files.readString(ROOT.resolve("docs/architecture.md")));
+    }
+
+    /**
+     * The edges of doc's mermaid graph, by folder. Every line of the graph is its header, blank, a {@code %%}
+     * comment, a node or an edge: any other (a mistyped arrow, mermaid's {@code a --> b & c}) fails, named, rather
+     * than dropping out of the comparison.
+     */
+    private static Set<String> docEdges(String doc) throws IOException {
+        String fence = "```mermaid\n";
+        int start = doc.indexOf(fence);
         assertTrue(start >= 0, "docs/architecture.md has no mermaid block");
-        List<String> lines =
-                doc.substring(start, doc.indexOf("\n```", start + 1)).lines().toList();
+        List<String> lines = doc.substring(start + fence.length(), doc.indexOf("\n```", start + 1))
+                .lines()
+                .toList();
+        List<String> unread = lines.stream()
+                .filter(line -> !line.isBlank() && !line.strip().startsWith("%%"))
+                .filter(line -> !HEADER.matcher(line).matches())
+                .filter(line ->
+                        !NODE.matcher(line).matches() && !EDGE.matcher(line).matches())
+                .toList();
+        assertEquals(List.of(), unread, "lines of the mermaid graph that are neither a node nor an edge");
         Map<String, String> folderOf = new HashMap<>();
         for (String line : lines) {
             Matcher node = NODE.matcher(line);

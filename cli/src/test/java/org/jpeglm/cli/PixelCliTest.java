@@ -161,6 +161,40 @@ class PixelCliTest {
         assertTrue(summary.has("quality_vs_originals") && summary.has("class_agreement"), summary.toString());
     }
 
+    /** igpt, one token a pixel: the prompt is the top rows' pixels, and the rest is written pixel by pixel. */
+    @Test
+    void completeOnIgptKeepsTheTopRowsAndWritesTheRest() throws IOException {
+        Path out = dir.resolve("complete-igpt");
+        Run r = cli(
+                "complete",
+                "-m",
+                igpt.toString(),
+                picture.toString(),
+                "--ratio",
+                "0.25",
+                "--samples",
+                "2",
+                "-o",
+                "" + out);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("2 completions of 7 of 28 rows"), r.out());
+        byte[] original = PixelStreams.encode(ImageIO.read(picture.toFile()), PROFILE);
+        List<byte[]> bottoms = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            String name = "completion-0000-" + s + ".png";
+            BufferedImage image = ImageIO.read(out.resolve(name).toFile());
+            assertEquals(28, image.getWidth());
+            assertEquals(28, image.getHeight());
+            byte[] written = PixelStreams.encode(image, PROFILE);
+            assertArrayEquals(Arrays.copyOf(original, 7 * 28), Arrays.copyOf(written, 7 * 28), name);
+            bottoms.add(Arrays.copyOfRange(written, 7 * 28, 28 * 28));
+        }
+        assertFalse(Arrays.equals(bottoms.get(0), bottoms.get(1)), "two samples, two different bottoms");
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals(0.25, summary.get("ratio").asDouble());
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+    }
+
     @Test
     void scoreGivesBitsPerPixelAndTheSameScoreForTheSameImage() {
         Run r = cli("score", "-m", igpt.toString(), picture.toString(), picture.toString(), "--each");

@@ -24,8 +24,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.bpe.BpeTrainer;
 import org.jpeglm.codec.igpt.IgptSpec;
+import org.jpeglm.codec.igpt.PixelStreams;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.Subsampling;
 import org.jpeglm.testing.TinyJpegLm;
@@ -145,25 +149,44 @@ class ServeCommandTest {
         Path igpt = dir.resolve("igpt.gguf");
         IgptSpec spec = IgptSpec.igpt(PixelCliTest.PROFILE);
         TinyStreamLm.write(igpt, 3, spec.tokenizer().vocabSize() + 2, spec.toGguf(), 1024);
-        Path out = dir.resolve("pixels");
+        assertServesPngsOfGenerate(igpt, "igpt");
+    }
+
+    /** So is a bpe-igpt model: its merged tokens decode to the same 28×28 PNGs generate writes. */
+    @Test
+    void aBpeIgptModelServesPngsWithTheBytesOfGenerate() throws Exception {
+        Path bpe = dir.resolve("bpe-igpt.gguf");
+        List<byte[]> streams = IntStream.range(0, 10)
+                .mapToObj(i -> PixelStreams.encode(PixelCliTest.picture(i), PixelCliTest.PROFILE))
+                .toList();
+        BpeTokenizer merged =
+                new BpeTrainer(20, 2, BpeTokenizer.DEFAULT_BOS, BpeTokenizer.DEFAULT_EOS, 4).train(streams);
+        TinyStreamLm.write(bpe, 4, merged.vocabSize(), new IgptSpec(PixelCliTest.PROFILE, merged).toGguf(), 1024);
+        assertServesPngsOfGenerate(bpe, "bpe-igpt");
+    }
+
+    private static void assertServesPngsOfGenerate(Path model, String codec) throws Exception {
+        Path out = dir.resolve("pixels-" + codec);
         CliTest.Run gen = CliTest.run(
-                "generate", "-m", igpt.toString(), "-n", "2", "-np", "2", "-t", "2", "-s", "5", "-o", out.toString());
+                "generate", "-m", model.toString(), "-n", "2", "-np", "2", "-t", "2", "-s", "5", "-o", out.toString());
         assertEquals(0, gen.exit(), gen.err());
-        Serving serving = Serving.start("-m", igpt.toString(), "--port", "0", "-np", "2", "-t", "2");
+        Serving serving = Serving.start("-m", model.toString(), "--port", "0", "-np", "2", "-t", "2");
         StringWriter err = serving.err();
         ServeCommand serve = serving.command();
         CompletableFuture<Integer> exit = serving.exit();
         try {
             URI base = awaitListening(err, exit);
-            assertTrue(err.toString().contains("28x28 PNG (pixel model, codec igpt)"), err.toString());
+            assertTrue(err.toString().contains("28x28 PNG (pixel model, codec " + codec + ")"), err.toString());
             HttpResponse<String> res = post(HttpClient.newHttpClient(), base, "{\"n\": 2, \"seed\": 5}");
             assertEquals(200, res.statusCode(), res.body());
             JsonNode data = new ObjectMapper().readTree(res.body()).get("data");
             for (int i = 0; i < 2; i++) {
-                assertArrayEquals(
-                        Files.readAllBytes(out.resolve(String.format("image-%04d.png", i))),
-                        Base64.getDecoder().decode(data.get(i).get("b64_json").asText()),
-                        "image " + i);
+                byte[] png =
+                        Base64.getDecoder().decode(data.get(i).get("b64_json").asText());
+                assertArrayEquals(Files.readAllBytes(out.resolve(String.format("image-%04d.png", i))), png, "" + i);
+                java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+                assertEquals(28, image.getWidth(), "a PNG of the profile's size");
+                assertEquals(28, image.getHeight());
             }
         } finally {
             serve.stop();

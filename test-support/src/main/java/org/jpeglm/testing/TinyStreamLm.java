@@ -33,6 +33,30 @@ public final class TinyStreamLm {
         return image;
     }
 
+    /** The three colours of {@link #colourPicture}, {@code 0xRRGGBB}: background, box, stripe. */
+    public static final int[] COLOURS = {0x141E5A, 0xE63C28, 0xF0DC3C};
+
+    /**
+     * An RGB 28×28 picture of three colours, each channel raised by noise below 12: a red box on navy, a yellow
+     * stripe across, at places that differ by seed.
+     */
+    public static BufferedImage colourPicture(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        int x0 = random.nextInt(14);
+        int stripe = random.nextInt(24);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                int colour = y >= stripe && y < stripe + 4
+                        ? COLOURS[2]
+                        : x >= x0 && x < x0 + 12 && y >= 6 && y < 22 ? COLOURS[1] : COLOURS[0];
+                int noise = random.nextInt(12) << 16 | random.nextInt(12) << 8 | random.nextInt(12);
+                image.setRGB(x, y, colour + noise);
+            }
+        }
+        return image;
+    }
+
     private TinyStreamLm() {}
 
     /** frames w×h frames of a bright square moving over a dark noisy background, a different path per seed. */

@@ -174,6 +174,55 @@ class PixelCodecContractTest {
         }
     }
 
+    /**
+     * A score is the model's likelihood of the stream: each token after BOS (EOS included) at the natural
+     * log-softmax of the raw logits before it, summed here from a session of its own fed one token at a time, in
+     * bits. The tolerance (1e-5; measured ~3e-7) is float rounding: leaving out one token's term (EOS: 3-8 %) or
+     * scoring under the grammar's mask would miss it by far more.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"igpt", "bpe-igpt"})
+    void aScoreIsTheSumOfItsTokensLogSoftmax(String codec) throws IOException {
+        try (var model = PixelModels.load(model(codec));
+                var g = generator(model, true)) {
+            for (BufferedImage picture : List.of(picture(5), picture(6))) {
+                Score s = g.score(List.of(picture)).getFirst();
+                int[] tokens = model.codec().tokenizer().encode(g.streamOf(picture), true, true);
+                double bits = bitsByHand(model.model(), tokens);
+                assertEquals(tokens.length - 1, s.tokens());
+                assertEquals(bits, s.bits(), 1e-5 * bits, codec + ": " + s);
+            }
+        }
+    }
+
+    /** −Σ log2 softmax(logits before token i)[token i] over tokens[1..], one decode a token. */
+    private static double bitsByHand(org.jpeglm.Model model, int[] tokens) {
+        double nats = 0;
+        try (var session = model.newSession(org.jpeglm.SessionOptions.builder()
+                .contextLength(128)
+                .threads(2)
+                .build())) {
+            float[] logits = new float[session.vocabSize()];
+            session.decode(new int[] {0}, new int[] {tokens[0]});
+            for (int i = 1; i < tokens.length; i++) {
+                session.logits(0, logits);
+                double max = Double.NEGATIVE_INFINITY;
+                for (float l : logits) {
+                    max = Math.max(max, l);
+                }
+                double sum = 0;
+                for (float l : logits) {
+                    sum += Math.exp(l - max);
+                }
+                nats += logits[tokens[i]] - max - Math.log(sum);
+                if (i + 1 < tokens.length) {
+                    session.decode(new int[] {0}, new int[] {tokens[i]});
+                }
+            }
+        }
+        return -nats / Math.log(2);
+    }
+
     private static List<String> streams(List<GeneratedPixels> images) {
         return images.stream().map(p -> Arrays.toString(p.stream())).toList();
     }
