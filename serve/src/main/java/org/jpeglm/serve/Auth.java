@@ -38,7 +38,6 @@ final class Auth {
     void requireBodySize(Context ctx) {
         long length = ctx.req().getContentLengthLong();
         if (length > maxBodyBytes) {
-            RefusedBodies.drop(ctx, length);
             throw ApiException.tooLarge(
                     null, "the body is " + length + " bytes; this server reads at most " + maxBodyBytes);
         }

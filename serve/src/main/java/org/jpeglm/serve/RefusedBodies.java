@@ -5,10 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * What the server does with the rest of a body it refuses before reading it all (413: larger than it reads): reads
- * and drops up to {@link #DRAIN_BYTES} more, so that the client, still sending, reads the answer on a connection that
- * stays open; a longer rest is not read, and the connection is closed after the answer. Without the drain a refused
- * upload raced the connection's close, and a client could see a reset instead of the 413.
+ * What the server does with the rest of a request's body when it answers with an error before reading it all (413
+ * larger than it reads, 401, 403, 503 while shutting down, …): reads and drops up to {@link #DRAIN_BYTES} of it, so
+ * that the client, which may still be sending, reads the answer on a connection that stays usable; a longer rest is
+ * not read, and the connection is closed after the answer. Without it a refused request raced the connection's
+ * close: a client could see a reset instead of the answer, or reuse a connection the server was closing.
  */
 final class RefusedBodies {
     /** The most of a refused body read and dropped: a few uploads' worth, not what a client may announce. */
@@ -16,9 +17,9 @@ final class RefusedBodies {
 
     private RefusedBodies() {}
 
-    /** Drops the rest of ctx's body: remaining bytes as announced, -1 if unknown (chunked). */
-    static void drop(Context ctx, long remaining) {
-        if (remaining > DRAIN_BYTES) {
+    /** Drops what is left of ctx's body (nothing if it was read): up to DRAIN_BYTES, else the connection closes. */
+    static void drop(Context ctx) {
+        if (ctx.req().getContentLengthLong() > DRAIN_BYTES) {
             ctx.header("Connection", "close");
             return;
         }

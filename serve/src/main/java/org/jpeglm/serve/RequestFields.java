@@ -64,7 +64,6 @@ final class RequestFields {
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (body.length > maxBytes) {
-                RefusedBodies.drop(ctx, -1);
                 throw ApiException.tooLarge(null, "the body is larger than this server reads (" + maxBytes + " bytes)");
             }
             return body;

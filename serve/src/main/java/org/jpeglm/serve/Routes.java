@@ -115,19 +115,22 @@ final class Routes {
         routes.get(READY, h.info()::ready);
         routes.get(METRICS, h.info()::metrics);
         routes.get("/favicon.ico", ctx -> ctx.redirect("/favicon.svg", HttpStatus.MOVED_PERMANENTLY)); // the page's
-        routes.exception(ApiException.class, (e, ctx) -> ErrorResponses.send(ctx, e));
-        routes.exception(
-                HttpResponseException.class,
-                (e, ctx) -> ErrorResponses.send(
-                        ctx,
-                        e.getStatus(),
-                        null,
-                        switch (e.getStatus()) {
-                            case 404 -> noSuchEndpoint(ctx);
-                            case 413 ->
-                                "the body is larger than this server reads (" + options.maxBodyBytes() + " bytes)";
-                            default -> e.getMessage();
-                        }));
+        routes.exception(ApiException.class, (e, ctx) -> {
+            RefusedBodies.drop(ctx);
+            ErrorResponses.send(ctx, e);
+        });
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            RefusedBodies.drop(ctx);
+            ErrorResponses.send(
+                    ctx,
+                    e.getStatus(),
+                    null,
+                    switch (e.getStatus()) {
+                        case 404 -> noSuchEndpoint(ctx);
+                        case 413 -> "the body is larger than this server reads (" + options.maxBodyBytes() + " bytes)";
+                        default -> e.getMessage();
+                    });
+        });
         routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e, options));
         routes.error(404, "*", ctx -> notFound(ctx));
         routes.error(
