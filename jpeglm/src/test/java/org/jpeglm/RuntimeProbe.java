@@ -8,10 +8,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.jpeglm.codec.GenerationOptions;
-import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageGenerator;
-import org.jpeglm.image.ImageModel;
 
 /**
  * A fixed workload run on whichever libjpeglm this JVM loads, so that two builds of the native runtime can be
@@ -127,24 +123,22 @@ final class RuntimeProbe {
         }
     }
 
+    /**
+     * The image workload, a codec's and so not the engine's: {@link #IMAGES} names the class (in codec/image's tests)
+     * that generates the bundled model's 8 images and returns each JPEG with its clean flag.
+     */
     private static byte[][] images(Path modelPath, ModelOptions options) {
-        try (ImageModel model = ImageModel.load(modelPath, options);
-                ImageGenerator generator = model.newGenerator(GenerationOptions.builder()
-                        .parallel(8)
-                        .threads(THREADS)
-                        .seed(42)
-                        .build())) {
-            return generator.generate(8).stream()
-                    .map(RuntimeProbe::withCleanFlag)
-                    .toArray(byte[][]::new);
+        try {
+            @SuppressWarnings("unchecked")
+            var workload = (java.util.function.BiFunction<Path, ModelOptions, byte[][]>)
+                    Class.forName(IMAGES).getDeclaredConstructor().newInstance();
+            return workload.apply(modelPath, options);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the image workload " + IMAGES + " is not on the class path", e);
         }
     }
 
-    private static byte[] withCleanFlag(GeneratedImage image) {
-        byte[] b = Arrays.copyOf(image.jpeg(), image.jpeg().length + 1);
-        b[b.length - 1] = (byte) (image.clean() ? 1 : 0);
-        return b;
-    }
+    static final String IMAGES = "org.jpeglm.image.ImageProbeWorkload";
 
     /** How many of a[i] equal b[i] (arrays compared by content). */
     static long countEqual(Object[] a, Object[] b) {

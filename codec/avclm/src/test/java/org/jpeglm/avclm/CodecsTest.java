@@ -1,4 +1,4 @@
-package org.jpeglm.codec;
+package org.jpeglm.avclm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +13,9 @@ import java.util.Set;
 import org.jpeglm.ErrorCode;
 import org.jpeglm.JpeglmException;
 import org.jpeglm.ModelOptions;
-import org.jpeglm.avclm.H264CodecFactory;
+import org.jpeglm.codec.CodecFactory;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Codecs;
 import org.jpeglm.gguf.GgufValue;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.image.JpegCodecFactory;
