@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Codecs;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Generator;
 
 /**
  * A fixed workload run on whichever libjpeglm this JVM loads, so that two builds of the native runtime can be
@@ -124,21 +128,36 @@ final class RuntimeProbe {
     }
 
     /**
-     * The image workload, a codec's and so not the engine's: {@link #IMAGES} names the class (in codec/image's tests)
-     * that generates the bundled model's 8 images and returns each JPEG with its clean flag.
+     * The bundled model's 8 images through the codec-neutral API: the codec its file names, found on the class path
+     * (the JPEG codec is codec/image's, so the tests that ask for images live there; scripts/gpu-check runs this on
+     * the CLI's jar, which has every codec). Each result's JPEG file and clean flag are read by name, since the
+     * engine's tests cannot name the codec's result type.
      */
     private static byte[][] images(Path modelPath, ModelOptions options) {
-        try {
-            @SuppressWarnings("unchecked")
-            var workload = (java.util.function.BiFunction<Path, ModelOptions, byte[][]>)
-                    Class.forName(IMAGES).getDeclaredConstructor().newInstance();
-            return workload.apply(modelPath, options);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the image workload " + IMAGES + " is not on the class path", e);
+        try (CodecModel<?, ?> model = Codecs.open(modelPath, options);
+                Generator<?, ?> generator = model.newGenerator(GenerationOptions.builder()
+                        .parallel(8)
+                        .threads(THREADS)
+                        .seed(42)
+                        .build())) {
+            return generator.generate(8).stream()
+                    .map(RuntimeProbe::withCleanFlag)
+                    .toArray(byte[][]::new);
         }
     }
 
-    static final String IMAGES = "org.jpeglm.image.ImageProbeWorkload";
+    /** An image result's JPEG file (its {@code jpeg()}) and a last byte 1 if its {@code clean()}, else 0. */
+    private static byte[] withCleanFlag(Object image) {
+        try {
+            byte[] jpeg = (byte[]) image.getClass().getMethod("jpeg").invoke(image);
+            boolean clean = (boolean) image.getClass().getMethod("clean").invoke(image);
+            byte[] b = Arrays.copyOf(jpeg, jpeg.length + 1);
+            b[b.length - 1] = (byte) (clean ? 1 : 0);
+            return b;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(image.getClass() + " is not an image result (jpeg(), clean())", e);
+        }
+    }
 
     /** How many of a[i] equal b[i] (arrays compared by content). */
     static long countEqual(Object[] a, Object[] b) {
