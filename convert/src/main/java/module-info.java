@@ -9,7 +9,7 @@ module org.jpeglm.convert {
     requires org.jpeglm.bpe;
     requires org.jpeglm.gguf;
     requires org.jpeglm.jpeg;
-    requires transitive org.jpeglm.codec.jpeg; // ConvertOptions, ProfileSource and the GGUF writers show JpegLmSpec and JpegProfileFile
+    requires transitive org.jpeglm.codec.jpeg; // its signatures show JpegLmSpec and JpegProfileFile
     requires com.fasterxml.jackson.databind;
 
     exports org.jpeglm.convert;
