@@ -1,6 +1,8 @@
 /** The jpeglm command line: every command, one root, one option vocabulary (llama.cpp's names). */
 module org.jpeglm.cli {
     requires org.jpeglm;
+    requires org.jpeglm.image;
+    requires org.jpeglm.avclm;
     requires org.jpeglm.codec.igpt;
     requires org.jpeglm.convert;
     requires org.jpeglm.train;

@@ -1,28 +1,25 @@
 /**
  * The jpeglm Java API: {@code org.jpeglm} runs any GGUF Llama model through the native runtime (models shared by
- * threads, one-thread sessions, sampling, quantization, training); {@code org.jpeglm.image} generates, completes
- * and scores images with a Jpeg-LM model, {@code org.jpeglm.avclm} videos with an Avc-LM model. Both run on the
- * codec-neutral engine of {@code org.jpeglm.engine} (internal): one batching loop whatever the bytes mean. Both are
- * thin wrappers over {@code org.jpeglm.codec}: the codec SPI ({@code Codec}) and the one generator every codec runs
- * through ({@code CodecModel}, {@code Generator}), with one options record, one score and one run account.
+ * threads, one-thread sessions, sampling, quantization, training); {@code org.jpeglm.codec} is the codec SPI
+ * ({@code Codec}, {@code CodecFactory}, found by {@code Codecs}) and the one generator and service every codec runs
+ * through ({@code CodecModel}, {@code Generator}, {@code Service}), with one options record, one score and one run
+ * account. The codec-neutral engine of {@code org.jpeglm.engine} (exported to the codec modules only) is one
+ * batching loop whatever the bytes mean. No codec lives here: each is a module of its own that provides a
+ * {@code CodecFactory} ({@code org.jpeglm.image} for JPEG, {@code org.jpeglm.avclm} for H.264,
+ * {@code org.jpeglm.codec.igpt} for pixels).
  */
+@SuppressWarnings("module") // the codec modules are compiled after this one, so javac cannot see them here
 module org.jpeglm {
-    requires transitive org.jpeglm.codec.jpeg;
-    requires transitive org.jpeglm.video;
+    requires transitive org.jpeglm.bpe; // a Codec hands the engine its BpeTokenizer
+    requires transitive org.jpeglm.gguf; // ModelMetadata holds GgufValues
     requires org.jpeglm.bindings;
     requires org.jpeglm.io;
-    requires org.jpeglm.bpe;
-    requires org.jpeglm.gguf;
-    requires org.jpeglm.jpeg;
 
     exports org.jpeglm;
     exports org.jpeglm.codec;
-    exports org.jpeglm.image;
-    exports org.jpeglm.avclm;
+    exports org.jpeglm.engine to
+            org.jpeglm.image,
+            org.jpeglm.avclm; // the token tables, tries and finishing hooks a codec with a grammar builds on
 
     uses org.jpeglm.codec.CodecFactory;
-
-    provides org.jpeglm.codec.CodecFactory with
-            org.jpeglm.image.JpegCodecFactory,
-            org.jpeglm.avclm.H264CodecFactory;
 }

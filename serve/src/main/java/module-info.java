@@ -5,6 +5,8 @@
  */
 module org.jpeglm.serve {
     requires transitive org.jpeglm;
+    requires transitive org.jpeglm.image; // ImageServer.start and ImageSummary take image models and results
+    requires transitive org.jpeglm.avclm; // ImageServer.start and VideoSummary take video models and results
     requires org.jpeglm.jpeg;
     requires transitive org.jpeglm.codec.igpt; // ImageServer.startPixels takes a pixel model
     requires org.jpeglm.video;

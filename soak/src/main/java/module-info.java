@@ -1,6 +1,7 @@
 /** The fault and soak suite: long runs, cancels, signals, a full disk and a changed model file (docs/soak.md). */
 module org.jpeglm.soak {
     requires org.jpeglm;
+    requires org.jpeglm.image;
     requires org.jpeglm.testing;
     requires org.jpeglm.jpeg;
     requires info.picocli;

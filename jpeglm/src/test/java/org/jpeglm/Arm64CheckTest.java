@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jpeglm.video.VideoLmSpec;
+import org.jpeglm.bpe.BpeGgufMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,9 +85,7 @@ class Arm64CheckTest {
                         ModelOptions.builder().build());
                 Session session = model.newSession(
                         SessionOptions.builder().contextLength(64).threads(1).build())) {
-            int bos = VideoLmSpec.fromMetadata(model.metadata().values())
-                    .tokenizer()
-                    .bosId();
+            int bos = BpeGgufMetadata.fromGguf(model.metadata().values()).bosId(); // the file's tokenizer
             session.sequence(0).feed(bos);
             session.setSampling(0, SamplingParams.greedy());
             return session.sequence(0).generate(TOKENS, t -> true).tokens();

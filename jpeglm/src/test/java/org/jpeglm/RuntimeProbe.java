@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Codecs;
 import org.jpeglm.codec.GenerationOptions;
-import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageGenerator;
-import org.jpeglm.image.ImageModel;
+import org.jpeglm.codec.Generator;
 
 /**
  * A fixed workload run on whichever libjpeglm this JVM loads, so that two builds of the native runtime can be
@@ -127,9 +127,15 @@ final class RuntimeProbe {
         }
     }
 
+    /**
+     * The bundled model's 8 images through the codec-neutral API: the codec its file names, found on the class path
+     * (the JPEG codec is codec/image's, so the tests that ask for images live there; scripts/gpu-check runs this on
+     * the CLI's jar, which has every codec). Each result's JPEG file and clean flag are read by name, since the
+     * engine's tests cannot name the codec's result type.
+     */
     private static byte[][] images(Path modelPath, ModelOptions options) {
-        try (ImageModel model = ImageModel.load(modelPath, options);
-                ImageGenerator generator = model.newGenerator(GenerationOptions.builder()
+        try (CodecModel<?, ?> model = Codecs.open(modelPath, options);
+                Generator<?, ?> generator = model.newGenerator(GenerationOptions.builder()
                         .parallel(8)
                         .threads(THREADS)
                         .seed(42)
@@ -140,10 +146,17 @@ final class RuntimeProbe {
         }
     }
 
-    private static byte[] withCleanFlag(GeneratedImage image) {
-        byte[] b = Arrays.copyOf(image.jpeg(), image.jpeg().length + 1);
-        b[b.length - 1] = (byte) (image.clean() ? 1 : 0);
-        return b;
+    /** An image result's JPEG file (its {@code jpeg()}) and a last byte 1 if its {@code clean()}, else 0. */
+    private static byte[] withCleanFlag(Object image) {
+        try {
+            byte[] jpeg = (byte[]) image.getClass().getMethod("jpeg").invoke(image);
+            boolean clean = (boolean) image.getClass().getMethod("clean").invoke(image);
+            byte[] b = Arrays.copyOf(jpeg, jpeg.length + 1);
+            b[b.length - 1] = (byte) (clean ? 1 : 0);
+            return b;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(image.getClass() + " is not an image result (jpeg(), clean())", e);
+        }
     }
 
     /** How many of a[i] equal b[i] (arrays compared by content). */

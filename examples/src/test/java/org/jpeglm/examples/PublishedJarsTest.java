@@ -27,7 +27,7 @@ class PublishedJarsTest {
                 published.stream()
                         .map(ReactorArtifacts::artifactId)
                         .toList()
-                        .containsAll(List.of("jpeglm", "jpeglm-jpeg")),
+                        .containsAll(List.of("jpeglm", "jpeglm-codec-image", "jpeglm-jpeg")),
                 published.toString());
         for (ReactorArtifacts a : published) {
             Path sources = sibling(a, "sources");
@@ -46,6 +46,10 @@ class PublishedJarsTest {
         assertTrue(
                 entries(api).stream().anyMatch(e -> e.endsWith("org/jpeglm/codec/Service.html")),
                 "the API's pages: " + api);
+        Path images = sibling(ReactorArtifacts.find("jpeglm-codec-image", ""), "javadoc");
+        assertTrue(
+                entries(images).stream().anyMatch(e -> e.endsWith("org/jpeglm/image/ImageModel.html")),
+                "the JPEG codec's pages: " + images);
     }
 
     private static Path sibling(ReactorArtifacts a, String classifier) {

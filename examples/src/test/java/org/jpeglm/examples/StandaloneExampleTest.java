@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * examples/standalone, a Maven project of its own depending only on org.jpeglm:jpeglm and
- * org.jpeglm:jpeglm-native:linux-x86_64, built with {@code mvn -o} and run: it generates images from the bundled
- * model with no CMake, no compiler but javac and no environment variable.
+ * examples/standalone, a Maven project of its own depending only on org.jpeglm:jpeglm-codec-image (the JPEG codec,
+ * which brings jpeglm) and org.jpeglm:jpeglm-native:linux-x86_64, built with {@code mvn -o} and run: it generates
+ * images from the bundled model with no CMake, no compiler but javac and no environment variable.
  *
  * <p>Its local repository is a new one holding the jars this build packaged (as {@code mvn install} would put them);
  * everything else (Maven's plugins, third-party dependencies) comes from this build's own local repository, used

@@ -9,12 +9,11 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.jpeglm.SamplingParams;
 import org.jpeglm.ThreadOptions;
-import org.jpeglm.avclm.VideoModel;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one options record: its defaults, its builder (every setting carried), its checks (one message per setting), and
- * the video preset that keeps the video commands' defaults.
+ * The one options record: its defaults, its builder (every setting carried), its checks (one message per setting).
+ * (The video preset that keeps the video commands' defaults: codec/avclm's VideoOptionsTest.)
  */
 class GenerationOptionsTest {
     @Test
@@ -55,38 +54,10 @@ class GenerationOptionsTest {
     }
 
     @Test
-    void videosKeepTheirOwnDefaultsAsOnePreset() {
-        GenerationOptions d = GenerationOptions.defaults();
-        GenerationOptions video = VideoModel.options().build();
-        assertEquals(SamplingParams.builder().temperature(1.0f).build(), video.sampling());
-        assertEquals(VideoModel.DEFAULT_SAMPLING, video.sampling());
-        assertFalse(video.constrained(), "videos are sampled without a grammar");
-        assertEquals(
-                d.toBuilder()
-                        .sampling(VideoModel.DEFAULT_SAMPLING)
-                        .constrained(false)
-                        .build(),
-                video,
-                "only sampling and the grammar differ from the defaults");
-        GenerationOptions service = GenerationOptions.builder()
-                .parallel(4)
-                .threads(2)
-                .maxQueued(9)
-                .seed(5)
-                .build();
-        GenerationOptions served = VideoModel.options(service).build();
-        assertEquals(
-                new GenerationOptions(4, service.threads(), 512, false, VideoModel.DEFAULT_SAMPLING, 5, false, 0, 9),
-                served,
-                "a service's settings kept, a video's request defaults");
-    }
-
-    @Test
     void badSettingsAreRefusedWithOneMessageEach() {
         List<Supplier<Object>> parallel0 = List.of(
                 () -> GenerationOptions.builder().parallel(0).build(),
-                () -> GenerationOptions.builder().parallel(257).build(),
-                () -> VideoModel.options().parallel(0).build());
+                () -> GenerationOptions.builder().parallel(257).build());
         for (Supplier<Object> build : parallel0) {
             var e = assertThrows(IllegalArgumentException.class, build::get);
             assertTrue(e.getMessage().startsWith("parallel must be in [1, 256], got "), e.getMessage());

@@ -1,4 +1,4 @@
-package org.jpeglm.codec;
+package org.jpeglm.avclm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +12,7 @@ import org.jpeglm.Session;
 import org.jpeglm.SessionOptions;
 import org.jpeglm.ThreadCounts;
 import org.jpeglm.ThreadOptions;
-import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.testing.TinyAvcLm;
 import org.jpeglm.testing.TinyJpegLm;

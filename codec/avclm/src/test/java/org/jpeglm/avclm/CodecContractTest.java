@@ -1,4 +1,4 @@
-package org.jpeglm.codec;
+package org.jpeglm.avclm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +15,15 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.jpeglm.avclm.GeneratedVideo;
-import org.jpeglm.avclm.VideoModel;
+import org.jpeglm.codec.Codec;
+import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Cut;
+import org.jpeglm.codec.Event;
+import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Generator;
+import org.jpeglm.codec.Previews;
+import org.jpeglm.codec.RunStats;
+import org.jpeglm.codec.Score;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.testing.TinyAvcLm;

@@ -1,9 +1,13 @@
-package org.jpeglm.codec;
+package org.jpeglm.avclm;
 
 import java.util.Arrays;
 import java.util.Set;
 import org.jpeglm.ModelMetadata;
 import org.jpeglm.bpe.BpeTokenizer;
+import org.jpeglm.codec.Codec;
+import org.jpeglm.codec.CodecFactory;
+import org.jpeglm.codec.StreamWriter;
+import org.jpeglm.codec.Written;
 import org.jpeglm.testing.TinyJpegLm;
 
 /**
