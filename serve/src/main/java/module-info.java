@@ -9,7 +9,7 @@ module org.jpeglm.serve {
     requires transitive org.jpeglm.codec.igpt; // ImageServer.startPixels takes a pixel model
     requires org.jpeglm.video;
     requires io.javalin;
-    requires transitive com.fasterxml.jackson.databind; // ImageSummary and VideoSummary hand out JSON nodes
+    requires com.fasterxml.jackson.databind;
     requires java.desktop;
 
     exports org.jpeglm.serve;

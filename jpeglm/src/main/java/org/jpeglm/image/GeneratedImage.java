@@ -2,6 +2,9 @@ package org.jpeglm.image;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.SequencedMap;
+import org.jpeglm.codec.Summarized;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.RepairReport;
 
@@ -29,7 +32,8 @@ public record GeneratedImage(
         int promptTokens,
         StopReason stop,
         RepairReport repair,
-        Duration time) {
+        Duration time)
+        implements Summarized {
     /** Why the model stopped writing an image. */
     public enum StopReason {
         /** It wrote the EOS token. */
@@ -64,5 +68,24 @@ public record GeneratedImage(
     public String toString() {
         return "GeneratedImage[" + index + ", seed " + seed + ", " + tokens + " tokens, " + stop + ", "
                 + repair.summary() + "]";
+    }
+
+    /**
+     * index, image_seed, tokens, stop, clean, decodable, repair, bytes (of the model's stream) and ms. The image's own
+     * sampling seed (derived from the request's seed and the index: those two make the image again) is a string.
+     */
+    @Override
+    public SequencedMap<String, Object> summary() {
+        SequencedMap<String, Object> s = new LinkedHashMap<>();
+        s.put("index", index);
+        s.put("image_seed", Long.toString(seed));
+        s.put("tokens", tokens);
+        s.put("stop", stop.name());
+        s.put("clean", clean());
+        s.put("decodable", repair.decodable());
+        s.put("repair", repair.summary());
+        s.put("bytes", stream.length);
+        s.put("ms", time.toMillis());
+        return s;
     }
 }

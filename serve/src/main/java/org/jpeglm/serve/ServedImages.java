@@ -58,7 +58,7 @@ interface ServedImages<R> {
 
             @Override
             public ObjectNode summary(GeneratedImage img) {
-                return ImageSummary.of(img).put("prompt_tokens", img.promptTokens());
+                return Json.object(img).put("prompt_tokens", img.promptTokens());
             }
 
             @Override
@@ -108,7 +108,7 @@ interface ServedImages<R> {
 
             @Override
             public ObjectNode summary(GeneratedPixels p) {
-                return ImageSummary.of(p);
+                return Json.object(p);
             }
 
             @Override

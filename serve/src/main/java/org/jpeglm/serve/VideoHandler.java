@@ -244,12 +244,12 @@ final class VideoHandler {
     }
 
     /**
-     * One video: the CLI's summary ({@link VideoSummary}), the request's seed (with the index, what makes the video
+     * One video: the CLI's summary ({@link GeneratedVideo#summary()}), the request's seed (with the index, what makes the video
      * again), the video's own seed as a string (64 bits: JavaScript would round the number), and its file in base64,
      * or null with the reason when this stream makes none.
      */
     private ObjectNode entry(GeneratedVideo v, long seed, String format) {
-        ObjectNode e = VideoSummary.of(v)
+        ObjectNode e = Json.object(v)
                 .put("video_seed", Long.toString(v.seed()))
                 .put("seed", seed)
                 .put("prompt_tokens", v.promptTokens())

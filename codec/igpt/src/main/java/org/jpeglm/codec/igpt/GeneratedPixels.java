@@ -2,8 +2,11 @@ package org.jpeglm.codec.igpt;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Objects;
+import java.util.SequencedMap;
 import org.jpeglm.codec.StopReason;
+import org.jpeglm.codec.Summarized;
 
 /**
  * One image a pixel model (igpt, bpe-igpt) wrote.
@@ -27,7 +30,8 @@ public record GeneratedPixels(
         int tokens,
         int promptTokens,
         StopReason stop,
-        Duration time) {
+        Duration time)
+        implements Summarized {
     public GeneratedPixels {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(image, "image");
@@ -39,5 +43,22 @@ public record GeneratedPixels(
     /** Whether the stream is exactly one image: every pixel written, nothing after. */
     public boolean clean() {
         return report.clean();
+    }
+
+    /** index, image_seed (a string), tokens, prompt_tokens, stop, clean, pixels (written), missing, extra and ms. */
+    @Override
+    public SequencedMap<String, Object> summary() {
+        SequencedMap<String, Object> s = new LinkedHashMap<>();
+        s.put("index", index);
+        s.put("image_seed", Long.toString(seed));
+        s.put("tokens", tokens);
+        s.put("prompt_tokens", promptTokens);
+        s.put("stop", stop.name());
+        s.put("clean", clean());
+        s.put("pixels", report.pixels());
+        s.put("missing", report.missing());
+        s.put("extra", report.extra());
+        s.put("ms", time.toMillis());
+        return s;
     }
 }
