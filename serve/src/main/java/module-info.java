@@ -6,7 +6,7 @@
 module org.jpeglm.serve {
     requires transitive org.jpeglm;
     requires org.jpeglm.jpeg;
-    requires transitive org.jpeglm.codec.igpt; // ImageServer.startPixels takes a pixel model
+    requires org.jpeglm.codec.igpt;
     requires org.jpeglm.video;
     requires io.javalin;
     requires com.fasterxml.jackson.databind;

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.SequencedMap;
-import org.jpeglm.codec.Summarized;
+import org.jpeglm.codec.Generated;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoDecodeReport;
 
@@ -38,7 +38,7 @@ public record GeneratedVideo(
         int promptBytes,
         StopReason stop,
         Duration time)
-        implements Summarized {
+        implements Generated {
     /** Decoder errors a summary lists at most (as the CLI prints them). */
     public static final int ERRORS_LISTED = 3;
 

@@ -2,9 +2,8 @@ package org.jpeglm.image;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.SequencedMap;
-import org.jpeglm.codec.Summarized;
+import org.jpeglm.codec.Generated;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.RepairReport;
 
@@ -33,7 +32,7 @@ public record GeneratedImage(
         StopReason stop,
         RepairReport repair,
         Duration time)
-        implements Summarized {
+        implements Generated {
     /** Why the model stopped writing an image. */
     public enum StopReason {
         /** It wrote the EOS token. */
@@ -76,10 +75,7 @@ public record GeneratedImage(
      */
     @Override
     public SequencedMap<String, Object> summary() {
-        SequencedMap<String, Object> s = new LinkedHashMap<>();
-        s.put("index", index);
-        s.put("image_seed", Long.toString(seed));
-        s.put("tokens", tokens);
+        SequencedMap<String, Object> s = Generated.imageSummary(this);
         s.put("stop", stop.name());
         s.put("clean", clean());
         s.put("decodable", repair.decodable());

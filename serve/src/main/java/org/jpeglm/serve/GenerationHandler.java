@@ -2,7 +2,6 @@ package org.jpeglm.serve;
 
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -12,78 +11,77 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.jpeglm.codec.Event;
+import org.jpeglm.codec.Generated;
+import org.jpeglm.codec.Request;
 import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceBusyException;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
-import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.jpeg.JpegProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/images/generations} and {@code /v1/images/completions}: submits the request to the shared service
- * and answers with JSON when it is done, or streams its events as they happen. A client that goes away is noticed at
- * once and its task cancelled: {@link ClientWatch} watches the connection while the answer waits or streams (and a
- * failed write of a stream tells too, where it cannot watch). One handler serves every codec that makes images (jpeg,
- * igpt, bpe-igpt): what differs is its {@link ServedImages}.
+ * {@code POST /v1/images/generations} and {@code /v1/images/completions} (jpeg, igpt, bpe-igpt), or
+ * {@code /v1/videos/generations} and {@code /v1/videos/completions} (h264): submits the request to the shared service
+ * and answers with JSON (or one file) when it is done, or streams its events as they happen (images). A client that
+ * goes away is noticed at once and its task cancelled: {@link ClientWatch} watches the connection while the answer
+ * waits or streams (and a failed write of a stream tells too, where it cannot watch). One handler serves every codec:
+ * what differs is its {@link ServedCodec}.
  *
+ * @param <A> the codec's artefact (a completion's prompts)
  * @param <R> the codec's result
  */
-final class GenerationHandler<R> {
+final class GenerationHandler<A, R extends Generated> {
     /** The status counted for a request whose client left before its answer (nginx's "client closed request"). */
     static final int CLIENT_CLOSED = 499;
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationHandler.class);
 
-    private final Service<BufferedImage, R> service;
-    private final ServedImages<R> images;
-    private final ImageJson<R> json;
+    private final Service<A, R> service;
+    private final ServedCodec<A, R> served;
+    private final ResultJson<R> json;
     private final ServedModel model;
     private final ServeOptions options;
-    private final UploadedImages decoder;
     private final Metrics metrics;
     private final HeapBudget heap;
 
     GenerationHandler(
-            Service<BufferedImage, R> service,
-            ServedImages<R> images,
+            Service<A, R> service,
+            ServedCodec<A, R> served,
             ServedModel model,
             ServeOptions options,
             Metrics metrics,
             HeapBudget heap) {
         this.service = service;
-        this.images = images;
-        this.json = new ImageJson<>(images, model);
+        this.served = served;
+        this.json = new ResultJson<>(served, model);
         this.model = model;
         this.options = options;
-        this.decoder = new UploadedImages(options.maxImagePixels());
         this.metrics = metrics;
         this.heap = heap;
     }
 
     void generations(Context ctx) throws Exception {
-        RequestFields fields = RequestFields.read(ctx, GenerationParams.GENERATION_FIELDS, options.maxBodyBytes());
-        run(ctx, GenerationParams.generation(fields, model, options, service.options(), images.formats()));
+        RequestFields fields = RequestFields.read(ctx, served.fields(false), options.maxBodyBytes());
+        run(ctx, GenerationParams.read(fields, false, model, served, options, service.options()));
     }
 
     void completions(Context ctx) throws Exception {
-        RequestFields fields = RequestFields.read(ctx, GenerationParams.COMPLETION_FIELDS, options.maxBodyBytes());
-        run(ctx, GenerationParams.completion(fields, model, options, decoder, service.options(), images.formats()));
+        RequestFields fields = RequestFields.read(ctx, served.fields(true), options.maxBodyBytes());
+        run(ctx, GenerationParams.read(fields, true, model, served, options, service.options()));
     }
 
-    private void run(Context ctx, GenerationParams params) throws Exception {
+    private void run(Context ctx, GenerationParams<A> params) throws Exception {
         try (HeapBudget.Reservation reserved = reserve(params)) {
             generate(ctx, params);
         }
     }
 
-    private void generate(Context ctx, GenerationParams params) throws Exception {
+    private void generate(Context ctx, GenerationParams<A> params) throws Exception {
         EventRelay<R> relay = new EventRelay<>(params.request().count(), params.updates());
         long started = System.nanoTime();
-        Task<R> task = submit(() -> service.submit(params.request(), relay), service, options);
+        Task<R> task = submit(params.request(), relay);
         // The task completes after its last event: the writer must not wait for another one before "done".
         task.result().whenComplete((images, error) -> relay.end());
         try {
@@ -99,32 +97,21 @@ final class GenerationHandler<R> {
         }
     }
 
-    /** The heap the request's images hold until it is answered, reserved (or the request refused). */
-    private HeapBudget.Reservation reserve(GenerationParams params) {
-        long prompt = params.request().isCompletion() ? images.decodedBytes() : 0;
+    /** The heap the request's results hold until it is answered, reserved (or the request refused). */
+    private HeapBudget.Reservation reserve(GenerationParams<A> params) {
+        long prompt = params.request().isCompletion() ? served.decodedBytes() : 0;
         return heap.reserve(
                 params.request().count(),
-                images.bytesPerImage(params.format()) + prompt,
+                served.bytesPerResult(params.format()) + prompt,
                 "n",
-                "images of " + model.width() + "x" + model.height(),
+                served.noun() + "s of " + served.shape(),
                 retryAfter(service.stats()));
     }
 
-    /**
-     * Heap bytes one image holds until its request is answered: the image as the service keeps it, and its file three
-     * times as the answer carries it (base64 text, then the answer's bytes); a file is a byte a pixel at most as JPEG
-     * (generous for quality 25, as {@link GeneratedImage#heapBytes} is), three as PNG.
-     */
-    static long bytesPerImage(JpegProfile profile, boolean png) {
-        long pixels = (long) profile.width() * profile.height();
-        long file = (png ? 3 * pixels : pixels) + 1024;
-        return GeneratedImage.heapBytes(profile) + 3 * file;
-    }
-
-    /** submit's task; a full queue answered 503, a request the model cannot serve 400, a closed service 503. */
-    static <R> Task<R> submit(Supplier<Task<R>> submit, Service<?, ?> service, ServeOptions options) {
+    /** request's task; a full queue answered 503, a request the model cannot serve 400, a closed service 503. */
+    private Task<R> submit(Request<A> request, EventRelay<R> relay) {
         try {
-            return submit.get();
+            return service.submit(request, relay);
         } catch (ServiceBusyException e) {
             throw ApiException.busy(
                     "the queue is full (" + options.service().maxQueued() + " "
@@ -137,7 +124,7 @@ final class GenerationHandler<R> {
         }
     }
 
-    private void answer(Context ctx, GenerationParams params, Task<R> task, long started) throws Exception {
+    private void answer(Context ctx, GenerationParams<A> params, Task<R> task, long started) throws Exception {
         List<R> results;
         ClientWatch watch = ClientWatch.start(ctx.req(), leaving(task));
         try {
@@ -154,15 +141,29 @@ final class GenerationHandler<R> {
         double seconds = (System.nanoTime() - started) / 1e9;
         ctx.attribute(AccessLog.IMAGES, results.size());
         if (params.bytes()) {
-            ctx.contentType(params.png() ? "image/png" : "image/jpeg")
+            ctx.contentType(served.mediaType(params.format()))
                     .header("X-Jpeglm-Seed", Long.toString(params.seed()))
-                    .result(images.file(results.getFirst(), params.format()));
+                    .result(file(results.getFirst(), params));
         } else {
             ctx.contentType("application/json").result(Json.bytes(json.response(results, params, seconds)));
         }
     }
 
-    private void stream(Context ctx, GenerationParams params, Task<R> task, EventRelay<R> relay, long started)
+    /** The file of a bytes answer; a result that makes none is a 500 saying why and what to ask instead. */
+    private byte[] file(R result, GenerationParams<A> params) {
+        byte[] file = served.file(result, params.format());
+        if (file == null) {
+            throw new ApiException(
+                    500,
+                    "output_format",
+                    served.noun() + " 0 (seed " + params.seed() + ") decoded to no " + params.format() + ": "
+                            + served.noFile(result, params.format()) + "; ask output_format \""
+                            + served.formats().getLast() + "\" for the stream as written");
+        }
+        return file;
+    }
+
+    private void stream(Context ctx, GenerationParams<A> params, Task<R> task, EventRelay<R> relay, long started)
             throws InterruptedException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
@@ -210,11 +211,6 @@ final class GenerationHandler<R> {
      * task cancelled, the disconnect counted once.
      */
     private Runnable leaving(Task<R> task) {
-        return leaving(task, metrics);
-    }
-
-    /** {@link #leaving(Task)} for any task. */
-    static Runnable leaving(Task<?> task, Metrics metrics) {
         AtomicBoolean counted = new AtomicBoolean();
         return () -> {
             if (counted.compareAndSet(false, true)) {
@@ -225,7 +221,7 @@ final class GenerationHandler<R> {
     }
 
     /** Writes events (jpeglm's, or OpenAI's when openAi is not null); returns how many were finished images. */
-    private int write(SseStream sse, List<Event<R>> events, GenerationParams params, OpenAiEvents<R> openAi)
+    private int write(SseStream sse, List<Event<R>> events, GenerationParams<A> params, OpenAiEvents<R> openAi)
             throws IOException {
         int finished = 0;
         for (Event<R> e : events) {
@@ -239,7 +235,7 @@ final class GenerationHandler<R> {
                     case Event.Progress<R> p -> sse.event("progress", json.progress(p));
                     case Event.Preview<R> p -> sse.event("preview", json.preview(p, params.format()));
                     case Event.Finished<R> f ->
-                        sse.event("image", json.image(f.result(), params.format(), params.seed()));
+                        sse.event(served.noun(), json.result(f.result(), params.format(), params.seed()));
                 }
             }
             if (e instanceof Event.Finished) {
@@ -250,7 +246,7 @@ final class GenerationHandler<R> {
     }
 
     /** The done event (none in OpenAI's stream), or an error event when the task failed after the stream began. */
-    private void finish(SseStream sse, GenerationParams params, Task<R> task, long started)
+    private void finish(SseStream sse, GenerationParams<A> params, Task<R> task, long started)
             throws IOException, InterruptedException {
         try {
             List<R> results = await(task);

@@ -3,15 +3,12 @@ package org.jpeglm.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jpeglm.codec.Score;
 import org.jpeglm.codec.Service;
 import org.jpeglm.serve.RequestFields.Kind;
-import org.jpeglm.video.Video;
-import org.jpeglm.video.VideoProfile;
 
 /**
  * {@code POST /v1/images/scores} and {@code /v1/videos/scores}: how likely the model finds uploaded images (or
@@ -24,11 +21,6 @@ import org.jpeglm.video.VideoProfile;
  * @param <A> the codec's artefact: an image or a video
  */
 final class ScoreHandler<A> {
-    /** Turns a field's uploaded files into artefacts, a bad one a 400 naming the field. */
-    interface Uploads<A> {
-        List<A> decode(String field, List<byte[]> files);
-    }
-
     private final Service<A, ?> service;
     private final ServedModel model;
     private final ServeOptions options;
@@ -42,68 +34,27 @@ final class ScoreHandler<A> {
     private final Uploads<A> uploads;
 
     /**
-     * @param field the field the uploads come in ("image", "video"), also the noun of the answer's totals
-     * @param bytesEach heap one decoded upload holds until answered
-     * @param what what the uploads become, for a refusal: "images fitted to 32x32"
+     * Scores uploads in served's field ("image", "video", also the noun of the answer's totals), read by its
+     * {@link Uploads} (ImageIO's images fitted to the model's size; ffmpeg's videos as the profile's frames).
      */
     ScoreHandler(
             Service<A, ?> service,
+            ServedCodec<A, ?> served,
             ServedModel model,
             ServeOptions options,
             Metrics metrics,
-            HeapBudget heap,
-            String field,
-            long bytesEach,
-            String what,
-            Uploads<A> uploads) {
+            HeapBudget heap) {
         this.service = service;
         this.model = model;
         this.options = options;
         this.metrics = metrics;
         this.heap = heap;
-        this.field = field;
+        this.field = served.uploadField();
         this.fields = Map.of("model", Kind.STRING, field, Kind.IMAGES);
-        this.bytesEach = bytesEach;
-        this.what = what;
+        this.bytesEach = served.decodedBytes();
+        this.what = served.noun() + "s fitted to " + served.shape();
         this.symbol = model.isPixels() ? "pixel" : "byte";
-        this.uploads = uploads;
-    }
-
-    /** The image endpoint's (jpeg and pixel models): uploads decoded by ImageIO, fitted to the model's size. */
-    static ScoreHandler<BufferedImage> images(
-            Service<BufferedImage, ?> service,
-            ServedImages<?> images,
-            ServedModel model,
-            ServeOptions options,
-            Metrics metrics,
-            HeapBudget heap) {
-        UploadedImages decoder = new UploadedImages(options.maxImagePixels());
-        return new ScoreHandler<>(
-                service,
-                model,
-                options,
-                metrics,
-                heap,
-                "image",
-                images.decodedBytes(),
-                "images fitted to " + model.width() + "x" + model.height(),
-                decoder::decode);
-    }
-
-    /** The video endpoint's: uploads read by ffmpeg as the profile's frames. */
-    static ScoreHandler<Video> videos(
-            Service<Video, ?> service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
-        VideoProfile p = model.video();
-        return new ScoreHandler<>(
-                service,
-                model,
-                options,
-                metrics,
-                heap,
-                "video",
-                VideoHandler.bytesPerPrompt(p),
-                "videos fitted to " + p.width() + "x" + p.height() + ", " + p.frames() + " frames",
-                new UploadedVideos(p)::decode);
+        this.uploads = served.uploads();
     }
 
     void scores(Context ctx) throws InterruptedException {

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -48,9 +44,7 @@ class VideoServerTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static VideoModel model;
-    static ImageServer server;
-    static HttpClient client;
-    static URI base;
+    static TestServer server;
 
     @TempDir
     static Path dir;
@@ -58,20 +52,7 @@ class VideoServerTest {
     @BeforeAll
     static void start() {
         model = VideoModel.load(MODEL);
-        server = ImageServer.start(
-                model,
-                ServeOptions.builder()
-                        .port(0)
-                        .service(GenerationOptions.builder()
-                                .parallel(2)
-                                .threads(2)
-                                .build())
-                        .build());
-        client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        base = server.uri("127.0.0.1");
+        server = TestServer.serve(model.codecModel(), 2);
     }
 
     @AfterAll
@@ -82,22 +63,12 @@ class VideoServerTest {
         model.close();
     }
 
-    static HttpResponse<byte[]> get(String path) throws Exception {
-        return client.send(
-                HttpRequest.newBuilder(base.resolve(path))
-                        .timeout(Duration.ofMinutes(5))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    static HttpResponse<byte[]> get(String path) {
+        return server.get(path);
     }
 
-    static HttpResponse<byte[]> post(String path, String json) throws Exception {
-        return client.send(
-                HttpRequest.newBuilder(base.resolve(path))
-                        .timeout(Duration.ofMinutes(5))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    static HttpResponse<byte[]> post(String path, String json) {
+        return server.postJson(path, json);
     }
 
     /** What jpeglm generate runs for a video model with -np 2 -t 2 --seed seed: its sampling (no min-p) too. */

@@ -2,11 +2,10 @@ package org.jpeglm.codec.igpt;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.SequencedMap;
+import org.jpeglm.codec.Generated;
 import org.jpeglm.codec.StopReason;
-import org.jpeglm.codec.Summarized;
 
 /**
  * One image a pixel model (igpt, bpe-igpt) wrote.
@@ -31,7 +30,7 @@ public record GeneratedPixels(
         int promptTokens,
         StopReason stop,
         Duration time)
-        implements Summarized {
+        implements Generated {
     public GeneratedPixels {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(image, "image");
@@ -48,10 +47,7 @@ public record GeneratedPixels(
     /** index, image_seed (a string), tokens, prompt_tokens, stop, clean, pixels (written), missing, extra and ms. */
     @Override
     public SequencedMap<String, Object> summary() {
-        SequencedMap<String, Object> s = new LinkedHashMap<>();
-        s.put("index", index);
-        s.put("image_seed", Long.toString(seed));
-        s.put("tokens", tokens);
+        SequencedMap<String, Object> s = Generated.imageSummary(this);
         s.put("prompt_tokens", promptTokens);
         s.put("stop", stop.name());
         s.put("clean", clean());
