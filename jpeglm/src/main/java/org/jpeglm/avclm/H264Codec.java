@@ -119,14 +119,14 @@ public record H264Codec(VideoLmSpec spec, H264Encoder encoder, H264Decoder decod
         return H264Streams.prefixFrames(stream, frames);
     }
 
-    /** Videos have no grammar: every stream is followed by one stateless {@link H264StreamState}. */
+    /** Videos have no grammar: each stream is followed by an {@link H264StreamState} that counts its frames. */
     @Override
     public StreamWriter newWriter(int vocabSize) {
-        StreamState state = new H264StreamState(new TokenTrie(spec.tokenizer(), vocabSize));
+        TokenTrie trie = new TokenTrie(spec.tokenizer(), vocabSize);
         return new StreamWriter() {
             @Override
             public StreamState open(byte[] promptBytes) {
-                return state;
+                return new H264StreamState(trie, profile().frames(), promptBytes);
             }
 
             @Override

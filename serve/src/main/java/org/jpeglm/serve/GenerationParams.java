@@ -139,15 +139,11 @@ record GenerationParams<A>(
         SamplingParams sampling = sampling(f, seed, served.sampling());
         int maxTokens = maxTokens(f, model);
         boolean stream = f.bool("stream", false);
-        boolean openAiEvents = OpenAiFields.openAiEvents(f);
+        boolean openAiEvents = served.imageApi() && OpenAiFields.openAiEvents(f); // OpenAI has no video events
         Duration updates = Duration.ofMillis(f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000));
         List<String> formats = served.formats();
         String format = f.choice("output_format", formats.getFirst(), formats);
         boolean bytes = responseFormat(f).equals("bytes");
-        if (stream && !served.imageApi()) {
-            throw ApiException.badField(
-                    "stream", served.noun() + "s are answered once finished (no events): leave stream out, or false");
-        }
         builder.seed(seed).sampling(sampling).maxTokens(maxTokens);
         if (served.imageApi()) { // a video has no grammar to turn off, nor previews
             builder.constrained(f.bool("constrained", true))
@@ -157,8 +153,8 @@ record GenerationParams<A>(
         if (bytes && (stream || request.count() != 1)) {
             throw ApiException.badField(
                     "response_format",
-                    "response_format \"bytes\" answers with one " + served.noun() + " file: it needs n 1"
-                            + (served.imageApi() ? " and no stream" : ""));
+                    "response_format \"bytes\" answers with one " + served.noun()
+                            + " file: it needs n 1 and no stream");
         }
         return new GenerationParams<>(request, seed, format, bytes, stream, openAiEvents, size, updates, warnings);
     }

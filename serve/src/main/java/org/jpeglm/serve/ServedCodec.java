@@ -84,7 +84,10 @@ interface ServedCodec<A, R extends Generated> {
     /** What one result is: "image", "video". */
     String noun();
 
-    /** Whether its routes are OpenAI's image API: streams of events, revised_prompt, the image options. */
+    /**
+     * Whether its routes are OpenAI's image API: revised_prompt, OpenAI's stream events, previews and the image options
+     * (a video's stream has jpeglm's progress, video and done events only).
+     */
     default boolean imageApi() {
         return true;
     }
@@ -280,8 +283,9 @@ interface ServedCodec<A, R extends Generated> {
 
     /**
      * A video model's videos (h264): finished videos as MP4 (the model's H.264 stream remuxed, not re-encoded), an
-     * animated GIF or the raw H.264 stream, made on the request's thread; no stream of events (a video is answered
-     * once finished); completions keep the uploads' first frames; the image routes' own options refused by name.
+     * animated GIF or the raw H.264 stream, made on the request's thread; a stream tells the frames written and sends
+     * each finished video (no previews); completions keep the uploads' first frames; the image routes' own options
+     * refused by name.
      */
     static ServedCodec<Video, GeneratedVideo> h264(ServedModel model) {
         return new Videos(model);

@@ -85,9 +85,9 @@ record ServedModel(
         return isPixels() ? pixels.height() : profile.height();
     }
 
-    /** The units an image is written in, as answers name them: "mcus" (JPEG), "rows" (pixels). */
+    /** The units a result is written in, as answers name them: "mcus" (JPEG), "rows" (pixels), "frames" (video). */
     String unitKey() {
-        return isPixels() ? "rows" : "mcus";
+        return isVideo() ? "frames" : isPixels() ? "rows" : "mcus";
     }
 
     /** Units of one image: MCUs, or rows of pixels. */
