@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jpeglm.codec.Event;
 import org.jpeglm.codec.Generated;
 import org.jpeglm.codec.Request;
-import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceBusyException;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
@@ -38,41 +37,26 @@ final class GenerationHandler<A, R extends Generated> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationHandler.class);
 
-    private final Service<A, R> service;
-    private final ServedCodec<A, R> served;
+    private final Served<A, R> s;
     private final ResultJson<R> json;
-    private final ServedModel model;
-    private final ServeOptions options;
-    private final Metrics metrics;
-    private final HeapBudget heap;
 
-    GenerationHandler(
-            Service<A, R> service,
-            ServedCodec<A, R> served,
-            ServedModel model,
-            ServeOptions options,
-            Metrics metrics,
-            HeapBudget heap) {
-        this.service = service;
-        this.served = served;
-        this.json = new ResultJson<>(served, model);
-        this.model = model;
-        this.options = options;
-        this.metrics = metrics;
-        this.heap = heap;
+    GenerationHandler(Served<A, R> served) {
+        this.s = served;
+        this.json = new ResultJson<>(served.codec(), served.model());
     }
 
     void generations(Context ctx) throws Exception {
-        RequestFields fields = RequestFields.read(ctx, served.fields(false), options.maxBodyBytes());
-        run(ctx, GenerationParams.read(fields, false, model, served, options, service.options()));
+        run(ctx, false);
     }
 
     void completions(Context ctx) throws Exception {
-        RequestFields fields = RequestFields.read(ctx, served.fields(true), options.maxBodyBytes());
-        run(ctx, GenerationParams.read(fields, true, model, served, options, service.options()));
+        run(ctx, true);
     }
 
-    private void run(Context ctx, GenerationParams<A> params) throws Exception {
+    private void run(Context ctx, boolean completion) throws Exception {
+        RequestFields fields = RequestFields.read(
+                ctx, s.codec().fields(completion), s.options().maxBodyBytes());
+        GenerationParams<A> params = GenerationParams.read(fields, completion, s);
         try (HeapBudget.Reservation reserved = reserve(params)) {
             generate(ctx, params);
         }
@@ -99,24 +83,25 @@ final class GenerationHandler<A, R extends Generated> {
 
     /** The heap the request's results hold until it is answered, reserved (or the request refused). */
     private HeapBudget.Reservation reserve(GenerationParams<A> params) {
-        long prompt = params.request().isCompletion() ? served.decodedBytes() : 0;
-        return heap.reserve(
-                params.request().count(),
-                served.bytesPerResult(params.format()) + prompt,
-                "n",
-                served.noun() + "s of " + served.shape(),
-                retryAfter(service.stats()));
+        long prompt = params.request().isCompletion() ? s.codec().decodedBytes() : 0;
+        return s.heap()
+                .reserve(
+                        params.request().count(),
+                        s.codec().bytesPerResult(params.format()) + prompt,
+                        "n",
+                        s.codec().noun() + "s of " + s.codec().shape(),
+                        retryAfter(s.service().stats()));
     }
 
     /** request's task; a full queue answered 503, a request the model cannot serve 400, a closed service 503. */
     private Task<R> submit(Request<A> request, EventRelay<R> relay) {
         try {
-            return service.submit(request, relay);
+            return s.service().submit(request, relay);
         } catch (ServiceBusyException e) {
             throw ApiException.busy(
-                    "the queue is full (" + options.service().maxQueued() + " "
-                            + service.codec().noun() + "s); retry later",
-                    retryAfter(service.stats()));
+                    "the queue is full (" + s.options().service().maxQueued() + " "
+                            + s.service().codec().noun() + "s); retry later",
+                    retryAfter(s.service().stats()));
         } catch (IllegalArgumentException e) {
             throw ApiException.badField(null, e.getMessage());
         } catch (IllegalStateException closed) {
@@ -141,7 +126,7 @@ final class GenerationHandler<A, R extends Generated> {
         double seconds = (System.nanoTime() - started) / 1e9;
         ctx.attribute(AccessLog.IMAGES, results.size());
         if (params.bytes()) {
-            ctx.contentType(served.mediaType(params.format()))
+            ctx.contentType(s.codec().mediaType(params.format()))
                     .header("X-Jpeglm-Seed", Long.toString(params.seed()))
                     .result(file(results.getFirst(), params));
         } else {
@@ -151,14 +136,14 @@ final class GenerationHandler<A, R extends Generated> {
 
     /** The file of a bytes answer; a result that makes none is a 500 saying why and what to ask instead. */
     private byte[] file(R result, GenerationParams<A> params) {
-        byte[] file = served.file(result, params.format());
+        byte[] file = s.codec().file(result, params.format());
         if (file == null) {
             throw new ApiException(
                     500,
                     "output_format",
-                    served.noun() + " 0 (seed " + params.seed() + ") decoded to no " + params.format() + ": "
-                            + served.noFile(result, params.format()) + "; ask output_format \""
-                            + served.formats().getLast() + "\" for the stream as written");
+                    s.codec().noun() + " 0 (seed " + params.seed() + ") decoded to no " + params.format() + ": "
+                            + s.codec().noFile(result, params.format()) + "; ask output_format \""
+                            + s.codec().formats().getLast() + "\" for the stream as written");
         }
         return file;
     }
@@ -181,7 +166,7 @@ final class GenerationHandler<A, R extends Generated> {
             // After the last image the task completes at once (the scheduler's same step): that image goes out with
             // the stream's end in one write rather than a flush of its own and another for the end.
             while (!task.isDone() && sent < count) {
-                List<Event<R>> events = relay.take(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
+                List<Event<R>> events = relay.take(s.options().keepAlive().toMillis(), TimeUnit.MILLISECONDS);
                 if (!events.isEmpty()) {
                     sent += write(sse, events, params, openAi);
                     ctx.attribute(AccessLog.IMAGES, sent);
@@ -214,7 +199,7 @@ final class GenerationHandler<A, R extends Generated> {
         AtomicBoolean counted = new AtomicBoolean();
         return () -> {
             if (counted.compareAndSet(false, true)) {
-                metrics.disconnected();
+                s.metrics().disconnected();
             }
             task.cancel();
         };
@@ -235,7 +220,7 @@ final class GenerationHandler<A, R extends Generated> {
                     case Event.Progress<R> p -> sse.event("progress", json.progress(p));
                     case Event.Preview<R> p -> sse.event("preview", json.preview(p, params.format()));
                     case Event.Finished<R> f ->
-                        sse.event(served.noun(), json.result(f.result(), params.format(), params.seed()));
+                        sse.event(s.codec().noun(), json.result(f.result(), params.format(), params.seed()));
                 }
             }
             if (e instanceof Event.Finished) {
@@ -262,7 +247,7 @@ final class GenerationHandler<A, R extends Generated> {
 
     /** The task's images; its failure as the answer the client gets. */
     private List<R> await(Task<R> task) throws InterruptedException {
-        return await(task.result(), metrics, "generation");
+        return await(task.result(), s.metrics(), "generation");
     }
 
     /** What future gives; its failure (what: the work that failed) as the answer the client gets. */

@@ -84,18 +84,16 @@ record GenerationParams<A>(
     }
 
     /**
-     * A generation (completion false) or completion request from fields, for served's codec; model and limits bound
-     * it, the service's options are the defaults of what the fields do not say. A completion makes n samples of each
+     * A generation (completion false) or completion request from fields, for s's codec; its model and options bound
+     * it, its service's options are the defaults of what the fields do not say. A completion makes n samples of each
      * upload in the codec's field ("image", "video"), cut as the codec reads the request (the top ratio of an image's
      * MCUs or rows, a video's first frames); its prompts are decoded here, once the cheap checks passed.
      */
-    static <A> GenerationParams<A> read(
-            RequestFields f,
-            boolean completion,
-            ServedModel model,
-            ServedCodec<A, ?> served,
-            ServeOptions limits,
-            GenerationOptions defaults) {
+    static <A> GenerationParams<A> read(RequestFields f, boolean completion, Served<A, ?> s) {
+        ServedModel model = s.model();
+        ServedCodec<A, ?> served = s.codec();
+        ServeOptions limits = s.options();
+        GenerationOptions defaults = s.service().options();
         served.refuseOthers(f);
         if (!completion) {
             int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());

@@ -104,15 +104,21 @@ public final class ImageServer implements AutoCloseable {
                 service,
                 options,
                 channel,
-                (metrics, drain) -> new Routes.Handlers(
-                        served,
-                        new GenerationHandler<>(service, codec, served, options, metrics, heap),
-                        new ScoreHandler<>(service, codec, served, options, metrics, heap),
-                        new InfoHandler(service, served, options, metrics, drain),
-                        new Auth(options.apiKey(), options.maxBodyBytes()),
-                        new SiteCheck(options.host(), options.allowedHosts()),
-                        drain,
-                        metrics));
+                (metrics, drain) -> handlers(new Served<>(service, codec, served, options, metrics, heap), drain));
+    }
+
+    /** The routes' handlers over one served model: its generations and scores, and what every server has. */
+    private static <A, R extends Generated> Routes.Handlers handlers(Served<A, R> s, Drain drain) {
+        ServeOptions options = s.options();
+        return new Routes.Handlers(
+                s.model(),
+                new GenerationHandler<>(s),
+                new ScoreHandler<>(s),
+                new InfoHandler(s.service(), s.model(), options, s.metrics(), drain),
+                new Auth(options.apiKey(), options.maxBodyBytes()),
+                new SiteCheck(options.host(), options.allowedHosts()),
+                drain,
+                s.metrics());
     }
 
     /** The routes over a started service; the service is closed, and the channel, when this fails. */
