@@ -5,13 +5,13 @@
  */
 module org.jpeglm.serve {
     requires transitive org.jpeglm;
-    requires transitive org.jpeglm.image; // ImageServer.start and ImageSummary take image models and results
-    requires transitive org.jpeglm.avclm; // ImageServer.start and VideoSummary take video models and results
+    requires org.jpeglm.image;
+    requires org.jpeglm.avclm;
     requires org.jpeglm.jpeg;
-    requires transitive org.jpeglm.codec.igpt; // ImageServer.startPixels takes a pixel model
+    requires org.jpeglm.codec.igpt;
     requires org.jpeglm.video;
     requires io.javalin;
-    requires transitive com.fasterxml.jackson.databind; // ImageSummary and VideoSummary hand out JSON nodes
+    requires com.fasterxml.jackson.databind;
     requires java.desktop;
 
     exports org.jpeglm.serve;

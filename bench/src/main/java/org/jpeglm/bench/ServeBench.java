@@ -126,7 +126,7 @@ public final class ServeBench implements Callable<Integer> {
             List<Double> generate = new ArrayList<>();
             List<Double> served = new ArrayList<>();
             List<Double> firstPreview = Collections.synchronizedList(new ArrayList<>());
-            try (ImageServer server = ImageServer.start(m, options)) {
+            try (ImageServer server = ImageServer.start(m.codecModel(), options)) {
                 URI base = server.uri("127.0.0.1");
                 warmUp(m, base);
                 List<Double> variants = new ArrayList<>();

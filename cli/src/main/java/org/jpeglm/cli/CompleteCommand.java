@@ -27,7 +27,6 @@ import org.jpeglm.jpeg.JpegImages;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegRepair;
 import org.jpeglm.jpeg.JpegStreams;
-import org.jpeglm.serve.ImageSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -325,7 +324,7 @@ public class CompleteCommand extends JpeglmCommand {
 
     /** generate's summary of an image (one vocabulary with the server), and which input and sample it completes. */
     private ObjectNode entry(GeneratedImage img) {
-        return ImageSummary.of(img)
+        return RunOutput.entry(img)
                 .put("input", img.index() / samples)
                 .put("sample", img.index() % samples)
                 .put("prompt_tokens", img.promptTokens());

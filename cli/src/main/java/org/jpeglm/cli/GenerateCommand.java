@@ -26,7 +26,6 @@ import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.jpeg.ImageGrid;
 import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.serve.ImageSummary;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoProfile;
 import picocli.CommandLine.Command;
@@ -391,7 +390,7 @@ public class GenerateCommand extends JpeglmCommand {
     }
 
     private static ObjectNode entry(GeneratedImage img) {
-        return ImageSummary.of(img);
+        return RunOutput.entry(img);
     }
 
     private Map<String, Supplier<byte[]>> files(GeneratedImage img) {

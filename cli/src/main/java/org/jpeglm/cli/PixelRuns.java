@@ -15,7 +15,6 @@ import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
 import org.jpeglm.codec.igpt.PixelCodec;
 import org.jpeglm.codec.igpt.PixelStreams;
-import org.jpeglm.serve.ImageSummary;
 
 /**
  * What generate, complete and score do with a pixel model (igpt, bpe-igpt) beyond what they do for every model: the
@@ -49,9 +48,9 @@ final class PixelRuns {
         err.flush();
     }
 
-    /** summary.json's entry of one image: the server's words ({@link ImageSummary}). */
+    /** summary.json's entry of one image: the server's words ({@link GeneratedPixels#summary()}). */
     static ObjectNode entry(GeneratedPixels p) {
-        return ImageSummary.of(p);
+        return RunOutput.entry(p);
     }
 
     /** The PNG of an image under name (no extension), unless none are written. */

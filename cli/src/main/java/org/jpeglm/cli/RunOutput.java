@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jpeglm.codec.Generated;
 import org.jpeglm.io.AtomicFile;
 import org.jpeglm.jpeg.JpegImages;
 
@@ -229,6 +230,11 @@ final class RunOutput implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** summary.json's entry of one result: its own summary (the server's words too), to add the command's to. */
+    static ObjectNode entry(Generated result) {
+        return JSON.valueToTree(result.summary());
     }
 
     /** A PNG file's content, encoded when written. */

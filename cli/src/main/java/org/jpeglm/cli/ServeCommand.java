@@ -136,7 +136,7 @@ public final class ServeCommand extends JpeglmCommand {
             ModelArgs.ChosenModel chosen = modelArgs.choose(); // the codec its file names: images, pixels or videos
             if (chosen.video()) {
                 try (VideoModel model = chosen.loadVideo(err());
-                        ImageServer server = binding.start(model)) {
+                        ImageServer server = binding.start(model.codecModel())) {
                     VideoProfile p = model.profile();
                     return serve(
                             server,
@@ -148,7 +148,7 @@ public final class ServeCommand extends JpeglmCommand {
             }
             if (chosen.pixels()) {
                 try (CodecModel<BufferedImage, GeneratedPixels> model = chosen.loadPixels(err());
-                        ImageServer server = binding.startPixels(model)) {
+                        ImageServer server = binding.start(model)) {
                     IgptProfile p = ((PixelCodec) model.codec()).profile();
                     return serve(
                             server,
@@ -158,7 +158,7 @@ public final class ServeCommand extends JpeglmCommand {
                 }
             }
             try (ImageModel model = chosen.loadImage(err());
-                    ImageServer server = binding.start(model)) {
+                    ImageServer server = binding.start(model.codecModel())) {
                 JpegProfile p = model.spec().profile();
                 return serve(server, options, model.model(), p.width() + "x" + p.height());
             }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.jpeglm.avclm.GeneratedVideo;
 import org.jpeglm.jpeg.JpegImages;
-import org.jpeglm.serve.VideoSummary;
 import org.jpeglm.video.FfmpegException;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoProfile;
@@ -100,7 +99,7 @@ final class VideoResults {
      * video, in its .h264 and .mp4), why it stopped, and how it decoded (frames: what those files decode to).
      */
     static ObjectNode entry(GeneratedVideo v) {
-        return VideoSummary.of(v); // the server's words too
+        return RunOutput.entry(v); // the server's words too
     }
 
     /** Totals of a run: videos with every frame, clean ones (every frame, none damaged), tokens and bytes. */

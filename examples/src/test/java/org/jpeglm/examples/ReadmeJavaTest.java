@@ -159,7 +159,7 @@ class ReadmeJavaTest {
         TinyJpegLm.write(tiny, 11);
         ServeOptions options = ServeOptions.builder().port(0).build();
         try (ImageModel model = ImageModel.load(tiny);
-                ImageServer server = ImageServer.start(model, options)) {
+                ImageServer server = ImageServer.start(model.codecModel(), options)) {
             String address = server.uri("127.0.0.1").toString();
             Block served = new Block(b.number(), b.imports(), b.body().replace(README_SERVER, address));
             Path source = dir.resolve("served").resolve(b.className() + ".java");

@@ -2,7 +2,6 @@ package org.jpeglm.serve;
 
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -12,78 +11,61 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.jpeglm.codec.Event;
-import org.jpeglm.codec.Service;
+import org.jpeglm.codec.Generated;
+import org.jpeglm.codec.Request;
 import org.jpeglm.codec.ServiceBusyException;
 import org.jpeglm.codec.ServiceStats;
 import org.jpeglm.codec.Task;
-import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.jpeg.JpegProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/images/generations} and {@code /v1/images/completions}: submits the request to the shared service
- * and answers with JSON when it is done, or streams its events as they happen. A client that goes away is noticed at
- * once and its task cancelled: {@link ClientWatch} watches the connection while the answer waits or streams (and a
- * failed write of a stream tells too, where it cannot watch). One handler serves every codec that makes images (jpeg,
- * igpt, bpe-igpt): what differs is its {@link ServedImages}.
+ * {@code POST /v1/images/generations} and {@code /v1/images/completions} (jpeg, igpt, bpe-igpt), or
+ * {@code /v1/videos/generations} and {@code /v1/videos/completions} (h264): submits the request to the shared service
+ * and answers with JSON (or one file) when it is done, or streams its events as they happen (images). A client that
+ * goes away is noticed at once and its task cancelled: {@link ClientWatch} watches the connection while the answer
+ * waits or streams (and a failed write of a stream tells too, where it cannot watch). One handler serves every codec:
+ * what differs is its {@link ServedCodec}.
  *
+ * @param <A> the codec's artefact (a completion's prompts)
  * @param <R> the codec's result
  */
-final class GenerationHandler<R> {
+final class GenerationHandler<A, R extends Generated> {
     /** The status counted for a request whose client left before its answer (nginx's "client closed request"). */
     static final int CLIENT_CLOSED = 499;
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationHandler.class);
 
-    private final Service<BufferedImage, R> service;
-    private final ServedImages<R> images;
-    private final ImageJson<R> json;
-    private final ServedModel model;
-    private final ServeOptions options;
-    private final UploadedImages decoder;
-    private final Metrics metrics;
-    private final HeapBudget heap;
+    private final Served<A, R> s;
+    private final ResultJson<R> json;
 
-    GenerationHandler(
-            Service<BufferedImage, R> service,
-            ServedImages<R> images,
-            ServedModel model,
-            ServeOptions options,
-            Metrics metrics,
-            HeapBudget heap) {
-        this.service = service;
-        this.images = images;
-        this.json = new ImageJson<>(images, model);
-        this.model = model;
-        this.options = options;
-        this.decoder = new UploadedImages(options.maxImagePixels());
-        this.metrics = metrics;
-        this.heap = heap;
+    GenerationHandler(Served<A, R> served) {
+        this.s = served;
+        this.json = new ResultJson<>(served.codec(), served.model());
     }
 
     void generations(Context ctx) throws Exception {
-        RequestFields fields = RequestFields.read(ctx, GenerationParams.GENERATION_FIELDS, options.maxBodyBytes());
-        run(ctx, GenerationParams.generation(fields, model, options, service.options(), images.formats()));
+        run(ctx, false);
     }
 
     void completions(Context ctx) throws Exception {
-        RequestFields fields = RequestFields.read(ctx, GenerationParams.COMPLETION_FIELDS, options.maxBodyBytes());
-        run(ctx, GenerationParams.completion(fields, model, options, decoder, service.options(), images.formats()));
+        run(ctx, true);
     }
 
-    private void run(Context ctx, GenerationParams params) throws Exception {
+    private void run(Context ctx, boolean completion) throws Exception {
+        RequestFields fields = RequestFields.read(
+                ctx, s.codec().fields(completion), s.options().maxBodyBytes());
+        GenerationParams<A> params = GenerationParams.read(fields, completion, s);
         try (HeapBudget.Reservation reserved = reserve(params)) {
             generate(ctx, params);
         }
     }
 
-    private void generate(Context ctx, GenerationParams params) throws Exception {
+    private void generate(Context ctx, GenerationParams<A> params) throws Exception {
         EventRelay<R> relay = new EventRelay<>(params.request().count(), params.updates());
         long started = System.nanoTime();
-        Task<R> task = submit(() -> service.submit(params.request(), relay), service, options);
+        Task<R> task = submit(params.request(), relay);
         // The task completes after its last event: the writer must not wait for another one before "done".
         task.result().whenComplete((images, error) -> relay.end());
         try {
@@ -99,37 +81,27 @@ final class GenerationHandler<R> {
         }
     }
 
-    /** The heap the request's images hold until it is answered, reserved (or the request refused). */
-    private HeapBudget.Reservation reserve(GenerationParams params) {
-        long prompt = params.request().isCompletion() ? images.decodedBytes() : 0;
-        return heap.reserve(
-                params.request().count(),
-                images.bytesPerImage(params.format()) + prompt,
-                "n",
-                "images of " + model.width() + "x" + model.height(),
-                retryAfter(service.stats()));
+    /** The heap the request's results hold until it is answered, reserved (or the request refused). */
+    private HeapBudget.Reservation reserve(GenerationParams<A> params) {
+        long prompt = params.request().isCompletion() ? s.codec().decodedBytes() : 0;
+        return s.heap()
+                .reserve(
+                        params.request().count(),
+                        s.codec().bytesPerResult(params.format()) + prompt,
+                        "n",
+                        s.codec().noun() + "s of " + s.codec().shape(),
+                        retryAfter(s.service().stats()));
     }
 
-    /**
-     * Heap bytes one image holds until its request is answered: the image as the service keeps it, and its file three
-     * times as the answer carries it (base64 text, then the answer's bytes); a file is a byte a pixel at most as JPEG
-     * (generous for quality 25, as {@link GeneratedImage#heapBytes} is), three as PNG.
-     */
-    static long bytesPerImage(JpegProfile profile, boolean png) {
-        long pixels = (long) profile.width() * profile.height();
-        long file = (png ? 3 * pixels : pixels) + 1024;
-        return GeneratedImage.heapBytes(profile) + 3 * file;
-    }
-
-    /** submit's task; a full queue answered 503, a request the model cannot serve 400, a closed service 503. */
-    static <R> Task<R> submit(Supplier<Task<R>> submit, Service<?, ?> service, ServeOptions options) {
+    /** request's task; a full queue answered 503, a request the model cannot serve 400, a closed service 503. */
+    private Task<R> submit(Request<A> request, EventRelay<R> relay) {
         try {
-            return submit.get();
+            return s.service().submit(request, relay);
         } catch (ServiceBusyException e) {
             throw ApiException.busy(
-                    "the queue is full (" + options.service().maxQueued() + " "
-                            + service.codec().noun() + "s); retry later",
-                    retryAfter(service.stats()));
+                    "the queue is full (" + s.options().service().maxQueued() + " "
+                            + s.service().codec().noun() + "s); retry later",
+                    retryAfter(s.service().stats()));
         } catch (IllegalArgumentException e) {
             throw ApiException.badField(null, e.getMessage());
         } catch (IllegalStateException closed) {
@@ -137,7 +109,7 @@ final class GenerationHandler<R> {
         }
     }
 
-    private void answer(Context ctx, GenerationParams params, Task<R> task, long started) throws Exception {
+    private void answer(Context ctx, GenerationParams<A> params, Task<R> task, long started) throws Exception {
         List<R> results;
         ClientWatch watch = ClientWatch.start(ctx.req(), leaving(task));
         try {
@@ -154,15 +126,29 @@ final class GenerationHandler<R> {
         double seconds = (System.nanoTime() - started) / 1e9;
         ctx.attribute(AccessLog.IMAGES, results.size());
         if (params.bytes()) {
-            ctx.contentType(params.png() ? "image/png" : "image/jpeg")
+            ctx.contentType(s.codec().mediaType(params.format()))
                     .header("X-Jpeglm-Seed", Long.toString(params.seed()))
-                    .result(images.file(results.getFirst(), params.format()));
+                    .result(file(results.getFirst(), params));
         } else {
             ctx.contentType("application/json").result(Json.bytes(json.response(results, params, seconds)));
         }
     }
 
-    private void stream(Context ctx, GenerationParams params, Task<R> task, EventRelay<R> relay, long started)
+    /** The file of a bytes answer; a result that makes none is a 500 saying why and what to ask instead. */
+    private byte[] file(R result, GenerationParams<A> params) {
+        byte[] file = s.codec().file(result, params.format());
+        if (file == null) {
+            throw new ApiException(
+                    500,
+                    "output_format",
+                    s.codec().noun() + " 0 (seed " + params.seed() + ") decoded to no " + params.format() + ": "
+                            + s.codec().noFile(result, params.format()) + "; ask output_format \""
+                            + s.codec().formats().getLast() + "\" for the stream as written");
+        }
+        return file;
+    }
+
+    private void stream(Context ctx, GenerationParams<A> params, Task<R> task, EventRelay<R> relay, long started)
             throws InterruptedException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
@@ -180,7 +166,7 @@ final class GenerationHandler<R> {
             // After the last image the task completes at once (the scheduler's same step): that image goes out with
             // the stream's end in one write rather than a flush of its own and another for the end.
             while (!task.isDone() && sent < count) {
-                List<Event<R>> events = relay.take(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
+                List<Event<R>> events = relay.take(s.options().keepAlive().toMillis(), TimeUnit.MILLISECONDS);
                 if (!events.isEmpty()) {
                     sent += write(sse, events, params, openAi);
                     ctx.attribute(AccessLog.IMAGES, sent);
@@ -210,22 +196,17 @@ final class GenerationHandler<R> {
      * task cancelled, the disconnect counted once.
      */
     private Runnable leaving(Task<R> task) {
-        return leaving(task, metrics);
-    }
-
-    /** {@link #leaving(Task)} for any task. */
-    static Runnable leaving(Task<?> task, Metrics metrics) {
         AtomicBoolean counted = new AtomicBoolean();
         return () -> {
             if (counted.compareAndSet(false, true)) {
-                metrics.disconnected();
+                s.metrics().disconnected();
             }
             task.cancel();
         };
     }
 
     /** Writes events (jpeglm's, or OpenAI's when openAi is not null); returns how many were finished images. */
-    private int write(SseStream sse, List<Event<R>> events, GenerationParams params, OpenAiEvents<R> openAi)
+    private int write(SseStream sse, List<Event<R>> events, GenerationParams<A> params, OpenAiEvents<R> openAi)
             throws IOException {
         int finished = 0;
         for (Event<R> e : events) {
@@ -239,7 +220,7 @@ final class GenerationHandler<R> {
                     case Event.Progress<R> p -> sse.event("progress", json.progress(p));
                     case Event.Preview<R> p -> sse.event("preview", json.preview(p, params.format()));
                     case Event.Finished<R> f ->
-                        sse.event("image", json.image(f.result(), params.format(), params.seed()));
+                        sse.event(s.codec().noun(), json.result(f.result(), params.format(), params.seed()));
                 }
             }
             if (e instanceof Event.Finished) {
@@ -250,7 +231,7 @@ final class GenerationHandler<R> {
     }
 
     /** The done event (none in OpenAI's stream), or an error event when the task failed after the stream began. */
-    private void finish(SseStream sse, GenerationParams params, Task<R> task, long started)
+    private void finish(SseStream sse, GenerationParams<A> params, Task<R> task, long started)
             throws IOException, InterruptedException {
         try {
             List<R> results = await(task);
@@ -266,7 +247,7 @@ final class GenerationHandler<R> {
 
     /** The task's images; its failure as the answer the client gets. */
     private List<R> await(Task<R> task) throws InterruptedException {
-        return await(task.result(), metrics, "generation");
+        return await(task.result(), s.metrics(), "generation");
     }
 
     /** What future gives; its failure (what: the work that failed) as the answer the client gets. */

@@ -1,6 +1,5 @@
 package org.jpeglm.serve;
 
-import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,12 +15,14 @@ import org.jpeglm.codec.Request;
 import org.jpeglm.serve.RequestFields.Kind;
 
 /**
- * A generation or completion request as the service runs it, and how its answer is shaped.
+ * A generation or completion request as the service runs it, and how its answer is shaped: one parser for every
+ * codec, what differs read from its {@link ServedCodec}.
  *
+ * @param <A> the codec's artefact (a completion's prompts)
  * @param request what the service generates
  * @param seed the request's seed (drawn at random when the client sent none, and reported back)
- * @param format the images' file format: "jpeg" (the model's JPEG) or "png"
- * @param bytes answer with the image file itself rather than JSON (one image, not streamed)
+ * @param format the results' file format: one of the codec's ("jpeg", "png"; "mp4", "gif", "h264")
+ * @param bytes answer with the file itself rather than JSON (one result, not streamed)
  * @param stream answer with Server-Sent Events
  * @param openAiEvents a stream of OpenAI's events ({@link OpenAiEvents}) rather than jpeglm's own
  * @param size the size the request asked for, as OpenAI's events repeat it: "auto" (also when it gave none) or the
@@ -30,8 +31,8 @@ import org.jpeglm.serve.RequestFields.Kind;
  *     images go at once)
  * @param warnings what the answer says of fields that were taken but changed nothing ({@link OpenAiFields})
  */
-record GenerationParams(
-        Request<BufferedImage> request,
+record GenerationParams<A>(
+        Request<A> request,
         long seed,
         String format,
         boolean bytes,
@@ -83,101 +84,77 @@ record GenerationParams(
     }
 
     /**
-     * A generation request from fields; model and limits bound it, the service's options are the defaults of what the
-     * fields do not say, and formats are the output formats served (the default first).
+     * A generation (completion false) or completion request from fields, for s's codec; its model and options bound
+     * it, its service's options are the defaults of what the fields do not say. A completion makes n samples of each
+     * upload in the codec's field ("image", "video"), cut as the codec reads the request (the top ratio of an image's
+     * MCUs or rows, a video's first frames); its prompts are decoded here, once the cheap checks passed.
      */
-    static GenerationParams generation(
-            RequestFields f, ServedModel model, ServeOptions limits, GenerationOptions defaults, List<String> formats) {
+    static <A> GenerationParams<A> read(RequestFields f, boolean completion, Served<A, ?> s) {
+        ServedModel model = s.model();
+        ServedCodec<A, ?> served = s.codec();
+        ServeOptions limits = s.options();
+        GenerationOptions defaults = s.service().options();
+        served.refuseOthers(f);
+        if (!completion) {
+            int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
+            List<String> warnings = OpenAiFields.check(f, model);
+            return of(f, model, served, Request.generate(n, defaults), warnings);
+        }
+        f.text("model", model.id()); // any name is taken: one model is served (llama-server does the same)
+        Cut cut = served.cut(f);
         int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
-        List<String> warnings = OpenAiFields.check(f, model);
-        return of(f, model, Request.generate(n, defaults), warnings, formats);
+        List<A> prompts = prompts(f, served, n, limits.maxImagesPerRequest());
+        // OpenAI's fields where the endpoint takes them (the video routes' completions do)
+        List<String> warnings = served.fields(true).containsKey("prompt") ? OpenAiFields.check(f, model) : List.of();
+        return of(f, model, served, Request.complete(prompts, cut, defaults), warnings);
     }
 
-    /**
-     * A completion request: n samples of each image in the "image" field, the top ratio of its MCUs kept. The
-     * prompts are decoded here, once the cheap checks passed.
-     */
-    static GenerationParams completion(
-            RequestFields f,
-            ServedModel model,
-            ServeOptions limits,
-            UploadedImages decoder,
-            GenerationOptions defaults,
-            List<String> formats) {
-        f.text("model", model.id()); // any name is taken: one model is served (llama-server does the same)
-        double ratio = f.number("ratio", 0.5, r -> r >= 0 && r <= 1, "0 to 1");
-        int n = (int) f.integer("n", 1, 1, limits.maxImagesPerRequest());
-        List<byte[]> files = f.images("image");
-        if ((long) n * files.size() > limits.maxImagesPerRequest()) {
+    /** Each upload n times; at most max in all. */
+    private static <A> List<A> prompts(RequestFields f, ServedCodec<A, ?> served, int n, int max) {
+        String field = served.uploadField();
+        List<byte[]> files = f.files(field, served.noun());
+        if ((long) n * files.size() > max) {
             throw ApiException.badField(
                     "n",
-                    files.size() + " images x n " + n + " = " + (long) n * files.size()
-                            + " completions; this server makes at most " + limits.maxImagesPerRequest()
-                            + " per request");
+                    files.size() + " " + served.noun() + "s x n " + n + " = " + (long) n * files.size()
+                            + " completions; this server makes at most " + max + " per request");
         }
-        List<BufferedImage> prompts = new ArrayList<>();
-        for (BufferedImage image : decoder.decode("image", files)) {
-            prompts.addAll(Collections.nCopies(n, image));
+        List<A> prompts = new ArrayList<>();
+        for (A upload : served.uploads().decode(field, files)) {
+            prompts.addAll(Collections.nCopies(n, upload));
         }
-        return of(f, model, Request.complete(prompts, Cut.share(ratio), defaults), List.of(), formats);
+        return prompts;
     }
 
-    private static GenerationParams of(
+    private static <A> GenerationParams<A> of(
             RequestFields f,
             ServedModel model,
-            Request.Builder<BufferedImage> builder,
-            List<String> warnings,
-            List<String> formats) {
-        if (model.isPixels()) {
-            refuseJpegOnly(f, model);
-        }
-        String size = checkSize(f, model);
+            ServedCodec<A, ?> served,
+            Request.Builder<A> builder,
+            List<String> warnings) {
+        String size = served.imageApi() ? checkSize(f, model) : "auto";
         long seed = seed(f);
-        SamplingParams sampling = sampling(f, seed);
+        SamplingParams sampling = sampling(f, seed, served.sampling());
         int maxTokens = maxTokens(f, model);
         boolean stream = f.bool("stream", false);
-        boolean openAiEvents = OpenAiFields.openAiEvents(f);
+        boolean openAiEvents = served.imageApi() && OpenAiFields.openAiEvents(f); // OpenAI has no video events
         Duration updates = Duration.ofMillis(f.integer("preview_interval_ms", DEFAULT_UPDATE_MILLIS, 0, 60_000));
+        List<String> formats = served.formats();
         String format = f.choice("output_format", formats.getFirst(), formats);
         boolean bytes = responseFormat(f).equals("bytes");
-        Request<BufferedImage> request = builder.seed(seed)
-                .sampling(sampling)
-                .constrained(f.bool("constrained", true))
-                .maxTokens(maxTokens)
-                .previews(previews(f, model, stream, openAiEvents, updates))
-                .build();
+        builder.seed(seed).sampling(sampling).maxTokens(maxTokens);
+        if (served.imageApi()) { // a video has no grammar to turn off, nor previews
+            builder.constrained(f.bool("constrained", true))
+                    .previews(previews(f, model, stream, openAiEvents, updates));
+        }
+        Request<A> request = builder.build();
         if (bytes && (stream || request.count() != 1)) {
             throw ApiException.badField(
                     "response_format",
-                    "response_format \"bytes\" answers with one image file: it needs n 1 and no stream");
+                    "response_format \"bytes\" answers with one " + served.noun()
+                            + " file: it needs n 1 and no stream");
         }
-        return new GenerationParams(request, seed, format, bytes, stream, openAiEvents, size, updates, warnings);
-    }
-
-    /**
-     * A pixel model has no JPEG settings: quality (the model's JPEG quality) and preview_mcus (previews come a row at a
-     * time, paced by preview_interval_ms or spaced by partial_images) are refused by name rather than ignored.
-     */
-    private static void refuseJpegOnly(RequestFields f, ServedModel model) {
-        for (String field : List.of("quality", "preview_mcus")) {
-            if (f.has(field)) {
-                throw ApiException.badField(
-                        field,
-                        field + " is a JPEG setting; " + model.id() + " is a pixel model (codec " + model.codec()
-                                + ") that writes " + model.width() + "x" + model.height()
-                                + " PNG images row by row: leave it out");
-            }
-        }
-    }
-
-    /** Whether the images are PNG files. */
-    boolean png() {
-        return format.equals("png");
-    }
-
-    /** temperature, top_k, top_p and min_p, each checked; the defaults are the library's for images. */
-    static SamplingParams sampling(RequestFields f, long seed) {
-        return sampling(f, seed, GenerationOptions.DEFAULT_SAMPLING);
+        return new GenerationParams<>(request, seed, format, bytes, stream, openAiEvents, size, updates, warnings);
     }
 
     /** temperature, top_k, top_p and min_p, each checked; the others as d. */

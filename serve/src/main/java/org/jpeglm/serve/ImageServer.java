@@ -10,30 +10,25 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.jpeglm.avclm.GeneratedVideo;
-import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.codec.CodecModel;
+import org.jpeglm.codec.Generated;
 import org.jpeglm.codec.Service;
 import org.jpeglm.codec.ServiceStats;
-import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.image.GeneratedImage;
-import org.jpeglm.image.ImageModel;
-import org.jpeglm.jpeg.JpegProfile;
-import org.jpeglm.video.Video;
-import org.jpeglm.video.VideoProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * jpeglm's HTTP server: one model, one continuously batched {@link Service} shared by every request; for an image
- * model (codec jpeg, or a pixel model: igpt, bpe-igpt) the image endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, readiness, Prometheus
- * metrics, and the web page at {@code /}; for a video model {@code POST /v1/videos/generations} (finished videos as
- * MP4, GIF or H.264) with the same models, health, readiness and metrics. {@link #shutdown()} drains it: no new work, the running requests given
+ * jpeglm's HTTP server: one model of any codec it knows, one continuously batched {@link Service} shared by every
+ * request, one set of handlers for every codec; for an image model (codec jpeg, or a pixel model: igpt, bpe-igpt) the
+ * image endpoints (generations, completions, scores; JSON or Server-Sent Events), models, health, readiness,
+ * Prometheus metrics, and the web page at {@code /}; for a video model (h264) the video endpoints (finished videos as
+ * MP4, GIF or H.264; completions and scores of uploaded videos) with the same models, health, readiness and metrics.
+ * {@link #shutdown()} drains it: no new work, the running requests given
  * {@link ServeOptions#drainTime()} to finish, the rest cancelled, each with a last answer. Closing it does the same
  * without the wait; the model stays the caller's.
  */
@@ -44,192 +39,94 @@ public final class ImageServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageServer.class);
 
     private final Service<?, ?> service;
-    private final Service<BufferedImage, GeneratedImage> images; // a jpeg model's; null for another codec's
     private final Javalin app;
     private final Drain drain;
     private final ServeOptions options;
     private final Object stopping = new Object();
     private boolean stopped; // guarded by stopping
 
-    private ImageServer(
-            Service<?, ?> service,
-            Service<BufferedImage, GeneratedImage> images,
-            Javalin app,
-            Drain drain,
-            ServeOptions options) {
+    private ImageServer(Service<?, ?> service, Javalin app, Drain drain, ServeOptions options) {
         this.service = service;
-        this.images = images;
         this.app = app;
         this.drain = drain;
         this.options = options;
     }
 
     /**
-     * Starts serving model as options say; returns once the port is bound. A port in use or a bad host is an
-     * {@link UncheckedIOException} naming it; {@link ServerBinding} finds those before a model is loaded.
+     * Starts serving model as options say; returns once the port is bound. The codec its file names chooses the
+     * routes: jpeg, igpt and bpe-igpt models at the image routes (generations, completions and scores: JPEG or PNG
+     * images, streams with previews; a pixel model's PNG only, scores in bits per pixel, JPEG-only fields refused by
+     * name), h264 models at the video routes ({@code POST /v1/videos/generations}, completions and scores: finished
+     * videos as MP4, GIF or H.264; the image endpoints answer 404 pointing there). A port in use or a bad host is an
+     * {@link UncheckedIOException} naming it ({@link ServerBinding} finds those before a model is loaded); a codec the
+     * server does not serve is an {@link IllegalArgumentException} naming it.
      */
-    public static ImageServer start(ImageModel model, ServeOptions options) {
+    public static ImageServer start(CodecModel<?, ?> model, ServeOptions options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        return bound(options, b -> b.start(model));
-    }
-
-    /**
-     * Starts serving a pixel model (codec igpt or bpe-igpt, from {@code PixelModels.load}) as options say, at the image
-     * routes: generations and completions answer PNG images (streams with previews of the rows so far), scores in bits
-     * per pixel; JPEG-only fields (quality, preview_mcus, output_format "jpeg") are refused by name.
-     */
-    public static ImageServer startPixels(CodecModel<BufferedImage, GeneratedPixels> model, ServeOptions options) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(options, "options");
-        return bound(options, b -> b.startPixels(model));
-    }
-
-    /** Binds the port as options say and starts on it; a port in use or a bad host is unchecked, naming it. */
-    private static ImageServer bound(ServeOptions options, Function<ServerBinding, ImageServer> starter) {
         try {
-            return starter.apply(ServerBinding.bind(options));
+            return ServerBinding.bind(options).start(model);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
-    /**
-     * Starts serving a video model (codec h264) as options say: {@code POST /v1/videos/generations} answers finished
-     * videos (MP4, GIF or H.264); the image endpoints answer 404 pointing there. Models, health, readiness, metrics
-     * and the drain are the image server's.
-     */
-    public static ImageServer start(VideoModel model, ServeOptions options) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(options, "options");
-        return bound(options, b -> b.start(model));
-    }
-
     /** Serves model on channel, bound as options say; the server owns the channel, closed also when this fails. */
-    static ImageServer start(ImageModel model, ServeOptions options, ServerSocketChannel channel) {
-        HeapBudget heap;
-        Service<BufferedImage, GeneratedImage> service;
+    static ImageServer start(CodecModel<?, ?> model, ServeOptions options, ServerSocketChannel channel) {
+        ServedCodec.Serving<?, ?> serving;
         try {
-            heap = HeapBudget.ofFreeHeap();
-            requireOneImageFits(model, heap);
-            service = model.newService(options.service());
+            serving = ServedCodec.of(model, options.service(), options);
         } catch (RuntimeException | Error e) {
             closeQuietly(channel, e);
             throw e;
         }
-        ServedModel served = ServedModel.of(model, service.contextLength());
-        ServedImages<GeneratedImage> images = ServedImages.jpeg(served);
-        return start(
-                served, service, service, options, channel, heap, imageRoutes(served, service, images, options, heap));
+        return start(serving, options, channel);
     }
 
-    /**
-     * Serves a pixel model (codec igpt or bpe-igpt) on channel at the image routes, as
-     * {@link #start(ImageModel, ServeOptions, ServerSocketChannel)} a jpeg one: PNG images, previews of the rows so far.
-     */
-    static ImageServer startPixels(
-            CodecModel<BufferedImage, GeneratedPixels> model, ServeOptions options, ServerSocketChannel channel) {
+    /** Starts serving's service, then the routes over it. */
+    private static <A, R extends Generated> ImageServer start(
+            ServedCodec.Serving<A, R> serving, ServeOptions options, ServerSocketChannel channel) {
         HeapBudget heap;
-        Service<BufferedImage, GeneratedPixels> service;
+        Service<A, R> service;
         try {
             heap = HeapBudget.ofFreeHeap();
-            service = model.newService(options.service());
+            service = serving.model().newService(serving.options());
         } catch (RuntimeException | Error e) {
             closeQuietly(channel, e);
             throw e;
         }
-        ServedModel served = ServedModel.ofPixels(model, service.contextLength());
-        ServedImages<GeneratedPixels> images = ServedImages.pixels(served);
-        checkStarted(
-                () -> requireOneFits(
-                        images.bytesPerImage("png"), served.width() + "x" + served.height() + " image", heap),
-                service,
-                channel);
+        ServedModel served = serving.facts().apply(service.contextLength());
+        ServedCodec<A, R> codec = serving.form().apply(served);
+        // the context a result may take is the service's
+        checkStarted(() -> requireOneFits(codec, heap), service, channel);
         return start(
-                served, service, null, options, channel, heap, imageRoutes(served, service, images, options, heap));
-    }
-
-    /** The image routes' handlers over the service of any codec that makes images (jpeg, igpt, bpe-igpt). */
-    private static <R> BiFunction<Metrics, Drain, Routes.Handlers> imageRoutes(
-            ServedModel served,
-            Service<BufferedImage, R> service,
-            ServedImages<R> images,
-            ServeOptions options,
-            HeapBudget heap) {
-        return (metrics, drain) -> handlers(
                 served,
                 service,
-                new GenerationHandler<>(service, images, served, options, metrics, heap),
-                ScoreHandler.images(service, images, served, options, metrics, heap),
-                null,
                 options,
-                metrics,
-                drain);
+                channel,
+                (metrics, drain) -> handlers(new Served<>(service, codec, served, options, metrics, heap), drain));
     }
 
-    /** The handlers of one model's family (images: generation; videos: video) and those every server has. */
-    private static Routes.Handlers handlers(
-            ServedModel served,
-            Service<?, ?> service,
-            GenerationHandler<?> generation,
-            ScoreHandler<?> score,
-            VideoHandler video,
-            ServeOptions options,
-            Metrics metrics,
-            Drain drain) {
+    /** The routes' handlers over one served model: its generations and scores, and what every server has. */
+    private static <A, R extends Generated> Routes.Handlers handlers(Served<A, R> s, Drain drain) {
+        ServeOptions options = s.options();
         return new Routes.Handlers(
-                served,
-                generation,
-                score,
-                video,
-                new InfoHandler(service, served, options, metrics, drain),
+                s.model(),
+                new GenerationHandler<>(s),
+                new ScoreHandler<>(s),
+                new InfoHandler(s.service(), s.model(), options, s.metrics(), drain),
                 new Auth(options.apiKey(), options.maxBodyBytes()),
                 new SiteCheck(options.host(), options.allowedHosts()),
                 drain,
-                metrics);
-    }
-
-    /** Serves a video model on channel, as {@link #start(ImageModel, ServeOptions, ServerSocketChannel)} an image one. */
-    static ImageServer start(VideoModel model, ServeOptions options, ServerSocketChannel channel) {
-        HeapBudget heap;
-        Service<Video, GeneratedVideo> service;
-        try {
-            heap = HeapBudget.ofFreeHeap();
-            service = model.codecModel()
-                    .newService(VideoModel.options(options.service()).build());
-        } catch (RuntimeException | Error e) {
-            closeQuietly(channel, e);
-            throw e;
-        }
-        // the context a video may take is the service's
-        checkStarted(() -> requireOneVideoFits(model.profile(), service.contextLength(), heap), service, channel);
-        ServedModel served = ServedModel.of(model, service.contextLength());
-        return start(
-                served,
-                service,
-                null,
-                options,
-                channel,
-                heap,
-                (metrics, drain) -> handlers(
-                        served,
-                        service,
-                        null,
-                        ScoreHandler.videos(service, served, options, metrics, heap),
-                        new VideoHandler(service, served, options, metrics, heap),
-                        options,
-                        metrics,
-                        drain));
+                s.metrics());
     }
 
     /** The routes over a started service; the service is closed, and the channel, when this fails. */
     private static ImageServer start(
             ServedModel served,
             Service<?, ?> service,
-            Service<BufferedImage, GeneratedImage> images,
             ServeOptions options,
             ServerSocketChannel channel,
-            HeapBudget heap,
             BiFunction<Metrics, Drain, Routes.Handlers> handlers) {
         try {
             Metrics metrics = new Metrics(new HashSet<>(Routes.ENDPOINTS), served.id());
@@ -240,7 +137,7 @@ public final class ImageServer implements AutoCloseable {
                 config.jetty.addConnector((server, http) -> connector(server, http, options, channel));
             });
             app.start();
-            return new ImageServer(service, images, app, drain, options);
+            return new ImageServer(service, app, drain, options);
         } catch (RuntimeException | Error e) {
             closeQuietly(channel, e);
             service.close();
@@ -280,16 +177,9 @@ public final class ImageServer implements AutoCloseable {
         }
     }
 
-    /** Refuses a model whose one image (with its answer) is more than the heap kept for requests can hold. */
-    private static void requireOneImageFits(ImageModel model, HeapBudget heap) {
-        JpegProfile p = model.spec().profile();
-        requireOneFits(GenerationHandler.bytesPerImage(p, false), p.width() + "x" + p.height() + " image", heap);
-    }
-
-    /** Refuses a video model whose one video (with its answer) is more than the heap kept for requests can hold. */
-    private static void requireOneVideoFits(VideoProfile p, int contextLength, HeapBudget heap) {
-        long one = VideoHandler.bytesPerVideo(p, contextLength);
-        requireOneFits(one, p.width() + "x" + p.height() + " video of " + p.frames() + " frames", heap);
+    /** Refuses a model whose one result (with its answer) is more than the heap kept for requests can hold. */
+    private static void requireOneFits(ServedCodec<?, ?> codec, HeapBudget heap) {
+        requireOneFits(codec.bytesPerResult(codec.formats().getFirst()), codec.one(), heap);
     }
 
     private static void requireOneFits(long one, String what, HeapBudget heap) {
@@ -306,9 +196,10 @@ public final class ImageServer implements AutoCloseable {
         return service.stats();
     }
 
-    /** Its jpeg service (null for another codec), for tests that must hold the scheduler still. */
+    /** Its service, as a jpeg model's, for tests that must hold the scheduler still. */
+    @SuppressWarnings("unchecked") // the tests that call it serve a jpeg model
     Service<BufferedImage, GeneratedImage> service() {
-        return images;
+        return (Service<BufferedImage, GeneratedImage>) service;
     }
 
     /** API requests being handled now, for tests that must know a request has reached its handler. */

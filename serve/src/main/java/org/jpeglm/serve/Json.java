@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import org.jpeglm.codec.Generated;
 
 /** The server's one JSON mapper: strict when reading (no duplicate keys, nothing after the value). */
 final class Json {
@@ -19,6 +20,11 @@ final class Json {
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();
+    }
+
+    /** A result's summary ({@link Generated}: the CLI's summary.json says the same), to add an answer's fields to. */
+    static ObjectNode object(Generated result) {
+        return MAPPER.valueToTree(result.summary());
     }
 
     static ArrayNode array() {

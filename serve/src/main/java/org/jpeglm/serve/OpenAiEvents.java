@@ -3,6 +3,7 @@ package org.jpeglm.serve;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import org.jpeglm.codec.Event;
+import org.jpeglm.codec.Generated;
 
 /**
  * A stream's events as OpenAI's image API sends them, for its SDKs ({@code images.generate} with {@code stream}), which
@@ -17,15 +18,15 @@ import org.jpeglm.codec.Event;
  *
  * @param <R> the codec's result
  */
-final class OpenAiEvents<R> {
+final class OpenAiEvents<R extends Generated> {
     static final String PARTIAL_IMAGE = "image_generation.partial_image";
     static final String COMPLETED = "image_generation.completed";
 
-    private final GenerationParams params;
-    private final ImageJson<R> json;
+    private final GenerationParams<?> params;
+    private final ResultJson<R> json;
     private final int[] partials; // partial images sent, per image
 
-    OpenAiEvents(GenerationParams params, ImageJson<R> json) {
+    OpenAiEvents(GenerationParams<?> params, ResultJson<R> json) {
         this.params = params;
         this.json = json;
         this.partials = new int[params.request().count()];
@@ -51,7 +52,7 @@ final class OpenAiEvents<R> {
     private ObjectNode completed(R img) {
         ObjectNode data = settings();
         data.set("usage", json.usage(img));
-        return data.setAll(json.image(img, params.format(), params.seed()));
+        return data.setAll(json.result(img, params.format(), params.seed()));
     }
 
     private ObjectNode settings() {

@@ -58,15 +58,14 @@ final class Routes {
     private Routes() {}
 
     /**
-     * The handlers behind the routes, and the checks before them: an image model's (generation, score of images) or
-     * a video model's (video, score of videos); generation or video is null, and the other family's routes answer 404
-     * pointing at this model's.
+     * The handlers behind the routes, and the checks before them: the model's generation and score handlers serve the
+     * image routes (an image model) or the video routes (a video model); the other family's routes answer 404 pointing
+     * at this model's.
      */
     record Handlers(
             ServedModel model,
-            GenerationHandler<?> generation,
+            GenerationHandler<?, ?> generation,
             ScoreHandler<?> score,
-            VideoHandler video,
             InfoHandler info,
             Auth auth,
             SiteCheck site,
@@ -103,12 +102,16 @@ final class Routes {
         });
         routes.before(METRICS, ctx -> h.auth().requireKey(ctx));
         boolean video = h.model().isVideo();
-        routes.post(GENERATIONS, video ? otherFamily(h.model()) : api(h.drain(), h.generation()::generations));
-        routes.post(COMPLETIONS, video ? otherFamily(h.model()) : api(h.drain(), h.generation()::completions));
-        routes.post(SCORES, video ? otherFamily(h.model()) : api(h.drain(), h.score()::scores));
-        routes.post(VIDEO_GENERATIONS, video ? api(h.drain(), h.video()::generations) : otherFamily(h.model()));
-        routes.post(VIDEO_COMPLETIONS, video ? api(h.drain(), h.video()::completions) : otherFamily(h.model()));
-        routes.post(VIDEO_SCORES, video ? api(h.drain(), h.score()::scores) : otherFamily(h.model()));
+        Handler generations = api(h.drain(), h.generation()::generations);
+        Handler completions = api(h.drain(), h.generation()::completions);
+        Handler scores = api(h.drain(), h.score()::scores);
+        Handler other = otherFamily(h.model());
+        routes.post(GENERATIONS, video ? other : generations);
+        routes.post(COMPLETIONS, video ? other : completions);
+        routes.post(SCORES, video ? other : scores);
+        routes.post(VIDEO_GENERATIONS, video ? generations : other);
+        routes.post(VIDEO_COMPLETIONS, video ? completions : other);
+        routes.post(VIDEO_SCORES, video ? scores : other);
         routes.get(MODELS, h.info()::models);
         routes.get(MODELS + "/<model>", h.info()::model); // OpenAI's retrieve; <>: an id may hold a slash
         routes.get(HEALTH, h.info()::health);

@@ -3,15 +3,12 @@ package org.jpeglm.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jpeglm.codec.Score;
 import org.jpeglm.codec.Service;
 import org.jpeglm.serve.RequestFields.Kind;
-import org.jpeglm.video.Video;
-import org.jpeglm.video.VideoProfile;
 
 /**
  * {@code POST /v1/images/scores} and {@code /v1/videos/scores}: how likely the model finds uploaded images (or
@@ -24,16 +21,7 @@ import org.jpeglm.video.VideoProfile;
  * @param <A> the codec's artefact: an image or a video
  */
 final class ScoreHandler<A> {
-    /** Turns a field's uploaded files into artefacts, a bad one a 400 naming the field. */
-    interface Uploads<A> {
-        List<A> decode(String field, List<byte[]> files);
-    }
-
-    private final Service<A, ?> service;
-    private final ServedModel model;
-    private final ServeOptions options;
-    private final Metrics metrics;
-    private final HeapBudget heap;
+    private final Served<A, ?> s;
     private final String field;
     private final Map<String, Kind> fields;
     private final long bytesEach;
@@ -42,85 +30,40 @@ final class ScoreHandler<A> {
     private final Uploads<A> uploads;
 
     /**
-     * @param field the field the uploads come in ("image", "video"), also the noun of the answer's totals
-     * @param bytesEach heap one decoded upload holds until answered
-     * @param what what the uploads become, for a refusal: "images fitted to 32x32"
+     * Scores uploads in served's field ("image", "video", also the noun of the answer's totals), read by its
+     * {@link Uploads} (ImageIO's images fitted to the model's size; ffmpeg's videos as the profile's frames).
      */
-    ScoreHandler(
-            Service<A, ?> service,
-            ServedModel model,
-            ServeOptions options,
-            Metrics metrics,
-            HeapBudget heap,
-            String field,
-            long bytesEach,
-            String what,
-            Uploads<A> uploads) {
-        this.service = service;
-        this.model = model;
-        this.options = options;
-        this.metrics = metrics;
-        this.heap = heap;
-        this.field = field;
+    ScoreHandler(Served<A, ?> served) {
+        this.s = served;
+        ServedCodec<A, ?> codec = served.codec();
+        this.field = codec.uploadField();
         this.fields = Map.of("model", Kind.STRING, field, Kind.IMAGES);
-        this.bytesEach = bytesEach;
-        this.what = what;
-        this.symbol = model.isPixels() ? "pixel" : "byte";
-        this.uploads = uploads;
-    }
-
-    /** The image endpoint's (jpeg and pixel models): uploads decoded by ImageIO, fitted to the model's size. */
-    static ScoreHandler<BufferedImage> images(
-            Service<BufferedImage, ?> service,
-            ServedImages<?> images,
-            ServedModel model,
-            ServeOptions options,
-            Metrics metrics,
-            HeapBudget heap) {
-        UploadedImages decoder = new UploadedImages(options.maxImagePixels());
-        return new ScoreHandler<>(
-                service,
-                model,
-                options,
-                metrics,
-                heap,
-                "image",
-                images.decodedBytes(),
-                "images fitted to " + model.width() + "x" + model.height(),
-                decoder::decode);
-    }
-
-    /** The video endpoint's: uploads read by ffmpeg as the profile's frames. */
-    static ScoreHandler<Video> videos(
-            Service<Video, ?> service, ServedModel model, ServeOptions options, Metrics metrics, HeapBudget heap) {
-        VideoProfile p = model.video();
-        return new ScoreHandler<>(
-                service,
-                model,
-                options,
-                metrics,
-                heap,
-                "video",
-                VideoHandler.bytesPerPrompt(p),
-                "videos fitted to " + p.width() + "x" + p.height() + ", " + p.frames() + " frames",
-                new UploadedVideos(p)::decode);
+        this.bytesEach = codec.decodedBytes();
+        this.what = codec.noun() + "s fitted to " + codec.shape();
+        this.symbol = served.model().isPixels() ? "pixel" : "byte";
+        this.uploads = codec.uploads();
     }
 
     void scores(Context ctx) throws InterruptedException {
-        RequestFields f = RequestFields.read(ctx, fields, options.maxBodyBytes());
-        f.text("model", model.id());
-        List<byte[]> files = f.files(field, model.noun());
-        if (files.size() > options.maxImagesPerRequest()) {
+        RequestFields f = RequestFields.read(ctx, fields, s.options().maxBodyBytes());
+        f.text("model", s.model().id());
+        List<byte[]> files = f.files(field, s.model().noun());
+        if (files.size() > s.options().maxImagesPerRequest()) {
             throw ApiException.badField(
                     field,
-                    files.size() + " " + field + "s; this server scores at most " + options.maxImagesPerRequest()
-                            + " per request");
+                    files.size() + " " + field + "s; this server scores at most "
+                            + s.options().maxImagesPerRequest() + " per request");
         }
         CompletableFuture<List<Score>> pending = new CompletableFuture<>();
         ClientWatch watch = ClientWatch.start(ctx.req(), leaving(pending));
         List<Score> scores;
-        try (HeapBudget.Reservation reserved =
-                heap.reserve(files.size(), bytesEach, field, what, GenerationHandler.retryAfter(service.stats()))) {
+        try (HeapBudget.Reservation reserved = s.heap()
+                .reserve(
+                        files.size(),
+                        bytesEach,
+                        field,
+                        what,
+                        GenerationHandler.retryAfter(s.service().stats()))) {
             scores = score(uploads.decode(field, files), pending);
         } catch (ApiException e) {
             if (watch.clientGone()) {
@@ -147,7 +90,7 @@ final class ScoreHandler<A> {
             bits += s.bits();
             bytes += s.bytes();
         }
-        ObjectNode body = Json.object().put("model", model.id());
+        ObjectNode body = Json.object().put("model", s.model().id());
         body.set("data", data);
         body.put("bits_per_" + symbol, bits / bytes).put("bits_per_" + field, bits / scores.size());
         ctx.contentType("application/json").result(Json.bytes(body));
@@ -163,21 +106,21 @@ final class ScoreHandler<A> {
         }
         CompletableFuture<List<Score>> scores;
         try {
-            scores = service.score(artefacts);
+            scores = s.service().score(artefacts);
         } catch (IllegalArgumentException e) {
             throw ApiException.badField(field, e.getMessage());
         } catch (IllegalStateException closed) {
             throw Drain.shuttingDown();
         }
         pending.whenComplete((r, e) -> scores.cancel(false)); // completes only when cancelled: the client left
-        return GenerationHandler.await(scores, metrics, "scoring");
+        return GenerationHandler.await(scores, s.metrics(), "scoring");
     }
 
     /** What is done when the client goes away: its scoring cancelled, the disconnect counted once. */
     private Runnable leaving(CompletableFuture<List<Score>> pending) {
         return () -> {
             if (pending.cancel(false)) {
-                metrics.disconnected();
+                s.metrics().disconnected();
             }
         };
     }

@@ -1,17 +1,12 @@
 package org.jpeglm.serve;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.Objects;
 import org.jpeglm.Model;
-import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.codec.CodecModel;
 import org.jpeglm.codec.GenerationOptions;
-import org.jpeglm.codec.igpt.GeneratedPixels;
 import org.jpeglm.codec.igpt.IgptProfile;
-import org.jpeglm.codec.igpt.PixelCodec;
-import org.jpeglm.image.ImageModel;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.video.VideoProfile;
 
@@ -48,30 +43,14 @@ record ServedModel(
         }
     }
 
-    /** The facts of image as served with a context of contextLength tokens (the service's). */
-    static ServedModel of(ImageModel image, int contextLength) {
+    /**
+     * The facts of model as served with a context of contextLength tokens (the service's): its one profile, of an
+     * image (jpeg), a pixel (igpt, bpe-igpt) or a video (h264) model, the others null.
+     */
+    static ServedModel of(
+            CodecModel<?, ?> model, JpegProfile profile, IgptProfile pixels, VideoProfile video, int contextLength) {
         return new ServedModel(
-                idOf(image.model()), image.model(), "jpeg", image.spec().profile(), null, null, contextLength, now());
-    }
-
-    /** The facts of a pixel model (codec igpt or bpe-igpt) as served with a context of contextLength tokens. */
-    static ServedModel ofPixels(CodecModel<BufferedImage, GeneratedPixels> pixels, int contextLength) {
-        PixelCodec codec = (PixelCodec) pixels.codec();
-        return new ServedModel(
-                idOf(pixels.model()), pixels.model(), codec.name(), null, codec.profile(), null, contextLength, now());
-    }
-
-    /** The facts of a video model as served with a context of contextLength tokens (the service's). */
-    static ServedModel of(VideoModel video, int contextLength) {
-        return new ServedModel(
-                idOf(video.model()),
-                video.model(),
-                VideoProfile.H264,
-                null,
-                null,
-                video.profile(),
-                contextLength,
-                now());
+                idOf(model.model()), model.model(), model.codec().name(), profile, pixels, video, contextLength, now());
     }
 
     private static String idOf(Model model) {
@@ -106,9 +85,9 @@ record ServedModel(
         return isPixels() ? pixels.height() : profile.height();
     }
 
-    /** The units an image is written in, as answers name them: "mcus" (JPEG), "rows" (pixels). */
+    /** The units a result is written in, as answers name them: "mcus" (JPEG), "rows" (pixels), "frames" (video). */
     String unitKey() {
-        return isPixels() ? "rows" : "mcus";
+        return isVideo() ? "frames" : isPixels() ? "rows" : "mcus";
     }
 
     /** Units of one image: MCUs, or rows of pixels. */

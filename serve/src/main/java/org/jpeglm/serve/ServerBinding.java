@@ -1,6 +1,5 @@
 package org.jpeglm.serve;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -10,10 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
-import org.jpeglm.avclm.VideoModel;
 import org.jpeglm.codec.CodecModel;
-import org.jpeglm.codec.igpt.GeneratedPixels;
-import org.jpeglm.image.ImageModel;
 
 /**
  * The server's listening socket, bound before the model is loaded: a port in use or a host that is not this
@@ -22,7 +18,7 @@ import org.jpeglm.image.ImageModel;
  *
  * <pre>{@code
  * try (ServerBinding binding = ServerBinding.bind(options);  // IOException: the port, or the host, is wrong
- *         ImageModel model = ImageModel.load(path);
+ *         CodecModel<?, ?> model = Codecs.open(path);
  *         ImageServer server = binding.start(model)) { ... }
  * }</pre>
  */
@@ -68,18 +64,11 @@ public final class ServerBinding implements AutoCloseable {
         return channel.socket().getLocalPort();
     }
 
-    /** Serves model on this socket (see {@link ImageServer#start(ImageModel, ServeOptions)}); the server owns it. */
-    public ImageServer start(ImageModel model) {
-        return start(channel -> ImageServer.start(model, options, channel));
-    }
-
-    /** Serves a pixel model on this socket (see {@link ImageServer#startPixels(CodecModel, ServeOptions)}). */
-    public ImageServer startPixels(CodecModel<BufferedImage, GeneratedPixels> model) {
-        return start(channel -> ImageServer.startPixels(model, options, channel));
-    }
-
-    /** Serves a video model on this socket (see {@link ImageServer#start(VideoModel, ServeOptions)}). */
-    public ImageServer start(VideoModel model) {
+    /**
+     * Serves model, of any codec the server knows, on this socket (see {@link ImageServer#start(CodecModel,
+     * ServeOptions)}); the server owns the socket, closed also when this fails.
+     */
+    public ImageServer start(CodecModel<?, ?> model) {
         return start(channel -> ImageServer.start(model, options, channel));
     }
 

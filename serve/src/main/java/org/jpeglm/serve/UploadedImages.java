@@ -3,9 +3,7 @@ package org.jpeglm.serve;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -17,22 +15,15 @@ import org.jpeglm.jpeg.JpegImages;
  * image with more pixels than the server allows is refused (413) before it is decoded; a file that is no image is
  * a 400. Both name the field it came in.
  */
-final class UploadedImages {
+final class UploadedImages implements Uploads<BufferedImage> {
     private final long maxPixels;
 
     UploadedImages(long maxPixels) {
         this.maxPixels = maxPixels;
     }
 
-    List<BufferedImage> decode(String field, List<byte[]> files) {
-        List<BufferedImage> out = new ArrayList<>(files.size());
-        for (int i = 0; i < files.size(); i++) {
-            out.add(decode(files.size() == 1 ? field : field + "[" + i + "]", files.get(i)));
-        }
-        return out;
-    }
-
-    BufferedImage decode(String field, byte[] file) {
+    @Override
+    public BufferedImage decode(String field, byte[] file) {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(file))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.jpeglm.video.FfmpegException;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoFiles;
@@ -17,7 +15,7 @@ import org.jpeglm.video.VideoProfile;
  * read by ffmpeg (at most the profile's frames, at its size and rate, so what it holds is bounded), then deleted. A
  * file that is no video is a 400 naming the field it came in.
  */
-final class UploadedVideos {
+final class UploadedVideos implements Uploads<Video> {
     private final VideoProfile profile;
     private final VideoFiles files = new VideoFiles();
 
@@ -25,15 +23,8 @@ final class UploadedVideos {
         this.profile = profile;
     }
 
-    List<Video> decode(String field, List<byte[]> uploads) {
-        List<Video> out = new ArrayList<>(uploads.size());
-        for (int i = 0; i < uploads.size(); i++) {
-            out.add(decode(uploads.size() == 1 ? field : field + "[" + i + "]", uploads.get(i)));
-        }
-        return out;
-    }
-
-    private Video decode(String field, byte[] upload) {
+    @Override
+    public Video decode(String field, byte[] upload) {
         try {
             Path dir = Files.createTempDirectory("jpeglm-upload-");
             Path file = dir.resolve("upload");

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +66,7 @@ class PageBrowserTest {
             """;
 
     static ImageModel model;
-    static ImageServer server;
+    static TestServer server;
     static ChromeDriver driver;
 
     @BeforeAll
@@ -76,35 +75,34 @@ class PageBrowserTest {
                 Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "the browser test needs Debian's chromium and chromium-driver: scripts/install-prerequisites --test");
         model = ImageModel.load(bundledModel());
-        server = ImageServer.start(
-                model,
-                ServeOptions.builder()
-                        .port(0)
-                        .service(GenerationOptions.builder()
-                                .parallel(16)
-                                .threads(2)
-                                .build())
-                        .build());
+        server = TestServer.serve(model.codecModel(), 16);
         driver = browser();
     }
 
     @AfterAll
     static void stop() {
+        stop(driver, server, model);
+    }
+
+    /** Quits the browser, then closes the server and the model, in this order. */
+    static void stop(ChromeDriver driver, TestServer server, AutoCloseable model) {
         try {
             if (driver != null) {
                 driver.quit();
             }
         } finally {
-            try (ImageModel m = model;
-                    ImageServer s = server) {
+            try (AutoCloseable m = model;
+                    TestServer s = server) {
                 // closed in this order: the server, then the model
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
         }
     }
 
     /** The page, loaded afresh, once it has read the model. */
     static void openPage() {
-        driver.get(server.uri("127.0.0.1").toString());
+        driver.get(server.base.toString());
         new WebDriverWait(driver, Duration.ofSeconds(60))
                 .until(d -> d.findElement(By.id("model")).getText().contains("32×32"));
     }

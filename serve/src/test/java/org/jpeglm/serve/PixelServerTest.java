@@ -66,20 +66,13 @@ class PixelServerTest {
             .build();
 
     /** A pixel model loaded and served on a free port. */
-    private record Served(CodecModel<BufferedImage, GeneratedPixels> model, ImageServer server, URI base)
+    private record Served(CodecModel<BufferedImage, GeneratedPixels> model, TestServer server, URI base)
             implements AutoCloseable {
         static Served start(Path file) {
             CodecModel<BufferedImage, GeneratedPixels> model = PixelModels.load(file);
-            ServeOptions options = ServeOptions.builder()
-                    .port(0)
-                    .service(GenerationOptions.builder()
-                            .parallel(PARALLEL)
-                            .threads(2)
-                            .build())
-                    .build();
             try {
-                ImageServer server = ImageServer.startPixels(model, options);
-                return new Served(model, server, server.uri("127.0.0.1"));
+                TestServer server = TestServer.serve(model, PARALLEL);
+                return new Served(model, server, server.base);
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
@@ -97,14 +90,8 @@ class PixelServerTest {
                     .build());
         }
 
-        HttpResponse<byte[]> post(String path, String json) throws IOException, InterruptedException {
-            return CLIENT.send(
-                    HttpRequest.newBuilder(base.resolve(path))
-                            .timeout(Duration.ofMinutes(2))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(json))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> post(String path, String json) {
+            return server.postJson(path, json);
         }
 
         JsonNode postOk(String path, String json) throws IOException, InterruptedException {

@@ -49,7 +49,7 @@ class ServerBindingTest {
             Thread.sleep(200); // the request waits in the socket's backlog: nothing serves yet
             assertEquals(false, early.isDone());
             try (ImageModel model = ImageModel.load(file);
-                    ImageServer server = binding.start(model)) {
+                    ImageServer server = binding.start(model.codecModel())) {
                 assertEquals(port, server.port());
                 assertEquals(200, early.get().statusCode(), early.get().body());
             }
@@ -73,7 +73,7 @@ class ServerBindingTest {
                 UncheckedIOException u = assertThrows(
                         UncheckedIOException.class,
                         () -> ImageServer.start(
-                                model, options("127.0.0.1", port).build()));
+                                model.codecModel(), options("127.0.0.1", port).build()));
                 assertEquals(e.getMessage(), u.getMessage(), "ImageServer.start says the same");
             }
         }

@@ -23,18 +23,21 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
+import org.jpeglm.codec.CodecModel;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageModel;
 import org.jpeglm.testing.TinyJpegLm;
 
 /**
- * A server on 127.0.0.1 and an ephemeral port over a tiny random Jpeg-LM (16×16 gray, 4 MCUs), and a real HTTP
- * client (java.net.http) to talk to it.
+ * A server on 127.0.0.1 and an ephemeral port over a tiny random Jpeg-LM (16×16 gray, 4 MCUs), or over a caller's
+ * model of any codec ({@link #serve}), and a real HTTP client (java.net.http) to talk to it.
  */
 final class TestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The tiny model it loaded, closed with it; null when it serves a caller's model. */
     final ImageModel model;
+
     final ImageServer server;
     final HttpClient client;
     final URI base;
@@ -56,20 +59,33 @@ final class TestServer implements AutoCloseable {
             TinyJpegLm.write(file, 11);
         }
         ImageModel model = ImageModel.load(file);
-        ServeOptions.Builder b = ServeOptions.builder()
+        ServeOptions.Builder b = options(parallel);
+        tweak.accept(b);
+        try {
+            return new TestServer(model, ImageServer.start(model.codecModel(), b.build()));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * model (any codec; the caller's, closed by the caller after this) served with -np parallel -t 2, as the tests of
+     * the video and pixel routes and the page run it.
+     */
+    static TestServer serve(CodecModel<?, ?> model, int parallel) {
+        return new TestServer(null, ImageServer.start(model, options(parallel).build()));
+    }
+
+    /** A free port, -np parallel, -t 2, a queue of 1024. */
+    private static ServeOptions.Builder options(int parallel) {
+        return ServeOptions.builder()
                 .port(0)
                 .service(GenerationOptions.builder()
                         .parallel(parallel)
                         .threads(2)
                         .maxQueued(1024)
                         .build());
-        tweak.accept(b);
-        try {
-            return new TestServer(model, ImageServer.start(model, b.build()));
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
     }
 
     HttpRequest.Builder request(String path, String... headers) {
@@ -177,7 +193,9 @@ final class TestServer implements AutoCloseable {
         try {
             server.close();
         } finally {
-            model.close();
+            if (model != null) {
+                model.close();
+            }
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.jpeglm.avclm.VideoModel;
-import org.jpeglm.codec.GenerationOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class VideoPageBrowserTest {
     static VideoModel model;
-    static ImageServer server;
+    static TestServer server;
     static ChromeDriver driver;
 
     @BeforeAll
@@ -38,35 +37,18 @@ class VideoPageBrowserTest {
                 Files.isExecutable(PageBrowserTest.CHROMIUM) && Files.isExecutable(PageBrowserTest.CHROMEDRIVER),
                 "the browser test needs Debian's chromium and chromium-driver: scripts/install-prerequisites --test");
         model = VideoModel.load(VideoServerTest.MODEL);
-        server = ImageServer.start(
-                model,
-                ServeOptions.builder()
-                        .port(0)
-                        .service(GenerationOptions.builder()
-                                .parallel(2)
-                                .threads(2)
-                                .build())
-                        .build());
+        server = TestServer.serve(model.codecModel(), 2);
         driver = PageBrowserTest.browser();
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            try (VideoModel m = model;
-                    ImageServer s = server) {
-                // closed in this order: the server, then the model
-            }
-        }
+        PageBrowserTest.stop(driver, server, model);
     }
 
     @Test
     void thePageShowsFinishedVideosAsGifs() throws Exception {
-        driver.get(server.uri("127.0.0.1").toString());
+        driver.get(server.base.toString());
         new WebDriverWait(driver, Duration.ofSeconds(60))
                 .until(d -> d.findElement(By.id("model")).getText().contains("15 frames"));
         assertFalse(driver.findElement(By.id("constrained")).isDisplayed(), "videos have no grammar");

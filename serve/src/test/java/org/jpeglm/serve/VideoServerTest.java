@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -48,9 +44,7 @@ class VideoServerTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static VideoModel model;
-    static ImageServer server;
-    static HttpClient client;
-    static URI base;
+    static TestServer server;
 
     @TempDir
     static Path dir;
@@ -58,20 +52,7 @@ class VideoServerTest {
     @BeforeAll
     static void start() {
         model = VideoModel.load(MODEL);
-        server = ImageServer.start(
-                model,
-                ServeOptions.builder()
-                        .port(0)
-                        .service(GenerationOptions.builder()
-                                .parallel(2)
-                                .threads(2)
-                                .build())
-                        .build());
-        client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        base = server.uri("127.0.0.1");
+        server = TestServer.serve(model.codecModel(), 2);
     }
 
     @AfterAll
@@ -82,22 +63,12 @@ class VideoServerTest {
         model.close();
     }
 
-    static HttpResponse<byte[]> get(String path) throws Exception {
-        return client.send(
-                HttpRequest.newBuilder(base.resolve(path))
-                        .timeout(Duration.ofMinutes(5))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    static HttpResponse<byte[]> get(String path) {
+        return server.get(path);
     }
 
-    static HttpResponse<byte[]> post(String path, String json) throws Exception {
-        return client.send(
-                HttpRequest.newBuilder(base.resolve(path))
-                        .timeout(Duration.ofMinutes(5))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    static HttpResponse<byte[]> post(String path, String json) {
+        return server.postJson(path, json);
     }
 
     /** What jpeglm generate runs for a video model with -np 2 -t 2 --seed seed: its sampling (no min-p) too. */
@@ -166,6 +137,46 @@ class VideoServerTest {
             read += v.get("frames").asInt();
         }
         assertTrue(read > 0, "no MP4 with a frame to read: " + body);
+    }
+
+    @Test
+    void aStreamTellsTheFramesWrittenThenEachVideoAsTheAnswerHasIt() throws Exception {
+        String request = "{\"n\": 2, \"seed\": 7, \"output_format\": \"h264\"";
+        List<TestServer.Sse> events = server.stream("/v1/videos/generations", request + ", \"stream\": true}");
+        JsonNode answer = json(post("/v1/videos/generations", request + "}"));
+        int[] frames = {-1, -1};
+        int progress = 0;
+        int videos = 0;
+        for (TestServer.Sse e : events) {
+            JsonNode d = e.data();
+            switch (e.event()) {
+                case "progress" -> {
+                    int index = d.get("index").asInt();
+                    assertEquals(15, d.get("total_frames").asInt(), d.toString());
+                    assertTrue(d.get("frames").asInt() >= frames[index], "frames fell: " + d);
+                    assertTrue(d.get("frames").asInt() <= 15 && d.get("tokens").asInt() >= 0, d.toString());
+                    frames[index] = d.get("frames").asInt();
+                    progress++;
+                }
+                case "video" -> {
+                    // the same seed and -np alone: the same stream, and the same words, as the JSON answer's
+                    JsonNode same = answer.get("data").get(d.get("index").asInt());
+                    assertEquals(same.get("b64_json"), d.get("b64_json"), "video " + d.get("index"));
+                    assertEquals(same.get("frames"), d.get("frames"), d.toString());
+                    assertEquals(7, d.get("seed").asLong());
+                    videos++;
+                }
+                case "done" -> {
+                    assertEquals(2, d.get("videos").asInt(), d.toString());
+                    assertEquals(7, d.get("seed").asLong(), d.toString());
+                }
+                default -> throw new AssertionError("a video stream sent " + e.event() + ": " + d);
+            }
+        }
+        assertTrue(progress > 0, "no progress: " + events);
+        assertTrue(Math.max(frames[0], frames[1]) > 0, "no frame counted: " + events);
+        assertEquals(2, videos);
+        assertEquals("done", events.getLast().event());
     }
 
     /** A 64x64 clip of 15 frames at 5 fps that ffmpeg draws (its test pattern), as an MP4 file. */
@@ -273,9 +284,6 @@ class VideoServerTest {
             assertEquals(name, error.get("param").asText(), error.toString());
             assertTrue(error.get("message").asText().contains("image models only"), error.toString());
         }
-        HttpResponse<byte[]> stream = post("/v1/videos/generations", "{\"stream\": true}");
-        assertEquals(400, stream.statusCode());
-        assertEquals("stream", json(stream).get("error").get("param").asText());
         HttpResponse<byte[]> bytes = post("/v1/videos/generations", "{\"n\": 2, \"response_format\": \"bytes\"}");
         assertEquals(400, bytes.statusCode());
         HttpResponse<byte[]> format = post("/v1/videos/generations", "{\"output_format\": \"jpeg\"}");

@@ -2,7 +2,10 @@ package org.jpeglm.avclm;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Objects;
+import java.util.SequencedMap;
+import org.jpeglm.codec.Generated;
 import org.jpeglm.video.Video;
 import org.jpeglm.video.VideoDecodeReport;
 
@@ -34,7 +37,11 @@ public record GeneratedVideo(
         int promptTokens,
         int promptBytes,
         StopReason stop,
-        Duration time) {
+        Duration time)
+        implements Generated {
+    /** Decoder errors a summary lists at most (as the CLI prints them). */
+    public static final int ERRORS_LISTED = 3;
+
     /** Why the model stopped writing a video. */
     public enum StopReason {
         /** It wrote the EOS token. */
@@ -77,5 +84,31 @@ public record GeneratedVideo(
     public String toString() {
         return "GeneratedVideo[" + index + ", seed " + seed + ", " + tokens + " tokens, " + stream.length + " bytes, "
                 + stop + ", " + report.summary() + "]";
+    }
+
+    /**
+     * The stream (bytes: as the model wrote it; video_bytes: the part that is the video, in its .h264 and .mp4), why
+     * it stopped, how it decoded (frames: what those files decode to) and its first {@link #ERRORS_LISTED} decoder
+     * errors.
+     */
+    @Override
+    public SequencedMap<String, Object> summary() {
+        SequencedMap<String, Object> s = new LinkedHashMap<>();
+        s.put("index", index);
+        s.put("seed", seed);
+        s.put("tokens", tokens);
+        s.put("bytes", stream.length);
+        s.put("video_bytes", videoBytes);
+        s.put("stop", stop.name());
+        s.put("frames", report.decodedFrames());
+        s.put("expected_frames", report.expectedFrames());
+        s.put("all_frames", report.allFrames());
+        s.put("clean", report.clean());
+        s.put("damaged_frames", report.damagedFrames());
+        s.put("concealed_macroblocks", report.concealedMacroblocks());
+        s.put("decode", report.summary());
+        s.put("ms", time.toMillis());
+        s.put("decoder_errors", report.errors().stream().limit(ERRORS_LISTED).toList());
+        return s;
     }
 }

@@ -28,11 +28,14 @@ import org.jpeglm.video.VideoProfile;
  * written without a grammar (nothing in a generated stream's bytes ends it) and decoded tolerantly by ffmpeg off the
  * engine's thread. Thread-safe (the encoder and decoder run one ffmpeg per call).
  *
+ * <p>Public so that a caller holding an h264 {@link org.jpeglm.codec.CodecModel} (the server) can read its spec; made
+ * by {@link H264CodecFactory} and {@link VideoModel}.
+ *
  * @param finishers the pool each run's videos are decoded on (tests decode at once, on the engine)
  */
-record H264Codec(VideoLmSpec spec, H264Encoder encoder, H264Decoder decoder, Supplier<ExecutorService> finishers)
+public record H264Codec(VideoLmSpec spec, H264Encoder encoder, H264Decoder decoder, Supplier<ExecutorService> finishers)
         implements Codec<Video, GeneratedVideo> {
-    H264Codec {
+    public H264Codec {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(decoder, "decoder");
@@ -45,7 +48,7 @@ record H264Codec(VideoLmSpec spec, H264Encoder encoder, H264Decoder decoder, Sup
                 spec, new H264Encoder(ffmpeg), new H264Decoder(ffmpeg), () -> Finisher.newWorkers("video-decode"));
     }
 
-    VideoProfile profile() {
+    public VideoProfile profile() {
         return spec.profile();
     }
 
@@ -116,14 +119,14 @@ record H264Codec(VideoLmSpec spec, H264Encoder encoder, H264Decoder decoder, Sup
         return H264Streams.prefixFrames(stream, frames);
     }
 
-    /** Videos have no grammar: every stream is followed by one stateless {@link H264StreamState}. */
+    /** Videos have no grammar: each stream is followed by an {@link H264StreamState} that counts its frames. */
     @Override
     public StreamWriter newWriter(int vocabSize) {
-        StreamState state = new H264StreamState(new TokenTrie(spec.tokenizer(), vocabSize));
+        TokenTrie trie = new TokenTrie(spec.tokenizer(), vocabSize);
         return new StreamWriter() {
             @Override
             public StreamState open(byte[] promptBytes) {
-                return state;
+                return new H264StreamState(trie, profile().frames(), promptBytes);
             }
 
             @Override

@@ -2,6 +2,8 @@ package org.jpeglm.image;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.SequencedMap;
+import org.jpeglm.codec.Generated;
 import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.RepairReport;
 
@@ -29,7 +31,8 @@ public record GeneratedImage(
         int promptTokens,
         StopReason stop,
         RepairReport repair,
-        Duration time) {
+        Duration time)
+        implements Generated {
     /** Why the model stopped writing an image. */
     public enum StopReason {
         /** It wrote the EOS token. */
@@ -64,5 +67,21 @@ public record GeneratedImage(
     public String toString() {
         return "GeneratedImage[" + index + ", seed " + seed + ", " + tokens + " tokens, " + stop + ", "
                 + repair.summary() + "]";
+    }
+
+    /**
+     * index, image_seed, tokens, stop, clean, decodable, repair, bytes (of the model's stream) and ms. The image's own
+     * sampling seed (derived from the request's seed and the index: those two make the image again) is a string.
+     */
+    @Override
+    public SequencedMap<String, Object> summary() {
+        SequencedMap<String, Object> s = Generated.imageSummary(this);
+        s.put("stop", stop.name());
+        s.put("clean", clean());
+        s.put("decodable", repair.decodable());
+        s.put("repair", repair.summary());
+        s.put("bytes", stream.length);
+        s.put("ms", time.toMillis());
+        return s;
     }
 }

@@ -17,9 +17,11 @@ import org.jpeglm.jpeg.JpegSyntax;
 /**
  * The jpeg codec: images encoded with the model's profile and tables as abbreviated streams, prompts cut on MCUs,
  * streams followed by their JPEG syntax ({@link JpegStreamState}: the grammar, progress in MCUs, previews at restart
- * markers) and repaired into JFIF files as each ends. Thread-safe.
+ * markers) and repaired into JFIF files as each ends. Thread-safe. Public so that a caller holding a jpeg
+ * {@link org.jpeglm.codec.CodecModel} (the server) can read its spec; made by {@link JpegCodecFactory} and
+ * {@link ImageModel}.
  */
-final class JpegCodec implements Codec<BufferedImage, GeneratedImage> {
+public final class JpegCodec implements Codec<BufferedImage, GeneratedImage> {
     private final JpegLmSpec spec;
     private final JpegSyntax syntax;
     private final JpegRepair repair;
@@ -36,7 +38,8 @@ final class JpegCodec implements Codec<BufferedImage, GeneratedImage> {
         this.units = syntax.mcuCount();
     }
 
-    JpegLmSpec spec() {
+    /** The model's profile, tables and tokenizer. */
+    public JpegLmSpec spec() {
         return spec;
     }
 

@@ -3,6 +3,8 @@ package org.jpeglm.codec.igpt;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.SequencedMap;
+import org.jpeglm.codec.Generated;
 import org.jpeglm.codec.StopReason;
 
 /**
@@ -27,7 +29,8 @@ public record GeneratedPixels(
         int tokens,
         int promptTokens,
         StopReason stop,
-        Duration time) {
+        Duration time)
+        implements Generated {
     public GeneratedPixels {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(image, "image");
@@ -39,5 +42,19 @@ public record GeneratedPixels(
     /** Whether the stream is exactly one image: every pixel written, nothing after. */
     public boolean clean() {
         return report.clean();
+    }
+
+    /** index, image_seed (a string), tokens, prompt_tokens, stop, clean, pixels (written), missing, extra and ms. */
+    @Override
+    public SequencedMap<String, Object> summary() {
+        SequencedMap<String, Object> s = Generated.imageSummary(this);
+        s.put("prompt_tokens", promptTokens);
+        s.put("stop", stop.name());
+        s.put("clean", clean());
+        s.put("pixels", report.pixels());
+        s.put("missing", report.missing());
+        s.put("extra", report.extra());
+        s.put("ms", time.toMillis());
+        return s;
     }
 }

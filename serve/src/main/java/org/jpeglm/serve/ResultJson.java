@@ -5,31 +5,34 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Base64;
 import java.util.List;
 import org.jpeglm.codec.Event;
+import org.jpeglm.codec.Generated;
 
 /**
- * The JSON of images and of the stream's events, for any codec that makes images: one place for the names clients
+ * The JSON of results (images, videos) and of the stream's events, for every codec: one place for the names clients
  * read.
  *
  * @param <R> the codec's result
  */
-final class ImageJson<R> {
-    private final ServedImages<R> images;
+final class ResultJson<R extends Generated> {
+    private final ServedCodec<?, R> served;
     private final String units; // "mcus", "rows"
 
-    ImageJson(ServedImages<R> images, ServedModel model) {
-        this.images = images;
+    ResultJson(ServedCodec<?, R> served, ServedModel model) {
+        this.served = served;
         this.units = model.unitKey();
     }
 
     /**
-     * A finished image of a request with seed: its summary, the request's seed (with the index, what makes the image
-     * again) and the file in format in base64.
+     * A finished result of a request with seed: its summary, the request's seed (with the index, what makes the result
+     * again) and the file in format in base64, or null with the reason when it makes none.
      */
-    ObjectNode image(R img, String format, long seed) {
-        return images.summary(img)
-                .put("seed", seed)
-                .put("output_format", format)
-                .put("b64_json", Base64.getEncoder().encodeToString(images.file(img, format)));
+    ObjectNode result(R r, String format, long seed) {
+        ObjectNode e = served.summary(r).put("seed", seed).put("output_format", format);
+        byte[] file = served.file(r, format);
+        if (file == null) {
+            return e.putNull("b64_json").put("file_error", served.noFile(r, format));
+        }
+        return e.put("b64_json", Base64.getEncoder().encodeToString(file));
     }
 
     ObjectNode progress(Event.Progress<R> p) {
@@ -40,26 +43,26 @@ final class ImageJson<R> {
                 .put("total_" + units, p.totalUnits());
     }
 
-    /** A preview, in the format the request asked its images in ({@link ServedImages#preview}). */
+    /** A preview, in the format the request asked its images in ({@link ServedCodec#preview}). */
     ObjectNode preview(Event.Preview<R> p, String format) {
         return Json.object()
                 .put("index", p.index())
                 .put(units, p.units())
                 .put("total_" + units, p.totalUnits())
                 .put("output_format", format)
-                .put("b64_json", Base64.getEncoder().encodeToString(images.preview(p.file(), format)));
+                .put("b64_json", Base64.getEncoder().encodeToString(served.preview(p.file(), format)));
     }
 
     /**
-     * The totals of a finished request: jpeglm's (images, clean, tokens generated, seed, seconds, tokens/s) and
-     * OpenAI's usage (input: the prompts' tokens, all image tokens; output: the tokens generated).
+     * The totals of a finished request: jpeglm's (images or videos, clean, tokens generated, seed, seconds, tokens/s)
+     * and OpenAI's usage (input: the prompts' tokens, all image tokens; output: the tokens generated).
      */
     ObjectNode done(List<R> results, long seed, double seconds) {
-        long tokens = results.stream().mapToLong(images::tokens).sum();
-        long prompts = results.stream().mapToLong(images::promptTokens).sum();
-        long clean = results.stream().filter(images::clean).count();
+        long tokens = results.stream().mapToLong(Generated::tokens).sum();
+        long prompts = results.stream().mapToLong(Generated::promptTokens).sum();
+        long clean = results.stream().filter(Generated::clean).count();
         ObjectNode done = Json.object()
-                .put("images", results.size())
+                .put(served.noun() + "s", results.size())
                 .put("clean", clean)
                 .put("tokens", tokens)
                 .put("seed", seed)
@@ -70,7 +73,7 @@ final class ImageJson<R> {
 
     /** OpenAI's usage of one image. */
     ObjectNode usage(R img) {
-        return usage(images.promptTokens(img), images.tokens(img));
+        return usage(img.promptTokens(), img.tokens());
     }
 
     /** OpenAI's usage: input (the prompts' tokens, all image tokens: no text), output (the tokens generated), total. */
@@ -84,15 +87,17 @@ final class ImageJson<R> {
     }
 
     /**
-     * The non-streamed answer in the shape OpenAI's clients read: {@code created}, {@code data} (each image's
-     * {@code b64_json} and {@code revised_prompt}, empty: no text was used; jpeglm's summary beside them),
+     * The non-streamed answer in the shape OpenAI's clients read: {@code created}, {@code data} (each result's
+     * {@code b64_json} and, for images, {@code revised_prompt}, empty: no text was used; jpeglm's summary beside them),
      * {@code output_format}, {@code usage} (OpenAI's token counts and jpeglm's totals) and, when fields were taken that
      * changed nothing, {@code warnings}.
      */
-    ObjectNode response(List<R> results, GenerationParams params, double seconds) {
+    ObjectNode response(List<R> results, GenerationParams<?> params, double seconds) {
         ArrayNode data = Json.array();
-        results.forEach(
-                img -> data.add(image(img, params.format(), params.seed()).put("revised_prompt", "")));
+        for (R r : results) {
+            ObjectNode e = result(r, params.format(), params.seed());
+            data.add(served.imageApi() ? e.put("revised_prompt", "") : e);
+        }
         ObjectNode body = Json.object().put("created", System.currentTimeMillis() / 1000);
         body.set("data", data);
         body.put("output_format", params.format());
