@@ -14,8 +14,6 @@ import org.jpeglm.ThreadCounts;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.image.ImageModel;
-import org.jpeglm.testing.TinyAvcLm;
-import org.jpeglm.testing.TinyJpegLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,23 +31,20 @@ class CpuReserveTest {
     @TempDir
     static Path dir;
 
+    static TinyCodecs tiny;
     static ImageModel images;
     static VideoModel videos;
 
     @BeforeAll
     static void load() throws IOException {
-        Path image = dir.resolve("tiny-jpeglm.gguf");
-        TinyJpegLm.write(image, 5);
-        images = ImageModel.load(image);
-        Path video = dir.resolve("tiny-avclm.gguf");
-        TinyAvcLm.write(video, 5);
-        videos = VideoModel.load(video);
+        tiny = TinyCodecs.load(dir);
+        images = tiny.images();
+        videos = tiny.videos();
     }
 
     @AfterAll
     static void close() {
-        images.close();
-        videos.close();
+        tiny.close();
     }
 
     private static ThreadCounts threads(SessionOptions.Builder options) {

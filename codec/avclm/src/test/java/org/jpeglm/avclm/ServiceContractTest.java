@@ -64,6 +64,7 @@ class ServiceContractTest {
     @TempDir
     static Path dir;
 
+    static TinyCodecs tiny;
     static ImageModel images;
     static VideoModel videos;
 
@@ -89,18 +90,14 @@ class ServiceContractTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path image = dir.resolve("tiny-jpeglm.gguf");
-        TinyJpegLm.write(image, 5);
-        images = ImageModel.load(image);
-        Path video = dir.resolve("tiny-avclm.gguf");
-        TinyAvcLm.write(video, 5);
-        videos = VideoModel.load(video);
+        tiny = TinyCodecs.load(dir);
+        images = tiny.images();
+        videos = tiny.videos();
     }
 
     @AfterAll
     static void close() {
-        images.close();
-        videos.close();
+        tiny.close();
     }
 
     static Stream<String> codecs() {
