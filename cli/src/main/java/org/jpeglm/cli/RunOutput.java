@@ -279,8 +279,7 @@ final class RunOutput implements AutoCloseable {
             // start) writes the summary then. Trying from another thread would be refused, and the full-disk fallback
             // below would then delete every result written.
             if (!closed && AtomicFile.mayWrite()) {
-                closed = true;
-                writeStoppedSummary();
+                closed = writeStoppedSummary();
             }
         }
     }
@@ -288,9 +287,10 @@ final class RunOutput implements AutoCloseable {
     /**
      * Writes summary.json, "complete": false, listing what was written. When even that does not fit (a full disk),
      * deletes the newest results' files until it does: the summary of before (written at {@link #start}) lists none
-     * of them, and no file may sit unlisted beside it. A grid is only ever listed by a complete run.
+     * of them, and no file may sit unlisted beside it. A grid is only ever listed by a complete run. False when the
+     * JVM began to shut down meanwhile: a refusal then is no full disk, and the shutdown's action writes the summary.
      */
-    private void writeStoppedSummary() {
+    private boolean writeStoppedSummary() {
         try {
             Files.deleteIfExists(dir.resolve(GRID));
         } catch (IOException e) {
@@ -299,14 +299,17 @@ final class RunOutput implements AutoCloseable {
         while (true) {
             try {
                 writeSummary(false, JSON.createObjectNode());
-                return;
+                return true;
             } catch (IOException e) {
+                if (!AtomicFile.mayWrite()) {
+                    return false; // refused: the shutdown began after stop() looked, nothing is deleted
+                }
                 if (written.isEmpty()) {
-                    return; // the summary of before stays: "complete": false, listing nothing
+                    return true; // the summary of before stays: "complete": false, listing nothing
                 }
                 written.pollLastEntry().getValue().path("files").forEach(f -> deleteIn(dir, f.asText()::equals));
             } catch (RuntimeException e) {
-                return; // the summary of before stays: "complete": false as well
+                return true; // the summary of before stays: "complete": false as well
             }
         }
     }

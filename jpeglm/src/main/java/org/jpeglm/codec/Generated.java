@@ -27,7 +27,8 @@ public interface Generated {
 
     /**
      * Its summary in the order written: snake_case names to numbers, strings, booleans or lists of strings (what any
-     * JSON library writes as they are). A 64-bit seed is a string: JavaScript and jq would round the number.
+     * JSON library writes as they are). An image's 64-bit seed is a string (JavaScript and jq would round the number);
+     * a video's summary keeps {@code seed} a number, as its summary.json always had it.
      */
     SequencedMap<String, Object> summary();
 

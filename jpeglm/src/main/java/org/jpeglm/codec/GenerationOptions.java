@@ -66,7 +66,8 @@ public record GenerationOptions(
 
     /**
      * Defaults: 1 at a time, automatic threads, batch 512, not deterministic, {@link #DEFAULT_SAMPLING}, seed 0,
-     * constrained, the limit from the context, 1,024 queued.
+     * constrained, the limit from the context, 1,024 queued. These are the image codecs' request defaults; a video
+     * model is sampled at temperature 1 with no filter, as the paper samples: start from {@code VideoModel.options()}.
      */
     public static GenerationOptions defaults() {
         return builder().build();

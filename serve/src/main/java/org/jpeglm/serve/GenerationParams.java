@@ -85,7 +85,8 @@ record GenerationParams<A>(
 
     /**
      * A generation (completion false) or completion request from fields, for s's codec; its model and options bound
-     * it, its service's options are the defaults of what the fields do not say. A completion makes n samples of each
+     * it, the codec's defaults (sampling, a random seed, the context as the token limit) fill what the fields do not
+     * say. A completion makes n samples of each
      * upload in the codec's field ("image", "video"), cut as the codec reads the request (the top ratio of an image's
      * MCUs or rows, a video's first frames); its prompts are decoded here, once the cheap checks passed.
      */

@@ -172,8 +172,8 @@ final class Routes {
                 ? "this server runs a video model (" + model.id() + ", codec h264): POST " + VIDEO_GENERATIONS
                         + " makes its videos (MP4, GIF), " + VIDEO_COMPLETIONS + " and " + VIDEO_SCORES
                         + " take videos; the image endpoints need an image model"
-                : "this server runs an image model (" + model.id() + ", codec jpeg): POST " + GENERATIONS
-                        + " makes its images; the video endpoints need a video model";
+                : "this server runs an image model (" + model.id() + ", codec " + model.codec() + "): POST "
+                        + GENERATIONS + " makes its images; the video endpoints need a video model";
         return ctx -> {
             throw new ApiException(404, "model", message);
         };

@@ -17,8 +17,8 @@ import org.jpeglm.codec.GenerationOptions;
  * @param maxBodyBytes largest request body accepted (larger: 413)
  * @param maxImagePixels largest uploaded image, in pixels, decoded (larger: 413)
  * @param maxImagesPerRequest most images one request may ask for (more: 400); at most the queue's size
- * @param service the shared service: sequences ({@code -np}), threads, batch size, determinism, queue bound (full:
- *     503), and its requests' defaults where a request names none
+ * @param service the shared service: sequences ({@code -np}), threads, batch size, determinism and queue bound (full:
+ *     503); a request's sampling, seed and token limit come from its fields and the codec's defaults, not from here
  * @param keepAlive longest a stream stays silent: then a comment keeps proxies from closing it (and a write finds a
  *     client gone where the connection's own watch cannot, e.g. under TLS)
  * @param allowedHosts names besides IP addresses, {@code localhost} and host that the {@code Host} header may give

@@ -71,4 +71,18 @@ class RefusedBodyTest {
             writer.join();
         }
     }
+
+    @Test
+    void aClientWaitingForContinueIsNotAskedForABodyTheServerWouldDrop() throws Exception {
+        String head = "POST /v1/images/generations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Expect: 100-continue\r\nContent-Length: " + (3 * LIMIT) + "\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", server.base.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            RawHttp.Answer refused = RawHttp.read(s.getInputStream());
+            assertEquals(413, refused.status(), "no 100 Continue first: " + refused);
+            assertEquals("close", refused.header("Connection"), refused.toString());
+        }
+    }
 }
