@@ -19,13 +19,26 @@ final class AccessLog implements RequestLog {
     private static final Logger LOG = LoggerFactory.getLogger("org.jpeglm.serve.access");
 
     private final Metrics metrics;
+    private final Drain drain;
 
-    AccessLog(Metrics metrics) {
+    AccessLog(Metrics metrics, Drain drain) {
         this.metrics = metrics;
+        this.drain = drain;
     }
 
+    /** Logs and counts a finished request; one the drain counted in (an API request) is counted out here. */
     @Override
     public void log(Request request, Response response) {
+        try {
+            record(request, response);
+        } finally {
+            if (request.getAttribute(Drain.COUNTED) != null) {
+                drain.leave();
+            }
+        }
+    }
+
+    private void record(Request request, Response response) {
         long nanos = NanoTime.since(request.getBeginNanoTime());
         String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
         int status = response.getStatus();

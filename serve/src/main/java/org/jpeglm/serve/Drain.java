@@ -9,6 +9,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #start() draining}, a new request is refused (503, retry elsewhere) while those already in flight run on.
  */
 final class Drain {
+    /** The request attribute of a request counted in: the access log counts it out once its answer is written. */
+    static final String COUNTED = "jpeglm.drain.counted";
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private int inFlight; // under lock

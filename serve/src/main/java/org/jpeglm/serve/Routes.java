@@ -90,7 +90,7 @@ final class Routes {
         // Jetty's own refusals as JSON; every request, those included, counted and logged once, with its id.
         config.jetty.modifyServer(server -> {
             server.setErrorHandler(new JsonErrorHandler());
-            server.setRequestLog(new AccessLog(h.metrics()));
+            server.setRequestLog(new AccessLog(h.metrics(), h.drain()));
         });
         config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new RequestIds()));
         config.staticFiles.add(WEB, Location.CLASSPATH);
@@ -143,9 +143,11 @@ final class Routes {
     }
 
     /**
-     * An endpoint that makes images: counted in flight for a drain (and refused once the server shuts down, the
-     * connection closed so that the client's next try goes elsewhere), and an OutOfMemoryError on its thread
-     * answered as this request's alone.
+     * An endpoint that makes images: counted in flight for a drain until its answer is written — the access log, which
+     * Jetty calls once the response is complete, counts it out: counted out when the handler returned, a request's
+     * answer (written by Javalin after the handler) could lose the race with the server's stop, its client reading
+     * no bytes — (and refused once the server shuts down, the connection closed so that the client's next try goes
+     * elsewhere), and an OutOfMemoryError on its thread answered as this request's alone.
      */
     private static Handler api(Drain drain, Handler handler) {
         return ctx -> {
@@ -155,13 +157,12 @@ final class Routes {
                 ctx.header("Connection", "close");
                 throw shuttingDown;
             }
+            ctx.attribute(Drain.COUNTED, Boolean.TRUE);
             try {
                 handler.handle(ctx);
             } catch (OutOfMemoryError e) {
                 LOG.warn("{} {} ran out of memory: {}", ctx.method(), ctx.path(), e.getMessage());
                 throw ApiException.busy("this request ran out of memory (the Java heap is full); retry later", 5);
-            } finally {
-                drain.leave();
             }
         };
     }
