@@ -67,6 +67,65 @@ public final class H264Streams {
     }
 
     /**
+     * {@link #frameCount} of a stream written a piece at a time, each byte searched for start codes once: only the last
+     * NAL unit's slice header is read again while it may still grow (frameCount of every prefix would read the whole
+     * stream each time). Not thread-safe.
+     */
+    public static final class PictureCounter {
+        private static final int UNDECIDED = -1;
+
+        private byte[] bytes = new byte[256];
+        private int length;
+        private int from; // the first position not yet searched for a start code
+        private int lastPayload = -1; // the last NAL unit found (-1: none)
+        private int lastStarts = UNDECIDED; // whether it starts a picture: 1, 0, or UNDECIDED while cut off
+        private int settled; // pictures among the NAL units before the last
+
+        /** Appends piece to the stream. */
+        public void add(byte[] piece) {
+            if (length + piece.length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + piece.length));
+            }
+            System.arraycopy(piece, 0, bytes, length, piece.length);
+            length += piece.length;
+        }
+
+        /** The pictures of the stream so far: {@code frameCount} of the bytes added. */
+        public int pictures() {
+            int i = from;
+            for (; i + 2 < length; i++) {
+                if (bytes[i] == 0 && bytes[i + 1] == 0 && bytes[i + 2] == 1) {
+                    int start = i > 0 && bytes[i - 1] == 0 ? i - 1 : i;
+                    if (lastPayload >= 0 && (lastStarts == UNDECIDED ? startsPicture(start) : lastStarts) == 1) {
+                        settled++; // a unit still cut off at its end starts no picture, as frameCount reads it
+                    }
+                    lastPayload = i + 3;
+                    lastStarts = UNDECIDED;
+                    i += 2;
+                }
+            }
+            from = i;
+            if (lastPayload >= 0 && lastStarts == UNDECIDED) {
+                lastStarts = startsPicture(length); // decided once its slice header is there: more bytes keep it
+            }
+            return settled + (lastStarts == 1 ? 1 : 0);
+        }
+
+        /** Whether the last unit, ending at end, starts a picture: 1, 0, or UNDECIDED while its header is cut off. */
+        private int startsPicture(int end) {
+            if (lastPayload >= end) {
+                return UNDECIDED;
+            }
+            NalUnit u = new NalUnit(lastPayload - 3, lastPayload, end, bytes[lastPayload] & 0x1F);
+            if (!u.isSlice()) {
+                return 0;
+            }
+            int firstMb = firstMbInSlice(bytes, lastPayload + 1, end);
+            return firstMb < 0 ? UNDECIDED : firstMb == 0 ? 1 : 0;
+        }
+    }
+
+    /**
      * The prefix of stream holding exactly its first frames pictures (in decode order, which is display order
      * without B-frames): cut where the next access unit starts (its SPS, PPS, SEI, delimiter or first slice).
      *

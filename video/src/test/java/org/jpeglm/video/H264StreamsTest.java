@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class H264StreamsTest {
@@ -67,5 +69,34 @@ class H264StreamsTest {
             b[i] = (byte) v[i];
         }
         return b;
+    }
+
+    @Test
+    void thePictureCounterCountsEveryPrefixAsFrameCountDoes() throws Exception {
+        byte[] encoded = new H264Encoder().encode(TestVideos.moving(6), profile);
+        Random random = new Random(7);
+        List<byte[]> streams = new ArrayList<>(List.of(encoded));
+        // Made-up streams of start codes, slice headers and emulation prevention bytes: a byte alphabet that makes
+        // every case (3- and 4-byte start codes, cut-off headers, first_mb_in_slice 0 and not) common.
+        byte[] alphabet = {0, 0, 0, 1, 3, 0x65, 0x41, 0x06, (byte) 0x80, (byte) 0xC0, 0x20, (byte) 0xFF};
+        for (int k = 0; k < 200; k++) {
+            byte[] s = new byte[random.nextInt(120)];
+            for (int j = 0; j < s.length; j++) {
+                s[j] = alphabet[random.nextInt(alphabet.length)];
+            }
+            streams.add(s);
+        }
+        for (byte[] s : streams) {
+            H264Streams.PictureCounter counter = new H264Streams.PictureCounter();
+            for (int at = 0; at < s.length; ) {
+                int end = Math.min(s.length, at + 1 + random.nextInt(5));
+                counter.add(Arrays.copyOfRange(s, at, end));
+                assertEquals(
+                        H264Streams.frameCount(Arrays.copyOf(s, end)),
+                        counter.pictures(),
+                        "after byte " + end + " of " + Arrays.toString(s));
+                at = end;
+            }
+        }
     }
 }

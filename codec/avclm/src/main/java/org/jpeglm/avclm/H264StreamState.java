@@ -1,6 +1,5 @@
 package org.jpeglm.avclm;
 
-import java.io.ByteArrayOutputStream;
 import org.jpeglm.codec.StreamState;
 import org.jpeglm.engine.TokenTrie;
 import org.jpeglm.video.H264Streams;
@@ -12,21 +11,15 @@ import org.jpeglm.video.H264Streams;
  * first_mb_in_slice 0, as {@link H264Streams#frameCount} counts them), at most the profile's frames. One per stream.
  */
 final class H264StreamState implements StreamState {
-    /** Stream bytes between two counts: progress is told of at this grain, the stream scanned again at most so often. */
-    static final int COUNT_EVERY_BYTES = 16;
-
     private final TokenTrie trie;
     private final int totalFrames;
-    private final ByteArrayOutputStream stream = new ByteArrayOutputStream();
-    private int counted; // stream bytes when the pictures were last counted
-    private int pictures; // pictures begun by then
+    private final H264Streams.PictureCounter pictures = new H264Streams.PictureCounter();
 
     /** The state of a stream that starts with prompt (its prompt's frames counted), of a profile of totalFrames. */
     H264StreamState(TokenTrie trie, int totalFrames, byte[] prompt) {
         this.trie = trie;
         this.totalFrames = totalFrames;
-        stream.writeBytes(prompt);
-        count();
+        pictures.add(prompt);
     }
 
     @Override
@@ -52,27 +45,18 @@ final class H264StreamState implements StreamState {
 
     @Override
     public boolean take(int token, byte[] bytes) {
-        stream.writeBytes(bytes);
-        if (stream.size() - counted >= COUNT_EVERY_BYTES) {
-            count();
-        }
+        pictures.add(bytes);
         return false;
     }
 
     /** Frames written: every picture begun but the last, which is still being written. */
     @Override
     public int units() {
-        return Math.min(totalFrames, Math.max(0, pictures - 1));
+        return Math.min(totalFrames, Math.max(0, pictures.pictures() - 1));
     }
 
     @Override
     public int totalUnits() {
         return totalFrames;
-    }
-
-    private void count() {
-        byte[] s = stream.toByteArray();
-        pictures = H264Streams.frameCount(s);
-        counted = s.length;
     }
 }
