@@ -143,17 +143,34 @@ final class ModelArgs {
         if (home != null && !home.isBlank()) {
             return Path.of(home).toAbsolutePath().normalize();
         }
+        Path code;
         try {
-            Path code = Path.of(ModelArgs.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI());
-            return code.toAbsolutePath().normalize().getParent().getParent().getParent();
+            code = Path.of(ModelArgs.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toAbsolutePath()
+                    .normalize();
         } catch (URISyntaxException | RuntimeException e) {
             throw new IllegalArgumentException(
                     "cannot tell where jpeglm is installed (" + e.getMessage() + "): pass -m FILE, or run bin/jpeglm");
         }
+        return installationOf(code);
+    }
+
+    /** ROOT of code at ROOT/cli/target/jpeglm.jar (or ROOT/cli/target/classes); refused when code is not that deep. */
+    static Path installationOf(Path code) {
+        Path root = code;
+        for (int i = 0; i < 3 && root != null; i++) {
+            root = root.getParent();
+        }
+        if (root == null) {
+            // A jar copied out of its tree (java -jar /tmp/jpeglm.jar) has no installation above it.
+            throw new IllegalArgumentException("cannot tell where jpeglm is installed (" + code
+                    + " is not ROOT/cli/target/jpeglm.jar): pass -m FILE, or run bin/jpeglm");
+        }
+        return root;
     }
 
     /** Checks -ngl, -dev, --rpc and -t; called before anything is loaded or written. */

@@ -107,6 +107,16 @@ class InstallationTest {
     static final String GENERATE = "generate -n 1 -t 1 -o out";
 
     @Test
+    void aJarCopiedOutOfItsTreeIsRefusedWithAReasonNotANullPointer() {
+        assertEquals(Path.of("/opt/jpeglm"), ModelArgs.installationOf(Path.of("/opt/jpeglm/cli/target/jpeglm.jar")));
+        for (String copied : List.of("/tmp/jpeglm.jar", "/jpeglm.jar", "/a/b.jar")) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> ModelArgs.installationOf(Path.of(copied)), copied);
+            assertTrue(e.getMessage().contains(copied) && e.getMessage().contains("pass -m FILE"), e.getMessage());
+        }
+    }
+
+    @Test
     void runsFromAnyWorkingDirectory() throws Exception {
         Path cwd = dir.resolve("elsewhere");
         assertBundledImages(cwd, shell(cwd, Path.of("/nonexistent"), installation + "/bin/jpeglm " + GENERATE));
