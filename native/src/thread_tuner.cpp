@@ -77,6 +77,8 @@ void thread_tuner::start_try(const free_cpus_fn & free_cpus) {
     // Without a usual speed yet, the try measures the current count first: a reference for deciding at once.
     probe_turn_ = usual_ > 0;
     tries_++;
+    probe_stopped_ = false;
+    stop_seconds_  = 0;
     for (arm & a : arms_) {
         a = arm{};
     }
@@ -90,14 +92,16 @@ void thread_tuner::record(int32_t count, double seconds, int32_t tokens) {
     tried_seconds_ += probe_ != 0 && count == probe_ ? seconds : 0;
     if (probe_ != 0 && (count == probe_ || count == cur_)) {
         arm & a = arms_[count == probe_ ? 0 : 1];
-        a.seconds += seconds;
-        a.tokens += tokens;
-        a.decodes++;
-        probe_turn_            = count != probe_;
-        const double reference = arms_[1].decodes > 0 ? arms_[1].rate() : usual_;
-        if (count == probe_ && reference > 0 && a.rate() > kClear * reference) {
+        a.add(seconds, tokens);
+        probe_turn_ = count != probe_;
+        // Decided at once only against both references, the current count's usual speed and this try's decodes of
+        // it: one stalled decode of the current count (a JIT or collector thread on the other CPU) decides nothing.
+        const double now     = arms_[1].decodes > 0 ? arms_[1].rate() : usual_;
+        const double slowest = std::max(now, usual_);
+        const double fastest = usual_ > 0 ? std::min(now, usual_) : now;
+        if (count == probe_ && slowest > 0 && a.rate() > kClear * slowest) {
             end_try(false);  // clearly slower: not one decode more at this count
-        } else if (count == probe_ && reference > 0 && a.rate() * kClear < reference) {
+        } else if (count == probe_ && fastest > 0 && a.rate() * kClear < fastest) {
             end_try(true);  // clearly faster
         } else if (arms_[0].done() && arms_[1].done()) {
             const double tried = arms_[0].rate(), current = arms_[1].rate();
@@ -106,9 +110,8 @@ void thread_tuner::record(int32_t count, double seconds, int32_t tokens) {
         return;
     }
     since_try_ += seconds;
-    window_.seconds += seconds;
-    window_.tokens += tokens;
-    if (++window_.decodes < kWindow) {
+    window_.add(seconds, tokens);
+    if (window_.decodes < kWindow) {
         return;
     }
     const double rate = window_.rate();
@@ -132,13 +135,31 @@ double thread_tuner::time_limit(int32_t tokens) const {
 }
 
 void thread_tuner::stopped(double seconds) {
-    if (probe_ != 0) {
-        stops_++;
-        seconds_ += seconds;
-        tried_seconds_ += seconds;
-        arms_[0].seconds += seconds;
-        end_try(false);
+    if (probe_ == 0) {
+        return;
     }
+    seconds_ += seconds;
+    tried_seconds_ += seconds;
+    stop_seconds_ += seconds;
+    if (!probe_stopped_) {
+        // A second chance: one stall is as likely as a count that collapses. The stopped work runs again at the
+        // current count, and the try's next decode at its count decides (stopped again: lost).
+        probe_stopped_ = true;
+        probe_turn_    = false;
+        return;
+    }
+    stops_++;
+    end_try(false);
+}
+
+void thread_tuner::arm::add(double s, int32_t n) {
+    if (worst_tokens == 0 || s * (double) worst_tokens > worst_seconds * n) {
+        worst_seconds = s;
+        worst_tokens  = n;
+    }
+    seconds += s;
+    tokens += n;
+    decodes++;
 }
 
 bool thread_tuner::arm::done() const {
@@ -146,7 +167,10 @@ bool thread_tuner::arm::done() const {
 }
 
 double thread_tuner::arm::rate() const {
-    return tokens > 0 ? seconds / tokens : 0;
+    if (decodes >= kArmDecodes && tokens > worst_tokens) {
+        return (seconds - worst_seconds) / (double) (tokens - worst_tokens);
+    }
+    return tokens > 0 ? seconds / (double) tokens : 0;
 }
 
 void thread_tuner::end_try(bool keep) {
@@ -159,8 +183,8 @@ void thread_tuner::end_try(bool keep) {
     } else {
         // Tries cost what the other count costs: a count that collapses under contention is tried seldom.
         direction_ = -direction_;
-        interval_ =
-            std::max(std::min(interval_ * 2, kMaxInterval), std::min(kCostFactor * arms_[0].seconds, kMaxCostWait));
+        interval_  = std::max(std::min(interval_ * 2, kMaxInterval),
+                              std::min(kCostFactor * (arms_[0].seconds + stop_seconds_), kMaxCostWait));
         if (arms_[1].decodes > 0) {
             usual_ = usual_ > 0 ? 0.75 * usual_ + 0.25 * arms_[1].rate() : arms_[1].rate();
         }

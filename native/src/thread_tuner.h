@@ -69,32 +69,37 @@ class thread_tuner {
 
   private:
     struct arm {
-        double  seconds = 0;
-        int64_t tokens  = 0;
-        int32_t decodes = 0;
+        double  seconds       = 0;
+        int64_t tokens        = 0;
+        int32_t decodes       = 0;
+        double  worst_seconds = 0;  // the decode slowest per token, left out of rate() once there are enough
+        int64_t worst_tokens  = 0;
 
+        void   add(double seconds, int32_t tokens);
         bool   done() const;
-        double rate() const;  // seconds per token
+        double rate() const;  // seconds per token, the slowest decode left out
     };
 
     void start_try(const free_cpus_fn & free_cpus);
     void end_try(bool keep);
 
-    int32_t cur_        = 1;
-    int32_t max_        = 1;
-    bool    adaptive_   = false;
-    bool    try_always_ = false;
-    int32_t probe_      = 0;     // the count being tried, 0 when none
-    bool    probe_turn_ = true;  // whether the next decode of a try is at probe_
-    arm     arms_[2];            // a try's decodes: [0] at probe_, [1] at cur_
-    arm     window_;             // the current count's last decodes
-    double  usual_         = 0;  // seconds per token at cur_, smoothed over windows
-    double  since_try_     = 0;  // decode seconds since the last try
-    double  interval_      = 0;  // decode seconds between tries
-    int32_t direction_     = 1;  // the way the next try goes when both are open
+    int32_t cur_           = 1;
+    int32_t max_           = 1;
+    bool    adaptive_      = false;
+    bool    try_always_    = false;
+    int32_t probe_         = 0;      // the count being tried, 0 when none
+    bool    probe_stopped_ = false;  // a decode of this try was stopped at its time limit (the second ends it)
+    double  stop_seconds_  = 0;      // what this try's stopped decodes cost
+    bool    probe_turn_    = true;   // whether the next decode of a try is at probe_
+    arm     arms_[2];                // a try's decodes: [0] at probe_, [1] at cur_
+    arm     window_;                 // the current count's last decodes
+    double  usual_         = 0;      // seconds per token at cur_, smoothed over windows
+    double  since_try_     = 0;      // decode seconds since the last try
+    double  interval_      = 0;      // decode seconds between tries
+    int32_t direction_     = 1;      // the way the next try goes when both are open
     int32_t changes_       = 0;
     int32_t tries_         = 0;
-    int32_t stops_         = 0;  // tries whose decode was stopped at its time limit
+    int32_t stops_         = 0;  // tries ended by their decodes stopped at the time limit (twice)
     int32_t held_back_     = 0;
     double  last_free_     = -1;
     double  seconds_       = 0;
