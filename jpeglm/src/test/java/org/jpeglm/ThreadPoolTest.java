@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A session's thread pools (native threads.cpp): made once per session at its first decode, not per decode; freed
  * when it closes; their threads live exactly as long (checked on the prebuilt runtime, whose CPU backend runs on
- * them; the source build's OpenMP keeps its own); and a session with pools computes the tokens one without them
+ * them; a build with OpenMP keeps its own); and a session with pools computes the tokens one without them
  * does ({@code JPEGLM_THREADPOOL=off}: ggml's threads made anew for each graph), as every thread count does.
  */
 class ThreadPoolTest {
