@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * @param threadsBatch threads for batches of several tokens (prompts, a step of several sequences), 1 to 512; 0: as
  *     {@code threads} (chosen and tuned when that is 0)
  * @param poll how busily a session's idle threads wait for the next step before they sleep, 0 to 100 (llama.cpp's
- *     scale); -1: the native library's default. No effect on a CPU backend built with OpenMP ({@code -DGGML_OPENMP=ON}).
+ *     scale); -1: the native library's default. No effect on a CPU backend built with OpenMP ({@code -DJPEGLM_OPENMP=ON}).
  * @param cpuMask CPUs the threads run on, a hexadecimal bit mask like {@code 0x3} (CPUs 0 and 1); null: any
  */
 public record ThreadOptions(int threads, int threadsBatch, int poll, String cpuMask) {
