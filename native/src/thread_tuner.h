@@ -43,7 +43,8 @@ class thread_tuner {
     // How long the decode of tokens that next() just gave a count for may run before it is stopped (a try's count
     // that is clearly slower than the current one); 0: no limit.
     double time_limit(int32_t tokens) const;
-    // The decode was stopped at its time limit after seconds: the try is lost.
+    // The decode was stopped at its time limit after seconds: the caller runs it again at the count next() gives (the
+    // current one); a try's second stopped decode ends it lost.
     void stopped(double seconds);
 
     int32_t current() const { return cur_; }

@@ -144,7 +144,7 @@ void a_busy_process_comes_and_goes() {
     check(rate >= 0.9 * 1.4 / kToken, "  at >= 0.9x of -t 2 (got " + text(rate * kToken / 1.4) + ")");
 }
 
-// A quiet machine as a JVM sees it (measured: `JPEGLM_TUNER_TRACE`-style traces of `generate -n 512`, 2026-12-07): two
+// A quiet machine as a JVM sees it (measured with the tuner's decisions printed, `generate -n 512`, 2026-12-07): two
 // threads 1.6x as fast per decode at the median, but now and then a decode at two threads waits for a peer that the
 // JIT's or the collector's thread holds (3 % of them 6x as long; p99 5x the median), and a few at one thread are
 // slow too. A deterministic stream of such stalls, the same for every run.
