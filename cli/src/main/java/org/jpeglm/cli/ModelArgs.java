@@ -159,18 +159,18 @@ final class ModelArgs {
         return installationOf(code);
     }
 
-    /** ROOT of code at ROOT/cli/target/jpeglm.jar (or ROOT/cli/target/classes); refused when code is not that deep. */
+    /** ROOT of code at ROOT/cli/TARGET/jpeglm.jar (or ROOT/cli/TARGET/classes); refused anywhere else. */
     static Path installationOf(Path code) {
-        Path root = code;
-        for (int i = 0; i < 3 && root != null; i++) {
-            root = root.getParent();
-        }
-        if (root == null) {
+        Path target = code.getParent();
+        Path cli = target == null ? null : target.getParent();
+        if (cli == null
+                || cli.getParent() == null
+                || !cli.getFileName().toString().equals("cli")) {
             // A jar copied out of its tree (java -jar /tmp/jpeglm.jar) has no installation above it.
             throw new IllegalArgumentException("cannot tell where jpeglm is installed (" + code
                     + " is not ROOT/cli/target/jpeglm.jar): pass -m FILE, or run bin/jpeglm");
         }
-        return root;
+        return cli.getParent();
     }
 
     /** Checks -ngl, -dev, --rpc and -t; called before anything is loaded or written. */

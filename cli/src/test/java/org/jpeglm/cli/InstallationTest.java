@@ -109,7 +109,9 @@ class InstallationTest {
     @Test
     void aJarCopiedOutOfItsTreeIsRefusedWithAReasonNotANullPointer() {
         assertEquals(Path.of("/opt/jpeglm"), ModelArgs.installationOf(Path.of("/opt/jpeglm/cli/target/jpeglm.jar")));
-        for (String copied : List.of("/tmp/jpeglm.jar", "/jpeglm.jar", "/a/b.jar")) {
+        assertEquals(Path.of("/opt/jpeglm"), ModelArgs.installationOf(Path.of("/opt/jpeglm/cli/target-x/classes")));
+        for (String copied :
+                List.of("/tmp/jpeglm.jar", "/jpeglm.jar", "/a/b.jar", "/home/u/jpeglm.jar", "/x/y/target/j.jar")) {
             IllegalArgumentException e = assertThrows(
                     IllegalArgumentException.class, () -> ModelArgs.installationOf(Path.of(copied)), copied);
             assertTrue(e.getMessage().contains(copied) && e.getMessage().contains("pass -m FILE"), e.getMessage());
