@@ -503,8 +503,10 @@ public final class ContentionBench implements Callable<Integer> {
                         "0");
                 String ratio = "";
                 try (BusyProcesses ignored = BusyProcesses.start(load)) {
+                    // Its results only: the server's access log (stderr) written while the summary is printed
+                    // could cut the summary's line in two (one cell read "failed" that way).
                     Process p = new ProcessBuilder(command)
-                            .redirectErrorStream(true)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD)
                             .start();
                     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     p.waitFor();
