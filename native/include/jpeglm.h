@@ -211,7 +211,8 @@ JPEGLM_API int32_t jpeglm_session_set_threads(jpeglm_session * session, int32_t 
 JPEGLM_API int32_t jpeglm_session_set_poll(jpeglm_session * session, int32_t poll);
 
 // Keeps the session's threads on the CPUs of mask, a hex bit mask as llama.cpp's --cpu-mask ("0x3": CPUs 0 and 1;
-// of the affinity mask; ggml moves the thread that calls the decodes there too); NULL or "": no restriction.
+// of the affinity mask; the thread that calls a decode runs there during it and gets its own CPUs back after);
+// NULL or "": no restriction.
 JPEGLM_API int32_t jpeglm_session_set_cpu_mask(jpeglm_session * session, const char * mask);
 
 // Leaves n_cpus (0 to 512; 0 unless set) of the usable CPUs to the process's other work — for example results

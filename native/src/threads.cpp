@@ -288,9 +288,10 @@ int32_t session_threads::max_threads() const {
 }
 
 void session_threads::before_decode(llama_context * ctx, int32_t n_tokens, bool may_stop) {
-    phase_  = n_tokens > 1 ? 1 : 0;
-    count_  = tuners_[phase_].next([this] { return free_cpus(); });
-    tokens_ = n_tokens;
+    restore_cpus_ = !cpu_mask_.empty() && sched_getaffinity(0, sizeof caller_cpus_, &caller_cpus_) == 0;
+    phase_        = n_tokens > 1 ? 1 : 0;
+    count_        = tuners_[phase_].next([this] { return free_cpus(); });
+    tokens_       = n_tokens;
     int32_t c[2];
     c[phase_]               = count_;
     c[1 - phase_]           = tuners_[1 - phase_].current();
@@ -338,6 +339,10 @@ bool session_threads::past_deadline() const {
 }
 
 void session_threads::after_decode(bool ok, double seconds) {
+    if (restore_cpus_) {
+        sched_setaffinity(0, sizeof caller_cpus_, &caller_cpus_);
+        restore_cpus_ = false;
+    }
     stopped_ = !ok && fired_.load();
     deadline_ns_.store(0);
     // The CPU backend keeps the pool of its last graph and pauses it when given another: a pool it may still hold is

@@ -158,6 +158,37 @@ class ThreadPoolTest {
         }
     }
 
+    /**
+     * ggml moves the thread that calls a decode onto the pool's CPU mask and never back: the Java thread that once
+     * decoded with -C 0x1 then ran everything after on one CPU, and the pools it made later inherited that (a later
+     * test's two training threads shared one CPU, 300x slower). The session puts the caller's CPUs back after each
+     * decode.
+     */
+    @Test
+    void aDecodeWithACpuMaskLeavesTheCallingThreadsCpusAsTheyWere() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Jpeglm.cpuBudget().cpus() >= 2, "a mask of one CPU narrows nothing on a machine of one");
+        String before = threadCpus();
+        // Two threads, so that ggml starts the pool (and moves the caller); on one CPU they are slow: one step.
+        try (Session s = session(new ThreadOptions(2, 2, 0, firstAllowedCpuMask()))) {
+            run(s, 1);
+            assertEquals(before, threadCpus(), "after decodes with a mask");
+        }
+        assertEquals(before, threadCpus(), "after the session closed");
+    }
+
+    /** This thread's Cpus_allowed_list. */
+    private static String threadCpus() {
+        try {
+            return Files.readAllLines(Path.of("/proc/thread-self/status")).stream()
+                    .filter(l -> l.startsWith("Cpus_allowed_list:"))
+                    .findFirst()
+                    .orElseThrow();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A mask naming the first CPU of this process's affinity mask (Cpus_allowed_list: "0-1", "2,5-7"). */
     static String firstAllowedCpuMask() {
         try {
