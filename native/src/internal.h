@@ -204,10 +204,11 @@ class session_threads {
     int32_t                        phase_ = 0, count_ = 1, tokens_ = 0;  // the decode in progress
     std::atomic<int64_t>           deadline_ns_{0};                      // steady clock; 0: none
     bool                           stopped_ = false;
-    // The calling thread's CPUs before a decode with a mask: ggml moves the caller onto the mask when a pool starts a
-    // graph and never back, so without this a Java thread that once decoded with a mask stayed pinned for good (and
-    // every pool it made later, which inherits its CPUs, with it).
-    cpu_set_t                 caller_cpus_{};
+    // With a mask, the calling thread (ggml's worker 0) runs on it during each decode and on its own CPUs between:
+    // ggml moves the caller onto the mask only when a paused pool starts and never back, so a Java thread that once
+    // decoded with a mask stayed pinned for good (and every pool it made later, which inherits its CPUs, with it).
+    cpu_set_t                 mask_cpus_{};    // cpu_mask_ as a set
+    cpu_set_t                 caller_cpus_{};  // the caller's own, saved before the decode
     bool                      restore_cpus_ = false;
     mutable std::atomic<bool> fired_{false};  // past_deadline said so during the decode
     mutable int32_t           checks_ = 0;    // past_deadline calls during the decode (the test mode)

@@ -261,6 +261,12 @@ void session_threads::set_cpu_mask(const char * hex) {
         mask = parse_cpu_mask(hex);
     }
     cpu_mask_ = mask;
+    CPU_ZERO(&mask_cpus_);
+    for (size_t i = 0; i < cpu_mask_.size() && i < CPU_SETSIZE; i++) {
+        if (cpu_mask_[i]) {
+            CPU_SET(i, &mask_cpus_);
+        }
+    }
     retire_pools();
     // The automatic counts' bound follows the mask.
     configure(asked_[0], asked_[1]);
@@ -288,10 +294,11 @@ int32_t session_threads::max_threads() const {
 }
 
 void session_threads::before_decode(llama_context * ctx, int32_t n_tokens, bool may_stop) {
-    restore_cpus_ = !cpu_mask_.empty() && sched_getaffinity(0, sizeof caller_cpus_, &caller_cpus_) == 0;
-    phase_        = n_tokens > 1 ? 1 : 0;
-    count_        = tuners_[phase_].next([this] { return free_cpus(); });
-    tokens_       = n_tokens;
+    restore_cpus_ = !cpu_mask_.empty() && sched_getaffinity(0, sizeof caller_cpus_, &caller_cpus_) == 0 &&
+                    sched_setaffinity(0, sizeof mask_cpus_, &mask_cpus_) == 0;
+    phase_  = n_tokens > 1 ? 1 : 0;
+    count_  = tuners_[phase_].next([this] { return free_cpus(); });
+    tokens_ = n_tokens;
     int32_t c[2];
     c[phase_]               = count_;
     c[1 - phase_]           = tuners_[1 - phase_].current();
