@@ -102,9 +102,18 @@ void forget_call(jpeglm_session & s) {
 int32_t timed_decode(jpeglm_session & s, bool may_stop) {
     warning_hold hold(may_stop);  // a stopped decode makes llama.cpp warn that it removes the batch's positions
     s.threads.before_decode(s.ctx, s.batch.n_tokens, may_stop);
-    const auto    started = std::chrono::steady_clock::now();
-    const int32_t rc      = llama_decode(s.ctx, s.batch);
-    s.threads.after_decode(rc == 0, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    const auto started = std::chrono::steady_clock::now();
+    const auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
+    int32_t rc = 0;
+    try {
+        rc = llama_decode(s.ctx, s.batch);
+    } catch (...) {
+        s.threads.after_decode(false, elapsed());  // the caller's CPUs back, whatever llama.cpp threw
+        throw;
+    }
+    s.threads.after_decode(rc == 0, elapsed());
     if (s.threads.stopped()) {
         hold.drop();
     }
