@@ -6,6 +6,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.jpeglm.TinyModels.Tiny;
 import org.jpeglm.testing.LlamaReference;
+import org.jpeglm.testing.LogitsAssert;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -72,24 +73,12 @@ class ParityTest {
             assertTrue(Float.isNaN(first[0]), "nothing precedes the first token");
             for (int i = 1; i < tokens.length; i++) {
                 float got = i < 10 ? first[i] : rest[i - 10];
-                double expected = logSoftmax(logits[i - 1], tokens[i]);
+                double expected = LogitsAssert.logSoftmax(logits[i - 1], tokens[i]);
                 assertEquals(expected, got, 1e-4 * Math.max(1, Math.abs(expected)), tiny.name() + " token " + i);
             }
             // Afterwards the sequence has the last token's logits, as after decode.
             assertTrue(TinyModels.relativeError(session.sequence(0).logits(), logits[tokens.length - 1]) < TOLERANCE);
         }
-    }
-
-    static double logSoftmax(float[] logits, int token) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        return logits[token] - max - Math.log(sum);
     }
 
     @ParameterizedTest(name = "{0}")

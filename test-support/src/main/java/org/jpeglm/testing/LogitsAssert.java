@@ -29,6 +29,22 @@ public final class LogitsAssert {
         }
     }
 
+    /**
+     * The natural log-probability of token under logits, summed here in double: the tests' own reckoning, to hold a
+     * score computed by the library against.
+     */
+    public static double logSoftmax(float[] logits, int token) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        return logits[token] - max - Math.log(sum);
+    }
+
     /** {@link #assertLogitsClose(float[], float[], double)} for every position. */
     public static void assertLogitsClose(float[][] expected, float[][] actual, double relativeTolerance) {
         if (expected.length != actual.length) {

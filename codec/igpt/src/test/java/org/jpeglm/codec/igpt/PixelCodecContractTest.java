@@ -29,6 +29,7 @@ import org.jpeglm.codec.Previews;
 import org.jpeglm.codec.Score;
 import org.jpeglm.codec.StopReason;
 import org.jpeglm.gguf.GgufValue;
+import org.jpeglm.testing.LogitsAssert;
 import org.jpeglm.testing.TinyStreamLm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,15 +207,7 @@ class PixelCodecContractTest {
             session.decode(new int[] {0}, new int[] {tokens[0]});
             for (int i = 1; i < tokens.length; i++) {
                 session.logits(0, logits);
-                double max = Double.NEGATIVE_INFINITY;
-                for (float l : logits) {
-                    max = Math.max(max, l);
-                }
-                double sum = 0;
-                for (float l : logits) {
-                    sum += Math.exp(l - max);
-                }
-                nats += logits[tokens[i]] - max - Math.log(sum);
+                nats += LogitsAssert.logSoftmax(logits, tokens[i]);
                 if (i + 1 < tokens.length) {
                     session.decode(new int[] {0}, new int[] {tokens[i]});
                 }
