@@ -133,9 +133,10 @@ final class ClientWatch implements Callback, AutoCloseable {
     }
 
     /**
-     * Ends a watch at its close, once per streamed request. Without a stack trace: filling one in walks the request
-     * thread's Jetty and Javalin frames (2.6 % of the request threads' CPU in a perf profile of ServeBench), and
-     * nothing reads it ({@link #failed} ignores it once the watch is over).
+     * Ends a watch still armed at its close (a generation or score request whose answer is ready). Without a stack
+     * trace: filling one in walked the request thread's Jetty and Javalin frames (2.6 % of the request threads' CPU
+     * in a perf profile of ServeBench), and nothing but Jetty's debug log reads it ({@link #failed} ignores it once
+     * the watch is over).
      */
     private static final class Over extends Exception {
         Over() {
