@@ -4,6 +4,7 @@ import static org.jpeglm.testing.LogitsAssert.assertLogitsClose;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RuntimeParityTest {
     static final double TOLERANCE = 1e-4;
+
+    /** Two tokens whose logits are this close (in nats: probabilities within about 10 %) are a tie rounding may flip. */
+    static final double NEAR_TIE = 0.1;
 
     @TempDir
     static Path dir;
@@ -72,8 +76,34 @@ class RuntimeParityTest {
         for (int i = 0; i < expected.logits().length; i++) {
             assertLogitsClose(expected.logits()[i], got.logits()[i], TOLERANCE, what + ", logits " + i);
         }
-        assertArrayEquals(expected.greedy(), got.greedy(), what + ": greedy tokens");
+        assertGreedyAgrees(model, expected.greedy(), got.greedy(), what);
         report(what, expected, got);
+    }
+
+    /**
+     * Greedy tokens agree up to their first difference, if any, and that one is a near tie for the library under
+     * test: the two tokens' logits within {@link #NEAR_TIE} of each other (their probabilities within about 10 %).
+     * Two builds' greedy runs may part there and only there: Q8_0 weights quantize each product's input, so a
+     * rounding that differs between SIMD variants moves a logit by a quantum, and the bundled model's greedy runs
+     * part at gaps of 0.031 and 0.035 (the oldest and sse42 variants) while the logits checked above agree within
+     * 1e-4 of their scale. A wrong kernel or cache would part them at a clear winner. After the first difference the
+     * runs continue from different tokens, so nothing after it is compared.
+     */
+    static void assertGreedyAgrees(Path model, int[] expected, int[] got, String what) {
+        int k = Arrays.mismatch(expected, got);
+        if (k < 0) {
+            return;
+        }
+        assertTrue(k < expected.length && k < got.length, what + ": greedy runs of different lengths");
+        float[] logits = RuntimeProbe.logitsAfterGreedy(model, expected, k);
+        double gap = Math.abs((double) logits[expected[k]] - logits[got[k]]);
+        assertTrue(
+                gap <= NEAR_TIE,
+                "%s: greedy tokens part at %d (%d, expected %d) where their logits are %.3g apart, not a near tie (%.2g)"
+                        .formatted(what, k, got[k], expected[k], gap, NEAR_TIE));
+        System.out.printf(
+                "runtime parity, %s: greedy tokens identical to %d, then part at a near tie (logits %.3g apart)%n",
+                what, k, gap);
     }
 
     /** Prints how many sampled sequences and images are identical: measured, not asserted. */

@@ -107,6 +107,26 @@ final class RuntimeProbe {
         return new Result(devices, logits, greedy, sampled, images ? images(modelPath, options) : new byte[0][]);
     }
 
+    /**
+     * The logits after the workload's prompt and the first n of greedy's tokens, fed as the greedy run feeds them,
+     * on the library this JVM loads: a replay, to see how near two tokens were where two builds' greedy runs part.
+     */
+    static float[] logitsAfterGreedy(Path modelPath, int[] greedy, int n) {
+        try (Model model = Model.load(modelPath, ModelOptions.builder().build());
+                Session session = model.newSession(TinyModels.exact(256)
+                        .sequences(SEQUENCES)
+                        .batchSize(16)
+                        .threads(THREADS)
+                        .build())) {
+            int[] prompt = randomTokens(PROMPT + ONE_BY_ONE, model.vocabSize(), 7);
+            session.sequence(0).feed(Arrays.copyOf(prompt, PROMPT));
+            for (int i = 0; i < n; i++) {
+                session.sequence(0).feed(greedy[i]);
+            }
+            return session.sequence(0).logits();
+        }
+    }
+
     /** All sequences step together: the 8-sequence path of one native step per token. */
     private static void sampleAll(Session session, int[] prompt, int[][] sampled) {
         int[] seqs = new int[SEQUENCES];
