@@ -88,11 +88,7 @@ final class RuntimeProbe {
         int[] greedy;
         int[][] sampled = new int[SEQUENCES][];
         try (Model model = Model.load(modelPath, options);
-                Session session = model.newSession(TinyModels.exact(256)
-                        .sequences(SEQUENCES)
-                        .batchSize(16)
-                        .threads(THREADS)
-                        .build())) {
+                Session session = newSession(model)) {
             int[] prompt = randomTokens(PROMPT + ONE_BY_ONE, model.vocabSize(), 7);
             session.sequence(0).feed(Arrays.copyOf(prompt, PROMPT)); // batched: two native batches
             logits[0] = session.sequence(0).logits();
@@ -113,11 +109,7 @@ final class RuntimeProbe {
      */
     static float[] logitsAfterGreedy(Path modelPath, int[] greedy, int n) {
         try (Model model = Model.load(modelPath, ModelOptions.builder().build());
-                Session session = model.newSession(TinyModels.exact(256)
-                        .sequences(SEQUENCES)
-                        .batchSize(16)
-                        .threads(THREADS)
-                        .build())) {
+                Session session = newSession(model)) {
             int[] prompt = randomTokens(PROMPT + ONE_BY_ONE, model.vocabSize(), 7);
             session.sequence(0).feed(Arrays.copyOf(prompt, PROMPT));
             for (int i = 0; i < n; i++) {
@@ -125,6 +117,15 @@ final class RuntimeProbe {
             }
             return session.sequence(0).logits();
         }
+    }
+
+    /** The workload's session: exact settings, SEQUENCES sequences, one thread. */
+    private static Session newSession(Model model) {
+        return model.newSession(TinyModels.exact(256)
+                .sequences(SEQUENCES)
+                .batchSize(16)
+                .threads(THREADS)
+                .build());
     }
 
     /** All sequences step together: the 8-sequence path of one native step per token. */
