@@ -22,6 +22,7 @@ import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.jpeg.JpegStreams;
 import org.jpeglm.jpeg.JpegSyntax;
 import org.jpeglm.testing.LlamaConfig;
+import org.jpeglm.testing.LogitsAssert;
 import org.jpeglm.testing.RandomLlama;
 import org.jpeglm.testing.TinyJpegLm;
 import org.jpeglm.testing.TinyLlamaGguf;
@@ -204,16 +205,7 @@ class ImageGeneratorTest {
                 try (Session s = model.model().newSession(tokens.length + 1)) {
                     for (int t = 0; t + 1 < tokens.length; t++) {
                         s.sequence(0).feed(tokens[t]);
-                        float[] l = s.sequence(0).logits();
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (float x : l) {
-                            max = Math.max(max, x);
-                        }
-                        double z = 0;
-                        for (float x : l) {
-                            z += Math.exp(x - max);
-                        }
-                        nats -= l[tokens[t + 1]] - max - Math.log(z);
+                        nats -= LogitsAssert.logSoftmax(s.sequence(0).logits(), tokens[t + 1]);
                     }
                 }
                 Score sc = scores.get(i);
