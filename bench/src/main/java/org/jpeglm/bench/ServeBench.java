@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.GenerationOptions;
 import org.jpeglm.codec.Request;
 import org.jpeglm.codec.Service;
@@ -55,6 +56,12 @@ public final class ServeBench implements Callable<Integer> {
             names = "--server-threads",
             description = "CPU threads of the server's engine, if not -t's (e.g. one core left to HTTP)")
     Integer serverThreads;
+
+    @Option(
+            names = "--server-poll",
+            description =
+                    "the server's engine's thread-pool polling, 0 to 100, if not the library's (generate keeps it)")
+    Integer serverPoll;
 
     @Option(names = "--clients", description = "concurrent streaming clients (default: ${DEFAULT-VALUE})")
     int clients = 16;
@@ -110,7 +117,11 @@ public final class ServeBench implements Callable<Integer> {
                     .port(0)
                     .service(GenerationOptions.builder()
                             .parallel(parallel)
-                            .threads(serverThreads != null ? serverThreads : threads)
+                            .threads(new ThreadOptions(
+                                    serverThreads != null ? serverThreads : threads,
+                                    0,
+                                    serverPoll != null ? serverPoll : -1,
+                                    null))
                             .build())
                     .build();
             System.out.printf(
