@@ -43,12 +43,16 @@ import picocli.CommandLine.Parameters;
             "  jpeglm generate -n 2000 -o gen && jpeglm eval gen     # a model's samples against the test set",
             "  jpeglm eval --real train -n 2000                      # the floor: 2000 real training images",
             "  jpeglm eval --real test -n 2000 --jpeg                # the codec's floor: test images through the model's JPEG",
+            "  jpeglm eval --real train --jpeg --class-mix 65,50,13,232,113,137,125,72,136,57  # a class mix's floor",
             "  jpeglm eval --real train-videos -n 300                # video frames against the test videos' frames",
             "  jpeglm eval completions --reference originals --json  # against other real images, as JSON"
         })
 public final class EvalCommand extends JpeglmCommand {
     /** Images per set at most (the training split's size; precision and recall grow with its square). */
     static final int MAX_IMAGES = 60_000;
+
+    /** Images (videos) of a real set when -n is not given. */
+    static final int DEFAULT_COUNT = 2000;
 
     @Parameters(
             paramLabel = "DIR",
@@ -74,14 +78,24 @@ public final class EvalCommand extends JpeglmCommand {
             names = {"-n", "--count"},
             paramLabel = "N",
             description = "with --real: how many images (videos for the video splits), from --offset on (default: "
-                    + "${DEFAULT-VALUE})")
-    int count = 2000;
+                    + DEFAULT_COUNT + ")")
+    Integer count;
 
     @Option(
             names = "--offset",
             paramLabel = "I",
             description = "with --real: the first image (default: ${DEFAULT-VALUE})")
     int offset;
+
+    @Option(
+            names = "--class-mix",
+            paramLabel = "COUNTS",
+            split = ",",
+            description =
+                    "with --real train or test: instead of -n, this many images of each of the 10 classes (in the "
+                            + "order of the report's class histogram), the first of each from --offset on: the floor of a "
+                            + "set with that histogram, e.g. a model's samples' class_counts")
+    int[] classMix;
 
     @Option(
             names = "--jpeg",
@@ -131,14 +145,15 @@ public final class EvalCommand extends JpeglmCommand {
             throw new IllegalArgumentException("give a folder of images (DIR) or --real train|test, one of them");
         }
         if (real == null) {
-            if (jpeg || h264 || model != null) {
-                throw new IllegalArgumentException("--jpeg, --h264 and -m apply to --real only");
+            if (jpeg || h264 || model != null || classMix != null) {
+                throw new IllegalArgumentException("--jpeg, --h264, --class-mix and -m apply to --real only");
             }
             return read(dir, "DIR");
         }
-        if (count < 1 || count > MAX_IMAGES || offset < 0) {
+        int n = count != null ? count : DEFAULT_COUNT;
+        if (n < 1 || n > MAX_IMAGES || offset < 0) {
             throw new IllegalArgumentException(
-                    "--count must be 1 to " + MAX_IMAGES + " and --offset at least 0, got " + count + " and " + offset);
+                    "--count must be 1 to " + MAX_IMAGES + " and --offset at least 0, got " + n + " and " + offset);
         }
         boolean videos = real.endsWith("-videos");
         if (!List.of("train", "test", "train-videos", "test-videos").contains(real)) {
@@ -147,12 +162,18 @@ public final class EvalCommand extends JpeglmCommand {
         if (videos ? jpeg : h264) {
             throw new IllegalArgumentException("--jpeg goes with the image splits, --h264 with the video splits");
         }
+        if (classMix != null && (videos || count != null)) {
+            throw new IllegalArgumentException(
+                    "--class-mix goes with --real train or test, without -n (its counts say how many)");
+        }
         boolean train = real.startsWith("train");
         if (videos) {
-            List<Video> clips = RealImages.movingFashionMnist(train, offset, count);
+            List<Video> clips = RealImages.movingFashionMnist(train, offset, n);
             return RealImages.frames(h264 ? throughH264(clips) : clips, 0);
         }
-        List<BufferedImage> images = RealImages.fashionMnist(train, offset, count);
+        List<BufferedImage> images = classMix != null
+                ? RealImages.fashionMnist(train, offset, classMix)
+                : RealImages.fashionMnist(train, offset, n);
         return jpeg ? RealImages.throughJpeg(images, profile()) : images;
     }
 

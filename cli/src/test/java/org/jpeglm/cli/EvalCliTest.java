@@ -79,6 +79,16 @@ class EvalCliTest {
     }
 
     @Test
+    void realImagesInAClassMix() throws IOException {
+        Run r = run("eval", "--real", "test", "--jpeg", "--class-mix", "0,5,0,0,0,0,0,0,7,0", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode report = JSON.readTree(r.out());
+        assertEquals(12, report.get("images").asInt());
+        JsonNode counts = report.get("class_counts");
+        assertEquals(12, counts.get("Trouser").asInt() + counts.get("Bag").asInt(), counts.toString());
+    }
+
+    @Test
     void generateEvalPutsTheReportInTheSummary() throws IOException {
         Path out = dir.resolve("gen");
         Run r = run(
@@ -105,6 +115,10 @@ class EvalCliTest {
         assertUserError(run("eval", "--real", "validation"), "--real must be train, test");
         assertUserError(run("eval", images.toString(), "--jpeg"), "apply to --real only");
         assertUserError(run("eval", "--real", "train-videos", "--jpeg"), "--jpeg goes with the image splits");
+        assertUserError(run("eval", images.toString(), "--class-mix", "1,1,1,1,1,1,1,1,1,1"), "apply to --real only");
+        assertUserError(run("eval", "--real", "test", "-n", "10", "--class-mix", "1,1,1,1,1,1,1,1,1,1"), "without -n");
+        assertUserError(run("eval", "--real", "test-videos", "--class-mix", "1,1,1,1,1,1,1,1,1,1"), "without -n");
+        assertUserError(run("eval", "--real", "test", "--class-mix", "1,2,3"), "names 10 counts");
         assertUserError(run("eval", dir.resolve("none").toString()), "is not a folder");
         Path odd = Files.createDirectory(dir.resolve("odd"));
         for (int i = 0; i < 4; i++) {

@@ -40,6 +40,43 @@ public final class RealImages {
         return out;
     }
 
+    /**
+     * Images of a split with a chosen class mix: from offset on, the first {@code counts[c]} images of each class c (in
+     * {@link FashionMnist#LABELS}' order), in the split's order, each padded as {@link #fashionMnist} pads.
+     * For the floor of a set whose class histogram is not the data's (a model's samples, as the metric classifies
+     * them): what a perfect model with that histogram would score.
+     */
+    public static List<BufferedImage> fashionMnist(boolean train, int offset, int[] counts) throws IOException {
+        if (counts.length != FashionClassifier.CLASSES) {
+            throw new IllegalArgumentException(
+                    "a class mix names " + FashionClassifier.CLASSES + " counts, one a class; got " + counts.length);
+        }
+        int[] left = counts.clone();
+        int wanted = 0;
+        for (int c : left) {
+            if (c < 0) {
+                throw new IllegalArgumentException("a class count must be at least 0, got " + c);
+            }
+            wanted += c;
+        }
+        List<FashionMnist.Item> items = FashionMnist.read(FashionMnist.DEBIAN_DIR, train, -1);
+        List<BufferedImage> out = new ArrayList<>(wanted);
+        for (int i = offset; i < items.size() && out.size() < wanted; i++) {
+            FashionMnist.Item item = items.get(i);
+            if (left[item.label()] > 0) {
+                left[item.label()]--;
+                out.add(FashionMnist.pad(item.image(), SIDE));
+            }
+        }
+        for (int c = 0; c < left.length; c++) {
+            if (left[c] > 0) {
+                throw new IllegalArgumentException("the split has only " + (counts[c] - left[c]) + " images of class "
+                        + FashionMnist.LABELS.get(c) + " from image " + offset + " on, not " + counts[c]);
+            }
+        }
+        return out;
+    }
+
     /** The first count (all if negative) images of a split. */
     public static List<BufferedImage> fashionMnist(boolean train, int count) throws IOException {
         return fashionMnist(train, 0, count);
