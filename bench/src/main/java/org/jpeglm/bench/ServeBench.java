@@ -106,6 +106,12 @@ public final class ServeBench implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; 0: no memory run)")
     int requests = 2000;
 
+    /** The server's engine's threads: -t's or --server-threads' count, and --server-poll's polling if given. */
+    private ThreadOptions serverThreadOptions() {
+        ThreadOptions t = ThreadOptions.of(serverThreads != null ? serverThreads : threads);
+        return serverPoll == null ? t : new ThreadOptions(t.threads(), t.threadsBatch(), serverPoll, t.cpuMask());
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServeBench()).execute(args));
     }
@@ -117,11 +123,7 @@ public final class ServeBench implements Callable<Integer> {
                     .port(0)
                     .service(GenerationOptions.builder()
                             .parallel(parallel)
-                            .threads(new ThreadOptions(
-                                    serverThreads != null ? serverThreads : threads,
-                                    0,
-                                    serverPoll != null ? serverPoll : -1,
-                                    null))
+                            .threads(serverThreadOptions())
                             .build())
                     .build();
             System.out.printf(

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jpeglm.codec.jpeg.JpegLmSpec;
@@ -165,6 +166,12 @@ public final class EvalCommand extends JpeglmCommand {
         if (classMix != null && (videos || count != null)) {
             throw new IllegalArgumentException(
                     "--class-mix goes with --real train or test, without -n (its counts say how many)");
+        }
+        long mixed =
+                classMix == null ? 0 : Arrays.stream(classMix).asLongStream().sum();
+        if (classMix != null && (mixed < 1 || mixed > MAX_IMAGES)) {
+            throw new IllegalArgumentException(
+                    "--class-mix must ask for 1 to " + MAX_IMAGES + " images in all, got " + mixed);
         }
         boolean train = real.startsWith("train");
         if (videos) {

@@ -3,6 +3,7 @@ package org.jpeglm.eval;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jpeglm.jpeg.JpegEncoder;
 import org.jpeglm.jpeg.JpegImages;
@@ -24,9 +25,7 @@ public final class RealImages {
      * count of them (all the rest if negative), each padded to 32×32 as the bundled model's training data is.
      */
     public static List<BufferedImage> fashionMnist(boolean train, int offset, int count) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("the offset must be at least 0, got " + offset);
-        }
+        requireOffset(offset);
         List<FashionMnist.Item> items =
                 FashionMnist.read(FashionMnist.DEBIAN_DIR, train, count < 0 ? -1 : offset + count);
         if (offset > items.size() || (count >= 0 && offset + count > items.size())) {
@@ -47,25 +46,38 @@ public final class RealImages {
      * them): what a perfect model with that histogram would score.
      */
     public static List<BufferedImage> fashionMnist(boolean train, int offset, int[] counts) throws IOException {
+        requireOffset(offset);
+        List<FashionMnist.Item> items = FashionMnist.read(FashionMnist.DEBIAN_DIR, train, -1);
+        int[] labels = items.stream().mapToInt(FashionMnist.Item::label).toArray();
+        List<BufferedImage> out = new ArrayList<>();
+        for (int i : classMix(labels, offset, counts)) {
+            out.add(FashionMnist.pad(items.get(i).image(), SIDE));
+        }
+        return out;
+    }
+
+    /**
+     * The indices into labels of a class mix: from offset on, the first {@code counts[c]} of each class c, ascending.
+     * Counts the labels cannot give are refused, naming the class.
+     */
+    static int[] classMix(int[] labels, int offset, int[] counts) {
+        requireOffset(offset);
         if (counts.length != FashionClassifier.CLASSES) {
             throw new IllegalArgumentException(
                     "a class mix names " + FashionClassifier.CLASSES + " counts, one a class; got " + counts.length);
         }
         int[] left = counts.clone();
-        int wanted = 0;
-        for (int c : left) {
-            if (c < 0) {
-                throw new IllegalArgumentException("a class count must be at least 0, got " + c);
+        for (int c = 0; c < left.length; c++) {
+            if (left[c] < 0) {
+                throw new IllegalArgumentException("a class count must be at least 0, got " + left[c]);
             }
-            wanted += c;
         }
-        List<FashionMnist.Item> items = FashionMnist.read(FashionMnist.DEBIAN_DIR, train, -1);
-        List<BufferedImage> out = new ArrayList<>(wanted);
-        for (int i = offset; i < items.size() && out.size() < wanted; i++) {
-            FashionMnist.Item item = items.get(i);
-            if (left[item.label()] > 0) {
-                left[item.label()]--;
-                out.add(FashionMnist.pad(item.image(), SIDE));
+        int[] chosen = new int[Math.max(0, labels.length - offset)];
+        int n = 0;
+        for (int i = offset; i < labels.length; i++) {
+            if (left[labels[i]] > 0) {
+                left[labels[i]]--;
+                chosen[n++] = i;
             }
         }
         for (int c = 0; c < left.length; c++) {
@@ -74,7 +86,13 @@ public final class RealImages {
                         + FashionMnist.LABELS.get(c) + " from image " + offset + " on, not " + counts[c]);
             }
         }
-        return out;
+        return Arrays.copyOf(chosen, n);
+    }
+
+    private static void requireOffset(int offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("the offset must be at least 0, got " + offset);
+        }
     }
 
     /** The first count (all if negative) images of a split. */

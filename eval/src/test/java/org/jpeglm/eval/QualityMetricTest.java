@@ -127,7 +127,8 @@ class QualityMetricTest {
 
     /**
      * Real images in the class mix the bundled model's samples have (dresses 23 %, pullovers 1 %; seed 42's
-     * class_counts): every image real, yet far off the floor of a balanced mix, so the histogram alone costs FID.
+     * class_counts): every image real, yet far off the floor of a balanced mix, so the histogram alone costs FID. Two
+     * sets of 1,000 (not {@value #N}: the samples' counts are of 1,000).
      */
     @Test
     void aLopsidedClassMixCostsFid() throws IOException {
