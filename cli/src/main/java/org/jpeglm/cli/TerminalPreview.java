@@ -86,6 +86,7 @@ final class TerminalPreview implements ProgressBarConsumer {
     private long finishedCount;
     private List<String> drawn; // the panel's lines on screen, the cursor on the bar's line; null: nothing drawn
     private long drawnAt;
+    private boolean closed; // the last frame is drawn and its line ended: nothing more may draw
 
     /**
      * @param places images generated together (each gets a place, as the terminal allows)
@@ -179,15 +180,26 @@ final class TerminalPreview implements ProgressBarConsumer {
         return Math.max(1, terminal.columns() - 1); // never the last column: no terminal wraps the line
     }
 
-    /** The last frame, whole and whenever it is due, and the line ended: what follows is written below it. */
+    /**
+     * The last frame, whole and whenever it is due, and the line ended: what follows is written below it. A frame the
+     * bar's thread rendered before the close but hands over after it is dropped: drawn from the line below the bar, it
+     * would move the panel down a line and leave a stale copy of its first line above it.
+     */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         draw(true);
         out.print('\n');
         out.flush();
+        closed = true;
     }
 
     private void drawIfDue() {
+        if (closed) {
+            return;
+        }
         long now = System.nanoTime();
         if (now - drawnAt >= REDRAW_MILLIS * 1_000_000L) {
             drawnAt = now;

@@ -108,6 +108,26 @@ class PreviewCliTest {
                 "back up over the panel's 2 lines, stepped over as they are unchanged, then the bar under them");
     }
 
+    /**
+     * The bar's thread may hand over a frame it rendered before the bar closed: drawn after the close's line end, it
+     * would climb from the line below the bar and leave the panel a line lower with a stale first line above it.
+     */
+    @Test
+    void nothingIsDrawnAfterTheLastFrame() throws InterruptedException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalPreview panel = panel(bytes, new TerminalSize(80, 24), 4, 1, 3);
+        panel.onEvent(new Event.Preview<>(0, 1, 4, jpeg(image(0x112233, 0x445566, 0x778899))));
+        panel.accept("generate 100% [====] 4/4");
+        panel.close();
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).endsWith("generate 100% [====] 4/4\033[K\n"));
+        bytes.reset();
+        Thread.sleep(TerminalPreview.REDRAW_MILLIS + 50);
+        panel.accept("generate 100% [====] 4/4");
+        panel.onEvent(new Event.Preview<>(1, 1, 4, jpeg(image(0x998877, 0x665544, 0x332211))));
+        panel.close();
+        assertEquals(0, bytes.size(), bytes.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void wideImagesAreScaledDownToTheirCells() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -100,8 +100,13 @@ class PreviewTerminalTest {
                     lines.get(k).chars().filter(c -> c == HalfBlocks.UPPER_HALF).count(),
                     plainAll);
         }
+        // Seen once in a full test run: a 21st line of cells above the panel, what a frame drawn after the bar's close
+        // leaves (TerminalPreview now drops such frames; not reproduced in 40 runs alone). The screens as they came
+        // are in the message, should it be something else.
         assertFalse(
-                lines.get(bar - panelLines - 1).contains(HALF), "the panel is " + panelLines + " lines:\n" + plainAll);
+                lines.get(bar - panelLines - 1).contains(HALF),
+                "the panel is " + panelLines + " lines:\n" + plainAll + "\nthe screens as they came:\n"
+                        + String.join("\n----\n", screens));
 
         List<int[][]> coloured = Cells.parse(last.lines().toList());
         List<BufferedImage> tiles = tiles(coloured.subList(bar - panelLines, bar), cells);
