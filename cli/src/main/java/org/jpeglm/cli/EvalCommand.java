@@ -163,15 +163,8 @@ public final class EvalCommand extends JpeglmCommand {
         if (videos ? jpeg : h264) {
             throw new IllegalArgumentException("--jpeg goes with the image splits, --h264 with the video splits");
         }
-        if (classMix != null && (videos || count != null)) {
-            throw new IllegalArgumentException(
-                    "--class-mix goes with --real train or test, without -n (its counts say how many)");
-        }
-        long mixed =
-                classMix == null ? 0 : Arrays.stream(classMix).asLongStream().sum();
-        if (classMix != null && (mixed < 1 || mixed > MAX_IMAGES)) {
-            throw new IllegalArgumentException(
-                    "--class-mix must ask for 1 to " + MAX_IMAGES + " images in all, got " + mixed);
+        if (classMix != null) {
+            requireClassMix(videos);
         }
         boolean train = real.startsWith("train");
         if (videos) {
@@ -182,6 +175,19 @@ public final class EvalCommand extends JpeglmCommand {
                 ? RealImages.fashionMnist(train, offset, classMix)
                 : RealImages.fashionMnist(train, offset, n);
         return jpeg ? RealImages.throughJpeg(images, profile()) : images;
+    }
+
+    /** --class-mix goes with an image split, without -n, and asks for 1 to MAX_IMAGES images in all. */
+    private void requireClassMix(boolean videos) {
+        if (videos || count != null) {
+            throw new IllegalArgumentException(
+                    "--class-mix goes with --real train or test, without -n (its counts say how many)");
+        }
+        long mixed = Arrays.stream(classMix).asLongStream().sum();
+        if (mixed < 1 || mixed > MAX_IMAGES) {
+            throw new IllegalArgumentException(
+                    "--class-mix must ask for 1 to " + MAX_IMAGES + " images in all, got " + mixed);
+        }
     }
 
     /** Each video encoded in the video model's profile (the bytes its training data has) and decoded by ffmpeg. */
