@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,11 +20,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jpeglm.ThreadOptions;
 import org.jpeglm.codec.GenerationOptions;
+import org.jpeglm.codec.Previews;
 import org.jpeglm.codec.Request;
 import org.jpeglm.codec.Service;
 import org.jpeglm.image.GeneratedImage;
 import org.jpeglm.image.ImageGenerator;
 import org.jpeglm.image.ImageModel;
+import org.jpeglm.jpeg.JpegProfile;
 import org.jpeglm.serve.ImageServer;
 import org.jpeglm.serve.ServeOptions;
 import picocli.CommandLine;
@@ -43,6 +46,9 @@ import picocli.CommandLine.Option;
         description = "jpeglm serve vs generate in one process: images/s, time to first preview, memory.",
         footer = {"", "Example:", "  serve-bench -m models/fashion-mnist-32.gguf --images 256 --requests 2000"})
 public final class ServeBench implements Callable<Integer> {
+    /** The server's default least time between a stream's previews (preview_interval_ms). */
+    private static final Duration SERVER_PREVIEW_INTERVAL = Duration.ofMillis(50);
+
     @Option(names = "-m", description = "Jpeg-LM GGUF (default: ${DEFAULT-VALUE})")
     Path model = Path.of("models/fashion-mnist-32.gguf");
 
@@ -97,7 +103,8 @@ public final class ServeBench implements Callable<Integer> {
 
     @Option(
             names = "--direct",
-            description = "also time the clients' requests submitted to the model's Service directly, without HTTP")
+            description = "also time the clients' requests (their previews too) submitted to the model's Service "
+                    + "directly, without HTTP")
     boolean direct;
 
     @Option(
@@ -273,6 +280,8 @@ public final class ServeBench implements Callable<Integer> {
                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             AtomicInteger left = new AtomicInteger(requests);
             AtomicInteger done = new AtomicInteger();
+            Previews previews = directPreviews(m);
+            var cpu = ThreadCpu.snapshot();
             long t0 = System.nanoTime();
             List<Future<?>> all = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -280,6 +289,7 @@ public final class ServeBench implements Callable<Integer> {
                     while (left.getAndDecrement() > 0) {
                         Request<BufferedImage> request = service.request(perRequest)
                                 .seed(System.nanoTime())
+                                .previews(previews)
                                 .build();
                         done.addAndGet(
                                 service.submit(request, e -> {}).result().get().size());
@@ -290,8 +300,20 @@ public final class ServeBench implements Callable<Integer> {
             for (Future<?> f : all) {
                 f.get();
             }
-            return done.get() / ((System.nanoTime() - t0) / 1e9);
+            double s = (System.nanoTime() - t0) / 1e9;
+            cpu(cpu, "direct", done.get());
+            return done.get() / s;
         }
+    }
+
+    /**
+     * The previews the clients' streams get from the server: --preview-mcus', else the server's default (each MCU
+     * row, at most every 50 ms), so that the direct run makes the same previews.
+     */
+    private Previews directPreviews(ImageModel m) {
+        JpegProfile p = m.spec().profile();
+        int every = previewMcus != null ? previewMcus : p.mcuCount(p.width(), 1);
+        return every == 0 ? Previews.NONE : Previews.every(every, SERVER_PREVIEW_INTERVAL);
     }
 
     private static void report(List<Double> generate, List<Double> served, List<Double> firstPreview) {
