@@ -49,6 +49,11 @@ public final class ServeBench implements Callable<Integer> {
     /** The server's default least time between a stream's previews (preview_interval_ms). */
     private static final Duration SERVER_PREVIEW_INTERVAL = Duration.ofMillis(50);
 
+    /** Warm-up rounds running in which the JIT must compile for under 1 % of the round, and the most rounds. */
+    private static final int QUIET_ROUNDS = 3;
+
+    private static final int MAX_WARMUP = 60;
+
     @Option(names = "-m", description = "Jpeg-LM GGUF (default: ${DEFAULT-VALUE})")
     Path model = Path.of("models/fashion-mnist-32.gguf");
 
@@ -81,7 +86,7 @@ public final class ServeBench implements Callable<Integer> {
     @Option(
             names = "--warmup",
             description = "warm-up rounds of both paths (default: until the JIT compiles for under 1 % of a round's "
-                    + "time, at least 3 rounds, at most 20)")
+                    + "time in " + QUIET_ROUNDS + " rounds running, at most " + MAX_WARMUP + ")")
     Integer warmup;
 
     @Option(names = "--reps", description = "alternations of generate and server (default: ${DEFAULT-VALUE})")
@@ -201,11 +206,14 @@ public final class ServeBench implements Callable<Integer> {
     }
 
     /**
-     * Warm-up rounds of both paths, as many as asked or until the JIT compiles for under 1 % of a round's time (at
-     * least 3, at most 20): a server runs for long, and its first minutes of compiling are not its speed.
+     * Warm-up rounds of both paths, as many as asked or until the JIT compiles for under 1 % of a round's time in
+     * {@link #QUIET_ROUNDS} rounds running (at most {@link #MAX_WARMUP}): a server runs for long, and its first minutes
+     * of compiling are not its speed. One quiet round is not enough: C2 reaches the methods a request calls once only
+     * after thousands of requests, in bursts (rounds of 0.4 % between rounds of 3–6 % after 10,000 requests).
      */
     private void warmUp(ImageModel m, URI base) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        int quiet = 0;
         for (int w = 1; ; w++) {
             long compiled = jit.getTotalCompilationTime();
             long t0 = System.nanoTime();
@@ -213,7 +221,8 @@ public final class ServeBench implements Callable<Integer> {
             generate(m, images / 2);
             double share = (jit.getTotalCompilationTime() - compiled) / ((System.nanoTime() - t0) / 1e6);
             System.out.printf(Locale.ROOT, "warm-up %d: the JIT compiled for %.1f %% of the round%n", w, 100 * share);
-            boolean done = warmup != null ? w >= warmup : w >= 3 && share < 0.01 || w >= 20;
+            quiet = share < 0.01 ? quiet + 1 : 0;
+            boolean done = warmup != null ? w >= warmup : quiet >= QUIET_ROUNDS || w >= MAX_WARMUP;
             if (done) {
                 return;
             }
