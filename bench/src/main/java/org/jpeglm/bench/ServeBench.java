@@ -7,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,9 +45,6 @@ import picocli.CommandLine.Option;
         description = "jpeglm serve vs generate in one process: images/s, time to first preview, memory.",
         footer = {"", "Example:", "  serve-bench -m models/fashion-mnist-32.gguf --images 256 --requests 2000"})
 public final class ServeBench implements Callable<Integer> {
-    /** The server's default least time between a stream's previews (preview_interval_ms). */
-    private static final Duration SERVER_PREVIEW_INTERVAL = Duration.ofMillis(50);
-
     /** Warm-up rounds running in which the JIT must compile for under 1 % of the round, and the most rounds. */
     private static final int QUIET_ROUNDS = 3;
 
@@ -317,12 +313,13 @@ public final class ServeBench implements Callable<Integer> {
 
     /**
      * The previews the clients' streams get from the server: --preview-mcus', else the server's default (each MCU
-     * row, at most every 50 ms), so that the direct run makes the same previews.
+     * row, at most every {@link ServeOptions#DEFAULT_PREVIEW_INTERVAL}), so that the direct run makes the same
+     * previews.
      */
     private Previews directPreviews(ImageModel m) {
         JpegProfile p = m.spec().profile();
         int every = previewMcus != null ? previewMcus : p.mcuCount(p.width(), 1);
-        return every == 0 ? Previews.NONE : Previews.every(every, SERVER_PREVIEW_INTERVAL);
+        return every == 0 ? Previews.NONE : Previews.every(every, ServeOptions.DEFAULT_PREVIEW_INTERVAL);
     }
 
     private static void report(List<Double> generate, List<Double> served, List<Double> firstPreview) {

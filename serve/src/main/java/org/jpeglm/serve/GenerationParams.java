@@ -41,8 +41,7 @@ record GenerationParams<A>(
         String size,
         Duration updates,
         List<String> warnings) {
-    /** Default least time between two updates of a stream (preview_interval_ms). */
-    private static final int DEFAULT_UPDATE_MILLIS = 50;
+    private static final int DEFAULT_UPDATE_MILLIS = (int) ServeOptions.DEFAULT_PREVIEW_INTERVAL.toMillis();
 
     /**
      * The largest seed taken, and the largest drawn at random: 2^53 - 1, the largest integer JavaScript (and jq, and

@@ -37,6 +37,12 @@ public record ServeOptions(
         Duration keepAlive,
         List<String> allowedHosts,
         Duration drainTime) {
+    /**
+     * A stream's least time between two updates (progress, previews) when its request gives no
+     * {@code preview_interval_ms}: the page fills in smoothly, and a small machine is not woken for every MCU row.
+     */
+    public static final Duration DEFAULT_PREVIEW_INTERVAL = Duration.ofMillis(50);
+
     public ServeOptions {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) {
